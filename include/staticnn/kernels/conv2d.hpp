@@ -1,0 +1,77 @@
+#pragma once
+// Direct 2-D convolution (cross-correlation, as PyTorch) on one sample without padding: the
+// caller pads. x: C x H x W, w: OC x C x K x K (OIHW), y: OC x OH x OW, OH = (H - K) / S + 1.
+// Each output row is accumulated in registers across all input channels and kernel taps.
+#include <cstddef>
+
+#include "vector.hpp"
+
+namespace staticnn::kernels {
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
+          class T>
+constexpr void conv2d_forward(const T* x, const T* w, const T* bias, T* y) {
+  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
+  for (std::size_t oc = 0; oc < OC; ++oc) {
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      T acc[OW];
+      for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = bias[oc];
+      for (std::size_t ic = 0; ic < C; ++ic) {
+        for (std::size_t ky = 0; ky < K; ++ky) {
+          const T* xr = x + (ic * H + oy * S + ky) * W;
+          const T* wr = w + ((oc * C + ic) * K + ky) * K;
+          for (std::size_t kx = 0; kx < K; ++kx) {
+            const T wv = wr[kx];
+            for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
+          }
+        }
+      }
+      T* yr = y + (oc * OH + oy) * OW;
+      for (std::size_t ox = 0; ox < OW; ++ox) yr[ox] = acc[ox];
+    }
+  }
+}
+
+// dx = conv2d_forward's input gradient for one sample: dx (C x H x W) is overwritten.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
+          class T>
+constexpr void conv2d_backward_input(const T* dy, const T* w, T* dx) {
+  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
+  for (std::size_t i = 0; i < C * H * W; ++i) dx[i] = T(0);
+  for (std::size_t ic = 0; ic < C; ++ic)
+    for (std::size_t oc = 0; oc < OC; ++oc)
+      for (std::size_t ky = 0; ky < K; ++ky)
+        for (std::size_t kx = 0; kx < K; ++kx) {
+          const T wv = w[((oc * C + ic) * K + ky) * K + kx];
+          for (std::size_t oy = 0; oy < OH; ++oy) {
+            T* dr = dx + (ic * H + oy * S + ky) * W + kx;
+            const T* gr = dy + (oc * OH + oy) * OW;
+            for (std::size_t ox = 0; ox < OW; ++ox) dr[ox * S] += wv * gr[ox];
+          }
+        }
+}
+
+// Adds one sample's weight and bias gradients for output channels [oc0, oc1).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
+          class T>
+constexpr void conv2d_backward_weights(const T* x, const T* dy, T* dw, T* dbias, std::size_t oc0,
+                                       std::size_t oc1) {
+  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
+  for (std::size_t oc = oc0; oc < oc1; ++oc) {
+    const T* g = dy + oc * OH * OW;
+    dbias[oc] += sum<OH * OW>(g);
+    for (std::size_t ic = 0; ic < C; ++ic)
+      for (std::size_t ky = 0; ky < K; ++ky)
+        for (std::size_t kx = 0; kx < K; ++kx) {
+          T part[OW] = {};
+          for (std::size_t oy = 0; oy < OH; ++oy) {
+            const T* xr = x + (ic * H + oy * S + ky) * W + kx;
+            const T* gr = g + oy * OW;
+            for (std::size_t ox = 0; ox < OW; ++ox) part[ox] += gr[ox] * xr[ox * S];
+          }
+          dw[((oc * C + ic) * K + ky) * K + kx] += sum<OW>(part);
+        }
+  }
+}
+
+}  // namespace staticnn::kernels

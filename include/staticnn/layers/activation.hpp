@@ -1,0 +1,76 @@
+#pragma once
+// Elementwise activations: sigmoid 1/(1+e^-x), relu max(0, x), tanh. Shape in = shape out; the
+// derivative is computed from the output y, so training keeps nothing extra.
+#include <cmath>
+#include <cstddef>
+#include <span>
+
+#include "../core/parallel.hpp"
+#include "../core/shape.hpp"
+#include "../core/tensor.hpp"
+
+namespace staticnn {
+
+struct sigmoid_op {
+  static constexpr const char* name = "sigmoid";
+  template <class T>
+  static T f(T x) { return T(1) / (T(1) + std::exp(-x)); }
+  template <class T>
+  static T df(T y) { return y * (T(1) - y); }
+};
+struct relu_op {
+  static constexpr const char* name = "relu";
+  template <class T>
+  static T f(T x) { return x > T(0) ? x : T(0); }
+  template <class T>
+  static T df(T y) { return y > T(0) ? T(1) : T(0); }
+};
+struct tanh_op {
+  static constexpr const char* name = "tanh";
+  template <class T>
+  static T f(T x) { return std::tanh(x); }
+  template <class T>
+  static T df(T y) { return T(1) - y * y; }
+};
+
+template <Shape In, class Op, class T>
+struct activation_layer {
+  using value_type = T;
+  static constexpr const char* name = Op::name;
+  using in_shape = In;
+  using out_shape = In;
+  using op = Op;
+  static constexpr std::size_t param_count = 0, state_count = 0;
+
+  void forward(cview<T, In::size> x, view<T, In::size> y) const {
+    for (std::size_t i = 0; i < In::size; ++i) y[i] = Op::f(x[i]);
+  }
+
+  struct cache_type {};
+  template <Executor E>
+  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n, E& ex) {
+    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+      for (std::size_t b = b0; b < b1; ++b) forward(x[b], y[b]);
+    });
+  }
+  template <Executor E>
+  void backward(batch_view<In, const T>, batch_view<In, const T> y, batch_view<In, const T> dy,
+                batch_view<In, T> dx, std::span<T, 0>, cache_type&, std::size_t n, E& ex) const {
+    if (dx.ptr == nullptr) return;
+    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+      for (std::size_t b = b0; b < b1; ++b)
+        for (std::size_t i = 0; i < In::size; ++i) dx[b][i] = dy[b][i] * Op::df(y[b][i]);
+    });
+  }
+};
+
+template <class Op>
+struct activation {
+  template <Shape In, class T = float>
+  using bind = activation_layer<In, Op, T>;
+};
+using sigmoid = activation<sigmoid_op>;
+using relu = activation<relu_op>;
+using tanh = activation<tanh_op>;
+
+}  // namespace staticnn

@@ -1,0 +1,103 @@
+#pragma once
+// avg_pool<K> / max_pool<K>: K x K windows with stride K per channel, no padding; a partial
+// window at the edge is dropped (output (H - K) / K + 1, as PyTorch). Max pool's backward sends
+// the gradient to the first maximum of each window.
+#include <algorithm>
+#include <cstddef>
+#include <span>
+
+#include "../core/parallel.hpp"
+#include "../core/shape.hpp"
+#include "../core/tensor.hpp"
+
+namespace staticnn {
+
+struct avg_pool_op {
+  static constexpr const char* name = "avg_pool";
+};
+struct max_pool_op {
+  static constexpr const char* name = "max_pool";
+};
+
+template <Shape In, std::size_t K, class Op, class T>
+struct pool_layer {
+  static_assert(In::rank == 3, "pool: input must be a C x H x W map (got a flat shape)");
+  static_assert(K > 0 && K <= In::height && K <= In::width, "pool: window larger than the input");
+  static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
+  static constexpr std::size_t OH = (H - K) / K + 1, OW = (W - K) / K + 1;
+
+  using value_type = T;
+  static constexpr const char* name = Op::name;
+  using in_shape = In;
+  using out_shape = shape<C, OH, OW>;
+  using op = Op;
+  static constexpr std::size_t kernel = K, param_count = 0, state_count = 0;
+
+  void forward(cview<T, In::size> x, view<T, out_shape::size> y) const {
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t oy = 0; oy < OH; ++oy)
+        for (std::size_t ox = 0; ox < OW; ++ox) {
+          const T* w = x.data() + (c * H + oy * K) * W + ox * K;
+          T r;
+          if constexpr (std::is_same_v<Op, avg_pool_op>) {
+            r = T(0);
+            for (std::size_t i = 0; i < K; ++i)
+              for (std::size_t j = 0; j < K; ++j) r += w[i * W + j];
+            r *= T(1) / T(K * K);
+          } else {
+            r = w[0];
+            for (std::size_t i = 0; i < K; ++i)
+              for (std::size_t j = 0; j < K; ++j) r = std::max(r, w[i * W + j]);
+          }
+          y[(c * OH + oy) * OW + ox] = r;
+        }
+  }
+
+  struct cache_type {};
+  template <Executor E>
+  void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type&, std::size_t n, E& ex) {
+    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+      for (std::size_t b = b0; b < b1; ++b) forward(x[b], y[b]);
+    });
+  }
+  template <Executor E>
+  void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
+                batch_view<In, T> dx, std::span<T, 0>, cache_type&, std::size_t n, E& ex) const {
+    if (dx.ptr == nullptr) return;
+    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+      for (std::size_t b = b0; b < b1; ++b) {
+        T* d = dx[b].data();
+        std::fill_n(d, In::size, T(0));
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t oy = 0; oy < OH; ++oy)
+            for (std::size_t ox = 0; ox < OW; ++ox) {
+              const std::size_t base = (c * H + oy * K) * W + ox * K;
+              const T g = dy[b][(c * OH + oy) * OW + ox];
+              if constexpr (std::is_same_v<Op, avg_pool_op>) {
+                for (std::size_t i = 0; i < K; ++i)
+                  for (std::size_t j = 0; j < K; ++j) d[base + i * W + j] = g * (T(1) / T(K * K));
+              } else {
+                std::size_t arg = base;
+                for (std::size_t i = 0; i < K; ++i)
+                  for (std::size_t j = 0; j < K; ++j)
+                    if (x[b][base + i * W + j] > x[b][arg]) arg = base + i * W + j;
+                d[arg] = g;
+              }
+            }
+      }
+    });
+  }
+};
+
+template <std::size_t K>
+struct avg_pool {
+  template <Shape In, class T = float>
+  using bind = pool_layer<In, K, avg_pool_op, T>;
+};
+template <std::size_t K>
+struct max_pool {
+  template <Shape In, class T = float>
+  using bind = pool_layer<In, K, max_pool_op, T>;
+};
+
+}  // namespace staticnn

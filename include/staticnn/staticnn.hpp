@@ -1,0 +1,15 @@
+#pragma once
+// Umbrella header: everything inference needs (no training, I/O or export).
+#include "core/assert.hpp"
+#include "core/concepts.hpp"
+#include "core/parallel.hpp"
+#include "core/sequential.hpp"
+#include "core/shape.hpp"
+#include "core/tensor.hpp"
+#include "layers/activation.hpp"
+#include "layers/batchnorm.hpp"
+#include "layers/conv2d.hpp"
+#include "layers/dense.hpp"
+#include "layers/flatten.hpp"
+#include "layers/pool.hpp"
+#include "models/lenet.hpp"

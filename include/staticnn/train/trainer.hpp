@@ -1,0 +1,129 @@
+#pragma once
+// trainer<Net, B>: everything a training step needs besides the network itself, for minibatches
+// of up to B samples: the input batch, every layer's outputs, gradient ping-pong buffers, layer
+// caches (batch statistics) and the parameter gradient, all fixed-size. It is large (B times the
+// activations), so a program makes one, e.g. with std::make_unique, and reuses it every step.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <tuple>
+
+#include "../core/assert.hpp"
+#include "../core/parallel.hpp"
+#include "../core/sequential.hpp"
+#include "loss.hpp"
+#include "sgd.hpp"
+
+namespace staticnn::train {
+
+struct step_stats {
+  double loss_sum = 0;      // summed over the samples of the step
+  std::size_t correct = 0;  // samples whose argmax equals the label
+};
+
+template <class Net, std::size_t B>
+struct trainer;
+
+template <std::size_t B, Layer... Ls>
+struct trainer<network<Ls...>, B> {
+  static_assert(B >= 2, "trainer: batchnorm needs minibatches of at least 2 samples");
+  using net_type = network<Ls...>;
+  using T = typename net_type::value_type;
+  using in_shape = typename net_type::in_shape;
+  using out_shape = typename net_type::out_shape;
+  static constexpr std::size_t depth = net_type::depth, batch_size = B;
+  static constexpr std::size_t max_io = std::max({Ls::in_shape::size..., Ls::out_shape::size...});
+
+  std::array<T, B * in_shape::size> input{};
+  std::array<std::uint8_t, B> labels{};
+  std::tuple<std::array<T, B * Ls::out_shape::size>...> outputs;
+  std::tuple<typename Ls::cache_type...> caches;
+  std::array<T, B * max_io> grad_a{}, grad_b{};
+  std::array<T, net_type::param_count> grad{};
+  std::array<double, B> sample_loss{};
+  std::array<std::uint8_t, B> sample_correct{};
+
+  batch_view<in_shape, T> inputs() { return {input.data()}; }
+  batch_view<out_shape, const T> logits() const { return {std::get<depth - 1>(outputs).data()}; }
+
+  // Training-mode forward over the first n samples of `input` (batchnorm uses batch statistics
+  // and updates its running statistics).
+  template <Executor E>
+  void forward(net_type& net, std::size_t n, E& ex) {
+    STATICNN_ASSERT(n >= 2 && n <= B, "trainer: sample count must be in [2, B]");
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (forward_layer<I>(net, n, ex), ...); }(
+        std::make_index_sequence<depth>{});
+  }
+
+  // Mean softmax cross-entropy over n samples against `labels`; writes dL/dlogits into grad_a.
+  template <Executor E>
+  step_stats loss(std::size_t n, E& ex) {
+    constexpr std::size_t K = out_shape::size;
+    const auto z = logits();
+    batch_view<out_shape, T> dz{grad_a.data()};
+    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+      for (std::size_t b = b0; b < b1; ++b) {
+        STATICNN_ASSERT(labels[b] < K, "trainer: label out of range");
+        sample_loss[b] = softmax_cross_entropy<T, K>(z[b], labels[b], dz[b], 1.0 / static_cast<double>(n));
+        sample_correct[b] = argmax<T, K>(z[b]) == labels[b];
+      }
+    });
+    step_stats s;
+    for (std::size_t b = 0; b < n; ++b) s.loss_sum += sample_loss[b], s.correct += sample_correct[b];
+    return s;
+  }
+
+  // Backpropagates grad_a (dL/dlogits) to every parameter: fills `grad`.
+  template <Executor E>
+  void backward(const net_type& net, std::size_t n, E& ex) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (backward_layer<depth - 1 - I>(net, n, ex), ...); }(
+        std::make_index_sequence<depth>{});
+  }
+
+  // One SGD step on the first n samples of `input`/`labels`.
+  template <Executor E>
+  step_stats step(net_type& net, sgd<net_type>& opt, std::size_t n, E& ex) {
+    forward(net, n, ex);
+    const step_stats s = loss(n, ex);
+    backward(net, n, ex);
+    opt.step(net, grad);
+    return s;
+  }
+
+ private:
+  template <std::size_t I>
+  using layer_t = typename net_type::template layer_type<I>;
+
+  template <std::size_t I>
+  const T* layer_input() const {
+    if constexpr (I == 0) return input.data();
+    else return std::get<I - 1>(outputs).data();
+  }
+
+  template <std::size_t I, class E>
+  void forward_layer(net_type& net, std::size_t n, E& ex) {
+    using L = layer_t<I>;
+    net.template layer<I>().forward_train(batch_view<typename L::in_shape, const T>{layer_input<I>()},
+                                          batch_view<typename L::out_shape, T>{std::get<I>(outputs).data()},
+                                          std::get<I>(caches), n, ex);
+  }
+
+  // Layer I reads dL/dy from one ping-pong buffer and writes dL/dx into the other; the first
+  // layer's input gradient is not needed and not computed.
+  template <std::size_t I, class E>
+  void backward_layer(const net_type& net, std::size_t n, E& ex) {
+    using L = layer_t<I>;
+    constexpr bool dy_in_a = (depth - 1 - I) % 2 == 0;
+    T* dy = dy_in_a ? grad_a.data() : grad_b.data();
+    T* dx = I == 0 ? nullptr : (dy_in_a ? grad_b.data() : grad_a.data());
+    auto g = std::span<T, L::param_count>(grad.data() + net_type::param_offset[I], L::param_count);
+    net.template layer<I>().backward(batch_view<typename L::in_shape, const T>{layer_input<I>()},
+                                     batch_view<typename L::out_shape, const T>{std::get<I>(outputs).data()},
+                                     batch_view<typename L::out_shape, const T>{dy},
+                                     batch_view<typename L::in_shape, T>{dx}, g, std::get<I>(caches), n, ex);
+  }
+};
+
+}  // namespace staticnn::train
