@@ -12,4 +12,6 @@
 #include "layers/dense.hpp"
 #include "layers/flatten.hpp"
 #include "layers/pool.hpp"
+#include "layers/scale_shift.hpp"
+#include "fold/fold.hpp"
 #include "models/lenet.hpp"

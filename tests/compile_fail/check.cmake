@@ -1,4 +1,4 @@
-# cmake -DCXX=... -DINCLUDE=... -DSOURCE=file.cpp -P check.cmake
+# cmake -DCXX=... -DINCLUDE=... [-DEXTRA_INCLUDE=...] -DSOURCE=file.cpp -P check.cmake
 file(STRINGS ${SOURCE} expect REGEX "^// expect: ")
 file(STRINGS ${SOURCE} first REGEX "^// first-line: ")
 string(REGEX REPLACE "^// expect: " "" expect "${expect}")
@@ -6,7 +6,10 @@ string(REGEX REPLACE "^// first-line: " "" first "${first}")
 if(expect STREQUAL "" OR first STREQUAL "")
   message(FATAL_ERROR "${SOURCE}: needs '// expect: REGEX' and '// first-line: REGEX' lines")
 endif()
-execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only -I${INCLUDE} ${SOURCE}
+if(EXTRA_INCLUDE)
+  set(extra -I${EXTRA_INCLUDE})
+endif()
+execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only -I${INCLUDE} ${extra} ${SOURCE}
                 RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(rc EQUAL 0)
   message(FATAL_ERROR "${SOURCE} compiled, but it must not")

@@ -4,4 +4,5 @@ namespace staticnn::cli {
 int cmd_train(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
+int cmd_export(int argc, char** argv);
 }  // namespace staticnn::cli

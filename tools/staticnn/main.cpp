@@ -16,7 +16,8 @@ constexpr const char* usage =
     "commands:\n"
     "  train     train a model on Fashion-MNIST; writes metrics.json, checkpoint.snn, curves.svg\n"
     "  eval      test accuracy and confusion matrix of a checkpoint\n"
-    "  inspect   layers, shapes and batchnorm statistics of a checkpoint\n";
+    "  inspect   layers, shapes and batchnorm statistics of a checkpoint\n"
+    "  export    fold batchnorm and write the network as a C++ header for firmware\n";
 
 }  // namespace
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     if (command == "train") return cmd_train(argc - 2, argv + 2);
     if (command == "eval") return cmd_eval(argc - 2, argv + 2);
     if (command == "inspect") return cmd_inspect(argc - 2, argv + 2);
+    if (command == "export") return cmd_export(argc - 2, argv + 2);
     std::fprintf(stderr, "staticnn: unknown command '%s'\n%s", command.c_str(), usage);
     return 2;
   } catch (const staticnn::cli::usage_error& e) {

@@ -1,0 +1,124 @@
+#pragma once
+// BatchNorm folding. At inference a batchnorm is y = s * x + (beta - s * mean) per channel, with
+// s = gamma / sqrt(running_var + eps), so it fuses into the conv2d or dense before it:
+//   W'[o] = s[o] * W[o],   b'[o] = s[o] * (b[o] - mean[o]) + beta[o].
+// fold_batchnorm(net) returns a network of a new type without batchnorm layers (folded_t<Net>);
+// a batchnorm with nothing foldable before it becomes a scale_shift layer.
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <type_traits>
+
+#include "../core/sequential.hpp"
+#include "../layers/batchnorm.hpp"
+#include "../layers/conv2d.hpp"
+#include "../layers/dense.hpp"
+#include "../layers/scale_shift.hpp"
+
+namespace staticnn {
+
+template <class L>
+inline constexpr bool is_batchnorm = false;
+template <class In, class T>
+inline constexpr bool is_batchnorm<batchnorm_layer<In, T>> = true;
+
+// Layers with per-output-channel weights and a bias that a following batchnorm can fold into.
+template <class L>
+inline constexpr bool absorbs_batchnorm = false;
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T>
+inline constexpr bool absorbs_batchnorm<conv2d_layer<In, OutC, K, S, P, T>> = true;
+template <class In, std::size_t N, class T>
+inline constexpr bool absorbs_batchnorm<dense_layer<In, N, T>> = true;
+
+namespace detail {
+template <class Done, class... Rest>
+struct fold_types;
+template <class... Done>
+struct fold_types<type_list<void, Done...>> {
+  using type = network<Done...>;
+};
+template <class... Done, class A, class... Rest>
+struct fold_types<type_list<void, Done...>, A, Rest...> {
+  using type = typename fold_types<type_list<void, Done..., A>, Rest...>::type;
+};
+template <class... Done, class A, class... Rest>
+  requires is_batchnorm<A>
+struct fold_types<type_list<void, Done...>, A, Rest...> {
+  using type = typename fold_types<
+      type_list<void, Done..., scale_shift_layer<typename A::in_shape, typename A::value_type>>, Rest...>::type;
+};
+template <class... Done, class A, class B, class... Rest>
+  requires(absorbs_batchnorm<A> && is_batchnorm<B>)
+struct fold_types<type_list<void, Done...>, A, B, Rest...> {
+  using type = typename fold_types<type_list<void, Done..., A>, Rest...>::type;
+};
+template <class Net>
+struct folded;
+template <class... Ls>
+struct folded<network<Ls...>> {
+  using type = typename fold_types<type_list<void>, Ls...>::type;
+};
+}  // namespace detail
+
+// The type fold_batchnorm returns for a network type.
+template <class Net>
+using folded_t = typename detail::folded<Net>::type;
+
+// Per-channel scale s and shift t of a batchnorm in inference mode (computed in double).
+template <class In, class T>
+constexpr void batchnorm_affine(const batchnorm_layer<In, T>& bn, std::array<double, In::channels>& s,
+                                std::array<double, In::channels>& t) {
+  for (std::size_t c = 0; c < In::channels; ++c) {
+    s[c] = static_cast<double>(bn.gamma()[c]) /
+           std::sqrt(static_cast<double>(bn.running_var()[c]) + batchnorm_layer<In, T>::epsilon);
+    t[c] = static_cast<double>(bn.beta()[c]) - s[c] * static_cast<double>(bn.running_mean()[c]);
+  }
+}
+
+template <Layer... Ls>
+folded_t<network<Ls...>> fold_batchnorm(const network<Ls...>& net) {
+  using Out = folded_t<network<Ls...>>;
+  constexpr std::size_t N = sizeof...(Ls);
+  constexpr std::array<bool, N> bn{is_batchnorm<Ls>...}, absorbs{absorbs_batchnorm<Ls>...};
+  // target[i]: the layer of the result that source layer i becomes (or folds into).
+  constexpr auto target = [&] {
+    std::array<std::size_t, N> t{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < N; ++i) t[i] = (bn[i] && i > 0 && absorbs[i - 1]) ? k - 1 : k++;
+    return t;
+  }();
+  Out out;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          const auto& src = net.template layer<I>();
+          auto& dst = out.template layer<target[I]>();
+          if constexpr (!bn[I]) {
+            dst = src;
+          } else {
+            using B = std::remove_cvref_t<decltype(src)>;
+            using T = typename B::value_type;
+            constexpr std::size_t C = B::in_shape::channels;
+            std::array<double, C> s, t;
+            batchnorm_affine(src, s, t);
+            if constexpr (I > 0 && absorbs[I > 0 ? I - 1 : 0]) {
+              // dst holds the copied conv2d/dense: output channel c's weights are a contiguous row.
+              using D = std::remove_cvref_t<decltype(dst)>;
+              constexpr std::size_t per = D::weight_count / C;
+              for (std::size_t c = 0; c < C; ++c) {
+                for (std::size_t k = 0; k < per; ++k)
+                  dst.weights()[c * per + k] = static_cast<T>(s[c] * static_cast<double>(dst.weights()[c * per + k]));
+                dst.bias()[c] = static_cast<T>(s[c] * static_cast<double>(dst.bias()[c]) + t[c]);
+              }
+            } else {
+              for (std::size_t c = 0; c < C; ++c)
+                dst.params[c] = static_cast<T>(s[c]), dst.params[C + c] = static_cast<T>(t[c]);
+            }
+          }
+        }(),
+        ...);
+  }(std::make_index_sequence<N>{});
+  return out;
+}
+
+}  // namespace staticnn
