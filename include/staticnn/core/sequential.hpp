@@ -28,6 +28,30 @@ struct check_layer_input {
 template <class T, class... Ls>
 struct type_list {};
 
+// The layers of a network: one base per layer, so stateless (empty) layers take no space even
+// when the same type appears twice (a std::tuple would pad those). Aggregate: a constexpr network
+// is initialised as {{{layer0}, {layer1}, ...}}.
+template <std::size_t I, class L>
+struct layer_slot {
+  [[no_unique_address]] L layer;
+};
+template <class Seq, class... Ls>
+struct layer_storage;
+template <std::size_t... I, class... Ls>
+struct layer_storage<std::index_sequence<I...>, Ls...> : layer_slot<I, Ls>... {};
+
+// conv2d (unpadded) -> elementwise activation -> pooling: inference runs the three a pooled row
+// at a time, so the full conv output is never stored (same arithmetic, same results).
+template <class A, class B, class C>
+concept conv_act_pool =
+    requires(const A& a, const typename A::value_type* x, typename A::value_type* y, typename A::value_type v) {
+      requires A::row_streamable;
+      a.forward_rows(x, y, std::size_t{0}, std::size_t{1});
+      { B::op::f(v) };
+      { C::reduce(x, std::size_t{1}) };
+      requires C::kernel >= 1;
+    };
+
 template <class T, class In, class... Specs>
 struct bind_chain;
 template <class T, class In>
@@ -82,28 +106,65 @@ struct network {
   static constexpr auto state_offset = offsets([](auto t) { return decltype(t)::type::state_count; });
   static constexpr std::size_t param_count = param_offset[depth];
   static constexpr std::size_t state_count = state_offset[depth];
-  // Largest intermediate activation (inputs of layers 1..depth-1): inference ping-pongs two.
-  static constexpr std::size_t max_hidden_size = std::max({std::size_t{1}, Ls::in_shape::size...});
+  // Inference plan: each layer is a stage of its own, except conv -> activation -> pool runs of
+  // three (see detail::conv_act_pool), which are one stage. Stages ping-pong between two buffers.
+ private:
+  template <std::size_t I>
+  static constexpr bool fusable_at() {
+    if constexpr (I + 2 < depth)
+      return detail::conv_act_pool<layer_type<I>, layer_type<I + 1>, layer_type<I + 2>>;
+    else
+      return false;
+  }
+  struct plan_t {
+    std::array<bool, depth> fused{}, skipped{};
+    std::array<std::size_t, depth> out_size{};  // of the stage starting at a layer
+    std::size_t last_stage = 0, max_hidden = 1;
+  };
+  static constexpr plan_t make_plan() {
+    plan_t p;
+    constexpr std::array<bool, depth> can = []<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<bool, depth>{fusable_at<I>()...};
+    }(std::make_index_sequence<depth>{});
+    constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
+    for (std::size_t i = 0; i < depth; ++i) {
+      if (p.skipped[i]) continue;
+      p.fused[i] = can[i];
+      if (can[i]) p.skipped[i + 1] = p.skipped[i + 2] = true;
+      p.out_size[i] = size[can[i] ? i + 2 : i];
+      p.last_stage = i;
+    }
+    for (std::size_t i = 0; i < depth; ++i)
+      if (!p.skipped[i] && i != p.last_stage) p.max_hidden = std::max(p.max_hidden, p.out_size[i]);
+    return p;
+  }
+  static constexpr plan_t plan = make_plan();
+
+ public:
+  // Largest activation between two stages; inference needs two of them.
+  static constexpr std::size_t max_hidden_size = plan.max_hidden;
   static constexpr std::size_t workspace_size = 2 * max_hidden_size;
 
-  std::tuple<Ls...> layers;
+  detail::layer_storage<std::index_sequence_for<Ls...>, Ls...> layers;
 
   template <std::size_t I>
-  constexpr auto& layer() { return std::get<I>(layers); }
+  constexpr auto& layer() { return static_cast<detail::layer_slot<I, layer_type<I>>&>(layers).layer; }
   template <std::size_t I>
-  constexpr const auto& layer() const { return std::get<I>(layers); }
+  constexpr const auto& layer() const {
+    return static_cast<const detail::layer_slot<I, layer_type<I>>&>(layers).layer;
+  }
 
   // f(std::integral_constant<size_t, I>, layer) for each layer in order.
   template <class F>
   constexpr void for_each_layer(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (f(std::integral_constant<std::size_t, I>{}, std::get<I>(layers)), ...);
+      (f(std::integral_constant<std::size_t, I>{}, layer<I>()), ...);
     }(std::make_index_sequence<depth>{});
   }
   template <class F>
   constexpr void for_each_layer(F&& f) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (f(std::integral_constant<std::size_t, I>{}, std::get<I>(layers)), ...);
+      (f(std::integral_constant<std::size_t, I>{}, layer<I>()), ...);
     }(std::make_index_sequence<depth>{});
   }
 
@@ -117,8 +178,9 @@ struct network {
   constexpr void forward(cview<value_type, in_shape::size> x, view<value_type, out_shape::size> y,
                          view<value_type, workspace_size> ws) const {
     const value_type* src = x.data();
+    std::size_t stage = 0;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((src = forward_one<I>(src, y.data(), ws.data())), ...);
+      ((src = run_stage<I>(src, y.data(), ws.data(), stage)), ...);
     }(std::make_index_sequence<depth>{});
   }
   // Inference on one sample with the workspace on the stack (2 * max_hidden_size values).
@@ -129,12 +191,38 @@ struct network {
 
  private:
   template <std::size_t I>
-  constexpr const value_type* forward_one(const value_type* src, value_type* out, value_type* ws) const {
-    using L = layer_type<I>;
-    value_type* dst = (I + 1 == depth) ? out : ws + (I % 2) * max_hidden_size;
-    std::get<I>(layers).forward(cview<value_type, L::in_shape::size>(src, L::in_shape::size),
-                                view<value_type, L::out_shape::size>(dst, L::out_shape::size));
-    return dst;
+  constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws,
+                                        std::size_t& stage) const {
+    if constexpr (plan.skipped[I]) {
+      return src;
+    } else {
+      value_type* dst = I == plan.last_stage ? out : ws + (stage++ % 2) * max_hidden_size;
+      if constexpr (plan.fused[I]) {
+        run_conv_act_pool<I>(src, dst);
+      } else {
+        using L = layer_type<I>;
+        layer<I>().forward(cview<value_type, L::in_shape::size>(src, L::in_shape::size),
+                                    view<value_type, L::out_shape::size>(dst, L::out_shape::size));
+      }
+      return dst;
+    }
+  }
+
+  template <std::size_t I>
+  constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
+    using Conv = layer_type<I>;
+    using Act = layer_type<I + 1>;
+    using Pool = layer_type<I + 2>;
+    constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
+    constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width;
+    std::array<value_type, C * K * W> rows;  // K conv rows of every channel
+    for (std::size_t py = 0; py < PH; ++py) {
+      layer<I>().forward_rows(x, rows.data(), py * K, K);
+      for (auto& v : rows) v = Act::op::f(v);
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t px = 0; px < PW; ++px)
+          y[(c * PH + py) * PW + px] = Pool::reduce(rows.data() + c * K * W + px * K, W);
+    }
   }
 };
 

@@ -107,14 +107,14 @@ std::string header(const Net& net, const std::string& ns, const std::string& ori
                   "#pragma once\n#include <type_traits>\n\n#include <staticnn/staticnn.hpp>\n\nnamespace " + ns +
                   " {\n\nusing model = " + spell_network<Net>() + ";\n\n";
   s += "inline constexpr std::size_t param_count = " + std::to_string(Net::param_count) + ";\n\n";
-  s += "inline constexpr model network{std::tuple{";
+  s += "inline constexpr model network{{";
   net.for_each_layer([&](auto index, const auto& layer) {
     using L = std::remove_cvref_t<decltype(layer)>;
     s += std::string(decltype(index)::value ? "," : "") + "\n  // layer " + std::to_string(decltype(index)::value) +
-         ": " + L::name + "\n  model::layer_type<" + std::to_string(decltype(index)::value) + ">{";
+         ": " + L::name + "\n  {model::layer_type<" + std::to_string(decltype(index)::value) + ">{";
     if constexpr (L::param_count > 0) s += "{" + float_list(param_span(layer)) + "\n    }";
     if constexpr (L::state_count > 0) s += ", {" + float_list(state_span(layer)) + "\n    }";
-    s += "}";
+    s += "}}";
   });
   s += "}};\n\n";
   s += "// The network, if Expected is the model type it was exported for; otherwise a compile error.\n"

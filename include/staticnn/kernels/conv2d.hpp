@@ -8,12 +8,15 @@
 
 namespace staticnn::kernels {
 
+// Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T>
-constexpr void conv2d_forward(const T* x, const T* w, const T* bias, T* y) {
-  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
+constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,
+                                   std::size_t rows) {
+  constexpr std::size_t OW = (W - K) / S + 1;
   for (std::size_t oc = 0; oc < OC; ++oc) {
-    for (std::size_t oy = 0; oy < OH; ++oy) {
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t oy = oy0 + r;
       T acc[OW];
       for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = bias[oc];
       for (std::size_t ic = 0; ic < C; ++ic) {
@@ -26,10 +29,16 @@ constexpr void conv2d_forward(const T* x, const T* w, const T* bias, T* y) {
           }
         }
       }
-      T* yr = y + (oc * OH + oy) * OW;
+      T* yr = y + (oc * rows + r) * OW;
       for (std::size_t ox = 0; ox < OW; ++ox) yr[ox] = acc[ox];
     }
   }
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
+          class T>
+constexpr void conv2d_forward(const T* x, const T* w, const T* bias, T* y) {
+  conv2d_forward_rows<C, H, W, OC, K, S>(x, w, bias, y, 0, (H - K) / S + 1);
 }
 
 // dx = conv2d_forward's input gradient for one sample: dx (C x H x W) is overwritten.

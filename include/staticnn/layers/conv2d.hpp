@@ -49,6 +49,16 @@ struct conv2d_layer {
     }
   }
 
+  // Output rows [oy0, oy0 + rows) of every channel into y (OutC x rows x OW), the same values
+  // forward computes: lets a network run conv -> activation -> pool a few rows at a time.
+  static constexpr bool row_streamable = Pad == 0;
+  void forward_rows(const T* x, T* y, std::size_t oy0, std::size_t rows) const
+    requires(Pad == 0)
+  {
+    kernels::conv2d_forward_rows<C, PH, PW, OutC, K, Stride>(x, params.data(), params.data() + weight_count, y, oy0,
+                                                             rows);
+  }
+
   // Training: forward over n <= B samples; backward sets grad and, if dx.ptr, the input gradient.
   struct cache_type {};
   template <Executor E>

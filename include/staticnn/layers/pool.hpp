@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
@@ -33,24 +34,26 @@ struct pool_layer {
   using op = Op;
   static constexpr std::size_t kernel = K, param_count = 0, state_count = 0;
 
+  // One window whose top-left value is w, rows `stride` apart.
+  static T reduce(const T* w, std::size_t stride) {
+    T r;
+    if constexpr (std::is_same_v<Op, avg_pool_op>) {
+      r = T(0);
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) r += w[i * stride + j];
+      r *= T(1) / T(K * K);
+    } else {
+      r = w[0];
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) r = std::max(r, w[i * stride + j]);
+    }
+    return r;
+  }
+
   void forward(cview<T, In::size> x, view<T, out_shape::size> y) const {
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t oy = 0; oy < OH; ++oy)
-        for (std::size_t ox = 0; ox < OW; ++ox) {
-          const T* w = x.data() + (c * H + oy * K) * W + ox * K;
-          T r;
-          if constexpr (std::is_same_v<Op, avg_pool_op>) {
-            r = T(0);
-            for (std::size_t i = 0; i < K; ++i)
-              for (std::size_t j = 0; j < K; ++j) r += w[i * W + j];
-            r *= T(1) / T(K * K);
-          } else {
-            r = w[0];
-            for (std::size_t i = 0; i < K; ++i)
-              for (std::size_t j = 0; j < K; ++j) r = std::max(r, w[i * W + j]);
-          }
-          y[(c * OH + oy) * OW + ox] = r;
-        }
+        for (std::size_t ox = 0; ox < OW; ++ox) y[(c * OH + oy) * OW + ox] = reduce(x.data() + (c * H + oy * K) * W + ox * K, W);
   }
 
   struct cache_type {};

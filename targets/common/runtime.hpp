@@ -1,0 +1,24 @@
+#pragma once
+// How a firmware image ends. Exit status conventions under QEMU (qemu-run.sh):
+//   main's return value (the test harness returns its failure count, 0 = pass),
+//   3 = CPU fault or unexpected exception (fault.cpp), 4 = panic (abort, assert, pure virtual
+//   call, a libstdc++ throw with -fno-exceptions).
+#include <string_view>
+
+namespace staticnn::fw {
+
+inline constexpr int exit_fault = 3;
+inline constexpr int exit_panic = 4;
+
+// Flushes the console and ends the program through semihosting (a no-op loop without a host).
+[[noreturn]] void exit(int status);
+// Prints "panic: <what>" and exits with exit_panic.
+[[noreturn]] void panic(std::string_view what);
+// Prints "<file>:<line>: <message>" and panics. Route staticnn's assert here in firmware
+// (core/assert.hpp's default handler uses fprintf, which needs the heap):
+//   #include "runtime.hpp"
+//   #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+//   #include <staticnn/staticnn.hpp>
+[[noreturn]] void assert_failed(const char* message, const char* file, int line);
+
+}  // namespace staticnn::fw

@@ -1,0 +1,18 @@
+# mps2-an505: Arm MPS2+ FPGA with AN505 (IoTKit), Cortex-M33 with FPU and DSP (fpv5-sp-d16,
+# hard-float ABI), 20 MHz. Boots in Secure state; the image runs Secure with the SAU off.
+# Included by targets/CMakeLists.txt when STATICNN_MACHINE=mps2-an505.
+set(STATICNN_CPU_FLAGS -mthumb -mcpu=cortex-m33 -mfpu=fpv5-sp-d16 -mfloat-abi=hard)
+set(STATICNN_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/memory.ld)
+set(STATICNN_STACK_SIZE_DEFAULT 0x10000)
+set(STATICNN_UART_SOURCE ${CMAKE_CURRENT_LIST_DIR}/../common/uart_none.cpp)
+
+# SysTick runs on the core clock; with -icount shift=0 a tick is 1e9 / Hz = 50 instructions.
+set(STATICNN_SYSTICK_HZ 20000000)
+
+set(STATICNN_QEMU_MACHINE mps2-an505)
+set(STATICNN_QEMU_SERIAL none)  # no UART console: semihosting only
+set(STATICNN_RAM_ORIGIN 0x38000000)  # as memory.ld; qemu-run.sh pre-fills RAM from here
+set(STATICNN_RAM_SIZE 0x400000)
+set(CMAKE_CROSSCOMPILING_EMULATOR ${STATICNN_QEMU_RUN}
+    -M ${STATICNN_QEMU_MACHINE} -s ${STATICNN_QEMU_SERIAL}
+    -f ${STATICNN_RAM_ORIGIN}:${STATICNN_RAM_FILL} --)
