@@ -1,0 +1,185 @@
+// Inference-only firmware: runs the exported network on test images read from the host's IDX
+// files through semihosting, and reports accuracy, instructions per inference, static RAM and
+// the stack high-water mark. With a reference file (float32 logits of the host's folded network,
+// written by `staticnn export --reference`) it also checks argmax parity and the logit difference.
+//   fw_infer <images.idx> <labels.idx> <count> [reference.bin] [--print]
+// Exit status: 0 all good, 1 reference mismatch, 2 bad arguments or files.
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+#include "console.hpp"
+#include "instruction_counter.hpp"
+#include "semihosting.hpp"
+#include "stack_usage.hpp"
+#include STATICNN_MODEL_HEADER
+
+namespace fw = staticnn::fw;
+namespace sh = staticnn::fw::semihosting;
+using fw::console::print;
+
+namespace {
+
+// The model this firmware is built for; the exported header must hold exactly this type.
+using model = STATICNN_EXPECTED_MODEL;
+constexpr const model& net = STATICNN_MODEL_NAMESPACE::get<model>();
+constexpr std::size_t D = model::in_shape::size, K = model::out_shape::size;
+constexpr float logit_tolerance = 1e-4f;
+
+// Everything inference touches besides the stack, sized by the model type at compile time.
+std::array<float, model::workspace_size> workspace;
+std::array<float, D> input;
+std::array<float, K> logits;
+constexpr std::size_t activation_bytes = sizeof(workspace) + sizeof(input) + sizeof(logits);
+std::array<std::uint8_t, D> pixels;
+std::array<float, K> reference;
+
+std::uint32_t be32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
+}
+
+bool read_exact(std::int32_t handle, void* buffer, std::size_t bytes) {
+  return sh::read(handle, std::span(static_cast<std::byte*>(buffer), bytes)) == bytes;
+}
+
+// Opens an IDX file and checks its header: magic, dimension count, and per-item size.
+std::int32_t open_idx(const char* path, std::uint32_t magic, std::size_t item_bytes, std::uint32_t& count) {
+  const std::int32_t h = sh::open(path);
+  if (h < 0) {
+    print("error: ", path, ": cannot open\n");
+    return -1;
+  }
+  const std::size_t header = (magic & 0xff) == 3 ? 16 : 8;
+  std::array<std::uint8_t, 16> head{};
+  if (!read_exact(h, head.data(), header) || be32(head.data()) != magic) {
+    print("error: ", path, ": not an IDX file of the expected kind (magic ", fw::console::hex{be32(head.data())},
+          ", expected ", fw::console::hex{magic}, ")\n");
+    return -1;
+  }
+  count = be32(head.data() + 4);
+  if (header == 16 && std::size_t{be32(head.data() + 8)} * be32(head.data() + 12) != item_bytes) {
+    print("error: ", path, ": images are ", be32(head.data() + 8), "x", be32(head.data() + 12), ", the model takes ",
+          D, " values\n");
+    return -1;
+  }
+  return h;
+}
+
+// Prints num/den with `decimals` digits, in integer arithmetic: no soft double in the image.
+void print_ratio(std::uint64_t num, std::uint64_t den, unsigned decimals) {
+  std::uint64_t scale = 1;
+  for (unsigned i = 0; i < decimals; ++i) scale *= 10;
+  const std::uint64_t v = (num * scale + den / 2) / den;
+  print(v / scale, '.');
+  for (std::uint64_t d = scale / 10; d > 0; d /= 10) print(static_cast<unsigned>(v / d % 10));
+}
+
+// A small non-negative float as "<m>e-<k>" with a 3-digit mantissa, in float arithmetic.
+void print_small(float x) {
+  if (!(x == x)) return print("nan");
+  if (x == 0) return print("0");
+  int e = 0;
+  while (x < 100.0f && e < 45) x *= 10.0f, ++e;
+  while (x >= 1000.0f) x /= 10.0f, --e;
+  print(static_cast<unsigned>(x + 0.5f), "e", e > 0 ? "-" : "", static_cast<unsigned>(e > 0 ? e : -e));
+}
+
+std::uint32_t parse_count(std::string_view s) {
+  std::uint32_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    print("usage: ", argc > 0 ? argv[0] : "fw_infer", " <images.idx> <labels.idx> <count> [reference.bin] [--print]\n");
+    return 2;
+  }
+  const bool verbose = std::string_view(argv[argc - 1]) == "--print";
+  const int positional = verbose ? argc - 1 : argc;
+  std::uint32_t images = 0, labels = 0;
+  const std::int32_t hi = open_idx(argv[1], 0x00000803, D, images);
+  const std::int32_t hl = open_idx(argv[2], 0x00000801, 1, labels);
+  std::uint32_t count = parse_count(argv[3]);
+  if (hi < 0 || hl < 0) return 2;
+  if (count == 0 || count > images || count > labels) {
+    print("error: count '", argv[3], "' must be in [1, ", images < labels ? images : labels, "]\n");
+    return 2;
+  }
+  std::int32_t hr = -1;
+  if (positional > 4) {
+    hr = sh::open(argv[4]);
+    if (hr < 0 || sh::flen(hr) < static_cast<std::int32_t>(count * sizeof(reference))) {
+      print("error: ", argv[4], ": missing or shorter than ", count, " x ", K, " float32 logits\n");
+      return 2;
+    }
+  }
+
+  std::uint32_t correct = 0, mismatches = 0;
+  std::uint64_t total = 0, first = 0, lo = ~std::uint64_t{0}, hi_count = 0;
+  float worst = 0;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint8_t label = 0;
+    if (!read_exact(hi, pixels.data(), D) || !read_exact(hl, &label, 1)) {
+      print("error: ", argv[1], ": short read at image ", i, "\n");
+      return 2;
+    }
+    for (std::size_t k = 0; k < D; ++k) input[k] = static_cast<float>(pixels[k]) / 255.0f;
+
+    fw::instruction_counter::start();
+    net.forward(input, logits, workspace);
+    const std::uint64_t n = fw::instruction_counter::stop();
+
+    total += n, lo = n < lo ? n : lo, hi_count = n > hi_count ? n : hi_count;
+    if (i == 0) first = n;
+    std::size_t predicted = 0;
+    for (std::size_t k = 1; k < K; ++k)
+      if (logits[k] > logits[predicted]) predicted = k;
+    correct += predicted == label;
+    if (hr >= 0) {
+      if (!read_exact(hr, reference.data(), sizeof(reference))) return print("error: reference short read\n"), 2;
+      std::size_t ref_predicted = 0;
+      for (std::size_t k = 0; k < K; ++k) {
+        const float d = std::fabs(logits[k] - reference[k]);
+        worst = (d > worst || d != d) ? d : worst;
+        if (reference[k] > reference[ref_predicted]) ref_predicted = k;
+      }
+      if (ref_predicted != predicted) {
+        ++mismatches;
+        print("mismatch: image ", i, " firmware ", predicted, " host ", ref_predicted, "\n");
+      }
+    }
+    if (verbose) print("image ", i, " predicted ", predicted, " label ", label, "\n");
+  }
+  sh::close(hi), sh::close(hl);
+
+  print("fw: machine ", STATICNN_MACHINE_NAME, " images ", count, " correct ", correct, " accuracy ");
+  print_ratio(correct, count, 4);
+  print("\n");
+  print("fw: instructions_per_inference ", first, " (first image), min ", lo, " max ", hi_count, " mean ",
+        total / count, "\n");
+  print("fw: static_activation_bytes ", activation_bytes, " (workspace ", sizeof(workspace), ", input ",
+        sizeof(input), ", logits ", sizeof(logits), ")\n");
+  print("fw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");
+  if (hr >= 0) {
+    sh::close(hr);
+    const bool ok = mismatches == 0 && worst <= logit_tolerance;
+    print("fw: reference max_abs_logit_diff ");
+    print_small(worst);
+    print(" argmax_mismatches ", mismatches, ok ? " PASS\n" : " FAIL\n");
+    return ok ? 0 : 1;
+  }
+  return 0;
+}
