@@ -3,6 +3,7 @@
 #include <memory>
 #include <thread>
 
+#include <staticnn/fold/fold.hpp>
 #include <staticnn/io/checkpoint.hpp>
 #include <staticnn/train/fit.hpp>
 #include <staticnn/train/thread_pool.hpp>
@@ -15,13 +16,23 @@ namespace staticnn::cli {
 namespace {
 
 template <class Net>
-int eval_model(const std::string& checkpoint, const std::string& dir, std::size_t limit, std::size_t threads) {
+std::vector<std::uint8_t> predictions(const Net& net, const io::dataset& test, std::size_t threads) {
+  train::thread_pool pool(threads);
+  std::vector<std::uint8_t> predicted(test.images.count);
+  train::predict(net, test.images.pixels.data(), test.images.count, predicted.data(), pool);
+  return predicted;
+}
+
+template <class Net>
+int eval_model(const std::string& checkpoint, const std::string& dir, std::size_t limit, std::size_t threads,
+               bool fold) {
   auto net = std::make_unique<Net>();
   io::load_checkpoint(checkpoint, *net);
   const io::dataset test = load_split<typename Net::in_shape>(dir, "t10k", limit);
-  train::thread_pool pool(threads);
-  std::vector<std::uint8_t> predicted(test.images.count);
-  train::predict(*net, test.images.pixels.data(), test.images.count, predicted.data(), pool);
+  const std::vector<std::uint8_t> predicted =
+      fold ? predictions(*std::make_unique<folded_t<Net>>(fold_batchnorm(*net)), test, threads)
+           : predictions(*net, test, threads);
+  if (fold) std::printf("batchnorm folded: %zu layers instead of %zu\n", folded_t<Net>::depth, Net::depth);
   constexpr std::size_t K = Net::out_shape::size;
   std::vector<std::size_t> confusion(K * K);
   std::size_t correct = 0;
@@ -49,6 +60,7 @@ int cmd_eval(int argc, char** argv) {
          {{"checkpoint", "FILE", "checkpoint written by staticnn train (required)"},
           {"data", "DIR", "Fashion-MNIST IDX folder (default " + default_data_dir() + ")"},
           {"limit-test", "N", "use only the first N test images (default all)"},
+          {"fold", "", "evaluate the network with batchnorm folded into conv/dense (as exported)"},
           {"threads", "N", "worker threads (default " + std::to_string(hw) + ")"}},
          argc, argv);
   if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
@@ -58,7 +70,9 @@ int cmd_eval(int argc, char** argv) {
   const auto limit = static_cast<std::size_t>(a.integer("limit-test", 0, 1, 100000000));
   const auto threads = static_cast<std::size_t>(a.integer("threads", hw, 1, 256));
   const io::checkpoint_header h = io::read_checkpoint_header(file);
-  return with_model(h.meta.model, [&](auto t) { return eval_model<typename decltype(t)::type>(file, dir, limit, threads); });
+  const bool fold = a.has("fold");
+  return with_model(h.meta.model,
+                    [&](auto t) { return eval_model<typename decltype(t)::type>(file, dir, limit, threads, fold); });
 }
 
 }  // namespace staticnn::cli
