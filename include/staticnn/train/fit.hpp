@@ -25,11 +25,11 @@ epoch_stats train_epoch(Net& net, trainer<Net, B>& tr, sgd<Net>& opt, const type
                         E& ex, OnBatch&& on_batch) {
   STATICNN_ASSERT(batch >= 2 && batch <= B, "train_epoch: batch must be in [2, B]");
   constexpr std::size_t D = Net::in_shape::size;
-  const std::size_t total = (order.size() + batch - 1) / batch;
+  // Batches that run: a trailing batch of one sample is skipped (batchnorm needs two).
+  const std::size_t total = order.size() / batch + (order.size() % batch >= 2 ? 1 : 0);
   epoch_stats e;
   for (std::size_t k = 0; k < total; ++k) {
     const std::size_t first = k * batch, n = std::min(batch, order.size() - first);
-    if (n < 2) break;
     for (std::size_t b = 0; b < n; ++b) {
       const std::uint32_t i = order[first + b];
       std::copy_n(images + std::size_t{i} * D, D, tr.input.data() + b * D);

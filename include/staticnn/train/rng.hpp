@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../core/assert.hpp"
+
 namespace staticnn::train {
 
 struct rng {
@@ -29,8 +31,9 @@ struct rng {
   // Uniform in [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  // Uniform integer in [0, n), unbiased (rejects the top partial range of 2^64).
+  // Uniform integer in [0, n), n > 0, unbiased (rejects the top partial range of 2^64).
   std::uint64_t below(std::uint64_t n) {
+    STATICNN_ASSERT(n > 0, "rng: below(0) has no value to return");
     const std::uint64_t threshold = (0 - n) % n;
     for (;;)
       if (const std::uint64_t r = next(); r >= threshold) return r % n;

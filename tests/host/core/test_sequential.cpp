@@ -5,8 +5,12 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <algorithm>
 #include <cstddef>
+#include <memory>
+#include <span>
 #include <type_traits>
+#include <vector>
 
 #include "../support.hpp"
 #include "staticnn/layers/activation.hpp"
@@ -72,8 +76,8 @@ TEST_CASE("sequential: the object holds exactly the parameters and the state") {
 }
 
 TEST_CASE("sequential: no padding for repeated identical stateless layers either") {
-  // A plain MLP repeats the same relu type (relu on shape<4>) twice. Two empty members of one
-  // type may not share an address, so std::tuple pads the network: 244 bytes for 240 of weights.
+  // A plain MLP repeats the same relu type (relu on shape<4>) twice. Two subobjects of one type
+  // may not share an address; a std::tuple of the layers pads this network to 244 bytes.
   using mlp = sn::sequential<shape<4>, sn::dense<4>, sn::relu, sn::dense<4>, sn::relu, sn::dense<4>>;
   static_assert(std::is_same_v<mlp::layer_type<1>, mlp::layer_type<3>>);
   CHECK(sizeof(mlp) == mlp::param_count * sizeof(float));
@@ -107,11 +111,19 @@ TEST_CASE("sequential: a one-layer network writes straight to the output") {
 }
 
 TEST_CASE("sequential: forward equals composing the layers' forwards by hand") {
-  using net_t = sn::sequential<shape<2, 6, 6>, sn::conv2d<3, 3, 1, 1>, sn::batchnorm, sn::relu, sn::max_pool<2>,
-                               sn::conv2d<4, 2, 2>, sn::tanh, sn::flatten, sn::dense<5>, sn::batchnorm,
-                               sn::sigmoid, sn::dense<3>>;
-  static_assert(std::is_same_v<net_t::layer_type<3>::out_shape, shape<3, 3, 3>>);
-  static_assert(std::is_same_v<net_t::layer_type<4>::out_shape, shape<4, 1, 1>>);
+  // Covers both inference paths: conv -> activation -> pool runs (layers 0-2 with a stride-2 conv
+  // and a dropped edge, layers 7-9 with a 1x1 pool) are fused, the rest run layer by layer
+  // (padded conv, batchnorm in eval mode, flat layers).
+  using net_t = sn::sequential<shape<2, 11, 11>,
+                               sn::conv2d<3, 3, 2>, sn::relu, sn::max_pool<2>,             // 3x5x5 -> 3x2x2
+                               sn::conv2d<4, 2, 1, 1>, sn::batchnorm, sn::tanh, sn::avg_pool<2>,  // 4x3x3 -> 4x1x1
+                               sn::conv2d<3, 1>, sn::sigmoid, sn::avg_pool<1>,             // 3x1x1
+                               sn::flatten, sn::dense<5>, sn::batchnorm, sn::sigmoid, sn::dense<3>>;
+  static_assert(std::is_same_v<net_t::layer_type<0>::out_shape, shape<3, 5, 5>>);
+  static_assert(std::is_same_v<net_t::layer_type<2>::out_shape, shape<3, 2, 2>>);
+  static_assert(std::is_same_v<net_t::layer_type<3>::out_shape, shape<4, 3, 3>>);
+  static_assert(std::is_same_v<net_t::layer_type<6>::out_shape, shape<4, 1, 1>>);
+  static_assert(std::is_same_v<net_t::layer_type<9>::out_shape, shape<3, 1, 1>>);
   net_t net;
   sn::train::rng g(7);
   net.for_each_layer([&](auto, auto& layer) {
@@ -120,14 +132,16 @@ TEST_CASE("sequential: forward equals composing the layers' forwards by hand") {
     auto s = sn::state_span(layer);
     test_support::fill_uniform(s, g, 0.5, 1.5);  // running var must stay positive
   });
-  sn::tensor<shape<2, 6, 6>> x;
+  sn::tensor<shape<2, 11, 11>> x;
   test_support::fill_uniform(x.data, g, -1, 1);
 
-  sn::tensor<shape<3, 6, 6>> a0, a1, a2;
-  sn::tensor<shape<3, 3, 3>> a3;
-  sn::tensor<shape<4, 1, 1>> a4, a5;
-  sn::tensor<shape<4>> a6;
-  sn::tensor<shape<5>> a7, a8, a9;
+  sn::tensor<shape<3, 5, 5>> a0, a1;
+  sn::tensor<shape<3, 2, 2>> a2;
+  sn::tensor<shape<4, 3, 3>> a3, a4, a5;
+  sn::tensor<shape<4, 1, 1>> a6;
+  sn::tensor<shape<3, 1, 1>> a7, a8, a9;
+  sn::tensor<shape<3>> a10;
+  sn::tensor<shape<5>> a11, a12, a13;
   sn::tensor<shape<3>> want, got;
   net.layer<0>().forward(x, a0);
   net.layer<1>().forward(a0, a1);
@@ -139,7 +153,11 @@ TEST_CASE("sequential: forward equals composing the layers' forwards by hand") {
   net.layer<7>().forward(a6, a7);
   net.layer<8>().forward(a7, a8);
   net.layer<9>().forward(a8, a9);
-  net.layer<10>().forward(a9, want);
+  net.layer<10>().forward(a9, a10);
+  net.layer<11>().forward(a10, a11);
+  net.layer<12>().forward(a11, a12);
+  net.layer<13>().forward(a12, a13);
+  net.layer<14>().forward(a13, want);
 
   net.forward(x, got);
   CHECK(got.data == want.data);
@@ -148,6 +166,32 @@ TEST_CASE("sequential: forward equals composing the layers' forwards by hand") {
   sn::tensor<shape<3>> got_ws;
   net.forward(x, got_ws, ws);
   CHECK(got_ws.data == want.data);
+}
+
+TEST_CASE("sequential: LeNet inference equals its layers composed by hand") {
+  // Plain LeNet fuses conv -> sigmoid -> avg_pool twice; the result must not change.
+  using net_t = sn::models::lenet;
+  static_assert(net_t::max_hidden_size == 6 * 12 * 12);  // the 6x24x24 conv output is never stored
+  auto net = std::make_unique<net_t>();
+  sn::train::rng g(8);
+  net->for_each_layer([&](auto, auto& layer) {
+    auto p = sn::param_span(layer);
+    test_support::fill_uniform(p, g, -0.3, 0.3);
+  });
+  auto x = std::make_unique<sn::tensor<shape<1, 28, 28>>>();
+  test_support::fill_uniform(x->data, g, 0, 1);
+  // Ping-pong by hand through vectors sized for each layer.
+  std::vector<float> cur(x->data.begin(), x->data.end()), next;
+  net->for_each_layer([&](auto, const auto& layer) {
+    using L = std::remove_cvref_t<decltype(layer)>;
+    next.assign(L::out_shape::size, 0.0f);
+    layer.forward(std::span<const float, L::in_shape::size>(cur.data(), L::in_shape::size),
+                  std::span<float, L::out_shape::size>(next.data(), L::out_shape::size));
+    cur.swap(next);
+  });
+  std::array<float, 10> y{};
+  net->forward(x->data, y);
+  CHECK(std::equal(y.begin(), y.end(), cur.begin(), cur.end()));
 }
 
 TEST_CASE("sequential: for_each_layer visits every layer once, in order") {
