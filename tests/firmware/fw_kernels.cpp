@@ -1,0 +1,119 @@
+// The library's inference kernels on the target, against hand-derived values (bare harness, no
+// doctest): conv2d (stride, padding), dense, pools, activations, batchnorm (eval), scale_shift,
+// and the fused conv -> activation -> pool path against running the layers one by one.
+#include <array>
+#include <cmath>
+#include <cstring>
+
+#include "harness.hpp"
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+using namespace staticnn;
+
+STATICNN_TEST(conv2d_stride1_and_stride2) {
+  // x = 1..9 on 3x3, kernel [[1 0] [0 -1]], bias 0.5: y = x[i][j] - x[i+1][j+1] + 0.5 = -3.5.
+  conv2d_layer<shape<1, 3, 3>, 1, 2, 1, 0, float> c{{1, 0, 0, -1, 0.5f}};
+  const std::array<float, 9> x{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  std::array<float, 4> y{};
+  c.forward(x, y);
+  for (float v : y) STATICNN_CHECK_NEAR(v, -3.5, 0);
+  // Stride 2 on 1x4x4 (0..15), kernel of ones 2x2, no bias: windows at (0,0),(0,2),(2,0),(2,2).
+  conv2d_layer<shape<1, 4, 4>, 1, 2, 2, 0, float> s{{1, 1, 1, 1, 0}};
+  std::array<float, 16> x4{};
+  for (int i = 0; i < 16; ++i) x4[static_cast<std::size_t>(i)] = static_cast<float>(i);
+  std::array<float, 4> y4{};
+  s.forward(x4, y4);
+  STATICNN_CHECK_NEAR(y4[0], 0 + 1 + 4 + 5, 0);
+  STATICNN_CHECK_NEAR(y4[1], 2 + 3 + 6 + 7, 0);
+  STATICNN_CHECK_NEAR(y4[2], 8 + 9 + 12 + 13, 0);
+  STATICNN_CHECK_NEAR(y4[3], 10 + 11 + 14 + 15, 0);
+}
+
+STATICNN_TEST(conv2d_padding) {
+  // 1x2x2 input [[1 2] [3 4]], 3x3 kernel of ones, padding 1: every output sums the whole input.
+  conv2d_layer<shape<1, 2, 2>, 1, 3, 1, 1, float> c{};
+  for (std::size_t k = 0; k < 9; ++k) c.params[k] = 1;
+  const std::array<float, 4> x{1, 2, 3, 4};
+  std::array<float, 4> y{};
+  c.forward(x, y);
+  for (float v : y) STATICNN_CHECK_NEAR(v, 10, 0);
+}
+
+STATICNN_TEST(dense_forward) {
+  // W = [[1 2 3] [-1 0 1]], b = [0.5 -2], x = [1 1 2]: y = [9.5, -1].
+  dense_layer<shape<3>, 2, float> d{{1, 2, 3, -1, 0, 1, 0.5f, -2}};
+  const std::array<float, 3> x{1, 1, 2};
+  std::array<float, 2> y{};
+  d.forward(x, y);
+  STATICNN_CHECK_NEAR(y[0], 9.5, 0);
+  STATICNN_CHECK_NEAR(y[1], -1, 0);
+}
+
+STATICNN_TEST(pools) {
+  const std::array<float, 16> x{1, 2, 5, 6, 3, 4, 7, 8, -1, -2, 0, 9, -3, -4, 1, 2};
+  std::array<float, 4> y{};
+  pool_layer<shape<1, 4, 4>, 2, avg_pool_op, float>{}.forward(x, y);
+  STATICNN_CHECK_NEAR(y[0], 2.5, 0);
+  STATICNN_CHECK_NEAR(y[1], 6.5, 0);
+  STATICNN_CHECK_NEAR(y[2], -2.5, 0);
+  STATICNN_CHECK_NEAR(y[3], 3, 0);
+  pool_layer<shape<1, 4, 4>, 2, max_pool_op, float>{}.forward(x, y);
+  STATICNN_CHECK_NEAR(y[0], 4, 0);
+  STATICNN_CHECK_NEAR(y[1], 8, 0);
+  STATICNN_CHECK_NEAR(y[2], -1, 0);
+  STATICNN_CHECK_NEAR(y[3], 9, 0);
+}
+
+STATICNN_TEST(activations) {
+  // sigmoid(ln 3) = 3/4, tanh(ln 2) = 3/5, relu(-2) = 0.
+  const std::array<float, 3> x{std::log(3.0f), 0.0f, -std::log(3.0f)};
+  std::array<float, 3> y{};
+  activation_layer<shape<3>, sigmoid_op, float>{}.forward(x, y);
+  STATICNN_CHECK_NEAR(y[0], 0.75, 1e-6);
+  STATICNN_CHECK_NEAR(y[1], 0.5, 0);
+  STATICNN_CHECK_NEAR(y[2], 0.25, 1e-6);
+  const std::array<float, 3> t{std::log(2.0f), -2.0f, 3.0f};
+  activation_layer<shape<3>, tanh_op, float>{}.forward(t, y);
+  STATICNN_CHECK_NEAR(y[0], 0.6, 1e-6);
+  activation_layer<shape<3>, relu_op, float>{}.forward(t, y);
+  STATICNN_CHECK_NEAR(y[1], 0, 0);
+  STATICNN_CHECK_NEAR(y[2], 3, 0);
+}
+
+STATICNN_TEST(batchnorm_eval_and_scale_shift) {
+  // gamma 2, beta 1, mean 3, var 4 - 1e-5: y = 2 (x - 3) / 2 + 1 = x - 2.
+  batchnorm_layer<shape<1>, float> bn{{2, 1}, {3, 4.0f - 1e-5f}};
+  const std::array<float, 1> x{7};
+  std::array<float, 1> y{};
+  bn.forward(x, y);
+  STATICNN_CHECK_NEAR(y[0], 5, 1e-5);
+  scale_shift_layer<shape<1>, float> ss{{-0.5f, 4}};
+  ss.forward(x, y);
+  STATICNN_CHECK_NEAR(y[0], 0.5, 0);
+}
+
+STATICNN_TEST(fused_conv_act_pool_equals_layer_by_layer) {
+  using net_t = sequential<shape<2, 8, 8>, conv2d<3, 3>, sigmoid, avg_pool<2>, flatten, dense<4>>;
+  static_assert(net_t::workspace_size < 2 * 3 * 6 * 6, "the fused plan never stores the conv output");
+  static net_t net;
+  std::uint32_t r = 1;
+  auto next = [&] { return static_cast<float>((r = r * 1664525u + 1013904223u) >> 8) / 16777216.0f - 0.5f; };
+  for (auto& p : net.layer<0>().params) p = next();
+  for (auto& p : net.layer<4>().params) p = next();
+  std::array<float, 128> x{};
+  for (auto& v : x) v = next();
+  std::array<float, 4> fused{};
+  net.forward(x, fused);
+  static std::array<float, 108> a{}, b{};  // conv output 3x6x6, then in place
+  net.layer<0>().forward(x, a);
+  net.layer<1>().forward(a, b);
+  std::array<float, 27> pooled{};
+  net.layer<2>().forward(b, pooled);
+  std::array<float, 4> plain{};
+  net.layer<4>().forward(pooled, plain);
+  STATICNN_CHECK(std::memcmp(fused.data(), plain.data(), sizeof plain) == 0);
+}
+
+int main() { return staticnn::fw_test::run_all("kernels"); }
