@@ -7,6 +7,12 @@
 
 namespace staticnn {
 
+// Parameter gradients are summed over a minibatch in this many fixed shards of samples
+// (shard s holds samples [s n / grad_shards, (s + 1) n / grad_shards)), then the shards in order:
+// up to grad_shards threads share the work and the sum never depends on how many there are.
+inline constexpr std::size_t grad_shards = 8;
+constexpr std::size_t shard_begin(std::size_t s, std::size_t n) { return s * n / grad_shards; }
+
 struct serial_executor {
   template <class F>
   void parallel_for(std::size_t count, F&& f) const {

@@ -10,6 +10,9 @@
 #include "../fold/fold.hpp"
 #include "../layers/activation.hpp"
 #include "../layers/flatten.hpp"
+#include "../layers/group_norm.hpp"
+#include "../layers/instance_norm.hpp"
+#include "../layers/layer_norm.hpp"
 #include "../layers/pool.hpp"
 
 namespace staticnn::exporter {
@@ -70,6 +73,21 @@ struct layer_spelling<scale_shift_layer<In, float>> {
 template <class In>
 struct layer_spelling<batchnorm_layer<In, float>> {
   static std::string get() { return "staticnn::batchnorm_layer<" + spell_shape<In>() + ", float>"; }
+};
+
+template <class In>
+struct layer_spelling<layer_norm_layer<In, float>> {
+  static std::string get() { return "staticnn::layer_norm_layer<" + spell_shape<In>() + ", float>"; }
+};
+template <class In, std::size_t G>
+struct layer_spelling<group_norm_layer<In, G, float>> {
+  static std::string get() {
+    return "staticnn::group_norm_layer<" + spell_shape<In>() + ", " + std::to_string(G) + ", float>";
+  }
+};
+template <class In>
+struct layer_spelling<instance_norm_layer<In, float>> {
+  static std::string get() { return "staticnn::instance_norm_layer<" + spell_shape<In>() + ", float>"; }
 };
 
 template <Network Net>

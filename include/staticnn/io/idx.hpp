@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,7 +14,8 @@
 #include <vector>
 
 // Reader for the uncompressed IDX files of MNIST and Fashion-MNIST (tools/fetch-data writes them).
-// Host only: allocates and throws.
+// Host only: allocates and throws. read_idx_* read a file; parse_idx_* parse bytes already in
+// memory (what the fuzzers call), with `name` used only in messages.
 namespace staticnn::io {
 
 // Any problem reading a data file. The message is "<path>: <problem>", so it can be printed as is.
@@ -83,7 +85,7 @@ inline std::uint32_t be32(const std::uint8_t* p) {
 // Header of an IDX file of unsigned bytes: checks magic, dims and total size against the file.
 // Returns the dims; the payload starts at 4 + 4 * dims.size().
 inline std::vector<std::size_t> read_header(const std::filesystem::path& file,
-                                            const std::vector<std::uint8_t>& bytes,
+                                            std::span<const std::uint8_t> bytes,
                                             std::uint32_t expected_magic, const char* unit) {
   const std::size_t ndims = expected_magic & 0xffu;
   const std::size_t header = 4 + 4 * ndims;
@@ -147,11 +149,10 @@ inline std::vector<std::size_t> read_header(const std::filesystem::path& file,
 
 }  // namespace detail
 
-// Reads an IDX image file (magic 0x00000803: N x rows x cols unsigned bytes).
-inline image_set read_idx_images(const std::filesystem::path& file) {
-  const std::vector<std::uint8_t> bytes = detail::read_all(file);
+// Parses an IDX image file held in memory (magic 0x00000803: N x rows x cols unsigned bytes).
+inline image_set parse_idx_images(std::span<const std::uint8_t> bytes, const std::filesystem::path& name) {
   const std::vector<std::size_t> dims =
-      detail::read_header(file, bytes, detail::idx_images_magic, "images");
+      detail::read_header(name, bytes, detail::idx_images_magic, "images");
   image_set set;
   set.count = dims[0];
   set.rows = dims[1];
@@ -163,20 +164,32 @@ inline image_set read_idx_images(const std::filesystem::path& file) {
   return set;
 }
 
-// Reads an IDX label file (magic 0x00000801: N unsigned bytes); every label must be < num_classes.
-inline std::vector<std::uint8_t> read_idx_labels(const std::filesystem::path& file,
-                                                 std::size_t num_classes = 10) {
-  const std::vector<std::uint8_t> bytes = detail::read_all(file);
-  detail::read_header(file, bytes, detail::idx_labels_magic, "labels");
+// Parses an IDX label file held in memory (magic 0x00000801: N unsigned bytes); every label
+// must be < num_classes.
+inline std::vector<std::uint8_t> parse_idx_labels(std::span<const std::uint8_t> bytes,
+                                                  const std::filesystem::path& name,
+                                                  std::size_t num_classes = 10) {
+  detail::read_header(name, bytes, detail::idx_labels_magic, "labels");
   std::vector<std::uint8_t> labels(bytes.begin() + 8, bytes.end());
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] >= num_classes) {
-      detail::fail(file, "label " + std::to_string(labels[i]) + " at index " + std::to_string(i) +
+      detail::fail(name, "label " + std::to_string(labels[i]) + " at index " + std::to_string(i) +
                              " is out of range (num_classes = " + std::to_string(num_classes) +
                              ")");
     }
   }
   return labels;
+}
+
+// Reads an IDX image file (magic 0x00000803: N x rows x cols unsigned bytes).
+inline image_set read_idx_images(const std::filesystem::path& file) {
+  return parse_idx_images(detail::read_all(file), file);
+}
+
+// Reads an IDX label file (magic 0x00000801: N unsigned bytes); every label must be < num_classes.
+inline std::vector<std::uint8_t> read_idx_labels(const std::filesystem::path& file,
+                                                 std::size_t num_classes = 10) {
+  return parse_idx_labels(detail::read_all(file), file, num_classes);
 }
 
 // Reads <dir>/<split>-images-idx3-ubyte and <dir>/<split>-labels-idx1-ubyte, split "train" or

@@ -1,5 +1,6 @@
 #pragma once
-// Elementwise activations: sigmoid 1/(1+e^-x), relu max(0, x), tanh. Shape in = shape out; the
+// Elementwise activations: sigmoid 1/(1+e^-x) (exp from kernels/exp.hpp, so loops vectorise),
+// relu max(0, x), tanh. Shape in = shape out; the
 // derivative is computed from the output y, so training keeps nothing extra.
 #include <cmath>
 #include <cstddef>
@@ -8,13 +9,14 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/exp.hpp"
 
 namespace staticnn {
 
 struct sigmoid_op {
   static constexpr const char* name = "sigmoid";
   template <class T>
-  static T f(T x) { return T(1) / (T(1) + std::exp(-x)); }
+  static T f(T x) { return T(1) / (T(1) + kernels::fast_exp(-x)); }
   template <class T>
   static T df(T y) { return y * (T(1) - y); }
 };

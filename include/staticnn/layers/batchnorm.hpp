@@ -12,6 +12,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/vector.hpp"
 
 namespace staticnn {
 
@@ -65,23 +66,28 @@ struct batchnorm_layer {
     const double count = static_cast<double>(n * P);
     ex.parallel_for(C, [&](std::size_t c0, std::size_t c1) {
       for (std::size_t c = c0; c < c1; ++c) {
+        // Sums per sample in T lanes (vectorised), across samples in double.
         double s = 0;
-        for (std::size_t b = 0; b < n; ++b)
-          for (std::size_t p = 0; p < P; ++p) s += static_cast<double>(x[b][c * P + p]);
+        for (std::size_t b = 0; b < n; ++b) s += static_cast<double>(kernels::sum<P>(x[b].data() + c * P));
         const double mean = s / count;
+        const T mt = static_cast<T>(mean);
         double ss = 0;
-        for (std::size_t b = 0; b < n; ++b)
-          for (std::size_t p = 0; p < P; ++p) {
-            const double d = static_cast<double>(x[b][c * P + p]) - mean;
-            ss += d * d;
-          }
+        for (std::size_t b = 0; b < n; ++b) {
+          const T* xb = x[b].data() + c * P;
+          T part[P];
+          for (std::size_t p = 0; p < P; ++p) part[p] = (xb[p] - mt) * (xb[p] - mt);
+          ss += static_cast<double>(kernels::sum<P>(part));
+        }
         const double var = ss / count;
-        const T m = static_cast<T>(mean), inv = static_cast<T>(1.0 / std::sqrt(var + epsilon));
-        cache.mean[c] = m;
+        const T inv = static_cast<T>(1.0 / std::sqrt(var + epsilon));
+        cache.mean[c] = mt;
         cache.inv_std[c] = inv;
         const T g = params[c], beta = params[C + c];
-        for (std::size_t b = 0; b < n; ++b)
-          for (std::size_t p = 0; p < P; ++p) y[b][c * P + p] = (x[b][c * P + p] - m) * inv * g + beta;
+        for (std::size_t b = 0; b < n; ++b) {
+          const T* xb = x[b].data() + c * P;
+          T* yb = y[b].data() + c * P;
+          for (std::size_t p = 0; p < P; ++p) yb[p] = (xb[p] - mt) * inv * g + beta;
+        }
         const double unbiased = count > 1 ? ss / (count - 1) : var;
         state[c] = static_cast<T>((1 - momentum) * static_cast<double>(state[c]) + momentum * mean);
         state[C + c] = static_cast<T>((1 - momentum) * static_cast<double>(state[C + c]) + momentum * unbiased);
@@ -98,23 +104,26 @@ struct batchnorm_layer {
       for (std::size_t c = c0; c < c1; ++c) {
         const T m = cache.mean[c], inv = cache.inv_std[c];
         double dbeta = 0, dgamma = 0;
-        for (std::size_t b = 0; b < n; ++b)
-          for (std::size_t p = 0; p < P; ++p) {
-            const T g = dy[b][c * P + p];
-            dbeta += static_cast<double>(g);
-            dgamma += static_cast<double>(g * ((x[b][c * P + p] - m) * inv));
-          }
+        for (std::size_t b = 0; b < n; ++b) {
+          const T* xb = x[b].data() + c * P;
+          const T* gb = dy[b].data() + c * P;
+          T part[P];
+          for (std::size_t p = 0; p < P; ++p) part[p] = gb[p] * ((xb[p] - m) * inv);
+          dbeta += static_cast<double>(kernels::sum<P>(gb));
+          dgamma += static_cast<double>(kernels::sum<P>(part));
+        }
         grad[c] = static_cast<T>(dgamma);
         grad[C + c] = static_cast<T>(dbeta);
         if (dx.ptr == nullptr) continue;
         // dx = gamma * inv_std * (dy - mean(dy) - xhat * mean(dy * xhat))
         const T k = params[c] * inv;
         const T mdb = static_cast<T>(dbeta / count), mdg = static_cast<T>(dgamma / count);
-        for (std::size_t b = 0; b < n; ++b)
-          for (std::size_t p = 0; p < P; ++p) {
-            const T xhat = (x[b][c * P + p] - m) * inv;
-            dx[b][c * P + p] = k * (dy[b][c * P + p] - mdb - xhat * mdg);
-          }
+        for (std::size_t b = 0; b < n; ++b) {
+          const T* xb = x[b].data() + c * P;
+          const T* gb = dy[b].data() + c * P;
+          T* db = dx[b].data() + c * P;
+          for (std::size_t p = 0; p < P; ++p) db[p] = k * (gb[p] - mdb - ((xb[p] - m) * inv) * mdg);
+        }
       }
     });
   }

@@ -11,6 +11,8 @@
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/conv2d.hpp"
+#include "../kernels/dispatch.hpp"
+#include "../kernels/vector.hpp"
 
 namespace staticnn {
 
@@ -59,51 +61,132 @@ struct conv2d_layer {
                                                              rows);
   }
 
-  // Training: forward over n <= B samples; backward sets grad and, if dx.ptr, the input gradient.
-  struct cache_type {};
+  // Training: forward over n samples; backward sets grad and, if dx.ptr, the input gradient.
+  // Both run as matrix products over im2col views of each sample (kernels/gemm.hpp):
+  //   y = W col + b,   dW = sum_b dy_b colt_b (col transposed),   dcol = W^T dy_b -> dx by col2im.
+  static constexpr std::size_t P = out_shape::height * out_shape::width, CKK = fan_in;
+  struct cache_type {
+    std::array<T, grad_shards * param_count> partial{};  // per-shard gradient sums
+    std::array<T, weight_count> wt{};                    // W transposed, CKK x OutC
+  };
   template <Executor E>
   void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type&, std::size_t n,
                      E& ex) {
     ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
-      for (std::size_t b = b0; b < b1; ++b) forward(x[b], y[b]);
+      std::array<T, CKK * P> col;
+      for (std::size_t b = b0; b < b1; ++b) {
+        im2col(x[b].data(), col.data());
+        T* yb = y[b].data();
+        for (std::size_t o = 0; o < OutC; ++o) std::fill_n(yb + o * P, P, params[weight_count + o]);
+        kernels::gemm<P, CKK, P, P, true>(OutC, CKK, params.data(), col.data(), yb);
+      }
     });
   }
   template <Executor E>
   void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
-                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type&, std::size_t n, E& ex) const {
-    ex.parallel_for(OutC, [&](std::size_t o0, std::size_t o1) {
-      std::fill(grad.begin() + static_cast<std::ptrdiff_t>(o0 * fan_in),
-                grad.begin() + static_cast<std::ptrdiff_t>(o1 * fan_in), T(0));
-      for (std::size_t o = o0; o < o1; ++o) grad[weight_count + o] = T(0);
-      std::array<T, Pad == 0 ? 1 : C * PH * PW> xp;
-      for (std::size_t b = 0; b < n; ++b) {
-        const T* xb = x[b].data();
-        if constexpr (Pad > 0) {
-          pad(xb, xp.data());
-          xb = xp.data();
+                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type& cache, std::size_t n, E& ex) const {
+    ex.parallel_for(grad_shards, [&](std::size_t s0, std::size_t s1) {
+      std::array<T, P * CKK> colt;
+      for (std::size_t s = s0; s < s1; ++s) {
+        T* part = cache.partial.data() + s * param_count;
+        std::fill_n(part, param_count, T(0));
+        for (std::size_t b = shard_begin(s, n); b < shard_begin(s + 1, n); ++b) {
+          im2col_transposed(x[b].data(), colt.data());
+          kernels::gemm<CKK, P, CKK, CKK, true>(OutC, P, dy[b].data(), colt.data(), part);
+          for (std::size_t o = 0; o < OutC; ++o) part[weight_count + o] += kernels::sum<P>(dy[b].data() + o * P);
         }
-        kernels::conv2d_backward_weights<C, PH, PW, OutC, K, Stride>(
-            xb, dy[b].data(), grad.data(), grad.data() + weight_count, o0, o1);
+      }
+    });
+    ex.parallel_for(param_count, [&](std::size_t i0, std::size_t i1) {
+      for (std::size_t i = i0; i < i1; ++i) {
+        T g = cache.partial[i];
+        for (std::size_t s = 1; s < grad_shards; ++s) g += cache.partial[s * param_count + i];
+        grad[i] = g;
       }
     });
     if (dx.ptr == nullptr) return;
+    for (std::size_t o = 0; o < OutC; ++o)
+      for (std::size_t k = 0; k < CKK; ++k) cache.wt[k * OutC + o] = params[o * CKK + k];
     ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
-      std::array<T, Pad == 0 ? 1 : C * PH * PW> dxp;
+      std::array<T, CKK * P> dcol;
       for (std::size_t b = b0; b < b1; ++b) {
-        if constexpr (Pad == 0) {
-          kernels::conv2d_backward_input<C, PH, PW, OutC, K, Stride>(dy[b].data(), params.data(), dx[b].data());
-        } else {
-          kernels::conv2d_backward_input<C, PH, PW, OutC, K, Stride>(dy[b].data(), params.data(), dxp.data());
-          for (std::size_t c = 0; c < C; ++c)
-            for (std::size_t i = 0; i < In::height; ++i)
-              std::copy_n(dxp.data() + (c * PH + i + Pad) * PW + Pad, In::width,
-                          dx[b].data() + (c * In::height + i) * In::width);
-        }
+        kernels::gemm<P, OutC, P, P, false>(CKK, OutC, cache.wt.data(), dy[b].data(), dcol.data());
+        col2im(dcol.data(), dx[b].data());
       }
     });
   }
 
  private:
+  // col[k][p] = x[c][oy*S + ky - Pad][ox*S + kx - Pad] with k = (c*K + ky)*K + kx and
+  // p = oy*OW + ox; zero where the window hangs over the padding.
+  static void im2col(const T* x, T* col) {
+    constexpr std::size_t OH = out_shape::height, OW = out_shape::width, H = In::height, W = In::width;
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t ky = 0; ky < K; ++ky)
+        for (std::size_t kx = 0; kx < K; ++kx) {
+          T* row = col + ((c * K + ky) * K + kx) * P;
+          for (std::size_t oy = 0; oy < OH; ++oy) {
+            const std::size_t iy = oy * Stride + ky;  // in padded coordinates
+            if constexpr (Pad == 0 && Stride == 1) {  // the common case: a contiguous run
+              std::copy_n(x + (c * H + iy) * W + kx, OW, row + oy * OW);
+              continue;
+            }
+            for (std::size_t ox = 0; ox < OW; ++ox) {
+              const std::size_t ix = ox * Stride + kx;
+              const bool inside = iy >= Pad && iy < H + Pad && ix >= Pad && ix < W + Pad;
+              row[oy * OW + ox] = inside ? x[(c * H + iy - Pad) * W + ix - Pad] : T(0);
+            }
+          }
+        }
+  }
+  // colt[p][k] = col[k][p].
+  static void im2col_transposed(const T* x, T* colt) {
+    constexpr std::size_t OH = out_shape::height, OW = out_shape::width, H = In::height, W = In::width;
+    if constexpr (Pad == 0 && Stride == 1) {
+      for (std::size_t oy = 0; oy < OH; ++oy)
+        for (std::size_t ox = 0; ox < OW; ++ox)
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t ky = 0; ky < K; ++ky)
+              std::copy_n(x + (c * H + oy + ky) * W + ox, K, colt + (oy * OW + ox) * CKK + (c * K + ky) * K);
+    } else {
+      std::array<T, CKK * P> col;
+      im2col(x, col.data());
+      for (std::size_t k = 0; k < CKK; ++k)
+        for (std::size_t p = 0; p < P; ++p) colt[p * CKK + k] = col[k * P + p];
+    }
+  }
+
+  // dx = the sum of dcol's entries over every (k, p) that im2col read each input from.
+  static void col2im(const T* dcol, T* dx) {
+    constexpr std::size_t OH = out_shape::height, OW = out_shape::width, H = In::height, W = In::width;
+    std::fill_n(dx, In::size, T(0));
+    if constexpr (Pad == 0 && Stride == 1) {
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t ky = 0; ky < K; ++ky)
+          for (std::size_t kx = 0; kx < K; ++kx)
+            for (std::size_t oy = 0; oy < OH; ++oy) {
+              const T* d = dcol + ((c * K + ky) * K + kx) * P + oy * OW;
+              T* row = dx + (c * H + oy + ky) * W + kx;
+              for (std::size_t ox = 0; ox < OW; ++ox) row[ox] += d[ox];
+            }
+      return;
+    }
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t ky = 0; ky < K; ++ky)
+        for (std::size_t kx = 0; kx < K; ++kx) {
+          const T* d = dcol + ((c * K + ky) * K + kx) * P;
+          for (std::size_t oy = 0; oy < OH; ++oy) {
+            const std::size_t iy = oy * Stride + ky;
+            if (iy < Pad || iy >= H + Pad) continue;
+            T* row = dx + (c * H + iy - Pad) * W;
+            for (std::size_t ox = 0; ox < OW; ++ox) {
+              const std::size_t ix = ox * Stride + kx;
+              if (ix >= Pad && ix < W + Pad) row[ix - Pad] += d[oy * OW + ox];
+            }
+          }
+        }
+  }
+
   static void pad(const T* x, T* xp) {
     std::fill_n(xp, C * PH * PW, T(0));
     for (std::size_t c = 0; c < C; ++c)

@@ -10,6 +10,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/dispatch.hpp"
 #include "../kernels/vector.hpp"
 
 namespace staticnn {
@@ -48,36 +49,52 @@ struct dense_layer {
       y[o] = params[weight_count + o] + kernels::dot<M>(params.data() + o * M, x.data());
   }
 
-  struct cache_type {};
+  // Training as matrix products over the batch (kernels/gemm.hpp): Y = X W^T + b,
+  // dW = dY^T X (summed per shard, then the shards in order), dX = dY W.
+  struct cache_type {
+    std::array<T, grad_shards * param_count> partial{};  // per-shard gradient sums
+    std::array<T, weight_count> wt{};                    // W transposed, M x N
+  };
   template <Executor E>
-  void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type&, std::size_t n, E& ex) {
+  void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type& cache, std::size_t n,
+                     E& ex) {
+    for (std::size_t o = 0; o < N; ++o)
+      for (std::size_t i = 0; i < M; ++i) cache.wt[i * N + o] = params[o * M + i];
     ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
-      for (std::size_t b = b0; b < b1; ++b) forward(x[b], y[b]);
+      for (std::size_t b = b0; b < b1; ++b) std::copy_n(params.data() + weight_count, N, y[b].data());
+      kernels::gemm<N, M, N, N, true>(b1 - b0, M, x[b0].data(), cache.wt.data(), y[b0].data());
     });
   }
   template <Executor E>
   void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
-                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type&, std::size_t n, E& ex) const {
-    ex.parallel_for(N, [&](std::size_t o0, std::size_t o1) {
-      for (std::size_t o = o0; o < o1; ++o) {
-        T* gw = grad.data() + o * M;
-        std::fill_n(gw, M, T(0));
-        T gb = 0;
-        for (std::size_t b = 0; b < n; ++b) {
-          const T g = dy[b][o];
-          kernels::axpy<M>(g, x[b].data(), gw);
-          gb += g;
+                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type& cache, std::size_t n, E& ex) const {
+    ex.parallel_for(grad_shards, [&](std::size_t s0, std::size_t s1) {
+      constexpr std::size_t chunk = 16;
+      std::array<T, N * chunk> dyt;  // dY^T of up to 16 samples
+      for (std::size_t s = s0; s < s1; ++s) {
+        T* part = cache.partial.data() + s * param_count;
+        std::fill_n(part, param_count, T(0));
+        for (std::size_t b0 = shard_begin(s, n), end = shard_begin(s + 1, n); b0 < end; b0 += chunk) {
+          const std::size_t m = std::min(chunk, end - b0);
+          for (std::size_t b = 0; b < m; ++b)
+            for (std::size_t o = 0; o < N; ++o) {
+              dyt[o * chunk + b] = dy[b0 + b][o];
+              part[weight_count + o] += dy[b0 + b][o];
+            }
+          kernels::gemm<M, chunk, M, M, true>(N, m, dyt.data(), x[b0].data(), part);
         }
-        grad[weight_count + o] = gb;
+      }
+    });
+    ex.parallel_for(param_count, [&](std::size_t i0, std::size_t i1) {
+      for (std::size_t i = i0; i < i1; ++i) {
+        T g = cache.partial[i];
+        for (std::size_t s = 1; s < grad_shards; ++s) g += cache.partial[s * param_count + i];
+        grad[i] = g;
       }
     });
     if (dx.ptr == nullptr) return;
     ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
-      for (std::size_t b = b0; b < b1; ++b) {
-        T* d = dx[b].data();
-        std::fill_n(d, M, T(0));
-        for (std::size_t o = 0; o < N; ++o) kernels::axpy<M>(dy[b][o], params.data() + o * M, d);
-      }
+      kernels::gemm<M, N, M, M, false>(b1 - b0, N, dy[b0].data(), params.data(), dx[b0].data());
     });
   }
 };

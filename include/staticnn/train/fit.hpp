@@ -18,17 +18,19 @@ struct epoch_stats {
   std::size_t correct = 0, samples = 0;
 };
 
-// on_batch(batches_done, batches_total, stats so far) is called after every step.
+// on_batch(batches_done, batches_total, stats so far) is called after every step. To resume an
+// epoch, pass the minibatches already done (`from`, with the same order and batch) and their
+// stats (`so_far`): the remaining steps and the sums then match an uninterrupted epoch's exactly.
 template <Network Net, std::size_t B, Executor E, class OnBatch>
 epoch_stats train_epoch(Net& net, trainer<Net, B>& tr, sgd<Net>& opt, const typename Net::value_type* images,
                         const std::uint8_t* labels, std::span<const std::uint32_t> order, std::size_t batch,
-                        E& ex, OnBatch&& on_batch) {
+                        E& ex, OnBatch&& on_batch, std::size_t from = 0, epoch_stats so_far = {}) {
   STATICNN_ASSERT(batch >= 2 && batch <= B, "train_epoch: batch must be in [2, B]");
   constexpr std::size_t D = Net::in_shape::size;
   // Batches that run: a trailing batch of one sample is skipped (batchnorm needs two).
   const std::size_t total = order.size() / batch + (order.size() % batch >= 2 ? 1 : 0);
-  epoch_stats e;
-  for (std::size_t k = 0; k < total; ++k) {
+  epoch_stats e = so_far;
+  for (std::size_t k = from; k < total; ++k) {
     const std::size_t first = k * batch, n = std::min(batch, order.size() - first);
     for (std::size_t b = 0; b < n; ++b) {
       const std::uint32_t i = order[first + b];

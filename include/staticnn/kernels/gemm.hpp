@@ -1,0 +1,101 @@
+#pragma once
+// C (+)= A * B, row-major: A is m x k (row stride LDA), B is k x N (row stride LDB), C is m x N
+// (row stride LDC). N and the strides are compile-time; m and k are not. Register-blocked: a
+// tile of MR rows x NV vectors of C stays in registers while k runs, so each loaded B vector
+// feeds MR multiply-adds. Every C value is summed over k in order, so the result does not depend
+// on the tiles or the vector width (chosen per instruction set by kernels/dispatch.hpp).
+#include <cstddef>
+#include <cstring>
+
+// GCC 12 cannot see that m rows fit the caller's arrays and warns about tiles it never runs.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+
+namespace staticnn::kernels {
+
+// VB-byte vectors of T (GCC/Clang vector extension; lowered to scalars where the target has none).
+template <class T, std::size_t VB>
+struct simd {
+  typedef T type __attribute__((vector_size(VB)));
+  static constexpr std::size_t width = VB / sizeof(T);
+  // By reference: passing vectors by value from a function compiled for another ISA changes the ABI.
+  [[gnu::always_inline]] static void load(type& v, const T* p) { std::memcpy(&v, p, sizeof v); }
+  [[gnu::always_inline]] static void store(T* p, const type& v) { std::memcpy(p, &v, sizeof v); }
+};
+
+// MR rows x NV vectors of C.
+template <std::size_t VB, std::size_t MR, std::size_t NV, std::size_t LDA, std::size_t LDB, std::size_t LDC,
+          bool Accumulate, class T>
+[[gnu::always_inline]] inline void gemm_tile(std::size_t k, const T* a, const T* b, T* c) {
+  using S = simd<T, VB>;
+  using V = typename S::type;
+  V acc[MR][NV];
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) {
+      acc[r][v] = V{};
+      if constexpr (Accumulate) S::load(acc[r][v], c + r * LDC + v * S::width);
+    }
+  for (std::size_t kk = 0; kk < k; ++kk) {
+    V bk[NV];
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) S::load(bk[v], b + kk * LDB + v * S::width);
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < MR; ++r) {
+      const V ar = V{} + a[r * LDA + kk];
+#pragma GCC unroll 8
+      for (std::size_t v = 0; v < NV; ++v) acc[r][v] += ar * bk[v];
+    }
+  }
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) S::store(c + r * LDC + v * S::width, acc[r][v]);
+}
+
+// Columns left over after the vectors: one at a time.
+template <std::size_t MR, std::size_t NR, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate,
+          class T>
+[[gnu::always_inline]] inline void gemm_scalar(std::size_t k, const T* a, const T* b, T* c) {
+  for (std::size_t r = 0; r < MR; ++r)
+    for (std::size_t j = 0; j < NR; ++j) {
+      T s = Accumulate ? c[r * LDC + j] : T(0);
+      for (std::size_t kk = 0; kk < k; ++kk) s += a[r * LDA + kk] * b[kk * LDB + j];
+      c[r * LDC + j] = s;
+    }
+}
+
+// MR rows: two-vector tiles, one-vector tiles, then the rest with narrower vectors or scalars.
+template <std::size_t MR, std::size_t N, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate,
+          std::size_t VB, class T>
+[[gnu::always_inline]] inline void gemm_rows(std::size_t k, const T* a, const T* b, T* c) {
+  constexpr std::size_t W = VB / sizeof(T), NB = N / (2 * W) * (2 * W), N1 = (N - NB) / W * W, NT = N - NB - N1;
+  for (std::size_t j = 0; j < NB; j += 2 * W) gemm_tile<VB, MR, 2, LDA, LDB, LDC, Accumulate>(k, a, b + j, c + j);
+  if constexpr (N1 > 0) gemm_tile<VB, MR, 1, LDA, LDB, LDC, Accumulate>(k, a, b + NB, c + NB);
+  if constexpr (NT > 0) {
+    if constexpr (VB > 16 && NT * sizeof(T) >= 16)
+      gemm_rows<MR, NT, LDA, LDB, LDC, Accumulate, VB / 2>(k, a, b + NB + N1, c + NB + N1);
+    else
+      gemm_scalar<MR, NT, LDA, LDB, LDC, Accumulate>(k, a, b + NB + N1, c + NB + N1);
+  }
+}
+
+template <std::size_t N, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate, std::size_t VB, class T>
+[[gnu::always_inline]] inline void gemm_blocked(std::size_t m, std::size_t k, const T* a, const T* b, T* c) {
+  constexpr std::size_t MR = 4;
+  std::size_t i = 0;
+  for (; i + MR <= m; i += MR) gemm_rows<MR, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC);
+  switch (m - i) {
+    case 3: gemm_rows<3, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC); break;
+    case 2: gemm_rows<2, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC); break;
+    case 1: gemm_rows<1, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC); break;
+    default: break;
+  }
+}
+
+
+}  // namespace staticnn::kernels
+
+#pragma GCC diagnostic pop
