@@ -26,3 +26,6 @@ staticnn_arm_deps=(arm-none-eabi-g++:gcc-arm-none-eabi
   /usr/lib/arm-none-eabi/newlib/libc.a:libnewlib-arm-none-eabi
   /usr/lib/arm-none-eabi/newlib/libstdc++.a:libstdc++-arm-none-eabi-newlib
   qemu-system-arm:qemu-system-arm)
+staticnn_fuzz_deps=(clang++:clang)
+# The libFuzzer runtime of the installed clang (package libclang-rt-dev; clang alone lacks it).
+staticnn_fuzzer_runtime() { echo "$(clang++ --print-runtime-dir)/libclang_rt.fuzzer-$(uname -m).a"; }

@@ -1,6 +1,8 @@
 #pragma once
 // Command-line parsing for the staticnn tool: each subcommand declares its flags; anything else,
 // a missing value or a value out of range is a usage_error naming the flag.
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
@@ -62,9 +64,9 @@ class args {
     char* end = nullptr;
     errno = 0;
     const long v = std::strtol(it->second.c_str(), &end, 10);
-    if (it->second.empty() || *end != '\0' || errno != 0)
+    if (it->second.empty() || *end != '\0' || (errno != 0 && errno != ERANGE))
       throw usage_error("--" + name + " expects an integer, got '" + it->second + "'");
-    if (v < lo || v > hi)
+    if (v < lo || v > hi || errno == ERANGE)
       throw usage_error("--" + name + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
                         it->second);
     return v;
@@ -97,14 +99,10 @@ class args {
       if (f.name == name) return &f;
     return nullptr;
   }
-  static std::string trim(double v) {
-    std::string s = std::to_string(v);
-    while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
-      const bool dot = s.back() == '.';
-      s.pop_back();
-      if (dot) break;
-    }
-    return s;
+  static std::string trim(double v) {  // 0.999999, 1000, 1e-12
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
   }
 
   std::string command_;

@@ -44,13 +44,33 @@ int inspect_model(const std::string& file) {
   return 0;
 }
 
+// One line: progress and a 64-bit FNV-1a hash of every number the checkpoint holds (parameters,
+// state, optimizer velocity), so two runs can be compared bit for bit without their metadata.
+int print_hash(const std::string& file) {
+  std::vector<std::uint8_t> bytes;
+  std::size_t at = 0;
+  const io::checkpoint_header h = io::read_checkpoint_header(file, bytes, at);
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (std::size_t i = at; i + 4 < bytes.size(); ++i) hash = (hash ^ bytes[i]) * 0x100000001b3ull;  // not the CRC
+  std::printf("%s: model %s, epoch %llu, batch %llu, step %llu, numbers %llu + %llu + %llu, fnv1a64 %016llx\n",
+              file.c_str(), h.meta.model.c_str(), static_cast<unsigned long long>(h.meta.epoch),
+              static_cast<unsigned long long>(h.meta.batch), static_cast<unsigned long long>(h.meta.step),
+              static_cast<unsigned long long>(h.param_count), static_cast<unsigned long long>(h.state_count),
+              static_cast<unsigned long long>(h.velocity_count), static_cast<unsigned long long>(hash));
+  return 0;
+}
+
 }  // namespace
 
 int cmd_inspect(int argc, char** argv) {
-  args a("inspect", {{"checkpoint", "FILE", "checkpoint written by staticnn train (required)"}}, argc, argv);
+  args a("inspect",
+         {{"checkpoint", "FILE", "checkpoint written by staticnn train (required)"},
+          {"hash", "", "print one line: progress and a hash of parameters, state and velocity"}},
+         argc, argv);
   if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
   if (!a.has("checkpoint")) throw usage_error("--checkpoint FILE is required");
   const std::string file = a.text("checkpoint", "");
+  if (a.has("hash")) return print_hash(file);
   const io::checkpoint_header h = io::read_checkpoint_header(file);
   return with_model(h.meta.model, [&](auto t) { return inspect_model<typename decltype(t)::type>(file); });
 }
