@@ -1,7 +1,8 @@
 #pragma once
-// write_file_atomically(path, bytes): writes "<path>.tmp-<pid>", flushes it to disk, then renames
-// it over `path`, so a reader (or a crash at any moment) sees the old file or the new one, never
-// a torn one. Errors throw io_error naming the file; the temporary is removed.
+// write_file_atomically(path, bytes): writes "<path>.tmp-<pid>", flushes it to disk, renames it
+// over `path` and syncs the folder, so a reader (or a crash at any moment) sees the old file or
+// the new one, never a torn one. Errors throw io_error naming the file; the temporary is removed
+// (only a kill -9 or power loss in the middle can leave one; `staticnn train --resume` removes it).
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -41,6 +42,13 @@ inline void write_file_atomically(const std::filesystem::path& file, std::string
     const int rerr = errno;
     ::unlink(tmp.c_str());
     detail::fail(file, "cannot replace: " + std::generic_category().message(rerr));
+  }
+  // Make the rename itself durable (after a power loss, not only a crash). Best effort: some
+  // file systems cannot sync a folder, and the file is complete either way.
+  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
   }
 }
 

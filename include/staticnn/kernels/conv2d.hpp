@@ -4,7 +4,6 @@
 // Each output row is accumulated in registers across all input channels and kernel taps.
 #include <cstddef>
 
-#include "vector.hpp"
 
 namespace staticnn::kernels {
 
@@ -39,48 +38,6 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size
           class T>
 constexpr void conv2d_forward(const T* x, const T* w, const T* bias, T* y) {
   conv2d_forward_rows<C, H, W, OC, K, S>(x, w, bias, y, 0, (H - K) / S + 1);
-}
-
-// dx = conv2d_forward's input gradient for one sample: dx (C x H x W) is overwritten.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
-          class T>
-constexpr void conv2d_backward_input(const T* dy, const T* w, T* dx) {
-  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
-  for (std::size_t i = 0; i < C * H * W; ++i) dx[i] = T(0);
-  for (std::size_t ic = 0; ic < C; ++ic)
-    for (std::size_t oc = 0; oc < OC; ++oc)
-      for (std::size_t ky = 0; ky < K; ++ky)
-        for (std::size_t kx = 0; kx < K; ++kx) {
-          const T wv = w[((oc * C + ic) * K + ky) * K + kx];
-          for (std::size_t oy = 0; oy < OH; ++oy) {
-            T* dr = dx + (ic * H + oy * S + ky) * W + kx;
-            const T* gr = dy + (oc * OH + oy) * OW;
-            for (std::size_t ox = 0; ox < OW; ++ox) dr[ox * S] += wv * gr[ox];
-          }
-        }
-}
-
-// Adds one sample's weight and bias gradients for output channels [oc0, oc1).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
-          class T>
-constexpr void conv2d_backward_weights(const T* x, const T* dy, T* dw, T* dbias, std::size_t oc0,
-                                       std::size_t oc1) {
-  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
-  for (std::size_t oc = oc0; oc < oc1; ++oc) {
-    const T* g = dy + oc * OH * OW;
-    dbias[oc] += sum<OH * OW>(g);
-    for (std::size_t ic = 0; ic < C; ++ic)
-      for (std::size_t ky = 0; ky < K; ++ky)
-        for (std::size_t kx = 0; kx < K; ++kx) {
-          T part[OW] = {};
-          for (std::size_t oy = 0; oy < OH; ++oy) {
-            const T* xr = x + (ic * H + oy * S + ky) * W + kx;
-            const T* gr = g + oy * OW;
-            for (std::size_t ox = 0; ox < OW; ++ox) part[ox] += gr[ox] * xr[ox * S];
-          }
-          dw[((oc * C + ic) * K + ky) * K + kx] += sum<OW>(part);
-        }
-  }
 }
 
 }  // namespace staticnn::kernels

@@ -28,10 +28,4 @@ constexpr T sum(const T* a) {
   return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
 }
 
-// y += a * x
-template <std::size_t N, class T>
-constexpr void axpy(T a, const T* x, T* y) {
-  for (std::size_t i = 0; i < N; ++i) y[i] += a * x[i];
-}
-
 }  // namespace staticnn::kernels

@@ -39,7 +39,8 @@ struct group_norm_name {
 
 template <Shape In, std::size_t G, class T>
 struct group_norm_layer {
-  static_assert(G > 0 && In::channels % G == 0, "group_norm: the channel count must be a multiple of G");
+  static_assert(G > 0 && In::channels % G == 0,
+                "group_norm: the channel count must be a multiple of G");
   static constexpr std::size_t C = In::channels, P = In::spatial, groups = G;
   using norm = detail::block_norm<T, In::size, C / G * P, P>;
   static constexpr double epsilon = norm::epsilon;
@@ -57,16 +58,20 @@ struct group_norm_layer {
   constexpr std::span<T, C> beta() { return std::span(params).template last<C>(); }
   constexpr std::span<const T, C> beta() const { return std::span(params).template last<C>(); }
 
-  void forward(cview<T, In::size> x, view<T, In::size> y) const { norm::forward(x.data(), y.data(), params.data()); }
+  void forward(cview<T, In::size> x, view<T, In::size> y) const {
+    norm::forward(x.data(), y.data(), params.data());
+  }
 
   struct cache_type {};
   template <Executor E>
-  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n, E& ex) {
+  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n,
+                     E& ex) {
     norm::forward_batch(x, y, params.data(), n, ex);
   }
   template <Executor E>
-  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy, batch_view<In, T> dx,
-                std::span<T, param_count> grad, cache_type&, std::size_t n, E& ex) const {
+  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy,
+                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type&, std::size_t n,
+                E& ex) const {
     norm::backward_batch(x, dy, dx, grad, params.data(), n, ex);
   }
 };

@@ -19,7 +19,8 @@ namespace staticnn {
 template <Shape In, class T>
 struct instance_norm_layer {
   static_assert(In::rank == 3, "instance_norm: input must be a C x H x W map (got a flat shape)");
-  static_assert(In::spatial > 1, "instance_norm: needs more than one value per channel (H x W > 1)");
+  static_assert(In::spatial > 1,
+                "instance_norm: needs more than one value per channel (H x W > 1)");
   static constexpr std::size_t C = In::channels, P = In::spatial;
   using norm = detail::block_norm<T, In::size, P, P>;
   static constexpr double epsilon = norm::epsilon;
@@ -37,16 +38,20 @@ struct instance_norm_layer {
   constexpr std::span<T, C> beta() { return std::span(params).template last<C>(); }
   constexpr std::span<const T, C> beta() const { return std::span(params).template last<C>(); }
 
-  void forward(cview<T, In::size> x, view<T, In::size> y) const { norm::forward(x.data(), y.data(), params.data()); }
+  void forward(cview<T, In::size> x, view<T, In::size> y) const {
+    norm::forward(x.data(), y.data(), params.data());
+  }
 
   struct cache_type {};
   template <Executor E>
-  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n, E& ex) {
+  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n,
+                     E& ex) {
     norm::forward_batch(x, y, params.data(), n, ex);
   }
   template <Executor E>
-  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy, batch_view<In, T> dx,
-                std::span<T, param_count> grad, cache_type&, std::size_t n, E& ex) const {
+  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy,
+                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type&, std::size_t n,
+                E& ex) const {
     norm::backward_batch(x, dy, dx, grad, params.data(), n, ex);
   }
 };

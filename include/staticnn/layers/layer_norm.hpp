@@ -31,20 +31,28 @@ struct layer_norm_layer {
   std::array<T, param_count> params = norm::default_params();  // gamma = 1, beta = 0
 
   constexpr std::span<T, In::size> gamma() { return std::span(params).template first<In::size>(); }
-  constexpr std::span<const T, In::size> gamma() const { return std::span(params).template first<In::size>(); }
+  constexpr std::span<const T, In::size> gamma() const {
+    return std::span(params).template first<In::size>();
+  }
   constexpr std::span<T, In::size> beta() { return std::span(params).template last<In::size>(); }
-  constexpr std::span<const T, In::size> beta() const { return std::span(params).template last<In::size>(); }
+  constexpr std::span<const T, In::size> beta() const {
+    return std::span(params).template last<In::size>();
+  }
 
-  void forward(cview<T, In::size> x, view<T, In::size> y) const { norm::forward(x.data(), y.data(), params.data()); }
+  void forward(cview<T, In::size> x, view<T, In::size> y) const {
+    norm::forward(x.data(), y.data(), params.data());
+  }
 
   struct cache_type {};
   template <Executor E>
-  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n, E& ex) {
+  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n,
+                     E& ex) {
     norm::forward_batch(x, y, params.data(), n, ex);
   }
   template <Executor E>
-  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy, batch_view<In, T> dx,
-                std::span<T, param_count> grad, cache_type&, std::size_t n, E& ex) const {
+  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy,
+                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type&, std::size_t n,
+                E& ex) const {
     norm::backward_batch(x, dy, dx, grad, params.data(), n, ex);
   }
 };

@@ -30,7 +30,8 @@ struct block_norm {
     T ss = 0;
     for (std::size_t i = 0; i < M; ++i) ss += (x[i] - m) * (x[i] - m);
     mean = m;
-    inv_std = static_cast<T>(1.0 / std::sqrt(static_cast<double>(ss / static_cast<T>(M)) + epsilon));
+    inv_std =
+        static_cast<T>(1.0 / std::sqrt(static_cast<double>(ss / static_cast<T>(M)) + epsilon));
   }
 
   // One sample; params holds gamma (units) then beta (units).
@@ -38,12 +39,14 @@ struct block_norm {
     for (std::size_t g = 0; g < groups; ++g) {
       T m, r;
       stats(x + g * M, m, r);
-      for (std::size_t i = g * M; i < (g + 1) * M; ++i) y[i] = (x[i] - m) * r * params[i / Q] + params[units + i / Q];
+      for (std::size_t i = g * M; i < (g + 1) * M; ++i)
+        y[i] = (x[i] - m) * r * params[i / Q] + params[units + i / Q];
     }
   }
 
   template <class In, Executor E>
-  static void forward_batch(batch_view<In, const T> x, batch_view<In, T> y, const T* params, std::size_t n, E& ex) {
+  static void forward_batch(batch_view<In, const T> x, batch_view<In, T> y, const T* params,
+                            std::size_t n, E& ex) {
     ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) forward(x[b].data(), y[b].data(), params);
     });
@@ -54,11 +57,13 @@ struct block_norm {
   //   dx = inv_std * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)).
   // Block statistics are recomputed from x (a layer's cache cannot hold one entry per sample).
   template <class In, Executor E>
-  static void backward_batch(batch_view<In, const T> x, batch_view<In, const T> dy, batch_view<In, T> dx,
-                             std::span<T, 2 * units> grad, const T* params, std::size_t n, E& ex) {
+  static void backward_batch(batch_view<In, const T> x, batch_view<In, const T> dy,
+                             batch_view<In, T> dx, std::span<T, 2 * units> grad, const T* params,
+                             std::size_t n, E& ex) {
     // Parameter gradients: units split across calls; each value is summed in a fixed order.
     ex.parallel_for(units, [&](std::size_t a0, std::size_t a1) {
-      std::fill(grad.begin() + static_cast<std::ptrdiff_t>(a0), grad.begin() + static_cast<std::ptrdiff_t>(a1), T(0));
+      std::fill(grad.begin() + static_cast<std::ptrdiff_t>(a0),
+                grad.begin() + static_cast<std::ptrdiff_t>(a1), T(0));
       std::fill(grad.begin() + static_cast<std::ptrdiff_t>(units + a0),
                 grad.begin() + static_cast<std::ptrdiff_t>(units + a1), T(0));
       const std::size_t g0 = a0 * Q / M, g1 = ((a1 * Q) + M - 1) / M;  // blocks these units lie in
