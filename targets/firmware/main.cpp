@@ -14,6 +14,9 @@
 #include "runtime.hpp"
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
+#ifdef STATICNN_MODEL_TYPES_HEADER  // where STATICNN_EXPECTED_MODEL is, for a network of your own
+#include STATICNN_MODEL_TYPES_HEADER
+#endif
 
 #include "console.hpp"
 #include "instruction_counter.hpp"
@@ -32,6 +35,10 @@ using model = STATICNN_EXPECTED_MODEL;
 constexpr const model& net = STATICNN_MODEL_NAMESPACE::get<model>();
 constexpr std::size_t D = model::in_shape::size, K = model::out_shape::size;
 constexpr float logit_tolerance = 1e-4f;
+// IDX layout of the inputs: N x H x W for one channel (MNIST), N x C x H x W for more, N x D flat.
+constexpr std::uint32_t images_magic = model::in_shape::rank == 1       ? 0x00000802
+                                       : model::in_shape::channels == 1 ? 0x00000803
+                                                                        : 0x00000804;
 
 // Everything inference touches besides the stack, sized by the model type at compile time.
 std::array<float, model::workspace_size> workspace;
@@ -49,24 +56,28 @@ bool read_exact(std::int32_t handle, void* buffer, std::size_t bytes) {
   return sh::read(handle, std::span(static_cast<std::byte*>(buffer), bytes)) == bytes;
 }
 
-// Opens an IDX file and checks its header: magic, dimension count, and per-item size.
+// Opens an IDX file of unsigned bytes (magic 0x0000080N: N big-endian dimension sizes follow) and
+// checks its header: the magic, and that the dimensions after the count make item_bytes.
 std::int32_t open_idx(const char* path, std::uint32_t magic, std::size_t item_bytes, std::uint32_t& count) {
   const std::int32_t h = sh::open(path);
   if (h < 0) {
     print("error: ", path, ": cannot open\n");
     return -1;
   }
-  const std::size_t header = (magic & 0xff) == 3 ? 16 : 8;
-  std::array<std::uint8_t, 16> head{};
-  if (!read_exact(h, head.data(), header) || be32(head.data()) != magic) {
+  const std::size_t dims = magic & 0xff, header = 4 + 4 * dims;
+  std::array<std::uint8_t, 4 + 4 * 4> head{};
+  if (dims < 1 || dims > 4 || !read_exact(h, head.data(), header) || be32(head.data()) != magic) {
     print("error: ", path, ": not an IDX file of the expected kind (magic ", fw::console::hex{be32(head.data())},
           ", expected ", fw::console::hex{magic}, ")\n");
     return -1;
   }
   count = be32(head.data() + 4);
-  if (header == 16 && std::size_t{be32(head.data() + 8)} * be32(head.data() + 12) != item_bytes) {
-    print("error: ", path, ": images are ", be32(head.data() + 8), "x", be32(head.data() + 12), ", the model takes ",
-          D, " values\n");
+  std::size_t item = 1;
+  for (std::size_t k = 1; k < dims; ++k) item *= be32(head.data() + 4 + 4 * k);
+  if (item != item_bytes) {
+    print("error: ", path, ": items are ");
+    for (std::size_t k = 1; k < dims; ++k) print(k > 1 ? "x" : "", be32(head.data() + 4 + 4 * k));
+    print(" bytes, the model takes ", item_bytes, " values\n");
     return -1;
   }
   return h;
@@ -91,6 +102,18 @@ void print_small(float x) {
   print(static_cast<unsigned>(x + 0.5f), "e", e > 0 ? "-" : "", static_cast<unsigned>(e > 0 ? e : -e));
 }
 
+// The predicted class: start at class 0 and move to class k only when z[k] > z[best], the rule of
+// the host's train::argmax (std::max_element). Comparisons with NaN are false, so a NaN logit is
+// never moved to and the answer is a class in [0, K) whatever the logits hold; tests/fuzz
+// (inference) checks that inference on NaN, infinite and huge inputs returns and follows this rule.
+// Here the inputs are uint8 pixels / 255, always finite and in [0, 1].
+std::size_t predicted_class(const std::array<float, K>& z) {
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < K; ++k)
+    if (z[k] > z[best]) best = k;
+  return best;
+}
+
 std::uint32_t parse_count(std::string_view s) {
   std::uint32_t v = 0;
   for (char c : s) {
@@ -110,7 +133,7 @@ int main(int argc, char** argv) {
   const bool verbose = std::string_view(argv[argc - 1]) == "--print";
   const int positional = verbose ? argc - 1 : argc;
   std::uint32_t images = 0, labels = 0;
-  const std::int32_t hi = open_idx(argv[1], 0x00000803, D, images);
+  const std::int32_t hi = open_idx(argv[1], images_magic, D, images);
   const std::int32_t hl = open_idx(argv[2], 0x00000801, 1, labels);
   std::uint32_t count = parse_count(argv[3]);
   if (hi < 0 || hl < 0) return 2;
@@ -144,18 +167,15 @@ int main(int argc, char** argv) {
 
     total += n, lo = n < lo ? n : lo, hi_count = n > hi_count ? n : hi_count;
     if (i == 0) first = n;
-    std::size_t predicted = 0;
-    for (std::size_t k = 1; k < K; ++k)
-      if (logits[k] > logits[predicted]) predicted = k;
+    const std::size_t predicted = predicted_class(logits);
     correct += predicted == label;
     if (hr >= 0) {
       if (!read_exact(hr, reference.data(), sizeof(reference))) return print("error: reference short read\n"), 2;
-      std::size_t ref_predicted = 0;
       for (std::size_t k = 0; k < K; ++k) {
         const float d = std::fabs(logits[k] - reference[k]);
         worst = (d > worst || d != d) ? d : worst;
-        if (reference[k] > reference[ref_predicted]) ref_predicted = k;
       }
+      const std::size_t ref_predicted = predicted_class(reference);
       if (ref_predicted != predicted) {
         ++mismatches;
         print("mismatch: image ", i, " firmware ", predicted, " host ", ref_predicted, "\n");

@@ -5,16 +5,49 @@ set -uo pipefail
 bin=$1 data=$2 work=$3 case=$4
 rm -rf "$work" && mkdir -p "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_error CODE REGEX command...: the command must exit CODE and print REGEX on stderr.
+# expect_error CODE REGEX command...: the command must exit CODE (1: bad file or data, 2: usage)
+# with REGEX on the first line of stderr, one line only for exit 1, and no crash report.
 expect_error() {
   local code=$1 regex=$2; shift 2
   "$@" >"$work/out" 2>"$work/err"
   local rc=$?
   [[ $rc == "$code" ]] || fail "$* exited $rc, expected $code; stderr: $(cat "$work/err")"
-  grep -Eq -- "$regex" "$work/err" || fail "$* printed '$(cat "$work/err")', expected /$regex/"
-  echo "ok: $* -> exit $rc: $(head -1 "$work/err")"
+  head -1 "$work/err" | grep -Eq -- "$regex" || fail "$* printed '$(cat "$work/err")', expected /$regex/"
+  [[ $code != 1 || $(wc -l <"$work/err") == 1 ]] || fail "$* printed more than one line: $(cat "$work/err")"
+  grep -Eq 'Sanitizer|runtime error|terminate called|Abort|Segmentation' "$work/err" && fail "$* crashed: $(cat "$work/err")"
+  local cmd="$*"
+  echo "ok: ${cmd#"$bin "} -> exit $rc: $(head -1 "$work/err")"
+}
+# no_output PATH...: a failed command left nothing behind (no folder, no file, no temporary).
+no_output() {
+  local p
+  for p in "$@"; do [[ -e $p ]] && fail "a failed run left $p behind"; done
+  ! compgen -G "$work/*.tmp-*" >/dev/null || fail "temporary files left: $(echo "$work"/*.tmp-*)"
 }
 small=(--limit-train 2000 --limit-test 500 --data "$data")
+
+# Hand-made IDX files from the real ones: be32 N prints N as 4 big-endian bytes;
+# idx_images SRC N ROWS COLS and idx_labels SRC N print a file of the first N items of SRC.
+be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+idx_images() { be32 0x803; be32 "$2"; be32 "$3"; be32 "$4"; tail -c +17 "$1" | head -c $(($2 * $3 * $4)); }
+idx_labels() { be32 0x801; be32 "$2"; tail -c +9 "$1" | head -c "$2"; }
+# subset DIR N: a data folder with the first N training and 500 test images (fast to load).
+subset() {
+  mkdir -p "$1"
+  idx_images "$data/train-images-idx3-ubyte" "$2" 28 28 >"$1/train-images-idx3-ubyte"
+  idx_labels "$data/train-labels-idx1-ubyte" "$2" >"$1/train-labels-idx1-ubyte"
+  idx_images "$data/t10k-images-idx3-ubyte" 500 28 28 >"$1/t10k-images-idx3-ubyte"
+  idx_labels "$data/t10k-labels-idx1-ubyte" 500 >"$1/t10k-labels-idx1-ubyte"
+}
+# patch FILE OFFSET BYTES: overwrite bytes (printf escapes) in place.
+patch() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+# fix_crc FILE: a valid CRC-32 for the rest of the checkpoint (gzip's trailer holds the same CRC-32),
+# so a deliberately changed header gets past the CRC check to the check it is meant for.
+fix_crc() {
+  head -c $(($(stat -c %s "$1") - 4)) "$1" >"$1.body"
+  { cat "$1.body"; gzip -c -n <"$1.body" | tail -c 8 | head -c 4; } >"$1" && rm "$1.body"
+}
+hash_of() { "$bin" inspect --hash --checkpoint "$1" | sed -n 's/.*fnv1a64 \([0-9a-f]*\)$/\1/p'; }
 
 case $case in
 train_eval_inspect)
@@ -45,41 +78,123 @@ train_eval_inspect)
   echo "ok: train/eval/inspect (test accuracy $acc)"
   ;;
 determinism)
-  # Same seed: identical checkpoints, whatever the thread count.
+  # Same seed: identical parameters, state and velocity, whatever the thread count (the files
+  # differ only in the seconds the epochs took, recorded with the metrics).
   for t in 1 2 3; do
     "$bin" train --epochs 1 --seed 7 --threads $t "${small[@]}" --out "$work/t$t" >/dev/null 2>&1 || fail "train t=$t"
   done
-  cmp "$work/t1/checkpoint.snn" "$work/t2/checkpoint.snn" || fail "1 vs 2 threads differ"
-  cmp "$work/t1/checkpoint.snn" "$work/t3/checkpoint.snn" || fail "1 vs 3 threads differ"
+  h1=$(hash_of "$work/t1/checkpoint.snn")
+  [[ -n $h1 && $h1 == $(hash_of "$work/t2/checkpoint.snn") ]] || fail "1 vs 2 threads differ"
+  [[ $h1 == $(hash_of "$work/t3/checkpoint.snn") ]] || fail "1 vs 3 threads differ"
   "$bin" train --epochs 1 --seed 8 --threads 2 "${small[@]}" --out "$work/s8" >/dev/null 2>&1 || fail "train seed 8"
-  cmp -s "$work/t1/checkpoint.snn" "$work/s8/checkpoint.snn" && fail "seeds 7 and 8 gave the same weights"
+  [[ $h1 == $(hash_of "$work/s8/checkpoint.snn") ]] && fail "seeds 7 and 8 gave the same weights"
   echo "ok: bit-identical across 1, 2, 3 threads; seeds differ"
   ;;
 bad_input)
+  # Bad input everywhere: each case gets one line naming the flag or file, a non-zero exit status
+  # (2 usage, 1 file or data), no crash, and no output left behind. docs/reliability.md lists them.
+  # -- flags
   expect_error 2 "unknown flag --bogus" "$bin" train --bogus
   expect_error 2 "--batch must be in \[2, 512\], got 0" "$bin" train --batch 0
-  expect_error 2 "--lr must be in" "$bin" train --lr -1
+  expect_error 2 "--lr must be in \[1e-12, 1000\], got -1" "$bin" train --lr -1
+  expect_error 2 "--lr expects a number, got 'nan'" "$bin" train --lr nan
+  expect_error 2 "--lr must be in .*, got inf" "$bin" train --lr inf
   expect_error 2 "--epochs expects an integer, got 'ten'" "$bin" train --epochs ten
+  expect_error 2 "--epochs must be in \[1, 100000\], got 99999999999999999999" "$bin" train --epochs 99999999999999999999
+  expect_error 2 "--threads must be in \[1, 256\], got 0" "$bin" train --threads 0
+  expect_error 2 "--checkpoint-every must be in \[1, " "$bin" train --checkpoint-every 0
   expect_error 2 "--out needs a value" "$bin" train --out
+  expect_error 2 "--out must not be empty" "$bin" train --out=
+  expect_error 2 "--seed given twice" "$bin" train --seed 1 --seed 2
+  expect_error 2 "unexpected argument 'extra'" "$bin" train extra
+  expect_error 2 "--hash takes no value" "$bin" inspect --hash=yes --checkpoint x
   expect_error 2 "unknown model 'resnet'" "$bin" train --model resnet "${small[@]}"
   expect_error 2 "unknown command 'fly'" "$bin" fly
   expect_error 2 "--checkpoint FILE is required" "$bin" eval
-  expect_error 1 "$work/nowhere: data folder not found" "$bin" train --data "$work/nowhere" --out "$work/o1"
-  [[ -e $work/o1 ]] && fail "a failed run created its output folder"
-  # A truncated image file: named, and nothing written.
-  mkdir -p "$work/trunc" && cp "$data"/*-ubyte "$work/trunc/"
-  head -c 1000000 "$data/train-images-idx3-ubyte" >"$work/trunc/train-images-idx3-ubyte"
-  expect_error 1 "$work/trunc/train-images-idx3-ubyte: truncated" "$bin" train --data "$work/trunc" --out "$work/o2"
-  [[ -e $work/o2 ]] && fail "a failed run created its output folder"
-  # Checkpoints: missing, not a checkpoint, bit-flipped, truncated.
-  expect_error 1 "$work/none.snn: cannot open" "$bin" eval --checkpoint "$work/none.snn" --data "$data"
-  expect_error 1 "not a staticnn checkpoint" "$bin" inspect --checkpoint "$data/t10k-labels-idx1-ubyte"
-  "$bin" train --epochs 1 "${small[@]}" --out "$work/good" >/dev/null 2>&1 || fail "train"
-  cp "$work/good/checkpoint.snn" "$work/flip.snn"
-  printf '\x55' | dd of="$work/flip.snn" bs=1 seek=5000 conv=notrunc status=none
-  expect_error 1 "flip.snn: corrupt: CRC-32 mismatch" "$bin" eval --checkpoint "$work/flip.snn" --data "$data"
-  head -c 3000 "$work/good/checkpoint.snn" >"$work/short.snn"
+  expect_error 2 "--namespace must be a C\+\+ identifier" "$bin" export --checkpoint x --out "$work/x.hpp" --namespace 9x
+  no_output "$work/x.hpp"
+  # -- data files: a small real subset, then one defect per copy
+  subset "$work/d" 300
+  expect_error 1 "$work/nowhere: data folder not found" "$bin" train --data "$work/nowhere" --out "$work/o"
+  no_output "$work/o"
+  bad_data() {  # bad_data REGEX FILE CONTENT-COMMAND...: train on a copy of d with FILE replaced
+    local regex=$1 file=$2; shift 2
+    rm -rf "$work/bad" && cp -r "$work/d" "$work/bad" && "$@" >"$work/bad/$file"
+    expect_error 1 "$work/bad/$file: $regex" "$bin" train --epochs 1 --data "$work/bad" --out "$work/o"
+    no_output "$work/o"
+  }
+  images=$work/d/train-images-idx3-ubyte labels=$work/d/train-labels-idx1-ubyte
+  bad_data "wrong magic: found 0x00000801, expected 0x00000803" train-images-idx3-ubyte cat "$labels"
+  bad_data "wrong magic: found 0x00000803, expected 0x00000801" train-labels-idx1-ubyte cat "$images"
+  bad_data "gzip-compressed: gunzip it first" train-images-idx3-ubyte gzip -c "$images"
+  bad_data "truncated: file has 0 bytes" train-labels-idx1-ubyte true
+  bad_data "truncated: file has 10 bytes, the header alone is 16" train-images-idx3-ubyte head -c 10 "$images"
+  bad_data "truncated: header says 300 images of 28x28 = 235200 bytes, file has 200000" \
+    train-images-idx3-ubyte head -c 200016 "$images"
+  bad_data "trailing bytes: header says 300 labels" train-labels-idx1-ubyte cat "$labels" "$labels"
+  bad_data "zero dimension: header says 0 images of 28x28" train-images-idx3-ubyte idx_images "$images" 0 28 28
+  bad_data "images are 27x28, the model expects 28x28" train-images-idx3-ubyte idx_images "$images" 300 27 28
+  rm -rf "$work/bad" && cp -r "$work/d" "$work/bad" && idx_labels "$labels" 299 >"$work/bad/train-labels-idx1-ubyte"
+  expect_error 1 "$work/bad/train-images-idx3-ubyte: count mismatch: 300 images, but .* has 299 labels" \
+    "$bin" train --data "$work/bad" --out "$work/o"
+  no_output "$work/o"
+  cp -r "$work/d" "$work/lab" && patch "$work/lab/t10k-labels-idx1-ubyte" $((8 + 123)) '\x0a'
+  expect_error 1 "$work/lab/t10k-labels-idx1-ubyte: label 10 at index 123 is out of range \(num_classes = 10\)" \
+    "$bin" train --data "$work/lab" --out "$work/o"
+  no_output "$work/o"
+  rm -rf "$work/bad" && mkdir -p "$work/bad/train-images-idx3-ubyte"
+  expect_error 1 "$work/bad/train-images-idx3-ubyte: cannot open: is a directory" "$bin" train --data "$work/bad" --out "$work/o"
+  no_output "$work/o"
+  # -- checkpoints: a good one of each model, then one defect per copy
+  "$bin" train --epochs 1 --data "$work/d" --out "$work/good" >/dev/null 2>&1 || fail "train bn-lenet"
+  "$bin" train --epochs 1 --model lenet --data "$work/d" --out "$work/le" >/dev/null 2>&1 || fail "train lenet"
+  good=$work/good/checkpoint.snn
+  expect_error 1 "$work/lab/t10k-labels-idx1-ubyte: label 10 at index 123" "$bin" eval --checkpoint "$good" --data "$work/lab"
+  expect_error 1 "$work/lab/t10k-labels-idx1-ubyte: label 10 at index 123" \
+    "$bin" export --checkpoint "$good" --out "$work/m.hpp" --reference "$work/ref.bin" --data "$work/lab"
+  no_output "$work/m.hpp" "$work/ref.bin"
+  expect_error 1 "$work/none.snn: cannot open: No such file" "$bin" eval --checkpoint "$work/none.snn" --data "$data"
+  expect_error 1 "t10k-labels-idx1-ubyte: not a staticnn checkpoint \(bad magic\)" \
+    "$bin" inspect --checkpoint "$data/t10k-labels-idx1-ubyte"
+  : >"$work/empty.snn"
+  expect_error 1 "empty.snn: empty file" "$bin" inspect --checkpoint "$work/empty.snn"
+  head -c 10 "$good" >"$work/tiny.snn"
+  expect_error 1 "tiny.snn: truncated: 10 bytes" "$bin" inspect --checkpoint "$work/tiny.snn"
+  head -c 3000 "$good" >"$work/short.snn"
   expect_error 1 "short.snn: corrupt: CRC-32 mismatch" "$bin" inspect --checkpoint "$work/short.snn"
+  cp "$good" "$work/flip.snn" && patch "$work/flip.snn" 5000 '\x55'
+  expect_error 1 "flip.snn: corrupt: CRC-32 mismatch" "$bin" eval --checkpoint "$work/flip.snn" --data "$data"
+  expect_error 1 "flip.snn: corrupt: CRC-32 mismatch" "$bin" export --checkpoint "$work/flip.snn" --out "$work/m.hpp"
+  no_output "$work/m.hpp"
+  cp "$good" "$work/version.snn" && patch "$work/version.snn" 8 '\x63'
+  expect_error 1 "version.snn: unsupported checkpoint version 99 \(this build reads versions 1 to 2\)" \
+    "$bin" inspect --checkpoint "$work/version.snn"
+  # A lenet checkpoint where bn-lenet is expected: refused by name on resume, and by its layers
+  # when the file claims to be bn-lenet (model name rewritten, CRC made valid again).
+  cp "$work/le/checkpoint.snn" "$work/le.snn"
+  expect_error 2 "--model bn-lenet conflicts with model=lenet recorded in $work/le/checkpoint.snn" \
+    "$bin" train --resume "$work/le" --model bn-lenet
+  cmp -s "$work/le.snn" "$work/le/checkpoint.snn" || fail "a refused resume changed the checkpoint"
+  { head -c 12 "$work/le.snn"; printf '\x08\x00\x00\x00bn-lenet'; tail -c +22 "$work/le.snn"; } >"$work/forged.snn"
+  fix_crc "$work/forged.snn"
+  expect_error 1 "forged.snn: checkpoint holds another network \(saved as model 'bn-lenet'\): layer 1 is 'sigmoid" \
+    "$bin" eval --checkpoint "$work/forged.snn" --data "$work/d"
+  expect_error 1 "forged.snn: checkpoint holds another network" "$bin" export --checkpoint "$work/forged.snn" --out "$work/m.hpp"
+  no_output "$work/m.hpp"
+  { head -c -4 "$good"; printf 'xyz!'; tail -c 4 "$good"; } >"$work/long.snn" && fix_crc "$work/long.snn"
+  expect_error 1 "long.snn: size mismatch: header promises 44878 \+ 452 \+ 44878 numbers, file holds 360836 bytes" \
+    "$bin" inspect --checkpoint "$work/long.snn"
+  # Resume: a damaged checkpoint or a conflicting flag changes nothing.
+  mkdir -p "$work/r" && cp "$work/flip.snn" "$work/r/checkpoint.snn"
+  expect_error 1 "$work/r/checkpoint.snn: corrupt: CRC-32 mismatch" "$bin" train --resume "$work/r"
+  cmp -s "$work/flip.snn" "$work/r/checkpoint.snn" && [[ $(ls "$work/r") == checkpoint.snn ]] || fail "resume wrote"
+  expect_error 1 "$work/nowhere/checkpoint.snn: cannot open" "$bin" train --resume "$work/nowhere"
+  no_output "$work/nowhere"
+  cp "$good" "$work/good.snn"
+  expect_error 2 "--lr 0.05 conflicts with lr=0.1 recorded in $work/good/checkpoint.snn" \
+    "$bin" train --resume "$work/good" --lr 0.05
+  expect_error 2 "--epochs 5 conflicts with epochs=1 recorded" "$bin" train --resume "$work/good" --epochs 5
+  cmp -s "$good" "$work/good.snn" || fail "a refused resume changed the checkpoint"
   ;;
 *) fail "unknown case $case" ;;
 esac

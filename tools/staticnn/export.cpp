@@ -46,7 +46,7 @@ int export_model(const export_options& o) {
               Folded::depth, Net::depth, Folded::param_count, Folded::param_count * sizeof(float));
   if (!o.reference.empty()) {
     io::write_file_atomically(o.reference, reference);
-    std::printf("wrote %s: logits of the first %zu test images\n", o.reference.c_str(), reference.size() / (4 * 10));
+    std::printf("wrote %s: logits of the first %zu test images\n", o.reference.c_str(), reference.size() / (sizeof(float) * Net::out_shape::size));
   }
   return 0;
 }

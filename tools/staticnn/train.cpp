@@ -27,7 +27,8 @@
 namespace staticnn::cli {
 namespace {
 
-constexpr std::size_t max_batch = 512;  // the trainer's compile-time capacity; --batch picks n <= it
+constexpr std::size_t max_batch =
+    512;  // the trainer's compile-time capacity; --batch picks n <= it
 constexpr const char* checkpoint_name = "checkpoint.snn";
 
 struct train_options {
@@ -70,21 +71,25 @@ struct partial_epoch {
 std::vector<std::pair<std::string, std::string>> default_flags(const train_options& o) {
   std::error_code ec;
   const std::filesystem::path data = std::filesystem::absolute(o.data, ec);
-  return {{"data", ec ? o.data : data.string()}, {"checkpoint_every", std::to_string(o.checkpoint_every)}};
+  return {{"data", ec ? o.data : data.string()},
+          {"checkpoint_every", std::to_string(o.checkpoint_every)}};
 }
 
 // Meta text: the recorded flags, then one "record=" line per finished epoch (what metrics.json
 // holds, exactly), then "partial=" for a checkpoint written inside an epoch.
-std::string meta_text(const train_options& o, const std::vector<epoch_record>& records, const partial_epoch* p) {
+std::string meta_text(const train_options& o, const std::vector<epoch_record>& records,
+                      const partial_epoch* p) {
   std::string s;
   for (const auto& [k, v] : recorded_flags(o)) s += k + "=" + v + "\n";
   for (const auto& [k, v] : default_flags(o)) s += k + "=" + v + "\n";
   for (const auto& r : records)
-    s += "record=" + std::to_string(r.epoch) + " " + exact(r.train_loss) + " " + exact(r.train_accuracy) + " " +
-         exact(r.test_accuracy) + " " + exact(r.seconds) + " " + exact(r.images_per_s) + "\n";
+    s += "record=" + std::to_string(r.epoch) + " " + exact(r.train_loss) + " " +
+         exact(r.train_accuracy) + " " + exact(r.test_accuracy) + " " + exact(r.seconds) + " " +
+         exact(r.images_per_s) + "\n";
   if (p != nullptr)
     s += "partial=" + exact(p->stats.loss_sum) + " " + std::to_string(p->stats.correct) + " " +
-         std::to_string(p->stats.samples) + " " + exact(p->train_seconds) + " " + exact(p->seconds) + "\n";
+         std::to_string(p->stats.samples) + " " + exact(p->train_seconds) + " " +
+         exact(p->seconds) + "\n";
   return s;
 }
 
@@ -111,12 +116,14 @@ resume_state read_resume_state(const std::filesystem::path& file) {
     std::istringstream in(value);
     if (key == "record") {
       epoch_record r;
-      if (!(in >> r.epoch >> r.train_loss >> r.train_accuracy >> r.test_accuracy >> r.seconds >> r.images_per_s))
+      if (!(in >> r.epoch >> r.train_loss >> r.train_accuracy >> r.test_accuracy >> r.seconds >>
+            r.images_per_s))
         throw bad("unreadable epoch record '" + value + "'");
       st.records.push_back(r);
     } else if (key == "partial") {
       auto& p = st.partial;
-      if (!(in >> p.stats.loss_sum >> p.stats.correct >> p.stats.samples >> p.train_seconds >> p.seconds))
+      if (!(in >> p.stats.loss_sum >> p.stats.correct >> p.stats.samples >> p.train_seconds >>
+            p.seconds))
         throw bad("unreadable partial epoch '" + value + "'");
       has_partial = true;
     } else {
@@ -125,25 +132,30 @@ resume_state read_resume_state(const std::filesystem::path& file) {
   }
   st.flags["model"] = st.header.meta.model;
   for (const auto& [k, v] : recorded_flags(train_options{}))
-    if (!st.flags.count(k)) throw bad("no '" + k + "' among its training flags (written by an older staticnn?)");
+    if (!st.flags.count(k))
+      throw bad("no '" + k + "' among its training flags (written by an older staticnn?)");
   if (st.records.size() != st.header.meta.epoch)
     throw bad("it holds " + std::to_string(st.records.size()) + " epoch records for " +
               std::to_string(st.header.meta.epoch) + " finished epochs");
-  if ((st.header.meta.batch > 0) != has_partial) throw bad("mid-epoch position without the epoch's sums");
+  if ((st.header.meta.batch > 0) != has_partial)
+    throw bad("mid-epoch position without the epoch's sums");
   return st;
 }
 
-// Removes "<file>.tmp-<pid>" temporaries of a writer that no longer runs (killed mid-write).
+// Removes the "<output>.tmp-<pid>" temporaries of a writer that no longer runs (killed mid-write).
 void remove_stale_temporaries(const std::filesystem::path& dir) {
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    const std::size_t at = name.rfind(".tmp-");
-    if (at == std::string::npos) continue;
-    const std::string pid = name.substr(at + 5);
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
-    std::filesystem::remove(entry.path(), ec);
+  for (const char* output : {checkpoint_name, "metrics.json", "curves.svg"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string(),
+                        prefix = std::string(output) + ".tmp-";
+      if (name.rfind(prefix, 0) != 0) continue;
+      const std::string pid = name.substr(prefix.size());
+      if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos)
+        continue;
+      if (::kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
+      std::filesystem::remove(entry.path(), ec);
+    }
   }
 }
 
@@ -156,8 +168,8 @@ std::string first_nonfinite(const Net& net) {
     const auto check = [&](auto values, const char* kind) {
       for (std::size_t k = 0; k < values.size() && found.empty(); ++k)
         if (!std::isfinite(values[k]))
-          found = "layer " + std::to_string(decltype(index)::value) + " (" + L::name + ") " + kind + " " +
-                  std::to_string(k) + " = " + fmt("%g", static_cast<double>(values[k]));
+          found = "layer " + std::to_string(decltype(index)::value) + " (" + L::name + ") " + kind +
+                  " " + std::to_string(k) + " = " + fmt("%g", static_cast<double>(values[k]));
     };
     if (found.empty()) check(param_span(layer), "parameter");
     if (found.empty()) check(state_span(layer), "state value");
@@ -171,14 +183,17 @@ int train_model(const train_options& o, const resume_state* resume) {
   const std::filesystem::path out(o.out), checkpoint = out / checkpoint_name;
   const auto write_reports = [&](const std::vector<epoch_record>& records) {
     io::write_file_atomically(out / "metrics.json", metrics_json(records));
-    io::write_file_atomically(
-        out / "curves.svg", curves_svg(records, o.model + ", lr " + fmt("%g", o.lr) + ", batch " + std::to_string(o.batch)));
+    io::write_file_atomically(out / "curves.svg",
+                              curves_svg(records, o.model + ", lr " + fmt("%g", o.lr) + ", batch " +
+                                                      std::to_string(o.batch)));
   };
-  if (resume != nullptr && resume->header.meta.epoch >= o.epochs) {  // killed before the reports were written?
+  if (resume != nullptr &&
+      resume->header.meta.epoch >= o.epochs) {  // killed before the reports were written?
     std::filesystem::create_directories(out);
+    remove_stale_temporaries(out);
     write_reports(resume->records);
-    std::printf("%s/%s: already finished (%zu epochs); rewrote %s/{metrics.json,curves.svg}\n", o.resume.c_str(),
-                checkpoint_name, o.epochs, o.out.c_str());
+    std::printf("%s/%s: already finished (%zu epochs); rewrote %s/{metrics.json,curves.svg}\n",
+                o.resume.c_str(), checkpoint_name, o.epochs, o.out.c_str());
     return 0;
   }
   const io::dataset train = load_split<In>(o.data, "train", o.limit_train);
@@ -198,15 +213,18 @@ int train_model(const train_options& o, const resume_state* resume) {
     gen.s = m.rng, step = m.step, records = resume->records, partial = resume->partial;
     first_epoch = m.epoch + 1, first_batch = m.batch;
     std::printf("resuming %s from %s: epoch %zu of %zu, batch %zu, step %llu\n", o.model.c_str(),
-                from.string().c_str(), first_epoch, o.epochs, first_batch, static_cast<unsigned long long>(step));
+                from.string().c_str(), first_epoch, o.epochs, first_batch,
+                static_cast<unsigned long long>(step));
   } else {
     train::init_parameters(*net, gen);
   }
   std::filesystem::create_directories(out);
   if (resume != nullptr) remove_stale_temporaries(out);
-  std::printf("training %s: %zu train / %zu test images, %zu epochs, lr %g, batch %zu, seed %llu, %zu threads\n",
-              o.model.c_str(), train.images.count, test.images.count, o.epochs, o.lr, o.batch,
-              static_cast<unsigned long long>(o.seed), o.threads);
+  std::printf(
+      "training %s: %zu train / %zu test images, %zu epochs, lr %g, batch %zu, seed %llu, %zu "
+      "threads\n",
+      o.model.c_str(), train.images.count, test.images.count, o.epochs, o.lr, o.batch,
+      static_cast<unsigned long long>(o.seed), o.threads);
 
   auto tr = std::make_unique<train::trainer<Net, max_batch>>();
   train::thread_pool pool(o.threads);
@@ -226,23 +244,29 @@ int train_model(const train_options& o, const resume_state* resume) {
     const partial_epoch before = from > 0 ? partial : partial_epoch{};
     progress bar(terminal, epoch, o.epochs);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    const auto elapsed = [&] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
     const train::epoch_stats e = train::train_epoch(
         *net, *tr, *opt, train.images.pixels.data(), train.labels.data(), order, o.batch, pool,
         [&](std::size_t done, std::size_t total, const train::epoch_stats& so_far) {
           ++step;
           const double loss = so_far.loss_sum / static_cast<double>(so_far.samples);
-          std::string bad = std::isfinite(loss) ? first_nonfinite(*net) : "loss = " + fmt("%g", loss);
+          std::string bad =
+              std::isfinite(loss) ? first_nonfinite(*net) : "loss = " + fmt("%g", loss);
           if (!bad.empty())
             throw std::runtime_error(
-                "training diverged at step " + std::to_string(step) + " (epoch " + std::to_string(epoch) +
-                "): " + bad + "; try a lower learning rate (--lr, now " + fmt("%g", o.lr) + "); " +
+                "training diverged at step " + std::to_string(step) + " (epoch " +
+                std::to_string(epoch) + "): " + bad + "; try a lower learning rate (--lr, now " +
+                fmt("%g", o.lr) + "); " +
                 (saved ? checkpoint.string() + " still holds step " + std::to_string(saved_step)
                        : std::string("this run wrote no checkpoint")));
           bar.update(done, total, so_far.samples, loss);
           if (o.checkpoint_every != 0 && step % o.checkpoint_every == 0) {
-            const partial_epoch p{so_far, before.train_seconds + elapsed(), before.seconds + elapsed()};
-            io::checkpoint_meta meta{o.model, meta_text(o, records, &p), epoch - 1, step, epoch_rng, done};
+            const partial_epoch p{so_far, before.train_seconds + elapsed(),
+                                  before.seconds + elapsed()};
+            io::checkpoint_meta meta{o.model, meta_text(o, records, &p), epoch - 1, step, epoch_rng,
+                                     done};
             io::save_checkpoint(checkpoint, *net, meta, std::span<const float>(opt->velocity));
             saved = true, saved_step = step;
           }
@@ -261,8 +285,10 @@ int train_model(const train_options& o, const resume_state* resume) {
     r.seconds = before.seconds + elapsed();
     r.images_per_s = static_cast<double>(e.samples) / train_seconds;
     records.push_back(r);
-    std::printf("epoch %2zu/%zu  train loss %.4f  train acc %.4f  test acc %.4f  %6.2f s  %8.0f img/s\n", epoch,
-                o.epochs, r.train_loss, r.train_accuracy, r.test_accuracy, r.seconds, r.images_per_s);
+    std::printf(
+        "epoch %2zu/%zu  train loss %.4f  train acc %.4f  test acc %.4f  %6.2f s  %8.0f img/s\n",
+        epoch, o.epochs, r.train_loss, r.train_accuracy, r.test_accuracy, r.seconds,
+        r.images_per_s);
     std::fflush(stdout);
 
     io::checkpoint_meta meta{o.model, meta_text(o, records, nullptr), epoch, step, gen.s, 0};
@@ -311,14 +337,17 @@ int cmd_train(int argc, char** argv) {
       {"out", "DIR", "output folder (default out/train; with --resume, its DIR)"},
       {"limit-train", "N", "use only the first N training images (default all)"},
       {"limit-test", "N", "use only the first N test images (default all)"},
-      {"checkpoint-every", "N", "also write the checkpoint every N steps inside an epoch (default: per epoch)"},
-      {"resume", "DIR", "continue from DIR/checkpoint.snn with its recorded flags; ends bit-identical to an "
-                        "uninterrupted run"}};
+      {"checkpoint-every", "N",
+       "also write the checkpoint every N steps inside an epoch (default: per epoch)"},
+      {"resume", "DIR",
+       "continue from DIR/checkpoint.snn with its recorded flags; ends bit-identical to an "
+       "uninterrupted run"}};
   args a("train", flags, argc, argv);
   if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
   if (!a.has("resume")) {
     const train_options o = options_from(a, "out/train");
-    return with_model(o.model, [&](auto t) { return train_model<typename decltype(t)::type>(o, nullptr); });
+    return with_model(o.model,
+                      [&](auto t) { return train_model<typename decltype(t)::type>(o, nullptr); });
   }
 
   // --resume: the recorded flags win; an explicit flag must agree with them.
@@ -332,10 +361,11 @@ int cmd_train(int argc, char** argv) {
     std::replace(name.begin(), name.end(), '_', '-');
     const std::string& recorded = st.flags.at(key);
     if (a.has(name) && value != recorded)
-      throw usage_error("--" + name + " " + value + " conflicts with " + key + "=" + recorded + " recorded in " +
-                        file.string() + " (a resumed run keeps its flags)");
+      throw usage_error("--" + name + " " + value + " conflicts with " + key + "=" + recorded +
+                        " recorded in " + file.string() + " (a resumed run keeps its flags)");
     // limit-* = 0 means "all", which the flag itself cannot say: leave it at its default.
-    if (recorded != "0" || (key != "limit_train" && key != "limit_test")) argv2.push_back("--" + name + "=" + recorded);
+    if (recorded != "0" || (key != "limit_train" && key != "limit_test"))
+      argv2.push_back("--" + name + "=" + recorded);
   }
   for (const char* f : {"threads", "out", "resume"})
     if (a.has(f)) argv2.push_back("--" + std::string(f) + "=" + a.text(f, ""));
@@ -343,8 +373,10 @@ int cmd_train(int argc, char** argv) {
     std::string name = key;
     std::replace(name.begin(), name.end(), '_', '-');
     const auto recorded = st.flags.find(key);
-    if (a.has(name)) argv2.push_back("--" + name + "=" + value);
-    else if (recorded != st.flags.end() && recorded->second != "0") argv2.push_back("--" + name + "=" + recorded->second);
+    if (a.has(name))
+      argv2.push_back("--" + name + "=" + value);
+    else if (recorded != st.flags.end() && recorded->second != "0")
+      argv2.push_back("--" + name + "=" + recorded->second);
   }
   std::vector<char*> argv2p;
   for (auto& s : argv2) argv2p.push_back(s.data());
@@ -354,7 +386,8 @@ int cmd_train(int argc, char** argv) {
   } catch (const usage_error& e) {
     throw io::io_error(file.string() + ": cannot resume: recorded flags are invalid: " + e.what());
   }
-  return with_model(o.model, [&](auto t) { return train_model<typename decltype(t)::type>(o, &st); });
+  return with_model(o.model,
+                    [&](auto t) { return train_model<typename decltype(t)::type>(o, &st); });
 }
 
 }  // namespace staticnn::cli

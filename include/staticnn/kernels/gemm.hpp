@@ -10,7 +10,9 @@
 // GCC 12 cannot see that m rows fit the caller's arrays and warns about tiles it never runs.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
 
 namespace staticnn::kernels {
 

@@ -22,7 +22,8 @@ struct byte_images {
 };
 
 inline byte_images make_blobs(std::size_t count, std::uint64_t seed) {
-  constexpr std::array<std::array<double, 3>, 4> palette{{{220, 50, 40}, {40, 200, 60}, {40, 80, 220}, {220, 210, 40}}};
+  constexpr std::array<std::array<double, 3>, 4> palette{
+      {{220, 50, 40}, {40, 200, 60}, {40, 80, 220}, {220, 210, 40}}};
   staticnn::train::rng g(seed);
   byte_images d;
   d.pixels.resize(count * byte_images::size);

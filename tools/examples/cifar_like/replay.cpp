@@ -35,28 +35,32 @@ std::uint32_t be32(const std::uint8_t* p) {
 }
 
 // The payload of an IDX file with the given magic and item size; count items.
-std::vector<std::uint8_t> read_idx(const std::string& path, std::uint32_t magic, std::size_t item, std::size_t& count) {
+std::vector<std::uint8_t> read_idx(const std::string& path, std::uint32_t magic, std::size_t item,
+                                   std::size_t& count) {
   std::vector<std::uint8_t> b = read_file(path);
   const std::size_t dims = magic & 0xff, header = 4 + 4 * dims;
-  if (b.size() < header || be32(b.data()) != magic) throw std::runtime_error(path + ": not the expected IDX kind");
+  if (b.size() < header || be32(b.data()) != magic)
+    throw std::runtime_error(path + ": not the expected IDX kind");
   count = be32(b.data() + 4);
   std::size_t size = 1;
   for (std::size_t k = 1; k < dims; ++k) size *= be32(b.data() + 4 + 4 * k);
-  if (size != item || b.size() != header + count * item) throw std::runtime_error(path + ": wrong item size or length");
+  if (size != item || b.size() != header + count * item)
+    throw std::runtime_error(path + ": wrong item size or length");
   return {b.begin() + static_cast<std::ptrdiff_t>(header), b.end()};
 }
 
 std::vector<float> read_logits(const std::string& path, std::size_t count) {
   const std::vector<std::uint8_t> b = read_file(path);
-  if (b.size() != count * cifar_like::classes * sizeof(float)) throw std::runtime_error(path + ": wrong length");
+  if (b.size() != count * cifar_like::classes * sizeof(float))
+    throw std::runtime_error(path + ": wrong length");
   std::vector<float> v(b.size() / sizeof(float));
   std::memcpy(v.data(), b.data(), b.size());
   return v;
 }
 
 template <class Folded>
-bool check(const char* name, const Folded& net, const std::string& dir, const std::vector<std::uint8_t>& pixels,
-           const std::vector<std::uint8_t>& labels) {
+bool check(const char* name, const Folded& net, const std::string& dir,
+           const std::vector<std::uint8_t>& pixels, const std::vector<std::uint8_t>& labels) {
   constexpr std::size_t D = Folded::in_shape::size, K = Folded::out_shape::size;
   const std::size_t n = labels.size();
   const std::vector<float> reference = read_logits(dir + "/" + name + "-reference.bin", n);
@@ -82,23 +86,27 @@ bool check(const char* name, const Folded& net, const std::string& dir, const st
   }
   const double accuracy = static_cast<double>(correct) / static_cast<double>(n);
   const bool ok = bit_differences == 0 && fold_diff <= 1e-4f && flips == 0 && accuracy >= 0.95;
-  std::printf("%s: %zu images, exported vs reference: %zu logits differ; folded vs unfolded: max %.3g, "
-              "%zu argmax changes; accuracy %.4f: %s\n",
-              name, n, bit_differences, static_cast<double>(fold_diff), flips, accuracy, ok ? "PASS" : "FAIL");
+  std::printf(
+      "%s: %zu images, exported vs reference: %zu logits differ; folded vs unfolded: max %.3g, "
+      "%zu argmax changes; accuracy %.4f: %s\n",
+      name, n, bit_differences, static_cast<double>(fold_diff), flips, accuracy,
+      ok ? "PASS" : "FAIL");
   return ok;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) return std::fputs("usage: cifar_like_replay <dir written by cifar_like>\n", stderr), 2;
+  if (argc != 2)
+    return std::fputs("usage: cifar_like_replay <dir written by cifar_like>\n", stderr), 2;
   const std::string dir = argv[1];
   // A header exported for another model type would not compile here.
   constexpr const auto& cnn = cifar_like_cnn::get<cifar_like::folded_cnn>();
   constexpr const auto& mlp = cifar_like_mlp::get<cifar_like::folded_mlp>();
   try {
     std::size_t images = 0, count = 0;
-    const auto pixels = read_idx(dir + "/test-images.idx", 0x00000804, cifar_like::image::size, images);
+    const auto pixels =
+        read_idx(dir + "/test-images.idx", 0x00000804, cifar_like::image::size, images);
     const auto labels = read_idx(dir + "/test-labels.idx", 0x00000801, 1, count);
     if (images != count) throw std::runtime_error(dir + ": image and label counts differ");
     const bool a = check("cnn", cnn, dir, pixels, labels);

@@ -1,0 +1,15 @@
+#pragma once
+// The consumer's own network: 2 x 8 x 8 inputs, 3 classes. Shared by the host program (which
+// trains, folds and exports it) and the firmware (which is written for its folded type).
+#include <staticnn/staticnn.hpp>
+
+namespace consumer {
+
+namespace sn = staticnn;
+using net = sn::sequential<sn::shape<2, 8, 8>,
+    sn::conv2d<4, 3, 1, 1>, sn::batchnorm, sn::relu, sn::max_pool<2>,
+    sn::conv2d<4, 3, 2, 1>, sn::group_norm<2>, sn::relu,
+    sn::flatten, sn::dense<8>, sn::layer_norm, sn::tanh, sn::dense<3>>;
+using folded = sn::folded_t<net>;
+
+}  // namespace consumer
