@@ -9,6 +9,7 @@ namespace staticnn::fw {
 
 inline constexpr int exit_fault = 3;
 inline constexpr int exit_panic = 4;
+inline constexpr int exit_stack_overflow = 5;  // the stack canary was overwritten
 
 // Flushes the console and ends the program through semihosting (a no-op loop without a host).
 [[noreturn]] void exit(int status);

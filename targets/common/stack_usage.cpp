@@ -15,4 +15,6 @@ std::size_t stack_usage() {
   return static_cast<std::size_t>(__stack_top - p) * sizeof(std::uint32_t);
 }
 
+bool stack_overflowed() { return *static_cast<const volatile std::uint32_t*>(__stack_bottom) != stack_paint; }
+
 }  // namespace staticnn::fw

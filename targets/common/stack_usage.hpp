@@ -12,5 +12,9 @@ inline constexpr std::uint32_t stack_paint = 0xC0DEFACEu;
 
 std::size_t stack_size();   // bytes reserved for the stack
 std::size_t stack_usage();  // deepest use since reset, in bytes (stack_size() if it overflowed)
+// True once the stack has grown past its bottom: the painted canary word there is overwritten.
+// Check it after the work (fw_infer does after every run): an overflow corrupts whatever lies
+// below the stack, so a run that reports it must not be trusted.
+bool stack_overflowed();
 
 }  // namespace staticnn::fw

@@ -3,7 +3,7 @@
 // the stack high-water mark. With a reference file (float32 logits of the host's folded network,
 // written by `staticnn export --reference`) it also checks argmax parity and the logit difference.
 //   fw_infer <images.idx> <labels.idx> <count> [reference.bin] [--print]
-// Exit status: 0 all good, 1 reference mismatch, 2 bad arguments or files.
+// Exit status: 0 all good, 1 reference mismatch, 2 bad arguments or files, 5 stack overflow.
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -193,6 +193,10 @@ int main(int argc, char** argv) {
   print("fw: static_activation_bytes ", activation_bytes, " (workspace ", sizeof(workspace), ", input ",
         sizeof(input), ", logits ", sizeof(logits), ")\n");
   print("fw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");
+  if (fw::stack_overflowed()) {
+    print("error: stack overflow: the canary at the stack bottom was overwritten; results are not trustworthy\n");
+    return fw::exit_stack_overflow;
+  }
   if (hr >= 0) {
     sh::close(hr);
     const bool ok = mismatches == 0 && worst <= logit_tolerance;

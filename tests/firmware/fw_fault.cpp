@@ -1,5 +1,6 @@
 // Provokes a CPU fault; the fault handler must report it and exit with status 3.
-//   fw_fault undef | bus | div0 | hard | nocp | at | none
+//   fw_fault undef | bus | div0 | hard | nocp | at | stack | none
+// stack: recursion deeper than the stack; the canary check must see it (exit status 5).
 // hard: UsageFault disabled, so it escalates to HardFault (FORCED). nocp: FPU switched off
 // again, then a float instruction (what happens when a reset handler forgets CPACR).
 // at: std::array::at out of range, i.e. a libstdc++ throw with -fno-exceptions: a panic
@@ -10,6 +11,8 @@
 
 #include "console.hpp"
 #include "cortex_m.hpp"
+#include "runtime.hpp"
+#include "stack_usage.hpp"
 
 namespace cm = staticnn::fw::cortex_m;
 
@@ -34,6 +37,13 @@ namespace {
 }
 
 [[gnu::noinline]] float add(float a, float b) { return a + b; }
+
+// 256 bytes of stack per level, each written so the paint really goes.
+[[gnu::noinline]] std::uint32_t deep(std::uint32_t n) {
+  volatile std::uint32_t frame[64];
+  for (auto& w : frame) w = n;
+  return n == 0 ? frame[0] : deep(n - 1) + frame[63];
+}
 
 }  // namespace
 
@@ -61,6 +71,13 @@ int main(int argc, char** argv) {
     cm::isb();
     volatile float a = 1.0f, b = 2.0f;
     staticnn::fw::console::print("sum ", add(a, b), '\n');
+  } else if (kind == "stack") {
+    const auto levels = static_cast<std::uint32_t>(staticnn::fw::stack_size() / 256 + 8);
+    staticnn::fw::console::print("depth sum ", deep(levels), '\n');
+  }
+  if (staticnn::fw::stack_overflowed()) {
+    staticnn::fw::console::print("*** stack overflow: the canary at the stack bottom was overwritten\n");
+    staticnn::fw::exit(staticnn::fw::exit_stack_overflow);
   }
   staticnn::fw::console::print("fw_fault: no fault\n");
   return 0;
