@@ -56,7 +56,7 @@ using vector = void (*)();
     SysTick_Handler,
 };
 
-char cmdline_buffer[256];
+char cmdline_buffer[1024];  // host paths can be long (CI clones, build trees)
 constexpr int max_args = 16;
 char* argv_table[max_args + 1];
 
