@@ -4,6 +4,7 @@
 // whatever the executor and thread count.
 #include <concepts>
 #include <cstddef>
+#include <span>
 
 namespace staticnn {
 
@@ -12,6 +13,18 @@ namespace staticnn {
 // up to grad_shards threads share the work and the sum never depends on how many there are.
 inline constexpr std::size_t grad_shards = 8;
 constexpr std::size_t shard_begin(std::size_t s, std::size_t n) { return s * n / grad_shards; }
+
+// grad[i] = the sum over shards s (in order) of partial[s * N + i].
+template <class E, class T, std::size_t N>
+void sum_shards(E& ex, const T* partial, std::span<T, N> grad) {
+  ex.parallel_for(N, [&](std::size_t i0, std::size_t i1) {
+    for (std::size_t i = i0; i < i1; ++i) {
+      T g = partial[i];
+      for (std::size_t s = 1; s < grad_shards; ++s) g += partial[s * N + i];
+      grad[i] = g;
+    }
+  });
+}
 
 struct serial_executor {
   template <class F>

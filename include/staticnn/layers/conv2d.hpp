@@ -97,13 +97,7 @@ struct conv2d_layer {
         }
       }
     });
-    ex.parallel_for(param_count, [&](std::size_t i0, std::size_t i1) {
-      for (std::size_t i = i0; i < i1; ++i) {
-        T g = cache.partial[i];
-        for (std::size_t s = 1; s < grad_shards; ++s) g += cache.partial[s * param_count + i];
-        grad[i] = g;
-      }
-    });
+    sum_shards(ex, cache.partial.data(), grad);
     if (dx.ptr == nullptr) return;
     for (std::size_t o = 0; o < OutC; ++o)
       for (std::size_t k = 0; k < CKK; ++k) cache.wt[k * OutC + o] = params[o * CKK + k];

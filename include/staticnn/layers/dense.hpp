@@ -85,13 +85,7 @@ struct dense_layer {
         }
       }
     });
-    ex.parallel_for(param_count, [&](std::size_t i0, std::size_t i1) {
-      for (std::size_t i = i0; i < i1; ++i) {
-        T g = cache.partial[i];
-        for (std::size_t s = 1; s < grad_shards; ++s) g += cache.partial[s * param_count + i];
-        grad[i] = g;
-      }
-    });
+    sum_shards(ex, cache.partial.data(), grad);
     if (dx.ptr == nullptr) return;
     ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
       kernels::gemm<M, N, M, M, false>(b1 - b0, N, dy[b0].data(), params.data(), dx[b0].data());
