@@ -37,43 +37,15 @@ struct group_norm_name {
 };
 }  // namespace detail
 
+// Blocks of C / G channels; a bad G is reported by the static_assert below, not by the base.
 template <Shape In, std::size_t G, class T>
-struct group_norm_layer {
+struct group_norm_layer
+    : detail::affine_norm_layer<In, T, (G > 0 && In::channels % G == 0 ? In::channels / G : 1) * In::spatial,
+                                In::spatial> {
   static_assert(G > 0 && In::channels % G == 0,
                 "group_norm: the channel count must be a multiple of G");
-  static constexpr std::size_t C = In::channels, P = In::spatial, groups = G;
-  using norm = detail::block_norm<T, In::size, C / G * P, P>;
-  static constexpr double epsilon = norm::epsilon;
-
-  using value_type = T;
+  static constexpr std::size_t groups = G;
   static constexpr const char* name = detail::group_norm_name<G>::text.data();
-  using in_shape = In;
-  using out_shape = In;
-  static constexpr std::size_t param_count = 2 * C, state_count = 0;
-
-  std::array<T, param_count> params = norm::default_params();  // gamma = 1, beta = 0
-
-  constexpr std::span<T, C> gamma() { return std::span(params).template first<C>(); }
-  constexpr std::span<const T, C> gamma() const { return std::span(params).template first<C>(); }
-  constexpr std::span<T, C> beta() { return std::span(params).template last<C>(); }
-  constexpr std::span<const T, C> beta() const { return std::span(params).template last<C>(); }
-
-  void forward(cview<T, In::size> x, view<T, In::size> y) const {
-    norm::forward(x.data(), y.data(), params.data());
-  }
-
-  struct cache_type {};
-  template <Executor E>
-  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n,
-                     E& ex) {
-    norm::forward_batch(x, y, params.data(), n, ex);
-  }
-  template <Executor E>
-  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy,
-                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type&, std::size_t n,
-                E& ex) const {
-    norm::backward_batch(x, dy, dx, grad, params.data(), n, ex);
-  }
 };
 
 template <std::size_t G>

@@ -107,4 +107,39 @@ struct block_norm {
   }
 };
 
+// Everything layer_norm, group_norm and instance_norm have in common: a layer over In whose
+// blocks of M values are normalised and whose affine units are Q values wide. The three derive
+// from it and add only their name and their shape rules.
+template <class In, class T, std::size_t M, std::size_t Q>
+struct affine_norm_layer {
+  using norm = block_norm<T, In::size, M, Q>;
+  static constexpr std::size_t units = norm::units;
+  static constexpr double epsilon = norm::epsilon;
+
+  using value_type = T;
+  using in_shape = In;
+  using out_shape = In;
+  static constexpr std::size_t param_count = 2 * units, state_count = 0;
+
+  std::array<T, param_count> params = norm::default_params();  // gamma = 1, beta = 0
+
+  constexpr std::span<T, units> gamma() { return std::span(params).template first<units>(); }
+  constexpr std::span<const T, units> gamma() const { return std::span(params).template first<units>(); }
+  constexpr std::span<T, units> beta() { return std::span(params).template last<units>(); }
+  constexpr std::span<const T, units> beta() const { return std::span(params).template last<units>(); }
+
+  void forward(cview<T, In::size> x, view<T, In::size> y) const { norm::forward(x.data(), y.data(), params.data()); }
+
+  struct cache_type {};
+  template <Executor E>
+  void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n, E& ex) {
+    norm::forward_batch(x, y, params.data(), n, ex);
+  }
+  template <Executor E>
+  void backward(batch_view<In, const T> x, batch_view<In, const T>, batch_view<In, const T> dy,
+                batch_view<In, T> dx, std::span<T, param_count> grad, cache_type&, std::size_t n, E& ex) const {
+    norm::backward_batch(x, dy, dx, grad, params.data(), n, ex);
+  }
+};
+
 }  // namespace staticnn::detail
