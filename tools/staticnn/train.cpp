@@ -33,7 +33,7 @@ constexpr const char* checkpoint_name = "checkpoint.snn";
 
 struct train_options {
   std::string model, data, out, resume;
-  std::size_t epochs, batch, threads, limit_train, limit_test, checkpoint_every;
+  std::size_t epochs, batch, threads, limit_train, limit_test, checkpoint_every, bn_recalibrate;
   std::uint64_t seed;
   double lr, momentum, weight_decay;
 };
@@ -57,7 +57,8 @@ std::vector<std::pair<std::string, std::string>> recorded_flags(const train_opti
           {"momentum", exact(o.momentum)},
           {"weight_decay", exact(o.weight_decay)},
           {"limit_train", std::to_string(o.limit_train)},
-          {"limit_test", std::to_string(o.limit_test)}};
+          {"limit_test", std::to_string(o.limit_test)},
+          {"bn_recalibrate", std::to_string(o.bn_recalibrate)}};
 }
 
 // An epoch in progress at a mid-epoch checkpoint: its running sums and the seconds spent on it.
@@ -273,6 +274,10 @@ int train_model(const train_options& o, const resume_state* resume) {
         },
         from, before.stats);
     const double train_seconds = before.train_seconds + elapsed();
+    // Running statistics for eval (and for folding): re-estimated with this epoch's final weights
+    // over the first --bn-recalibrate minibatches of the epoch's order (no random draws).
+    train::recalibrate_batchnorm(*net, *tr, train.images.pixels.data(), train.labels.data(), order,
+                                 o.batch, o.bn_recalibrate, pool);
     train::predict(*net, test.images.pixels.data(), test.images.count, predicted.data(), pool);
     std::size_t correct = 0;
     for (std::size_t i = 0; i < test.images.count; ++i) correct += predicted[i] == test.labels[i];
@@ -316,6 +321,7 @@ train_options options_from(const args& a, const std::string& default_out) {
   o.limit_train = static_cast<std::size_t>(a.integer("limit-train", 0, 2, 100000000));
   o.limit_test = static_cast<std::size_t>(a.integer("limit-test", 0, 1, 100000000));
   o.checkpoint_every = static_cast<std::size_t>(a.integer("checkpoint-every", 0, 1, 1000000000));
+  o.bn_recalibrate = static_cast<std::size_t>(a.integer("bn-recalibrate", 50, 0, 1000000));
   o.resume = a.text("resume", "");
   return o;
 }
@@ -337,6 +343,9 @@ int cmd_train(int argc, char** argv) {
       {"out", "DIR", "output folder (default out/train; with --resume, its DIR)"},
       {"limit-train", "N", "use only the first N training images (default all)"},
       {"limit-test", "N", "use only the first N test images (default all)"},
+      {"bn-recalibrate", "N",
+       "after each epoch, set batchnorm running statistics to the mean over N minibatches with the "
+       "weights frozen, as PyTorch's update_bn (default 50; 0: keep the moving averages)"},
       {"checkpoint-every", "N",
        "also write the checkpoint every N steps inside an epoch (default: per epoch)"},
       {"resume", "DIR",

@@ -3,6 +3,8 @@
 // feature for flat inputs). Training uses the minibatch's mean and biased variance over samples
 // and H x W, and updates running_mean/running_var (unbiased) with momentum 0.1, as PyTorch;
 // inference (forward) uses the running statistics. The mode is chosen by the call, never guessed.
+// The update weight lives in the training cache: train::recalibrate_batchnorm sets it to 1/(k+1)
+// for the k-th batch, which makes the running statistics the plain mean of k+1 batches' statistics.
 // params: gamma (C) then beta (C); state: running_mean (C) then running_var (C).
 #include <array>
 #include <cmath>
@@ -55,9 +57,11 @@ struct batchnorm_layer {
     }
   }
 
-  // Batch statistics of the last forward_train, needed by backward.
+  // Batch statistics of the last forward_train, needed by backward, and the weight of the
+  // running-statistics update (running = (1 - m) * running + m * batch).
   struct cache_type {
     std::array<T, C> mean{}, inv_std{};
+    double running_momentum = momentum;
   };
 
   template <Executor E>
@@ -89,8 +93,9 @@ struct batchnorm_layer {
           for (std::size_t p = 0; p < P; ++p) yb[p] = (xb[p] - mt) * inv * g + beta;
         }
         const double unbiased = count > 1 ? ss / (count - 1) : var;
-        state[c] = static_cast<T>((1 - momentum) * static_cast<double>(state[c]) + momentum * mean);
-        state[C + c] = static_cast<T>((1 - momentum) * static_cast<double>(state[C + c]) + momentum * unbiased);
+        const double m = cache.running_momentum;
+        state[c] = static_cast<T>((1 - m) * static_cast<double>(state[c]) + m * mean);
+        state[C + c] = static_cast<T>((1 - m) * static_cast<double>(state[C + c]) + m * unbiased);
       }
     });
   }

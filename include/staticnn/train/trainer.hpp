@@ -26,6 +26,9 @@ struct step_stats {
 template <class Net, std::size_t B>
 struct trainer;
 
+template <class Cache>
+inline constexpr bool has_running_momentum = requires(Cache& c) { c.running_momentum; };
+
 template <std::size_t B, Layer... Ls>
 struct trainer<network<Ls...>, B> {
   static_assert(B >= 2, "trainer: batchnorm needs minibatches of at least 2 samples");
@@ -44,6 +47,18 @@ struct trainer<network<Ls...>, B> {
   std::array<T, net_type::param_count> grad{};
   std::array<double, B> sample_loss{};
   std::array<std::uint8_t, B> sample_correct{};
+
+  // Layers that keep running statistics (batchnorm): their caches carry the update weight.
+  static constexpr std::size_t running_statistics_layers =
+      (std::size_t{0} + ... + std::size_t{has_running_momentum<typename Ls::cache_type>});
+  // Sets the weight of the next training-mode forwards' running-statistics update in every such
+  // layer; reset_running_momentum restores each layer's default (batchnorm: 0.1, as PyTorch).
+  void set_running_momentum(double m) {
+    std::apply([&](auto&... c) { (set_momentum(c, m), ...); }, caches);
+  }
+  void reset_running_momentum() {
+    std::apply([&](auto&... c) { (reset_momentum(c), ...); }, caches);
+  }
 
   batch_view<in_shape, T> inputs() { return {input.data()}; }
   batch_view<out_shape, const T> logits() const { return {std::get<depth - 1>(outputs).data()}; }
@@ -95,6 +110,15 @@ struct trainer<network<Ls...>, B> {
  private:
   template <std::size_t I>
   using layer_t = typename net_type::template layer_type<I>;
+
+  template <class C>
+  static void set_momentum(C& c, double m) {
+    if constexpr (has_running_momentum<C>) c.running_momentum = m;
+  }
+  template <class C>
+  static void reset_momentum(C& c) {
+    if constexpr (has_running_momentum<C>) c.running_momentum = C{}.running_momentum;
+  }
 
   template <std::size_t I>
   const T* layer_input() const {
