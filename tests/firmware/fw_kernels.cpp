@@ -116,4 +116,53 @@ STATICNN_TEST(fused_conv_act_pool_equals_layer_by_layer) {
   STATICNN_CHECK(std::memcmp(fused.data(), plain.data(), sizeof plain) == 0);
 }
 
+// The register-blocked kernels (kernels/arm/ on VFP targets, the portable ones elsewhere) against
+// sums and sigmoids computed here in double: 5x5 conv with 8-wide output rows over two channels,
+// dense with a tail after the blocks of 8 and an odd output, sigmoid across its table's range.
+STATICNN_TEST(blocked_kernels_against_double) {
+  std::uint32_t r = 7;
+  auto next = [&] { return static_cast<float>((r = r * 1664525u + 1013904223u) >> 8) / 16777216.0f - 0.5f; };
+  static conv2d_layer<shape<2, 12, 28>, 3, 5, 1, 0, float> c;  // output 3 x 8 x 24
+  for (auto& p : c.params) p = next();
+  static std::array<float, 2 * 12 * 28> x{};
+  for (auto& v : x) v = next();
+  static std::array<float, 3 * 8 * 24> y{};
+  c.forward(x, y);
+  double worst = 0;
+  for (std::size_t o = 0; o < 3; ++o)
+    for (std::size_t oy = 0; oy < 8; ++oy)
+      for (std::size_t ox = 0; ox < 24; ++ox) {
+        double want = c.params[c.weight_count + o];
+        for (std::size_t ic = 0; ic < 2; ++ic)
+          for (std::size_t ky = 0; ky < 5; ++ky)
+            for (std::size_t kx = 0; kx < 5; ++kx)
+              want += double{c.params[((o * 2 + ic) * 5 + ky) * 5 + kx]} * double{x[(ic * 12 + oy + ky) * 28 + ox + kx]};
+        const double d = std::fabs(want - double{y[(o * 8 + oy) * 24 + ox]});
+        worst = d > worst ? d : worst;
+      }
+  STATICNN_CHECK(worst < 1e-5);
+
+  dense_layer<shape<20>, 3, float> d;
+  for (auto& p : d.params) p = next();
+  std::array<float, 20> xd{};
+  for (auto& v : xd) v = next();
+  std::array<float, 3> yd{};
+  d.forward(xd, yd);
+  for (std::size_t o = 0; o < 3; ++o) {
+    double want = d.params[60 + o];
+    for (std::size_t i = 0; i < 20; ++i) want += double{d.params[o * 20 + i]} * double{xd[i]};
+    STATICNN_CHECK_NEAR(yd[o], want, 1e-5);
+  }
+
+  static std::array<float, 400> xs{}, ys{};
+  for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = -20.0f + 0.1001f * static_cast<float>(i);  // [-20, 20]
+  activation_layer<shape<400>, sigmoid_op, float>{}.forward(xs, ys);
+  double sworst = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const double e = std::fabs(1.0 / (1.0 + std::exp(-double{xs[i]})) - double{ys[i]});
+    sworst = e > sworst ? e : sworst;
+  }
+  STATICNN_CHECK(sworst < 2e-7);
+}
+
 int main() { return staticnn::fw_test::run_all("kernels"); }
