@@ -1,0 +1,39 @@
+#pragma once
+// int8 2-D convolution without padding, one output channel at a time, TFLite int8 arithmetic:
+//   acc = bias + sum_{c,ky,kx} w[c][ky][kx] * x[c][oy*S+ky][ox*S+kx]   (int32; the input zero
+//   point is folded into bias), y = saturate(zero_point + acc * multiplier * 2^(shift-31)).
+// x: C x H x W int8, w: this channel's C x K x K int8 weights, y: rows x OW int8.
+#include <cstddef>
+#include <cstdint>
+
+#include "../quant/arithmetic.hpp"
+
+namespace staticnn::kernels {
+
+struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale
+  std::int32_t bias, multiplier, shift, zero_point;
+};
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
+                                      std::size_t oy0, std::size_t rows) {
+  constexpr std::size_t OW = (W - K) / S + 1;
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::int32_t acc[OW];
+    for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = q.bias;
+    for (std::size_t ic = 0; ic < C; ++ic)
+      for (std::size_t ky = 0; ky < K; ++ky) {
+        const std::int8_t* xr = x + (ic * H + (oy0 + r) * S + ky) * W;
+        const std::int8_t* wr = w + (ic * K + ky) * K;
+        for (std::size_t kx = 0; kx < K; ++kx) {
+          const std::int32_t wv = wr[kx];
+          for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
+        }
+      }
+    for (std::size_t ox = 0; ox < OW; ++ox)
+      y[r * OW + ox] =
+          quant::saturate_int8(q.zero_point + quant::multiply_by_quantized_multiplier(acc[ox], q.multiplier, q.shift));
+  }
+}
+
+}  // namespace staticnn::kernels
