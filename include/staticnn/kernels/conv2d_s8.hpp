@@ -2,11 +2,14 @@
 // int8 2-D convolution without padding, one output channel at a time, TFLite int8 arithmetic:
 //   acc = bias + sum_{c,ky,kx} w[c][ky][kx] * x[c][oy*S+ky][ox*S+kx]   (int32; the input zero
 //   point is folded into bias), y = saturate(zero_point + acc * multiplier * 2^(shift-31)).
-// x: C x H x W int8, w: this channel's C x K x K int8 weights, y: rows x OW int8.
+// x: C x H x W int8, w: this channel's C x K x K int8 weights, y: rows x OW int8. On Armv7E-M
+// DSP targets 5x5 stride-1 rows run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD).
 #include <cstddef>
 #include <cstdint>
 
 #include "../quant/arithmetic.hpp"
+#include "arm/conv2d_s8_dsp.hpp"
+#include "target.hpp"
 
 namespace staticnn::kernels {
 
@@ -21,15 +24,19 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
   for (std::size_t r = 0; r < rows; ++r) {
     std::int32_t acc[OW];
     for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = q.bias;
-    for (std::size_t ic = 0; ic < C; ++ic)
-      for (std::size_t ky = 0; ky < K; ++ky) {
-        const std::int8_t* xr = x + (ic * H + (oy0 + r) * S + ky) * W;
-        const std::int8_t* wr = w + (ic * K + ky) * K;
-        for (std::size_t kx = 0; kx < K; ++kx) {
-          const std::int32_t wv = wr[kx];
-          for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
+    if constexpr (target::arm_dsp && K == 5 && S == 1 && OW % 4 == 0) {  // kernels/arm/conv2d_s8_dsp.hpp
+      for (std::size_t ox = 0; ox < OW; ox += 4) arm::conv5x4_s8<C, H, W>(x + (oy0 + r) * W + ox, w, acc + ox);
+    } else {
+      for (std::size_t ic = 0; ic < C; ++ic)
+        for (std::size_t ky = 0; ky < K; ++ky) {
+          const std::int8_t* xr = x + (ic * H + (oy0 + r) * S + ky) * W;
+          const std::int8_t* wr = w + (ic * K + ky) * K;
+          for (std::size_t kx = 0; kx < K; ++kx) {
+            const std::int32_t wv = wr[kx];
+            for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
+          }
         }
-      }
+    }
     for (std::size_t ox = 0; ox < OW; ++ox)
       y[r * OW + ox] =
           quant::saturate_int8(q.zero_point + quant::multiply_by_quantized_multiplier(acc[ox], q.multiplier, q.shift));

@@ -1,21 +1,35 @@
 #pragma once
 // int8 dense layer, TFLite int8 arithmetic: acc = bias[o] + sum_i w[o][i] * x[i] (int32; the
 // input zero point folded into bias), y[o] = saturate(zero_point + acc * multiplier[o] * 2^(shift[o]-31)).
+// On Armv7E-M DSP targets two rows at a time through kernels/arm/dense_s8_dsp.hpp (SMLAD).
 #include <cstddef>
 #include <cstdint>
 
 #include "../quant/arithmetic.hpp"
+#include "arm/dense_s8_dsp.hpp"
+#include "target.hpp"
 
 namespace staticnn::kernels {
 
 template <std::size_t M, std::size_t N>
 constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
                         const std::int32_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
-  for (std::size_t o = 0; o < N; ++o) {
+  auto out = [&](std::size_t o, std::int32_t acc) {
+    y[o] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
+  };
+  std::size_t o = 0;
+  if constexpr (target::arm_dsp && M % 4 == 0) {  // two rows at a time, kernels/arm/dense_s8_dsp.hpp
+    for (; o + 2 <= N; o += 2) {
+      std::int32_t a0 = bias[o], a1 = bias[o + 1];
+      arm::dot2_s8<M / 4>(x, w + o * M, w + (o + 1) * M, a0, a1);
+      out(o, a0), out(o + 1, a1);
+    }
+  }
+  for (; o < N; ++o) {
     std::int32_t acc = bias[o];
     const std::int8_t* wr = w + o * M;
     for (std::size_t i = 0; i < M; ++i) acc += std::int32_t{wr[i]} * x[i];
-    y[o] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
+    out(o, acc);
   }
 }
 

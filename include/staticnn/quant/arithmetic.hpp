@@ -8,23 +8,38 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
+
+#include "../kernels/target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
 
 namespace staticnn::quant {
 
-// round(a * b / 2^31) with ties away from zero, saturating the one overflow case (gemmlowp).
+#ifdef STATICNN_ARM_DSP
+inline std::int32_t dsp_ssat8(std::int32_t v) { return __ssat(v, 8); }
+#else
+std::int32_t dsp_ssat8(std::int32_t v);  // Armv7E-M DSP only
+#endif
+
+// gemmlowp's SaturatingRoundingDoublingHighMul: (a b + nudge) / 2^31 with nudge = 2^30 for a
+// product >= 0 and 1 - 2^30 below, the division truncating. For a negative product the truncated
+// quotient equals the floor of (a b + 2^30) / 2^31, so both cases are one shift of a b + 2^30
+// (an SMULL, an add and a shift on Cortex-M). Ties: 1.5 -> 2, -1.5 -> -1, as gemmlowp.
 constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) {
   if (a == b && a == std::numeric_limits<std::int32_t>::min()) return std::numeric_limits<std::int32_t>::max();
-  const std::int64_t ab = std::int64_t{a} * std::int64_t{b};
-  const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : 1 - (std::int64_t{1} << 30);
-  return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+  return static_cast<std::int32_t>((std::int64_t{a} * std::int64_t{b} + (std::int64_t{1} << 30)) >> 31);
 }
 
-// round(x / 2^exponent), ties away from zero (gemmlowp RoundingDivideByPOT), 0 <= exponent <= 31.
+// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded half away from zero, 0 <= exponent <= 31;
+// the same as (x + 2^(exponent-1) - [x < 0]) >> exponent, here in 32 bits: the sum is taken
+// unsigned and shifted logically when x >= 0 (it cannot exceed 2^32), arithmetically when x < 0
+// (it cannot overflow), so it is exact for every x.
 constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) {
-  const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
-  const std::int32_t remainder = x & mask;
-  const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+  if (exponent == 0) return x;
+  const std::uint32_t u = static_cast<std::uint32_t>(x) + (std::uint32_t{1} << (exponent - 1)) - (x < 0 ? 1u : 0u);
+  return x >= 0 ? static_cast<std::int32_t>(u >> exponent) : (static_cast<std::int32_t>(u) >> exponent);
 }
 
 // acc * multiplier * 2^(shift - 31), rounded as TFLite's MultiplyByQuantizedMultiplier.
@@ -35,6 +50,9 @@ constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t acc, std::i
 }
 
 constexpr std::int8_t saturate_int8(std::int32_t v) {
+  if constexpr (kernels::target::arm_dsp) {
+    if (!std::is_constant_evaluated()) return static_cast<std::int8_t>(dsp_ssat8(v));  // one SSAT
+  }
   return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
 }
 

@@ -33,6 +33,37 @@ TEST_CASE("quant: fixed-point helpers on hand-derived cases") {
   CHECK(q::quantize_multiplier(0.0).multiplier == 0);
 }
 
+// gemmlowp's own formulations (fixedpoint.h), to check the shorter forms of arithmetic.hpp.
+namespace {
+std::int32_t gemmlowp_srdhm(std::int32_t a, std::int32_t b) {
+  const bool overflow = a == b && a == std::numeric_limits<std::int32_t>::min();
+  const std::int64_t ab = std::int64_t{a} * std::int64_t{b};
+  const std::int64_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+  const auto r = static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+  return overflow ? std::numeric_limits<std::int32_t>::max() : r;
+}
+std::int32_t gemmlowp_rdbpot(std::int32_t x, int exponent) {
+  const auto mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
+  const std::int32_t remainder = x & mask, threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+}  // namespace
+
+TEST_CASE("quant: the fixed-point helpers equal gemmlowp's formulations") {
+  std::uint64_t s = 12345;
+  auto next = [&] { return static_cast<std::uint32_t>((s = s * 6364136223846793005ull + 1442695040888963407ull) >> 32); };
+  for (int i = 0; i < 300000; ++i) {
+    auto a = static_cast<std::int32_t>(next()), b = static_cast<std::int32_t>(next());
+    if (i % 3 == 0) a >>= next() % 31;
+    if (i % 5 == 0) b = static_cast<std::int32_t>((1u << 30) + (next() >> 2));  // a multiplier
+    REQUIRE(q::saturating_rounding_doubling_high_mul(a, b) == gemmlowp_srdhm(a, b));
+    const int e = static_cast<int>(next() % 32);
+    REQUIRE(q::rounding_divide_by_pot(a, e) == gemmlowp_rdbpot(a, e));
+  }
+  for (std::int32_t x = -5000; x <= 5000; ++x)
+    for (int e = 0; e < 16; ++e) REQUIRE(q::rounding_divide_by_pot(x, e) == gemmlowp_rdbpot(x, e));
+}
+
 TEST_CASE("quant: requantization against acc * real computed in double") {
   // TFLite rounds twice when it shifts right (the doubling high multiply, then the division by
   // 2^right): the result is within 0.5 + 0.5 / 2^right of the exact product, and equal to its
