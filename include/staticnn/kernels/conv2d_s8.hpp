@@ -9,6 +9,7 @@
 
 #include "../quant/arithmetic.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
+#include "requantize_s8.hpp"
 #include "target.hpp"
 
 namespace staticnn::kernels {
@@ -21,12 +22,17 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
                                       std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
-  for (std::size_t r = 0; r < rows; ++r) {
-    std::int32_t acc[OW];
-    for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = q.bias;
-    if constexpr (target::arm_dsp && K == 5 && S == 1 && OW % 4 == 0) {  // kernels/arm/conv2d_s8_dsp.hpp
-      for (std::size_t ox = 0; ox < OW; ox += 4) arm::conv5x4_s8<C, H, W>(x + (oy0 + r) * W + ox, w, acc + ox);
-    } else {
+  if constexpr (target::arm_dsp && K == 5 && S == 1 && OW % 4 == 0) {  // kernels/arm/conv2d_s8_dsp.hpp
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t ox = 0; ox < OW; ox += 4) {
+        std::int32_t acc[4] = {q.bias, q.bias, q.bias, q.bias};  // stays in registers
+        arm::conv5x4_s8<C, H, W>(x + (oy0 + r) * W + ox, w, acc);
+        requantize_s8(acc, y + r * OW + ox, 4, q.multiplier, q.shift, q.zero_point);
+      }
+  } else {
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::int32_t acc[OW];
+      for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = q.bias;
       for (std::size_t ic = 0; ic < C; ++ic)
         for (std::size_t ky = 0; ky < K; ++ky) {
           const std::int8_t* xr = x + (ic * H + (oy0 + r) * S + ky) * W;
@@ -36,10 +42,8 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
             for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
           }
         }
+      requantize_s8(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point);
     }
-    for (std::size_t ox = 0; ox < OW; ++ox)
-      y[r * OW + ox] =
-          quant::saturate_int8(q.zero_point + quant::multiply_by_quantized_multiplier(acc[ox], q.multiplier, q.shift));
   }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // int8 dense layer, TFLite int8 arithmetic: acc = bias[o] + sum_i w[o][i] * x[i] (int32; the
 // input zero point folded into bias), y[o] = saturate(zero_point + acc * multiplier[o] * 2^(shift[o]-31)).
-// On Armv7E-M DSP targets two rows at a time through kernels/arm/dense_s8_dsp.hpp (SMLAD).
+// On Armv7E-M DSP targets four rows at a time through kernels/arm/dense_s8_dsp.hpp (SMLAD).
 #include <cstddef>
 #include <cstdint>
 
@@ -18,11 +18,11 @@ constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const st
     y[o] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
   };
   std::size_t o = 0;
-  if constexpr (target::arm_dsp && M % 4 == 0) {  // two rows at a time, kernels/arm/dense_s8_dsp.hpp
-    for (; o + 2 <= N; o += 2) {
-      std::int32_t a0 = bias[o], a1 = bias[o + 1];
-      arm::dot2_s8<M / 4>(x, w + o * M, w + (o + 1) * M, a0, a1);
-      out(o, a0), out(o + 1, a1);
+  if constexpr (target::arm_dsp && M % 4 == 0 && 3 * M < 4096) {  // four rows at a time, kernels/arm/dense_s8_dsp.hpp
+    for (; o + 4 <= N; o += 4) {
+      std::int32_t acc[4] = {bias[o], bias[o + 1], bias[o + 2], bias[o + 3]};
+      arm::dot4_s8<M>(x, w + o * M, acc);
+      for (std::size_t k = 0; k < 4; ++k) out(o + k, acc[k]);
     }
   }
   for (; o < N; ++o) {

@@ -20,11 +20,15 @@ struct qlookup_layer {
 
   std::array<std::int8_t, 256> table{};
 
-  constexpr void apply(std::int8_t* p, std::size_t n) const {
-    for (std::size_t i = 0; i < n; ++i) p[i] = table[static_cast<std::uint8_t>(p[i] + 128)];
-  }
+  constexpr void apply(std::int8_t* p, std::size_t n) const { run(p, p, n); }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, In::size> y) const {
-    for (std::size_t i = 0; i < In::size; ++i) y[i] = table[static_cast<std::uint8_t>(x[i] + 128)];
+    run(x.data(), y.data(), In::size);
+  }
+
+ private:
+  constexpr void run(const std::int8_t* x, std::int8_t* y, std::size_t n) const {
+    const std::int8_t* mid = table.data() + 128;  // indexed by the int8 value itself: one LDRB
+    for (std::size_t i = 0; i < n; ++i) y[i] = mid[x[i]];
   }
 };
 
