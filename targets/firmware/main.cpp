@@ -45,23 +45,25 @@ constexpr std::uint32_t images_magic = model::in_shape::rank == 1       ? 0x0000
                                                                         : 0x00000804;
 
 // Everything inference touches besides the stack, sized by the model type at compile time.
-// The pixels are read into the tail of `input` and converted front to back in place (a value
-// is written only over bytes already read), so no separate pixel buffer is needed.
-std::array<value, model::workspace_size> workspace;
-std::array<value, D> input;
+// Inference runs in one buffer that also holds the input (network::forward_in_workspace): the
+// input at workspace[input_offset ..), overwritten as the first stage no longer needs it. The
+// pixels are read into the tail of the input and converted front to back in place (a value is
+// written only over bytes already read), so there is no separate pixel buffer either.
+std::array<value, model::workspace_with_input_size> workspace;
+std::span<value, D> input(workspace.data() + model::input_offset, D);
 std::array<value, K> logits;
-constexpr std::size_t activation_bytes = sizeof(workspace) + sizeof(input) + sizeof(logits);
+constexpr std::size_t activation_bytes = sizeof(workspace) + sizeof(logits);
 #ifndef STATICNN_ACTIVATION_BUDGET  // bytes; set with -DSTATICNN_ACTIVATION_BUDGET=... (CMake option)
 #define STATICNN_ACTIVATION_BUDGET 1000000
 #endif
 static_assert(activation_bytes <= STATICNN_ACTIVATION_BUDGET,
-              "fw_infer: the model's activations (workspace + input + logits) exceed STATICNN_ACTIVATION_BUDGET");
+              "fw_infer: the model's activations (workspace with the input, logits) exceed STATICNN_ACTIVATION_BUDGET");
 std::array<value, K> reference;
 
 // Pixels (uint8) read into the last D bytes of `input`, converted in place into model inputs.
 template <class M>
 void convert_pixels(const M& m) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(input.data()) + (sizeof(input) - D);
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(input.data()) + (input.size_bytes() - D);
   for (std::size_t k = 0; k < D; ++k) {
     const float x = static_cast<float>(bytes[k]) / 255.0f;
     if constexpr (int8) input[k] = m.input.quantize(x);
@@ -176,7 +178,7 @@ int main(int argc, char** argv) {
   float worst = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
     std::uint8_t label = 0;
-    if (!read_exact(hi, reinterpret_cast<std::uint8_t*>(input.data()) + (sizeof(input) - D), D) ||
+    if (!read_exact(hi, reinterpret_cast<std::uint8_t*>(input.data()) + (input.size_bytes() - D), D) ||
         !read_exact(hl, &label, 1)) {
       print("error: ", argv[1], ": short read at image ", i, "\n");
       return 2;
@@ -184,7 +186,7 @@ int main(int argc, char** argv) {
     convert_pixels(net);
 
     fw::instruction_counter::start();
-    net.forward(input, logits, workspace);
+    net.forward_in_workspace(workspace, logits);
     const std::uint64_t n = fw::instruction_counter::stop();
 
     total += n, lo = n < lo ? n : lo, hi_count = n > hi_count ? n : hi_count;
@@ -212,8 +214,8 @@ int main(int argc, char** argv) {
   print("\n");
   print("fw: instructions_per_inference ", first, " (first image), min ", lo, " max ", hi_count, " mean ",
         total / count, "\n");
-  print("fw: static_activation_bytes ", activation_bytes, " (workspace ", sizeof(workspace), ", input ",
-        sizeof(input), ", logits ", sizeof(logits), ")\n");
+  print("fw: static_activation_bytes ", activation_bytes, " (workspace with the input ", sizeof(workspace),
+        ", logits ", sizeof(logits), ")\n");
   print("fw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");
   if (fw::stack_overflowed()) {
     print("error: stack overflow: the canary at the stack bottom was overwritten; results are not trustworthy\n");

@@ -122,6 +122,7 @@ struct network {
     std::array<bool, depth> fused{}, skipped{}, at_back{};
     std::array<std::size_t, depth> out_size{};  // of the stage starting at a layer
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
+    std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
   };
   static constexpr plan_t make_plan() {
     plan_t p;
@@ -146,6 +147,25 @@ struct network {
       p.at_back[i] = back;
       back = !back, in = out;
     }
+    // The input inside the workspace, after the first stage's output. A fused first stage reads
+    // its input front to back, a pooled row at a time, and writes that row of every channel: it
+    // may overwrite input rows it has finished with, so the input can start before the output's
+    // end, at the lowest offset X where every write lands below the input still to be read.
+    const std::size_t first_out = p.last_stage == 0 ? 0 : p.out_size[0];
+    p.input_offset = first_out;
+    if constexpr (fusable_at<0>()) {
+      using Conv = layer_type<0>;
+      using Pool = layer_type<2>;
+      constexpr std::size_t C = Pool::out_shape::channels, PH = Pool::out_shape::height, PW = Pool::out_shape::width;
+      constexpr std::size_t rows_read = Pool::kernel * Conv::stride * Conv::in_shape::width;  // input per pooled row
+      std::size_t x = 0;
+      for (std::size_t py = 0; py < PH; ++py) {  // writes up to (C-1)*PH*PW + (py+1)*PW, live input from X + py*rows_read
+        const std::size_t end = (C - 1) * PH * PW + (py + 1) * PW;
+        x = std::max(x, end > py * rows_read ? end - py * rows_read : 0);
+      }
+      p.input_offset = std::min(x, first_out);
+    }
+    p.workspace_with_input = std::max(p.workspace, p.input_offset + in_shape::size);
     return p;
   }
   static constexpr plan_t plan = make_plan();
@@ -154,6 +174,10 @@ struct network {
   // Largest activation between two stages, and the workspace inference needs.
   static constexpr std::size_t max_hidden_size = plan.max_hidden;
   static constexpr std::size_t workspace_size = plan.workspace;
+  // forward_in_workspace: the input sits at ws[input_offset ..) of a workspace_with_input_size
+  // workspace (LeNet: 1,516 values instead of 1,120 + the 784 of a separate input).
+  static constexpr std::size_t input_offset = plan.input_offset;
+  static constexpr std::size_t workspace_with_input_size = plan.workspace_with_input;
 
   detail::layer_storage<std::index_sequence_for<Ls...>, Ls...> layers;
 
@@ -189,7 +213,16 @@ struct network {
                          view<value_type, workspace_size> ws) const {
     const value_type* src = x.data();
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((src = run_stage<I>(src, y.data(), ws.data())), ...);
+      ((src = run_stage<I, workspace_size>(src, y.data(), ws.data())), ...);
+    }(std::make_index_sequence<depth>{});
+  }
+  // The same with the input already in the workspace, at ws[input_offset, input_offset + in size):
+  // the same results, less memory (the input is overwritten).
+  constexpr void forward_in_workspace(view<value_type, workspace_with_input_size> ws,
+                                      view<value_type, out_shape::size> y) const {
+    const value_type* src = ws.data() + input_offset;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((src = run_stage<I, workspace_with_input_size>(src, y.data(), ws.data())), ...);
     }(std::make_index_sequence<depth>{});
   }
   // Inference on one sample with the workspace on the stack (workspace_size values).
@@ -199,12 +232,12 @@ struct network {
   }
 
  private:
-  template <std::size_t I>
+  template <std::size_t I, std::size_t WS>
   constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws) const {
     if constexpr (plan.skipped[I]) {
       return src;
     } else {
-      value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + workspace_size - plan.out_size[I] : ws;
+      value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
       if constexpr (plan.fused[I]) {
         run_conv_act_pool<I>(src, dst);
       } else {

@@ -17,15 +17,16 @@ constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const st
   auto out = [&](std::size_t o, std::int32_t acc) {
     y[o] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
   };
-  std::size_t o = 0;
-  if constexpr (target::arm_dsp && M % 4 == 0 && 3 * M < 4096) {  // four rows at a time, kernels/arm/dense_s8_dsp.hpp
-    for (; o + 4 <= N; o += 4) {
+  constexpr bool dsp = target::arm_dsp && M % 4 == 0 && 3 * M < 4096;
+  constexpr std::size_t blocked = dsp ? N / 4 * 4 : 0;
+  if constexpr (dsp) {  // four rows at a time, kernels/arm/dense_s8_dsp.hpp
+    for (std::size_t o = 0; o < blocked; o += 4) {
       std::int32_t acc[4] = {bias[o], bias[o + 1], bias[o + 2], bias[o + 3]};
       arm::dot4_s8<M>(x, w + o * M, acc);
       for (std::size_t k = 0; k < 4; ++k) out(o + k, acc[k]);
     }
   }
-  for (; o < N; ++o) {
+  for (std::size_t o = blocked; o < N; ++o) {
     std::int32_t acc = bias[o];
     const std::int8_t* wr = w + o * M;
     for (std::size_t i = 0; i < M; ++i) acc += std::int32_t{wr[i]} * x[i];

@@ -24,6 +24,8 @@ struct qnetwork {
   using out_shape = typename network_type::out_shape;
   static constexpr std::size_t depth = network_type::depth;
   static constexpr std::size_t workspace_size = network_type::workspace_size;  // bytes, as values are int8
+  static constexpr std::size_t input_offset = network_type::input_offset;
+  static constexpr std::size_t workspace_with_input_size = network_type::workspace_with_input_size;
   static_assert(std::is_same_v<typename network_type::value_type, std::int8_t>, "qnetwork: layers must be int8");
 
   tensor_params input, output;  // real = scale * (q - zero_point) for the float input and the int8 output
@@ -38,6 +40,10 @@ struct qnetwork {
   }
   constexpr void forward(cview<std::int8_t, in_shape::size> x, view<std::int8_t, out_shape::size> y) const {
     net.forward(x, y);
+  }
+  constexpr void forward_in_workspace(view<std::int8_t, workspace_with_input_size> ws,
+                                      view<std::int8_t, out_shape::size> y) const {
+    net.forward_in_workspace(ws, y);
   }
 };
 

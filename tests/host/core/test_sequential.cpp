@@ -195,6 +195,15 @@ TEST_CASE("sequential: LeNet inference equals its layers composed by hand") {
   std::array<float, 10> y{};
   net->forward(x->data, y);
   CHECK(std::equal(y.begin(), y.end(), cur.begin(), cur.end()));
+  // With the input in the workspace: the first fused stage writes pooled row py of channel c at
+  // c*144 + 12*py and reads input rows from 2*py*28 on, so the input can start at 5*144 + 12
+  // (hand-derived: the last channel's first row is the tightest), 1,516 values in all.
+  static_assert(net_t::input_offset == 5 * 144 + 12 && net_t::workspace_with_input_size == 5 * 144 + 12 + 784);
+  std::vector<float> ws(net_t::workspace_with_input_size, -7.0f);
+  std::copy(x->data.begin(), x->data.end(), ws.begin() + net_t::input_offset);
+  std::array<float, 10> y_in_place{};
+  net->forward_in_workspace(std::span<float, net_t::workspace_with_input_size>(ws.data(), ws.size()), y_in_place);
+  CHECK(y_in_place == y);
 }
 
 TEST_CASE("sequential: for_each_layer visits every layer once, in order") {
