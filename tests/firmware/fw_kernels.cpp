@@ -1,6 +1,7 @@
 // The library's inference kernels on the target, against hand-derived values (bare harness, no
 // doctest): conv2d (stride, padding), dense, pools, activations, batchnorm (eval), scale_shift,
-// and the fused conv -> activation -> pool path against running the layers one by one.
+// the fused conv -> activation -> pool path against running the layers one by one, and the
+// int8 kernels against integer sums.
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -163,6 +164,60 @@ STATICNN_TEST(blocked_kernels_against_double) {
     sworst = e > sworst ? e : sworst;
   }
   STATICNN_CHECK(sworst < 2e-7);
+}
+
+// The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
+// requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
+// blocks), and a dense layer with 6 outputs (one block of four and a tail) over 20 inputs.
+STATICNN_TEST(int8_kernels_against_integer_sums) {
+  std::uint32_t r = 11;
+  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
+  // round(acc * M / 2^31) (ties as gemmlowp), then the rounding shift right by e.
+  auto requant = [](std::int32_t acc, std::int32_t m, std::int32_t e, std::int32_t zp) {
+    const std::int64_t ab = std::int64_t{acc} * m;
+    const auto s = static_cast<std::int32_t>((ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)))) / (std::int64_t{1} << 31));
+    const std::int32_t mask = (1 << e) - 1, rem = s & mask, threshold = (mask >> 1) + (s < 0 ? 1 : 0);
+    const std::int32_t v = zp + (s >> e) + (rem > threshold ? 1 : 0);
+    return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
+  };
+  static quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1> c;  // output 3 x 2 x 8
+  for (auto& w : c.weights) w = next8();
+  for (std::size_t o = 0; o < 3; ++o)
+    c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
+    c.shift[o] = -9 - static_cast<std::int32_t>(o);
+  c.zero_point = -5;
+  static std::array<std::int8_t, 2 * 6 * 12> x{};
+  for (auto& v : x) v = next8();
+  static std::array<std::int8_t, 3 * 2 * 8> y{};
+  c.forward(x, y);
+  std::size_t wrong = 0;
+  for (std::size_t o = 0; o < 3; ++o)
+    for (std::size_t oy = 0; oy < 2; ++oy)
+      for (std::size_t ox = 0; ox < 8; ++ox) {
+        std::int32_t acc = c.bias[o];
+        for (std::size_t ic = 0; ic < 2; ++ic)
+          for (std::size_t ky = 0; ky < 5; ++ky)
+            for (std::size_t kx = 0; kx < 5; ++kx)
+              acc += c.weights[((o * 2 + ic) * 5 + ky) * 5 + kx] * x[(ic * 6 + oy + ky) * 12 + ox + kx];
+        wrong += y[(o * 2 + oy) * 8 + ox] != requant(acc, c.multiplier[o], -c.shift[o], c.zero_point);
+      }
+  STATICNN_CHECK(wrong == 0);
+
+  static quant::qdense_layer<shape<20>, 6> d;
+  for (auto& w : d.weights) w = next8();
+  for (std::size_t o = 0; o < 6; ++o)
+    d.bias[o] = 300 - 100 * static_cast<std::int32_t>(o), d.multiplier[o] = 1200000000 + static_cast<std::int32_t>(o) * 7,
+    d.shift[o] = -9;
+  d.zero_point = 3;
+  std::array<std::int8_t, 20> xd{};
+  for (auto& v : xd) v = next8();
+  std::array<std::int8_t, 6> yd{};
+  d.forward(xd, yd);
+  for (std::size_t o = 0; o < 6; ++o) {
+    std::int32_t acc = d.bias[o];
+    for (std::size_t i = 0; i < 20; ++i) acc += d.weights[o * 20 + i] * xd[i];
+    STATICNN_CHECK(yd[o] == requant(acc, d.multiplier[o], 9, d.zero_point));
+  }
 }
 
 int main() { return staticnn::fw_test::run_all("kernels"); }

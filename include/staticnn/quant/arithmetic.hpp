@@ -45,8 +45,9 @@ constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) {
 // acc * multiplier * 2^(shift - 31), rounded as TFLite's MultiplyByQuantizedMultiplier.
 constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t acc, std::int32_t multiplier, int shift) {
   const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(acc * (std::int32_t{1} << left), multiplier),
-                                right);
+  // acc * 2^left as TFLite computes it, wrapping (not undefined) if it overflows int32.
+  const auto scaled = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) << left);
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(scaled, multiplier), right);
 }
 
 constexpr std::int8_t saturate_int8(std::int32_t v) {
