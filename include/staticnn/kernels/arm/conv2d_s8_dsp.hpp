@@ -9,7 +9,6 @@
 #include <cstdint>
 
 #include "../target.hpp"
-#include "dsp.hpp"
 
 namespace staticnn::kernels::arm {
 

@@ -8,7 +8,6 @@
 #include <cstdint>
 
 #include "../target.hpp"
-#include "dsp.hpp"
 
 namespace staticnn::kernels::arm {
 
