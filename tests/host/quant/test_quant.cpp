@@ -132,3 +132,29 @@ TEST_CASE("quant: sigmoid table against std::exp, and an int8 dense layer agains
     CHECK(std::fabs(y[o] - want) <= 1);  // the double product may round the other way at a tie
   }
 }
+
+TEST_CASE("quant: int8 average pooling rounds half away from zero, max pooling takes the largest") {
+  // 2x2 windows of a 1x2x4 map: sums 10, -10, 5, -5 -> 2.5, -2.5, 1.25, -1.25 -> 3, -3, 1, -1.
+  const std::array<std::int8_t, 8> x{1, 2, -1, -2, 3, 4, -3, -4};
+  std::array<std::int8_t, 2> y{};
+  q::qpool_layer<sn::shape<1, 2, 4>, 2, sn::avg_pool_op>{}.forward(x, y);
+  CHECK(y == std::array<std::int8_t, 2>{3, -3});
+  const std::array<std::int8_t, 8> x2{1, 1, -1, -1, 1, 2, -1, -2};
+  q::qpool_layer<sn::shape<1, 2, 4>, 2, sn::avg_pool_op>{}.forward(x2, y);
+  CHECK(y == std::array<std::int8_t, 2>{1, -1});
+  q::qpool_layer<sn::shape<1, 2, 4>, 2, sn::max_pool_op>{}.forward(x, y);
+  CHECK(y == std::array<std::int8_t, 2>{4, -1});
+}
+
+TEST_CASE("quant: relu as a table keeps the input's grid and clamps at its zero point") {
+  using net_t = sn::sequential<sn::shape<2>, sn::dense<2>, sn::relu, sn::dense<1>>;
+  auto net = std::make_unique<net_t>();
+  const std::array<float, 6> w1{1.0f, -1.0f, -0.5f, 2.0f, 0.1f, -0.2f};
+  std::copy(w1.begin(), w1.end(), net->layer<0>().params.begin());
+  std::array<float, 2 * 16> images{};
+  for (std::size_t i = 0; i < images.size(); ++i) images[i] = static_cast<float>(i % 7) / 6.0f - 0.3f;
+  const auto qn = q::quantize(*net, q::calibrate(*net, images.data(), 16));
+  const std::int32_t zp = qn.net.layer<0>().zero_point;  // relu's input (and output) zero point
+  for (int v = -128; v < 128; ++v)
+    CHECK(qn.net.layer<1>().table[static_cast<std::size_t>(v + 128)] == (v < zp ? zp : v));
+}
