@@ -18,3 +18,5 @@
 #include "layers/scale_shift.hpp"
 #include "fold/fold.hpp"
 #include "models/lenet.hpp"
+#include "quant/network.hpp"
+#include "quant/quantized_type.hpp"

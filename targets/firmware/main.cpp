@@ -1,7 +1,8 @@
 // Inference-only firmware: runs the exported network on test images read from the host's IDX
 // files through semihosting, and reports accuracy, instructions per inference, static RAM and
-// the stack high-water mark. With a reference file (float32 logits of the host's folded network,
-// written by `staticnn export --reference`) it also checks argmax parity and the logit difference.
+// the stack high-water mark. With a reference file (the host's logits, written by
+// `staticnn export --reference`) it also checks argmax parity and the logit difference: float32
+// networks within logit_tolerance, int8 networks (`export --int8`) bit for bit.
 //   fw_infer <images.idx> <labels.idx> <count> [reference.bin] [--print]
 // Exit status: 0 all good, 1 reference mismatch, 2 bad arguments or files, 5 stack overflow.
 #include <array>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "runtime.hpp"
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
@@ -33,20 +35,41 @@ namespace {
 // The model this firmware is built for; the exported header must hold exactly this type.
 using model = STATICNN_EXPECTED_MODEL;
 constexpr const model& net = STATICNN_MODEL_NAMESPACE::get<model>();
+using value = model::value_type;  // float, or std::int8_t for an int8 network
+constexpr bool int8 = std::is_same_v<value, std::int8_t>;
 constexpr std::size_t D = model::in_shape::size, K = model::out_shape::size;
-constexpr float logit_tolerance = 1e-4f;
+constexpr float logit_tolerance = int8 ? 0.0f : 1e-4f;
 // IDX layout of the inputs: N x H x W for one channel (MNIST), N x C x H x W for more, N x D flat.
 constexpr std::uint32_t images_magic = model::in_shape::rank == 1       ? 0x00000802
                                        : model::in_shape::channels == 1 ? 0x00000803
                                                                         : 0x00000804;
 
 // Everything inference touches besides the stack, sized by the model type at compile time.
-std::array<float, model::workspace_size> workspace;
-std::array<float, D> input;
-std::array<float, K> logits;
-constexpr std::size_t activation_bytes = sizeof(workspace) + sizeof(input) + sizeof(logits);
-std::array<std::uint8_t, D> pixels;
-std::array<float, K> reference;
+// Inference runs in one buffer that also holds the input (network::forward_in_workspace): the
+// input at workspace[input_offset ..), overwritten as the first stage no longer needs it. The
+// pixels are read into the tail of the input and converted front to back in place (a value is
+// written only over bytes already read), so there is no separate pixel buffer either.
+std::array<value, model::workspace_with_input_size> workspace;
+std::span<value, D> input(workspace.data() + model::input_offset, D);
+std::array<value, K> logits;
+constexpr std::size_t activation_bytes = sizeof(workspace) + sizeof(logits);
+#ifndef STATICNN_ACTIVATION_BUDGET  // bytes; set with -DSTATICNN_ACTIVATION_BUDGET=... (CMake option)
+#define STATICNN_ACTIVATION_BUDGET 1000000
+#endif
+static_assert(activation_bytes <= STATICNN_ACTIVATION_BUDGET,
+              "fw_infer: the model's activations (workspace with the input, logits) exceed STATICNN_ACTIVATION_BUDGET");
+std::array<value, K> reference;
+
+// Pixels (uint8) read into the last D bytes of `input`, converted in place into model inputs.
+template <class M>
+void convert_pixels(const M& m) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(input.data()) + (input.size_bytes() - D);
+  for (std::size_t k = 0; k < D; ++k) {
+    const float x = static_cast<float>(bytes[k]) / 255.0f;
+    if constexpr (int8) input[k] = m.input.quantize(x);
+    else input[k] = x;
+  }
+}
 
 std::uint32_t be32(const std::uint8_t* p) {
   return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
@@ -107,7 +130,7 @@ void print_small(float x) {
 // never moved to and the answer is a class in [0, K) whatever the logits hold; tests/fuzz
 // (inference) checks that inference on NaN, infinite and huge inputs returns and follows this rule.
 // Here the inputs are uint8 pixels / 255, always finite and in [0, 1].
-std::size_t predicted_class(const std::array<float, K>& z) {
+std::size_t predicted_class(const std::array<value, K>& z) {
   std::size_t best = 0;
   for (std::size_t k = 1; k < K; ++k)
     if (z[k] > z[best]) best = k;
@@ -145,7 +168,7 @@ int main(int argc, char** argv) {
   if (positional > 4) {
     hr = sh::open(argv[4]);
     if (hr < 0 || sh::flen(hr) < static_cast<std::int32_t>(count * sizeof(reference))) {
-      print("error: ", argv[4], ": missing or shorter than ", count, " x ", K, " float32 logits\n");
+      print("error: ", argv[4], ": missing or shorter than ", count, " x ", K, int8 ? " int8" : " float32", " logits\n");
       return 2;
     }
   }
@@ -155,14 +178,15 @@ int main(int argc, char** argv) {
   float worst = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
     std::uint8_t label = 0;
-    if (!read_exact(hi, pixels.data(), D) || !read_exact(hl, &label, 1)) {
+    if (!read_exact(hi, reinterpret_cast<std::uint8_t*>(input.data()) + (input.size_bytes() - D), D) ||
+        !read_exact(hl, &label, 1)) {
       print("error: ", argv[1], ": short read at image ", i, "\n");
       return 2;
     }
-    for (std::size_t k = 0; k < D; ++k) input[k] = static_cast<float>(pixels[k]) / 255.0f;
+    convert_pixels(net);
 
     fw::instruction_counter::start();
-    net.forward(input, logits, workspace);
+    net.forward_in_workspace(workspace, logits);
     const std::uint64_t n = fw::instruction_counter::stop();
 
     total += n, lo = n < lo ? n : lo, hi_count = n > hi_count ? n : hi_count;
@@ -172,7 +196,7 @@ int main(int argc, char** argv) {
     if (hr >= 0) {
       if (!read_exact(hr, reference.data(), sizeof(reference))) return print("error: reference short read\n"), 2;
       for (std::size_t k = 0; k < K; ++k) {
-        const float d = std::fabs(logits[k] - reference[k]);
+        const float d = std::fabs(static_cast<float>(logits[k]) - static_cast<float>(reference[k]));
         worst = (d > worst || d != d) ? d : worst;
       }
       const std::size_t ref_predicted = predicted_class(reference);
@@ -190,8 +214,8 @@ int main(int argc, char** argv) {
   print("\n");
   print("fw: instructions_per_inference ", first, " (first image), min ", lo, " max ", hi_count, " mean ",
         total / count, "\n");
-  print("fw: static_activation_bytes ", activation_bytes, " (workspace ", sizeof(workspace), ", input ",
-        sizeof(input), ", logits ", sizeof(logits), ")\n");
+  print("fw: static_activation_bytes ", activation_bytes, " (workspace with the input ", sizeof(workspace),
+        ", logits ", sizeof(logits), ")\n");
   print("fw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");
   if (fw::stack_overflowed()) {
     print("error: stack overflow: the canary at the stack bottom was overwritten; results are not trustworthy\n");
@@ -200,7 +224,7 @@ int main(int argc, char** argv) {
   if (hr >= 0) {
     sh::close(hr);
     const bool ok = mismatches == 0 && worst <= logit_tolerance;
-    print("fw: reference max_abs_logit_diff ");
+    print(int8 ? "fw: reference int8 max_abs_logit_diff " : "fw: reference max_abs_logit_diff ");
     print_small(worst);
     print(" argmax_mismatches ", mismatches, ok ? " PASS\n" : " FAIL\n");
     return ok ? 0 : 1;

@@ -153,6 +153,16 @@ bad_input)
   expect_error 1 "$work/lab/t10k-labels-idx1-ubyte: label 10 at index 123" \
     "$bin" export --checkpoint "$good" --out "$work/m.hpp" --reference "$work/ref.bin" --data "$work/lab"
   no_output "$work/m.hpp" "$work/ref.bin"
+  # export --int8: a bad --calibrate value, --calibrate alone, more calibration images than the
+  # training set holds, bad test labels for the reference: one line, nothing written.
+  expect_error 2 "--calibrate must be in \[1, 60000\], got 0" "$bin" export --checkpoint "$good" --out "$work/m.hpp" --int8 --calibrate 0
+  expect_error 2 "--calibrate expects an integer, got 'many'" "$bin" export --checkpoint "$good" --out "$work/m.hpp" --int8 --calibrate many
+  expect_error 2 "--calibrate N needs --int8" "$bin" export --checkpoint "$good" --out "$work/m.hpp" --calibrate 10
+  expect_error 1 "$work/d/train-images-idx3-ubyte: holds 300 images, --calibrate asks for 500" \
+    "$bin" export --checkpoint "$good" --out "$work/m.hpp" --int8 --calibrate 500 --data "$work/d"
+  expect_error 1 "$work/lab/t10k-labels-idx1-ubyte: label 10 at index 123" \
+    "$bin" export --checkpoint "$good" --out "$work/m.hpp" --int8 --calibrate 100 --reference "$work/ref.bin" --data "$work/lab"
+  no_output "$work/m.hpp" "$work/ref.bin"
   expect_error 1 "$work/none.snn: cannot open: No such file" "$bin" eval --checkpoint "$work/none.snn" --data "$data"
   expect_error 1 "t10k-labels-idx1-ubyte: not a staticnn checkpoint \(bad magic\)" \
     "$bin" inspect --checkpoint "$data/t10k-labels-idx1-ubyte"

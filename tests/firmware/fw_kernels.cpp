@@ -1,6 +1,7 @@
 // The library's inference kernels on the target, against hand-derived values (bare harness, no
 // doctest): conv2d (stride, padding), dense, pools, activations, batchnorm (eval), scale_shift,
-// and the fused conv -> activation -> pool path against running the layers one by one.
+// the fused conv -> activation -> pool path against running the layers one by one, and the
+// int8 kernels against integer sums.
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -114,6 +115,109 @@ STATICNN_TEST(fused_conv_act_pool_equals_layer_by_layer) {
   std::array<float, 4> plain{};
   net.layer<4>().forward(pooled, plain);
   STATICNN_CHECK(std::memcmp(fused.data(), plain.data(), sizeof plain) == 0);
+}
+
+// The register-blocked kernels (kernels/arm/ on VFP targets, the portable ones elsewhere) against
+// sums and sigmoids computed here in double: 5x5 conv with 8-wide output rows over two channels,
+// dense with a tail after the blocks of 8 and an odd output, sigmoid across its table's range.
+STATICNN_TEST(blocked_kernels_against_double) {
+  std::uint32_t r = 7;
+  auto next = [&] { return static_cast<float>((r = r * 1664525u + 1013904223u) >> 8) / 16777216.0f - 0.5f; };
+  static conv2d_layer<shape<2, 12, 28>, 3, 5, 1, 0, float> c;  // output 3 x 8 x 24
+  for (auto& p : c.params) p = next();
+  static std::array<float, 2 * 12 * 28> x{};
+  for (auto& v : x) v = next();
+  static std::array<float, 3 * 8 * 24> y{};
+  c.forward(x, y);
+  double worst = 0;
+  for (std::size_t o = 0; o < 3; ++o)
+    for (std::size_t oy = 0; oy < 8; ++oy)
+      for (std::size_t ox = 0; ox < 24; ++ox) {
+        double want = c.params[c.weight_count + o];
+        for (std::size_t ic = 0; ic < 2; ++ic)
+          for (std::size_t ky = 0; ky < 5; ++ky)
+            for (std::size_t kx = 0; kx < 5; ++kx)
+              want += double{c.params[((o * 2 + ic) * 5 + ky) * 5 + kx]} * double{x[(ic * 12 + oy + ky) * 28 + ox + kx]};
+        const double d = std::fabs(want - double{y[(o * 8 + oy) * 24 + ox]});
+        worst = d > worst ? d : worst;
+      }
+  STATICNN_CHECK(worst < 1e-5);
+
+  dense_layer<shape<20>, 3, float> d;
+  for (auto& p : d.params) p = next();
+  std::array<float, 20> xd{};
+  for (auto& v : xd) v = next();
+  std::array<float, 3> yd{};
+  d.forward(xd, yd);
+  for (std::size_t o = 0; o < 3; ++o) {
+    double want = d.params[60 + o];
+    for (std::size_t i = 0; i < 20; ++i) want += double{d.params[o * 20 + i]} * double{xd[i]};
+    STATICNN_CHECK_NEAR(yd[o], want, 1e-5);
+  }
+
+  static std::array<float, 400> xs{}, ys{};
+  for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = -20.0f + 0.1001f * static_cast<float>(i);  // [-20, 20]
+  activation_layer<shape<400>, sigmoid_op, float>{}.forward(xs, ys);
+  double sworst = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const double e = std::fabs(1.0 / (1.0 + std::exp(-double{xs[i]})) - double{ys[i]});
+    sworst = e > sworst ? e : sworst;
+  }
+  STATICNN_CHECK(sworst < 2e-7);
+}
+
+// The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
+// requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
+// blocks), and a dense layer with 6 outputs (one block of four and a tail) over 20 inputs.
+STATICNN_TEST(int8_kernels_against_integer_sums) {
+  std::uint32_t r = 11;
+  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
+  // round(acc * M / 2^31) (ties as gemmlowp), then the rounding shift right by e.
+  auto requant = [](std::int32_t acc, std::int32_t m, std::int32_t e, std::int32_t zp) {
+    const std::int64_t ab = std::int64_t{acc} * m;
+    const auto s = static_cast<std::int32_t>((ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)))) / (std::int64_t{1} << 31));
+    const std::int32_t mask = (1 << e) - 1, rem = s & mask, threshold = (mask >> 1) + (s < 0 ? 1 : 0);
+    const std::int32_t v = zp + (s >> e) + (rem > threshold ? 1 : 0);
+    return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
+  };
+  static quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1> c;  // output 3 x 2 x 8
+  for (auto& w : c.weights) w = next8();
+  for (std::size_t o = 0; o < 3; ++o)
+    c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
+    c.shift[o] = -9 - static_cast<std::int32_t>(o);
+  c.zero_point = -5;
+  static std::array<std::int8_t, 2 * 6 * 12> x{};
+  for (auto& v : x) v = next8();
+  static std::array<std::int8_t, 3 * 2 * 8> y{};
+  c.forward(x, y);
+  std::size_t wrong = 0;
+  for (std::size_t o = 0; o < 3; ++o)
+    for (std::size_t oy = 0; oy < 2; ++oy)
+      for (std::size_t ox = 0; ox < 8; ++ox) {
+        std::int32_t acc = c.bias[o];
+        for (std::size_t ic = 0; ic < 2; ++ic)
+          for (std::size_t ky = 0; ky < 5; ++ky)
+            for (std::size_t kx = 0; kx < 5; ++kx)
+              acc += c.weights[((o * 2 + ic) * 5 + ky) * 5 + kx] * x[(ic * 6 + oy + ky) * 12 + ox + kx];
+        wrong += y[(o * 2 + oy) * 8 + ox] != requant(acc, c.multiplier[o], -c.shift[o], c.zero_point);
+      }
+  STATICNN_CHECK(wrong == 0);
+
+  static quant::qdense_layer<shape<20>, 6> d;
+  for (auto& w : d.weights) w = next8();
+  for (std::size_t o = 0; o < 6; ++o)
+    d.bias[o] = 300 - 100 * static_cast<std::int32_t>(o), d.multiplier[o] = 1200000000 + static_cast<std::int32_t>(o) * 7,
+    d.shift[o] = -9;
+  d.zero_point = 3;
+  std::array<std::int8_t, 20> xd{};
+  for (auto& v : xd) v = next8();
+  std::array<std::int8_t, 6> yd{};
+  d.forward(xd, yd);
+  for (std::size_t o = 0; o < 6; ++o) {
+    std::int32_t acc = d.bias[o];
+    for (std::size_t i = 0; i < 20; ++i) acc += d.weights[o * 20 + i] * xd[i];
+    STATICNN_CHECK(yd[o] == requant(acc, d.multiplier[o], 9, d.zero_point));
+  }
 }
 
 int main() { return staticnn::fw_test::run_all("kernels"); }

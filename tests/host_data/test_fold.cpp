@@ -13,32 +13,14 @@
 #include <staticnn/train/fit.hpp>
 #include <staticnn/train/init.hpp>
 
+#include "trained.hpp"
+
 using namespace staticnn;
 using net_t = models::bn_lenet;
+using test_support::test_set;
+using test_support::trained_net;
 
 namespace {
-
-const io::dataset& test_set() {
-  static const io::dataset d = io::load_dataset(STATICNN_TEST_DATA, "t10k");
-  return d;
-}
-
-// A bn_lenet trained for a few steps on real images, so running statistics are realistic.
-std::unique_ptr<net_t> trained_net() {
-  const io::dataset& d = test_set();
-  auto net = std::make_unique<net_t>();
-  train::rng g(11);
-  train::init_parameters(*net, g);
-  auto tr = std::make_unique<train::trainer<net_t, 32>>();
-  train::sgd<net_t> opt;
-  opt.lr = 0.1;
-  std::vector<std::uint32_t> order(2000);
-  std::iota(order.begin(), order.end(), 5000u);  // images not used for the comparison below
-  serial_executor ex;
-  train::train_epoch(*net, *tr, opt, d.images.pixels.data(), d.labels.data(), order, 32, ex,
-                     [](std::size_t, std::size_t, const train::epoch_stats&) {});
-  return net;
-}
 
 // Largest logit difference over the first 1,000 test images relative to the logit scale, and
 // whether every argmax agrees.

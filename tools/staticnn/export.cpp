@@ -1,14 +1,19 @@
 // staticnn export: fold a checkpoint's batchnorm layers and write the network as a C++ header;
 // optionally also the folded network's logits on the first test images, as the reference that
-// firmware is checked against.
+// firmware is checked against. --int8 exports the post-training quantized network instead
+// (include/staticnn/quant/), its reference being int8 logits.
+#include <algorithm>
 #include <bit>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include <staticnn/export/header.hpp>
 #include <staticnn/fold/fold.hpp>
+#include <staticnn/export/int8_header.hpp>
 #include <staticnn/io/checkpoint.hpp>
+#include <staticnn/quant/quantize.hpp>
 
 #include "commands.hpp"
 #include "data.hpp"
@@ -19,8 +24,51 @@ namespace {
 
 struct export_options {
   std::string checkpoint, out, ns, reference, data;
-  std::size_t count;
+  std::size_t count, calibrate = 0;  // calibrate > 0: export the int8 network
 };
+
+// The int8 network from the first o.calibrate training images; with a reference, also its int8
+// logits and both networks' accuracy on the reference images.
+template <class Folded>
+int export_int8(const export_options& o, const Folded& folded, const std::string& origin) {
+  using In = typename Folded::in_shape;
+  constexpr std::size_t D = In::size, K = Folded::out_shape::size;
+  const io::dataset train = load_split<In>(o.data, "train", o.calibrate);
+  if (train.images.count < o.calibrate)
+    throw io::io_error((std::filesystem::path(o.data) / "train-images-idx3-ubyte").string() + ": holds " +
+                       std::to_string(train.images.count) + " images, --calibrate asks for " +
+                       std::to_string(o.calibrate));
+  using Q = quant::quantized_t<Folded>;
+  auto q = std::make_unique<Q>(quant::quantize(folded, quant::calibrate(folded, train.images.pixels.data(), o.calibrate)));
+  std::string reference;
+  if (!o.reference.empty()) {
+    const io::dataset test = load_split<In>(o.data, "t10k", o.count);
+    std::size_t right8 = 0, right32 = 0;
+    std::array<std::int8_t, D> x;
+    std::array<std::int8_t, K> z;
+    std::array<float, K> zf;
+    for (std::size_t i = 0; i < test.images.count; ++i) {
+      const cview<float, D> image(test.images.pixels.data() + i * D, D);
+      q->quantize_input(image, x);
+      q->forward(x, z);
+      folded.forward(image, zf);
+      reference.append(reinterpret_cast<const char*>(z.data()), sizeof z);
+      right8 += static_cast<std::size_t>(std::max_element(z.begin(), z.end()) - z.begin()) == test.labels[i];
+      right32 += static_cast<std::size_t>(std::max_element(zf.begin(), zf.end()) - zf.begin()) == test.labels[i];
+    }
+    const double n = static_cast<double>(test.images.count);
+    std::printf("accuracy on the first %zu test images: int8 %.4f, float folded %.4f\n", test.images.count,
+                static_cast<double>(right8) / n, static_cast<double>(right32) / n);
+  }
+  io::write_file_atomically(o.out, exporter::int8_header(*q, o.ns, origin + " int8, calibrated on the first " +
+                                                                     std::to_string(o.calibrate) + " training images."));
+  std::printf("wrote %s: int8, %zu layers, calibrated on %zu training images\n", o.out.c_str(), Q::depth, o.calibrate);
+  if (!o.reference.empty()) {
+    io::write_file_atomically(o.reference, reference);
+    std::printf("wrote %s: int8 logits of the first %zu test images\n", o.reference.c_str(), reference.size() / K);
+  }
+  return 0;
+}
 
 template <class Net>
 int export_model(const export_options& o) {
@@ -28,6 +76,9 @@ int export_model(const export_options& o) {
   const io::checkpoint_meta meta = io::load_checkpoint(o.checkpoint, *net);
   using Folded = folded_t<Net>;
   auto folded = std::make_unique<Folded>(fold_batchnorm(*net));
+  const std::string origin = "From " + o.checkpoint + ": model " + meta.model + ", epoch " +
+                             std::to_string(meta.epoch) + ", batchnorm folded.";
+  if (o.calibrate > 0) return export_int8(o, *folded, origin);
   std::string reference;
   if (!o.reference.empty()) {  // computed before anything is written, so a data error writes nothing
     const io::dataset test = load_split<typename Net::in_shape>(o.data, "t10k", o.count);
@@ -39,8 +90,6 @@ int export_model(const export_options& o) {
     }
     static_assert(std::endian::native == std::endian::little, "reference logits are written little-endian");
   }
-  const std::string origin = "From " + o.checkpoint + ": model " + meta.model + ", epoch " +
-                             std::to_string(meta.epoch) + ", batchnorm folded.";
   io::write_file_atomically(o.out, exporter::header(*folded, o.ns, origin));
   std::printf("wrote %s: %zu layers (%zu before folding), %zu parameters, %zu bytes of weights\n", o.out.c_str(),
               Folded::depth, Net::depth, Folded::param_count, Folded::param_count * sizeof(float));
@@ -60,6 +109,8 @@ int cmd_export(int argc, char** argv) {
           {"namespace", "NAME", "C++ namespace of the model (default staticnn_model)"},
           {"reference", "FILE", "also write the folded network's float32 logits of the first test images"},
           {"count", "N", "images for --reference (default 1000)"},
+          {"int8", "", "export the int8 network (post-training quantization) instead of the float one"},
+          {"calibrate", "N", "with --int8: calibrate activation ranges on the first N training images (default 1000)"},
           {"data", "DIR", "Fashion-MNIST IDX folder for --reference (default " + default_data_dir() + ")"}},
          argc, argv);
   if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
@@ -75,6 +126,8 @@ int cmd_export(int argc, char** argv) {
   o.reference = a.text("reference", "");
   o.count = static_cast<std::size_t>(a.integer("count", 1000, 1, 100000000));
   o.data = a.text("data", default_data_dir());
+  if (a.has("calibrate") && !a.has("int8")) throw usage_error("--calibrate N needs --int8");
+  if (a.has("int8")) o.calibrate = static_cast<std::size_t>(a.integer("calibrate", 1000, 1, 60000));
   const io::checkpoint_header h = io::read_checkpoint_header(o.checkpoint);
   return with_model(h.meta.model, [&](auto t) { return export_model<typename decltype(t)::type>(o); });
 }

@@ -41,16 +41,15 @@ template <std::size_t... I, class... Ls>
 struct layer_storage<std::index_sequence<I...>, Ls...> : layer_slot<I, Ls>... {};
 
 // conv2d (unpadded) -> elementwise activation -> pooling: inference runs the three a pooled row
-// at a time, so the full conv output is never stored (same arithmetic, same results).
+// of one channel at a time, so the full conv output is never stored (same arithmetic, same results).
 template <class A, class B, class C>
-concept conv_act_pool =
-    requires(const A& a, const typename A::value_type* x, typename A::value_type* y, typename A::value_type v) {
-      requires A::row_streamable;
-      a.forward_rows(x, y, std::size_t{0}, std::size_t{1});
-      { B::op::f(v) };
-      { C::reduce(x, std::size_t{1}) };
-      requires C::kernel >= 1;
-    };
+concept conv_act_pool = requires(const A& a, const B& b, const typename A::value_type* x, typename A::value_type* y) {
+  requires A::row_streamable;
+  a.forward_channel_rows(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
+  b.apply(y, std::size_t{1});  // elementwise, in place
+  { C::reduce(x, std::size_t{1}) };
+  requires C::kernel >= 1;
+};
 
 template <class T, class In, class... Specs>
 struct bind_chain;
@@ -107,7 +106,7 @@ struct network {
   static constexpr std::size_t param_count = param_offset[depth];
   static constexpr std::size_t state_count = state_offset[depth];
   // Inference plan: each layer is a stage of its own, except conv -> activation -> pool runs of
-  // three (see detail::conv_act_pool), which are one stage. Stages ping-pong between two buffers.
+  // three (see detail::conv_act_pool), which are one stage.
  private:
   template <std::size_t I>
   static constexpr bool fusable_at() {
@@ -116,10 +115,14 @@ struct network {
     else
       return false;
   }
+  // A stage's output goes to the front or the back of the workspace, the other end from its
+  // input, so the workspace needs the largest (input + output) of one stage, not twice the largest
+  // activation.
   struct plan_t {
-    std::array<bool, depth> fused{}, skipped{};
+    std::array<bool, depth> fused{}, skipped{}, at_back{};
     std::array<std::size_t, depth> out_size{};  // of the stage starting at a layer
-    std::size_t last_stage = 0, max_hidden = 1;
+    std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
+    std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
   };
   static constexpr plan_t make_plan() {
     plan_t p;
@@ -134,16 +137,47 @@ struct network {
       p.out_size[i] = size[can[i] ? i + 2 : i];
       p.last_stage = i;
     }
-    for (std::size_t i = 0; i < depth; ++i)
-      if (!p.skipped[i] && i != p.last_stage) p.max_hidden = std::max(p.max_hidden, p.out_size[i]);
+    std::size_t in = 0;  // the previous stage's output size (0: the input, held by the caller)
+    bool back = false;
+    for (std::size_t i = 0; i < depth; ++i) {
+      if (p.skipped[i]) continue;
+      const std::size_t out = i == p.last_stage ? 0 : p.out_size[i];
+      p.max_hidden = std::max(p.max_hidden, out);
+      p.workspace = std::max(p.workspace, in + out);
+      p.at_back[i] = back;
+      back = !back, in = out;
+    }
+    // The input inside the workspace, after the first stage's output. A fused first stage reads
+    // its input front to back, a pooled row at a time, and writes that row of every channel: it
+    // may overwrite input rows it has finished with, so the input can start before the output's
+    // end, at the lowest offset X where every write lands below the input still to be read.
+    const std::size_t first_out = p.last_stage == 0 ? 0 : p.out_size[0];
+    p.input_offset = first_out;
+    if constexpr (fusable_at<0>()) {
+      using Conv = layer_type<0>;
+      using Pool = layer_type<2>;
+      constexpr std::size_t C = Pool::out_shape::channels, PH = Pool::out_shape::height, PW = Pool::out_shape::width;
+      constexpr std::size_t rows_read = Pool::kernel * Conv::stride * Conv::in_shape::width;  // input per pooled row
+      std::size_t x = 0;
+      for (std::size_t py = 0; py < PH; ++py) {  // writes up to (C-1)*PH*PW + (py+1)*PW, live input from X + py*rows_read
+        const std::size_t end = (C - 1) * PH * PW + (py + 1) * PW;
+        x = std::max(x, end > py * rows_read ? end - py * rows_read : 0);
+      }
+      p.input_offset = std::min(x, first_out);
+    }
+    p.workspace_with_input = std::max(p.workspace, p.input_offset + in_shape::size);
     return p;
   }
   static constexpr plan_t plan = make_plan();
 
  public:
-  // Largest activation between two stages; inference needs two of them.
+  // Largest activation between two stages, and the workspace inference needs.
   static constexpr std::size_t max_hidden_size = plan.max_hidden;
-  static constexpr std::size_t workspace_size = 2 * max_hidden_size;
+  static constexpr std::size_t workspace_size = plan.workspace;
+  // forward_in_workspace: the input sits at ws[input_offset ..) of a workspace_with_input_size
+  // workspace (LeNet: 1,516 values instead of 1,120 + the 784 of a separate input).
+  static constexpr std::size_t input_offset = plan.input_offset;
+  static constexpr std::size_t workspace_with_input_size = plan.workspace_with_input;
 
   detail::layer_storage<std::index_sequence_for<Ls...>, Ls...> layers;
 
@@ -178,25 +212,32 @@ struct network {
   constexpr void forward(cview<value_type, in_shape::size> x, view<value_type, out_shape::size> y,
                          view<value_type, workspace_size> ws) const {
     const value_type* src = x.data();
-    std::size_t stage = 0;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((src = run_stage<I>(src, y.data(), ws.data(), stage)), ...);
+      ((src = run_stage<I, workspace_size>(src, y.data(), ws.data())), ...);
     }(std::make_index_sequence<depth>{});
   }
-  // Inference on one sample with the workspace on the stack (2 * max_hidden_size values).
+  // The same with the input already in the workspace, at ws[input_offset, input_offset + in size):
+  // the same results, less memory (the input is overwritten).
+  constexpr void forward_in_workspace(view<value_type, workspace_with_input_size> ws,
+                                      view<value_type, out_shape::size> y) const {
+    const value_type* src = ws.data() + input_offset;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((src = run_stage<I, workspace_with_input_size>(src, y.data(), ws.data())), ...);
+    }(std::make_index_sequence<depth>{});
+  }
+  // Inference on one sample with the workspace on the stack (workspace_size values).
   constexpr void forward(cview<value_type, in_shape::size> x, view<value_type, out_shape::size> y) const {
     std::array<value_type, workspace_size> ws;
     forward(x, y, ws);
   }
 
  private:
-  template <std::size_t I>
-  constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws,
-                                        std::size_t& stage) const {
+  template <std::size_t I, std::size_t WS>
+  constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws) const {
     if constexpr (plan.skipped[I]) {
       return src;
     } else {
-      value_type* dst = I == plan.last_stage ? out : ws + (stage++ % 2) * max_hidden_size;
+      value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
       if constexpr (plan.fused[I]) {
         run_conv_act_pool<I>(src, dst);
       } else {
@@ -211,18 +252,16 @@ struct network {
   template <std::size_t I>
   constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
     using Conv = layer_type<I>;
-    using Act = layer_type<I + 1>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
     constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width;
-    std::array<value_type, C * K * W> rows;  // K conv rows of every channel
-    for (std::size_t py = 0; py < PH; ++py) {
-      layer<I>().forward_rows(x, rows.data(), py * K, K);
-      for (auto& v : rows) v = Act::op::f(v);
-      for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t px = 0; px < PW; ++px)
-          y[(c * PH + py) * PW + px] = Pool::reduce(rows.data() + c * K * W + px * K, W);
-    }
+    std::array<value_type, K * W> rows;  // K conv rows of one channel
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t c = 0; c < C; ++c) {
+        layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
+        layer<I + 1>().apply(rows.data(), rows.size());
+        for (std::size_t px = 0; px < PW; ++px) y[(c * PH + py) * PW + px] = Pool::reduce(rows.data() + px * K, W);
+      }
   }
 };
 

@@ -3,17 +3,28 @@
 // caller pads. x: C x H x W, w: OC x C x K x K (OIHW), y: OC x OH x OW, OH = (H - K) / S + 1.
 // Each output row is accumulated in registers across all input channels and kernel taps.
 #include <cstddef>
+#include <type_traits>
 
+#include "arm/conv2d_vfp.hpp"
+#include "target.hpp"
 
 namespace staticnn::kernels {
 
-// Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW.
+// Output rows [oy0, oy0 + rows) of output channel oc (weights w, OIHW), into y laid out rows x OW.
+// Picks the Cortex-M VFP micro-kernel (kernels/arm/conv2d_vfp.hpp) for 5x5 float kernels at
+// stride 1 when the target has it, else the portable loop below.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T>
-constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,
-                                   std::size_t rows) {
+constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oc,
+                                   std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
-  for (std::size_t oc = 0; oc < OC; ++oc) {
+  if constexpr (target::arm_vfp && std::is_same_v<T, float> && K == 5 && S == 1 && OW % 8 == 0 &&
+                arm::conv5x8_fits<C, H, W>) {
+    const float b8[8] = {bias[oc], bias[oc], bias[oc], bias[oc], bias[oc], bias[oc], bias[oc], bias[oc]};
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t ox = 0; ox < OW; ox += 8)
+        arm::conv5x8<C, H, W>(x + (oy0 + r) * W + ox, w + oc * C * K * K, b8, y + r * OW + ox);
+  } else {
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t oy = oy0 + r;
       T acc[OW];
@@ -28,10 +39,19 @@ constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, 
           }
         }
       }
-      T* yr = y + (oc * rows + r) * OW;
-      for (std::size_t ox = 0; ox < OW; ++ox) yr[ox] = acc[ox];
+      for (std::size_t ox = 0; ox < OW; ++ox) y[r * OW + ox] = acc[ox];
     }
   }
+}
+
+// Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
+          class T>
+constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,
+                                   std::size_t rows) {
+  constexpr std::size_t OW = (W - K) / S + 1;
+  for (std::size_t oc = 0; oc < OC; ++oc)
+    conv2d_channel_rows<C, H, W, OC, K, S>(x, w, bias, y + oc * rows * OW, oc, oy0, rows);
 }
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,

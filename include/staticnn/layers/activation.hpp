@@ -5,18 +5,20 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/exp.hpp"
+#include "../kernels/sigmoid.hpp"
 
 namespace staticnn {
 
 struct sigmoid_op {
   static constexpr const char* name = "sigmoid";
   template <class T>
-  static T f(T x) { return T(1) / (T(1) + kernels::fast_exp(-x)); }
+  static T f(T x) { return kernels::sigmoid(x); }
   template <class T>
   static T df(T y) { return y * (T(1) - y); }
 };
@@ -44,8 +46,12 @@ struct activation_layer {
   using op = Op;
   static constexpr std::size_t param_count = 0, state_count = 0;
 
-  void forward(cview<T, In::size> x, view<T, In::size> y) const {
-    for (std::size_t i = 0; i < In::size; ++i) y[i] = Op::f(x[i]);
+  void forward(cview<T, In::size> x, view<T, In::size> y) const { run(x.data(), y.data(), In::size); }
+  void apply(T* p, std::size_t n) const { run(p, p, n); }  // in place, as fused conv -> act -> pool runs it
+
+  static void run(const T* x, T* y, std::size_t n) {
+    if constexpr (std::is_same_v<Op, sigmoid_op>) kernels::sigmoid(x, y, n);  // the target's kernel
+    else for (std::size_t i = 0; i < n; ++i) y[i] = Op::f(x[i]);
   }
 
   struct cache_type {};

@@ -60,6 +60,13 @@ struct conv2d_layer {
     kernels::conv2d_forward_rows<C, PH, PW, OutC, K, Stride>(x, params.data(), params.data() + weight_count, y, oy0,
                                                              rows);
   }
+  // The same for output channel oc alone, into y (rows x OW).
+  void forward_channel_rows(const T* x, T* y, std::size_t oc, std::size_t oy0, std::size_t rows) const
+    requires(Pad == 0)
+  {
+    kernels::conv2d_channel_rows<C, PH, PW, OutC, K, Stride>(x, params.data(), params.data() + weight_count, y, oc,
+                                                             oy0, rows);
+  }
 
   // Training: forward over n samples; backward sets grad and, if dx.ptr, the input gradient.
   // Both run as matrix products over im2col views of each sample (kernels/gemm.hpp):

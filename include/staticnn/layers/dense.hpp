@@ -10,6 +10,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/dense.hpp"
 #include "../kernels/dispatch.hpp"
 #include "../kernels/vector.hpp"
 
@@ -45,8 +46,7 @@ struct dense_layer {
   constexpr std::span<const T, N> bias() const { return std::span(params).template last<N>(); }
 
   void forward(cview<T, M> x, view<T, N> y) const {
-    for (std::size_t o = 0; o < N; ++o)
-      y[o] = params[weight_count + o] + kernels::dot<M>(params.data() + o * M, x.data());
+    kernels::dense_forward<M, N>(params.data(), params.data() + weight_count, x.data(), y.data());
   }
 
   // Training as matrix products over the batch (kernels/gemm.hpp): Y = X W^T + b,

@@ -49,7 +49,8 @@ TEST_CASE("sequential: bn_lenet shapes are inferred layer by layer") {
   static_assert(std::is_same_v<out_of<15>, shape<10>>);
   static_assert(std::is_same_v<bn::layer_type<10>, sn::batchnorm_layer<shape<120>, float>>);
   static_assert(std::is_same_v<bn::layer_type<4>, sn::conv2d_layer<shape<6, 12, 12>, 16, 5, 1, 0, float>>);
-  // Largest layer input is conv1's output 6*24*24 = 3456; two buffers of it.
+  // Largest layer input is conv1's output 6*24*24 = 3456; batchnorm reads it and writes as much
+  // at the other end of the workspace.
   static_assert(bn::max_hidden_size == 3456 && bn::workspace_size == 6912);
   CHECK(true);
 }
@@ -172,6 +173,8 @@ TEST_CASE("sequential: LeNet inference equals its layers composed by hand") {
   // Plain LeNet fuses conv -> sigmoid -> avg_pool twice; the result must not change.
   using net_t = sn::models::lenet;
   static_assert(net_t::max_hidden_size == 6 * 12 * 12);  // the 6x24x24 conv output is never stored
+  // The largest stage is the second fused one: 6x12x12 in at one end, 16x4x4 out at the other.
+  static_assert(net_t::workspace_size == 6 * 12 * 12 + 16 * 4 * 4);
   auto net = std::make_unique<net_t>();
   sn::train::rng g(8);
   net->for_each_layer([&](auto, auto& layer) {
@@ -192,6 +195,15 @@ TEST_CASE("sequential: LeNet inference equals its layers composed by hand") {
   std::array<float, 10> y{};
   net->forward(x->data, y);
   CHECK(std::equal(y.begin(), y.end(), cur.begin(), cur.end()));
+  // With the input in the workspace: the first fused stage writes pooled row py of channel c at
+  // c*144 + 12*py and reads input rows from 2*py*28 on, so the input can start at 5*144 + 12
+  // (hand-derived: the last channel's first row is the tightest), 1,516 values in all.
+  static_assert(net_t::input_offset == 5 * 144 + 12 && net_t::workspace_with_input_size == 5 * 144 + 12 + 784);
+  std::vector<float> ws(net_t::workspace_with_input_size, -7.0f);
+  std::copy(x->data.begin(), x->data.end(), ws.begin() + net_t::input_offset);
+  std::array<float, 10> y_in_place{};
+  net->forward_in_workspace(std::span<float, net_t::workspace_with_input_size>(ws.data(), ws.size()), y_in_place);
+  CHECK(y_in_place == y);
 }
 
 TEST_CASE("sequential: for_each_layer visits every layer once, in order") {

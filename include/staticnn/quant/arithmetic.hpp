@@ -1,0 +1,93 @@
+#pragma once
+// The integer arithmetic of the TFLite int8 specification (gemmlowp's fixed-point helpers), so
+// results compare one to one with TFLite Micro and CMSIS-NN kernels:
+//   real = scale * (q - zero_point);  an int32 accumulator acc of scale s_acc becomes the int8
+//   output of scale s_out as  zero_point + round(acc * s_acc / s_out),  where the real factor
+//   s_acc / s_out = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) (quantize_multiplier).
+// Everything here is integer-only and identical on the host and the firmware.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "../kernels/target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
+
+namespace staticnn::quant {
+
+#ifdef STATICNN_ARM_DSP
+inline std::int32_t dsp_ssat8(std::int32_t v) { return __ssat(v, 8); }
+#else
+std::int32_t dsp_ssat8(std::int32_t v);  // Armv7E-M DSP only
+#endif
+
+// gemmlowp's SaturatingRoundingDoublingHighMul: (a b + nudge) / 2^31 with nudge = 2^30 for a
+// product >= 0 and 1 - 2^30 below, the division truncating. For a negative product the truncated
+// quotient equals the floor of (a b + 2^30) / 2^31, so both cases are one shift of a b + 2^30
+// (an SMULL, an add and a shift on Cortex-M). Ties: 1.5 -> 2, -1.5 -> -1, as gemmlowp.
+constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) {
+  if (a == b && a == std::numeric_limits<std::int32_t>::min()) return std::numeric_limits<std::int32_t>::max();
+  return static_cast<std::int32_t>((std::int64_t{a} * std::int64_t{b} + (std::int64_t{1} << 30)) >> 31);
+}
+
+// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded half away from zero, 0 <= exponent <= 31;
+// the same as (x + 2^(exponent-1) - [x < 0]) >> exponent, here in 32 bits: the sum is taken
+// unsigned and shifted logically when x >= 0 (it cannot exceed 2^32), arithmetically when x < 0
+// (it cannot overflow), so it is exact for every x.
+constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) {
+  if (exponent == 0) return x;
+  const std::uint32_t u = static_cast<std::uint32_t>(x) + (std::uint32_t{1} << (exponent - 1)) - (x < 0 ? 1u : 0u);
+  return x >= 0 ? static_cast<std::int32_t>(u >> exponent) : (static_cast<std::int32_t>(u) >> exponent);
+}
+
+// acc * multiplier * 2^(shift - 31), rounded as TFLite's MultiplyByQuantizedMultiplier.
+constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t acc, std::int32_t multiplier, int shift) {
+  const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  // acc * 2^left as TFLite computes it, wrapping (not undefined) if it overflows int32.
+  const auto scaled = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) << left);
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(scaled, multiplier), right);
+}
+
+constexpr std::int8_t saturate_int8(std::int32_t v) {
+  if constexpr (kernels::target::arm_dsp) {
+    if (!std::is_constant_evaluated()) return static_cast<std::int8_t>(dsp_ssat8(v));  // one SSAT
+  }
+  return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+}
+
+// A positive real factor as multiplier * 2^(shift - 31) with multiplier in [2^30, 2^31)
+// (TFLite QuantizeMultiplier); 0 gives {0, 0}. Host side (export), in double precision.
+struct fixed_multiplier {
+  std::int32_t multiplier;
+  std::int32_t shift;
+};
+inline fixed_multiplier quantize_multiplier(double real) {
+  if (real == 0) return {0, 0};
+  int exponent = 0;
+  const double fraction = std::frexp(real, &exponent);  // real = fraction * 2^exponent, fraction in [0.5, 1)
+  auto q = static_cast<std::int64_t>(std::llround(fraction * 2147483648.0));
+  if (q == (std::int64_t{1} << 31)) q /= 2, ++exponent;
+  if (exponent < -31) return {0, 0};  // below what 31 bits of shift can reach: the product rounds to 0
+  return {static_cast<std::int32_t>(q), exponent};
+}
+
+// Per-tensor affine parameters of an int8 tensor: real = scale * (q - zero_point).
+struct tensor_params {
+  float scale = 1;
+  std::int32_t zero_point = 0;
+
+  // round(x / scale) + zero_point, saturated: one division and one addition of floats, so no
+  // compiler contracts it into an FMA and host and firmware get the same int8.
+  constexpr std::int8_t quantize(float x) const {
+    const float v = x / scale;
+    if (!(v == v)) return saturate_int8(zero_point);
+    if (v > 1000.0f || v < -1000.0f) return v > 0 ? std::int8_t{127} : std::int8_t{-128};
+    const auto r = static_cast<std::int32_t>(v >= 0 ? v + 0.5f : v - 0.5f);  // ties away from zero
+    return saturate_int8(r + zero_point);
+  }
+  constexpr float dequantize(std::int8_t q) const { return scale * static_cast<float>(q - zero_point); }
+};
+
+}  // namespace staticnn::quant

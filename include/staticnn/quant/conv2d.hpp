@@ -1,0 +1,44 @@
+#pragma once
+// qconv2d_layer<In, OutC, K, Stride>: int8 conv2d without padding (TFLite int8 arithmetic, see
+// arithmetic.hpp). Weights OIHW, symmetric per output channel (zero point 0, [-127, 127]); bias
+// int32 at scale s_in * s_w[o] with the input zero point folded in (bias - z_in * sum w[o]);
+// multiplier/shift rescale each channel's accumulator to the output's scale and zero point.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/shape.hpp"
+#include "../core/tensor.hpp"
+#include "../kernels/conv2d_s8.hpp"
+
+namespace staticnn::quant {
+
+template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride>
+struct qconv2d_layer {
+  static_assert(In::rank == 3 && K <= In::height && K <= In::width, "qconv2d: needs a C x H x W map at least K x K");
+  static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
+  using value_type = std::int8_t;
+  static constexpr const char* name = "qconv2d";
+  using in_shape = In;
+  using out_shape = shape<OutC, (H - K) / Stride + 1, (W - K) / Stride + 1>;
+  static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, fan_in = C * K * K;
+  static constexpr std::size_t weight_count = OutC * fan_in, param_count = 0, state_count = 0;
+  static constexpr bool row_streamable = true;
+
+  std::array<std::int8_t, weight_count> weights{};
+  std::array<std::int32_t, OutC> bias{}, multiplier{}, shift{};
+  std::int32_t zero_point = 0;  // of the output
+
+  // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW).
+  constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
+                                      std::size_t rows) const {
+    kernels::conv2d_s8_channel_rows<C, H, W, K, Stride>(
+        x, weights.data() + oc * fan_in, {bias[oc], multiplier[oc], shift[oc], zero_point}, y, oy0, rows);
+  }
+  constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
+    constexpr std::size_t P = out_shape::height * out_shape::width;
+    for (std::size_t oc = 0; oc < OutC; ++oc) forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
+  }
+};
+
+}  // namespace staticnn::quant

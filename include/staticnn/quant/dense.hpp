@@ -1,0 +1,35 @@
+#pragma once
+// qdense_layer<In, N>: int8 y = W x + b (TFLite int8 arithmetic, see arithmetic.hpp). Weights
+// N x M row-major, symmetric per output (zero point 0, [-127, 127]); bias int32 at scale
+// s_in * s_w[o] with the input zero point folded in; multiplier/shift per output.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/shape.hpp"
+#include "../core/tensor.hpp"
+#include "../kernels/dense_s8.hpp"
+
+namespace staticnn::quant {
+
+template <Shape In, std::size_t N>
+struct qdense_layer {
+  static_assert(In::rank == 1, "qdense: input must be flat; put flatten before dense");
+  static constexpr std::size_t M = In::size;
+  using value_type = std::int8_t;
+  static constexpr const char* name = "qdense";
+  using in_shape = In;
+  using out_shape = shape<N>;
+  static constexpr std::size_t fan_in = M, weight_count = N * M, param_count = 0, state_count = 0;
+
+  std::array<std::int8_t, weight_count> weights{};
+  std::array<std::int32_t, N> bias{}, multiplier{}, shift{};
+  std::int32_t zero_point = 0;  // of the output
+
+  constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y) const {
+    kernels::dense_s8<M, N>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point, x.data(),
+                            y.data());
+  }
+};
+
+}  // namespace staticnn::quant

@@ -1,0 +1,50 @@
+#pragma once
+// qnetwork<Ls...>: an int8 network (the layers of quant/) with the affine parameters of its float
+// input and of its int8 output. Inference is network<Ls...>'s: the same plan, fused
+// conv -> lookup -> pool stages and workspace as the float network, on int8 values. The code is
+// integer-only, so the host and every firmware compute bit-identical outputs.
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/sequential.hpp"
+#include "../layers/flatten.hpp"
+#include "arithmetic.hpp"
+#include "conv2d.hpp"
+#include "dense.hpp"
+#include "lookup.hpp"
+#include "pool.hpp"
+
+namespace staticnn::quant {
+
+template <Layer... Ls>
+struct qnetwork {
+  using network_type = network<Ls...>;
+  using value_type = std::int8_t;
+  using in_shape = typename network_type::in_shape;
+  using out_shape = typename network_type::out_shape;
+  static constexpr std::size_t depth = network_type::depth;
+  static constexpr std::size_t workspace_size = network_type::workspace_size;  // bytes, as values are int8
+  static constexpr std::size_t input_offset = network_type::input_offset;
+  static constexpr std::size_t workspace_with_input_size = network_type::workspace_with_input_size;
+  static_assert(std::is_same_v<typename network_type::value_type, std::int8_t>, "qnetwork: layers must be int8");
+
+  tensor_params input, output;  // real = scale * (q - zero_point) for the float input and the int8 output
+  network_type net;
+
+  constexpr void quantize_input(cview<float, in_shape::size> x, view<std::int8_t, in_shape::size> q) const {
+    for (std::size_t i = 0; i < in_shape::size; ++i) q[i] = input.quantize(x[i]);
+  }
+  constexpr void forward(cview<std::int8_t, in_shape::size> x, view<std::int8_t, out_shape::size> y,
+                         view<std::int8_t, workspace_size> ws) const {
+    net.forward(x, y, ws);
+  }
+  constexpr void forward(cview<std::int8_t, in_shape::size> x, view<std::int8_t, out_shape::size> y) const {
+    net.forward(x, y);
+  }
+  constexpr void forward_in_workspace(view<std::int8_t, workspace_with_input_size> ws,
+                                      view<std::int8_t, out_shape::size> y) const {
+    net.forward_in_workspace(ws, y);
+  }
+};
+
+}  // namespace staticnn::quant

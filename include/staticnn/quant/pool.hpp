@@ -1,0 +1,50 @@
+#pragma once
+// qpool_layer<In, K, Op>: int8 K x K pooling, stride K, no padding; output scale and zero point
+// are the input's. Average pooling rounds half away from zero, as TFLite's int8 AVERAGE_POOL_2D:
+// (sum +- K*K/2) / (K*K) with C++'s truncating division.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../core/shape.hpp"
+#include "../core/tensor.hpp"
+#include "../layers/pool.hpp"
+
+namespace staticnn::quant {
+
+template <Shape In, std::size_t K, class Op>
+struct qpool_layer {
+  static_assert(In::rank == 3 && K > 0 && K <= In::height && K <= In::width, "qpool: window larger than the input");
+  static constexpr std::size_t C = In::channels, H = In::height, W = In::width, OH = H / K, OW = W / K;
+  using value_type = std::int8_t;
+  static constexpr const char* name = std::is_same_v<Op, avg_pool_op> ? "qavg_pool" : "qmax_pool";
+  using in_shape = In;
+  using out_shape = shape<C, OH, OW>;
+  using op = Op;
+  static constexpr std::size_t kernel = K, param_count = 0, state_count = 0;
+
+  // One window whose top-left value is w, rows `stride` apart.
+  static constexpr std::int8_t reduce(const std::int8_t* w, std::size_t stride) {
+    if constexpr (std::is_same_v<Op, avg_pool_op>) {
+      constexpr std::int32_t n = K * K;
+      std::int32_t sum = 0;
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) sum += w[i * stride + j];
+      return static_cast<std::int8_t>(sum >= 0 ? (sum + n / 2) / n : (sum - n / 2) / n);
+    } else {
+      std::int8_t r = w[0];
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) r = std::max(r, w[i * stride + j]);
+      return r;
+    }
+  }
+  constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t oy = 0; oy < OH; ++oy)
+        for (std::size_t ox = 0; ox < OW; ++ox)
+          y[(c * OH + oy) * OW + ox] = reduce(x.data() + (c * H + oy * K) * W + ox * K, W);
+  }
+};
+
+}  // namespace staticnn::quant

@@ -1,0 +1,160 @@
+// int8 quantization (include/staticnn/quant/): the fixed-point helpers by hand and against
+// double precision, the sigmoid table against std::exp, quantize/dequantize bounds, and an int8
+// layer against a sum computed here.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+
+#include <staticnn/quant/quantize.hpp>
+
+namespace sn = staticnn;
+namespace q = staticnn::quant;
+
+TEST_CASE("quant: fixed-point helpers on hand-derived cases") {
+  CHECK(q::saturating_rounding_doubling_high_mul(1 << 30, 1 << 30) == (1 << 29));  // 2^60 / 2^31
+  CHECK(q::saturating_rounding_doubling_high_mul(3, 1 << 30) == 2);                // 1.5 -> 2
+  // gemmlowp's nudge for a negative product is 1 - 2^30 and the division truncates: -1.5 -> -1.
+  CHECK(q::saturating_rounding_doubling_high_mul(-3, 1 << 30) == -1);
+  constexpr auto lo = std::numeric_limits<std::int32_t>::min();
+  CHECK(q::saturating_rounding_doubling_high_mul(lo, lo) == std::numeric_limits<std::int32_t>::max());
+  CHECK(q::rounding_divide_by_pot(5, 1) == 3);    // 2.5 -> 3
+  CHECK(q::rounding_divide_by_pot(-5, 1) == -3);  // -2.5 -> -3
+  CHECK(q::rounding_divide_by_pot(7, 2) == 2);    // 1.75
+  CHECK(q::rounding_divide_by_pot(-6, 2) == -2);  // -1.5
+  CHECK(q::rounding_divide_by_pot(-5, 2) == -1);  // -1.25
+  // 0.75 = 0.75 * 2^0: multiplier 0.75 * 2^31, shift 0; 1.5 = 0.75 * 2^1.
+  CHECK(q::quantize_multiplier(0.75).multiplier == 1610612736);
+  CHECK(q::quantize_multiplier(0.75).shift == 0);
+  CHECK(q::quantize_multiplier(1.5).shift == 1);
+  CHECK(q::quantize_multiplier(0.0).multiplier == 0);
+}
+
+// gemmlowp's own formulations (fixedpoint.h), to check the shorter forms of arithmetic.hpp.
+namespace {
+std::int32_t gemmlowp_srdhm(std::int32_t a, std::int32_t b) {
+  const bool overflow = a == b && a == std::numeric_limits<std::int32_t>::min();
+  const std::int64_t ab = std::int64_t{a} * std::int64_t{b};
+  const std::int64_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+  const auto r = static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+  return overflow ? std::numeric_limits<std::int32_t>::max() : r;
+}
+std::int32_t gemmlowp_rdbpot(std::int32_t x, int exponent) {
+  const auto mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
+  const std::int32_t remainder = x & mask, threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+}  // namespace
+
+TEST_CASE("quant: the fixed-point helpers equal gemmlowp's formulations") {
+  std::uint64_t s = 12345;
+  auto next = [&] { return static_cast<std::uint32_t>((s = s * 6364136223846793005ull + 1442695040888963407ull) >> 32); };
+  for (int i = 0; i < 300000; ++i) {
+    auto a = static_cast<std::int32_t>(next()), b = static_cast<std::int32_t>(next());
+    if (i % 3 == 0) a >>= next() % 31;
+    if (i % 5 == 0) b = static_cast<std::int32_t>((1u << 30) + (next() >> 2));  // a multiplier
+    REQUIRE(q::saturating_rounding_doubling_high_mul(a, b) == gemmlowp_srdhm(a, b));
+    const int e = static_cast<int>(next() % 32);
+    REQUIRE(q::rounding_divide_by_pot(a, e) == gemmlowp_rdbpot(a, e));
+  }
+  for (std::int32_t x = -5000; x <= 5000; ++x)
+    for (int e = 0; e < 16; ++e) REQUIRE(q::rounding_divide_by_pot(x, e) == gemmlowp_rdbpot(x, e));
+}
+
+TEST_CASE("quant: requantization against acc * real computed in double") {
+  // TFLite rounds twice when it shifts right (the doubling high multiply, then the division by
+  // 2^right): the result is within 0.5 + 0.5 / 2^right of the exact product, and equal to its
+  // rounding when there is no right shift (away from a tie). 285 * 0.25 = 71.25 gives 72:
+  // 285 * 2^30 / 2^31 = 142.5 -> 143, then 143 / 2 = 71.5 -> 72.
+  CHECK(q::multiply_by_quantized_multiplier(285, 1 << 30, -1) == 72);
+  const double reals[] = {0.000123, 0.0071, 0.0392, 0.25, 0.4999, 0.73, 1.0, 1.9, 3.7};
+  for (double real : reals) {
+    const q::fixed_multiplier m = q::quantize_multiplier(real);
+    CHECK(std::fabs(std::ldexp(m.multiplier, m.shift - 31) / real - 1) < 1e-9);
+    const int right = m.shift < 0 ? -m.shift : 0;
+    for (std::int32_t acc = -200000; acc <= 200000; acc += 977) {
+      const double exact = static_cast<double>(acc) * real;
+      const std::int32_t got = q::multiply_by_quantized_multiplier(acc, m.multiplier, m.shift);
+      CHECK(std::fabs(got - exact) <= 0.5 + 0.5 / std::ldexp(1.0, right) + 1e-6);
+      const double want = exact >= 0 ? std::floor(exact + 0.5) : -std::floor(-exact + 0.5);
+      if (right == 0 && std::fabs(std::fabs(exact - std::trunc(exact)) - 0.5) > 1e-6) CHECK(got == want);
+    }
+  }
+}
+
+TEST_CASE("quant: quantize / dequantize round trip stays within half a step") {
+  const q::tensor_params p = q::choose_params(-1.0, 2.0);  // scale 3/255, zero point -128 + 1/(3/255) = -43
+  CHECK(p.scale == doctest::Approx(3.0 / 255).epsilon(1e-6));
+  CHECK(p.zero_point == -43);
+  CHECK(p.dequantize(p.quantize(0.0f)) == 0.0f);  // 0 is exact
+  for (int i = 0; i <= 3000; ++i) {
+    const float x = -1.0f + 0.001f * static_cast<float>(i);
+    const float back = p.dequantize(p.quantize(x));
+    CHECK(std::fabs(back - x) <= p.scale * 0.5f * 1.0001f + 1e-6f);
+  }
+  CHECK(p.quantize(100.0f) == 127);  // saturates
+  CHECK(p.quantize(-100.0f) == -128);
+  CHECK(q::choose_params(0.0, 1.0).zero_point == -128);  // [0, 1] images: q = round(255 x) - 128
+}
+
+TEST_CASE("quant: sigmoid table against std::exp, and an int8 dense layer against its sum") {
+  using net_t = sn::sequential<sn::shape<3>, sn::dense<4>, sn::sigmoid, sn::dense<2>>;
+  auto net = std::make_unique<net_t>();
+  const std::array<float, 16> w1{0.5f, -1.0f, 0.25f, 2.0f, 0.1f, -0.3f, -0.7f, 0.9f, 1.5f, 0.0f, 0.4f, -1.2f, 0.3f, -0.2f, 0.1f, 0.05f};
+  std::copy(w1.begin(), w1.end(), net->layer<0>().params.begin());
+  const std::array<float, 10> w2{1, -1, 0.5f, 0.25f, -0.5f, 2, 0.75f, -0.125f, 0.2f, -0.1f};
+  std::copy(w2.begin(), w2.end(), net->layer<2>().params.begin());
+  std::array<float, 3 * 64> images{};
+  for (std::size_t i = 0; i < images.size(); ++i) images[i] = static_cast<float>((i * 37) % 101) / 100.0f;
+  const auto c = q::calibrate(*net, images.data(), 64);
+  const auto qn = q::quantize(*net, c);
+  const q::tensor_params in = q::choose_params(c.lo[0], c.hi[0]);  // dense 0's output
+  for (int v = -128; v < 128; ++v) {
+    const double y = 1 / (1 + std::exp(-double{in.scale} * (v - in.zero_point)));
+    const double want = std::clamp(std::round(256 * y) - 128, -128.0, 127.0);
+    CHECK(qn.net.layer<1>().table[static_cast<std::size_t>(v + 128)] == want);
+  }
+  // Dense 0 in int8 against the integer sum done here: acc = b + sum w (x - z_in).
+  const auto& d = qn.net.layer<0>();
+  const std::array<std::int8_t, 3> x{-128, 0, 127};
+  std::array<std::int8_t, 4> y{};
+  d.forward(x, y);
+  for (std::size_t o = 0; o < 4; ++o) {
+    const double sw = std::fabs(*std::max_element(w1.begin() + o * 3, w1.begin() + o * 3 + 3,
+                                                   [](float a, float b) { return std::fabs(a) < std::fabs(b); })) / 127;
+    std::int64_t acc = std::llround(w1[12 + o] / (double{qn.input.scale} * sw));
+    for (std::size_t i = 0; i < 3; ++i) acc += std::llround(w1[o * 3 + i] / sw) * (x[i] - qn.input.zero_point);
+    const double want = std::clamp(std::round(static_cast<double>(acc) * double{qn.input.scale} * sw / double{in.scale}) +
+                                       in.zero_point, -128.0, 127.0);
+    CHECK(std::fabs(y[o] - want) <= 1);  // the double product may round the other way at a tie
+  }
+}
+
+TEST_CASE("quant: int8 average pooling rounds half away from zero, max pooling takes the largest") {
+  // 2x2 windows of a 1x2x4 map: sums 10, -10, 5, -5 -> 2.5, -2.5, 1.25, -1.25 -> 3, -3, 1, -1.
+  const std::array<std::int8_t, 8> x{1, 2, -1, -2, 3, 4, -3, -4};
+  std::array<std::int8_t, 2> y{};
+  q::qpool_layer<sn::shape<1, 2, 4>, 2, sn::avg_pool_op>{}.forward(x, y);
+  CHECK(y == std::array<std::int8_t, 2>{3, -3});
+  const std::array<std::int8_t, 8> x2{1, 1, -1, -1, 1, 2, -1, -2};
+  q::qpool_layer<sn::shape<1, 2, 4>, 2, sn::avg_pool_op>{}.forward(x2, y);
+  CHECK(y == std::array<std::int8_t, 2>{1, -1});
+  q::qpool_layer<sn::shape<1, 2, 4>, 2, sn::max_pool_op>{}.forward(x, y);
+  CHECK(y == std::array<std::int8_t, 2>{4, -1});
+}
+
+TEST_CASE("quant: relu as a table keeps the input's grid and clamps at its zero point") {
+  using net_t = sn::sequential<sn::shape<2>, sn::dense<2>, sn::relu, sn::dense<1>>;
+  auto net = std::make_unique<net_t>();
+  const std::array<float, 6> w1{1.0f, -1.0f, -0.5f, 2.0f, 0.1f, -0.2f};
+  std::copy(w1.begin(), w1.end(), net->layer<0>().params.begin());
+  std::array<float, 2 * 16> images{};
+  for (std::size_t i = 0; i < images.size(); ++i) images[i] = static_cast<float>(i % 7) / 6.0f - 0.3f;
+  const auto qn = q::quantize(*net, q::calibrate(*net, images.data(), 16));
+  const std::int32_t zp = qn.net.layer<0>().zero_point;  // relu's input (and output) zero point
+  for (int v = -128; v < 128; ++v)
+    CHECK(qn.net.layer<1>().table[static_cast<std::size_t>(v + 128)] == (v < zp ? zp : v));
+}
