@@ -19,13 +19,28 @@ struct text {
   std::string_view view() const { return {chars.data(), size}; }
 };
 
+// n / d and n % d (d > 0) by shift and subtract: Cortex-M has no 64-bit divide, and libgcc's
+// __aeabi_uldivmod costs 700 bytes of flash; this is a few dozen, and only prints use it.
+struct quotient {
+  std::uint64_t quot, rem;
+};
+constexpr quotient udivmod(std::uint64_t n, std::uint64_t d) {
+  quotient q{0, 0};
+  for (int i = 63; i >= 0; --i) {
+    q.rem = (q.rem << 1) | ((n >> i) & 1u);
+    if (q.rem >= d) q.rem -= d, q.quot |= std::uint64_t{1} << i;
+  }
+  return q;
+}
+
 // Decimal digits of v, most significant first.
 inline text udec(std::uint64_t v) {
   std::array<char, 20> rev{};
   std::uint32_t n = 0;
   do {
-    rev[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
+    const quotient q = udivmod(v, 10);
+    rev[n++] = static_cast<char>('0' + q.rem);
+    v = q.quot;
   } while (v != 0);
   text t;
   while (n != 0) t.push(rev[--n]);
@@ -82,11 +97,12 @@ inline text fixed(double v, std::uint32_t decimals = 6) {
     scale = 1000000;
   }
   const auto scaled = static_cast<std::uint64_t>(v * static_cast<double>(scale) + 0.5);
-  const text whole = udec(scaled / scale);
+  const quotient parts = udivmod(scaled, scale);
+  const text whole = udec(parts.quot);
   t.append(whole.view());
   if (decimals != 0) {
     t.push('.');
-    const text frac = udec(scaled % scale);
+    const text frac = udec(parts.rem);
     for (std::uint32_t i = frac.size; i < decimals; ++i) t.push('0');
     t.append(frac.view());
   }

@@ -108,11 +108,15 @@ std::int32_t open_idx(const char* path, std::uint32_t magic, std::size_t item_by
 
 // Prints num/den with `decimals` digits, in integer arithmetic: no soft double in the image.
 void print_ratio(std::uint64_t num, std::uint64_t den, unsigned decimals) {
-  std::uint64_t scale = 1;
+  std::uint32_t scale = 1;  // decimals <= 9
   for (unsigned i = 0; i < decimals; ++i) scale *= 10;
-  const std::uint64_t v = (num * scale + den / 2) / den;
-  print(v / scale, '.');
-  for (std::uint64_t d = scale / 10; d > 0; d /= 10) print(static_cast<unsigned>(v / d % 10));
+  using fw::format::udivmod;
+  const std::uint64_t v = udivmod(num * scale + den / 2, den).quot;
+  const auto parts = udivmod(v, scale);
+  print(parts.quot, '.');
+  for (std::uint32_t d = scale / 10, rest = static_cast<std::uint32_t>(parts.rem); d > 0; d /= 10) {
+    print(static_cast<unsigned>(rest / d)), rest %= d;
+  }
 }
 
 // A small non-negative float as "<m>e-<k>" with a 3-digit mantissa, in float arithmetic.
@@ -213,7 +217,7 @@ int main(int argc, char** argv) {
   print_ratio(correct, count, 4);
   print("\n");
   print("fw: instructions_per_inference ", first, " (first image), min ", lo, " max ", hi_count, " mean ",
-        total / count, "\n");
+        fw::format::udivmod(total, count).quot, "\n");
   print("fw: static_activation_bytes ", activation_bytes, " (workspace with the input ", sizeof(workspace),
         ", logits ", sizeof(logits), ")\n");
   print("fw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");

@@ -119,7 +119,7 @@ STATICNN_TEST(fused_conv_act_pool_equals_layer_by_layer) {
 
 // The register-blocked kernels (kernels/arm/ on VFP targets, the portable ones elsewhere) against
 // sums and sigmoids computed here in double: 5x5 conv with 8-wide output rows over two channels,
-// dense with a tail after the blocks of 8 and an odd output, sigmoid across its table's range.
+// dense with a tail after the blocks of 8 and an odd output, sigmoid across [-20, 20].
 STATICNN_TEST(blocked_kernels_against_double) {
   std::uint32_t r = 7;
   auto next = [&] { return static_cast<float>((r = r * 1664525u + 1013904223u) >> 8) / 16777216.0f - 0.5f; };
