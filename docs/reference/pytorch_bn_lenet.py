@@ -1,6 +1,8 @@
 # Reference only (not part of the product): the seed recipe in PyTorch on the same IDX files, to
 # compare accuracy and speed side by side. Debian: apt-get install python3-torch.
-#   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 docs/reference/pytorch_bn_lenet.py DATA_DIR SEED [THREADS] [MODEL]
+#   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 docs/reference/pytorch_bn_lenet.py DATA_DIR SEED [THREADS] [MODEL] [UPDATE_BN]
+# UPDATE_BN = N > 0: after each epoch, torch.optim.swa_utils.update_bn over the epoch's first N
+# minibatches (what staticnn train --bn-recalibrate N does; staticnn's default is 50).
 import sys, time, struct
 import numpy as np
 import torch
@@ -16,6 +18,7 @@ def idx(path):
 d, seed = sys.argv[1], int(sys.argv[2])
 threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 bn = (sys.argv[4] if len(sys.argv) > 4 else 'bn-lenet') == 'bn-lenet'
+update_bn = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 torch.set_num_threads(threads)
 torch.manual_seed(seed)
 X = torch.tensor(idx(d + '/train-images-idx3-ubyte'), dtype=torch.float32).unsqueeze(1) / 255
@@ -41,6 +44,8 @@ for epoch in range(10):
         opt.zero_grad(); loss.backward(); opt.step()
         tl += loss.item() * len(idx_b); tc += (out.argmax(1) == Y[idx_b]).sum().item()
     t1 = time.time()
+    if update_bn > 0:
+        torch.optim.swa_utils.update_bn([X[perm[i:i + 128]] for i in range(0, 128 * update_bn, 128)], net)
     net.eval()
     with torch.no_grad():
         acc = sum((net(Xt[i:i + 1000]).argmax(1) == Yt[i:i + 1000]).sum().item() for i in range(0, len(Xt), 1000)) / len(Xt)
