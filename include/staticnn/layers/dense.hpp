@@ -60,15 +60,15 @@ struct dense_layer {
                      E& ex) {
     for (std::size_t o = 0; o < N; ++o)
       for (std::size_t i = 0; i < M; ++i) cache.wt[i * N + o] = params[o * M + i];
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) std::copy_n(params.data() + weight_count, N, y[b].data());
       kernels::gemm<N, M, N, N, true>(b1 - b0, M, x[b0].data(), cache.wt.data(), y[b0].data());
-    });
+    }));
   }
   template <Executor E>
   void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
                 batch_view<In, T> dx, std::span<T, param_count> grad, cache_type& cache, std::size_t n, E& ex) const {
-    ex.parallel_for(grad_shards, [&](std::size_t s0, std::size_t s1) {
+    ex.parallel_for(grad_shards, kernels::on_best_isa([&](std::size_t s0, std::size_t s1) {
       constexpr std::size_t chunk = 16;
       std::array<T, N * chunk> dyt;  // dY^T of up to 16 samples
       for (std::size_t s = s0; s < s1; ++s) {
@@ -84,12 +84,12 @@ struct dense_layer {
           kernels::gemm<M, chunk, M, M, true>(N, m, dyt.data(), x[b0].data(), part);
         }
       }
-    });
+    }));
     sum_shards(ex, cache.partial.data(), grad);
     if (dx.ptr == nullptr) return;
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       kernels::gemm<M, N, M, M, false>(b1 - b0, N, dy[b0].data(), params.data(), dx[b0].data());
-    });
+    }));
   }
 };
 
