@@ -85,6 +85,10 @@ struct conv2d_layer {
   template <Executor E>
   void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
                 batch_view<In, T> dx, std::span<T, param_count> grad, cache_type& cache, std::size_t n, E& ex) const {
+    if (dx.ptr != nullptr)
+      for (std::size_t o = 0; o < OutC; ++o)
+        for (std::size_t k = 0; k < CKK; ++k) cache.wt[k * OutC + o] = params[o * CKK + k];
+    // One pass over the samples, shard by shard: the weight gradient, then (reusing col) dx.
     ex.parallel_for(grad_shards, kernels::on_best_isa([&](std::size_t s0, std::size_t s1) {
       std::array<T, CKK * P> col;
       for (std::size_t s = s0; s < s1; ++s) {
@@ -94,20 +98,13 @@ struct conv2d_layer {
           im2col(x[b].data(), col.data());
           kernels::gemm_nt<CKK, P, P, P, CKK, true>(OutC, dy[b].data(), col.data(), part);
           for (std::size_t o = 0; o < OutC; ++o) part[weight_count + o] += kernels::sum<P>(dy[b].data() + o * P);
+          if (dx.ptr == nullptr) continue;
+          kernels::gemm<P, OutC, P, P, false>(CKK, OutC, cache.wt.data(), dy[b].data(), col.data());
+          col2im(col.data(), dx[b].data());
         }
       }
     }));
     sum_shards(ex, cache.partial.data(), grad);
-    if (dx.ptr == nullptr) return;
-    for (std::size_t o = 0; o < OutC; ++o)
-      for (std::size_t k = 0; k < CKK; ++k) cache.wt[k * OutC + o] = params[o * CKK + k];
-    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
-      std::array<T, CKK * P> dcol;
-      for (std::size_t b = b0; b < b1; ++b) {
-        kernels::gemm<P, OutC, P, P, false>(CKK, OutC, cache.wt.data(), dy[b].data(), dcol.data());
-        col2im(dcol.data(), dx[b].data());
-      }
-    }));
   }
 
  private:
