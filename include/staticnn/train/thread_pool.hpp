@@ -42,7 +42,7 @@ bool spin_until(Done&& done, std::chrono::microseconds budget) {
 class thread_pool {
  public:
   // How long a waiting thread spins before it sleeps.
-  static constexpr std::chrono::microseconds spin_budget{200};
+  static constexpr std::chrono::microseconds spin_budget{50};
 
   explicit thread_pool(std::size_t threads) : size_(std::max<std::size_t>(1, threads)) {
     workers_.reserve(size_ - 1);
