@@ -9,7 +9,6 @@
 
 #include "../core/assert.hpp"
 #include "../core/parallel.hpp"
-#include "../kernels/dispatch.hpp"
 #include "trainer.hpp"
 
 namespace staticnn::train {
@@ -50,13 +49,13 @@ template <Network Net, Executor E>
 void predict(const Net& net, const typename Net::value_type* images, std::size_t count, std::uint8_t* out, E& ex) {
   using T = typename Net::value_type;
   constexpr std::size_t D = Net::in_shape::size, K = Net::out_shape::size;
-  ex.parallel_for(count, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
+  ex.parallel_for(count, [&](std::size_t b0, std::size_t b1) {
     std::array<T, K> z;
     for (std::size_t b = b0; b < b1; ++b) {
       net.forward(cview<T, D>(images + b * D, D), z);
       out[b] = static_cast<std::uint8_t>(argmax<T, K>(z));
     }
-  }));
+  });
 }
 
 }  // namespace staticnn::train
