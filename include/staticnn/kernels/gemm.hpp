@@ -46,7 +46,7 @@ template <std::size_t VB, std::size_t MR, std::size_t NV, std::size_t LDA, std::
     for (std::size_t v = 0; v < NV; ++v) S::load(bk[v], b + kk * LDB + v * S::width);
 #pragma GCC unroll 8
     for (std::size_t r = 0; r < MR; ++r) {
-      const V ar = V{} + a[r * LDA + kk];
+      const V ar = a[r * LDA + kk] - V{};  // a broadcast load (x - 0 is x, even for -0)
 #pragma GCC unroll 8
       for (std::size_t v = 0; v < NV; ++v) acc[r][v] += ar * bk[v];
     }
@@ -84,19 +84,87 @@ template <std::size_t MR, std::size_t N, std::size_t LDA, std::size_t LDB, std::
   }
 }
 
+// Tiles of 6 rows (12 accumulators, 2 B vectors and a broadcast fit 16 vector registers), then
+// the remaining rows as 4 + 2 + 1.
 template <std::size_t N, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate, std::size_t VB, class T>
 [[gnu::always_inline]] inline void gemm_blocked(std::size_t m, std::size_t k, const T* a, const T* b, T* c) {
-  constexpr std::size_t MR = 4;
+  constexpr std::size_t MR = 6;
   std::size_t i = 0;
   for (; i + MR <= m; i += MR) gemm_rows<MR, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC);
-  switch (m - i) {
-    case 3: gemm_rows<3, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC); break;
-    case 2: gemm_rows<2, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC); break;
-    case 1: gemm_rows<1, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC); break;
-    default: break;
+  if ((m - i) & 4) gemm_rows<4, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC), i += 4;
+  if ((m - i) & 2) gemm_rows<2, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC), i += 2;
+  if ((m - i) & 1) gemm_rows<1, N, LDA, LDB, LDC, Accumulate, VB>(k, a + i * LDA, b, c + i * LDC);
+}
+
+// C (+)= A * B^T: A is m x K (row stride LDA), B is N x K (row stride LDB), both read along k,
+// so neither needs transposing (e.g. a weight gradient dy * col^T from im2col's rows). Each C
+// value is summed over k in the lanes of one vector, then the lanes by folding the upper half onto
+// the lower one until one is left, then the k after the last whole vector: fixed for a given
+// vector width.
+template <class T, std::size_t VB>
+[[gnu::always_inline]] inline T lane_sum(const typename simd<T, VB>::type& v) {
+  if constexpr (VB == sizeof(T)) {
+    T x;
+    std::memcpy(&x, &v, sizeof x);
+    return x;
+  } else {
+    using H = simd<T, VB / 2>;
+    typename H::type lo, hi;
+    std::memcpy(&lo, &v, VB / 2);
+    std::memcpy(&hi, reinterpret_cast<const char*>(&v) + VB / 2, VB / 2);
+    return lane_sum<T, VB / 2>(lo + hi);  // fold the upper half onto the lower one
   }
 }
 
+template <std::size_t VB, std::size_t MR, std::size_t NR, std::size_t K, std::size_t LDA, std::size_t LDB,
+          std::size_t LDC, bool Accumulate, class T>
+[[gnu::always_inline]] inline void gemm_nt_tile(const T* a, const T* b, T* c) {
+  using S = simd<T, VB>;
+  using V = typename S::type;
+  constexpr std::size_t W = S::width, KV = K / W * W;
+  V acc[MR][NR];
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 8
+    for (std::size_t j = 0; j < NR; ++j) acc[r][j] = V{};
+  for (std::size_t kk = 0; kk < KV; kk += W) {
+    V av[MR];
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < MR; ++r) S::load(av[r], a + r * LDA + kk);
+#pragma GCC unroll 8
+    for (std::size_t j = 0; j < NR; ++j) {
+      V bv;
+      S::load(bv, b + j * LDB + kk);
+#pragma GCC unroll 8
+      for (std::size_t r = 0; r < MR; ++r) acc[r][j] += av[r] * bv;
+    }
+  }
+  for (std::size_t r = 0; r < MR; ++r)
+    for (std::size_t j = 0; j < NR; ++j) {
+      T s = lane_sum<T, VB>(acc[r][j]);
+      for (std::size_t kk = KV; kk < K; ++kk) s += a[r * LDA + kk] * b[j * LDB + kk];
+      c[r * LDC + j] = Accumulate ? c[r * LDC + j] + s : s;
+    }
+}
+
+// MR rows of C: tiles of 4 columns, then 2 + 1.
+template <std::size_t VB, std::size_t MR, std::size_t N, std::size_t K, std::size_t LDA, std::size_t LDB,
+          std::size_t LDC, bool Accumulate, class T>
+[[gnu::always_inline]] inline void gemm_nt_rows(const T* a, const T* b, T* c) {
+  constexpr std::size_t N4 = N / 4 * 4;
+  for (std::size_t j = 0; j < N4; j += 4) gemm_nt_tile<VB, MR, 4, K, LDA, LDB, LDC, Accumulate>(a, b + j * LDB, c + j);
+  if constexpr ((N - N4) & 2) gemm_nt_tile<VB, MR, 2, K, LDA, LDB, LDC, Accumulate>(a, b + N4 * LDB, c + N4);
+  if constexpr ((N - N4) & 1)
+    gemm_nt_tile<VB, MR, 1, K, LDA, LDB, LDC, Accumulate>(a, b + (N - 1) * LDB, c + N - 1);
+}
+
+template <std::size_t N, std::size_t K, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate,
+          std::size_t VB, class T>
+[[gnu::always_inline]] inline void gemm_nt_blocked(std::size_t m, const T* a, const T* b, T* c) {
+  std::size_t i = 0;
+  for (; i + 2 <= m; i += 2) gemm_nt_rows<VB, 2, N, K, LDA, LDB, LDC, Accumulate>(a + i * LDA, b, c + i * LDC);
+  if (i < m) gemm_nt_rows<VB, 1, N, K, LDA, LDB, LDC, Accumulate>(a + i * LDA, b, c + i * LDC);
+}
 
 }  // namespace staticnn::kernels
 

@@ -10,6 +10,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/dispatch.hpp"
 #include "../kernels/exp.hpp"
 #include "../kernels/sigmoid.hpp"
 
@@ -57,18 +58,18 @@ struct activation_layer {
   struct cache_type {};
   template <Executor E>
   void forward_train(batch_view<In, const T> x, batch_view<In, T> y, cache_type&, std::size_t n, E& ex) {
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) forward(x[b], y[b]);
-    });
+    }));
   }
   template <Executor E>
   void backward(batch_view<In, const T>, batch_view<In, const T> y, batch_view<In, const T> dy,
                 batch_view<In, T> dx, std::span<T, 0>, cache_type&, std::size_t n, E& ex) const {
     if (dx.ptr == nullptr) return;
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b)
         for (std::size_t i = 0; i < In::size; ++i) dx[b][i] = dy[b][i] * Op::df(y[b][i]);
-    });
+    }));
   }
 };
 

@@ -14,6 +14,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/dispatch.hpp"
 #include "../kernels/vector.hpp"
 
 namespace staticnn {
@@ -68,7 +69,7 @@ struct batchnorm_layer {
   void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type& cache, std::size_t n,
                      E& ex) {
     const double count = static_cast<double>(n * P);
-    ex.parallel_for(C, [&](std::size_t c0, std::size_t c1) {
+    ex.parallel_for(C, kernels::on_best_isa([&](std::size_t c0, std::size_t c1) {
       for (std::size_t c = c0; c < c1; ++c) {
         // Sums per sample in T lanes (vectorised), across samples in double.
         double s = 0;
@@ -97,7 +98,7 @@ struct batchnorm_layer {
         state[c] = static_cast<T>((1 - m) * static_cast<double>(state[c]) + m * mean);
         state[C + c] = static_cast<T>((1 - m) * static_cast<double>(state[C + c]) + m * unbiased);
       }
-    });
+    }));
   }
 
   template <Executor E>
@@ -105,7 +106,7 @@ struct batchnorm_layer {
                 batch_view<In, T> dx, std::span<T, param_count> grad, cache_type& cache, std::size_t n,
                 E& ex) const {
     const double count = static_cast<double>(n * P);
-    ex.parallel_for(C, [&](std::size_t c0, std::size_t c1) {
+    ex.parallel_for(C, kernels::on_best_isa([&](std::size_t c0, std::size_t c1) {
       for (std::size_t c = c0; c < c1; ++c) {
         const T m = cache.mean[c], inv = cache.inv_std[c];
         double dbeta = 0, dgamma = 0;
@@ -130,7 +131,7 @@ struct batchnorm_layer {
           for (std::size_t p = 0; p < P; ++p) db[p] = k * (gb[p] - mdb - ((xb[p] - m) * inv) * mdg);
         }
       }
-    });
+    }));
   }
 };
 

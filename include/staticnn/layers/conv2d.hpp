@@ -70,7 +70,7 @@ struct conv2d_layer {
 
   // Training: forward over n samples; backward sets grad and, if dx.ptr, the input gradient.
   // Both run as matrix products over im2col views of each sample (kernels/gemm.hpp):
-  //   y = W col + b,   dW = sum_b dy_b colt_b (col transposed),   dcol = W^T dy_b -> dx by col2im.
+  //   y = W col + b,   dW = sum_b dy_b col_b^T,   dcol = W^T dy_b -> dx by col2im.
   static constexpr std::size_t P = out_shape::height * out_shape::width, CKK = fan_in;
   struct cache_type {
     std::array<T, grad_shards * param_count> partial{};  // per-shard gradient sums
@@ -79,7 +79,7 @@ struct conv2d_layer {
   template <Executor E>
   void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type&, std::size_t n,
                      E& ex) {
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       std::array<T, CKK * P> col;
       for (std::size_t b = b0; b < b1; ++b) {
         im2col(x[b].data(), col.data());
@@ -87,34 +87,31 @@ struct conv2d_layer {
         for (std::size_t o = 0; o < OutC; ++o) std::fill_n(yb + o * P, P, params[weight_count + o]);
         kernels::gemm<P, CKK, P, P, true>(OutC, CKK, params.data(), col.data(), yb);
       }
-    });
+    }));
   }
   template <Executor E>
   void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
                 batch_view<In, T> dx, std::span<T, param_count> grad, cache_type& cache, std::size_t n, E& ex) const {
-    ex.parallel_for(grad_shards, [&](std::size_t s0, std::size_t s1) {
-      std::array<T, P * CKK> colt;
+    if (dx.ptr != nullptr)
+      for (std::size_t o = 0; o < OutC; ++o)
+        for (std::size_t k = 0; k < CKK; ++k) cache.wt[k * OutC + o] = params[o * CKK + k];
+    // One pass over the samples, shard by shard: the weight gradient, then (reusing col) dx.
+    ex.parallel_for(grad_shards, kernels::on_best_isa([&](std::size_t s0, std::size_t s1) {
+      std::array<T, CKK * P> col;
       for (std::size_t s = s0; s < s1; ++s) {
         T* part = cache.partial.data() + s * param_count;
         std::fill_n(part, param_count, T(0));
         for (std::size_t b = shard_begin(s, n); b < shard_begin(s + 1, n); ++b) {
-          im2col_transposed(x[b].data(), colt.data());
-          kernels::gemm<CKK, P, CKK, CKK, true>(OutC, P, dy[b].data(), colt.data(), part);
+          im2col(x[b].data(), col.data());
+          kernels::gemm_nt<CKK, P, P, P, CKK, true>(OutC, dy[b].data(), col.data(), part);
           for (std::size_t o = 0; o < OutC; ++o) part[weight_count + o] += kernels::sum<P>(dy[b].data() + o * P);
+          if (dx.ptr == nullptr) continue;
+          kernels::gemm<P, OutC, P, P, false>(CKK, OutC, cache.wt.data(), dy[b].data(), col.data());
+          col2im(col.data(), dx[b].data());
         }
       }
-    });
+    }));
     sum_shards(ex, cache.partial.data(), grad);
-    if (dx.ptr == nullptr) return;
-    for (std::size_t o = 0; o < OutC; ++o)
-      for (std::size_t k = 0; k < CKK; ++k) cache.wt[k * OutC + o] = params[o * CKK + k];
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
-      std::array<T, CKK * P> dcol;
-      for (std::size_t b = b0; b < b1; ++b) {
-        kernels::gemm<P, OutC, P, P, false>(CKK, OutC, cache.wt.data(), dy[b].data(), dcol.data());
-        col2im(dcol.data(), dx[b].data());
-      }
-    });
   }
 
  private:
@@ -140,23 +137,6 @@ struct conv2d_layer {
           }
         }
   }
-  // colt[p][k] = col[k][p].
-  static void im2col_transposed(const T* x, T* colt) {
-    constexpr std::size_t OH = out_shape::height, OW = out_shape::width, H = In::height, W = In::width;
-    if constexpr (Pad == 0 && Stride == 1) {
-      for (std::size_t oy = 0; oy < OH; ++oy)
-        for (std::size_t ox = 0; ox < OW; ++ox)
-          for (std::size_t c = 0; c < C; ++c)
-            for (std::size_t ky = 0; ky < K; ++ky)
-              std::copy_n(x + (c * H + oy + ky) * W + ox, K, colt + (oy * OW + ox) * CKK + (c * K + ky) * K);
-    } else {
-      std::array<T, CKK * P> col;
-      im2col(x, col.data());
-      for (std::size_t k = 0; k < CKK; ++k)
-        for (std::size_t p = 0; p < P; ++p) colt[p * CKK + k] = col[k * P + p];
-    }
-  }
-
   // dx = the sum of dcol's entries over every (k, p) that im2col read each input from.
   static void col2im(const T* dcol, T* dx) {
     constexpr std::size_t OH = out_shape::height, OW = out_shape::width, H = In::height, W = In::width;

@@ -50,7 +50,7 @@ struct dense_layer {
   }
 
   // Training as matrix products over the batch (kernels/gemm.hpp): Y = X W^T + b,
-  // dW = dY^T X (summed per shard, then the shards in order), dX = dY W.
+  // dW = dY^T X (summed per shard, then the shards in order), dX = dY W (in the same pass).
   struct cache_type {
     std::array<T, grad_shards * param_count> partial{};  // per-shard gradient sums
     std::array<T, weight_count> wt{};                    // W transposed, M x N
@@ -60,36 +60,38 @@ struct dense_layer {
                      E& ex) {
     for (std::size_t o = 0; o < N; ++o)
       for (std::size_t i = 0; i < M; ++i) cache.wt[i * N + o] = params[o * M + i];
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) std::copy_n(params.data() + weight_count, N, y[b].data());
       kernels::gemm<N, M, N, N, true>(b1 - b0, M, x[b0].data(), cache.wt.data(), y[b0].data());
-    });
+    }));
   }
   template <Executor E>
   void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
                 batch_view<In, T> dx, std::span<T, param_count> grad, cache_type& cache, std::size_t n, E& ex) const {
-    ex.parallel_for(grad_shards, [&](std::size_t s0, std::size_t s1) {
+    ex.parallel_for(grad_shards, kernels::on_best_isa([&](std::size_t s0, std::size_t s1) {
       constexpr std::size_t chunk = 16;
       std::array<T, N * chunk> dyt;  // dY^T of up to 16 samples
       for (std::size_t s = s0; s < s1; ++s) {
         T* part = cache.partial.data() + s * param_count;
-        std::fill_n(part, param_count, T(0));
-        for (std::size_t b0 = shard_begin(s, n), end = shard_begin(s + 1, n); b0 < end; b0 += chunk) {
+        std::fill_n(part + weight_count, N, T(0));
+        const std::size_t begin = shard_begin(s, n), end = shard_begin(s + 1, n);
+        if (begin == end) std::fill_n(part, weight_count, T(0));
+        for (std::size_t b0 = begin; b0 < end; b0 += chunk) {
           const std::size_t m = std::min(chunk, end - b0);
           for (std::size_t b = 0; b < m; ++b)
             for (std::size_t o = 0; o < N; ++o) {
               dyt[o * chunk + b] = dy[b0 + b][o];
               part[weight_count + o] += dy[b0 + b][o];
             }
-          kernels::gemm<M, chunk, M, M, true>(N, m, dyt.data(), x[b0].data(), part);
+          if (b0 == begin)  // the first chunk sets the shard's weight gradient, the others add to it
+            kernels::gemm<M, chunk, M, M, false>(N, m, dyt.data(), x[b0].data(), part);
+          else
+            kernels::gemm<M, chunk, M, M, true>(N, m, dyt.data(), x[b0].data(), part);
+          if (dx.ptr != nullptr) kernels::gemm<M, N, M, M, false>(m, N, dy[b0].data(), params.data(), dx[b0].data());
         }
       }
-    });
+    }));
     sum_shards(ex, cache.partial.data(), grad);
-    if (dx.ptr == nullptr) return;
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
-      kernels::gemm<M, N, M, M, false>(b1 - b0, N, dy[b0].data(), params.data(), dx[b0].data());
-    });
   }
 };
 

@@ -10,6 +10,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/dispatch.hpp"
 
 namespace staticnn {
 
@@ -59,36 +60,47 @@ struct pool_layer {
   struct cache_type {};
   template <Executor E>
   void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type&, std::size_t n, E& ex) {
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) forward(x[b], y[b]);
-    });
+    }));
   }
   template <Executor E>
   void backward(batch_view<In, const T> x, batch_view<out_shape, const T>, batch_view<out_shape, const T> dy,
                 batch_view<In, T> dx, std::span<T, 0>, cache_type&, std::size_t n, E& ex) const {
     if (dx.ptr == nullptr) return;
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) {
         T* d = dx[b].data();
-        std::fill_n(d, In::size, T(0));
-        for (std::size_t c = 0; c < C; ++c)
-          for (std::size_t oy = 0; oy < OH; ++oy)
-            for (std::size_t ox = 0; ox < OW; ++ox) {
-              const std::size_t base = (c * H + oy * K) * W + ox * K;
-              const T g = dy[b][(c * OH + oy) * OW + ox];
-              if constexpr (std::is_same_v<Op, avg_pool_op>) {
-                for (std::size_t i = 0; i < K; ++i)
-                  for (std::size_t j = 0; j < K; ++j) d[base + i * W + j] = g * (T(1) / T(K * K));
-              } else {
+        const T* g = dy[b].data();
+        if constexpr (std::is_same_v<Op, avg_pool_op>) {
+          // Every input inside a window gets g / K^2; rows and columns past the last window get 0.
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t iy = 0; iy < H; ++iy) {
+              T* row = d + (c * H + iy) * W;
+              if (iy >= OH * K) {
+                std::fill_n(row, W, T(0));
+                continue;
+              }
+              const T* gr = g + (c * OH + iy / K) * OW;
+              for (std::size_t ox = 0; ox < OW; ++ox)
+                for (std::size_t j = 0; j < K; ++j) row[ox * K + j] = gr[ox] * (T(1) / T(K * K));
+              std::fill_n(row + OW * K, W - OW * K, T(0));
+            }
+        } else {
+          std::fill_n(d, In::size, T(0));
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t oy = 0; oy < OH; ++oy)
+              for (std::size_t ox = 0; ox < OW; ++ox) {
+                const std::size_t base = (c * H + oy * K) * W + ox * K;
                 std::size_t arg = base;
                 for (std::size_t i = 0; i < K; ++i)
                   for (std::size_t j = 0; j < K; ++j)
                     if (x[b][base + i * W + j] > x[b][arg]) arg = base + i * W + j;
-                d[arg] = g;
+                d[arg] = g[(c * OH + oy) * OW + ox];
               }
-            }
+        }
       }
-    });
+    }));
   }
 };
 

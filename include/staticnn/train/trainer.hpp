@@ -13,6 +13,7 @@
 #include "../core/assert.hpp"
 #include "../core/parallel.hpp"
 #include "../core/sequential.hpp"
+#include "../kernels/dispatch.hpp"
 #include "loss.hpp"
 #include "sgd.hpp"
 
@@ -78,13 +79,13 @@ struct trainer<network<Ls...>, B> {
     constexpr std::size_t K = out_shape::size;
     const auto z = logits();
     batch_view<out_shape, T> dz{grad_a.data()};
-    ex.parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) {
         STATICNN_ASSERT(labels[b] < K, "trainer: label out of range");
         sample_loss[b] = softmax_cross_entropy<T, K>(z[b], labels[b], dz[b], 1.0 / static_cast<double>(n));
         sample_correct[b] = argmax<T, K>(z[b]) == labels[b];
       }
-    });
+    }));
     step_stats s;
     for (std::size_t b = 0; b < n; ++b) s.loss_sum += sample_loss[b], s.correct += sample_correct[b];
     return s;
