@@ -1,39 +1,17 @@
 #pragma once
 // Shared by the real-data tests: the Fashion-MNIST test split, and a BN-LeNet trained briefly on
 // test images 5000-6999 (never the ones the tests compare on), so its statistics are realistic.
+// Defined once, in trained.cpp: the trainer is the most expensive template here to compile.
 #include <memory>
-#include <numeric>
-#include <vector>
 
 #include <staticnn/io/idx.hpp>
 #include <staticnn/models/lenet.hpp>
-#include <staticnn/train/fit.hpp>
-#include <staticnn/train/init.hpp>
 
 namespace test_support {
 
-inline const staticnn::io::dataset& test_set() {
-  static const staticnn::io::dataset d = staticnn::io::load_dataset(STATICNN_TEST_DATA, "t10k");
-  return d;
-}
+const staticnn::io::dataset& test_set();
 
 // A bn_lenet trained for a few steps on real images, so running statistics are realistic.
-inline std::unique_ptr<staticnn::models::bn_lenet> trained_net() {
-  using namespace staticnn;
-  using net_t = models::bn_lenet;
-  const io::dataset& d = test_set();
-  auto net = std::make_unique<net_t>();
-  train::rng g(11);
-  train::init_parameters(*net, g);
-  auto tr = std::make_unique<train::trainer<net_t, 32>>();
-  train::sgd<net_t> opt;
-  opt.lr = 0.1;
-  std::vector<std::uint32_t> order(2000);
-  std::iota(order.begin(), order.end(), 5000u);  // images not used for the comparison below
-  serial_executor ex;
-  train::train_epoch(*net, *tr, opt, d.images.pixels.data(), d.labels.data(), order, 32, ex,
-                     [](std::size_t, std::size_t, const train::epoch_stats&) {});
-  return net;
-}
+std::unique_ptr<staticnn::models::bn_lenet> trained_net();
 
 }  // namespace test_support
