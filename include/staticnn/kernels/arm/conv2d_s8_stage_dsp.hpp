@@ -1,0 +1,247 @@
+#pragma once
+// Armv7E-M DSP kernels for a whole int8 conv 5x5 -> 256-entry lookup -> 2x2 average pool stage
+// (Cortex-M4, M7, M33). Inputs and weights are widened to int16 once per stage, on the stack, in
+// the order the multiply wants, so every SMLAD gets two ready pairs and loads are LDMs:
+//   conv5x4_c1: one input channel. For 4 outputs x..x+3 of a row, the words A..D = (x0,x1) ..
+//     (x6,x7) serve the even outputs with weights (w0,w1),(w2,w3),(w4,0) and the odd ones with
+//     (0,w0),(w1,w2),(w3,w4): per kernel row 1 LDM of inputs, 2 of weights, 12 SMLAD (20 MACs).
+//   conv4ch_c6: six input channels in HWC order, so one tap's channels are 3 words; four output
+//     channels share each LDM of inputs: per tap 1 + 4 LDMs and 12 SMLAD (24 MACs).
+// Weights are stored doubled, so the int32 accumulator holds 2 acc and the TFLite rescale
+// (acc m + 2^30) >> 31 is one SMMULR (see requantize_doubled).
+#include <cstddef>
+#include <cstdint>
+
+#include "../../quant/arithmetic.hpp"
+#include "../target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
+
+namespace staticnn::kernels::arm {
+
+#ifdef STATICNN_ARM_DSP
+// saturate(zero_point + multiply_by_quantized_multiplier(acc, m, shift)) for acc2 = 2 acc,
+// |acc| < 2^30, shift = -e in [-22, 0), m in [2^30, 2^31): SMMULR(2 acc, m) = (acc m + 2^30) >> 31 is
+// gemmlowp's rounding doubling high multiply; c = 2^(e-1) + (zero_point << e), so adding c and
+// [s < 0] before the shift is its rounding divide by 2^e with the zero point added.
+[[gnu::always_inline]] inline std::int32_t requantize_doubled(std::int32_t acc2, std::int32_t m, std::int32_t c,
+                                                              std::int32_t e) {
+  std::int32_t s;
+  asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc2), "r"(m));
+  return __ssat((s + c + (s >> 31)) >> e, 8);
+}
+
+// acc[0..4) += the 5x5 windows at x .. x + 3 (int16 rows W apart, x 4-byte aligned) times one
+// output channel's weights w (per kernel row: even words (w0,w1),(w2,w3),(w4,0), then odd words
+// (0,w0),(w1,w2),(w3,w4)); w advances past the 30 words.
+template <std::size_t W>
+[[gnu::always_inline]] inline void conv5x4_c1(const std::int16_t* x, const std::int32_t*& w, std::int32_t* acc) {
+  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+  register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
+  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1], a2 asm("r10") = acc[2], a3 asm("r11") = acc[3];
+  register const std::int32_t* wp asm("r9") = w;
+  register const std::int16_t* xp asm("r12") = x;
+#define STATICNN_C1_ROW                                                                             \
+  "ldm %[x], {r0, r1, r2, r3}\n"                                                                   \
+  "add %[x], %[x], #%c[rs]\n"                                                                      \
+  "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
+  "smlad %[a0], r0, r4, %[a0]\n"                                                                   \
+  "smlad %[a2], r1, r4, %[a2]\n"                                                                   \
+  "smlad %[a0], r1, r5, %[a0]\n"                                                                   \
+  "smlad %[a2], r2, r5, %[a2]\n"                                                                   \
+  "smlad %[a0], r2, r6, %[a0]\n"                                                                   \
+  "smlad %[a2], r3, r6, %[a2]\n"                                                                   \
+  "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
+  "smlad %[a1], r0, r4, %[a1]\n"                                                                   \
+  "smlad %[a3], r1, r4, %[a3]\n"                                                                   \
+  "smlad %[a1], r1, r5, %[a1]\n"                                                                   \
+  "smlad %[a3], r2, r5, %[a3]\n"                                                                   \
+  "smlad %[a1], r2, r6, %[a1]\n"                                                                   \
+  "smlad %[a3], r3, r6, %[a3]\n"
+  asm volatile(STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW
+               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xp), "=&r"(x0),
+                 "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(w0), "=&r"(w1), "=&r"(w2)
+               : [rs] "i"(2 * W)
+               : "memory");
+#undef STATICNN_C1_ROW
+  w = wp;
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+// acc[0..4) += four output channels' 6 x 5 x 5 weights times the window at x (int16 HWC, 6
+// channels, rows W pixels apart, 4-byte aligned). w: per kernel row, per tap, per output channel
+// the 3 words (c0,c1),(c2,c3),(c4,c5); w advances past the 300 words.
+template <std::size_t W>
+[[gnu::always_inline]] inline void conv4ch_c6(const std::int16_t* x, const std::int32_t*& w, std::int32_t* acc) {
+  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2");
+  register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
+  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1], a2 asm("r10") = acc[2], a3 asm("r11") = acc[3];
+  register const std::int32_t* wp asm("r9") = w;
+  register const std::int16_t* xp asm("r12") = x;
+  register unsigned n asm("r3") = 5;
+#define STATICNN_C6_OC(A)                                                                           \
+  "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
+  "smlad %[" A "], r0, r4, %[" A "]\n"                                                             \
+  "smlad %[" A "], r1, r5, %[" A "]\n"                                                             \
+  "smlad %[" A "], r2, r6, %[" A "]\n"
+#define STATICNN_C6_TAP                                                                             \
+  "ldm %[x]!, {r0, r1, r2}\n" STATICNN_C6_OC("a0") STATICNN_C6_OC("a1") STATICNN_C6_OC("a2") STATICNN_C6_OC("a3")
+  asm volatile("1:\n" STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP
+               "add %[x], %[x], #%c[skip]\n"
+               "subs %[n], %[n], #1\n"
+               "bne 1b\n"
+               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xp), [n] "+r"(n),
+                 "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(w0), "=&r"(w1), "=&r"(w2)
+               : [skip] "i"(2 * 6 * (W - 5))
+               : "cc", "memory");
+#undef STATICNN_C6_TAP
+#undef STATICNN_C6_OC
+  w = wp;
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
+}
+
+// TFLite's int8 2x2 average: (sum +- 2) / 4 truncating = (sum + 2 - [sum < 0]) >> 2.
+[[gnu::always_inline]] inline std::int8_t avg4(std::int32_t sum) {
+  return static_cast<std::int8_t>((sum + 2 + (sum >> 31)) >> 2);
+}
+
+// A stage's int8 parameters: weights OIHW, per-channel int32 bias, multiplier and shift, the
+// output zero point, and the 256-entry table indexed by value + 128.
+struct stage_params {
+  const std::int8_t* weights;
+  const std::int32_t *bias, *multiplier, *shift;
+  std::int32_t zero_point;
+  const std::int8_t* table;
+};
+
+// One channel's rescale in the doubled form; false where requantize_doubled does not apply
+// (the channel then takes channel_general).
+struct doubled_rescale {
+  std::int32_t bias2, m, c, e;
+};
+inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum_max, doubled_rescale& r) {
+  const std::int32_t bias = p.bias[o], m = p.multiplier[o], shift = p.shift[o], zero_point = p.zero_point;
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  if (!(shift < 0 && shift >= -22 && m >= (1 << 30) && bias_abs < (1u << 29) && sum_max < (1u << 29) &&
+        zero_point >= -128 && zero_point <= 127))
+    return false;
+  const std::int32_t e = -shift;
+  r = {2 * bias, m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e), e};
+  return true;
+}
+
+// Output channel o of the stage the plain way (quant/arithmetic.hpp's rescale), from the int16
+// HWC input xs: for channels outside requantize_doubled's range; kept out of line and small.
+template <std::size_t C, std::size_t W, std::size_t PH, std::size_t PW>
+[[gnu::noinline]] inline void channel_general(const std::int16_t* xs, const stage_params& p, std::size_t o,
+                                              std::int8_t* y) {
+  const std::int8_t* w = p.weights + o * C * 25;
+  for (std::size_t py = 0; py < PH; ++py)
+    for (std::size_t px = 0; px < PW; ++px) {
+      std::int32_t sum = 0;
+      for (std::size_t d = 0; d < 4; ++d) {
+        const std::size_t oy = 2 * py + d / 2, ox = 2 * px + d % 2;
+        std::int32_t acc = p.bias[o];
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t ky = 0; ky < 5; ++ky)
+            for (std::size_t kx = 0; kx < 5; ++kx)
+              acc += std::int32_t{w[(c * 5 + ky) * 5 + kx]} * xs[((oy + ky) * W + ox + kx) * C + c];
+        sum += p.table[128 + quant::saturate_int8(p.zero_point + quant::multiply_by_quantized_multiplier(
+                                                                     acc, p.multiplier[o], p.shift[o]))];
+      }
+      y[(o * PH + py) * PW + px] = avg4(sum);
+    }
+}
+
+// conv (1 input channel, 5x5, OutC channels) -> table -> 2x2 average, x: H x W int8, y: OutC x
+// PH x PW int8 (y may overlap x: x is widened to the stack first).
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_t* y) {
+  constexpr std::size_t OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
+  static_assert(OW % 4 == 0 && W % 2 == 0 && OH % 2 == 0, "conv_lookup_pool_c1: rows must split into 4 outputs, aligned");
+  alignas(8) std::int16_t xs[H * W];
+  for (std::size_t i = 0; i < H * W; ++i) xs[i] = x[i];
+  const std::int8_t* mid = p.table + 128;
+  for (std::size_t o = 0; o < OutC; ++o) {
+    doubled_rescale qo{};
+    if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
+      channel_general<1, W, PH, PW>(xs, p, o, y);
+      continue;
+    }
+    std::int32_t wu[5 * 6];  // per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled
+    for (std::size_t ky = 0; ky < 5; ++ky) {
+      const std::int8_t* r = p.weights + (o * 5 + ky) * 5;
+      auto d = [&](std::size_t k) { return std::int32_t{r[k]} * 2; };
+      std::int32_t* u = wu + ky * 6;
+      u[0] = pair16(d(0), d(1)), u[1] = pair16(d(2), d(3)), u[2] = pair16(d(4), 0);
+      u[3] = pair16(0, d(0)), u[4] = pair16(d(1), d(2)), u[5] = pair16(d(3), d(4));
+    }
+    auto out = [&](std::int32_t acc2) { return std::int32_t{mid[requantize_doubled(acc2, qo.m, qo.c, qo.e)]}; };
+    std::int8_t* yo = y + o * PH * PW;
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t ox = 0; ox < OW; ox += 4) {
+        std::int32_t a[4] = {qo.bias2, qo.bias2, qo.bias2, qo.bias2}, b[4] = {qo.bias2, qo.bias2, qo.bias2, qo.bias2};
+        const std::int32_t* wp = wu;
+        conv5x4_c1<W>(xs + 2 * py * W + ox, wp, a);
+        wp = wu;
+        conv5x4_c1<W>(xs + (2 * py + 1) * W + ox, wp, b);
+        yo[py * PW + ox / 2] = avg4(out(a[0]) + out(a[1]) + out(b[0]) + out(b[1]));
+        yo[py * PW + ox / 2 + 1] = avg4(out(a[2]) + out(a[3]) + out(b[2]) + out(b[3]));
+      }
+  }
+}
+
+// conv (6 input channels, 5x5, OutC channels, OutC % 4 == 0) -> table -> 2x2 average,
+// x: 6 x H x W int8, y: OutC x PH x PW int8 (may overlap x); wu: scratch of 300 words,
+// 4-byte aligned, that may overlap x too (it is written after x is read).
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_t* y, std::int32_t* wu) {
+  constexpr std::size_t C = 6, OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
+  static_assert(OutC % 4 == 0 && OH % 2 == 0 && OW % 2 == 0, "conv_lookup_pool_c6: 4 channels, 2x2 blocks");
+  alignas(8) std::int16_t xs[H * W * C];  // HWC
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t i = 0; i < H * W; ++i) xs[i * C + c] = x[c * H * W + i];
+  const std::int8_t* mid = p.table + 128;
+  for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
+    doubled_rescale q[4]{};
+    bool fast = true;
+    for (std::size_t j = 0; j < 4; ++j) fast = make_doubled(p, o0 + j, 150u * 127u * 128u, q[j]) && fast;
+    if (!fast) {
+      for (std::size_t j = 0; j < 4; ++j) channel_general<C, W, PH, PW>(xs, p, o0 + j, y);
+      continue;
+    }
+    // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)], doubled
+    for (std::size_t ky = 0; ky < 5; ++ky)
+      for (std::size_t kx = 0; kx < 5; ++kx)
+        for (std::size_t j = 0; j < 4; ++j)
+          for (std::size_t c = 0; c < C; c += 2) {
+            const std::int8_t* wc = p.weights + (((o0 + j) * C + c) * 5 + ky) * 5 + kx;
+            wu[((ky * 5 + kx) * 4 + j) * 3 + c / 2] = pair16(std::int32_t{wc[0]} * 2, std::int32_t{wc[25]} * 2);
+          }
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t px = 0; px < PW; ++px) {
+        std::int32_t sum[4] = {0, 0, 0, 0};
+        for (std::size_t d = 0; d < 4; ++d) {
+          std::int32_t a[4] = {q[0].bias2, q[1].bias2, q[2].bias2, q[3].bias2};
+          const std::int32_t* wp = wu;
+          conv4ch_c6<W>(xs + ((2 * py + d / 2) * W + 2 * px + d % 2) * C, wp, a);
+          for (std::size_t j = 0; j < 4; ++j) sum[j] += mid[requantize_doubled(a[j], q[j].m, q[j].c, q[j].e)];
+        }
+        for (std::size_t j = 0; j < 4; ++j) y[((o0 + j) * PH + py) * PW + px] = avg4(sum[j]);
+      }
+  }
+}
+#else
+struct stage_params;
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c1(const std::int8_t*, const stage_params&, std::int8_t*);  // Armv7E-M DSP only
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c6(const std::int8_t*, const stage_params&, std::int8_t*, std::int32_t*);  // DSP only
+#endif
+
+}  // namespace staticnn::kernels::arm
