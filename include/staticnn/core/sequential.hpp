@@ -239,7 +239,8 @@ struct network {
     } else {
       value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
       if constexpr (plan.fused[I]) {
-        run_conv_act_pool<I, WS>(src, dst, ws);
+        if constexpr (has_own_stage<I>) run_own_stage<I, WS>(src, dst, ws);
+        else run_conv_act_pool<I>(src, dst);
       } else {
         using L = layer_type<I>;
         layer<I>().forward(cview<value_type, L::in_shape::size>(src, L::in_shape::size),
@@ -249,32 +250,36 @@ struct network {
     }
   }
 
-  template <std::size_t I, std::size_t WS>
-  constexpr void run_conv_act_pool(const value_type* x, value_type* y, value_type* ws) const {
+  template <std::size_t I>
+  constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
     using Conv = layer_type<I>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
     constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width;
-    if constexpr (requires { requires Conv::template has_fused_stage<layer_type<I + 1>, Pool>; }) {
-      // The layer runs the whole stage its own way (int8 on DSP targets: quant/conv2d.hpp), with
-      // the workspace besides y as scratch (free once the stage has read x).
-      constexpr std::size_t need = Conv::fused_stage_scratch;
-      constexpr bool last = I == plan.last_stage;
-      constexpr std::size_t have = last ? WS : WS - plan.out_size[I];
-      if constexpr (have >= need) {
-        layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
-      } else {
-        std::array<value_type, need> scratch;
-        layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch.data());
+    std::array<value_type, K * W> rows;  // K conv rows of one channel
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t c = 0; c < C; ++c) {
+        layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
+        layer<I + 1>().apply(rows.data(), rows.size());
+        for (std::size_t px = 0; px < PW; ++px) y[(c * PH + py) * PW + px] = Pool::reduce(rows.data() + px * K, W);
       }
+  }
+
+  // A conv layer may run its conv -> activation -> pool stage its own way (int8 on DSP targets:
+  // quant/conv2d.hpp), given the workspace besides y as scratch (free once it has read x).
+  template <std::size_t I>
+  static constexpr bool has_own_stage =
+      requires { requires layer_type<I>::template has_fused_stage<layer_type<I + 1>, layer_type<I + 2>>; };
+  template <std::size_t I, std::size_t WS>
+  void run_own_stage(const value_type* x, value_type* y, value_type* ws) const {
+    constexpr std::size_t need = layer_type<I>::fused_stage_scratch;
+    constexpr bool last = I == plan.last_stage;
+    constexpr std::size_t have = last ? WS : WS - plan.out_size[I];
+    if constexpr (have >= need) {
+      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
     } else {
-      std::array<value_type, K * W> rows;  // K conv rows of one channel
-      for (std::size_t py = 0; py < PH; ++py)
-        for (std::size_t c = 0; c < C; ++c) {
-          layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
-          layer<I + 1>().apply(rows.data(), rows.size());
-          for (std::size_t px = 0; px < PW; ++px) y[(c * PH + py) * PW + px] = Pool::reduce(rows.data() + px * K, W);
-        }
+      std::array<value_type, need> scratch;
+      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch.data());
     }
   }
 };
