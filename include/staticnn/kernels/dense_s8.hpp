@@ -1,9 +1,12 @@
 #pragma once
 // int8 dense layer, TFLite int8 arithmetic: acc = bias[o] + sum_i w[o][i] * x[i] (int32; the
 // input zero point folded into bias), y[o] = saturate(zero_point + acc * multiplier[o] * 2^(shift[o]-31)).
-// On Armv7E-M DSP targets four rows at a time through kernels/arm/dense_s8_dsp.hpp (SMLAD).
+// On Armv7E-M DSP targets four rows at a time through kernels/arm/dense_s8_dsp.hpp (SMLAD);
+// every path gives the same int32 sums, so the same outputs.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../quant/arithmetic.hpp"
 #include "arm/dense_s8_dsp.hpp"
@@ -17,16 +20,45 @@ constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const st
   auto out = [&](std::size_t o, std::int32_t acc) {
     y[o] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
   };
-  constexpr bool dsp = target::arm_dsp && M % 4 == 0 && 3 * M < 4096;
-  constexpr std::size_t blocked = dsp ? N / 4 * 4 : 0;
-  if constexpr (dsp) {  // four rows at a time, kernels/arm/dense_s8_dsp.hpp
-    for (std::size_t o = 0; o < blocked; o += 4) {
-      std::int32_t acc[4] = {bias[o], bias[o + 1], bias[o + 2], bias[o + 3]};
-      arm::dot4_s8<M>(x, w + o * M, acc);
-      for (std::size_t k = 0; k < 4; ++k) out(o + k, acc[k]);
+  // kernels/arm/dense_s8_dsp.hpp: four rows at a time over the widened input, the first four
+  // inputs apart when M % 8 == 4; rows left over by N % 4 use the widened input too.
+  constexpr bool dsp = target::arm_dsp && M % 4 == 0 && M >= 12 && 3 * M <= 1020;
+  if constexpr (dsp) {
+    if (!std::is_constant_evaluated()) {
+      arm::pair_buffer<M> buffer;
+      std::int32_t* xp = buffer.begin();
+      arm::widen_pairs_s8<M>(x, xp);
+      constexpr std::size_t head = M % 8;  // 0 or 4 inputs
+      auto head_dot = [&](const std::int8_t* wr, std::int32_t acc) {
+        if constexpr (head == 4) {
+          std::uint32_t v;
+          __builtin_memcpy(&v, wr, 4);
+          acc = __smlad(xp[0], __sxtb16(v), acc);
+          acc = __smlad(xp[1], __sxtb16(std::rotr(v, 8)), acc);
+        }
+        return acc;
+      };
+      for (std::size_t o = 0; o + 4 <= N; o += 4) {
+        std::int32_t acc[4];
+        for (std::size_t k = 0; k < 4; ++k) acc[k] = head_dot(w + (o + k) * M, bias[o + k]);
+        arm::dot4x8_s8<M - head, M, arm::pair_buffer<M>::align_bits>(xp + head / 2, w + o * M + head, acc);
+        for (std::size_t k = 0; k < 4; ++k) out(o + k, acc[k]);
+      }
+      for (std::size_t o = N / 4 * 4; o < N; ++o) {
+        const std::int8_t* wr = w + o * M;
+        std::int32_t acc = bias[o];
+        for (std::size_t i = 0; i < M / 4; ++i) {
+          std::uint32_t v;
+          __builtin_memcpy(&v, wr + 4 * i, 4);
+          acc = __smlad(xp[2 * i], __sxtb16(v), acc);
+          acc = __smlad(xp[2 * i + 1], __sxtb16(std::rotr(v, 8)), acc);
+        }
+        out(o, acc);
+      }
+      return;
     }
   }
-  for (std::size_t o = blocked; o < N; ++o) {
+  for (std::size_t o = 0; o < N; ++o) {
     std::int32_t acc = bias[o];
     const std::int8_t* wr = w + o * M;
     for (std::size_t i = 0; i < M; ++i) acc += std::int32_t{wr[i]} * x[i];
