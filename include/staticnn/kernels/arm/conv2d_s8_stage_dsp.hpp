@@ -136,25 +136,31 @@ inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum
 }
 
 // Output channel o of the stage the plain way (quant/arithmetic.hpp's rescale), from the int16
-// HWC input xs: for channels outside requantize_doubled's range; kept out of line and small.
-template <std::size_t C, std::size_t W, std::size_t PH, std::size_t PW>
+// HWC input xs of C channels, rows W pixels: for channels outside requantize_doubled's range.
+// Rarely run, so kept out of line, small and shared (dimensions as arguments).
+struct stage_dims {
+  std::size_t C, W, PH, PW;
+};
 [[gnu::noinline]] inline void channel_general(const std::int16_t* xs, const stage_params& p, std::size_t o,
-                                              std::int8_t* y) {
-  const std::int8_t* w = p.weights + o * C * 25;
-  for (std::size_t py = 0; py < PH; ++py)
-    for (std::size_t px = 0; px < PW; ++px) {
+                                              std::int8_t* y, stage_dims d) {
+  const std::int8_t* w = p.weights + o * d.C * 25;
+  for (std::size_t py = 0; py < d.PH; ++py)
+    for (std::size_t px = 0; px < d.PW; ++px) {
       std::int32_t sum = 0;
-      for (std::size_t d = 0; d < 4; ++d) {
-        const std::size_t oy = 2 * py + d / 2, ox = 2 * px + d % 2;
+      for (std::size_t k = 0; k < 4; ++k) {
+        const std::size_t oy = 2 * py + k / 2, ox = 2 * px + k % 2;
         std::int32_t acc = p.bias[o];
-        for (std::size_t c = 0; c < C; ++c)
-          for (std::size_t ky = 0; ky < 5; ++ky)
-            for (std::size_t kx = 0; kx < 5; ++kx)
-              acc += std::int32_t{w[(c * 5 + ky) * 5 + kx]} * xs[((oy + ky) * W + ox + kx) * C + c];
+        for (std::size_t c = 0; c < d.C; ++c)
+          for (std::size_t ky = 0; ky < 5; ++ky) {
+            const std::int16_t* xr = xs + ((oy + ky) * d.W + ox) * d.C + c;
+            const std::int8_t* wr = w + (c * 5 + ky) * 5;
+#pragma GCC unroll 1
+            for (std::size_t kx = 0; kx < 5; ++kx) acc += std::int32_t{wr[kx]} * xr[kx * d.C];
+          }
         sum += p.table[128 + quant::saturate_int8(p.zero_point + quant::multiply_by_quantized_multiplier(
                                                                      acc, p.multiplier[o], p.shift[o]))];
       }
-      y[(o * PH + py) * PW + px] = avg4(sum);
+      y[(o * d.PH + py) * d.PW + px] = avg4(sum);
     }
 }
 
@@ -170,7 +176,7 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
   for (std::size_t o = 0; o < OutC; ++o) {
     doubled_rescale qo{};
     if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
-      channel_general<1, W, PH, PW>(xs, p, o, y);
+      channel_general(xs, p, o, y, {1, W, PH, PW});
       continue;
     }
     std::int32_t wu[5 * 6];  // per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled
@@ -212,7 +218,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
     bool fast = true;
     for (std::size_t j = 0; j < 4; ++j) fast = make_doubled(p, o0 + j, 150u * 127u * 128u, q[j]) && fast;
     if (!fast) {
-      for (std::size_t j = 0; j < 4; ++j) channel_general<C, W, PH, PW>(xs, p, o0 + j, y);
+      for (std::size_t j = 0; j < 4; ++j) channel_general(xs, p, o0 + j, y, {C, W, PH, PW});
       continue;
     }
     // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)], doubled
