@@ -171,6 +171,7 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
   constexpr std::size_t OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OW % 4 == 0 && W % 2 == 0 && OH % 2 == 0, "conv_lookup_pool_c1: rows must split into 4 outputs, aligned");
   alignas(8) std::int16_t xs[H * W];
+#pragma GCC unroll 4
   for (std::size_t i = 0; i < H * W; ++i) xs[i] = x[i];
   const std::int8_t* mid = p.table + 128;
   for (std::size_t o = 0; o < OutC; ++o) {
@@ -180,6 +181,7 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
       continue;
     }
     std::int32_t wu[5 * 6];  // per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled
+#pragma GCC unroll 1
     for (std::size_t ky = 0; ky < 5; ++ky) {
       const std::int8_t* r = p.weights + (o * 5 + ky) * 5;
       auto d = [&](std::size_t k) { return std::int32_t{r[k]} * 2; };
@@ -210,7 +212,9 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
   constexpr std::size_t C = 6, OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OutC % 4 == 0 && OH % 2 == 0 && OW % 2 == 0, "conv_lookup_pool_c6: 4 channels, 2x2 blocks");
   alignas(8) std::int16_t xs[H * W * C];  // HWC
+#pragma GCC unroll 1
   for (std::size_t c = 0; c < C; ++c)
+#pragma GCC unroll 4
     for (std::size_t i = 0; i < H * W; ++i) xs[i * C + c] = x[c * H * W + i];
   const std::int8_t* mid = p.table + 128;
   for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
@@ -222,13 +226,15 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
       continue;
     }
     // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)], doubled
-    for (std::size_t ky = 0; ky < 5; ++ky)
-      for (std::size_t kx = 0; kx < 5; ++kx)
-        for (std::size_t j = 0; j < 4; ++j)
-          for (std::size_t c = 0; c < C; c += 2) {
-            const std::int8_t* wc = p.weights + (((o0 + j) * C + c) * 5 + ky) * 5 + kx;
-            wu[((ky * 5 + kx) * 4 + j) * 3 + c / 2] = pair16(std::int32_t{wc[0]} * 2, std::int32_t{wc[25]} * 2);
-          }
+#pragma GCC unroll 1
+    for (std::size_t j = 0; j < 4; ++j)
+#pragma GCC unroll 1
+      for (std::size_t c = 0; c < C; c += 2) {
+        const std::int8_t* wc = p.weights + ((o0 + j) * C + c) * 25;
+        std::int32_t* u = wu + j * 3 + c / 2;
+#pragma GCC unroll 5
+        for (std::size_t t = 0; t < 25; ++t) u[t * 12] = pair16(std::int32_t{wc[t]} * 2, std::int32_t{wc[t + 25]} * 2);
+      }
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t px = 0; px < PW; ++px) {
         std::int32_t sum[4] = {0, 0, 0, 0};

@@ -19,6 +19,7 @@ namespace staticnn::kernels::arm {
 // Pair words of x[0 .. M) (M % 4 == 0) into xp[0 .. M/2): (x0, x2), (x1, x3), (x4, x6), ...
 template <std::size_t M>
 [[gnu::always_inline]] inline void widen_pairs_s8(const std::int8_t* x, std::int32_t* xp) {
+#pragma GCC unroll 2
   for (std::size_t i = 0; i < M / 4; ++i) {
     std::uint32_t v;
     __builtin_memcpy(&v, x + 4 * i, 4);
