@@ -174,6 +174,7 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
 #pragma GCC unroll 4
   for (std::size_t i = 0; i < H * W; ++i) xs[i] = x[i];
   const std::int8_t* mid = p.table + 128;
+  asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
   for (std::size_t o = 0; o < OutC; ++o) {
     doubled_rescale qo{};
     if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
@@ -193,13 +194,15 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
     std::int8_t* yo = y + o * PH * PW;
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t ox = 0; ox < OW; ox += 4) {
-        std::int32_t a[4] = {qo.bias2, qo.bias2, qo.bias2, qo.bias2}, b[4] = {qo.bias2, qo.bias2, qo.bias2, qo.bias2};
-        const std::int32_t* wp = wu;
-        conv5x4_c1<W>(xs + 2 * py * W + ox, wp, a);
-        wp = wu;
-        conv5x4_c1<W>(xs + (2 * py + 1) * W + ox, wp, b);
-        yo[py * PW + ox / 2] = avg4(out(a[0]) + out(a[1]) + out(b[0]) + out(b[1]));
-        yo[py * PW + ox / 2 + 1] = avg4(out(a[2]) + out(a[3]) + out(b[2]) + out(b[3]));
+        std::int32_t a[2][4];  // rows 2 py and 2 py + 1, outputs ox .. ox + 3
+#pragma GCC unroll 1
+        for (std::size_t r = 0; r < 2; ++r) {
+          a[r][0] = a[r][1] = a[r][2] = a[r][3] = qo.bias2;
+          const std::int32_t* wp = wu;
+          conv5x4_c1<W>(xs + (2 * py + r) * W + ox, wp, a[r]);
+        }
+        yo[py * PW + ox / 2] = avg4(out(a[0][0]) + out(a[0][1]) + out(a[1][0]) + out(a[1][1]));
+        yo[py * PW + ox / 2 + 1] = avg4(out(a[0][2]) + out(a[0][3]) + out(a[1][2]) + out(a[1][3]));
       }
   }
 }
@@ -217,6 +220,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
 #pragma GCC unroll 4
     for (std::size_t i = 0; i < H * W; ++i) xs[i * C + c] = x[c * H * W + i];
   const std::int8_t* mid = p.table + 128;
+  asm("" : "+r"(mid));  // as in conv_lookup_pool_c1
   for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
     doubled_rescale q[4]{};
     bool fast = true;
@@ -237,14 +241,21 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
       }
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t px = 0; px < PW; ++px) {
-        std::int32_t sum[4] = {0, 0, 0, 0};
+        std::int32_t a[4][4];  // [window position][channel]: all four accumulated, then rescaled
+        const std::int16_t* window = xs + (2 * py * W + 2 * px) * C;
+#pragma GCC unroll 1
         for (std::size_t d = 0; d < 4; ++d) {
-          std::int32_t a[4] = {q[0].bias2, q[1].bias2, q[2].bias2, q[3].bias2};
+          for (std::size_t j = 0; j < 4; ++j) a[d][j] = q[j].bias2;
           const std::int32_t* wp = wu;
-          conv4ch_c6<W>(xs + ((2 * py + d / 2) * W + 2 * px + d % 2) * C, wp, a);
-          for (std::size_t j = 0; j < 4; ++j) sum[j] += mid[requantize_doubled(a[j], q[j].m, q[j].c, q[j].e)];
+          conv4ch_c6<W>(window + (d / 2 * W + d % 2) * C, wp, a[d]);
         }
-        for (std::size_t j = 0; j < 4; ++j) y[((o0 + j) * PH + py) * PW + px] = avg4(sum[j]);
+#pragma GCC unroll 1
+        for (std::size_t j = 0; j < 4; ++j) {
+          const doubled_rescale qj = q[j];
+          std::int32_t sum = 0;
+          for (std::size_t d = 0; d < 4; ++d) sum += mid[requantize_doubled(a[d][j], qj.m, qj.c, qj.e)];
+          y[((o0 + j) * PH + py) * PW + px] = avg4(sum);
+        }
       }
   }
 }
