@@ -184,7 +184,7 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
   for (auto& w : c.weights) w = next8();
   for (std::size_t o = 0; o < 3; ++o)
     c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
-    c.shift[o] = -9 - static_cast<std::int32_t>(o);
+    c.shift[o] = static_cast<std::int8_t>(-9 - static_cast<std::int32_t>(o));
   c.zero_point = -5;
   static std::array<std::int8_t, 2 * 6 * 12> x{};
   for (auto& v : x) v = next8();
@@ -254,7 +254,7 @@ std::size_t check_fused_stage(std::uint32_t seed, std::int32_t weight_range) {
     for (std::size_t o = 0; o < OutC; ++o) {
       c.bias[o] = next() % 20001 - 10000;
       c.multiplier[o] = (1 << 30) + next() % (1 << 30);
-      c.shift[o] = -8 - static_cast<std::int32_t>(o % 3);
+      c.shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 3));
     }
     c.multiplier[1] = 3 << 25, c.shift[1] = 0;                        // general: multiplier < 2^30
     c.shift[OutC - 1] = -23;                                          // general: shift below -22

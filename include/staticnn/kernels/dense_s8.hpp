@@ -23,7 +23,7 @@ namespace staticnn::kernels {
 
 template <std::size_t M, std::size_t N>
 constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
-                        const std::int32_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
+                        const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
   auto out = [&](std::size_t o, std::int32_t acc) {
     y[o] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
   };

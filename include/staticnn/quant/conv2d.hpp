@@ -30,7 +30,8 @@ struct qconv2d_layer {
   static constexpr bool row_streamable = true;
 
   std::array<std::int8_t, weight_count> weights{};
-  std::array<std::int32_t, OutC> bias{}, multiplier{}, shift{};
+  std::array<std::int32_t, OutC> bias{}, multiplier{};
+  std::array<std::int8_t, OutC> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
 
   // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW).

@@ -114,7 +114,8 @@ inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
 // output zero point, and the 256-entry table indexed by value + 128.
 struct stage_params {
   const std::int8_t* weights;
-  const std::int32_t *bias, *multiplier, *shift;
+  const std::int32_t *bias, *multiplier;
+  const std::int8_t* shift;
   std::int32_t zero_point;
   const std::int8_t* table;
 };
@@ -260,7 +261,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
   }
 }
 #else
-struct stage_params;
+struct stage_params;  // as above
 template <std::size_t H, std::size_t W, std::size_t OutC>
 void conv_lookup_pool_c1(const std::int8_t*, const stage_params&, std::int8_t*);  // Armv7E-M DSP only
 template <std::size_t H, std::size_t W, std::size_t OutC>
