@@ -8,12 +8,17 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../../quant/arithmetic.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
 #endif
 
 namespace staticnn::kernels::arm {
+
+// The shapes dense_rows_s8 takes: rows of whole words, three rows' offset within an LDRD immediate.
+template <std::size_t M>
+inline constexpr bool dense_rows_s8_supported = M % 4 == 0 && M >= 12 && 3 * M <= 1020;
 
 #ifdef STATICNN_ARM_DSP
 // Pair words of x[0 .. M) (M % 4 == 0) into xp[0 .. M/2): (x0, x2), (x1, x3), (x4, x6), ...
@@ -73,11 +78,49 @@ struct pair_buffer {
   alignas(bytes) std::int32_t storage[bytes / 4];
   std::int32_t* begin() { return storage + bytes / 4 - words; }
 };
+
+// One output's rescale, out of line (a few hundred outputs per inference: the call costs less
+// than the flash of inlining it in every loop).
+[[gnu::noinline]] inline std::int8_t requantize_dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
+                                                          std::int32_t zero_point) {
+  return quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier, shift));
+}
+
+// The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic): four rows at a time over the
+// widened input, the first four inputs apart when M % 8 == 4; rows left over by N % 4 use the
+// widened input too.
+template <std::size_t M, std::size_t N>
+void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
+                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
+  pair_buffer<M> buffer;
+  std::int32_t* xp = buffer.begin();
+  widen_pairs_s8<M>(x, xp);
+  constexpr std::size_t head = M % 8;  // 0 or 4 inputs
+  auto dot4 = [&](std::int32_t acc, const std::int8_t* wr, const std::int32_t* xw) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, wr, 4);
+    acc = __smlad(xw[0], __sxtb16(v), acc);
+    return __smlad(xw[1], __sxtb16(std::rotr(v, 8)), acc);
+  };
+  for (std::size_t o = 0; o + 4 <= N; o += 4) {
+    std::int32_t acc[4];
+    for (std::size_t k = 0; k < 4; ++k) acc[k] = head == 4 ? dot4(bias[o + k], w + (o + k) * M, xp) : bias[o + k];
+    dot4x8_s8<M - head, M, pair_buffer<M>::align_bits>(xp + head / 2, w + o * M + head, acc);
+#pragma GCC unroll 1
+    for (std::size_t k = 0; k < 4; ++k) y[o + k] = requantize_dense_out(acc[k], multiplier[o + k], shift[o + k], zero_point);
+  }
+#pragma GCC unroll 1
+  for (std::size_t o = N / 4 * 4; o < N; ++o) {
+    std::int32_t acc = bias[o];
+#pragma GCC unroll 1
+    for (std::size_t i = 0; i < M / 4; ++i) acc = dot4(acc, w + o * M + 4 * i, xp + 2 * i);
+    y[o] = requantize_dense_out(acc, multiplier[o], shift[o], zero_point);
+  }
+}
 #else
-template <std::size_t M>
-void widen_pairs_s8(const std::int8_t* x, std::int32_t* xp);  // Armv7E-M DSP only
-template <std::size_t L, std::size_t Stride, unsigned Align>
-void dot4x8_s8(const std::int32_t* xp, const std::int8_t* w, std::int32_t* acc);  // Armv7E-M DSP only
+template <std::size_t M, std::size_t N>
+void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
+                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y);  // DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
