@@ -4,7 +4,8 @@
 // the order the multiply wants, so every SMLAD gets two ready pairs and loads are LDMs:
 //   conv5x4_c1: one input channel. For 4 outputs x..x+3 of a row, the words A..D = (x0,x1) ..
 //     (x6,x7) serve the even outputs with weights (w0,w1),(w2,w3),(w4,0) and the odd ones with
-//     (0,w0),(w1,w2),(w3,w4): per kernel row 1 LDM of inputs, 2 of weights, 12 SMLAD (20 MACs).
+//     (0,w0),(w1,w2),(w3,w4): per kernel row 1 LDM of inputs, 2 of weights, 12 SMLAD (20 MACs);
+//     the rescale and lookup of the 4 outputs follow in the same asm (6 instructions each).
 //   conv4ch_c6: six input channels in HWC order, so one tap's channels are 3 words; four output
 //     channels share each LDM of inputs: per tap 1 + 4 LDMs and 12 SMLAD (24 MACs).
 // Weights are stored doubled, so the int32 accumulator holds 2 acc and the TFLite rescale
@@ -32,14 +33,17 @@ namespace staticnn::kernels::arm {
   return __ssat((s + c + (s >> 31)) >> e, 8);
 }
 
-// acc[0..4) += the 5x5 windows at x .. x + 3 (int16 rows W apart, x 4-byte aligned) times one
-// output channel's weights w (per kernel row: even words (w0,w1),(w2,w3),(w4,0), then odd words
-// (0,w0),(w1,w2),(w3,w4)); w advances past the 30 words.
+// The 5x5 windows at x .. x + 3 (int16 rows W apart, x 4-byte aligned) of one output channel,
+// rescaled and looked up: returns table(y0) + table(y1) and table(y2) + table(y3), the two
+// pairs a 2x2 average takes from this row. w: per kernel row the even words (w0,w1),(w2,w3),
+// (w4,0), then the odd words (0,w0),(w1,w2),(w3,w4), doubled; then the channel's {m, c, e, table
+// + 128} of requantize_doubled (so the asm finds them after the weights, when registers are free).
 template <std::size_t W>
-[[gnu::always_inline]] inline void conv5x4_c1(const std::int16_t* x, const std::int32_t*& w, std::int32_t* acc) {
+[[gnu::always_inline]] inline void conv5x4_c1(const std::int16_t* x, const std::int32_t* w, std::int32_t bias2,
+                                              std::int32_t& sum01, std::int32_t& sum23) {
   register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
   register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
-  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1], a2 asm("r10") = acc[2], a3 asm("r11") = acc[3];
+  register std::int32_t a0 asm("r7") = bias2, a1 asm("r8") = bias2, a2 asm("r10") = bias2, a3 asm("r11") = bias2;
   register const std::int32_t* wp asm("r9") = w;
   register const std::int16_t* xp asm("r12") = x;
 #define STATICNN_C1_ROW                                                                             \
@@ -59,14 +63,26 @@ template <std::size_t W>
   "smlad %[a3], r2, r5, %[a3]\n"                                                                   \
   "smlad %[a1], r2, r6, %[a1]\n"                                                                   \
   "smlad %[a3], r3, r6, %[a3]\n"
+  // requantize_doubled and the lookup, in place: r0 = m, r1 = c, r2 = e, r3 = table + 128.
+#define STATICNN_C1_OUT(A)                                                                          \
+  "smmulr r4, %[" A "], r0\n"                                                                      \
+  "add %[" A "], r4, r1\n"                                                                         \
+  "add %[" A "], %[" A "], r4, asr #31\n"                                                          \
+  "asr %[" A "], %[" A "], r2\n"                                                                   \
+  "ssat %[" A "], #8, %[" A "]\n"                                                                  \
+  "ldrsb %[" A "], [r3, %[" A "]]\n"
   asm volatile(STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW
+               "ldm %[w], {r0, r1, r2, r3}\n"
+               STATICNN_C1_OUT("a0") STATICNN_C1_OUT("a1") STATICNN_C1_OUT("a2") STATICNN_C1_OUT("a3")
+               "add %[a0], %[a0], %[a1]\n"
+               "add %[a2], %[a2], %[a3]\n"
                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xp), "=&r"(x0),
                  "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(w0), "=&r"(w1), "=&r"(w2)
                : [rs] "i"(2 * W)
                : "memory");
+#undef STATICNN_C1_OUT
 #undef STATICNN_C1_ROW
-  w = wp;
-  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+  sum01 = a0, sum23 = a2;
 }
 
 // acc[0..4) += four output channels' 6 x 5 x 5 weights times the window at x (int16 HWC, 6
@@ -175,14 +191,14 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
 #pragma GCC unroll 4
   for (std::size_t i = 0; i < H * W; ++i) xs[i] = x[i];
   const std::int8_t* mid = p.table + 128;
-  asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
   for (std::size_t o = 0; o < OutC; ++o) {
     doubled_rescale qo{};
     if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
       channel_general(xs, p, o, y, {1, W, PH, PW});
       continue;
     }
-    std::int32_t wu[5 * 6];  // per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled
+    // per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled; then m, c, e, table
+    std::int32_t wu[5 * 6 + 4];
 #pragma GCC unroll 1
     for (std::size_t ky = 0; ky < 5; ++ky) {
       const std::int8_t* r = p.weights + (o * 5 + ky) * 5;
@@ -191,19 +207,15 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
       u[0] = pair16(d(0), d(1)), u[1] = pair16(d(2), d(3)), u[2] = pair16(d(4), 0);
       u[3] = pair16(0, d(0)), u[4] = pair16(d(1), d(2)), u[5] = pair16(d(3), d(4));
     }
-    auto out = [&](std::int32_t acc2) { return std::int32_t{mid[requantize_doubled(acc2, qo.m, qo.c, qo.e)]}; };
+    wu[30] = qo.m, wu[31] = qo.c, wu[32] = qo.e, wu[33] = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(mid));
     std::int8_t* yo = y + o * PH * PW;
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t ox = 0; ox < OW; ox += 4) {
-        std::int32_t a[2][4];  // rows 2 py and 2 py + 1, outputs ox .. ox + 3
-#pragma GCC unroll 1
-        for (std::size_t r = 0; r < 2; ++r) {
-          a[r][0] = a[r][1] = a[r][2] = a[r][3] = qo.bias2;
-          const std::int32_t* wp = wu;
-          conv5x4_c1<W>(xs + (2 * py + r) * W + ox, wp, a[r]);
-        }
-        yo[py * PW + ox / 2] = avg4(out(a[0][0]) + out(a[0][1]) + out(a[1][0]) + out(a[1][1]));
-        yo[py * PW + ox / 2 + 1] = avg4(out(a[0][2]) + out(a[0][3]) + out(a[1][2]) + out(a[1][3]));
+        std::int32_t t01, t23, b01, b23;  // table sums of rows 2 py and 2 py + 1
+        conv5x4_c1<W>(xs + 2 * py * W + ox, wu, qo.bias2, t01, t23);
+        conv5x4_c1<W>(xs + (2 * py + 1) * W + ox, wu, qo.bias2, b01, b23);
+        yo[py * PW + ox / 2] = avg4(t01 + b01);
+        yo[py * PW + ox / 2 + 1] = avg4(t23 + b23);
       }
   }
 }
@@ -221,7 +233,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
 #pragma GCC unroll 4
     for (std::size_t i = 0; i < H * W; ++i) xs[i * C + c] = x[c * H * W + i];
   const std::int8_t* mid = p.table + 128;
-  asm("" : "+r"(mid));  // as in conv_lookup_pool_c1
+  asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
   for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
     doubled_rescale q[4]{};
     bool fast = true;
