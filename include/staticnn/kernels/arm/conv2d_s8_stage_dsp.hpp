@@ -10,6 +10,7 @@
 //     channels share each LDM of inputs: per tap 1 + 4 LDMs and 12 SMLAD (24 MACs).
 // Weights are stored doubled, so the int32 accumulator holds 2 acc and the TFLite rescale
 // (acc m + 2^30) >> 31 is one SMMULR (see requantize_doubled).
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -121,6 +122,21 @@ inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
 
+// d[k * stride] = (a[k], b[k]) * scale as int16 pairs, k < 4 (scale 1 or 2; a, b any alignment):
+// two word loads, SXTB16, SADD16 to double, PKHBT/PKHTB to pair.
+[[gnu::always_inline]] inline void interleave4(const std::int8_t* a, const std::int8_t* b, std::int32_t* d,
+                                               std::size_t stride, int scale) {
+  std::uint32_t va, vb;
+  __builtin_memcpy(&va, a, 4);
+  __builtin_memcpy(&vb, b, 4);
+  std::uint32_t a02 = __sxtb16(va), a13 = __sxtb16(std::rotr(va, 8)), b02 = __sxtb16(vb), b13 = __sxtb16(std::rotr(vb, 8));
+  if (scale == 2) a02 = __sadd16(a02, a02), a13 = __sadd16(a13, a13), b02 = __sadd16(b02, b02), b13 = __sadd16(b13, b13);
+  d[0] = static_cast<std::int32_t>((a02 & 0xffffu) | (b02 << 16));
+  d[stride] = static_cast<std::int32_t>((a13 & 0xffffu) | (b13 << 16));
+  d[2 * stride] = static_cast<std::int32_t>((a02 >> 16) | (b02 & 0xffff0000u));
+  d[3 * stride] = static_cast<std::int32_t>((a13 >> 16) | (b13 & 0xffff0000u));
+}
+
 // TFLite's int8 2x2 average: (sum +- 2) / 4 truncating = (sum + 2 - [sum < 0]) >> 2.
 [[gnu::always_inline]] inline std::int8_t avg4(std::int32_t sum) {
   return static_cast<std::int8_t>((sum + 2 + (sum >> 31)) >> 2);
@@ -227,11 +243,15 @@ template <std::size_t H, std::size_t W, std::size_t OutC>
 void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_t* y, std::int32_t* wu) {
   constexpr std::size_t C = 6, OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OutC % 4 == 0 && OH % 2 == 0 && OW % 2 == 0, "conv_lookup_pool_c6: 4 channels, 2x2 blocks");
-  alignas(8) std::int16_t xs[H * W * C];  // HWC
+  static_assert((H * W) % 4 == 0, "conv_lookup_pool_c6: channels of whole words");
+  alignas(8) std::int16_t xs[H * W * C];  // HWC: pixel i's channel pair (c, c + 1) is one word
 #pragma GCC unroll 1
-  for (std::size_t c = 0; c < C; ++c)
-#pragma GCC unroll 4
-    for (std::size_t i = 0; i < H * W; ++i) xs[i * C + c] = x[c * H * W + i];
+  for (std::size_t c = 0; c < C; c += 2) {
+    const std::int8_t* xc = x + c * H * W;
+    std::int32_t* d = reinterpret_cast<std::int32_t*>(xs) + c / 2;
+#pragma GCC unroll 1
+    for (std::size_t i = 0; i < H * W; i += 4, d += 4 * C / 2) interleave4(xc + i, xc + H * W + i, d, C / 2, 1);
+  }
   const std::int8_t* mid = p.table + 128;
   asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
   for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
@@ -249,8 +269,9 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
       for (std::size_t c = 0; c < C; c += 2) {
         const std::int8_t* wc = p.weights + ((o0 + j) * C + c) * 25;
         std::int32_t* u = wu + j * 3 + c / 2;
-#pragma GCC unroll 5
-        for (std::size_t t = 0; t < 25; ++t) u[t * 12] = pair16(std::int32_t{wc[t]} * 2, std::int32_t{wc[t + 25]} * 2);
+#pragma GCC unroll 1
+        for (std::size_t t = 0; t < 24; t += 4) interleave4(wc + t, wc + 25 + t, u + t * 12, 12, 2);
+        u[24 * 12] = pair16(std::int32_t{wc[24]} * 2, std::int32_t{wc[49]} * 2);
       }
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t px = 0; px < PW; ++px) {
