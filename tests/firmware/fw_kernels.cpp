@@ -184,7 +184,7 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
   for (auto& w : c.weights) w = next8();
   for (std::size_t o = 0; o < 3; ++o)
     c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
-    c.shift[o] = -9 - static_cast<std::int32_t>(o);
+    c.shift[o] = static_cast<std::int8_t>(-9 - static_cast<std::int32_t>(o));
   c.zero_point = -5;
   static std::array<std::int8_t, 2 * 6 * 12> x{};
   for (auto& v : x) v = next8();
@@ -218,6 +218,79 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
     for (std::size_t i = 0; i < 20; ++i) acc += d.weights[o * 20 + i] * xd[i];
     STATICNN_CHECK(yd[o] == requant(acc, d.multiplier[o], 9, d.zero_point));
   }
+}
+
+// The int8 conv -> 256-entry table -> 2x2 average stage that DSP targets run as one
+// (quant/conv2d.hpp forward_fused_stage: 1 and 6 input channels), against integer sums, TFLite's
+// requantization for any shift (left or right) written out here, the table and TFLite's
+// rounded average. Some channels have a rescale outside the fast form (multiplier below 2^30,
+// shift 0 or below -22) and take the general path. On other targets: nothing to run.
+namespace {
+[[maybe_unused]] std::int8_t requant_any(std::int32_t acc, std::int32_t m, std::int32_t shift, std::int32_t zp) {
+  const std::int32_t left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
+  const std::int64_t ab = std::int64_t{static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) << left)} * m;
+  const auto s = static_cast<std::int32_t>((ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)))) / (std::int64_t{1} << 31));
+  const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << e) - 1), rem = s & mask,
+                     threshold = (mask >> 1) + (s < 0 ? 1 : 0);
+  const std::int32_t v = zp + (s >> e) + (rem > threshold ? 1 : 0);
+  return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
+}
+template <class In, std::size_t OutC>
+std::size_t check_fused_stage(std::uint32_t seed, std::int32_t weight_range) {
+  using conv = quant::qconv2d_layer<In, OutC, 5, 1>;
+  using act = quant::qlookup_layer<typename conv::out_shape>;
+  using pool = quant::qpool_layer<typename conv::out_shape, 2, avg_pool_op>;
+  if constexpr (!conv::template has_fused_stage<act, pool>) {
+    return 0;
+  } else {
+    constexpr std::size_t C = In::channels, H = In::height, W = In::width, OH = H - 4, OW = W - 4;
+    std::uint32_t r = seed;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+    static conv c;
+    static act a;
+    static pool p;
+    for (auto& w : c.weights) w = static_cast<std::int8_t>(next() % (2 * weight_range + 1) - weight_range);
+    for (std::size_t o = 0; o < OutC; ++o) {
+      c.bias[o] = next() % 20001 - 10000;
+      c.multiplier[o] = (1 << 30) + next() % (1 << 30);
+      c.shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 3));
+    }
+    c.multiplier[1] = 3 << 25, c.shift[1] = 0;                        // general: multiplier < 2^30
+    c.shift[OutC - 1] = -23;                                          // general: shift below -22
+    c.zero_point = -7;
+    for (auto& t : a.table) t = next8();
+    static std::array<std::int8_t, C * H * W> x{};
+    for (auto& v : x) v = next8();
+    static std::array<std::int8_t, OutC * (OH / 2) * (OW / 2)> y{};
+    alignas(4) static std::array<std::int8_t, conv::fused_stage_scratch + 1> scratch{};
+    c.forward_fused_stage(x.data(), y.data(), a, p, scratch.data() + 1);  // scratch not 4-aligned
+    std::size_t wrong = 0;
+    for (std::size_t o = 0; o < OutC; ++o)
+      for (std::size_t py = 0; py < OH / 2; ++py)
+        for (std::size_t px = 0; px < OW / 2; ++px) {
+          std::int32_t sum = 0;
+          for (std::size_t k = 0; k < 4; ++k) {
+            const std::size_t oy = 2 * py + k / 2, ox = 2 * px + k % 2;
+            std::int32_t acc = c.bias[o];
+            for (std::size_t ic = 0; ic < C; ++ic)
+              for (std::size_t ky = 0; ky < 5; ++ky)
+                for (std::size_t kx = 0; kx < 5; ++kx)
+                  acc += c.weights[((o * C + ic) * 5 + ky) * 5 + kx] * x[(ic * H + oy + ky) * W + ox + kx];
+            sum += a.table[static_cast<std::size_t>(requant_any(acc, c.multiplier[o], c.shift[o], c.zero_point) + 128)];
+          }
+          const std::int32_t avg = sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4;
+          wrong += y[(o * (OH / 2) + py) * (OW / 2) + px] != avg;
+        }
+    return wrong;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_fused_conv_lookup_pool_stage) {
+  STATICNN_CHECK((check_fused_stage<shape<1, 12, 16>, 3>(5, 127) == 0));
+  STATICNN_CHECK((check_fused_stage<shape<6, 10, 8>, 8>(9, 127) == 0));
+  STATICNN_CHECK((check_fused_stage<shape<6, 8, 8>, 4>(13, 20) == 0));
 }
 
 int main() { return staticnn::fw_test::run_all("kernels"); }

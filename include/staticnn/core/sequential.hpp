@@ -239,7 +239,8 @@ struct network {
     } else {
       value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
       if constexpr (plan.fused[I]) {
-        run_conv_act_pool<I>(src, dst);
+        if constexpr (has_own_stage<I>) run_own_stage<I, WS>(src, dst, ws);
+        else run_conv_act_pool<I>(src, dst);
       } else {
         using L = layer_type<I>;
         layer<I>().forward(cview<value_type, L::in_shape::size>(src, L::in_shape::size),
@@ -262,6 +263,24 @@ struct network {
         layer<I + 1>().apply(rows.data(), rows.size());
         for (std::size_t px = 0; px < PW; ++px) y[(c * PH + py) * PW + px] = Pool::reduce(rows.data() + px * K, W);
       }
+  }
+
+  // A conv layer may run its conv -> activation -> pool stage its own way (int8 on DSP targets:
+  // quant/conv2d.hpp), given the workspace besides y as scratch (free once it has read x).
+  template <std::size_t I>
+  static constexpr bool has_own_stage =
+      requires { requires layer_type<I>::template has_fused_stage<layer_type<I + 1>, layer_type<I + 2>>; };
+  template <std::size_t I, std::size_t WS>
+  void run_own_stage(const value_type* x, value_type* y, value_type* ws) const {
+    constexpr std::size_t need = layer_type<I>::fused_stage_scratch;
+    constexpr bool last = I == plan.last_stage;
+    constexpr std::size_t have = last ? WS : WS - plan.out_size[I];
+    if constexpr (have >= need) {
+      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
+    } else {
+      std::array<value_type, need> scratch;
+      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch.data());
+    }
   }
 };
 

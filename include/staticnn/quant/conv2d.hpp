@@ -6,10 +6,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/conv2d_s8_stage_dsp.hpp"
 #include "../kernels/conv2d_s8.hpp"
+#include "../kernels/target.hpp"
+#include "../layers/pool.hpp"
 
 namespace staticnn::quant {
 
@@ -26,7 +30,8 @@ struct qconv2d_layer {
   static constexpr bool row_streamable = true;
 
   std::array<std::int8_t, weight_count> weights{};
-  std::array<std::int32_t, OutC> bias{}, multiplier{}, shift{};
+  std::array<std::int32_t, OutC> bias{}, multiplier{};
+  std::array<std::int8_t, OutC> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
 
   // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW).
@@ -34,6 +39,31 @@ struct qconv2d_layer {
                                       std::size_t rows) const {
     kernels::conv2d_s8_channel_rows<C, H, W, K, Stride>(
         x, weights.data() + oc * fan_in, {bias[oc], multiplier[oc], shift[oc], zero_point}, y, oy0, rows);
+  }
+  // conv -> 256-entry lookup -> 2x2 average pool as one stage, on DSP targets for 5x5 stride-1
+  // convolutions of 1 or 6 input channels (kernels/arm/conv2d_s8_stage_dsp.hpp): x the C x H x W
+  // input, y the pooled OutC x PH x PW output (it may overlap x); scratch: fused_stage_scratch
+  // bytes that may overlap x but not y. The network runs it instead of its generic
+  // conv -> activation -> pool loop; the results are the same.
+  template <class Act, class Pool>
+  static constexpr bool has_fused_stage =
+      kernels::target::arm_dsp && K == 5 && Stride == 1 && Pool::kernel == 2 &&
+      std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
+      ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0) ||
+       (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0));
+  static constexpr std::size_t fused_stage_scratch = C == 6 ? 300 * 4 + 3 : 0;  // 4 channels' int16 weights
+  template <class Act, class Pool>
+  void forward_fused_stage(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool&, std::int8_t* scratch) const
+    requires has_fused_stage<Act, Pool>
+  {
+    const kernels::arm::stage_params p{weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
+                                       act.table.data()};
+    if constexpr (C == 1) {
+      kernels::arm::conv_lookup_pool_c1<H, W, OutC>(x, p, y);
+    } else {
+      const auto a = reinterpret_cast<std::uintptr_t>(scratch);
+      kernels::arm::conv_lookup_pool_c6<H, W, OutC>(x, p, y, reinterpret_cast<std::int32_t*>(scratch + ((0u - a) & 3u)));
+    }
   }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;

@@ -22,8 +22,9 @@ struct qdense_layer {
   using out_shape = shape<N>;
   static constexpr std::size_t fan_in = M, weight_count = N * M, param_count = 0, state_count = 0;
 
-  std::array<std::int8_t, weight_count> weights{};
-  std::array<std::int32_t, N> bias{}, multiplier{}, shift{};
+  alignas(4) std::array<std::int8_t, weight_count> weights{};  // rows 4-byte aligned for LDRD when M % 4 == 0
+  std::array<std::int32_t, N> bias{}, multiplier{};
+  std::array<std::int8_t, N> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
 
   constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y) const {

@@ -87,7 +87,8 @@ void quantize_affine(const L& f, Q& q, tensor_params in, tensor_params out) {
     const double b = std::clamp(std::round(double{f.bias()[o]} / sb), -1073741824.0, 1073741823.0);
     q.bias[o] = static_cast<std::int32_t>(static_cast<std::int64_t>(b) - std::int64_t{in.zero_point} * sum);
     const fixed_multiplier m = quantize_multiplier(sb / double{out.scale});
-    q.multiplier[o] = m.multiplier, q.shift[o] = m.shift;
+    // A shift above 31 would shift every accumulator out of 32 bits; stored in [-31, 31] as int8.
+    q.multiplier[o] = m.multiplier, q.shift[o] = static_cast<std::int8_t>(std::clamp(m.shift, std::int32_t{-31}, std::int32_t{31}));
   }
   q.zero_point = out.zero_point;
 }

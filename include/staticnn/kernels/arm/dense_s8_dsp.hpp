@@ -1,52 +1,126 @@
 #pragma once
 // Armv7E-M DSP kernel for int8 dot products of four weight rows with one input (Cortex-M4, M7,
-// M33): per four inputs one word [x0 x1 x2 x3] unpacks with SXTB16 into (x0, x2) and, rotated
-// by 8, (x1, x3), shared by the four rows; each row's word of weights unpacks the same way and
-// two SMLADs add its four products: 25 instructions for 16 multiply-adds. Rows are M bytes apart,
-// read at immediate offsets from one pointer (M < 1366).
+// M33). The input is widened once per layer: each word [x0 x1 x2 x3] becomes the two int16 pair
+// words (x0, x2) and (x1, x3), the order SXTB16 and SXTB16 ROR #8 give a word of weights, so per
+// eight inputs one LDM brings four pair words shared by the four rows, and each row's LDRD of
+// eight weights unpacks with four SXTB16 into four SMLADs: 39 instructions for 32 multiply-adds.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
+#include "../../quant/arithmetic.hpp"
 #include "../target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
 
 namespace staticnn::kernels::arm {
 
-#ifdef STATICNN_ARM_DSP
-// acc[r] += w[r * M .. r * M + M) . x[0 .. M) for r < 4 (int32), M a multiple of 4.
+// The shapes dense_rows_s8 takes: rows of whole words, three rows' offset within an LDRD immediate.
 template <std::size_t M>
-[[gnu::always_inline]] inline void dot4_s8(const std::int8_t* x, const std::int8_t* w, std::int32_t* acc) {
-  static_assert(M % 4 == 0 && 3 * M < 4096, "dot4_s8: rows must fit the load immediates");
-  std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], x02, x13, t0, t1;
-  unsigned n = M / 4;
-#define STATICNN_DOT4_ROW(A, OFF)                                                                   \
-  "ldr %[t0], [%[w], #" OFF "]\n"                                                                   \
-  "sxtb16 %[t1], %[t0]\n"                                                                           \
-  "smlad %[" A "], %[x02], %[t1], %[" A "]\n"                                                       \
-  "sxtb16 %[t0], %[t0], ror #8\n"                                                                   \
-  "smlad %[" A "], %[x13], %[t0], %[" A "]\n"
-  asm volatile(
-      "1:\n"
-      "ldr %[t0], [%[x]], #4\n"
-      "sxtb16 %[x02], %[t0]\n"
-      "sxtb16 %[x13], %[t0], ror #8\n"
-      STATICNN_DOT4_ROW("a1", "%c[m1]") STATICNN_DOT4_ROW("a2", "%c[m2]") STATICNN_DOT4_ROW("a3", "%c[m3]")
-      "ldr %[t0], [%[w]], #4\n"
-      "sxtb16 %[t1], %[t0]\n"
-      "smlad %[a0], %[x02], %[t1], %[a0]\n"
-      "sxtb16 %[t0], %[t0], ror #8\n"
-      "smlad %[a0], %[x13], %[t0], %[a0]\n"
-      "subs %[n], %[n], #1\n"
-      "bne 1b\n"
-      : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w), [n] "+r"(n),
-        [x02] "=&r"(x02), [x13] "=&r"(x13), [t0] "=&r"(t0), [t1] "=&r"(t1)
-      : [m1] "i"(M), [m2] "i"(2 * M), [m3] "i"(3 * M)
-      : "cc", "memory");
-#undef STATICNN_DOT4_ROW
+inline constexpr bool dense_rows_s8_supported = M % 4 == 0 && M >= 12 && 3 * M <= 1020;
+
+#ifdef STATICNN_ARM_DSP
+// Pair words of x[0 .. M) (M % 4 == 0) into xp[0 .. M/2): (x0, x2), (x1, x3), (x4, x6), ...
+template <std::size_t M>
+[[gnu::always_inline]] inline void widen_pairs_s8(const std::int8_t* x, std::int32_t* xp) {
+#pragma GCC unroll 2
+  for (std::size_t i = 0; i < M / 4; ++i) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, x + 4 * i, 4);
+    xp[2 * i] = static_cast<std::int32_t>(__sxtb16(v));
+    xp[2 * i + 1] = static_cast<std::int32_t>(__sxtb16(std::rotr(v, 8)));
+  }
+}
+
+// acc[r] += w[r * Stride .. r * Stride + L) . x for r < 4, x given as pair words xp[0 .. L/2)
+// that end at an address aligned to 2^Align bytes (the loop ends there); w 4-byte aligned, L % 8 == 0.
+template <std::size_t L, std::size_t Stride, unsigned Align>
+[[gnu::always_inline]] inline void dot4x8_s8(const std::int32_t* xp, const std::int8_t* w, std::int32_t* acc) {
+  static_assert(L % 8 == 0 && L >= 8 && Stride % 4 == 0 && 3 * Stride <= 1020 && Align >= 4 && Align < 32,
+                "dot4x8_s8: rows at LDRD offsets");
+  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+  register std::int32_t t0 asm("r4"), t1 asm("r5"), t2 asm("r6");
+  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1], a2 asm("r10") = acc[2], a3 asm("r11") = acc[3];
+  register const std::int8_t* wp asm("r9") = w;
+  register const std::int32_t* xq asm("r12") = xp;
+#define STATICNN_DOT4X8_ROW(A, LOAD)                                                                \
+  LOAD                                                                                              \
+  "sxtb16 r6, r4\n"                                                                                 \
+  "smlad %[" A "], r0, r6, %[" A "]\n"                                                              \
+  "sxtb16 r4, r4, ror #8\n"                                                                         \
+  "smlad %[" A "], r1, r4, %[" A "]\n"                                                              \
+  "sxtb16 r6, r5\n"                                                                                 \
+  "smlad %[" A "], r2, r6, %[" A "]\n"                                                              \
+  "sxtb16 r5, r5, ror #8\n"                                                                         \
+  "smlad %[" A "], r3, r5, %[" A "]\n"
+  asm volatile("1:\n"
+               "ldm %[x]!, {r0, r1, r2, r3}\n"
+               STATICNN_DOT4X8_ROW("a1", "ldrd r4, r5, [%[w], #%c[m1]]\n")
+               STATICNN_DOT4X8_ROW("a2", "ldrd r4, r5, [%[w], #%c[m2]]\n")
+               STATICNN_DOT4X8_ROW("a3", "ldrd r4, r5, [%[w], #%c[m3]]\n")
+               STATICNN_DOT4X8_ROW("a0", "ldrd r4, r5, [%[w]], #8\n")
+               "lsls r4, %[x], #%c[sh]\n"
+               "bne 1b\n"
+               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xq), "=&r"(x0),
+                 "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(t0), "=&r"(t1), "=&r"(t2)
+               : [m1] "i"(Stride), [m2] "i"(2 * Stride), [m3] "i"(3 * Stride), [sh] "i"(32 - Align)
+               : "cc", "memory");
+#undef STATICNN_DOT4X8_ROW
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
-#else
+
+// A buffer of M/2 pair words on the stack whose end is aligned to 2^align_bits bytes.
 template <std::size_t M>
-void dot4_s8(const std::int8_t* x, const std::int8_t* w, std::int32_t* acc);  // Armv7E-M DSP only
+struct pair_buffer {
+  static constexpr std::size_t words = M / 2, bytes = std::bit_ceil(words * 4);
+  static constexpr unsigned align_bits = std::countr_zero(bytes);
+  alignas(bytes) std::int32_t storage[bytes / 4];
+  std::int32_t* begin() { return storage + bytes / 4 - words; }
+};
+
+// One output's rescale, out of line (a few hundred outputs per inference: the call costs less
+// than the flash of inlining it in every loop).
+[[gnu::noinline]] inline std::int8_t requantize_dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
+                                                          std::int32_t zero_point) {
+  return quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier, shift));
+}
+
+// The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic): four rows at a time over the
+// widened input, the first four inputs apart when M % 8 == 4; rows left over by N % 4 use the
+// widened input too.
+template <std::size_t M, std::size_t N>
+void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
+                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
+  pair_buffer<M> buffer;
+  std::int32_t* xp = buffer.begin();
+  widen_pairs_s8<M>(x, xp);
+  constexpr std::size_t head = M % 8;  // 0 or 4 inputs
+  auto dot4 = [&](std::int32_t acc, const std::int8_t* wr, const std::int32_t* xw) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, wr, 4);
+    acc = __smlad(xw[0], __sxtb16(v), acc);
+    return __smlad(xw[1], __sxtb16(std::rotr(v, 8)), acc);
+  };
+  for (std::size_t o = 0; o + 4 <= N; o += 4) {
+    std::int32_t acc[4];
+    for (std::size_t k = 0; k < 4; ++k) acc[k] = head == 4 ? dot4(bias[o + k], w + (o + k) * M, xp) : bias[o + k];
+    dot4x8_s8<M - head, M, pair_buffer<M>::align_bits>(xp + head / 2, w + o * M + head, acc);
+#pragma GCC unroll 1
+    for (std::size_t k = 0; k < 4; ++k) y[o + k] = requantize_dense_out(acc[k], multiplier[o + k], shift[o + k], zero_point);
+  }
+#pragma GCC unroll 1
+  for (std::size_t o = N / 4 * 4; o < N; ++o) {
+    std::int32_t acc = bias[o];
+#pragma GCC unroll 1
+    for (std::size_t i = 0; i < M / 4; ++i) acc = dot4(acc, w + o * M + 4 * i, xp + 2 * i);
+    y[o] = requantize_dense_out(acc, multiplier[o], shift[o], zero_point);
+  }
+}
+#else
+template <std::size_t M, std::size_t N>
+void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
+                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y);  // DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm

@@ -1,0 +1,304 @@
+#pragma once
+// Armv7E-M DSP kernels for a whole int8 conv 5x5 -> 256-entry lookup -> 2x2 average pool stage
+// (Cortex-M4, M7, M33). Inputs and weights are widened to int16 once per stage, on the stack, in
+// the order the multiply wants, so every SMLAD gets two ready pairs and loads are LDMs:
+//   conv5x4_c1: one input channel. For 4 outputs x..x+3 of a row, the words A..D = (x0,x1) ..
+//     (x6,x7) serve the even outputs with weights (w0,w1),(w2,w3),(w4,0) and the odd ones with
+//     (0,w0),(w1,w2),(w3,w4): per kernel row 1 LDM of inputs, 2 of weights, 12 SMLAD (20 MACs);
+//     the rescale and lookup of the 4 outputs follow in the same asm (6 instructions each).
+//   conv4ch_c6: six input channels in HWC order, so one tap's channels are 3 words; four output
+//     channels share each LDM of inputs: per tap 1 + 4 LDMs and 12 SMLAD (24 MACs).
+// Weights are stored doubled, so the int32 accumulator holds 2 acc and the TFLite rescale
+// (acc m + 2^30) >> 31 is one SMMULR (see requantize_doubled).
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+
+#include "../../quant/arithmetic.hpp"
+#include "../target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
+
+namespace staticnn::kernels::arm {
+
+#ifdef STATICNN_ARM_DSP
+// saturate(zero_point + multiply_by_quantized_multiplier(acc, m, shift)) for acc2 = 2 acc,
+// |acc| < 2^30, shift = -e in [-22, 0), m in [2^30, 2^31): SMMULR(2 acc, m) = (acc m + 2^30) >> 31 is
+// gemmlowp's rounding doubling high multiply; c = 2^(e-1) + (zero_point << e), so adding c and
+// [s < 0] before the shift is its rounding divide by 2^e with the zero point added.
+[[gnu::always_inline]] inline std::int32_t requantize_doubled(std::int32_t acc2, std::int32_t m, std::int32_t c,
+                                                              std::int32_t e) {
+  std::int32_t s;
+  asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc2), "r"(m));
+  return __ssat((s + c + (s >> 31)) >> e, 8);
+}
+
+// The 5x5 windows at x .. x + 3 (int16 rows W apart, x 4-byte aligned) of one output channel,
+// rescaled and looked up: returns table(y0) + table(y1) and table(y2) + table(y3), the two
+// pairs a 2x2 average takes from this row. w: per kernel row the even words (w0,w1),(w2,w3),
+// (w4,0), then the odd words (0,w0),(w1,w2),(w3,w4), doubled; then the channel's {m, c, e, table
+// + 128} of requantize_doubled (so the asm finds them after the weights, when registers are free).
+template <std::size_t W>
+[[gnu::always_inline]] inline void conv5x4_c1(const std::int16_t* x, const std::int32_t* w, std::int32_t bias2,
+                                              std::int32_t& sum01, std::int32_t& sum23) {
+  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+  register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
+  register std::int32_t a0 asm("r7") = bias2, a1 asm("r8") = bias2, a2 asm("r10") = bias2, a3 asm("r11") = bias2;
+  register const std::int32_t* wp asm("r9") = w;
+  register const std::int16_t* xp asm("r12") = x;
+#define STATICNN_C1_ROW                                                                             \
+  "ldm %[x], {r0, r1, r2, r3}\n"                                                                   \
+  "add %[x], %[x], #%c[rs]\n"                                                                      \
+  "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
+  "smlad %[a0], r0, r4, %[a0]\n"                                                                   \
+  "smlad %[a2], r1, r4, %[a2]\n"                                                                   \
+  "smlad %[a0], r1, r5, %[a0]\n"                                                                   \
+  "smlad %[a2], r2, r5, %[a2]\n"                                                                   \
+  "smlad %[a0], r2, r6, %[a0]\n"                                                                   \
+  "smlad %[a2], r3, r6, %[a2]\n"                                                                   \
+  "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
+  "smlad %[a1], r0, r4, %[a1]\n"                                                                   \
+  "smlad %[a3], r1, r4, %[a3]\n"                                                                   \
+  "smlad %[a1], r1, r5, %[a1]\n"                                                                   \
+  "smlad %[a3], r2, r5, %[a3]\n"                                                                   \
+  "smlad %[a1], r2, r6, %[a1]\n"                                                                   \
+  "smlad %[a3], r3, r6, %[a3]\n"
+  // requantize_doubled and the lookup, in place: r0 = m, r1 = c, r2 = e, r3 = table + 128.
+#define STATICNN_C1_OUT(A)                                                                          \
+  "smmulr r4, %[" A "], r0\n"                                                                      \
+  "add %[" A "], r4, r1\n"                                                                         \
+  "add %[" A "], %[" A "], r4, asr #31\n"                                                          \
+  "asr %[" A "], %[" A "], r2\n"                                                                   \
+  "ssat %[" A "], #8, %[" A "]\n"                                                                  \
+  "ldrsb %[" A "], [r3, %[" A "]]\n"
+  asm volatile(STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW
+               "ldm %[w], {r0, r1, r2, r3}\n"
+               STATICNN_C1_OUT("a0") STATICNN_C1_OUT("a1") STATICNN_C1_OUT("a2") STATICNN_C1_OUT("a3")
+               "add %[a0], %[a0], %[a1]\n"
+               "add %[a2], %[a2], %[a3]\n"
+               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xp), "=&r"(x0),
+                 "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(w0), "=&r"(w1), "=&r"(w2)
+               : [rs] "i"(2 * W)
+               : "memory");
+#undef STATICNN_C1_OUT
+#undef STATICNN_C1_ROW
+  sum01 = a0, sum23 = a2;
+}
+
+// acc[0..4) += four output channels' 6 x 5 x 5 weights times the window at x (int16 HWC, 6
+// channels, rows W pixels apart, 4-byte aligned). w: per kernel row, per tap, per output channel
+// the 3 words (c0,c1),(c2,c3),(c4,c5); w advances past the 300 words.
+template <std::size_t W>
+[[gnu::always_inline]] inline void conv4ch_c6(const std::int16_t* x, const std::int32_t*& w, std::int32_t* acc) {
+  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2");
+  register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
+  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1], a2 asm("r10") = acc[2], a3 asm("r11") = acc[3];
+  register const std::int32_t* wp asm("r9") = w;
+  register const std::int16_t* xp asm("r12") = x;
+  register unsigned n asm("r3") = 5;
+#define STATICNN_C6_OC(A)                                                                           \
+  "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
+  "smlad %[" A "], r0, r4, %[" A "]\n"                                                             \
+  "smlad %[" A "], r1, r5, %[" A "]\n"                                                             \
+  "smlad %[" A "], r2, r6, %[" A "]\n"
+#define STATICNN_C6_TAP                                                                             \
+  "ldm %[x]!, {r0, r1, r2}\n" STATICNN_C6_OC("a0") STATICNN_C6_OC("a1") STATICNN_C6_OC("a2") STATICNN_C6_OC("a3")
+  asm volatile("1:\n" STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP
+               "add %[x], %[x], #%c[skip]\n"
+               "subs %[n], %[n], #1\n"
+               "bne 1b\n"
+               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xp), [n] "+r"(n),
+                 "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(w0), "=&r"(w1), "=&r"(w2)
+               : [skip] "i"(2 * 6 * (W - 5))
+               : "cc", "memory");
+#undef STATICNN_C6_TAP
+#undef STATICNN_C6_OC
+  w = wp;
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
+}
+
+// d[k * stride] = (a[k], b[k]) * scale as int16 pairs, k < 4 (scale 1 or 2; a, b any alignment):
+// two word loads, SXTB16, SADD16 to double, PKHBT/PKHTB to pair.
+[[gnu::always_inline]] inline void interleave4(const std::int8_t* a, const std::int8_t* b, std::int32_t* d,
+                                               std::size_t stride, int scale) {
+  std::uint32_t va, vb;
+  __builtin_memcpy(&va, a, 4);
+  __builtin_memcpy(&vb, b, 4);
+  std::uint32_t a02 = __sxtb16(va), a13 = __sxtb16(std::rotr(va, 8)), b02 = __sxtb16(vb), b13 = __sxtb16(std::rotr(vb, 8));
+  if (scale == 2) a02 = __sadd16(a02, a02), a13 = __sadd16(a13, a13), b02 = __sadd16(b02, b02), b13 = __sadd16(b13, b13);
+  d[0] = static_cast<std::int32_t>((a02 & 0xffffu) | (b02 << 16));
+  d[stride] = static_cast<std::int32_t>((a13 & 0xffffu) | (b13 << 16));
+  d[2 * stride] = static_cast<std::int32_t>((a02 >> 16) | (b02 & 0xffff0000u));
+  d[3 * stride] = static_cast<std::int32_t>((a13 >> 16) | (b13 & 0xffff0000u));
+}
+
+// TFLite's int8 2x2 average: (sum +- 2) / 4 truncating = (sum + 2 - [sum < 0]) >> 2.
+[[gnu::always_inline]] inline std::int8_t avg4(std::int32_t sum) {
+  return static_cast<std::int8_t>((sum + 2 + (sum >> 31)) >> 2);
+}
+
+// A stage's int8 parameters: weights OIHW, per-channel int32 bias, multiplier and shift, the
+// output zero point, and the 256-entry table indexed by value + 128.
+struct stage_params {
+  const std::int8_t* weights;
+  const std::int32_t *bias, *multiplier;
+  const std::int8_t* shift;
+  std::int32_t zero_point;
+  const std::int8_t* table;
+};
+
+// One channel's rescale in the doubled form; false where requantize_doubled does not apply
+// (the channel then takes channel_general).
+struct doubled_rescale {
+  std::int32_t bias2, m, c, e;
+};
+inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum_max, doubled_rescale& r) {
+  const std::int32_t bias = p.bias[o], m = p.multiplier[o], shift = p.shift[o], zero_point = p.zero_point;
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  if (!(shift < 0 && shift >= -22 && m >= (1 << 30) && bias_abs < (1u << 29) && sum_max < (1u << 29) &&
+        zero_point >= -128 && zero_point <= 127))
+    return false;
+  const std::int32_t e = -shift;
+  r = {2 * bias, m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e), e};
+  return true;
+}
+
+// Output channel o of the stage the plain way (quant/arithmetic.hpp's rescale), from the int16
+// HWC input xs of C channels, rows W pixels: for channels outside requantize_doubled's range.
+// Rarely run, so kept out of line, small and shared (dimensions as arguments).
+struct stage_dims {
+  std::size_t C, W, PH, PW;
+};
+[[gnu::noinline]] inline void channel_general(const std::int16_t* xs, const stage_params& p, std::size_t o,
+                                              std::int8_t* y, stage_dims d) {
+  const std::int8_t* w = p.weights + o * d.C * 25;
+  for (std::size_t py = 0; py < d.PH; ++py)
+    for (std::size_t px = 0; px < d.PW; ++px) {
+      std::int32_t sum = 0;
+      for (std::size_t k = 0; k < 4; ++k) {
+        const std::size_t oy = 2 * py + k / 2, ox = 2 * px + k % 2;
+        std::int32_t acc = p.bias[o];
+        for (std::size_t c = 0; c < d.C; ++c)
+          for (std::size_t ky = 0; ky < 5; ++ky) {
+            const std::int16_t* xr = xs + ((oy + ky) * d.W + ox) * d.C + c;
+            const std::int8_t* wr = w + (c * 5 + ky) * 5;
+#pragma GCC unroll 1
+            for (std::size_t kx = 0; kx < 5; ++kx) acc += std::int32_t{wr[kx]} * xr[kx * d.C];
+          }
+        sum += p.table[128 + quant::saturate_int8(p.zero_point + quant::multiply_by_quantized_multiplier(
+                                                                     acc, p.multiplier[o], p.shift[o]))];
+      }
+      y[(o * d.PH + py) * d.PW + px] = avg4(sum);
+    }
+}
+
+// conv (1 input channel, 5x5, OutC channels) -> table -> 2x2 average, x: H x W int8, y: OutC x
+// PH x PW int8 (y may overlap x: x is widened to the stack first).
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_t* y) {
+  constexpr std::size_t OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
+  static_assert(OW % 4 == 0 && W % 2 == 0 && OH % 2 == 0, "conv_lookup_pool_c1: rows must split into 4 outputs, aligned");
+  alignas(8) std::int16_t xs[H * W];
+#pragma GCC unroll 4
+  for (std::size_t i = 0; i < H * W; ++i) xs[i] = x[i];
+  const std::int8_t* mid = p.table + 128;
+  for (std::size_t o = 0; o < OutC; ++o) {
+    doubled_rescale qo{};
+    if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
+      channel_general(xs, p, o, y, {1, W, PH, PW});
+      continue;
+    }
+    // per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled; then m, c, e, table
+    std::int32_t wu[5 * 6 + 4];
+#pragma GCC unroll 1
+    for (std::size_t ky = 0; ky < 5; ++ky) {
+      const std::int8_t* r = p.weights + (o * 5 + ky) * 5;
+      auto d = [&](std::size_t k) { return std::int32_t{r[k]} * 2; };
+      std::int32_t* u = wu + ky * 6;
+      u[0] = pair16(d(0), d(1)), u[1] = pair16(d(2), d(3)), u[2] = pair16(d(4), 0);
+      u[3] = pair16(0, d(0)), u[4] = pair16(d(1), d(2)), u[5] = pair16(d(3), d(4));
+    }
+    wu[30] = qo.m, wu[31] = qo.c, wu[32] = qo.e, wu[33] = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(mid));
+    std::int8_t* yo = y + o * PH * PW;
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t ox = 0; ox < OW; ox += 4) {
+        std::int32_t t01, t23, b01, b23;  // table sums of rows 2 py and 2 py + 1
+        conv5x4_c1<W>(xs + 2 * py * W + ox, wu, qo.bias2, t01, t23);
+        conv5x4_c1<W>(xs + (2 * py + 1) * W + ox, wu, qo.bias2, b01, b23);
+        yo[py * PW + ox / 2] = avg4(t01 + b01);
+        yo[py * PW + ox / 2 + 1] = avg4(t23 + b23);
+      }
+  }
+}
+
+// conv (6 input channels, 5x5, OutC channels, OutC % 4 == 0) -> table -> 2x2 average,
+// x: 6 x H x W int8, y: OutC x PH x PW int8 (may overlap x); wu: scratch of 300 words,
+// 4-byte aligned, that may overlap x too (it is written after x is read).
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_t* y, std::int32_t* wu) {
+  constexpr std::size_t C = 6, OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
+  static_assert(OutC % 4 == 0 && OH % 2 == 0 && OW % 2 == 0, "conv_lookup_pool_c6: 4 channels, 2x2 blocks");
+  static_assert((H * W) % 4 == 0, "conv_lookup_pool_c6: channels of whole words");
+  alignas(8) std::int16_t xs[H * W * C];  // HWC: pixel i's channel pair (c, c + 1) is one word
+#pragma GCC unroll 1
+  for (std::size_t c = 0; c < C; c += 2) {
+    const std::int8_t* xc = x + c * H * W;
+    std::int32_t* d = reinterpret_cast<std::int32_t*>(xs) + c / 2;
+#pragma GCC unroll 1
+    for (std::size_t i = 0; i < H * W; i += 4, d += 4 * C / 2) interleave4(xc + i, xc + H * W + i, d, C / 2, 1);
+  }
+  const std::int8_t* mid = p.table + 128;
+  asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
+  for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
+    doubled_rescale q[4]{};
+    bool fast = true;
+    for (std::size_t j = 0; j < 4; ++j) fast = make_doubled(p, o0 + j, 150u * 127u * 128u, q[j]) && fast;
+    if (!fast) {
+      for (std::size_t j = 0; j < 4; ++j) channel_general(xs, p, o0 + j, y, {C, W, PH, PW});
+      continue;
+    }
+    // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)], doubled
+#pragma GCC unroll 1
+    for (std::size_t j = 0; j < 4; ++j)
+#pragma GCC unroll 1
+      for (std::size_t c = 0; c < C; c += 2) {
+        const std::int8_t* wc = p.weights + ((o0 + j) * C + c) * 25;
+        std::int32_t* u = wu + j * 3 + c / 2;
+#pragma GCC unroll 1
+        for (std::size_t t = 0; t < 24; t += 4) interleave4(wc + t, wc + 25 + t, u + t * 12, 12, 2);
+        u[24 * 12] = pair16(std::int32_t{wc[24]} * 2, std::int32_t{wc[49]} * 2);
+      }
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t px = 0; px < PW; ++px) {
+        std::int32_t a[4][4];  // [window position][channel]: all four accumulated, then rescaled
+        const std::int16_t* window = xs + (2 * py * W + 2 * px) * C;
+#pragma GCC unroll 1
+        for (std::size_t d = 0; d < 4; ++d) {
+          for (std::size_t j = 0; j < 4; ++j) a[d][j] = q[j].bias2;
+          const std::int32_t* wp = wu;
+          conv4ch_c6<W>(window + (d / 2 * W + d % 2) * C, wp, a[d]);
+        }
+#pragma GCC unroll 1
+        for (std::size_t j = 0; j < 4; ++j) {
+          const doubled_rescale qj = q[j];
+          std::int32_t sum = 0;
+          for (std::size_t d = 0; d < 4; ++d) sum += mid[requantize_doubled(a[d][j], qj.m, qj.c, qj.e)];
+          y[((o0 + j) * PH + py) * PW + px] = avg4(sum);
+        }
+      }
+  }
+}
+#else
+struct stage_params;  // as above
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c1(const std::int8_t*, const stage_params&, std::int8_t*);  // Armv7E-M DSP only
+template <std::size_t H, std::size_t W, std::size_t OutC>
+void conv_lookup_pool_c6(const std::int8_t*, const stage_params&, std::int8_t*, std::int32_t*);  // DSP only
+#endif
+
+}  // namespace staticnn::kernels::arm
