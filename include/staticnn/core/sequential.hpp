@@ -250,8 +250,10 @@ struct network {
     }
   }
 
+  // Out of line: its loops then compile the same whatever the caller (inlined, their register
+  // allocation followed the caller's and cost up to 1,500 instructions per float LeNet inference).
   template <std::size_t I>
-  constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
+  [[gnu::noinline]] constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
     using Conv = layer_type<I>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
