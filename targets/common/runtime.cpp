@@ -4,9 +4,9 @@
 // (never run: the image ends by exit), pure virtual calls, and libstdc++'s std::__throw_*
 // (the library is built with exceptions, so its versions allocate and throw). Also newlib's
 // strlen and memcmp: its versions are unrolled for speed (220 and 96 bytes of flash), and only
-// printing and argument parsing call them. (memcpy and memset stay newlib's: int8 inference
-// copies and clears buffers with them.) This file is built with -fno-tree-loop-distribute-patterns
-// so that GCC does not turn the loops below back into calls to themselves.
+// printing and argument parsing call them. This file is built with
+// -fno-tree-loop-distribute-patterns so that GCC does not turn the loops below back into calls
+// to themselves.
 #include <cstddef>
 #include <cstdint>
 

@@ -30,7 +30,8 @@ std::int32_t open_idx(const char* path, std::uint32_t magic, std::size_t item_by
     return -1;
   }
   const std::size_t dims = magic & 0xff, header = 4 + 4 * dims;
-  std::array<std::uint8_t, 4 + 4 * 4> head{};
+  std::array<std::uint8_t, 4 + 4 * 4> head;
+  head[0] = head[1] = head[2] = head[3] = 0;  // the magic printed if the read fails
   if (dims < 1 || dims > 4 || !read_exact(h, head.data(), header) || be32(head.data()) != magic) {
     print("error: ", path, ": not an IDX file of the expected kind (magic ", fw::console::hex{be32(head.data())},
           ", expected ", fw::console::hex{magic}, ")\n");
