@@ -8,7 +8,7 @@
 namespace staticnn::fw::format {
 
 struct text {
-  std::array<char, 40> chars{};
+  std::array<char, 40> chars;  // [0, size) written (not zeroed: that would call memset)
   std::uint32_t size = 0;
   void push(char c) {
     if (size < chars.size()) chars[size++] = c;
@@ -35,7 +35,7 @@ constexpr quotient udivmod(std::uint64_t n, std::uint64_t d) {
 
 // Decimal digits of v, most significant first.
 inline text udec(std::uint64_t v) {
-  std::array<char, 20> rev{};
+  std::array<char, 20> rev;
   std::uint32_t n = 0;
   do {
     const quotient q = udivmod(v, 10);

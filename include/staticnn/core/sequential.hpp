@@ -40,6 +40,10 @@ struct layer_storage;
 template <std::size_t... I, class... Ls>
 struct layer_storage<std::index_sequence<I...>, Ls...> : layer_slot<I, Ls>... {};
 
+// A layer whose inference output is its input's values in the same order (flatten says so).
+template <class L>
+inline constexpr bool identity_forward = requires { requires L::identity_forward; };
+
 // conv2d (unpadded) -> elementwise activation -> pooling: inference runs the three a pooled row
 // of one channel at a time, so the full conv output is never stored (same arithmetic, same results).
 template <class A, class B, class C>
@@ -106,7 +110,8 @@ struct network {
   static constexpr std::size_t param_count = param_offset[depth];
   static constexpr std::size_t state_count = state_offset[depth];
   // Inference plan: each layer is a stage of its own, except conv -> activation -> pool runs of
-  // three (see detail::conv_act_pool), which are one stage.
+  // three (see detail::conv_act_pool), which are one stage, and layers whose output is their
+  // input's values in the same order (flatten), which are no stage at all unless first or last.
  private:
   template <std::size_t I>
   static constexpr bool fusable_at() {
@@ -130,8 +135,13 @@ struct network {
       return std::array<bool, depth>{fusable_at<I>()...};
     }(std::make_index_sequence<depth>{});
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
+    constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
     for (std::size_t i = 0; i < depth; ++i) {
       if (p.skipped[i]) continue;
+      if (same[i] && i > 0 && i + 1 < depth) {  // flatten between stages: read the input where it is
+        p.skipped[i] = true;
+        continue;
+      }
       p.fused[i] = can[i];
       if (can[i]) p.skipped[i + 1] = p.skipped[i + 2] = true;
       p.out_size[i] = size[can[i] ? i + 2 : i];
@@ -250,8 +260,10 @@ struct network {
     }
   }
 
+  // Out of line: its loops then compile the same whatever the caller (inlined, their register
+  // allocation followed the caller's and cost up to 1,500 instructions per float LeNet inference).
   template <std::size_t I>
-  constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
+  [[gnu::noinline]] constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
     using Conv = layer_type<I>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;

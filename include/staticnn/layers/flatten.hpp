@@ -17,6 +17,8 @@ struct flatten_layer {
   using in_shape = In;
   using out_shape = shape<In::size>;
   static constexpr std::size_t param_count = 0, state_count = 0;
+  // forward copies x to y unchanged: a network reads the input in place instead (core/sequential.hpp).
+  static constexpr bool identity_forward = true;
 
   void forward(cview<T, In::size> x, view<T, In::size> y) const { std::copy(x.begin(), x.end(), y.begin()); }
 

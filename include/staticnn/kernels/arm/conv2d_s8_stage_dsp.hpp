@@ -161,8 +161,10 @@ inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum
   const std::int32_t bias = p.bias[o], m = p.multiplier[o], shift = p.shift[o], zero_point = p.zero_point;
   const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
   if (!(shift < 0 && shift >= -22 && m >= (1 << 30) && bias_abs < (1u << 29) && sum_max < (1u << 29) &&
-        zero_point >= -128 && zero_point <= 127))
+        zero_point >= -128 && zero_point <= 127)) {
+    r = {};
     return false;
+  }
   const std::int32_t e = -shift;
   r = {2 * bias, m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e), e};
   return true;
@@ -255,7 +257,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
   const std::int8_t* mid = p.table + 128;
   asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
   for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
-    doubled_rescale q[4]{};
+    doubled_rescale q[4];  // make_doubled sets them all (zero-initialising them called memset)
     bool fast = true;
     for (std::size_t j = 0; j < 4; ++j) fast = make_doubled(p, o0 + j, 150u * 127u * 128u, q[j]) && fast;
     if (!fast) {

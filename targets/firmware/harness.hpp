@@ -1,0 +1,49 @@
+#pragma once
+// fw_infer's harness: arguments, IDX files and the report. It runs outside the counted
+// inference, so harness.cpp is built for size while main.cpp (the inference loop) keeps the
+// release flags. Nothing here depends on the model: main.cpp passes its sizes in.
+#include <cstddef>
+#include <cstdint>
+
+namespace fw_infer {
+
+// What the command line names, opened: `<images.idx> <labels.idx> <count> [reference.bin] [--print]`.
+struct files {
+  std::int32_t images = -1, labels = -1, reference = -1;  // semihosting handles (reference: -1 if none)
+  std::uint32_t count = 0;
+  bool verbose = false;
+};
+
+// The model's input and output as the files must hold them.
+struct model_io {
+  std::uint32_t images_magic;  // IDX magic: 0x0000080N for N dimensions
+  std::size_t inputs;          // values per image
+  std::size_t logits;          // values per reference image
+  std::size_t logit_bytes;     // bytes per reference logit
+};
+
+// Parses the arguments and opens and checks the files; 0, or the exit status (2) after printing why.
+int open_files(int argc, char** argv, const model_io& io, files& f);
+
+bool read_exact(std::int32_t handle, void* buffer, std::size_t bytes);
+void close(std::int32_t handle);
+
+// One line each, for the inference loop.
+void print_short_read(const char* path, std::uint32_t image);
+void print_mismatch(std::uint32_t image, std::size_t firmware, std::size_t host);
+void print_prediction(std::uint32_t image, std::size_t predicted, std::uint32_t label);
+
+struct summary {
+  std::uint32_t count, correct, mismatches;
+  std::uint64_t first, min, max, total;  // instructions per inference
+  std::size_t activation_bytes, workspace_bytes, logits_bytes;
+  float worst;            // largest |firmware - host| logit difference
+  float tolerance;        // allowed worst
+  bool int8, reference;   // int8 network; a reference file was given
+};
+
+// Prints the accuracy, instruction counts, memory and the reference verdict; returns the exit
+// status: 0 all good, 1 reference mismatch, 5 stack overflow.
+int report(const summary& s);
+
+}  // namespace fw_infer

@@ -1,0 +1,33 @@
+#pragma once
+// The model fw_infer is built for, the buffers inference runs in and the counted forward pass
+// (inference.cpp, built with the release flags; main.cpp and harness.cpp are built for size).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+#ifdef STATICNN_MODEL_TYPES_HEADER  // where STATICNN_EXPECTED_MODEL is, for a network of your own
+#include STATICNN_MODEL_TYPES_HEADER
+#endif
+#include STATICNN_MODEL_HEADER
+
+namespace fw_infer {
+
+// The model this firmware is built for; the exported header must hold exactly this type.
+using model = STATICNN_EXPECTED_MODEL;
+inline constexpr const model& net = STATICNN_MODEL_NAMESPACE::get<model>();
+using value = model::value_type;  // float, or std::int8_t for an int8 network
+inline constexpr std::size_t D = model::in_shape::size, K = model::out_shape::size;
+
+// Everything inference touches besides the stack, sized by the model type at compile time:
+// one buffer that also holds the input (network::forward_in_workspace), and the logits.
+extern std::array<value, model::workspace_with_input_size> workspace;
+extern std::array<value, K> logits;
+
+// net.forward_in_workspace(workspace, logits); returns the instructions it took.
+std::uint64_t counted_inference();
+
+}  // namespace fw_infer
