@@ -1,8 +1,8 @@
 #pragma once
 // Batched eval-mode inference on the host: eval_logits(net, images, count, logits, ex) runs
 // `count` images (In::size values each, back to back) through the network, batchnorm with its
-// running statistics. Each thread takes a contiguous range of images and runs it in chunks of
-// up to eval_chunk<Net> images, layer by layer: layers with a batched forward
+// running statistics. The images run in chunks of up to eval_chunk<Net> images, which the
+// executor's threads take one after another, layer by layer: layers with a batched forward
 // (forward(batch_view x, batch_view y, n) const: conv2d and dense as matrix products, batchnorm,
 // activations) take the chunk at once, the others (pooling, flatten, ...) one sample at a time.
 // The chunk's activations live in two fixed-size ping-pong arrays on the thread's stack; the loop
@@ -10,6 +10,7 @@
 // The logits equal the one-sample forward's up to float rounding (other summation orders).
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <utility>
 
@@ -35,12 +36,13 @@ constexpr std::size_t max_layer_output() {
 }
 }  // namespace detail
 
-// Images per chunk: enough for the dense layers' matrix products to reuse each weight row across
-// several images, few enough that a chunk's activations stay in the core's L2 cache (and the
-// two arrays on a thread's stack stay under 256 KiB).
+// Images per chunk: up to 16, as many as keep one activation array of the chunk within 64 KiB
+// (BN-LeNet: 4), so that a chunk's activations stay in the core's L2 cache, the dense layers'
+// matrix products still read each weight row once for several images, and a batch of 128 splits
+// into enough chunks (32) to keep two or more threads evenly busy.
 template <Network Net>
 inline constexpr std::size_t eval_chunk = std::clamp<std::size_t>(
-    (128 * 1024) / (detail::max_layer_output<Net>() * sizeof(typename Net::value_type)), 1, 16);
+    (64 * 1024) / (detail::max_layer_output<Net>() * sizeof(typename Net::value_type)), 1, 16);
 
 namespace detail {
 // Layer I on m samples from src into dst.
@@ -71,13 +73,20 @@ struct eval_buffers {
   std::array<T, eval_chunk<Net> * Net::out_shape::size> logits;
 };
 
-// sink(first, m, logits of images [first, first + m)) for every chunk of [0, count).
+// sink(first, m, logits of images [first, first + m)) for every chunk of [0, count). Chunk k
+// holds images [k * eval_chunk, (k + 1) * eval_chunk); threads take the next chunk as they
+// finish one, so a thread that the OS holds back does not hold the others back, and an image's
+// logits never depend on the thread count or on which thread computed them.
 template <Network Net, Executor E, class Sink>
 void eval_chunks(const Net& net, const typename Net::value_type* images, std::size_t count, E& ex, Sink&& sink) {
-  ex.parallel_for(count, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
+  constexpr std::size_t chunk = eval_chunk<Net>;
+  const std::size_t chunks = (count + chunk - 1) / chunk;
+  std::atomic<std::size_t> next{0};
+  ex.parallel_for(chunks, kernels::on_best_isa([&](std::size_t, std::size_t) {
     eval_buffers<Net> buf;
-    for (std::size_t first = b0; first < b1; first += eval_chunk<Net>) {
-      const std::size_t m = std::min(eval_chunk<Net>, b1 - first);
+    for (std::size_t k = next.fetch_add(1, std::memory_order_relaxed); k < chunks;
+         k = next.fetch_add(1, std::memory_order_relaxed)) {
+      const std::size_t first = k * chunk, m = std::min(chunk, count - first);
       eval_chunk_layers(net, images + first * Net::in_shape::size, buf.ping.data(), buf.pong.data(),
                         buf.logits.data(), m, std::make_index_sequence<Net::depth>{});
       sink(first, m, static_cast<const typename Net::value_type*>(buf.logits.data()));
