@@ -88,7 +88,8 @@ void predict(const Net& net, const typename Net::value_type* images, std::size_t
   using T = typename Net::value_type;
   constexpr std::size_t K = Net::out_shape::size;
   detail::eval_chunks(net, images, count, ex, [&](std::size_t first, std::size_t m, const T* z) {
-    for (std::size_t b = 0; b < m; ++b) out[first + b] = static_cast<std::uint8_t>(argmax<T, K>(std::span<const T, K>(z + b * K, K)));
+    for (std::size_t b = 0; b < m; ++b)
+      out[first + b] = static_cast<std::uint8_t>(argmax<T, K>(std::span<const T, K>(z + b * K, K)));
   });
 }
 

@@ -133,7 +133,8 @@ TEST_CASE("eval_logits: the one-sample forward agrees within the same tolerance"
   for (std::size_t b = 0; b < 5; ++b) {
     std::array<float, K> z;
     net->forward(std::span<const float, D>(images.data() + b * D, D), z);
-    for (std::size_t k = 0; k < K; ++k) CHECK(std::abs(got[b * K + k] - z[k]) < tolerance * std::max(1.0f, std::abs(z[k])));
+    for (std::size_t k = 0; k < K; ++k)
+      CHECK(std::abs(got[b * K + k] - z[k]) < tolerance * std::max(1.0f, std::abs(z[k])));
   }
 }
 
