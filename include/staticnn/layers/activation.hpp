@@ -13,6 +13,7 @@
 #include "../kernels/dispatch.hpp"
 #include "../kernels/exp.hpp"
 #include "../kernels/sigmoid.hpp"
+#include "../kernels/sigmoid_simd.hpp"
 
 namespace staticnn {
 
@@ -48,6 +49,11 @@ struct activation_layer {
   static constexpr std::size_t param_count = 0, state_count = 0;
 
   void forward(cview<T, In::size> x, view<T, In::size> y) const { run(x.data(), y.data(), In::size); }
+  // n samples (host batched inference); sigmoid through the vectorised host kernel.
+  void forward(batch_view<In, const T> x, batch_view<In, T> y, std::size_t n) const {
+    if constexpr (std::is_same_v<Op, sigmoid_op>) kernels::sigmoid_simd(x.ptr, y.ptr, n * In::size);
+    else for (std::size_t i = 0; i < n * In::size; ++i) y.ptr[i] = Op::f(x.ptr[i]);
+  }
   void apply(T* p, std::size_t n) const { run(p, p, n); }  // in place, as fused conv -> act -> pool runs it
 
   static void run(const T* x, T* y, std::size_t n) {

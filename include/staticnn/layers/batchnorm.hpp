@@ -57,6 +57,27 @@ struct batchnorm_layer {
       for (std::size_t p = 0; p < P; ++p) y[c * P + p] = (x[c * P + p] - mean) * scale + shift;
     }
   }
+  // The same on n samples, with the same arithmetic (host batched inference).
+  void forward(batch_view<In, const T> x, batch_view<In, T> y, std::size_t n) const {
+    std::array<T, C> scale;
+    for (std::size_t c = 0; c < C; ++c) scale[c] = eval_scale(c);
+    if constexpr (P == 1) {  // flat input: vectorise over the features
+      for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t c = 0; c < C; ++c) y[b][c] = (x[b][c] - state[c]) * scale[c] + params[C + c];
+      return;
+    }
+    for (std::size_t b = 0; b < n; ++b)
+      for (std::size_t c = 0; c < C; ++c) {
+        const T* xc = x[b].data() + c * P;
+        T* yc = y[b].data() + c * P;
+        const T s = scale[c], mean = state[c], shift = params[C + c];
+        for (std::size_t p = 0; p < P; ++p) yc[p] = (xc[p] - mean) * s + shift;
+      }
+  }
+  // gamma / sqrt(running_var + eps), the eval-mode scale of channel c (as forward computes it).
+  T eval_scale(std::size_t c) const {
+    return params[c] / static_cast<T>(std::sqrt(static_cast<double>(state[C + c]) + epsilon));
+  }
 
   // Batch statistics of the last forward_train, needed by backward, and the weight of the
   // running-statistics update (running = (1 - m) * running + m * batch).

@@ -68,6 +68,18 @@ struct conv2d_layer {
                                                              oy0, rows);
   }
 
+  // Inference on n samples (host): per sample im2col and the GEMM training uses; the same
+  // values as forward up to float rounding (another summation order). Runs in the caller's thread.
+  void forward(batch_view<In, const T> x, batch_view<out_shape, T> y, std::size_t n) const {
+    std::array<T, CKK * P> col;
+    for (std::size_t b = 0; b < n; ++b) {
+      im2col(x[b].data(), col.data());
+      T* yb = y[b].data();
+      for (std::size_t o = 0; o < OutC; ++o) std::fill_n(yb + o * P, P, params[weight_count + o]);
+      kernels::gemm<P, CKK, P, P, true>(OutC, CKK, params.data(), col.data(), yb);
+    }
+  }
+
   // Training: forward over n samples; backward sets grad and, if dx.ptr, the input gradient.
   // Both run as matrix products over im2col views of each sample (kernels/gemm.hpp):
   //   y = W col + b,   dW = sum_b dy_b col_b^T,   dcol = W^T dy_b -> dx by col2im.

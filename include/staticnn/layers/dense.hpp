@@ -49,6 +49,13 @@ struct dense_layer {
     kernels::dense_forward<M, N>(params.data(), params.data() + weight_count, x.data(), y.data());
   }
 
+  // Inference on n samples (host): Y = X W^T + b as one matrix product (kernels::gemm_nt, each
+  // weight row read once per two samples); forward's values up to float rounding.
+  void forward(batch_view<In, const T> x, batch_view<out_shape, T> y, std::size_t n) const {
+    for (std::size_t b = 0; b < n; ++b) std::copy_n(params.data() + weight_count, N, y[b].data());
+    kernels::gemm_nt<N, M, M, M, N, true>(n, x.ptr, params.data(), y.ptr);
+  }
+
   // Training as matrix products over the batch (kernels/gemm.hpp): Y = X W^T + b,
   // dW = dY^T X (summed per shard, then the shards in order), dX = dY W (in the same pass).
   struct cache_type {

@@ -2,7 +2,7 @@
 // Epoch-level helpers on in-memory data (images back to back, In::size floats each):
 // train_epoch runs SGD over the samples in `order` in minibatches of `batch` (a last batch of one
 // sample is skipped: batchnorm needs two); recalibrate_batchnorm re-estimates running statistics
-// with the weights frozen; predict runs eval-mode inference.
+// with the weights frozen; predict runs eval-mode inference (train/eval.hpp).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +10,7 @@
 
 #include "../core/assert.hpp"
 #include "../core/parallel.hpp"
+#include "eval.hpp"
 #include "trainer.hpp"
 
 namespace staticnn::train {
@@ -80,17 +81,15 @@ std::size_t recalibrate_batchnorm(Net& net, trainer<Net, B>& tr, const typename 
   }
 }
 
-// Eval-mode predictions (argmax) of `count` images into `out`.
+// Eval-mode predictions (argmax of the logits) of `count` images into `out`, through the batched
+// inference of train/eval.hpp.
 template <Network Net, Executor E>
 void predict(const Net& net, const typename Net::value_type* images, std::size_t count, std::uint8_t* out, E& ex) {
   using T = typename Net::value_type;
-  constexpr std::size_t D = Net::in_shape::size, K = Net::out_shape::size;
-  ex.parallel_for(count, [&](std::size_t b0, std::size_t b1) {
-    std::array<T, K> z;
-    for (std::size_t b = b0; b < b1; ++b) {
-      net.forward(cview<T, D>(images + b * D, D), z);
-      out[b] = static_cast<std::uint8_t>(argmax<T, K>(z));
-    }
+  constexpr std::size_t K = Net::out_shape::size;
+  detail::eval_chunks(net, images, count, ex, [&](std::size_t first, std::size_t m, const T* z) {
+    for (std::size_t b = 0; b < m; ++b)
+      out[first + b] = static_cast<std::uint8_t>(argmax<T, K>(std::span<const T, K>(z + b * K, K)));
   });
 }
 
