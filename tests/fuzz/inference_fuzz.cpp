@@ -5,6 +5,8 @@
 // z[k] > z[best]. A comparison with NaN is false, so a NaN logit is never moved to; if z[0] is
 // NaN the answer stays 0. With finite inputs of magnitude up to 1e30 every logit is finite
 // (sigmoid bounds the hidden activations), for the network as trained and as exported (folded).
+// The same holds for the batched host inference (train/eval.hpp: GEMMs, the vectorised sigmoid),
+// run here on a batch of three copies of the image: every copy gets the same logits.
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -14,6 +16,8 @@
 
 #include <staticnn/fold/fold.hpp>
 #include <staticnn/models/lenet.hpp>
+#include <staticnn/core/parallel.hpp>
+#include <staticnn/train/eval.hpp>
 #include <staticnn/train/init.hpp>
 #include <staticnn/train/loss.hpp>
 
@@ -57,6 +61,19 @@ void check(const Net& net, const std::array<float, D>& x, bool moderate) {
   STATICNN_FUZZ_CHECK(predicted == rule(z));
   if (moderate)
     for (float v : z) STATICNN_FUZZ_CHECK(std::isfinite(v));
+
+  constexpr std::size_t n = 3;
+  std::array<float, n * D> xs;
+  std::array<float, n * K> zs;
+  for (std::size_t b = 0; b < n; ++b) std::memcpy(xs.data() + b * D, x.data(), sizeof x);
+  staticnn::serial_executor ex;
+  staticnn::train::eval_logits(net, xs.data(), n, zs.data(), ex);
+  std::array<float, K> zb;
+  std::memcpy(zb.data(), zs.data(), sizeof zb);
+  STATICNN_FUZZ_CHECK((staticnn::train::argmax<float, K>(zb)) == rule(zb));
+  for (std::size_t b = 1; b < n; ++b) STATICNN_FUZZ_CHECK(std::memcmp(zs.data() + b * K, zb.data(), sizeof zb) == 0);
+  if (moderate)
+    for (float v : zb) STATICNN_FUZZ_CHECK(std::isfinite(v));
 }
 
 }  // namespace
