@@ -52,7 +52,7 @@ struct activation_layer {
   // n samples (host batched inference); sigmoid through the vectorised host kernel.
   void forward(batch_view<In, const T> x, batch_view<In, T> y, std::size_t n) const {
     if constexpr (std::is_same_v<Op, sigmoid_op>) kernels::sigmoid_simd(x.ptr, y.ptr, n * In::size);
-    else for (std::size_t i = 0; i < n * In::size; ++i) y.ptr[i] = Op::f(x.ptr[i]);
+    else run(x.ptr, y.ptr, n * In::size);
   }
   void apply(T* p, std::size_t n) const { run(p, p, n); }  // in place, as fused conv -> act -> pool runs it
 

@@ -52,8 +52,7 @@ struct batchnorm_layer {
 
   void forward(cview<T, In::size> x, view<T, In::size> y) const {
     for (std::size_t c = 0; c < C; ++c) {
-      const T scale = params[c] / static_cast<T>(std::sqrt(static_cast<double>(state[C + c]) + epsilon));
-      const T mean = state[c], shift = params[C + c];
+      const T scale = eval_scale(c), mean = state[c], shift = params[C + c];
       for (std::size_t p = 0; p < P; ++p) y[c * P + p] = (x[c * P + p] - mean) * scale + shift;
     }
   }

@@ -68,8 +68,9 @@ struct conv2d_layer {
                                                              oy0, rows);
   }
 
-  // Inference on n samples (host): per sample im2col and the GEMM training uses; the same
-  // values as forward up to float rounding (another summation order). Runs in the caller's thread.
+  // n samples (host batched inference, and each thread's share of forward_train): per sample
+  // im2col and a GEMM; forward's values up to float rounding (another summation order). Runs in
+  // the caller's thread.
   void forward(batch_view<In, const T> x, batch_view<out_shape, T> y, std::size_t n) const {
     std::array<T, CKK * P> col;
     for (std::size_t b = 0; b < n; ++b) {
@@ -92,13 +93,7 @@ struct conv2d_layer {
   void forward_train(batch_view<In, const T> x, batch_view<out_shape, T> y, cache_type&, std::size_t n,
                      E& ex) {
     ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
-      std::array<T, CKK * P> col;
-      for (std::size_t b = b0; b < b1; ++b) {
-        im2col(x[b].data(), col.data());
-        T* yb = y[b].data();
-        for (std::size_t o = 0; o < OutC; ++o) std::fill_n(yb + o * P, P, params[weight_count + o]);
-        kernels::gemm<P, CKK, P, P, true>(OutC, CKK, params.data(), col.data(), yb);
-      }
+      forward(batch_view<In, const T>{x[b0].data()}, batch_view<out_shape, T>{y[b0].data()}, b1 - b0);
     }));
   }
   template <Executor E>
