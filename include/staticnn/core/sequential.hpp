@@ -235,6 +235,18 @@ struct network {
       ((src = run_stage<I, workspace_with_input_size>(src, y.data(), ws.data())), ...);
     }(std::make_index_sequence<depth>{});
   }
+  // forward_in_workspace on a network object that is a compile-time constant (an exported
+  // header's constexpr model). A layer with a static forward_constant<Self> (forward_fused_stage_
+  // constant<Self> for a fused stage) is given its own object as a constant, so it can choose its
+  // kernels by its parameters when it is compiled (int8: leave out a rescale form no channel
+  // takes); other layers run as in forward_in_workspace. The same results.
+  template <const network& Net>
+  static void forward_constant(view<value_type, workspace_with_input_size> ws, view<value_type, out_shape::size> y) {
+    const value_type* src = ws.data() + input_offset;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((src = Net.template run_stage<I, workspace_with_input_size, &Net>(src, y.data(), ws.data())), ...);
+    }(std::make_index_sequence<depth>{});
+  }
   // Inference on one sample with the workspace on the stack (workspace_size values).
   constexpr void forward(cview<value_type, in_shape::size> x, view<value_type, out_shape::size> y) const {
     std::array<value_type, workspace_size> ws;
@@ -242,19 +254,24 @@ struct network {
   }
 
  private:
-  template <std::size_t I, std::size_t WS>
+  // Net: this network as a compile-time constant (forward_constant), or null.
+  template <std::size_t I, std::size_t WS, const network* Net = nullptr>
   constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws) const {
     if constexpr (plan.skipped[I]) {
       return src;
     } else {
       value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
       if constexpr (plan.fused[I]) {
-        if constexpr (has_own_stage<I>) run_own_stage<I, WS>(src, dst, ws);
+        if constexpr (has_own_stage<I>) run_own_stage<I, WS, Net>(src, dst, ws);
         else run_conv_act_pool<I>(src, dst);
       } else {
         using L = layer_type<I>;
-        layer<I>().forward(cview<value_type, L::in_shape::size>(src, L::in_shape::size),
-                                    view<value_type, L::out_shape::size>(dst, L::out_shape::size));
+        const cview<value_type, L::in_shape::size> x(src, L::in_shape::size);
+        const view<value_type, L::out_shape::size> y(dst, L::out_shape::size);
+        if constexpr (Net != nullptr && requires { L::template forward_constant<Net->template layer<I>()>(x, y); })
+          L::template forward_constant<Net->template layer<I>()>(x, y);
+        else
+          layer<I>().forward(x, y);
       }
       return dst;
     }
@@ -282,16 +299,26 @@ struct network {
   template <std::size_t I>
   static constexpr bool has_own_stage =
       requires { requires layer_type<I>::template has_fused_stage<layer_type<I + 1>, layer_type<I + 2>>; };
-  template <std::size_t I, std::size_t WS>
+  template <std::size_t I, std::size_t WS, const network* Net>
   void run_own_stage(const value_type* x, value_type* y, value_type* ws) const {
     constexpr std::size_t need = layer_type<I>::fused_stage_scratch;
     constexpr bool last = I == plan.last_stage;
     constexpr std::size_t have = last ? WS : WS - plan.out_size[I];
+    auto run = [&](value_type* scratch) {
+      using L = layer_type<I>;
+      if constexpr (Net != nullptr && requires {
+                      L::template forward_fused_stage_constant<Net->template layer<I>()>(x, y, layer<I + 1>(),
+                                                                                         layer<I + 2>(), scratch);
+                    })
+        L::template forward_fused_stage_constant<Net->template layer<I>()>(x, y, layer<I + 1>(), layer<I + 2>(), scratch);
+      else
+        layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch);
+    };
     if constexpr (have >= need) {
-      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
+      run(last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
     } else {
       std::array<value_type, need> scratch;
-      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch.data());
+      run(scratch.data());
     }
   }
 };

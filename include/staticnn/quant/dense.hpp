@@ -9,6 +9,7 @@
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/dense_s8.hpp"
+#include "arithmetic.hpp"
 
 namespace staticnn::quant {
 
@@ -27,9 +28,21 @@ struct qdense_layer {
   std::array<std::int8_t, N> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
 
+  // AllDoubled: every output's rescale is known to take the short (doubled) form.
+  template <bool AllDoubled = false>
   constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y) const {
-    kernels::dense_s8<M, N>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point, x.data(),
-                            y.data());
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
+                                        x.data(), y.data());
+  }
+  // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
+  constexpr bool doubled_rescale() const {
+    for (std::size_t o = 0; o < N; ++o)
+      if (!doubled_rescale_applies(bias[o], multiplier[o], shift[o], zero_point, M * 127u * 128u)) return false;
+    return true;
+  }
+  template <const qdense_layer& Self>
+  static void forward_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y) {
+    Self.template forward<Self.doubled_rescale()>(x, y);
   }
 };
 

@@ -152,21 +152,21 @@ struct stage_params {
   const std::int8_t* table;
 };
 
-// One channel's rescale in the doubled form; false where requantize_doubled does not apply
-// (the channel then takes channel_general).
+// One channel's rescale in the doubled form (quant::doubled_rescale_applies says when it holds).
 struct doubled_rescale {
   std::int32_t bias2, m, c, e;
 };
+inline doubled_rescale doubled_of(const stage_params& p, std::size_t o) {
+  const std::int32_t e = -p.shift[o];
+  return {2 * p.bias[o], p.multiplier[o], (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(p.zero_point) << e), e};
+}
+// False where requantize_doubled does not apply (the channel then takes channel_general).
 inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum_max, doubled_rescale& r) {
-  const std::int32_t bias = p.bias[o], m = p.multiplier[o], shift = p.shift[o], zero_point = p.zero_point;
-  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
-  if (!(shift < 0 && shift >= -22 && m >= (1 << 30) && bias_abs < (1u << 29) && sum_max < (1u << 29) &&
-        zero_point >= -128 && zero_point <= 127)) {
+  if (!quant::doubled_rescale_applies(p.bias[o], p.multiplier[o], p.shift[o], p.zero_point, sum_max)) {
     r = {};
     return false;
   }
-  const std::int32_t e = -shift;
-  r = {2 * bias, m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e), e};
+  r = doubled_of(p, o);
   return true;
 }
 
@@ -200,8 +200,10 @@ struct stage_dims {
 }
 
 // conv (1 input channel, 5x5, OutC channels) -> table -> 2x2 average, x: H x W int8, y: OutC x
-// PH x PW int8 (y may overlap x: x is widened to the stack first).
-template <std::size_t H, std::size_t W, std::size_t OutC>
+// PH x PW int8 (y may overlap x: x is widened to the stack first). AllDoubled: the caller knows
+// (at compile time) that every channel's rescale takes the doubled form, so no check, no
+// general path.
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
 void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_t* y) {
   constexpr std::size_t OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OW % 4 == 0 && W % 2 == 0 && OH % 2 == 0, "conv_lookup_pool_c1: rows must split into 4 outputs, aligned");
@@ -211,7 +213,8 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
   const std::int8_t* mid = p.table + 128;
   for (std::size_t o = 0; o < OutC; ++o) {
     doubled_rescale qo{};
-    if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
+    if constexpr (AllDoubled) qo = doubled_of(p, o);
+    else if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
       channel_general(xs, p, o, y, {1, W, PH, PW});
       continue;
     }
@@ -240,8 +243,8 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
 
 // conv (6 input channels, 5x5, OutC channels, OutC % 4 == 0) -> table -> 2x2 average,
 // x: 6 x H x W int8, y: OutC x PH x PW int8 (may overlap x); wu: scratch of 300 words,
-// 4-byte aligned, that may overlap x too (it is written after x is read).
-template <std::size_t H, std::size_t W, std::size_t OutC>
+// 4-byte aligned, that may overlap x too (it is written after x is read). AllDoubled as above.
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
 void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_t* y, std::int32_t* wu) {
   constexpr std::size_t C = 6, OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OutC % 4 == 0 && OH % 2 == 0 && OW % 2 == 0, "conv_lookup_pool_c6: 4 channels, 2x2 blocks");
@@ -257,12 +260,16 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
   const std::int8_t* mid = p.table + 128;
   asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
   for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
-    doubled_rescale q[4];  // make_doubled sets them all (zero-initialising them called memset)
-    bool fast = true;
-    for (std::size_t j = 0; j < 4; ++j) fast = make_doubled(p, o0 + j, 150u * 127u * 128u, q[j]) && fast;
-    if (!fast) {
-      for (std::size_t j = 0; j < 4; ++j) channel_general(xs, p, o0 + j, y, {C, W, PH, PW});
-      continue;
+    doubled_rescale q[4];  // set for all four (zero-initialising them called memset)
+    if constexpr (AllDoubled) {
+      for (std::size_t j = 0; j < 4; ++j) q[j] = doubled_of(p, o0 + j);
+    } else {
+      bool fast = true;
+      for (std::size_t j = 0; j < 4; ++j) fast = make_doubled(p, o0 + j, 150u * 127u * 128u, q[j]) && fast;
+      if (!fast) {
+        for (std::size_t j = 0; j < 4; ++j) channel_general(xs, p, o0 + j, y, {C, W, PH, PW});
+        continue;
+      }
     }
     // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)], doubled
 #pragma GCC unroll 1
@@ -297,9 +304,9 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
 }
 #else
 struct stage_params;  // as above
-template <std::size_t H, std::size_t W, std::size_t OutC>
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
 void conv_lookup_pool_c1(const std::int8_t*, const stage_params&, std::int8_t*);  // Armv7E-M DSP only
-template <std::size_t H, std::size_t W, std::size_t OutC>
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
 void conv_lookup_pool_c6(const std::int8_t*, const stage_params&, std::int8_t*, std::int32_t*);  // DSP only
 #endif
 

@@ -89,13 +89,25 @@ struct pair_buffer {
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic): four rows at a time over the
 // widened input, the first four inputs apart when M % 8 == 4; rows left over by N % 4 use the
 // widened input too.
-template <std::size_t M, std::size_t N>
+// AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
+// of 2 acc inline, as the conv stages (no call, no general path).
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
 void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
                    const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
   pair_buffer<M> buffer;
   std::int32_t* xp = buffer.begin();
   widen_pairs_s8<M>(x, xp);
   constexpr std::size_t head = M % 8;  // 0 or 4 inputs
+  auto out = [&](std::size_t o, std::int32_t acc) {
+    if constexpr (AllDoubled) {
+      const std::int32_t e = -shift[o], c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e);
+      std::int32_t s;
+      asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc * 2), "r"(multiplier[o]));
+      y[o] = static_cast<std::int8_t>(__ssat((s + c + (s >> 31)) >> e, 8));
+    } else {
+      y[o] = requantize_dense_out(acc, multiplier[o], shift[o], zero_point);
+    }
+  };
   auto dot4 = [&](std::int32_t acc, const std::int8_t* wr, const std::int32_t* xw) {
     std::uint32_t v;
     __builtin_memcpy(&v, wr, 4);
@@ -107,18 +119,20 @@ void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::in
     for (std::size_t k = 0; k < 4; ++k) acc[k] = head == 4 ? dot4(bias[o + k], w + (o + k) * M, xp) : bias[o + k];
     dot4x8_s8<M - head, M, pair_buffer<M>::align_bits>(xp + head / 2, w + o * M + head, acc);
 #pragma GCC unroll 1
-    for (std::size_t k = 0; k < 4; ++k) y[o + k] = requantize_dense_out(acc[k], multiplier[o + k], shift[o + k], zero_point);
+    for (std::size_t k = 0; k < 4; ++k) out(o + k, acc[k]);
   }
 #pragma GCC unroll 1
   for (std::size_t o = N / 4 * 4; o < N; ++o) {
     std::int32_t acc = bias[o];
 #pragma GCC unroll 1
     for (std::size_t i = 0; i < M / 4; ++i) acc = dot4(acc, w + o * M + 4 * i, xp + 2 * i);
-    y[o] = requantize_dense_out(acc, multiplier[o], shift[o], zero_point);
+    out(o, acc);
   }
 }
 #else
-template <std::size_t M, std::size_t N>
+// AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
+// of 2 acc inline, as the conv stages (no call, no general path).
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
 void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
                    const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y);  // DSP only
 #endif
