@@ -86,48 +86,96 @@ struct pair_buffer {
   return quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier, shift));
 }
 
-// The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic): four rows at a time over the
-// widened input, the first four inputs apart when M % 8 == 4; rows left over by N % 4 use the
-// widened input too.
-// AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
-// of 2 acc inline, as the conv stages (no call, no general path).
+// One output's rescale: inline in the short (doubled) form when AllDoubled (SMMULR of 2 acc, as
+// the conv stages), else the call above.
+template <bool AllDoubled>
+[[gnu::always_inline]] inline std::int8_t dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
+                                                    std::int32_t zero_point) {
+  if constexpr (AllDoubled) {
+    const std::int32_t e = -shift, c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e);
+    std::int32_t s;
+    asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc * 2), "r"(multiplier));
+    return static_cast<std::int8_t>(__ssat((s + c + (s >> 31)) >> e, 8));
+  } else {
+    return requantize_dense_out(acc, multiplier, shift, zero_point);
+  }
+}
+
+// A dense layer's parameters and output, for the parts with sizes at run time.
+struct dense_s8_args {
+  const std::int8_t* w;
+  const std::int32_t *bias, *multiplier;
+  const std::int8_t* shift;
+  std::int32_t zero_point;
+  std::int8_t* y;
+};
+
+// Rows [o, N) one at a time over the widened input xp (M / 2 pair words), four inputs a step: the
+// rows that blocks of four leave over, and every row of a layer with M % 8 != 0 (LeNet's 84 -> 10,
+// 840 MACs). Sizes at run time, so that every layer shares this one copy.
+template <bool AllDoubled>
+[[gnu::noipa]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t o,
+                                         std::size_t N) {
+  const std::int8_t* wr = a.w + o * M;
+#pragma GCC unroll 1
+  for (; o < N; ++o) {
+    std::int32_t acc = a.bias[o];
+    const std::int32_t* xw = xp;
+    auto dot4 = [&] {
+      std::uint32_t v;
+      __builtin_memcpy(&v, wr, 4);
+      acc = __smlad(xw[0], __sxtb16(v), acc);
+      acc = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), acc);
+      wr += 4, xw += 2;
+    };
+    if (M % 8) dot4();
+    if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words: 12 instructions
+      register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+      std::int32_t t0, t1, t2;
+      std::size_t n = M / 8;
+      asm volatile("1:\n"
+                   "ldrd %[t0], %[t1], [%[w]], #8\n"
+                   "ldm %[x]!, {r0, r1, r2, r3}\n"
+                   "sxtb16 %[t2], %[t0]\n"
+                   "smlad %[a], r0, %[t2], %[a]\n"
+                   "sxtb16 %[t0], %[t0], ror #8\n"
+                   "smlad %[a], r1, %[t0], %[a]\n"
+                   "sxtb16 %[t2], %[t1]\n"
+                   "smlad %[a], r2, %[t2], %[a]\n"
+                   "sxtb16 %[t1], %[t1], ror #8\n"
+                   "smlad %[a], r3, %[t1], %[a]\n"
+                   "subs %[n], %[n], #1\n"
+                   "bne 1b\n"
+                   : [a] "+r"(acc), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
+                     "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
+                   :
+                   : "cc", "memory");
+    }
+    a.y[o] = dense_out<AllDoubled>(acc, a.multiplier[o], a.shift[o], a.zero_point);
+  }
+}
+
+// The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input: when
+// M % 8 == 0 four rows at a time (dot4x8_s8), the N % 4 rows left over one at a time; otherwise
+// every row one at a time. AllDoubled: every output's rescale takes the short form
+// (quant::doubled_rescale_applies), inline, with no general path.
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
                    const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
   pair_buffer<M> buffer;
   std::int32_t* xp = buffer.begin();
   widen_pairs_s8<M>(x, xp);
-  constexpr std::size_t head = M % 8;  // 0 or 4 inputs
-  auto out = [&](std::size_t o, std::int32_t acc) {
-    if constexpr (AllDoubled) {
-      const std::int32_t e = -shift[o], c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e);
-      std::int32_t s;
-      asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc * 2), "r"(multiplier[o]));
-      y[o] = static_cast<std::int8_t>(__ssat((s + c + (s >> 31)) >> e, 8));
-    } else {
-      y[o] = requantize_dense_out(acc, multiplier[o], shift[o], zero_point);
+  const dense_s8_args a{w, bias, multiplier, shift, zero_point, y};
+  std::size_t o = 0;
+  if constexpr (M % 8 == 0) {
+    for (; o + 4 <= N; o += 4) {
+      std::int32_t acc[4] = {bias[o], bias[o + 1], bias[o + 2], bias[o + 3]};
+      dot4x8_s8<M, M, pair_buffer<M>::align_bits>(xp, w + o * M, acc);
+#pragma GCC unroll 1
+      for (std::size_t k = 0; k < 4; ++k) y[o + k] = dense_out<AllDoubled>(acc[k], multiplier[o + k], shift[o + k], zero_point);
     }
-  };
-  auto dot4 = [&](std::int32_t acc, const std::int8_t* wr, const std::int32_t* xw) {
-    std::uint32_t v;
-    __builtin_memcpy(&v, wr, 4);
-    acc = __smlad(xw[0], __sxtb16(v), acc);
-    return __smlad(xw[1], __sxtb16(std::rotr(v, 8)), acc);
-  };
-  for (std::size_t o = 0; o + 4 <= N; o += 4) {
-    std::int32_t acc[4];
-    for (std::size_t k = 0; k < 4; ++k) acc[k] = head == 4 ? dot4(bias[o + k], w + (o + k) * M, xp) : bias[o + k];
-    dot4x8_s8<M - head, M, pair_buffer<M>::align_bits>(xp + head / 2, w + o * M + head, acc);
-#pragma GCC unroll 1
-    for (std::size_t k = 0; k < 4; ++k) out(o + k, acc[k]);
   }
-#pragma GCC unroll 1
-  for (std::size_t o = N / 4 * 4; o < N; ++o) {
-    std::int32_t acc = bias[o];
-#pragma GCC unroll 1
-    for (std::size_t i = 0; i < M / 4; ++i) acc = dot4(acc, w + o * M + 4 * i, xp + 2 * i);
-    out(o, acc);
-  }
+  if (o < N) dense_rows_one_s8<AllDoubled>(a, xp, M, o, N);
 }
 #else
 // AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
