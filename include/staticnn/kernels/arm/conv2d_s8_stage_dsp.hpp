@@ -86,17 +86,19 @@ template <std::size_t W>
   sum01 = a0, sum23 = a2;
 }
 
-// acc[0..4) += four output channels' 6 x 5 x 5 weights times the window at x (int16 HWC, 6
-// channels, rows W pixels apart, 4-byte aligned). w: per kernel row, per tap, per output channel
-// the 3 words (c0,c1),(c2,c3),(c4,c5); w advances past the 300 words.
+// acc[0..4) = b2[0..4) + four output channels' 6 x 5 x 5 weights times the window at x (int16
+// HWC, 6 channels, rows W pixels apart, 4-byte aligned). w: per kernel row, per tap, per output
+// channel the 3 words (c0,c1),(c2,c3),(c4,c5). The asm starts the accumulators from b2 itself
+// (one LDM).
 template <std::size_t W>
-[[gnu::always_inline]] inline void conv4ch_c6(const std::int16_t* x, const std::int32_t*& w, std::int32_t* acc) {
+[[gnu::always_inline]] inline void conv4ch_c6(const std::int16_t* x, const std::int32_t* w, const std::int32_t* b2,
+                                              std::int32_t* acc) {
   register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2");
   register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
-  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1], a2 asm("r10") = acc[2], a3 asm("r11") = acc[3];
+  register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");
   register const std::int32_t* wp asm("r9") = w;
   register const std::int16_t* xp asm("r12") = x;
-  register unsigned n asm("r3") = 5;
+  register const std::int32_t* n asm("r3") = b2;  // then the row count
 #define STATICNN_C6_OC(A)                                                                           \
   "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
   "smlad %[" A "], r0, r4, %[" A "]\n"                                                             \
@@ -104,17 +106,18 @@ template <std::size_t W>
   "smlad %[" A "], r2, r6, %[" A "]\n"
 #define STATICNN_C6_TAP                                                                             \
   "ldm %[x]!, {r0, r1, r2}\n" STATICNN_C6_OC("a0") STATICNN_C6_OC("a1") STATICNN_C6_OC("a2") STATICNN_C6_OC("a3")
-  asm volatile("1:\n" STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP
+  asm volatile("ldm %[n], {r7, r8, r10, r11}\n"
+               "movs %[n], #5\n"
+               "1:\n" STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP
                "add %[x], %[x], #%c[skip]\n"
                "subs %[n], %[n], #1\n"
                "bne 1b\n"
-               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xp), [n] "+r"(n),
+               : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [x] "+r"(xp), [n] "+r"(n),
                  "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(w0), "=&r"(w1), "=&r"(w2)
                : [skip] "i"(2 * 6 * (W - 5))
                : "cc", "memory");
 #undef STATICNN_C6_TAP
 #undef STATICNN_C6_OC
-  w = wp;
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
@@ -271,6 +274,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
         continue;
       }
     }
+    const std::int32_t b2[4] = {q[0].bias2, q[1].bias2, q[2].bias2, q[3].bias2};
     // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)], doubled
 #pragma GCC unroll 1
     for (std::size_t j = 0; j < 4; ++j)
@@ -285,12 +289,11 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t px = 0; px < PW; ++px) {
         std::int32_t a[4][4];  // [window position][channel]: all four accumulated, then rescaled
-        const std::int16_t* window = xs + (2 * py * W + 2 * px) * C;
+        const std::int16_t* xw = xs + (2 * py * W + 2 * px) * C;
 #pragma GCC unroll 1
-        for (std::size_t d = 0; d < 4; ++d) {
-          for (std::size_t j = 0; j < 4; ++j) a[d][j] = q[j].bias2;
-          const std::int32_t* wp = wu;
-          conv4ch_c6<W>(window + (d / 2 * W + d % 2) * C, wp, a[d]);
+        for (std::size_t d = 0; d < 4; ++d) {  // windows at (0, 0), (0, 1), (1, 0), (1, 1)
+          conv4ch_c6<W>(xw, wu, b2, a[d]);
+          xw += d == 1 ? (W - 1) * C : C;
         }
 #pragma GCC unroll 1
         for (std::size_t j = 0; j < 4; ++j) {
