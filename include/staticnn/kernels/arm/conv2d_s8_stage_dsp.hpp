@@ -137,6 +137,24 @@ template <std::size_t W>
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
+// d[0 .. 4 words) = x[0 .. 4 words) widened to int16 (words >= 1; x any alignment, d 4-byte
+// aligned): per word one load, SXTB16 twice, PKHBT/PKHTB, one STRD.
+[[gnu::always_inline]] inline void widen_s8_s16(const std::int8_t* x, std::int16_t* d, std::size_t words) {
+  std::uint32_t v, a, b;
+  asm volatile("1:\n"
+               "ldr %[v], [%[x]], #4\n"
+               "sxtb16 %[a], %[v]\n"               // (x0, x2)
+               "sxtb16 %[b], %[v], ror #8\n"       // (x1, x3)
+               "pkhbt %[v], %[a], %[b], lsl #16\n" // (x0, x1)
+               "pkhtb %[a], %[b], %[a], asr #16\n" // (x2, x3)
+               "strd %[v], %[a], [%[d]], #8\n"
+               "subs %[n], %[n], #1\n"
+               "bne 1b\n"
+               : [x] "+r"(x), [d] "+r"(d), [n] "+r"(words), [v] "=&r"(v), [a] "=&r"(a), [b] "=&r"(b)
+               :
+               : "cc", "memory");
+}
+
 inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
@@ -225,10 +243,10 @@ struct stage_dims {
 template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
 void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_t* y) {
   constexpr std::size_t OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
-  static_assert(OW % 4 == 0 && W % 2 == 0 && OH % 2 == 0, "conv_lookup_pool_c1: rows must split into 4 outputs, aligned");
+  static_assert(OW % 4 == 0 && W % 2 == 0 && OH % 2 == 0 && (H * W) % 4 == 0,
+                "conv_lookup_pool_c1: rows must split into 4 outputs, aligned");
   alignas(8) std::int16_t xs[H * W];
-#pragma GCC unroll 4
-  for (std::size_t i = 0; i < H * W; ++i) xs[i] = x[i];
+  widen_s8_s16(x, xs, H * W / 4);
   const std::int8_t* mid = p.table + 128;
   for (std::size_t o = 0; o < OutC; ++o) {
     doubled_rescale qo{};
@@ -281,6 +299,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
   for (std::size_t o0 = 0; o0 < OutC; o0 += 4) {
     doubled_rescale q[4];  // set for all four (zero-initialising them called memset)
     if constexpr (AllDoubled) {
+#pragma GCC unroll 1
       for (std::size_t j = 0; j < 4; ++j) q[j] = doubled_of(p, o0 + j);
     } else {
       bool fast = true;
