@@ -38,17 +38,21 @@ inline constexpr bool dense_rows_s8_supported = M % 4 == 0 && M >= 12 && 3 * M <
                : "cc", "memory");
 }
 
-// acc[r] += w[r * Stride .. r * Stride + L) . x for r < 4, x given as pair words xp[0 .. L/2)
-// that end at an address aligned to 2^Align bytes (the loop ends there); w 4-byte aligned, L % 8 == 0.
-template <std::size_t L, std::size_t Stride, unsigned Align>
-[[gnu::always_inline]] inline void dot4x8_s8(const std::int32_t* xp, const std::int8_t* w, std::int32_t* acc) {
-  static_assert(L % 8 == 0 && L >= 8 && Stride % 4 == 0 && 3 * Stride <= 1020 && Align >= 4 && Align < 32,
-                "dot4x8_s8: rows at LDRD offsets");
+// acc[4g + r] = bias[4g + r] + w[(4g + r) M .. (4g + r + 1) M) . x for r < 4, g < groups, x given
+// as pair words xp[0 .. M/2) that end at an address aligned to 2^Align bytes (each row's loop ends
+// there); w 4-byte aligned, M % 8 == 0. The loop over the groups is in the asm too: per group a
+// few instructions (the bias and end pointers live on the stack, the output pointer in LR).
+template <std::size_t M, unsigned Align>
+[[gnu::always_inline]] inline void dot4x8_groups_s8(const std::int32_t* xp, const std::int8_t* w, const std::int32_t* bias,
+                                                    std::int32_t* acc, std::size_t groups) {
+  static_assert(M % 8 == 0 && M >= 8 && 3 * M <= 1020 && Align >= 4 && Align < 32, "dot4x8_groups_s8: rows at LDRD offsets");
   register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
   register std::int32_t t0 asm("r4"), t1 asm("r5"), t2 asm("r6");
-  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1], a2 asm("r10") = acc[2], a3 asm("r11") = acc[3];
+  register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");
   register const std::int8_t* wp asm("r9") = w;
   register const std::int32_t* xq asm("r12") = xp;
+  register std::int32_t* out asm("lr") = acc;
+  const std::int32_t* const end = acc + 4 * groups;
 #define STATICNN_DOT4X8_ROW(A, LOAD)                                                                \
   LOAD                                                                                              \
   "sxtb16 r6, r4\n"                                                                                 \
@@ -59,7 +63,11 @@ template <std::size_t L, std::size_t Stride, unsigned Align>
   "smlad %[" A "], r2, r6, %[" A "]\n"                                                              \
   "sxtb16 r5, r5, ror #8\n"                                                                         \
   "smlad %[" A "], r3, r5, %[" A "]\n"
-  asm volatile("1:\n"
+  asm volatile("2:\n"
+               "ldr r4, %[bp]\n"
+               "ldm r4!, {r7, r8, r10, r11}\n"
+               "str r4, %[bp]\n"
+               "1:\n"
                "ldm %[x]!, {r0, r1, r2, r3}\n"
                STATICNN_DOT4X8_ROW("a1", "ldrd r4, r5, [%[w], #%c[m1]]\n")
                STATICNN_DOT4X8_ROW("a2", "ldrd r4, r5, [%[w], #%c[m2]]\n")
@@ -67,12 +75,18 @@ template <std::size_t L, std::size_t Stride, unsigned Align>
                STATICNN_DOT4X8_ROW("a0", "ldrd r4, r5, [%[w]], #8\n")
                "lsls r4, %[x], #%c[sh]\n"
                "bne 1b\n"
-               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [x] "+r"(xq), "=&r"(x0),
-                 "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(t0), "=&r"(t1), "=&r"(t2)
-               : [m1] "i"(Stride), [m2] "i"(2 * Stride), [m3] "i"(3 * Stride), [sh] "i"(32 - Align)
+               "sub %[x], %[x], #%c[xback]\n"
+               "add %[w], %[w], #%c[wskip]\n"
+               "stm %[o]!, {r7, r8, r10, r11}\n"
+               "ldr r4, %[end]\n"
+               "cmp %[o], r4\n"
+               "bne 2b\n"
+               : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [x] "+r"(xq), [o] "+r"(out),
+                 "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(t0), "=&r"(t1), "=&r"(t2), [bp] "+m"(bias)
+               : [m1] "i"(M), [m2] "i"(2 * M), [m3] "i"(3 * M), [sh] "i"(32 - Align), [xback] "i"(2 * M),
+                 [wskip] "i"(3 * M), [end] "m"(end)
                : "cc", "memory");
 #undef STATICNN_DOT4X8_ROW
-  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
 // A buffer of M/2 pair words on the stack whose end is aligned to 2^align_bits bytes.
@@ -118,9 +132,13 @@ struct dense_s8_args {
 // Rows [o, N) one at a time over the widened input xp (M / 2 pair words), four inputs a step: the
 // rows that blocks of four leave over, and every row of a layer with M % 8 != 0 (LeNet's 84 -> 10,
 // 840 MACs). Sizes at run time, so that every layer shares this one copy.
+// Rows [0, done) are rescaled from acc[0 .. done) (the blocks of four), the rest computed here.
 template <bool AllDoubled>
-[[gnu::noipa]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t o,
-                                         std::size_t N) {
+[[gnu::noipa]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t done,
+                                      std::size_t N, const std::int32_t* acc4) {
+  std::size_t o = 0;
+#pragma GCC unroll 1
+  for (; o < done; ++o) a.y[o] = dense_out<AllDoubled>(acc4[o], a.multiplier[o], a.shift[o], a.zero_point);
   const std::int8_t* wr = a.w + o * M;
 #pragma GCC unroll 1
   for (; o < N; ++o) {
@@ -170,17 +188,10 @@ void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::in
   pair_buffer<M> buffer;
   std::int32_t* xp = buffer.begin();
   widen_pairs_s8(x, xp, M / 4);
-  const dense_s8_args a{w, bias, multiplier, shift, zero_point, y};
-  std::size_t o = 0;
-  if constexpr (M % 8 == 0) {
-    for (; o + 4 <= N; o += 4) {
-      std::int32_t acc[4] = {bias[o], bias[o + 1], bias[o + 2], bias[o + 3]};
-      dot4x8_s8<M, M, pair_buffer<M>::align_bits>(xp, w + o * M, acc);
-#pragma GCC unroll 1
-      for (std::size_t k = 0; k < 4; ++k) y[o + k] = dense_out<AllDoubled>(acc[k], multiplier[o + k], shift[o + k], zero_point);
-    }
-  }
-  if (o < N) dense_rows_one_s8<AllDoubled>(a, xp, M, o, N);
+  constexpr std::size_t groups = M % 8 == 0 ? N / 4 : 0;
+  std::int32_t acc[groups > 0 ? 4 * groups : 1];
+  if constexpr (groups > 0) dot4x8_groups_s8<M, pair_buffer<M>::align_bits>(xp, w, bias, acc, groups);
+  dense_rows_one_s8<AllDoubled>({w, bias, multiplier, shift, zero_point, y}, xp, M, 4 * groups, N, acc);
 }
 #else
 // AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
