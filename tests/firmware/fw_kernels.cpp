@@ -204,8 +204,8 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
   STATICNN_CHECK(wrong == 0);
 
   // Dense: 20 inputs (M % 8 == 4: every row one at a time on DSP targets) and 32 (blocks of four
-  // rows and a tail of two), each with the general rescale and with the one a constant model
-  // chooses when every output takes the doubled form (forward<true>).
+  // rows and a tail of two), each with the general rescale, with the one a constant model chooses
+  // when every output takes the doubled form (forward<true>), and with a table after it.
   auto check_dense = [&]<std::size_t M>(std::integral_constant<std::size_t, M>) {
     static quant::qdense_layer<shape<M>, 6> d;
     for (auto& w : d.weights) w = next8();
@@ -215,16 +215,20 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
     d.zero_point = 3;
     std::array<std::int8_t, M> xd{};
     for (auto& v : xd) v = next8();
-    std::array<std::int8_t, 6> yd{}, yd2{};
+    std::array<std::int8_t, 6> yd{}, yd2{}, yd3{};
     d.forward(xd, yd);
     STATICNN_CHECK(d.doubled_rescale());
     d.template forward<true>(xd, yd2);
+    static quant::qlookup_layer<shape<6>> t;  // dense -> table as one stage (forward_then)
+    for (auto& v : t.table) v = next8();
+    d.template forward_then<true>(xd, yd3, t);
     for (std::size_t o = 0; o < 6; ++o) {
       std::int32_t acc = d.bias[o];
       for (std::size_t i = 0; i < M; ++i) acc += d.weights[o * M + i] * xd[i];
       const std::int8_t want = requant(acc, d.multiplier[o], -d.shift[o], d.zero_point);
       STATICNN_CHECK(yd[o] == want);
       STATICNN_CHECK(yd2[o] == want);
+      STATICNN_CHECK(yd3[o] == t.table[static_cast<std::size_t>(want + 128)]);
     }
     d.shift[2] = 1;  // a left shift: not the doubled form
     STATICNN_CHECK(!d.doubled_rescale());

@@ -55,6 +55,15 @@ concept conv_act_pool = requires(const A& a, const B& b, const typename A::value
   requires C::kernel >= 1;
 };
 
+// A layer whose inference applies the next layer (elementwise) to each output as it writes it
+// (int8 dense -> table lookup): the two run as one stage.
+template <class A, class B>
+concept absorbs_next = requires(const A& a, const B& b, cview<typename A::value_type, A::in_shape::size> x,
+                                view<typename A::value_type, A::out_shape::size> y) {
+  requires std::is_same_v<typename A::out_shape, typename B::in_shape>;
+  a.forward_then(x, y, b);
+};
+
 template <class T, class In, class... Specs>
 struct bind_chain;
 template <class T, class In>
@@ -110,7 +119,8 @@ struct network {
   static constexpr std::size_t param_count = param_offset[depth];
   static constexpr std::size_t state_count = state_offset[depth];
   // Inference plan: each layer is a stage of its own, except conv -> activation -> pool runs of
-  // three (see detail::conv_act_pool), which are one stage, and layers whose output is their
+  // three (see detail::conv_act_pool), which are one stage, a layer and the elementwise layer it
+  // applies as it writes (detail::absorbs_next), one stage, and layers whose output is their
   // input's values in the same order (flatten), which are no stage at all unless first or last.
  private:
   template <std::size_t I>
@@ -120,11 +130,18 @@ struct network {
     else
       return false;
   }
+  template <std::size_t I>
+  static constexpr bool absorbs_at() {
+    if constexpr (I + 1 < depth)
+      return detail::absorbs_next<layer_type<I>, layer_type<I + 1>>;
+    else
+      return false;
+  }
   // A stage's output goes to the front or the back of the workspace, the other end from its
   // input, so the workspace needs the largest (input + output) of one stage, not twice the largest
   // activation.
   struct plan_t {
-    std::array<bool, depth> fused{}, skipped{}, at_back{};
+    std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{};
     std::array<std::size_t, depth> out_size{};  // of the stage starting at a layer
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
     std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
@@ -133,6 +150,9 @@ struct network {
     plan_t p;
     constexpr std::array<bool, depth> can = []<std::size_t... I>(std::index_sequence<I...>) {
       return std::array<bool, depth>{fusable_at<I>()...};
+    }(std::make_index_sequence<depth>{});
+    constexpr std::array<bool, depth> absorb = []<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<bool, depth>{absorbs_at<I>()...};
     }(std::make_index_sequence<depth>{});
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
@@ -143,8 +163,10 @@ struct network {
         continue;
       }
       p.fused[i] = can[i];
+      p.absorbs[i] = !can[i] && absorb[i];
       if (can[i]) p.skipped[i + 1] = p.skipped[i + 2] = true;
-      p.out_size[i] = size[can[i] ? i + 2 : i];
+      if (p.absorbs[i]) p.skipped[i + 1] = true;
+      p.out_size[i] = size[can[i] ? i + 2 : p.absorbs[i] ? i + 1 : i];
       p.last_stage = i;
     }
     std::size_t in = 0;  // the previous stage's output size (0: the input, held by the caller)
@@ -268,10 +290,17 @@ struct network {
         using L = layer_type<I>;
         const cview<value_type, L::in_shape::size> x(src, L::in_shape::size);
         const view<value_type, L::out_shape::size> y(dst, L::out_shape::size);
-        if constexpr (Net != nullptr && requires { L::template forward_constant<Net->template layer<I>()>(x, y); })
+        if constexpr (plan.absorbs[I]) {
+          if constexpr (Net != nullptr &&
+                        requires { L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>()); })
+            L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>());
+          else
+            layer<I>().forward_then(x, y, layer<I + 1>());
+        } else if constexpr (Net != nullptr && requires { L::template forward_constant<Net->template layer<I>()>(x, y); }) {
           L::template forward_constant<Net->template layer<I>()>(x, y);
-        else
+        } else {
           layer<I>().forward(x, y);
+        }
       }
       return dst;
     }

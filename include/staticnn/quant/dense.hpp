@@ -44,6 +44,18 @@ struct qdense_layer {
   static void forward_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y) {
     Self.template forward<Self.doubled_rescale()>(x, y);
   }
+  // forward, then a table layer (qlookup_layer) on each output as it is written: the network runs
+  // the two as one stage. The same results as forward and the table's forward in turn.
+  template <bool AllDoubled = false, class Act>
+    requires requires(const Act& a) { a.table[0]; }
+  constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) const {
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
+                                        x.data(), y.data(), act.table.data() + 128);
+  }
+  template <const qdense_layer& Self, class Act>
+  static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) {
+    Self.template forward_then<Self.doubled_rescale()>(x, y, act);
+  }
 };
 
 }  // namespace staticnn::quant

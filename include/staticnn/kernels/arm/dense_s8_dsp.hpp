@@ -127,6 +127,7 @@ struct dense_s8_args {
   const std::int8_t* shift;
   std::int32_t zero_point;
   std::int8_t* y;
+  const std::int8_t* mid;  // a 256-entry table's middle (y = mid[y]), or null
 };
 
 // Rows [o, N) one at a time over the widened input xp (M / 2 pair words), four inputs a step: the
@@ -137,8 +138,12 @@ template <bool AllDoubled>
 [[gnu::noipa]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t done,
                                       std::size_t N, const std::int32_t* acc4) {
   std::size_t o = 0;
+  auto put = [&](std::int32_t acc) {
+    const std::int8_t v = dense_out<AllDoubled>(acc, a.multiplier[o], a.shift[o], a.zero_point);
+    a.y[o] = a.mid != nullptr ? a.mid[v] : v;
+  };
 #pragma GCC unroll 1
-  for (; o < done; ++o) a.y[o] = dense_out<AllDoubled>(acc4[o], a.multiplier[o], a.shift[o], a.zero_point);
+  for (; o < done; ++o) put(acc4[o]);
   const std::int8_t* wr = a.w + o * M;
 #pragma GCC unroll 1
   for (; o < N; ++o) {
@@ -174,31 +179,34 @@ template <bool AllDoubled>
                    :
                    : "cc", "memory");
     }
-    a.y[o] = dense_out<AllDoubled>(acc, a.multiplier[o], a.shift[o], a.zero_point);
+    put(acc);
   }
 }
 
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input: when
 // M % 8 == 0 four rows at a time (dot4x8_s8), the N % 4 rows left over one at a time; otherwise
 // every row one at a time. AllDoubled: every output's rescale takes the short form
-// (quant::doubled_rescale_applies), inline, with no general path.
+// (quant::doubled_rescale_applies), inline, with no general path. table: null, or the middle of a
+// 256-entry table each output is looked up in (y = table[y]).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
-                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
+                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
+                   const std::int8_t* table) {
   pair_buffer<M> buffer;
   std::int32_t* xp = buffer.begin();
   widen_pairs_s8(x, xp, M / 4);
   constexpr std::size_t groups = M % 8 == 0 ? N / 4 : 0;
   std::int32_t acc[groups > 0 ? 4 * groups : 1];
   if constexpr (groups > 0) dot4x8_groups_s8<M, pair_buffer<M>::align_bits>(xp, w, bias, acc, groups);
-  dense_rows_one_s8<AllDoubled>({w, bias, multiplier, shift, zero_point, y}, xp, M, 4 * groups, N, acc);
+  dense_rows_one_s8<AllDoubled>({w, bias, multiplier, shift, zero_point, y, table}, xp, M, 4 * groups, N, acc);
 }
 #else
 // AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
 // of 2 acc inline, as the conv stages (no call, no general path).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
-                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y);  // DSP only
+                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
+                   const std::int8_t* table);  // DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
