@@ -105,16 +105,18 @@ struct pair_buffer {
   return quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier, shift));
 }
 
-// One output's rescale: inline in the short (doubled) form when AllDoubled (SMMULR of 2 acc, as
-// the conv stages), else the call above.
+// One output's rescale, saturated to int8: inline in the short (doubled) form when AllDoubled
+// (SMMULR of 2 acc, as the conv stages; c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) <<
+// (e - 1), e - 1 = ~shift), else the call above.
 template <bool AllDoubled>
-[[gnu::always_inline]] inline std::int8_t dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
-                                                    std::int32_t zero_point) {
+[[gnu::always_inline]] inline std::int32_t dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
+                                                     std::int32_t zero_point) {
   if constexpr (AllDoubled) {
-    const std::int32_t e = -shift, c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point) << e);
+    const std::int32_t e = -shift;
+    const auto c = static_cast<std::int32_t>(static_cast<std::uint32_t>(2 * zero_point + 1) << ~shift);
     std::int32_t s;
     asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc * 2), "r"(multiplier));
-    return static_cast<std::int8_t>(__ssat((s + c + (s >> 31)) >> e, 8));
+    return __ssat((s + c + (s >> 31)) >> e, 8);
   } else {
     return requantize_dense_out(acc, multiplier, shift, zero_point);
   }
@@ -134,52 +136,56 @@ struct dense_s8_args {
 // rows that blocks of four leave over, and every row of a layer with M % 8 != 0 (LeNet's 84 -> 10,
 // 840 MACs). Sizes at run time, so that every layer shares this one copy.
 // Rows [0, done) are rescaled from acc[0 .. done) (the blocks of four), the rest computed here.
+// Not split into a loop per branch (-O3 would: two copies of the rescale, 150 bytes).
 template <bool AllDoubled>
-[[gnu::noipa]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t done,
-                                      std::size_t N, const std::int32_t* acc4) {
-  std::size_t o = 0;
-  auto put = [&](std::int32_t acc) {
-    const std::int8_t v = dense_out<AllDoubled>(acc, a.multiplier[o], a.shift[o], a.zero_point);
-    a.y[o] = a.mid != nullptr ? a.mid[v] : v;
-  };
+[[gnu::noipa, gnu::optimize("no-split-loops")]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp,
+                                                                        std::size_t M, std::size_t done, std::size_t N,
+                                                                        const std::int32_t* acc4) {
+  const std::int8_t* wr = a.w + done * M;
+  const std::int32_t* const multiplier = a.multiplier;
+  const std::int8_t* const shift = a.shift;
+  std::int8_t* const y = a.y;
+  const std::int32_t zero_point = a.zero_point;
 #pragma GCC unroll 1
-  for (; o < done; ++o) put(acc4[o]);
-  const std::int8_t* wr = a.w + o * M;
-#pragma GCC unroll 1
-  for (; o < N; ++o) {
-    std::int32_t acc = a.bias[o];
-    const std::int32_t* xw = xp;
-    auto dot4 = [&] {
-      std::uint32_t v;
-      __builtin_memcpy(&v, wr, 4);
-      acc = __smlad(xw[0], __sxtb16(v), acc);
-      acc = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), acc);
-      wr += 4, xw += 2;
-    };
-    if (M % 8) dot4();
-    if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words: 12 instructions
-      register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
-      std::int32_t t0, t1, t2;
-      std::size_t n = M / 8;
-      asm volatile("1:\n"
-                   "ldrd %[t0], %[t1], [%[w]], #8\n"
-                   "ldm %[x]!, {r0, r1, r2, r3}\n"
-                   "sxtb16 %[t2], %[t0]\n"
-                   "smlad %[a], r0, %[t2], %[a]\n"
-                   "sxtb16 %[t0], %[t0], ror #8\n"
-                   "smlad %[a], r1, %[t0], %[a]\n"
-                   "sxtb16 %[t2], %[t1]\n"
-                   "smlad %[a], r2, %[t2], %[a]\n"
-                   "sxtb16 %[t1], %[t1], ror #8\n"
-                   "smlad %[a], r3, %[t1], %[a]\n"
-                   "subs %[n], %[n], #1\n"
-                   "bne 1b\n"
-                   : [a] "+r"(acc), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
-                     "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
-                   :
-                   : "cc", "memory");
+  for (std::size_t o = 0; o < N; ++o) {  // one loop, so one copy of the rescale
+    std::int32_t acc;
+    if (o < done) {
+      acc = acc4[o];
+    } else {
+      acc = a.bias[o];
+      const std::int32_t* xw = xp;
+      if (M % 8) {
+        std::uint32_t v;
+        __builtin_memcpy(&v, wr, 4);
+        acc = __smlad(xw[0], __sxtb16(v), acc);
+        acc = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), acc);
+        wr += 4, xw += 2;
+      }
+      if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words: 12 instructions
+        register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+        std::int32_t t0, t1, t2;
+        std::size_t n = M / 8;
+        asm volatile("1:\n"
+                     "ldrd %[t0], %[t1], [%[w]], #8\n"
+                     "ldm %[x]!, {r0, r1, r2, r3}\n"
+                     "sxtb16 %[t2], %[t0]\n"
+                     "smlad %[a], r0, %[t2], %[a]\n"
+                     "sxtb16 %[t0], %[t0], ror #8\n"
+                     "smlad %[a], r1, %[t0], %[a]\n"
+                     "sxtb16 %[t2], %[t1]\n"
+                     "smlad %[a], r2, %[t2], %[a]\n"
+                     "sxtb16 %[t1], %[t1], ror #8\n"
+                     "smlad %[a], r3, %[t1], %[a]\n"
+                     "subs %[n], %[n], #1\n"
+                     "bne 1b\n"
+                     : [a] "+r"(acc), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
+                       "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
+                     :
+                     : "cc", "memory");
+      }
     }
-    put(acc);
+    const std::int32_t v = dense_out<AllDoubled>(acc, multiplier[o], shift[o], zero_point);
+    y[o] = a.mid != nullptr ? a.mid[v] : static_cast<std::int8_t>(v);  // a.mid read here: one loop, not two
   }
 }
 
