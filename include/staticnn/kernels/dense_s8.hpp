@@ -27,7 +27,7 @@ constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const st
   };
   if constexpr (target::arm_dsp && arm::dense_rows_s8_supported<M>) {  // kernels/arm/dense_s8_dsp.hpp
     if (!std::is_constant_evaluated())
-      return arm::dense_rows_s8<M, N, AllDoubled>(w, bias, multiplier, shift, zero_point, x, y, table);
+      return arm::dense_rows_s8<M, N, AllDoubled>({w, bias, multiplier, shift, zero_point, y, table}, x);
   }
   for (std::size_t o = 0; o < N; ++o) {
     std::int32_t acc = bias[o];

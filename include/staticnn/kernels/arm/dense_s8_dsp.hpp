@@ -20,6 +20,16 @@ namespace staticnn::kernels::arm {
 template <std::size_t M>
 inline constexpr bool dense_rows_s8_supported = M % 4 == 0 && M >= 12 && 3 * M <= 1020;
 
+// A dense layer's parameters and output, for dense_rows_s8 (built once by the caller).
+struct dense_s8_args {
+  const std::int8_t* w;
+  const std::int32_t *bias, *multiplier;
+  const std::int8_t* shift;
+  std::int32_t zero_point;
+  std::int8_t* y;
+  const std::int8_t* mid;  // a 256-entry table's middle (y = mid[y]), or null
+};
+
 #ifdef STATICNN_ARM_DSP
 // Pair words of x[0 .. 4 words) into xp[0 .. 2 words): (x0, x2), (x1, x3), (x4, x6), ... One copy
 // for every layer (a few hundred instructions per inference).
@@ -122,16 +132,6 @@ template <bool AllDoubled>
   }
 }
 
-// A dense layer's parameters and output, for the parts with sizes at run time.
-struct dense_s8_args {
-  const std::int8_t* w;
-  const std::int32_t *bias, *multiplier;
-  const std::int8_t* shift;
-  std::int32_t zero_point;
-  std::int8_t* y;
-  const std::int8_t* mid;  // a 256-entry table's middle (y = mid[y]), or null
-};
-
 // Rows [o, N) one at a time over the widened input xp (M / 2 pair words), four inputs a step: the
 // rows that blocks of four leave over, and every row of a layer with M % 8 != 0 (LeNet's 84 -> 10,
 // 840 MACs). Sizes at run time, so that every layer shares this one copy.
@@ -192,27 +192,23 @@ template <bool AllDoubled>
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input: when
 // M % 8 == 0 four rows at a time (dot4x8_s8), the N % 4 rows left over one at a time; otherwise
 // every row one at a time. AllDoubled: every output's rescale takes the short form
-// (quant::doubled_rescale_applies), inline, with no general path. table: null, or the middle of a
-// 256-entry table each output is looked up in (y = table[y]).
+// (quant::doubled_rescale_applies), inline, with no general path. a.mid: null, or the middle of a
+// 256-entry table each output is looked up in (y = mid[y]).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
-void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
-                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
-                   const std::int8_t* table) {
+void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x) {
   pair_buffer<M> buffer;
   std::int32_t* xp = buffer.begin();
   widen_pairs_s8(x, xp, M / 4);
   constexpr std::size_t groups = M % 8 == 0 ? N / 4 : 0;
   std::int32_t acc[groups > 0 ? 4 * groups : 1];
-  if constexpr (groups > 0) dot4x8_groups_s8<M, pair_buffer<M>::align_bits>(xp, w, bias, acc, groups);
-  dense_rows_one_s8<AllDoubled>({w, bias, multiplier, shift, zero_point, y, table}, xp, M, 4 * groups, N, acc);
+  if constexpr (groups > 0) dot4x8_groups_s8<M, pair_buffer<M>::align_bits>(xp, a.w, a.bias, acc, groups);
+  dense_rows_one_s8<AllDoubled>(a, xp, M, 4 * groups, N, acc);
 }
 #else
 // AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
 // of 2 acc inline, as the conv stages (no call, no general path).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
-void dense_rows_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
-                   const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
-                   const std::int8_t* table);  // DSP only
+void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x);  // DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
