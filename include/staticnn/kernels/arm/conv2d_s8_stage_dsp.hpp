@@ -288,11 +288,33 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
   static_assert((H * W) % 4 == 0, "conv_lookup_pool_c6: channels of whole words");
   alignas(8) std::int16_t xs[H * W * C];  // HWC: pixel i's channel pair (c, c + 1) is one word
 #pragma GCC unroll 1
-  for (std::size_t c = 0; c < C; c += 2) {
+  for (std::size_t c = 0; c < C; c += 2) {  // channels c and c + 1, four pixels a step
     const std::int8_t* xc = x + c * H * W;
     std::int32_t* d = reinterpret_cast<std::int32_t*>(xs) + c / 2;
-#pragma GCC unroll 1
-    for (std::size_t i = 0; i < H * W; i += 4, d += 4 * C / 2) interleave4(xc + i, xc + H * W + i, d, C / 2, 1);
+    std::uint32_t a, b, a13, b13, t;
+    std::size_t n = H * W / 4;
+    asm volatile("1:\n"
+                 "ldr %[b], [%[x], #%c[plane]]\n"
+                 "ldr %[a], [%[x]], #4\n"
+                 "sxtb16 %[a13], %[a], ror #8\n"
+                 "sxtb16 %[a], %[a]\n"
+                 "sxtb16 %[b13], %[b], ror #8\n"
+                 "sxtb16 %[b], %[b]\n"
+                 "pkhbt %[t], %[a], %[b], lsl #16\n"  // pixel 0: (channel c, channel c + 1)
+                 "str %[t], [%[d]]\n"
+                 "pkhbt %[t], %[a13], %[b13], lsl #16\n"
+                 "str %[t], [%[d], #%c[s1]]\n"
+                 "pkhtb %[t], %[b], %[a], asr #16\n"
+                 "str %[t], [%[d], #%c[s2]]\n"
+                 "pkhtb %[t], %[b13], %[a13], asr #16\n"
+                 "str %[t], [%[d], #%c[s3]]\n"
+                 "add %[d], %[d], #%c[s4]\n"
+                 "subs %[n], %[n], #1\n"
+                 "bne 1b\n"
+                 : [x] "+r"(xc), [d] "+r"(d), [n] "+r"(n), [a] "=&r"(a), [b] "=&r"(b), [a13] "=&r"(a13),
+                   [b13] "=&r"(b13), [t] "=&r"(t)
+                 : [plane] "i"(H * W), [s1] "i"(2 * C), [s2] "i"(4 * C), [s3] "i"(6 * C), [s4] "i"(8 * C)
+                 : "cc", "memory");
   }
   const std::int8_t* mid = p.table + 128;
   asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
