@@ -159,19 +159,48 @@ inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
 
-// d[k * stride] = (a[k], b[k]) * scale as int16 pairs, k < 4 (scale 1 or 2; a, b any alignment):
-// two word loads, SXTB16, SADD16 to double, PKHBT/PKHTB to pair.
-[[gnu::always_inline]] inline void interleave4(const std::int8_t* a, const std::int8_t* b, std::int32_t* d,
-                                               std::size_t stride, int scale) {
-  std::uint32_t va, vb;
-  __builtin_memcpy(&va, a, 4);
-  __builtin_memcpy(&vb, b, 4);
-  std::uint32_t a02 = __sxtb16(va), a13 = __sxtb16(std::rotr(va, 8)), b02 = __sxtb16(vb), b13 = __sxtb16(std::rotr(vb, 8));
-  if (scale == 2) a02 = __sadd16(a02, a02), a13 = __sadd16(a13, a13), b02 = __sadd16(b02, b02), b13 = __sadd16(b13, b13);
-  d[0] = static_cast<std::int32_t>((a02 & 0xffffu) | (b02 << 16));
-  d[stride] = static_cast<std::int32_t>((a13 & 0xffffu) | (b13 << 16));
-  d[2 * stride] = static_cast<std::int32_t>((a02 >> 16) | (b02 & 0xffff0000u));
-  d[3 * stride] = static_cast<std::int32_t>((a13 >> 16) | (b13 & 0xffff0000u));
+// Words (a[k], b[k]) as int16 pairs, doubled if Double, for k < 4 n, b = a + Plane bytes (any
+// alignment), word k at d + k Stride bytes: per 4 k two loads, SXTB16 four times, PKHBT/PKHTB,
+// four stores (17 instructions; 21 doubled).
+template <std::size_t Plane, std::size_t Stride, bool Double>
+[[gnu::always_inline]] inline void pairs_s8(const std::int8_t* a, std::int32_t* d, std::size_t n) {
+  std::uint32_t va, vb, a13, b13, t;
+#define STATICNN_PAIRS_LOAD                                                                         \
+  "1:\n"                                                                                            \
+  "ldr %[b], [%[x], #%c[plane]]\n"                                                                  \
+  "ldr %[a], [%[x]], #4\n"                                                                          \
+  "sxtb16 %[a13], %[a], ror #8\n"                                                                   \
+  "sxtb16 %[a], %[a]\n"                                                                             \
+  "sxtb16 %[b13], %[b], ror #8\n"                                                                   \
+  "sxtb16 %[b], %[b]\n"
+#define STATICNN_PAIRS_STORE                                                                        \
+  "pkhbt %[t], %[a], %[b], lsl #16\n"                                                               \
+  "str %[t], [%[d]]\n"                                                                              \
+  "pkhbt %[t], %[a13], %[b13], lsl #16\n"                                                           \
+  "str %[t], [%[d], #%c[s1]]\n"                                                                     \
+  "pkhtb %[t], %[b], %[a], asr #16\n"                                                               \
+  "str %[t], [%[d], #%c[s2]]\n"                                                                     \
+  "pkhtb %[t], %[b13], %[a13], asr #16\n"                                                           \
+  "str %[t], [%[d], #%c[s3]]\n"                                                                     \
+  "add %[d], %[d], #%c[s4]\n"                                                                       \
+  "subs %[n], %[n], #1\n"                                                                           \
+  "bne 1b\n"
+#define STATICNN_PAIRS_OPERANDS                                                                     \
+  : [x] "+r"(a), [d] "+r"(d), [n] "+r"(n), [a] "=&r"(va), [b] "=&r"(vb), [a13] "=&r"(a13), [b13] "=&r"(b13),   \
+    [t] "=&r"(t)                                                                                    \
+  : [plane] "i"(Plane), [s1] "i"(Stride), [s2] "i"(2 * Stride), [s3] "i"(3 * Stride), [s4] "i"(4 * Stride) \
+  : "cc", "memory"
+  if constexpr (Double)
+    asm volatile(STATICNN_PAIRS_LOAD
+                 "sadd16 %[a], %[a], %[a]\n"
+                 "sadd16 %[a13], %[a13], %[a13]\n"
+                 "sadd16 %[b], %[b], %[b]\n"
+                 "sadd16 %[b13], %[b13], %[b13]\n" STATICNN_PAIRS_STORE STATICNN_PAIRS_OPERANDS);
+  else
+    asm volatile(STATICNN_PAIRS_LOAD STATICNN_PAIRS_STORE STATICNN_PAIRS_OPERANDS);
+#undef STATICNN_PAIRS_OPERANDS
+#undef STATICNN_PAIRS_STORE
+#undef STATICNN_PAIRS_LOAD
 }
 
 // TFLite's int8 2x2 average: (sum +- 2) / 4 truncating = (sum + 2 - [sum < 0]) >> 2.
@@ -289,32 +318,8 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
   alignas(8) std::int16_t xs[H * W * C];  // HWC: pixel i's channel pair (c, c + 1) is one word
 #pragma GCC unroll 1
   for (std::size_t c = 0; c < C; c += 2) {  // channels c and c + 1, four pixels a step
-    const std::int8_t* xc = x + c * H * W;
     std::int32_t* d = reinterpret_cast<std::int32_t*>(xs) + c / 2;
-    std::uint32_t a, b, a13, b13, t;
-    std::size_t n = H * W / 4;
-    asm volatile("1:\n"
-                 "ldr %[b], [%[x], #%c[plane]]\n"
-                 "ldr %[a], [%[x]], #4\n"
-                 "sxtb16 %[a13], %[a], ror #8\n"
-                 "sxtb16 %[a], %[a]\n"
-                 "sxtb16 %[b13], %[b], ror #8\n"
-                 "sxtb16 %[b], %[b]\n"
-                 "pkhbt %[t], %[a], %[b], lsl #16\n"  // pixel 0: (channel c, channel c + 1)
-                 "str %[t], [%[d]]\n"
-                 "pkhbt %[t], %[a13], %[b13], lsl #16\n"
-                 "str %[t], [%[d], #%c[s1]]\n"
-                 "pkhtb %[t], %[b], %[a], asr #16\n"
-                 "str %[t], [%[d], #%c[s2]]\n"
-                 "pkhtb %[t], %[b13], %[a13], asr #16\n"
-                 "str %[t], [%[d], #%c[s3]]\n"
-                 "add %[d], %[d], #%c[s4]\n"
-                 "subs %[n], %[n], #1\n"
-                 "bne 1b\n"
-                 : [x] "+r"(xc), [d] "+r"(d), [n] "+r"(n), [a] "=&r"(a), [b] "=&r"(b), [a13] "=&r"(a13),
-                   [b13] "=&r"(b13), [t] "=&r"(t)
-                 : [plane] "i"(H * W), [s1] "i"(2 * C), [s2] "i"(4 * C), [s3] "i"(6 * C), [s4] "i"(8 * C)
-                 : "cc", "memory");
+    pairs_s8<H * W, 2 * C, false>(x + c * H * W, d, H * W / 4);
   }
   const std::int8_t* mid = p.table + 128;
   asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
@@ -339,8 +344,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
       for (std::size_t c = 0; c < C; c += 2) {
         const std::int8_t* wc = p.weights + ((o0 + j) * C + c) * 25;
         std::int32_t* u = wu + j * 3 + c / 2;
-#pragma GCC unroll 1
-        for (std::size_t t = 0; t < 24; t += 4) interleave4(wc + t, wc + 25 + t, u + t * 12, 12, 2);
+        pairs_s8<25, 48, true>(wc, u, 6);
         u[24 * 12] = pair16(std::int32_t{wc[24]} * 2, std::int32_t{wc[49]} * 2);
       }
     for (std::size_t py = 0; py < PH; ++py)
