@@ -110,7 +110,7 @@ int open_files(int argc, char** argv, const model_io& io, files& f) {
     if (f.reference < 0 ||
         sh::flen(f.reference) < static_cast<std::int32_t>(f.count * io.logits * io.logit_bytes)) {
       print("error: ", argv[4], ": missing or shorter than ", f.count, " x ", io.logits,
-            io.logit_bytes == 1 ? " int8" : " float32", " logits\n");
+            io.logit_bytes == 1 ? " int8 logits\n" : " float32 logits\n");
       return 2;
     }
   }

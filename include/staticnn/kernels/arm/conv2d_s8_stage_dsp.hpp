@@ -286,13 +286,35 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
     }
     // bias2 x 4; per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled; m, c, e, table
     std::int32_t wu[4 + 5 * 6 + 4];
-#pragma GCC unroll 1
-    for (std::size_t ky = 0; ky < 5; ++ky) {
-      const std::int8_t* r = p.weights + (o * 5 + ky) * 5;
-      auto d = [&](std::size_t k) { return std::int32_t{r[k]} * 2; };
-      std::int32_t* u = wu + 4 + ky * 6;
-      u[0] = pair16(d(0), d(1)), u[1] = pair16(d(2), d(3)), u[2] = pair16(d(4), 0);
-      u[3] = pair16(0, d(0)), u[4] = pair16(d(1), d(2)), u[5] = pair16(d(3), d(4));
+    {  // per row w0..w4: one (unaligned) word load and a byte, SXTB16, SADD16 to double, PKH to pair
+      const std::int8_t* r = p.weights + o * 25;
+      std::int32_t* u = wu + 4;
+      std::uint32_t v, t, e, od, a;
+      std::size_t n = 5;
+      asm volatile("1:\n"
+                   "ldr %[v], [%[r]]\n"
+                   "ldrsb %[t], [%[r], #4]\n"
+                   "adds %[r], %[r], #5\n"
+                   "sxtb16 %[e], %[v]\n"             // (w0, w2)
+                   "sxtb16 %[od], %[v], ror #8\n"    // (w1, w3)
+                   "sadd16 %[e], %[e], %[e]\n"
+                   "sadd16 %[od], %[od], %[od]\n"
+                   "lsls %[t], %[t], #17\n"          // (0, 2 w4)
+                   "pkhbt %[v], %[e], %[od], lsl #16\n"  // (w0, w1)
+                   "pkhtb %[a], %[od], %[e], asr #16\n"  // (w2, w3)
+                   "strd %[v], %[a], [%[u]], #8\n"
+                   "lsrs %[v], %[t], #16\n"          // (w4, 0)
+                   "lsls %[a], %[e], #16\n"          // (0, w0)
+                   "strd %[v], %[a], [%[u]], #8\n"
+                   "pkhbt %[v], %[od], %[e]\n"        // (w1, w2)
+                   "pkhtb %[a], %[t], %[od], asr #16\n"  // (w3, w4)
+                   "strd %[v], %[a], [%[u]], #8\n"
+                   "subs %[n], %[n], #1\n"
+                   "bne 1b\n"
+                   : [r] "+r"(r), [u] "+r"(u), [n] "+r"(n), [v] "=&r"(v), [t] "=&r"(t), [e] "=&r"(e), [od] "=&r"(od),
+                     [a] "=&r"(a)
+                   :
+                   : "cc", "memory");
     }
     wu[0] = wu[1] = wu[2] = wu[3] = qo.bias2;
     wu[34] = qo.m, wu[35] = qo.c, wu[36] = qo.e, wu[37] = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(mid));
