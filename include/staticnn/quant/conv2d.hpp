@@ -58,13 +58,11 @@ struct qconv2d_layer {
   void forward_fused_stage(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool&, std::int8_t* scratch) const
     requires has_fused_stage<Act, Pool>
   {
-    const kernels::arm::stage_params p{weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
-                                       act.table.data()};
     if constexpr (C == 1) {
-      kernels::arm::conv_lookup_pool_c1<H, W, OutC, AllDoubled>(x, p, y);
+      kernels::arm::conv_lookup_pool_c1<H, W, OutC, AllDoubled>(x, *this, act.table.data(), y);
     } else {
       const auto a = reinterpret_cast<std::uintptr_t>(scratch);
-      kernels::arm::conv_lookup_pool_c6<H, W, OutC, AllDoubled>(x, p, y,
+      kernels::arm::conv_lookup_pool_c6<H, W, OutC, AllDoubled>(x, *this, act.table.data(), y,
                                                                 reinterpret_cast<std::int32_t*>(scratch + ((0u - a) & 3u)));
     }
   }

@@ -218,6 +218,13 @@ struct stage_params {
   const std::int8_t* table;
 };
 
+// The stage's parameters from a conv layer (quant::qconv2d_layer) and the table: the kernels take
+// the layer itself, so a caller passes one pointer, not six words built on its stack.
+template <class Layer>
+[[gnu::always_inline]] inline stage_params params_of(const Layer& l, const std::int8_t* table) {
+  return {l.weights.data(), l.bias.data(), l.multiplier.data(), l.shift.data(), l.zero_point, table};
+}
+
 // One channel's rescale in the doubled form (quant::doubled_rescale_applies says when it holds).
 struct doubled_rescale {
   std::int32_t bias2, m, c, e;
@@ -269,8 +276,9 @@ struct stage_dims {
 // PH x PW int8 (y may overlap x: x is widened to the stack first). AllDoubled: the caller knows
 // (at compile time) that every channel's rescale takes the doubled form, so no check, no
 // general path.
-template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
-void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_t* y) {
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false, class Layer>
+void conv_lookup_pool_c1(const std::int8_t* x, const Layer& layer, const std::int8_t* table, std::int8_t* y) {
+  const stage_params p = params_of(layer, table);
   constexpr std::size_t OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OW % 4 == 0 && W % 2 == 0 && OH % 2 == 0 && (H * W) % 4 == 0,
                 "conv_lookup_pool_c1: rows must split into 4 outputs, aligned");
@@ -332,8 +340,10 @@ void conv_lookup_pool_c1(const std::int8_t* x, const stage_params& p, std::int8_
 // conv (6 input channels, 5x5, OutC channels, OutC % 4 == 0) -> table -> 2x2 average,
 // x: 6 x H x W int8, y: OutC x PH x PW int8 (may overlap x); wu: scratch of 300 words,
 // 4-byte aligned, that may overlap x too (it is written after x is read). AllDoubled as above.
-template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
-void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_t* y, std::int32_t* wu) {
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false, class Layer>
+void conv_lookup_pool_c6(const std::int8_t* x, const Layer& layer, const std::int8_t* table, std::int8_t* y,
+                         std::int32_t* wu) {
+  const stage_params p = params_of(layer, table);
   constexpr std::size_t C = 6, OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OutC % 4 == 0 && OH % 2 == 0 && OW % 2 == 0, "conv_lookup_pool_c6: 4 channels, 2x2 blocks");
   static_assert((H * W) % 4 == 0, "conv_lookup_pool_c6: channels of whole words");
@@ -390,10 +400,10 @@ void conv_lookup_pool_c6(const std::int8_t* x, const stage_params& p, std::int8_
 }
 #else
 struct stage_params;  // as above
-template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
-void conv_lookup_pool_c1(const std::int8_t*, const stage_params&, std::int8_t*);  // Armv7E-M DSP only
-template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false>
-void conv_lookup_pool_c6(const std::int8_t*, const stage_params&, std::int8_t*, std::int32_t*);  // DSP only
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false, class Layer>
+void conv_lookup_pool_c1(const std::int8_t*, const Layer&, const std::int8_t*, std::int8_t*);  // Armv7E-M DSP only
+template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false, class Layer>
+void conv_lookup_pool_c6(const std::int8_t*, const Layer&, const std::int8_t*, std::int8_t*, std::int32_t*);  // DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
