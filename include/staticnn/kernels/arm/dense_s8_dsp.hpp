@@ -194,8 +194,10 @@ template <bool AllDoubled>
 // every row one at a time. AllDoubled: every output's rescale takes the short form
 // (quant::doubled_rescale_applies), inline, with no general path. a.mid: null, or the middle of a
 // 256-entry table each output is looked up in (y = mid[y]).
+// Not inlined: its input buffer would otherwise sit in the caller's frame for the whole forward
+// pass (the int8 LeNet's stack high-water mark was 500 bytes higher with 84 -> 10 inlined).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
-void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x) {
+[[gnu::noinline]] void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x) {
   pair_buffer<M> buffer;
   std::int32_t* xp = buffer.begin();
   widen_pairs_s8(x, xp, M / 4);
