@@ -2,7 +2,7 @@
 // Armv7E-M DSP kernels for a whole int8 conv 5x5 -> 256-entry lookup -> 2x2 average pool stage
 // (Cortex-M4, M7, M33). Inputs and weights are widened to int16 once per stage, on the stack, in
 // the order the multiply wants, so every SMLAD gets two ready pairs and loads are LDMs:
-//   conv5x4x2_c1: one input channel. For 4 outputs x..x+3 of a row, the words A..D = (x0,x1) ..
+//   conv_row_c1: one input channel. For 4 outputs x..x+3 of a row, the words A..D = (x0,x1) ..
 //     (x6,x7) serve the even outputs with weights (w0,w1),(w2,w3),(w4,0) and the odd ones with
 //     (0,w0),(w1,w2),(w3,w4): per kernel row 1 LDM of inputs, 2 of weights, 12 SMLAD (20 MACs);
 //     the rescale and lookup of the 4 outputs follow in the same asm (6 instructions each).
@@ -34,18 +34,20 @@ namespace staticnn::kernels::arm {
   return __ssat((s + c + (s >> 31)) >> e, 8);
 }
 
-// The 5x5 windows at x .. x + 3 and the row below (int16 rows W apart, x 4-byte aligned) of one
-// output channel, rescaled and looked up: returns table(y0) + table(y1) and table(y2) + table(y3)
-// summed over the two rows, the pairs a 2x2 average takes. w: bias2 four times, then per kernel
+// One pooled row of one output channel: for each 4 outputs x .. x + 3 of conv rows 2 py and
+// 2 py + 1 (int16 rows W apart, x 4-byte aligned), rescaled and looked up, the two 2x2 averages
+// y[0], y[1]; then x + 4, y + 2, until y reaches y + OW / 2. w: bias2 four times, then per kernel
 // row the even words (w0,w1),(w2,w3),(w4,0), then the odd words (0,w0),(w1,w2),(w3,w4), doubled;
 // then the channel's {m, c, e, table + 128} of requantize_doubled (so the asm finds them after the
-// weights, when registers are free). The asm runs one row as a local subroutine called twice
-// (BL, BX LR): the same instruction count as two inline copies, half the flash.
-template <std::size_t W>
-[[gnu::always_inline]] inline void conv5x4x2_c1(const std::int16_t* x, const std::int32_t* w, std::int32_t& sum01,
-                                                std::int32_t& sum23) {
+// weights, when registers are free). One conv row of 4 outputs is a local subroutine (BL, BX LR)
+// called twice per window pair: one copy of it in flash. The loop over the row is in the asm too
+// (the output pointer and its end ride on the stack across the calls).
+template <std::size_t W, std::size_t OW>
+[[gnu::always_inline]] inline void conv_row_c1(const std::int16_t* x, const std::int32_t* w, std::int8_t* y) {
   register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
-  register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
+  register std::int32_t w0 asm("r4");
+  register std::int8_t* yp asm("r5") = y;
+  register std::int8_t* ye asm("r6") = y + OW / 2;
   register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");
   register const std::int32_t* wp asm("r9") = w;
   register const std::int16_t* xp asm("r12") = x;
@@ -74,7 +76,14 @@ template <std::size_t W>
   "asr %[" A "], %[" A "], r2\n"                                                                   \
   "ssat %[" A "], #8, %[" A "]\n"                                                                  \
   "ldrsb %[" A "], [r3, %[" A "]]\n"
-  asm volatile("ldm %[w]!, {%[a0], %[a1], %[a2], %[a3]}\n"  // the bias, doubled
+  // TFLite's 2x2 average (s + 2 + [s < 0]) >> 2.
+#define STATICNN_C1_AVG(D, S)                                                                       \
+  "add " D ", %[" S "], #2\n"                                                                      \
+  "add " D ", " D ", %[" S "], asr #31\n"                                                          \
+  "asr " D ", " D ", #2\n"
+  asm volatile("4:\n"
+               "push {%[y], %[ye]}\n"
+               "ldm %[w]!, {%[a0], %[a1], %[a2], %[a3]}\n"  // the bias, doubled
                "bl 2f\n"
                "push {%[a0], %[a2]}\n"
                "sub %[w], %[w], #%c[wback]\n"
@@ -82,8 +91,16 @@ template <std::size_t W>
                "ldm %[w]!, {%[a0], %[a1], %[a2], %[a3]}\n"
                "bl 2f\n"
                "pop {r0, r1}\n"
+               "pop {%[y], %[ye]}\n"
                "add %[a0], %[a0], r0\n"
                "add %[a2], %[a2], r1\n"
+               STATICNN_C1_AVG("r0", "a0") STATICNN_C1_AVG("r1", "a2")
+               "strb r0, [%[y]], #1\n"
+               "strb r1, [%[y]], #1\n"
+               "sub %[w], %[w], #%c[wback]\n"
+               "sub %[x], %[x], #%c[xnext]\n"
+               "cmp %[y], %[ye]\n"
+               "bne 4b\n"
                "b 3f\n"
                "2:\n"  // one row: 4 outputs, rescaled, looked up, summed in pairs
                STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW STATICNN_C1_ROW
@@ -94,12 +111,12 @@ template <std::size_t W>
                "bx lr\n"
                "3:\n"
                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [x] "+r"(xp),
-                 "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(w0), "=&r"(w1), "=&r"(w2)
-               : [rs] "i"(2 * W), [wback] "i"(4 * (4 + 30)), [xback] "i"(2 * W * 4)
+                 [y] "+r"(yp), [ye] "+r"(ye), "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(w0)
+               : [rs] "i"(2 * W), [wback] "i"(4 * (4 + 30)), [xback] "i"(2 * W * 4), [xnext] "i"(2 * W * 6 - 8)
                : "lr", "cc", "memory");
+#undef STATICNN_C1_AVG
 #undef STATICNN_C1_OUT
 #undef STATICNN_C1_ROW
-  sum01 = a0, sum23 = a2;
 }
 
 // acc[0..4) = b2[0..4) + four output channels' 6 x 5 x 5 weights times the window at x (int16
@@ -327,13 +344,8 @@ void conv_lookup_pool_c1(const std::int8_t* x, const Layer& layer, const std::in
     wu[0] = wu[1] = wu[2] = wu[3] = qo.bias2;
     wu[34] = qo.m, wu[35] = qo.c, wu[36] = qo.e, wu[37] = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(mid));
     std::int8_t* yo = y + o * PH * PW;
-    for (std::size_t py = 0; py < PH; ++py)
-      for (std::size_t ox = 0; ox < OW; ox += 4) {
-        std::int32_t s01, s23;  // table sums over rows 2 py and 2 py + 1
-        conv5x4x2_c1<W>(xs + 2 * py * W + ox, wu, s01, s23);
-        yo[py * PW + ox / 2] = avg4(s01);
-        yo[py * PW + ox / 2 + 1] = avg4(s23);
-      }
+#pragma GCC unroll 1
+    for (std::size_t py = 0; py < PH; ++py) conv_row_c1<W, OW>(xs + 2 * py * W, wu, yo + py * PW);
   }
 }
 
