@@ -8,8 +8,8 @@
 //     the rescale and lookup of the 4 outputs follow in the same asm (6 instructions each).
 //   conv4ch_c6: six input channels in HWC order, so one tap's channels are 3 words; four output
 //     channels share each LDM of inputs: per tap 1 + 4 LDMs and 12 SMLAD (24 MACs).
-// Weights are stored doubled, so the int32 accumulator holds 2 acc and the TFLite rescale
-// (acc m + 2^30) >> 31 is one SMMULR (see requantize_doubled).
+// One operand is doubled (conv1's weights, conv2's input), so the int32 accumulator holds 2 acc and
+// the TFLite rescale (acc m + 2^30) >> 31 is one SMMULR (see requantize_doubled).
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -265,6 +265,7 @@ inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum
 // Rarely run, so kept out of line, small and shared (dimensions as arguments).
 struct stage_dims {
   std::size_t C, W, PH, PW;
+  int x_shift;  // xs holds x << x_shift (conv2's input is stored doubled)
 };
 [[gnu::noinline]] inline void channel_general(const std::int16_t* xs, const stage_params& p, std::size_t o,
                                               std::int8_t* y, stage_dims d) {
@@ -280,7 +281,7 @@ struct stage_dims {
             const std::int16_t* xr = xs + ((oy + ky) * d.W + ox) * d.C + c;
             const std::int8_t* wr = w + (c * 5 + ky) * 5;
 #pragma GCC unroll 1
-            for (std::size_t kx = 0; kx < 5; ++kx) acc += std::int32_t{wr[kx]} * xr[kx * d.C];
+            for (std::size_t kx = 0; kx < 5; ++kx) acc += std::int32_t{wr[kx]} * (xr[kx * d.C] >> d.x_shift);
           }
         sum += p.table[128 + quant::saturate_int8(p.zero_point + quant::multiply_by_quantized_multiplier(
                                                                      acc, p.multiplier[o], p.shift[o]))];
@@ -306,7 +307,7 @@ void conv_lookup_pool_c1(const std::int8_t* x, const Layer& layer, const std::in
     doubled_rescale qo{};
     if constexpr (AllDoubled) qo = doubled_of(p, o);
     else if (!make_doubled(p, o, 25u * 127u * 128u, qo)) {
-      channel_general(xs, p, o, y, {1, W, PH, PW});
+      channel_general(xs, p, o, y, {1, W, PH, PW, 0});
       continue;
     }
     // bias2 x 4; per kernel row: (w0,w1),(w2,w3),(w4,0),(0,w0),(w1,w2),(w3,w4), doubled; m, c, e, table
@@ -359,11 +360,11 @@ void conv_lookup_pool_c6(const std::int8_t* x, const Layer& layer, const std::in
   constexpr std::size_t C = 6, OH = H - 4, OW = W - 4, PH = OH / 2, PW = OW / 2;
   static_assert(OutC % 4 == 0 && OH % 2 == 0 && OW % 2 == 0, "conv_lookup_pool_c6: 4 channels, 2x2 blocks");
   static_assert((H * W) % 4 == 0, "conv_lookup_pool_c6: channels of whole words");
-  alignas(8) std::int16_t xs[H * W * C];  // HWC: pixel i's channel pair (c, c + 1) is one word
+  alignas(8) std::int16_t xs[H * W * C];  // HWC, doubled: pixel i's channel pair (c, c + 1) is one word
 #pragma GCC unroll 1
   for (std::size_t c = 0; c < C; c += 2) {  // channels c and c + 1, four pixels a step
     std::int32_t* d = reinterpret_cast<std::int32_t*>(xs) + c / 2;
-    pairs_s8<H * W, 2 * C, false>(x + c * H * W, d, H * W / 4);
+    pairs_s8<H * W, 2 * C, true>(x + c * H * W, d, H * W / 4);  // doubled: 2 acc without doubling weights
   }
   const std::int8_t* mid = p.table + 128;
   asm("" : "+r"(mid));  // keep table + 128 in a register: each lookup one LDRSB [mid, v]
@@ -376,20 +377,20 @@ void conv_lookup_pool_c6(const std::int8_t* x, const Layer& layer, const std::in
       bool fast = true;
       for (std::size_t j = 0; j < 4; ++j) fast = make_doubled(p, o0 + j, 150u * 127u * 128u, q[j]) && fast;
       if (!fast) {
-        for (std::size_t j = 0; j < 4; ++j) channel_general(xs, p, o0 + j, y, {C, W, PH, PW});
+        for (std::size_t j = 0; j < 4; ++j) channel_general(xs, p, o0 + j, y, {C, W, PH, PW, 1});
         continue;
       }
     }
     const std::int32_t b2[4] = {q[0].bias2, q[1].bias2, q[2].bias2, q[3].bias2};
-    // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)], doubled
+    // [ky][kx][4 channels][(c0,c1),(c2,c3),(c4,c5)] (the input is the doubled operand here)
 #pragma GCC unroll 1
     for (std::size_t j = 0; j < 4; ++j)
 #pragma GCC unroll 1
       for (std::size_t c = 0; c < C; c += 2) {
         const std::int8_t* wc = p.weights + ((o0 + j) * C + c) * 25;
         std::int32_t* u = wu + j * 3 + c / 2;
-        pairs_s8<25, 48, true>(wc, u, 6);
-        u[24 * 12] = pair16(std::int32_t{wc[24]} * 2, std::int32_t{wc[49]} * 2);
+        pairs_s8<25, 48, false>(wc, u, 6);
+        u[24 * 12] = pair16(wc[24], wc[49]);
       }
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t px = 0; px < PW; ++px) {
