@@ -135,57 +135,57 @@ template <bool AllDoubled>
 // Rows [o, N) one at a time over the widened input xp (M / 2 pair words), four inputs a step: the
 // rows that blocks of four leave over, and every row of a layer with M % 8 != 0 (LeNet's 84 -> 10,
 // 840 MACs). Sizes at run time, so that every layer shares this one copy.
-// Rows [0, done) are rescaled from acc[0 .. done) (the blocks of four), the rest computed here.
-// Not split into a loop per branch (-O3 would: two copies of the rescale, 150 bytes).
+// Rows [done, N) are computed here into acc[done .. N) (the blocks of four left acc[0 .. done)),
+// then all N rescaled in one loop with no asm in it (so the compiler keeps its state in registers;
+// one loop, not one per table or none: 150 bytes less).
 template <bool AllDoubled>
-[[gnu::noipa, gnu::optimize("no-split-loops")]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp,
-                                                                        std::size_t M, std::size_t done, std::size_t N,
-                                                                        const std::int32_t* acc4) {
+[[gnu::noipa, gnu::optimize("no-unswitch-loops")]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t done,
+                                      std::size_t N, std::int32_t* acc) {
   const std::int8_t* wr = a.w + done * M;
+#pragma GCC unroll 1
+  for (std::size_t o = done; o < N; ++o) {
+    std::int32_t sum = a.bias[o];
+    const std::int32_t* xw = xp;
+    if (M % 8) {
+      std::uint32_t v;
+      __builtin_memcpy(&v, wr, 4);
+      sum = __smlad(xw[0], __sxtb16(v), sum);
+      sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
+      wr += 4, xw += 2;
+    }
+    if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words: 12 instructions
+      register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+      std::int32_t t0, t1, t2;
+      std::size_t n = M / 8;
+      asm volatile("1:\n"
+                   "ldrd %[t0], %[t1], [%[w]], #8\n"
+                   "ldm %[x]!, {r0, r1, r2, r3}\n"
+                   "sxtb16 %[t2], %[t0]\n"
+                   "smlad %[a], r0, %[t2], %[a]\n"
+                   "sxtb16 %[t0], %[t0], ror #8\n"
+                   "smlad %[a], r1, %[t0], %[a]\n"
+                   "sxtb16 %[t2], %[t1]\n"
+                   "smlad %[a], r2, %[t2], %[a]\n"
+                   "sxtb16 %[t1], %[t1], ror #8\n"
+                   "smlad %[a], r3, %[t1], %[a]\n"
+                   "subs %[n], %[n], #1\n"
+                   "bne 1b\n"
+                   : [a] "+r"(sum), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
+                     "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
+                   :
+                   : "cc", "memory");
+    }
+    acc[o] = sum;
+  }
   const std::int32_t* const multiplier = a.multiplier;
   const std::int8_t* const shift = a.shift;
-  std::int8_t* const y = a.y;
+  const std::int8_t* const mid = a.mid;
   const std::int32_t zero_point = a.zero_point;
+  std::int8_t* const y = a.y;
 #pragma GCC unroll 1
-  for (std::size_t o = 0; o < N; ++o) {  // one loop, so one copy of the rescale
-    std::int32_t acc;
-    if (o < done) {
-      acc = acc4[o];
-    } else {
-      acc = a.bias[o];
-      const std::int32_t* xw = xp;
-      if (M % 8) {
-        std::uint32_t v;
-        __builtin_memcpy(&v, wr, 4);
-        acc = __smlad(xw[0], __sxtb16(v), acc);
-        acc = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), acc);
-        wr += 4, xw += 2;
-      }
-      if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words: 12 instructions
-        register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
-        std::int32_t t0, t1, t2;
-        std::size_t n = M / 8;
-        asm volatile("1:\n"
-                     "ldrd %[t0], %[t1], [%[w]], #8\n"
-                     "ldm %[x]!, {r0, r1, r2, r3}\n"
-                     "sxtb16 %[t2], %[t0]\n"
-                     "smlad %[a], r0, %[t2], %[a]\n"
-                     "sxtb16 %[t0], %[t0], ror #8\n"
-                     "smlad %[a], r1, %[t0], %[a]\n"
-                     "sxtb16 %[t2], %[t1]\n"
-                     "smlad %[a], r2, %[t2], %[a]\n"
-                     "sxtb16 %[t1], %[t1], ror #8\n"
-                     "smlad %[a], r3, %[t1], %[a]\n"
-                     "subs %[n], %[n], #1\n"
-                     "bne 1b\n"
-                     : [a] "+r"(acc), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
-                       "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
-                     :
-                     : "cc", "memory");
-      }
-    }
-    const std::int32_t v = dense_out<AllDoubled>(acc, multiplier[o], shift[o], zero_point);
-    y[o] = a.mid != nullptr ? a.mid[v] : static_cast<std::int8_t>(v);  // a.mid read here: one loop, not two
+  for (std::size_t o = 0; o < N; ++o) {
+    const std::int32_t v = dense_out<AllDoubled>(acc[o], multiplier[o], shift[o], zero_point);
+    y[o] = mid != nullptr ? mid[v] : static_cast<std::int8_t>(v);
   }
 }
 
@@ -202,7 +202,7 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
   std::int32_t* xp = buffer.begin();
   widen_pairs_s8(x, xp, M / 4);
   constexpr std::size_t groups = M % 8 == 0 ? N / 4 : 0;
-  std::int32_t acc[groups > 0 ? 4 * groups : 1];
+  std::int32_t acc[N];  // blocks of four, then the rows left over
   if constexpr (groups > 0) dot4x8_groups_s8<M, pair_buffer<M>::align_bits>(xp, a.w, a.bias, acc, groups);
   dense_rows_one_s8<AllDoubled>(a, xp, M, 4 * groups, N, acc);
 }
