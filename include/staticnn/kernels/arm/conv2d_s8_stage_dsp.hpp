@@ -6,7 +6,7 @@
 //     (x6,x7) serve the even outputs with weights (w0,w1),(w2,w3),(w4,0) and the odd ones with
 //     (0,w0),(w1,w2),(w3,w4): per kernel row 1 LDM of inputs, 2 of weights, 12 SMLAD (20 MACs);
 //     the rescale and lookup of the 4 outputs follow in the same asm (6 instructions each).
-//   conv4ch_c6: six input channels in HWC order, so one tap's channels are 3 words; four output
+//   conv2x2x4ch_c6: six input channels in HWC order, so one tap's channels are 3 words; four output
 //     channels share each LDM of inputs: per tap 1 + 4 LDMs and 12 SMLAD (24 MACs).
 // One operand is doubled (conv1's weights, conv2's input), so the int32 accumulator holds 2 acc and
 // the TFLite rescale (acc m + 2^30) >> 31 is one SMMULR (see requantize_doubled).
@@ -119,19 +119,22 @@ template <std::size_t W, std::size_t OW>
 #undef STATICNN_C1_ROW
 }
 
-// acc[0..4) = b2[0..4) + four output channels' 6 x 5 x 5 weights times the window at x (int16
-// HWC, 6 channels, rows W pixels apart, 4-byte aligned). w: per kernel row, per tap, per output
-// channel the 3 words (c0,c1),(c2,c3),(c4,c5). The asm starts the accumulators from b2 itself
-// (one LDM).
+// a[d][0..4) = b2[0..4) + four output channels' 6 x 5 x 5 weights times the window d of a 2x2
+// block at x: (0, 0), (0, 1), (1, 0), (1, 1) (int16 HWC, 6 channels, rows W pixels apart, 4-byte
+// aligned). w: per kernel row, per tap, per output channel the 3 words (c0,c1),(c2,c3),(c4,c5).
+// One window is a local subroutine (BL, BX LR) that starts the accumulators from b2 with one LDM;
+// between calls the asm stores them and steps x and w back (the pointers to b2 and a ride on the
+// stack): one copy of the multiply loop, no compiler spills between windows.
 template <std::size_t W>
-[[gnu::always_inline]] inline void conv4ch_c6(const std::int16_t* x, const std::int32_t* w, const std::int32_t* b2,
-                                              std::int32_t* acc) {
-  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2");
+[[gnu::always_inline]] inline void conv2x2x4ch_c6(const std::int16_t* x, const std::int32_t* w, const std::int32_t* b2,
+                                                  std::int32_t (*a)[4]) {
+  constexpr std::size_t C = 6, row = 2 * C * W;  // bytes per image row
+  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), n asm("r3");
   register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
   register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");
   register const std::int32_t* wp asm("r9") = w;
   register const std::int16_t* xp asm("r12") = x;
-  register const std::int32_t* n asm("r3") = b2;  // then the row count
+  std::int32_t* out = a[0];
 #define STATICNN_C6_OC(A)                                                                           \
   "ldm %[w]!, {r4, r5, r6}\n"                                                                      \
   "smlad %[" A "], r0, r4, %[" A "]\n"                                                             \
@@ -139,19 +142,38 @@ template <std::size_t W>
   "smlad %[" A "], r2, r6, %[" A "]\n"
 #define STATICNN_C6_TAP                                                                             \
   "ldm %[x]!, {r0, r1, r2}\n" STATICNN_C6_OC("a0") STATICNN_C6_OC("a1") STATICNN_C6_OC("a2") STATICNN_C6_OC("a3")
-  asm volatile("ldm %[n], {r7, r8, r10, r11}\n"
-               "movs %[n], #5\n"
+#define STATICNN_C6_STORE                                                                           \
+  "ldr r3, %[out]\n"                                                                               \
+  "stm r3!, {r7, r8, r10, r11}\n"                                                                  \
+  "str r3, %[out]\n"
+  asm volatile("bl 5f\n" STATICNN_C6_STORE
+               "sub %[x], %[x], #%c[to1]\n"
+               "sub %[w], %[w], #1200\n"
+               "bl 5f\n" STATICNN_C6_STORE
+               "sub %[x], %[x], #%c[to2]\n"
+               "sub %[w], %[w], #1200\n"
+               "bl 5f\n" STATICNN_C6_STORE
+               "sub %[x], %[x], #%c[to1]\n"
+               "sub %[w], %[w], #1200\n"
+               "bl 5f\n" STATICNN_C6_STORE
+               "b 6f\n"
+               "5:\n"
+               "ldr r3, %[b2]\n"
+               "ldm r3, {r7, r8, r10, r11}\n"
+               "movs r3, #5\n"
                "1:\n" STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP STATICNN_C6_TAP
                "add %[x], %[x], #%c[skip]\n"
-               "subs %[n], %[n], #1\n"
+               "subs r3, r3, #1\n"
                "bne 1b\n"
-               : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [x] "+r"(xp), [n] "+r"(n),
-                 "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(w0), "=&r"(w1), "=&r"(w2)
-               : [skip] "i"(2 * 6 * (W - 5))
-               : "cc", "memory");
+               "bx lr\n"
+               "6:\n"
+               : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [x] "+r"(xp),
+                 "=&r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(w0), "=&r"(w1), "=&r"(w2), [out] "+m"(out)
+               : [skip] "i"(2 * C * (W - 5)), [to1] "i"(5 * row - 2 * C), [to2] "i"(4 * row + 2 * C), [b2] "m"(b2)
+               : "lr", "cc", "memory");
+#undef STATICNN_C6_STORE
 #undef STATICNN_C6_TAP
 #undef STATICNN_C6_OC
-  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
 // d[0 .. 4 words) = x[0 .. 4 words) widened to int16 (words >= 1; x any alignment, d 4-byte
@@ -395,12 +417,7 @@ void conv_lookup_pool_c6(const std::int8_t* x, const Layer& layer, const std::in
     for (std::size_t py = 0; py < PH; ++py)
       for (std::size_t px = 0; px < PW; ++px) {
         std::int32_t a[4][4];  // [window position][channel]: all four accumulated, then rescaled
-        const std::int16_t* xw = xs + (2 * py * W + 2 * px) * C;
-#pragma GCC unroll 1
-        for (std::size_t d = 0; d < 4; ++d) {  // windows at (0, 0), (0, 1), (1, 0), (1, 1)
-          conv4ch_c6<W>(xw, wu, b2, a[d]);
-          xw += d == 1 ? (W - 1) * C : C;
-        }
+        conv2x2x4ch_c6<W>(xs + (2 * py * W + 2 * px) * C, wu, b2, a);
 #pragma GCC unroll 1
         for (std::size_t j = 0; j < 4; ++j) {
           const doubled_rescale qj = q[j];
