@@ -50,8 +50,9 @@ struct qconv2d_layer {
   static constexpr bool has_fused_stage =
       kernels::target::arm_dsp && K == 5 && Stride == 1 && Pool::kernel == 2 &&
       std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
-      ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0) ||
-       (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0));
+      ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
+       (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));
+  // (the W limits: the kernels' row steps are 12-bit immediates)
   static constexpr std::size_t fused_stage_scratch = C == 6 ? 300 * 4 + 3 : 0;  // 4 channels' int16 weights
   // AllDoubled: every channel's rescale is known to take the doubled form (doubled_rescale()).
   template <bool AllDoubled = false, class Act, class Pool>

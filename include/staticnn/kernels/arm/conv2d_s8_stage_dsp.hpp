@@ -44,6 +44,7 @@ namespace staticnn::kernels::arm {
 // (the output pointer and its end ride on the stack across the calls).
 template <std::size_t W, std::size_t OW>
 [[gnu::always_inline]] inline void conv_row_c1(const std::int16_t* x, const std::int32_t* w, std::int8_t* y) {
+  static_assert(12 * W <= 4095 + 8, "conv_row_c1: row steps must fit a 12-bit immediate");
   register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
   register std::int32_t w0 asm("r4");
   register std::int8_t* yp asm("r5") = y;
@@ -129,6 +130,7 @@ template <std::size_t W>
 [[gnu::always_inline]] inline void conv2x2x4ch_c6(const std::int16_t* x, const std::int32_t* w, const std::int32_t* b2,
                                                   std::int32_t (*a)[4]) {
   constexpr std::size_t C = 6, row = 2 * C * W;  // bytes per image row
+  static_assert(5 * row <= 4095, "conv2x2x4ch_c6: row steps must fit a 12-bit immediate");
   register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), n asm("r3");
   register std::int32_t w0 asm("r4"), w1 asm("r5"), w2 asm("r6");
   register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");
