@@ -5,7 +5,9 @@
 // Special case, for boards without a debugger: a semihosting BKPT then escalates to HardFault
 // with HFSR.DEBUGEVT; the handler skips the BKPT and returns -1, so semihosting becomes a no-op
 // and the image still runs (printing through its UART only). QEMU never takes this path.
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "console.hpp"
 #include "cortex_m.hpp"
@@ -29,31 +31,26 @@ extern "C" [[gnu::naked]] void staticnn_fault_entry() {
 
 namespace {
 
-const char* exception_name(std::uint32_t number) {
-  constexpr const char* names[16] = {"Thread mode",  "Reset",    "NMI",        "HardFault",
-                                     "MemManage",    "BusFault", "UsageFault", "SecureFault",
-                                     "reserved",     "reserved", "reserved",   "SVCall",
-                                     "DebugMonitor", "reserved", "PendSV",     "SysTick"};
-  return number < 16 ? names[number] : "IRQ";
-}
-
+// Names as one string each, '|' between them, one per number from 0 (empty: none): no table of
+// pointers (248 bytes less than {bit, name} tables).
+constexpr char exception_names[] =
+    "Thread mode|Reset|NMI|HardFault|MemManage|BusFault|UsageFault|SecureFault|reserved|reserved|reserved|SVCall|"
+    "DebugMonitor|reserved|PendSV|SysTick";
 // CFSR = UFSR:BFSR:MMFSR, HFSR bits 1, 30, 31 (ARMv7-M ARM B3.2.15-16).
-struct flag {
-  std::uint32_t bit;
-  const char* name;
-};
-constexpr flag cfsr_flags[] = {
-    {0, "IACCVIOL"},  {1, "DACCVIOL"}, {3, "MUNSTKERR"},  {4, "MSTKERR"},      {5, "MLSPERR"},
-    {7, "MMARVALID"}, {8, "IBUSERR"},  {9, "PRECISERR"},  {10, "IMPRECISERR"}, {11, "UNSTKERR"},
-    {12, "STKERR"},   {13, "LSPERR"},  {15, "BFARVALID"}, {16, "UNDEFINSTR"},  {17, "INVSTATE"},
-    {18, "INVPC"},    {19, "NOCP"},    {20, "STKOF"},     {24, "UNALIGNED"},   {25, "DIVBYZERO"},
-};
-constexpr flag hfsr_flags[] = {{1, "VECTTBL"}, {30, "FORCED"}, {31, "DEBUGEVT"}};
+constexpr char cfsr_names[] =
+    "IACCVIOL|DACCVIOL||MUNSTKERR|MSTKERR|MLSPERR||MMARVALID|IBUSERR|PRECISERR|IMPRECISERR|UNSTKERR|STKERR|LSPERR||"
+    "BFARVALID|UNDEFINSTR|INVSTATE|INVPC|NOCP|STKOF||||UNALIGNED|DIVBYZERO";
+constexpr char hfsr_names[] = "|VECTTBL|||||||||||||||||||||||||||||FORCED|DEBUGEVT";
 
-template <std::size_t N>
-void print_flags(std::uint32_t value, const flag (&flags)[N]) {
-  for (const flag& f : flags)
-    if (value & (1u << f.bit)) staticnn::fw::console::print(' ', f.name);
+// The name of each number in `set` (bit k: number k), each after a space.
+void print_names(const char* names, std::uint32_t set) {
+  for (std::uint32_t k = 0; *names != '\0'; ++k) {
+    const char* end = names;
+    while (*end != '\0' && *end != '|') ++end;
+    if ((set >> k & 1u) && end != names)
+      staticnn::fw::console::print(' ', std::string_view(names, static_cast<std::size_t>(end - names)));
+    names = *end == '|' ? end + 1 : end;
+  }
 }
 
 }  // namespace
@@ -76,16 +73,17 @@ extern "C" void staticnn_fault_report(std::uint32_t* frame, std::uint32_t exc_re
   }
 
   const std::uint32_t cfsr = cm::reg(cm::cfsr);
-  print("\n*** ", exception_name(number));
-  if (number >= 16) print(' ', number - 16);
+  print("\n***");
+  if (number < 16) print_names(exception_names, 1u << number);
+  else print(" IRQ ", number - 16);
   print(" (exception ", number, ")\n");
   print("  pc=", hex{pc}, " lr=", hex{frame[5]}, " xpsr=", hex{frame[7]},
         " sp=", hex{static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(frame))},
         " exc_return=", hex{exc_return}, '\n');
   print("  cfsr=", hex{cfsr});
-  print_flags(cfsr, cfsr_flags);
+  print_names(cfsr_names, cfsr);
   print(" hfsr=", hex{hfsr});
-  print_flags(hfsr, hfsr_flags);
+  print_names(hfsr_names, hfsr);
   print(" mmfar=", hex{cm::reg(cm::mmfar)}, " bfar=", hex{cm::reg(cm::bfar)}, '\n');
   staticnn::fw::exit(staticnn::fw::exit_fault);
 }

@@ -203,21 +203,38 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
       }
   STATICNN_CHECK(wrong == 0);
 
-  static quant::qdense_layer<shape<20>, 6> d;
-  for (auto& w : d.weights) w = next8();
-  for (std::size_t o = 0; o < 6; ++o)
-    d.bias[o] = 300 - 100 * static_cast<std::int32_t>(o), d.multiplier[o] = 1200000000 + static_cast<std::int32_t>(o) * 7,
-    d.shift[o] = -9;
-  d.zero_point = 3;
-  std::array<std::int8_t, 20> xd{};
-  for (auto& v : xd) v = next8();
-  std::array<std::int8_t, 6> yd{};
-  d.forward(xd, yd);
-  for (std::size_t o = 0; o < 6; ++o) {
-    std::int32_t acc = d.bias[o];
-    for (std::size_t i = 0; i < 20; ++i) acc += d.weights[o * 20 + i] * xd[i];
-    STATICNN_CHECK(yd[o] == requant(acc, d.multiplier[o], 9, d.zero_point));
-  }
+  // Dense: 20 inputs (M % 8 == 4: every row one at a time on DSP targets) and 32 (blocks of four
+  // rows and a tail of two), each with the general rescale, with the one a constant model chooses
+  // when every output takes the doubled form (forward<true>), and with a table after it.
+  auto check_dense = [&]<std::size_t M>(std::integral_constant<std::size_t, M>) {
+    static quant::qdense_layer<shape<M>, 6> d;
+    for (auto& w : d.weights) w = next8();
+    for (std::size_t o = 0; o < 6; ++o)
+      d.bias[o] = 300 - 100 * static_cast<std::int32_t>(o), d.multiplier[o] = 1200000000 + static_cast<std::int32_t>(o) * 7,
+      d.shift[o] = static_cast<std::int8_t>(-9 + static_cast<std::int32_t>(o % 2));
+    d.zero_point = 3;
+    std::array<std::int8_t, M> xd{};
+    for (auto& v : xd) v = next8();
+    std::array<std::int8_t, 6> yd{}, yd2{}, yd3{};
+    d.forward(xd, yd);
+    STATICNN_CHECK(d.doubled_rescale());
+    d.template forward<true>(xd, yd2);
+    static quant::qlookup_layer<shape<6>> t;  // dense -> table as one stage (forward_then)
+    for (auto& v : t.table) v = next8();
+    d.template forward_then<true>(xd, yd3, t);
+    for (std::size_t o = 0; o < 6; ++o) {
+      std::int32_t acc = d.bias[o];
+      for (std::size_t i = 0; i < M; ++i) acc += d.weights[o * M + i] * xd[i];
+      const std::int8_t want = requant(acc, d.multiplier[o], -d.shift[o], d.zero_point);
+      STATICNN_CHECK(yd[o] == want);
+      STATICNN_CHECK(yd2[o] == want);
+      STATICNN_CHECK(yd3[o] == t.table[static_cast<std::size_t>(want + 128)]);
+    }
+    d.shift[2] = 1;  // a left shift: not the doubled form
+    STATICNN_CHECK(!d.doubled_rescale());
+  };
+  check_dense(std::integral_constant<std::size_t, 20>{});
+  check_dense(std::integral_constant<std::size_t, 32>{});
 }
 
 // The int8 conv -> 256-entry table -> 2x2 average stage that DSP targets run as one
@@ -235,7 +252,9 @@ namespace {
   const std::int32_t v = zp + (s >> e) + (rem > threshold ? 1 : 0);
   return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
 }
-template <class In, std::size_t OutC>
+// AllDoubled: every channel in the doubled form (as network::forward_constant finds for a constant
+// model), the stage compiled without the check and the general path.
+template <class In, std::size_t OutC, bool AllDoubled = false>
 std::size_t check_fused_stage(std::uint32_t seed, std::int32_t weight_range) {
   using conv = quant::qconv2d_layer<In, OutC, 5, 1>;
   using act = quant::qlookup_layer<typename conv::out_shape>;
@@ -256,15 +275,19 @@ std::size_t check_fused_stage(std::uint32_t seed, std::int32_t weight_range) {
       c.multiplier[o] = (1 << 30) + next() % (1 << 30);
       c.shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 3));
     }
-    c.multiplier[1] = 3 << 25, c.shift[1] = 0;                        // general: multiplier < 2^30
-    c.shift[OutC - 1] = -23;                                          // general: shift below -22
     c.zero_point = -7;
+    if (AllDoubled && !c.doubled_rescale()) return 1000;  // the random channels are all doubled
+    if constexpr (!AllDoubled) {
+      c.multiplier[1] = 3 << 25, c.shift[1] = 0;  // general: multiplier < 2^30
+      c.shift[OutC - 1] = -23;                    // general: shift below -22
+      if (c.doubled_rescale()) return 1000;
+    }
     for (auto& t : a.table) t = next8();
     static std::array<std::int8_t, C * H * W> x{};
     for (auto& v : x) v = next8();
     static std::array<std::int8_t, OutC * (OH / 2) * (OW / 2)> y{};
     alignas(4) static std::array<std::int8_t, conv::fused_stage_scratch + 1> scratch{};
-    c.forward_fused_stage(x.data(), y.data(), a, p, scratch.data() + 1);  // scratch not 4-aligned
+    c.template forward_fused_stage<AllDoubled>(x.data(), y.data(), a, p, scratch.data() + 1);  // scratch not 4-aligned
     std::size_t wrong = 0;
     for (std::size_t o = 0; o < OutC; ++o)
       for (std::size_t py = 0; py < OH / 2; ++py)
@@ -291,6 +314,8 @@ STATICNN_TEST(int8_fused_conv_lookup_pool_stage) {
   STATICNN_CHECK((check_fused_stage<shape<1, 12, 16>, 3>(5, 127) == 0));
   STATICNN_CHECK((check_fused_stage<shape<6, 10, 8>, 8>(9, 127) == 0));
   STATICNN_CHECK((check_fused_stage<shape<6, 8, 8>, 4>(13, 20) == 0));
+  STATICNN_CHECK((check_fused_stage<shape<1, 12, 16>, 3, true>(7, 127) == 0));
+  STATICNN_CHECK((check_fused_stage<shape<6, 10, 8>, 8, true>(11, 127) == 0));
 }
 
 int main() { return staticnn::fw_test::run_all("kernels"); }

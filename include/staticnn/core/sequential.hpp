@@ -55,6 +55,15 @@ concept conv_act_pool = requires(const A& a, const B& b, const typename A::value
   requires C::kernel >= 1;
 };
 
+// A layer whose inference applies the next layer (elementwise) to each output as it writes it
+// (int8 dense -> table lookup): the two run as one stage.
+template <class A, class B>
+concept absorbs_next = requires(const A& a, const B& b, cview<typename A::value_type, A::in_shape::size> x,
+                                view<typename A::value_type, A::out_shape::size> y) {
+  requires std::is_same_v<typename A::out_shape, typename B::in_shape>;
+  a.forward_then(x, y, b);
+};
+
 template <class T, class In, class... Specs>
 struct bind_chain;
 template <class T, class In>
@@ -110,7 +119,8 @@ struct network {
   static constexpr std::size_t param_count = param_offset[depth];
   static constexpr std::size_t state_count = state_offset[depth];
   // Inference plan: each layer is a stage of its own, except conv -> activation -> pool runs of
-  // three (see detail::conv_act_pool), which are one stage, and layers whose output is their
+  // three (see detail::conv_act_pool), which are one stage, a layer and the elementwise layer it
+  // applies as it writes (detail::absorbs_next), one stage, and layers whose output is their
   // input's values in the same order (flatten), which are no stage at all unless first or last.
  private:
   template <std::size_t I>
@@ -120,11 +130,18 @@ struct network {
     else
       return false;
   }
+  template <std::size_t I>
+  static constexpr bool absorbs_at() {
+    if constexpr (I + 1 < depth)
+      return detail::absorbs_next<layer_type<I>, layer_type<I + 1>>;
+    else
+      return false;
+  }
   // A stage's output goes to the front or the back of the workspace, the other end from its
   // input, so the workspace needs the largest (input + output) of one stage, not twice the largest
   // activation.
   struct plan_t {
-    std::array<bool, depth> fused{}, skipped{}, at_back{};
+    std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{};
     std::array<std::size_t, depth> out_size{};  // of the stage starting at a layer
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
     std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
@@ -133,6 +150,9 @@ struct network {
     plan_t p;
     constexpr std::array<bool, depth> can = []<std::size_t... I>(std::index_sequence<I...>) {
       return std::array<bool, depth>{fusable_at<I>()...};
+    }(std::make_index_sequence<depth>{});
+    constexpr std::array<bool, depth> absorb = []<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<bool, depth>{absorbs_at<I>()...};
     }(std::make_index_sequence<depth>{});
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
@@ -143,8 +163,10 @@ struct network {
         continue;
       }
       p.fused[i] = can[i];
+      p.absorbs[i] = !can[i] && absorb[i];
       if (can[i]) p.skipped[i + 1] = p.skipped[i + 2] = true;
-      p.out_size[i] = size[can[i] ? i + 2 : i];
+      if (p.absorbs[i]) p.skipped[i + 1] = true;
+      p.out_size[i] = size[can[i] ? i + 2 : p.absorbs[i] ? i + 1 : i];
       p.last_stage = i;
     }
     std::size_t in = 0;  // the previous stage's output size (0: the input, held by the caller)
@@ -235,6 +257,18 @@ struct network {
       ((src = run_stage<I, workspace_with_input_size>(src, y.data(), ws.data())), ...);
     }(std::make_index_sequence<depth>{});
   }
+  // forward_in_workspace on a network object that is a compile-time constant (an exported
+  // header's constexpr model). A layer with a static forward_constant<Self> (forward_fused_stage_
+  // constant<Self> for a fused stage) is given its own object as a constant, so it can choose its
+  // kernels by its parameters when it is compiled (int8: leave out a rescale form no channel
+  // takes); other layers run as in forward_in_workspace. The same results.
+  template <const network& Net>
+  static void forward_constant(view<value_type, workspace_with_input_size> ws, view<value_type, out_shape::size> y) {
+    const value_type* src = ws.data() + input_offset;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((src = Net.template run_stage<I, workspace_with_input_size, &Net>(src, y.data(), ws.data())), ...);
+    }(std::make_index_sequence<depth>{});
+  }
   // Inference on one sample with the workspace on the stack (workspace_size values).
   constexpr void forward(cview<value_type, in_shape::size> x, view<value_type, out_shape::size> y) const {
     std::array<value_type, workspace_size> ws;
@@ -242,19 +276,31 @@ struct network {
   }
 
  private:
-  template <std::size_t I, std::size_t WS>
+  // Net: this network as a compile-time constant (forward_constant), or null.
+  template <std::size_t I, std::size_t WS, const network* Net = nullptr>
   constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws) const {
     if constexpr (plan.skipped[I]) {
       return src;
     } else {
       value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
       if constexpr (plan.fused[I]) {
-        if constexpr (has_own_stage<I>) run_own_stage<I, WS>(src, dst, ws);
+        if constexpr (has_own_stage<I>) run_own_stage<I, WS, Net>(src, dst, ws);
         else run_conv_act_pool<I>(src, dst);
       } else {
         using L = layer_type<I>;
-        layer<I>().forward(cview<value_type, L::in_shape::size>(src, L::in_shape::size),
-                                    view<value_type, L::out_shape::size>(dst, L::out_shape::size));
+        const cview<value_type, L::in_shape::size> x(src, L::in_shape::size);
+        const view<value_type, L::out_shape::size> y(dst, L::out_shape::size);
+        if constexpr (plan.absorbs[I]) {
+          if constexpr (Net != nullptr &&
+                        requires { L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>()); })
+            L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>());
+          else
+            layer<I>().forward_then(x, y, layer<I + 1>());
+        } else if constexpr (Net != nullptr && requires { L::template forward_constant<Net->template layer<I>()>(x, y); }) {
+          L::template forward_constant<Net->template layer<I>()>(x, y);
+        } else {
+          layer<I>().forward(x, y);
+        }
       }
       return dst;
     }
@@ -282,16 +328,26 @@ struct network {
   template <std::size_t I>
   static constexpr bool has_own_stage =
       requires { requires layer_type<I>::template has_fused_stage<layer_type<I + 1>, layer_type<I + 2>>; };
-  template <std::size_t I, std::size_t WS>
+  template <std::size_t I, std::size_t WS, const network* Net>
   void run_own_stage(const value_type* x, value_type* y, value_type* ws) const {
     constexpr std::size_t need = layer_type<I>::fused_stage_scratch;
     constexpr bool last = I == plan.last_stage;
     constexpr std::size_t have = last ? WS : WS - plan.out_size[I];
+    auto run = [&](value_type* scratch) {
+      using L = layer_type<I>;
+      if constexpr (Net != nullptr && requires {
+                      L::template forward_fused_stage_constant<Net->template layer<I>()>(x, y, layer<I + 1>(),
+                                                                                         layer<I + 2>(), scratch);
+                    })
+        L::template forward_fused_stage_constant<Net->template layer<I>()>(x, y, layer<I + 1>(), layer<I + 2>(), scratch);
+      else
+        layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch);
+    };
     if constexpr (have >= need) {
-      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
+      run(last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
     } else {
       std::array<value_type, need> scratch;
-      layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch.data());
+      run(scratch.data());
     }
   }
 };

@@ -13,14 +13,21 @@
 
 namespace staticnn::kernels {
 
-template <std::size_t M, std::size_t N>
+// AllDoubled: every output's rescale is known to take the short form (quant::doubled_rescale_applies),
+// so the DSP kernel rescales inline with no general path. table: null, or the middle (entry 128)
+// of a 256-entry table every output then goes through, y = table[y] (dense -> lookup as one stage).
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
 constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
-                        const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y) {
+                        const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
+                        const std::int8_t* table = nullptr) {
   auto out = [&](std::size_t o, std::int32_t acc) {
-    y[o] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
+    const std::int8_t v =
+        quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
+    y[o] = table != nullptr ? table[v] : v;
   };
   if constexpr (target::arm_dsp && arm::dense_rows_s8_supported<M>) {  // kernels/arm/dense_s8_dsp.hpp
-    if (!std::is_constant_evaluated()) return arm::dense_rows_s8<M, N>(w, bias, multiplier, shift, zero_point, x, y);
+    if (!std::is_constant_evaluated())
+      return arm::dense_rows_s8<M, N, AllDoubled>({w, bias, multiplier, shift, zero_point, y, table}, x);
   }
   for (std::size_t o = 0; o < N; ++o) {
     std::int32_t acc = bias[o];

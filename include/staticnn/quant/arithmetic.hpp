@@ -57,6 +57,19 @@ constexpr std::int8_t saturate_int8(std::int32_t v) {
   return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
 }
 
+// Whether one channel's rescale of every accumulator |acc| <= |bias| + sum_max takes the short
+// form, bit for bit: a right shift e = -shift in [1, 22], multiplier >= 2^30, |acc| < 2^30 (so
+// 2 acc fits an int32) and an int8 zero point. Then s = (2 acc m + 2^31) >> 32 (one SMMULR) is the
+// rounding doubling high multiply and (s + c + [s < 0]) >> e with c = 2^(e-1) + (zero_point << e)
+// its rounding divide with the zero point added (kernels/arm/conv2d_s8_stage_dsp.hpp). constexpr,
+// so a model that is a compile-time constant decides it when it is compiled.
+constexpr bool doubled_rescale_applies(std::int32_t bias, std::int32_t multiplier, std::int32_t shift,
+                                       std::int32_t zero_point, std::uint32_t sum_max) {
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  return shift < 0 && shift >= -22 && multiplier >= (1 << 30) && bias_abs < (1u << 29) && sum_max < (1u << 29) &&
+         zero_point >= -128 && zero_point <= 127;
+}
+
 // A positive real factor as multiplier * 2^(shift - 31) with multiplier in [2^30, 2^31)
 // (TFLite QuantizeMultiplier); 0 gives {0, 0}. Host side (export), in double precision.
 struct fixed_multiplier {

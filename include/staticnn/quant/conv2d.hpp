@@ -14,6 +14,7 @@
 #include "../kernels/conv2d_s8.hpp"
 #include "../kernels/target.hpp"
 #include "../layers/pool.hpp"
+#include "arithmetic.hpp"
 
 namespace staticnn::quant {
 
@@ -49,21 +50,35 @@ struct qconv2d_layer {
   static constexpr bool has_fused_stage =
       kernels::target::arm_dsp && K == 5 && Stride == 1 && Pool::kernel == 2 &&
       std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
-      ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0) ||
-       (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0));
+      ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
+       (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));
+  // (the W limits: the kernels' row steps are 12-bit immediates)
   static constexpr std::size_t fused_stage_scratch = C == 6 ? 300 * 4 + 3 : 0;  // 4 channels' int16 weights
-  template <class Act, class Pool>
+  // AllDoubled: every channel's rescale is known to take the doubled form (doubled_rescale()).
+  template <bool AllDoubled = false, class Act, class Pool>
   void forward_fused_stage(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool&, std::int8_t* scratch) const
     requires has_fused_stage<Act, Pool>
   {
-    const kernels::arm::stage_params p{weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
-                                       act.table.data()};
     if constexpr (C == 1) {
-      kernels::arm::conv_lookup_pool_c1<H, W, OutC>(x, p, y);
+      kernels::arm::conv_lookup_pool_c1<H, W, OutC, AllDoubled>(x, *this, act.table.data(), y);
     } else {
       const auto a = reinterpret_cast<std::uintptr_t>(scratch);
-      kernels::arm::conv_lookup_pool_c6<H, W, OutC>(x, p, y, reinterpret_cast<std::int32_t*>(scratch + ((0u - a) & 3u)));
+      kernels::arm::conv_lookup_pool_c6<H, W, OutC, AllDoubled>(x, *this, act.table.data(), y,
+                                                                reinterpret_cast<std::int32_t*>(scratch + ((0u - a) & 3u)));
     }
+  }
+  // Whether every channel's rescale takes the short (doubled) form, for any input
+  // (quant::doubled_rescale_applies). For a layer that is a compile-time constant (network::
+  // forward_constant) the fused stage is then compiled without the check and the general path.
+  constexpr bool doubled_rescale() const {
+    for (std::size_t o = 0; o < OutC; ++o)
+      if (!doubled_rescale_applies(bias[o], multiplier[o], shift[o], zero_point, fan_in * 127u * 128u)) return false;
+    return true;
+  }
+  template <const qconv2d_layer& Self, class Act, class Pool>
+  static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,
+                                           std::int8_t* scratch) {
+    Self.template forward_fused_stage<Self.doubled_rescale()>(x, y, act, pool, scratch);
   }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;

@@ -9,6 +9,7 @@
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/dense_s8.hpp"
+#include "arithmetic.hpp"
 
 namespace staticnn::quant {
 
@@ -27,9 +28,33 @@ struct qdense_layer {
   std::array<std::int8_t, N> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
 
+  // AllDoubled: every output's rescale is known to take the short (doubled) form.
+  template <bool AllDoubled = false>
   constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y) const {
-    kernels::dense_s8<M, N>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point, x.data(),
-                            y.data());
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
+                                        x.data(), y.data());
+  }
+  // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
+  constexpr bool doubled_rescale() const {
+    for (std::size_t o = 0; o < N; ++o)
+      if (!doubled_rescale_applies(bias[o], multiplier[o], shift[o], zero_point, M * 127u * 128u)) return false;
+    return true;
+  }
+  template <const qdense_layer& Self>
+  static void forward_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y) {
+    Self.template forward<Self.doubled_rescale()>(x, y);
+  }
+  // forward, then a table layer (qlookup_layer) on each output as it is written: the network runs
+  // the two as one stage. The same results as forward and the table's forward in turn.
+  template <bool AllDoubled = false, class Act>
+    requires requires(const Act& a) { a.table[0]; }
+  constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) const {
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
+                                        x.data(), y.data(), act.table.data() + 128);
+  }
+  template <const qdense_layer& Self, class Act>
+  static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) {
+    Self.template forward_then<Self.doubled_rescale()>(x, y, act);
   }
 };
 
