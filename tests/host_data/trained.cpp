@@ -3,8 +3,9 @@
 #include <numeric>
 #include <vector>
 
-#include <staticnn/train/fit.hpp>
 #include <staticnn/train/init.hpp>
+
+#include "staticnn/ops.hpp"  // the CLI's compiled training step (tools/staticnn)
 
 namespace test_support {
 
@@ -20,14 +21,15 @@ std::unique_ptr<staticnn::models::bn_lenet> trained_net() {
   auto net = std::make_unique<net_t>();
   train::rng g(11);
   train::init_parameters(*net, g);
-  auto tr = std::make_unique<train::trainer<net_t, 32>>();
+  using ops = cli::model_ops<net_t>;
+  auto tr = std::make_unique<ops::trainer_type>();
   train::sgd<net_t> opt;
   opt.lr = 0.1;
   std::vector<std::uint32_t> order(2000);
   std::iota(order.begin(), order.end(), 5000u);  // images not used for the comparison below
-  serial_executor ex;
-  train::train_epoch(*net, *tr, opt, d.images.pixels.data(), d.labels.data(), order, 32, ex,
-                     [](std::size_t, std::size_t, const train::epoch_stats&) {});
+  train::thread_pool one(1);
+  ops::train_epoch(*net, *tr, opt, d.images.pixels.data(), d.labels.data(), order, 32, one,
+                   [](std::size_t, std::size_t, const train::epoch_stats&) {}, 0, {});
   return net;
 }
 

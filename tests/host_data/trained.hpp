@@ -1,7 +1,8 @@
 #pragma once
 // Shared by the real-data tests: the Fashion-MNIST test split, and a BN-LeNet trained briefly on
 // test images 5000-6999 (never the ones the tests compare on), so its statistics are realistic.
-// Defined once, in trained.cpp: the trainer is the most expensive template here to compile.
+// Defined in trained.cpp, which trains through the CLI's compiled model ops (tools/staticnn/ops.hpp)
+// rather than compiling the trainer once more.
 #include <memory>
 
 #include <staticnn/io/idx.hpp>

@@ -18,12 +18,14 @@
 
 #include "commands.hpp"
 #include "models.hpp"
+#include "ops.hpp"
 #include "report.hpp"
 
 namespace staticnn::cli {
 namespace {
 
 using net_t = models::bn_lenet;
+using ops = model_ops<net_t>;
 constexpr double macs_forward = 281640;               // per image
 constexpr double train_flop = 3 * 2 * macs_forward;   // forward + backward (input and weight grads)
 constexpr double eval_flop = 2 * macs_forward;
@@ -81,16 +83,16 @@ double train_rate(std::size_t threads, double seconds) {
   auto net = std::make_unique<net_t>();
   train::rng g(1);
   train::init_parameters(*net, g);
-  auto tr = std::make_unique<train::trainer<net_t, 128>>();
-  for (auto& v : tr->input) v = static_cast<float>(g.uniform());
-  for (auto& l : tr->labels) l = static_cast<std::uint8_t>(g.below(10));
+  auto tr = std::make_unique<ops::trainer_type>();  // capacity max_batch, run at 128
+  for (std::size_t i = 0; i < 128 * net_t::in_shape::size; ++i) tr->input[i] = static_cast<float>(g.uniform());
+  for (std::size_t i = 0; i < 128; ++i) tr->labels[i] = static_cast<std::uint8_t>(g.below(10));
   train::sgd<net_t> opt;
   opt.lr = 0.01;
   train::thread_pool pool(threads);
-  for (int i = 0; i < 5; ++i) tr->step(*net, opt, 128, pool);  // warm-up
+  for (int i = 0; i < 5; ++i) ops::step(*net, *tr, opt, 128, pool);  // warm-up
   std::size_t steps = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  while (seconds_since(t0) < seconds) tr->step(*net, opt, 128, pool), ++steps;
+  while (seconds_since(t0) < seconds) ops::step(*net, *tr, opt, 128, pool), ++steps;
   return static_cast<double>(steps * 128) / seconds_since(t0);
 }
 
@@ -108,17 +110,17 @@ bench_result run(double seconds, std::size_t threads) {
   std::vector<std::uint8_t> out(128);
   {
     train::thread_pool pool(threads);
-    train::predict(*folded, images.data(), 128, out.data(), pool);
+    ops::predict(*folded, images.data(), 128, out.data(), pool);
     std::size_t batches = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    while (seconds_since(t0) < seconds) train::predict(*folded, images.data(), 128, out.data(), pool), ++batches;
+    while (seconds_since(t0) < seconds) ops::predict(*folded, images.data(), 128, out.data(), pool), ++batches;
     r.eval128 = static_cast<double>(batches * 128) / seconds_since(t0);
   }
   serial_executor one;
   std::size_t images_done = 0;
   const auto t0 = std::chrono::steady_clock::now();
   while (seconds_since(t0) < seconds)
-    for (int i = 0; i < 100; ++i) train::predict(*folded, images.data() + (images_done++ % 128) * 784, 1, out.data(), one);
+    for (int i = 0; i < 100; ++i) ops::predict(*folded, images.data() + (images_done++ % 128) * 784, 1, out.data(), one);
   r.eval1 = static_cast<double>(images_done) / seconds_since(t0);
   return r;
 }

@@ -11,15 +11,17 @@
 #include "commands.hpp"
 #include "data.hpp"
 #include "models.hpp"
+#include "ops.hpp"
 
 namespace staticnn::cli {
 namespace {
 
-template <class Net>
-std::vector<std::uint8_t> predictions(const Net& net, const io::dataset& test, std::size_t threads) {
+// Predictions of `net` (the model Net or its folded form) on the test images.
+template <class Net, class N>
+std::vector<std::uint8_t> predictions(const N& net, const io::dataset& test, std::size_t threads) {
   train::thread_pool pool(threads);
   std::vector<std::uint8_t> predicted(test.images.count);
-  train::predict(net, test.images.pixels.data(), test.images.count, predicted.data(), pool);
+  model_ops<Net>::predict(net, test.images.pixels.data(), test.images.count, predicted.data(), pool);
   return predicted;
 }
 
@@ -30,8 +32,8 @@ int eval_model(const std::string& checkpoint, const std::string& dir, std::size_
   io::load_checkpoint(checkpoint, *net);
   const io::dataset test = load_split<typename Net::in_shape>(dir, "t10k", limit);
   const std::vector<std::uint8_t> predicted =
-      fold ? predictions(*std::make_unique<folded_t<Net>>(fold_batchnorm(*net)), test, threads)
-           : predictions(*net, test, threads);
+      fold ? predictions<Net>(*std::make_unique<folded_t<Net>>(fold_batchnorm(*net)), test, threads)
+           : predictions<Net>(*net, test, threads);
   if (fold) std::printf("batchnorm folded: %zu layers instead of %zu\n", folded_t<Net>::depth, Net::depth);
   constexpr std::size_t K = Net::out_shape::size;
   std::vector<std::size_t> confusion(K * K);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include <staticnn/export/header.hpp>
 #include <staticnn/fold/fold.hpp>
@@ -18,6 +19,7 @@
 #include "commands.hpp"
 #include "data.hpp"
 #include "models.hpp"
+#include "ops.hpp"
 
 namespace staticnn::cli {
 namespace {
@@ -27,42 +29,47 @@ struct export_options {
   std::size_t count, calibrate = 0;  // calibrate > 0: export the int8 network
 };
 
+// The index of the largest of the K logits at z.
+template <std::size_t K, class T>
+std::size_t argmax_of(const T* z) {
+  return static_cast<std::size_t>(std::max_element(z, z + K) - z);
+}
+
 // The int8 network from the first o.calibrate training images; with a reference, also its int8
 // logits and both networks' accuracy on the reference images.
-template <class Folded>
-int export_int8(const export_options& o, const Folded& folded, const std::string& origin) {
-  using In = typename Folded::in_shape;
-  constexpr std::size_t D = In::size, K = Folded::out_shape::size;
+template <class Net>
+int export_int8(const export_options& o, const folded_t<Net>& folded, const std::string& origin) {
+  using ops = model_ops<Net>;
+  using In = typename Net::in_shape;
+  constexpr std::size_t K = ops::classes;
   const io::dataset train = load_split<In>(o.data, "train", o.calibrate);
   if (train.images.count < o.calibrate)
     throw io::io_error((std::filesystem::path(o.data) / "train-images-idx3-ubyte").string() + ": holds " +
                        std::to_string(train.images.count) + " images, --calibrate asks for " +
                        std::to_string(o.calibrate));
-  using Q = quant::quantized_t<Folded>;
-  auto q = std::make_unique<Q>(quant::quantize(folded, quant::calibrate(folded, train.images.pixels.data(), o.calibrate)));
+  const auto q = ops::quantize(folded, train.images.pixels.data(), o.calibrate);
   std::string reference;
   if (!o.reference.empty()) {
     const io::dataset test = load_split<In>(o.data, "t10k", o.count);
+    const std::size_t n = test.images.count;
+    std::vector<std::int8_t> z(n * K);
+    std::vector<float> zf(n * K);
+    ops::int8_logits(*q, test.images.pixels.data(), n, z.data());
+    ops::folded_logits(folded, test.images.pixels.data(), n, zf.data());
     std::size_t right8 = 0, right32 = 0;
-    std::array<std::int8_t, D> x;
-    std::array<std::int8_t, K> z;
-    std::array<float, K> zf;
-    for (std::size_t i = 0; i < test.images.count; ++i) {
-      const cview<float, D> image(test.images.pixels.data() + i * D, D);
-      q->quantize_input(image, x);
-      q->forward(x, z);
-      folded.forward(image, zf);
-      reference.append(reinterpret_cast<const char*>(z.data()), sizeof z);
-      right8 += static_cast<std::size_t>(std::max_element(z.begin(), z.end()) - z.begin()) == test.labels[i];
-      right32 += static_cast<std::size_t>(std::max_element(zf.begin(), zf.end()) - zf.begin()) == test.labels[i];
+    for (std::size_t i = 0; i < n; ++i) {
+      right8 += argmax_of<K>(z.data() + i * K) == test.labels[i];
+      right32 += argmax_of<K>(zf.data() + i * K) == test.labels[i];
     }
-    const double n = static_cast<double>(test.images.count);
-    std::printf("accuracy on the first %zu test images: int8 %.4f, float folded %.4f\n", test.images.count,
-                static_cast<double>(right8) / n, static_cast<double>(right32) / n);
+    reference.assign(reinterpret_cast<const char*>(z.data()), z.size());
+    std::printf("accuracy on the first %zu test images: int8 %.4f, float folded %.4f\n", n,
+                static_cast<double>(right8) / static_cast<double>(n),
+                static_cast<double>(right32) / static_cast<double>(n));
   }
   io::write_file_atomically(o.out, exporter::int8_header(*q, o.ns, origin + " int8, calibrated on the first " +
                                                                      std::to_string(o.calibrate) + " training images."));
-  std::printf("wrote %s: int8, %zu layers, calibrated on %zu training images\n", o.out.c_str(), Q::depth, o.calibrate);
+  std::printf("wrote %s: int8, %zu layers, calibrated on %zu training images\n", o.out.c_str(),
+              ops::quantized_type::depth, o.calibrate);
   if (!o.reference.empty()) {
     io::write_file_atomically(o.reference, reference);
     std::printf("wrote %s: int8 logits of the first %zu test images\n", o.reference.c_str(), reference.size() / K);
@@ -78,17 +85,14 @@ int export_model(const export_options& o) {
   auto folded = std::make_unique<Folded>(fold_batchnorm(*net));
   const std::string origin = "From " + o.checkpoint + ": model " + meta.model + ", epoch " +
                              std::to_string(meta.epoch) + ", batchnorm folded.";
-  if (o.calibrate > 0) return export_int8(o, *folded, origin);
+  if (o.calibrate > 0) return export_int8<Net>(o, *folded, origin);
   std::string reference;
   if (!o.reference.empty()) {  // computed before anything is written, so a data error writes nothing
     const io::dataset test = load_split<typename Net::in_shape>(o.data, "t10k", o.count);
-    constexpr std::size_t D = Net::in_shape::size, K = Net::out_shape::size;
-    std::array<float, K> z;
-    for (std::size_t i = 0; i < test.images.count; ++i) {
-      folded->forward(cview<float, D>(test.images.pixels.data() + i * D, D), z);
-      reference.append(reinterpret_cast<const char*>(z.data()), sizeof z);
-    }
+    std::vector<float> z(test.images.count * model_ops<Net>::classes);
+    model_ops<Net>::folded_logits(*folded, test.images.pixels.data(), test.images.count, z.data());
     static_assert(std::endian::native == std::endian::little, "reference logits are written little-endian");
+    reference.assign(reinterpret_cast<const char*>(z.data()), z.size() * sizeof(float));
   }
   io::write_file_atomically(o.out, exporter::header(*folded, o.ns, origin));
   std::printf("wrote %s: %zu layers (%zu before folding), %zu parameters, %zu bytes of weights\n", o.out.c_str(),

@@ -22,13 +22,12 @@
 #include "commands.hpp"
 #include "data.hpp"
 #include "models.hpp"
+#include "ops.hpp"
 #include "report.hpp"
 
 namespace staticnn::cli {
 namespace {
 
-constexpr std::size_t max_batch =
-    512;  // the trainer's compile-time capacity; --batch picks n <= it
 constexpr const char* checkpoint_name = "checkpoint.snn";
 
 struct train_options {
@@ -227,7 +226,7 @@ int train_model(const train_options& o, const resume_state* resume) {
       o.model.c_str(), train.images.count, test.images.count, o.epochs, o.lr, o.batch,
       static_cast<unsigned long long>(o.seed), o.threads);
 
-  auto tr = std::make_unique<train::trainer<Net, max_batch>>();
+  auto tr = std::make_unique<typename model_ops<Net>::trainer_type>();
   train::thread_pool pool(o.threads);
   std::vector<std::uint32_t> order(train.images.count);
   std::vector<std::uint8_t> predicted(test.images.count);
@@ -248,7 +247,7 @@ int train_model(const train_options& o, const resume_state* resume) {
     const auto elapsed = [&] {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     };
-    const train::epoch_stats e = train::train_epoch(
+    const train::epoch_stats e = model_ops<Net>::train_epoch(
         *net, *tr, *opt, train.images.pixels.data(), train.labels.data(), order, o.batch, pool,
         [&](std::size_t done, std::size_t total, const train::epoch_stats& so_far) {
           ++step;
@@ -276,9 +275,9 @@ int train_model(const train_options& o, const resume_state* resume) {
     const double train_seconds = before.train_seconds + elapsed();
     // Running statistics for eval (and for folding): re-estimated with this epoch's final weights
     // over the first --bn-recalibrate minibatches of the epoch's order (no random draws).
-    train::recalibrate_batchnorm(*net, *tr, train.images.pixels.data(), train.labels.data(), order,
+    model_ops<Net>::recalibrate_batchnorm(*net, *tr, train.images.pixels.data(), train.labels.data(), order,
                                  o.batch, o.bn_recalibrate, pool);
-    train::predict(*net, test.images.pixels.data(), test.images.count, predicted.data(), pool);
+    model_ops<Net>::predict(*net, test.images.pixels.data(), test.images.count, predicted.data(), pool);
     std::size_t correct = 0;
     for (std::size_t i = 0; i < test.images.count; ++i) correct += predicted[i] == test.labels[i];
 
