@@ -26,7 +26,7 @@ std::unique_ptr<staticnn::models::bn_lenet> trained_net() {
   train::sgd<net_t> opt;
   opt.lr = 0.1;
   std::vector<std::uint32_t> order(2000);
-  std::iota(order.begin(), order.end(), 5000u);  // images not used for the comparison below
+  std::iota(order.begin(), order.end(), 5000u);  // images the tests never compare on
   train::thread_pool one(1);
   ops::train_epoch(*net, *tr, opt, d.images.pixels.data(), d.labels.data(), order, 32, one,
                    [](std::size_t, std::size_t, const train::epoch_stats&) {}, 0, {});

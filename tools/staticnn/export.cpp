@@ -15,6 +15,7 @@
 #include <staticnn/export/int8_header.hpp>
 #include <staticnn/io/checkpoint.hpp>
 #include <staticnn/quant/quantize.hpp>
+#include <staticnn/train/loss.hpp>
 
 #include "commands.hpp"
 #include "data.hpp"
@@ -28,12 +29,6 @@ struct export_options {
   std::string checkpoint, out, ns, reference, data;
   std::size_t count, calibrate = 0;  // calibrate > 0: export the int8 network
 };
-
-// The index of the largest of the K logits at z.
-template <std::size_t K, class T>
-std::size_t argmax_of(const T* z) {
-  return static_cast<std::size_t>(std::max_element(z, z + K) - z);
-}
 
 // The int8 network from the first o.calibrate training images; with a reference, also its int8
 // logits and both networks' accuracy on the reference images.
@@ -58,8 +53,8 @@ int export_int8(const export_options& o, const folded_t<Net>& folded, const std:
     ops::folded_logits(folded, test.images.pixels.data(), n, zf.data());
     std::size_t right8 = 0, right32 = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      right8 += argmax_of<K>(z.data() + i * K) == test.labels[i];
-      right32 += argmax_of<K>(zf.data() + i * K) == test.labels[i];
+      right8 += train::argmax(std::span<const std::int8_t, K>(z.data() + i * K, K)) == test.labels[i];
+      right32 += train::argmax(std::span<const float, K>(zf.data() + i * K, K)) == test.labels[i];
     }
     reference.assign(reinterpret_cast<const char*>(z.data()), z.size());
     std::printf("accuracy on the first %zu test images: int8 %.4f, float folded %.4f\n", n,

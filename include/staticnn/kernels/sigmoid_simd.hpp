@@ -1,6 +1,7 @@
 #pragma once
 // Host sigmoid over an array with explicit vectors: y = 1 / (1 + exp(-x)), exp as kernels/exp.hpp
-// computes it (same reduction, polynomial, clamps and NaN rule), lane by lane in VB-byte vectors.
+// computes it (its constants, reduction and polynomial, the same clamps and NaN rule), lane by
+// lane in VB-byte vectors.
 // The scalar loop of kernels/sigmoid.hpp does not vectorise: its clamps are nested conditionals,
 // which GCC will not turn into selects while FP comparisons may trap. Written with vector selects,
 // a float array runs 8 (AVX2) or 16 (AVX-512) values at a time; the results equal the scalar
@@ -12,6 +13,7 @@
 #include "dispatch.hpp"
 #include "exp.hpp"
 #include "gemm.hpp"
+#include "sigmoid.hpp"
 
 namespace staticnn::kernels {
 
@@ -22,26 +24,24 @@ struct sigmoid_simd_kernel {
     if constexpr (std::is_same_v<T, float> && sizeof(float) == sizeof(std::int32_t)) {
       using S = simd<float, VB>;
       using V = typename S::type;
+      using C = exp_constants<float>;
       typedef std::int32_t I __attribute__((vector_size(VB)));
       constexpr std::size_t W = S::width;
-      const V lo = V{} - 87.0f, hi = V{} + 88.0f, zero = V{}, one = V{} + 1.0f;
-      const V log2e = V{} + 1.4426950408889634f, ln2_hi = V{} + 0.693145751953125f,
-              ln2_lo = V{} + 1.42860682030941723212e-6f, round = V{} + 12582912.0f;
+      const V lo = V{} + C::lo, hi = V{} + C::hi, zero = V{}, one = V{} + 1.0f;
       for (; i + W <= n; i += W) {
         V v;
         S::load(v, x + i);
         const V t = -v;
-        const V tc = t < lo ? lo : (t > hi ? hi : (t == t ? t : zero));
-        const V k = (tc * log2e + round) - round;
-        const V r = (tc - k * ln2_hi) - k * ln2_lo;
-        const V p = one + r * (one + r * (0.5f + r * (float(1.0 / 6) + r * (float(1.0 / 24) + r * (float(1.0 / 120) +
-                    r * (float(1.0 / 720) + r * float(1.0 / 5040)))))));
+        const V tc = t < lo ? lo : (t > hi ? hi : (t == t ? t : zero));  // fast_exp's clamp, as selects
+        V k, r, p;
+        exp_reduce<float>(tc, k, r);
+        exp_poly_float(r, p);
         const V scale = (V)((__builtin_convertvector(k, I) + 127) << 23);
         const V e = t == t ? p * scale : t;
         S::store(y + i, one / (one + e));
       }
     }
-    for (; i < n; ++i) y[i] = T(1) / (T(1) + fast_exp(-x[i]));
+    for (; i < n; ++i) y[i] = sigmoid(x[i]);
   }
 };
 
