@@ -24,6 +24,11 @@ include_guard(GLOBAL)
 
 set(STATICNN_MACHINE_PATH "" CACHE STRING "Extra folders holding <machine>/target.cmake (your own boards)")
 set(STATICNN_QEMU_TIMEOUT 900 CACHE STRING "Seconds before qemu-run.sh kills a firmware run")
+# Compile options for firmware code that runs outside measured regions: size over speed, and its
+# loops stay loops (not calls to newlib's memcpy and memset, 470 bytes that an image whose
+# inference needs neither then does not link). Used for the runtime here, and for the harness of
+# targets/firmware and its examples.
+set(STATICNN_FIRMWARE_SIZE_OPTIONS "-Os;-fno-tree-loop-distribute-patterns" CACHE INTERNAL "")
 find_program(STATICNN_QEMU qemu-system-arm)
 # Binutils: from the toolchain file beside this one, else what CMake found next to the compiler.
 if(NOT STATICNN_ARM_OBJCOPY)
@@ -124,12 +129,10 @@ function(_staticnn_use_machine machine)
     ${common}/startup.cpp ${common}/fault.cpp ${common}/runtime.cpp ${common}/console.cpp
     ${common}/instruction_counter.cpp ${common}/stack_usage.cpp ${STATICNN_UART_SOURCE})
   target_link_libraries(${runtime} PUBLIC ${options})
-  # Start-up, the fault reporter, the console and the runtime run outside measured regions:
-  # size over speed, and their loops stay loops (not calls to newlib's memcpy and memset, 470
-  # bytes that an image whose inference needs neither then does not link).
+  # Start-up, the fault reporter, the console and the runtime run outside measured regions.
   set_source_files_properties(${common}/startup.cpp ${common}/fault.cpp ${common}/console.cpp
                               ${common}/runtime.cpp TARGET_DIRECTORY ${runtime}
-                              PROPERTIES COMPILE_OPTIONS "-Os;-fno-tree-loop-distribute-patterns")
+                              PROPERTIES COMPILE_OPTIONS "${STATICNN_FIRMWARE_SIZE_OPTIONS}")
   if(TARGET staticnn_warnings)  # this project's own warning set, when built in-tree
     target_link_libraries(${runtime} PRIVATE staticnn_warnings)
   endif()

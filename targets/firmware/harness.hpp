@@ -1,7 +1,8 @@
 #pragma once
 // fw_infer's harness: arguments, IDX files and the report. It runs outside the counted
-// inference, so harness.cpp is built for size while main.cpp (the inference loop) keeps the
-// release flags. Nothing here depends on the model: main.cpp passes its sizes in.
+// inference, so harness.cpp (like main.cpp, the loop over the images) is built for size while
+// inference.cpp keeps the release flags. Nothing here depends on the model: main.cpp passes its
+// sizes in.
 #include <cstddef>
 #include <cstdint>
 

@@ -27,7 +27,8 @@ inline constexpr std::size_t D = model::in_shape::size, K = model::out_shape::si
 extern std::array<value, model::workspace_with_input_size> workspace;
 extern std::array<value, K> logits;
 
-// net.forward_in_workspace(workspace, logits); returns the instructions it took.
+// model::forward_constant<net>(workspace, logits) (net is constexpr: its constants choose the
+// kernels); returns the instructions it took.
 std::uint64_t counted_inference();
 
 }  // namespace fw_infer

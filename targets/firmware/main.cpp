@@ -16,8 +16,6 @@
 #include "harness.hpp"
 #include "inference.hpp"
 
-namespace fw = staticnn::fw;
-
 namespace {
 
 using fw_infer::D, fw_infer::K, fw_infer::net, fw_infer::workspace, fw_infer::logits;

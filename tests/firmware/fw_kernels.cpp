@@ -168,7 +168,8 @@ STATICNN_TEST(blocked_kernels_against_double) {
 
 // The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
 // requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
-// blocks), and a dense layer with 6 outputs (one block of four and a tail) over 20 inputs.
+// blocks), and dense layers with 6 outputs over 20 inputs (one row at a time) and over 32 (a
+// block of four rows and a tail of two).
 STATICNN_TEST(int8_kernels_against_integer_sums) {
   std::uint32_t r = 11;
   auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };

@@ -259,7 +259,8 @@ struct network {
   }
   // forward_in_workspace on a network object that is a compile-time constant (an exported
   // header's constexpr model). A layer with a static forward_constant<Self> (forward_fused_stage_
-  // constant<Self> for a fused stage) is given its own object as a constant, so it can choose its
+  // constant<Self> for a fused stage, forward_then_constant<Self> for a layer that absorbs the
+  // next) is given its own object as a constant, so it can choose its
   // kernels by its parameters when it is compiled (int8: leave out a rescale form no channel
   // takes); other layers run as in forward_in_workspace. The same results.
   template <const network& Net>

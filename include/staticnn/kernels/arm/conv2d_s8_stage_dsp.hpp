@@ -431,7 +431,6 @@ void conv_lookup_pool_c6(const std::int8_t* x, const Layer& layer, const std::in
   }
 }
 #else
-struct stage_params;  // as above
 template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false, class Layer>
 void conv_lookup_pool_c1(const std::int8_t*, const Layer&, const std::int8_t*, std::int8_t*);  // Armv7E-M DSP only
 template <std::size_t H, std::size_t W, std::size_t OutC, bool AllDoubled = false, class Layer>

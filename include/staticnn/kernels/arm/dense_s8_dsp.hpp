@@ -190,7 +190,7 @@ template <bool AllDoubled>
 }
 
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input: when
-// M % 8 == 0 four rows at a time (dot4x8_s8), the N % 4 rows left over one at a time; otherwise
+// M % 8 == 0 four rows at a time (dot4x8_groups_s8), the N % 4 rows left over one at a time; otherwise
 // every row one at a time. AllDoubled: every output's rescale takes the short form
 // (quant::doubled_rescale_applies), inline, with no general path. a.mid: null, or the middle of a
 // 256-entry table each output is looked up in (y = mid[y]).
@@ -207,8 +207,6 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
   dense_rows_one_s8<AllDoubled>(a, xp, M, 4 * groups, N, acc);
 }
 #else
-// AllDoubled: every output's rescale takes the short form (quant::doubled_rescale_applies): SMMULR
-// of 2 acc inline, as the conv stages (no call, no general path).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x);  // DSP only
 #endif
