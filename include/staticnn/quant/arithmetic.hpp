@@ -5,7 +5,9 @@
 //   output of scale s_out as  zero_point + round(acc * s_acc / s_out),  where the real factor
 //   s_acc / s_out = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) (quantize_multiplier).
 // Everything here is integer-only and identical on the host and the firmware.
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -68,6 +70,19 @@ constexpr bool doubled_rescale_applies(std::int32_t bias, std::int32_t multiplie
   const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
   return shift < 0 && shift >= -22 && multiplier >= (1 << 30) && bias_abs < (1u << 29) && sum_max < (1u << 29) &&
          zero_point >= -128 && zero_point <= 127;
+}
+
+// doubled_rescale_applies for every output channel of a layer whose outputs sum `fan_in` int8
+// products (weights in [-127, 127] as quantize writes them, int8 inputs: |sum| <= fan_in * 127 *
+// 128). The int8 conv and dense layers ask it for their doubled_rescale().
+template <std::size_t C>
+constexpr bool doubled_rescale_all(const std::array<std::int32_t, C>& bias, const std::array<std::int32_t, C>& multiplier,
+                                   const std::array<std::int8_t, C>& shift, std::int32_t zero_point, std::size_t fan_in) {
+  const std::uint64_t sum = std::uint64_t{fan_in} * 127u * 128u;  // saturated: too large is "no"
+  const auto sum_max = static_cast<std::uint32_t>(sum < (1u << 29) ? sum : (1u << 29));
+  for (std::size_t o = 0; o < C; ++o)
+    if (!doubled_rescale_applies(bias[o], multiplier[o], shift[o], zero_point, sum_max)) return false;
+  return true;
 }
 
 // A positive real factor as multiplier * 2^(shift - 31) with multiplier in [2^30, 2^31)

@@ -70,11 +70,7 @@ struct qconv2d_layer {
   // Whether every channel's rescale takes the short (doubled) form, for any input
   // (quant::doubled_rescale_applies). For a layer that is a compile-time constant (network::
   // forward_constant) the fused stage is then compiled without the check and the general path.
-  constexpr bool doubled_rescale() const {
-    for (std::size_t o = 0; o < OutC; ++o)
-      if (!doubled_rescale_applies(bias[o], multiplier[o], shift[o], zero_point, fan_in * 127u * 128u)) return false;
-    return true;
-  }
+  constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, fan_in); }
   template <const qconv2d_layer& Self, class Act, class Pool>
   static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,
                                            std::int8_t* scratch) {

@@ -35,11 +35,7 @@ struct qdense_layer {
                                         x.data(), y.data());
   }
   // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
-  constexpr bool doubled_rescale() const {
-    for (std::size_t o = 0; o < N; ++o)
-      if (!doubled_rescale_applies(bias[o], multiplier[o], shift[o], zero_point, M * 127u * 128u)) return false;
-    return true;
-  }
+  constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, M); }
   template <const qdense_layer& Self>
   static void forward_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y) {
     Self.template forward<Self.doubled_rescale()>(x, y);
