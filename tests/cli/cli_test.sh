@@ -111,6 +111,10 @@ bad_input)
   expect_error 2 "unknown model 'resnet'" "$bin" train --model resnet "${small[@]}"
   expect_error 2 "unknown command 'fly'" "$bin" fly
   expect_error 2 "--checkpoint FILE is required" "$bin" eval
+  expect_error 2 "--isa must be baseline, avx2 or avx512, got 'sse'" "$bin" bench --isa sse
+  if ! grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
+    expect_error 1 "--isa avx512: this CPU runs at most" "$bin" bench --isa avx512 --seconds 0.1
+  fi
   expect_error 2 "--namespace must be a C\+\+ identifier" "$bin" export --checkpoint x --out "$work/x.hpp" --namespace 9x
   no_output "$work/x.hpp"
   # -- data files: a small real subset, then one defect per copy

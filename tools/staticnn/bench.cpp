@@ -125,13 +125,7 @@ bench_result run(double seconds, std::size_t threads) {
   return r;
 }
 
-const char* isa_name() {
-  switch (kernels::host_isa()) {
-    case kernels::isa::avx512: return "avx512";
-    case kernels::isa::avx2: return "avx2+fma";
-    default: return "baseline";
-  }
-}
+const char* isa_name() { return kernels::isa_name(kernels::host_isa()); }
 
 }  // namespace
 
@@ -140,9 +134,20 @@ int cmd_bench(int argc, char** argv) {
   args a("bench",
          {{"seconds", "S", "measuring time per figure (default 3)"},
           {"threads", "N", "threads for the multi-threaded figures (default " + std::to_string(hw) + ")"},
+          {"isa", "NAME",
+           std::string("kernel copy: baseline, avx2 or avx512, at most what this CPU runs (default ") +
+               kernels::isa_name(kernels::cpu_isa()) + ")"},
           {"json", "", "print one JSON object instead of a table"}},
          argc, argv);
   if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
+  if (a.has("isa")) {
+    const std::string name = a.text("isa", "");
+    const auto copy = kernels::parse_isa(name);
+    if (!copy) throw usage_error("--isa must be baseline, avx2 or avx512, got '" + name + "'");
+    if (!kernels::limit_isa(*copy))
+      throw std::runtime_error(std::string("--isa ") + name + ": this CPU runs at most " +
+                               kernels::isa_name(kernels::cpu_isa()));
+  }
   const double seconds = a.real("seconds", 3, 0.1, 600);
   const auto threads = static_cast<std::size_t>(a.integer("threads", hw, 1, 256));
   const bench_result r = run(seconds, threads);

@@ -1,22 +1,34 @@
 #pragma once
 // Instruction-set dispatch for the host's hot kernels. A portable x86-64 build runs the AVX-512
 // or AVX2+FMA copy of a kernel when the CPU has it (checked once, at run time), else the
-// baseline copy; other targets (Arm, firmware) compile the baseline only. STATICNN_NO_DISPATCH
-// turns it off. Results can differ in the last bits between copies (FMA), never within one.
+// baseline copy; other targets (Arm, firmware) compile the baseline only (target::x86_dispatch).
+// Results can differ in the last bits between copies (FMA), never within one: within a copy a
+// value never depends on its position in an array or batch, the batch size or the thread count.
+// limit_isa() caps the copy for the whole process, to compare copies side by side
+// (`staticnn bench --isa`) and to test each one (tests/host/isa_main.cpp).
+#include <atomic>
 #include <cstddef>
+#include <optional>
+#include <string_view>
 
 #include "gemm.hpp"
-
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && !defined(STATICNN_NO_DISPATCH) && \
-    !defined(STATICNN_FIRMWARE)
-#define STATICNN_X86_DISPATCH 1
-#endif
+#include "target.hpp"
 
 namespace staticnn::kernels {
 
 enum class isa { baseline, avx2, avx512 };
 
-inline isa host_isa() {
+inline constexpr const char* isa_name(isa i) {
+  return i == isa::avx512 ? "avx512" : i == isa::avx2 ? "avx2" : "baseline";
+}
+inline constexpr std::optional<isa> parse_isa(std::string_view s) {
+  for (isa i : {isa::baseline, isa::avx2, isa::avx512})
+    if (s == isa_name(i)) return i;
+  return std::nullopt;
+}
+
+// The best copy this CPU runs (baseline where dispatch is compiled out).
+inline isa cpu_isa() {
 #ifdef STATICNN_X86_DISPATCH
   static const isa best = [] {
     __builtin_cpu_init();
@@ -30,6 +42,24 @@ inline isa host_isa() {
 #else
   return isa::baseline;
 #endif
+}
+
+namespace detail {
+inline std::atomic<isa> isa_cap{isa::avx512};
+}
+
+// The copy kernels run from now on: at most `cap`, never above what the CPU has. Returns false
+// (and changes nothing) when the CPU lacks `cap`. Call it before starting work, not during.
+inline bool limit_isa(isa cap) {
+  if (cap > cpu_isa()) return false;
+  detail::isa_cap.store(cap, std::memory_order_relaxed);
+  return true;
+}
+
+// The copy kernels run: cpu_isa(), capped by limit_isa().
+inline isa host_isa() {
+  const isa cap = detail::isa_cap.load(std::memory_order_relaxed), cpu = cpu_isa();
+  return cap < cpu ? cap : cpu;
 }
 
 // Kernel::run<VB>(args...) with VB-byte vectors, one out-of-line copy per instruction set (the

@@ -2,8 +2,9 @@
 // C (+)= A * B, row-major: A is m x k (row stride LDA), B is k x N (row stride LDB), C is m x N
 // (row stride LDC). N and the strides are compile-time; m and k are not. Register-blocked: a
 // tile of MR rows x NV vectors of C stays in registers while k runs, so each loaded B vector
-// feeds MR multiply-adds. Every C value is summed over k in order, so the result does not depend
-// on the tiles or the vector width (chosen per instruction set by kernels/dispatch.hpp).
+// feeds MR multiply-adds. Every C value is summed over k in order with the same vector
+// multiply-add (columns left over too), so the result does not depend on the tiles, the row's
+// place or the vector width (chosen per instruction set by kernels/dispatch.hpp).
 #include <cstddef>
 #include <cstring>
 
@@ -57,19 +58,39 @@ template <std::size_t VB, std::size_t MR, std::size_t NV, std::size_t LDA, std::
     for (std::size_t v = 0; v < NV; ++v) S::store(c + r * LDC + v * S::width, acc[r][v]);
 }
 
-// Columns left over after the vectors: one at a time.
-template <std::size_t MR, std::size_t NR, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate,
+// Fewer than one 16-byte vector of columns left over (NT < 16 / sizeof(T)): the same arithmetic
+// as gemm_tile in one zero-padded 16-byte vector per row (only NT columns read and written), so a
+// column's value does not depend on whether it fell in a tile or in the rest.
+template <std::size_t MR, std::size_t NT, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate,
           class T>
-[[gnu::always_inline]] inline void gemm_scalar(std::size_t k, const T* a, const T* b, T* c) {
-  for (std::size_t r = 0; r < MR; ++r)
-    for (std::size_t j = 0; j < NR; ++j) {
-      T s = Accumulate ? c[r * LDC + j] : T(0);
-      for (std::size_t kk = 0; kk < k; ++kk) s += a[r * LDA + kk] * b[kk * LDB + j];
-      c[r * LDC + j] = s;
-    }
+[[gnu::always_inline]] inline void gemm_rest(std::size_t k, const T* a, const T* b, T* c) {
+  using S = simd<T, 16>;
+  using V = typename S::type;
+  static_assert(NT < S::width);
+  V acc[MR];
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < MR; ++r) {
+    T buf[S::width] = {};
+    if constexpr (Accumulate) std::memcpy(buf, c + r * LDC, NT * sizeof(T));
+    S::load(acc[r], buf);
+  }
+  for (std::size_t kk = 0; kk < k; ++kk) {
+    T buf[S::width] = {};
+    std::memcpy(buf, b + kk * LDB, NT * sizeof(T));
+    V bk;
+    S::load(bk, buf);
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < MR; ++r) acc[r] += (a[r * LDA + kk] - V{}) * bk;
+  }
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < MR; ++r) {
+    T buf[S::width];
+    S::store(buf, acc[r]);
+    std::memcpy(c + r * LDC, buf, NT * sizeof(T));
+  }
 }
 
-// MR rows: two-vector tiles, one-vector tiles, then the rest with narrower vectors or scalars.
+// MR rows: two-vector tiles, one-vector tiles, then the rest with narrower vectors.
 template <std::size_t MR, std::size_t N, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool Accumulate,
           std::size_t VB, class T>
 [[gnu::always_inline]] inline void gemm_rows(std::size_t k, const T* a, const T* b, T* c) {
@@ -80,7 +101,7 @@ template <std::size_t MR, std::size_t N, std::size_t LDA, std::size_t LDB, std::
     if constexpr (VB > 16 && NT * sizeof(T) >= 16)
       gemm_rows<MR, NT, LDA, LDB, LDC, Accumulate, VB / 2>(k, a, b + NB + N1, c + NB + N1);
     else
-      gemm_scalar<MR, NT, LDA, LDB, LDC, Accumulate>(k, a, b + NB + N1, c + NB + N1);
+      gemm_rest<MR, NT, LDA, LDB, LDC, Accumulate>(k, a, b + NB + N1, c + NB + N1);
   }
 }
 
@@ -98,9 +119,9 @@ template <std::size_t N, std::size_t LDA, std::size_t LDB, std::size_t LDC, bool
 
 // C (+)= A * B^T: A is m x K (row stride LDA), B is N x K (row stride LDB), both read along k,
 // so neither needs transposing (e.g. a weight gradient dy * col^T from im2col's rows). Each C
-// value is summed over k in the lanes of one vector, then the lanes by folding the upper half onto
-// the lower one until one is left, then the k after the last whole vector: fixed for a given
-// vector width.
+// value is summed over k in the lanes of one vector (the k after the last whole vector in one
+// more, zero-padded), then the lanes by folding the upper half onto the lower one until one is
+// left: fixed for a given vector width, whatever the tile it falls in.
 template <class T, std::size_t VB>
 [[gnu::always_inline]] inline T lane_sum(const typename simd<T, VB>::type& v) {
   if constexpr (VB == sizeof(T)) {
@@ -139,10 +160,27 @@ template <std::size_t VB, std::size_t MR, std::size_t NR, std::size_t K, std::si
       for (std::size_t r = 0; r < MR; ++r) acc[r][j] += av[r] * bv;
     }
   }
+  if constexpr (KV < K) {  // the k after the last whole vector: one more zero-padded vector
+    V av[MR];
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < MR; ++r) {
+      T buf[W] = {};
+      std::memcpy(buf, a + r * LDA + KV, (K - KV) * sizeof(T));
+      S::load(av[r], buf);
+    }
+#pragma GCC unroll 8
+    for (std::size_t j = 0; j < NR; ++j) {
+      T buf[W] = {};
+      std::memcpy(buf, b + j * LDB + KV, (K - KV) * sizeof(T));
+      V bv;
+      S::load(bv, buf);
+#pragma GCC unroll 8
+      for (std::size_t r = 0; r < MR; ++r) acc[r][j] += av[r] * bv;
+    }
+  }
   for (std::size_t r = 0; r < MR; ++r)
     for (std::size_t j = 0; j < NR; ++j) {
-      T s = lane_sum<T, VB>(acc[r][j]);
-      for (std::size_t kk = KV; kk < K; ++kk) s += a[r * LDA + kk] * b[j * LDB + kk];
+      const T s = lane_sum<T, VB>(acc[r][j]);
       c[r * LDC + j] = Accumulate ? c[r * LDC + j] + s : s;
     }
 }

@@ -3,12 +3,20 @@
 // This is the one place that reads the compiler's predefined macros; kernel bodies never do.
 //   arm_vfp: Thumb-2 with a single-precision VFP of 32 S registers (Cortex-M4F, M7, M33F)
 //   arm_dsp: the Armv7E-M DSP extension (SMLAD, SXTB16; Cortex-M4, M7, M33)
-// A host build and the soft-float Cortex-M3 see both false and run the portable kernels.
+//   x86_dispatch: an x86 host build that carries AVX2+FMA and AVX-512 copies of its hot kernels
+//     and picks one at run time (kernels/dispatch.hpp); off on other targets, for the firmware
+//     and with -DSTATICNN_NO_DISPATCH
+// A host build and the soft-float Cortex-M3 see arm_vfp and arm_dsp false and run the portable kernels.
 #if defined(__arm__) && defined(__thumb2__) && defined(__ARM_FP) && (__ARM_FP & 4) && defined(__GNUC__)
 #define STATICNN_ARM_VFP 1
 #endif
 #if defined(__arm__) && defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 #define STATICNN_ARM_DSP 1
+#endif
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && !defined(STATICNN_NO_DISPATCH) && \
+    !defined(STATICNN_FIRMWARE)
+#define STATICNN_X86_DISPATCH 1
 #endif
 
 namespace staticnn::kernels::target {
@@ -21,5 +29,10 @@ inline constexpr bool arm_vfp = false;
 inline constexpr bool arm_dsp = true;
 #else
 inline constexpr bool arm_dsp = false;
+#endif
+#ifdef STATICNN_X86_DISPATCH
+inline constexpr bool x86_dispatch = true;
+#else
+inline constexpr bool x86_dispatch = false;
 #endif
 }  // namespace staticnn::kernels::target

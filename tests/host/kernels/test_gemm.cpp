@@ -1,7 +1,7 @@
-// kernels::gemm and kernels::gemm_nt against a double-precision triple loop, on every instruction
-// set copy this CPU can run (baseline always; AVX2 and AVX-512 where present), over shapes that
+// kernels::gemm and kernels::gemm_nt against a double-precision triple loop, on the instruction
+// set copy this process runs (host_isa_tests runs once per copy the CPU has), over shapes that
 // exercise full tiles, row and column remainders, scalar columns and k tails, with and without
-// accumulation into C.
+// accumulation into C; and every row of C equal bit for bit to the same row computed alone.
 #include "staticnn/kernels/dispatch.hpp"
 
 #include <doctest/doctest.h>
@@ -16,26 +16,11 @@ namespace sk = staticnn::kernels;
 
 namespace {
 
-enum class copy { baseline, avx2, avx512 };
-
-std::vector<copy> copies() {
-  std::vector<copy> c{copy::baseline};
-#ifdef STATICNN_X86_DISPATCH
-  if (sk::host_isa() != sk::isa::baseline) c.push_back(copy::avx2);
-  if (sk::host_isa() == sk::isa::avx512) c.push_back(copy::avx512);
-#endif
-  return c;
-}
-
+// The copy under test: the one this process runs (tests/host/isa_main.cpp runs the test once per
+// copy the CPU has).
 template <class Kernel, class... A>
-void run(copy c, A... args) {
-  switch (c) {
-#ifdef STATICNN_X86_DISPATCH
-    case copy::avx512: return sk::run_avx512<Kernel>(args...);
-    case copy::avx2: return sk::run_avx2<Kernel>(args...);
-#endif
-    default: return sk::run_baseline<Kernel>(args...);
-  }
+void run(A... args) {
+  sk::run_best<Kernel>(args...);
 }
 
 std::vector<float> random_floats(std::size_t n, staticnn::train::rng& g) {
@@ -70,13 +55,17 @@ void check_gemm(std::size_t m, std::size_t k, staticnn::train::rng& g) {
   constexpr std::size_t LDB = N + 2, LDC = N + 3;
   constexpr std::size_t LDA = 19;  // >= every k below + 1
   const auto a = random_floats(m * LDA, g), b = random_floats(k * LDB + 1, g), c0 = random_floats(m * LDC, g);
-  for (const copy cp : copies()) {
-    CAPTURE(static_cast<int>(cp));
-    auto c = c0;
-    run<sk::gemm_kernel<N, LDA, LDB, LDC, Acc>>(cp, m, k, a.data(), b.data(), c.data());
-    check_c(c, c0, m, N, LDC, k, Acc, [&](std::size_t i, std::size_t j, std::size_t kk) {
-      return static_cast<double>(a[i * LDA + kk]) * b[kk * LDB + j];
-    });
+  auto c = c0;
+  run<sk::gemm_kernel<N, LDA, LDB, LDC, Acc>>(m, k, a.data(), b.data(), c.data());
+  check_c(c, c0, m, N, LDC, k, Acc, [&](std::size_t i, std::size_t j, std::size_t kk) {
+    return static_cast<double>(a[i * LDA + kk]) * b[kk * LDB + j];
+  });
+  // A row of C does not depend on the rows around it (its tile): each one alone, bit for bit.
+  for (std::size_t i = 0; i < m; ++i) {
+    std::vector<float> row(c0.begin() + static_cast<std::ptrdiff_t>(i * LDC),
+                           c0.begin() + static_cast<std::ptrdiff_t>((i + 1) * LDC));
+    run<sk::gemm_kernel<N, LDA, LDB, LDC, Acc>>(std::size_t{1}, k, a.data() + i * LDA, b.data(), row.data());
+    for (std::size_t j = 0; j < N; ++j) CHECK(row[j] == c[i * LDC + j]);
   }
 }
 
@@ -85,13 +74,16 @@ template <std::size_t N, std::size_t K, bool Acc>
 void check_gemm_nt(std::size_t m, staticnn::train::rng& g) {
   constexpr std::size_t LDA = K + 2, LDB = K + 3, LDC = N + 1;
   const auto a = random_floats(m * LDA, g), b = random_floats(N * LDB, g), c0 = random_floats(m * LDC, g);
-  for (const copy cp : copies()) {
-    CAPTURE(static_cast<int>(cp));
-    auto c = c0;
-    run<sk::gemm_nt_kernel<N, K, LDA, LDB, LDC, Acc>>(cp, m, a.data(), b.data(), c.data());
-    check_c(c, c0, m, N, LDC, K, Acc, [&](std::size_t i, std::size_t j, std::size_t kk) {
-      return static_cast<double>(a[i * LDA + kk]) * b[j * LDB + kk];
-    });
+  auto c = c0;
+  run<sk::gemm_nt_kernel<N, K, LDA, LDB, LDC, Acc>>(m, a.data(), b.data(), c.data());
+  check_c(c, c0, m, N, LDC, K, Acc, [&](std::size_t i, std::size_t j, std::size_t kk) {
+    return static_cast<double>(a[i * LDA + kk]) * b[j * LDB + kk];
+  });
+  for (std::size_t i = 0; i < m; ++i) {  // each row alone, bit for bit
+    std::vector<float> row(c0.begin() + static_cast<std::ptrdiff_t>(i * LDC),
+                           c0.begin() + static_cast<std::ptrdiff_t>((i + 1) * LDC));
+    run<sk::gemm_nt_kernel<N, K, LDA, LDB, LDC, Acc>>(std::size_t{1}, a.data() + i * LDA, b.data(), row.data());
+    for (std::size_t j = 0; j < N; ++j) CHECK(row[j] == c[i * LDC + j]);
   }
 }
 

@@ -1,14 +1,16 @@
 // kernels::sigmoid_simd against the scalar kernels::sigmoid (the training and firmware arithmetic)
 // for every vector width the kernel is written for (16, 32 and 64 bytes: run<VB> compiled for the
 // baseline instruction set emulates wider vectors, so all three run on any CPU), the copy this
-// CPU dispatches to, every tail length up to four vectors, and the edge inputs: clamped
-// magnitudes, infinities and NaN.
+// process runs (host_isa_tests runs once per copy the CPU has), every tail length up to four
+// vectors, and the edge inputs: clamped magnitudes, infinities and NaN. A value's result must
+// not depend on the array's length or the value's position in it (body or tail).
 #include "staticnn/kernels/sigmoid_simd.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -51,6 +53,13 @@ void check_width() {
     sk::sigmoid_simd_kernel::run<VB>(x.data(), y.data(), n);
     check_against_scalar(x, y, n);
     for (std::size_t i = n; i < y.size(); ++i) CHECK(y[i] == -1.0f);  // nothing written past n
+    // y[i] depends on x[i] alone, not on n or i (body or tail): each value alone, bit for bit.
+    for (std::size_t i = 0; i < n; ++i) {
+      float alone;
+      sk::sigmoid_simd_kernel::run<VB>(&x[i], &alone, 1);
+      if (std::isnan(alone)) CHECK(std::isnan(y[i]));
+      else CHECK(std::memcmp(&alone, &y[i], sizeof alone) == 0);
+    }
   }
 }
 
@@ -62,11 +71,19 @@ TEST_CASE("sigmoid_simd: every vector width equals the scalar kernel") {
   check_width<64>();
 }
 
-TEST_CASE("sigmoid_simd: the dispatched copy, in place") {
+TEST_CASE("sigmoid_simd: the dispatched copy, in place, independent of length and position") {
   const std::vector<float> x = inputs();
   std::vector<float> y = x;
   sk::sigmoid_simd(y.data(), y.data(), y.size());
   check_against_scalar(x, y, x.size());
+  for (std::size_t n = 1; n <= x.size(); ++n)
+    for (std::size_t first = 0; first + n <= x.size(); first += 7) {
+      std::vector<float> z(x.begin() + static_cast<std::ptrdiff_t>(first),
+                           x.begin() + static_cast<std::ptrdiff_t>(first + n));
+      sk::sigmoid_simd(z.data(), z.data(), n);
+      for (std::size_t i = 0; i < n; ++i)
+        if (!std::isnan(z[i])) CHECK(std::memcmp(&z[i], &y[first + i], sizeof(float)) == 0);
+    }
 }
 
 TEST_CASE("sigmoid_simd: double runs the scalar code") {

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -155,4 +156,55 @@ TEST_CASE("predict: the argmax of eval_logits, on every thread count") {
                                                (z.begin() + static_cast<std::ptrdiff_t>(i * K)));
     CHECK(a[i] == best);
   }
+}
+
+namespace {
+// A second network with the other batched layers: padding, ReLU, tanh, max pooling, odd sizes.
+using other_net = sn::sequential<sn::shape<3, 11, 9>, sn::conv2d<5, 3, 1, 1>, sn::batchnorm, sn::relu,
+                                 sn::max_pool<2>, sn::conv2d<7, 3>, sn::activation<sn::tanh_op>, sn::flatten,
+                                 sn::dense<13>, sn::batchnorm, sn::sigmoid, sn::dense<3>>;
+
+// Every image's logits from eval_logits, computed alone, then at every position of batches of
+// every size up to three chunks and one, on 1, 2 and 3 threads: the same bits each time.
+template <class Net>
+void check_position_independent(const Net& net) {
+  constexpr std::size_t In = Net::in_shape::size, Out = Net::out_shape::size;
+  constexpr std::size_t chunk = sn::train::eval_chunk<Net>, most = 3 * chunk + 1;
+  std::vector<float> images(most * In);
+  sn::train::rng g(21);
+  test_support::fill_uniform(images, g, 0, 1);
+  sn::serial_executor serial;
+  std::vector<float> alone(most * Out);
+  for (std::size_t b = 0; b < most; ++b)
+    sn::train::eval_logits(net, images.data() + b * In, 1, alone.data() + b * Out, serial);
+  sn::train::thread_pool two(2), three(3);
+  std::vector<float> batch(most * In), z(most * Out);
+  for (std::size_t m = 1; m <= most; ++m)
+    for (std::size_t shift = 0; shift < m; ++shift) {  // image b at position (b + shift) % m
+      for (std::size_t b = 0; b < m; ++b)
+        std::copy_n(images.begin() + static_cast<std::ptrdiff_t>(b * In), In,
+                    batch.begin() + static_cast<std::ptrdiff_t>((b + shift) % m * In));
+      const std::size_t threads = 1 + (m + shift) % 3;
+      if (threads == 1) sn::train::eval_logits(net, batch.data(), m, z.data(), serial);
+      else if (threads == 2) sn::train::eval_logits(net, batch.data(), m, z.data(), two);
+      else sn::train::eval_logits(net, batch.data(), m, z.data(), three);
+      for (std::size_t b = 0; b < m; ++b) {
+        CAPTURE(m);
+        CAPTURE(shift);
+        CAPTURE(b);
+        CAPTURE(threads);
+        CHECK(std::memcmp(z.data() + (b + shift) % m * Out, alone.data() + b * Out, Out * sizeof(float)) == 0);
+      }
+    }
+}
+}  // namespace
+
+TEST_CASE("eval_logits: an image's logits do not depend on its place, the batch size or the threads") {
+  const auto net = make_net();
+  check_position_independent(*net);
+  check_position_independent(sn::fold_batchnorm(*net));
+  auto other = std::make_unique<other_net>();
+  sn::train::rng g(13);
+  sn::train::init_parameters(*other, g);
+  check_position_independent(*other);
 }
