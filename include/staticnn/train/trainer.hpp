@@ -19,7 +19,11 @@
 
 namespace staticnn::train {
 
+// What loss() (and step()) measured on the n samples of a minibatch. `loss` is the mean softmax
+// cross-entropy, the L whose gradient backward() computes (PyTorch's reduction='mean');
+// `loss_sum` is the per-sample losses summed, for totals over many steps without rounding means.
 struct step_stats {
+  double loss = 0;          // loss_sum / n
   double loss_sum = 0;      // summed over the samples of the step
   std::size_t correct = 0;  // samples whose argmax equals the label
 };
@@ -73,7 +77,8 @@ struct trainer<network<Ls...>, B> {
         std::make_index_sequence<depth>{});
   }
 
-  // Mean softmax cross-entropy over n samples against `labels`; writes dL/dlogits into grad_a.
+  // Softmax cross-entropy of n samples against `labels`: returns the mean L (and the sum) and
+  // writes dL/dlogits of the mean into grad_a.
   template <Executor E>
   step_stats loss(std::size_t n, E& ex) {
     constexpr std::size_t K = out_shape::size;
@@ -88,6 +93,7 @@ struct trainer<network<Ls...>, B> {
     }));
     step_stats s;
     for (std::size_t b = 0; b < n; ++b) s.loss_sum += sample_loss[b], s.correct += sample_correct[b];
+    s.loss = s.loss_sum / static_cast<double>(n);
     return s;
   }
 
