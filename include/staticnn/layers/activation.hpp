@@ -86,6 +86,10 @@ struct activation {
 };
 using sigmoid = activation<sigmoid_op>;
 using relu = activation<relu_op>;
-using tanh = activation<tanh_op>;
+// The tanh spec is htan (dlib's name): under `using namespace staticnn;` an unqualified `tanh`
+// is ambiguous with ::tanh from <math.h>, whatever kind of entity staticnn::tanh is.
+// staticnn::tanh names the same spec for qualified use (sn::tanh).
+using htan = activation<tanh_op>;
+using tanh = htan;
 
 }  // namespace staticnn

@@ -1,8 +1,9 @@
 #pragma once
 // trainer<Net, B>: everything a training step needs besides the network itself, for minibatches
 // of up to B samples: the input batch, every layer's outputs, gradient ping-pong buffers, layer
-// caches (batch statistics) and the parameter gradient, all fixed-size. It is large (B times the
-// activations), so a program makes one, e.g. with std::make_unique, and reuses it every step.
+// caches (batch statistics) and the parameter gradient (train/gradient.hpp), all fixed-size. It
+// is large (B times the activations), so a program makes one, e.g. with std::make_unique, and
+// reuses it every step.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -14,12 +15,17 @@
 #include "../core/parallel.hpp"
 #include "../core/sequential.hpp"
 #include "../kernels/dispatch.hpp"
+#include "gradient.hpp"
 #include "loss.hpp"
 #include "sgd.hpp"
 
 namespace staticnn::train {
 
+// What loss() (and step()) measured on the n samples of a minibatch. `loss` is the mean softmax
+// cross-entropy, the L whose gradient backward() computes (PyTorch's reduction='mean');
+// `loss_sum` is the per-sample losses summed, for totals over many steps without rounding means.
 struct step_stats {
+  double loss = 0;          // loss_sum / n
   double loss_sum = 0;      // summed over the samples of the step
   std::size_t correct = 0;  // samples whose argmax equals the label
 };
@@ -45,7 +51,7 @@ struct trainer<network<Ls...>, B> {
   std::tuple<std::array<T, B * Ls::out_shape::size>...> outputs;
   std::tuple<typename Ls::cache_type...> caches;
   std::array<T, B * max_io> grad_a{}, grad_b{};
-  std::array<T, net_type::param_count> grad{};
+  param_gradient<net_type> grad{};
   std::array<double, B> sample_loss{};
   std::array<std::uint8_t, B> sample_correct{};
 
@@ -73,9 +79,11 @@ struct trainer<network<Ls...>, B> {
         std::make_index_sequence<depth>{});
   }
 
-  // Mean softmax cross-entropy over n samples against `labels`; writes dL/dlogits into grad_a.
+  // Softmax cross-entropy of n samples against `labels`: returns the mean L (and the sum) and
+  // writes dL/dlogits of the mean into grad_a.
   template <Executor E>
   step_stats loss(std::size_t n, E& ex) {
+    input_gradient_valid = false;
     constexpr std::size_t K = out_shape::size;
     const auto z = logits();
     batch_view<out_shape, T> dz{grad_a.data()};
@@ -88,14 +96,27 @@ struct trainer<network<Ls...>, B> {
     }));
     step_stats s;
     for (std::size_t b = 0; b < n; ++b) s.loss_sum += sample_loss[b], s.correct += sample_correct[b];
+    s.loss = s.loss_sum / static_cast<double>(n);
     return s;
   }
 
-  // Backpropagates grad_a (dL/dlogits) to every parameter: fills `grad`.
+  // Backpropagates grad_a (dL/dlogits) to every parameter: fills `grad`. backward skips the
+  // first layer's input gradient; backward_to_input computes it too, for input_gradient().
   template <Executor E>
   void backward(const net_type& net, std::size_t n, E& ex) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) { (backward_layer<depth - 1 - I>(net, n, ex), ...); }(
-        std::make_index_sequence<depth>{});
+    backward_layers<false>(net, n, ex);
+  }
+  template <Executor E>
+  void backward_to_input(const net_type& net, std::size_t n, E& ex) {
+    backward_layers<true>(net, n, ex);
+  }
+
+  // dL/dinput of the n samples of the last backward_to_input (sample b: input_gradient()[b]), L
+  // being what grad_a held, the mean loss after loss(). It lives in a ping-pong buffer: valid
+  // until the next loss() or backward.
+  batch_view<in_shape, const T> input_gradient() const {
+    STATICNN_ASSERT(input_gradient_valid, "trainer: input_gradient() needs backward_to_input() first");
+    return {depth % 2 == 1 ? grad_b.data() : grad_a.data()};  // where layer 0 wrote its dx
   }
 
   // One SGD step on the first n samples of `input`/`labels`.
@@ -109,6 +130,8 @@ struct trainer<network<Ls...>, B> {
   }
 
  private:
+  bool input_gradient_valid = false;
+
   template <std::size_t I>
   using layer_t = typename net_type::template layer_type<I>;
 
@@ -135,14 +158,22 @@ struct trainer<network<Ls...>, B> {
                                           std::get<I>(caches), n, ex);
   }
 
+  template <bool ToInput, class E>
+  void backward_layers(const net_type& net, std::size_t n, E& ex) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (backward_layer<depth - 1 - I, ToInput>(net, n, ex), ...);
+    }(std::make_index_sequence<depth>{});
+    input_gradient_valid = ToInput;
+  }
+
   // Layer I reads dL/dy from one ping-pong buffer and writes dL/dx into the other; the first
-  // layer's input gradient is not needed and not computed.
-  template <std::size_t I, class E>
+  // layer's input gradient is computed only when ToInput.
+  template <std::size_t I, bool ToInput, class E>
   void backward_layer(const net_type& net, std::size_t n, E& ex) {
     using L = layer_t<I>;
     constexpr bool dy_in_a = (depth - 1 - I) % 2 == 0;
     T* dy = dy_in_a ? grad_a.data() : grad_b.data();
-    T* dx = I == 0 ? nullptr : (dy_in_a ? grad_b.data() : grad_a.data());
+    T* dx = I == 0 && !ToInput ? nullptr : (dy_in_a ? grad_b.data() : grad_a.data());
     auto g = std::span<T, L::param_count>(grad.data() + net_type::param_offset[I], L::param_count);
     net.template layer<I>().backward(batch_view<typename L::in_shape, const T>{layer_input<I>()},
                                      batch_view<typename L::out_shape, const T>{std::get<I>(outputs).data()},

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
       }
       tr->labels[b] = static_cast<std::uint8_t>(label);
     }
-    const double loss = tr->step(*net, opt, B, ex).loss_sum / B;
+    const double loss = tr->step(*net, opt, B, ex).loss;
     (step == 0 ? first : last) = loss;
   }
   std::printf("consumer_host: loss %.3f -> %.3f\n", first, last);

@@ -151,6 +151,8 @@ TEST_CASE("trainer: loss, accuracy and gradient of a dense 3 -> 2 network by han
   const auto logistic = [](double v) { return 1 / (1 + std::exp(-v)); };
   CHECK(stats.loss_sum == doctest::Approx(softplus(0.5) + softplus(-0.1)).epsilon(1e-14));
   CHECK(stats.loss_sum == doctest::Approx(0.9740769841801067 + 0.6443966600735709).epsilon(1e-12));
+  // loss is the mean, the loss whose gradient backward() writes (dz below carries the 1/2).
+  CHECK(stats.loss == doctest::Approx((softplus(0.5) + softplus(-0.1)) / 2).epsilon(1e-14));
   CHECK(stats.correct == 1);
   tr->backward(net, 2, ex);
   const std::array<double, 2> dz0{-logistic(0.5) / 2, logistic(0.5) / 2};
@@ -297,12 +299,12 @@ TEST_CASE("trainer: BN-LeNet learns a separable toy problem") {
     return correct;
   };
 
-  const double first_loss = tr->step(*net, *opt, B, pool).loss_sum / B;
+  const double first_loss = tr->step(*net, *opt, B, pool).loss;
   double last_loss = first_loss;
   std::size_t steps = 1, train_correct = 0, eval = 0;
   for (; steps < max_steps; ++steps) {
     const auto s = tr->step(*net, *opt, B, pool);
-    last_loss = s.loss_sum / B;
+    last_loss = s.loss;
     train_correct = s.correct;
     // Check inference only once the running statistics have had ~20 updates to settle.
     if (steps >= 20 && train_correct == B && (eval = eval_correct()) == B) break;
