@@ -170,22 +170,12 @@ STATICNN_TEST(blocked_kernels_against_double) {
   STATICNN_CHECK(sworst < 2e-7);
 }
 
-// The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
-// requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
-// blocks), and dense layers with 6 outputs over 20 inputs (one row at a time) and over 32 (a
-// block of four rows and a tail of two).
-STATICNN_TEST(int8_kernels_against_integer_sums) {
-  std::uint32_t r = 11;
-  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
-  static quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1> c;  // output 3 x 2 x 8
-  for (auto& w : c.weights) w = next8();
-  for (std::size_t o = 0; o < 3; ++o)
-    c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
-    c.shift[o] = static_cast<std::int8_t>(-9 - static_cast<std::int32_t>(o));
-  c.zero_point = -5;
-  static std::array<std::int8_t, 2 * 6 * 12> x{};
-  for (auto& v : x) v = next8();
-  static std::array<std::int8_t, 3 * 2 * 8> y{};
+namespace {
+using conv_2x6x12 = quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1>;  // output 3 x 2 x 8
+// Runs c on x into y; the number of outputs that differ from the integer sum requantized by
+// requant_any.
+std::size_t conv_2x6x12_wrong(const conv_2x6x12& c, const std::array<std::int8_t, 2 * 6 * 12>& x,
+                              std::array<std::int8_t, 3 * 2 * 8>& y) {
   c.forward(x, y);
   std::size_t wrong = 0;
   for (std::size_t o = 0; o < 3; ++o)
@@ -198,7 +188,27 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
               acc += c.weights[((o * 2 + ic) * 5 + ky) * 5 + kx] * x[(ic * 6 + oy + ky) * 12 + ox + kx];
         wrong += y[(o * 2 + oy) * 8 + ox] != requant_any(acc, c.multiplier[o], c.shift[o], c.zero_point);
       }
-  STATICNN_CHECK(wrong == 0);
+  return wrong;
+}
+}  // namespace
+
+// The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
+// requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
+// blocks), and dense layers with 6 outputs over 20 inputs (one row at a time) and over 32 (a
+// block of four rows and a tail of two).
+STATICNN_TEST(int8_kernels_against_integer_sums) {
+  std::uint32_t r = 11;
+  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
+  static conv_2x6x12 c;
+  for (auto& w : c.weights) w = next8();
+  for (std::size_t o = 0; o < 3; ++o)
+    c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
+    c.shift[o] = static_cast<std::int8_t>(-9 - static_cast<std::int32_t>(o));
+  c.zero_point = -5;
+  static std::array<std::int8_t, 2 * 6 * 12> x{};
+  for (auto& v : x) v = next8();
+  static std::array<std::int8_t, 3 * 2 * 8> y{};
+  STATICNN_CHECK(conv_2x6x12_wrong(c, x, y) == 0);
 
   // Dense: 20 inputs (M % 8 == 4: every row one at a time on DSP targets) and 32 (blocks of four
   // rows and a tail of two), each with the general rescale, with the one a constant model chooses
@@ -289,7 +299,7 @@ STATICNN_TEST(requantize_s8_against_tflite) {
 STATICNN_TEST(int8_conv_wide_accumulator_bound) {
   std::uint32_t r = 23;
   auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
-  static quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1> c;  // output 3 x 2 x 8
+  static conv_2x6x12 c;
   for (auto& w : c.weights) w = next8();
   for (std::size_t o = 0; o < 3; ++o)
     c.bias[o] = 1079334229 + 20000 - 20000 * static_cast<std::int32_t>(o), c.multiplier[o] = 1610612736, c.shift[o] = -23;
@@ -297,21 +307,9 @@ STATICNN_TEST(int8_conv_wide_accumulator_bound) {
   static std::array<std::int8_t, 2 * 6 * 12> x{};
   for (auto& v : x) v = next8();
   static std::array<std::int8_t, 3 * 2 * 8> y{};
-  c.forward(x, y);
-  std::size_t wrong = 0, at_96 = 0;
-  for (std::size_t o = 0; o < 3; ++o)
-    for (std::size_t oy = 0; oy < 2; ++oy)
-      for (std::size_t ox = 0; ox < 8; ++ox) {
-        std::int32_t acc = c.bias[o];
-        for (std::size_t ic = 0; ic < 2; ++ic)
-          for (std::size_t ky = 0; ky < 5; ++ky)
-            for (std::size_t kx = 0; kx < 5; ++kx)
-              acc += c.weights[((o * 2 + ic) * 5 + ky) * 5 + kx] * x[(ic * 6 + oy + ky) * 12 + ox + kx];
-        const std::int8_t got = y[(o * 2 + oy) * 8 + ox];
-        wrong += got != requant_any(acc, c.multiplier[o], c.shift[o], c.zero_point);
-        at_96 += got == 96;
-      }
-  STATICNN_CHECK(wrong == 0);
+  STATICNN_CHECK(conv_2x6x12_wrong(c, x, y) == 0);
+  std::size_t at_96 = 0;
+  for (const std::int8_t v : y) at_96 += v == 96;
   STATICNN_CHECK(at_96 > 0 && at_96 < 48);  // both roundings occur
 }
 
