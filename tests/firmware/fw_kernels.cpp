@@ -271,23 +271,27 @@ STATICNN_TEST(requantize_s8_against_tflite) {
                                                      -123456789, -65536, -257, -3, -1, 0, 1, 2, 255, 65535, 98765432,
                                                      (1 << 30) - 1, 1 << 30, (1 << 30) + 1, hi - 2, hi - 1, hi, -(1 << 29)};
   static constexpr std::array<std::int32_t, 8> multipliers{lo, lo + 1, 1, 1 << 30, (1 << 30) + 1, 1518500250, hi - 1, hi};
-  std::array<std::int8_t, 24> y{};
   std::size_t wrong = 0, compared = 0;
-  auto compare = [&](const std::int32_t* acc, std::size_t n, std::int32_t m, std::int32_t shift, std::int32_t zp) {
+  // Requantizes the defined cases of acc[0, n) with requantize_s8 and compares them.
+  auto run = [&](const std::int32_t* acc, std::size_t n, std::int32_t m, std::int32_t shift, std::int32_t zp,
+                 std::uint32_t bound) {
+    std::array<std::int32_t, 24> defined{};
+    std::array<std::int8_t, 24> y{};
+    std::size_t k = 0;
     for (std::size_t i = 0; i < n; ++i)
-      if (fw_test::requant_defined(acc[i], m, shift, zp)) ++compared, wrong += y[i] != requant_any(acc[i], m, shift, zp);
+      if (fw_test::requant_defined(acc[i], m, shift, zp)) defined[k++] = acc[i];
+    kernels::requantize_s8(defined.data(), y.data(), k, m, shift, zp, bound);
+    for (std::size_t i = 0; i < k; ++i) ++compared, wrong += y[i] != requant_any(defined[i], m, shift, zp);
   };
+  // The accumulators below 2^30 in magnitude: indices 5 to 16 and 23.
+  std::array<std::int32_t, 13> narrow{};
+  for (std::size_t i = 0; i < 12; ++i) narrow[i] = wide[5 + i];
+  narrow[12] = wide[23];
   for (const std::int32_t m : multipliers)
     for (std::int32_t shift = -31; shift <= 31; ++shift)
       for (const std::int32_t zp : {-128, -5, 0, 127}) {
-        kernels::requantize_s8(wide.data(), y.data(), wide.size(), m, shift, zp);
-        compare(wide.data(), wide.size(), m, shift, zp);
-        // The accumulators below 2^30 in magnitude (indices 5 to 16 and 23), with their bound.
-        std::array<std::int32_t, 13> narrow{};
-        for (std::size_t i = 0; i < 12; ++i) narrow[i] = wide[5 + i];
-        narrow[12] = wide[23];
-        kernels::requantize_s8(narrow.data(), y.data(), narrow.size(), m, shift, zp, (1u << 30) - 1);
-        compare(narrow.data(), narrow.size(), m, shift, zp);
+        run(wide.data(), wide.size(), m, shift, zp, ~0u);
+        run(narrow.data(), narrow.size(), m, shift, zp, (1u << 30) - 1);
       }
   STATICNN_CHECK(compared > 8 * 63 * 4 * (24 + 13) * 99 / 100);
   STATICNN_CHECK(wrong == 0);
