@@ -1,10 +1,12 @@
-# cmake [-DEXPECT_EXIT=<n>] [-DPASS_REGEX_COUNT=<k> -DPASS_REGEX_0=<re> ...]
+# cmake [-DEXPECT_EXIT=<n>] [-DSKIP_EXIT=<n>] [-DPASS_REGEX_COUNT=<k> -DPASS_REGEX_0=<re> ...]
 #       [-DFAIL_REGEX_COUNT=<k> -DFAIL_REGEX_0=<re> ...] [-DREPEAT_COMPARE=<re>]
 #       -P qemu-check.cmake -- <emulator...> image.elf [args...]
 # Runs a firmware image and passes only if its exit status is EXPECT_EXIT (default 0), every
 # PASS_REGEX matches stdout or stderr and no FAIL_REGEX matches either. (CTest's own
 # PASS_REGULAR_EXPRESSION ignores the exit status.) With REPEAT_COMPARE the image runs twice
-# and all lines matching that regex must be identical between the runs.
+# and all lines matching that regex must be identical between the runs. An exit status equal to
+# SKIP_EXIT (the image ran none of its tests) ends the check with the line
+# "qemu-check: skipped (exit status <n>)", which the test's SKIP_REGULAR_EXPRESSION matches.
 cmake_minimum_required(VERSION 3.25)
 set(command "")
 set(after_separator FALSE)
@@ -28,6 +30,11 @@ endif()
 function(run_once output_var)
   execute_process(COMMAND ${command} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc
                   ECHO_OUTPUT_VARIABLE ECHO_ERROR_VARIABLE)
+  if(DEFINED SKIP_EXIT AND "${rc}" STREQUAL "${SKIP_EXIT}")
+    message("qemu-check: skipped (exit status ${rc})")
+    set(skipped TRUE PARENT_SCOPE)
+    return()
+  endif()
   if(NOT "${rc}" STREQUAL "${EXPECT_EXIT}")
     message(FATAL_ERROR "qemu-check: exit status ${rc}, expected ${EXPECT_EXIT}")
   endif()
@@ -45,6 +52,9 @@ function(run_once output_var)
 endfunction()
 
 run_once(first)
+if(skipped)
+  return()
+endif()
 if(DEFINED REPEAT_COMPARE)
   run_once(second)
   string(REGEX MATCHALL "${REPEAT_COMPARE}" lines_first "${first}")

@@ -11,8 +11,8 @@
 #     <name>_no_heap. MODEL adds -DSTATICNN_MODEL_HEADER="<header>" (and STATICNN_MODEL_NAMESPACE,
 #     default staticnn_model) so the source can `#include STATICNN_MODEL_HEADER`.
 #   staticnn_add_qemu_test(NAME <test> TARGET <image> [ARGS ...] [PASS_REGEX ...] [FAIL_REGEX ...]
-#                          [EXPECT_EXIT <code>] [REPEAT_COMPARE <regex>] [ENVIRONMENT ...]
-#                          [TIMEOUT <s>])
+#                          [EXPECT_EXIT <code>] [SKIP_EXIT <code>] [REPEAT_COMPARE <regex>]
+#                          [ENVIRONMENT ...] [TIMEOUT <s>])
 #     runs the image under QEMU (see the function).
 #   staticnn_machines(<var>)                     the machines found (built-in and STATICNN_MACHINE_PATH)
 #   staticnn_machine_property(<var> <machine> <key>)  a setting of target.cmake, e.g. CPU_FLAGS
@@ -213,8 +213,11 @@ endfunction()
 # Otherwise qemu-check.cmake runs it and requires exit status EXPECT_EXIT (default 0) AND every
 # PASS_REGEX to match AND no FAIL_REGEX to match; REPEAT_COMPARE runs the image twice and
 # requires the lines matching that regex to be identical (deterministic instruction counts).
+# SKIP_EXIT: the exit status of an image that ran none of its tests (the harness's skip_exit,
+# 77); CTest then reports the test as skipped (SKIP_RETURN_CODE, or through qemu-check.cmake's
+# "qemu-check: skipped" line, as a CMake 3.25 script cannot choose its own exit status).
 function(staticnn_add_qemu_test)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;TARGET;EXPECT_EXIT;REPEAT_COMPARE;TIMEOUT"
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;TARGET;EXPECT_EXIT;SKIP_EXIT;REPEAT_COMPARE;TIMEOUT"
                         "ARGS;PASS_REGEX;FAIL_REGEX;ENVIRONMENT")
   if(NOT arg_NAME OR NOT arg_TARGET)
     message(FATAL_ERROR "staticnn_add_qemu_test: NAME and TARGET are required")
@@ -230,11 +233,17 @@ function(staticnn_add_qemu_test)
   if(NOT arg_PASS_REGEX AND NOT arg_FAIL_REGEX AND NOT DEFINED arg_EXPECT_EXIT
      AND NOT arg_REPEAT_COMPARE)
     add_test(NAME ${arg_NAME} COMMAND ${arg_TARGET} ${arg_ARGS})
+    if(DEFINED arg_SKIP_EXIT)
+      set_tests_properties(${arg_NAME} PROPERTIES SKIP_RETURN_CODE ${arg_SKIP_EXIT})
+    endif()
   else()
     if(NOT DEFINED arg_EXPECT_EXIT)
       set(arg_EXPECT_EXIT 0)
     endif()
     set(defs -DEXPECT_EXIT=${arg_EXPECT_EXIT})
+    if(DEFINED arg_SKIP_EXIT)
+      list(APPEND defs -DSKIP_EXIT=${arg_SKIP_EXIT})
+    endif()
     foreach(kind PASS_REGEX FAIL_REGEX)
       list(LENGTH arg_${kind} n)
       list(APPEND defs -D${kind}_COUNT=${n})
@@ -250,6 +259,10 @@ function(staticnn_add_qemu_test)
     add_test(NAME ${arg_NAME}
       COMMAND ${CMAKE_COMMAND} ${defs} -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/qemu-check.cmake --
               ${emulator} $<TARGET_FILE:${arg_TARGET}> ${arg_ARGS})
+    if(DEFINED arg_SKIP_EXIT)
+      set_tests_properties(${arg_NAME} PROPERTIES
+        SKIP_REGULAR_EXPRESSION "qemu-check: skipped \\(exit status ${arg_SKIP_EXIT}\\)")
+    endif()
   endif()
   if(NOT arg_TIMEOUT)
     math(EXPR arg_TIMEOUT "2 * ${STATICNN_QEMU_TIMEOUT} + 5")

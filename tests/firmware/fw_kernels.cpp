@@ -1,17 +1,21 @@
 // The library's inference kernels on the target, against hand-derived values (bare harness, no
 // doctest): conv2d (stride, padding), dense, pools, activations, batchnorm (eval), scale_shift,
-// the fused conv -> activation -> pool path against running the layers one by one, and the
-// int8 kernels against integer sums.
+// the fused conv -> activation -> pool path against running the layers one by one, fast_exp
+// against a table, and the int8 kernels against integer sums and TFLite's requantization
+// (tflite_reference.hpp). The DSP-only int8 stage is tested in fw_kernels_dsp.cpp.
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "harness.hpp"
 #include "runtime.hpp"
+#include "tflite_reference.hpp"
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
 
 using namespace staticnn;
+using fw_test::requant_any;
 
 STATICNN_TEST(conv2d_stride1_and_stride2) {
   // x = 1..9 on 3x3, kernel [[1 0] [0 -1]], bias 0.5: y = x[i][j] - x[i+1][j+1] + 0.5 = -3.5.
@@ -166,30 +170,12 @@ STATICNN_TEST(blocked_kernels_against_double) {
   STATICNN_CHECK(sworst < 2e-7);
 }
 
-// The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
-// requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
-// blocks), and dense layers with 6 outputs over 20 inputs (one row at a time) and over 32 (a
-// block of four rows and a tail of two).
-STATICNN_TEST(int8_kernels_against_integer_sums) {
-  std::uint32_t r = 11;
-  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
-  // round(acc * M / 2^31) (ties as gemmlowp), then the rounding shift right by e.
-  auto requant = [](std::int32_t acc, std::int32_t m, std::int32_t e, std::int32_t zp) {
-    const std::int64_t ab = std::int64_t{acc} * m;
-    const auto s = static_cast<std::int32_t>((ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)))) / (std::int64_t{1} << 31));
-    const std::int32_t mask = (1 << e) - 1, rem = s & mask, threshold = (mask >> 1) + (s < 0 ? 1 : 0);
-    const std::int32_t v = zp + (s >> e) + (rem > threshold ? 1 : 0);
-    return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
-  };
-  static quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1> c;  // output 3 x 2 x 8
-  for (auto& w : c.weights) w = next8();
-  for (std::size_t o = 0; o < 3; ++o)
-    c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
-    c.shift[o] = static_cast<std::int8_t>(-9 - static_cast<std::int32_t>(o));
-  c.zero_point = -5;
-  static std::array<std::int8_t, 2 * 6 * 12> x{};
-  for (auto& v : x) v = next8();
-  static std::array<std::int8_t, 3 * 2 * 8> y{};
+namespace {
+using conv_2x6x12 = quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1>;  // output 3 x 2 x 8
+// Runs c on x into y; the number of outputs that differ from the integer sum requantized by
+// requant_any.
+std::size_t conv_2x6x12_wrong(const conv_2x6x12& c, const std::array<std::int8_t, 2 * 6 * 12>& x,
+                              std::array<std::int8_t, 3 * 2 * 8>& y) {
   c.forward(x, y);
   std::size_t wrong = 0;
   for (std::size_t o = 0; o < 3; ++o)
@@ -200,9 +186,29 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
           for (std::size_t ky = 0; ky < 5; ++ky)
             for (std::size_t kx = 0; kx < 5; ++kx)
               acc += c.weights[((o * 2 + ic) * 5 + ky) * 5 + kx] * x[(ic * 6 + oy + ky) * 12 + ox + kx];
-        wrong += y[(o * 2 + oy) * 8 + ox] != requant(acc, c.multiplier[o], -c.shift[o], c.zero_point);
+        wrong += y[(o * 2 + oy) * 8 + ox] != requant_any(acc, c.multiplier[o], c.shift[o], c.zero_point);
       }
-  STATICNN_CHECK(wrong == 0);
+  return wrong;
+}
+}  // namespace
+
+// The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
+// requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
+// blocks), and dense layers with 6 outputs over 20 inputs (one row at a time) and over 32 (a
+// block of four rows and a tail of two).
+STATICNN_TEST(int8_kernels_against_integer_sums) {
+  std::uint32_t r = 11;
+  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
+  static conv_2x6x12 c;
+  for (auto& w : c.weights) w = next8();
+  for (std::size_t o = 0; o < 3; ++o)
+    c.bias[o] = 1000 * static_cast<std::int32_t>(o) - 700, c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
+    c.shift[o] = static_cast<std::int8_t>(-9 - static_cast<std::int32_t>(o));
+  c.zero_point = -5;
+  static std::array<std::int8_t, 2 * 6 * 12> x{};
+  for (auto& v : x) v = next8();
+  static std::array<std::int8_t, 3 * 2 * 8> y{};
+  STATICNN_CHECK(conv_2x6x12_wrong(c, x, y) == 0);
 
   // Dense: 20 inputs (M % 8 == 4: every row one at a time on DSP targets) and 32 (blocks of four
   // rows and a tail of two), each with the general rescale, with the one a constant model chooses
@@ -226,97 +232,114 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
     for (std::size_t o = 0; o < 6; ++o) {
       std::int32_t acc = d.bias[o];
       for (std::size_t i = 0; i < M; ++i) acc += d.weights[o * M + i] * xd[i];
-      const std::int8_t want = requant(acc, d.multiplier[o], -d.shift[o], d.zero_point);
+      const std::int8_t want = requant_any(acc, d.multiplier[o], d.shift[o], d.zero_point);
       STATICNN_CHECK(yd[o] == want);
       STATICNN_CHECK(yd2[o] == want);
       STATICNN_CHECK(yd3[o] == t.table[static_cast<std::size_t>(want + 128)]);
     }
-    d.shift[2] = 1;  // a left shift: not the doubled form
+    // Rescales outside the doubled form, run through forward and forward_then: a left shift
+    // (with a multiplier small enough that outputs do not all saturate, and with INT32_MAX),
+    // multipliers at and next to INT32_MIN, shift -31, and accumulators within 2^20 of +-2^31.
+    d.shift[2] = 1, d.multiplier[2] = 1 << 22;
+    d.shift[3] = 3, d.multiplier[3] = std::numeric_limits<std::int32_t>::max();
+    d.shift[0] = -20, d.multiplier[0] = std::numeric_limits<std::int32_t>::min();
+    d.shift[1] = -31, d.multiplier[1] = std::numeric_limits<std::int32_t>::min() + 1;
+    d.shift[4] = -24, d.bias[4] = std::numeric_limits<std::int32_t>::max() - (1 << 20);
+    d.shift[5] = 2, d.multiplier[5] = 1 << 20, d.bias[5] = std::numeric_limits<std::int32_t>::min() + (1 << 20);
     STATICNN_CHECK(!d.doubled_rescale());
+    d.forward(xd, yd);
+    d.forward_then(xd, yd3, t);
+    for (std::size_t o = 0; o < 6; ++o) {
+      std::int32_t acc = d.bias[o];
+      for (std::size_t i = 0; i < M; ++i) acc += d.weights[o * M + i] * xd[i];
+      const std::int8_t want = requant_any(acc, d.multiplier[o], d.shift[o], d.zero_point);
+      STATICNN_CHECK(yd[o] == want);
+      STATICNN_CHECK(yd3[o] == t.table[static_cast<std::size_t>(want + 128)]);
+    }
   };
   check_dense(std::integral_constant<std::size_t, 20>{});
   check_dense(std::integral_constant<std::size_t, 32>{});
 }
 
-// The int8 conv -> 256-entry table -> 2x2 average stage that DSP targets run as one
-// (quant/conv2d.hpp forward_fused_stage: 1 and 6 input channels), against integer sums, TFLite's
-// requantization for any shift (left or right) written out here, the table and TFLite's
-// rounded average. Some channels have a rescale outside the fast form (multiplier below 2^30,
-// shift 0 or below -22) and take the general path. On other targets: nothing to run.
-namespace {
-[[maybe_unused]] std::int8_t requant_any(std::int32_t acc, std::int32_t m, std::int32_t shift, std::int32_t zp) {
-  const std::int32_t left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
-  const std::int64_t ab = std::int64_t{static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) << left)} * m;
-  const auto s = static_cast<std::int32_t>((ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)))) / (std::int64_t{1} << 31));
-  const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << e) - 1), rem = s & mask,
-                     threshold = (mask >> 1) + (s < 0 ? 1 : 0);
-  const std::int32_t v = zp + (s >> e) + (rem > threshold ? 1 : 0);
-  return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
+// kernels::requantize_s8 (the conv kernels' rescale) on both of its branches: accumulators known
+// to be below 2^30 (acc_bound) and any int32 (acc_bound ~0u: the wide branch), with the edge
+// accumulators and multipliers, every shift from -31 to 31, against requant_any wherever TFLite's
+// arithmetic is defined (requant_defined: all but a few hundred of the 74,592 cases here).
+STATICNN_TEST(requantize_s8_against_tflite) {
+  constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+  static constexpr std::array<std::int32_t, 24> wide{lo, lo + 1, lo + 2, -(1 << 30) - 1, -(1 << 30), -(1 << 30) + 1,
+                                                     -123456789, -65536, -257, -3, -1, 0, 1, 2, 255, 65535, 98765432,
+                                                     (1 << 30) - 1, 1 << 30, (1 << 30) + 1, hi - 2, hi - 1, hi, -(1 << 29)};
+  static constexpr std::array<std::int32_t, 8> multipliers{lo, lo + 1, 1, 1 << 30, (1 << 30) + 1, 1518500250, hi - 1, hi};
+  std::size_t wrong = 0, compared = 0;
+  // Requantizes the defined cases of acc[0, n) with requantize_s8 and compares them.
+  auto run = [&](const std::int32_t* acc, std::size_t n, std::int32_t m, std::int32_t shift, std::int32_t zp,
+                 std::uint32_t bound) {
+    std::array<std::int32_t, 24> defined{};
+    std::array<std::int8_t, 24> y{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (fw_test::requant_defined(acc[i], m, shift, zp)) defined[k++] = acc[i];
+    kernels::requantize_s8(defined.data(), y.data(), k, m, shift, zp, bound);
+    for (std::size_t i = 0; i < k; ++i) ++compared, wrong += y[i] != requant_any(defined[i], m, shift, zp);
+  };
+  // The accumulators below 2^30 in magnitude: indices 5 to 16 and 23.
+  std::array<std::int32_t, 13> narrow{};
+  for (std::size_t i = 0; i < 12; ++i) narrow[i] = wide[5 + i];
+  narrow[12] = wide[23];
+  for (const std::int32_t m : multipliers)
+    for (std::int32_t shift = -31; shift <= 31; ++shift)
+      for (const std::int32_t zp : {-128, -5, 0, 127}) {
+        run(wide.data(), wide.size(), m, shift, zp, ~0u);
+        run(narrow.data(), narrow.size(), m, shift, zp, (1u << 30) - 1);
+      }
+  STATICNN_CHECK(compared > 8 * 63 * 4 * (24 + 13) * 99 / 100);
+  STATICNN_CHECK(wrong == 0);
 }
-// AllDoubled: every channel in the doubled form (as network::forward_constant finds for a constant
-// model), the stage compiled without the check and the general path.
-template <class In, std::size_t OutC, bool AllDoubled = false>
-std::size_t check_fused_stage(std::uint32_t seed, std::int32_t weight_range) {
-  using conv = quant::qconv2d_layer<In, OutC, 5, 1>;
-  using act = quant::qlookup_layer<typename conv::out_shape>;
-  using pool = quant::qpool_layer<typename conv::out_shape, 2, avg_pool_op>;
-  if constexpr (!conv::template has_fused_stage<act, pool>) {
-    return 0;
-  } else {
-    constexpr std::size_t C = In::channels, H = In::height, W = In::width, OH = H - 4, OW = W - 4;
-    std::uint32_t r = seed;
-    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-    auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
-    static conv c;
-    static act a;
-    static pool p;
-    for (auto& w : c.weights) w = static_cast<std::int8_t>(next() % (2 * weight_range + 1) - weight_range);
-    for (std::size_t o = 0; o < OutC; ++o) {
-      c.bias[o] = next() % 20001 - 10000;
-      c.multiplier[o] = (1 << 30) + next() % (1 << 30);
-      c.shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 3));
-    }
-    c.zero_point = -7;
-    if (AllDoubled && !c.doubled_rescale()) return 1000;  // the random channels are all doubled
-    if constexpr (!AllDoubled) {
-      c.multiplier[1] = 3 << 25, c.shift[1] = 0;  // general: multiplier < 2^30
-      c.shift[OutC - 1] = -23;                    // general: shift below -22
-      if (c.doubled_rescale()) return 1000;
-    }
-    for (auto& t : a.table) t = next8();
-    static std::array<std::int8_t, C * H * W> x{};
-    for (auto& v : x) v = next8();
-    static std::array<std::int8_t, OutC * (OH / 2) * (OW / 2)> y{};
-    alignas(4) static std::array<std::int8_t, conv::fused_stage_scratch + 1> scratch{};
-    c.template forward_fused_stage<AllDoubled>(x.data(), y.data(), a, p, scratch.data() + 1);  // scratch not 4-aligned
-    std::size_t wrong = 0;
-    for (std::size_t o = 0; o < OutC; ++o)
-      for (std::size_t py = 0; py < OH / 2; ++py)
-        for (std::size_t px = 0; px < OW / 2; ++px) {
-          std::int32_t sum = 0;
-          for (std::size_t k = 0; k < 4; ++k) {
-            const std::size_t oy = 2 * py + k / 2, ox = 2 * px + k % 2;
-            std::int32_t acc = c.bias[o];
-            for (std::size_t ic = 0; ic < C; ++ic)
-              for (std::size_t ky = 0; ky < 5; ++ky)
-                for (std::size_t kx = 0; kx < 5; ++kx)
-                  acc += c.weights[((o * C + ic) * 5 + ky) * 5 + kx] * x[(ic * H + oy + ky) * W + ox + kx];
-            sum += a.table[static_cast<std::size_t>(requant_any(acc, c.multiplier[o], c.shift[o], c.zero_point) + 128)];
-          }
-          const std::int32_t avg = sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4;
-          wrong += y[(o * (OH / 2) + py) * (OW / 2) + px] != avg;
-        }
-    return wrong;
-  }
-}
-}  // namespace
 
-STATICNN_TEST(int8_fused_conv_lookup_pool_stage) {
-  STATICNN_CHECK((check_fused_stage<shape<1, 12, 16>, 3>(5, 127) == 0));
-  STATICNN_CHECK((check_fused_stage<shape<6, 10, 8>, 8>(9, 127) == 0));
-  STATICNN_CHECK((check_fused_stage<shape<6, 8, 8>, 4>(13, 20) == 0));
-  STATICNN_CHECK((check_fused_stage<shape<1, 12, 16>, 3, true>(7, 127) == 0));
-  STATICNN_CHECK((check_fused_stage<shape<6, 10, 8>, 8, true>(11, 127) == 0));
+// The int8 conv with biases above 2^30, so its accumulator bound reaches 2^30 and the rescale
+// takes requantize_s8's wide branch: rescale 0.75 * 2^-23, the middle channel's bias exactly at
+// the tie 96.5 and the others 20,000 to either side, so outputs round both ways.
+STATICNN_TEST(int8_conv_wide_accumulator_bound) {
+  std::uint32_t r = 23;
+  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
+  static conv_2x6x12 c;
+  for (auto& w : c.weights) w = next8();
+  for (std::size_t o = 0; o < 3; ++o)
+    c.bias[o] = 1079334229 + 20000 - 20000 * static_cast<std::int32_t>(o), c.multiplier[o] = 1610612736, c.shift[o] = -23;
+  c.zero_point = 0;
+  static std::array<std::int8_t, 2 * 6 * 12> x{};
+  for (auto& v : x) v = next8();
+  static std::array<std::int8_t, 3 * 2 * 8> y{};
+  STATICNN_CHECK(conv_2x6x12_wrong(c, x, y) == 0);
+  std::size_t at_96 = 0;
+  for (const std::int8_t v : y) at_96 += v == 96;
+  STATICNN_CHECK(at_96 > 0 && at_96 < 48);  // both roundings occur
+}
+
+// fast_exp<float> and <double> against e^x to 17 digits, computed independently (decimal
+// arithmetic, correctly rounded): within 2.5e-7 (float: 2 to 4 ulp) and 1e-15 (double: 4.5 to 9
+// ulp) relative; the clamps hold beyond [-87, 88] and [-708, 709].
+STATICNN_TEST(fast_exp_against_table) {
+  struct point {
+    double x, e;
+  };
+  static constexpr point table[] = {
+      {-87, 1.64581143108227365e-38}, {-20, 2.06115362243855783e-9}, {-10, 4.53999297624848515e-5},
+      {-1, 3.67879441171442322e-1},   {-0.5, 6.06530659712633424e-1}, {0, 1},
+      {0.5, 1.64872127070012815e+0},  {1, 2.71828182845904524e+0},  {10, 2.20264657948067165e+4},
+      {20, 4.85165195409790278e+8},   {88, 1.65163625499400186e+38}};
+  for (const point& p : table) {
+    STATICNN_CHECK_NEAR(kernels::fast_exp(static_cast<float>(p.x)) / p.e, 1, 2.5e-7);
+    STATICNN_CHECK_NEAR(kernels::fast_exp(p.x) / p.e, 1, 1e-15);
+  }
+  STATICNN_CHECK_NEAR(kernels::fast_exp(-700.0) / 9.85967654375977086e-305, 1, 1e-15);
+  STATICNN_CHECK_NEAR(kernels::fast_exp(700.0) / 1.01423205473500451e+304, 1, 1e-15);
+  STATICNN_CHECK(kernels::fast_exp(-100.0f) == kernels::fast_exp(-87.0f));
+  STATICNN_CHECK(kernels::fast_exp(1e30f) == kernels::fast_exp(88.0f));
+  STATICNN_CHECK(kernels::fast_exp(-1e300) == kernels::fast_exp(-708.0));
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  STATICNN_CHECK(kernels::fast_exp(nan) != kernels::fast_exp(nan));
 }
 
 int main() { return staticnn::fw_test::run_all("kernels"); }

@@ -51,13 +51,12 @@ using max5 = staticnn::max_pool<2>::bind<shape<1, 5, 5>, double>;
 
 }  // namespace
 
-TEST_CASE("pool: output shapes") {
-  static_assert(std::is_same_v<avg4::out_shape, shape<1, 2, 2>>);
-  static_assert(std::is_same_v<max5::out_shape, shape<1, 2, 2>>);  // (5 - 2) / 2 + 1 = 2
-  static_assert(std::is_same_v<staticnn::avg_pool<3>::bind<shape<3, 7, 9>>::out_shape, shape<3, 2, 3>>);
-  static_assert(avg4::param_count == 0 && avg4::state_count == 0);
-  static_assert(staticnn::Layer<max4>);
-}
+// Pool output shapes (checked when this file compiles).
+static_assert(std::is_same_v<avg4::out_shape, shape<1, 2, 2>>);
+static_assert(std::is_same_v<max5::out_shape, shape<1, 2, 2>>);  // (5 - 2) / 2 + 1 = 2
+static_assert(std::is_same_v<staticnn::avg_pool<3>::bind<shape<3, 7, 9>>::out_shape, shape<3, 2, 3>>);
+static_assert(avg4::param_count == 0 && avg4::state_count == 0);
+static_assert(staticnn::Layer<max4>);
 
 TEST_CASE("avg_pool: forward on 1..16 in a 4x4 map") {
   // Windows {1 2 5 6}, {3 4 7 8}, {9 10 13 14}, {11 12 15 16}: means 3.5, 5.5, 11.5, 13.5.

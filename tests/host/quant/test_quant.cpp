@@ -3,12 +3,15 @@
 // layer against a sum computed here.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <vector>
 
+#include <staticnn/kernels/requantize_s8.hpp>
 #include <staticnn/quant/quantize.hpp>
 
 namespace sn = staticnn;
@@ -62,6 +65,96 @@ TEST_CASE("quant: the fixed-point helpers equal gemmlowp's formulations") {
   }
   for (std::int32_t x = -5000; x <= 5000; ++x)
     for (int e = 0; e < 16; ++e) REQUIRE(q::rounding_divide_by_pot(x, e) == gemmlowp_rdbpot(x, e));
+}
+
+namespace {
+// TFLite's requantization from gemmlowp's formulations: the left shift (wrapping, as TFLite's
+// int32 arithmetic), the doubling high multiply, the rounding right shift, then the zero point;
+// the sum is returned in 64 bits, since TFLite's int32 sum is undefined where it leaves int32.
+std::int64_t tflite_requant_unsaturated(std::int32_t acc, std::int32_t m, int shift, std::int32_t zp) {
+  const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  const auto scaled = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) << left);
+  return std::int64_t{zp} + gemmlowp_rdbpot(gemmlowp_srdhm(scaled, m), right);
+}
+}  // namespace
+
+// kernels::requantize_s8 (the int8 conv rescale) on both branches, acc_bound below 2^30 and
+// ~0u (the wide branch, whatever the accumulators), against TFLite's arithmetic: every shift from
+// -31 to 31, multipliers at and next to INT32_MIN, INT32_MAX and 2^30, accumulators near +-2^31
+// and +-2^30 and random, zero points at the int8 edges. Cases where TFLite's int32 sum of the
+// zero point overflows (no right shift, |acc * m * 2^shift| near 2^62) are undefined and left out.
+TEST_CASE("quant: requantize_s8, narrow and wide accumulator bounds, equals TFLite's arithmetic") {
+  constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+  std::uint64_t st = 99;
+  auto next = [&] { return static_cast<std::uint32_t>((st = st * 6364136223846793005ull + 1442695040888963407ull) >> 32); };
+  std::vector<std::int32_t> wide{lo, lo + 1, lo + 2, -(1 << 30) - 1, -(1 << 30), -(1 << 30) + 1, -1, 0, 1,
+                                 (1 << 30) - 1, 1 << 30, (1 << 30) + 1, hi - 2, hi - 1, hi};
+  for (int i = 0; i < 40; ++i) wide.push_back(static_cast<std::int32_t>(next()) >> (next() % 31));
+  std::vector<std::int32_t> narrow;  // |acc| < 2^30
+  for (const std::int32_t a : wide)
+    if (a > -(1 << 30) && a < (1 << 30)) narrow.push_back(a);
+  std::vector<std::int32_t> multipliers{lo, lo + 1, lo + 2, 1, 1 << 30, (1 << 30) + 1, 1518500250, hi - 1, hi};
+  for (int i = 0; i < 6; ++i) multipliers.push_back(static_cast<std::int32_t>((1u << 30) + (next() >> 2)));
+  std::vector<std::int32_t> acc;
+  std::vector<std::int8_t> y;
+  std::size_t compared = 0, undefined = 0, wrong = 0;
+  // Requantizes the defined cases of `from` with requantize_s8 and compares them.
+  auto run = [&](const std::vector<std::int32_t>& from, std::int32_t m, int shift, std::int32_t zp, std::uint32_t bound) {
+    acc.clear();
+    for (const std::int32_t a : from) {
+      const std::int64_t v = tflite_requant_unsaturated(a, m, shift, zp);
+      if (v < lo || v > hi) ++undefined;
+      else acc.push_back(a);
+    }
+    y.assign(acc.size(), 0);
+    sn::kernels::requantize_s8(acc.data(), y.data(), acc.size(), m, shift, zp, bound);
+    for (std::size_t i = 0; i < acc.size(); ++i) {
+      const auto want = std::clamp<std::int64_t>(tflite_requant_unsaturated(acc[i], m, shift, zp), -128, 127);
+      ++compared;
+      if (y[i] != want && ++wrong < 5)
+        FAIL_CHECK("acc " << acc[i] << " multiplier " << m << " shift " << shift << " zero point " << zp << ": "
+                          << int{y[i]} << ", TFLite " << want);
+    }
+  };
+  for (const std::int32_t m : multipliers)
+    for (int shift = -31; shift <= 31; ++shift)
+      for (const std::int32_t zp : {-128, -1, 0, 127}) {
+        run(wide, m, shift, zp, ~0u);
+        run(narrow, m, shift, zp, (1u << 30) - 1);
+      }
+  CAPTURE(undefined);
+  CHECK(compared > 99 * (compared + undefined) / 100);
+  CHECK(wrong == 0);
+}
+
+// The int8 conv whose biases lie beyond 2^30, so its accumulator bound takes requantize_s8's
+// wide branch, against the integer sum and TFLite's arithmetic; the middle channel's bias sits
+// at the tie 96.5 of the rescale 0.75 * 2^-23, so outputs round both ways.
+TEST_CASE("quant: int8 conv with accumulators beyond 2^30") {
+  std::uint64_t st = 5;
+  auto next8 = [&] { return static_cast<std::int8_t>((st = st * 6364136223846793005ull + 1442695040888963407ull) >> 56); };
+  auto c = std::make_unique<q::qconv2d_layer<sn::shape<2, 6, 12>, 3, 5, 1>>();  // output 3 x 2 x 8
+  for (auto& w : c->weights) w = next8();
+  for (std::size_t o = 0; o < 3; ++o)
+    c->bias[o] = 1079334229 + 20000 - 20000 * static_cast<std::int32_t>(o), c->multiplier[o] = 1610612736, c->shift[o] = -23;
+  std::array<std::int8_t, 2 * 6 * 12> x{};
+  for (auto& v : x) v = next8();
+  std::array<std::int8_t, 3 * 2 * 8> y{};
+  c->forward(x, y);
+  int at_96 = 0;
+  for (std::size_t o = 0; o < 3; ++o)
+    for (std::size_t p = 0; p < 16; ++p) {
+      const std::size_t oy = p / 8, ox = p % 8;
+      std::int32_t acc = c->bias[o];
+      for (std::size_t ic = 0; ic < 2; ++ic)
+        for (std::size_t ky = 0; ky < 5; ++ky)
+          for (std::size_t kx = 0; kx < 5; ++kx)
+            acc += c->weights[((o * 2 + ic) * 5 + ky) * 5 + kx] * x[(ic * 6 + oy + ky) * 12 + ox + kx];
+      CHECK(y[o * 16 + p] == std::clamp<std::int64_t>(tflite_requant_unsaturated(acc, c->multiplier[o], -23, 0), -128, 127));
+      at_96 += y[o * 16 + p] == 96;
+    }
+  CHECK(at_96 > 0);
+  CHECK(at_96 < 48);
 }
 
 TEST_CASE("quant: requantization against acc * real computed in double") {
