@@ -24,7 +24,7 @@ ram_margin=64
 instructions_margin_per_10000=5  # 0.05%
 skip=77
 
-budgets= machine= name= elf= size=arm-none-eabi-size unbudgeted=
+budgets='' machine='' name='' elf='' size=arm-none-eabi-size unbudgeted=''
 while [ $# -gt 0 ]; do
   case "$1" in
     -b) budgets=$2; shift 2 ;;
@@ -48,6 +48,11 @@ fi
 
 # Berkeley format: a header, then "text data bss dec hex filename".
 sizes=$("$size" -B "$elf" | awk 'NR == 2 { print $1, $2, $3 }')
+case "$sizes" in
+  *[0-9]' '*[0-9]' '*[0-9]) ;;
+  *) echo "$machine $name: no sizes from $size -B $elf"; exit 1 ;;
+esac
+[ -r "$budgets" ] || { echo "$machine $name: cannot read $budgets"; exit 1; }
 text=${sizes%% *} rest=${sizes#* }
 data=${rest%% *} bss=${rest#* }
 flash=$((text + data))
