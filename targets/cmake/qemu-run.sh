@@ -9,14 +9,14 @@
 #
 #   -s stdio   connect the first UART to stdout (netduinoplus2 prints through USART1)
 #   -f a:file  preload RAM at address a with file before boot (tests that .bss is really zeroed)
-#   -t s       kill QEMU after s seconds (default 10; exit status 124)
+#   -t s       kill QEMU after s seconds (default 900, as STATICNN_QEMU_TIMEOUT; exit status 124)
 # With -s stdio the UART text streams to stdout and the semihosting text (the same lines on
 # netduinoplus2) is collected and printed to stderr when QEMU ends, so the two do not interleave.
 # Environment: STATICNN_QEMU_SEMIHOSTING_CONSOLE=null drops semihosting text (to prove that
 # output arrives through the UART); STATICNN_QEMU_EXTRA adds QEMU options (e.g. "-d unimp").
 set -eu
 
-machine= serial=none fill= seconds=10 qemu=qemu-system-arm
+machine= serial=none fill= seconds=900 qemu=qemu-system-arm
 while [ $# -gt 0 ]; do
   case "$1" in
     -M) machine=$2; shift 2 ;;

@@ -32,7 +32,7 @@ extern "C" [[gnu::naked]] void staticnn_fault_entry() {
 namespace {
 
 // Names as one string each, '|' between them, one per number from 0 (empty: none): no table of
-// pointers (248 bytes less than {bit, name} tables).
+// pointers, so the names cost their characters only.
 constexpr char exception_names[] =
     "Thread mode|Reset|NMI|HardFault|MemManage|BusFault|UsageFault|SecureFault|reserved|reserved|reserved|SVCall|"
     "DebugMonitor|reserved|PendSV|SysTick";

@@ -19,8 +19,8 @@ struct text {
   std::string_view view() const { return {chars.data(), size}; }
 };
 
-// n / d and n % d (d > 0) by shift and subtract: Cortex-M has no 64-bit divide, and libgcc's
-// __aeabi_uldivmod costs 700 bytes of flash; this is a few dozen, and only prints use it.
+// n / d and n % d (d > 0) by shift and subtract: Cortex-M has no 64-bit divide, and an image
+// that prints must not link libgcc's __aeabi_uldivmod (700 bytes of flash) for it.
 struct quotient {
   std::uint64_t quot, rem;
 };

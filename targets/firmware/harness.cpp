@@ -71,14 +71,15 @@ void print_ratio(std::uint64_t num, std::uint64_t den, unsigned decimals) {
   }
 }
 
-// A small non-negative float as "<m>e-<k>" with a 3-digit mantissa, in float arithmetic.
-void print_small(float x) {
-  if (!(x == x)) return print("nan");
-  if (x == 0) return print("0");
-  int e = 0;
-  while (x < 100.0f && e < 45) x *= 10.0f, ++e;
-  while (x >= 1000.0f) x /= 10.0f, --e;
-  print(static_cast<unsigned>(x + 0.5f), "e", e > 0 ? "-" : "", static_cast<unsigned>(e > 0 ? e : -e));
+// A non-negative float in scientific notation with three significant digits, "1.55e-6",
+// "2.00e+3", or "0", "inf", "nan"; float arithmetic only (no soft double in the image).
+void print_scientific(float x) {
+  if (!(x > 0 && x <= 3.40282347e38f)) return print(x == 0 ? "0" : x > 0 ? "inf" : "nan");
+  int e = 2;  // x = m 10^(e - 2), m = round(x) in [100, 999] after the loops
+  while (x >= 999.5f) x /= 10.0f, ++e;
+  while (x < 99.95f) x *= 10.0f, --e;
+  const auto m = static_cast<unsigned>(x + 0.5f);
+  print(m / 100, '.', m / 10 % 10, m % 10, e < 0 ? "e-" : "e+", static_cast<unsigned>(e < 0 ? -e : e));
 }
 
 }  // namespace
@@ -139,13 +140,13 @@ int report(const summary& s) {
         "\nfw: static_activation_bytes ", s.activation_bytes, " (workspace with the input ", s.workspace_bytes,
         ", logits ", s.logits_bytes, ")\nfw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");
   if (fw::stack_overflowed()) {
-    print("error: stack overflow: the canary at the stack bottom was overwritten; results are not trustworthy\n");
+    print("error: stack overflow (the canary at the stack bottom was overwritten)\n");
     return fw::exit_stack_overflow;
   }
   if (!s.reference) return 0;
   const bool ok = s.mismatches == 0 && s.worst <= s.tolerance;
-  print(s.int8 ? "fw: reference int8 max_abs_logit_diff " : "fw: reference max_abs_logit_diff ");
-  print_small(s.worst);
+  print("fw: reference ", s.int8 ? "int8 " : "", "max_abs_logit_diff ");
+  print_scientific(s.worst);
   print(" argmax_mismatches ", s.mismatches, ok ? " PASS\n" : " FAIL\n");
   return ok ? 0 : 1;
 }

@@ -307,8 +307,8 @@ struct network {
     }
   }
 
-  // Out of line: its loops then compile the same whatever the caller (inlined, their register
-  // allocation followed the caller's and cost up to 1,500 instructions per float LeNet inference).
+  // Out of line, so its loops compile the same whatever the caller: their register allocation
+  // does not depend on the forward pass they are called from.
   template <std::size_t I>
   [[gnu::noinline]] constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
     using Conv = layer_type<I>;

@@ -1,7 +1,7 @@
 #pragma once
 // Dense inference y = b + W x for one sample, W row-major N x M (row o: output o's weights).
 // On Cortex-M VFP targets two rows at a time through kernels/arm/dense_vfp.hpp (each input
-// loaded once per pair, 19 instructions per 16 multiply-adds); elsewhere the portable dot product
+// loaded once per pair of rows); elsewhere the portable dot product
 // of kernels/vector.hpp. The two sum in different orders: results agree to rounding.
 #include <cstddef>
 #include <type_traits>

@@ -1,6 +1,6 @@
 #pragma once
 // sigmoid(x) = 1 / (1 + e^-x) over an array (x == y allowed). Cortex-M VFP targets use the
-// kernel of kernels/arm/sigmoid_vfp.hpp (18 instructions a value, no table, within 1.2e-7 of the
+// kernel of kernels/arm/sigmoid_vfp.hpp (no table, within 1.2e-7 of the
 // exact value); elsewhere kernels/exp.hpp's exp and a division, as training computes it.
 #include <cstddef>
 #include <type_traits>

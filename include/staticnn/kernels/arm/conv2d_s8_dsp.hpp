@@ -14,8 +14,8 @@ namespace staticnn::kernels::arm {
 
 #ifdef STATICNN_ARM_DSP
 // acc[0..4) += the products of this channel's C x 5 x 5 weights w with the windows starting at
-// x, x + 1, x + 2, x + 3 (row stride W, channel stride H * W). Per kernel row 25 instructions for
-// 20 multiply-adds (GCC spills and does not fold the rotates into SXTB16, hence the asm).
+// x, x + 1, x + 2, x + 3 (row stride W, channel stride H * W). In asm: the unpacking needs the
+// rotates folded into SXTB16 and all pairs in registers, which GCC's code does not keep.
 template <std::size_t C, std::size_t H, std::size_t W>
 [[gnu::always_inline]] inline void conv5x4_s8(const std::int8_t* x, const std::int8_t* w, std::int32_t* acc) {
   static_assert(W < 256 && (H - 5) * W < 4096, "conv5x4_s8: row offsets must fit the load immediates");

@@ -5,7 +5,7 @@
 //   conv_row_c1: one input channel. For 4 outputs x..x+3 of a row, the words A..D = (x0,x1) ..
 //     (x6,x7) serve the even outputs with weights (w0,w1),(w2,w3),(w4,0) and the odd ones with
 //     (0,w0),(w1,w2),(w3,w4): per kernel row 1 LDM of inputs, 2 of weights, 12 SMLAD (20 MACs);
-//     the rescale and lookup of the 4 outputs follow in the same asm (6 instructions each).
+//     the rescale and lookup of the 4 outputs follow in the same asm.
 //   conv2x2x4ch_c6: six input channels in HWC order, so one tap's channels are 3 words; four output
 //     channels share each LDM of inputs: per tap 1 + 4 LDMs and 12 SMLAD (24 MACs).
 // One operand is doubled (conv1's weights, conv2's input), so the int32 accumulator holds 2 acc and
@@ -202,7 +202,7 @@ inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
 
 // Words (a[k], b[k]) as int16 pairs, doubled if Double, for k < 4 n, b = a + Plane bytes (any
 // alignment), word k at d + k Stride bytes: per 4 k two loads, SXTB16 four times, PKHBT/PKHTB,
-// four stores (17 instructions; 21 doubled).
+// four stores.
 template <std::size_t Plane, std::size_t Stride, bool Double>
 [[gnu::always_inline]] inline void pairs_s8(const std::int8_t* a, std::int32_t* d, std::size_t n) {
   std::uint32_t va, vb, a13, b13, t;

@@ -1,8 +1,8 @@
 #pragma once
 // Cortex-M VFP micro-kernel for a 5x5, stride-1 convolution: eight neighbouring outputs of one
 // output channel and row, accumulated in s0-s7 over every input channel and kernel row. Per kernel
-// row one VLDM brings the 12 inputs (s8-s19), one VLDM the 5 weights (s20-s24), then 40 VFMAs:
-// 42-43 instructions for 40 multiply-adds. Only built where kernels::target::arm_vfp holds; the
+// row one VLDM brings the 12 inputs (s8-s19), one VLDM the 5 weights (s20-s24), then 40 VFMAs.
+// Only built where kernels::target::arm_vfp holds; the
 // portable kernel (kernels/conv2d.hpp) computes the same sums in another order.
 #include <cstddef>
 

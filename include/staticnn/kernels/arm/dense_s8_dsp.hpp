@@ -3,7 +3,7 @@
 // M33). The input is widened once per layer: each word [x0 x1 x2 x3] becomes the two int16 pair
 // words (x0, x2) and (x1, x3), the order SXTB16 and SXTB16 ROR #8 give a word of weights, so per
 // eight inputs one LDM brings four pair words shared by the four rows, and each row's LDRD of
-// eight weights unpacks with four SXTB16 into four SMLADs: 39 instructions for 32 multiply-adds.
+// eight weights unpacks with four SXTB16 into four SMLADs.
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -32,8 +32,7 @@ struct dense_s8_args {
 
 #ifdef STATICNN_ARM_DSP
 // Pair words of x[0 .. 4 words) into xp[0 .. 2 words): (x0, x2), (x1, x3), (x4, x6), ... One copy
-// for every layer (a few hundred instructions per inference).
-// words >= 1; 6 instructions a word.
+// for every layer. words >= 1.
 [[gnu::noipa]] inline void widen_pairs_s8(const std::int8_t* x, std::int32_t* xp, std::size_t words) {
   std::uint32_t v, a, b;
   asm volatile("1:\n"
@@ -50,8 +49,8 @@ struct dense_s8_args {
 
 // acc[4g + r] = bias[4g + r] + w[(4g + r) M .. (4g + r + 1) M) . x for r < 4, g < groups, x given
 // as pair words xp[0 .. M/2) that end at an address aligned to 2^Align bytes (each row's loop ends
-// there); w 4-byte aligned, M % 8 == 0. The loop over the groups is in the asm too: per group a
-// few instructions (the bias and end pointers live on the stack, the output pointer in LR).
+// there); w 4-byte aligned, M % 8 == 0. The loop over the groups is in the asm too (the bias and
+// end pointers live on the stack, the output pointer in LR).
 template <std::size_t M, unsigned Align>
 [[gnu::always_inline]] inline void dot4x8_groups_s8(const std::int32_t* xp, const std::int8_t* w, const std::int32_t* bias,
                                                     std::int32_t* acc, std::size_t groups) {
@@ -108,8 +107,7 @@ struct pair_buffer {
   std::int32_t* begin() { return storage + bytes / 4 - words; }
 };
 
-// One output's rescale, out of line (a few hundred outputs per inference: the call costs less
-// than the flash of inlining it in every loop).
+// One output's rescale in the general form, out of line: one copy for every caller.
 [[gnu::noinline]] inline std::int8_t requantize_dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
                                                           std::int32_t zero_point) {
   return quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier, shift));
@@ -136,8 +134,8 @@ template <bool AllDoubled>
 // rows that blocks of four leave over, and every row of a layer with M % 8 != 0 (LeNet's 84 -> 10,
 // 840 MACs). Sizes at run time, so that every layer shares this one copy.
 // Rows [done, N) are computed here into acc[done .. N) (the blocks of four left acc[0 .. done)),
-// then all N rescaled in one loop with no asm in it (so the compiler keeps its state in registers;
-// one loop, not one per table or none: 150 bytes less).
+// then all N rescaled in one loop with no asm in it (so the compiler keeps its state in
+// registers), looked up in the same loop whether or not a.mid is set (no-unswitch-loops: one loop).
 template <bool AllDoubled>
 [[gnu::noipa, gnu::optimize("no-unswitch-loops")]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t done,
                                       std::size_t N, std::int32_t* acc) {
@@ -153,7 +151,7 @@ template <bool AllDoubled>
       sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
       wr += 4, xw += 2;
     }
-    if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words: 12 instructions
+    if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words
       register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
       std::int32_t t0, t1, t2;
       std::size_t n = M / 8;
@@ -194,8 +192,8 @@ template <bool AllDoubled>
 // every row one at a time. AllDoubled: every output's rescale takes the short form
 // (quant::doubled_rescale_applies), inline, with no general path. a.mid: null, or the middle of a
 // 256-entry table each output is looked up in (y = mid[y]).
-// Not inlined: its input buffer would otherwise sit in the caller's frame for the whole forward
-// pass (the int8 LeNet's stack high-water mark was 500 bytes higher with 84 -> 10 inlined).
+// Not inlined: its input buffer lives in its own frame, not in the caller's for the whole
+// forward pass (the stack high-water mark is the deepest stage's, not their sum).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 [[gnu::noinline]] void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x) {
   pair_buffer<M> buffer;

@@ -1,7 +1,7 @@
 #pragma once
 // Cortex-M VFP micro-kernel for two dot products that share their input: per 8 inputs one VLDM of
-// the inputs (s16-s23) and one of each weight row (s0-s7, s8-s15), then 16 VFMAs: 19 instructions
-// for 16 multiply-adds, plus 2 of loop per 32. Only built where kernels::target::arm_vfp holds.
+// the inputs (s16-s23) and one of each weight row (s0-s7, s8-s15), then 16 VFMAs. Only built where
+// kernels::target::arm_vfp holds.
 #include <cstddef>
 
 #include "../target.hpp"
