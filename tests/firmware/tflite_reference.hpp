@@ -27,8 +27,8 @@ inline std::int8_t requant_any(std::int32_t acc, std::int32_t m, std::int32_t sh
   return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
 }
 // TFLite adds the zero point in int32: where that sum leaves int32 (possible only without a
-// right shift, for |acc * multiplier * 2^shift| within |zp| of 2^62) the result is undefined, in
-// TFLite and in quant/arithmetic.hpp alike.
+// right shift, for |acc * multiplier * 2^shift| within |zp| of 2^62) TFLite's result is
+// undefined; quant::requantize saturates the exact sum there, as requant_any does.
 inline bool requant_defined(std::int32_t acc, std::int32_t m, std::int32_t shift, std::int32_t zp) {
   const std::int64_t v = requant_unsaturated(acc, m, shift, zp);
   return v >= std::numeric_limits<std::int32_t>::min() && v <= std::numeric_limits<std::int32_t>::max();

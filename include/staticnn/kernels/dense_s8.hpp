@@ -21,8 +21,7 @@ constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const st
                         const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
                         const std::int8_t* table = nullptr) {
   auto out = [&](std::size_t o, std::int32_t acc) {
-    const std::int8_t v =
-        quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier[o], shift[o]));
+    const std::int8_t v = quant::requantize(acc, multiplier[o], shift[o], zero_point);
     y[o] = table != nullptr ? table[v] : v;
   };
   if constexpr (target::arm_dsp && arm::dense_rows_s8_supported<M>) {  // kernels/arm/dense_s8_dsp.hpp

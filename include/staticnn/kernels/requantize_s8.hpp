@@ -36,7 +36,7 @@ constexpr void requantize_s8(const std::int32_t* acc, std::int8_t* y, std::size_
     return;
   }
   for (std::size_t i = 0; i < n; ++i)
-    y[i] = quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc[i], multiplier, shift));
+    y[i] = quant::requantize(acc[i], multiplier, shift, zero_point);
 }
 
 }  // namespace staticnn::kernels

@@ -59,6 +59,20 @@ constexpr std::int8_t saturate_int8(std::int32_t v) {
   return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
 }
 
+// zero_point + v saturated to int8, for any int32 v and an int8 zero point. v is clamped to
+// +-2^16 first (which saturates alike), so the sum never overflows int32 (TFLite's int32 sum
+// does, undefined, where v comes within |zero_point| of +-2^31: no right shift, a large acc).
+constexpr std::int8_t add_zero_point(std::int32_t v, std::int32_t zero_point) {
+  constexpr std::int32_t lim = 1 << 16;
+  return saturate_int8(zero_point + (v < -lim ? -lim : (v > lim ? lim : v)));
+}
+
+// One accumulator's TFLite requantization, saturated to int8:
+//   saturate(zero_point + multiply_by_quantized_multiplier(acc, multiplier, shift)).
+constexpr std::int8_t requantize(std::int32_t acc, std::int32_t multiplier, int shift, std::int32_t zero_point) {
+  return add_zero_point(multiply_by_quantized_multiplier(acc, multiplier, shift), zero_point);
+}
+
 // Whether one channel's rescale of every accumulator |acc| <= |bias| + sum_max takes the short
 // form, bit for bit: a right shift e = -shift in [1, 22], multiplier >= 2^30, |acc| < 2^30 (so
 // 2 acc fits an int32) and an int8 zero point. Then s = (2 acc m + 2^31) >> 32 (one SMMULR) is the

@@ -307,8 +307,7 @@ struct stage_dims {
 #pragma GCC unroll 1
             for (std::size_t kx = 0; kx < 5; ++kx) acc += std::int32_t{wr[kx]} * (xr[kx * d.C] >> d.x_shift);
           }
-        sum += p.table[128 + quant::saturate_int8(p.zero_point + quant::multiply_by_quantized_multiplier(
-                                                                     acc, p.multiplier[o], p.shift[o]))];
+        sum += p.table[128 + quant::requantize(acc, p.multiplier[o], p.shift[o], p.zero_point)];
       }
       y[(o * d.PH + py) * d.PW + px] = avg4(sum);
     }

@@ -110,7 +110,7 @@ struct pair_buffer {
 // One output's rescale in the general form, out of line: one copy for every caller.
 [[gnu::noinline]] inline std::int8_t requantize_dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
                                                           std::int32_t zero_point) {
-  return quant::saturate_int8(zero_point + quant::multiply_by_quantized_multiplier(acc, multiplier, shift));
+  return quant::requantize(acc, multiplier, shift, zero_point);
 }
 
 // One output's rescale, saturated to int8: inline in the short (doubled) form when AllDoubled
