@@ -59,18 +59,26 @@ constexpr std::int8_t saturate_int8(std::int32_t v) {
   return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
 }
 
-// zero_point + v saturated to int8, for any int32 v and an int8 zero point. v is clamped to
-// +-2^16 first (which saturates alike), so the sum never overflows int32 (TFLite's int32 sum
-// does, undefined, where v comes within |zero_point| of +-2^31: no right shift, a large acc).
+// zero_point + v saturated to int8, for any int32 v and an int8 zero point: where the int32 sum
+// overflows (TFLite's is undefined there: v within |zero_point| of +-2^31, i.e. no right shift
+// and a large acc) the exact sum is far outside int8 and saturates by v's sign.
 constexpr std::int8_t add_zero_point(std::int32_t v, std::int32_t zero_point) {
-  constexpr std::int32_t lim = 1 << 16;
-  return saturate_int8(zero_point + (v < -lim ? -lim : (v > lim ? lim : v)));
+  std::int32_t sum;
+  if (__builtin_add_overflow(v, zero_point, &sum)) return v > 0 ? std::int8_t{127} : std::int8_t{-128};
+  return saturate_int8(sum);
 }
 
 // One accumulator's TFLite requantization, saturated to int8:
 //   saturate(zero_point + multiply_by_quantized_multiplier(acc, multiplier, shift)).
 constexpr std::int8_t requantize(std::int32_t acc, std::int32_t multiplier, int shift, std::int32_t zero_point) {
   return add_zero_point(multiply_by_quantized_multiplier(acc, multiplier, shift), zero_point);
+}
+
+// requantize out of line, one copy per image, for the kernels' per-output and rare paths (the
+// loops around the call keep their shape whatever the rescale compiles to).
+[[gnu::noinline]] inline std::int8_t requantize_out_of_line(std::int32_t acc, std::int32_t multiplier, int shift,
+                                                            std::int32_t zero_point) {
+  return requantize(acc, multiplier, shift, zero_point);
 }
 
 // Whether one channel's rescale of every accumulator |acc| <= |bias| + sum_max takes the short

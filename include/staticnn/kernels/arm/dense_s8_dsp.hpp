@@ -107,15 +107,9 @@ struct pair_buffer {
   std::int32_t* begin() { return storage + bytes / 4 - words; }
 };
 
-// One output's rescale in the general form, out of line: one copy for every caller.
-[[gnu::noinline]] inline std::int8_t requantize_dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
-                                                          std::int32_t zero_point) {
-  return quant::requantize(acc, multiplier, shift, zero_point);
-}
-
 // One output's rescale, saturated to int8: inline in the short (doubled) form when AllDoubled
 // (SMMULR of 2 acc, as the conv stages; c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) <<
-// (e - 1), e - 1 = ~shift), else the call above.
+// (e - 1), e - 1 = ~shift), else quant::requantize_out_of_line.
 template <bool AllDoubled>
 [[gnu::always_inline]] inline std::int32_t dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
                                                      std::int32_t zero_point) {
@@ -126,7 +120,7 @@ template <bool AllDoubled>
     asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc * 2), "r"(multiplier));
     return __ssat((s + c + (s >> 31)) >> e, 8);
   } else {
-    return requantize_dense_out(acc, multiplier, shift, zero_point);
+    return quant::requantize_out_of_line(acc, multiplier, shift, zero_point);
   }
 }
 
