@@ -73,6 +73,33 @@ inline std::string shape_list(const std::vector<std::uint64_t>& shape, const cha
 
 namespace detail {
 
+// A JSON string literal of s (quotes, backslashes and control characters escaped).
+inline std::string json_quote(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\', out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += "\\u00";
+      out += "0123456789abcdef"[(c >> 4) & 0xf];
+      out += "0123456789abcdef"[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// s as it may appear in a one-line message: control characters shown as \u00XX.
+inline std::string shown(std::string_view s) {
+  const std::string q = json_quote(s);
+  std::string out;
+  for (std::size_t i = 1; i + 1 < q.size(); ++i)  // without the quotes; \" and \\ unescaped again
+    if (q[i] == '\\' && (q[i + 1] == '"' || q[i + 1] == '\\')) out += q[++i];
+    else out += q[i];
+  return out;
+}
+
 // A strict JSON reader for exactly what a safetensors header holds: objects, arrays, strings and
 // non-negative integers (no floats, signs, leading zeros, literals or trailing commas), nested at
 // most three deep. Whitespace is allowed around tokens; the header may end in spaces (padding).
@@ -139,7 +166,7 @@ class json_reader {
           utf8(out, cp);
           break;
         }
-        default: error(std::string("bad escape '\\") + e + "'");
+        default: error("bad escape '\\" + shown(std::string_view(&e, 1)) + "'");
       }
     }
   }
@@ -214,23 +241,6 @@ class json_reader {
   std::size_t pos_ = 0;
 };
 
-// A JSON string literal of s (quotes, backslashes and control characters escaped).
-inline std::string json_quote(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\', out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += "\\u00";
-      out += "0123456789abcdef"[(c >> 4) & 0xf];
-      out += "0123456789abcdef"[c & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace detail
 
 // Checks and parses a whole safetensors file held in memory; `name` is only used in messages.
@@ -259,11 +269,12 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> bytes, c
       seen_metadata = true;
       j.object([&](const std::string& k) {
         for (const auto& [have, _] : out.metadata)
-          if (have == k) detail::fail(file, "duplicate metadata key '" + k + "'");
+          if (have == k) detail::fail(file, "duplicate metadata key '" + detail::shown(k) + "'");
         out.metadata.emplace_back(k, j.string());
       });
       return;
     }
+    if (detail::shown(key) != key) detail::fail(file, "tensor '" + detail::shown(key) + "': control character in the name");
     if (!seen.emplace(key, out.tensors.size()).second) detail::fail(file, "duplicate tensor '" + key + "'");
     const std::string where = "tensor '" + key + "': ";
     safetensors_tensor t;
@@ -283,13 +294,13 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> bytes, c
         detail::fail(file, where + ((dtype && field == "dtype") || (shape && field == "shape") ||
                                             (offsets && field == "data_offsets")
                                         ? "duplicate field \"" + field + "\""
-                                        : "unknown field \"" + field + "\""));
+                                        : "unknown field \"" + detail::shown(field) + "\""));
       }
     });
     if (!dtype || !shape || !offsets)
       detail::fail(file, where + "needs \"dtype\", \"shape\" and \"data_offsets\"");
     const std::size_t size = safetensors_dtype_size(t.dtype);
-    if (size == 0) detail::fail(file, where + "unknown dtype '" + t.dtype + "'");
+    if (size == 0) detail::fail(file, where + "unknown dtype '" + detail::shown(t.dtype) + "'");
     if (t.begin > t.end)
       detail::fail(file, where + "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
                              "] end before they begin");

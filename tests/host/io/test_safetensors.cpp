@@ -354,6 +354,8 @@ TEST_CASE("safetensors: each bad file gives one line naming the file, the tensor
   CHECK(load_error(raw(R"({"a":{"dtype":"F32","dtype":"F32"}})", {})) ==
         "w.safetensors: tensor 'a': duplicate field \"dtype\"");
   CHECK(load_error(raw(R"({"__metadata__":{"k":1}})", {})) == "w.safetensors: bad header JSON at byte 21: expected '\"'");
+  CHECK(load_error(raw(R"({"a\u000ab":{}})", {})) == "w.safetensors: tensor 'a\\u000ab': control character in the name");
+  CHECK(load_error(raw("{\"a\\\n\":{}}", {})) == "w.safetensors: bad header JSON at byte 5: bad escape '\\\\u000a'");
   CHECK(load_error(raw(R"({} x)", {})) == "w.safetensors: bad header JSON at byte 3: unexpected text after the header object");
 }
 
