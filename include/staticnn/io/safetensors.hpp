@@ -408,61 +408,63 @@ std::vector<std::string> layer_texts() {
 
 }  // namespace detail
 
-// Every parameter and statistic of `net` under its PyTorch nn.Sequential name, in layer order
-// (per layer: weight, bias, running_mean, running_var), with the layer index and its signature
-// line for messages. `rename` maps these names to the file's names (e.g. "0.weight" ->
-// "features.0.weight"); names it does not hold stay as they are.
-template <class Net>
-struct named_tensor {
-  pytorch_tensor<std::conditional_t<std::is_const_v<Net>, const typename Net::value_type, typename Net::value_type>>
-      tensor;
-  std::size_t layer = 0;
-  std::string layer_text;  // "batchnorm 6x24x24 -> 6x24x24"
+// A network's tensors under their PyTorch names, in layer order (per layer: weight, bias,
+// running_mean, running_var), each with its layer's index; `layers` holds every layer's
+// signature line ("batchnorm 6x24x24 -> 6x24x24") for messages. T is the value type, const for
+// a const network.
+template <class T>
+struct pytorch_tensor_list {
+  struct entry {
+    pytorch_tensor<T> tensor;
+    std::size_t layer = 0;
+  };
+  std::vector<entry> tensors;
+  std::vector<std::string> layers;
 };
 
+// Maps our names ("15.weight") to the file's ("classifier.weight"); names it does not hold stay.
 using safetensors_names = std::map<std::string, std::string, std::less<>>;
 
 template <class Net>
-std::vector<named_tensor<Net>> pytorch_named_tensors(Net& net, const safetensors_names& rename = {}) {
-  std::vector<named_tensor<Net>> out;
-  const std::vector<std::string> texts = detail::layer_texts<Net>();
+auto pytorch_tensors(Net& net, const safetensors_names& rename = {}) {
+  using T = std::conditional_t<std::is_const_v<Net>, const typename Net::value_type, typename Net::value_type>;
+  pytorch_tensor_list<T> out;
+  out.layers = detail::layer_texts<Net>();
   net.for_each_layer([&](auto index, auto& layer) {
     constexpr std::size_t i = decltype(index)::value;
     for (auto& t : detail::pytorch_tensors_of(layer, std::to_string(i) + ".")) {
       if (const auto it = rename.find(t.name); it != rename.end()) t.name = it->second;
-      out.push_back({std::move(t), i, texts[i]});
+      out.tensors.push_back({std::move(t), i});
     }
   });
   return out;
 }
 
-// The safetensors file of the network's parameters and statistics: F32 for a float network, F64
-// for a double one; tensors in layer order and their data in the same order; the header padded
-// with spaces to a multiple of 8 bytes (as safetensors writes it).
-template <Network Net>
-std::string safetensors_bytes(const Net& net, const std::vector<std::pair<std::string, std::string>>& metadata = {},
-                              const safetensors_names& rename = {}) {
-  using T = typename Net::value_type;
+namespace detail {
+
+// The file's bytes for a tensor list (what safetensors_bytes writes; see there). Templated on
+// the value type only, so every network of one value type shares it.
+template <class T>
+std::string write_tensors(const pytorch_tensor_list<const T>& list,
+                          const std::vector<std::pair<std::string, std::string>>& metadata) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "safetensors: F32 or F64 networks only");
   constexpr std::size_t size = sizeof(T);
   const char* dtype = size == 4 ? "F32" : "F64";
-  const auto tensors = pytorch_named_tensors(net, rename);
   std::string header = "{";
   if (!metadata.empty()) {
     header += "\"__metadata__\":{";
     for (std::size_t i = 0; i < metadata.size(); ++i) {
       if (i > 0) header += ',';
-      header += detail::json_quote(metadata[i].first) + ":" + detail::json_quote(metadata[i].second);
+      header += json_quote(metadata[i].first) + ":" + json_quote(metadata[i].second);
     }
     header += "}";
   }
   std::uint64_t at = 0;
-  for (const auto& [t, layer, text] : tensors) {
+  for (const auto& [t, layer] : list.tensors) {
     const std::uint64_t bytes = t.values.size() * size;
     if (header.size() > 1) header += ',';
-    header += detail::json_quote(t.name) + ":{\"dtype\":\"" + dtype +
-              "\",\"shape\":" + shape_list(t.shape, ",") + ",\"data_offsets\":[" + std::to_string(at) + "," +
-              std::to_string(at + bytes) + "]}";
+    header += json_quote(t.name) + ":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape_list(t.shape, ",") +
+              ",\"data_offsets\":[" + std::to_string(at) + "," + std::to_string(at + bytes) + "]}";
     at += bytes;
   }
   header += "}";
@@ -471,13 +473,84 @@ std::string safetensors_bytes(const Net& net, const std::vector<std::pair<std::s
   out.reserve(8 + header.size() + at);
   for (int i = 0; i < 8; ++i) out += static_cast<char>(static_cast<std::uint64_t>(header.size()) >> (8 * i));
   out += header;
-  for (const auto& nt : tensors)
-    for (const T x : nt.tensor.values) {
-      using U = std::conditional_t<size == 4, std::uint32_t, std::uint64_t>;
+  using U = std::conditional_t<size == 4, std::uint32_t, std::uint64_t>;
+  for (const auto& e : list.tensors)
+    for (const T x : e.tensor.values) {
       const U bits = std::bit_cast<U>(x);
       for (std::size_t i = 0; i < size; ++i) out += static_cast<char>(bits >> (8 * i));
     }
   return out;
+}
+
+// Fills every tensor of `list` from the parsed file `f`, or throws naming the first tensor that
+// is unknown, mistyped, misshapen or missing (what load_safetensors does; see there).
+template <class T>
+void read_tensors(const safetensors_file& f, const pytorch_tensor_list<T>& list, const std::filesystem::path& file) {
+  using entry = typename pytorch_tensor_list<T>::entry;
+  std::map<std::string_view, const entry*, std::less<>> by_name;
+  for (const auto& w : list.tensors) by_name.emplace(w.tensor.name, &w);
+  const auto layer_of = [&](const entry& w) {
+    return "layer " + std::to_string(w.layer) + " (" + list.layers[w.layer] + ")";
+  };
+  std::vector<bool> found(list.tensors.size(), false);
+  for (const safetensors_tensor& t : f.tensors) {
+    const std::string where = "tensor '" + t.name + "'";
+    const auto it = by_name.find(t.name);
+    if (it == by_name.end()) {
+      const std::string_view n = t.name;
+      if (n == "num_batches_tracked" || (n.size() > 20 && n.ends_with(".num_batches_tracked"))) continue;
+      std::string hint;  // for "<digits>.<rest>": what that layer is, or that there is none
+      std::size_t layer = 0, digits = 0;
+      while (digits < n.size() && digits < 6 && n[digits] >= '0' && n[digits] <= '9')
+        layer = layer * 10 + static_cast<std::size_t>(n[digits++] - '0');
+      if (digits > 0 && digits < n.size() && n[digits] == '.') {
+        if (layer >= list.layers.size()) {
+          hint = ": the model has layers 0 to " + std::to_string(list.layers.size() - 1);
+        } else {
+          std::string names;
+          for (const auto& w : list.tensors)
+            if (w.layer == layer) names += (names.empty() ? "" : ", ") + std::string(w.tensor.name);
+          hint = ": layer " + std::to_string(layer) + " is " + list.layers[layer] +
+                 (names.empty() ? ", which has no parameters" : ", whose tensors are " + names);
+        }
+      }
+      fail(file, where + " matches no parameter of the model" + hint);
+    }
+    const entry& w = *it->second;
+    if (t.dtype != "F32" && t.dtype != "F64")
+      fail(file, where + " has dtype " + t.dtype + ", " + layer_of(w) + " needs F32 or F64");
+    if (t.shape != w.tensor.shape)
+      fail(file, where + " has shape " + shape_list(t.shape) + ", " + layer_of(w) + " needs " +
+                     shape_list(w.tensor.shape));
+    const std::uint8_t* p = f.data.data() + t.begin;
+    for (auto& x : w.tensor.values) {
+      if (t.dtype == "F32") {
+        std::uint32_t bits = 0;
+        for (int i = 0; i < 4; ++i) bits |= std::uint32_t{*p++} << (8 * i);
+        x = static_cast<T>(std::bit_cast<float>(bits));
+      } else {
+        std::uint64_t bits = 0;
+        for (int i = 0; i < 8; ++i) bits |= std::uint64_t{*p++} << (8 * i);
+        x = static_cast<T>(std::bit_cast<double>(bits));
+      }
+    }
+    found[static_cast<std::size_t>(&w - list.tensors.data())] = true;
+  }
+  for (std::size_t i = 0; i < list.tensors.size(); ++i)
+    if (!found[i])
+      fail(file, "missing tensor '" + list.tensors[i].tensor.name + "' for " + layer_of(list.tensors[i]) +
+                     ", shape " + shape_list(list.tensors[i].tensor.shape));
+}
+
+}  // namespace detail
+
+// The safetensors file of the network's parameters and statistics: F32 for a float network, F64
+// for a double one; tensors in layer order and their data in the same order; the header padded
+// with spaces to a multiple of 8 bytes (as safetensors writes it).
+template <Network Net>
+std::string safetensors_bytes(const Net& net, const std::vector<std::pair<std::string, std::string>>& metadata = {},
+                              const safetensors_names& rename = {}) {
+  return detail::write_tensors<typename Net::value_type>(pytorch_tensors(net, rename), metadata);
 }
 
 // Writes safetensors_bytes atomically: the old file or the new one, never a torn one.
@@ -494,66 +567,11 @@ template <Network Net>
 std::vector<std::pair<std::string, std::string>> load_safetensors(std::span<const std::uint8_t> bytes,
                                                                  const std::filesystem::path& name, Net& net,
                                                                  const safetensors_names& rename = {}) {
-  using T = typename Net::value_type;
-  const std::filesystem::path& file = name;
-  const safetensors_file f = parse_safetensors(bytes, name);
-  auto loaded = std::make_unique<Net>();
-  const auto wanted = pytorch_named_tensors(*loaded, rename);
-  std::map<std::string_view, const named_tensor<Net>*, std::less<>> by_name;
-  for (const auto& w : wanted) by_name.emplace(w.tensor.name, &w);
-  const auto layer_of = [&](const named_tensor<Net>& w) {
-    return "layer " + std::to_string(w.layer) + " (" + w.layer_text + ")";
-  };
-  std::vector<bool> found(wanted.size(), false);
-  for (const safetensors_tensor& t : f.tensors) {
-    const std::string where = "tensor '" + t.name + "'";
-    const auto it = by_name.find(t.name);
-    if (it == by_name.end()) {
-      const std::string_view n = t.name;
-      if (n == "num_batches_tracked" || (n.size() > 20 && n.ends_with(".num_batches_tracked"))) continue;
-      std::string hint;
-      std::size_t layer = 0, digits = 0;
-      while (digits < n.size() && digits < 6 && n[digits] >= '0' && n[digits] <= '9')
-        layer = layer * 10 + static_cast<std::size_t>(n[digits++] - '0');
-      if (digits > 0 && digits < n.size() && n[digits] == '.') {
-        if (layer >= Net::depth) {
-          hint = ": the model has layers 0 to " + std::to_string(Net::depth - 1);
-        } else {
-          std::string names;
-          for (const auto& w : wanted)
-            if (w.layer == layer) names += (names.empty() ? "" : ", ") + std::string(w.tensor.name);
-          hint = ": layer " + std::to_string(layer) + " is " + detail::layer_texts<Net>()[layer] +
-                 (names.empty() ? ", which has no parameters" : ", whose tensors are " + names);
-        }
-      }
-      detail::fail(file, where + " matches no parameter of the model" + hint);
-    }
-    const named_tensor<Net>& w = *it->second;
-    if (t.dtype != "F32" && t.dtype != "F64")
-      detail::fail(file, where + " has dtype " + t.dtype + ", " + layer_of(w) + " needs F32 or F64");
-    if (t.shape != w.tensor.shape)
-      detail::fail(file, where + " has shape " + shape_list(t.shape) + ", " + layer_of(w) + " needs " +
-                             shape_list(w.tensor.shape));
-    const std::uint8_t* p = f.data.data() + t.begin;
-    for (auto& x : w.tensor.values) {
-      if (t.dtype == "F32") {
-        std::uint32_t bits = 0;
-        for (int i = 0; i < 4; ++i) bits |= std::uint32_t{*p++} << (8 * i);
-        x = static_cast<T>(std::bit_cast<float>(bits));
-      } else {
-        std::uint64_t bits = 0;
-        for (int i = 0; i < 8; ++i) bits |= std::uint64_t{*p++} << (8 * i);
-        x = static_cast<T>(std::bit_cast<double>(bits));
-      }
-    }
-    found[static_cast<std::size_t>(&w - wanted.data())] = true;
-  }
-  for (std::size_t i = 0; i < wanted.size(); ++i)
-    if (!found[i])
-      detail::fail(file, "missing tensor '" + wanted[i].tensor.name + "' for " + layer_of(wanted[i]) + ", shape " +
-                             shape_list(wanted[i].tensor.shape));
+  safetensors_file f = parse_safetensors(bytes, name);
+  auto loaded = std::make_unique<Net>();  // filled completely before `net` is touched
+  detail::read_tensors(f, pytorch_tensors(*loaded, rename), name);
   net = *loaded;
-  return f.metadata;
+  return std::move(f.metadata);
 }
 
 // Loads the file into `net`, as above.
