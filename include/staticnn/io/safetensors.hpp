@@ -13,7 +13,9 @@
 // running_var (batchnorm); "*.num_batches_tracked" is ignored. Every parameter and statistic
 // must be present once, as F32 or F64 (converted to the network's value type), in its exact
 // shape; anything else in the file is an error naming the tensor and the layer it should fit.
-// safetensors_bytes / save_safetensors write the same names, in layer order.
+// An optional safetensors_names map renames ours to the file's ("5.weight" -> "fc.weight").
+// safetensors_bytes / save_safetensors write the same names, in layer order (F32 for a float
+// network, F64 for a double one). pytorch_tensors(net) is the list both sides use.
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -95,8 +97,7 @@ inline std::string shown(std::string_view s) {
   const std::string q = json_quote(s);
   std::string out;
   for (std::size_t i = 1; i + 1 < q.size(); ++i)  // without the quotes; \" and \\ unescaped again
-    if (q[i] == '\\' && (q[i + 1] == '"' || q[i + 1] == '\\')) out += q[++i];
-    else out += q[i];
+    out += q[i] == '\\' && (q[i + 1] == '"' || q[i + 1] == '\\') ? q[++i] : q[i];
   return out;
 }
 

@@ -377,3 +377,22 @@ TEST_CASE("safetensors: names and metadata with escapes, __metadata__ returned i
   CHECK(f.metadata[1].second == "a\tb");
   CHECK(f.tensors.empty());
 }
+
+TEST_CASE("safetensors: a double network writes F64, which a float network reads rounded") {
+  using tiny_double = sn::basic_sequential<double, sn::shape<1, 6, 6>, sn::conv2d<2, 3>, sn::batchnorm, sn::sigmoid,
+                                           sn::avg_pool<2>, sn::flatten, sn::dense<3>>;
+  tiny_double d;
+  d.layer<0>().params[0] = 0.1;  // not a float
+  d.layer<1>().state[3] = 1.0 / 3.0;
+  const std::string s = io::safetensors_bytes(d);
+  CHECK(s.find(R"("0.weight":{"dtype":"F64","shape":[2,1,3,3],"data_offsets":[0,144]})") != std::string::npos);
+  tiny f;
+  io::load_safetensors(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()),
+                       "d.safetensors", f);
+  CHECK(f.layer<0>().params[0] == 0.1f);
+  CHECK(f.layer<1>().running_var()[1] == static_cast<float>(1.0 / 3.0));
+  tiny_double back;
+  io::load_safetensors(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()),
+                       "d.safetensors", back);
+  CHECK(back.layer<0>().params[0] == 0.1);
+}
