@@ -227,6 +227,20 @@ safetensors)
   [[ $a == "$b" ]] || fail "imported checkpoint evaluates differently: '$b' vs '$a'"
   "$bin" export --checkpoint "$work/imp/checkpoint.snn" --int8 --calibrate 100 --data "$work/d" --out "$work/m8.hpp" \
     >/dev/null || fail "export --int8 of the imported checkpoint"
+  # A name map: the classifier as "fc.*" in the file, both ways.
+  printf '# ours theirs\n15.weight fc.weight\n15.bias fc.bias\n' >"$work/names.txt"
+  "$bin" export --checkpoint "$good" --safetensors --names "$work/names.txt" --out "$work/fc.safetensors" >/dev/null ||
+    fail "export --names"
+  grep -q '"fc.weight":{"dtype":"F32","shape":\[10,84\]' "$work/fc.safetensors" || fail "export --names did not rename"
+  expect_error 1 "fc.safetensors: tensor 'fc.weight' matches no parameter of the model" \
+    "$bin" import --from "$work/fc.safetensors" --out "$work/o"
+  "$bin" import --from "$work/fc.safetensors" --names "$work/names.txt" --out "$work/fc" >/dev/null || fail "import --names"
+  "$bin" export --checkpoint "$work/fc/checkpoint.snn" --safetensors --out "$work/fc-back.safetensors" >/dev/null &&
+    cmp -s "$st" "$work/fc-back.safetensors" || fail "import --names changed the numbers"
+  printf '16.weight fc.weight\n' >"$work/badnames.txt"
+  expect_error 1 "badnames.txt: '16.weight' is no tensor of the model \(its names run from 0.weight to 15.bias\)" \
+    "$bin" import --from "$work/fc.safetensors" --names "$work/badnames.txt" --out "$work/o"
+  expect_error 2 "--names FILE needs --safetensors" "$bin" export --checkpoint "$good" --names "$work/names.txt" --out "$work/x"
   ls "$work" | grep -q tmp && fail "temporary files left behind"
   expect_error 2 "--from FILE is required" "$bin" import --out "$work/o"
   expect_error 2 "unknown model 'resnet'" "$bin" import --model resnet --from "$st" --out "$work/o"

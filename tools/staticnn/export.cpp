@@ -29,7 +29,7 @@ namespace staticnn::cli {
 namespace {
 
 struct export_options {
-  std::string checkpoint, out, ns, reference, data;
+  std::string checkpoint, out, ns, reference, data, names;
   std::size_t count, calibrate = 0;  // calibrate > 0: export the int8 network
 };
 
@@ -79,7 +79,9 @@ template <class Net>
 int export_safetensors(const export_options& o) {
   auto net = std::make_unique<Net>();
   const io::checkpoint_meta meta = io::load_checkpoint(o.checkpoint, *net);
-  io::save_safetensors(o.out, *net, {{"format", "pt"}, {"staticnn_model", meta.model}});
+  const io::safetensors_names names = o.names.empty() ? io::safetensors_names{}
+                                                      : io::read_safetensors_names<Net>(o.names);
+  io::save_safetensors(o.out, *net, {{"format", "pt"}, {"staticnn_model", meta.model}}, names);
   std::printf("wrote %s: model %s, %zu parameters and %zu batchnorm statistics as %s\n", o.out.c_str(),
               meta.model.c_str(), Net::param_count, Net::state_count,
               sizeof(typename Net::value_type) == 4 ? "F32" : "F64");
@@ -123,6 +125,7 @@ int cmd_export(int argc, char** argv) {
           {"reference", "FILE", "also write the folded network's float32 logits of the first test images"},
           {"count", "N", "images for --reference (default 1000)"},
           {"safetensors", "", "write the unfolded parameters and statistics as safetensors (PyTorch names) instead"},
+          {"names", "FILE", "with --safetensors: lines '<ours> <theirs>' renaming tensors (e.g. '15.weight fc.weight')"},
           {"int8", "", "export the int8 network (post-training quantization) instead of the float one"},
           {"calibrate", "N", "with --int8: calibrate activation ranges on the first N training images (default 1000)"},
           {"data", "DIR", "Fashion-MNIST IDX folder for --reference (default " + default_data_dir() + ")"}},
@@ -144,6 +147,8 @@ int cmd_export(int argc, char** argv) {
   if (a.has("safetensors"))
     for (const char* other : {"int8", "namespace", "reference"})
       if (a.has(other)) throw usage_error(std::string("--safetensors cannot be combined with --") + other);
+  if (a.has("names") && !a.has("safetensors")) throw usage_error("--names FILE needs --safetensors");
+  o.names = a.text("names", "");
   if (a.has("int8")) o.calibrate = static_cast<std::size_t>(a.integer("calibrate", 1000, 1, 60000));
   const io::checkpoint_header h = io::read_checkpoint_header(o.checkpoint);
   return with_model(h.meta.model, [&](auto t) {

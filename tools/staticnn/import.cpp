@@ -17,9 +17,12 @@ namespace staticnn::cli {
 namespace {
 
 template <class Net>
-int import_model(const std::string& model, const std::string& from, const std::string& out) {
+int import_model(const std::string& model, const std::string& from, const std::string& out,
+                 const std::string& names_file) {
+  const io::safetensors_names names = names_file.empty() ? io::safetensors_names{}
+                                                         : io::read_safetensors_names<Net>(names_file);
   auto net = std::make_unique<Net>();
-  const auto metadata = io::load_safetensors(from, *net);
+  const auto metadata = io::load_safetensors(from, *net, names);
   io::checkpoint_meta meta;
   meta.model = model;
   meta.meta = "imported=" + from + "\n";
@@ -40,13 +43,16 @@ int cmd_import(int argc, char** argv) {
   args a("import",
          {{"model", "NAME", std::string("network the file holds: ") + model_names + " (default bn-lenet)"},
           {"from", "FILE", "safetensors file with PyTorch nn.Sequential names (required)"},
-          {"out", "DIR", "folder to write checkpoint.snn into (required)"}},
+          {"out", "DIR", "folder to write checkpoint.snn into (required)"},
+          {"names", "FILE", "lines '<ours> <theirs>' for tensors not named '<layer>.weight' etc. in the file"}},
          argc, argv);
   if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
   if (!a.has("from")) throw usage_error("--from FILE is required");
   if (!a.has("out")) throw usage_error("--out DIR is required");
   const std::string model = a.text("model", "bn-lenet"), from = a.text("from", ""), out = a.text("out", "");
-  return with_model(model, [&](auto t) { return import_model<typename decltype(t)::type>(model, from, out); });
+  const std::string names = a.text("names", "");
+  return with_model(model,
+                    [&](auto t) { return import_model<typename decltype(t)::type>(model, from, out, names); });
 }
 
 }  // namespace staticnn::cli

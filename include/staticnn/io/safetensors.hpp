@@ -441,6 +441,55 @@ auto pytorch_tensors(Net& net, const safetensors_names& rename = {}) {
   return out;
 }
 
+// A name map as text, one "<ours> <theirs>" pair per line ("15.weight classifier.weight");
+// blank lines and lines starting with '#' are skipped. `name` is only used in messages.
+inline safetensors_names parse_safetensors_names(std::string_view text, const std::filesystem::path& name) {
+  safetensors_names names;
+  std::size_t line = 0;
+  while (!text.empty()) {
+    ++line;
+    const std::size_t eol = std::min(text.find('\n'), text.size());
+    std::string_view l = text.substr(0, eol);
+    text.remove_prefix(std::min(eol + 1, text.size()));
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < l.size();) {
+      if (l[i] == ' ' || l[i] == '\t' || l[i] == '\r') { ++i; continue; }
+      const std::size_t j = std::min(l.find_first_of(" \t\r", i), l.size());
+      words.emplace_back(l.substr(i, j - i));
+      i = j;
+    }
+    if (words.empty() || words[0][0] == '#') continue;
+    const std::string at = "line " + std::to_string(line) + ": ";
+    if (words.size() != 2) detail::fail(name, at + "expected two names, '<ours> <theirs>'");
+    if (!names.emplace(words[0], words[1]).second) detail::fail(name, at + "'" + detail::shown(words[0]) + "' renamed twice");
+  }
+  return names;
+}
+
+// Checks that every name `names` renames is one of the network's (e.g. "15.weight").
+template <Network Net>
+void check_safetensors_names(const safetensors_names& names, const std::filesystem::path& name) {
+  auto probe = std::make_unique<Net>();
+  const auto list = pytorch_tensors(*probe);
+  for (const auto& [ours, theirs] : names) {
+    bool known = false;
+    for (const auto& e : list.tensors) known = known || e.tensor.name == ours;
+    if (!known)
+      detail::fail(name, "'" + detail::shown(ours) + "' is no tensor of the model (its names run from " +
+                             list.tensors.front().tensor.name + " to " + list.tensors.back().tensor.name + ")");
+  }
+}
+
+// Reads, parses and checks a name map file for Net (the CLI's --names).
+template <Network Net>
+safetensors_names read_safetensors_names(const std::filesystem::path& file) {
+  const std::vector<std::uint8_t> text = detail::read_all(file);
+  safetensors_names names =
+      parse_safetensors_names(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), file);
+  check_safetensors_names<Net>(names, file);
+  return names;
+}
+
 namespace detail {
 
 // The file's bytes for a tensor list (what safetensors_bytes writes; see there). Templated on

@@ -396,3 +396,23 @@ TEST_CASE("safetensors: a double network writes F64, which a float network reads
                        "d.safetensors", back);
   CHECK(back.layer<0>().params[0] == 0.1);
 }
+
+TEST_CASE("safetensors: a name map file, parsed and checked against the model") {
+  const auto names = io::parse_safetensors_names("# ours theirs\n5.weight  fc.weight\r\n\n\t5.bias fc.bias\n", "n.txt");
+  CHECK(names == io::safetensors_names{{"5.weight", "fc.weight"}, {"5.bias", "fc.bias"}});
+  const auto error = [](auto f) -> std::string {
+    try {
+      f();
+    } catch (const io::io_error& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  CHECK(error([] { io::parse_safetensors_names("5.weight\n", "n.txt"); }) ==
+        "n.txt: line 1: expected two names, '<ours> <theirs>'");
+  CHECK(error([] { io::parse_safetensors_names("5.bias a\n\n5.bias b", "n.txt"); }) ==
+        "n.txt: line 3: '5.bias' renamed twice");
+  CHECK(error([] { io::check_safetensors_names<tiny>({{"4.weight", "x"}}, "n.txt"); }) ==
+        "n.txt: '4.weight' is no tensor of the model (its names run from 0.weight to 5.bias)");
+  CHECK(error([&] { io::check_safetensors_names<tiny>(names, "n.txt"); }) == "(no error)");
+}
