@@ -210,5 +210,75 @@ bad_input)
   expect_error 2 "--epochs 5 conflicts with epochs=1 recorded" "$bin" train --resume "$work/good" --epochs 5
   cmp -s "$good" "$work/good.snn" || fail "a refused resume changed the checkpoint"
   ;;
+safetensors)
+  # PyTorch interchange: export --safetensors then import is bit-identical (the re-exported file
+  # is the same bytes) and evaluates the same; each bad file gives one line naming the file and the
+  # tensor, exit 1, and leaves no checkpoint folder. docs/reliability.md lists the messages.
+  subset "$work/d" 300
+  "$bin" train --epochs 1 --data "$work/d" --out "$work/good" >/dev/null 2>&1 || fail "train bn-lenet"
+  good=$work/good/checkpoint.snn st=$work/w.safetensors
+  "$bin" export --checkpoint "$good" --safetensors --out "$st" >/dev/null || fail "export --safetensors"
+  "$bin" import --from "$st" --out "$work/imp" >/dev/null || fail "import"
+  "$bin" export --checkpoint "$work/imp/checkpoint.snn" --safetensors --out "$work/again.safetensors" >/dev/null ||
+    fail "export of the imported checkpoint"
+  cmp -s "$st" "$work/again.safetensors" || fail "export -> import -> export changed the file"
+  a=$("$bin" eval --checkpoint "$good" --data "$work/d" | head -1)
+  b=$("$bin" eval --checkpoint "$work/imp/checkpoint.snn" --data "$work/d" | head -1)
+  [[ $a == "$b" ]] || fail "imported checkpoint evaluates differently: '$b' vs '$a'"
+  "$bin" export --checkpoint "$work/imp/checkpoint.snn" --int8 --calibrate 100 --data "$work/d" --out "$work/m8.hpp" \
+    >/dev/null || fail "export --int8 of the imported checkpoint"
+  # A name map: the classifier as "fc.*" in the file, both ways.
+  printf '# ours theirs\n15.weight fc.weight\n15.bias fc.bias\n' >"$work/names.txt"
+  "$bin" export --checkpoint "$good" --safetensors --names "$work/names.txt" --out "$work/fc.safetensors" >/dev/null ||
+    fail "export --names"
+  grep -q '"fc.weight":{"dtype":"F32","shape":\[10,84\]' "$work/fc.safetensors" || fail "export --names did not rename"
+  expect_error 1 "fc.safetensors: tensor 'fc.weight' matches no parameter of the model" \
+    "$bin" import --from "$work/fc.safetensors" --out "$work/o"
+  "$bin" import --from "$work/fc.safetensors" --names "$work/names.txt" --out "$work/fc" >/dev/null || fail "import --names"
+  "$bin" export --checkpoint "$work/fc/checkpoint.snn" --safetensors --out "$work/fc-back.safetensors" >/dev/null &&
+    cmp -s "$st" "$work/fc-back.safetensors" || fail "import --names changed the numbers"
+  printf '16.weight fc.weight\n' >"$work/badnames.txt"
+  expect_error 1 "badnames.txt: '16.weight' is no tensor of the model \(its names run from 0.weight to 15.bias\)" \
+    "$bin" import --from "$work/fc.safetensors" --names "$work/badnames.txt" --out "$work/o"
+  expect_error 2 "--names FILE needs --safetensors" "$bin" export --checkpoint "$good" --names "$work/names.txt" --out "$work/x"
+  ls "$work" | grep -q tmp && fail "temporary files left behind"
+  expect_error 2 "--from FILE is required" "$bin" import --out "$work/o"
+  expect_error 2 "unknown model 'resnet'" "$bin" import --model resnet --from "$st" --out "$work/o"
+  expect_error 2 "--safetensors cannot be combined with --int8" "$bin" export --checkpoint "$good" --safetensors --int8 --out "$work/x"
+  no_output "$work/o" "$work/x"
+  # bad_st REGEX SED-EXPRESSION: import a copy of the file with its first match replaced (same length).
+  bad_st() {
+    LC_ALL=C sed "0,/$2/s//$3/" "$st" >"$work/bad.safetensors"
+    cmp -s "$st" "$work/bad.safetensors" && fail "sed changed nothing: $2"
+    expect_error 1 "^staticnn import: error: $work/bad.safetensors: $1\$" "$bin" import --from "$work/bad.safetensors" --out "$work/o"
+    no_output "$work/o"
+  }
+  bad_st "tensor '0.bias' has dtype I32, layer 0 \(conv2d 1x28x28 -> 6x24x24\) needs F32 or F64" \
+    '"0.bias":{"dtype":"F32"' '"0.bias":{"dtype":"I32"'
+  bad_st "tensor '0.bias': unknown dtype 'X32'" '"0.bias":{"dtype":"F32"' '"0.bias":{"dtype":"X32"'
+  bad_st "tensor '0.weight' has shape \[6, 5, 1, 5\], layer 0 \(conv2d 1x28x28 -> 6x24x24\) needs \[6, 1, 5, 5\]" \
+    '\[6,1,5,5\]' '[6,5,1,5]'
+  bad_st "tensor '0.bias': shape \[7\] of F32 needs 28 bytes, data_offsets give 24" '"shape":\[6\]' '"shape":[7]'
+  bad_st "tensor '2.bias' matches no parameter of the model: layer 2 is sigmoid 6x24x24 -> 6x24x24, which has no parameters" \
+    '"1.bias"' '"2.bias"'
+  bad_st "duplicate tensor '0.bias'" '"1.bias"' '"0.bias"'
+  bad_st "tensor '0.bias': data \[596, 620\) overlaps tensor '0.weight'" '\[600,624\]' '[596,620]'
+  bad_st "tensor '15.bias': data_offsets \[181280, 181360\] go past the end of the data \(181320 bytes\)" \
+    '\[181280,181320\]' '[181280,181360]'
+  head -c 5 "$st" >"$work/short.safetensors"
+  expect_error 1 "short.safetensors: truncated: 5 bytes, shorter than the 8-byte header length" \
+    "$bin" import --from "$work/short.safetensors" --out "$work/o"
+  head -c 1000 "$st" >"$work/cut.safetensors"
+  expect_error 1 "cut.safetensors: truncated: header length [0-9]+ is more than the 992 bytes after it" \
+    "$bin" import --from "$work/cut.safetensors" --out "$work/o"
+  head -c -4 "$st" >"$work/cut.safetensors"
+  expect_error 1 "cut.safetensors: tensor '15.bias': data_offsets \[181280, 181320\] go past the end of the data \(181316 bytes\)" \
+    "$bin" import --from "$work/cut.safetensors" --out "$work/o"
+  expect_error 1 "w.safetensors: tensor '1.weight' matches no parameter of the model: layer 1 is sigmoid" \
+    "$bin" import --model lenet --from "$st" --out "$work/o"
+  expect_error 1 "not-there.safetensors: cannot open: No such file" "$bin" import --from "$work/not-there.safetensors" --out "$work/o"
+  no_output "$work/o"
+  echo "ok: safetensors export/import round trip and bad files"
+  ;;
 *) fail "unknown case $case" ;;
 esac

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <staticnn/io/checkpoint.hpp>
+#include <staticnn/io/safetensors.hpp>
 
 #include "fuzz.hpp"
 
@@ -62,7 +63,7 @@ Net numbered() {
 int main(int argc, char** argv) {
   if (argc != 2) return std::fputs("usage: fuzz_make_corpus CORPUS_DIR\n", stderr), 2;
   const fs::path root = argv[1];
-  for (const char* d : {"idx", "checkpoint", "inference"}) fs::create_directories(root / d);
+  for (const char* d : {"idx", "checkpoint", "inference", "safetensors"}) fs::create_directories(root / d);
 
   const fs::path i = root / "idx";
   write(i / "images-3x4x4", idx(0x803, {3, 4, 4}, 48));
@@ -156,6 +157,54 @@ int main(int argc, char** argv) {
         b.push_back(static_cast<std::uint8_t>(std::bit_cast<std::uint32_t>(v) >> s));
     }
     write(f / "image-one-nan-pixel", b);
+  }
+  const fs::path st = root / "safetensors";
+  {
+    const std::string good = io::safetensors_bytes(net, {{"format", "pt"}});
+    write(st / "tiny", of(good));
+    write(st / "tiny-other-model", of(io::safetensors_bytes(numbered<tiny_other>())));
+    const auto header = [](const std::string& h, std::size_t data_bytes) {
+      std::string s;
+      for (int k = 0; k < 8; ++k) s += static_cast<char>(std::uint64_t{h.size()} >> (8 * k));
+      return of(s + h + std::string(data_bytes, '\x3f'));
+    };
+    // As PyTorch's state_dict holds it: F64 values, the data in another order than the header,
+    // an I64 num_batches_tracked of shape [], escapes in the metadata.
+    write(st / "tiny-f64-pytorch-order",
+          header(R"({"__metadata__":{"format":"pt","w\u00e9":"a\nb"},)"
+                 R"("5.bias":{"dtype":"F64","shape":[3],"data_offsets":[0,24]},)"
+                 R"("0.weight":{"dtype":"F64","shape":[2,1,3,3],"data_offsets":[24,168]},)"
+                 R"("0.bias":{"dtype":"F64","shape":[2],"data_offsets":[168,184]},)"
+                 R"("1.weight":{"dtype":"F32","shape":[2],"data_offsets":[184,192]},)"
+                 R"("1.bias":{"dtype":"F32","shape":[2],"data_offsets":[192,200]},)"
+                 R"("1.running_mean":{"dtype":"F32","shape":[2],"data_offsets":[200,208]},)"
+                 R"("1.running_var":{"dtype":"F32","shape":[2],"data_offsets":[208,216]},)"
+                 R"("1.num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[216,224]},)"
+                 R"("5.weight":{"dtype":"F32","shape":[3,8],"data_offsets":[224,320]}})",
+                 320));
+    write(st / "truncated", of(good.substr(0, good.size() - 6)));
+    write(st / "header-only", header("{}", 0));
+    write(st / "short", bytes{1, 0, 0});
+    bytes b = of(good);
+    b[2] = 0x7f;  // header length past the end
+    write(st / "header-too-long", b);
+    const auto edit = [&](const std::string& from, const std::string& to) {
+      std::string s = good;
+      s.replace(s.find(from), from.size(), to);
+      std::uint64_t n = 0;  // the header length follows the edit
+      for (std::size_t k = 0; k < 8; ++k) n |= std::uint64_t{static_cast<std::uint8_t>(s[k])} << (8 * k);
+      n = n + to.size() - from.size();
+      for (std::size_t k = 0; k < 8; ++k) s[k] = static_cast<char>(n >> (8 * k));
+      return of(s);
+    };
+    write(st / "unknown-dtype", edit(R"("0.bias":{"dtype":"F32")", R"("0.bias":{"dtype":"Q32")"));
+    write(st / "wrong-dtype", edit(R"("0.bias":{"dtype":"F32")", R"("0.bias":{"dtype":"I32")"));
+    write(st / "wrong-shape", edit("[2,1,3,3]", "[1,2,3,3]"));
+    write(st / "unknown-name", edit(R"("1.bias")", R"("2.bias")"));
+    write(st / "duplicate-name", edit(R"("1.bias")", R"("0.bias")"));
+    write(st / "overlap", edit("[72,80]", "[68,76]"));
+    write(st / "bad-json", edit(R"("shape":[2])", R"("shape":[2,)"));
+    write(st / "escape-in-name", edit(R"("0.bias")", R"("0\u002ebias")"));
   }
   std::printf("wrote the seed corpora under %s\n", root.c_str());
   return 0;

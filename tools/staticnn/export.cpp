@@ -1,7 +1,9 @@
 // staticnn export: fold a checkpoint's batchnorm layers and write the network as a C++ header;
 // optionally also the folded network's logits on the first test images, as the reference that
 // firmware is checked against. --int8 exports the post-training quantized network instead
-// (include/staticnn/quant/), its reference being int8 logits.
+// (include/staticnn/quant/), its reference being int8 logits. --safetensors writes the checkpoint's
+// parameters and batchnorm statistics, unfolded, as a safetensors file with PyTorch nn.Sequential
+// names (include/staticnn/io/safetensors.hpp), for load_state_dict.
 #include <algorithm>
 #include <bit>
 #include <cctype>
@@ -14,6 +16,7 @@
 #include <staticnn/fold/fold.hpp>
 #include <staticnn/export/int8_header.hpp>
 #include <staticnn/io/checkpoint.hpp>
+#include <staticnn/io/safetensors.hpp>
 #include <staticnn/quant/quantize.hpp>
 #include <staticnn/train/loss.hpp>
 
@@ -26,7 +29,7 @@ namespace staticnn::cli {
 namespace {
 
 struct export_options {
-  std::string checkpoint, out, ns, reference, data;
+  std::string checkpoint, out, ns, reference, data, names;
   std::size_t count, calibrate = 0;  // calibrate > 0: export the int8 network
 };
 
@@ -73,6 +76,19 @@ int export_int8(const export_options& o, const folded_t<Net>& folded, const std:
 }
 
 template <class Net>
+int export_safetensors(const export_options& o) {
+  auto net = std::make_unique<Net>();
+  const io::checkpoint_meta meta = io::load_checkpoint(o.checkpoint, *net);
+  const io::safetensors_names names = o.names.empty() ? io::safetensors_names{}
+                                                      : io::read_safetensors_names<Net>(o.names);
+  io::save_safetensors(o.out, *net, {{"format", "pt"}, {"staticnn_model", meta.model}}, names);
+  std::printf("wrote %s: model %s, %zu parameters and %zu batchnorm statistics as %s\n", o.out.c_str(),
+              meta.model.c_str(), Net::param_count, Net::state_count,
+              sizeof(typename Net::value_type) == 4 ? "F32" : "F64");
+  return 0;
+}
+
+template <class Net>
 int export_model(const export_options& o) {
   auto net = std::make_unique<Net>();
   const io::checkpoint_meta meta = io::load_checkpoint(o.checkpoint, *net);
@@ -103,11 +119,13 @@ int export_model(const export_options& o) {
 
 int cmd_export(int argc, char** argv) {
   args a("export",
-         {{"checkpoint", "FILE", "checkpoint written by staticnn train (required)"},
-          {"out", "FILE", "header to write (required)"},
+         {{"checkpoint", "FILE", "checkpoint written by staticnn train or import (required)"},
+          {"out", "FILE", "header (or safetensors file) to write (required)"},
           {"namespace", "NAME", "C++ namespace of the model (default staticnn_model)"},
           {"reference", "FILE", "also write the folded network's float32 logits of the first test images"},
           {"count", "N", "images for --reference (default 1000)"},
+          {"safetensors", "", "write the unfolded parameters and statistics as safetensors (PyTorch names) instead"},
+          {"names", "FILE", "with --safetensors: lines '<ours> <theirs>' renaming tensors (e.g. '15.weight fc.weight')"},
           {"int8", "", "export the int8 network (post-training quantization) instead of the float one"},
           {"calibrate", "N", "with --int8: calibrate activation ranges on the first N training images (default 1000)"},
           {"data", "DIR", "Fashion-MNIST IDX folder for --reference (default " + default_data_dir() + ")"}},
@@ -126,9 +144,17 @@ int cmd_export(int argc, char** argv) {
   o.count = static_cast<std::size_t>(a.integer("count", 1000, 1, 100000000));
   o.data = a.text("data", default_data_dir());
   if (a.has("calibrate") && !a.has("int8")) throw usage_error("--calibrate N needs --int8");
+  if (a.has("safetensors"))
+    for (const char* other : {"int8", "namespace", "reference"})
+      if (a.has(other)) throw usage_error(std::string("--safetensors cannot be combined with --") + other);
+  if (a.has("names") && !a.has("safetensors")) throw usage_error("--names FILE needs --safetensors");
+  o.names = a.text("names", "");
   if (a.has("int8")) o.calibrate = static_cast<std::size_t>(a.integer("calibrate", 1000, 1, 60000));
   const io::checkpoint_header h = io::read_checkpoint_header(o.checkpoint);
-  return with_model(h.meta.model, [&](auto t) { return export_model<typename decltype(t)::type>(o); });
+  return with_model(h.meta.model, [&](auto t) {
+    using Net = typename decltype(t)::type;
+    return a.has("safetensors") ? export_safetensors<Net>(o) : export_model<Net>(o);
+  });
 }
 
 }  // namespace staticnn::cli

@@ -17,7 +17,8 @@ constexpr const char* usage =
     "  train     train a model on Fashion-MNIST; writes metrics.json, checkpoint.snn, curves.svg\n"
     "  eval      test accuracy and confusion matrix of a checkpoint\n"
     "  inspect   layers, shapes and batchnorm statistics of a checkpoint\n"
-    "  export    fold batchnorm and write the network as a C++ header for firmware\n"
+    "  export    fold batchnorm and write the network as a C++ header for firmware (or safetensors)\n"
+    "  import    a checkpoint from a safetensors file of PyTorch nn.Sequential weights\n"
     "  bench     training and inference throughput (images/s, GFLOP/s)\n";
 
 }  // namespace
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
     if (command == "eval") return cmd_eval(argc - 2, argv + 2);
     if (command == "inspect") return cmd_inspect(argc - 2, argv + 2);
     if (command == "export") return cmd_export(argc - 2, argv + 2);
+    if (command == "import") return cmd_import(argc - 2, argv + 2);
     if (command == "bench") return cmd_bench(argc - 2, argv + 2);
     std::fprintf(stderr, "staticnn: unknown command '%s'\n%s", command.c_str(), usage);
     return 2;
