@@ -8,7 +8,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <string_view>
 
 #include "staticnn/kernels/dispatch.hpp"
 

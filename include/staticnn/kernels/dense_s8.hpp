@@ -21,10 +21,7 @@ constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const st
                         const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
                         const std::int8_t* table = nullptr) {
   auto out = [&](std::size_t o, std::int32_t acc) {
-    // Out of line: the row's multiply-add loop keeps its shape whatever the rescale compiles to.
-    const std::int8_t v = std::is_constant_evaluated()
-                              ? quant::requantize(acc, multiplier[o], shift[o], zero_point)
-                              : quant::requantize_out_of_line(acc, multiplier[o], shift[o], zero_point);
+    const std::int8_t v = quant::requantize_out_of_line(acc, multiplier[o], shift[o], zero_point);
     y[o] = table != nullptr ? table[v] : v;
   };
   if constexpr (target::arm_dsp && arm::dense_rows_s8_supported<M>) {  // kernels/arm/dense_s8_dsp.hpp

@@ -25,6 +25,18 @@ struct simd {
   // By reference: passing vectors by value from a function compiled for another ISA changes the ABI.
   [[gnu::always_inline]] static void load(type& v, const T* p) { std::memcpy(&v, p, sizeof v); }
   [[gnu::always_inline]] static void store(T* p, const type& v) { std::memcpy(p, &v, sizeof v); }
+  // The first n < width lanes from p, the others zero; and back (only n values written). A tail
+  // computed this way runs the same vector arithmetic as a whole vector.
+  [[gnu::always_inline]] static void load_partial(type& v, const T* p, std::size_t n) {
+    T buf[width] = {};
+    std::memcpy(buf, p, n * sizeof(T));
+    load(v, buf);
+  }
+  [[gnu::always_inline]] static void store_partial(T* p, const type& v, std::size_t n) {
+    T buf[width];
+    store(buf, v);
+    std::memcpy(p, buf, n * sizeof(T));
+  }
 };
 
 // MR rows x NV vectors of C.
@@ -70,24 +82,17 @@ template <std::size_t MR, std::size_t NT, std::size_t LDA, std::size_t LDB, std:
   V acc[MR];
 #pragma GCC unroll 8
   for (std::size_t r = 0; r < MR; ++r) {
-    T buf[S::width] = {};
-    if constexpr (Accumulate) std::memcpy(buf, c + r * LDC, NT * sizeof(T));
-    S::load(acc[r], buf);
+    acc[r] = V{};
+    if constexpr (Accumulate) S::load_partial(acc[r], c + r * LDC, NT);
   }
   for (std::size_t kk = 0; kk < k; ++kk) {
-    T buf[S::width] = {};
-    std::memcpy(buf, b + kk * LDB, NT * sizeof(T));
     V bk;
-    S::load(bk, buf);
+    S::load_partial(bk, b + kk * LDB, NT);
 #pragma GCC unroll 8
     for (std::size_t r = 0; r < MR; ++r) acc[r] += (a[r * LDA + kk] - V{}) * bk;
   }
 #pragma GCC unroll 8
-  for (std::size_t r = 0; r < MR; ++r) {
-    T buf[S::width];
-    S::store(buf, acc[r]);
-    std::memcpy(c + r * LDC, buf, NT * sizeof(T));
-  }
+  for (std::size_t r = 0; r < MR; ++r) S::store_partial(c + r * LDC, acc[r], NT);
 }
 
 // MR rows: two-vector tiles, one-vector tiles, then the rest with narrower vectors.
@@ -163,17 +168,11 @@ template <std::size_t VB, std::size_t MR, std::size_t NR, std::size_t K, std::si
   if constexpr (KV < K) {  // the k after the last whole vector: one more zero-padded vector
     V av[MR];
 #pragma GCC unroll 8
-    for (std::size_t r = 0; r < MR; ++r) {
-      T buf[W] = {};
-      std::memcpy(buf, a + r * LDA + KV, (K - KV) * sizeof(T));
-      S::load(av[r], buf);
-    }
+    for (std::size_t r = 0; r < MR; ++r) S::load_partial(av[r], a + r * LDA + KV, K - KV);
 #pragma GCC unroll 8
     for (std::size_t j = 0; j < NR; ++j) {
-      T buf[W] = {};
-      std::memcpy(buf, b + j * LDB + KV, (K - KV) * sizeof(T));
       V bv;
-      S::load(bv, buf);
+      S::load_partial(bv, b + j * LDB + KV, K - KV);
 #pragma GCC unroll 8
       for (std::size_t r = 0; r < MR; ++r) acc[r][j] += av[r] * bv;
     }

@@ -74,9 +74,10 @@ constexpr std::int8_t requantize(std::int32_t acc, std::int32_t multiplier, int 
   return add_zero_point(multiply_by_quantized_multiplier(acc, multiplier, shift), zero_point);
 }
 
-// requantize out of line, one copy per image, for the kernels' per-output and rare paths (the
-// loops around the call keep their shape whatever the rescale compiles to).
-[[gnu::noinline]] inline std::int8_t requantize_out_of_line(std::int32_t acc, std::int32_t multiplier, int shift,
+// requantize out of line at run time, one copy per image, for the kernels' per-output and rare
+// paths (the loops around the call keep their shape whatever the rescale compiles to); usable in
+// constant evaluation like requantize.
+[[gnu::noinline]] constexpr std::int8_t requantize_out_of_line(std::int32_t acc, std::int32_t multiplier, int shift,
                                                             std::int32_t zero_point) {
   return requantize(acc, multiplier, shift, zero_point);
 }

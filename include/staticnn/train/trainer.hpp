@@ -174,7 +174,7 @@ struct trainer<network<Ls...>, B> {
     constexpr bool dy_in_a = (depth - 1 - I) % 2 == 0;
     T* dy = dy_in_a ? grad_a.data() : grad_b.data();
     T* dx = I == 0 && !ToInput ? nullptr : (dy_in_a ? grad_b.data() : grad_a.data());
-    auto g = std::span<T, L::param_count>(grad.data() + net_type::param_offset[I], L::param_count);
+    const auto g = grad.template layer<I>().params;
     net.template layer<I>().backward(batch_view<typename L::in_shape, const T>{layer_input<I>()},
                                      batch_view<typename L::out_shape, const T>{std::get<I>(outputs).data()},
                                      batch_view<typename L::out_shape, const T>{dy},
