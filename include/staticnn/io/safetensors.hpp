@@ -292,10 +292,9 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> bytes, c
         if (o.size() != 2) detail::fail(file, where + "data_offsets must be [begin, end]");
         t.begin = o[0], t.end = o[1];
       } else {
-        detail::fail(file, where + ((dtype && field == "dtype") || (shape && field == "shape") ||
-                                            (offsets && field == "data_offsets")
-                                        ? "duplicate field \"" + field + "\""
-                                        : "unknown field \"" + detail::shown(field) + "\""));
+        const bool known = field == "dtype" || field == "shape" || field == "data_offsets";  // so seen before
+        detail::fail(file, where + (known ? "duplicate field \"" + field + "\""
+                                          : "unknown field \"" + detail::shown(field) + "\""));
       }
     });
     if (!dtype || !shape || !offsets)
@@ -472,9 +471,7 @@ void check_safetensors_names(const safetensors_names& names, const std::filesyst
   auto probe = std::make_unique<Net>();
   const auto list = pytorch_tensors(*probe);
   for (const auto& [ours, theirs] : names) {
-    bool known = false;
-    for (const auto& e : list.tensors) known = known || e.tensor.name == ours;
-    if (!known)
+    if (std::ranges::none_of(list.tensors, [&](const auto& e) { return e.tensor.name == ours; }))
       detail::fail(name, "'" + detail::shown(ours) + "' is no tensor of the model (its names run from " +
                              list.tensors.front().tensor.name + " to " + list.tensors.back().tensor.name + ")");
   }
