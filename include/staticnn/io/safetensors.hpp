@@ -33,6 +33,7 @@
 
 #include "../core/sequential.hpp"
 #include "atomic_file.hpp"
+#include "checkpoint.hpp"
 #include "idx.hpp"
 #include "signature.hpp"
 
@@ -250,8 +251,7 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> bytes, c
   if (bytes.size() < 8)
     detail::fail(file, "truncated: " + std::to_string(bytes.size()) +
                            " bytes, shorter than the 8-byte header length of a safetensors file");
-  std::uint64_t n = 0;
-  for (int i = 0; i < 8; ++i) n |= std::uint64_t{bytes[static_cast<std::size_t>(i)]} << (8 * i);
+  const std::uint64_t n = detail::reader{file, bytes, 0, 8}.u64("header length");
   if (n > bytes.size() - 8)
     detail::fail(file, "truncated: header length " + std::to_string(n) + " is more than the " +
                            std::to_string(bytes.size() - 8) + " bytes after it (not a safetensors file?)");
@@ -292,10 +292,9 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> bytes, c
         if (o.size() != 2) detail::fail(file, where + "data_offsets must be [begin, end]");
         t.begin = o[0], t.end = o[1];
       } else {
-        detail::fail(file, where + ((dtype && field == "dtype") || (shape && field == "shape") ||
-                                            (offsets && field == "data_offsets")
-                                        ? "duplicate field \"" + field + "\""
-                                        : "unknown field \"" + detail::shown(field) + "\""));
+        const bool known = field == "dtype" || field == "shape" || field == "data_offsets";  // so seen before
+        detail::fail(file, where + (known ? "duplicate field \"" + field + "\""
+                                          : "unknown field \"" + detail::shown(field) + "\""));
       }
     });
     if (!dtype || !shape || !offsets)
@@ -472,9 +471,7 @@ void check_safetensors_names(const safetensors_names& names, const std::filesyst
   auto probe = std::make_unique<Net>();
   const auto list = pytorch_tensors(*probe);
   for (const auto& [ours, theirs] : names) {
-    bool known = false;
-    for (const auto& e : list.tensors) known = known || e.tensor.name == ours;
-    if (!known)
+    if (std::ranges::none_of(list.tensors, [&](const auto& e) { return e.tensor.name == ours; }))
       detail::fail(name, "'" + detail::shown(ours) + "' is no tensor of the model (its names run from " +
                              list.tensors.front().tensor.name + " to " + list.tensors.back().tensor.name + ")");
   }
@@ -519,17 +516,17 @@ std::string write_tensors(const pytorch_tensor_list<const T>& list,
   }
   header += "}";
   header.resize((header.size() + 7) / 8 * 8, ' ');
-  std::string out;
-  out.reserve(8 + header.size() + at);
-  for (int i = 0; i < 8; ++i) out += static_cast<char>(static_cast<std::uint64_t>(header.size()) >> (8 * i));
-  out += header;
-  using U = std::conditional_t<size == 4, std::uint32_t, std::uint64_t>;
-  for (const auto& e : list.tensors)
-    for (const T x : e.tensor.values) {
-      const U bits = std::bit_cast<U>(x);
-      for (std::size_t i = 0; i < size; ++i) out += static_cast<char>(bits >> (8 * i));
-    }
-  return out;
+  writer w;
+  w.out.reserve(8 + header.size() + at);
+  w.u64(header.size());
+  w.out += header;
+  for (const auto& e : list.tensors) {
+    if constexpr (size == 4)
+      w.floats<T>(e.tensor.values);
+    else
+      for (const T x : e.tensor.values) w.u64(std::bit_cast<std::uint64_t>(x));
+  }
+  return std::move(w.out);
 }
 
 // Fills every tensor of `list` from the parsed file `f`, or throws naming the first tensor that
@@ -572,18 +569,11 @@ void read_tensors(const safetensors_file& f, const pytorch_tensor_list<T>& list,
     if (t.shape != w.tensor.shape)
       fail(file, where + " has shape " + shape_list(t.shape) + ", " + layer_of(w) + " needs " +
                      shape_list(w.tensor.shape));
-    const std::uint8_t* p = f.data.data() + t.begin;
-    for (auto& x : w.tensor.values) {
-      if (t.dtype == "F32") {
-        std::uint32_t bits = 0;
-        for (int i = 0; i < 4; ++i) bits |= std::uint32_t{*p++} << (8 * i);
-        x = static_cast<T>(std::bit_cast<float>(bits));
-      } else {
-        std::uint64_t bits = 0;
-        for (int i = 0; i < 8; ++i) bits |= std::uint64_t{*p++} << (8 * i);
-        x = static_cast<T>(std::bit_cast<double>(bits));
-      }
-    }
+    reader r{file, f.data, static_cast<std::size_t>(t.begin), static_cast<std::size_t>(t.end)};
+    if (t.dtype == "F32")
+      r.floats(w.tensor.values, "tensor data");
+    else
+      for (auto& x : w.tensor.values) x = static_cast<T>(std::bit_cast<double>(r.u64("tensor data")));
     found[static_cast<std::size_t>(&w - list.tensors.data())] = true;
   }
   for (std::size_t i = 0; i < list.tensors.size(); ++i)
