@@ -470,7 +470,8 @@ template <Network Net>
 void check_safetensors_names(const safetensors_names& names, const std::filesystem::path& name) {
   auto probe = std::make_unique<Net>();
   const auto list = pytorch_tensors(*probe);
-  for (const auto& [ours, theirs] : names) {
+  for (const auto& entry : names) {
+    const auto& ours = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
     if (std::ranges::none_of(list.tensors, [&](const auto& e) { return e.tensor.name == ours; }))
       detail::fail(name, "'" + detail::shown(ours) + "' is no tensor of the model (its names run from " +
                              list.tensors.front().tensor.name + " to " + list.tensors.back().tensor.name + ")");
