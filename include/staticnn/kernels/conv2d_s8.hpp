@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../quant/arithmetic.hpp"
+#include "fixed_point.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
 #include "requantize_s8.hpp"
 #include "target.hpp"

@@ -7,13 +7,13 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "../quant/arithmetic.hpp"
+#include "fixed_point.hpp"
 #include "arm/dense_s8_dsp.hpp"
 #include "target.hpp"
 
 namespace staticnn::kernels {
 
-// AllDoubled: every output's rescale is known to take the short form (quant::doubled_rescale_applies),
+// AllDoubled: every output's rescale is known to take the short form (doubled_rescale_applies),
 // so the DSP kernel rescales inline with no general path. table: null, or the middle (entry 128)
 // of a 256-entry table every output then goes through, y = table[y] (dense -> lookup as one stage).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
@@ -21,7 +21,7 @@ constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const st
                         const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
                         const std::int8_t* table = nullptr) {
   auto out = [&](std::size_t o, std::int32_t acc) {
-    const std::int8_t v = quant::requantize_out_of_line(acc, multiplier[o], shift[o], zero_point);
+    const std::int8_t v = requantize_out_of_line(acc, multiplier[o], shift[o], zero_point);
     y[o] = table != nullptr ? table[v] : v;
   };
   if constexpr (target::arm_dsp && arm::dense_rows_s8_supported<M>) {  // kernels/arm/dense_s8_dsp.hpp

@@ -3,12 +3,12 @@
 //   y[i] = saturate(zero_point + multiply_by_quantized_multiplier(acc[i], multiplier, shift)).
 // The usual case (a right shift, multiplier != INT32_MIN: the high multiply cannot saturate) runs
 // as a straight loop with the per-channel decisions hoisted: SMULL-add-shift, round, shift, add,
-// SSAT. Every other case takes quant/arithmetic.hpp's functions; the results are the same.
+// SSAT. Every other case takes fixed_point.hpp's functions; the results are the same.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 
-#include "../quant/arithmetic.hpp"
+#include "fixed_point.hpp"
 
 namespace staticnn::kernels {
 
@@ -23,7 +23,7 @@ constexpr void requantize_s8(const std::int32_t* acc, std::int8_t* y, std::size_
     if (acc_bound < (std::uint32_t{1} << 30)) {
       for (std::size_t i = 0; i < n; ++i) {
         const auto s = static_cast<std::int32_t>((std::int64_t{acc[i]} * multiplier + (std::int64_t{1} << 30)) >> 31);
-        y[i] = quant::saturate_int8(zero_point + ((s + static_cast<std::int32_t>(round) + (s >> 31)) >> e));
+        y[i] = saturate_int8(zero_point + ((s + static_cast<std::int32_t>(round) + (s >> 31)) >> e));
       }
       return;
     }
@@ -31,12 +31,12 @@ constexpr void requantize_s8(const std::int32_t* acc, std::int8_t* y, std::size_
       const auto s = static_cast<std::int32_t>((std::int64_t{acc[i]} * multiplier + (std::int64_t{1} << 30)) >> 31);
       const std::uint32_t u = static_cast<std::uint32_t>(s) + round - (static_cast<std::uint32_t>(s) >> 31);
       const std::int32_t r = s >= 0 ? static_cast<std::int32_t>(u >> e) : (static_cast<std::int32_t>(u) >> e);
-      y[i] = quant::saturate_int8(zero_point + r);
+      y[i] = saturate_int8(zero_point + r);
     }
     return;
   }
   for (std::size_t i = 0; i < n; ++i)
-    y[i] = quant::requantize(acc[i], multiplier, shift, zero_point);
+    y[i] = requantize(acc[i], multiplier, shift, zero_point);
 }
 
 }  // namespace staticnn::kernels

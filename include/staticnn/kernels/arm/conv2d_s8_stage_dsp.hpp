@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../../quant/arithmetic.hpp"
+#include "../fixed_point.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
@@ -266,7 +266,7 @@ template <class Layer>
   return {l.weights.data(), l.bias.data(), l.multiplier.data(), l.shift.data(), l.zero_point, table};
 }
 
-// One channel's rescale in the doubled form (quant::doubled_rescale_applies says when it holds).
+// One channel's rescale in the doubled form (fixed_point.hpp's doubled_rescale_applies says when it holds).
 struct doubled_rescale {
   std::int32_t bias2, m, c, e;
 };
@@ -276,7 +276,7 @@ inline doubled_rescale doubled_of(const stage_params& p, std::size_t o) {
 }
 // False where requantize_doubled does not apply (the channel then takes channel_general).
 inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum_max, doubled_rescale& r) {
-  if (!quant::doubled_rescale_applies(p.bias[o], p.multiplier[o], p.shift[o], p.zero_point, sum_max)) {
+  if (!doubled_rescale_applies(p.bias[o], p.multiplier[o], p.shift[o], p.zero_point, sum_max)) {
     r = {};
     return false;
   }
@@ -284,7 +284,7 @@ inline bool make_doubled(const stage_params& p, std::size_t o, std::uint32_t sum
   return true;
 }
 
-// Output channel o of the stage the plain way (quant/arithmetic.hpp's rescale), from the int16
+// Output channel o of the stage the plain way (fixed_point.hpp's rescale), from the int16
 // HWC input xs of C channels, rows W pixels: for channels outside requantize_doubled's range.
 // Rarely run, so kept out of line, small and shared (dimensions as arguments).
 struct stage_dims {
@@ -307,7 +307,7 @@ struct stage_dims {
 #pragma GCC unroll 1
             for (std::size_t kx = 0; kx < 5; ++kx) acc += std::int32_t{wr[kx]} * (xr[kx * d.C] >> d.x_shift);
           }
-        sum += p.table[128 + quant::requantize(acc, p.multiplier[o], p.shift[o], p.zero_point)];
+        sum += p.table[128 + requantize(acc, p.multiplier[o], p.shift[o], p.zero_point)];
       }
       y[(o * d.PH + py) * d.PW + px] = avg4(sum);
     }

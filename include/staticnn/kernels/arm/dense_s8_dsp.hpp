@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../../quant/arithmetic.hpp"
+#include "../fixed_point.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
@@ -109,7 +109,7 @@ struct pair_buffer {
 
 // One output's rescale, saturated to int8: inline in the short (doubled) form when AllDoubled
 // (SMMULR of 2 acc, as the conv stages; c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) <<
-// (e - 1), e - 1 = ~shift), else quant::requantize_out_of_line.
+// (e - 1), e - 1 = ~shift), else requantize_out_of_line (fixed_point.hpp).
 template <bool AllDoubled>
 [[gnu::always_inline]] inline std::int32_t dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
                                                      std::int32_t zero_point) {
@@ -120,7 +120,7 @@ template <bool AllDoubled>
     asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc * 2), "r"(multiplier));
     return __ssat((s + c + (s >> 31)) >> e, 8);
   } else {
-    return quant::requantize_out_of_line(acc, multiplier, shift, zero_point);
+    return requantize_out_of_line(acc, multiplier, shift, zero_point);
   }
 }
 
@@ -184,7 +184,7 @@ template <bool AllDoubled>
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input: when
 // M % 8 == 0 four rows at a time (dot4x8_groups_s8), the N % 4 rows left over one at a time; otherwise
 // every row one at a time. AllDoubled: every output's rescale takes the short form
-// (quant::doubled_rescale_applies), inline, with no general path. a.mid: null, or the middle of a
+// (fixed_point.hpp's doubled_rescale_applies), inline, with no general path. a.mid: null, or the middle of a
 // 256-entry table each output is looked up in (y = mid[y]).
 // Not inlined: its input buffer lives in its own frame, not in the caller's for the whole
 // forward pass (the stack high-water mark is the deepest stage's, not their sum).
