@@ -75,7 +75,7 @@ std::string int8_header(const quant::qnetwork<Ls...>& q, const std::string& ns, 
     if constexpr (requires { layer.multiplier; })
       s += "{" + int_list(layer.weights) + "\n    }, {" + int_list(layer.bias) + "\n    }, {" +
            int_list(layer.multiplier) + "\n    }, {" + int_list(layer.shift) + "\n    }, " +
-           std::to_string(layer.zero_point);
+           std::to_string(layer.zero_point) + ", " + std::to_string(layer.act_min) + ", " + std::to_string(layer.act_max);
     else if constexpr (requires { layer.table; })
       s += "{" + int_list(layer.table) + "\n    }";
     s += "}}";

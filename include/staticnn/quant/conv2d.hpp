@@ -34,6 +34,11 @@ struct qconv2d_layer {
   std::array<std::int32_t, OutC> bias{}, multiplier{};
   std::array<std::int8_t, OutC> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
+  std::int32_t act_min = -128, act_max = 127;  // the fused activation's clamp (ReLU: [zero_point, 127])
+
+  constexpr kernels::channel_rescale rescale() const {
+    return {bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
+  }
 
   // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW).
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,

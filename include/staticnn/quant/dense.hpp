@@ -27,6 +27,11 @@ struct qdense_layer {
   std::array<std::int32_t, N> bias{}, multiplier{};
   std::array<std::int8_t, N> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
+  std::int32_t act_min = -128, act_max = 127;  // the fused activation's clamp (ReLU: [zero_point, 127])
+
+  constexpr kernels::channel_rescale rescale() const {
+    return {bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
+  }
 
   // AllDoubled: every output's rescale is known to take the short (doubled) form.
   template <bool AllDoubled = false>
