@@ -1,59 +1,130 @@
 #pragma once
-// Cortex-M VFP micro-kernel for a 5x5, stride-1 convolution: eight neighbouring outputs of one
-// output channel and row, accumulated in s0-s7 over every input channel and kernel row. Per kernel
-// row one VLDM brings the 12 inputs (s8-s19), one VLDM the 5 weights (s20-s24), then 40 VFMAs.
-// Only built where kernels::target::arm_vfp holds; the
-// portable kernel (kernels/conv2d.hpp) computes the same sums in another order.
+// Cortex-M VFP micro-kernel for a K x K convolution at stride S (any C, H, W), one output channel:
+// A neighbouring outputs of one output row accumulate in s0..s(A-1) over every input channel and
+// kernel row. Per kernel row one VLDM brings the N = (A-1)*S + K inputs the A outputs read, one
+// VLDM the row's K weights, then A*K VFMAs. A is the widest block that fits the 32 S registers
+// (A + N + K <= 32), narrowed so that the blocks of a row have equal widths (a narrower last block
+// where OW does not divide). Only built where kernels::target::arm_vfp holds; the portable kernel
+// (kernels/conv2d.hpp) computes the same sums in another order.
 #include <cstddef>
 
 #include "../target.hpp"
 
 namespace staticnn::kernels::arm {
 
-// Input rows of W floats, H rows per channel, C channels; the offsets the kernel adds to its input
-// pointer must fit ADDW's 12-bit immediate.
-template <std::size_t C, std::size_t H, std::size_t W>
-inline constexpr bool conv5x8_fits = W >= 12 && (W - 12) * 4 < 4096 && (H - 5) * W * 4 < 4096 && H >= 5;
+// The widest register block for kernel K at stride S (0 where not even one output fits).
+constexpr std::size_t conv_vfp_max_block(std::size_t K, std::size_t S) {
+  constexpr std::size_t s_registers = 32;
+  return s_registers + S >= 2 * K + 1 + S ? (s_registers + S - 2 * K) / (1 + S) : 0;
+}
+
+// The blocking of an output row of OW outputs: `count` blocks, all `width` wide but the last,
+// `last` wide (1 <= last <= width).
+struct conv_vfp_blocking {
+  std::size_t count, width, last;
+};
+constexpr conv_vfp_blocking conv_vfp_blocks(std::size_t OW, std::size_t K, std::size_t S) {
+  const std::size_t most = conv_vfp_max_block(K, S);
+  const std::size_t count = (OW + most - 1) / most, width = (OW + count - 1) / count;
+  return {count, width, OW - (count - 1) * width};
+}
+
+// The shapes the VFP kernel takes: a block of at least one output, strides 1..4, and the pointer
+// steps between kernel rows (ADDW: 12 bits) and between channels (an 8-bit rotated immediate plus
+// ADDW: 20 bits) encodable as immediates.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv_vfp_fits = C >= 1 && K >= 1 && K <= H && K <= W && S >= 1 && S <= 4 &&
+                                      conv_vfp_max_block(K, S) >= 1 && W * 4 < (std::size_t{1} << 12) &&
+                                      H * W * 4 < (std::size_t{1} << 20);
 
 #ifdef STATICNN_ARM_VFP
-// y[0..8) = b8[0..8) + sum_{c,ky,kx} w[(c*5 + ky)*5 + kx] * x[c*H*W + ky*W + kx + i].
-template <std::size_t C, std::size_t H, std::size_t W>
-[[gnu::always_inline]] inline void conv5x8(const float* x, const float* w, const float* b8, float* y) {
-  static_assert(conv5x8_fits<C, H, W>);
-  // The body is written out rather than .rept-ed: GCC sizes an asm statement by its lines, and
-  // places literal pools by that size.
-#define STATICNN_CONV5X8_ROW                                                                                 \
-  "vldm %[x]!, {s8-s19}\n"                                                                                  \
-  ".if %c[rs]\naddw %[x], %[x], #%c[rs]\n.endif\n"                                                         \
-  "vldm %[w]!, {s20-s24}\n"                                                                                 \
-  "vfma.f32 s0, s20, s8\nvfma.f32 s1, s20, s9\nvfma.f32 s2, s20, s10\nvfma.f32 s3, s20, s11\n"             \
-  "vfma.f32 s4, s20, s12\nvfma.f32 s5, s20, s13\nvfma.f32 s6, s20, s14\nvfma.f32 s7, s20, s15\n"           \
-  "vfma.f32 s0, s21, s9\nvfma.f32 s1, s21, s10\nvfma.f32 s2, s21, s11\nvfma.f32 s3, s21, s12\n"            \
-  "vfma.f32 s4, s21, s13\nvfma.f32 s5, s21, s14\nvfma.f32 s6, s21, s15\nvfma.f32 s7, s21, s16\n"           \
-  "vfma.f32 s0, s22, s10\nvfma.f32 s1, s22, s11\nvfma.f32 s2, s22, s12\nvfma.f32 s3, s22, s13\n"           \
-  "vfma.f32 s4, s22, s14\nvfma.f32 s5, s22, s15\nvfma.f32 s6, s22, s16\nvfma.f32 s7, s22, s17\n"           \
-  "vfma.f32 s0, s23, s11\nvfma.f32 s1, s23, s12\nvfma.f32 s2, s23, s13\nvfma.f32 s3, s23, s14\n"           \
-  "vfma.f32 s4, s23, s15\nvfma.f32 s5, s23, s16\nvfma.f32 s6, s23, s17\nvfma.f32 s7, s23, s18\n"           \
-  "vfma.f32 s0, s24, s12\nvfma.f32 s1, s24, s13\nvfma.f32 s2, s24, s14\nvfma.f32 s3, s24, s15\n"           \
-  "vfma.f32 s4, s24, s16\nvfma.f32 s5, s24, s17\nvfma.f32 s6, s24, s18\nvfma.f32 s7, s24, s19\n"
-  unsigned channels = C;
+// y[0..A) = b[0..A) + sum_{c,ky,kx} w[(c*K + ky)*K + kx] * x[(c*H + ky)*W + i*S + kx] (i < A).
+// Registers: s0..s(A-1) the sums, s(A)..s(A+N-1) one kernel row's inputs, the next K its weights.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t A>
+[[gnu::always_inline]] inline void conv_vfp_block(const float* x, const float* w, const float* b, float* y) {
+  constexpr std::size_t N = (A - 1) * S + K;
+  static_assert(A >= 1 && A + N + K <= 32, "conv_vfp_block: the block does not fit the S registers");
+  static_assert(conv_vfp_fits<C, H, W, K, S>);
+  // Byte steps of the input pointer after a row's VLDM: to the next kernel row of the same channel,
+  // and from the last kernel row to the first of the next channel (split in bits 12.. and 0..11).
+  constexpr std::size_t row_step = (W - N) * 4, channel_step = ((H - K + 1) * W - N) * 4;
+  constexpr std::size_t channel_step_high = channel_step & ~std::size_t{0xfff}, channel_step_low = channel_step & 0xfff;
+  // Channels per pass of the loop: two where one channel's body is short, so the loop's SUBS+BNE
+  // stays a small share; the channels the passes leave are written out after the loop.
+  constexpr std::size_t body = K * (A * K + 3), per_pass = body < 32 && C >= 2 ? 2 : 1;
+  constexpr std::size_t passes = C / per_pass, rest = C % per_pass;
+  unsigned n = passes;
+  // The macros are named with %= (unique to this asm statement), so every instance defines its own.
   asm volatile(
-      "vldm %[b], {s0-s7}\n"
+      ".altmacro\n"
+      ".macro snn_vldm%= p, lo, hi\n.if \\lo == \\hi\nvldm \\p!, {s\\lo}\n.else\nvldm \\p!, {s\\lo-s\\hi}\n.endif\n.endm\n"
+      ".macro snn_vfma%= acc, wt, in\nvfma.f32 s\\acc, s\\wt, s\\in\n.endm\n"
+      // One kernel row: its inputs, the pointer step, its weights, then column kx of the weights
+      // against inputs i*S + kx for every output i.
+      ".macro snn_row%= last\n"
+      "snn_vldm%= %[x], %%(%c[a]), %%(%c[a]+%c[n]-1)\n"
+      ".if \\last\n"
+      ".if %c[csh]\nadd %[x], %[x], #%c[csh]\n.endif\n"
+      ".if %c[csl]\naddw %[x], %[x], #%c[csl]\n.endif\n"
+      ".else\n"
+      ".if %c[rs]\naddw %[x], %[x], #%c[rs]\n.endif\n"
+      ".endif\n"
+      "snn_vldm%= %[w], %%(%c[a]+%c[n]), %%(%c[a]+%c[n]+%c[k]-1)\n"
+      ".set .Lsnn_kx, 0\n"
+      ".rept %c[k]\n"
+      ".set .Lsnn_i, 0\n"
+      ".rept %c[a]\n"
+      "snn_vfma%= %%(.Lsnn_i), %%(%c[a]+%c[n]+.Lsnn_kx), %%(%c[a]+.Lsnn_i*%c[s]+.Lsnn_kx)\n"
+      ".set .Lsnn_i, .Lsnn_i+1\n"
+      ".endr\n"
+      ".set .Lsnn_kx, .Lsnn_kx+1\n"
+      ".endr\n"
+      ".endm\n"
+      ".macro snn_channel%=\n"
+      ".rept %c[k]-1\nsnn_row%= 0\n.endr\n"
+      "snn_row%= 1\n"
+      ".endm\n"
+      "snn_vldm%= %[b], 0, %%(%c[a]-1)\n"
+      ".if %c[passes] > 1\n"
       "1:\n"
-      STATICNN_CONV5X8_ROW STATICNN_CONV5X8_ROW STATICNN_CONV5X8_ROW STATICNN_CONV5X8_ROW STATICNN_CONV5X8_ROW
-      ".if %c[cs]\naddw %[x], %[x], #%c[cs]\n.endif\n"
-      "subs %[n], %[n], #1\n"
+      ".rept %c[per_pass]\nsnn_channel%=\n.endr\n"
+      "subs %[count], %[count], #1\n"
       "bne 1b\n"
-      "vstm %[y], {s0-s7}\n"
-      : [x] "+r"(x), [w] "+r"(w), [n] "+r"(channels)
-      : [b] "r"(b8), [y] "r"(y), [rs] "i"((W - 12) * 4), [cs] "i"((H - 5) * W * 4)
-      : "cc", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15",
-        "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "memory");
-#undef STATICNN_CONV5X8_ROW
+      ".else\n"
+      ".rept %c[per_pass]\nsnn_channel%=\n.endr\n"
+      ".endif\n"
+      ".rept %c[rest]\nsnn_channel%=\n.endr\n"
+      ".if %c[a] == 1\nvstr s0, [%[y]]\n.else\nvstm %[y], {s0-s%c[last_acc]}\n.endif\n"
+      ".purgem snn_channel%=\n.purgem snn_row%=\n.purgem snn_vfma%=\n.purgem snn_vldm%=\n"
+      ".noaltmacro\n"
+      : [x] "+r"(x), [w] "+r"(w), [b] "+r"(b), [count] "+r"(n)
+      : [y] "r"(y), [a] "i"(A), [n] "i"(N), [k] "i"(K), [s] "i"(S), [last_acc] "i"(A - 1), [rs] "i"(row_step),
+        [csh] "i"(channel_step_high), [csl] "i"(channel_step_low), [passes] "i"(passes), [per_pass] "i"(per_pass),
+        [rest] "i"(rest)
+      : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
+        "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30",
+        "s31");
+}
+
+// Output rows [0, rows) of one output channel: x points at the first input row they read (channel 0),
+// w at the channel's C*K*K weights, y at rows x OW outputs. Out of line: one copy per shape, and its
+// register use does not depend on the caller.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+[[gnu::noinline]] void conv_vfp_rows(const float* x, const float* w, float bias, float* y, std::size_t rows) {
+  constexpr std::size_t OW = (W - K) / S + 1;
+  constexpr conv_vfp_blocking blocks = conv_vfp_blocks(OW, K, S);
+  constexpr std::size_t A = blocks.width, full = blocks.last == A ? blocks.count : blocks.count - 1;
+  float b[A];
+  for (float& v : b) v = bias;
+  for (std::size_t r = 0; r < rows; ++r, x += S * W, y += OW) {
+    for (std::size_t i = 0; i < full; ++i) conv_vfp_block<C, H, W, K, S, A>(x + i * A * S, w, b, y + i * A);
+    if constexpr (full != blocks.count)
+      conv_vfp_block<C, H, W, K, S, blocks.last>(x + full * A * S, w, b, y + full * A);
+  }
 }
 #else
-template <std::size_t C, std::size_t H, std::size_t W>
-void conv5x8(const float* x, const float* w, const float* b8, float* y);  // Arm VFP only
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+void conv_vfp_rows(const float* x, const float* w, float bias, float* y, std::size_t rows);  // Arm VFP only
 #endif
 
 }  // namespace staticnn::kernels::arm

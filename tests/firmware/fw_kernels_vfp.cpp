@@ -1,0 +1,151 @@
+// The float conv kernel of VFP targets (kernels/arm/conv2d_vfp.hpp, picked by
+// kernels::conv2d_channel_rows) against the portable kernel run in double, on shapes it was not
+// tuned for: C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7}, strides 1 to 3, odd widths, narrow last
+// blocks, channel steps past 4 KB. Then instructions per MAC on a few layer shapes (the benchmark
+// prints them; it checks nothing). Where the target has no VFP every test skips, the image exits
+// with skip_exit and CTest reports it as skipped.
+#include <array>
+#include <cstdint>
+
+#include "harness.hpp"
+#include "instruction_counter.hpp"
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+using namespace staticnn;
+
+namespace {
+
+constexpr std::size_t guard = 4;        // floats past the written rows that must stay untouched
+constexpr float canary = -12345.0f;     // their value
+constexpr double unit_roundoff = 0x1p-24;  // float, round to nearest
+
+std::uint32_t lcg = 1;
+float next_uniform() {  // in [-1, 1)
+  lcg = lcg * 1664525u + 1013904223u;
+  return static_cast<float>(static_cast<std::int32_t>(lcg >> 8) - (1 << 23)) * 0x1p-23f;
+}
+
+// The VFP kernel (through conv2d_channel_rows in float) against the portable kernel in double, for
+// every output channel, on row ranges of 1, 2 and 3 rows starting at every row. Float sums of
+// n = C*K*K + 1 terms (the bias one of them) in any order, products exact (FMA) or rounded, are
+// within gamma_n = n*u/(1 - n*u) of sum |term| (Higham, 2002, eq. 3.5, plus u per product), so each
+// output must lie within (n + 1)*u/(1 - (n + 1)*u) * (|b| + sum |w x|) of the double sum; sum |w x|
+// is the portable kernel in double on |w| and |x|. Returns the outputs outside that bound plus the
+// guard floats overwritten.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S>
+std::size_t conv_wrong(std::uint32_t seed) {
+  static_assert(kernels::arm::conv_vfp_fits<C, H, W, K, S>, "a shape the VFP kernel takes");
+  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1, terms = C * K * K + 1;
+  constexpr double bound = (terms + 1) * unit_roundoff / (1 - (terms + 1) * unit_roundoff);
+  lcg = seed;
+  static std::array<float, C * H * W> x;
+  static std::array<float, OC * C * K * K + OC> p;  // weights then bias
+  static std::array<double, C * H * W> xd, xa;
+  static std::array<double, OC * C * K * K + OC> pd, pa;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = next_uniform();
+    xd[i] = x[i];
+    xa[i] = x[i] < 0 ? -xd[i] : xd[i];
+  }
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    p[i] = next_uniform();
+    pd[i] = p[i];
+    pa[i] = p[i] < 0 ? -pd[i] : pd[i];
+  }
+  const float* w = p.data();
+  const float* b = p.data() + OC * C * K * K;
+  std::size_t wrong = 0;
+  static std::array<float, 3 * OW + guard> y;
+  std::array<double, 3 * OW> ref, mag;
+  for (std::size_t oc = 0; oc < OC; ++oc)
+    for (std::size_t rows = 1; rows <= 3; ++rows)
+      for (std::size_t oy0 = 0; oy0 + rows <= OH; ++oy0) {
+        y.fill(canary);
+        kernels::conv2d_channel_rows<C, H, W, OC, K, S>(x.data(), w, b, y.data(), oc, oy0, rows);
+        kernels::conv2d_channel_rows<C, H, W, OC, K, S>(xd.data(), pd.data(), pd.data() + OC * C * K * K, ref.data(),
+                                                        oc, oy0, rows);
+        kernels::conv2d_channel_rows<C, H, W, OC, K, S>(xa.data(), pa.data(), pa.data() + OC * C * K * K, mag.data(),
+                                                        oc, oy0, rows);
+        for (std::size_t i = 0; i < rows * OW; ++i) {
+          const double d = y[i] - ref[i];
+          wrong += !((d < 0 ? -d : d) <= bound * mag[i]);  // NaN counts
+        }
+        for (std::size_t i = rows * OW; i < rows * OW + guard; ++i) wrong += y[i] != canary;
+      }
+  return wrong;
+}
+
+// Instructions per MAC of conv2d_channel_rows as a row-streamed stage calls it: per output channel,
+// two rows at a time (a 2x2 pool's rows), one row for an odd last row.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S>
+void bench(const char* label) {
+  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
+  static std::array<float, C * H * W> x;
+  static std::array<float, OC * C * K * K + OC> p;
+  static std::array<float, 2 * OW> y;
+  lcg = 7;
+  for (float& v : x) v = next_uniform();
+  for (float& v : p) v = next_uniform();
+  namespace ic = fw::instruction_counter;
+  ic::start();
+  for (std::size_t oc = 0; oc < OC; ++oc)
+    for (std::size_t oy = 0; oy < OH; oy += 2)
+      kernels::conv2d_channel_rows<C, H, W, OC, K, S>(x.data(), p.data(), p.data() + OC * C * K * K, y.data(), oc, oy,
+                                                      oy + 1 < OH ? 2 : 1);
+  const std::uint64_t count = ic::stop();
+  constexpr std::uint64_t macs = std::uint64_t{OC} * OH * OW * C * K * K;
+  fw::console::print("bench: conv ", label, " C=", C, " ", H, "x", W, " K=", K, " S=", S, " OC=", OC, ": ", count,
+                     " instructions, ", macs, " MACs, ", fw::console::fixed{static_cast<double>(count) / macs, 3},
+                     " per MAC\n");
+}
+
+}  // namespace
+
+#define STATICNN_SKIP_WITHOUT_VFP \
+  if (!kernels::target::arm_vfp) STATICNN_SKIP("no single-precision VFP: the portable conv runs on this target")
+
+STATICNN_TEST(conv_vfp_kernel_sizes_stride1) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((conv_wrong<1, 7, 9, 3, 1, 1>(1) == 0));    // K=1, 9 wide: one block
+  STATICNN_CHECK((conv_wrong<16, 5, 17, 2, 1, 1>(2) == 0));  // K=1, 17 wide: 9 + 8 (passes of two channels)
+  STATICNN_CHECK((conv_wrong<3, 6, 11, 3, 2, 1>(3) == 0));   // K=2, 10 wide
+  STATICNN_CHECK((conv_wrong<1, 9, 31, 3, 3, 1>(4) == 0));   // K=3, 29 wide: 10 + 10 + 9
+  STATICNN_CHECK((conv_wrong<5, 7, 15, 3, 3, 1>(5) == 0));   // K=3, 13 wide: one block of 13
+  STATICNN_CHECK((conv_wrong<16, 5, 16, 2, 3, 1>(6) == 0));  // K=3, 14 wide: 7 + 7
+  STATICNN_CHECK((conv_wrong<2, 8, 13, 3, 5, 1>(7) == 0));   // K=5, 9 wide
+  STATICNN_CHECK((conv_wrong<3, 9, 27, 2, 5, 1>(8) == 0));   // K=5, 23 wide: 8 + 8 + 7
+  STATICNN_CHECK((conv_wrong<2, 9, 19, 2, 7, 1>(9) == 0));   // K=7, 13 wide: 7 + 6
+  STATICNN_CHECK((conv_wrong<5, 8, 7, 2, 7, 1>(10) == 0));   // K=7, 1 wide
+}
+
+STATICNN_TEST(conv_vfp_stride2_and_3) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((conv_wrong<3, 7, 23, 2, 1, 2>(11) == 0));  // K=1, 12 wide: 6 + 6
+  STATICNN_CHECK((conv_wrong<2, 9, 25, 3, 2, 2>(12) == 0));  // K=2, 12 wide
+  STATICNN_CHECK((conv_wrong<5, 9, 31, 2, 3, 2>(13) == 0));  // K=3, 15 wide: 8 + 7
+  STATICNN_CHECK((conv_wrong<1, 11, 29, 2, 5, 2>(14) == 0)); // K=5, 13 wide: 7 + 6
+  STATICNN_CHECK((conv_wrong<2, 13, 21, 2, 7, 2>(15) == 0)); // K=7, 8 wide: 4 + 4
+  STATICNN_CHECK((conv_wrong<16, 9, 19, 1, 3, 2>(16) == 0)); // K=3, 9 wide, 16 channels
+  STATICNN_CHECK((conv_wrong<2, 8, 20, 2, 3, 3>(17) == 0));  // K=3, stride 3, 6 wide
+}
+
+STATICNN_TEST(conv_vfp_channel_step_past_4k) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  // 35 x 33 floats per channel: the step between channels needs both of its immediates.
+  STATICNN_CHECK((conv_wrong<2, 35, 33, 2, 3, 1>(18) == 0));
+  STATICNN_CHECK((conv_wrong<3, 32, 32, 1, 5, 2>(19) == 0));
+}
+
+STATICNN_TEST(conv_vfp_instructions_per_mac) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  bench<1, 30, 30, 16, 3, 1>("3x3 on 1 channel (padded 28x28)");
+  bench<16, 16, 16, 32, 3, 1>("3x3 on 16 channels (padded 14x14)");
+  bench<3, 34, 34, 16, 3, 1>("3x3 on 3 channels (padded 32x32)");
+  bench<16, 14, 14, 32, 1, 1>("1x1 on 16 channels");
+  bench<8, 32, 32, 16, 7, 2>("7x7 stride 2 on 8 channels");
+  bench<6, 12, 12, 16, 5, 1>("5x5 on 6 channels (BN-LeNet conv2)");
+}
+
+int main() { return staticnn::fw_test::run_all("kernels_vfp"); }
