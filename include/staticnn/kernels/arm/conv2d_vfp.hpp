@@ -37,11 +37,23 @@ inline constexpr bool conv_vfp_fits = C >= 1 && K >= 1 && K <= H && K <= W && S 
                                       conv_vfp_max_block(K, S) >= 1 && W * 4 < (std::size_t{1} << 12) &&
                                       H * W * 4 < (std::size_t{1} << 20);
 
+// How a block runs through the C channels: a loop of passes of per_pass channels (two where one
+// channel's body is short, so the loop's CMP+BNE stays a small share) while more than one pass,
+// then `after` channels written out (the last of which skips the input step no channel follows).
+template <std::size_t C, std::size_t K, std::size_t A>
+struct conv_vfp_channel_loop {
+  static constexpr std::size_t per_pass = K * (A * K + 3) < 32 && C >= 2 ? 2 : 1;
+  static constexpr bool looped = C / per_pass > 1;
+  static constexpr std::size_t loop_channels = looped ? C / per_pass * per_pass : 0, after = C - loop_channels;
+};
+
 #ifdef STATICNN_ARM_VFP
-// y[0..A) = b[0..A) + sum_{c,ky,kx} w[(c*K + ky)*K + kx] * x[(c*H + ky)*W + i*S + kx] (i < A).
+// y[0..A) = b[0..A) + sum_{c,ky,kx} w[(c*K + ky)*K + kx] * x[(c*H + ky)*W + i*S + kx] (i < A), and
+// y += A. w_loop: w + (the channels the loop runs)*K*K, where its loop ends (see below).
 // Registers: s0..s(A-1) the sums, s(A)..s(A+N-1) one kernel row's inputs, the next K its weights.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t A>
-[[gnu::always_inline]] inline void conv_vfp_block(const float* x, const float* w, const float* b, float* y) {
+[[gnu::always_inline]] inline void conv_vfp_block(const float* x, const float* w, const float* w_loop,
+                                                  const float* b, float*& y) {
   constexpr std::size_t N = (A - 1) * S + K;
   static_assert(A >= 1 && A + N + K <= 32, "conv_vfp_block: the block does not fit the S registers");
   static_assert(conv_vfp_fits<C, H, W, K, S>);
@@ -49,27 +61,26 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   // and from the last kernel row to the first of the next channel (split in bits 12.. and 0..11).
   constexpr std::size_t row_step = (W - N) * 4, channel_step = ((H - K + 1) * W - N) * 4;
   constexpr std::size_t channel_step_high = channel_step & ~std::size_t{0xfff}, channel_step_low = channel_step & 0xfff;
-  // Channels per pass of the loop: two where one channel's body is short, so the loop's SUBS+BNE
-  // stays a small share; the channels the passes leave are written out after the loop.
-  constexpr std::size_t body = K * (A * K + 3), per_pass = body < 32 && C >= 2 ? 2 : 1;
-  constexpr std::size_t passes = C / per_pass, rest = C % per_pass;
-  unsigned n = passes;
+  using layout = conv_vfp_channel_loop<C, K, A>;
   // The macros are named with %= (unique to this asm statement), so every instance defines its own.
+  // snn_row's argument: after the row's inputs step to the next row (0), to the next channel (1),
+  // or nowhere (2: the last row of the last channel when no loop follows it).
   asm volatile(
       ".altmacro\n"
-      ".macro snn_vldm%= p, lo, hi\n.if \\lo == \\hi\nvldm \\p!, {s\\lo}\n.else\nvldm \\p!, {s\\lo-s\\hi}\n.endif\n.endm\n"
+      ".macro snn_xfer%= op, p, lo, hi\n.if \\lo == \\hi\n\\op \\p, {s\\lo}\n.else\n\\op \\p, {s\\lo-s\\hi}\n"
+      ".endif\n.endm\n"
       ".macro snn_vfma%= acc, wt, in\nvfma.f32 s\\acc, s\\wt, s\\in\n.endm\n"
       // One kernel row: its inputs, the pointer step, its weights, then column kx of the weights
       // against inputs i*S + kx for every output i.
-      ".macro snn_row%= last\n"
-      "snn_vldm%= %[x], %%(%c[a]), %%(%c[a]+%c[n]-1)\n"
-      ".if \\last\n"
+      ".macro snn_row%= step\n"
+      "snn_xfer%= vldmia, %[x]!, %%(%c[a]), %%(%c[a]+%c[n]-1)\n"
+      ".if \\step == 1\n"
       ".if %c[csh]\nadd %[x], %[x], #%c[csh]\n.endif\n"
       ".if %c[csl]\naddw %[x], %[x], #%c[csl]\n.endif\n"
-      ".else\n"
+      ".elseif \\step == 0\n"
       ".if %c[rs]\naddw %[x], %[x], #%c[rs]\n.endif\n"
       ".endif\n"
-      "snn_vldm%= %[w], %%(%c[a]+%c[n]), %%(%c[a]+%c[n]+%c[k]-1)\n"
+      "snn_xfer%= vldmia, %[w]!, %%(%c[a]+%c[n]), %%(%c[a]+%c[n]+%c[k]-1)\n"
       ".set .Lsnn_kx, 0\n"
       ".rept %c[k]\n"
       ".set .Lsnn_i, 0\n"
@@ -80,27 +91,28 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       ".set .Lsnn_kx, .Lsnn_kx+1\n"
       ".endr\n"
       ".endm\n"
-      ".macro snn_channel%=\n"
+      ".macro snn_channel%= step\n"
       ".rept %c[k]-1\nsnn_row%= 0\n.endr\n"
-      "snn_row%= 1\n"
+      "snn_row%= \\step\n"
       ".endm\n"
-      "snn_vldm%= %[b], 0, %%(%c[a]-1)\n"
-      ".if %c[passes] > 1\n"
+      "snn_xfer%= vldmia, %[b], 0, %%(%c[a]-1)\n"
+      ".if %c[looped]\n"
       "1:\n"
-      ".rept %c[per_pass]\nsnn_channel%=\n.endr\n"
-      "subs %[count], %[count], #1\n"
+      ".rept %c[per_pass]\nsnn_channel%= 1\n.endr\n"
+      "cmp %[w], %[w_loop]\n"
       "bne 1b\n"
-      ".else\n"
-      ".rept %c[per_pass]\nsnn_channel%=\n.endr\n"
       ".endif\n"
-      ".rept %c[rest]\nsnn_channel%=\n.endr\n"
-      ".if %c[a] == 1\nvstr s0, [%[y]]\n.else\nvstm %[y], {s0-s%c[last_acc]}\n.endif\n"
-      ".purgem snn_channel%=\n.purgem snn_row%=\n.purgem snn_vfma%=\n.purgem snn_vldm%=\n"
+      ".if %c[after]\n"
+      ".rept %c[after]-1\nsnn_channel%= 1\n.endr\n"
+      "snn_channel%= 2\n"
+      ".endif\n"
+      "snn_xfer%= vstmia, %[y]!, 0, %%(%c[a]-1)\n"
+      ".purgem snn_channel%=\n.purgem snn_row%=\n.purgem snn_vfma%=\n.purgem snn_xfer%=\n"
       ".noaltmacro\n"
-      : [x] "+r"(x), [w] "+r"(w), [b] "+r"(b), [count] "+r"(n)
-      : [y] "r"(y), [a] "i"(A), [n] "i"(N), [k] "i"(K), [s] "i"(S), [last_acc] "i"(A - 1), [rs] "i"(row_step),
-        [csh] "i"(channel_step_high), [csl] "i"(channel_step_low), [passes] "i"(passes), [per_pass] "i"(per_pass),
-        [rest] "i"(rest)
+      : [x] "+r"(x), [w] "+r"(w), [y] "+r"(y)
+      : [b] "r"(b), [w_loop] "r"(w_loop), [a] "i"(A), [n] "i"(N), [k] "i"(K), [s] "i"(S), [rs] "i"(row_step),
+        [csh] "i"(channel_step_high), [csl] "i"(channel_step_low), [looped] "i"(layout::looped),
+        [per_pass] "i"(layout::per_pass), [after] "i"(layout::after)
       : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
         "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30",
         "s31");
@@ -114,12 +126,19 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   constexpr std::size_t OW = (W - K) / S + 1;
   constexpr conv_vfp_blocking blocks = conv_vfp_blocks(OW, K, S);
   constexpr std::size_t A = blocks.width, full = blocks.last == A ? blocks.count : blocks.count - 1;
+  const float* w_loop = w + conv_vfp_channel_loop<C, K, A>::loop_channels * K * K;
   float b[A];
   for (float& v : b) v = bias;
-  for (std::size_t r = 0; r < rows; ++r, x += S * W, y += OW) {
-    for (std::size_t i = 0; i < full; ++i) conv_vfp_block<C, H, W, K, S, A>(x + i * A * S, w, b, y + i * A);
+  // Loops kept rolled: GCC sizes the asm by its few lines, not by the hundreds of instructions
+  // its .rept expand to, and would copy a block per unrolled iteration (or per row where it knows
+  // `rows`: hidden from it by the empty asm).
+  asm("" : "+r"(rows));
+#pragma GCC unroll 1
+  for (std::size_t r = 0; r < rows; ++r, x += S * W) {
+#pragma GCC unroll 1
+    for (std::size_t i = 0; i < full; ++i) conv_vfp_block<C, H, W, K, S, A>(x + i * A * S, w, w_loop, b, y);
     if constexpr (full != blocks.count)
-      conv_vfp_block<C, H, W, K, S, blocks.last>(x + full * A * S, w, b, y + full * A);
+      conv_vfp_block<C, H, W, K, S, blocks.last>(x + full * A * S, w, w_loop, b, y);
   }
 }
 #else
