@@ -131,6 +131,20 @@ STATICNN_TEST(conv_vfp_stride2_and_3) {
   STATICNN_CHECK((conv_wrong<2, 8, 20, 2, 3, 3>(17) == 0));  // K=3, stride 3, 6 wide
 }
 
+// Shapes whose row pairs take the two-row blocks (the rows = 3 ranges add a one-row block after them).
+STATICNN_TEST(conv_vfp_two_row_blocks) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  using kernels::arm::conv_vfp_two_rows;
+  static_assert(conv_vfp_two_rows<16, 14, 3, 1> && conv_vfp_two_rows<2, 7, 3, 1> && conv_vfp_two_rows<5, 10, 3, 2> &&
+                conv_vfp_two_rows<3, 17, 2, 1> && conv_vfp_two_rows<4, 13, 2, 2> && conv_vfp_two_rows<4, 3, 1, 2> &&
+                !conv_vfp_two_rows<1, 28, 3, 1>);
+  STATICNN_CHECK((conv_wrong<2, 9, 9, 3, 3, 1>(20) == 0));    // K=3, 7 wide
+  STATICNN_CHECK((conv_wrong<5, 11, 21, 2, 3, 2>(21) == 0));  // K=3, stride 2, 10 wide: 5 + 5
+  STATICNN_CHECK((conv_wrong<3, 7, 18, 2, 2, 1>(22) == 0));   // K=2, 17 wide: 9 + 8
+  STATICNN_CHECK((conv_wrong<4, 10, 26, 2, 2, 2>(23) == 0));  // K=2, stride 2, 13 wide
+  STATICNN_CHECK((conv_wrong<4, 9, 5, 2, 1, 2>(24) == 0));    // K=1, stride 2, 3 wide
+}
+
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {
   STATICNN_SKIP_WITHOUT_VFP;
   // 35 x 33 floats per channel: the step between channels needs both of its immediates.

@@ -1,21 +1,30 @@
 #pragma once
 // Cortex-M VFP micro-kernel for a K x K convolution at stride S (any C, H, W), one output channel:
-// A neighbouring outputs of one output row accumulate in s0..s(A-1) over every input channel and
-// kernel row. Per kernel row one VLDM brings the N = (A-1)*S + K inputs the A outputs read, one
-// VLDM the row's K weights, then A*K VFMAs. A is the widest block that fits the 32 S registers
-// (A + N + K <= 32), narrowed so that the blocks of a row have equal widths (a narrower last block
-// where OW does not divide). Only built where kernels::target::arm_vfp holds; the portable kernel
-// (kernels/conv2d.hpp) computes the same sums in another order.
+// a block of R output rows (1 or 2) by A neighbouring outputs accumulates in s0..s(R*A-1) over every
+// input channel. Per input row one VLDM brings the N = (A-1)*S + K inputs the block reads from it,
+// then A*K VFMAs per output row that reads it. The weights come in by VLDM, one kernel row (K) at a
+// time for R = 1, the channel's K*K at once for R = 2 (where two output rows share input rows).
+// A is the widest block that fits the 32 S registers, narrowed so that the blocks of a row have
+// equal widths (a narrower last block where OW does not divide); R = 2 where the register and
+// instruction count (conv_vfp_cost) say it pays. Only built where kernels::target::arm_vfp holds; the
+// portable kernel (kernels/conv2d.hpp) computes the same sums in another order.
 #include <cstddef>
 
 #include "../target.hpp"
 
 namespace staticnn::kernels::arm {
 
-// The widest register block for kernel K at stride S (0 where not even one output fits).
-constexpr std::size_t conv_vfp_max_block(std::size_t K, std::size_t S) {
-  constexpr std::size_t s_registers = 32;
-  return s_registers + S >= 2 * K + 1 + S ? (s_registers + S - 2 * K) / (1 + S) : 0;
+inline constexpr std::size_t vfp_s_registers = 32;
+
+// The S registers a block of R rows by A outputs takes: sums, one input row, weights.
+constexpr std::size_t conv_vfp_registers(std::size_t R, std::size_t A, std::size_t K, std::size_t S) {
+  return R * A + (A - 1) * S + K + (R == 1 ? K : K * K);
+}
+// The widest block of R rows for kernel K at stride S (0 where not even one output fits).
+constexpr std::size_t conv_vfp_max_block(std::size_t R, std::size_t K, std::size_t S) {
+  std::size_t a = 0;
+  while (a < vfp_s_registers && conv_vfp_registers(R, a + 1, K, S) <= vfp_s_registers) ++a;
+  return a;
 }
 
 // The blocking of an output row of OW outputs: `count` blocks, all `width` wide but the last,
@@ -23,79 +32,118 @@ constexpr std::size_t conv_vfp_max_block(std::size_t K, std::size_t S) {
 struct conv_vfp_blocking {
   std::size_t count, width, last;
 };
-constexpr conv_vfp_blocking conv_vfp_blocks(std::size_t OW, std::size_t K, std::size_t S) {
-  const std::size_t most = conv_vfp_max_block(K, S);
+constexpr conv_vfp_blocking conv_vfp_blocks(std::size_t OW, std::size_t R, std::size_t K, std::size_t S) {
+  const std::size_t most = conv_vfp_max_block(R, K, S);
   const std::size_t count = (OW + most - 1) / most, width = (OW + count - 1) / count;
   return {count, width, OW - (count - 1) * width};
 }
 
-// The shapes the VFP kernel takes: a block of at least one output, strides 1..4, and the pointer
-// steps between kernel rows (ADDW: 12 bits) and between channels (an 8-bit rotated immediate plus
-// ADDW: 20 bits) encodable as immediates.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv_vfp_fits = C >= 1 && K >= 1 && K <= H && K <= W && S >= 1 && S <= 4 &&
-                                      conv_vfp_max_block(K, S) >= 1 && W * 4 < (std::size_t{1} << 12) &&
-                                      H * W * 4 < (std::size_t{1} << 20);
-
 // How a block runs through the C channels: a loop of passes of per_pass channels (two where one
 // channel's body is short, so the loop's CMP+BNE stays a small share) while more than one pass,
 // then `after` channels written out (the last of which skips the input step no channel follows).
-template <std::size_t C, std::size_t K, std::size_t A>
+template <std::size_t C, std::size_t K, std::size_t S, std::size_t R, std::size_t A>
 struct conv_vfp_channel_loop {
-  static constexpr std::size_t per_pass = K * (A * K + 3) < 32 && C >= 2 ? 2 : 1;
+  static constexpr std::size_t input_rows = (R - 1) * S + K;
+  static constexpr std::size_t body = input_rows * 2 + (R == 1 ? K : 1) + R * A * K * K;  // instructions
+  static constexpr std::size_t per_pass = body < 32 && C >= 2 ? 2 : 1;
   static constexpr bool looped = C / per_pass > 1;
   static constexpr std::size_t loop_channels = looped ? C / per_pass * per_pass : 0, after = C - loop_channels;
 };
 
+// Instructions for R output rows of OW outputs (a model of the code below: per block its channels,
+// loop, bias load, stores and the caller's pointer set-up), to choose R. No block fits: the most
+// there is.
+template <std::size_t C, std::size_t OW, std::size_t K, std::size_t S, std::size_t R>
+constexpr std::size_t conv_vfp_cost() {
+  if constexpr (conv_vfp_max_block(R, K, S) == 0) {
+    return std::size_t(-1) / 4;
+  } else {
+    constexpr conv_vfp_blocking b = conv_vfp_blocks(OW, R, K, S);
+    auto block = [](auto loop) {
+      using L = decltype(loop);
+      return C * L::body + (L::looped ? 2 * (C / L::per_pass) : 0) + 1 + R + 4;
+    };
+    return (b.count - 1) * block(conv_vfp_channel_loop<C, K, S, R, b.width>{}) +
+           block(conv_vfp_channel_loop<C, K, S, R, b.last>{});
+  }
+}
+// Two rows at a time where the model saves at least 1/16 (the two-row path's set-up per call, a
+// dozen instructions, is outside the model).
+template <std::size_t C, std::size_t OW, std::size_t K, std::size_t S>
+inline constexpr bool conv_vfp_two_rows = conv_vfp_cost<C, OW, K, S, 2>() * 16 < 2 * conv_vfp_cost<C, OW, K, S, 1>() * 15;
+
+// The shapes the VFP kernel takes: a block of at least one output, strides 1..4, and the pointer
+// steps between input rows (ADDW: 12 bits) and between channels (an 8-bit rotated immediate plus
+// ADDW: 20 bits) encodable as immediates.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv_vfp_fits = C >= 1 && K >= 1 && K <= H && K <= W && S >= 1 && S <= 4 &&
+                                      conv_vfp_max_block(1, K, S) >= 1 && W * 4 < (std::size_t{1} << 12) &&
+                                      H * W * 4 < (std::size_t{1} << 20);
+
 #ifdef STATICNN_ARM_VFP
-// y[0..A) = b[0..A) + sum_{c,ky,kx} w[(c*K + ky)*K + kx] * x[(c*H + ky)*W + i*S + kx] (i < A), and
-// y += A. w_loop: w + (the channels the loop runs)*K*K, where its loop ends (see below).
-// Registers: s0..s(A-1) the sums, s(A)..s(A+N-1) one kernel row's inputs, the next K its weights.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t A>
+// For r < R, i < A: y_r[i] = b[i] + sum_{c,ky,kx} w[(c*K + ky)*K + kx] * x[(c*H + r*S + ky)*W + i*S + kx],
+// then y_r += A. w_loop: w + (the channels the loop runs)*K*K, where its loop ends.
+// Registers: s(r*A + i) the sums, s(R*A)..s(R*A+N-1) one input row, then the weights (K or K*K).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t R, std::size_t A>
 [[gnu::always_inline]] inline void conv_vfp_block(const float* x, const float* w, const float* w_loop,
-                                                  const float* b, float*& y) {
+                                                  const float* b, float*& y0, float*& y1) {
   constexpr std::size_t N = (A - 1) * S + K;
-  static_assert(A >= 1 && A + N + K <= 32, "conv_vfp_block: the block does not fit the S registers");
+  static_assert((R == 1 || R == 2) && A >= 1 && conv_vfp_registers(R, A, K, S) <= vfp_s_registers,
+                "conv_vfp_block: the block does not fit the S registers");
   static_assert(conv_vfp_fits<C, H, W, K, S>);
-  // Byte steps of the input pointer after a row's VLDM: to the next kernel row of the same channel,
-  // and from the last kernel row to the first of the next channel (split in bits 12.. and 0..11).
-  constexpr std::size_t row_step = (W - N) * 4, channel_step = ((H - K + 1) * W - N) * 4;
+  using layout = conv_vfp_channel_loop<C, K, S, R, A>;
+  // Byte steps of the input pointer after a row's VLDM: to the next input row of the same channel,
+  // and from the last input row to the first of the next channel (split in bits 12.. and 0..11).
+  constexpr std::size_t row_step = (W - N) * 4, channel_step = ((H - layout::input_rows + 1) * W - N) * 4;
   constexpr std::size_t channel_step_high = channel_step & ~std::size_t{0xfff}, channel_step_low = channel_step & 0xfff;
-  using layout = conv_vfp_channel_loop<C, K, A>;
   // The macros are named with %= (unique to this asm statement), so every instance defines its own.
-  // snn_row's argument: after the row's inputs step to the next row (0), to the next channel (1),
-  // or nowhere (2: the last row of the last channel when no loop follows it).
+  // snn_row (input row .Lsnn_j of a channel): its argument says where the input pointer steps after
+  // the row's VLDM: to the next row (0), to the next channel (1), or nowhere (2: the last row of the
+  // last channel when no loop follows it). Output row r reads it with kernel row ky = j - r*S.
   asm volatile(
       ".altmacro\n"
       ".macro snn_xfer%= op, p, lo, hi\n.if \\lo == \\hi\n\\op \\p, {s\\lo}\n.else\n\\op \\p, {s\\lo-s\\hi}\n"
       ".endif\n.endm\n"
       ".macro snn_vfma%= acc, wt, in\nvfma.f32 s\\acc, s\\wt, s\\in\n.endm\n"
-      // One kernel row: its inputs, the pointer step, its weights, then column kx of the weights
-      // against inputs i*S + kx for every output i.
       ".macro snn_row%= step\n"
-      "snn_xfer%= vldmia, %[x]!, %%(%c[a]), %%(%c[a]+%c[n]-1)\n"
+      "snn_xfer%= vldmia, %[x]!, %%(%c[r]*%c[a]), %%(%c[r]*%c[a]+%c[n]-1)\n"
       ".if \\step == 1\n"
       ".if %c[csh]\nadd %[x], %[x], #%c[csh]\n.endif\n"
       ".if %c[csl]\naddw %[x], %[x], #%c[csl]\n.endif\n"
       ".elseif \\step == 0\n"
       ".if %c[rs]\naddw %[x], %[x], #%c[rs]\n.endif\n"
       ".endif\n"
+      ".if %c[r] == 1\n"
       "snn_xfer%= vldmia, %[w]!, %%(%c[a]+%c[n]), %%(%c[a]+%c[n]+%c[k]-1)\n"
+      ".endif\n"
+      ".set .Lsnn_r, 0\n"
+      ".rept %c[r]\n"
+      ".set .Lsnn_ky, .Lsnn_j-.Lsnn_r*%c[s]\n"
+      ".if .Lsnn_ky >= 0\n.if .Lsnn_ky < %c[k]\n"
       ".set .Lsnn_kx, 0\n"
       ".rept %c[k]\n"
       ".set .Lsnn_i, 0\n"
       ".rept %c[a]\n"
-      "snn_vfma%= %%(.Lsnn_i), %%(%c[a]+%c[n]+.Lsnn_kx), %%(%c[a]+.Lsnn_i*%c[s]+.Lsnn_kx)\n"
+      "snn_vfma%= %%(.Lsnn_r*%c[a]+.Lsnn_i), %%(%c[r]*%c[a]+%c[n]+(%c[r]-1)*.Lsnn_ky*%c[k]+.Lsnn_kx), "
+      "%%(%c[r]*%c[a]+.Lsnn_i*%c[s]+.Lsnn_kx)\n"
       ".set .Lsnn_i, .Lsnn_i+1\n"
       ".endr\n"
       ".set .Lsnn_kx, .Lsnn_kx+1\n"
       ".endr\n"
+      ".endif\n.endif\n"
+      ".set .Lsnn_r, .Lsnn_r+1\n"
+      ".endr\n"
       ".endm\n"
       ".macro snn_channel%= step\n"
-      ".rept %c[k]-1\nsnn_row%= 0\n.endr\n"
+      ".if %c[r] == 2\n"
+      "snn_xfer%= vldmia, %[w]!, %%(2*%c[a]+%c[n]), %%(2*%c[a]+%c[n]+%c[k]*%c[k]-1)\n"
+      ".endif\n"
+      ".set .Lsnn_j, 0\n"
+      ".rept %c[rows]-1\nsnn_row%= 0\n.set .Lsnn_j, .Lsnn_j+1\n.endr\n"
       "snn_row%= \\step\n"
       ".endm\n"
       "snn_xfer%= vldmia, %[b], 0, %%(%c[a]-1)\n"
+      ".if %c[r] == 2\nsnn_xfer%= vldmia, %[b], %c[a], %%(2*%c[a]-1)\n.endif\n"
       ".if %c[looped]\n"
       "1:\n"
       ".rept %c[per_pass]\nsnn_channel%= 1\n.endr\n"
@@ -106,16 +154,33 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       ".rept %c[after]-1\nsnn_channel%= 1\n.endr\n"
       "snn_channel%= 2\n"
       ".endif\n"
-      "snn_xfer%= vstmia, %[y]!, 0, %%(%c[a]-1)\n"
+      "snn_xfer%= vstmia, %[y0]!, 0, %%(%c[a]-1)\n"
+      ".if %c[r] == 2\nsnn_xfer%= vstmia, %[y1]!, %c[a], %%(2*%c[a]-1)\n.endif\n"
       ".purgem snn_channel%=\n.purgem snn_row%=\n.purgem snn_vfma%=\n.purgem snn_xfer%=\n"
       ".noaltmacro\n"
-      : [x] "+r"(x), [w] "+r"(w), [y] "+r"(y)
-      : [b] "r"(b), [w_loop] "r"(w_loop), [a] "i"(A), [n] "i"(N), [k] "i"(K), [s] "i"(S), [rs] "i"(row_step),
-        [csh] "i"(channel_step_high), [csl] "i"(channel_step_low), [looped] "i"(layout::looped),
-        [per_pass] "i"(layout::per_pass), [after] "i"(layout::after)
+      : [x] "+r"(x), [w] "+r"(w), [y0] "+r"(y0), [y1] "+r"(y1)
+      : [b] "r"(b), [w_loop] "r"(w_loop), [r] "i"(R), [a] "i"(A), [n] "i"(N), [k] "i"(K), [s] "i"(S),
+        [rows] "i"(layout::input_rows), [rs] "i"(row_step), [csh] "i"(channel_step_high),
+        [csl] "i"(channel_step_low), [looped] "i"(layout::looped), [per_pass] "i"(layout::per_pass),
+        [after] "i"(layout::after)
       : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
         "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30",
         "s31");
+}
+
+// The blocks of one output row (R = 1) or two (R = 2: y1 = y0 + OW) from input row x (channel 0).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t R>
+[[gnu::always_inline]] inline void conv_vfp_block_row(const float* x, const float* w, const float* b, float*& y0,
+                                                      float*& y1) {
+  constexpr conv_vfp_blocking blocks = conv_vfp_blocks((W - K) / S + 1, R, K, S);
+  constexpr std::size_t A = blocks.width, full = blocks.last == A ? blocks.count : blocks.count - 1;
+  const float* w_loop = w + conv_vfp_channel_loop<C, K, S, R, A>::loop_channels * K * K;
+#pragma GCC unroll 1
+  for (std::size_t i = 0; i < full; ++i) conv_vfp_block<C, H, W, K, S, R, A>(x + i * A * S, w, w_loop, b, y0, y1);
+  if constexpr (full != blocks.count) {
+    const float* last_loop = w + conv_vfp_channel_loop<C, K, S, R, blocks.last>::loop_channels * K * K;
+    conv_vfp_block<C, H, W, K, S, R, blocks.last>(x + full * A * S, w, last_loop, b, y0, y1);
+  }
 }
 
 // Output rows [0, rows) of one output channel: x points at the first input row they read (channel 0),
@@ -124,22 +189,21 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 [[gnu::noinline]] void conv_vfp_rows(const float* x, const float* w, float bias, float* y, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
-  constexpr conv_vfp_blocking blocks = conv_vfp_blocks(OW, K, S);
-  constexpr std::size_t A = blocks.width, full = blocks.last == A ? blocks.count : blocks.count - 1;
-  const float* w_loop = w + conv_vfp_channel_loop<C, K, A>::loop_channels * K * K;
-  float b[A];
+  constexpr bool two = conv_vfp_two_rows<C, OW, K, S>;
+  constexpr std::size_t widest = conv_vfp_blocks(OW, 1, K, S).width;
+  float b[two && 2 * conv_vfp_blocks(OW, 2, K, S).width > widest ? 2 * conv_vfp_blocks(OW, 2, K, S).width : widest];
   for (float& v : b) v = bias;
+  float* y1 = y + OW;
   // Loops kept rolled: GCC sizes the asm by its few lines, not by the hundreds of instructions
   // its .rept expand to, and would copy a block per unrolled iteration (or per row where it knows
   // `rows`: hidden from it by the empty asm).
   asm("" : "+r"(rows));
+  if constexpr (two) {
 #pragma GCC unroll 1
-  for (std::size_t r = 0; r < rows; ++r, x += S * W) {
-#pragma GCC unroll 1
-    for (std::size_t i = 0; i < full; ++i) conv_vfp_block<C, H, W, K, S, A>(x + i * A * S, w, w_loop, b, y);
-    if constexpr (full != blocks.count)
-      conv_vfp_block<C, H, W, K, S, blocks.last>(x + full * A * S, w, w_loop, b, y);
+    for (; rows >= 2; rows -= 2, x += 2 * S * W, y += OW, y1 += OW) conv_vfp_block_row<C, H, W, K, S, 2>(x, w, b, y, y1);
   }
+#pragma GCC unroll 1
+  for (; rows > 0; --rows, x += S * W) conv_vfp_block_row<C, H, W, K, S, 1>(x, w, b, y, y1);
 }
 #else
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
