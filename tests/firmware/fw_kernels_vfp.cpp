@@ -136,13 +136,30 @@ STATICNN_TEST(conv_vfp_two_row_blocks) {
   STATICNN_SKIP_WITHOUT_VFP;
   using kernels::arm::conv_vfp_two_rows;
   static_assert(conv_vfp_two_rows<16, 14, 3, 1> && conv_vfp_two_rows<2, 7, 3, 1> && conv_vfp_two_rows<5, 10, 3, 2> &&
-                conv_vfp_two_rows<3, 17, 2, 1> && conv_vfp_two_rows<4, 13, 2, 2> && conv_vfp_two_rows<4, 3, 1, 2> &&
-                !conv_vfp_two_rows<1, 28, 3, 1>);
+                conv_vfp_two_rows<3, 17, 2, 1> && conv_vfp_two_rows<16, 17, 1, 1> && !conv_vfp_two_rows<1, 28, 3, 1>);
   STATICNN_CHECK((conv_wrong<2, 9, 9, 3, 3, 1>(20) == 0));    // K=3, 7 wide
   STATICNN_CHECK((conv_wrong<5, 11, 21, 2, 3, 2>(21) == 0));  // K=3, stride 2, 10 wide: 5 + 5
   STATICNN_CHECK((conv_wrong<3, 7, 18, 2, 2, 1>(22) == 0));   // K=2, 17 wide: 9 + 8
-  STATICNN_CHECK((conv_wrong<4, 10, 26, 2, 2, 2>(23) == 0));  // K=2, stride 2, 13 wide
-  STATICNN_CHECK((conv_wrong<4, 9, 5, 2, 1, 2>(24) == 0));    // K=1, stride 2, 3 wide
+  STATICNN_CHECK((conv_wrong<4, 10, 26, 2, 2, 2>(23) == 0));  // K=2, stride 2, 13 wide (one-row blocks)
+  STATICNN_CHECK((conv_wrong<4, 9, 5, 2, 1, 2>(24) == 0));    // K=1, stride 2, 3 wide (one-row blocks)
+}
+
+// One-row blocks that take the weights of a group of channels by one VLDM: groups in the loop, a
+// whole group and a partial one after it, partial groups of 1 to 3 channels.
+STATICNN_TEST(conv_vfp_weight_groups) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  using kernels::arm::conv_vfp_channel_loop;
+  using k1 = conv_vfp_channel_loop<16, 1, 1, 1, 14>;
+  static_assert(k1::grouped && k1::per_pass == 4 && k1::looped && k1::after == 0);
+  static_assert(conv_vfp_channel_loop<5, 1, 1, 1, 14>::after_groups == 1 &&
+                conv_vfp_channel_loop<5, 1, 1, 1, 14>::after_rest == 1);
+  static_assert(conv_vfp_channel_loop<10, 1, 1, 1, 14>::looped && conv_vfp_channel_loop<10, 1, 1, 1, 14>::after_rest == 2);
+  static_assert(conv_vfp_channel_loop<1, 3, 1, 1, 10>::grouped && !conv_vfp_channel_loop<5, 3, 1, 1, 13>::grouped);
+  STATICNN_CHECK((conv_wrong<16, 3, 14, 2, 1, 1>(25) == 0));  // 4 passes of 4
+  STATICNN_CHECK((conv_wrong<5, 3, 14, 2, 1, 1>(26) == 0));   // 4 + 1 after
+  STATICNN_CHECK((conv_wrong<7, 3, 14, 2, 1, 1>(27) == 0));   // 4 + 3 after
+  STATICNN_CHECK((conv_wrong<10, 4, 14, 2, 1, 1>(28) == 0));  // 2 passes of 4, 2 after
+  STATICNN_CHECK((conv_wrong<3, 5, 25, 2, 1, 2>(29) == 0));   // stride 2, a group of 3
 }
 
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {

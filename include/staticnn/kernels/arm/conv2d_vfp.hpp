@@ -2,12 +2,13 @@
 // Cortex-M VFP micro-kernel for a K x K convolution at stride S (any C, H, W), one output channel:
 // a block of R output rows (1 or 2) by A neighbouring outputs accumulates in s0..s(R*A-1) over every
 // input channel. Per input row one VLDM brings the N = (A-1)*S + K inputs the block reads from it,
-// then A*K VFMAs per output row that reads it. The weights come in by VLDM, one kernel row (K) at a
-// time for R = 1, the channel's K*K at once for R = 2 (where two output rows share input rows).
-// A is the widest block that fits the 32 S registers, narrowed so that the blocks of a row have
-// equal widths (a narrower last block where OW does not divide); R = 2 where the register and
-// instruction count (conv_vfp_cost) say it pays. Only built where kernels::target::arm_vfp holds; the
-// portable kernel (kernels/conv2d.hpp) computes the same sums in another order.
+// then A*K VFMAs per output row that reads it. Weights come in by VLDM: the K*K of a group of
+// channels at once where they fit the free registers (always for R = 2, where two output rows share
+// each input row), else one kernel row's K before each input row. A is the widest block that fits
+// the 32 S registers, narrowed so that the blocks of a row have equal widths (a narrower last block
+// where OW does not divide); R = 2 where a count of the instructions (conv_vfp_cost) says it pays.
+// Only built where kernels::target::arm_vfp holds; the portable kernel (kernels/conv2d.hpp)
+// computes the same sums in another order.
 #include <cstddef>
 
 #include "../target.hpp"
@@ -38,16 +39,31 @@ constexpr conv_vfp_blocking conv_vfp_blocks(std::size_t OW, std::size_t R, std::
   return {count, width, OW - (count - 1) * width};
 }
 
-// How a block runs through the C channels: a loop of passes of per_pass channels (two where one
-// channel's body is short, so the loop's CMP+BNE stays a small share) while more than one pass,
-// then `after` channels written out (the last of which skips the input step no channel follows).
+// How a block runs through the C channels. Weights: `grouped`, the K*K of each channel of a group
+// of per_pass channels by one VLDM, where they fit beside the sums and an input row (always for
+// R = 2); else one kernel row's K before each input row. A loop of passes of one group while more
+// than one pass, then the `after` channels written out in groups (the last channel skips the input
+// step no channel follows). Groups are as large as registers allow while short (up to 4 channels,
+// 64 instructions), so the loop's CMP+BNE and the weight VLDM stay a small share.
 template <std::size_t C, std::size_t K, std::size_t S, std::size_t R, std::size_t A>
 struct conv_vfp_channel_loop {
-  static constexpr std::size_t input_rows = (R - 1) * S + K;
-  static constexpr std::size_t body = input_rows * 2 + (R == 1 ? K : 1) + R * A * K * K;  // instructions
-  static constexpr std::size_t per_pass = body < 32 && C >= 2 ? 2 : 1;
+  static constexpr std::size_t input_rows = (R - 1) * S + K, N = (A - 1) * S + K;
+  static constexpr std::size_t free_registers = vfp_s_registers - R * A - N;
+  static constexpr bool grouped = R == 2 || free_registers >= K * K;
+  static constexpr std::size_t channel_body = input_rows * 2 + (grouped ? 0 : K) + R * A * K * K;  // instructions
+  static constexpr std::size_t group_size() {
+    std::size_t p = 1;
+    if constexpr (grouped)
+      while (p < 4 && p < C && (p + 1) * K * K <= free_registers && (p + 1) * channel_body <= 64) ++p;
+    else if (channel_body < 32 && C >= 2)
+      p = 2;
+    return p;
+  }
+  static constexpr std::size_t per_pass = group_size();
   static constexpr bool looped = C / per_pass > 1;
   static constexpr std::size_t loop_channels = looped ? C / per_pass * per_pass : 0, after = C - loop_channels;
+  static constexpr std::size_t after_groups = after / per_pass, after_rest = after % per_pass;
+  static constexpr std::size_t groups = C / per_pass + (C % per_pass != 0);
 };
 
 // Instructions for R output rows of OW outputs (a model of the code below: per block its channels,
@@ -61,16 +77,17 @@ constexpr std::size_t conv_vfp_cost() {
     constexpr conv_vfp_blocking b = conv_vfp_blocks(OW, R, K, S);
     auto block = [](auto loop) {
       using L = decltype(loop);
-      return C * L::body + (L::looped ? 2 * (C / L::per_pass) : 0) + 1 + R + 4;
+      return C * L::channel_body + (L::grouped ? L::groups : 0) + (L::looped ? 2 * (C / L::per_pass) : 0) + 1 + R + 4;
     };
     return (b.count - 1) * block(conv_vfp_channel_loop<C, K, S, R, b.width>{}) +
            block(conv_vfp_channel_loop<C, K, S, R, b.last>{});
   }
 }
-// Two rows at a time where the model saves at least 1/16 (the two-row path's set-up per call, a
-// dozen instructions, is outside the model).
+// Two rows at a time where the model saves more than the two-row path's own set-up per call.
+inline constexpr std::size_t conv_vfp_two_row_setup = 16;  // instructions, measured
 template <std::size_t C, std::size_t OW, std::size_t K, std::size_t S>
-inline constexpr bool conv_vfp_two_rows = conv_vfp_cost<C, OW, K, S, 2>() * 16 < 2 * conv_vfp_cost<C, OW, K, S, 1>() * 15;
+inline constexpr bool conv_vfp_two_rows =
+    conv_vfp_cost<C, OW, K, S, 2>() + conv_vfp_two_row_setup < 2 * conv_vfp_cost<C, OW, K, S, 1>();
 
 // The shapes the VFP kernel takes: a block of at least one output, strides 1..4, and the pointer
 // steps between input rows (ADDW: 12 bits) and between channels (an 8-bit rotated immediate plus
@@ -83,7 +100,8 @@ inline constexpr bool conv_vfp_fits = C >= 1 && K >= 1 && K <= H && K <= W && S 
 #ifdef STATICNN_ARM_VFP
 // For r < R, i < A: y_r[i] = b[i] + sum_{c,ky,kx} w[(c*K + ky)*K + kx] * x[(c*H + r*S + ky)*W + i*S + kx],
 // then y_r += A. w_loop: w + (the channels the loop runs)*K*K, where its loop ends.
-// Registers: s(r*A + i) the sums, s(R*A)..s(R*A+N-1) one input row, then the weights (K or K*K).
+// Registers: s(r*A + i) the sums, s(R*A)..s(R*A+N-1) one input row, then the weights (K, or K*K
+// per channel of a group).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t R, std::size_t A>
 [[gnu::always_inline]] inline void conv_vfp_block(const float* x, const float* w, const float* w_loop,
                                                   const float* b, float*& y0, float*& y1) {
@@ -113,8 +131,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       ".elseif \\step == 0\n"
       ".if %c[rs]\naddw %[x], %[x], #%c[rs]\n.endif\n"
       ".endif\n"
-      ".if %c[r] == 1\n"
-      "snn_xfer%= vldmia, %[w]!, %%(%c[a]+%c[n]), %%(%c[a]+%c[n]+%c[k]-1)\n"
+      ".if %c[grouped] == 0\n"
+      "snn_xfer%= vldmia, %[w]!, %c[wb], %%(%c[wb]+%c[k]-1)\n"
       ".endif\n"
       ".set .Lsnn_r, 0\n"
       ".rept %c[r]\n"
@@ -124,7 +142,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       ".rept %c[k]\n"
       ".set .Lsnn_i, 0\n"
       ".rept %c[a]\n"
-      "snn_vfma%= %%(.Lsnn_r*%c[a]+.Lsnn_i), %%(%c[r]*%c[a]+%c[n]+(%c[r]-1)*.Lsnn_ky*%c[k]+.Lsnn_kx), "
+      "snn_vfma%= %%(.Lsnn_r*%c[a]+.Lsnn_i), %%(%c[wb]+%c[grouped]*(.Lsnn_p*%c[k]*%c[k]+.Lsnn_ky*%c[k])+.Lsnn_kx), "
       "%%(%c[r]*%c[a]+.Lsnn_i*%c[s]+.Lsnn_kx)\n"
       ".set .Lsnn_i, .Lsnn_i+1\n"
       ".endr\n"
@@ -135,34 +153,45 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       ".endr\n"
       ".endm\n"
       ".macro snn_channel%= step\n"
-      ".if %c[r] == 2\n"
-      "snn_xfer%= vldmia, %[w]!, %%(2*%c[a]+%c[n]), %%(2*%c[a]+%c[n]+%c[k]*%c[k]-1)\n"
-      ".endif\n"
       ".set .Lsnn_j, 0\n"
       ".rept %c[rows]-1\nsnn_row%= 0\n.set .Lsnn_j, .Lsnn_j+1\n.endr\n"
       "snn_row%= \\step\n"
+      ".endm\n"
+      // Channel .Lsnn_p of a group of `count`; `final`: the group ends the block.
+      ".macro snn_group%= count, final\n"
+      ".if %c[grouped]\n"
+      "snn_xfer%= vldmia, %[w]!, %c[wb], %%(%c[wb]+\\count*%c[k]*%c[k]-1)\n"
+      ".endif\n"
+      ".set .Lsnn_p, 0\n"
+      ".rept \\count\n"
+      ".if \\final\n.if .Lsnn_p == \\count-1\nsnn_channel%= 2\n.else\nsnn_channel%= 1\n.endif\n"
+      ".else\nsnn_channel%= 1\n.endif\n"
+      ".set .Lsnn_p, .Lsnn_p+1\n"
+      ".endr\n"
       ".endm\n"
       "snn_xfer%= vldmia, %[b], 0, %%(%c[a]-1)\n"
       ".if %c[r] == 2\nsnn_xfer%= vldmia, %[b], %c[a], %%(2*%c[a]-1)\n.endif\n"
       ".if %c[looped]\n"
       "1:\n"
-      ".rept %c[per_pass]\nsnn_channel%= 1\n.endr\n"
+      "snn_group%= %c[per_pass], 0\n"
       "cmp %[w], %[w_loop]\n"
       "bne 1b\n"
       ".endif\n"
-      ".if %c[after]\n"
-      ".rept %c[after]-1\nsnn_channel%= 1\n.endr\n"
-      "snn_channel%= 2\n"
+      ".if %c[after_groups]\n"
+      ".rept %c[after_groups]-1\nsnn_group%= %c[per_pass], 0\n.endr\n"
+      "snn_group%= %c[per_pass], %c[groups_final]\n"
       ".endif\n"
+      ".if %c[after_rest]\nsnn_group%= %c[after_rest], 1\n.endif\n"
       "snn_xfer%= vstmia, %[y0]!, 0, %%(%c[a]-1)\n"
       ".if %c[r] == 2\nsnn_xfer%= vstmia, %[y1]!, %c[a], %%(2*%c[a]-1)\n.endif\n"
-      ".purgem snn_channel%=\n.purgem snn_row%=\n.purgem snn_vfma%=\n.purgem snn_xfer%=\n"
+      ".purgem snn_group%=\n.purgem snn_channel%=\n.purgem snn_row%=\n.purgem snn_vfma%=\n.purgem snn_xfer%=\n"
       ".noaltmacro\n"
       : [x] "+r"(x), [w] "+r"(w), [y0] "+r"(y0), [y1] "+r"(y1)
       : [b] "r"(b), [w_loop] "r"(w_loop), [r] "i"(R), [a] "i"(A), [n] "i"(N), [k] "i"(K), [s] "i"(S),
         [rows] "i"(layout::input_rows), [rs] "i"(row_step), [csh] "i"(channel_step_high),
-        [csl] "i"(channel_step_low), [looped] "i"(layout::looped), [per_pass] "i"(layout::per_pass),
-        [after] "i"(layout::after)
+        [csl] "i"(channel_step_low), [wb] "i"(R * A + N), [grouped] "i"(layout::grouped),
+        [looped] "i"(layout::looped), [per_pass] "i"(layout::per_pass), [after_groups] "i"(layout::after_groups),
+        [groups_final] "i"(layout::after_rest == 0), [after_rest] "i"(layout::after_rest)
       : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
         "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30",
         "s31");
