@@ -16,6 +16,10 @@
 namespace staticnn::kernels::arm {
 
 inline constexpr std::size_t vfp_s_registers = 32;
+inline constexpr std::size_t float_bytes = sizeof(float);
+// Pointer steps the asm adds as immediates: ADDW takes 0..4095; a step below 2^20 is ADD of its
+// bits 12..19 (an 8-bit rotated immediate) then ADDW of its bits 0..11.
+inline constexpr std::size_t addw_range = std::size_t{1} << 12, two_add_range = std::size_t{1} << 20;
 
 // The S registers a block of R rows by A outputs takes: sums, one input row, weights.
 constexpr std::size_t conv_vfp_registers(std::size_t R, std::size_t A, std::size_t K, std::size_t S) {
@@ -43,10 +47,12 @@ constexpr conv_vfp_blocking conv_vfp_blocks(std::size_t OW, std::size_t R, std::
 // of per_pass channels by one VLDM, where they fit beside the sums and an input row (always for
 // R = 2); else one kernel row's K before each input row. A loop of passes of one group while more
 // than one pass, then the `after` channels written out in groups (the last channel skips the input
-// step no channel follows). Groups are as large as registers allow while short (up to 4 channels,
-// 64 instructions), so the loop's CMP+BNE and the weight VLDM stay a small share.
+// step no channel follows). Groups are as large as registers allow while short (up to
+// max_group_channels, group_body_limit instructions), so the loop's CMP+BNE and the weight VLDM
+// stay a small share; with per-row weights, two channels a pass where one is shorter than short_body.
 template <std::size_t C, std::size_t K, std::size_t S, std::size_t R, std::size_t A>
 struct conv_vfp_channel_loop {
+  static constexpr std::size_t max_group_channels = 4, group_body_limit = 64, short_body = 32;
   static constexpr std::size_t input_rows = (R - 1) * S + K, N = (A - 1) * S + K;
   static constexpr std::size_t free_registers = vfp_s_registers - R * A - N;
   static constexpr bool grouped = R == 2 || free_registers >= K * K;
@@ -54,8 +60,10 @@ struct conv_vfp_channel_loop {
   static constexpr std::size_t group_size() {
     std::size_t p = 1;
     if constexpr (grouped)
-      while (p < 4 && p < C && (p + 1) * K * K <= free_registers && (p + 1) * channel_body <= 64) ++p;
-    else if (channel_body < 32 && C >= 2)
+      while (p < max_group_channels && p < C && (p + 1) * K * K <= free_registers &&
+             (p + 1) * channel_body <= group_body_limit)
+        ++p;
+    else if (channel_body < short_body && C >= 2)
       p = 2;
     return p;
   }
@@ -75,9 +83,12 @@ constexpr std::size_t conv_vfp_cost() {
     return std::size_t(-1) / 4;
   } else {
     constexpr conv_vfp_blocking b = conv_vfp_blocks(OW, R, K, S);
+    // Per block besides the channels: the bias VLDM, R stores, the caller's pointer and loop updates.
+    constexpr std::size_t block_overhead = 1 + R + 4, loop_branch = 2;  // CMP + BNE
     auto block = [](auto loop) {
       using L = decltype(loop);
-      return C * L::channel_body + (L::grouped ? L::groups : 0) + (L::looped ? 2 * (C / L::per_pass) : 0) + 1 + R + 4;
+      return C * L::channel_body + (L::grouped ? L::groups : 0) + (L::looped ? loop_branch * (C / L::per_pass) : 0) +
+             block_overhead;
     };
     return (b.count - 1) * block(conv_vfp_channel_loop<C, K, S, R, b.width>{}) +
            block(conv_vfp_channel_loop<C, K, S, R, b.last>{});
@@ -90,12 +101,11 @@ inline constexpr bool conv_vfp_two_rows =
     conv_vfp_cost<C, OW, K, S, 2>() + conv_vfp_two_row_setup < 2 * conv_vfp_cost<C, OW, K, S, 1>();
 
 // The shapes the VFP kernel takes: a block of at least one output, strides 1..4, and the pointer
-// steps between input rows (ADDW: 12 bits) and between channels (an 8-bit rotated immediate plus
-// ADDW: 20 bits) encodable as immediates.
+// steps between input rows (below a row) and between channels (below a channel) immediates.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv_vfp_fits = C >= 1 && K >= 1 && K <= H && K <= W && S >= 1 && S <= 4 &&
-                                      conv_vfp_max_block(1, K, S) >= 1 && W * 4 < (std::size_t{1} << 12) &&
-                                      H * W * 4 < (std::size_t{1} << 20);
+                                      conv_vfp_max_block(1, K, S) >= 1 && W * float_bytes < addw_range &&
+                                      H * W * float_bytes < two_add_range;
 
 #ifdef STATICNN_ARM_VFP
 // For r < R, i < A: y_r[i] = b[i] + sum_{c,ky,kx} w[(c*K + ky)*K + kx] * x[(c*H + r*S + ky)*W + i*S + kx],
@@ -111,9 +121,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   static_assert(conv_vfp_fits<C, H, W, K, S>);
   using layout = conv_vfp_channel_loop<C, K, S, R, A>;
   // Byte steps of the input pointer after a row's VLDM: to the next input row of the same channel,
-  // and from the last input row to the first of the next channel (split in bits 12.. and 0..11).
-  constexpr std::size_t row_step = (W - N) * 4, channel_step = ((H - layout::input_rows + 1) * W - N) * 4;
-  constexpr std::size_t channel_step_high = channel_step & ~std::size_t{0xfff}, channel_step_low = channel_step & 0xfff;
+  // and from the last input row to the first of the next channel (in two immediates).
+  constexpr std::size_t row_step = (W - N) * float_bytes;
+  constexpr std::size_t channel_step = ((H - layout::input_rows + 1) * W - N) * float_bytes;
+  constexpr std::size_t channel_step_high = channel_step / addw_range * addw_range;
+  constexpr std::size_t channel_step_low = channel_step % addw_range;
   // The macros are named with %= (unique to this asm statement), so every instance defines its own.
   // snn_row (input row .Lsnn_j of a channel): its argument says where the input pointer steps after
   // the row's VLDM: to the next row (0), to the next channel (1), or nowhere (2: the last row of the
