@@ -1,9 +1,9 @@
 // The float conv kernel of VFP targets (kernels/arm/conv2d_vfp.hpp, picked by
-// kernels::conv2d_channel_rows) against the portable kernel run in double, on shapes it was not
-// tuned for: C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7}, strides 1 to 3, odd widths, narrow last
-// blocks, channel steps past 4 KB. Then instructions per MAC on a few layer shapes (the benchmark
-// prints them; it checks nothing). Where the target has no VFP every test skips, the image exits
-// with skip_exit and CTest reports it as skipped.
+// kernels::conv2d_channel_rows) against the same sums in double, on shapes it was not tuned for:
+// C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7, 9, 11}, strides 1 to 3, odd widths, narrow last
+// blocks, two-row blocks, weight groups, channel steps past 4 KB. Then instructions per MAC on a
+// few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
+// every test skips, the image exits with skip_exit and CTest reports it as skipped.
 #include <array>
 #include <cstdint>
 
@@ -117,6 +117,7 @@ STATICNN_TEST(conv_vfp_kernel_sizes_stride1) {
   STATICNN_CHECK((conv_wrong<3, 9, 27, 2, 5, 1>(8) == 0));   // K=5, 23 wide: 8 + 8 + 7
   STATICNN_CHECK((conv_wrong<2, 9, 19, 2, 7, 1>(9) == 0));   // K=7, 13 wide: 7 + 6
   STATICNN_CHECK((conv_wrong<5, 8, 7, 2, 7, 1>(10) == 0));   // K=7, 1 wide
+  STATICNN_CHECK((conv_wrong<2, 12, 16, 2, 9, 1>(30) == 0));  // K=9, 8 wide: 4 + 4
 }
 
 STATICNN_TEST(conv_vfp_stride2_and_3) {
@@ -128,6 +129,7 @@ STATICNN_TEST(conv_vfp_stride2_and_3) {
   STATICNN_CHECK((conv_wrong<2, 13, 21, 2, 7, 2>(15) == 0)); // K=7, 8 wide: 4 + 4
   STATICNN_CHECK((conv_wrong<16, 9, 19, 1, 3, 2>(16) == 0)); // K=3, 9 wide, 16 channels
   STATICNN_CHECK((conv_wrong<2, 8, 20, 2, 3, 3>(17) == 0));  // K=3, stride 3, 6 wide
+  STATICNN_CHECK((conv_wrong<1, 13, 21, 2, 11, 2>(31) == 0)); // K=11, stride 2, 6 wide: 3 + 3
 }
 
 // Shapes whose row pairs take the two-row blocks (the rows = 3 ranges add a one-row block after them).
