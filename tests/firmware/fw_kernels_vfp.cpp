@@ -17,8 +17,8 @@ using namespace staticnn;
 
 namespace {
 
-constexpr std::size_t guard = 4;        // floats past the written rows that must stay untouched
-constexpr float canary = -12345.0f;     // their value
+constexpr std::size_t guard = 4;           // floats past the written rows that must stay untouched
+constexpr float canary = -12345.0f;        // their value
 constexpr double unit_roundoff = 0x1p-24;  // float, round to nearest
 
 // Inputs and parameters of every shape below, one after the other (an image holds one copy: the
@@ -33,10 +33,12 @@ float next_uniform() {  // in [-1, 1)
 }
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K>
 void fill_uniform(std::uint32_t seed) {
-  static_assert(C * H * W <= inputs.size() && OC * C * K * K + OC <= params.size(), "the shared buffers are too small");
+  static_assert(C * H * W <= inputs.size() && OC * C * K * K + OC <= params.size(),
+                "the shared buffers are too small");
   lcg = seed;
   for (std::size_t i = 0; i < C * H * W; ++i) inputs[i] = next_uniform();
-  for (std::size_t i = 0; i < OC * C * K * K + OC; ++i) params[i] = next_uniform();  // weights (OIHW), then bias
+  for (std::size_t i = 0; i < OC * C * K * K + OC; ++i)
+    params[i] = next_uniform();  // weights (OIHW), then bias
 }
 
 // The VFP kernel (through conv2d_channel_rows in float) against the same sums in double, written
@@ -91,58 +93,65 @@ void bench(const char* label) {
   ic::start();
   for (std::size_t oc = 0; oc < OC; ++oc)
     for (std::size_t oy = 0; oy < OH; oy += 2)
-      kernels::conv2d_channel_rows<C, H, W, OC, K, S>(inputs.data(), params.data(), params.data() + OC * C * K * K,
-                                                      y.data(), oc, oy, oy + 1 < OH ? 2 : 1);
+      kernels::conv2d_channel_rows<C, H, W, OC, K, S>(inputs.data(), params.data(),
+                                                      params.data() + OC * C * K * K, y.data(), oc,
+                                                      oy, oy + 1 < OH ? 2 : 1);
   const std::uint64_t count = ic::stop();
   constexpr std::uint64_t macs = std::uint64_t{OC} * OH * OW * C * K * K;
-  fw::console::print("bench: conv ", label, " C=", C, " ", H, "x", W, " K=", K, " S=", S, " OC=", OC, ": ", count,
-                     " instructions, ", macs, " MACs, ", fw::console::fixed{static_cast<double>(count) / macs, 3},
-                     " per MAC\n");
+  fw::console::print("bench: conv ", label, " C=", C, " ", H, "x", W, " K=", K, " S=", S,
+                     " OC=", OC, ": ", count, " instructions, ", macs, " MACs, ",
+                     fw::console::fixed{static_cast<double>(count) / macs, 3}, " per MAC\n");
 }
 
 }  // namespace
 
 #define STATICNN_SKIP_WITHOUT_VFP \
-  if (!kernels::target::arm_vfp) STATICNN_SKIP("no single-precision VFP: the portable conv runs on this target")
+  if (!kernels::target::arm_vfp)  \
+  STATICNN_SKIP("no single-precision VFP: the portable conv runs on this target")
 
 STATICNN_TEST(conv_vfp_kernel_sizes_stride1) {
   STATICNN_SKIP_WITHOUT_VFP;
-  STATICNN_CHECK((conv_wrong<1, 7, 9, 3, 1, 1>(1) == 0));    // K=1, 9 wide: one block
-  STATICNN_CHECK((conv_wrong<16, 5, 17, 2, 1, 1>(2) == 0));  // K=1, 17 wide: 9 + 8 (passes of two channels)
-  STATICNN_CHECK((conv_wrong<3, 6, 11, 3, 2, 1>(3) == 0));   // K=2, 10 wide
-  STATICNN_CHECK((conv_wrong<1, 9, 31, 3, 3, 1>(4) == 0));   // K=3, 29 wide: 10 + 10 + 9
-  STATICNN_CHECK((conv_wrong<5, 7, 15, 3, 3, 1>(5) == 0));   // K=3, 13 wide: one block of 13
-  STATICNN_CHECK((conv_wrong<16, 5, 16, 2, 3, 1>(6) == 0));  // K=3, 14 wide: 7 + 7
-  STATICNN_CHECK((conv_wrong<2, 8, 13, 3, 5, 1>(7) == 0));   // K=5, 9 wide
-  STATICNN_CHECK((conv_wrong<3, 9, 27, 2, 5, 1>(8) == 0));   // K=5, 23 wide: 8 + 8 + 7
-  STATICNN_CHECK((conv_wrong<2, 9, 19, 2, 7, 1>(9) == 0));   // K=7, 13 wide: 7 + 6
-  STATICNN_CHECK((conv_wrong<5, 8, 7, 2, 7, 1>(10) == 0));   // K=7, 1 wide
+  STATICNN_CHECK((conv_wrong<1, 7, 9, 3, 1, 1>(1) == 0));  // K=1, 9 wide: one block
+  STATICNN_CHECK(
+      (conv_wrong<16, 5, 17, 2, 1, 1>(2) == 0));  // K=1, 17 wide: 9 + 8 (passes of two channels)
+  STATICNN_CHECK((conv_wrong<3, 6, 11, 3, 2, 1>(3) == 0));    // K=2, 10 wide
+  STATICNN_CHECK((conv_wrong<1, 9, 31, 3, 3, 1>(4) == 0));    // K=3, 29 wide: 10 + 10 + 9
+  STATICNN_CHECK((conv_wrong<5, 7, 15, 3, 3, 1>(5) == 0));    // K=3, 13 wide: one block of 13
+  STATICNN_CHECK((conv_wrong<16, 5, 16, 2, 3, 1>(6) == 0));   // K=3, 14 wide: 7 + 7
+  STATICNN_CHECK((conv_wrong<2, 8, 13, 3, 5, 1>(7) == 0));    // K=5, 9 wide
+  STATICNN_CHECK((conv_wrong<3, 9, 27, 2, 5, 1>(8) == 0));    // K=5, 23 wide: 8 + 8 + 7
+  STATICNN_CHECK((conv_wrong<2, 9, 19, 2, 7, 1>(9) == 0));    // K=7, 13 wide: 7 + 6
+  STATICNN_CHECK((conv_wrong<5, 8, 7, 2, 7, 1>(10) == 0));    // K=7, 1 wide
   STATICNN_CHECK((conv_wrong<2, 12, 16, 2, 9, 1>(30) == 0));  // K=9, 8 wide: 4 + 4
 }
 
 STATICNN_TEST(conv_vfp_stride2_and_3) {
   STATICNN_SKIP_WITHOUT_VFP;
-  STATICNN_CHECK((conv_wrong<3, 7, 23, 2, 1, 2>(11) == 0));  // K=1, 12 wide: 6 + 6
-  STATICNN_CHECK((conv_wrong<2, 9, 25, 3, 2, 2>(12) == 0));  // K=2, 12 wide
-  STATICNN_CHECK((conv_wrong<5, 9, 31, 2, 3, 2>(13) == 0));  // K=3, 15 wide: 8 + 7
-  STATICNN_CHECK((conv_wrong<1, 11, 29, 2, 5, 2>(14) == 0)); // K=5, 13 wide: 7 + 6
-  STATICNN_CHECK((conv_wrong<2, 13, 21, 2, 7, 2>(15) == 0)); // K=7, 8 wide: 4 + 4
-  STATICNN_CHECK((conv_wrong<16, 9, 19, 1, 3, 2>(16) == 0)); // K=3, 9 wide, 16 channels
-  STATICNN_CHECK((conv_wrong<2, 8, 20, 2, 3, 3>(17) == 0));  // K=3, stride 3, 6 wide
-  STATICNN_CHECK((conv_wrong<1, 13, 21, 2, 11, 2>(31) == 0)); // K=11, stride 2, 6 wide: 3 + 3
+  STATICNN_CHECK((conv_wrong<3, 7, 23, 2, 1, 2>(11) == 0));    // K=1, 12 wide: 6 + 6
+  STATICNN_CHECK((conv_wrong<2, 9, 25, 3, 2, 2>(12) == 0));    // K=2, 12 wide
+  STATICNN_CHECK((conv_wrong<5, 9, 31, 2, 3, 2>(13) == 0));    // K=3, 15 wide: 8 + 7
+  STATICNN_CHECK((conv_wrong<1, 11, 29, 2, 5, 2>(14) == 0));   // K=5, 13 wide: 7 + 6
+  STATICNN_CHECK((conv_wrong<2, 13, 21, 2, 7, 2>(15) == 0));   // K=7, 8 wide: 4 + 4
+  STATICNN_CHECK((conv_wrong<16, 9, 19, 1, 3, 2>(16) == 0));   // K=3, 9 wide, 16 channels
+  STATICNN_CHECK((conv_wrong<2, 8, 20, 2, 3, 3>(17) == 0));    // K=3, stride 3, 6 wide
+  STATICNN_CHECK((conv_wrong<1, 13, 21, 2, 11, 2>(31) == 0));  // K=11, stride 2, 6 wide: 3 + 3
 }
 
-// Shapes whose row pairs take the two-row blocks (the rows = 3 ranges add a one-row block after them).
+// Shapes whose row pairs take the two-row blocks (the rows = 3 ranges add a one-row block after
+// them).
 STATICNN_TEST(conv_vfp_two_row_blocks) {
   STATICNN_SKIP_WITHOUT_VFP;
   using kernels::arm::conv_vfp_two_rows;
-  static_assert(conv_vfp_two_rows<16, 14, 3, 1> && conv_vfp_two_rows<2, 7, 3, 1> && conv_vfp_two_rows<5, 10, 3, 2> &&
-                conv_vfp_two_rows<3, 17, 2, 1> && conv_vfp_two_rows<16, 17, 1, 1> && !conv_vfp_two_rows<1, 28, 3, 1>);
+  static_assert(conv_vfp_two_rows<16, 14, 3, 1> && conv_vfp_two_rows<2, 7, 3, 1> &&
+                conv_vfp_two_rows<5, 10, 3, 2> && conv_vfp_two_rows<3, 17, 2, 1> &&
+                conv_vfp_two_rows<16, 17, 1, 1> && !conv_vfp_two_rows<1, 28, 3, 1>);
   STATICNN_CHECK((conv_wrong<2, 9, 9, 3, 3, 1>(20) == 0));    // K=3, 7 wide
   STATICNN_CHECK((conv_wrong<5, 11, 21, 2, 3, 2>(21) == 0));  // K=3, stride 2, 10 wide: 5 + 5
   STATICNN_CHECK((conv_wrong<3, 7, 18, 2, 2, 1>(22) == 0));   // K=2, 17 wide: 9 + 8
-  STATICNN_CHECK((conv_wrong<4, 10, 26, 2, 2, 2>(23) == 0));  // K=2, stride 2, 13 wide (one-row blocks)
-  STATICNN_CHECK((conv_wrong<4, 9, 5, 2, 1, 2>(24) == 0));    // K=1, stride 2, 3 wide (one-row blocks)
+  STATICNN_CHECK(
+      (conv_wrong<4, 10, 26, 2, 2, 2>(23) == 0));  // K=2, stride 2, 13 wide (one-row blocks)
+  STATICNN_CHECK(
+      (conv_wrong<4, 9, 5, 2, 1, 2>(24) == 0));  // K=1, stride 2, 3 wide (one-row blocks)
 }
 
 // One-row blocks that take the weights of a group of channels by one VLDM: groups in the loop, a
@@ -154,8 +163,10 @@ STATICNN_TEST(conv_vfp_weight_groups) {
   static_assert(k1::grouped && k1::per_pass == 4 && k1::looped && k1::after == 0);
   static_assert(conv_vfp_channel_loop<5, 1, 1, 1, 14>::after_groups == 1 &&
                 conv_vfp_channel_loop<5, 1, 1, 1, 14>::after_rest == 1);
-  static_assert(conv_vfp_channel_loop<10, 1, 1, 1, 14>::looped && conv_vfp_channel_loop<10, 1, 1, 1, 14>::after_rest == 2);
-  static_assert(conv_vfp_channel_loop<1, 3, 1, 1, 10>::grouped && !conv_vfp_channel_loop<5, 3, 1, 1, 13>::grouped);
+  static_assert(conv_vfp_channel_loop<10, 1, 1, 1, 14>::looped &&
+                conv_vfp_channel_loop<10, 1, 1, 1, 14>::after_rest == 2);
+  static_assert(conv_vfp_channel_loop<1, 3, 1, 1, 10>::grouped &&
+                !conv_vfp_channel_loop<5, 3, 1, 1, 13>::grouped);
   STATICNN_CHECK((conv_wrong<16, 3, 14, 2, 1, 1>(25) == 0));  // 4 passes of 4
   STATICNN_CHECK((conv_wrong<5, 3, 14, 2, 1, 1>(26) == 0));   // 4 + 1 after
   STATICNN_CHECK((conv_wrong<7, 3, 14, 2, 1, 1>(27) == 0));   // 4 + 3 after

@@ -12,7 +12,8 @@ namespace staticnn::kernels {
 
 // Output rows [oy0, oy0 + rows) of output channel oc (weights w, OIHW), into y laid out rows x OW.
 // Picks the Cortex-M VFP kernel (kernels/arm/conv2d_vfp.hpp) for float where the target has it
-// and the shape fits its registers and immediates (arm::conv_vfp_fits), else the portable loop below.
+// and the shape fits its registers and immediates (arm::conv_vfp_fits), else the portable loop
+// below.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T>
 constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oc,
