@@ -347,17 +347,14 @@ struct network {
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
     constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width, G = Conv::channel_group;
     std::array<value_type, G * K * W> rows;  // K conv rows of G channels
-    auto pool = [&](std::size_t c, std::size_t py) {  // channels [c, c + G) of pooled row py
-      layer<I + 1>().apply(rows.data(), rows.size());
-      for (std::size_t g = 0; g < G; ++g)
-        for (std::size_t px = 0; px < PW; ++px)
-          y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
-    };
     if constexpr (Conv::padding == 0) {
       for (std::size_t py = 0; py < PH; ++py)
         for (std::size_t c = 0; c < C; c += G) {
           layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
-          pool(c, py);
+          layer<I + 1>().apply(rows.data(), rows.size());
+          for (std::size_t g = 0; g < G; ++g)
+            for (std::size_t px = 0; px < PW; ++px)
+              y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
         }
     } else {
       constexpr std::size_t S = Conv::stride, R = (K - 1) * S + Conv::kernel;  // padded input rows per pooled row
@@ -366,7 +363,10 @@ struct network {
         layer<I>().template pack_window<R>(x, window.data(), py * K * S);
         for (std::size_t c = 0; c < C; c += G) {
           layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
-          pool(c, py);
+          layer<I + 1>().apply(rows.data(), rows.size());
+          for (std::size_t g = 0; g < G; ++g)
+            for (std::size_t px = 0; px < PW; ++px)
+              y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
         }
       }
     }

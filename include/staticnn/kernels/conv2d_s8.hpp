@@ -17,7 +17,7 @@
 namespace staticnn::kernels {
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale rescale,
+constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, const channel_rescale& rescale,
                                       std::int8_t* y, std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
   const struct {
