@@ -295,3 +295,50 @@ TEST_CASE("models: cnn3x3 folds, quantizes and its int8 logits follow the float 
   CHECK(worst < 0.08 * range);
   CHECK(agree >= n * 3 / 4);
 }
+
+namespace {
+
+// A conv whose kernel computes two output channels per call (channel_group 2), as a DSP kernel
+// computing several channels at once would: the contract of detail::row_streamable_conv.
+template <class Base>
+struct two_channel_conv : Base {
+  static constexpr std::size_t channel_group = 2;
+  template <std::size_t Hx = Base::PH>
+  void forward_channel_rows(const float* x, float* y, std::size_t oc, std::size_t oy0, std::size_t rows) const {
+    for (std::size_t g = 0; g < 2; ++g)
+      Base::template forward_channel_rows<Hx>(x, y + g * rows * Base::out_shape::width, oc + g, oy0, rows);
+  }
+};
+
+template <std::size_t C, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P>
+void check_channel_group(std::uint64_t seed) {
+  using one_t = sn::sequential<shape<C, 13, 11>, sn::conv2d<OutC, K, S, P>, sn::relu, sn::max_pool<2>>;
+  using L0 = typename one_t::template layer_type<0>;
+  using two_t = sn::network<two_channel_conv<L0>, typename one_t::template layer_type<1>,
+                            typename one_t::template layer_type<2>>;
+  static_assert(sn::detail::conv_act_pool<two_channel_conv<L0>, typename one_t::template layer_type<1>,
+                                          typename one_t::template layer_type<2>>);
+  sn::train::rng g(seed);
+  auto one = std::make_unique<one_t>();
+  auto two = std::make_unique<two_t>();
+  fill(one->template layer<0>().params, g, -1, 1);
+  two->template layer<0>().params = one->template layer<0>().params;
+  std::vector<float> x(C * 13 * 11);
+  fill(x, g, -1, 1);
+  constexpr std::size_t N = one_t::out_shape::size, M = L0::out_shape::size;
+  std::vector<float> y1(N), y2(N), a1(M), a2(M);
+  one->forward(sn::cview<float, C * 13 * 11>(x.data(), x.size()), sn::view<float, N>(y1.data(), N));
+  two->forward(sn::cview<float, C * 13 * 11>(x.data(), x.size()), sn::view<float, N>(y2.data(), N));
+  CHECK(y1 == y2);
+  one->template layer<0>().forward(sn::cview<float, C * 13 * 11>(x.data(), x.size()), sn::view<float, M>(a1.data(), M));
+  sn::conv_forward_by_rows(two->template layer<0>(), x.data(), a2.data());
+  CHECK(a1 == a2);
+}
+
+}  // namespace
+
+TEST_CASE("sequential: a conv computing two channels per call (channel_group 2) streams to the same values") {
+  check_channel_group<2, 4, 3, 1, 1>(21);
+  check_channel_group<3, 6, 5, 2, 2>(22);
+  check_channel_group<1, 2, 3, 1, 0>(23);
+}
