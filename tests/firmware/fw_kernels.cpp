@@ -343,3 +343,79 @@ STATICNN_TEST(fast_exp_against_table) {
 }
 
 int main() { return staticnn::fw_test::run_all("kernels"); }
+
+namespace {
+// A padded conv -> relu -> max pool stage (detail::conv_act_pool: the padded rows a pooled row
+// reads packed into a window, the unpadded kernel run on it), with whichever row kernel this
+// target picks for the shape (5x5 stride 1: VFP for float 8-wide rows, SMLAD for int8 4-wide rows),
+// against the same layers unpadded on a padded copy of the input (float: bit for bit, the same
+// kernel) and the int8 conv against its integer sum and TFLite's requantization (the padding is
+// the input zero point). 2 x 9 x 16 input, pad 2: 16-wide output rows, an odd height.
+constexpr std::size_t pc_c = 2, pc_h = 9, pc_w = 16, pc_p = 2, pc_oc = 3;
+constexpr std::size_t pc_ph = pc_h + 2 * pc_p, pc_pw = pc_w + 2 * pc_p;
+template <class T>
+using padded_net = basic_sequential<T, shape<pc_c, pc_h, pc_w>, conv2d<pc_oc, 5, 1, pc_p>, relu, max_pool<2>>;
+template <class T>
+using unpadded_net = basic_sequential<T, shape<pc_c, pc_ph, pc_pw>, conv2d<pc_oc, 5, 1>, relu, max_pool<2>>;
+template <class T>
+void pad_copy(const T* x, T* xp, T fill) {
+  for (std::size_t i = 0; i < pc_c * pc_ph * pc_pw; ++i) xp[i] = fill;
+  for (std::size_t c = 0; c < pc_c; ++c)
+    for (std::size_t i = 0; i < pc_h; ++i)
+      for (std::size_t j = 0; j < pc_w; ++j) xp[(c * pc_ph + i + pc_p) * pc_pw + j + pc_p] = x[(c * pc_h + i) * pc_w + j];
+}
+padded_net<float> pc_float;
+unpadded_net<float> pc_float_plain;
+quant::quantized_t<padded_net<float>>::network_type pc_int8;
+}  // namespace
+
+STATICNN_TEST(padded_conv_stage_with_this_targets_kernels) {
+  static_assert(detail::conv_act_pool<padded_net<float>::layer_type<0>, padded_net<float>::layer_type<1>,
+                                      padded_net<float>::layer_type<2>>);
+  std::uint32_t r = 5;
+  auto next = [&] { return (r = r * 1664525u + 1013904223u) >> 8; };
+  auto& f = pc_float.layer<0>();
+  for (auto& p : f.params) p = static_cast<float>(next() % 2001) / 1000.0f - 1.0f;
+  pc_float_plain.layer<0>().params = f.params;
+  static std::array<float, pc_c * pc_h * pc_w> x;
+  static std::array<float, pc_c * pc_ph * pc_pw> xp;
+  for (auto& v : x) v = static_cast<float>(next() % 2001) / 1000.0f - 1.0f;
+  pad_copy(x.data(), xp.data(), 0.0f);
+  constexpr std::size_t N = padded_net<float>::out_shape::size;
+  std::array<float, N> y{}, want{};
+  pc_float.forward(x, y);
+  pc_float_plain.forward(xp, want);
+  STATICNN_CHECK(std::memcmp(y.data(), want.data(), sizeof(y)) == 0);
+
+  auto& q = pc_int8.layer<0>();
+  for (auto& w : q.weights) w = static_cast<std::int8_t>(static_cast<int>(next() % 255) - 127);
+  for (std::size_t o = 0; o < pc_oc; ++o)
+    q.bias[o] = static_cast<std::int32_t>(next() % 20001) - 10000, q.multiplier[o] = 1518500250, q.shift[o] = -9;
+  q.zero_point = -5, q.input_zero_point = 23;
+  for (int v = -128; v < 128; ++v) pc_int8.layer<1>().table[static_cast<std::size_t>(v + 128)] = static_cast<std::int8_t>(v < -5 ? -5 : v);
+  static std::array<std::int8_t, pc_c * pc_h * pc_w> xq;
+  static std::array<std::int8_t, pc_c * pc_ph * pc_pw> xqp;
+  for (auto& v : xq) v = static_cast<std::int8_t>(static_cast<int>(next() % 256) - 128);
+  pad_copy(xq.data(), xqp.data(), static_cast<std::int8_t>(23));
+  constexpr std::size_t OH = pc_h, OW = pc_w;  // 5x5, pad 2, stride 1: same size
+  static std::array<std::int8_t, pc_oc * OH * OW> conv_out;
+  q.forward(xq, conv_out);
+  std::size_t wrong = 0;
+  for (std::size_t o = 0; o < pc_oc; ++o)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        std::int32_t acc = q.bias[o];
+        for (std::size_t ic = 0; ic < pc_c; ++ic)
+          for (std::size_t ky = 0; ky < 5; ++ky)
+            for (std::size_t kx = 0; kx < 5; ++kx)
+              acc += q.weights[((o * pc_c + ic) * 5 + ky) * 5 + kx] * xqp[(ic * pc_ph + oy + ky) * pc_pw + ox + kx];
+        wrong += conv_out[(o * OH + oy) * OW + ox] != requant_any(acc, q.multiplier[o], q.shift[o], q.zero_point);
+      }
+  STATICNN_CHECK(wrong == 0);
+  // The streamed int8 stage equals conv, table and pool one by one.
+  std::array<std::int8_t, N> yq{}, wantq{};
+  pc_int8.forward(xq, yq);
+  for (auto& v : conv_out) v = pc_int8.layer<1>().table[static_cast<std::size_t>(v + 128)];
+  pc_int8.layer<2>().forward(conv_out, wantq);
+  STATICNN_CHECK(yq == wantq);
+}
