@@ -14,11 +14,13 @@
 
 namespace staticnn::kernels {
 
-struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale
+struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale, and the clamp
   std::int32_t bias, multiplier, shift, zero_point;
+  std::int32_t act_min = -128, act_max = 127;  // read only when Clamp (a fused ReLU)
 };
 
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+// Clamp: outputs are clamped to [q.act_min, q.act_max] (channel_rescale's fused activation).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, bool Clamp = false>
 constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
                                       std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
@@ -32,7 +34,7 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
       for (std::size_t ox = 0; ox < OW; ox += 4) {
         std::int32_t acc[4] = {q.bias, q.bias, q.bias, q.bias};  // stays in registers
         arm::conv5x4_s8<C, H, W>(x + (oy0 + r) * W + ox, w, acc);
-        requantize_s8(acc, y + r * OW + ox, 4, q.multiplier, q.shift, q.zero_point, bound);
+        requantize_s8<Clamp>(acc, y + r * OW + ox, 4, q.multiplier, q.shift, q.zero_point, bound, q.act_min, q.act_max);
       }
   } else {
     for (std::size_t r = 0; r < rows; ++r) {
@@ -47,7 +49,7 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
             for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
           }
         }
-      requantize_s8(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound);
+      requantize_s8<Clamp>(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound, q.act_min, q.act_max);
     }
   }
 }

@@ -3,6 +3,8 @@
 // arithmetic.hpp). Weights OIHW, symmetric per output channel (zero point 0, [-127, 127]); bias
 // int32 at scale s_in * s_w[o] with the input zero point folded in (bias - z_in * sum w[o]);
 // multiplier/shift rescale each channel's accumulator to the output's scale and zero point.
+// Clamp: outputs are clamped to [act_min, act_max], a fused ReLU (TFLite's fused activation;
+// quantize() sets [zero_point, 127]); without it the clamp is the whole int8 range and not run.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +20,7 @@
 
 namespace staticnn::quant {
 
-template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride>
+template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride, bool Clamp = false>
 struct qconv2d_layer {
   static_assert(In::rank == 3 && K <= In::height && K <= In::width, "qconv2d: needs a C x H x W map at least K x K");
   static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
@@ -28,7 +30,7 @@ struct qconv2d_layer {
   using out_shape = shape<OutC, (H - K) / Stride + 1, (W - K) / Stride + 1>;
   static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, fan_in = C * K * K;
   static constexpr std::size_t weight_count = OutC * fan_in, param_count = 0, state_count = 0;
-  static constexpr bool row_streamable = true;
+  static constexpr bool row_streamable = true, clamped = Clamp;
 
   std::array<std::int8_t, weight_count> weights{};
   std::array<std::int32_t, OutC> bias{}, multiplier{};
@@ -43,17 +45,19 @@ struct qconv2d_layer {
   // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW).
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
                                       std::size_t rows) const {
-    kernels::conv2d_s8_channel_rows<C, H, W, K, Stride>(
-        x, weights.data() + oc * fan_in, {bias[oc], multiplier[oc], shift[oc], zero_point}, y, oy0, rows);
+    kernels::conv2d_s8_channel_rows<C, H, W, K, Stride, Clamp>(
+        x, weights.data() + oc * fan_in, {bias[oc], multiplier[oc], shift[oc], zero_point, act_min, act_max}, y, oy0,
+        rows);
   }
   // conv -> 256-entry lookup -> 2x2 average pool as one stage, on DSP targets for 5x5 stride-1
   // convolutions of 1 or 6 input channels (kernels/arm/conv2d_s8_stage_dsp.hpp): x the C x H x W
   // input, y the pooled OutC x PH x PW output (it may overlap x); scratch: fused_stage_scratch
   // bytes that may overlap x but not y. The network runs it instead of its generic
-  // conv -> activation -> pool loop; the results are the same.
+  // conv -> activation -> pool loop; the results are the same. The stage applies no clamp, so a
+  // clamped layer (fused ReLU) never takes it.
   template <class Act, class Pool>
   static constexpr bool has_fused_stage =
-      kernels::target::arm_dsp && K == 5 && Stride == 1 && Pool::kernel == 2 &&
+      !Clamp && kernels::target::arm_dsp && K == 5 && Stride == 1 && Pool::kernel == 2 &&
       std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
       ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
        (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));
@@ -79,6 +83,7 @@ struct qconv2d_layer {
   template <const qconv2d_layer& Self, class Act, class Pool>
   static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,
                                            std::int8_t* scratch) {
+    static_assert(Self.act_min == -128 && Self.act_max == 127, "qconv2d: the fused stage applies no clamp");
     Self.template forward_fused_stage<Self.doubled_rescale()>(x, y, act, pool, scratch);
   }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
