@@ -14,15 +14,16 @@
 
 namespace staticnn::kernels {
 
-struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale, and the clamp
+struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale
   std::int32_t bias, multiplier, shift, zero_point;
-  std::int32_t act_min = -128, act_max = 127;  // read only when Clamp (a fused ReLU)
 };
 
-// Clamp: outputs are clamped to [q.act_min, q.act_max] (channel_rescale's fused activation).
+// Clamp: outputs are clamped to [act_min, act_max] (channel_rescale's fused activation); without
+// it act_min/act_max are not read.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, bool Clamp = false>
 constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
-                                      std::size_t oy0, std::size_t rows) {
+                                      std::size_t oy0, std::size_t rows, std::int32_t act_min = -128,
+                                      std::int32_t act_max = 127) {
   constexpr std::size_t OW = (W - K) / S + 1;
   // |acc| <= |bias| + C K K * 127 * 128 (weights in [-127, 127], inputs int8).
   const std::uint32_t bias_abs = q.bias < 0 ? 0u - static_cast<std::uint32_t>(q.bias) : static_cast<std::uint32_t>(q.bias);
@@ -34,7 +35,7 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
       for (std::size_t ox = 0; ox < OW; ox += 4) {
         std::int32_t acc[4] = {q.bias, q.bias, q.bias, q.bias};  // stays in registers
         arm::conv5x4_s8<C, H, W>(x + (oy0 + r) * W + ox, w, acc);
-        requantize_s8<Clamp>(acc, y + r * OW + ox, 4, q.multiplier, q.shift, q.zero_point, bound, q.act_min, q.act_max);
+        requantize_s8<Clamp>(acc, y + r * OW + ox, 4, q.multiplier, q.shift, q.zero_point, bound, act_min, act_max);
       }
   } else {
     for (std::size_t r = 0; r < rows; ++r) {
@@ -49,7 +50,7 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
             for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
           }
         }
-      requantize_s8<Clamp>(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound, q.act_min, q.act_max);
+      requantize_s8<Clamp>(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound, act_min, act_max);
     }
   }
 }

@@ -1,5 +1,5 @@
 #pragma once
-// qconv2d_layer<In, OutC, K, Stride>: int8 conv2d without padding (TFLite int8 arithmetic, see
+// qconv2d_layer<In, OutC, K, Stride, Clamp>: int8 conv2d without padding (TFLite int8 arithmetic, see
 // arithmetic.hpp). Weights OIHW, symmetric per output channel (zero point 0, [-127, 127]); bias
 // int32 at scale s_in * s_w[o] with the input zero point folded in (bias - z_in * sum w[o]);
 // multiplier/shift rescale each channel's accumulator to the output's scale and zero point.
@@ -45,9 +45,12 @@ struct qconv2d_layer {
   // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW).
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
                                       std::size_t rows) const {
-    kernels::conv2d_s8_channel_rows<C, H, W, K, Stride, Clamp>(
-        x, weights.data() + oc * fan_in, {bias[oc], multiplier[oc], shift[oc], zero_point, act_min, act_max}, y, oy0,
-        rows);
+    const kernels::requant_s8 q{bias[oc], multiplier[oc], shift[oc], zero_point};
+    if constexpr (Clamp)
+      kernels::conv2d_s8_channel_rows<C, H, W, K, Stride, true>(x, weights.data() + oc * fan_in, q, y, oy0, rows,
+                                                                act_min, act_max);
+    else
+      kernels::conv2d_s8_channel_rows<C, H, W, K, Stride>(x, weights.data() + oc * fan_in, q, y, oy0, rows);
   }
   // conv -> 256-entry lookup -> 2x2 average pool as one stage, on DSP targets for 5x5 stride-1
   // convolutions of 1 or 6 input channels (kernels/arm/conv2d_s8_stage_dsp.hpp): x the C x H x W

@@ -1,5 +1,5 @@
 #pragma once
-// qdense_layer<In, N>: int8 y = W x + b (TFLite int8 arithmetic, see arithmetic.hpp). Weights
+// qdense_layer<In, N, Clamp>: int8 y = W x + b (TFLite int8 arithmetic, see arithmetic.hpp). Weights
 // N x M row-major, symmetric per output (zero point 0, [-127, 127]); bias int32 at scale
 // s_in * s_w[o] with the input zero point folded in; multiplier/shift per output. Clamp:
 // outputs are clamped to [act_min, act_max], a fused ReLU (quantize() sets [zero_point, 127]);

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "../core/sequential.hpp"
+#include "../fold/fold.hpp"
 #include "../layers/activation.hpp"
 #include "../layers/conv2d.hpp"
 #include "../layers/dense.hpp"
@@ -54,13 +55,10 @@ template <class L>
 inline constexpr bool is_relu = false;
 template <class In, class T>
 inline constexpr bool is_relu<activation_layer<In, relu_op, T>> = true;
-// conv2d and dense take a following ReLU into their requantization (TFLite's fused activation).
+// conv2d and dense (the per-output-channel affine layers, which also absorb a batchnorm) take a
+// following ReLU into their requantization (TFLite's fused activation).
 template <class L>
-inline constexpr bool takes_relu = false;
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T>
-inline constexpr bool takes_relu<conv2d_layer<In, OutC, K, S, P, T>> = true;
-template <class In, std::size_t N, class T>
-inline constexpr bool takes_relu<dense_layer<In, N, T>> = true;
+inline constexpr bool takes_relu = absorbs_batchnorm<L>;
 
 // Layer I of Ls in its context: conv2d or dense followed by ReLU becomes the clamped int8 layer,
 // and that ReLU a qidentity_layer (no stage); every other layer maps on its own.
