@@ -244,3 +244,29 @@ TEST_CASE("quant: fused ReLU, about half the quantization error of the ReLU tabl
   CHECK(out_fused < 0.65 * 0.65 * out_table);
   CHECK(logit_fused <= logit_table);
 }
+
+TEST_CASE("quant: a network ending in a fused ReLU writes the dense stage's output as its own") {
+  // The trailing qidentity_layer runs no stage: the dense before it writes the network's output.
+  using tail_t = sn::sequential<sn::shape<6>, sn::dense<5>, sn::relu, sn::dense<4>, sn::relu>;
+  using qtail_t = q::quantized_t<tail_t>;
+  static_assert(std::is_same_v<qtail_t::network_type::layer_type<3>, q::qidentity_layer<sn::shape<4>>>);
+  static_assert(qtail_t::workspace_size == 5);  // the hidden 5 values only: no stage copies the last 4
+  auto net = std::make_unique<tail_t>();
+  sn::train::rng g(3);
+  sn::train::init_parameters(*net, g);
+  std::vector<float> images(6 * 32);
+  for (auto& v : images) v = static_cast<float>(g.uniform(-1, 1));
+  const auto qn = q::quantize(*net, q::calibrate(*net, images.data(), 32));
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    std::array<std::int8_t, 6> x{};
+    qn.quantize_input(sn::cview<float, 6>(images.data() + i * 6, 6), x);
+    std::array<std::int8_t, 5> h{};
+    std::array<std::int8_t, 4> want{}, got{};
+    qn.net.layer<0>().forward(x, h);
+    qn.net.layer<2>().forward(h, want);
+    qn.forward(x, got);
+    differ += got != want;
+  }
+  CHECK(differ == 0);
+}
