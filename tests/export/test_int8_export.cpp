@@ -55,7 +55,8 @@ TEST_CASE("export --int8: every table, weight and rescale round-trips") {
   CHECK(exported_net.net.layer<3>().act_min == exported_net.net.layer<3>().zero_point);
   CHECK(exported_net.net.layer<3>().act_max == 127);
   static_assert(quantized::network_type::layer_type<9>::clamped && !quantized::network_type::layer_type<11>::clamped);
-  static_assert(std::is_same_v<quantized::network_type::layer_type<10>, staticnn::quant::qidentity_layer<staticnn::shape<7>>>);
+  static_assert(std::is_same_v<quantized::network_type::layer_type<10>,
+                               staticnn::quant::qidentity_layer<staticnn::shape<7>>>);
   CHECK(differ == 0);
   // The rescales are not all zero (a header of zeros would also compile).
   CHECK(std::any_of(exported_net.net.layer<0>().multiplier.begin(), exported_net.net.layer<0>().multiplier.end(),

@@ -1,8 +1,9 @@
 #pragma once
 // A small network with every int8 layer kind (conv 5x5 -> sigmoid table -> average pool, conv 3x3
-// -> relu (fused: the conv's clamp) -> max pool, flatten, dense -> tanh table, dense -> relu (fused), dense), seeded weights and batchnorm
-// statistics, folded and quantized on seeded calibration images: the exporter's input, shared
-// by the int8 header generator and the int8 export test.
+// -> relu (fused: the conv's clamp) -> max pool, flatten, dense -> tanh table, dense -> relu
+// (fused), dense), seeded weights and batchnorm statistics, folded and quantized on seeded
+// calibration images: the exporter's input, shared by the int8 header generator and the int8
+// export test.
 #include <memory>
 #include <vector>
 

@@ -270,8 +270,8 @@ STATICNN_TEST(int8_fused_relu_clamp) {
   std::uint32_t r = 29;
   auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
   std::size_t wrong = 0, low = 0, high = 0, compared = 0;
-  auto expect = [&](std::int8_t got, std::int32_t acc, std::int32_t m, std::int32_t shift, std::int32_t zp, std::int32_t lo,
-                    std::int32_t hi) {
+  auto expect = [&](std::int8_t got, std::int32_t acc, std::int32_t m, std::int32_t shift, std::int32_t zp,
+                    std::int32_t lo, std::int32_t hi) {
     const std::int8_t v = requant_any(acc, m, shift, zp);
     low += v < lo, high += v > hi, ++compared;
     wrong += got != static_cast<std::int8_t>(v < lo ? lo : v > hi ? hi : v);
@@ -327,7 +327,8 @@ STATICNN_TEST(int8_fused_relu_clamp) {
         expect(yd[o], acc, d.multiplier[o], d.shift[o], d.zero_point, d.act_min, d.act_max);
         expect(yd2[o], acc, d.multiplier[o], d.shift[o], d.zero_point, d.act_min, d.act_max);
         const std::int8_t v = requant_any(acc, d.multiplier[o], d.shift[o], d.zero_point);
-        wrong += yd3[o] != t.table[static_cast<std::size_t>((v < d.act_min ? d.act_min : v > d.act_max ? d.act_max : v) + 128)];
+        const std::int32_t clamped = v < d.act_min ? d.act_min : v > d.act_max ? d.act_max : v;
+        wrong += yd3[o] != t.table[static_cast<std::size_t>(clamped + 128)];
       }
     }
   };

@@ -18,12 +18,15 @@ struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale
   std::int32_t bias, multiplier, shift, zero_point;
 };
 
-// Clamp: outputs are clamped to [act_min, act_max] (channel_rescale's fused activation); without
-// it act_min/act_max are not read.
+// Clamp: outputs are clamped to [act_min, act_max] (channel_rescale's fused activation) unless
+// that is all of int8 (a ReLU on a grid starting at 0: the saturation is the clamp); without it
+// act_min/act_max are not read.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, bool Clamp = false>
 constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
                                       std::size_t oy0, std::size_t rows, std::int32_t act_min = -128,
                                       std::int32_t act_max = 127) {
+  if constexpr (Clamp)
+    if (act_min <= -128 && act_max >= 127) return conv2d_s8_channel_rows<C, H, W, K, S>(x, w, q, y, oy0, rows);
   constexpr std::size_t OW = (W - K) / S + 1;
   // |acc| <= |bias| + C K K * 127 * 128 (weights in [-127, 127], inputs int8).
   const std::uint32_t bias_abs = q.bias < 0 ? 0u - static_cast<std::uint32_t>(q.bias) : static_cast<std::uint32_t>(q.bias);

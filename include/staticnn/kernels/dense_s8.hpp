@@ -17,11 +17,14 @@ namespace staticnn::kernels {
 // so the DSP kernel rescales inline with no general path. table: null, or the middle (entry 128)
 // of a 256-entry table every output then goes through, y = table[y] (dense -> lookup as one stage).
 // Clamp: each output is clamped to [act_min, act_max] (a fused ReLU, channel_rescale's clamp)
-// before any table; without it act_min/act_max are not read.
+// before any table, unless that is all of int8; without it act_min/act_max are not read.
 template <std::size_t M, std::size_t N, bool AllDoubled = false, bool Clamp = false>
 constexpr void dense_s8(const std::int8_t* w, const std::int32_t* bias, const std::int32_t* multiplier,
                         const std::int8_t* shift, std::int32_t zero_point, const std::int8_t* x, std::int8_t* y,
                         const std::int8_t* table = nullptr, std::int32_t act_min = -128, std::int32_t act_max = 127) {
+  if constexpr (Clamp)
+    if (act_min <= -128 && act_max >= 127)
+      return dense_s8<M, N, AllDoubled>(w, bias, multiplier, shift, zero_point, x, y, table);
   const channel_rescale rescale{bias, multiplier, shift, zero_point, act_min, act_max};
   auto out = [&](std::size_t o, std::int32_t acc) {
     std::int8_t v = requantize_out_of_line(acc, multiplier[o], shift[o], zero_point);

@@ -54,7 +54,8 @@ struct qdense_layer {
     requires requires(const Act& a) { a.table[0]; }
   constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) const {
     kernels::dense_s8<M, N, AllDoubled, Clamp>(weights.data(), bias.data(), multiplier.data(), shift.data(),
-                                               zero_point, x.data(), y.data(), act.table.data() + 128, act_min, act_max);
+                                               zero_point, x.data(), y.data(), act.table.data() + 128, act_min,
+                                               act_max);
   }
   template <const qdense_layer& Self, class Act>
   static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) {

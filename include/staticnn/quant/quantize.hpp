@@ -115,7 +115,9 @@ quantized_t<Net> quantize(const Net& net, const calibration<Net>& c) {
     using Q = std::remove_cvref_t<decltype(ql)>;
     if constexpr (requires { Q::fan_in; }) {  // conv2d, dense
       // With a fused ReLU (layer I + 1) the output grid spans the ReLU's range [0, max], all 256
-      // steps on values the ReLU keeps, and the requantization clamps at the zero point.
+      // steps on values the ReLU keeps, and the requantization clamps at the zero point
+      // (TFLite's max(zero_point, -128)). That range starts at 0, so the zero point is -128 and
+      // the int8 saturation itself is the ReLU: the kernels then skip the clamp.
       constexpr std::size_t R = Q::clamped ? I + 1 : I;
       const tensor_params out = choose_params(c.lo[R], c.hi[R]);
       detail::quantize_affine(f, ql, p, out);

@@ -2,8 +2,8 @@
 // quantized_t<Net>: the int8 network type (quant::qnetwork) that quantize() makes of a folded
 // float network type, layer by layer, except that a ReLU right after a conv2d or dense is fused
 // into it: that layer clamps its outputs (Clamp = true) and the ReLU becomes a qidentity_layer
-// (TFLite's converter does the same). A ReLU elsewhere stays a 256-entry table. Firmware names its expected model with it, e.g.
-// quant::quantized_t<folded_t<models::bn_lenet>>.
+// (TFLite's converter does the same); a ReLU elsewhere stays a 256-entry table. Firmware names
+// its expected model with it, e.g. quant::quantized_t<folded_t<models::bn_lenet>>.
 #include <cstddef>
 #include <cstdint>
 #include <tuple>

@@ -26,28 +26,32 @@ struct table_relu_op : sn::relu_op {};
 using table_relu = sn::activation<table_relu_op>;
 
 using in_shape = sn::shape<2, 10, 10>;
-using net_t = sn::sequential<in_shape, sn::conv2d<4, 3>, sn::relu, sn::max_pool<2>, sn::flatten, sn::dense<8>, sn::relu,
-                             sn::dense<3>>;
-using unfused_t = sn::sequential<in_shape, sn::conv2d<4, 3>, table_relu, sn::max_pool<2>, sn::flatten, sn::dense<8>,
-                                 table_relu, sn::dense<3>>;
+using net_t = sn::sequential<in_shape, sn::conv2d<4, 3>, sn::relu, sn::max_pool<2>, sn::flatten,
+                             sn::dense<8>, sn::relu, sn::dense<3>>;
+using unfused_t = sn::sequential<in_shape, sn::conv2d<4, 3>, table_relu, sn::max_pool<2>,
+                                 sn::flatten, sn::dense<8>, table_relu, sn::dense<3>>;
 using qnet_t = q::quantized_t<net_t>;
 
-static_assert(std::is_same_v<qnet_t, q::qnetwork<q::qconv2d_layer<in_shape, 4, 3, 1, true>,
-                                                 q::qidentity_layer<sn::shape<4, 8, 8>>,
-                                                 q::qpool_layer<sn::shape<4, 8, 8>, 2, sn::max_pool_op>,
-                                                 sn::flatten_layer<sn::shape<4, 4, 4>, std::int8_t>,
-                                                 q::qdense_layer<sn::shape<64>, 8, true>,
-                                                 q::qidentity_layer<sn::shape<8>>, q::qdense_layer<sn::shape<8>, 3>>>,
-              "quantized_t: conv -> relu and dense -> relu fuse the ReLU into the clamp");
+static_assert(
+    std::is_same_v<qnet_t,
+                   q::qnetwork<q::qconv2d_layer<in_shape, 4, 3, 1, true>,
+                               q::qidentity_layer<sn::shape<4, 8, 8>>,
+                               q::qpool_layer<sn::shape<4, 8, 8>, 2, sn::max_pool_op>,
+                               sn::flatten_layer<sn::shape<4, 4, 4>, std::int8_t>,
+                               q::qdense_layer<sn::shape<64>, 8, true>,
+                               q::qidentity_layer<sn::shape<8>>, q::qdense_layer<sn::shape<8>, 3>>>,
+    "quantized_t: conv -> relu and dense -> relu fuse the ReLU into the clamp");
 // conv -> (fused relu) -> pool still streams: no stage stores the 4 x 8 x 8 conv output.
 static_assert(qnet_t::network_type::max_hidden_size == 64);
-static_assert(std::is_same_v<q::quantized_t<unfused_t>::network_type::layer_type<1>, q::qlookup_layer<sn::shape<4, 8, 8>>>);
+static_assert(std::is_same_v<q::quantized_t<unfused_t>::network_type::layer_type<1>,
+                             q::qlookup_layer<sn::shape<4, 8, 8>>>);
 // A ReLU not right after conv2d or dense keeps its table: first, after a pool, after another ReLU.
-using elsewhere_t = sn::sequential<sn::shape<1, 6, 6>, sn::relu, sn::conv2d<2, 3>, sn::max_pool<2>, sn::relu,
-                                   sn::flatten, sn::dense<4>, sn::relu, sn::relu>;
+using elsewhere_t = sn::sequential<sn::shape<1, 6, 6>, sn::relu, sn::conv2d<2, 3>, sn::max_pool<2>,
+                                   sn::relu, sn::flatten, sn::dense<4>, sn::relu, sn::relu>;
 using qelsewhere_t = q::quantized_t<elsewhere_t>::network_type;
 static_assert(std::is_same_v<qelsewhere_t::layer_type<0>, q::qlookup_layer<sn::shape<1, 6, 6>>>);
-static_assert(std::is_same_v<qelsewhere_t::layer_type<1>, q::qconv2d_layer<sn::shape<1, 6, 6>, 2, 3, 1, false>>);
+static_assert(std::is_same_v<qelsewhere_t::layer_type<1>,
+                             q::qconv2d_layer<sn::shape<1, 6, 6>, 2, 3, 1, false>>);
 static_assert(std::is_same_v<qelsewhere_t::layer_type<3>, q::qlookup_layer<sn::shape<2, 2, 2>>>);
 static_assert(std::is_same_v<qelsewhere_t::layer_type<5>, q::qdense_layer<sn::shape<8>, 4, true>>);
 static_assert(std::is_same_v<qelsewhere_t::layer_type<6>, q::qidentity_layer<sn::shape<4>>>);
@@ -91,7 +95,8 @@ std::int8_t clamp_to(std::int8_t v, std::int32_t lo, std::int32_t hi) {
 
 // The int8 network written out: sums in int64 from the layers' integers, TFLite's requantization,
 // the layer's clamp, 2x2 max pooling.
-std::array<std::int8_t, 3> reference(const qnet_t& qn, const std::array<std::int8_t, in_shape::size>& x,
+std::array<std::int8_t, 3> reference(const qnet_t& qn,
+                                     const std::array<std::int8_t, in_shape::size>& x,
                                      std::size_t& clamped) {
   const auto& conv = qn.net.layer<0>();
   std::array<std::int8_t, 4 * 8 * 8> c{};
@@ -102,9 +107,10 @@ std::array<std::int8_t, 3> reference(const qnet_t& qn, const std::array<std::int
         for (std::size_t ic = 0; ic < 2; ++ic)
           for (std::size_t ky = 0; ky < 3; ++ky)
             for (std::size_t kx = 0; kx < 3; ++kx)
-              acc += std::int64_t{conv.weights[((o * 2 + ic) * 3 + ky) * 3 + kx]} * x[(ic * 10 + oy + ky) * 10 + ox + kx];
-        const std::int8_t r = sn::fw_test::requant_any(static_cast<std::int32_t>(acc), conv.multiplier[o], conv.shift[o],
-                                                       conv.zero_point);
+              acc += std::int64_t{conv.weights[((o * 2 + ic) * 3 + ky) * 3 + kx]} *
+                     x[(ic * 10 + oy + ky) * 10 + ox + kx];
+        const std::int8_t r = sn::fw_test::requant_any(
+            static_cast<std::int32_t>(acc), conv.multiplier[o], conv.shift[o], conv.zero_point);
         c[(o * 8 + oy) * 8 + ox] = clamp_to(r, conv.act_min, conv.act_max);
         clamped += r < conv.act_min || r > conv.act_max;
       }
@@ -118,8 +124,10 @@ std::array<std::int8_t, 3> reference(const qnet_t& qn, const std::array<std::int
   auto dense = [&](const auto& d, const auto& in, auto& out) {
     for (std::size_t o = 0; o < out.size(); ++o) {
       std::int64_t acc = d.bias[o];
-      for (std::size_t i = 0; i < in.size(); ++i) acc += std::int64_t{d.weights[o * in.size() + i]} * in[i];
-      const std::int8_t r = sn::fw_test::requant_any(static_cast<std::int32_t>(acc), d.multiplier[o], d.shift[o], d.zero_point);
+      for (std::size_t i = 0; i < in.size(); ++i)
+        acc += std::int64_t{d.weights[o * in.size() + i]} * in[i];
+      const std::int8_t r = sn::fw_test::requant_any(static_cast<std::int32_t>(acc),
+                                                     d.multiplier[o], d.shift[o], d.zero_point);
       out[o] = clamp_to(r, d.act_min, d.act_max);
       clamped += r < d.act_min || r > d.act_max;
     }
@@ -136,7 +144,8 @@ std::size_t compare_with_reference(const qnet_t& qn, std::size_t images, std::si
   std::size_t differ = 0;
   for (std::size_t i = 0; i < images; ++i) {
     std::array<std::int8_t, in_shape::size> x{};
-    qn.quantize_input(sn::cview<float, in_shape::size>(xs.data() + i * in_shape::size, in_shape::size), x);
+    qn.quantize_input(
+        sn::cview<float, in_shape::size>(xs.data() + i * in_shape::size, in_shape::size), x);
     std::array<std::int8_t, 3> y{};
     qn.forward(x, y);
     differ += y != reference(qn, x, clamped);
@@ -145,7 +154,9 @@ std::size_t compare_with_reference(const qnet_t& qn, std::size_t images, std::si
 }
 }  // namespace
 
-TEST_CASE("quant: a fused ReLU takes its range from the ReLU's calibration and clamps at the zero point") {
+TEST_CASE(
+    "quant: a fused ReLU takes its range from the ReLU's calibration and clamps at the zero "
+    "point") {
   const nets n = make_nets();
   const auto& conv = n.q->net.layer<0>();
   const auto& dense = n.q->net.layer<4>();
@@ -182,7 +193,8 @@ TEST_CASE("quant: fused ReLU, about half the quantization error of the ReLU tabl
   const nets n = make_nets();
   const std::size_t images = 300;
   const std::vector<float> xs = random_images(images, 23);
-  double err_fused = 0, err_table = 0, out_fused = 0, out_table = 0, logit_fused = 0, logit_table = 0;
+  double err_fused = 0, err_table = 0, out_fused = 0, out_table = 0, logit_fused = 0,
+         logit_table = 0;
   std::size_t count = 0, agree_fused = 0, agree_table = 0;
   for (std::size_t i = 0; i < images; ++i) {
     const sn::cview<float, in_shape::size> xf(xs.data() + i * in_shape::size, in_shape::size);
@@ -206,7 +218,8 @@ TEST_CASE("quant: fused ReLU, about half the quantization error of the ReLU tabl
     n.qu->net.layer<0>().forward(x, cu);
     n.qu->net.layer<1>().forward(cu, cr);
     // The conv's output grids as quantize chose them: the ReLU's range (fused), the conv's (table).
-    const q::tensor_params gf = q::choose_params(n.cf.lo[1], n.cf.hi[1]), gu = q::choose_params(n.cu.lo[0], n.cu.hi[0]);
+    const q::tensor_params gf = q::choose_params(n.cf.lo[1], n.cf.hi[1]),
+                           gu = q::choose_params(n.cu.lo[0], n.cu.hi[0]);
     REQUIRE(gf.zero_point == n.q->net.layer<0>().zero_point);
     REQUIRE(gu.zero_point == n.qu->net.layer<0>().zero_point);
     for (std::size_t k = 0; k < 256; ++k) {
@@ -229,17 +242,23 @@ TEST_CASE("quant: fused ReLU, about half the quantization error of the ReLU tabl
   }
   const double rms_fused = std::sqrt(err_fused / static_cast<double>(count)),
                rms_table = std::sqrt(err_table / static_cast<double>(count));
-  const q::tensor_params gf = q::choose_params(n.cf.lo[1], n.cf.hi[1]), gu = q::choose_params(n.cu.lo[0], n.cu.hi[0]);
-  MESSAGE("conv range [" << n.cu.lo[0] << ", " << n.cu.hi[0] << "], relu range [" << n.cf.lo[1] << ", " << n.cf.hi[1]
-                         << "]: steps " << gf.scale << " fused, " << gu.scale << " table (ratio " << gf.scale / gu.scale << ")");
+  const q::tensor_params gf = q::choose_params(n.cf.lo[1], n.cf.hi[1]),
+                         gu = q::choose_params(n.cu.lo[0], n.cu.hi[0]);
+  MESSAGE("conv range [" << n.cu.lo[0] << ", " << n.cu.hi[0] << "], relu range [" << n.cf.lo[1]
+                         << ", " << n.cf.hi[1] << "]: steps " << gf.scale << " fused, " << gu.scale
+                         << " table (ratio " << gf.scale / gu.scale << ")");
   MESSAGE("conv+relu output RMS error: fused " << rms_fused << ", table " << rms_table << " (ratio "
                                                << rms_fused / rms_table << ")");
   MESSAGE("logits RMS error: fused " << std::sqrt(logit_fused / (3 * images)) << ", table "
-                                     << std::sqrt(logit_table / (3 * images)) << "; argmax agreement with float: fused "
-                                     << agree_fused << ", table " << agree_table << " of " << images);
-  MESSAGE("conv+relu output RMS error against the float conv of the int8 input (the output rounding "
-          "and weight rounding only): fused " << std::sqrt(out_fused / static_cast<double>(count)) << ", table "
-          << std::sqrt(out_table / static_cast<double>(count)) << " (ratio " << std::sqrt(out_fused / out_table) << ")");
+                                     << std::sqrt(logit_table / (3 * images))
+                                     << "; argmax agreement with float: fused " << agree_fused
+                                     << ", table " << agree_table << " of " << images);
+  MESSAGE(
+      "conv+relu output RMS error against the float conv of the int8 input (the output rounding "
+      "and weight rounding only): fused "
+      << std::sqrt(out_fused / static_cast<double>(count)) << ", table "
+      << std::sqrt(out_table / static_cast<double>(count)) << " (ratio "
+      << std::sqrt(out_fused / out_table) << ")");
   CHECK(rms_fused < 0.7 * rms_table);
   CHECK(out_fused < 0.65 * 0.65 * out_table);
   CHECK(logit_fused <= logit_table);
@@ -249,8 +268,10 @@ TEST_CASE("quant: a network ending in a fused ReLU writes the dense stage's outp
   // The trailing qidentity_layer runs no stage: the dense before it writes the network's output.
   using tail_t = sn::sequential<sn::shape<6>, sn::dense<5>, sn::relu, sn::dense<4>, sn::relu>;
   using qtail_t = q::quantized_t<tail_t>;
-  static_assert(std::is_same_v<qtail_t::network_type::layer_type<3>, q::qidentity_layer<sn::shape<4>>>);
-  static_assert(qtail_t::workspace_size == 5);  // the hidden 5 values only: no stage copies the last 4
+  static_assert(
+      std::is_same_v<qtail_t::network_type::layer_type<3>, q::qidentity_layer<sn::shape<4>>>);
+  static_assert(qtail_t::workspace_size ==
+                5);  // the hidden 5 values only: no stage copies the last 4
   auto net = std::make_unique<tail_t>();
   sn::train::rng g(3);
   sn::train::init_parameters(*net, g);
