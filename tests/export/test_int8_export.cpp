@@ -37,16 +37,26 @@ TEST_CASE("export --int8: every table, weight and rescale round-trips") {
       compare(layer.multiplier, exported.multiplier);
       compare(layer.shift, exported.shift);
       differ += layer.zero_point != exported.zero_point;
+      differ += layer.act_min != exported.act_min || layer.act_max != exported.act_max;
       ++affine;
     } else if constexpr (requires { layer.table; }) {
       compare(layer.table, exported.table);
       ++tables;
     }
   });
-  // conv 4x25 + 3 x 4, conv 6x36 + 3 x 6, dense 9x24 + 3 x 9, dense 5x9 + 3 x 5; three tables.
-  CHECK(affine == 4);
-  CHECK(tables == 3);
-  CHECK(compared == (100 + 12) + (216 + 18) + (216 + 27) + (45 + 15) + 3 * 256);
+  // conv 4x25 + 3 x 4, conv 6x36 + 3 x 6, dense 9x24 + 3 x 9, dense 7x9 + 3 x 7, dense 5x7 + 3 x 5;
+  // two tables (sigmoid, tanh): each relu is the clamp of the layer before, a qidentity_layer.
+  CHECK(affine == 5);
+  CHECK(tables == 2);
+  CHECK(compared == (100 + 12) + (216 + 18) + (216 + 27) + (63 + 21) + (35 + 15) + 2 * 256);
+  static_assert(quantized::network_type::layer_type<3>::clamped);
+  static_assert(std::is_same_v<quantized::network_type::layer_type<4>,
+                               staticnn::quant::qidentity_layer<staticnn::shape<6, 4, 4>>>);
+  CHECK(exported_net.net.layer<3>().act_min == exported_net.net.layer<3>().zero_point);
+  CHECK(exported_net.net.layer<3>().act_max == 127);
+  static_assert(quantized::network_type::layer_type<9>::clamped && !quantized::network_type::layer_type<11>::clamped);
+  static_assert(std::is_same_v<quantized::network_type::layer_type<10>,
+                               staticnn::quant::qidentity_layer<staticnn::shape<7>>>);
   CHECK(differ == 0);
   // The rescales are not all zero (a header of zeros would also compile).
   CHECK(std::any_of(exported_net.net.layer<0>().multiplier.begin(), exported_net.net.layer<0>().multiplier.end(),

@@ -1,8 +1,9 @@
 #pragma once
 // A small network with every int8 layer kind (conv 5x5 -> sigmoid table -> average pool, conv 3x3
-// -> relu table -> max pool, flatten, dense -> tanh table, dense), seeded weights and batchnorm
-// statistics, folded and quantized on seeded calibration images: the exporter's input, shared
-// by the int8 header generator and the int8 export test.
+// -> relu (fused: the conv's clamp) -> max pool, flatten, dense -> tanh table, dense -> relu
+// (fused), dense), seeded weights and batchnorm statistics, folded and quantized on seeded
+// calibration images: the exporter's input, shared by the int8 header generator and the int8
+// export test.
 #include <memory>
 #include <vector>
 
@@ -15,7 +16,7 @@ namespace export_int8_test {
 using net = staticnn::sequential<staticnn::shape<1, 16, 16>, staticnn::conv2d<4, 5>, staticnn::batchnorm,
                                  staticnn::sigmoid, staticnn::avg_pool<2>, staticnn::conv2d<6, 3>, staticnn::relu,
                                  staticnn::max_pool<2>, staticnn::flatten, staticnn::dense<9>, staticnn::batchnorm,
-                                 staticnn::tanh, staticnn::dense<5>>;
+                                 staticnn::tanh, staticnn::dense<7>, staticnn::relu, staticnn::dense<5>>;
 using folded = staticnn::folded_t<net>;
 using quantized = staticnn::quant::quantized_t<folded>;
 constexpr std::size_t image_size = net::in_shape::size;

@@ -261,6 +261,84 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
   check_dense(std::integral_constant<std::size_t, 32>{});
 }
 
+// The clamp of a fused ReLU (Clamp layers: outputs in [act_min, act_max]) on every int8 kernel
+// path against integer sums, requant_any and the clamp: a 5x5 stride-1 conv with 8 outputs per
+// row (the DSP kernel on DSP targets), a 3x3 stride-2 conv with 4 outputs per row (portable),
+// and dense over 20 and 32 inputs (the DSP rows, then the clamp) with the general and the
+// doubled rescale and with a table after it. Clamps narrower than a ReLU's, so both ends act.
+STATICNN_TEST(int8_fused_relu_clamp) {
+  std::uint32_t r = 29;
+  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
+  std::size_t wrong = 0, low = 0, high = 0, compared = 0;
+  auto expect = [&](std::int8_t got, std::int32_t acc, std::int32_t m, std::int32_t shift, std::int32_t zp,
+                    std::int32_t lo, std::int32_t hi) {
+    const std::int8_t v = requant_any(acc, m, shift, zp);
+    low += v < lo, high += v > hi, ++compared;
+    wrong += got != static_cast<std::int8_t>(v < lo ? lo : v > hi ? hi : v);
+  };
+  auto check_conv = [&]<class In, std::size_t OutC, std::size_t K, std::size_t S>(
+                        quant::qconv2d_layer<In, OutC, K, S, 0, true>& c) {
+    using L = std::remove_cvref_t<decltype(c)>;
+    for (auto& w : c.weights) w = next8();
+    for (std::size_t o = 0; o < OutC; ++o)
+      c.bias[o] = 500 - 300 * static_cast<std::int32_t>(o), c.multiplier[o] = 1518500250 + static_cast<std::int32_t>(o),
+      c.shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 3));
+    c.zero_point = -20, c.act_min = -20, c.act_max = 60;
+    static std::array<std::int8_t, In::size> x{};
+    for (auto& v : x) v = next8();
+    static std::array<std::int8_t, L::out_shape::size> y{};
+    c.forward(x, y);
+    constexpr std::size_t OH = L::out_shape::height, OW = L::out_shape::width;
+    for (std::size_t o = 0; o < OutC; ++o)
+      for (std::size_t oy = 0; oy < OH; ++oy)
+        for (std::size_t ox = 0; ox < OW; ++ox) {
+          std::int32_t acc = c.bias[o];
+          for (std::size_t ic = 0; ic < In::channels; ++ic)
+            for (std::size_t ky = 0; ky < K; ++ky)
+              for (std::size_t kx = 0; kx < K; ++kx)
+                acc += c.weights[((o * In::channels + ic) * K + ky) * K + kx] *
+                       x[(ic * In::height + oy * S + ky) * In::width + ox * S + kx];
+          expect(y[(o * OH + oy) * OW + ox], acc, c.multiplier[o], c.shift[o], c.zero_point, c.act_min, c.act_max);
+        }
+  };
+  static quant::qconv2d_layer<shape<2, 6, 12>, 3, 5, 1, 0, true> c5;
+  static quant::qconv2d_layer<shape<3, 7, 9>, 5, 3, 2, 0, true> c3;
+  check_conv(c5);
+  check_conv(c3);
+  auto check_dense = [&]<std::size_t M>(std::integral_constant<std::size_t, M>) {
+    static quant::qdense_layer<shape<M>, 6, true> d;
+    for (auto& w : d.weights) w = next8();
+    for (std::size_t o = 0; o < 6; ++o)
+      d.bias[o] = 300 - 100 * static_cast<std::int32_t>(o), d.multiplier[o] = 1200000000 + static_cast<std::int32_t>(o) * 7,
+      d.shift[o] = static_cast<std::int8_t>(-9 + static_cast<std::int32_t>(o % 2));
+    d.zero_point = 3, d.act_min = -10, d.act_max = 20;
+    static quant::qlookup_layer<shape<6>> t;
+    for (auto& v : t.table) v = next8();
+    for (int round = 0; round < 4; ++round) {
+      std::array<std::int8_t, M> xd{};
+      for (auto& v : xd) v = next8();
+      std::array<std::int8_t, 6> yd{}, yd2{}, yd3{};
+      d.forward(xd, yd);
+      d.template forward<true>(xd, yd2);
+      d.forward_then(xd, yd3, t);
+      for (std::size_t o = 0; o < 6; ++o) {
+        std::int32_t acc = d.bias[o];
+        for (std::size_t i = 0; i < M; ++i) acc += d.weights[o * M + i] * xd[i];
+        expect(yd[o], acc, d.multiplier[o], d.shift[o], d.zero_point, d.act_min, d.act_max);
+        expect(yd2[o], acc, d.multiplier[o], d.shift[o], d.zero_point, d.act_min, d.act_max);
+        const std::int8_t v = requant_any(acc, d.multiplier[o], d.shift[o], d.zero_point);
+        const std::int32_t clamped = v < d.act_min ? d.act_min : v > d.act_max ? d.act_max : v;
+        wrong += yd3[o] != t.table[static_cast<std::size_t>(clamped + 128)];
+      }
+    }
+  };
+  check_dense(std::integral_constant<std::size_t, 20>{});
+  check_dense(std::integral_constant<std::size_t, 32>{});
+  STATICNN_CHECK(compared == 3 * 2 * 8 + 5 * 3 * 4 + 2 * 4 * 6 * 2);
+  STATICNN_CHECK(low > 0 && high > 0);  // both ends of the clamp acted
+  STATICNN_CHECK(wrong == 0);
+}
+
 // kernels::requantize_s8 (the conv kernels' rescale) on both of its branches: accumulators known
 // to be below 2^30 (acc_bound) and any int32 (acc_bound ~0u: the wide branch), with the edge
 // accumulators and multipliers, every shift from -31 to 31, against requant_any (the exact sum

@@ -179,7 +179,8 @@ struct network {
   // Inference plan: each layer is a stage of its own, except conv -> activation -> pool runs of
   // three (see detail::conv_act_pool), which are one stage, a layer and the elementwise layer it
   // applies as it writes (detail::absorbs_next), one stage, and layers whose output is their
-  // input's values in the same order (flatten), which are no stage at all unless first or last.
+  // input's values in the same order (flatten, an int8 ReLU fused into the layer before), which
+  // are no stage at all unless first (the stage before a last one writes the output).
  private:
   template <std::size_t I>
   static constexpr bool fusable_at() {
@@ -216,7 +217,7 @@ struct network {
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
     for (std::size_t i = 0; i < depth; ++i) {
       if (p.skipped[i]) continue;
-      if (same[i] && i > 0 && i + 1 < depth) {  // flatten between stages: read the input where it is
+      if (same[i] && i > 0) {  // flatten after a stage: read the input where it is
         p.skipped[i] = true;
         continue;
       }

@@ -15,16 +15,24 @@ template <class L>
 struct int8_layer_spelling {
   static_assert(sizeof(L) == 0, "export: no spelling for this int8 layer type");
 };
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P>
-struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P>> {
+// A clamped layer (fused ReLU) says so as its last template argument; others leave the default.
+inline std::string spell_clamp(bool clamped) { return clamped ? ", true" : ""; }
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, bool Clamp>
+struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P, Clamp>> {
   static std::string get() {
     return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
-           std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + ">";
+           std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
   }
 };
-template <class In, std::size_t N>
-struct int8_layer_spelling<quant::qdense_layer<In, N>> {
-  static std::string get() { return "staticnn::quant::qdense_layer<" + spell_shape<In>() + ", " + std::to_string(N) + ">"; }
+template <class In, std::size_t N, bool Clamp>
+struct int8_layer_spelling<quant::qdense_layer<In, N, Clamp>> {
+  static std::string get() {
+    return "staticnn::quant::qdense_layer<" + spell_shape<In>() + ", " + std::to_string(N) + spell_clamp(Clamp) + ">";
+  }
+};
+template <class In>
+struct int8_layer_spelling<quant::qidentity_layer<In>> {
+  static std::string get() { return "staticnn::quant::qidentity_layer<" + spell_shape<In>() + ">"; }
 };
 template <class In>
 struct int8_layer_spelling<quant::qlookup_layer<In>> {

@@ -1,10 +1,12 @@
 #pragma once
-// qconv2d_layer<In, OutC, K, Stride, Pad>: int8 conv2d (TFLite int8 arithmetic, see
+// qconv2d_layer<In, OutC, K, Stride, Pad, Clamp>: int8 conv2d (TFLite int8 arithmetic, see
 // arithmetic.hpp). Weights OIHW, symmetric per output channel (zero point 0, [-127, 127]); bias
 // int32 at scale s_in * s_w[o] with the input zero point folded in (bias - z_in * sum w[o]);
 // multiplier/shift rescale each channel's accumulator to the output's scale and zero point.
 // Padding holds the input zero point (TFLite), real value 0: a padded tap adds w * z_in, which
 // the folded bias takes away again, so the fold is exact at the borders too.
+// Clamp: outputs are clamped to [act_min, act_max], a fused ReLU (TFLite's fused activation;
+// quantize() sets [zero_point, 127]); without it the clamp is the whole int8 range.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +24,7 @@
 
 namespace staticnn::quant {
 
-template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride, std::size_t Pad = 0>
+template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride, std::size_t Pad = 0, bool Clamp = false>
 struct qconv2d_layer {
   static_assert(In::rank == 3 && K <= In::height + 2 * Pad && K <= In::width + 2 * Pad,
                 "qconv2d: needs a C x H x W map at least K x K (padded)");
@@ -33,6 +35,7 @@ struct qconv2d_layer {
   using out_shape = shape<OutC, (H - K) / Stride + 1, (W - K) / Stride + 1>;
   static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, padding = Pad, fan_in = C * K * K;
   static constexpr std::size_t weight_count = OutC * fan_in, param_count = 0, state_count = 0;
+  static constexpr bool clamped = Clamp;
 
   std::array<std::int8_t, weight_count> weights{};
   std::array<std::int32_t, OutC> bias{}, multiplier{};
@@ -66,10 +69,11 @@ struct qconv2d_layer {
   // convolutions of 1 or 6 input channels (kernels/arm/conv2d_s8_stage_dsp.hpp): x the C x H x W
   // input, y the pooled OutC x PH x PW output (it may overlap x); scratch: fused_stage_scratch
   // bytes that may overlap x but not y. The network runs it instead of its generic
-  // conv -> activation -> pool loop; the results are the same.
+  // conv -> activation -> pool loop; the results are the same. The stage applies no clamp, so a
+  // clamped layer (fused ReLU) never takes it.
   template <class Act, class Pool>
   static constexpr bool has_fused_stage =
-      kernels::target::arm_dsp && K == 5 && Stride == 1 && Pad == 0 && Pool::kernel == 2 &&
+      !Clamp && kernels::target::arm_dsp && K == 5 && Stride == 1 && Pad == 0 && Pool::kernel == 2 &&
       std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
       ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
        (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));
@@ -97,6 +101,7 @@ struct qconv2d_layer {
   template <const qconv2d_layer& Self, class Act, class Pool>
   static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,
                                            std::int8_t* scratch) {
+    static_assert(Self.act_min == -128 && Self.act_max == 127, "qconv2d: the fused stage applies no clamp");
     Self.template forward_fused_stage<Self.doubled_rescale()>(x, y, act, pool, scratch);
   }
   // A padded layer runs an output row at a time on a window of its padded input (layers/conv_rows.hpp).

@@ -1,7 +1,9 @@
 #pragma once
-// qdense_layer<In, N>: int8 y = W x + b (TFLite int8 arithmetic, see arithmetic.hpp). Weights
+// qdense_layer<In, N, Clamp>: int8 y = W x + b (TFLite int8 arithmetic, see arithmetic.hpp). Weights
 // N x M row-major, symmetric per output (zero point 0, [-127, 127]); bias int32 at scale
-// s_in * s_w[o] with the input zero point folded in; multiplier/shift per output.
+// s_in * s_w[o] with the input zero point folded in; multiplier/shift per output. Clamp:
+// outputs are clamped to [act_min, act_max], a fused ReLU (quantize() sets [zero_point, 127]);
+// without it the clamp is the whole int8 range and not run.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +15,7 @@
 
 namespace staticnn::quant {
 
-template <Shape In, std::size_t N>
+template <Shape In, std::size_t N, bool Clamp = false>
 struct qdense_layer {
   static_assert(In::rank == 1, "qdense: input must be flat; put flatten before dense");
   static constexpr std::size_t M = In::size;
@@ -22,6 +24,7 @@ struct qdense_layer {
   using in_shape = In;
   using out_shape = shape<N>;
   static constexpr std::size_t fan_in = M, weight_count = N * M, param_count = 0, state_count = 0;
+  static constexpr bool clamped = Clamp;
 
   alignas(4) std::array<std::int8_t, weight_count> weights{};  // rows 4-byte aligned for LDRD when M % 4 == 0
   std::array<std::int32_t, N> bias{}, multiplier{};
@@ -36,8 +39,8 @@ struct qdense_layer {
   // AllDoubled: every output's rescale is known to take the short (doubled) form.
   template <bool AllDoubled = false>
   constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y) const {
-    kernels::dense_s8<M, N, AllDoubled>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
-                                        x.data(), y.data());
+    kernels::dense_s8<M, N, AllDoubled, Clamp>(weights.data(), bias.data(), multiplier.data(), shift.data(),
+                                               zero_point, x.data(), y.data(), nullptr, act_min, act_max);
   }
   // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
   constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, M); }
@@ -50,8 +53,9 @@ struct qdense_layer {
   template <bool AllDoubled = false, class Act>
     requires requires(const Act& a) { a.table[0]; }
   constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) const {
-    kernels::dense_s8<M, N, AllDoubled>(weights.data(), bias.data(), multiplier.data(), shift.data(), zero_point,
-                                        x.data(), y.data(), act.table.data() + 128);
+    kernels::dense_s8<M, N, AllDoubled, Clamp>(weights.data(), bias.data(), multiplier.data(), shift.data(),
+                                               zero_point, x.data(), y.data(), act.table.data() + 128, act_min,
+                                               act_max);
   }
   template <const qdense_layer& Self, class Act>
   static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) {

@@ -11,6 +11,7 @@
 #include "arithmetic.hpp"
 #include "conv2d.hpp"
 #include "dense.hpp"
+#include "identity.hpp"
 #include "lookup.hpp"
 #include "pool.hpp"
 

@@ -5,8 +5,10 @@
 //   (s_w = max|w| / 127, zero point 0), activations per tensor from the calibrated range
 //   (scale (max - min) / 255, zero point -128 - min / scale, the range widened to hold 0),
 //   int32 bias at s_in * s_w, fixed-point output multipliers, elementwise activations as
-//   256-entry tables (sigmoid output scale 1/256, zero point -128, as TFLite), pooling and
-//   flatten keeping their input's parameters. Computed in double; uses the heap (host only).
+//   256-entry tables (sigmoid output scale 1/256, zero point -128, as TFLite), except a ReLU
+//   right after conv2d or dense: that layer's output takes the ReLU's calibrated range and
+//   clamps to [zero_point, 127] (quantized_type.hpp); pooling, flatten and the fused ReLU keep
+//   their input's parameters. Computed in double; uses the heap (host only).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -113,8 +115,14 @@ quantized_t<Net> quantize(const Net& net, const calibration<Net>& c) {
     auto& ql = q.net.template layer<I>();
     using Q = std::remove_cvref_t<decltype(ql)>;
     if constexpr (requires { Q::fan_in; }) {  // conv2d, dense
-      const tensor_params out = choose_params(c.lo[I], c.hi[I]);
+      // With a fused ReLU (layer I + 1) the output grid spans the ReLU's range [0, max], all 256
+      // steps on values the ReLU keeps, and the requantization clamps at the zero point
+      // (TFLite's max(zero_point, -128)). That range starts at 0, so the zero point is -128 and
+      // the int8 saturation itself is the ReLU: the kernels then skip the clamp.
+      constexpr std::size_t R = Q::clamped ? I + 1 : I;
+      const tensor_params out = choose_params(c.lo[R], c.hi[R]);
       detail::quantize_affine(f, ql, p, out);
+      if constexpr (Q::clamped) ql.act_min = std::max(out.zero_point, std::int32_t{-128}), ql.act_max = 127;
       p = out;
     } else if constexpr (requires { ql.table; }) {  // elementwise activation
       const tensor_params out = detail::lookup_output<typename L::op>(p);

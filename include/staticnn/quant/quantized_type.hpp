@@ -1,11 +1,17 @@
 #pragma once
 // quantized_t<Net>: the int8 network type (quant::qnetwork) that quantize() makes of a folded
-// float network type, layer by layer. Firmware names its expected model with it, e.g.
-// quant::quantized_t<folded_t<models::bn_lenet>>.
+// float network type, layer by layer, except that a ReLU right after a conv2d or dense is fused
+// into it: that layer clamps its outputs (Clamp = true) and the ReLU becomes a qidentity_layer
+// (TFLite's converter does the same); a ReLU elsewhere stays a 256-entry table. Firmware names
+// its expected model with it, e.g. quant::quantized_t<folded_t<models::bn_lenet>>.
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 
 #include "../core/sequential.hpp"
+#include "../fold/fold.hpp"
 #include "../layers/activation.hpp"
 #include "../layers/conv2d.hpp"
 #include "../layers/dense.hpp"
@@ -15,19 +21,20 @@
 
 namespace staticnn::quant {
 
-// The int8 layer type for a float layer type; a layer without one is a compile error.
-template <class L>
+// The int8 layer type for a float layer type; a layer without one is a compile error. Clamp: the
+// layer's outputs go through a fused ReLU's clamp (conv2d and dense only).
+template <class L, bool Clamp = false>
 struct quantized_layer {
   static_assert(sizeof(L) == 0, "quantize: no int8 form of this layer (conv2d, dense, "
                                 "elementwise activations, pools and flatten have one)");
 };
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T>
-struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>> {
-  using type = qconv2d_layer<In, OutC, K, S, P>;
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
+struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>, Clamp> {
+  using type = qconv2d_layer<In, OutC, K, S, P, Clamp>;
 };
-template <class In, std::size_t N, class T>
-struct quantized_layer<dense_layer<In, N, T>> {
-  using type = qdense_layer<In, N>;
+template <class In, std::size_t N, class T, bool Clamp>
+struct quantized_layer<dense_layer<In, N, T>, Clamp> {
+  using type = qdense_layer<In, N, Clamp>;
 };
 template <class In, class Op, class T>
 struct quantized_layer<activation_layer<In, Op, T>> {
@@ -42,11 +49,42 @@ struct quantized_layer<flatten_layer<In, T>> {
   using type = flatten_layer<In, std::int8_t>;
 };
 
+namespace detail {
+template <class L>
+inline constexpr bool is_relu = false;
+template <class In, class T>
+inline constexpr bool is_relu<activation_layer<In, relu_op, T>> = true;
+// conv2d and dense (the per-output-channel affine layers, which also absorb a batchnorm) take a
+// following ReLU into their requantization (TFLite's fused activation).
+template <class L>
+inline constexpr bool takes_relu = absorbs_batchnorm<L>;
+
+// Layer I of Ls in its context: conv2d or dense followed by ReLU becomes the clamped int8 layer,
+// and that ReLU a qidentity_layer (no stage); every other layer maps on its own.
+template <std::size_t I, class... Ls>
+struct quantized_at {
+  using list = std::tuple<void, Ls..., void>;  // the neighbours of the first and last layers are void
+  using prev = std::tuple_element_t<I, list>;
+  using self = std::tuple_element_t<I + 1, list>;
+  using next = std::tuple_element_t<I + 2, list>;
+  using type = typename std::conditional_t<is_relu<self> && takes_relu<prev>,
+                                           std::type_identity<qidentity_layer<typename self::in_shape>>,
+                                           quantized_layer<self, takes_relu<self> && is_relu<next>>>::type;
+};
+
+template <class Seq, class... Ls>
+struct quantized_network;
+template <std::size_t... I, class... Ls>
+struct quantized_network<std::index_sequence<I...>, Ls...> {
+  using type = qnetwork<typename quantized_at<I, Ls...>::type...>;
+};
+}  // namespace detail
+
 template <class Net>
 struct quantized;
 template <class... Ls>
 struct quantized<network<Ls...>> {
-  using type = qnetwork<typename quantized_layer<Ls>::type...>;
+  using type = typename detail::quantized_network<std::index_sequence_for<Ls...>, Ls...>::type;
 };
 template <class Net>
 using quantized_t = typename quantized<Net>::type;
