@@ -93,7 +93,9 @@ STATICNN_TEST(int8_fused_conv_lookup_pool_stage) {
 // shift 0, a left shift, shift below -22) and a clamp, on shapes the kernel was not tuned for (odd
 // widths, channel counts, rows not a multiple of its 4-pixel blocks, the last rows of the input).
 namespace {
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+// General: every 7th channel from the third takes the general rescale in one of four ways; else
+// every channel is in the doubled form (the kernel's all-asm paths).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool General = true>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows, std::int32_t act_min = -128,
                             std::int32_t act_max = 127) {
   static_assert(kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>, "a shape the DSP kernel takes");
@@ -111,7 +113,7 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     bias[o] = next() % 200001 - 100000;
     mult[o] = (1 << 30) + next() % (1 << 30);
     shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
-    switch (o % 7) {  // the general forms
+    if (General) switch (o % 7) {  // the general forms
       case 2: mult[o] = 3 << 25; break;
       case 4: shift[o] = 0, mult[o] = 1 << 22; break;
       case 5: shift[o] = 1, mult[o] = 1 << 20; break;
@@ -154,6 +156,15 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<2, 8, 11, 7, 1, 2>(15, 1, 1) == 0));
   STATICNN_CHECK((check_conv_rows<8, 9, 9, 7, 2, 5>(16, 0, 2) == 0));
   STATICNN_CHECK((check_conv_rows<16, 4, 16, 3, 1, 32>(17, 0, 2) == 0));
+  // Every channel doubled: large windows (one block of im2col, the asm walks the channels; a last
+  // partial block per channel), small windows (several blocks per channel); clamps.
+  STATICNN_CHECK((check_conv_rows<16, 6, 11, 3, 1, 9, false>(18, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 4, 16, 3, 1, 32, false>(19, 0, 2, -7, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<17, 5, 9, 3, 2, 4, false>(20, 0, 2, -60, 50) == 0));
+  STATICNN_CHECK((check_conv_rows<8, 9, 9, 7, 2, 5, false>(21, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 9, 11, 3, 2, 7, false>(22, 0, 4, -128, 10) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 5, false>(23, 0, 7) == 0));
+  STATICNN_CHECK((check_conv_rows<17, 3, 6, 1, 1, 3, false>(24, 0, 3, 3, 3) == 0));
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no

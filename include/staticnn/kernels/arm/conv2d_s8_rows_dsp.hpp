@@ -11,7 +11,11 @@
 // Per 4 weights of a channel: 1 LDR, 2 SXTB16, 2 LDM (two pixels' pairs each), 8 SMLAD = 16 MACs;
 // the copy serves all G channels. When 4 does not divide F, the last word is the weights
 // F-4 .. F-1 (in bounds) and the inputs of the weights the word before already counted are 0.
-#include <array>
+// Where every channel's rescale takes the doubled form (fixed_point.hpp's doubled_rescale_applies)
+// the rescale and clamp run in the same asm as the multiply: SMMULR(2 acc, m) is TFLite's rounding
+// doubling high multiply. Small windows copy several blocks at once (a super-block of at most
+// col_budget bytes) and set up each channel once per super-block (channel_blocks); a large window
+// copies one block and its asm walks the channels (block_channels).
 #include <cstddef>
 #include <cstdint>
 
@@ -23,56 +27,38 @@
 
 namespace staticnn::kernels::arm {
 
-// The shapes conv2d_s8_rows_dsp takes: at least one word of weights per channel (C K K >= 4) and a
-// block's im2col within a small stack budget; sums that fit the doubled rescale (C K K * 127 * 128
-// < 2^29) so a channel takes the fast rescale whenever its own parameters allow.
+namespace conv_rows {
+inline constexpr std::size_t pixels = 4;           // output pixels per block (accumulators per channel)
+inline constexpr std::size_t col_budget = 1024;    // bytes of im2col on the stack beyond one block
+inline constexpr std::size_t max_fan_in = 400;     // C K K: one block's im2col is 8 (C K K + 3) bytes
+}  // namespace conv_rows
+
+// The shapes conv2d_s8_rows_dsp takes: at least one word of weights per channel (4 <= C K K) and
+// one block's im2col within a stack budget (C K K <= 400: 3.2 KB; so 2 C K K * 127 * 128 < 2^30).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_rows_dsp_fits =
-    target::arm_dsp && K >= 1 && S >= 1 && K <= H && K <= W && C * K * K >= 4 && C * K * K <= 1024;
+inline constexpr bool conv2d_s8_rows_dsp_fits = target::arm_dsp && K >= 1 && S >= 1 && K <= H && K <= W &&
+                                                C * K * K >= 4 && C * K * K <= conv_rows::max_fan_in;
 
 namespace conv_rows {
-inline constexpr std::size_t pixels = 4;  // output pixels per block (accumulators per channel)
-
 template <std::size_t C, std::size_t K>
 struct layout {
   static constexpr std::size_t fan_in = C * K * K;              // F
   static constexpr std::size_t quads = (fan_in + 3) / 4;        // weight words per channel
   static constexpr std::size_t pad = 4 * quads - fan_in;        // weights the last word repeats
   static constexpr std::size_t quad_words = 2 * pixels;         // im2col words per weight word
-  static constexpr std::size_t col_words = quads * quad_words;  // the block's im2col
+  static constexpr std::size_t col_words = quads * quad_words;  // one block's im2col
+  static constexpr std::size_t blocks = col_budget / (4 * col_words) > 0 ? col_budget / (4 * col_words) : 1;
   static constexpr std::size_t unroll = 4;                      // weight words per loop iteration
   static constexpr std::size_t main_quads = quads - 1;          // all but the last word
 };
 
-// Byte offset of window entry f = (c K + ky) K + kx from the window's corner in a C x H x W input.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
-constexpr std::array<std::uint32_t, C * K * K> window_offsets() {
-  std::array<std::uint32_t, C * K * K> off{};
-  for (std::size_t c = 0; c < C; ++c)
-    for (std::size_t ky = 0; ky < K; ++ky)
-      for (std::size_t kx = 0; kx < K; ++kx) off[(c * K + ky) * K + kx] = static_cast<std::uint32_t>((c * H + ky) * W + kx);
-  return off;
-}
 }  // namespace conv_rows
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_rows {
-inline std::int32_t pair16(std::int32_t lo, std::int32_t hi) {
-  return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
-}
-
-// acc[p] = bias + the F products of one channel's weights w with the block's im2col col (4-byte
-// aligned), p < 4. The loop and its registers are fixed (LDM needs ascending registers).
-template <std::size_t C, std::size_t K>
-[[gnu::always_inline]] inline void channel_block(const std::int32_t* col, const std::int8_t* w, std::int32_t bias,
-                                                 std::int32_t (&acc)[pixels]) {
-  using L = layout<C, K>;
-  register std::int32_t i0 asm("r0"), i1 asm("r1"), i2 asm("r2"), i3 asm("r3");
-  register std::int32_t we asm("r4"), wo asm("r5"), n asm("r6");
-  register std::int32_t a0 asm("r7") = bias, a1 asm("r8") = bias, a2 asm("r10") = bias, a3 asm("r11") = bias;
-  register const std::int8_t* wp asm("r9") = w;
-  register const std::int32_t* cp asm("r12") = col;
-  // One weight word against the 4 pixels; LOAD fetches it into we.
+// The multiply of one channel against one block, as asm text shared by channel_block and
+// channel_blocks: a0..a3 += the F products of the weights at w (advanced by 4 (quads - 1)) with
+// the block's im2col at col (advanced past the block); n counts the loop; local label 2.
 #define STATICNN_ROWS_QUAD(LOAD)                                                                    \
   LOAD                                                                                              \
   "sxtb16 %[wo], %[we], ror #8\n"                                                                   \
@@ -87,55 +73,223 @@ template <std::size_t C, std::size_t K>
   "smlad %[a2], %[i1], %[wo], %[a2]\n"                                                              \
   "smlad %[a3], %[i2], %[we], %[a3]\n"                                                              \
   "smlad %[a3], %[i3], %[wo], %[a3]\n"
-#define STATICNN_ROWS_NEXT "ldr %[we], [%[w]], #4\n"
-#define STATICNN_ROWS_LAST "ldr %[we], [%[w], #%c[last]]\n"
-  asm volatile(".rept %c[rest]\n" STATICNN_ROWS_QUAD(STATICNN_ROWS_NEXT) ".endr\n"
-               ".if %c[iters]\n"
-               "movw %[n], #%c[iters]\n"
-               "1:\n"
-               ".rept %c[unroll]\n" STATICNN_ROWS_QUAD(STATICNN_ROWS_NEXT) ".endr\n"
-               "subs %[n], %[n], #1\n"
-               "bne 1b\n"
-               ".endif\n" STATICNN_ROWS_QUAD(STATICNN_ROWS_LAST)
-               : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [col] "+r"(cp),
-                 [i0] "=&r"(i0), [i1] "=&r"(i1), [i2] "=&r"(i2), [i3] "=&r"(i3), [we] "=&r"(we), [wo] "=&r"(wo),
-                 [n] "=&r"(n)
-               : [rest] "i"(L::main_quads % L::unroll), [iters] "i"(L::main_quads / L::unroll),
-                 [unroll] "i"(L::unroll), [last] "i"(-static_cast<int>(L::pad))
-               : "cc", "memory");
-#undef STATICNN_ROWS_LAST
-#undef STATICNN_ROWS_NEXT
-#undef STATICNN_ROWS_QUAD
+#define STATICNN_ROWS_MACS                                                                          \
+  ".rept %c[rest]\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w]], #4\n") ".endr\n"                        \
+  ".if %c[iters]\n"                                                                                 \
+  "movw %[n], #%c[iters]\n"                                                                         \
+  "2:\n"                                                                                            \
+  ".rept %c[unroll]\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w]], #4\n") ".endr\n"                      \
+  "subs %[n], %[n], #1\n"                                                                           \
+  "bne 2b\n"                                                                                        \
+  ".endif\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w], #%c[last]]\n")
+#define STATICNN_ROWS_MAC_OPERANDS                                                                  \
+  [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [col] "+r"(cp), [i0] "=&r"(i0),    \
+      [i1] "=&r"(i1), [i2] "=&r"(i2), [i3] "=&r"(i3), [we] "=&r"(we), [wo] "=&r"(wo), [n] "=&r"(n)
+#define STATICNN_ROWS_MAC_CONSTANTS                                                                 \
+  [rest] "i"(L::main_quads % L::unroll), [iters] "i"(L::main_quads / L::unroll), [unroll] "i"(L::unroll), \
+      [last] "i"(-static_cast<int>(L::pad))
+// The registers of the multiply (LDM needs its list ascending, so they are fixed).
+#define STATICNN_ROWS_REGISTERS                                                                     \
+  register std::int32_t i0 asm("r0"), i1 asm("r1"), i2 asm("r2"), i3 asm("r3");                      \
+  register std::int32_t we asm("r4"), wo asm("r5"), n asm("r6");                                     \
+  register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");                   \
+  register const std::int8_t* wp asm("r9") = w;                                                     \
+  register const std::int32_t* cp asm("r12") = col;
+
+// acc[p] = init + the F products of one channel's weights w with one block's im2col col (4-byte
+// aligned), p < 4.
+template <std::size_t C, std::size_t K>
+[[gnu::always_inline]] inline void channel_block(const std::int32_t* col, const std::int8_t* w, std::int32_t init,
+                                                 std::int32_t (&acc)[pixels]) {
+  using L = layout<C, K>;
+  STATICNN_ROWS_REGISTERS
+  a0 = a1 = a2 = a3 = init;
+  asm volatile(STATICNN_ROWS_MACS : STATICNN_ROWS_MAC_OPERANDS : STATICNN_ROWS_MAC_CONSTANTS : "cc", "memory");
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
-// Pixel p's window (corner at xb, C x H x W int8 input) into the block's im2col col.
+// What channel_blocks reads (and updates) per block, at the offsets it names.
+struct doubled_out {
+  std::int32_t m, c, e, lo, hi;  // the doubled rescale (STATICNN_ROWS_OUT); the clamp, lo <= hi
+  std::int8_t* y;                // the next 4 outputs
+  std::int32_t blocks;           // blocks left, >= 1
+  std::int32_t init;             // the bias
+};
+
+// TFLite's rescale of an accumulator A in the doubled form and the clamp, in place, then its byte
+// stored at [Y, #k]: m, c, e, lo, hi, scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp.
+#define STATICNN_ROWS_OUT(A, M, Cc, E, LO, HI, T, Y, k)                                             \
+  "add %[" A "], %[" A "], %[" A "]\n"                                                               \
+  "smmulr " T ", %[" A "], " M "\n"                                                                 \
+  "add %[" A "], " T ", " Cc "\n"                                                                   \
+  "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
+  "asr %[" A "], %[" A "], " E "\n"                                                                 \
+  "ssat %[" A "], #8, %[" A "]\n"                                                                   \
+  "cmp %[" A "], " LO "\n"                                                                          \
+  "it lt\n"                                                                                         \
+  "movlt %[" A "], " LO "\n"                                                                        \
+  "cmp %[" A "], " HI "\n"                                                                          \
+  "it gt\n"                                                                                         \
+  "movgt %[" A "], " HI "\n"                                                                        \
+  "strb %[" A "], [" Y ", #" k "]\n"
+
+// For blocks consecutive blocks of the im2col at col: one channel's 4 accumulators from its bias
+// (d->init), its F products (weights w), the doubled rescale, the clamp, stored at d->y (4 bytes,
+// then d->y += 4). All in one asm: after the multiply r0-r5 take {m, c, e, lo, hi, y} in one LDM
+// and lr is the scratch of the rescale; d (on the stack) is reloaded through the n register.
+template <std::size_t C, std::size_t K>
+[[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
+  using L = layout<C, K>;
+  STATICNN_ROWS_REGISTERS
+  asm volatile("1:\n"
+               "ldr %[n], %[d]\n"
+               "ldr %[a0], [%[n], #%c[init]]\n"
+               "mov %[a1], %[a0]\n"
+               "mov %[a2], %[a0]\n"
+               "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
+               "ldr %[n], %[d]\n"
+               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"
+#define STATICNN_ROWS_OUT_D(A, k) STATICNN_ROWS_OUT(A, "%[i0]", "%[i1]", "%[i2]", "%[i3]", "%[we]", "lr", "%[wo]", k)
+               STATICNN_ROWS_OUT_D("a0", "0") STATICNN_ROWS_OUT_D("a1", "1") STATICNN_ROWS_OUT_D("a2", "2")
+               STATICNN_ROWS_OUT_D("a3", "3")
+#undef STATICNN_ROWS_OUT_D
+               "add %[wo], %[wo], #4\n"
+               "str %[wo], [%[n], #%c[yoff]]\n"
+               ".if %c[wback]\n"
+               "sub %[w], %[w], #%c[wback]\n"
+               ".endif\n"
+               "ldr %[i0], [%[n], #%c[boff]]\n"
+               "subs %[i0], %[i0], #1\n"
+               "str %[i0], [%[n], #%c[boff]]\n"
+               "bne 1b\n"
+               : STATICNN_ROWS_MAC_OPERANDS
+               : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [init] "i"(offsetof(doubled_out, init)),
+                 [yoff] "i"(offsetof(doubled_out, y)), [boff] "i"(offsetof(doubled_out, blocks)),
+                 [wback] "i"(4 * L::main_quads)
+               : "lr", "cc", "memory");
+}
+
+// What block_channels reads (and updates) per channel, at the offsets it names.
+struct block_state {
+  const std::int32_t* bias;        // the next channel's bias, multiplier and shift
+  const std::int32_t* multiplier;
+  const std::int8_t* shift;        // each in [-22, -1] (doubled form)
+  std::int32_t zero_point, lo, hi;  // of the output; the clamp, lo <= hi
+  std::int8_t* y;                  // the next channel's 4 outputs
+  std::int32_t y_step;             // from one channel's outputs to the next's
+  std::int32_t channels;           // left, >= 1
+};
+
+// One block of the im2col at col against d->channels channels (weights from w, F bytes apart):
+// per channel its bias, the multiply, the doubled rescale with m, e = -shift and c = 2^(e-1) +
+// (zero_point << e) computed here, the clamp and 4 bytes stored at d->y, then d->y += y_step.
+template <std::size_t C, std::size_t K>
+[[gnu::always_inline]] inline void block_channels(const std::int32_t* col, const std::int8_t* w, block_state* d) {
+  using L = layout<C, K>;
+  STATICNN_ROWS_REGISTERS
+  asm volatile("1:\n"
+               "ldr %[n], %[d]\n"
+               "ldr %[i0], [%[n], #%c[bias]]\n"
+               "ldr %[a0], [%[i0]], #4\n"
+               "str %[i0], [%[n], #%c[bias]]\n"
+               "mov %[a1], %[a0]\n"
+               "mov %[a2], %[a0]\n"
+               "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
+               "ldr %[n], %[d]\n"
+               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"  // bias, m, shift pointers; zp, lo, hi
+               "ldr lr, [%[i1]], #4\n"                                   // lr = m
+               "str %[i1], [%[n], #%c[bias]+4]\n"
+               "ldrsb %[i0], [%[i2]], #1\n"
+               "str %[i2], [%[n], #%c[bias]+8]\n"
+               "rsb %[i0], %[i0], #0\n"                                  // i0 = e
+               "lsl %[i3], %[i3], %[i0]\n"
+               "sub %[i2], %[i0], #1\n"
+               "mov %[i1], #1\n"
+               "lsl %[i1], %[i1], %[i2]\n"
+               "add %[i1], %[i1], %[i3]\n"                               // i1 = c
+               "ldr %[i3], [%[n], #%c[y]]\n"
+#define STATICNN_ROWS_OUT_B(A, k) STATICNN_ROWS_OUT(A, "lr", "%[i1]", "%[i0]", "%[we]", "%[wo]", "%[i2]", "%[i3]", k)
+               STATICNN_ROWS_OUT_B("a0", "0") STATICNN_ROWS_OUT_B("a1", "1") STATICNN_ROWS_OUT_B("a2", "2")
+               STATICNN_ROWS_OUT_B("a3", "3")
+#undef STATICNN_ROWS_OUT_B
+               "ldr %[i2], [%[n], #%c[y]+4]\n"
+               "add %[i3], %[i3], %[i2]\n"
+               "str %[i3], [%[n], #%c[y]]\n"
+               "add %[w], %[w], #%c[wnext]\n"
+               "sub %[col], %[col], #%c[colback]\n"
+               "ldr %[i0], [%[n], #%c[y]+8]\n"
+               "subs %[i0], %[i0], #1\n"
+               "str %[i0], [%[n], #%c[y]+8]\n"
+               "bne 1b\n"
+               : STATICNN_ROWS_MAC_OPERANDS
+               : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [bias] "i"(offsetof(block_state, bias)),
+                 [y] "i"(offsetof(block_state, y)), [wnext] "i"(4 - L::pad),
+                 [colback] "i"(4 * L::col_words)
+               : "lr", "cc", "memory");
+  static_assert(offsetof(block_state, bias) == 0 && offsetof(block_state, multiplier) == 4 &&
+                    offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point) == 12 &&
+                    offsetof(block_state, lo) == 16 && offsetof(block_state, hi) == 20 &&
+                    offsetof(block_state, y_step) == offsetof(block_state, y) + 4 &&
+                    offsetof(block_state, channels) == offsetof(block_state, y) + 8,
+                "block_channels: the LDM takes the first six words in this order; the asm finds the "
+                "multiplier, shift, y_step and channels 4 and 8 bytes past bias and y");
+}
+#undef STATICNN_ROWS_OUT
+#undef STATICNN_ROWS_REGISTERS
+#undef STATICNN_ROWS_MAC_CONSTANTS
+#undef STATICNN_ROWS_MAC_OPERANDS
+#undef STATICNN_ROWS_MACS
+#undef STATICNN_ROWS_QUAD
+
+// (x1, x3) of the bytes x0..x3 of v, sign-extended: SXTB16 with its rotation.
+[[gnu::always_inline]] inline std::int32_t sxtb16_ror8(std::uint32_t v) {
+  std::int32_t r;
+  asm("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+
+// Pixel p's window (corner at xb, C x H x W int8 input) into its block's im2col col: its C K rows
+// of K bytes gathered into win (F bytes in OIHW order, then 3 bytes of slack), then each word of 4
+// entries unpacked by SXTB16 into the pairs (x[4q], x[4q+2]), (x[4q+1], x[4q+3]). A
+// row is copied as whole words (the bytes past it are overwritten by the next row), the last one
+// exactly, so nothing past the window is read.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
 [[gnu::always_inline]] inline void im2col_pixel(const std::int8_t* xb, std::int32_t* col, std::size_t p) {
   using L = layout<C, K>;
-  static constexpr auto off = window_offsets<C, H, W, K>();
+  constexpr std::size_t row_words = (K + 3) / 4;
+  alignas(4) std::uint8_t win[L::fan_in + 3];
+  std::uint8_t* dst = win;
+  const std::int8_t* src = xb;
+  for (std::size_t c = 0; c < C; ++c, src += (H - K) * W)
+#pragma GCC unroll 7
+    for (std::size_t ky = 0; ky < K; ++ky, src += W, dst += K)
+      if (c + 1 < C || ky + 1 < K) {
+#pragma GCC unroll 2
+        for (std::size_t k = 0; k < row_words; ++k) __builtin_memcpy(dst + 4 * k, src + 4 * k, 4);
+      } else {
+        __builtin_memcpy(dst, src, K);
+      }
   std::int32_t* d = col + 2 * p;
-  for (std::size_t q = 0; q < L::main_quads; ++q, d += L::quad_words) {
-    const std::uint32_t* o = off.data() + 4 * q;
-    d[0] = pair16(xb[o[0]], xb[o[2]]);
-    d[1] = pair16(xb[o[1]], xb[o[3]]);
+  const std::uint8_t* v8 = win;
+#pragma GCC unroll 4
+  for (std::size_t q = 0; q < L::main_quads; ++q) {  // one word of entries: LDR, two SXTB16, STRD
+    std::uint32_t v, e, o;
+    asm volatile("ldr %[v], [%[s]], #4\n"
+                 "sxtb16 %[e], %[v]\n"
+                 "sxtb16 %[o], %[v], ror #8\n"
+                 "strd %[e], %[o], [%[d]], #%c[step]\n"
+                 : [s] "+r"(v8), [d] "+r"(d), [v] "=&r"(v), [e] "=&r"(e), [o] "=&r"(o)
+                 : [step] "i"(4 * L::quad_words)
+                 : "memory");
   }
-  // The last word covers entries F-4 .. F-1; the first pad of them were counted by the word before.
-  std::int32_t v[4];
-  for (std::size_t i = 0; i < 4; ++i) v[i] = i < L::pad ? 0 : xb[off[L::fan_in - 4 + i]];
-  d[0] = pair16(v[0], v[2]);
-  d[1] = pair16(v[1], v[3]);
+  // The last word holds entries F-4 .. F-1; the first pad of them were counted by the word before.
+  std::uint32_t v;
+  __builtin_memcpy(&v, win + L::fan_in - 4, 4);
+  v &= ~0u << (8 * L::pad);
+  d[0] = static_cast<std::int32_t>(__sxtb16(v));
+  d[1] = sxtb16_ror8(v);
 }
 
-// saturate(zero_point + multiply_by_quantized_multiplier(acc, m, -e)) for a channel whose rescale
-// doubled_rescale_applies holds (kernels/fixed_point.hpp): SMMULR(2 acc, m) is the rounding
-// doubling high multiply, c = 2^(e-1) + (zero_point << e) its rounding divide with the zero point.
-[[gnu::always_inline]] inline std::int32_t rescale_doubled(std::int32_t acc, std::int32_t m, std::int32_t c,
-                                                           std::int32_t e) {
-  std::int32_t s;
-  asm("smmulr %0, %1, %2" : "=r"(s) : "r"(acc + acc), "r"(m));
-  return __ssat((s + c + (s >> 31)) >> e, 8);
-}
 }  // namespace conv_rows
 
 // x: C x H x W int8; w: G output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]);
@@ -145,28 +299,52 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
                         std::size_t rows) {
   static_assert(conv2d_s8_rows_dsp_fits<C, H, W, K, S>, "conv2d_s8_rows_dsp: shape not taken (see conv2d_s8_rows_dsp_fits)");
   using L = conv_rows::layout<C, K>;
-  constexpr std::size_t OW = (W - K) / S + 1, P = conv_rows::pixels;
+  constexpr std::size_t OW = (W - K) / S + 1, P = conv_rows::pixels, span = L::blocks * P;
   constexpr auto sum_max = static_cast<std::uint32_t>(L::fan_in * 127u * 128u);
   const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
-  alignas(8) std::int32_t col[L::col_words];
-  for (std::size_t i0 = 0; i0 < n; i0 += P) {
-    const std::size_t valid = n - i0 < P ? n - i0 : P;
-    for (std::size_t p = 0; p < P; ++p) {
-      const std::size_t i = i0 + (p < valid ? p : 0);  // past the end: pixel i0 again, not stored
+  const std::int32_t lo = q.act_min, hi = q.act_max;
+  bool all_doubled = lo <= hi;
+  for (std::size_t o = 0; o < G && all_doubled; ++o)
+    all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
+  alignas(8) std::int32_t col[L::blocks * L::col_words];
+  for (std::size_t i0 = 0; i0 < n; i0 += span) {
+    const std::size_t count = n - i0 < span ? n - i0 : span, blocks = (count + P - 1) / P;
+    for (std::size_t p = 0; p < blocks * P; ++p) {
+      const std::size_t i = i0 + (p < count ? p : 0);  // past the end: pixel i0 again, not stored
       const std::size_t oy = oy0 + i / OW, ox = i % OW;
-      conv_rows::im2col_pixel<C, H, W, K>(x + oy * S * W + ox * S, col, p);
+      conv_rows::im2col_pixel<C, H, W, K>(x + oy * S * W + ox * S, col + (p / P) * L::col_words, p % P);
+    }
+    if constexpr (L::blocks == 1) {
+      if (all_doubled && count == P) {  // one whole block, every channel in one asm
+        conv_rows::block_state d{q.bias, q.multiplier, q.shift, q.zero_point, lo, hi, y + i0,
+                                 static_cast<std::int32_t>(n), static_cast<std::int32_t>(G)};
+        conv_rows::block_channels<C, K>(col, w, &d);
+        continue;
+      }
     }
     for (std::size_t o = 0; o < G; ++o) {
-      std::int32_t acc[P];
-      conv_rows::channel_block<C, K>(col, w + o * L::fan_in, q.bias[o], acc);
+      const std::int8_t* wo = w + o * L::fan_in;
       std::int8_t* yo = y + o * n + i0;
-      const std::int32_t m = q.multiplier[o], shift = q.shift[o];
-      if (doubled_rescale_applies(q.bias[o], m, shift, q.zero_point, sum_max)) {
+      const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+      if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
         const std::int32_t e = -shift;
         const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
-        for (std::size_t p = 0; p < valid; ++p) yo[p] = q.clamp(static_cast<std::int8_t>(conv_rows::rescale_doubled(acc[p], m, c, e)));
-      } else {
-        for (std::size_t p = 0; p < valid; ++p) yo[p] = q.clamp(requantize_out_of_line(acc[p], m, shift, q.zero_point));
+        const std::size_t full = count / P, part = count % P;
+        conv_rows::doubled_out d{m, c, e, lo, hi, yo, static_cast<std::int32_t>(full), bias};
+        if (full > 0) conv_rows::channel_blocks<C, K>(col, wo, &d);
+        if (part > 0) {  // the last block's outputs past count are not stored
+          std::int8_t last[P];
+          d.y = last, d.blocks = 1;
+          conv_rows::channel_blocks<C, K>(col + full * L::col_words, wo, &d);
+          for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
+        }
+      } else {  // the general rescale (fixed_point.hpp)
+        for (std::size_t b = 0; b < blocks; ++b) {
+          std::int32_t acc[P];
+          conv_rows::channel_block<C, K>(col + b * L::col_words, wo, bias, acc);
+          const std::size_t valid = count - b * P < P ? count - b * P : P;
+          for (std::size_t p = 0; p < valid; ++p) yo[b * P + p] = q.clamp(requantize_out_of_line(acc[p], m, shift, q.zero_point));
+        }
       }
     }
   }
