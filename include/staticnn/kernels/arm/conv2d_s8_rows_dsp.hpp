@@ -110,32 +110,41 @@ template <std::size_t C, std::size_t K>
 
 // What channel_blocks reads (and updates) per block, at the offsets it names.
 struct doubled_out {
-  std::int32_t m, c, e, lo, hi;  // the doubled rescale (STATICNN_ROWS_OUT); the clamp, lo <= hi
+  std::int32_t m, c, e;          // the doubled rescale (STATICNN_ROWS_RESCALE)
+  std::int32_t lo4, hi4;         // the clamp (bytes4)
   std::int8_t* y;                // the next 4 outputs
   std::int32_t blocks;           // blocks left, >= 1
   std::int32_t init;             // the bias
 };
 
-// TFLite's rescale of an accumulator A in the doubled form and the clamp, in place, then its byte
-// stored at [Y, #k]: m, c, e, lo, hi, scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp.
-#define STATICNN_ROWS_OUT(A, M, Cc, E, LO, HI, T, Y, k)                                             \
+// TFLite's rescale of an accumulator A in the doubled form, saturated to int8, in place: m, c, e,
+// scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp (A doubled first).
+#define STATICNN_ROWS_RESCALE(A, M, Cc, E, T)                                                       \
   "add %[" A "], %[" A "], %[" A "]\n"                                                               \
   "smmulr " T ", %[" A "], " M "\n"                                                                 \
   "add %[" A "], " T ", " Cc "\n"                                                                   \
   "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
   "asr %[" A "], %[" A "], " E "\n"                                                                 \
-  "ssat %[" A "], #8, %[" A "]\n"                                                                   \
-  "cmp %[" A "], " LO "\n"                                                                          \
-  "it lt\n"                                                                                         \
-  "movlt %[" A "], " LO "\n"                                                                        \
-  "cmp %[" A "], " HI "\n"                                                                          \
-  "it gt\n"                                                                                         \
-  "movgt %[" A "], " HI "\n"                                                                        \
-  "strb %[" A "], [" Y ", #" k "]\n"
+  "ssat %[" A "], #8, %[" A "]\n"
+// The four int8 results a0..a3 packed into a0's bytes, clamped bytewise to [lo, hi] (LO4, HI4:
+// the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y].
+#define STATICNN_ROWS_CLAMP_STORE(LO4, HI4, T, Y)                                                   \
+  "uxtb %[a0], %[a0]\n"                                                                             \
+  "bfi %[a0], %[a1], #8, #8\n"                                                                      \
+  "bfi %[a0], %[a2], #16, #8\n"                                                                     \
+  "bfi %[a0], %[a3], #24, #8\n"                                                                     \
+  "ssub8 " T ", %[a0], " LO4 "\n"                                                                   \
+  "sel %[a0], %[a0], " LO4 "\n"                                                                     \
+  "ssub8 " T ", " HI4 ", %[a0]\n"                                                                   \
+  "sel %[a0], %[a0], " HI4 "\n"                                                                     \
+  "str %[a0], [" Y "]\n"
+
+// [lo, hi] (int8, lo <= hi) as the four-byte bounds of STATICNN_ROWS_CLAMP_STORE.
+constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); }
 
 // For blocks consecutive blocks of the im2col at col: one channel's 4 accumulators from its bias
 // (d->init), its F products (weights w), the doubled rescale, the clamp, stored at d->y (4 bytes,
-// then d->y += 4). All in one asm: after the multiply r0-r5 take {m, c, e, lo, hi, y} in one LDM
+// then d->y += 4). All in one asm: after the multiply r0-r5 take {m, c, e, lo4, hi4, y} in one LDM
 // and lr is the scratch of the rescale; d (on the stack) is reloaded through the n register.
 template <std::size_t C, std::size_t K>
 [[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
@@ -149,10 +158,10 @@ template <std::size_t C, std::size_t K>
                "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
                "ldr %[n], %[d]\n"
                "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"
-#define STATICNN_ROWS_OUT_D(A, k) STATICNN_ROWS_OUT(A, "%[i0]", "%[i1]", "%[i2]", "%[i3]", "%[we]", "lr", "%[wo]", k)
-               STATICNN_ROWS_OUT_D("a0", "0") STATICNN_ROWS_OUT_D("a1", "1") STATICNN_ROWS_OUT_D("a2", "2")
-               STATICNN_ROWS_OUT_D("a3", "3")
-#undef STATICNN_ROWS_OUT_D
+#define STATICNN_ROWS_RESCALE_D(A) STATICNN_ROWS_RESCALE(A, "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_RESCALE_D("a0") STATICNN_ROWS_RESCALE_D("a1") STATICNN_ROWS_RESCALE_D("a2")
+               STATICNN_ROWS_RESCALE_D("a3") STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]")
+#undef STATICNN_ROWS_RESCALE_D
                "add %[wo], %[wo], #4\n"
                "str %[wo], [%[n], #%c[yoff]]\n"
                ".if %c[wback]\n"
@@ -174,7 +183,8 @@ struct block_state {
   const std::int32_t* bias;        // the next channel's bias, multiplier and shift
   const std::int32_t* multiplier;
   const std::int8_t* shift;        // each in [-22, -1] (doubled form)
-  std::int32_t zero_point, lo, hi;  // of the output; the clamp, lo <= hi
+  std::int32_t zero_point;         // of the output
+  std::int32_t lo4, hi4;           // the clamp (bytes4)
   std::int8_t* y;                  // the next channel's 4 outputs
   std::int32_t y_step;             // from one channel's outputs to the next's
   std::int32_t channels;           // left, >= 1
@@ -196,7 +206,7 @@ template <std::size_t C, std::size_t K>
                "mov %[a2], %[a0]\n"
                "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
                "ldr %[n], %[d]\n"
-               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"  // bias, m, shift pointers; zp, lo, hi
+               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"  // bias, m, shift pointers; zp, lo4, hi4
                "ldr lr, [%[i1]], #4\n"                                   // lr = m
                "str %[i1], [%[n], #%c[bias]+4]\n"
                "ldrsb %[i0], [%[i2]], #1\n"
@@ -208,10 +218,10 @@ template <std::size_t C, std::size_t K>
                "lsl %[i1], %[i1], %[i2]\n"
                "add %[i1], %[i1], %[i3]\n"                               // i1 = c
                "ldr %[i3], [%[n], #%c[y]]\n"
-#define STATICNN_ROWS_OUT_B(A, k) STATICNN_ROWS_OUT(A, "lr", "%[i1]", "%[i0]", "%[we]", "%[wo]", "%[i2]", "%[i3]", k)
-               STATICNN_ROWS_OUT_B("a0", "0") STATICNN_ROWS_OUT_B("a1", "1") STATICNN_ROWS_OUT_B("a2", "2")
-               STATICNN_ROWS_OUT_B("a3", "3")
-#undef STATICNN_ROWS_OUT_B
+#define STATICNN_ROWS_RESCALE_B(A) STATICNN_ROWS_RESCALE(A, "lr", "%[i1]", "%[i0]", "%[i2]")
+               STATICNN_ROWS_RESCALE_B("a0") STATICNN_ROWS_RESCALE_B("a1") STATICNN_ROWS_RESCALE_B("a2")
+               STATICNN_ROWS_RESCALE_B("a3") STATICNN_ROWS_CLAMP_STORE("%[we]", "%[wo]", "%[i2]", "%[i3]")
+#undef STATICNN_ROWS_RESCALE_B
                "ldr %[i2], [%[n], #%c[y]+4]\n"
                "add %[i3], %[i3], %[i2]\n"
                "str %[i3], [%[n], #%c[y]]\n"
@@ -228,13 +238,14 @@ template <std::size_t C, std::size_t K>
                : "lr", "cc", "memory");
   static_assert(offsetof(block_state, bias) == 0 && offsetof(block_state, multiplier) == 4 &&
                     offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point) == 12 &&
-                    offsetof(block_state, lo) == 16 && offsetof(block_state, hi) == 20 &&
+                    offsetof(block_state, lo4) == 16 && offsetof(block_state, hi4) == 20 &&
                     offsetof(block_state, y_step) == offsetof(block_state, y) + 4 &&
                     offsetof(block_state, channels) == offsetof(block_state, y) + 8,
                 "block_channels: the LDM takes the first six words in this order; the asm finds the "
                 "multiplier, shift, y_step and channels 4 and 8 bytes past bias and y");
 }
-#undef STATICNN_ROWS_OUT
+#undef STATICNN_ROWS_CLAMP_STORE
+#undef STATICNN_ROWS_RESCALE
 #undef STATICNN_ROWS_REGISTERS
 #undef STATICNN_ROWS_MAC_CONSTANTS
 #undef STATICNN_ROWS_MAC_OPERANDS
@@ -302,7 +313,9 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
   constexpr std::size_t OW = (W - K) / S + 1, P = conv_rows::pixels, span = L::blocks * P;
   constexpr auto sum_max = static_cast<std::uint32_t>(L::fan_in * 127u * 128u);
   const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
-  const std::int32_t lo = q.act_min, hi = q.act_max;
+  // The clamp within int8 (the results are saturated first); an empty range takes the general path.
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi);
   bool all_doubled = lo <= hi;
   for (std::size_t o = 0; o < G && all_doubled; ++o)
     all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
@@ -316,7 +329,7 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
     }
     if constexpr (L::blocks == 1) {
       if (all_doubled && count == P) {  // one whole block, every channel in one asm
-        conv_rows::block_state d{q.bias, q.multiplier, q.shift, q.zero_point, lo, hi, y + i0,
+        conv_rows::block_state d{q.bias, q.multiplier, q.shift, q.zero_point, lo4, hi4, y + i0,
                                  static_cast<std::int32_t>(n), static_cast<std::int32_t>(G)};
         conv_rows::block_channels<C, K>(col, w, &d);
         continue;
@@ -330,7 +343,7 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
         const std::int32_t e = -shift;
         const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
         const std::size_t full = count / P, part = count % P;
-        conv_rows::doubled_out d{m, c, e, lo, hi, yo, static_cast<std::int32_t>(full), bias};
+        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, static_cast<std::int32_t>(full), bias};
         if (full > 0) conv_rows::channel_blocks<C, K>(col, wo, &d);
         if (part > 0) {  // the last block's outputs past count are not stored
           std::int8_t last[P];
