@@ -46,9 +46,11 @@ struct layout {
   static constexpr std::size_t quads = (fan_in + 3) / 4;        // weight words per channel
   static constexpr std::size_t pad = 4 * quads - fan_in;        // weights the last word repeats
   static constexpr std::size_t quad_words = 2 * pixels;         // im2col words per weight word
-  static constexpr std::size_t col_words = quads * quad_words;  // one block's im2col
+  // A last word with a single weight (pad 3) multiplies as one: its 4 pixels' inputs in 2 words.
+  static constexpr bool single = pad == 3;
+  static constexpr std::size_t col_words = (quads - 1) * quad_words + (single ? 2 : quad_words);  // one block's
   static constexpr std::size_t blocks = col_budget / (4 * col_words) > 0 ? col_budget / (4 * col_words) : 1;
-  static constexpr std::size_t unroll = 4;                      // weight words per loop iteration
+  static constexpr std::size_t unroll = quads > 16 ? 8 : 4;     // weight words per loop iteration
   static constexpr std::size_t main_quads = quads - 1;          // all but the last word
 };
 
@@ -81,13 +83,21 @@ namespace conv_rows {
   ".rept %c[unroll]\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w]], #4\n") ".endr\n"                      \
   "subs %[n], %[n], #1\n"                                                                           \
   "bne 2b\n"                                                                                        \
-  ".endif\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w], #%c[last]]\n")
+  ".endif\n"                                                                                        \
+  ".if %c[single]\n"                                                                                \
+  "ldrsb %[we], [%[w]]\n"                                                                           \
+  "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
+  "smlabb %[a0], %[i0], %[we], %[a0]\n"                                                             \
+  "smlatb %[a1], %[i0], %[we], %[a1]\n"                                                             \
+  "smlabb %[a2], %[i1], %[we], %[a2]\n"                                                             \
+  "smlatb %[a3], %[i1], %[we], %[a3]\n"                                                             \
+  ".else\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w], #%c[last]]\n") ".endif\n"
 #define STATICNN_ROWS_MAC_OPERANDS                                                                  \
   [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [col] "+r"(cp), [i0] "=&r"(i0),    \
       [i1] "=&r"(i1), [i2] "=&r"(i2), [i3] "=&r"(i3), [we] "=&r"(we), [wo] "=&r"(wo), [n] "=&r"(n)
 #define STATICNN_ROWS_MAC_CONSTANTS                                                                 \
   [rest] "i"(L::main_quads % L::unroll), [iters] "i"(L::main_quads / L::unroll), [unroll] "i"(L::unroll), \
-      [last] "i"(-static_cast<int>(L::pad))
+      [last] "i"(-static_cast<int>(L::pad)), [single] "i"(L::single)
 // The registers of the multiply (LDM needs its list ascending, so they are fixed).
 #define STATICNN_ROWS_REGISTERS                                                                     \
   register std::int32_t i0 asm("r0"), i1 asm("r1"), i2 asm("r2"), i3 asm("r3");                      \
@@ -293,12 +303,16 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
                  : [step] "i"(4 * L::quad_words)
                  : "memory");
   }
-  // The last word holds entries F-4 .. F-1; the first pad of them were counted by the word before.
-  std::uint32_t v;
-  __builtin_memcpy(&v, win + L::fan_in - 4, 4);
-  v &= ~0u << (8 * L::pad);
-  d[0] = static_cast<std::int32_t>(__sxtb16(v));
-  d[1] = sxtb16_ror8(v);
+  if constexpr (L::single) {  // entry F-1 alone, as pixel p's int16 of the block's last 2 words
+    const std::int16_t v = static_cast<std::int8_t>(win[L::fan_in - 1]);
+    __builtin_memcpy(reinterpret_cast<std::uint8_t*>(col + L::main_quads * L::quad_words) + 2 * p, &v, 2);
+  } else {  // the last word holds entries F-4 .. F-1; the first pad of them were counted before
+    std::uint32_t v;
+    __builtin_memcpy(&v, win + L::fan_in - 4, 4);
+    v &= ~0u << (8 * L::pad);
+    d[0] = static_cast<std::int32_t>(__sxtb16(v));
+    d[1] = sxtb16_ror8(v);
+  }
 }
 
 }  // namespace conv_rows
