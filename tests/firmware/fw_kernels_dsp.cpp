@@ -95,53 +95,72 @@ STATICNN_TEST(int8_fused_conv_lookup_pool_stage) {
 namespace {
 // General: every 7th channel from the third takes the general rescale in one of four ways; else
 // every channel is in the doubled form (the kernel's all-asm paths).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool General = true>
-std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows, std::int32_t act_min = -128,
-                            std::int32_t act_max = 127) {
-  static_assert(kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>, "a shape the DSP kernel takes");
-  constexpr std::size_t OW = (W - K) / S + 1, OH = (H - K) / S + 1, F = C * K * K;
-  if (oy0 + rows > OH) return 1000;
-  std::uint32_t r = seed;
-  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-  static std::array<std::int8_t, C * H * W> x{};
-  static std::array<std::int8_t, G * F> w{};
-  static std::array<std::int32_t, G> bias{}, mult{};
-  static std::array<std::int8_t, G> shift{};
-  for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
-  for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
-  for (std::size_t o = 0; o < G; ++o) {
-    bias[o] = next() % 200001 - 100000;
-    mult[o] = (1 << 30) + next() % (1 << 30);
-    shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
-    if (General) switch (o % 7) {  // the general forms
-      case 2: mult[o] = 3 << 25; break;
-      case 4: shift[o] = 0, mult[o] = 1 << 22; break;
-      case 5: shift[o] = 1, mult[o] = 1 << 20; break;
-      case 6: shift[o] = -23; break;
-      default: break;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
+          bool General = true>
+std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
+                            std::int32_t act_min = -128, std::int32_t act_max = 127) {
+  if constexpr (!kernels::target::arm_dsp) {
+    return 1000;  // the test skips: no DSP kernel on this target
+  } else {
+    static_assert(kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>,
+                  "a shape the DSP kernel takes");
+    constexpr std::size_t OW = (W - K) / S + 1, OH = (H - K) / S + 1, F = C * K * K;
+    if (oy0 + rows > OH) return 1000;
+    std::uint32_t r = seed;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    static std::array<std::int8_t, C * H * W> x{};
+    static std::array<std::int8_t, G * F> w{};
+    static std::array<std::int32_t, G> bias{}, mult{};
+    static std::array<std::int8_t, G> shift{};
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    for (std::size_t o = 0; o < G; ++o) {
+      bias[o] = next() % 200001 - 100000;
+      mult[o] = (1 << 30) + next() % (1 << 30);
+      shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
+      if (General) switch (o % 7) {  // the general forms
+          case 2:
+            mult[o] = 3 << 25;
+            break;
+          case 4:
+            shift[o] = 0, mult[o] = 1 << 22;
+            break;
+          case 5:
+            shift[o] = 1, mult[o] = 1 << 20;
+            break;
+          case 6:
+            shift[o] = -23;
+            break;
+          default:
+            break;
+        }
     }
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -5, act_min, act_max};
+    static std::array<std::int8_t, G * OH * OW> got{}, want{};
+    got.fill(0x5a), want.fill(0x5a);
+    kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0,
+                                                       rows);
+    for (std::size_t o = 0; o < G; ++o) {
+      std::int8_t* yo = want.data() + o * rows * OW;
+      kernels::conv2d_s8_channel_rows_portable<C, H, W, K, S>(
+          x.data(), w.data() + o * F, {bias[o], mult[o], shift[o], q.zero_point}, yo, oy0, rows);
+      for (std::size_t i = 0; i < rows * OW; ++i) yo[i] = q.clamp(yo[i]);
+    }
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i)
+      wrong += got[i] != want[i];  // past G x rows x OW: untouched
+    return wrong;
   }
-  const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -5, act_min, act_max};
-  static std::array<std::int8_t, G * OH * OW> got{}, want{};
-  got.fill(0x5a), want.fill(0x5a);
-  kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
-  for (std::size_t o = 0; o < G; ++o) {
-    std::int8_t* yo = want.data() + o * rows * OW;
-    kernels::conv2d_s8_channel_rows_portable<C, H, W, K, S>(x.data(), w.data() + o * F,
-                                                            {bias[o], mult[o], shift[o], q.zero_point}, yo, oy0, rows);
-    for (std::size_t i = 0; i < rows * OW; ++i) yo[i] = q.clamp(yo[i]);
-  }
-  std::size_t wrong = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];  // past G x rows x OW: untouched
-  return wrong;
 }
 }  // namespace
 
 STATICNN_TEST(int8_conv_rows_any_shape) {
-  if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP conv rows kernel on this target");
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP conv rows kernel on this target");
   STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 5>(1, 0, 7) == 0));
   STATICNN_CHECK((check_conv_rows<1, 11, 12, 3, 2, 3>(2, 1, 4) == 0));
-  STATICNN_CHECK((check_conv_rows<2, 6, 7, 3, 1, 4>(3, 2, 2, -5, 127) == 0));  // ReLU clamp at the zero point
+  STATICNN_CHECK(
+      (check_conv_rows<2, 6, 7, 3, 1, 4>(3, 2, 2, -5, 127) == 0));  // ReLU clamp at the zero point
   STATICNN_CHECK((check_conv_rows<3, 9, 11, 3, 2, 7>(4, 0, 4) == 0));
   STATICNN_CHECK((check_conv_rows<3, 8, 9, 3, 1, 2>(5, 3, 3, -100, 90) == 0));
   STATICNN_CHECK((check_conv_rows<5, 7, 9, 3, 1, 6>(6, 1, 4) == 0));
@@ -172,28 +191,32 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
 namespace {
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 void bench_conv_rows(const char* what, std::size_t rows) {
-  namespace ic = fw::instruction_counter;
-  constexpr std::size_t OW = (W - K) / S + 1;
-  static std::array<std::int8_t, C * H * W> x{};
-  static std::array<std::int8_t, G * C * K * K> w{};
-  static std::array<std::int32_t, G> bias{}, mult{};
-  static std::array<std::int8_t, G> shift{};
-  static std::array<std::int8_t, G * OW * ((H - K) / S + 1)> y{};
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<std::int8_t>(i * 37);
-  for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<std::int8_t>(i * 11 % 255 - 127);
-  bias.fill(1000), mult.fill(1 << 30), shift.fill(-9);
-  const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -3, -3, 127};
-  ic::start();
-  kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
-  const std::uint64_t n = ic::stop();
-  const std::uint64_t macs = std::uint64_t{G} * rows * OW * C * K * K;
-  fw::console::print("conv_rows ", what, ": ", n, " instructions, ", macs, " MACs, ",
-                     fw::console::fixed{static_cast<double>(n) / static_cast<double>(macs), 3}, " per MAC\n");
+  if constexpr (kernels::target::arm_dsp) {
+    namespace ic = fw::instruction_counter;
+    constexpr std::size_t OW = (W - K) / S + 1;
+    static std::array<std::int8_t, C * H * W> x{};
+    static std::array<std::int8_t, G * C * K * K> w{};
+    static std::array<std::int32_t, G> bias{}, mult{};
+    static std::array<std::int8_t, G> shift{};
+    static std::array<std::int8_t, G * OW*((H - K) / S + 1)> y{};
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<std::int8_t>(i * 37);
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<std::int8_t>(i * 11 % 255 - 127);
+    bias.fill(1000), mult.fill(1 << 30), shift.fill(-9);
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -3, -3, 127};
+    ic::start();
+    kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
+    const std::uint64_t n = ic::stop();
+    const std::uint64_t macs = std::uint64_t{G} * rows * OW * C * K * K;
+    fw::console::print("conv_rows ", what, ": ", n, " instructions, ", macs, " MACs, ",
+                       fw::console::fixed{static_cast<double>(n) / static_cast<double>(macs), 3},
+                       " per MAC\n");
+  }
 }
 }  // namespace
 
 STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
-  if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP conv rows kernel on this target");
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP conv rows kernel on this target");
   bench_conv_rows<1, 30, 30, 3, 1, 16>("C=1 K=3 30x30 -> 16, 28 rows", 28);
   bench_conv_rows<16, 16, 16, 3, 1, 32>("C=16 K=3 16x16 -> 32, 14 rows", 14);
   bench_conv_rows<3, 34, 34, 3, 1, 16>("C=3 K=3 34x34 -> 16, 32 rows", 32);
