@@ -222,6 +222,9 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   bench_conv_rows<3, 34, 34, 3, 1, 16>("C=3 K=3 34x34 -> 16, 32 rows", 32);
   bench_conv_rows<16, 14, 14, 1, 1, 32>("C=16 K=1 14x14 -> 32, 14 rows", 14);
   bench_conv_rows<8, 21, 21, 7, 2, 16>("C=8 K=7 S=2 21x21 -> 16, 8 rows", 8);
+  // As a padded conv -> 2x2 pool stage calls it: the 4 padded input rows of one pooled row.
+  bench_conv_rows<1, 4, 30, 3, 1, 16>("C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
+  bench_conv_rows<16, 4, 16, 3, 1, 32>("C=16 K=3 4x16 -> 32, 2 rows (one pooled row)", 2);
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_dsp"); }
