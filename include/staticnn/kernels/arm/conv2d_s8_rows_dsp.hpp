@@ -160,8 +160,8 @@ template <std::size_t C, std::size_t K>
 [[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
   using L = layout<C, K>;
   STATICNN_ROWS_REGISTERS
-  asm volatile("1:\n"
-               "ldr %[n], %[d]\n"
+  asm volatile("ldr %[n], %[d]\n"  // n holds d at the top of every block
+               "1:\n"
                "ldr %[a0], [%[n], #%c[init]]\n"
                "mov %[a1], %[a0]\n"
                "mov %[a2], %[a0]\n"
@@ -193,22 +193,23 @@ struct block_state {
   const std::int32_t* bias;        // the next channel's bias, multiplier and shift
   const std::int32_t* multiplier;
   const std::int8_t* shift;        // each in [-22, -1] (doubled form)
-  std::int32_t zero_point;         // of the output
+  std::int32_t zero_point_2p1;     // 2 zero_point + 1 (of the output): c = it << (e - 1)
   std::int32_t lo4, hi4;           // the clamp (bytes4)
   std::int8_t* y;                  // the next channel's 4 outputs
   std::int32_t y_step;             // from one channel's outputs to the next's
-  std::int32_t channels;           // left, >= 1
+  const std::int8_t* w_end;        // the weights past the last channel's
 };
 
-// One block of the im2col at col against d->channels channels (weights from w, F bytes apart):
-// per channel its bias, the multiply, the doubled rescale with m, e = -shift and c = 2^(e-1) +
-// (zero_point << e) computed here, the clamp and 4 bytes stored at d->y, then d->y += y_step.
+// One block of the im2col at col against the channels whose weights are at w .. d->w_end (F bytes
+// each): per channel its bias, the multiply, the doubled rescale with m, e = -shift and
+// c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) << (e - 1) computed here, the clamp and 4
+// bytes stored at d->y, then d->y += y_step.
 template <std::size_t C, std::size_t K>
 [[gnu::always_inline]] inline void block_channels(const std::int32_t* col, const std::int8_t* w, block_state* d) {
   using L = layout<C, K>;
   STATICNN_ROWS_REGISTERS
-  asm volatile("1:\n"
-               "ldr %[n], %[d]\n"
+  asm volatile("ldr %[n], %[d]\n"  // n holds d at the top of every channel
+               "1:\n"
                "ldr %[i0], [%[n], #%c[bias]]\n"
                "ldr %[a0], [%[i0]], #4\n"
                "str %[i0], [%[n], #%c[bias]]\n"
@@ -216,17 +217,14 @@ template <std::size_t C, std::size_t K>
                "mov %[a2], %[a0]\n"
                "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
                "ldr %[n], %[d]\n"
-               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"  // bias, m, shift pointers; zp, lo4, hi4
+               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"  // bias, m, shift pointers; 2 zp + 1, lo4, hi4
                "ldr lr, [%[i1]], #4\n"                                   // lr = m
                "str %[i1], [%[n], #%c[bias]+4]\n"
                "ldrsb %[i0], [%[i2]], #1\n"
                "str %[i2], [%[n], #%c[bias]+8]\n"
                "rsb %[i0], %[i0], #0\n"                                  // i0 = e
-               "lsl %[i3], %[i3], %[i0]\n"
                "sub %[i2], %[i0], #1\n"
-               "mov %[i1], #1\n"
-               "lsl %[i1], %[i1], %[i2]\n"
-               "add %[i1], %[i1], %[i3]\n"                               // i1 = c
+               "lsl %[i1], %[i3], %[i2]\n"                               // i1 = c
                "ldr %[i3], [%[n], #%c[y]]\n"
 #define STATICNN_ROWS_RESCALE_B(A) STATICNN_ROWS_RESCALE(A, "lr", "%[i1]", "%[i0]", "%[i2]")
                STATICNN_ROWS_RESCALE_B("a0") STATICNN_ROWS_RESCALE_B("a1") STATICNN_ROWS_RESCALE_B("a2")
@@ -238,8 +236,7 @@ template <std::size_t C, std::size_t K>
                "add %[w], %[w], #%c[wnext]\n"
                "sub %[col], %[col], #%c[colback]\n"
                "ldr %[i0], [%[n], #%c[y]+8]\n"
-               "subs %[i0], %[i0], #1\n"
-               "str %[i0], [%[n], #%c[y]+8]\n"
+               "cmp %[w], %[i0]\n"
                "bne 1b\n"
                : STATICNN_ROWS_MAC_OPERANDS
                : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [bias] "i"(offsetof(block_state, bias)),
@@ -247,12 +244,12 @@ template <std::size_t C, std::size_t K>
                  [colback] "i"(4 * L::col_words)
                : "lr", "cc", "memory");
   static_assert(offsetof(block_state, bias) == 0 && offsetof(block_state, multiplier) == 4 &&
-                    offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point) == 12 &&
+                    offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point_2p1) == 12 &&
                     offsetof(block_state, lo4) == 16 && offsetof(block_state, hi4) == 20 &&
                     offsetof(block_state, y_step) == offsetof(block_state, y) + 4 &&
-                    offsetof(block_state, channels) == offsetof(block_state, y) + 8,
+                    offsetof(block_state, w_end) == offsetof(block_state, y) + 8,
                 "block_channels: the LDM takes the first six words in this order; the asm finds the "
-                "multiplier, shift, y_step and channels 4 and 8 bytes past bias and y");
+                "multiplier, shift, y_step and w_end 4 and 8 bytes past bias and y");
 }
 #undef STATICNN_ROWS_CLAMP_STORE
 #undef STATICNN_ROWS_RESCALE
@@ -343,8 +340,8 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
     }
     if constexpr (L::blocks == 1) {
       if (all_doubled && count == P) {  // one whole block, every channel in one asm
-        conv_rows::block_state d{q.bias, q.multiplier, q.shift, q.zero_point, lo4, hi4, y + i0,
-                                 static_cast<std::int32_t>(n), static_cast<std::int32_t>(G)};
+        conv_rows::block_state d{q.bias, q.multiplier, q.shift, 2 * q.zero_point + 1, lo4, hi4, y + i0,
+                                 static_cast<std::int32_t>(n), w + G * L::fan_in};
         conv_rows::block_channels<C, K>(col, w, &d);
         continue;
       }
