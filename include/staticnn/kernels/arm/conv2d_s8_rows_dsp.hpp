@@ -118,12 +118,12 @@ template <std::size_t C, std::size_t K>
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
-// What channel_blocks reads (and updates) per block, at the offsets it names.
+// What channel_blocks reads (and updates: y) per block, at the offsets it names.
 struct doubled_out {
   std::int32_t m, c, e;          // the doubled rescale (STATICNN_ROWS_RESCALE)
   std::int32_t lo4, hi4;         // the clamp (bytes4)
   std::int8_t* y;                // the next 4 outputs
-  std::int32_t blocks;           // blocks left, >= 1
+  const std::int32_t* col_end;   // the im2col past the last block
   std::int32_t init;             // the bias
 };
 
@@ -137,8 +137,9 @@ struct doubled_out {
   "asr %[" A "], %[" A "], " E "\n"                                                                 \
   "ssat %[" A "], #8, %[" A "]\n"
 // The four int8 results a0..a3 packed into a0's bytes, clamped bytewise to [lo, hi] (LO4, HI4:
-// the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y].
-#define STATICNN_ROWS_CLAMP_STORE(LO4, HI4, T, Y)                                                   \
+// the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y]
+// (then Y += STEP: "" or ", #4").
+#define STATICNN_ROWS_CLAMP_STORE(LO4, HI4, T, Y, STEP)                                             \
   "uxtb %[a0], %[a0]\n"                                                                             \
   "bfi %[a0], %[a1], #8, #8\n"                                                                      \
   "bfi %[a0], %[a2], #16, #8\n"                                                                     \
@@ -147,12 +148,12 @@ struct doubled_out {
   "sel %[a0], %[a0], " LO4 "\n"                                                                     \
   "ssub8 " T ", " HI4 ", %[a0]\n"                                                                   \
   "sel %[a0], %[a0], " HI4 "\n"                                                                     \
-  "str %[a0], [" Y "]\n"
+  "str %[a0], [" Y "]" STEP "\n"
 
 // [lo, hi] (int8, lo <= hi) as the four-byte bounds of STATICNN_ROWS_CLAMP_STORE.
 constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); }
 
-// For blocks consecutive blocks of the im2col at col: one channel's 4 accumulators from its bias
+// For the blocks of the im2col from col to d->col_end: one channel's 4 accumulators from its bias
 // (d->init), its F products (weights w), the doubled rescale, the clamp, stored at d->y (4 bytes,
 // then d->y += 4). All in one asm: after the multiply r0-r5 take {m, c, e, lo4, hi4, y} in one LDM
 // and lr is the scratch of the rescale; d (on the stack) is reloaded through the n register.
@@ -170,20 +171,18 @@ template <std::size_t C, std::size_t K>
                "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"
 #define STATICNN_ROWS_RESCALE_D(A) STATICNN_ROWS_RESCALE(A, "%[i0]", "%[i1]", "%[i2]", "lr")
                STATICNN_ROWS_RESCALE_D("a0") STATICNN_ROWS_RESCALE_D("a1") STATICNN_ROWS_RESCALE_D("a2")
-               STATICNN_ROWS_RESCALE_D("a3") STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]")
+               STATICNN_ROWS_RESCALE_D("a3") STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
 #undef STATICNN_ROWS_RESCALE_D
-               "add %[wo], %[wo], #4\n"
                "str %[wo], [%[n], #%c[yoff]]\n"
                ".if %c[wback]\n"
                "sub %[w], %[w], #%c[wback]\n"
                ".endif\n"
-               "ldr %[i0], [%[n], #%c[boff]]\n"
-               "subs %[i0], %[i0], #1\n"
-               "str %[i0], [%[n], #%c[boff]]\n"
+               "ldr %[i0], [%[n], #%c[cend]]\n"
+               "cmp %[col], %[i0]\n"
                "bne 1b\n"
                : STATICNN_ROWS_MAC_OPERANDS
                : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [init] "i"(offsetof(doubled_out, init)),
-                 [yoff] "i"(offsetof(doubled_out, y)), [boff] "i"(offsetof(doubled_out, blocks)),
+                 [yoff] "i"(offsetof(doubled_out, y)), [cend] "i"(offsetof(doubled_out, col_end)),
                  [wback] "i"(4 * L::main_quads)
                : "lr", "cc", "memory");
 }
@@ -228,7 +227,7 @@ template <std::size_t C, std::size_t K>
                "ldr %[i3], [%[n], #%c[y]]\n"
 #define STATICNN_ROWS_RESCALE_B(A) STATICNN_ROWS_RESCALE(A, "lr", "%[i1]", "%[i0]", "%[i2]")
                STATICNN_ROWS_RESCALE_B("a0") STATICNN_ROWS_RESCALE_B("a1") STATICNN_ROWS_RESCALE_B("a2")
-               STATICNN_ROWS_RESCALE_B("a3") STATICNN_ROWS_CLAMP_STORE("%[we]", "%[wo]", "%[i2]", "%[i3]")
+               STATICNN_ROWS_RESCALE_B("a3") STATICNN_ROWS_CLAMP_STORE("%[we]", "%[wo]", "%[i2]", "%[i3]", "")
 #undef STATICNN_ROWS_RESCALE_B
                "ldr %[i2], [%[n], #%c[y]+4]\n"
                "add %[i3], %[i3], %[i2]\n"
@@ -354,11 +353,11 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
         const std::int32_t e = -shift;
         const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
         const std::size_t full = count / P, part = count % P;
-        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, static_cast<std::int32_t>(full), bias};
+        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, col + full * L::col_words, bias};
         if (full > 0) conv_rows::channel_blocks<C, K>(col, wo, &d);
         if (part > 0) {  // the last block's outputs past count are not stored
           std::int8_t last[P];
-          d.y = last, d.blocks = 1;
+          d.y = last, d.col_end = col + blocks * L::col_words;
           conv_rows::channel_blocks<C, K>(col + full * L::col_words, wo, &d);
           for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
         }
