@@ -184,6 +184,12 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<3, 9, 11, 3, 2, 7, false>(22, 0, 4, -128, 10) == 0));
   STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 5, false>(23, 0, 7) == 0));
   STATICNN_CHECK((check_conv_rows<17, 3, 6, 1, 1, 3, false>(24, 0, 3, 3, 3) == 0));
+  // Small windows and many channels: the kernel doubles the im2col instead of the accumulators.
+  STATICNN_CHECK((check_conv_rows<1, 7, 11, 3, 1, 16>(25, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 7, 11, 3, 1, 16, false>(26, 0, 5, -9, 100) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 3, 9, 1, 2, 12>(27, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 7, 9, 3, 1, 16, false>(28, 0, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 7, 9, 3, 1, 16>(29, 2, 3, -128, 0) == 0));
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no

@@ -127,10 +127,11 @@ struct doubled_out {
   std::int32_t init;             // the bias
 };
 
-// TFLite's rescale of an accumulator A in the doubled form, saturated to int8, in place: m, c, e,
-// scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp (A doubled first).
+// TFLite's rescale of an accumulator A = 2 acc in the doubled form, saturated to int8, in place:
+// m, c, e, scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp. STATICNN_ROWS_TWICE makes
+// A = 2 acc where the im2col is not doubled.
+#define STATICNN_ROWS_TWICE(A) "add %[" A "], %[" A "], %[" A "]\n"
 #define STATICNN_ROWS_RESCALE(A, M, Cc, E, T)                                                       \
-  "add %[" A "], %[" A "], %[" A "]\n"                                                               \
   "smmulr " T ", %[" A "], " M "\n"                                                                 \
   "add %[" A "], " T ", " Cc "\n"                                                                   \
   "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
@@ -153,11 +154,11 @@ struct doubled_out {
 // [lo, hi] (int8, lo <= hi) as the four-byte bounds of STATICNN_ROWS_CLAMP_STORE.
 constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); }
 
-// For the blocks of the im2col from col to d->col_end: one channel's 4 accumulators from its bias
-// (d->init), its F products (weights w), the doubled rescale, the clamp, stored at d->y (4 bytes,
+// For the blocks of the im2col from col to d->col_end (doubled if Twice): one channel's 4
+// accumulators from its bias (d->init, doubled if Twice), its F products (weights w), the doubled rescale, the clamp, stored at d->y (4 bytes,
 // then d->y += 4). All in one asm: after the multiply r0-r5 take {m, c, e, lo4, hi4, y} in one LDM
 // and lr is the scratch of the rescale; d (on the stack) is reloaded through the n register.
-template <std::size_t C, std::size_t K>
+template <std::size_t C, std::size_t K, bool Twice>
 [[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
   using L = layout<C, K>;
   STATICNN_ROWS_REGISTERS
@@ -169,7 +170,8 @@ template <std::size_t C, std::size_t K>
                "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
                "ldr %[n], %[d]\n"
                "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"
-#define STATICNN_ROWS_RESCALE_D(A) STATICNN_ROWS_RESCALE(A, "%[i0]", "%[i1]", "%[i2]", "lr")
+#define STATICNN_ROWS_RESCALE_D(A) \
+  ".if %c[twice] == 0\n" STATICNN_ROWS_TWICE(A) ".endif\n" STATICNN_ROWS_RESCALE(A, "%[i0]", "%[i1]", "%[i2]", "lr")
                STATICNN_ROWS_RESCALE_D("a0") STATICNN_ROWS_RESCALE_D("a1") STATICNN_ROWS_RESCALE_D("a2")
                STATICNN_ROWS_RESCALE_D("a3") STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
 #undef STATICNN_ROWS_RESCALE_D
@@ -182,7 +184,7 @@ template <std::size_t C, std::size_t K>
                "bne 1b\n"
                : STATICNN_ROWS_MAC_OPERANDS
                : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [init] "i"(offsetof(doubled_out, init)),
-                 [yoff] "i"(offsetof(doubled_out, y)), [cend] "i"(offsetof(doubled_out, col_end)),
+                 [yoff] "i"(offsetof(doubled_out, y)), [cend] "i"(offsetof(doubled_out, col_end)), [twice] "i"(Twice),
                  [wback] "i"(4 * L::main_quads)
                : "lr", "cc", "memory");
 }
@@ -225,7 +227,7 @@ template <std::size_t C, std::size_t K>
                "sub %[i2], %[i0], #1\n"
                "lsl %[i1], %[i3], %[i2]\n"                               // i1 = c
                "ldr %[i3], [%[n], #%c[y]]\n"
-#define STATICNN_ROWS_RESCALE_B(A) STATICNN_ROWS_RESCALE(A, "lr", "%[i1]", "%[i0]", "%[i2]")
+#define STATICNN_ROWS_RESCALE_B(A) STATICNN_ROWS_TWICE(A) STATICNN_ROWS_RESCALE(A, "lr", "%[i1]", "%[i0]", "%[i2]")
                STATICNN_ROWS_RESCALE_B("a0") STATICNN_ROWS_RESCALE_B("a1") STATICNN_ROWS_RESCALE_B("a2")
                STATICNN_ROWS_RESCALE_B("a3") STATICNN_ROWS_CLAMP_STORE("%[we]", "%[wo]", "%[i2]", "%[i3]", "")
 #undef STATICNN_ROWS_RESCALE_B
@@ -252,6 +254,7 @@ template <std::size_t C, std::size_t K>
 }
 #undef STATICNN_ROWS_CLAMP_STORE
 #undef STATICNN_ROWS_RESCALE
+#undef STATICNN_ROWS_TWICE
 #undef STATICNN_ROWS_REGISTERS
 #undef STATICNN_ROWS_MAC_CONSTANTS
 #undef STATICNN_ROWS_MAC_OPERANDS
@@ -267,10 +270,10 @@ template <std::size_t C, std::size_t K>
 
 // Pixel p's window (corner at xb, C x H x W int8 input) into its block's im2col col: its C K rows
 // of K bytes gathered into win (F bytes in OIHW order, then 3 bytes of slack), then each word of 4
-// entries unpacked by SXTB16 into the pairs (x[4q], x[4q+2]), (x[4q+1], x[4q+3]). A
+// entries unpacked by SXTB16 into the pairs (x[4q], x[4q+2]), (x[4q+1], x[4q+3]), doubled if Twice. A
 // row is copied as whole words (the bytes past it are overwritten by the next row), the last one
 // exactly, so nothing past the window is read.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, bool Twice>
 [[gnu::always_inline]] inline void im2col_pixel(const std::int8_t* xb, std::int32_t* col, std::size_t p) {
   using L = layout<C, K>;
   constexpr std::size_t row_words = (K + 3) / 4;
@@ -294,20 +297,25 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
     asm volatile("ldr %[v], [%[s]], #4\n"
                  "sxtb16 %[e], %[v]\n"
                  "sxtb16 %[o], %[v], ror #8\n"
+                 ".if %c[twice]\n"
+                 "sadd16 %[e], %[e], %[e]\n"
+                 "sadd16 %[o], %[o], %[o]\n"
+                 ".endif\n"
                  "strd %[e], %[o], [%[d]], #%c[step]\n"
                  : [s] "+r"(v8), [d] "+r"(d), [v] "=&r"(v), [e] "=&r"(e), [o] "=&r"(o)
-                 : [step] "i"(4 * L::quad_words)
+                 : [step] "i"(4 * L::quad_words), [twice] "i"(Twice)
                  : "memory");
   }
   if constexpr (L::single) {  // entry F-1 alone, as pixel p's int16 of the block's last 2 words
-    const std::int16_t v = static_cast<std::int8_t>(win[L::fan_in - 1]);
+    const auto v = static_cast<std::int16_t>(static_cast<std::int8_t>(win[L::fan_in - 1]) * (Twice ? 2 : 1));
     __builtin_memcpy(reinterpret_cast<std::uint8_t*>(col + L::main_quads * L::quad_words) + 2 * p, &v, 2);
   } else {  // the last word holds entries F-4 .. F-1; the first pad of them were counted before
     std::uint32_t v;
     __builtin_memcpy(&v, win + L::fan_in - 4, 4);
     v &= ~0u << (8 * L::pad);
-    d[0] = static_cast<std::int32_t>(__sxtb16(v));
-    d[1] = sxtb16_ror8(v);
+    const auto e = static_cast<std::int32_t>(__sxtb16(v)), o = sxtb16_ror8(v);
+    d[0] = Twice ? static_cast<std::int32_t>(__sadd16(e, e)) : e;
+    d[1] = Twice ? static_cast<std::int32_t>(__sadd16(o, o)) : o;
   }
 }
 
@@ -329,13 +337,16 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
   bool all_doubled = lo <= hi;
   for (std::size_t o = 0; o < G && all_doubled; ++o)
     all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
+  // The im2col doubled (2 SADD16 per word per pixel) where that is cheaper than doubling each
+  // channel's 4 accumulators: small windows, many channels (channel_blocks only).
+  constexpr bool twice = L::blocks > 1 && 2 * L::quads < G;
   alignas(8) std::int32_t col[L::blocks * L::col_words];
   for (std::size_t i0 = 0; i0 < n; i0 += span) {
     const std::size_t count = n - i0 < span ? n - i0 : span, blocks = (count + P - 1) / P;
     for (std::size_t p = 0; p < blocks * P; ++p) {
       const std::size_t i = i0 + (p < count ? p : 0);  // past the end: pixel i0 again, not stored
       const std::size_t oy = oy0 + i / OW, ox = i % OW;
-      conv_rows::im2col_pixel<C, H, W, K>(x + oy * S * W + ox * S, col + (p / P) * L::col_words, p % P);
+      conv_rows::im2col_pixel<C, H, W, K, twice>(x + oy * S * W + ox * S, col + (p / P) * L::col_words, p % P);
     }
     if constexpr (L::blocks == 1) {
       if (all_doubled && count == P) {  // one whole block, every channel in one asm
@@ -353,20 +364,26 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
         const std::int32_t e = -shift;
         const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
         const std::size_t full = count / P, part = count % P;
-        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, col + full * L::col_words, bias};
-        if (full > 0) conv_rows::channel_blocks<C, K>(col, wo, &d);
+        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, col + full * L::col_words, twice ? 2 * bias : bias};
+        if (full > 0) conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
         if (part > 0) {  // the last block's outputs past count are not stored
           std::int8_t last[P];
           d.y = last, d.col_end = col + blocks * L::col_words;
-          conv_rows::channel_blocks<C, K>(col + full * L::col_words, wo, &d);
+          conv_rows::channel_blocks<C, K, twice>(col + full * L::col_words, wo, &d);
           for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
         }
       } else {  // the general rescale (fixed_point.hpp)
         for (std::size_t b = 0; b < blocks; ++b) {
           std::int32_t acc[P];
-          conv_rows::channel_block<C, K>(col + b * L::col_words, wo, bias, acc);
+          conv_rows::channel_block<C, K>(col + b * L::col_words, wo, twice ? 0 : bias, acc);
           const std::size_t valid = count - b * P < P ? count - b * P : P;
-          for (std::size_t p = 0; p < valid; ++p) yo[b * P + p] = q.clamp(requantize_out_of_line(acc[p], m, shift, q.zero_point));
+          for (std::size_t p = 0; p < valid; ++p) {
+            // acc = bias + sum, wrapping as the portable kernel's int32 sum (|2 sum| < 2^30)
+            const std::int32_t a = twice ? static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
+                                                                     static_cast<std::uint32_t>(acc[p] >> 1))
+                                         : acc[p];
+            yo[b * P + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
+          }
         }
       }
     }
