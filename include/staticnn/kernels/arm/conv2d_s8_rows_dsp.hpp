@@ -29,7 +29,7 @@ namespace staticnn::kernels::arm {
 
 namespace conv_rows {
 inline constexpr std::size_t pixels = 4;           // output pixels per block (accumulators per channel)
-inline constexpr std::size_t col_budget = 1024;    // bytes of im2col on the stack beyond one block
+inline constexpr std::size_t col_budget = 1024;    // bytes of a super-block's im2col (one block at least)
 inline constexpr std::size_t max_fan_in = 400;     // C K K: one block's im2col is 8 (C K K + 3) bytes
 }  // namespace conv_rows
 
@@ -53,7 +53,6 @@ struct layout {
   static constexpr std::size_t unroll = quads > 16 ? 8 : 4;     // weight words per loop iteration
   static constexpr std::size_t main_quads = quads - 1;          // all but the last word
 };
-
 }  // namespace conv_rows
 
 #ifdef STATICNN_ARM_DSP
@@ -98,6 +97,14 @@ namespace conv_rows {
 #define STATICNN_ROWS_MAC_CONSTANTS                                                                 \
   [rest] "i"(L::main_quads % L::unroll), [iters] "i"(L::main_quads / L::unroll), [unroll] "i"(L::unroll), \
       [last] "i"(-static_cast<int>(L::pad)), [single] "i"(L::single)
+// One block against one channel from a0 = its initial accumulator: the multiply, then d's first
+// six words in r0-r5 (one LDM) and n = d again, for the rescale.
+#define STATICNN_ROWS_BLOCK                                                                         \
+  "mov %[a1], %[a0]\n"                                                                              \
+  "mov %[a2], %[a0]\n"                                                                              \
+  "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS                                                           \
+  "ldr %[n], %[d]\n"                                                                                \
+  "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"
 // The registers of the multiply (LDM needs its list ascending, so they are fixed).
 #define STATICNN_ROWS_REGISTERS                                                                     \
   register std::int32_t i0 asm("r0"), i1 asm("r1"), i2 asm("r2"), i3 asm("r3");                      \
@@ -137,6 +144,11 @@ struct doubled_out {
   "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
   "asr %[" A "], %[" A "], " E "\n"                                                                 \
   "ssat %[" A "], #8, %[" A "]\n"
+// STATICNN_ROWS_RESCALE of a0..a3, each after PRE(A) (a macro: STATICNN_ROWS_TWICE or one that
+// doubles conditionally).
+#define STATICNN_ROWS_RESCALE4(PRE, M, Cc, E, T)                                                    \
+  PRE("a0") STATICNN_ROWS_RESCALE("a0", M, Cc, E, T) PRE("a1") STATICNN_ROWS_RESCALE("a1", M, Cc, E, T) \
+  PRE("a2") STATICNN_ROWS_RESCALE("a2", M, Cc, E, T) PRE("a3") STATICNN_ROWS_RESCALE("a3", M, Cc, E, T)
 // The four int8 results a0..a3 packed into a0's bytes, clamped bytewise to [lo, hi] (LO4, HI4:
 // the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y]
 // (then Y += STEP: "" or ", #4").
@@ -155,26 +167,21 @@ struct doubled_out {
 constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); }
 
 // For the blocks of the im2col from col to d->col_end (doubled if Twice): one channel's 4
-// accumulators from its bias (d->init, doubled if Twice), its F products (weights w), the doubled rescale, the clamp, stored at d->y (4 bytes,
-// then d->y += 4). All in one asm: after the multiply r0-r5 take {m, c, e, lo4, hi4, y} in one LDM
-// and lr is the scratch of the rescale; d (on the stack) is reloaded through the n register.
+// accumulators from its bias (d->init, doubled if Twice), its F products (weights w), the doubled
+// rescale, the clamp, stored at d->y (4 bytes, then d->y += 4). All in one asm: after the multiply
+// r0-r5 take {m, c, e, lo4, hi4, y} in one LDM and lr is the scratch of the rescale; d (on the
+// stack) is reloaded through the n register.
 template <std::size_t C, std::size_t K, bool Twice>
 [[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
   using L = layout<C, K>;
   STATICNN_ROWS_REGISTERS
   asm volatile("ldr %[n], %[d]\n"  // n holds d at the top of every block
                "1:\n"
-               "ldr %[a0], [%[n], #%c[init]]\n"
-               "mov %[a1], %[a0]\n"
-               "mov %[a2], %[a0]\n"
-               "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
-               "ldr %[n], %[d]\n"
-               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"
-#define STATICNN_ROWS_RESCALE_D(A) \
-  ".if %c[twice] == 0\n" STATICNN_ROWS_TWICE(A) ".endif\n" STATICNN_ROWS_RESCALE(A, "%[i0]", "%[i1]", "%[i2]", "lr")
-               STATICNN_ROWS_RESCALE_D("a0") STATICNN_ROWS_RESCALE_D("a1") STATICNN_ROWS_RESCALE_D("a2")
-               STATICNN_ROWS_RESCALE_D("a3") STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
-#undef STATICNN_ROWS_RESCALE_D
+               "ldr %[a0], [%[n], #%c[init]]\n" STATICNN_ROWS_BLOCK  // m, c, e, lo4, hi4, y
+#define STATICNN_ROWS_TWICE_UNLESS_DOUBLED(A) ".if %c[twice] == 0\n" STATICNN_ROWS_TWICE(A) ".endif\n"
+               STATICNN_ROWS_RESCALE4(STATICNN_ROWS_TWICE_UNLESS_DOUBLED, "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
+#undef STATICNN_ROWS_TWICE_UNLESS_DOUBLED
                "str %[wo], [%[n], #%c[yoff]]\n"
                ".if %c[wback]\n"
                "sub %[w], %[w], #%c[wback]\n"
@@ -187,6 +194,10 @@ template <std::size_t C, std::size_t K, bool Twice>
                  [yoff] "i"(offsetof(doubled_out, y)), [cend] "i"(offsetof(doubled_out, col_end)), [twice] "i"(Twice),
                  [wback] "i"(4 * L::main_quads)
                : "lr", "cc", "memory");
+  static_assert(offsetof(doubled_out, m) == 0 && offsetof(doubled_out, c) == 4 && offsetof(doubled_out, e) == 8 &&
+                    offsetof(doubled_out, lo4) == 12 && offsetof(doubled_out, hi4) == 16 &&
+                    offsetof(doubled_out, y) == 20,
+                "channel_blocks: the LDM takes the first six words in this order");
 }
 
 // What block_channels reads (and updates) per channel, at the offsets it names.
@@ -213,12 +224,7 @@ template <std::size_t C, std::size_t K>
                "1:\n"
                "ldr %[i0], [%[n], #%c[bias]]\n"
                "ldr %[a0], [%[i0]], #4\n"
-               "str %[i0], [%[n], #%c[bias]]\n"
-               "mov %[a1], %[a0]\n"
-               "mov %[a2], %[a0]\n"
-               "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS
-               "ldr %[n], %[d]\n"
-               "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"  // bias, m, shift pointers; 2 zp + 1, lo4, hi4
+               "str %[i0], [%[n], #%c[bias]]\n" STATICNN_ROWS_BLOCK  // bias, m, shift pointers; 2 zp + 1, lo4, hi4
                "ldr lr, [%[i1]], #4\n"                                   // lr = m
                "str %[i1], [%[n], #%c[bias]+4]\n"
                "ldrsb %[i0], [%[i2]], #1\n"
@@ -227,10 +233,8 @@ template <std::size_t C, std::size_t K>
                "sub %[i2], %[i0], #1\n"
                "lsl %[i1], %[i3], %[i2]\n"                               // i1 = c
                "ldr %[i3], [%[n], #%c[y]]\n"
-#define STATICNN_ROWS_RESCALE_B(A) STATICNN_ROWS_TWICE(A) STATICNN_ROWS_RESCALE(A, "lr", "%[i1]", "%[i0]", "%[i2]")
-               STATICNN_ROWS_RESCALE_B("a0") STATICNN_ROWS_RESCALE_B("a1") STATICNN_ROWS_RESCALE_B("a2")
-               STATICNN_ROWS_RESCALE_B("a3") STATICNN_ROWS_CLAMP_STORE("%[we]", "%[wo]", "%[i2]", "%[i3]", "")
-#undef STATICNN_ROWS_RESCALE_B
+               STATICNN_ROWS_RESCALE4(STATICNN_ROWS_TWICE, "lr", "%[i1]", "%[i0]", "%[i2]")
+               STATICNN_ROWS_CLAMP_STORE("%[we]", "%[wo]", "%[i2]", "%[i3]", "")
                "ldr %[i2], [%[n], #%c[y]+4]\n"
                "add %[i3], %[i3], %[i2]\n"
                "str %[i3], [%[n], #%c[y]]\n"
@@ -253,9 +257,11 @@ template <std::size_t C, std::size_t K>
                 "multiplier, shift, y_step and w_end 4 and 8 bytes past bias and y");
 }
 #undef STATICNN_ROWS_CLAMP_STORE
+#undef STATICNN_ROWS_RESCALE4
 #undef STATICNN_ROWS_RESCALE
 #undef STATICNN_ROWS_TWICE
 #undef STATICNN_ROWS_REGISTERS
+#undef STATICNN_ROWS_BLOCK
 #undef STATICNN_ROWS_MAC_CONSTANTS
 #undef STATICNN_ROWS_MAC_OPERANDS
 #undef STATICNN_ROWS_MACS
