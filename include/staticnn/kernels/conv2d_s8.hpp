@@ -80,7 +80,8 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
     std::int8_t* yg = y + g * rows * OW;
     conv2d_s8_channel_rows<C, H, W, K, S>(x, w + g * C * K * K, {q.bias[g], q.multiplier[g], q.shift[g], q.zero_point},
                                           yg, oy0, rows);
-    for (std::size_t i = 0; i < rows * OW; ++i) yg[i] = q.clamp(yg[i]);
+    if (q.act_min > -128 || q.act_max < 127)  // else the clamp changes nothing
+      for (std::size_t i = 0; i < rows * OW; ++i) yg[i] = q.clamp(yg[i]);
   }
 }
 
