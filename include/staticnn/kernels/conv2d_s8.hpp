@@ -3,9 +3,9 @@
 //   acc = bias + sum_{c,ky,kx} w[c][ky][kx] * x[c][oy*S+ky][ox*S+kx]   (int32; the input zero
 //   point is folded into bias), y = saturate(zero_point + acc * multiplier * 2^(shift-31)).
 // x: C x H x W int8, w: this channel's C x K x K int8 weights, y: rows x OW int8. On Armv7E-M
-// DSP targets 5x5 stride-1 rows of one channel run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD),
-// and conv2d_s8_rows (several channels at once) through kernels/arm/conv2d_s8_rows_dsp.hpp for
-// the shapes its trait takes.
+// DSP targets 5x5 stride-1 rows run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD).
+// conv2d_s8_rows: G output channels at once, with the fused clamp; on Armv7E-M DSP targets through
+// kernels/arm/conv2d_s8_rows_dsp.hpp for the shapes its trait takes.
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -22,42 +22,16 @@ struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale
   std::int32_t bias, multiplier, shift, zero_point;
 };
 
-// |acc| <= |bias| + C K K * 127 * 128 (weights in [-127, 127], inputs int8), or ~0u.
-template <std::size_t FanIn>
-constexpr std::uint32_t acc_bound(std::int32_t bias) {
-  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
-  constexpr std::uint64_t sum_max = std::uint64_t{FanIn} * 127u * 128u;
-  return bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
-}
-
-// The portable loop of conv2d_s8_channel_rows, on every target.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-constexpr void conv2d_s8_channel_rows_portable(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
-                                               std::size_t oy0, std::size_t rows) {
-  constexpr std::size_t OW = (W - K) / S + 1;
-  const std::uint32_t bound = acc_bound<C * K * K>(q.bias);
-  for (std::size_t r = 0; r < rows; ++r) {
-    std::int32_t acc[OW];
-    for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = q.bias;
-    for (std::size_t ic = 0; ic < C; ++ic)
-      for (std::size_t ky = 0; ky < K; ++ky) {
-        const std::int8_t* xr = x + (ic * H + (oy0 + r) * S + ky) * W;
-        const std::int8_t* wr = w + (ic * K + ky) * K;
-        for (std::size_t kx = 0; kx < K; ++kx) {
-          const std::int32_t wv = wr[kx];
-          for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
-        }
-      }
-    requantize_s8(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound);
-  }
-}
-
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
                                       std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
+  // |acc| <= |bias| + C K K * 127 * 128 (weights in [-127, 127], inputs int8).
+  const std::uint32_t bias_abs = q.bias < 0 ? 0u - static_cast<std::uint32_t>(q.bias) : static_cast<std::uint32_t>(q.bias);
+  constexpr std::uint64_t sum_max = std::uint64_t{C * K * K} * 127u * 128u;
+  const std::uint32_t bound =
+      bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
   if constexpr (target::arm_dsp && K == 5 && S == 1 && OW % 4 == 0) {  // kernels/arm/conv2d_s8_dsp.hpp
-    const std::uint32_t bound = acc_bound<C * K * K>(q.bias);
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t ox = 0; ox < OW; ox += 4) {
         std::int32_t acc[4] = {q.bias, q.bias, q.bias, q.bias};  // stays in registers
@@ -65,7 +39,20 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
         requantize_s8(acc, y + r * OW + ox, 4, q.multiplier, q.shift, q.zero_point, bound);
       }
   } else {
-    conv2d_s8_channel_rows_portable<C, H, W, K, S>(x, w, q, y, oy0, rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::int32_t acc[OW];
+      for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = q.bias;
+      for (std::size_t ic = 0; ic < C; ++ic)
+        for (std::size_t ky = 0; ky < K; ++ky) {
+          const std::int8_t* xr = x + (ic * H + (oy0 + r) * S + ky) * W;
+          const std::int8_t* wr = w + (ic * K + ky) * K;
+          for (std::size_t kx = 0; kx < K; ++kx) {
+            const std::int32_t wv = wr[kx];
+            for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
+          }
+        }
+      requantize_s8(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound);
+    }
   }
 }
 
