@@ -82,8 +82,8 @@ struct qconv2d_layer {
     Self.template forward_fused_stage<Self.doubled_rescale()>(x, y, act, pool, scratch);
   }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
-    kernels::conv2d_s8_rows<C, H, W, K, Stride, OutC>(x.data(), weights.data(), rescale(), y.data(), 0,
-                                                     out_shape::height);
+    constexpr std::size_t P = out_shape::height * out_shape::width;
+    for (std::size_t oc = 0; oc < OutC; ++oc) forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
   }
 };
 
