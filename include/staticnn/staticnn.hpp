@@ -17,6 +17,7 @@
 #include "layers/pool.hpp"
 #include "layers/scale_shift.hpp"
 #include "fold/fold.hpp"
+#include "models/cnn3x3.hpp"
 #include "models/lenet.hpp"
 #include "quant/network.hpp"
 #include "quant/quantized_type.hpp"

@@ -44,14 +44,36 @@ struct layer_storage<std::index_sequence<I...>, Ls...> : layer_slot<I, Ls>... {}
 template <class L>
 inline constexpr bool identity_forward = requires { requires L::identity_forward; };
 
-// conv2d (unpadded) -> elementwise activation -> pooling: inference runs the three a pooled row
-// of one channel at a time, so the full conv output is never stored (same arithmetic, same results).
-template <class A, class B, class C>
-concept conv_act_pool = requires(const A& a, const B& b, const typename A::value_type* x, typename A::value_type* y) {
+// A convolution that runs by output rows (conv2d_layer, quant::qconv2d_layer): the contract the
+// conv -> activation -> pool stage and layers/conv_rows.hpp rely on.
+//   padding P; channel_group G, dividing the output channels: each kernel call computes G output
+//     channels (1 for the portable kernels; a kernel computing 4 channels at once says 4).
+//   forward_channel_rows<Hx>(x, y, oc, oy0, rows): output channels [oc, oc + G), rows
+//     [oy0, oy0 + rows) into y, laid out G x rows x OW, from x: a C x Hx x (W + 2P) window of the
+//     padded input in which output row r reads window rows r*S .. r*S + K - 1. Hx defaults to the
+//     whole padded height, so for P = 0 x may be the input itself. The kernel sees no padding.
+//   pack_window<R>(x, window, iy0): rows [iy0, iy0 + R) of the padded input (padded coordinates),
+//     every channel, into window (C x R x (W + 2P)), the padding holding the layer's zero (int8:
+//     the input zero point).
+template <class A>
+concept row_streamable_conv = requires(const A& a, const typename A::value_type* x, typename A::value_type* y) {
   requires A::row_streamable;
+  { A::padding } -> std::convertible_to<std::size_t>;
+  requires A::channel_group >= 1 && A::out_shape::channels % A::channel_group == 0;
   a.forward_channel_rows(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
+  a.template forward_channel_rows<A::kernel>(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
+  a.template pack_window<A::kernel>(x, y, std::size_t{0});
+};
+
+// conv2d -> elementwise activation -> pooling: inference runs the three a pooled row of
+// channel_group channels at a time, so the full conv output is never stored (same arithmetic,
+// same results). A padded conv first packs the padded input rows that pooled row reads into a
+// C x R x (W + 2P) window (R = (pool - 1) * S + K), then runs its unpadded kernel on the window.
+template <class A, class B, class C>
+concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type* y) {
+  requires row_streamable_conv<A>;
   b.apply(y, std::size_t{1});  // elementwise, in place
-  { C::reduce(x, std::size_t{1}) };
+  { C::reduce(y, std::size_t{1}) };
   requires C::kernel >= 1;
 };
 
@@ -189,11 +211,20 @@ struct network {
       using Conv = layer_type<0>;
       using Pool = layer_type<2>;
       constexpr std::size_t C = Pool::out_shape::channels, PH = Pool::out_shape::height, PW = Pool::out_shape::width;
-      constexpr std::size_t rows_read = Pool::kernel * Conv::stride * Conv::in_shape::width;  // input per pooled row
+      constexpr std::size_t W = Conv::in_shape::width, step = Pool::kernel * Conv::stride;  // input rows per pooled row
+      constexpr std::size_t P = Conv::padding;
       std::size_t x = 0;
-      for (std::size_t py = 0; py < PH; ++py) {  // writes up to (C-1)*PH*PW + (py+1)*PW, live input from X + py*rows_read
+      for (std::size_t py = 0; py < PH; ++py) {  // writes up to (C-1)*PH*PW + (py+1)*PW
         const std::size_t end = (C - 1) * PH * PW + (py + 1) * PW;
-        x = std::max(x, end > py * rows_read ? end - py * rows_read : 0);
+        // Live input, from X + live*W: unpadded, the stage reads the input between its writes, from
+        // row py*step on; padded, it has packed pooled row py's rows before it writes, and the next
+        // pooled row reads from padded row (py+1)*step on (none after the last).
+        std::size_t live = py * step;
+        if constexpr (P > 0) {
+          if (py + 1 == PH) continue;
+          live = (py + 1) * step > P ? (py + 1) * step - P : 0;
+        }
+        x = std::max(x, end > live * W ? end - live * W : 0);
       }
       p.input_offset = std::min(x, first_out);
     }
@@ -314,14 +345,31 @@ struct network {
     using Conv = layer_type<I>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
-    constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width;
-    std::array<value_type, K * W> rows;  // K conv rows of one channel
-    for (std::size_t py = 0; py < PH; ++py)
-      for (std::size_t c = 0; c < C; ++c) {
-        layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
-        layer<I + 1>().apply(rows.data(), rows.size());
-        for (std::size_t px = 0; px < PW; ++px) y[(c * PH + py) * PW + px] = Pool::reduce(rows.data() + px * K, W);
+    constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width, G = Conv::channel_group;
+    std::array<value_type, G * K * W> rows;  // K conv rows of G channels
+    if constexpr (Conv::padding == 0) {
+      for (std::size_t py = 0; py < PH; ++py)
+        for (std::size_t c = 0; c < C; c += G) {
+          layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
+          layer<I + 1>().apply(rows.data(), rows.size());
+          for (std::size_t g = 0; g < G; ++g)
+            for (std::size_t px = 0; px < PW; ++px)
+              y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
+        }
+    } else {
+      constexpr std::size_t S = Conv::stride, R = (K - 1) * S + Conv::kernel;  // padded input rows per pooled row
+      std::array<value_type, Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding)> window;
+      for (std::size_t py = 0; py < PH; ++py) {
+        layer<I>().template pack_window<R>(x, window.data(), py * K * S);
+        for (std::size_t c = 0; c < C; c += G) {
+          layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
+          layer<I + 1>().apply(rows.data(), rows.size());
+          for (std::size_t g = 0; g < G; ++g)
+            for (std::size_t px = 0; px < PW; ++px)
+              y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
+        }
       }
+    }
   }
 
   // A conv layer may run its conv -> activation -> pool stage its own way (int8 on DSP targets:

@@ -15,11 +15,11 @@ template <class L>
 struct int8_layer_spelling {
   static_assert(sizeof(L) == 0, "export: no spelling for this int8 layer type");
 };
-template <class In, std::size_t OutC, std::size_t K, std::size_t S>
-struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S>> {
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P>
+struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P>> {
   static std::string get() {
     return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
-           std::to_string(K) + ", " + std::to_string(S) + ">";
+           std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + ">";
   }
 };
 template <class In, std::size_t N>
@@ -76,6 +76,7 @@ std::string int8_header(const quant::qnetwork<Ls...>& q, const std::string& ns, 
       s += "{" + int_list(layer.weights) + "\n    }, {" + int_list(layer.bias) + "\n    }, {" +
            int_list(layer.multiplier) + "\n    }, {" + int_list(layer.shift) + "\n    }, " +
            std::to_string(layer.zero_point) + ", " + std::to_string(layer.act_min) + ", " + std::to_string(layer.act_max);
+    if constexpr (requires { layer.input_zero_point; }) s += ", " + std::to_string(layer.input_zero_point);
     else if constexpr (requires { layer.table; })
       s += "{" + int_list(layer.table) + "\n    }";
     s += "}}";

@@ -1,8 +1,10 @@
 #pragma once
 // int8 2-D convolution without padding, one output channel at a time, TFLite int8 arithmetic:
 //   acc = bias + sum_{c,ky,kx} w[c][ky][kx] * x[c][oy*S+ky][ox*S+kx]   (int32; the input zero
-//   point is folded into bias), y = saturate(zero_point + acc * multiplier * 2^(shift-31)).
-// x: C x H x W int8, w: this channel's C x K x K int8 weights, y: rows x OW int8. On Armv7E-M
+//   point is folded into bias), y = clamp(saturate(zero_point + acc * multiplier * 2^(shift-31)),
+//   act_min, act_max): the channel's channel_rescale (q: this channel's view, index 0).
+// x: C x H x W int8 (a padded layer passes a window of its padded input), w: this channel's
+// C x K x K int8 weights, y: rows x OW int8. On Armv7E-M
 // DSP targets 5x5 stride-1 rows run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD).
 // conv2d_s8_rows: G output channels at once, with the fused clamp; on Armv7E-M DSP targets through
 // kernels/arm/conv2d_s8_rows_dsp.hpp for the shapes its trait takes.
@@ -18,14 +20,13 @@
 
 namespace staticnn::kernels {
 
-struct requant_s8 {  // one output channel's int32 bias and fixed-point rescale
-  std::int32_t bias, multiplier, shift, zero_point;
-};
-
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, requant_s8 q, std::int8_t* y,
-                                      std::size_t oy0, std::size_t rows) {
+constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, const channel_rescale& rescale,
+                                      std::int8_t* y, std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
+  const struct {
+    std::int32_t bias, multiplier, shift, zero_point;
+  } q{rescale.bias[0], rescale.multiplier[0], rescale.shift[0], rescale.zero_point};
   // |acc| <= |bias| + C K K * 127 * 128 (weights in [-127, 127], inputs int8).
   const std::uint32_t bias_abs = q.bias < 0 ? 0u - static_cast<std::uint32_t>(q.bias) : static_cast<std::uint32_t>(q.bias);
   constexpr std::uint64_t sum_max = std::uint64_t{C * K * K} * 127u * 128u;
@@ -54,6 +55,8 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
       requantize_s8(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound);
     }
   }
+  if (rescale.act_min > -128 || rescale.act_max < 127)  // a fused activation's clamp
+    for (std::size_t i = 0; i < rows * OW; ++i) y[i] = rescale.clamp(y[i]);
 }
 
 // Output rows [oy0, oy0 + rows) of G output channels, with the fused activation clamp: w the G

@@ -10,8 +10,10 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "conv_rows.hpp"
 #include "../kernels/conv2d.hpp"
 #include "../kernels/dispatch.hpp"
+#include "../kernels/pad_rows.hpp"
 #include "../kernels/vector.hpp"
 
 namespace staticnn {
@@ -39,33 +41,41 @@ struct conv2d_layer {
   constexpr std::span<T, OutC> bias() { return std::span(params).template last<OutC>(); }
   constexpr std::span<const T, OutC> bias() const { return std::span(params).template last<OutC>(); }
 
+  // Inference. A padded convolution runs an output row at a time on a window of the padded input
+  // (pack_window): the unpadded kernel on K padded rows, never a padded copy of the whole input.
   void forward(cview<T, In::size> x, view<T, out_shape::size> y) const {
     if constexpr (Pad == 0) {
       kernels::conv2d_forward<C, PH, PW, OutC, K, Stride>(x.data(), params.data(),
                                                           params.data() + weight_count, y.data());
     } else {
-      std::array<T, C * PH * PW> xp;
-      pad(x.data(), xp.data());
-      kernels::conv2d_forward<C, PH, PW, OutC, K, Stride>(xp.data(), params.data(),
-                                                          params.data() + weight_count, y.data());
+      conv_forward_by_rows(*this, x.data(), y.data());
     }
   }
 
-  // Output rows [oy0, oy0 + rows) of every channel into y (OutC x rows x OW), the same values
-  // forward computes: lets a network run conv -> activation -> pool a few rows at a time.
-  static constexpr bool row_streamable = Pad == 0;
+  // Row streaming (core/sequential.hpp, detail::row_streamable_conv): output rows of channel_group
+  // channels at a time from a window of the padded input; the same values forward computes.
+  static constexpr bool row_streamable = true;
+  static constexpr std::size_t channel_group = 1;
+  // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW), from x: Hx rows of the padded
+  // input, C x Hx x (W + 2 Pad) (output row r reads x rows r*S .. r*S + K - 1). Unpadded, x is the
+  // input itself (Hx = H).
+  template <std::size_t Hx = PH>
+  void forward_channel_rows(const T* x, T* y, std::size_t oc, std::size_t oy0, std::size_t rows) const {
+    kernels::conv2d_channel_rows<C, Hx, PW, OutC, K, Stride>(x, params.data(), params.data() + weight_count, y, oc,
+                                                             oy0, rows);
+  }
+  // Rows [iy0, iy0 + R) of the zero-padded input (padded coordinates), every channel, into
+  // window (C x R x (W + 2 Pad)).
+  template <std::size_t R>
+  constexpr void pack_window(const T* x, T* window, std::size_t iy0) const {
+    kernels::pad_rows<C, In::height, In::width, Pad, R>(x, window, iy0, T(0));
+  }
+  // Output rows [oy0, oy0 + rows) of every channel, unpadded (the same values as forward).
   void forward_rows(const T* x, T* y, std::size_t oy0, std::size_t rows) const
     requires(Pad == 0)
   {
     kernels::conv2d_forward_rows<C, PH, PW, OutC, K, Stride>(x, params.data(), params.data() + weight_count, y, oy0,
                                                              rows);
-  }
-  // The same for output channel oc alone, into y (rows x OW).
-  void forward_channel_rows(const T* x, T* y, std::size_t oc, std::size_t oy0, std::size_t rows) const
-    requires(Pad == 0)
-  {
-    kernels::conv2d_channel_rows<C, PH, PW, OutC, K, Stride>(x, params.data(), params.data() + weight_count, y, oc,
-                                                             oy0, rows);
   }
 
   // n samples (host batched inference, and each thread's share of forward_train): per sample
@@ -173,13 +183,6 @@ struct conv2d_layer {
             }
           }
         }
-  }
-
-  static void pad(const T* x, T* xp) {
-    std::fill_n(xp, C * PH * PW, T(0));
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t i = 0; i < In::height; ++i)
-        std::copy_n(x + (c * In::height + i) * In::width, In::width, xp + (c * PH + i + Pad) * PW + Pad);
   }
 };
 

@@ -1,8 +1,10 @@
 #pragma once
-// qconv2d_layer<In, OutC, K, Stride>: int8 conv2d without padding (TFLite int8 arithmetic, see
+// qconv2d_layer<In, OutC, K, Stride, Pad>: int8 conv2d (TFLite int8 arithmetic, see
 // arithmetic.hpp). Weights OIHW, symmetric per output channel (zero point 0, [-127, 127]); bias
 // int32 at scale s_in * s_w[o] with the input zero point folded in (bias - z_in * sum w[o]);
 // multiplier/shift rescale each channel's accumulator to the output's scale and zero point.
+// Padding holds the input zero point (TFLite), real value 0: a padded tap adds w * z_in, which
+// the folded bias takes away again, so the fold is exact at the borders too.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -13,38 +15,52 @@
 #include "../kernels/arm/conv2d_s8_stage_dsp.hpp"
 #include "../kernels/conv2d_s8.hpp"
 #include "../kernels/target.hpp"
+#include "../kernels/pad_rows.hpp"
+#include "../layers/conv_rows.hpp"
 #include "../layers/pool.hpp"
 #include "arithmetic.hpp"
 
 namespace staticnn::quant {
 
-template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride>
+template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride, std::size_t Pad = 0>
 struct qconv2d_layer {
-  static_assert(In::rank == 3 && K <= In::height && K <= In::width, "qconv2d: needs a C x H x W map at least K x K");
-  static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
+  static_assert(In::rank == 3 && K <= In::height + 2 * Pad && K <= In::width + 2 * Pad,
+                "qconv2d: needs a C x H x W map at least K x K (padded)");
+  static constexpr std::size_t C = In::channels, H = In::height + 2 * Pad, W = In::width + 2 * Pad;  // padded
   using value_type = std::int8_t;
   static constexpr const char* name = "qconv2d";
   using in_shape = In;
   using out_shape = shape<OutC, (H - K) / Stride + 1, (W - K) / Stride + 1>;
-  static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, fan_in = C * K * K;
+  static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, padding = Pad, fan_in = C * K * K;
   static constexpr std::size_t weight_count = OutC * fan_in, param_count = 0, state_count = 0;
-  static constexpr bool row_streamable = true;
 
   std::array<std::int8_t, weight_count> weights{};
   std::array<std::int32_t, OutC> bias{}, multiplier{};
   std::array<std::int8_t, OutC> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
   std::int32_t act_min = -128, act_max = 127;  // the fused activation's clamp (ReLU: [zero_point, 127])
+  std::int32_t input_zero_point = 0;  // the value of the padding
 
   constexpr kernels::channel_rescale rescale() const {
     return {bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
   }
 
-  // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW).
+  // Row streaming (core/sequential.hpp, detail::row_streamable_conv), as conv2d_layer: output
+  // rows [oy0, oy0 + rows) of channel oc into y (rows x OW), from x: Hx rows of the padded input,
+  // C x Hx x (W + 2 Pad) (unpadded: the input itself).
+  static constexpr bool row_streamable = true;
+  static constexpr std::size_t channel_group = 1;
+  template <std::size_t Hx = H>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
                                       std::size_t rows) const {
-    kernels::conv2d_s8_channel_rows<C, H, W, K, Stride>(
-        x, weights.data() + oc * fan_in, {bias[oc], multiplier[oc], shift[oc], zero_point}, y, oy0, rows);
+    kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
+                                                         oy0, rows);
+  }
+  // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
+  // (C x R x (W + 2 Pad)).
+  template <std::size_t R>
+  constexpr void pack_window(const std::int8_t* x, std::int8_t* window, std::size_t iy0) const {
+    kernels::pad_rows<C, In::height, In::width, Pad, R>(x, window, iy0, static_cast<std::int8_t>(input_zero_point));
   }
   // conv -> 256-entry lookup -> 2x2 average pool as one stage, on DSP targets for 5x5 stride-1
   // convolutions of 1 or 6 input channels (kernels/arm/conv2d_s8_stage_dsp.hpp): x the C x H x W
@@ -53,7 +69,7 @@ struct qconv2d_layer {
   // conv -> activation -> pool loop; the results are the same.
   template <class Act, class Pool>
   static constexpr bool has_fused_stage =
-      kernels::target::arm_dsp && K == 5 && Stride == 1 && Pool::kernel == 2 &&
+      kernels::target::arm_dsp && K == 5 && Stride == 1 && Pad == 0 && Pool::kernel == 2 &&
       std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
       ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
        (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));
@@ -81,9 +97,13 @@ struct qconv2d_layer {
                                            std::int8_t* scratch) {
     Self.template forward_fused_stage<Self.doubled_rescale()>(x, y, act, pool, scratch);
   }
+  // A padded layer runs an output row at a time on a window of its padded input (layers/conv_rows.hpp).
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;
-    for (std::size_t oc = 0; oc < OutC; ++oc) forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
+    if constexpr (Pad == 0)
+      for (std::size_t oc = 0; oc < OutC; ++oc) forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
+    else
+      conv_forward_by_rows(*this, x.data(), y.data());
   }
 };
 

@@ -91,6 +91,7 @@ void quantize_affine(const L& f, Q& q, tensor_params in, tensor_params out) {
     q.multiplier[o] = m.multiplier, q.shift[o] = static_cast<std::int8_t>(std::clamp(m.shift, std::int32_t{-31}, std::int32_t{31}));
   }
   q.zero_point = out.zero_point;
+  if constexpr (requires { q.input_zero_point; }) q.input_zero_point = in.zero_point;  // conv2d's padding
 }
 
 template <class Op>

@@ -18,13 +18,12 @@ namespace staticnn::quant {
 // The int8 layer type for a float layer type; a layer without one is a compile error.
 template <class L>
 struct quantized_layer {
-  static_assert(sizeof(L) == 0, "quantize: no int8 form of this layer (conv2d without padding, dense, "
+  static_assert(sizeof(L) == 0, "quantize: no int8 form of this layer (conv2d, dense, "
                                 "elementwise activations, pools and flatten have one)");
 };
 template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T>
 struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>> {
-  static_assert(P == 0, "quantize: conv2d with padding has no int8 form yet");
-  using type = qconv2d_layer<In, OutC, K, S>;
+  using type = qconv2d_layer<In, OutC, K, S, P>;
 };
 template <class In, std::size_t N, class T>
 struct quantized_layer<dense_layer<In, N, T>> {
