@@ -61,18 +61,13 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
 
 // Output rows [oy0, oy0 + rows) of G output channels, with the fused activation clamp: w the G
 // channels' C x K x K weights (contiguous), q the rescale from the first of them, y G x rows x OW.
-// Portable: one channel at a time (conv2d_s8_channel_rows) and the clamp.
+// Portable: one channel at a time (conv2d_s8_channel_rows).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                                        std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
-  for (std::size_t g = 0; g < G; ++g) {
-    std::int8_t* yg = y + g * rows * OW;
-    conv2d_s8_channel_rows<C, H, W, K, S>(x, w + g * C * K * K, {q.bias[g], q.multiplier[g], q.shift[g], q.zero_point},
-                                          yg, oy0, rows);
-    if (q.act_min > -128 || q.act_max < 127)  // else the clamp changes nothing
-      for (std::size_t i = 0; i < rows * OW; ++i) yg[i] = q.clamp(yg[i]);
-  }
+  for (std::size_t g = 0; g < G; ++g)
+    conv2d_s8_channel_rows<C, H, W, K, S>(x, w + g * C * K * K, q.from(g), y + g * rows * OW, oy0, rows);
 }
 
 // conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through kernels/arm/conv2d_s8_rows_dsp.hpp
