@@ -55,8 +55,12 @@ struct qconv2d_layer {
   template <std::size_t Hx = H>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
                                       std::size_t rows) const {
-    kernels::conv2d_s8_rows<C, Hx, W, K, Stride, channel_group>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
-                                                                oy0, rows);
+    if constexpr (channel_group > 1)
+      kernels::conv2d_s8_rows<C, Hx, W, K, Stride, channel_group>(x, weights.data() + oc * fan_in, rescale().from(oc),
+                                                                  y, oy0, rows);
+    else
+      kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
+                                                           oy0, rows);
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x (W + 2 Pad)).
