@@ -6,11 +6,15 @@
 // x: C x H x W int8 (a padded layer passes a window of its padded input), w: this channel's
 // C x K x K int8 weights, y: rows x OW int8. On Armv7E-M
 // DSP targets 5x5 stride-1 rows run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD).
+// conv2d_s8_rows: G output channels at once, with the fused clamp; on Armv7E-M DSP targets through
+// kernels/arm/conv2d_s8_rows_dsp.hpp for the shapes its trait takes.
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "fixed_point.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
+#include "arm/conv2d_s8_rows_dsp.hpp"
 #include "requantize_s8.hpp"
 #include "target.hpp"
 
@@ -53,6 +57,28 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
   }
   if (rescale.act_min > -128 || rescale.act_max < 127)  // a fused activation's clamp
     for (std::size_t i = 0; i < rows * OW; ++i) y[i] = rescale.clamp(y[i]);
+}
+
+// Output rows [oy0, oy0 + rows) of G output channels, with the fused activation clamp: w the G
+// channels' C x K x K weights (contiguous), q the rescale from the first of them, y G x rows x OW.
+// Portable: one channel at a time (conv2d_s8_channel_rows).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                       std::size_t oy0, std::size_t rows) {
+  constexpr std::size_t OW = (W - K) / S + 1;
+  for (std::size_t g = 0; g < G; ++g)
+    conv2d_s8_channel_rows<C, H, W, K, S>(x, w + g * C * K * K, q.from(g), y + g * rows * OW, oy0, rows);
+}
+
+// conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through kernels/arm/conv2d_s8_rows_dsp.hpp
+// for the shapes it takes (arm::conv2d_s8_rows_dsp_fits).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                              std::size_t oy0, std::size_t rows) {
+  if constexpr (arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+  }
+  conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
 }
 
 }  // namespace staticnn::kernels

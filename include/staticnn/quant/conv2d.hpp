@@ -49,15 +49,21 @@ struct qconv2d_layer {
   }
 
   // Row streaming (core/sequential.hpp, detail::row_streamable_conv), as conv2d_layer: output
-  // rows [oy0, oy0 + rows) of channel oc into y (rows x OW), from x: Hx rows of the padded input,
-  // C x Hx x (W + 2 Pad) (unpadded: the input itself).
+  // rows [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW),
+  // from x: Hx rows of the padded input, C x Hx x (W + 2 Pad) (unpadded: the input itself).
   static constexpr bool row_streamable = true;
-  static constexpr std::size_t channel_group = 1;
+  // Every channel in one call where the Armv7E-M DSP rows kernel takes the shape (it copies each
+  // block of input windows once for all channels: kernels/arm/conv2d_s8_rows_dsp.hpp).
+  static constexpr std::size_t channel_group = kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, Stride> ? OutC : 1;
   template <std::size_t Hx = H>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
                                       std::size_t rows) const {
-    kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
-                                                         oy0, rows);
+    if constexpr (channel_group > 1)
+      kernels::conv2d_s8_rows<C, Hx, W, K, Stride, channel_group>(x, weights.data() + oc * fan_in, rescale().from(oc),
+                                                                  y, oy0, rows);
+    else
+      kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
+                                                           oy0, rows);
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x (W + 2 Pad)).
@@ -108,7 +114,8 @@ struct qconv2d_layer {
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;
     if constexpr (Pad == 0)
-      for (std::size_t oc = 0; oc < OutC; ++oc) forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
+      for (std::size_t oc = 0; oc < OutC; oc += channel_group)
+        forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
     else
       conv_forward_by_rows(*this, x.data(), y.data());
   }

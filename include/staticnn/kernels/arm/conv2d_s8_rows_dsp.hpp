@@ -1,0 +1,404 @@
+#pragma once
+// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolution of any C, K and stride, no
+// padding: output rows [oy0, oy0 + rows) of G output channels, TFLite int8 arithmetic and the
+// fused activation clamp, bit for bit as kernels/conv2d_s8.hpp's portable path.
+//
+// Weight-stationary over blocks of 4 output pixels. One output channel's F = C K K weights are
+// read straight from their OIHW bytes, a word of 4 consecutive weights w_f .. w_f+3 at a time, and
+// unpacked by SXTB16 into the int16 pairs (w_f, w_f+2) and (w_f+1, w_f+3). The block's 4 windows
+// are copied once (im2col, int16, on the stack) so that the same pairs of inputs are neighbours:
+//   col[q][p] = { (x_p[4q], x_p[4q+2]), (x_p[4q+1], x_p[4q+3]) }   (x_p: pixel p's window, OIHW order)
+// Per 4 weights of a channel: 1 LDR, 2 SXTB16, 2 LDM (two pixels' pairs each), 8 SMLAD = 16 MACs;
+// the copy serves all G channels. When 4 does not divide F, the last word is the weights
+// F-4 .. F-1 (in bounds) and the inputs of the weights the word before already counted are 0.
+// Where every channel's rescale takes the doubled form (fixed_point.hpp's doubled_rescale_applies)
+// the rescale and clamp run in the same asm as the multiply: SMMULR(2 acc, m) is TFLite's rounding
+// doubling high multiply. Small windows copy several blocks at once (a super-block of at most
+// col_budget bytes) and set up each channel once per super-block (channel_blocks); a large window
+// copies one block and its asm walks the channels (block_channels).
+#include <cstddef>
+#include <cstdint>
+
+#include "../fixed_point.hpp"
+#include "../target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
+
+namespace staticnn::kernels::arm {
+
+namespace conv_rows {
+inline constexpr std::size_t pixels = 4;           // output pixels per block (accumulators per channel)
+inline constexpr std::size_t col_budget = 1024;    // bytes of a super-block's im2col (one block at least)
+inline constexpr std::size_t max_fan_in = 400;     // C K K: one block's im2col is 8 (C K K + 3) bytes
+}  // namespace conv_rows
+
+// The shapes conv2d_s8_rows_dsp takes: at least one word of weights per channel (4 <= C K K) and
+// one block's im2col within a stack budget (C K K <= 400: 3.2 KB; so 2 C K K * 127 * 128 < 2^30).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_rows_dsp_fits = target::arm_dsp && K >= 1 && S >= 1 && K <= H && K <= W &&
+                                                C * K * K >= 4 && C * K * K <= conv_rows::max_fan_in;
+
+namespace conv_rows {
+template <std::size_t C, std::size_t K>
+struct layout {
+  static constexpr std::size_t fan_in = C * K * K;              // F
+  static constexpr std::size_t quads = (fan_in + 3) / 4;        // weight words per channel
+  static constexpr std::size_t pad = 4 * quads - fan_in;        // weights the last word repeats
+  static constexpr std::size_t quad_words = 2 * pixels;         // im2col words per weight word
+  // A last word with a single weight (pad 3) multiplies as one: its 4 pixels' inputs in 2 words.
+  static constexpr bool single = pad == 3;
+  static constexpr std::size_t col_words = (quads - 1) * quad_words + (single ? 2 : quad_words);  // one block's
+  static constexpr std::size_t blocks = col_budget / (4 * col_words) > 0 ? col_budget / (4 * col_words) : 1;
+  static constexpr std::size_t unroll = quads > 16 ? 8 : 4;     // weight words per loop iteration
+  static constexpr std::size_t main_quads = quads - 1;          // all but the last word
+};
+}  // namespace conv_rows
+
+#ifdef STATICNN_ARM_DSP
+namespace conv_rows {
+// The multiply of one channel against one block, as asm text shared by channel_block and
+// channel_blocks: a0..a3 += the F products of the weights at w (advanced by 4 (quads - 1)) with
+// the block's im2col at col (advanced past the block); n counts the loop; local label 2.
+#define STATICNN_ROWS_QUAD(LOAD)                                                                    \
+  LOAD                                                                                              \
+  "sxtb16 %[wo], %[we], ror #8\n"                                                                   \
+  "sxtb16 %[we], %[we]\n"                                                                           \
+  "ldm %[col]!, {%[i0], %[i1], %[i2], %[i3]}\n"                                                     \
+  "smlad %[a0], %[i0], %[we], %[a0]\n"                                                              \
+  "smlad %[a0], %[i1], %[wo], %[a0]\n"                                                              \
+  "smlad %[a1], %[i2], %[we], %[a1]\n"                                                              \
+  "smlad %[a1], %[i3], %[wo], %[a1]\n"                                                              \
+  "ldm %[col]!, {%[i0], %[i1], %[i2], %[i3]}\n"                                                     \
+  "smlad %[a2], %[i0], %[we], %[a2]\n"                                                              \
+  "smlad %[a2], %[i1], %[wo], %[a2]\n"                                                              \
+  "smlad %[a3], %[i2], %[we], %[a3]\n"                                                              \
+  "smlad %[a3], %[i3], %[wo], %[a3]\n"
+#define STATICNN_ROWS_MACS                                                                          \
+  ".rept %c[rest]\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w]], #4\n") ".endr\n"                        \
+  ".if %c[iters]\n"                                                                                 \
+  "movw %[n], #%c[iters]\n"                                                                         \
+  "2:\n"                                                                                            \
+  ".rept %c[unroll]\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w]], #4\n") ".endr\n"                      \
+  "subs %[n], %[n], #1\n"                                                                           \
+  "bne 2b\n"                                                                                        \
+  ".endif\n"                                                                                        \
+  ".if %c[single]\n"                                                                                \
+  "ldrsb %[we], [%[w]]\n"                                                                           \
+  "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
+  "smlabb %[a0], %[i0], %[we], %[a0]\n"                                                             \
+  "smlatb %[a1], %[i0], %[we], %[a1]\n"                                                             \
+  "smlabb %[a2], %[i1], %[we], %[a2]\n"                                                             \
+  "smlatb %[a3], %[i1], %[we], %[a3]\n"                                                             \
+  ".else\n" STATICNN_ROWS_QUAD("ldr %[we], [%[w], #%c[last]]\n") ".endif\n"
+#define STATICNN_ROWS_MAC_OPERANDS                                                                  \
+  [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(wp), [col] "+r"(cp), [i0] "=&r"(i0),    \
+      [i1] "=&r"(i1), [i2] "=&r"(i2), [i3] "=&r"(i3), [we] "=&r"(we), [wo] "=&r"(wo), [n] "=&r"(n)
+#define STATICNN_ROWS_MAC_CONSTANTS                                                                 \
+  [rest] "i"(L::main_quads % L::unroll), [iters] "i"(L::main_quads / L::unroll), [unroll] "i"(L::unroll), \
+      [last] "i"(-static_cast<int>(L::pad)), [single] "i"(L::single)
+// One block against one channel from a0 = its initial accumulator: the multiply, then d's first
+// six words in r0-r5 (one LDM) and n = d again, for the rescale.
+#define STATICNN_ROWS_BLOCK                                                                         \
+  "mov %[a1], %[a0]\n"                                                                              \
+  "mov %[a2], %[a0]\n"                                                                              \
+  "mov %[a3], %[a0]\n" STATICNN_ROWS_MACS                                                           \
+  "ldr %[n], %[d]\n"                                                                                \
+  "ldm %[n], {%[i0], %[i1], %[i2], %[i3], %[we], %[wo]}\n"
+// The registers of the multiply (LDM needs its list ascending, so they are fixed).
+#define STATICNN_ROWS_REGISTERS                                                                     \
+  register std::int32_t i0 asm("r0"), i1 asm("r1"), i2 asm("r2"), i3 asm("r3");                      \
+  register std::int32_t we asm("r4"), wo asm("r5"), n asm("r6");                                     \
+  register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");                   \
+  register const std::int8_t* wp asm("r9") = w;                                                     \
+  register const std::int32_t* cp asm("r12") = col;
+
+// acc[p] = init + the F products of one channel's weights w with one block's im2col col (4-byte
+// aligned), p < 4.
+template <std::size_t C, std::size_t K>
+[[gnu::always_inline]] inline void channel_block(const std::int32_t* col, const std::int8_t* w, std::int32_t init,
+                                                 std::int32_t (&acc)[pixels]) {
+  using L = layout<C, K>;
+  STATICNN_ROWS_REGISTERS
+  a0 = a1 = a2 = a3 = init;
+  asm volatile(STATICNN_ROWS_MACS : STATICNN_ROWS_MAC_OPERANDS : STATICNN_ROWS_MAC_CONSTANTS : "cc", "memory");
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+// What channel_blocks reads (and updates: y) per block, at the offsets it names.
+struct doubled_out {
+  std::int32_t m, c, e;          // the doubled rescale (STATICNN_ROWS_RESCALE)
+  std::int32_t lo4, hi4;         // the clamp (bytes4)
+  std::int8_t* y;                // the next 4 outputs
+  const std::int32_t* col_end;   // the im2col past the last block
+  std::int32_t init;             // the bias
+};
+
+// TFLite's rescale of an accumulator A = 2 acc in the doubled form, saturated to int8, in place:
+// m, c, e, scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp. STATICNN_ROWS_TWICE makes
+// A = 2 acc where the im2col is not doubled.
+#define STATICNN_ROWS_TWICE(A) "add %[" A "], %[" A "], %[" A "]\n"
+#define STATICNN_ROWS_RESCALE(A, M, Cc, E, T)                                                       \
+  "smmulr " T ", %[" A "], " M "\n"                                                                 \
+  "add %[" A "], " T ", " Cc "\n"                                                                   \
+  "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
+  "asr %[" A "], %[" A "], " E "\n"                                                                 \
+  "ssat %[" A "], #8, %[" A "]\n"
+// STATICNN_ROWS_RESCALE of a0..a3, each after PRE(A) (a macro: STATICNN_ROWS_TWICE or one that
+// doubles conditionally).
+#define STATICNN_ROWS_RESCALE4(PRE, M, Cc, E, T)                                                    \
+  PRE("a0") STATICNN_ROWS_RESCALE("a0", M, Cc, E, T) PRE("a1") STATICNN_ROWS_RESCALE("a1", M, Cc, E, T) \
+  PRE("a2") STATICNN_ROWS_RESCALE("a2", M, Cc, E, T) PRE("a3") STATICNN_ROWS_RESCALE("a3", M, Cc, E, T)
+// The four int8 results a0..a3 packed into a0's bytes, clamped bytewise to [lo, hi] (LO4, HI4:
+// the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y]
+// (then Y += STEP: "" or ", #4").
+#define STATICNN_ROWS_CLAMP_STORE(LO4, HI4, T, Y, STEP)                                             \
+  "uxtb %[a0], %[a0]\n"                                                                             \
+  "bfi %[a0], %[a1], #8, #8\n"                                                                      \
+  "bfi %[a0], %[a2], #16, #8\n"                                                                     \
+  "bfi %[a0], %[a3], #24, #8\n"                                                                     \
+  "ssub8 " T ", %[a0], " LO4 "\n"                                                                   \
+  "sel %[a0], %[a0], " LO4 "\n"                                                                     \
+  "ssub8 " T ", " HI4 ", %[a0]\n"                                                                   \
+  "sel %[a0], %[a0], " HI4 "\n"                                                                     \
+  "str %[a0], [" Y "]" STEP "\n"
+
+// [lo, hi] (int8, lo <= hi) as the four-byte bounds of STATICNN_ROWS_CLAMP_STORE.
+constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); }
+
+// For the blocks of the im2col from col to d->col_end (doubled if Twice): one channel's 4
+// accumulators from its bias (d->init, doubled if Twice), its F products (weights w), the doubled
+// rescale, the clamp, stored at d->y (4 bytes, then d->y += 4). All in one asm: after the multiply
+// r0-r5 take {m, c, e, lo4, hi4, y} in one LDM and lr is the scratch of the rescale; d (on the
+// stack) is reloaded through the n register.
+template <std::size_t C, std::size_t K, bool Twice>
+[[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
+  using L = layout<C, K>;
+  STATICNN_ROWS_REGISTERS
+  asm volatile("ldr %[n], %[d]\n"  // n holds d at the top of every block
+               "1:\n"
+               "ldr %[a0], [%[n], #%c[init]]\n" STATICNN_ROWS_BLOCK  // m, c, e, lo4, hi4, y
+#define STATICNN_ROWS_TWICE_UNLESS_DOUBLED(A) ".if %c[twice] == 0\n" STATICNN_ROWS_TWICE(A) ".endif\n"
+               STATICNN_ROWS_RESCALE4(STATICNN_ROWS_TWICE_UNLESS_DOUBLED, "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
+#undef STATICNN_ROWS_TWICE_UNLESS_DOUBLED
+               "str %[wo], [%[n], #%c[yoff]]\n"
+               ".if %c[wback]\n"
+               "sub %[w], %[w], #%c[wback]\n"
+               ".endif\n"
+               "ldr %[i0], [%[n], #%c[cend]]\n"
+               "cmp %[col], %[i0]\n"
+               "bne 1b\n"
+               : STATICNN_ROWS_MAC_OPERANDS
+               : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [init] "i"(offsetof(doubled_out, init)),
+                 [yoff] "i"(offsetof(doubled_out, y)), [cend] "i"(offsetof(doubled_out, col_end)), [twice] "i"(Twice),
+                 [wback] "i"(4 * L::main_quads)
+               : "lr", "cc", "memory");
+  static_assert(offsetof(doubled_out, m) == 0 && offsetof(doubled_out, c) == 4 && offsetof(doubled_out, e) == 8 &&
+                    offsetof(doubled_out, lo4) == 12 && offsetof(doubled_out, hi4) == 16 &&
+                    offsetof(doubled_out, y) == 20,
+                "channel_blocks: the LDM takes the first six words in this order");
+}
+
+// What block_channels reads (and updates) per channel, at the offsets it names.
+struct block_state {
+  const std::int32_t* bias;        // the next channel's bias, multiplier and shift
+  const std::int32_t* multiplier;
+  const std::int8_t* shift;        // each in [-22, -1] (doubled form)
+  std::int32_t zero_point_2p1;     // 2 zero_point + 1 (of the output): c = it << (e - 1)
+  std::int32_t lo4, hi4;           // the clamp (bytes4)
+  std::int8_t* y;                  // the next channel's 4 outputs
+  std::int32_t y_step;             // from one channel's outputs to the next's
+  const std::int8_t* w_end;        // the weights past the last channel's
+};
+
+// One block of the im2col at col against the channels whose weights are at w .. d->w_end (F bytes
+// each): per channel its bias, the multiply, the doubled rescale with m, e = -shift and
+// c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) << (e - 1) computed here, the clamp and 4
+// bytes stored at d->y, then d->y += y_step.
+template <std::size_t C, std::size_t K>
+[[gnu::always_inline]] inline void block_channels(const std::int32_t* col, const std::int8_t* w, block_state* d) {
+  using L = layout<C, K>;
+  STATICNN_ROWS_REGISTERS
+  asm volatile("ldr %[n], %[d]\n"  // n holds d at the top of every channel
+               "1:\n"
+               "ldr %[i0], [%[n], #%c[bias]]\n"
+               "ldr %[a0], [%[i0]], #4\n"
+               "str %[i0], [%[n], #%c[bias]]\n" STATICNN_ROWS_BLOCK  // bias, m, shift pointers; 2 zp + 1, lo4, hi4
+               "ldr lr, [%[i1]], #4\n"                                   // lr = m
+               "str %[i1], [%[n], #%c[bias]+4]\n"
+               "ldrsb %[i0], [%[i2]], #1\n"
+               "str %[i2], [%[n], #%c[bias]+8]\n"
+               "rsb %[i0], %[i0], #0\n"                                  // i0 = e
+               "sub %[i2], %[i0], #1\n"
+               "lsl %[i1], %[i3], %[i2]\n"                               // i1 = c
+               "ldr %[i3], [%[n], #%c[y]]\n"
+               STATICNN_ROWS_RESCALE4(STATICNN_ROWS_TWICE, "lr", "%[i1]", "%[i0]", "%[i2]")
+               STATICNN_ROWS_CLAMP_STORE("%[we]", "%[wo]", "%[i2]", "%[i3]", "")
+               "ldr %[i2], [%[n], #%c[y]+4]\n"
+               "add %[i3], %[i3], %[i2]\n"
+               "str %[i3], [%[n], #%c[y]]\n"
+               "add %[w], %[w], #%c[wnext]\n"
+               "sub %[col], %[col], #%c[colback]\n"
+               "ldr %[i0], [%[n], #%c[y]+8]\n"
+               "cmp %[w], %[i0]\n"
+               "bne 1b\n"
+               : STATICNN_ROWS_MAC_OPERANDS
+               : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [bias] "i"(offsetof(block_state, bias)),
+                 [y] "i"(offsetof(block_state, y)), [wnext] "i"(4 - L::pad),
+                 [colback] "i"(4 * L::col_words)
+               : "lr", "cc", "memory");
+  static_assert(offsetof(block_state, bias) == 0 && offsetof(block_state, multiplier) == 4 &&
+                    offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point_2p1) == 12 &&
+                    offsetof(block_state, lo4) == 16 && offsetof(block_state, hi4) == 20 &&
+                    offsetof(block_state, y_step) == offsetof(block_state, y) + 4 &&
+                    offsetof(block_state, w_end) == offsetof(block_state, y) + 8,
+                "block_channels: the LDM takes the first six words in this order; the asm finds the "
+                "multiplier, shift, y_step and w_end 4 and 8 bytes past bias and y");
+}
+#undef STATICNN_ROWS_CLAMP_STORE
+#undef STATICNN_ROWS_RESCALE4
+#undef STATICNN_ROWS_RESCALE
+#undef STATICNN_ROWS_TWICE
+#undef STATICNN_ROWS_REGISTERS
+#undef STATICNN_ROWS_BLOCK
+#undef STATICNN_ROWS_MAC_CONSTANTS
+#undef STATICNN_ROWS_MAC_OPERANDS
+#undef STATICNN_ROWS_MACS
+#undef STATICNN_ROWS_QUAD
+
+// (x1, x3) of the bytes x0..x3 of v, sign-extended: SXTB16 with its rotation.
+[[gnu::always_inline]] inline std::int32_t sxtb16_ror8(std::uint32_t v) {
+  std::int32_t r;
+  asm("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+
+// Pixel p's window (corner at xb, C x H x W int8 input) into its block's im2col col: its C K rows
+// of K bytes gathered into win (F bytes in OIHW order, then 3 bytes of slack), then each word of 4
+// entries unpacked by SXTB16 into the pairs (x[4q], x[4q+2]), (x[4q+1], x[4q+3]), doubled if Twice. A
+// row is copied as whole words (the bytes past it are overwritten by the next row), the last one
+// exactly, so nothing past the window is read.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, bool Twice>
+[[gnu::always_inline]] inline void im2col_pixel(const std::int8_t* xb, std::int32_t* col, std::size_t p) {
+  using L = layout<C, K>;
+  constexpr std::size_t row_words = (K + 3) / 4;
+  alignas(4) std::uint8_t win[L::fan_in + 3];
+  std::uint8_t* dst = win;
+  const std::int8_t* src = xb;
+  for (std::size_t c = 0; c < C; ++c, src += (H - K) * W)
+#pragma GCC unroll 7
+    for (std::size_t ky = 0; ky < K; ++ky, src += W, dst += K)
+      if (c + 1 < C || ky + 1 < K) {
+#pragma GCC unroll 2
+        for (std::size_t k = 0; k < row_words; ++k) __builtin_memcpy(dst + 4 * k, src + 4 * k, 4);
+      } else {
+        __builtin_memcpy(dst, src, K);
+      }
+  std::int32_t* d = col + 2 * p;
+  const std::uint8_t* v8 = win;
+#pragma GCC unroll 4
+  for (std::size_t q = 0; q < L::main_quads; ++q) {  // one word of entries: LDR, two SXTB16, STRD
+    std::uint32_t v, e, o;
+    asm volatile("ldr %[v], [%[s]], #4\n"
+                 "sxtb16 %[e], %[v]\n"
+                 "sxtb16 %[o], %[v], ror #8\n"
+                 ".if %c[twice]\n"
+                 "sadd16 %[e], %[e], %[e]\n"
+                 "sadd16 %[o], %[o], %[o]\n"
+                 ".endif\n"
+                 "strd %[e], %[o], [%[d]], #%c[step]\n"
+                 : [s] "+r"(v8), [d] "+r"(d), [v] "=&r"(v), [e] "=&r"(e), [o] "=&r"(o)
+                 : [step] "i"(4 * L::quad_words), [twice] "i"(Twice)
+                 : "memory");
+  }
+  if constexpr (L::single) {  // entry F-1 alone, as pixel p's int16 of the block's last 2 words
+    const auto v = static_cast<std::int16_t>(static_cast<std::int8_t>(win[L::fan_in - 1]) * (Twice ? 2 : 1));
+    __builtin_memcpy(reinterpret_cast<std::uint8_t*>(col + L::main_quads * L::quad_words) + 2 * p, &v, 2);
+  } else {  // the last word holds entries F-4 .. F-1; the first pad of them were counted before
+    std::uint32_t v;
+    __builtin_memcpy(&v, win + L::fan_in - 4, 4);
+    v &= ~0u << (8 * L::pad);
+    const auto e = static_cast<std::int32_t>(__sxtb16(v)), o = sxtb16_ror8(v);
+    d[0] = Twice ? static_cast<std::int32_t>(__sadd16(e, e)) : e;
+    d[1] = Twice ? static_cast<std::int32_t>(__sadd16(o, o)) : o;
+  }
+}
+
+}  // namespace conv_rows
+
+// x: C x H x W int8; w: G output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]);
+// q: the rescale starting at the first of the G channels; y: G x rows x OW int8.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
+                        std::size_t rows) {
+  static_assert(conv2d_s8_rows_dsp_fits<C, H, W, K, S>, "conv2d_s8_rows_dsp: shape not taken (see conv2d_s8_rows_dsp_fits)");
+  using L = conv_rows::layout<C, K>;
+  constexpr std::size_t OW = (W - K) / S + 1, P = conv_rows::pixels, span = L::blocks * P;
+  constexpr auto sum_max = static_cast<std::uint32_t>(L::fan_in * 127u * 128u);
+  const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
+  // The clamp within int8 (the results are saturated first); an empty range takes the general path.
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi);
+  bool all_doubled = lo <= hi;
+  for (std::size_t o = 0; o < G && all_doubled; ++o)
+    all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
+  // The im2col doubled (2 SADD16 per word per pixel) where that is cheaper than doubling each
+  // channel's 4 accumulators: small windows, many channels (channel_blocks only).
+  constexpr bool twice = L::blocks > 1 && 2 * L::quads < G;
+  alignas(8) std::int32_t col[L::blocks * L::col_words];
+  for (std::size_t i0 = 0; i0 < n; i0 += span) {
+    const std::size_t count = n - i0 < span ? n - i0 : span, blocks = (count + P - 1) / P;
+    for (std::size_t p = 0; p < blocks * P; ++p) {
+      const std::size_t i = i0 + (p < count ? p : 0);  // past the end: pixel i0 again, not stored
+      const std::size_t oy = oy0 + i / OW, ox = i % OW;
+      conv_rows::im2col_pixel<C, H, W, K, twice>(x + oy * S * W + ox * S, col + (p / P) * L::col_words, p % P);
+    }
+    if constexpr (L::blocks == 1) {
+      if (all_doubled && count == P) {  // one whole block, every channel in one asm
+        conv_rows::block_state d{q.bias, q.multiplier, q.shift, 2 * q.zero_point + 1, lo4, hi4, y + i0,
+                                 static_cast<std::int32_t>(n), w + G * L::fan_in};
+        conv_rows::block_channels<C, K>(col, w, &d);
+        continue;
+      }
+    }
+    for (std::size_t o = 0; o < G; ++o) {
+      const std::int8_t* wo = w + o * L::fan_in;
+      std::int8_t* yo = y + o * n + i0;
+      const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+      if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
+        const std::int32_t e = -shift;
+        const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
+        const std::size_t full = count / P, part = count % P;
+        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, col + full * L::col_words, twice ? 2 * bias : bias};
+        if (full > 0) conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
+        if (part > 0) {  // the last block's outputs past count are not stored
+          std::int8_t last[P];
+          d.y = last, d.col_end = col + blocks * L::col_words;
+          conv_rows::channel_blocks<C, K, twice>(col + full * L::col_words, wo, &d);
+          for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
+        }
+      } else {  // the general rescale (fixed_point.hpp)
+        for (std::size_t b = 0; b < blocks; ++b) {
+          std::int32_t acc[P];
+          conv_rows::channel_block<C, K>(col + b * L::col_words, wo, twice ? 0 : bias, acc);
+          const std::size_t valid = count - b * P < P ? count - b * P : P;
+          for (std::size_t p = 0; p < valid; ++p) {
+            // acc = bias + sum, wrapping as the portable kernel's int32 sum (|2 sum| < 2^30)
+            const std::int32_t a = twice ? static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
+                                                                     static_cast<std::uint32_t>(acc[p] >> 1))
+                                         : acc[p];
+            yo[b * P + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
+          }
+        }
+      }
+    }
+  }
+}
+#else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
+                        std::size_t rows);  // Armv7E-M DSP only
+#endif
+
+}  // namespace staticnn::kernels::arm
