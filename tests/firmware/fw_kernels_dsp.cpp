@@ -160,6 +160,7 @@ std::size_t dense_mismatches(std::uint32_t seed) {
         for (std::size_t o = 0; table == nullptr && o < N; ++o) dense_inside += d.y_portable[o] > lo && d.y_portable[o] < hi;
       }
   }
+  if (wrong != 0) fw::console::print("dense ", M, " -> ", N, ": ", wrong, " outputs differ from the portable loop\n");
   return wrong;
 }
 
