@@ -27,16 +27,18 @@ inline constexpr std::uint32_t pair_sentinel = 0x01000100u;
 
 // Where the four-row unit reads rows 4g .. 4g+3 of M bytes: pointer A at row 4g + lead (plus the
 // column), row 4g at offset -lead and row 4g+1 at row - lead; pointer B the same 2 rows further.
-// A step reads offsets up to row - lead + step_inputs (its second LDRD of an unrolled pair).
-// post_indexed (lead 0): the loads of rows 4g and 4g+2 advance the pointers; otherwise an ADD
-// per two steps does.
+// post_indexed (lead 0): the loads of rows 4g and 4g+2 advance the pointers, steps run `unroll` at
+// a time. Otherwise an ADD per `unroll` steps does, and a step at slot s of the unrolled loop reads
+// offsets up to row - lead + s step_inputs.
 template <std::size_t M>
 struct dot4_layout {
   static constexpr std::int32_t row = static_cast<std::int32_t>(M);
   static constexpr bool post_indexed = row <= ldrd_reach;
-  static constexpr std::int32_t lead = post_indexed ? 0 : row + step_inputs - ldrd_reach;
+  static constexpr std::int32_t unroll = post_indexed ? 2 : 4;
+  static constexpr std::int32_t lead = post_indexed ? 0 : row + (unroll - 1) * step_inputs - ldrd_reach;
   static constexpr std::int32_t steps = row / step_inputs;  // after a head of 4 inputs when M % 8 == 4
   static constexpr bool head4 = M % 8 == 4;
+  static constexpr std::int32_t entry = (unroll - steps % unroll) % unroll;  // the slot the loop is entered at
   static constexpr std::int32_t group_skip = 3 * row;  // from row 4g+1 to row 4g+4 (pointers end a row on)
 };
 
@@ -73,9 +75,9 @@ struct dense_s8_args {
 
 // acc[4g + r] = bias[4g + r] + w[(4g + r) M .. (4g + r + 1) M) . x for r < 4, g < groups >= 1, x
 // given as pair words xp[0 .. M/2) followed by pair_sentinel and 3 readable words; w 4-byte
-// aligned; dot4_groups_s8_supported<M>. Steps run two at a time, entered at the second for an odd
-// count; the next step's pair words are loaded at the end of each step, so the loop ends when one
-// of them is the sentinel. The loop over the groups is in the asm too (bias, output, group end and
+// aligned; dot4_groups_s8_supported<M>. Steps run dot4_layout::unroll at a time, the loop entered
+// at the slot that leaves a whole number of rounds; the next step's pair words are loaded at the
+// end of each step, so the loop ends when one of them is the sentinel. The loop over the groups is in the asm too (bias, output, group end and
 // input start live in memory).
 // Registers: r0-r3 pair words, r4-r6 weights, r7 r8 r10 r11 the four sums, r9 and lr the row
 // pointers A and B, r12 the pair word pointer.
@@ -107,19 +109,20 @@ template <std::size_t M>
   "smlad " A ", r0, r6, " A "\n"        \
   "sxtb16 r4, r4, ror #8\n"             \
   "smlad " A ", r1, r4, " A "\n"
-// One step of the four rows; S: the step's offset (0 or step_inputs) where the pointers do not move.
+// One step of the four rows; S: the step's offset (slot * step_inputs) where the pointers do not move.
 #define STATICNN_DOT4_STEP(S)                                              \
   ".if %c[post]\n"                                                         \
   STATICNN_DOT4_ROW("r8", "ldrd r4, r5, [%[pa], #%c[row]]\n")              \
   STATICNN_DOT4_ROW("r7", "ldrd r4, r5, [%[pa]], #%c[step]\n")             \
-  STATICNN_DOT4_ROW("r11", "ldrd r4, r5, [%[pb], #%c[row]]\n")              \
-  STATICNN_DOT4_ROW("r10", "ldrd r4, r5, [%[pb]], #%c[step]\n")             \
+  STATICNN_DOT4_ROW("r11", "ldrd r4, r5, [%[pb], #%c[row]]\n")             \
+  STATICNN_DOT4_ROW("r10", "ldrd r4, r5, [%[pb]], #%c[step]\n")            \
   ".else\n"                                                                \
   STATICNN_DOT4_ROW("r7", "ldrd r4, r5, [%[pa], #(" S " - %c[lead])]\n")   \
   STATICNN_DOT4_ROW("r8", "ldrd r4, r5, [%[pa], #(" S " + %c[row1])]\n")   \
-  STATICNN_DOT4_ROW("r10", "ldrd r4, r5, [%[pb], #(" S " - %c[lead])]\n")   \
-  STATICNN_DOT4_ROW("r11", "ldrd r4, r5, [%[pb], #(" S " + %c[row1])]\n")   \
-  ".endif\n"
+  STATICNN_DOT4_ROW("r10", "ldrd r4, r5, [%[pb], #(" S " - %c[lead])]\n")  \
+  STATICNN_DOT4_ROW("r11", "ldrd r4, r5, [%[pb], #(" S " + %c[row1])]\n")  \
+  ".endif\n"                                                               \
+  "ldm %[x]!, {r0, r1, r2, r3}\n"
   asm volatile(
       "2:\n"
       "ldr r4, %[bp]\n"
@@ -143,22 +146,32 @@ template <std::size_t M>
       ".endif\n"
       ".endif\n"
       "ldm %[x]!, {r0, r1, r2, r3}\n"
-      ".if %c[odd]\n"
+      ".if %c[entry]\n"
       ".if !%c[post]\n"
-      "sub %[pa], %[pa], #%c[step]\n"
-      "sub %[pb], %[pb], #%c[step]\n"
+      "sub %[pa], %[pa], #%c[entry] * %c[step]\n"
+      "sub %[pb], %[pb], #%c[entry] * %c[step]\n"
       ".endif\n"
-      "b 3f\n"
+      ".if %c[entry] == 1\n"
+      "b 5f\n"
+      ".elseif %c[entry] == 2\n"
+      "b 6f\n"
+      ".else\n"
+      "b 7f\n"
+      ".endif\n"
       ".endif\n"
       "1:\n"
       STATICNN_DOT4_STEP("0")
-      "ldm %[x]!, {r0, r1, r2, r3}\n"
-      "3:\n"
+      "5:\n"
       STATICNN_DOT4_STEP("%c[step]")
-      "ldm %[x]!, {r0, r1, r2, r3}\n"
+      ".if %c[unroll] == 4\n"
+      "6:\n"
+      STATICNN_DOT4_STEP("2 * %c[step]")
+      "7:\n"
+      STATICNN_DOT4_STEP("3 * %c[step]")
+      ".endif\n"
       ".if !%c[post]\n"
-      "add %[pa], %[pa], #2 * %c[step]\n"
-      "add %[pb], %[pb], #2 * %c[step]\n"
+      "add %[pa], %[pa], #%c[unroll] * %c[step]\n"
+      "add %[pb], %[pb], #%c[unroll] * %c[step]\n"
       ".endif\n"
       "cmp r0, #%c[sentinel]\n"
       "bne 1b\n"
@@ -173,8 +186,9 @@ template <std::size_t M>
       "bne 2b\n"
       : [pa] "+r"(pa), [pb] "+r"(pb), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
       : [row] "i"(L::row), [row1] "i"(L::row - L::lead), [lead] "i"(L::lead), [step] "i"(step_inputs),
-        [post] "i"(L::post_indexed ? 1 : 0), [head4] "i"(L::head4 ? 1 : 0), [odd] "i"(L::steps % 2),
-        [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp), [skip] "m"(group_skip), [end] "m"(acc_end)
+        [post] "i"(L::post_indexed ? 1 : 0), [unroll] "i"(L::unroll), [head4] "i"(L::head4 ? 1 : 0),
+        [entry] "i"(L::entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp), [skip] "m"(group_skip),
+        [end] "m"(acc_end)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r10", "r11", "cc", "memory");
 #undef STATICNN_DOT4_STEP
 #undef STATICNN_DOT4_HEAD_ROW
@@ -225,32 +239,21 @@ template <bool AllDoubled>
                                                                          std::size_t done, std::size_t N,
                                                                          std::int32_t* acc) {
   const std::int8_t* wr = a.w + done * M;
-  const std::size_t words = M / 4, tail = M % 4;
+  const std::size_t words = M / 4;
+  const bool aligned = M % 4 == 0;  // rows of whole words, 4-byte aligned
+  const std::size_t single = aligned ? words % 2 : words;  // words taken one at a time
 #pragma GCC unroll 1
   for (std::size_t o = done; o < N; ++o) {
     std::int32_t sum = a.r.bias[o];
     const std::int32_t* xw = xp;
-    if (tail != 0) {
 #pragma GCC unroll 1
-      for (std::size_t k = 0; k < words; ++k, wr += 4, xw += 2) {
-        std::uint32_t v;
-        __builtin_memcpy(&v, wr, 4);
-        sum = __smlad(xw[0], __sxtb16(v), sum);
-        sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
-      }
-#pragma GCC unroll 1
-      for (std::size_t i = 4 * words; i < M; ++i) sum += std::int32_t{*wr++} * x[i];
-      acc[o] = sum;
-      continue;
-    }
-    if (words % 2) {
+    for (std::size_t k = 0; k < single; ++k, wr += 4, xw += 2) {
       std::uint32_t v;
       __builtin_memcpy(&v, wr, 4);
       sum = __smlad(xw[0], __sxtb16(v), sum);
       sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
-      wr += 4, xw += 2;
     }
-    if (words >= 2) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words
+    if (aligned && words >= 2) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words
       register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
       std::int32_t t0, t1, t2;
       std::size_t n = words / 2;
@@ -272,6 +275,8 @@ template <bool AllDoubled>
                    :
                    : "cc", "memory");
     }
+#pragma GCC unroll 1
+    for (std::size_t i = 4 * words; i < M; ++i) sum += std::int32_t{*wr++} * x[i];
     acc[o] = sum;
   }
   const std::int32_t* const multiplier = a.r.multiplier;
