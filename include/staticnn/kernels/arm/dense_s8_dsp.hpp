@@ -20,8 +20,11 @@ namespace staticnn::kernels::arm {
 
 // LDRD's immediate offset reaches this many bytes either way (a multiple of 4).
 inline constexpr std::int32_t ldrd_reach = 1020;
-// Inputs per step of the four-row unit (one LDM of four pair words, one LDRD per row).
+// Inputs per step of the four-row unit (one LDM of four pair words, one LDRD per row), and per
+// head step when M % 8 == 4 (one LDRD of two pair words, one weight word per row).
+inline constexpr std::int32_t word_bytes = 4;  // four int8 inputs or weights; one pair word
 inline constexpr std::int32_t step_inputs = 8;
+inline constexpr std::int32_t head_inputs = word_bytes, head_pair_bytes = 2 * word_bytes;
 // Ends the widened input: halves of 256 are no pair of int8 values (SXTB16 gives [-128, 127]).
 inline constexpr std::uint32_t pair_sentinel = 0x01000100u;
 
@@ -62,14 +65,14 @@ struct dense_s8_args {
 [[gnu::noipa]] inline void widen_pairs_s8(const std::int8_t* x, std::int32_t* xp, std::size_t words) {
   std::uint32_t v, a, b;
   asm volatile("1:\n"
-               "ldr %[v], [%[x]], #4\n"
+               "ldr %[v], [%[x]], #%c[word]\n"
                "sxtb16 %[a], %[v]\n"
                "sxtb16 %[b], %[v], ror #8\n"
-               "strd %[a], %[b], [%[p]], #8\n"
+               "strd %[a], %[b], [%[p]], #%c[pairs]\n"
                "subs %[n], %[n], #1\n"
                "bne 1b\n"
                : [x] "+r"(x), [p] "+r"(xp), [n] "+r"(words), [v] "=&r"(v), [a] "=&r"(a), [b] "=&r"(b)
-               :
+               : [word] "i"(word_bytes), [pairs] "i"(2 * word_bytes)
                : "cc", "memory");
 }
 
@@ -130,19 +133,19 @@ template <std::size_t M>
       "str r4, %[bp]\n"
       "ldr %[x], %[xbegin]\n"
       ".if %c[head4]\n"
-      "ldrd r0, r1, [%[x]], #8\n"
+      "ldrd r0, r1, [%[x]], #%c[head_pairs]\n"
       ".if %c[post]\n"
       STATICNN_DOT4_HEAD_ROW("r8", "ldr r4, [%[pa], #%c[row]]\n")
-      STATICNN_DOT4_HEAD_ROW("r7", "ldr r4, [%[pa]], #4\n")
+      STATICNN_DOT4_HEAD_ROW("r7", "ldr r4, [%[pa]], #%c[head]\n")
       STATICNN_DOT4_HEAD_ROW("r11", "ldr r4, [%[pb], #%c[row]]\n")
-      STATICNN_DOT4_HEAD_ROW("r10", "ldr r4, [%[pb]], #4\n")
+      STATICNN_DOT4_HEAD_ROW("r10", "ldr r4, [%[pb]], #%c[head]\n")
       ".else\n"
       STATICNN_DOT4_HEAD_ROW("r7", "ldrd r4, r5, [%[pa], #-%c[lead]]\n")
       STATICNN_DOT4_HEAD_ROW("r8", "ldrd r4, r5, [%[pa], #%c[row1]]\n")
       STATICNN_DOT4_HEAD_ROW("r10", "ldrd r4, r5, [%[pb], #-%c[lead]]\n")
       STATICNN_DOT4_HEAD_ROW("r11", "ldrd r4, r5, [%[pb], #%c[row1]]\n")
-      "add %[pa], %[pa], #4\n"
-      "add %[pb], %[pb], #4\n"
+      "add %[pa], %[pa], #%c[head]\n"
+      "add %[pb], %[pb], #%c[head]\n"
       ".endif\n"
       ".endif\n"
       "ldm %[x]!, {r0, r1, r2, r3}\n"
@@ -186,7 +189,7 @@ template <std::size_t M>
       "bne 2b\n"
       : [pa] "+r"(pa), [pb] "+r"(pb), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
       : [row] "i"(L::row), [row1] "i"(L::row - L::lead), [lead] "i"(L::lead), [step] "i"(step_inputs),
-        [post] "i"(L::post_indexed ? 1 : 0), [unroll] "i"(L::unroll), [head4] "i"(L::head4 ? 1 : 0),
+        [head] "i"(head_inputs), [head_pairs] "i"(head_pair_bytes), [post] "i"(L::post_indexed ? 1 : 0), [unroll] "i"(L::unroll), [head4] "i"(L::head4 ? 1 : 0),
         [entry] "i"(L::entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp), [skip] "m"(group_skip),
         [end] "m"(acc_end)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r10", "r11", "cc", "memory");
@@ -258,7 +261,7 @@ template <bool AllDoubled>
       std::int32_t t0, t1, t2;
       std::size_t n = words / 2;
       asm volatile("1:\n"
-                   "ldrd %[t0], %[t1], [%[w]], #8\n"
+                   "ldrd %[t0], %[t1], [%[w]], #%c[step]\n"
                    "ldm %[x]!, {r0, r1, r2, r3}\n"
                    "sxtb16 %[t2], %[t0]\n"
                    "smlad %[a], r0, %[t2], %[a]\n"
@@ -272,7 +275,7 @@ template <bool AllDoubled>
                    "bne 1b\n"
                    : [a] "+r"(sum), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
                      "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
-                   :
+                   : [step] "i"(step_inputs)
                    : "cc", "memory");
     }
 #pragma GCC unroll 1
