@@ -194,8 +194,8 @@ std::size_t conv_2x6x12_wrong(const conv_2x6x12& c, const std::array<std::int8_t
 
 // The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
 // requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
-// blocks), and dense layers with 6 outputs over 20 inputs (one row at a time) and over 32 (a
-// block of four rows and a tail of two).
+// blocks), and dense layers with 6 outputs over 20 inputs and over 32 (on DSP targets one row at
+// a time: layers this small do not take the four-row unit, which fw_kernels_dsp.cpp tests).
 STATICNN_TEST(int8_kernels_against_integer_sums) {
   std::uint32_t r = 11;
   auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
@@ -210,8 +210,8 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
   static std::array<std::int8_t, 3 * 2 * 8> y{};
   STATICNN_CHECK(conv_2x6x12_wrong(c, x, y) == 0);
 
-  // Dense: 20 inputs (M % 8 == 4: every row one at a time on DSP targets) and 32 (blocks of four
-  // rows and a tail of two), each with the general rescale, with the one a constant model chooses
+  // Dense: 20 inputs (M % 8 == 4: a head word, then steps of 8) and 32 (steps of 8 only), each
+  // with the general rescale, with the one a constant model chooses
   // when every output takes the doubled form (forward<true>), and with a table after it.
   auto check_dense = [&]<std::size_t M>(std::integral_constant<std::size_t, M>) {
     static quant::qdense_layer<shape<M>, 6> d;

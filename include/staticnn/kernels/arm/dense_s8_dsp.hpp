@@ -4,8 +4,9 @@
 // words (x0, x2) and (x1, x3), the order SXTB16 and SXTB16 ROR #8 give a word of weights, so each
 // weight word costs two SXTB16 and two SMLAD. Four rows at a time (dot4_groups_s8: per 8 inputs
 // one LDM of four pair words shared by the four rows, one LDRD of eight weights per row) when the
-// rows are whole words and within LDRD reach of two pointers; the rows left over, and every row of
-// other shapes, one at a time (dense_rows_one_s8).
+// rows are whole words within LDRD reach of two pointers and the layer is large enough to repay
+// the unit's code; the rows left over, and every row of other layers, one at a time
+// (dense_rows_one_s8, one copy for all layers).
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +51,9 @@ struct dot4_layout {
 template <std::size_t M>
 inline constexpr bool dot4_groups_s8_supported =
     M % 4 == 0 && M >= 8 && dot4_layout<M>::lead <= ldrd_reach;
+// The four-row unit is compiled for each layer (about 450 bytes) and saves about a third of an
+// instruction per MAC over the shared one-row loop: a layer takes it from this many MACs on.
+inline constexpr std::size_t dot4_groups_min_macs = 4096;
 
 // A dense layer's weights, output and rescale, for dense_rows_s8 (built once by the caller).
 struct dense_s8_args {
@@ -244,19 +248,31 @@ template <bool AllDoubled>
   const std::int8_t* wr = a.w + done * M;
   const std::size_t words = M / 4;
   const bool aligned = M % 4 == 0;  // rows of whole words, 4-byte aligned
-  const std::size_t single = aligned ? words % 2 : words;  // words taken one at a time
 #pragma GCC unroll 1
   for (std::size_t o = done; o < N; ++o) {
     std::int32_t sum = a.r.bias[o];
     const std::int32_t* xw = xp;
+    if (!aligned) {
 #pragma GCC unroll 1
-    for (std::size_t k = 0; k < single; ++k, wr += 4, xw += 2) {
+      for (std::size_t k = 0; k < words; ++k, wr += 4, xw += 2) {
+        std::uint32_t v;
+        __builtin_memcpy(&v, wr, 4);
+        sum = __smlad(xw[0], __sxtb16(v), sum);
+        sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
+      }
+#pragma GCC unroll 1
+      for (std::size_t i = 4 * words; i < M; ++i) sum += std::int32_t{*wr++} * x[i];
+      acc[o] = sum;
+      continue;
+    }
+    if (words % 2) {
       std::uint32_t v;
       __builtin_memcpy(&v, wr, 4);
       sum = __smlad(xw[0], __sxtb16(v), sum);
       sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
+      wr += 4, xw += 2;
     }
-    if (aligned && words >= 2) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words
+    if (words >= 2) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words
       register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
       std::int32_t t0, t1, t2;
       std::size_t n = words / 2;
@@ -278,8 +294,6 @@ template <bool AllDoubled>
                    : [step] "i"(step_inputs)
                    : "cc", "memory");
     }
-#pragma GCC unroll 1
-    for (std::size_t i = 4 * words; i < M; ++i) sum += std::int32_t{*wr++} * x[i];
     acc[o] = sum;
   }
   const std::int32_t* const multiplier = a.r.multiplier;
@@ -304,8 +318,8 @@ struct pair_buffer {
 };
 
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input, for any
-// M >= 1, N >= 1: four rows at a time (dot4_groups_s8) when its shape allows, the N % 4 rows left
-// over and every row of other shapes one at a time. AllDoubled: every output's rescale takes the
+// M >= 1, N >= 1: four rows at a time (dot4_groups_s8) when its shape allows and it has at least
+// dot4_groups_min_macs MACs, the N % 4 rows left over and every row of other layers one at a time. AllDoubled: every output's rescale takes the
 // short form (fixed_point.hpp's doubled_rescale_applies), inline, with no general path.
 // Not inlined: its input buffer lives in its own frame, not in the caller's for the whole
 // forward pass (the stack high-water mark is the deepest stage's, not their sum).
@@ -317,7 +331,7 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
     widen_pairs_s8(x, xp, M / 4);
   else
     buffer = {};  // not read (no whole word of inputs)
-  constexpr std::size_t groups = dot4_groups_s8_supported<M> ? N / 4 : 0;
+  constexpr std::size_t groups = dot4_groups_s8_supported<M> && M * N >= dot4_groups_min_macs ? N / 4 : 0;
   std::int32_t acc[N];  // groups of four, then the rows left over
   if constexpr (groups > 0) {
     xp[pair_buffer<M>::words] = static_cast<std::int32_t>(pair_sentinel);
