@@ -26,6 +26,8 @@ inline constexpr std::int32_t ldrd_reach = 1020;
 inline constexpr std::int32_t word_bytes = 4;  // four int8 inputs or weights; one pair word
 inline constexpr std::int32_t step_inputs = 8;
 inline constexpr std::int32_t head_inputs = word_bytes, head_pair_bytes = 2 * word_bytes;
+// ADDW's immediate reaches this far (12 bits).
+inline constexpr std::int32_t addw_reach = 4095;
 // Ends the widened input: halves of 256 are no pair of int8 values (SXTB16 gives [-128, 127]).
 inline constexpr std::uint32_t pair_sentinel = 0x01000100u;
 
@@ -185,16 +187,21 @@ template <std::size_t M>
       "ldr r4, %[o]\n"
       "stm r4!, {r7, r8, r10, r11}\n"
       "str r4, %[o]\n"
+      ".if %c[skip_imm] <= %c[addw_reach]\n"
+      "addw %[pa], %[pa], #%c[skip_imm]\n"
+      "addw %[pb], %[pb], #%c[skip_imm]\n"
+      ".else\n"
       "ldr r5, %[skip]\n"
       "add %[pa], %[pa], r5\n"
       "add %[pb], %[pb], r5\n"
+      ".endif\n"
       "ldr r5, %[end]\n"
       "cmp r4, r5\n"
       "bne 2b\n"
       : [pa] "+r"(pa), [pb] "+r"(pb), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
       : [row] "i"(L::row), [row1] "i"(L::row - L::lead), [lead] "i"(L::lead), [step] "i"(step_inputs),
         [head] "i"(head_inputs), [head_pairs] "i"(head_pair_bytes), [post] "i"(L::post_indexed ? 1 : 0), [unroll] "i"(L::unroll), [head4] "i"(L::head4 ? 1 : 0),
-        [entry] "i"(L::entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp), [skip] "m"(group_skip),
+        [entry] "i"(L::entry), [sentinel] "i"(pair_sentinel), [skip_imm] "i"(L::group_skip), [addw_reach] "i"(addw_reach), [xbegin] "m"(xp), [skip] "m"(group_skip),
         [end] "m"(acc_end)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r10", "r11", "cc", "memory");
 #undef STATICNN_DOT4_STEP
@@ -236,7 +243,7 @@ template <bool AllDoubled>
 
 // Rows [done, N) one at a time into acc[done .. N) (the four-row unit left acc[0 .. done)), then
 // all N rescaled, clamped and looked up in one loop with no asm in it (so the compiler keeps its
-// state in registers), looked up whether or not a.mid is set (no-unswitch-loops: one loop).
+// state in registers), looked up whether or not a.mid is set (no-unswitch-loops).
 // Rows of whole words (M % 4 == 0, w 4-byte aligned) take per 8 inputs one LDRD of weights and one
 // LDM of 4 pair words (a head of 4 inputs when M % 8 == 4); other rows one unaligned LDR per word
 // and the last M % 4 products from x itself. Sizes at run time, so that every layer shares this copy.
@@ -246,13 +253,13 @@ template <bool AllDoubled>
                                                                          std::size_t done, std::size_t N,
                                                                          std::int32_t* acc) {
   const std::int8_t* wr = a.w + done * M;
+  const std::int32_t* const bias = a.r.bias;
   const std::size_t words = M / 4;
-  const bool aligned = M % 4 == 0;  // rows of whole words, 4-byte aligned
+  if (M % 4 != 0) {  // rows at any alignment
 #pragma GCC unroll 1
-  for (std::size_t o = done; o < N; ++o) {
-    std::int32_t sum = a.r.bias[o];
-    const std::int32_t* xw = xp;
-    if (!aligned) {
+    for (std::size_t o = done; o < N; ++o) {
+      std::int32_t sum = bias[o];
+      const std::int32_t* xw = xp;
 #pragma GCC unroll 1
       for (std::size_t k = 0; k < words; ++k, wr += 4, xw += 2) {
         std::uint32_t v;
@@ -263,8 +270,12 @@ template <bool AllDoubled>
 #pragma GCC unroll 1
       for (std::size_t i = 4 * words; i < M; ++i) sum += std::int32_t{*wr++} * x[i];
       acc[o] = sum;
-      continue;
     }
+  }
+#pragma GCC unroll 1
+  for (std::size_t o = M % 4 == 0 ? done : N; o < N; ++o) {  // rows of whole words, 4-byte aligned
+    std::int32_t sum = bias[o];
+    const std::int32_t* xw = xp;
     if (words % 2) {
       std::uint32_t v;
       __builtin_memcpy(&v, wr, 4);
@@ -300,14 +311,20 @@ template <bool AllDoubled>
   const std::int8_t* const shift = a.r.shift;
   const std::int8_t* const mid = a.mid;
   const std::int32_t zero_point = a.r.zero_point, lo = a.r.act_min, hi = a.r.act_max;
-  const bool clamped = lo > -128 || hi < 127;  // else the clamp is the saturation's identity
   std::int8_t* const y = a.y;
+  // Two copies of the loop: without the clamp where it is the saturation's identity.
+  auto rescale = [&]<bool Clamped>() {
 #pragma GCC unroll 1
-  for (std::size_t o = 0; o < N; ++o) {
-    std::int32_t v = dense_out<AllDoubled>(acc[o], multiplier[o], shift[o], zero_point);
-    if (clamped) v = clamp_s8(v, lo, hi);
-    y[o] = mid != nullptr ? mid[v] : static_cast<std::int8_t>(v);
-  }
+    for (std::size_t o = 0; o < N; ++o) {
+      std::int32_t v = dense_out<AllDoubled>(acc[o], multiplier[o], shift[o], zero_point);
+      if constexpr (Clamped) v = clamp_s8(v, lo, hi);
+      y[o] = mid != nullptr ? mid[v] : static_cast<std::int8_t>(v);
+    }
+  };
+  if (lo > -128 || hi < 127)
+    rescale.template operator()<true>();
+  else
+    rescale.template operator()<false>();
 }
 
 // A buffer for M/2 pair words (M % 4 == 0 of them at least), the sentinel and 3 words an LDM past it reads.
