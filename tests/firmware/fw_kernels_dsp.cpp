@@ -208,6 +208,8 @@ STATICNN_TEST(int8_dense_against_portable) {
   STATICNN_CHECK((dense_mismatches<2016, 6>(4) == 0));
   STATICNN_CHECK((dense_mismatches<2024, 5>(5) == 0));
   STATICNN_CHECK((dense_mismatches<1025, 4>(6) == 0));
+  STATICNN_CHECK((dense_mismatches<4, 5>(7) == 0));  // one word a row: no step of 8
+  STATICNN_CHECK((dense_mismatches<8, 3>(8) == 0));
   STATICNN_CHECK(dense_inside > 1000);
 }
 

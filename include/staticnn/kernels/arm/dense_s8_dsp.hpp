@@ -276,35 +276,38 @@ template <bool AllDoubled>
   for (std::size_t o = M % 4 == 0 ? done : N; o < N; ++o) {  // rows of whole words, 4-byte aligned
     std::int32_t sum = bias[o];
     const std::int32_t* xw = xp;
-    if (words % 2) {
-      std::uint32_t v;
-      __builtin_memcpy(&v, wr, 4);
-      sum = __smlad(xw[0], __sxtb16(v), sum);
-      sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
-      wr += 4, xw += 2;
-    }
-    if (words >= 2) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words
-      register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
-      std::int32_t t0, t1, t2;
-      std::size_t n = words / 2;
-      asm volatile("1:\n"
-                   "ldrd %[t0], %[t1], [%[w]], #%c[step]\n"
-                   "ldm %[x]!, {r0, r1, r2, r3}\n"
-                   "sxtb16 %[t2], %[t0]\n"
-                   "smlad %[a], r0, %[t2], %[a]\n"
-                   "sxtb16 %[t0], %[t0], ror #8\n"
-                   "smlad %[a], r1, %[t0], %[a]\n"
-                   "sxtb16 %[t2], %[t1]\n"
-                   "smlad %[a], r2, %[t2], %[a]\n"
-                   "sxtb16 %[t1], %[t1], ror #8\n"
-                   "smlad %[a], r3, %[t1], %[a]\n"
-                   "subs %[n], %[n], #1\n"
-                   "bne 1b\n"
-                   : [a] "+r"(sum), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
-                     "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
-                   : [step] "i"(step_inputs)
-                   : "cc", "memory");
-    }
+    // A word first when the count is odd, then per 8 inputs one LDRD of weights and one LDM of 4
+    // pair words.
+    register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+    std::int32_t t0, t1, t2;
+    std::size_t n;
+    asm volatile("lsrs %[n], %[words], #1\n"
+                 "bcc 2f\n"
+                 "ldr %[t0], [%[w]], #%c[word]\n"
+                 "ldrd r0, r1, [%[x]], #%c[pairs]\n"
+                 "sxtb16 %[t2], %[t0]\n"
+                 "smlad %[a], r0, %[t2], %[a]\n"
+                 "sxtb16 %[t0], %[t0], ror #8\n"
+                 "smlad %[a], r1, %[t0], %[a]\n"
+                 "beq 3f\n"  // flags still of the LSRS
+                 "2:\n"
+                 "ldrd %[t0], %[t1], [%[w]], #%c[step]\n"
+                 "ldm %[x]!, {r0, r1, r2, r3}\n"
+                 "sxtb16 %[t2], %[t0]\n"
+                 "smlad %[a], r0, %[t2], %[a]\n"
+                 "sxtb16 %[t0], %[t0], ror #8\n"
+                 "smlad %[a], r1, %[t0], %[a]\n"
+                 "sxtb16 %[t2], %[t1]\n"
+                 "smlad %[a], r2, %[t2], %[a]\n"
+                 "sxtb16 %[t1], %[t1], ror #8\n"
+                 "smlad %[a], r3, %[t1], %[a]\n"
+                 "subs %[n], %[n], #1\n"
+                 "bne 2b\n"
+                 "3:\n"
+                 : [a] "+r"(sum), [w] "+r"(wr), [x] "+r"(xw), [n] "=&r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
+                   "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
+                 : [words] "r"(words), [step] "i"(step_inputs), [word] "i"(word_bytes), [pairs] "i"(2 * word_bytes)
+                 : "cc", "memory");
     acc[o] = sum;
   }
   const std::int32_t* const multiplier = a.r.multiplier;
