@@ -242,11 +242,12 @@ template <bool AllDoubled>
 }
 
 // Rows [done, N) one at a time into acc[done .. N) (the four-row unit left acc[0 .. done)), then
-// all N rescaled, clamped and looked up in one loop with no asm in it (so the compiler keeps its
-// state in registers), looked up whether or not a.mid is set (no-unswitch-loops).
+// all N rescaled, clamped and looked up in a loop with no asm in it (so the compiler keeps its
+// state in registers): one copy with the clamp and one without (for act_min/act_max at the int8
+// range), each looking up whether or not a.mid is set (no-unswitch-loops).
 // Rows of whole words (M % 4 == 0, w 4-byte aligned) take per 8 inputs one LDRD of weights and one
 // LDM of 4 pair words (a head of 4 inputs when M % 8 == 4); other rows one unaligned LDR per word
-// and the last M % 4 products from x itself. Sizes at run time, so that every layer shares this copy.
+// (Armv7-M allows it unless CCR.UNALIGN_TRP is set) and the last M % 4 products from x itself. Sizes at run time, so that every layer shares this copy.
 template <bool AllDoubled>
 [[gnu::noipa, gnu::optimize("no-unswitch-loops")]] void dense_rows_one_s8(const dense_s8_args& a, const std::int8_t* x,
                                                                          const std::int32_t* xp, std::size_t M,
