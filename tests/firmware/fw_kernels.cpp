@@ -194,8 +194,8 @@ std::size_t conv_2x6x12_wrong(const conv_2x6x12& c, const std::array<std::int8_t
 
 // The int8 kernels (SMLAD on DSP targets, portable on the M3) against integer sums and TFLite's
 // requantization written out here: a 5x5 conv over 2 channels with 8 outputs per row (two DSP
-// blocks), and dense layers with 6 outputs over 20 inputs (one row at a time) and over 32 (a
-// block of four rows and a tail of two).
+// blocks), and dense layers with 6 outputs over 20 inputs and over 32 (on DSP targets one row at
+// a time: layers this small do not take the four-row unit, which fw_kernels_dsp.cpp tests).
 STATICNN_TEST(int8_kernels_against_integer_sums) {
   std::uint32_t r = 11;
   auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
@@ -210,8 +210,8 @@ STATICNN_TEST(int8_kernels_against_integer_sums) {
   static std::array<std::int8_t, 3 * 2 * 8> y{};
   STATICNN_CHECK(conv_2x6x12_wrong(c, x, y) == 0);
 
-  // Dense: 20 inputs (M % 8 == 4: every row one at a time on DSP targets) and 32 (blocks of four
-  // rows and a tail of two), each with the general rescale, with the one a constant model chooses
+  // Dense: 20 inputs (M % 8 == 4: a head word, then steps of 8) and 32 (steps of 8 only), each
+  // with the general rescale, with the one a constant model chooses
   // when every output takes the doubled form (forward<true>), and with a table after it.
   auto check_dense = [&]<std::size_t M>(std::integral_constant<std::size_t, M>) {
     static quant::qdense_layer<shape<M>, 6> d;
@@ -337,6 +337,53 @@ STATICNN_TEST(int8_fused_relu_clamp) {
   STATICNN_CHECK(compared == 3 * 2 * 8 + 5 * 3 * 4 + 2 * 4 * 6 * 2);
   STATICNN_CHECK(low > 0 && high > 0);  // both ends of the clamp acted
   STATICNN_CHECK(wrong == 0);
+
+// The int8 dense layer's fused activation clamp (act_min, act_max: TFLite's quantized activation
+// range) on every core (the portable loop on the M3, the DSP kernel elsewhere): ReLU's [zero point,
+// 127] and a narrow [-20, 40], after the doubled and the general rescale, without and with a table,
+// over 7 inputs (no whole words: unaligned rows), 20 and 32, against integer sums, TFLite's
+// requantization (requant_any) and the clamp written out here.
+STATICNN_TEST(int8_dense_fused_clamp) {
+  std::uint32_t r = 5;
+  auto next8 = [&] { return static_cast<std::int8_t>(static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 24) - 128); };
+  static quant::qlookup_layer<shape<6>> t;
+  for (auto& v : t.table) v = next8();
+  std::size_t inside = 0, below = 0, above = 0;  // outputs the clamp kept, raised, lowered
+  auto check = [&]<std::size_t M>(std::integral_constant<std::size_t, M>) {
+    static quant::qdense_layer<shape<M>, 6> d;
+    for (auto& w : d.weights) w = next8();
+    std::array<std::int8_t, M> x{};
+    for (auto& v : x) v = next8();
+    d.zero_point = -9;
+    for (const bool general : {false, true}) {
+      for (std::size_t o = 0; o < 6; ++o)
+        d.bias[o] = 150 * static_cast<std::int32_t>(o) - 400, d.multiplier[o] = 1300000000 + static_cast<std::int32_t>(o),
+        d.shift[o] = static_cast<std::int8_t>(M > 8 ? -8 : -5);
+      if (general) d.shift[1] = 0, d.multiplier[1] = 1 << 24;  // outside the doubled form
+      STATICNN_CHECK(d.doubled_rescale() == !general);
+      for (const auto& [lo, hi] : std::array<std::array<std::int32_t, 2>, 2>{{{-9, 127}, {-20, 40}}}) {
+        d.act_min = lo, d.act_max = hi;
+        std::array<std::int8_t, 6> y{}, y_doubled{}, y_table{};
+        d.forward(x, y);
+        if (!general) d.template forward<true>(x, y_doubled);
+        d.forward_then(x, y_table, t);
+        for (std::size_t o = 0; o < 6; ++o) {
+          std::int32_t acc = d.bias[o];
+          for (std::size_t i = 0; i < M; ++i) acc += d.weights[o * M + i] * x[i];
+          const std::int8_t q = requant_any(acc, d.multiplier[o], d.shift[o], d.zero_point);
+          const std::int8_t want = q < lo ? static_cast<std::int8_t>(lo) : q > hi ? static_cast<std::int8_t>(hi) : q;
+          below += q < lo, above += q > hi, inside += q > lo && q < hi;
+          STATICNN_CHECK(y[o] == want);
+          STATICNN_CHECK(general || y_doubled[o] == want);
+          STATICNN_CHECK(y_table[o] == t.table[static_cast<std::size_t>(want + 128)]);
+        }
+      }
+    }
+  };
+  check(std::integral_constant<std::size_t, 7>{});
+  check(std::integral_constant<std::size_t, 20>{});
+  check(std::integral_constant<std::size_t, 32>{});
+  STATICNN_CHECK(inside > 0 && below > 0 && above > 0);  // the clamp acted both ways
 }
 
 // kernels::requantize_s8 (the conv kernels' rescale) on both of its branches: accumulators known

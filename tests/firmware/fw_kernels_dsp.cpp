@@ -2,7 +2,9 @@
 // against integer sums and TFLite's arithmetic written out in tflite_reference.hpp. Elsewhere
 // every test skips, the image exits with skip_exit and CTest reports it as skipped.
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <utility>
 
 #include "harness.hpp"
 #include "instruction_counter.hpp"
@@ -226,6 +228,142 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   // As a padded conv -> 2x2 pool stage calls it: the 4 padded input rows of one pooled row.
   bench_conv_rows<1, 4, 30, 3, 1, 16>("C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
   bench_conv_rows<16, 4, 16, 3, 1, 32>("C=16 K=3 4x16 -> 32, 2 rows (one pooled row)", 2);
+
+// The int8 dense kernel of DSP targets (kernels/arm/dense_s8_dsp.hpp through kernels::dense_s8)
+// against the portable loop (dense_s8_portable), bit for bit, on shapes it was not tuned for:
+// rows of any length (M % 4 != 0: unaligned rows; M % 8 == 4: a head of 4 inputs; M > 1020: row
+// pointers between rows; M > 2016: rows one at a time), N % 4 rows left over, layers below
+// dot4_groups_min_macs (one row at a time), random weights and inputs, rescales in the doubled
+// form (AllDoubled) and in general forms (left shifts, small multipliers, shifts beyond -22), the
+// whole-range clamp, ReLU's (act_min = zero point) and a narrow one, each without and with a table.
+namespace {
+constexpr std::size_t dense_max_m = 1568, dense_max_n = 64;
+constexpr std::array<std::size_t, 11> dense_ms{1, 2, 3, 5, 7, 12, 13, 84, 341, 1000, 1568};
+constexpr std::array<std::size_t, 6> dense_ns{1, 3, 4, 5, 10, 64};
+
+constexpr std::uint32_t lcg(std::uint32_t& r) { return (r = r * 1664525u + 1013904223u) >> 8; }
+// Weights in [-127, 127] as quantize writes them, in flash (a RAM copy would not fit every board).
+constexpr auto make_dense_weights() {
+  std::array<std::int8_t, dense_max_m * dense_max_n> w{};
+  std::uint32_t r = 2026;
+  for (auto& v : w) v = static_cast<std::int8_t>(static_cast<std::int32_t>(lcg(r) % 255) - 127);
+  return w;
+}
+alignas(4) constexpr auto dense_weights = make_dense_weights();
+
+constexpr std::size_t dense_max_outputs = 120;  // of the shapes measured
+struct dense_case_data {
+  std::array<std::int8_t, dense_max_m + 1> x;  // the input starts at x[1]: not word-aligned
+  std::array<std::int32_t, dense_max_outputs> bias, multiplier;
+  std::array<std::int8_t, dense_max_outputs> shift;
+  std::array<std::int8_t, 256> table;
+  std::array<std::int8_t, dense_max_outputs + 1> y_fast, y_portable;  // y[N]: a guard the kernels must not write
+};
+dense_case_data dense_data;
+std::size_t dense_inside = 0;  // outputs strictly inside their clamp: the comparisons are not all saturated
+
+// The number of outputs (over forms, clamps and tables) where the DSP kernel differs from the
+// portable loop or writes past y[N - 1]; 1000 when the doubled data is not all doubled.
+template <std::size_t M, std::size_t N>
+std::size_t dense_mismatches(std::uint32_t seed) {
+  static_assert(M * N <= dense_weights.size() && N <= dense_max_outputs);
+  static_assert(kernels::arm::dot4_groups_s8_supported<2016> && !kernels::arm::dot4_groups_s8_supported<2024>);
+  dense_case_data& d = dense_data;
+  std::uint32_t r = seed;
+  for (auto& v : d.x) v = static_cast<std::int8_t>(static_cast<std::int32_t>(lcg(r) & 0xff) - 128);
+  for (auto& v : d.table) v = static_cast<std::int8_t>(static_cast<std::int32_t>(lcg(r) & 0xff) - 128);
+  const std::int8_t* x = d.x.data() + 1;
+  // Shifts that put typical sums (~ sqrt(M) * 9,000) near the int8 range.
+  const std::int32_t base_shift = -7 - static_cast<std::int32_t>(std::bit_width(M)) / 2;
+  std::size_t wrong = 0;
+  for (const bool doubled : {true, false}) {
+    const std::int32_t zero_point = static_cast<std::int32_t>(lcg(r) % 41) - 20;
+    for (std::size_t o = 0; o < N; ++o) {
+      d.bias[o] = static_cast<std::int32_t>(lcg(r) % 40001) - 20000;
+      d.multiplier[o] = (1 << 30) + static_cast<std::int32_t>(lcg(r) % (1 << 24)) * 64;
+      d.shift[o] = static_cast<std::int8_t>(base_shift - static_cast<std::int32_t>(o % 3));
+      if (!doubled && o % 4 == 1) d.multiplier[o] = 3 << 25, d.shift[o] = 0;     // multiplier below 2^30
+      if (!doubled && o % 4 == 2) d.multiplier[o] = 1 << 22, d.shift[o] = 1;     // a left shift
+      if (!doubled && o % 4 == 3) d.shift[o] = -23, d.bias[o] = (1 << 30) + 7;  // beyond the short form
+    }
+    for (std::size_t o = 0; doubled && o < N; ++o)
+      if (!kernels::doubled_rescale_applies(d.bias[o], d.multiplier[o], d.shift[o], zero_point, M * 127 * 128))
+        return 1000;
+    const std::array<std::array<std::int32_t, 2>, 3> clamps{{{-128, 127}, {zero_point, 127}, {-50, 60}}};
+    for (const auto& [lo, hi] : clamps)
+      for (const std::int8_t* table : std::array<const std::int8_t*, 2>{nullptr, d.table.data() + 128}) {
+        const kernels::channel_rescale rescale{d.bias.data(), d.multiplier.data(), d.shift.data(), zero_point, lo, hi};
+        d.y_fast.fill(77), d.y_portable.fill(77);
+        if (doubled)
+          kernels::dense_s8<M, N, true>(dense_weights.data(), rescale, x, d.y_fast.data(), table);
+        else
+          kernels::dense_s8<M, N, false>(dense_weights.data(), rescale, x, d.y_fast.data(), table);
+        kernels::dense_s8_portable<M, N>(dense_weights.data(), rescale, x, d.y_portable.data(), table);
+        for (std::size_t o = 0; o <= N; ++o) wrong += d.y_fast[o] != d.y_portable[o];
+        for (std::size_t o = 0; table == nullptr && o < N; ++o) dense_inside += d.y_portable[o] > lo && d.y_portable[o] < hi;
+      }
+  }
+  if (wrong != 0) fw::console::print("dense ", M, " -> ", N, ": ", wrong, " outputs differ from the portable loop\n");
+  return wrong;
+}
+
+template <std::size_t M, std::size_t... Ni>
+std::size_t dense_mismatches_for_ns(std::index_sequence<Ni...>) {
+  return (dense_mismatches<M, dense_ns[Ni]>(static_cast<std::uint32_t>(M * 131 + dense_ns[Ni])) + ...);
+}
+template <std::size_t... Mi>
+void check_dense_shapes(std::index_sequence<Mi...>) {
+  ((STATICNN_CHECK((dense_mismatches_for_ns<dense_ms[Mi]>(std::make_index_sequence<dense_ns.size()>{}) == 0))), ...);
+}
+
+// Instructions of one call of the kernel (doubled form, no table, ReLU clamp) and of the portable loop.
+template <std::size_t M, std::size_t N>
+std::array<std::uint64_t, 2> dense_instructions() {
+  static_assert(M * N <= dense_weights.size() && N <= dense_max_outputs);
+  dense_case_data& d = dense_data;
+  for (std::size_t o = 0; o < N; ++o) d.bias[o] = 1000, d.multiplier[o] = 1 << 30, d.shift[o] = -12;
+  const kernels::channel_rescale rescale{d.bias.data(), d.multiplier.data(), d.shift.data(), -3, -3, 127};
+  namespace ic = fw::instruction_counter;
+  ic::start();
+  kernels::dense_s8<M, N, true>(dense_weights.data(), rescale, d.x.data(), d.y_fast.data());
+  const std::uint64_t fast = ic::stop();
+  ic::start();
+  kernels::dense_s8_portable<M, N>(dense_weights.data(), rescale, d.x.data(), d.y_portable.data());
+  const std::uint64_t portable = ic::stop();
+  fw::console::print("dense ", M, " -> ", N, ": ", fast, " instructions, ", fw::console::fixed{double(fast) / (M * N), 3},
+                     " per MAC (portable ", portable, ", ", fw::console::fixed{double(portable) / (M * N), 3}, ")\n");
+  return {fast, portable};
+}
+}  // namespace
+
+STATICNN_TEST(int8_dense_against_portable) {
+  if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions: dense_s8 is the portable loop here");
+  dense_inside = 0;
+  check_dense_shapes(std::make_index_sequence<dense_ms.size()>{});
+  // Rows past one pointer's LDRD reach (four steps a round) entered at each slot, with and without
+  // a head of 4 inputs, the longest such rows, and longer ones (one at a time).
+  STATICNN_CHECK((dense_mismatches<1048, 5>(1) == 0));   // 131 steps: entered at slot 1
+  STATICNN_CHECK((dense_mismatches<1044, 6>(2) == 0));   // head, 130 steps: slot 2
+  STATICNN_CHECK((dense_mismatches<1036, 10>(3) == 0));  // head, 129 steps: slot 3
+  STATICNN_CHECK((dense_mismatches<2016, 6>(4) == 0));
+  STATICNN_CHECK((dense_mismatches<2024, 5>(5) == 0));
+  STATICNN_CHECK((dense_mismatches<1025, 4>(6) == 0));
+  STATICNN_CHECK((dense_mismatches<4, 5>(7) == 0));  // one word a row: no step of 8
+  STATICNN_CHECK((dense_mismatches<8, 3>(8) == 0));
+  STATICNN_CHECK(dense_inside > 1000);
+}
+
+// The kernel's instructions per MAC, counted with SysTick under -icount: the four-row unit on the
+// issue's 1568 -> 64 (row pointers between rows) and on BN-LeNet's 256 -> 120, rows one at a time
+// on its 84 -> 10.
+STATICNN_TEST(int8_dense_instructions_per_mac) {
+  if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions: dense_s8 is the portable loop here");
+  const auto big = dense_instructions<1568, 64>();
+  const auto lenet1 = dense_instructions<256, 120>();
+  const auto lenet3 = dense_instructions<84, 10>();
+  STATICNN_CHECK(big[0] * 100 < 1568 * 64 * 125);  // below 1.25 per MAC: the four-row unit ran
+  STATICNN_CHECK(lenet1[0] * 100 < 256 * 120 * 131);
+  STATICNN_CHECK(lenet3[0] * 2 < lenet3[1]);  // one row at a time: a layer too small for the four-row unit
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_dsp"); }

@@ -39,8 +39,7 @@ struct qdense_layer {
   // AllDoubled: every output's rescale is known to take the short (doubled) form.
   template <bool AllDoubled = false>
   constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y) const {
-    kernels::dense_s8<M, N, AllDoubled, Clamp>(weights.data(), bias.data(), multiplier.data(), shift.data(),
-                                               zero_point, x.data(), y.data(), nullptr, act_min, act_max);
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data());
   }
   // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
   constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, M); }
@@ -53,9 +52,7 @@ struct qdense_layer {
   template <bool AllDoubled = false, class Act>
     requires requires(const Act& a) { a.table[0]; }
   constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) const {
-    kernels::dense_s8<M, N, AllDoubled, Clamp>(weights.data(), bias.data(), multiplier.data(), shift.data(),
-                                               zero_point, x.data(), y.data(), act.table.data() + 128, act_min,
-                                               act_max);
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), act.table.data() + 128);
   }
   template <const qdense_layer& Self, class Act>
   static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) {

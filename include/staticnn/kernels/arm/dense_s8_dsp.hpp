@@ -1,9 +1,12 @@
 #pragma once
-// Armv7E-M DSP kernel for int8 dot products of four weight rows with one input (Cortex-M4, M7,
-// M33). The input is widened once per layer: each word [x0 x1 x2 x3] becomes the two int16 pair
-// words (x0, x2) and (x1, x3), the order SXTB16 and SXTB16 ROR #8 give a word of weights, so per
-// eight inputs one LDM brings four pair words shared by the four rows, and each row's LDRD of
-// eight weights unpacks with four SXTB16 into four SMLADs.
+// Armv7E-M DSP kernel for the int8 dense layer (Cortex-M4, M7, M33), any M >= 1 inputs and N >= 1
+// outputs. The input is widened once per call: each word [x0 x1 x2 x3] becomes the two int16 pair
+// words (x0, x2) and (x1, x3), the order SXTB16 and SXTB16 ROR #8 give a word of weights, so each
+// weight word costs two SXTB16 and two SMLAD. Four rows at a time (dot4_groups_s8: per 8 inputs
+// one LDM of four pair words shared by the four rows, one LDRD of eight weights per row) when the
+// rows are whole words within LDRD reach of two pointers and the layer is large enough to repay
+// the unit's code; the rows left over, and every row of other layers, one at a time
+// (dense_rows_one_s8, one copy for all layers).
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -16,100 +19,199 @@
 
 namespace staticnn::kernels::arm {
 
-// The shapes dense_rows_s8 takes: rows of whole words, three rows' offset within an LDRD immediate.
-template <std::size_t M>
-inline constexpr bool dense_rows_s8_supported = M % 4 == 0 && M >= 12 && 3 * M <= 1020;
+// LDRD's immediate offset reaches this many bytes either way (a multiple of 4).
+inline constexpr std::int32_t ldrd_reach = 1020;
+// Inputs per step of the four-row unit (one LDM of four pair words, one LDRD per row), and per
+// head step when M % 8 == 4 (one LDRD of two pair words, one weight word per row).
+inline constexpr std::int32_t word_bytes = 4;  // four int8 inputs or weights; one pair word
+inline constexpr std::int32_t step_inputs = 8;
+inline constexpr std::int32_t head_inputs = word_bytes, head_pair_bytes = 2 * word_bytes;
+// ADDW's immediate reaches this far (12 bits).
+inline constexpr std::int32_t addw_reach = 4095;
+// Ends the widened input: halves of 256 are no pair of int8 values (SXTB16 gives [-128, 127]).
+inline constexpr std::uint32_t pair_sentinel = 0x01000100u;
 
-// A dense layer's parameters and output, for dense_rows_s8 (built once by the caller).
+// Where the four-row unit reads rows 4g .. 4g+3 of M bytes: pointer A at row 4g + lead (plus the
+// column), row 4g at offset -lead and row 4g+1 at row - lead; pointer B the same 2 rows further.
+// post_indexed (lead 0): the loads of rows 4g and 4g+2 advance the pointers, steps run `unroll` at
+// a time. Otherwise an ADD per `unroll` steps does, and a step at slot s of the unrolled loop reads
+// offsets up to row - lead + s step_inputs.
+template <std::size_t M>
+struct dot4_layout {
+  static constexpr std::int32_t row = static_cast<std::int32_t>(M);
+  static constexpr bool post_indexed = row <= ldrd_reach;
+  static constexpr std::int32_t unroll = post_indexed ? 2 : 4;
+  static constexpr std::int32_t lead = post_indexed ? 0 : row + (unroll - 1) * step_inputs - ldrd_reach;
+  static constexpr std::int32_t steps = row / step_inputs;  // after a head of 4 inputs when M % 8 == 4
+  static constexpr bool head4 = M % 8 == 4;
+  static constexpr std::int32_t entry = (unroll - steps % unroll) % unroll;  // the slot the loop is entered at
+  static constexpr std::int32_t group_skip = 3 * row;  // from row 4g+1 to row 4g+4 (pointers end a row on)
+};
+
+// The shapes dot4_groups_s8 takes: rows of whole words (4-byte aligned), a step at least, rows
+// 4g and 4g+1 within LDRD reach of one pointer.
+template <std::size_t M>
+inline constexpr bool dot4_groups_s8_supported =
+    M % 4 == 0 && M >= 8 && dot4_layout<M>::lead <= ldrd_reach;
+// The four-row unit is compiled for each layer (about 450 bytes) and saves about a third of an
+// instruction per MAC over the shared one-row loop: a layer takes it from this many MACs on.
+inline constexpr std::size_t dot4_groups_min_macs = 4096;
+
+// A dense layer's weights, output and rescale, for dense_rows_s8 (built once by the caller).
 struct dense_s8_args {
-  const std::int8_t* w;
-  const std::int32_t *bias, *multiplier;
-  const std::int8_t* shift;
-  std::int32_t zero_point;
+  const std::int8_t* w;    // N rows of M, row-major, 4-byte aligned
   std::int8_t* y;
-  const std::int8_t* mid;  // a 256-entry table's middle (y = mid[y]), or null
+  const std::int8_t* mid;  // a 256-entry table's middle (y = mid[y] after the clamp), or null
+  channel_rescale r;
 };
 
 #ifdef STATICNN_ARM_DSP
 // Pair words of x[0 .. 4 words) into xp[0 .. 2 words): (x0, x2), (x1, x3), (x4, x6), ... One copy
-// for every layer. words >= 1.
+// for every layer. words >= 1; x at any alignment.
 [[gnu::noipa]] inline void widen_pairs_s8(const std::int8_t* x, std::int32_t* xp, std::size_t words) {
   std::uint32_t v, a, b;
   asm volatile("1:\n"
-               "ldr %[v], [%[x]], #4\n"
+               "ldr %[v], [%[x]], #%c[word]\n"
                "sxtb16 %[a], %[v]\n"
                "sxtb16 %[b], %[v], ror #8\n"
-               "strd %[a], %[b], [%[p]], #8\n"
+               "strd %[a], %[b], [%[p]], #%c[pairs]\n"
                "subs %[n], %[n], #1\n"
                "bne 1b\n"
                : [x] "+r"(x), [p] "+r"(xp), [n] "+r"(words), [v] "=&r"(v), [a] "=&r"(a), [b] "=&r"(b)
-               :
+               : [word] "i"(word_bytes), [pairs] "i"(2 * word_bytes)
                : "cc", "memory");
 }
 
-// acc[4g + r] = bias[4g + r] + w[(4g + r) M .. (4g + r + 1) M) . x for r < 4, g < groups, x given
-// as pair words xp[0 .. M/2) that end at an address aligned to 2^Align bytes (each row's loop ends
-// there); w 4-byte aligned, M % 8 == 0. The loop over the groups is in the asm too (the bias and
-// end pointers live on the stack, the output pointer in LR).
-template <std::size_t M, unsigned Align>
-[[gnu::always_inline]] inline void dot4x8_groups_s8(const std::int32_t* xp, const std::int8_t* w, const std::int32_t* bias,
-                                                    std::int32_t* acc, std::size_t groups) {
-  static_assert(M % 8 == 0 && M >= 8 && 3 * M <= 1020 && Align >= 4 && Align < 32, "dot4x8_groups_s8: rows at LDRD offsets");
-  register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
-  register std::int32_t t0 asm("r4"), t1 asm("r5"), t2 asm("r6");
-  register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");
-  register const std::int8_t* wp asm("r9") = w;
-  register const std::int32_t* xq asm("r12") = xp;
-  register std::int32_t* out asm("lr") = acc;
-  const std::int32_t* const end = acc + 4 * groups;
-#define STATICNN_DOT4X8_ROW(A, LOAD)                                                                \
-  LOAD                                                                                              \
-  "sxtb16 r6, r4\n"                                                                                 \
-  "smlad %[" A "], r0, r6, %[" A "]\n"                                                              \
-  "sxtb16 r4, r4, ror #8\n"                                                                         \
-  "smlad %[" A "], r1, r4, %[" A "]\n"                                                              \
-  "sxtb16 r6, r5\n"                                                                                 \
-  "smlad %[" A "], r2, r6, %[" A "]\n"                                                              \
-  "sxtb16 r5, r5, ror #8\n"                                                                         \
-  "smlad %[" A "], r3, r5, %[" A "]\n"
-  asm volatile("2:\n"
-               "ldr r4, %[bp]\n"
-               "ldm r4!, {r7, r8, r10, r11}\n"
-               "str r4, %[bp]\n"
-               "1:\n"
-               "ldm %[x]!, {r0, r1, r2, r3}\n"
-               STATICNN_DOT4X8_ROW("a1", "ldrd r4, r5, [%[w], #%c[m1]]\n")
-               STATICNN_DOT4X8_ROW("a2", "ldrd r4, r5, [%[w], #%c[m2]]\n")
-               STATICNN_DOT4X8_ROW("a3", "ldrd r4, r5, [%[w], #%c[m3]]\n")
-               STATICNN_DOT4X8_ROW("a0", "ldrd r4, r5, [%[w]], #8\n")
-               "lsls r4, %[x], #%c[sh]\n"
-               "bne 1b\n"
-               "sub %[x], %[x], #%c[xback]\n"
-               "add %[w], %[w], #%c[wskip]\n"
-               "stm %[o]!, {r7, r8, r10, r11}\n"
-               "ldr r4, %[end]\n"
-               "cmp %[o], r4\n"
-               "bne 2b\n"
-               : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [x] "+r"(xq), [o] "+r"(out),
-                 "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(x3), "=&r"(t0), "=&r"(t1), "=&r"(t2), [bp] "+m"(bias)
-               : [m1] "i"(M), [m2] "i"(2 * M), [m3] "i"(3 * M), [sh] "i"(32 - Align), [xback] "i"(2 * M),
-                 [wskip] "i"(3 * M), [end] "m"(end)
-               : "cc", "memory");
-#undef STATICNN_DOT4X8_ROW
-}
-
-// A buffer of M/2 pair words on the stack whose end is aligned to 2^align_bits bytes.
+// acc[4g + r] = bias[4g + r] + w[(4g + r) M .. (4g + r + 1) M) . x for r < 4, g < groups >= 1, x
+// given as pair words xp[0 .. M/2) followed by pair_sentinel and 3 readable words; w 4-byte
+// aligned; dot4_groups_s8_supported<M>. Steps run dot4_layout::unroll at a time, the loop entered
+// at the slot that leaves a whole number of rounds; the next step's pair words are loaded at the
+// end of each step, so the loop ends when one of them is the sentinel. The loop over the groups is in the asm too (bias, output, group end and
+// input start live in memory).
+// Registers: r0-r3 pair words, r4-r6 weights, r7 r8 r10 r11 the four sums, r9 and lr the row
+// pointers A and B, r12 the pair word pointer.
 template <std::size_t M>
-struct pair_buffer {
-  static constexpr std::size_t words = M / 2, bytes = std::bit_ceil(words * 4);
-  static constexpr unsigned align_bits = std::countr_zero(bytes);
-  alignas(bytes) std::int32_t storage[bytes / 4];
-  std::int32_t* begin() { return storage + bytes / 4 - words; }
-};
+[[gnu::always_inline]] inline void dot4_groups_s8(const std::int32_t* xp, const std::int8_t* w, const std::int32_t* bias,
+                                                  std::int32_t* acc, std::size_t groups) {
+  using L = dot4_layout<M>;
+  static_assert(dot4_groups_s8_supported<M>, "dot4_groups_s8: rows of whole words within LDRD reach");
+  register const std::int8_t* pa asm("r9") = w + L::lead;
+  register const std::int8_t* pb asm("lr") = w + 2 * L::row + L::lead;
+  register const std::int32_t* xq asm("r12") = xp;
+  const std::int32_t* const acc_end = acc + 4 * groups;
+  const std::int32_t group_skip = L::group_skip;
+// One row's eight products into sum register A: LOAD brings its weights into r4, r5.
+#define STATICNN_DOT4_ROW(A, LOAD) \
+  LOAD                             \
+  "sxtb16 r6, r4\n"                \
+  "smlad " A ", r0, r6, " A "\n"   \
+  "sxtb16 r4, r4, ror #8\n"        \
+  "smlad " A ", r1, r4, " A "\n"   \
+  "sxtb16 r6, r5\n"                \
+  "smlad " A ", r2, r6, " A "\n"   \
+  "sxtb16 r5, r5, ror #8\n"        \
+  "smlad " A ", r3, r5, " A "\n"
+// One row's four products (of r0, r1) from the word in r4.
+#define STATICNN_DOT4_HEAD_ROW(A, LOAD) \
+  LOAD                                  \
+  "sxtb16 r6, r4\n"                     \
+  "smlad " A ", r0, r6, " A "\n"        \
+  "sxtb16 r4, r4, ror #8\n"             \
+  "smlad " A ", r1, r4, " A "\n"
+// One step of the four rows; S: the step's offset (slot * step_inputs) where the pointers do not move.
+#define STATICNN_DOT4_STEP(S)                                              \
+  ".if %c[post]\n"                                                         \
+  STATICNN_DOT4_ROW("r8", "ldrd r4, r5, [%[pa], #%c[row]]\n")              \
+  STATICNN_DOT4_ROW("r7", "ldrd r4, r5, [%[pa]], #%c[step]\n")             \
+  STATICNN_DOT4_ROW("r11", "ldrd r4, r5, [%[pb], #%c[row]]\n")             \
+  STATICNN_DOT4_ROW("r10", "ldrd r4, r5, [%[pb]], #%c[step]\n")            \
+  ".else\n"                                                                \
+  STATICNN_DOT4_ROW("r7", "ldrd r4, r5, [%[pa], #(" S " - %c[lead])]\n")   \
+  STATICNN_DOT4_ROW("r8", "ldrd r4, r5, [%[pa], #(" S " + %c[row1])]\n")   \
+  STATICNN_DOT4_ROW("r10", "ldrd r4, r5, [%[pb], #(" S " - %c[lead])]\n")  \
+  STATICNN_DOT4_ROW("r11", "ldrd r4, r5, [%[pb], #(" S " + %c[row1])]\n")  \
+  ".endif\n"                                                               \
+  "ldm %[x]!, {r0, r1, r2, r3}\n"
+  asm volatile(
+      "2:\n"
+      "ldr r4, %[bp]\n"
+      "ldm r4!, {r7, r8, r10, r11}\n"
+      "str r4, %[bp]\n"
+      "ldr %[x], %[xbegin]\n"
+      ".if %c[head4]\n"
+      "ldrd r0, r1, [%[x]], #%c[head_pairs]\n"
+      ".if %c[post]\n"
+      STATICNN_DOT4_HEAD_ROW("r8", "ldr r4, [%[pa], #%c[row]]\n")
+      STATICNN_DOT4_HEAD_ROW("r7", "ldr r4, [%[pa]], #%c[head]\n")
+      STATICNN_DOT4_HEAD_ROW("r11", "ldr r4, [%[pb], #%c[row]]\n")
+      STATICNN_DOT4_HEAD_ROW("r10", "ldr r4, [%[pb]], #%c[head]\n")
+      ".else\n"
+      STATICNN_DOT4_HEAD_ROW("r7", "ldrd r4, r5, [%[pa], #-%c[lead]]\n")
+      STATICNN_DOT4_HEAD_ROW("r8", "ldrd r4, r5, [%[pa], #%c[row1]]\n")
+      STATICNN_DOT4_HEAD_ROW("r10", "ldrd r4, r5, [%[pb], #-%c[lead]]\n")
+      STATICNN_DOT4_HEAD_ROW("r11", "ldrd r4, r5, [%[pb], #%c[row1]]\n")
+      "add %[pa], %[pa], #%c[head]\n"
+      "add %[pb], %[pb], #%c[head]\n"
+      ".endif\n"
+      ".endif\n"
+      "ldm %[x]!, {r0, r1, r2, r3}\n"
+      ".if %c[entry]\n"
+      ".if !%c[post]\n"
+      "sub %[pa], %[pa], #%c[entry] * %c[step]\n"
+      "sub %[pb], %[pb], #%c[entry] * %c[step]\n"
+      ".endif\n"
+      ".if %c[entry] == 1\n"
+      "b 5f\n"
+      ".elseif %c[entry] == 2\n"
+      "b 6f\n"
+      ".else\n"
+      "b 7f\n"
+      ".endif\n"
+      ".endif\n"
+      "1:\n"
+      STATICNN_DOT4_STEP("0")
+      "5:\n"
+      STATICNN_DOT4_STEP("%c[step]")
+      ".if %c[unroll] == 4\n"
+      "6:\n"
+      STATICNN_DOT4_STEP("2 * %c[step]")
+      "7:\n"
+      STATICNN_DOT4_STEP("3 * %c[step]")
+      ".endif\n"
+      ".if !%c[post]\n"
+      "add %[pa], %[pa], #%c[unroll] * %c[step]\n"
+      "add %[pb], %[pb], #%c[unroll] * %c[step]\n"
+      ".endif\n"
+      "cmp r0, #%c[sentinel]\n"
+      "bne 1b\n"
+      "ldr r4, %[o]\n"
+      "stm r4!, {r7, r8, r10, r11}\n"
+      "str r4, %[o]\n"
+      ".if %c[skip_imm] <= %c[addw_reach]\n"
+      "addw %[pa], %[pa], #%c[skip_imm]\n"
+      "addw %[pb], %[pb], #%c[skip_imm]\n"
+      ".else\n"
+      "ldr r5, %[skip]\n"
+      "add %[pa], %[pa], r5\n"
+      "add %[pb], %[pb], r5\n"
+      ".endif\n"
+      "ldr r5, %[end]\n"
+      "cmp r4, r5\n"
+      "bne 2b\n"
+      : [pa] "+r"(pa), [pb] "+r"(pb), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
+      : [row] "i"(L::row), [row1] "i"(L::row - L::lead), [lead] "i"(L::lead), [step] "i"(step_inputs),
+        [head] "i"(head_inputs), [head_pairs] "i"(head_pair_bytes), [post] "i"(L::post_indexed ? 1 : 0), [unroll] "i"(L::unroll), [head4] "i"(L::head4 ? 1 : 0),
+        [entry] "i"(L::entry), [sentinel] "i"(pair_sentinel), [skip_imm] "i"(L::group_skip), [addw_reach] "i"(addw_reach), [xbegin] "m"(xp), [skip] "m"(group_skip),
+        [end] "m"(acc_end)
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r10", "r11", "cc", "memory");
+#undef STATICNN_DOT4_STEP
+#undef STATICNN_DOT4_HEAD_ROW
+#undef STATICNN_DOT4_ROW
+}
 
-// One output's rescale, saturated to int8: inline in the short (doubled) form when AllDoubled
-// (SMMULR of 2 acc, as the conv stages; c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) <<
-// (e - 1), e - 1 = ~shift), else requantize_out_of_line (fixed_point.hpp).
+// One output's rescale, saturated to int8 (before the clamp): inline in the short (doubled) form
+// when AllDoubled (SMMULR of 2 acc, as the conv stages; c = 2^(e-1) + (zero_point << e) =
+// (2 zero_point + 1) << (e - 1), e - 1 = ~shift), else requantize_out_of_line (fixed_point.hpp).
 template <bool AllDoubled>
 [[gnu::always_inline]] inline std::int32_t dense_out(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
                                                      std::int32_t zero_point) {
@@ -124,79 +226,139 @@ template <bool AllDoubled>
   }
 }
 
-// Rows [o, N) one at a time over the widened input xp (M / 2 pair words), four inputs a step: the
-// rows that blocks of four leave over, and every row of a layer with M % 8 != 0 (LeNet's 84 -> 10,
-// 840 MACs). Sizes at run time, so that every layer shares this one copy.
-// Rows [done, N) are computed here into acc[done .. N) (the blocks of four left acc[0 .. done)),
-// then all N rescaled in one loop with no asm in it (so the compiler keeps its state in
-// registers), looked up in the same loop whether or not a.mid is set (no-unswitch-loops: one loop).
-template <bool AllDoubled>
-[[gnu::noipa, gnu::optimize("no-unswitch-loops")]] void dense_rows_one_s8(const dense_s8_args& a, const std::int32_t* xp, std::size_t M, std::size_t done,
-                                      std::size_t N, std::int32_t* acc) {
-  const std::int8_t* wr = a.w + done * M;
-#pragma GCC unroll 1
-  for (std::size_t o = done; o < N; ++o) {
-    std::int32_t sum = a.bias[o];
-    const std::int32_t* xw = xp;
-    if (M % 8) {
-      std::uint32_t v;
-      __builtin_memcpy(&v, wr, 4);
-      sum = __smlad(xw[0], __sxtb16(v), sum);
-      sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
-      wr += 4, xw += 2;
-    }
-    if (M >= 8) {  // per 8 inputs one LDRD of weights, one LDM of 4 pair words
-      register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
-      std::int32_t t0, t1, t2;
-      std::size_t n = M / 8;
-      asm volatile("1:\n"
-                   "ldrd %[t0], %[t1], [%[w]], #8\n"
-                   "ldm %[x]!, {r0, r1, r2, r3}\n"
-                   "sxtb16 %[t2], %[t0]\n"
-                   "smlad %[a], r0, %[t2], %[a]\n"
-                   "sxtb16 %[t0], %[t0], ror #8\n"
-                   "smlad %[a], r1, %[t0], %[a]\n"
-                   "sxtb16 %[t2], %[t1]\n"
-                   "smlad %[a], r2, %[t2], %[a]\n"
-                   "sxtb16 %[t1], %[t1], ror #8\n"
-                   "smlad %[a], r3, %[t1], %[a]\n"
-                   "subs %[n], %[n], #1\n"
-                   "bne 1b\n"
-                   : [a] "+r"(sum), [w] "+r"(wr), [x] "+r"(xw), [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
-                     "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
-                   :
-                   : "cc", "memory");
-    }
-    acc[o] = sum;
-  }
-  const std::int32_t* const multiplier = a.multiplier;
-  const std::int8_t* const shift = a.shift;
-  const std::int8_t* const mid = a.mid;
-  const std::int32_t zero_point = a.zero_point;
-  std::int8_t* const y = a.y;
-#pragma GCC unroll 1
-  for (std::size_t o = 0; o < N; ++o) {
-    const std::int32_t v = dense_out<AllDoubled>(acc[o], multiplier[o], shift[o], zero_point);
-    y[o] = mid != nullptr ? mid[v] : static_cast<std::int8_t>(v);
-  }
+// min(max(v, lo), hi) for v, lo, hi in [-128, 127], in four instructions: SSUB8 sets GE per byte
+// where the first operand's byte is at least the second's, SEL takes those bytes from the first.
+// Byte 0 compares the values; bytes 1 to 3 compare sign bytes (0 or 0xff), and the larger
+// (smaller) sign byte is the sign byte of the larger (smaller) value, so the whole word is exact.
+[[gnu::always_inline]] inline std::int32_t clamp_s8(std::int32_t v, std::int32_t lo, std::int32_t hi) {
+  std::int32_t t;
+  asm("ssub8 %[t], %[v], %[lo]\n"
+      "sel %[v], %[v], %[lo]\n"
+      "ssub8 %[t], %[hi], %[v]\n"
+      "sel %[v], %[v], %[hi]\n"
+      : [v] "+r"(v), [t] "=&r"(t)
+      : [lo] "r"(lo), [hi] "r"(hi));
+  return v;
 }
 
-// The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input: when
-// M % 8 == 0 four rows at a time (dot4x8_groups_s8), the N % 4 rows left over one at a time; otherwise
-// every row one at a time. AllDoubled: every output's rescale takes the short form
-// (fixed_point.hpp's doubled_rescale_applies), inline, with no general path. a.mid: null, or the middle of a
-// 256-entry table each output is looked up in (y = mid[y]).
+// Rows [done, N) one at a time into acc[done .. N) (the four-row unit left acc[0 .. done)), then
+// all N rescaled, clamped and looked up in a loop with no asm in it (so the compiler keeps its
+// state in registers): one copy with the clamp and one without (for act_min/act_max at the int8
+// range), each looking up whether or not a.mid is set (no-unswitch-loops).
+// Rows of whole words (M % 4 == 0, w 4-byte aligned) take per 8 inputs one LDRD of weights and one
+// LDM of 4 pair words (a head of 4 inputs when M % 8 == 4); other rows one unaligned LDR per word
+// (Armv7-M allows it unless CCR.UNALIGN_TRP is set) and the last M % 4 products from x itself. Sizes at run time, so that every layer shares this copy.
+template <bool AllDoubled>
+[[gnu::noipa, gnu::optimize("no-unswitch-loops")]] void dense_rows_one_s8(const dense_s8_args& a, const std::int8_t* x,
+                                                                         const std::int32_t* xp, std::size_t M,
+                                                                         std::size_t done, std::size_t N,
+                                                                         std::int32_t* acc) {
+  const std::int8_t* wr = a.w + done * M;
+  const std::int32_t* const bias = a.r.bias;
+  const std::size_t words = M / 4;
+  if (M % 4 != 0) {  // rows at any alignment
+#pragma GCC unroll 1
+    for (std::size_t o = done; o < N; ++o) {
+      std::int32_t sum = bias[o];
+      const std::int32_t* xw = xp;
+#pragma GCC unroll 1
+      for (std::size_t k = 0; k < words; ++k, wr += 4, xw += 2) {
+        std::uint32_t v;
+        __builtin_memcpy(&v, wr, 4);
+        sum = __smlad(xw[0], __sxtb16(v), sum);
+        sum = __smlad(xw[1], __sxtb16(std::rotr(v, 8)), sum);
+      }
+#pragma GCC unroll 1
+      for (std::size_t i = 4 * words; i < M; ++i) sum += std::int32_t{*wr++} * x[i];
+      acc[o] = sum;
+    }
+  }
+#pragma GCC unroll 1
+  for (std::size_t o = M % 4 == 0 ? done : N; o < N; ++o) {  // rows of whole words, 4-byte aligned
+    std::int32_t sum = bias[o];
+    const std::int32_t* xw = xp;
+    // A word first when the count is odd, then per 8 inputs one LDRD of weights and one LDM of 4
+    // pair words.
+    register std::int32_t x0 asm("r0"), x1 asm("r1"), x2 asm("r2"), x3 asm("r3");
+    std::int32_t t0, t1, t2;
+    std::size_t n;
+    asm volatile("lsrs %[n], %[words], #1\n"
+                 "bcc 2f\n"
+                 "ldr %[t0], [%[w]], #%c[word]\n"
+                 "ldrd r0, r1, [%[x]], #%c[pairs]\n"
+                 "sxtb16 %[t2], %[t0]\n"
+                 "smlad %[a], r0, %[t2], %[a]\n"
+                 "sxtb16 %[t0], %[t0], ror #8\n"
+                 "smlad %[a], r1, %[t0], %[a]\n"
+                 "beq 3f\n"  // flags still of the LSRS
+                 "2:\n"
+                 "ldrd %[t0], %[t1], [%[w]], #%c[step]\n"
+                 "ldm %[x]!, {r0, r1, r2, r3}\n"
+                 "sxtb16 %[t2], %[t0]\n"
+                 "smlad %[a], r0, %[t2], %[a]\n"
+                 "sxtb16 %[t0], %[t0], ror #8\n"
+                 "smlad %[a], r1, %[t0], %[a]\n"
+                 "sxtb16 %[t2], %[t1]\n"
+                 "smlad %[a], r2, %[t2], %[a]\n"
+                 "sxtb16 %[t1], %[t1], ror #8\n"
+                 "smlad %[a], r3, %[t1], %[a]\n"
+                 "subs %[n], %[n], #1\n"
+                 "bne 2b\n"
+                 "3:\n"
+                 : [a] "+r"(sum), [w] "+r"(wr), [x] "+r"(xw), [n] "=&r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2),
+                   "=&r"(x3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
+                 : [words] "r"(words), [step] "i"(step_inputs), [word] "i"(word_bytes), [pairs] "i"(2 * word_bytes)
+                 : "cc", "memory");
+    acc[o] = sum;
+  }
+  const std::int32_t* const multiplier = a.r.multiplier;
+  const std::int8_t* const shift = a.r.shift;
+  const std::int8_t* const mid = a.mid;
+  const std::int32_t zero_point = a.r.zero_point, lo = a.r.act_min, hi = a.r.act_max;
+  std::int8_t* const y = a.y;
+  // Two copies of the loop: without the clamp where it is the saturation's identity.
+  auto rescale = [&]<bool Clamped>() {
+#pragma GCC unroll 1
+    for (std::size_t o = 0; o < N; ++o) {
+      std::int32_t v = dense_out<AllDoubled>(acc[o], multiplier[o], shift[o], zero_point);
+      if constexpr (Clamped) v = clamp_s8(v, lo, hi);
+      y[o] = mid != nullptr ? mid[v] : static_cast<std::int8_t>(v);
+    }
+  };
+  if (lo > -128 || hi < 127)
+    rescale.template operator()<true>();
+  else
+    rescale.template operator()<false>();
+}
+
+// A buffer for M/2 pair words (M % 4 == 0 of them at least), the sentinel and 3 words an LDM past it reads.
+template <std::size_t M>
+struct pair_buffer {
+  static constexpr std::size_t words = M / 4 * 2;
+  std::int32_t storage[words + 4];
+};
+
+// The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input, for any
+// M >= 1, N >= 1: four rows at a time (dot4_groups_s8) when its shape allows and it has at least
+// dot4_groups_min_macs MACs, the N % 4 rows left over and every row of other layers one at a time. AllDoubled: every output's rescale takes the
+// short form (fixed_point.hpp's doubled_rescale_applies), inline, with no general path.
 // Not inlined: its input buffer lives in its own frame, not in the caller's for the whole
 // forward pass (the stack high-water mark is the deepest stage's, not their sum).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 [[gnu::noinline]] void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x) {
   pair_buffer<M> buffer;
-  std::int32_t* xp = buffer.begin();
-  widen_pairs_s8(x, xp, M / 4);
-  constexpr std::size_t groups = M % 8 == 0 ? N / 4 : 0;
-  std::int32_t acc[N];  // blocks of four, then the rows left over
-  if constexpr (groups > 0) dot4x8_groups_s8<M, pair_buffer<M>::align_bits>(xp, a.w, a.bias, acc, groups);
-  dense_rows_one_s8<AllDoubled>(a, xp, M, 4 * groups, N, acc);
+  std::int32_t* xp = buffer.storage;
+  if constexpr (M >= 4)
+    widen_pairs_s8(x, xp, M / 4);
+  else
+    buffer = {};  // not read (no whole word of inputs)
+  constexpr std::size_t groups = dot4_groups_s8_supported<M> && M * N >= dot4_groups_min_macs ? N / 4 : 0;
+  std::int32_t acc[N];  // groups of four, then the rows left over
+  if constexpr (groups > 0) {
+    xp[pair_buffer<M>::words] = static_cast<std::int32_t>(pair_sentinel);
+    dot4_groups_s8<M>(xp, a.w, a.r.bias, acc, groups);
+  }
+  dense_rows_one_s8<AllDoubled>(a, x, xp, M, 4 * groups, N, acc);
 }
 #else
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
