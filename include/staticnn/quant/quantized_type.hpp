@@ -19,9 +19,8 @@ namespace staticnn::quant {
 // The int8 layer type for a float layer type, as `type`; none for a layer without one.
 template <class L>
 struct quantized_layer {};
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T>
-struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>> {
-  static_assert(P == 0, "quantize: conv2d with padding has no int8 form yet");
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, class T>
+struct quantized_layer<conv2d_layer<In, OutC, K, S, 0, T>> {  // with padding: no int8 form yet
   using type = qconv2d_layer<In, OutC, K, S>;
 };
 template <class In, std::size_t N, class T>
