@@ -5,26 +5,7 @@
 set -uo pipefail
 tiny=$1 bin=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_error CODE REGEX command...: exit CODE, REGEX on the first line of stderr, one line only
-# for exit 1, no crash report (as cli_test.sh).
-expect_error() {
-  local code=$1 regex=$2; shift 2
-  "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  [[ $rc == "$code" ]] || fail "$* exited $rc, expected $code; stderr: $(cat "$work/err")"
-  head -1 "$work/err" | grep -Eq -- "$regex" || fail "$* printed '$(cat "$work/err")', expected /$regex/"
-  [[ $code != 1 || $(wc -l <"$work/err") == 1 ]] || fail "$* printed more than one line: $(cat "$work/err")"
-  grep -Eq 'Sanitizer|runtime error|terminate called|Abort|Segmentation' "$work/err" && fail "$* crashed: $(cat "$work/err")"
-  echo "ok: ${*##*/} -> exit $rc: $(head -1 "$work/err")"
-}
-no_output() {
-  local p
-  for p in "$@"; do [[ -e $p ]] && fail "a failed run left $p behind"; done
-  return 0
-}
-
-be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+source "$(dirname "$0")/common.sh"
 # pixels N C H W CLASSES SEED: the bytes of N images of C x H x W; image i is of class i % CLASSES,
 # whose channel (class % C; every channel for a class >= C) is bright (150 + noise), the others
 # dark (noise in [0, 64)), from a small exact LCG.
