@@ -130,6 +130,17 @@ void print_prediction(std::uint32_t image, std::size_t predicted, std::uint32_t 
   print("image ", image, " predicted ", predicted, " label ", label, '\n');
 }
 
+void print_stage(const stage_line& s) {
+  print("fw: stage ", s.index, " layers ", s.first, '-', s.last, ' ');
+  for (std::size_t i = s.first; i <= s.last; ++i) print(i > s.first ? ">" : "", s.layer_names[i]);
+  print(' ', s.kind, " kernel ", s.kernel, " instructions ", s.instructions, " macs ", s.macs);
+  if (s.macs > 0) {
+    print(" per_mac ");
+    print_ratio(s.instructions, s.macs, 3);
+  }
+  print('\n');
+}
+
 int report(const summary& s) {
   // Literals next to each other are one string: one call each (this harness shares the flash
   // budget with the model).

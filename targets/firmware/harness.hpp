@@ -34,6 +34,17 @@ void print_short_read(const char* path, std::uint32_t image);
 void print_mismatch(std::uint32_t image, std::size_t firmware, std::size_t host);
 void print_prediction(std::uint32_t image, std::size_t predicted, std::uint32_t label);
 
+// One stage of the plan and what it took on one image:
+//   fw: stage <s> layers <first>-<last> <name>><name>... <kind> kernel <kernel> instructions <n> macs <m> per_mac <n/m>
+struct stage_line {
+  std::size_t index, first, last;
+  const char* const* layer_names;  // of the whole network
+  const char* kind;
+  const char* kernel;
+  std::uint64_t instructions, macs;
+};
+void print_stage(const stage_line& s);
+
 struct summary {
   std::uint32_t count, correct, mismatches;
   std::uint64_t first, min, max, total;  // instructions per inference

@@ -15,11 +15,13 @@
 
 #include "harness.hpp"
 #include "inference.hpp"
+#include "instruction_counter.hpp"
 
 namespace {
 
 using fw_infer::D, fw_infer::K, fw_infer::net, fw_infer::workspace, fw_infer::logits;
 using model = fw_infer::model;
+using plan = fw_infer::plan;
 using value = fw_infer::value;
 constexpr bool int8 = std::is_same_v<value, std::int8_t>;
 constexpr float logit_tolerance = int8 ? 0.0f : 1e-4f;
@@ -65,6 +67,20 @@ std::size_t predicted_class(const std::array<value, K>& z) {
   return best;
 }
 
+// The plan's stages with the instructions each took on the first image (stage_end: ticks from
+// the inference's start to each stage's end), and their multiply-accumulates.
+void print_plan(const std::array<std::uint64_t, plan::stage_count>& stage_end) {
+  using staticnn::fw::instruction_counter::ticks_to_instructions;
+  for (std::size_t s = 0; s < plan::stage_count; ++s) {
+    const auto st = plan::stages[s];
+    std::uint64_t macs = 0;
+    for (std::size_t i = st.first; i <= st.last; ++i) macs += plan::layer_macs[i];
+    const std::uint64_t ticks = stage_end[s] - (s > 0 ? stage_end[s - 1] : 0);
+    fw_infer::print_stage({s, st.first, st.last, plan::layer_names.data(), staticnn::stage_kind_name(st.kind),
+                           st.kernel, ticks_to_instructions(ticks), macs});
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +89,7 @@ int main(int argc, char** argv) {
 
   std::uint32_t correct = 0, mismatches = 0;
   std::uint64_t total = 0, first = 0, lo = ~std::uint64_t{0}, hi_count = 0;
+  std::array<std::uint64_t, plan::stage_count> first_stages{};
   float worst = 0;
   for (std::uint32_t i = 0; i < f.count; ++i) {
     std::uint8_t label = 0;
@@ -84,6 +101,7 @@ int main(int argc, char** argv) {
     convert_pixels(net);
 
     const std::uint64_t n = fw_infer::counted_inference();
+    if (i == 0) first_stages = fw_infer::stage_end;
 
     total += n, lo = n < lo ? n : lo, hi_count = n > hi_count ? n : hi_count;
     if (i == 0) first = n;
@@ -106,6 +124,7 @@ int main(int argc, char** argv) {
     }
     if (f.verbose) fw_infer::print_prediction(i, predicted, label);
   }
+  print_plan(first_stages);
   fw_infer::close(f.images), fw_infer::close(f.labels);
   if (f.reference >= 0) fw_infer::close(f.reference);
   return fw_infer::report({f.count, correct, mismatches, first, lo, hi_count, total, activation_bytes,

@@ -49,6 +49,7 @@ inline constexpr bool identity_forward = requires { requires L::identity_forward
 template <class A, class B, class C>
 concept conv_act_pool = requires(const A& a, const B& b, const typename A::value_type* x, typename A::value_type* y) {
   requires A::row_streamable;
+  { A::stride } -> std::convertible_to<std::size_t>;  // the plan's input_offset reads it
   a.forward_channel_rows(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
   b.apply(y, std::size_t{1});  // elementwise, in place
   { C::reduce(x, std::size_t{1}) };
@@ -72,6 +73,41 @@ struct bind_chain<T, In> {
   using apply = type_list<T, Done...>;
 };
 }  // namespace detail
+
+// How the inference plan runs a stage (network::stages): the named concepts above choose it.
+enum class stage_kind : unsigned char {
+  layer,           // one layer's own forward
+  conv_act_pool,   // conv -> elementwise -> pool a pooled row at a time (detail::conv_act_pool)
+  fused_kernel,    // the same three layers through the conv layer's own kernel (has_fused_stage)
+  layer_then_act,  // a layer applying the next (elementwise) layer as it writes (detail::absorbs_next)
+};
+constexpr const char* stage_kind_name(stage_kind k) {
+  switch (k) {
+    case stage_kind::conv_act_pool: return "conv_act_pool";
+    case stage_kind::fused_kernel: return "fused_kernel";
+    case stage_kind::layer_then_act: return "layer_then_act";
+    default: return "layer";
+  }
+}
+// One stage of the plan: layers [first, last] of the network run as one, through `kernel`.
+struct stage_info {
+  std::size_t first, last;
+  stage_kind kind;
+  const char* kernel;
+};
+// The kernel a layer's inference runs, as the layer names it (`static constexpr const char*
+// kernel_name`, derived from the same shape traits that select the kernel); "portable" for a
+// layer that has one implementation.
+template <class L>
+constexpr const char* kernel_name_of() {
+  if constexpr (requires { { L::kernel_name } -> std::convertible_to<const char*>; }) return L::kernel_name;
+  else return "portable";
+}
+// A forward pass's observer: after(s) is called once stage s has written its output. The
+// default does nothing (and compiles to nothing).
+struct no_stage_observer {
+  constexpr void after(std::size_t) const {}
+};
 
 template <Layer... Ls>
 struct network;
@@ -201,6 +237,10 @@ struct network {
     return p;
   }
   static constexpr plan_t plan = make_plan();
+  // A conv layer may run its conv -> activation -> pool stage its own way (run_own_stage).
+  template <std::size_t I>
+  static constexpr bool has_own_stage =
+      requires { requires layer_type<I>::template has_fused_stage<layer_type<I + 1>, layer_type<I + 2>>; };
 
  public:
   // Largest activation between two stages, and the workspace inference needs.
@@ -210,6 +250,50 @@ struct network {
   // workspace (LeNet: 1,516 values instead of 1,120 + the 784 of a separate input).
   static constexpr std::size_t input_offset = plan.input_offset;
   static constexpr std::size_t workspace_with_input_size = plan.workspace_with_input;
+
+  // The plan as stages in order (layers a stage skips, flatten between stages, belong to none).
+  static constexpr std::size_t stage_count = [] {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < depth; ++i) n += !plan.skipped[i];
+    return n;
+  }();
+ private:
+  template <std::size_t I>
+  static constexpr const char* stage_kernel_at() {
+    if constexpr (kind_at<I>() == stage_kind::fused_kernel) return layer_type<I>::fused_stage_kernel_name;
+    else return kernel_name_of<layer_type<I>>();
+  }
+  template <std::size_t I>
+  static constexpr stage_kind kind_at() {
+    if constexpr (!plan.fused[I]) return plan.absorbs[I] ? stage_kind::layer_then_act : stage_kind::layer;
+    else if constexpr (has_own_stage<I>) return stage_kind::fused_kernel;
+    else return stage_kind::conv_act_pool;
+  }
+ public:
+  static constexpr std::array<stage_info, stage_count> stages = [] {
+    constexpr std::array<stage_kind, depth> kinds = []<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<stage_kind, depth>{kind_at<I>()...};
+    }(std::make_index_sequence<depth>{});
+    constexpr std::array<const char*, depth> kernels = []<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<const char*, depth>{stage_kernel_at<I>()...};
+    }(std::make_index_sequence<depth>{});
+    std::array<stage_info, stage_count> st{};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < depth; ++i) {
+      if (plan.skipped[i]) continue;
+      const std::size_t last = kinds[i] == stage_kind::layer_then_act ? i + 1 : plan.fused[i] ? i + 2 : i;
+      st[n++] = {i, last, kinds[i], kernels[i]};
+    }
+    return st;
+  }();
+  // Each layer's name and kernel (kernel_name_of), and its multiply-accumulates per inference
+  // (out_shape size x fan_in for conv and dense, 0 for the rest).
+  static constexpr std::array<const char*, depth> layer_names{Ls::name...};
+  static constexpr std::array<const char*, depth> kernel_names{kernel_name_of<Ls>()...};
+  static constexpr std::array<std::size_t, depth> layer_macs{[] {
+    if constexpr (requires { Ls::fan_in; }) return Ls::out_shape::size * Ls::fan_in;
+    else return std::size_t{0};
+  }()...};
 
   detail::layer_storage<std::index_sequence_for<Ls...>, Ls...> layers;
 
@@ -263,11 +347,15 @@ struct network {
   // next) is given its own object as a constant, so it can choose its
   // kernels by its parameters when it is compiled (int8: leave out a rescale form no channel
   // takes); other layers run as in forward_in_workspace. The same results.
-  template <const network& Net>
-  static void forward_constant(view<value_type, workspace_with_input_size> ws, view<value_type, out_shape::size> y) {
+  // observer.after(s) runs after each stage s (network::stages[s]), e.g. to time stages.
+  template <const network& Net, class Observer = no_stage_observer>
+  static void forward_constant(view<value_type, workspace_with_input_size> ws, view<value_type, out_shape::size> y,
+                               Observer&& observer = {}) {
     const value_type* src = ws.data() + input_offset;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((src = Net.template run_stage<I, workspace_with_input_size, &Net>(src, y.data(), ws.data())), ...);
+      ((src = Net.template run_stage<I, workspace_with_input_size, &Net>(src, y.data(), ws.data()),
+        notify<I>(observer)),
+       ...);
     }(std::make_index_sequence<depth>{});
   }
   // Inference on one sample with the workspace on the stack (workspace_size values).
@@ -277,6 +365,18 @@ struct network {
   }
 
  private:
+  // observer.after(s) once layer I's stage s has run (nothing for a layer no stage starts at).
+  template <std::size_t I, class Observer>
+  static constexpr void notify(Observer& observer) {
+    if constexpr (!plan.skipped[I]) {
+      constexpr std::size_t s = [] {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < I; ++i) n += !plan.skipped[i];
+        return n;
+      }();
+      observer.after(s);
+    }
+  }
   // Net: this network as a compile-time constant (forward_constant), or null.
   template <std::size_t I, std::size_t WS, const network* Net = nullptr>
   constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws) const {
@@ -326,9 +426,6 @@ struct network {
 
   // A conv layer may run its conv -> activation -> pool stage its own way (int8 on DSP targets:
   // quant/conv2d.hpp), given the workspace besides y as scratch (free once it has read x).
-  template <std::size_t I>
-  static constexpr bool has_own_stage =
-      requires { requires layer_type<I>::template has_fused_stage<layer_type<I + 1>, layer_type<I + 2>>; };
   template <std::size_t I, std::size_t WS, const network* Net>
   void run_own_stage(const value_type* x, value_type* y, value_type* ws) const {
     constexpr std::size_t need = layer_type<I>::fused_stage_scratch;
@@ -367,6 +464,19 @@ struct to_network<type_list<T, Ls...>> {
   using type = network<Ls...>;
 };
 }  // namespace detail
+
+namespace detail {
+template <std::size_t S, stage_kind Expected, stage_kind Actual>
+struct check_stage {
+  static_assert(Expected == Actual, "plan: stage S runs as Actual, not as the Expected kind");
+  static constexpr bool ok = true;
+};
+}  // namespace detail
+// A plan check for users and tests: fails to compile, naming the stage index and both kinds,
+// unless stage S of Net runs as Kind (e.g. a conv -> relu -> pool that must stream:
+// static_assert(expect_stage<net, 0, stage_kind::conv_act_pool>)).
+template <class Net, std::size_t S, stage_kind Kind>
+inline constexpr bool expect_stage = detail::check_stage<S, Kind, Net::stages[S].kind>::ok;
 
 // Binds specs in order from the input shape: basic_sequential<double, shape<1, 28, 28>, ...>.
 template <class T, Shape In, class... Specs>

@@ -10,20 +10,23 @@
 
 namespace staticnn::kernels {
 
-// Output rows [oy0, oy0 + rows) of output channel oc (weights w, OIHW), into y laid out rows x OW.
-// Picks the Cortex-M VFP micro-kernel (kernels/arm/conv2d_vfp.hpp) for 5x5 float kernels at
-// stride 1 when the target has it, else the portable loop below.
+// Whether conv2d_channel_rows runs the Cortex-M VFP kernel (kernels/arm/conv2d_vfp.hpp) on an
+// input of C x H x W (unpadded, as it sees it): float where the target has it and the shape fits
+// its registers and immediates (arm::conv_vfp_fits).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, class T>
+constexpr bool conv2d_runs_vfp() {
+  return target::arm_vfp && std::is_same_v<T, float> && arm::conv_vfp_fits<C, H, W, K, S>;
+}
+
+// Output rows [oy0, oy0 + rows) of output channel oc (weights w, OIHW), into y laid out rows x OW:
+// the VFP kernel where conv2d_runs_vfp(), else the portable loop below.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T>
 constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oc,
                                    std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
-  if constexpr (target::arm_vfp && std::is_same_v<T, float> && K == 5 && S == 1 && OW % 8 == 0 &&
-                arm::conv5x8_fits<C, H, W>) {
-    const float b8[8] = {bias[oc], bias[oc], bias[oc], bias[oc], bias[oc], bias[oc], bias[oc], bias[oc]};
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t ox = 0; ox < OW; ox += 8)
-        arm::conv5x8<C, H, W>(x + (oy0 + r) * W + ox, w + oc * C * K * K, b8, y + r * OW + ox);
+  if constexpr (conv2d_runs_vfp<C, H, W, K, S, T>()) {
+    arm::conv_vfp_rows<C, H, W, K, S>(x + oy0 * S * W, w + oc * C * K * K, bias[oc], y, rows);
   } else {
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t oy = oy0 + r;

@@ -58,6 +58,8 @@ struct qconv2d_layer {
       ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
        (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));
   // (the W limits: the kernels' row steps are 12-bit immediates)
+  static constexpr const char* fused_stage_kernel_name =
+      C == 1 ? "arm_dsp conv5x5 c1 -> table -> avg2 (smlad)" : "arm_dsp conv5x5 c6 -> table -> avg2 (smlad)";
   static constexpr std::size_t fused_stage_scratch = C == 6 ? 300 * 4 + 3 : 0;  // 4 channels' int16 weights
   // AllDoubled: every channel's rescale is known to take the doubled form (doubled_rescale()).
   template <bool AllDoubled = false, class Act, class Pool>

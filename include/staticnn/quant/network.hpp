@@ -47,9 +47,10 @@ struct qnetwork {
   }
   // The same for a qnetwork that is a compile-time constant (network::forward_constant): each
   // int8 layer leaves out the rescale forms its constants never take.
-  template <const qnetwork& Q>
-  static void forward_constant(view<std::int8_t, workspace_with_input_size> ws, view<std::int8_t, out_shape::size> y) {
-    network_type::template forward_constant<Q.net>(ws, y);
+  template <const qnetwork& Q, class Observer = no_stage_observer>
+  static void forward_constant(view<std::int8_t, workspace_with_input_size> ws, view<std::int8_t, out_shape::size> y,
+                               Observer&& observer = {}) {
+    network_type::template forward_constant<Q.net>(ws, y, observer);
   }
 };
 

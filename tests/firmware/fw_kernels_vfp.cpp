@@ -1,0 +1,194 @@
+// The float conv kernel of VFP targets (kernels/arm/conv2d_vfp.hpp, picked by
+// kernels::conv2d_channel_rows) against the same sums in double, on shapes it was not tuned for:
+// C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7, 9, 11}, strides 1 to 3, odd widths, narrow last
+// blocks, two-row blocks, weight groups, channel steps past 4 KB. Then instructions per MAC on a
+// few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
+// every test skips, the image exits with skip_exit and CTest reports it as skipped.
+#include <array>
+#include <cstdint>
+
+#include "harness.hpp"
+#include "instruction_counter.hpp"
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+using namespace staticnn;
+
+namespace {
+
+constexpr std::size_t guard = 4;           // floats past the written rows that must stay untouched
+constexpr float canary = -12345.0f;        // their value
+constexpr double unit_roundoff = 0x1p-24;  // float, round to nearest
+
+// Inputs and parameters of every shape below, one after the other (an image holds one copy: the
+// netduinoplus2 has 128 KiB of RAM).
+std::array<float, 8192> inputs;
+std::array<float, 4640> params;
+
+std::uint32_t lcg = 1;
+float next_uniform() {  // in [-1, 1)
+  lcg = lcg * 1664525u + 1013904223u;
+  return static_cast<float>(static_cast<std::int32_t>(lcg >> 8) - (1 << 23)) * 0x1p-23f;
+}
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K>
+void fill_uniform(std::uint32_t seed) {
+  static_assert(C * H * W <= inputs.size() && OC * C * K * K + OC <= params.size(),
+                "the shared buffers are too small");
+  lcg = seed;
+  for (std::size_t i = 0; i < C * H * W; ++i) inputs[i] = next_uniform();
+  for (std::size_t i = 0; i < OC * C * K * K + OC; ++i)
+    params[i] = next_uniform();  // weights (OIHW), then bias
+}
+
+// The VFP kernel (through conv2d_channel_rows in float) against the same sums in double, written
+// out here, for every output channel, on row ranges of 1, 2 and 3 rows starting at every row.
+// Float sums of n = C*K*K + 1 terms (the bias one of them) in any order, products exact (FMA) or
+// rounded, are within gamma_n = n*u/(1 - n*u) of sum |term| (Higham, 2002, eq. 3.5, plus u per
+// product), so each output must lie within (n + 1)*u/(1 - (n + 1)*u) * (|b| + sum |w x|) of the
+// double sum. Returns the outputs outside that bound plus the guard floats overwritten.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S>
+std::size_t conv_wrong(std::uint32_t seed) {
+  static_assert(kernels::arm::conv_vfp_fits<C, H, W, K, S>, "a shape the VFP kernel takes");
+  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1, terms = C * K * K + 1;
+  constexpr double bound = (terms + 1) * unit_roundoff / (1 - (terms + 1) * unit_roundoff);
+  fill_uniform<C, H, W, OC, K>(seed);
+  const float* x = inputs.data();
+  const float* w = params.data();
+  const float* b = params.data() + OC * C * K * K;
+  std::size_t wrong = 0;
+  std::array<float, 3 * OW + guard> y;
+  for (std::size_t oc = 0; oc < OC; ++oc)
+    for (std::size_t rows = 1; rows <= 3; ++rows)
+      for (std::size_t oy0 = 0; oy0 + rows <= OH; ++oy0) {
+        y.fill(canary);
+        kernels::conv2d_channel_rows<C, H, W, OC, K, S>(x, w, b, y.data(), oc, oy0, rows);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t ox = 0; ox < OW; ++ox) {
+            double ref = b[oc], mag = b[oc] < 0 ? -ref : ref;
+            for (std::size_t ic = 0; ic < C; ++ic)
+              for (std::size_t ky = 0; ky < K; ++ky)
+                for (std::size_t kx = 0; kx < K; ++kx) {
+                  const double t = static_cast<double>(w[((oc * C + ic) * K + ky) * K + kx]) *
+                                   x[(ic * H + (oy0 + r) * S + ky) * W + ox * S + kx];
+                  ref += t;
+                  mag += t < 0 ? -t : t;
+                }
+            const double d = y[r * OW + ox] - ref;
+            wrong += !((d < 0 ? -d : d) <= bound * mag);  // NaN counts
+          }
+        for (std::size_t i = rows * OW; i < rows * OW + guard; ++i) wrong += y[i] != canary;
+      }
+  return wrong;
+}
+
+// Instructions per MAC of conv2d_channel_rows as a row-streamed stage calls it: per output channel,
+// two rows at a time (a 2x2 pool's rows), one row for an odd last row.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S>
+void bench(const char* label) {
+  constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
+  fill_uniform<C, H, W, OC, K>(7);
+  std::array<float, 2 * OW> y;
+  namespace ic = fw::instruction_counter;
+  ic::start();
+  for (std::size_t oc = 0; oc < OC; ++oc)
+    for (std::size_t oy = 0; oy < OH; oy += 2)
+      kernels::conv2d_channel_rows<C, H, W, OC, K, S>(inputs.data(), params.data(),
+                                                      params.data() + OC * C * K * K, y.data(), oc,
+                                                      oy, oy + 1 < OH ? 2 : 1);
+  const std::uint64_t count = ic::stop();
+  constexpr std::uint64_t macs = std::uint64_t{OC} * OH * OW * C * K * K;
+  fw::console::print("bench: conv ", label, " C=", C, " ", H, "x", W, " K=", K, " S=", S,
+                     " OC=", OC, ": ", count, " instructions, ", macs, " MACs, ",
+                     fw::console::fixed{static_cast<double>(count) / macs, 3}, " per MAC\n");
+}
+
+}  // namespace
+
+#define STATICNN_SKIP_WITHOUT_VFP \
+  if (!kernels::target::arm_vfp)  \
+  STATICNN_SKIP("no single-precision VFP: the portable conv runs on this target")
+
+STATICNN_TEST(conv_vfp_kernel_sizes_stride1) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((conv_wrong<1, 7, 9, 3, 1, 1>(1) == 0));  // K=1, 9 wide: one block
+  STATICNN_CHECK(
+      (conv_wrong<16, 5, 17, 2, 1, 1>(2) == 0));  // K=1, 17 wide: 9 + 8 (passes of two channels)
+  STATICNN_CHECK((conv_wrong<3, 6, 11, 3, 2, 1>(3) == 0));    // K=2, 10 wide
+  STATICNN_CHECK((conv_wrong<1, 9, 31, 3, 3, 1>(4) == 0));    // K=3, 29 wide: 10 + 10 + 9
+  STATICNN_CHECK((conv_wrong<5, 7, 15, 3, 3, 1>(5) == 0));    // K=3, 13 wide: one block of 13
+  STATICNN_CHECK((conv_wrong<16, 5, 16, 2, 3, 1>(6) == 0));   // K=3, 14 wide: 7 + 7
+  STATICNN_CHECK((conv_wrong<2, 8, 13, 3, 5, 1>(7) == 0));    // K=5, 9 wide
+  STATICNN_CHECK((conv_wrong<3, 9, 27, 2, 5, 1>(8) == 0));    // K=5, 23 wide: 8 + 8 + 7
+  STATICNN_CHECK((conv_wrong<2, 9, 19, 2, 7, 1>(9) == 0));    // K=7, 13 wide: 7 + 6
+  STATICNN_CHECK((conv_wrong<5, 8, 7, 2, 7, 1>(10) == 0));    // K=7, 1 wide
+  STATICNN_CHECK((conv_wrong<2, 12, 16, 2, 9, 1>(30) == 0));  // K=9, 8 wide: 4 + 4
+}
+
+STATICNN_TEST(conv_vfp_stride2_and_3) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((conv_wrong<3, 7, 23, 2, 1, 2>(11) == 0));    // K=1, 12 wide: 6 + 6
+  STATICNN_CHECK((conv_wrong<2, 9, 25, 3, 2, 2>(12) == 0));    // K=2, 12 wide
+  STATICNN_CHECK((conv_wrong<5, 9, 31, 2, 3, 2>(13) == 0));    // K=3, 15 wide: 8 + 7
+  STATICNN_CHECK((conv_wrong<1, 11, 29, 2, 5, 2>(14) == 0));   // K=5, 13 wide: 7 + 6
+  STATICNN_CHECK((conv_wrong<2, 13, 21, 2, 7, 2>(15) == 0));   // K=7, 8 wide: 4 + 4
+  STATICNN_CHECK((conv_wrong<16, 9, 19, 1, 3, 2>(16) == 0));   // K=3, 9 wide, 16 channels
+  STATICNN_CHECK((conv_wrong<2, 8, 20, 2, 3, 3>(17) == 0));    // K=3, stride 3, 6 wide
+  STATICNN_CHECK((conv_wrong<1, 13, 21, 2, 11, 2>(31) == 0));  // K=11, stride 2, 6 wide: 3 + 3
+}
+
+// Shapes whose row pairs take the two-row blocks (the rows = 3 ranges add a one-row block after
+// them).
+STATICNN_TEST(conv_vfp_two_row_blocks) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  using kernels::arm::conv_vfp_two_rows;
+  static_assert(conv_vfp_two_rows<16, 14, 3, 1> && conv_vfp_two_rows<2, 7, 3, 1> &&
+                conv_vfp_two_rows<5, 10, 3, 2> && conv_vfp_two_rows<3, 17, 2, 1> &&
+                conv_vfp_two_rows<16, 17, 1, 1> && !conv_vfp_two_rows<1, 28, 3, 1>);
+  STATICNN_CHECK((conv_wrong<2, 9, 9, 3, 3, 1>(20) == 0));    // K=3, 7 wide
+  STATICNN_CHECK((conv_wrong<5, 11, 21, 2, 3, 2>(21) == 0));  // K=3, stride 2, 10 wide: 5 + 5
+  STATICNN_CHECK((conv_wrong<3, 7, 18, 2, 2, 1>(22) == 0));   // K=2, 17 wide: 9 + 8
+  STATICNN_CHECK(
+      (conv_wrong<4, 10, 26, 2, 2, 2>(23) == 0));  // K=2, stride 2, 13 wide (one-row blocks)
+  STATICNN_CHECK(
+      (conv_wrong<4, 9, 5, 2, 1, 2>(24) == 0));  // K=1, stride 2, 3 wide (one-row blocks)
+}
+
+// One-row blocks that take the weights of a group of channels by one VLDM: groups in the loop, a
+// whole group and a partial one after it, partial groups of 1 to 3 channels.
+STATICNN_TEST(conv_vfp_weight_groups) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  using kernels::arm::conv_vfp_channel_loop;
+  using k1 = conv_vfp_channel_loop<16, 1, 1, 1, 14>;
+  static_assert(k1::grouped && k1::per_pass == 4 && k1::looped && k1::after == 0);
+  static_assert(conv_vfp_channel_loop<5, 1, 1, 1, 14>::after_groups == 1 &&
+                conv_vfp_channel_loop<5, 1, 1, 1, 14>::after_rest == 1);
+  static_assert(conv_vfp_channel_loop<10, 1, 1, 1, 14>::looped &&
+                conv_vfp_channel_loop<10, 1, 1, 1, 14>::after_rest == 2);
+  static_assert(conv_vfp_channel_loop<1, 3, 1, 1, 10>::grouped &&
+                !conv_vfp_channel_loop<5, 3, 1, 1, 13>::grouped);
+  STATICNN_CHECK((conv_wrong<16, 3, 14, 2, 1, 1>(25) == 0));  // 4 passes of 4
+  STATICNN_CHECK((conv_wrong<5, 3, 14, 2, 1, 1>(26) == 0));   // 4 + 1 after
+  STATICNN_CHECK((conv_wrong<7, 3, 14, 2, 1, 1>(27) == 0));   // 4 + 3 after
+  STATICNN_CHECK((conv_wrong<10, 4, 14, 2, 1, 1>(28) == 0));  // 2 passes of 4, 2 after
+  STATICNN_CHECK((conv_wrong<3, 5, 25, 2, 1, 2>(29) == 0));   // stride 2, a group of 3
+}
+
+STATICNN_TEST(conv_vfp_channel_step_past_4k) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  // 35 x 33 floats per channel: the step between channels needs both of its immediates.
+  STATICNN_CHECK((conv_wrong<2, 35, 33, 2, 3, 1>(18) == 0));
+  STATICNN_CHECK((conv_wrong<3, 32, 32, 1, 5, 2>(19) == 0));
+}
+
+STATICNN_TEST(conv_vfp_instructions_per_mac) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  bench<1, 30, 30, 16, 3, 1>("3x3 on 1 channel (padded 28x28)");
+  bench<16, 16, 16, 32, 3, 1>("3x3 on 16 channels (padded 14x14)");
+  bench<3, 34, 34, 16, 3, 1>("3x3 on 3 channels (padded 32x32)");
+  bench<16, 14, 14, 32, 1, 1>("1x1 on 16 channels");
+  bench<8, 32, 32, 8, 7, 2>("7x7 stride 2 on 8 channels");
+  bench<6, 12, 12, 16, 5, 1>("5x5 on 6 channels (BN-LeNet conv2)");
+}
+
+int main() { return staticnn::fw_test::run_all("kernels_vfp"); }
