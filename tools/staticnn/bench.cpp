@@ -26,16 +26,12 @@
 namespace staticnn::cli {
 namespace {
 
-// Multiply-adds of one forward pass: out_shape::size * fan_in for each layer with weights (conv:
-// OutC*OH*OW * C*K*K; dense: N * M); 281,640 for BN-LeNet.
+// Multiply-adds of one forward pass (network::layer_macs: out_shape size x fan_in per conv and
+// dense layer); 281,640 for BN-LeNet.
 template <class Net>
 constexpr double macs_forward() {
   double macs = 0;
-  Net::for_each_layer_type([&](auto t) {
-    using L = typename decltype(t)::type;
-    if constexpr (requires { L::weight_count; L::fan_in; })
-      macs += static_cast<double>(L::out_shape::size) * static_cast<double>(L::fan_in);
-  });
+  for (std::size_t m : Net::layer_macs) macs += static_cast<double>(m);
   return macs;
 }
 static_assert(macs_forward<models::bn_lenet>() == 281640, "bench: BN-LeNet's multiply-adds, counted by hand");
