@@ -9,7 +9,12 @@
 #                         [STACK_SIZE <bytes>])
 #     <name>.elf (+ .bin, .hex, .map, .size) for MACHINE (default: STATICNN_MACHINE), and the CTest
 #     <name>_no_heap. MODEL adds -DSTATICNN_MODEL_HEADER="<header>" (and STATICNN_MODEL_NAMESPACE,
-#     default staticnn_model) so the source can `#include STATICNN_MODEL_HEADER`.
+#     default staticnn_model) so the source can `#include STATICNN_MODEL_HEADER`. With MODEL and
+#     no SOURCES the image is the inference application (../firmware: inference.cpp, main.cpp,
+#     harness.cpp) for the header written by `staticnn export [--int8]`, run as
+#       <name>.elf <images.idx> <labels.idx> <count> [reference.bin] [--print]
+#     (idx3 N x H x W or idx4 N x C x H x W images); it reports accuracy, instructions per
+#     inference and memory, and checks the logits against `export --reference`.
 #   staticnn_add_qemu_test(NAME <test> TARGET <image> [ARGS ...] [PASS_REGEX ...] [FAIL_REGEX ...]
 #                          [EXPECT_EXIT <code>] [SKIP_EXIT <code>] [REPEAT_COMPARE <regex>]
 #                          [ENVIRONMENT ...] [TIMEOUT <s>])
@@ -177,7 +182,21 @@ function(staticnn_add_firmware name)
     get_property(stack GLOBAL PROPERTY STATICNN_MACHINE_${machine}_STACK_SIZE_DEFAULT)
   endif()
 
-  add_executable(${name} ${arg_SOURCES})
+  set(sources ${arg_SOURCES})
+  if(NOT sources)
+    if(NOT arg_MODEL)
+      message(FATAL_ERROR "staticnn_add_firmware(${name}): give SOURCES, or a MODEL header for the inference firmware")
+    endif()
+    # The inference application. Its counted forward pass (inference.cpp, listed first so the
+    # linker keeps its copies of the network's inline functions) keeps the build's flags; the loop
+    # over the images and the harness run outside it and are built for size.
+    set(app ${targets_dir}/firmware)
+    set(sources ${app}/inference.cpp ${app}/main.cpp ${app}/harness.cpp)
+    set_source_files_properties(${app}/main.cpp ${app}/harness.cpp PROPERTIES COMPILE_OPTIONS
+                                "${STATICNN_FIRMWARE_SIZE_OPTIONS}")
+    list(APPEND arg_LIBRARIES staticnn::staticnn)
+  endif()
+  add_executable(${name} ${sources})
   set_target_properties(${name} PROPERTIES SUFFIX .elf
     LINK_DEPENDS "${linker_script};${targets_dir}/common/cortex-m.ld"
     CROSSCOMPILING_EMULATOR "${emulator}")
@@ -192,7 +211,7 @@ function(staticnn_add_firmware name)
       set(ns staticnn_model)
     endif()
     target_compile_definitions(${name} PRIVATE STATICNN_MODEL_HEADER="${model}" STATICNN_MODEL_NAMESPACE=${ns})
-    set_property(SOURCE ${arg_SOURCES} APPEND PROPERTY OBJECT_DEPENDS ${model})
+    set_property(SOURCE ${sources} APPEND PROPERTY OBJECT_DEPENDS ${model})
   endif()
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${STATICNN_ARM_OBJCOPY} -O binary $<TARGET_FILE:${name}> $<TARGET_FILE_DIR:${name}>/${name}.bin

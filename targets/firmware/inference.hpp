@@ -16,8 +16,13 @@
 
 namespace fw_infer {
 
-// The model this firmware is built for; the exported header must hold exactly this type.
+// The model this firmware is built for: STATICNN_EXPECTED_MODEL, which the exported header must
+// hold exactly; without it, the type the header holds.
+#ifdef STATICNN_EXPECTED_MODEL
 using model = STATICNN_EXPECTED_MODEL;
+#else
+using model = STATICNN_MODEL_NAMESPACE::model;
+#endif
 inline constexpr const model& net = STATICNN_MODEL_NAMESPACE::get<model>();
 using value = model::value_type;  // float, or std::int8_t for an int8 network
 inline constexpr std::size_t D = model::in_shape::size, K = model::out_shape::size;

@@ -4,31 +4,11 @@
 set -uo pipefail
 bin=$1 data=$2 work=$3 case=$4
 rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_error CODE REGEX command...: the command must exit CODE (1: bad file or data, 2: usage)
-# with REGEX on the first line of stderr, one line only for exit 1, and no crash report.
-expect_error() {
-  local code=$1 regex=$2; shift 2
-  "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  [[ $rc == "$code" ]] || fail "$* exited $rc, expected $code; stderr: $(cat "$work/err")"
-  head -1 "$work/err" | grep -Eq -- "$regex" || fail "$* printed '$(cat "$work/err")', expected /$regex/"
-  [[ $code != 1 || $(wc -l <"$work/err") == 1 ]] || fail "$* printed more than one line: $(cat "$work/err")"
-  grep -Eq 'Sanitizer|runtime error|terminate called|Abort|Segmentation' "$work/err" && fail "$* crashed: $(cat "$work/err")"
-  local cmd="$*"
-  echo "ok: ${cmd#"$bin "} -> exit $rc: $(head -1 "$work/err")"
-}
-# no_output PATH...: a failed command left nothing behind (no folder, no file, no temporary).
-no_output() {
-  local p
-  for p in "$@"; do [[ -e $p ]] && fail "a failed run left $p behind"; done
-  ! compgen -G "$work/*.tmp-*" >/dev/null || fail "temporary files left: $(echo "$work"/*.tmp-*)"
-}
+source "$(dirname "$0")/common.sh"
 small=(--limit-train 2000 --limit-test 500 --data "$data")
 
-# Hand-made IDX files from the real ones: be32 N prints N as 4 big-endian bytes;
-# idx_images SRC N ROWS COLS and idx_labels SRC N print a file of the first N items of SRC.
-be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+# Hand-made IDX files from the real ones (be32: common.sh): idx_images SRC N ROWS COLS and
+# idx_labels SRC N print a file of the first N items of SRC.
 idx_images() { be32 0x803; be32 "$2"; be32 "$3"; be32 "$4"; tail -c +17 "$1" | head -c $(($2 * $3 * $4)); }
 idx_labels() { be32 0x801; be32 "$2"; tail -c +9 "$1" | head -c "$2"; }
 # subset DIR N: a data folder with the first N training and 500 test images (fast to load).

@@ -21,9 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::uint8_t> bytes(data, size);
   try {
     const staticnn::io::image_set s = staticnn::io::parse_idx_images(bytes, "input.idx");
-    STATICNN_FUZZ_CHECK(s.count > 0 && s.rows > 0 && s.cols > 0);
-    STATICNN_FUZZ_CHECK(s.pixels.size() == s.count * s.rows * s.cols &&
-                        s.pixels.size() + 16 == size);
+    STATICNN_FUZZ_CHECK(s.count > 0 && s.channels > 0 && s.rows > 0 && s.cols > 0);
+    STATICNN_FUZZ_CHECK((s.dims == 3 && s.channels == 1) || s.dims == 4);
+    STATICNN_FUZZ_CHECK(s.pixels.size() == s.count * s.channels * s.rows * s.cols &&
+                        s.pixels.size() + 4 + 4 * s.dims == size);
     for (float p : s.pixels) STATICNN_FUZZ_CHECK(p >= 0.0f && p <= 1.0f);
   } catch (const staticnn::io::io_error& e) {
     check_error(e);

@@ -83,8 +83,8 @@ class args {
     return v;
   }
 
-  std::string usage() const {
-    std::string s = "usage: staticnn " + command_ + " [flags]\n";
+  std::string usage(std::string_view program) const {
+    std::string s = "usage: " + std::string(program) + " " + command_ + " [flags]\n";
     for (const auto& f : flags_) {
       std::string left = "  --" + f.name + (f.value_name.empty() ? "" : " " + f.value_name);
       left.resize(std::max<std::size_t>(left.size() + 2, 28), ' ');

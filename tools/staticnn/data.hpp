@@ -1,5 +1,6 @@
 #pragma once
-// Where the CLI finds Fashion-MNIST, and loading it with checks against the model's input.
+// Where the CLI finds its IDX data (Fashion-MNIST by default), and loading it with checks against
+// the model's input shape and class count.
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -14,16 +15,16 @@ inline std::string default_data_dir() {
   return std::string(home != nullptr ? home : ".") + "/.cache/staticnn/fashion-mnist";
 }
 
-// Loads <dir>/<split>-{images,labels}; images must be rows x cols = In's H x W (one channel).
-template <class In>
+// Loads <dir>/<split>-{images,labels} (io::load_dataset: idx3 or idx4 images); each image must be
+// one input of Net (io::check_image_shape) and each label one of its classes. Keeps the first
+// `limit` images (0: all).
+template <class Net>
 io::dataset load_split(const std::filesystem::path& dir, const char* split, std::size_t limit) {
+  using In = typename Net::in_shape;
   if (!std::filesystem::exists(dir))
     throw io::io_error(dir.string() + ": data folder not found (run tools/fetch-data, or pass --data DIR)");
-  io::dataset d = io::load_dataset(dir, split);
-  const auto file = (dir / (std::string(split) + "-images-idx3-ubyte")).string();
-  if (d.images.rows * d.images.cols != In::size || d.images.rows != In::height)
-    throw io::io_error(file + ": images are " + std::to_string(d.images.rows) + "x" + std::to_string(d.images.cols) +
-                       ", the model expects " + std::to_string(In::height) + "x" + std::to_string(In::width));
+  io::dataset d = io::load_dataset(dir, split, Net::out_shape::size);
+  io::check_image_shape<In>(d.images, d.images_file);
   if (limit != 0 && limit < d.images.count) {
     d.images.count = limit;
     d.images.pixels.resize(limit * In::size);

@@ -30,7 +30,7 @@ int eval_model(const std::string& checkpoint, const std::string& dir, std::size_
                bool fold) {
   auto net = std::make_unique<Net>();
   io::load_checkpoint(checkpoint, *net);
-  const io::dataset test = load_split<typename Net::in_shape>(dir, "t10k", limit);
+  const io::dataset test = load_split<Net>(dir, "t10k", limit);
   const std::vector<std::uint8_t> predicted =
       fold ? predictions<Net>(*std::make_unique<folded_t<Net>>(fold_batchnorm(*net)), test, threads)
            : predictions<Net>(*net, test, threads);
@@ -60,12 +60,12 @@ int cmd_eval(int argc, char** argv) {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   args a("eval",
          {{"checkpoint", "FILE", "checkpoint written by staticnn train (required)"},
-          {"data", "DIR", "Fashion-MNIST IDX folder (default " + default_data_dir() + ")"},
+          {"data", "DIR", "IDX folder (default " + default_data_dir() + ")"},
           {"limit-test", "N", "use only the first N test images (default all)"},
           {"fold", "", "evaluate the network with batchnorm folded into conv/dense (as exported)"},
           {"threads", "N", "worker threads (default " + std::to_string(hw) + ")"}},
          argc, argv);
-  if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
+  if (a.help()) return std::fputs(a.usage(program_name).c_str(), stdout), 0;
   if (!a.has("checkpoint")) throw usage_error("--checkpoint FILE is required");
   const std::string file = a.text("checkpoint", "");
   const std::string dir = a.text("data", default_data_dir());
@@ -73,7 +73,7 @@ int cmd_eval(int argc, char** argv) {
   const auto threads = static_cast<std::size_t>(a.integer("threads", hw, 1, 256));
   const io::checkpoint_header h = io::read_checkpoint_header(file);
   const bool fold = a.has("fold");
-  return with_model(h.meta.model,
+  return with_checkpoint_model(h.meta.model,
                     [&](auto t) { return eval_model<typename decltype(t)::type>(file, dir, limit, threads, fold); });
 }
 

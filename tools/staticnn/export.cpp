@@ -33,22 +33,33 @@ struct export_options {
   std::size_t count, calibrate = 0;  // calibrate > 0: export the int8 network
 };
 
+// "layer 3 (layer_norm)": the first layer of the folded network Folded without an int8 form.
+template <class Folded>
+std::string first_layer_without_int8() {
+  std::string found;
+  std::size_t index = 0;
+  Folded::for_each_layer_type([&](auto t) {
+    using L = typename decltype(t)::type;
+    if (found.empty() && !quant::HasInt8Form<L>) found = "layer " + std::to_string(index) + " (" + L::name + ")";
+    ++index;
+  });
+  return found;
+}
+
 // The int8 network from the first o.calibrate training images; with a reference, also its int8
 // logits and both networks' accuracy on the reference images.
 template <class Net>
 int export_int8(const export_options& o, const folded_t<Net>& folded, const std::string& origin) {
   using ops = model_ops<Net>;
-  using In = typename Net::in_shape;
   constexpr std::size_t K = ops::classes;
-  const io::dataset train = load_split<In>(o.data, "train", o.calibrate);
+  const io::dataset train = load_split<Net>(o.data, "train", o.calibrate);
   if (train.images.count < o.calibrate)
-    throw io::io_error((std::filesystem::path(o.data) / "train-images-idx3-ubyte").string() + ": holds " +
-                       std::to_string(train.images.count) + " images, --calibrate asks for " +
-                       std::to_string(o.calibrate));
+    throw io::io_error(train.images_file.string() + ": holds " + std::to_string(train.images.count) +
+                       " images, --calibrate asks for " + std::to_string(o.calibrate));
   const auto q = ops::quantize(folded, train.images.pixels.data(), o.calibrate);
   std::string reference;
   if (!o.reference.empty()) {
-    const io::dataset test = load_split<In>(o.data, "t10k", o.count);
+    const io::dataset test = load_split<Net>(o.data, "t10k", o.count);
     const std::size_t n = test.images.count;
     std::vector<std::int8_t> z(n * K);
     std::vector<float> zf(n * K);
@@ -96,10 +107,16 @@ int export_model(const export_options& o) {
   auto folded = std::make_unique<Folded>(fold_batchnorm(*net));
   const std::string origin = "From " + o.checkpoint + ": model " + meta.model + ", epoch " +
                              std::to_string(meta.epoch) + ", batchnorm folded.";
-  if (o.calibrate > 0) return export_int8<Net>(o, *folded, origin);
+  if (o.calibrate > 0) {
+    if constexpr (model_ops<Net>::has_int8)
+      return export_int8<Net>(o, *folded, origin);
+    else
+      throw usage_error("--int8: model " + meta.model + " has no int8 form: after folding, " +
+                        first_layer_without_int8<folded_t<Net>>() + " has none");
+  }
   std::string reference;
   if (!o.reference.empty()) {  // computed before anything is written, so a data error writes nothing
-    const io::dataset test = load_split<typename Net::in_shape>(o.data, "t10k", o.count);
+    const io::dataset test = load_split<Net>(o.data, "t10k", o.count);
     std::vector<float> z(test.images.count * model_ops<Net>::classes);
     model_ops<Net>::folded_logits(*folded, test.images.pixels.data(), test.images.count, z.data());
     static_assert(std::endian::native == std::endian::little, "reference logits are written little-endian");
@@ -128,9 +145,9 @@ int cmd_export(int argc, char** argv) {
           {"names", "FILE", "with --safetensors: lines '<ours> <theirs>' renaming tensors (e.g. '15.weight fc.weight')"},
           {"int8", "", "export the int8 network (post-training quantization) instead of the float one"},
           {"calibrate", "N", "with --int8: calibrate activation ranges on the first N training images (default 1000)"},
-          {"data", "DIR", "Fashion-MNIST IDX folder for --reference (default " + default_data_dir() + ")"}},
+          {"data", "DIR", "IDX folder for --reference and --calibrate (default " + default_data_dir() + ")"}},
          argc, argv);
-  if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
+  if (a.help()) return std::fputs(a.usage(program_name).c_str(), stdout), 0;
   if (!a.has("checkpoint")) throw usage_error("--checkpoint FILE is required");
   if (!a.has("out")) throw usage_error("--out FILE is required");
   export_options o;
@@ -151,7 +168,7 @@ int cmd_export(int argc, char** argv) {
   o.names = a.text("names", "");
   if (a.has("int8")) o.calibrate = static_cast<std::size_t>(a.integer("calibrate", 1000, 1, 60000));
   const io::checkpoint_header h = io::read_checkpoint_header(o.checkpoint);
-  return with_model(h.meta.model, [&](auto t) {
+  return with_checkpoint_model(h.meta.model, [&](auto t) {
     using Net = typename decltype(t)::type;
     return a.has("safetensors") ? export_safetensors<Net>(o) : export_model<Net>(o);
   });

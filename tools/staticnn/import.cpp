@@ -41,15 +41,15 @@ int import_model(const std::string& model, const std::string& from, const std::s
 
 int cmd_import(int argc, char** argv) {
   args a("import",
-         {{"model", "NAME", std::string("network the file holds: ") + model_names + " (default bn-lenet)"},
+         {{"model", "NAME", "network the file holds: " + model_names() + " (default " + default_model() + ")"},
           {"from", "FILE", "safetensors file with PyTorch nn.Sequential names (required)"},
           {"out", "DIR", "folder to write checkpoint.snn into (required)"},
           {"names", "FILE", "lines '<ours> <theirs>' for tensors not named '<layer>.weight' etc. in the file"}},
          argc, argv);
-  if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
+  if (a.help()) return std::fputs(a.usage(program_name).c_str(), stdout), 0;
   if (!a.has("from")) throw usage_error("--from FILE is required");
   if (!a.has("out")) throw usage_error("--out DIR is required");
-  const std::string model = a.text("model", "bn-lenet"), from = a.text("from", ""), out = a.text("out", "");
+  const std::string model = a.text("model", default_model()), from = a.text("from", ""), out = a.text("out", "");
   const std::string names = a.text("names", "");
   return with_model(model,
                     [&](auto t) { return import_model<typename decltype(t)::type>(model, from, out, names); });

@@ -67,12 +67,12 @@ int cmd_inspect(int argc, char** argv) {
          {{"checkpoint", "FILE", "checkpoint written by staticnn train (required)"},
           {"hash", "", "print one line: progress and a hash of parameters, state and velocity"}},
          argc, argv);
-  if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
+  if (a.help()) return std::fputs(a.usage(program_name).c_str(), stdout), 0;
   if (!a.has("checkpoint")) throw usage_error("--checkpoint FILE is required");
   const std::string file = a.text("checkpoint", "");
   if (a.has("hash")) return print_hash(file);
   const io::checkpoint_header h = io::read_checkpoint_header(file);
-  return with_model(h.meta.model, [&](auto t) { return inspect_model<typename decltype(t)::type>(file); });
+  return with_checkpoint_model(h.meta.model, [&](auto t) { return inspect_model<typename decltype(t)::type>(file); });
 }
 
 }  // namespace staticnn::cli

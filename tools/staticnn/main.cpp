@@ -1,4 +1,5 @@
-// staticnn: train, evaluate and inspect networks. Usage errors exit 2, I/O and data errors 1.
+// staticnn (or staticnn-<NAME>, cmake/staticnn-cli.cmake): train, evaluate, inspect, export and
+// benchmark the networks of models.hpp. Usage errors exit 2, I/O and data errors 1.
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -8,18 +9,21 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "models.hpp"
 
 namespace {
 
-constexpr const char* usage =
-    "usage: staticnn <command> [flags]   (staticnn <command> --help for its flags)\n"
+using staticnn::cli::program_name;
+const std::string usage_text = std::string("usage: ") + program_name + " <command> [flags]   (" + program_name +
+    " <command> --help for its flags)\nmodels: " + staticnn::cli::model_names() + "\n" +
     "commands:\n"
-    "  train     train a model on Fashion-MNIST; writes metrics.json, checkpoint.snn, curves.svg\n"
+    "  train     train a model on IDX images; writes metrics.json, checkpoint.snn, curves.svg\n"
     "  eval      test accuracy and confusion matrix of a checkpoint\n"
     "  inspect   layers, shapes and batchnorm statistics of a checkpoint\n"
     "  export    fold batchnorm and write the network as a C++ header for firmware (or safetensors)\n"
     "  import    a checkpoint from a safetensors file of PyTorch nn.Sequential weights\n"
     "  bench     training and inference throughput (images/s, GFLOP/s)\n";
+const char* const usage = usage_text.c_str();
 
 }  // namespace
 
@@ -37,13 +41,14 @@ int main(int argc, char** argv) {
     if (command == "export") return cmd_export(argc - 2, argv + 2);
     if (command == "import") return cmd_import(argc - 2, argv + 2);
     if (command == "bench") return cmd_bench(argc - 2, argv + 2);
-    std::fprintf(stderr, "staticnn: unknown command '%s'\n%s", command.c_str(), usage);
+    std::fprintf(stderr, "%s: unknown command '%s'\n%s", program_name, command.c_str(), usage);
     return 2;
   } catch (const staticnn::cli::usage_error& e) {
-    std::fprintf(stderr, "staticnn %s: %s\n(see staticnn %s --help)\n", command.c_str(), e.what(), command.c_str());
+    std::fprintf(stderr, "%s %s: %s\n(see %s %s --help)\n", program_name, command.c_str(), e.what(), program_name,
+                 command.c_str());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "staticnn %s: error: %s\n", command.c_str(), e.what());
+    std::fprintf(stderr, "%s %s: error: %s\n", program_name, command.c_str(), e.what());
     return 1;
   }
 }

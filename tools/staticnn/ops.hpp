@@ -1,7 +1,7 @@
 #pragma once
 // The heavy part of the CLI: a model's training step, epoch, batchnorm recalibration and batched
 // inference, which a portable x86-64 build compiles once per instruction set. Declared here for
-// every command; defined in ops_impl.hpp and compiled once per model (ops_<model>.cpp), so the
+// every command; defined in ops_impl.hpp and compiled once per model (ops_model.cpp), so the
 // commands that train, evaluate or benchmark a model share one copy instead of each compiling
 // their own.
 #include <cstddef>
@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <type_traits>
 
 #include <staticnn/core/parallel.hpp>
 #include <staticnn/fold/fold.hpp>
@@ -17,8 +18,6 @@
 #include <staticnn/train/sgd.hpp>
 #include <staticnn/train/thread_pool.hpp>
 #include <staticnn/train/trainer.hpp>
-
-#include "models.hpp"
 
 namespace staticnn::cli {
 
@@ -51,12 +50,17 @@ struct model_ops {
                       serial_executor& one);
 
   // What export writes: the folded network's logits by the one-sample forward (the firmware's
-  // arithmetic), the int8 network calibrated on `count` images, and its int8 logits.
-  using quantized_type = quant::quantized_t<folded_type>;
+  // arithmetic), and, if every folded layer has an int8 form (quant::Quantizable), the int8
+  // network calibrated on `count` images and its int8 logits.
+  static constexpr bool has_int8 = quant::Quantizable<folded_type>;
+  using quantized_type =
+      typename std::conditional_t<has_int8, quant::quantized<folded_type>, std::type_identity<void>>::type;
   static constexpr std::size_t classes = Net::out_shape::size;
   static void folded_logits(const folded_type& net, const float* images, std::size_t count, float* logits);
-  static std::unique_ptr<quantized_type> quantize(const folded_type& net, const float* images, std::size_t count);
-  static void int8_logits(const quantized_type& q, const float* images, std::size_t count, std::int8_t* logits);
+  static std::unique_ptr<quantized_type> quantize(const folded_type& net, const float* images, std::size_t count)
+    requires has_int8;
+  static void int8_logits(const quantized_type& q, const float* images, std::size_t count, std::int8_t* logits)
+    requires has_int8;
 };
 
 }  // namespace staticnn::cli

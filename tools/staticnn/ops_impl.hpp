@@ -1,5 +1,5 @@
 #pragma once
-// model_ops' definitions: included only by ops_<model>.cpp, which instantiate them for one model.
+// model_ops' definitions: included only by ops_model.cpp, which instantiates them for one model.
 #include <array>
 
 #include "ops.hpp"
@@ -57,13 +57,17 @@ void model_ops<Net>::folded_logits(const folded_type& net, const float* images, 
 
 template <class Net>
 auto model_ops<Net>::quantize(const folded_type& net, const float* images, std::size_t count)
-    -> std::unique_ptr<quantized_type> {
+    -> std::unique_ptr<quantized_type>
+  requires has_int8
+{
   return std::make_unique<quantized_type>(quant::quantize(net, quant::calibrate(net, images, count)));
 }
 
 template <class Net>
 void model_ops<Net>::int8_logits(const quantized_type& q, const float* images, std::size_t count,
-                                 std::int8_t* logits) {
+                                 std::int8_t* logits)
+  requires has_int8
+{
   constexpr std::size_t D = Net::in_shape::size;
   std::array<std::int8_t, D> x;
   for (std::size_t i = 0; i < count; ++i) {

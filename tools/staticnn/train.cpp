@@ -1,5 +1,5 @@
-// staticnn train: SGD on Fashion-MNIST with per-epoch metrics, checkpoint and curves; --resume
-// continues an interrupted run so that it ends bit-identical to an uninterrupted one.
+// staticnn train: SGD on IDX data (Fashion-MNIST by default) with per-epoch metrics, checkpoint
+// and curves; --resume continues an interrupted run so that it ends bit-identical to an uninterrupted one.
 #include <signal.h>
 #include <unistd.h>
 
@@ -179,7 +179,6 @@ std::string first_nonfinite(const Net& net) {
 
 template <class Net>
 int train_model(const train_options& o, const resume_state* resume) {
-  using In = typename Net::in_shape;
   const std::filesystem::path out(o.out), checkpoint = out / checkpoint_name;
   const auto write_reports = [&](const std::vector<epoch_record>& records) {
     io::write_file_atomically(out / "metrics.json", metrics_json(records));
@@ -196,8 +195,8 @@ int train_model(const train_options& o, const resume_state* resume) {
                 o.resume.c_str(), checkpoint_name, o.epochs, o.out.c_str());
     return 0;
   }
-  const io::dataset train = load_split<In>(o.data, "train", o.limit_train);
-  const io::dataset test = load_split<In>(o.data, "t10k", o.limit_test);
+  const io::dataset train = load_split<Net>(o.data, "train", o.limit_train);
+  const io::dataset test = load_split<Net>(o.data, "t10k", o.limit_test);
 
   auto net = std::make_unique<Net>();
   train::rng gen(o.seed);
@@ -307,7 +306,7 @@ int train_model(const train_options& o, const resume_state* resume) {
 train_options options_from(const args& a, const std::string& default_out) {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   train_options o;
-  o.model = a.text("model", "bn-lenet");
+  o.model = a.text("model", default_model());
   o.epochs = static_cast<std::size_t>(a.integer("epochs", 10, 1, 100000));
   o.lr = a.real("lr", 0.1, 1e-12, 1e3);
   o.batch = static_cast<std::size_t>(a.integer("batch", 128, 2, max_batch));
@@ -330,7 +329,7 @@ train_options options_from(const args& a, const std::string& default_out) {
 int cmd_train(int argc, char** argv) {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const std::vector<flag> flags = {
-      {"model", "NAME", std::string("network: ") + model_names + " (default bn-lenet)"},
+      {"model", "NAME", "network: " + model_names() + " (default " + default_model() + ")"},
       {"epochs", "N", "passes over the training set (default 10)"},
       {"lr", "X", "learning rate (default 0.1)"},
       {"batch", "N", "minibatch size, 2.." + std::to_string(max_batch) + " (default 128)"},
@@ -338,7 +337,8 @@ int cmd_train(int argc, char** argv) {
       {"weight-decay", "X", "L2 weight decay (default 0)"},
       {"seed", "S", "initialisation and shuffling seed (default 0)"},
       {"threads", "N", "worker threads (default: all cores, " + std::to_string(hw) + ")"},
-      {"data", "DIR", "Fashion-MNIST IDX folder (default " + default_data_dir() + ")"},
+      {"data", "DIR", "IDX folder: {train,t10k}-images-idx3-ubyte (or idx4) and -labels-idx1-ubyte (default " +
+                          default_data_dir() + ")"},
       {"out", "DIR", "output folder (default out/train; with --resume, its DIR)"},
       {"limit-train", "N", "use only the first N training images (default all)"},
       {"limit-test", "N", "use only the first N test images (default all)"},
@@ -351,7 +351,7 @@ int cmd_train(int argc, char** argv) {
        "continue from DIR/checkpoint.snn with its recorded flags; ends bit-identical to an "
        "uninterrupted run"}};
   args a("train", flags, argc, argv);
-  if (a.help()) return std::fputs(a.usage().c_str(), stdout), 0;
+  if (a.help()) return std::fputs(a.usage(program_name).c_str(), stdout), 0;
   if (!a.has("resume")) {
     const train_options o = options_from(a, "out/train");
     return with_model(o.model,

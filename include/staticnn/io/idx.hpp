@@ -13,7 +13,10 @@
 #include <system_error>
 #include <vector>
 
-// Reader for the uncompressed IDX files of MNIST and Fashion-MNIST (tools/fetch-data writes them).
+#include "../core/shape.hpp"
+
+// Reader for uncompressed IDX files of unsigned bytes: images N x H x W (idx3, as MNIST and
+// Fashion-MNIST, which tools/fetch-data writes) or N x C x H x W (idx4), and labels N.
 // Host only: allocates and throws. read_idx_* read a file; parse_idx_* parse bytes already in
 // memory (what the fuzzers call), with `name` used only in messages.
 namespace staticnn::io {
@@ -23,23 +26,26 @@ struct io_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// count images of rows x cols pixels, row-major, image after image (count * rows * cols floats).
-// Each stored byte b becomes b / 255.0f, so pixels lie in [0, 1].
+// count images of channels x rows x cols pixels, CHW, image after image (count * channels * rows *
+// cols floats); dims is the file's: 3 (N x H x W, channels = 1) or 4 (N x C x H x W). Each stored
+// byte b becomes b / 255.0f, so pixels lie in [0, 1].
 struct image_set {
-  std::size_t count = 0, rows = 0, cols = 0;
+  std::size_t count = 0, channels = 1, rows = 0, cols = 0, dims = 3;
   std::vector<float> pixels;
 };
 
 // Images and their labels; labels[i] is the class of image i and is < the num_classes it was read
-// with.
+// with. images_file: the file the images came from (for messages).
 struct dataset {
   image_set images;
   std::vector<std::uint8_t> labels;
+  std::filesystem::path images_file;
 };
 
 namespace detail {
 
 inline constexpr std::uint32_t idx_images_magic = 0x00000803;  // unsigned bytes, 3 dims
+inline constexpr std::uint32_t idx4_images_magic = 0x00000804;  // unsigned bytes, 4 dims
 inline constexpr std::uint32_t idx_labels_magic = 0x00000801;  // unsigned bytes, 1 dim
 
 [[noreturn]] inline void fail(const std::filesystem::path& file, const std::string& problem) {
@@ -149,17 +155,22 @@ inline std::vector<std::size_t> read_header(const std::filesystem::path& file,
 
 }  // namespace detail
 
-// Parses an IDX image file held in memory (magic 0x00000803: N x rows x cols unsigned bytes).
+// Parses an IDX image file held in memory: magic 0x00000803, N x rows x cols unsigned bytes, or
+// 0x00000804, N x channels x rows x cols (anything else is reported against 0x00000803).
 inline image_set parse_idx_images(std::span<const std::uint8_t> bytes, const std::filesystem::path& name) {
+  const bool idx4 = bytes.size() >= 4 && detail::be32(bytes.data()) == detail::idx4_images_magic;
   const std::vector<std::size_t> dims =
-      detail::read_header(name, bytes, detail::idx_images_magic, "images");
+      detail::read_header(name, bytes, idx4 ? detail::idx4_images_magic : detail::idx_images_magic, "images");
   image_set set;
+  set.dims = dims.size();
   set.count = dims[0];
-  set.rows = dims[1];
-  set.cols = dims[2];
-  set.pixels.resize(bytes.size() - 16);
+  set.channels = idx4 ? dims[1] : 1;
+  set.rows = dims[dims.size() - 2];
+  set.cols = dims[dims.size() - 1];
+  const std::size_t header = 4 + 4 * dims.size();
+  set.pixels.resize(bytes.size() - header);
   for (std::size_t i = 0; i < set.pixels.size(); ++i) {
-    set.pixels[i] = static_cast<float>(bytes[16 + i]) / 255.0f;
+    set.pixels[i] = static_cast<float>(bytes[header + i]) / 255.0f;
   }
   return set;
 }
@@ -181,7 +192,7 @@ inline std::vector<std::uint8_t> parse_idx_labels(std::span<const std::uint8_t> 
   return labels;
 }
 
-// Reads an IDX image file (magic 0x00000803: N x rows x cols unsigned bytes).
+// Reads an IDX image file (N x rows x cols or N x channels x rows x cols unsigned bytes).
 inline image_set read_idx_images(const std::filesystem::path& file) {
   return parse_idx_images(detail::read_all(file), file);
 }
@@ -192,23 +203,56 @@ inline std::vector<std::uint8_t> read_idx_labels(const std::filesystem::path& fi
   return parse_idx_labels(detail::read_all(file), file, num_classes);
 }
 
-// Reads <dir>/<split>-images-idx3-ubyte and <dir>/<split>-labels-idx1-ubyte, split "train" or
-// "t10k" (the names tools/fetch-data writes), with 10 classes.
-inline dataset load_dataset(const std::filesystem::path& dir, std::string_view split) {
+// Reads <dir>/<split>-images-idx3-ubyte (or -idx4-ubyte, N x C x H x W; not both) and
+// <dir>/<split>-labels-idx1-ubyte, split "train" or "t10k" (the names tools/fetch-data writes);
+// every label must be < num_classes.
+inline dataset load_dataset(const std::filesystem::path& dir, std::string_view split,
+                            std::size_t num_classes = 10) {
   if (split != "train" && split != "t10k") {
     detail::fail(dir,
                  "unknown split \"" + std::string(split) + "\", expected \"train\" or \"t10k\"");
   }
   const std::string prefix(split);
-  const std::filesystem::path images_file = dir / (prefix + "-images-idx3-ubyte");
+  const std::filesystem::path idx3_file = dir / (prefix + "-images-idx3-ubyte");
+  const std::filesystem::path idx4_file = dir / (prefix + "-images-idx4-ubyte");
+  std::error_code ec;
+  const bool has4 = std::filesystem::exists(idx4_file, ec);
+  if (has4 && std::filesystem::exists(idx3_file, ec)) {
+    detail::fail(idx3_file, "and " + idx4_file.filename().string() + " both exist; keep one");
+  }
+  const std::filesystem::path images_file = has4 ? idx4_file : idx3_file;
   const std::filesystem::path labels_file = dir / (prefix + "-labels-idx1-ubyte");
-  dataset data{read_idx_images(images_file), read_idx_labels(labels_file)};
+  dataset data{read_idx_images(images_file), read_idx_labels(labels_file, num_classes), images_file};
   if (data.images.count != data.labels.size()) {
     detail::fail(images_file, "count mismatch: " + std::to_string(data.images.count) +
                                   " images, but " + labels_file.string() + " has " +
                                   std::to_string(data.labels.size()) + " labels");
   }
   return data;
+}
+
+// The images' shape as the file states it: "28x28" (idx3), "3x32x32" (idx4).
+inline std::string image_shape_string(const image_set& s) {
+  return (s.dims == 4 ? std::to_string(s.channels) + "x" : std::string()) + std::to_string(s.rows) + "x" +
+         std::to_string(s.cols);
+}
+
+// Checks that every image is one input of shape In: C x H x W equal to In's (idx3 files are
+// C = 1), or, for a flat In = shape<D>, D values of any image shape. Otherwise io_error
+// "<file>: images are 27x28, the model expects 28x28".
+template <Shape In>
+void check_image_shape(const image_set& s, const std::filesystem::path& file) {
+  std::string expected;
+  if constexpr (In::rank == 3) {
+    if (s.channels == In::channels && s.rows == In::height && s.cols == In::width) return;
+    expected = (s.dims == 3 && In::channels == 1 ? std::string() : std::to_string(In::channels) + "x") +
+               std::to_string(In::height) + "x" + std::to_string(In::width);
+    if (s.dims == 3 && In::channels != 1) expected += " (an idx4 file, N x C x H x W)";
+  } else {
+    if (s.channels * s.rows * s.cols == In::size) return;
+    expected = std::to_string(In::size) + " values (C x H x W)";
+  }
+  detail::fail(file, "images are " + image_shape_string(s) + ", the model expects " + expected);
 }
 
 }  // namespace staticnn::io

@@ -21,13 +21,10 @@
 
 namespace staticnn::quant {
 
-// The int8 layer type for a float layer type; a layer without one is a compile error. Clamp: the
+// The int8 layer type for a float layer type, as `type`; none for a layer without one. Clamp: the
 // layer's outputs go through a fused ReLU's clamp (conv2d and dense only).
 template <class L, bool Clamp = false>
-struct quantized_layer {
-  static_assert(sizeof(L) == 0, "quantize: no int8 form of this layer (conv2d, dense, "
-                                "elementwise activations, pools and flatten have one)");
-};
+struct quantized_layer {};
 template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
 struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>, Clamp> {
   using type = qconv2d_layer<In, OutC, K, S, P, Clamp>;
@@ -47,6 +44,24 @@ struct quantized_layer<pool_layer<In, K, Op, T>> {
 template <class In, class T>
 struct quantized_layer<flatten_layer<In, T>> {
   using type = flatten_layer<In, std::int8_t>;
+};
+
+// A layer type that has an int8 form; a network type all of whose layers have one.
+template <class L>
+concept HasInt8Form = requires { typename quantized_layer<L>::type; };
+template <class Net>
+struct all_layers_int8 : std::false_type {};
+template <class... Ls>
+struct all_layers_int8<network<Ls...>> : std::bool_constant<(HasInt8Form<Ls> && ...)> {};
+template <class Net>
+concept Quantizable = all_layers_int8<Net>::value;
+
+// quantized_layer<L>::type, or a compile error naming L for a layer without an int8 form.
+template <class L, bool Clamp = false>
+struct int8_form {
+  static_assert(HasInt8Form<L>, "quantize: no int8 form of this layer (conv2d, dense, "
+                                "elementwise activations, pools and flatten have one)");
+  using type = typename std::conditional_t<HasInt8Form<L>, quantized_layer<L, Clamp>, std::type_identity<void>>::type;
 };
 
 namespace detail {
@@ -69,7 +84,7 @@ struct quantized_at {
   using next = std::tuple_element_t<I + 2, list>;
   using type = typename std::conditional_t<is_relu<self> && takes_relu<prev>,
                                            std::type_identity<qidentity_layer<typename self::in_shape>>,
-                                           quantized_layer<self, takes_relu<self> && is_relu<next>>>::type;
+                                           int8_form<self, takes_relu<self> && is_relu<next>>>::type;
 };
 
 template <class Seq, class... Ls>

@@ -195,3 +195,61 @@ TEST_CASE("io::load_dataset pairs images with labels") {
                          doctest::Contains("unknown split \"test\""), io_error);
   }
 }
+
+TEST_CASE("io::read_idx_images reads idx4 (N x C x H x W) files in CHW order") {
+  temp_dir dir;
+  const auto file = write_file(dir.path / "img4", idx_bytes(0x00000804, {1, 2, 2, 3}, two_images));
+  const auto set = staticnn::io::read_idx_images(file);
+  CHECK(set.dims == 4);
+  CHECK(set.count == 1);
+  CHECK(set.channels == 2);
+  CHECK(set.rows == 2);
+  CHECK(set.cols == 3);
+  REQUIRE(set.pixels.size() == 12);
+  CHECK(set.pixels[1] == 1.0f);   // channel 0, row 0, column 1: byte 255
+  CHECK(set.pixels[6] == 1.0f);   // channel 1, row 0, column 0
+  CHECK(set.pixels[7] == 0.0f);
+  SUBCASE("a truncated idx4 file names its four dims") {
+    const auto cut = write_file(dir.path / "cut4", idx_bytes(0x00000804, {2, 2, 2, 3}, two_images));
+    const std::string msg = error_of([&] { staticnn::io::read_idx_images(cut); });
+    CHECK(contains(msg, "truncated: header says 2 images of 2x2x3 = 24 bytes, file has 12"));
+  }
+}
+
+TEST_CASE("io::check_image_shape: images must be one input of the model") {
+  using staticnn::shape;
+  temp_dir dir;
+  const auto idx3 = staticnn::io::read_idx_images(
+      write_file(dir.path / "i3", idx_bytes(0x00000803, {2, 2, 3}, two_images)));
+  const auto idx4 = staticnn::io::read_idx_images(
+      write_file(dir.path / "i4", idx_bytes(0x00000804, {1, 2, 2, 3}, two_images)));
+  const fs::path f = "data/x";
+  CHECK_NOTHROW(staticnn::io::check_image_shape<shape<1, 2, 3>>(idx3, f));
+  CHECK_NOTHROW(staticnn::io::check_image_shape<shape<2, 2, 3>>(idx4, f));
+  CHECK_NOTHROW(staticnn::io::check_image_shape<shape<6>>(idx3, f));    // flat input: any C x H x W of 6
+  CHECK_NOTHROW(staticnn::io::check_image_shape<shape<12>>(idx4, f));
+  CHECK(error_of([&] { staticnn::io::check_image_shape<shape<1, 3, 2>>(idx3, f); }) ==
+        "data/x: images are 2x3, the model expects 3x2");
+  CHECK(error_of([&] { staticnn::io::check_image_shape<shape<2, 2, 3>>(idx3, f); }) ==
+        "data/x: images are 2x3, the model expects 2x2x3 (an idx4 file, N x C x H x W)");
+  CHECK(error_of([&] { staticnn::io::check_image_shape<shape<3, 2, 3>>(idx4, f); }) ==
+        "data/x: images are 2x2x3, the model expects 3x2x3");
+  CHECK(error_of([&] { staticnn::io::check_image_shape<shape<1, 2, 3>>(idx4, f); }) ==
+        "data/x: images are 2x2x3, the model expects 1x2x3");
+  CHECK(error_of([&] { staticnn::io::check_image_shape<shape<7>>(idx3, f); }) ==
+        "data/x: images are 2x3, the model expects 7 values (C x H x W)");
+}
+
+TEST_CASE("io::load_dataset takes an idx4 image file, and labels below num_classes") {
+  temp_dir dir;
+  write_file(dir.path / "t10k-images-idx4-ubyte", idx_bytes(0x00000804, {2, 1, 2, 3}, two_images));
+  write_file(dir.path / "t10k-labels-idx1-ubyte", idx_bytes(0x00000801, {2}, {2, 1}));
+  const auto data = staticnn::io::load_dataset(dir.path, "t10k", 3);
+  CHECK(data.images.channels == 1);
+  CHECK(data.images_file == dir.path / "t10k-images-idx4-ubyte");
+  CHECK(contains(error_of([&] { staticnn::io::load_dataset(dir.path, "t10k", 2); }),
+                 "label 2 at index 0 is out of range (num_classes = 2)"));
+  write_file(dir.path / "t10k-images-idx3-ubyte", idx_bytes(0x00000803, {2, 2, 3}, two_images));
+  CHECK(error_of([&] { staticnn::io::load_dataset(dir.path, "t10k", 3); }) ==
+        (dir.path / "t10k-images-idx3-ubyte").string() + ": and t10k-images-idx4-ubyte both exist; keep one");
+}

@@ -1,4 +1,0 @@
-// model_ops for LeNet, compiled once for every command (see ops.hpp).
-#include "ops_impl.hpp"
-
-template struct staticnn::cli::model_ops<staticnn::models::lenet>;
