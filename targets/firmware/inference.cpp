@@ -5,6 +5,8 @@
 
 #include "instruction_counter.hpp"
 
+#include <string_view>
+
 namespace {
 
 // BN-LeNet's fast paths on this target, checked on its plan (network::stages) in every image:
@@ -21,6 +23,10 @@ static_assert(expect_stage<bn_lenet, 0, stage_kind::conv_act_pool> && expect_sta
 static_assert(expect_stage<bn_lenet_int8, 0, int8_conv_stage> && expect_stage<bn_lenet_int8, 1, int8_conv_stage> &&
               expect_stage<bn_lenet_int8, 2, stage_kind::layer_then_act> &&
               expect_stage<bn_lenet_int8, 3, stage_kind::layer_then_act>);
+// On DSP cores the int8 hidden dense layers run the four-row SMLAD kernel.
+static_assert(!staticnn::kernels::target::arm_dsp ||
+              (std::string_view(bn_lenet_int8::stages[2].kernel) == "arm_dsp dense 4 rows (smlad)" &&
+               std::string_view(bn_lenet_int8::stages[3].kernel) == "arm_dsp dense 4 rows (smlad)"));
 
 }  // namespace
 

@@ -13,9 +13,12 @@ struct misspelt_conv {
   using out_shape = shape<2, 6, 6>;
   static constexpr std::size_t param_count = 0, state_count = 0;
   static constexpr bool row_streamable = true;
-  static constexpr std::size_t stride = 1;
+  static constexpr std::size_t kernel = 3, stride = 1, padding = 0, channel_group = 1;
   void forward(cview<float, in_shape::size>, view<float, out_shape::size>) const {}
+  template <std::size_t Hx = 8>
   void forward_channel_row(const float*, float*, std::size_t, std::size_t, std::size_t) const {}
+  template <std::size_t R>
+  void pack_window(const float*, float*, std::size_t) const {}
 };
 using net = network<misspelt_conv, activation_layer<shape<2, 6, 6>, relu_op, float>,
                     pool_layer<shape<2, 6, 6>, 2, max_pool_op, float>>;

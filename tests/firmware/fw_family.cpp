@@ -180,9 +180,11 @@ void run(const char* name, std::uint32_t seed) {
         sizeof(ws) + sizeof(y), '\n');
 }
 
-#define STATICNN_FAMILY(net, seed)                                          \
-  constexpr auto net##_float = random_float<family::net>(seed);             \
-  STATICNN_TEST(family_##net##_float) { run<net##_float>(#net, seed + 2); }
+#define STATICNN_FAMILY(net, seed)                                                    \
+  constexpr auto net##_float = random_float<family::net>(seed);                       \
+  constexpr auto net##_int8 = random_int8<quant::quantized_t<family::net>>(seed + 1); \
+  STATICNN_TEST(family_##net##_float) { run<net##_float>(#net, seed + 2); }           \
+  STATICNN_TEST(family_##net##_int8) { run<net##_int8>(#net, seed + 3); }
 
 STATICNN_FAMILY(cnn3x3, 10)
 STATICNN_FAMILY(rgb32, 20)

@@ -228,6 +228,7 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   // As a padded conv -> 2x2 pool stage calls it: the 4 padded input rows of one pooled row.
   bench_conv_rows<1, 4, 30, 3, 1, 16>("C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
   bench_conv_rows<16, 4, 16, 3, 1, 32>("C=16 K=3 4x16 -> 32, 2 rows (one pooled row)", 2);
+}
 
 // The int8 dense kernel of DSP targets (kernels/arm/dense_s8_dsp.hpp through kernels::dense_s8)
 // against the portable loop (dense_s8_portable), bit for bit, on shapes it was not tuned for:

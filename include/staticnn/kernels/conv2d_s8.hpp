@@ -20,6 +20,18 @@
 
 namespace staticnn::kernels {
 
+// Whether conv2d_s8_channel_rows runs kernels/arm/conv2d_s8_dsp.hpp's 5x5 kernel for this shape.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && K == 5 && S == 1 && ((W - K) / S + 1) % 4 == 0;
+
+// The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+constexpr const char* conv2d_s8_kernel_name() {
+  if constexpr (G > 1 && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
+  else if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) return "arm_dsp conv5x4 (smlad)";
+  else return "portable";
+}
+
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, const channel_rescale& rescale,
                                       std::int8_t* y, std::size_t oy0, std::size_t rows) {
@@ -32,7 +44,7 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
   constexpr std::uint64_t sum_max = std::uint64_t{C * K * K} * 127u * 128u;
   const std::uint32_t bound =
       bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
-  if constexpr (target::arm_dsp && K == 5 && S == 1 && OW % 4 == 0) {  // kernels/arm/conv2d_s8_dsp.hpp
+  if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) {  // kernels/arm/conv2d_s8_dsp.hpp
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t ox = 0; ox < OW; ox += 4) {
         std::int32_t acc[4] = {q.bias, q.bias, q.bias, q.bias};  // stays in registers

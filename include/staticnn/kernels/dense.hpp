@@ -12,9 +12,15 @@
 
 namespace staticnn::kernels {
 
+// Whether dense_forward runs kernels/arm/dense_vfp.hpp's two-row kernel, and its name for plans.
+template <std::size_t M, class T>
+inline constexpr bool dense_runs_vfp = target::arm_vfp && std::is_same_v<T, float> && M >= 8;
+template <std::size_t M, class T>
+inline constexpr const char* dense_kernel_name = dense_runs_vfp<M, T> ? "arm_vfp dense 2 rows" : "portable";
+
 template <std::size_t M, std::size_t N, class T>
 constexpr void dense_forward(const T* w, const T* b, const T* x, T* y) {
-  if constexpr (target::arm_vfp && std::is_same_v<T, float> && M >= 8) {
+  if constexpr (dense_runs_vfp<M, T>) {
     constexpr std::size_t full = M / 8 * 8;
     std::size_t o = 0;
     for (; o + 2 <= N; o += 2) {

@@ -30,6 +30,14 @@ constexpr void dense_s8_portable(const std::int8_t* w, const channel_rescale& r,
   }
 }
 
+// The kernel dense_s8 runs for this shape (network plans print it).
+template <std::size_t M, std::size_t N>
+constexpr const char* dense_s8_kernel_name() {
+  if constexpr (!target::arm_dsp) return "portable";
+  else if constexpr (arm::dense_rows_s8_groups<M, N> > 0) return "arm_dsp dense 4 rows (smlad)";
+  else return "arm_dsp dense rows (smlad)";
+}
+
 // w: N rows of M int8 weights, row-major, 4-byte aligned. AllDoubled: every output's rescale is
 // known to take the short form (doubled_rescale_applies), so the DSP kernel rescales inline with
 // no general path. table: null, or the middle (entry 128) of a 256-entry table every output then

@@ -16,9 +16,13 @@ T sigmoid(T x) {
   return T(1) / (T(1) + fast_exp(-x));
 }
 
+// Whether the array form runs kernels/arm/sigmoid_vfp.hpp.
+template <class T>
+inline constexpr bool sigmoid_runs_vfp = target::arm_vfp && std::is_same_v<T, float>;
+
 template <class T>
 void sigmoid(const T* x, T* y, std::size_t n) {
-  if constexpr (target::arm_vfp && std::is_same_v<T, float>) {
+  if constexpr (sigmoid_runs_vfp<T>) {
     arm::sigmoid(x, y, n);
   } else {
     for (std::size_t i = 0; i < n; ++i) y[i] = sigmoid(x[i]);

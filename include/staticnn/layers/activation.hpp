@@ -43,6 +43,8 @@ template <Shape In, class Op, class T>
 struct activation_layer {
   using value_type = T;
   static constexpr const char* name = Op::name;
+  static constexpr const char* kernel_name =
+      std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_vfp<T> ? "arm_vfp sigmoid" : "portable";
   using in_shape = In;
   using out_shape = In;
   using op = Op;

@@ -33,6 +33,7 @@ struct dense_layer {
 
   using value_type = T;
   static constexpr const char* name = "dense";
+  static constexpr const char* kernel_name = kernels::dense_kernel_name<In::size, T>;  // of forward (one sample)
   using in_shape = In;
   using out_shape = shape<N>;
   static constexpr std::size_t fan_in = M, weight_count = N * M;

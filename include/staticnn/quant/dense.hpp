@@ -25,6 +25,7 @@ struct qdense_layer {
   using out_shape = shape<N>;
   static constexpr std::size_t fan_in = M, weight_count = N * M, param_count = 0, state_count = 0;
   static constexpr bool clamped = Clamp;
+  static constexpr const char* kernel_name = kernels::dense_s8_kernel_name<M, N>();
 
   alignas(4) std::array<std::int8_t, weight_count> weights{};  // rows 4-byte aligned for LDRD when M % 4 == 0
   std::array<std::int32_t, N> bias{}, multiplier{};

@@ -16,6 +16,7 @@ template <Shape In>
 struct qlookup_layer {
   using value_type = std::int8_t;
   static constexpr const char* name = "qlookup";
+  static constexpr const char* kernel_name = "table (4 per word)";
   using in_shape = In;
   using out_shape = In;
   static constexpr std::size_t param_count = 0, state_count = 0;

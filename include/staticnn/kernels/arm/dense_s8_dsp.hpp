@@ -56,6 +56,10 @@ inline constexpr bool dot4_groups_s8_supported =
 // The four-row unit is compiled for each layer (about 450 bytes) and saves about a third of an
 // instruction per MAC over the shared one-row loop: a layer takes it from this many MACs on.
 inline constexpr std::size_t dot4_groups_min_macs = 4096;
+// The groups of four rows dense_rows_s8 runs through dot4_groups_s8 (0: every row one at a time).
+template <std::size_t M, std::size_t N>
+inline constexpr std::size_t dense_rows_s8_groups = dot4_groups_s8_supported<M> && M * N >= dot4_groups_min_macs ? N / 4 : 0;
+
 
 // A dense layer's weights, output and rescale, for dense_rows_s8 (built once by the caller).
 struct dense_s8_args {
@@ -352,7 +356,7 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
     widen_pairs_s8(x, xp, M / 4);
   else
     buffer = {};  // not read (no whole word of inputs)
-  constexpr std::size_t groups = dot4_groups_s8_supported<M> && M * N >= dot4_groups_min_macs ? N / 4 : 0;
+  constexpr std::size_t groups = dense_rows_s8_groups<M, N>;
   std::int32_t acc[N];  // groups of four, then the rows left over
   if constexpr (groups > 0) {
     xp[pair_buffer<M>::words] = static_cast<std::int32_t>(pair_sentinel);
