@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <utility>
 
 #include "harness.hpp"
@@ -192,16 +193,20 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
 // assertion): all channels of a few output rows, every channel's rescale in the doubled form.
 namespace {
+constexpr std::size_t bench_arena_bytes = 24 * 1024;
+alignas(4) std::array<std::int8_t, bench_arena_bytes> bench_arena;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 void bench_conv_rows(const char* what, std::size_t rows) {
   if constexpr (kernels::target::arm_dsp) {
     namespace ic = fw::instruction_counter;
     constexpr std::size_t OW = (W - K) / S + 1;
-    static std::array<std::int8_t, C * H * W> x{};
-    static std::array<std::int8_t, G * C * K * K> w{};
+    // Every benchmark's input, weights and output in one shared buffer (the boards with 128 KiB
+    // of RAM hold this image too).
+    constexpr std::size_t nx = C * H * W, nw = G * C * K * K, ny = G * OW * ((H - K) / S + 1);
+    static_assert(nx + nw + ny <= bench_arena_bytes, "bench_conv_rows: the shape needs a larger bench_arena");
+    const std::span<std::int8_t> x(bench_arena.data(), nx), w(bench_arena.data() + nx, nw), y(bench_arena.data() + nx + nw, ny);
     static std::array<std::int32_t, G> bias{}, mult{};
     static std::array<std::int8_t, G> shift{};
-    static std::array<std::int8_t, G * OW*((H - K) / S + 1)> y{};
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<std::int8_t>(i * 37);
     for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<std::int8_t>(i * 11 % 255 - 127);
     bias.fill(1000), mult.fill(1 << 30), shift.fill(-9);
