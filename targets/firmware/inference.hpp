@@ -32,17 +32,7 @@ inline constexpr std::size_t D = model::in_shape::size, K = model::out_shape::si
 extern std::array<value, model::workspace_with_input_size> workspace;
 extern std::array<value, K> logits;
 
-// The network whose plan inference runs (an int8 qnetwork's layers, or the float network).
-template <class M>
-struct plan_of {
-  using type = M;
-};
-template <class M>
-  requires requires { typename M::network_type; }
-struct plan_of<M> {
-  using type = typename M::network_type;
-};
-using plan = typename plan_of<model>::type;
+using plan = staticnn::planned_network_t<model>;  // its stages, names and MACs
 
 // model::forward_constant<net>(workspace, logits) (net is constexpr: its constants choose the
 // kernels); returns the instructions it took, and leaves in stage_end[s] the SysTick ticks from

@@ -89,18 +89,6 @@ constexpr Q random_int8(std::uint32_t seed) {
   return q;
 }
 
-// The network whose plan runs: an int8 qnetwork's layers, or the float network itself.
-template <class Net>
-struct plan_of_t {
-  using type = Net;
-};
-template <class Net>
-  requires requires { typename Net::network_type; }
-struct plan_of_t<Net> {
-  using type = typename Net::network_type;
-};
-template <class Net>
-using plan_of = typename plan_of_t<Net>::type;
 
 template <class Plan>
 struct stage_timer {
@@ -112,7 +100,7 @@ struct stage_timer {
 template <const auto& N>
 void run(const char* name, std::uint32_t seed) {
   using Net = std::remove_cvref_t<decltype(N)>;
-  using Plan = plan_of<Net>;
+  using Plan = planned_network_t<Net>;
   using T = typename Net::value_type;
   constexpr bool int8 = std::is_same_v<T, std::int8_t>;
   constexpr std::size_t D = Net::in_shape::size, K = Net::out_shape::size;

@@ -527,6 +527,22 @@ struct check_stage {
 template <class Net, std::size_t S, stage_kind Kind>
 inline constexpr bool expect_stage = detail::check_stage<S, Kind, Net::stages[S].kind>::ok;
 
+namespace detail {
+template <class Net>
+struct planned_network {
+  using type = Net;
+};
+template <class Net>
+  requires requires { typename Net::network_type; }
+struct planned_network<Net> {
+  using type = typename Net::network_type;
+};
+}  // namespace detail
+// The network whose plan (stages, layer_names, layer_macs) a model runs: a network itself, or the
+// layers of a model that wraps one (quant::qnetwork's network_type).
+template <class Net>
+using planned_network_t = typename detail::planned_network<Net>::type;
+
 // Binds specs in order from the input shape: basic_sequential<double, shape<1, 28, 28>, ...>.
 template <class T, Shape In, class... Specs>
 using basic_sequential =

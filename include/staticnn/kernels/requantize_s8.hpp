@@ -4,8 +4,6 @@
 // The usual case (a right shift, multiplier != INT32_MIN: the high multiply cannot saturate) runs
 // as a straight loop with the per-channel decisions hoisted: SMULL-add-shift, round, shift, add,
 // SSAT. Every other case takes fixed_point.hpp's functions; the results are the same.
-// Clamp: each y[i] is then clamped to [act_min, act_max] (a fused activation, channel_rescale's
-// act_min/act_max, inside [-128, 127]); without it act_min/act_max are not read.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -15,12 +13,8 @@
 namespace staticnn::kernels {
 
 // acc_bound: a bound on |acc[i]| the caller knows (|bias| + the largest possible sum), or ~0u.
-template <bool Clamp = false>
 constexpr void requantize_s8(const std::int32_t* acc, std::int8_t* y, std::size_t n, std::int32_t multiplier,
-                             std::int32_t shift, std::int32_t zero_point, std::uint32_t acc_bound = ~0u,
-                             std::int32_t act_min = -128, std::int32_t act_max = 127) {
-  const channel_rescale clamp{nullptr, nullptr, nullptr, zero_point, act_min, act_max};
-  auto out = [&](std::int8_t v) { return Clamp ? clamp.clamp(v) : v; };
+                             std::int32_t shift, std::int32_t zero_point, std::uint32_t acc_bound = ~0u) {
   if (shift < 0 && multiplier != std::numeric_limits<std::int32_t>::min()) {
     const int e = -shift;
     const std::uint32_t round = std::uint32_t{1} << (e - 1);
@@ -29,7 +23,7 @@ constexpr void requantize_s8(const std::int32_t* acc, std::int8_t* y, std::size_
     if (acc_bound < (std::uint32_t{1} << 30)) {
       for (std::size_t i = 0; i < n; ++i) {
         const auto s = static_cast<std::int32_t>((std::int64_t{acc[i]} * multiplier + (std::int64_t{1} << 30)) >> 31);
-        y[i] = out(saturate_int8(zero_point + ((s + static_cast<std::int32_t>(round) + (s >> 31)) >> e)));
+        y[i] = saturate_int8(zero_point + ((s + static_cast<std::int32_t>(round) + (s >> 31)) >> e));
       }
       return;
     }
@@ -37,12 +31,12 @@ constexpr void requantize_s8(const std::int32_t* acc, std::int8_t* y, std::size_
       const auto s = static_cast<std::int32_t>((std::int64_t{acc[i]} * multiplier + (std::int64_t{1} << 30)) >> 31);
       const std::uint32_t u = static_cast<std::uint32_t>(s) + round - (static_cast<std::uint32_t>(s) >> 31);
       const std::int32_t r = s >= 0 ? static_cast<std::int32_t>(u >> e) : (static_cast<std::int32_t>(u) >> e);
-      y[i] = out(saturate_int8(zero_point + r));
+      y[i] = saturate_int8(zero_point + r);
     }
     return;
   }
   for (std::size_t i = 0; i < n; ++i)
-    y[i] = out(requantize(acc[i], multiplier, shift, zero_point));
+    y[i] = requantize(acc[i], multiplier, shift, zero_point);
 }
 
 }  // namespace staticnn::kernels
