@@ -42,10 +42,7 @@ template <class Net>
 std::vector<std::uint8_t> int8_predictions(const folded_t<Net>& folded, const eval_options& o, const io::dataset& test) {
   using ops = model_ops<Net>;
   constexpr std::size_t K = ops::classes;
-  const io::dataset train = load_split<Net>(o.dir, "train", o.calibrate);
-  if (train.images.count < o.calibrate)
-    throw io::io_error(train.images_file.string() + ": holds " + std::to_string(train.images.count) +
-                       " images, --calibrate asks for " + std::to_string(o.calibrate));
+  const io::dataset train = load_calibration<Net>(o.dir, o.calibrate);
   const auto q = ops::quantize(folded, train.images.pixels.data(), o.calibrate);
   const std::size_t n = test.images.count;
   std::vector<std::int8_t> z(n * K);
