@@ -33,4 +33,15 @@ io::dataset load_split(const std::filesystem::path& dir, const char* split, std:
   return d;
 }
 
+// The first `count` training images, for calibrating an int8 network (export --int8, eval --int8); a
+// training set with fewer is an io_error naming its file.
+template <class Net>
+io::dataset load_calibration(const std::filesystem::path& dir, std::size_t count) {
+  io::dataset d = load_split<Net>(dir, "train", count);
+  if (d.images.count < count)
+    throw io::io_error(d.images_file.string() + ": holds " + std::to_string(d.images.count) +
+                       " images, --calibrate asks for " + std::to_string(count));
+  return d;
+}
+
 }  // namespace staticnn::cli

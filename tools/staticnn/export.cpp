@@ -52,10 +52,7 @@ template <class Net>
 int export_int8(const export_options& o, const folded_t<Net>& folded, const std::string& origin) {
   using ops = model_ops<Net>;
   constexpr std::size_t K = ops::classes;
-  const io::dataset train = load_split<Net>(o.data, "train", o.calibrate);
-  if (train.images.count < o.calibrate)
-    throw io::io_error(train.images_file.string() + ": holds " + std::to_string(train.images.count) +
-                       " images, --calibrate asks for " + std::to_string(o.calibrate));
+  const io::dataset train = load_calibration<Net>(o.data, o.calibrate);
   const auto q = ops::quantize(folded, train.images.pixels.data(), o.calibrate);
   std::string reference;
   if (!o.reference.empty()) {
