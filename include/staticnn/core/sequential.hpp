@@ -78,6 +78,15 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
   requires C::kernel >= 1;
 };
 
+// A pooling layer with a kernel for one whole pooled row of one channel, which the conv ->
+// activation -> pool stage runs instead of its window-by-window loop:
+//   reduce_row(rows, y): y[px] = reduce(rows + px * K, W) for px < OW, rows: K rows W apart.
+template <class P>
+concept pool_row_kernel = requires(const typename P::value_type* rows, typename P::value_type* y) {
+  requires P::has_row_kernel;
+  P::reduce_row(rows, y);
+};
+
 // A layer whose inference applies the next layer (elementwise) to each output as it writes it
 // (int8 dense -> table lookup): the two run as one stage.
 template <class A, class B>
@@ -453,9 +462,12 @@ struct network {
         for (std::size_t c = 0; c < C; c += G) {
           layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
           layer<I + 1>().apply(rows.data(), rows.size());
-          for (std::size_t g = 0; g < G; ++g)
-            for (std::size_t px = 0; px < PW; ++px)
-              y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
+          if constexpr (detail::pool_row_kernel<Pool>)
+            for (std::size_t g = 0; g < G; ++g) Pool::reduce_row(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW);
+          else
+            for (std::size_t g = 0; g < G; ++g)
+              for (std::size_t px = 0; px < PW; ++px)
+                y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
         }
     } else {
       constexpr std::size_t S = Conv::stride, R = (K - 1) * S + Conv::kernel;  // padded input rows per pooled row
@@ -465,9 +477,12 @@ struct network {
         for (std::size_t c = 0; c < C; c += G) {
           layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
           layer<I + 1>().apply(rows.data(), rows.size());
-          for (std::size_t g = 0; g < G; ++g)
-            for (std::size_t px = 0; px < PW; ++px)
-              y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
+          if constexpr (detail::pool_row_kernel<Pool>)
+            for (std::size_t g = 0; g < G; ++g) Pool::reduce_row(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW);
+          else
+            for (std::size_t g = 0; g < G; ++g)
+              for (std::size_t px = 0; px < PW; ++px)
+                y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
         }
       }
     }
