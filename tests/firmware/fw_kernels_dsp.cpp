@@ -372,4 +372,63 @@ STATICNN_TEST(int8_dense_instructions_per_mac) {
   STATICNN_CHECK(lenet3[0] * 2 < lenet3[1]);  // one row at a time: a layer too small for the four-row unit
 }
 
+// int8 2x2 max pooling of a pooled row four outputs a step (quant::qpool_layer::reduce_row through
+// kernels/arm/max_pool_s8_dsp.hpp) against the window-by-window maximum, on widths with and
+// without a tail (PW % 4), odd widths (the last column unused), rows at every alignment, values
+// at both ends of int8; the byte after the row must stay untouched.
+namespace {
+template <std::size_t W>
+std::size_t check_max_pool_row(std::uint32_t seed) {
+  using pool = quant::qpool_layer<shape<1, 2, W>, 2, max_pool_op>;
+  static_assert(pool::has_row_kernel == kernels::target::arm_dsp);
+  constexpr std::size_t PW = W / 2;
+  std::uint32_t r = seed;
+  std::size_t wrong = 0;
+  for (std::size_t offset = 0; offset < 4; ++offset) {
+    alignas(4) std::array<std::int8_t, 2 * W + 4> rows{};
+    std::int8_t* p = rows.data() + offset;
+    for (std::size_t i = 0; i < 2 * W; ++i) {
+      const std::uint32_t v = (r = r * 1664525u + 1013904223u) >> 24;
+      p[i] = static_cast<std::int8_t>(v < 16 ? -128 : v > 240 ? 127 : static_cast<std::int32_t>(v) - 128);
+    }
+    alignas(4) std::array<std::int8_t, PW + 5> y{};
+    y.fill(55);
+    pool::reduce_row(p, y.data() + 1);
+    for (std::size_t px = 0; px < PW; ++px) wrong += y[1 + px] != pool::reduce(p + 2 * px, W);
+    wrong += y[0] != 55 || y[PW + 1] != 55;
+  }
+  return wrong;
+}
+// The whole layer (forward, through reduce_row on every pooled row) on C channels of an odd
+// height and width: the last row and column unused.
+template <std::size_t C, std::size_t H, std::size_t W>
+std::size_t check_max_pool_layer(std::uint32_t seed) {
+  using pool = quant::qpool_layer<shape<C, H, W>, 2, max_pool_op>;
+  constexpr std::size_t PH = H / 2, PW = W / 2;
+  std::array<std::int8_t, C * H * W> x{};
+  std::uint32_t r = seed;
+  for (auto& v : x) v = static_cast<std::int8_t>((r = r * 1664525u + 1013904223u) >> 24);
+  std::array<std::int8_t, C * PH * PW> y{};
+  pool{}.forward(x, y);
+  std::size_t wrong = 0;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t px = 0; px < PW; ++px)
+        wrong += y[(c * PH + py) * PW + px] != pool::reduce(x.data() + (c * H + 2 * py) * W + 2 * px, W);
+  return wrong;
+}
+}  // namespace
+
+STATICNN_TEST(int8_max_pool_row) {
+  if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions on this core");
+  STATICNN_CHECK(check_max_pool_row<2>(1) == 0);
+  STATICNN_CHECK(check_max_pool_row<7>(2) == 0);
+  STATICNN_CHECK(check_max_pool_row<8>(3) == 0);
+  STATICNN_CHECK(check_max_pool_row<9>(4) == 0);
+  STATICNN_CHECK(check_max_pool_row<14>(5) == 0);
+  STATICNN_CHECK(check_max_pool_row<28>(6) == 0);
+  STATICNN_CHECK(check_max_pool_row<33>(7) == 0);
+  STATICNN_CHECK((check_max_pool_layer<3, 7, 19>(8) == 0));
+}
+
 int main() { return staticnn::fw_test::run_all("kernels_dsp"); }

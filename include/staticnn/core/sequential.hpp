@@ -78,6 +78,15 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
   requires C::kernel >= 1;
 };
 
+// A pooling layer with a kernel for one whole pooled row of one channel, which the conv ->
+// activation -> pool stage runs instead of its window-by-window loop:
+//   reduce_row(rows, y): y[px] = reduce(rows + px * K, W) for px < OW, rows: K rows W apart.
+template <class P>
+concept pool_row_kernel = requires(const typename P::value_type* rows, typename P::value_type* y) {
+  requires P::has_row_kernel;
+  P::reduce_row(rows, y);
+};
+
 // A layer whose inference applies the next layer (elementwise) to each output as it writes it
 // (int8 dense -> table lookup): the two run as one stage.
 template <class A, class B>
@@ -448,27 +457,23 @@ struct network {
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
     constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width, G = Conv::channel_group;
     std::array<value_type, G * K * W> rows;  // K conv rows of G channels
-    if constexpr (Conv::padding == 0) {
-      for (std::size_t py = 0; py < PH; ++py)
-        for (std::size_t c = 0; c < C; c += G) {
+    constexpr std::size_t S = Conv::stride, R = (K - 1) * S + Conv::kernel;  // padded input rows per pooled row
+    constexpr std::size_t window_size = Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding);
+    std::array<value_type, Conv::padding == 0 ? 0 : window_size> window;  // unpadded: the kernel reads x
+    for (std::size_t py = 0; py < PH; ++py) {
+      if constexpr (Conv::padding != 0) layer<I>().template pack_window<R>(x, window.data(), py * K * S);
+      for (std::size_t c = 0; c < C; c += G) {
+        if constexpr (Conv::padding == 0)
           layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
-          layer<I + 1>().apply(rows.data(), rows.size());
-          for (std::size_t g = 0; g < G; ++g)
-            for (std::size_t px = 0; px < PW; ++px)
-              y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
-        }
-    } else {
-      constexpr std::size_t S = Conv::stride, R = (K - 1) * S + Conv::kernel;  // padded input rows per pooled row
-      std::array<value_type, Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding)> window;
-      for (std::size_t py = 0; py < PH; ++py) {
-        layer<I>().template pack_window<R>(x, window.data(), py * K * S);
-        for (std::size_t c = 0; c < C; c += G) {
+        else
           layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
-          layer<I + 1>().apply(rows.data(), rows.size());
+        layer<I + 1>().apply(rows.data(), rows.size());
+        if constexpr (detail::pool_row_kernel<Pool>)
+          for (std::size_t g = 0; g < G; ++g) Pool::reduce_row(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW);
+        else
           for (std::size_t g = 0; g < G; ++g)
             for (std::size_t px = 0; px < PW; ++px)
               y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
-        }
       }
     }
   }

@@ -9,6 +9,8 @@
 
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/max_pool_s8_dsp.hpp"
+#include "../kernels/target.hpp"
 #include "../layers/pool.hpp"
 
 namespace staticnn::quant {
@@ -39,11 +41,31 @@ struct qpool_layer {
       return r;
     }
   }
+  // One pooled row of one channel: y[px] = reduce(rows + px K, W) for px < OW, rows: K rows W
+  // apart (detail::pool_row_kernel). 2x2 max pooling on DSP targets runs four outputs a step
+  // bytewise (kernels/arm/max_pool_s8_dsp.hpp); the same values. Elsewhere the layer has no row
+  // kernel and the conv -> activation -> pool stage keeps its own window loop.
+  static constexpr bool has_row_kernel = kernels::target::arm_dsp && K == 2 && std::is_same_v<Op, max_pool_op>;
+  static constexpr const char* kernel_name = has_row_kernel ? "arm_dsp max 2x2 (ssub8/sel, 4 a step)" : "portable";
+  static constexpr void reduce_row(const std::int8_t* rows, std::int8_t* y) {
+    std::size_t px = 0;
+    if constexpr (has_row_kernel) {
+      if (!std::is_constant_evaluated()) {
+        constexpr std::size_t steps = OW / kernels::arm::max_pool2_step_outputs;
+        kernels::arm::max_pool2_row_s8<W>(rows, y, steps);
+        px = steps * kernels::arm::max_pool2_step_outputs;
+      }
+    }
+    for (; px < OW; ++px) y[px] = reduce(rows + px * K, W);
+  }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t oy = 0; oy < OH; ++oy)
-        for (std::size_t ox = 0; ox < OW; ++ox)
-          y[(c * OH + oy) * OW + ox] = reduce(x.data() + (c * H + oy * K) * W + ox * K, W);
+        if constexpr (has_row_kernel)
+          reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
+        else
+          for (std::size_t ox = 0; ox < OW; ++ox)
+            y[(c * OH + oy) * OW + ox] = reduce(x.data() + (c * H + oy * K) * W + ox * K, W);
   }
 };
 
