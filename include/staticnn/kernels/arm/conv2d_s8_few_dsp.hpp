@@ -1,0 +1,254 @@
+#pragma once
+// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolutions of small fan-in F = C K K <= 9
+// (a network's first conv: one input channel and a 3x3 kernel, or a few channels and K = 1 or 2),
+// any stride, no padding (a padded layer passes a window of its padded input): output rows
+// [oy0, oy0 + rows) of G output channels, TFLite int8 arithmetic and the fused activation clamp,
+// bit for bit as kernels/conv2d_s8.hpp's portable path.
+//
+// With so few products per output the requantize dominates, so the kernel is weight-stationary:
+// one output channel's F weights live in registers as int16 pairs, doubled, while its outputs are
+// computed pixel after pixel from an im2col the pixels share over all G channels. The taps of a
+// window in OIHW order t_0 .. t_(F-1) form the pairs (t_0, t_1), (t_2, t_3), ... and, for odd F,
+// a single t_(F-1) (an int32 word each); the weights pair alike. Per output: the pair words in
+// LDMs of two, one SMLAD per pair (the first starts from the doubled bias), SMLABT for the single
+// tap, then the doubled rescale of fixed_point.hpp's doubled_rescale_applies in four instructions:
+//   t = c + SMMULR(2 acc, m)       (SMMLAR; c = 2^(e-1) + (zero_point << e))
+//   t = (t - [acc < 0]) >> e, saturated to int8
+// ([acc < 0] equals the reference's [SMMULR(2 acc, m) < 0] wherever it matters: when the product
+// rounds to 0, c - 1 and c shift to the same value for e >= 1). Four outputs are packed into a
+// word, clamped bytewise (SSUB8/SEL) and stored with one STR. The single weight shares its
+// register with e (weight in the top half for SMLABT, e in the bottom byte for ASR).
+// A channel whose rescale is not in the doubled form takes fixed_point.hpp's requantize.
+#include <cstddef>
+#include <cstdint>
+
+#include "../fixed_point.hpp"
+#include "../target.hpp"
+#include "conv2d_s8_rows_dsp.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
+
+namespace staticnn::kernels::arm {
+
+namespace conv_few {
+inline constexpr std::size_t max_fan_in = 9;      // C K K: 4 pair registers and the single
+inline constexpr std::size_t group = 4;           // outputs per stored word
+inline constexpr std::size_t col_budget = 1024;   // bytes of im2col per pass (one group at least)
+
+template <std::size_t F>
+struct layout {
+  static constexpr std::size_t pairs = F / 2;                   // pair words per window
+  static constexpr bool single = F % 2 == 1;                    // a last tap alone
+  static constexpr std::size_t words = pairs + (single ? 1 : 0);  // im2col words per pixel
+  // Pixels per pass: a multiple of the group within the budget.
+  static constexpr std::size_t pixels =
+      col_budget / (4 * words * group) > 0 ? col_budget / (4 * words * group) * group : group;
+};
+}  // namespace conv_few
+
+// The shapes conv2d_s8_few_dsp takes.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_few_dsp_fits = target::arm_dsp && K >= 1 && S >= 1 && K <= H && K <= W &&
+                                               C >= 1 && C * K * K <= conv_few::max_fan_in;
+
+#ifdef STATICNN_ARM_DSP
+namespace conv_few {
+
+// (lo, hi) as an int16 pair word: lo in the bottom half.
+[[gnu::always_inline]] inline std::int32_t pack16(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+
+// The F taps of the window with corner xb (C x H x W int8, OIHW order) as F / 2 pair words and
+// the single tap, into col.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+[[gnu::always_inline]] inline void pack_window(const std::int8_t* xb, std::int32_t* col) {
+  constexpr std::size_t F = C * K * K;
+  auto tap = [xb](std::size_t f) -> std::int32_t {
+    const std::size_t c = f / (K * K), ky = f / K % K, kx = f % K;
+    return xb[(c * H + ky) * W + kx];
+  };
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < F / 2; ++j) col[j] = pack16(tap(2 * j), tap(2 * j + 1));
+  if constexpr (F % 2 == 1) col[F / 2] = tap(F - 1);
+}
+
+// Registers of the multiply and rescale (LDM needs its list ascending, so they are fixed).
+#define STATICNN_FEW_REGISTERS                                                                      \
+  register std::int32_t i0 asm("r0"), i1 asm("r1");                                                \
+  register std::int32_t w0 asm("r2") = wr.w[0], w1 asm("r3") = wr.w[1], w2 asm("r4") = wr.w[2],      \
+                                     w3 asm("r5") = wr.w[3];                                        \
+  register std::int32_t we asm("r6") = wr.single_e;                                                  \
+  register std::int32_t acc asm("r7");                                                              \
+  register std::int32_t m asm("r8") = wr.m, c asm("r9") = wr.c;                                     \
+  register const std::int32_t* cp asm("r10") = col;                                                 \
+  register std::int32_t pk asm("r11");                                                              \
+  register std::int32_t bias asm("r12") = wr.bias2;
+
+// One channel's registers: pair words (doubled), single weight (doubled, top half) with e (bottom
+// byte), m, c, the doubled bias.
+struct channel_regs {
+  std::int32_t w[4];
+  std::int32_t single_e, m, c, bias2;
+};
+
+// One output of the window at [col]: the multiply (acc), the rescale, its byte B of pk.
+#define STATICNN_FEW_OUTPUT(B)                                                                      \
+  ".if %c[pairs] == 0\n"                                                                            \
+  "ldr %[i0], [%[col]], #4\n"                                                                       \
+  "smlabt %[acc], %[i0], %[we], %[bias]\n"                                                          \
+  ".else\n"                                                                                         \
+  ".if %c[pairs] == 1\n"                                                                            \
+  ".if %c[single]\n"                                                                                \
+  "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
+  "smlad %[acc], %[i0], %[w0], %[bias]\n"                                                           \
+  "smlabt %[acc], %[i1], %[we], %[acc]\n"                                                           \
+  ".else\n"                                                                                         \
+  "ldr %[i0], [%[col]], #4\n"                                                                       \
+  "smlad %[acc], %[i0], %[w0], %[bias]\n"                                                           \
+  ".endif\n"                                                                                        \
+  ".else\n"                                                                                         \
+  "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
+  "smlad %[acc], %[i0], %[w0], %[bias]\n"                                                           \
+  "smlad %[acc], %[i1], %[w1], %[acc]\n"                                                            \
+  ".if %c[pairs] == 2\n"                                                                            \
+  ".if %c[single]\n"                                                                                \
+  "ldr %[i0], [%[col]], #4\n"                                                                       \
+  "smlabt %[acc], %[i0], %[we], %[acc]\n"                                                           \
+  ".endif\n"                                                                                        \
+  ".elseif %c[pairs] == 3\n"                                                                        \
+  ".if %c[single]\n"                                                                                \
+  "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
+  "smlad %[acc], %[i0], %[w2], %[acc]\n"                                                            \
+  "smlabt %[acc], %[i1], %[we], %[acc]\n"                                                           \
+  ".else\n"                                                                                         \
+  "ldr %[i0], [%[col]], #4\n"                                                                       \
+  "smlad %[acc], %[i0], %[w2], %[acc]\n"                                                            \
+  ".endif\n"                                                                                        \
+  ".else\n"                                                                                         \
+  "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
+  "smlad %[acc], %[i0], %[w2], %[acc]\n"                                                            \
+  "smlad %[acc], %[i1], %[w3], %[acc]\n"                                                            \
+  ".if %c[single]\n"                                                                                \
+  "ldr %[i0], [%[col]], #4\n"                                                                       \
+  "smlabt %[acc], %[i0], %[we], %[acc]\n"                                                           \
+  ".endif\n"                                                                                        \
+  ".endif\n"                                                                                        \
+  ".endif\n"                                                                                        \
+  ".endif\n"                                                                                        \
+  "smmlar %[i0], %[acc], %[m], %[c]\n"                                                              \
+  "add %[i0], %[i0], %[acc], asr #31\n"                                                             \
+  "asr %[i0], %[i0], %[we]\n"                                                                       \
+  "ssat %[i0], #8, %[i0]\n"                                                                         \
+  "bfi %[pk], %[i0], #" #B ", #8\n"
+
+// The frame the asm pushes: the clamp bounds as bytes4 words, then the end of the outputs.
+struct frame {
+  std::int32_t lo4, hi4;
+  std::int8_t* y_end;
+};
+
+// One channel's outputs for the groups of 4 pixels of the im2col at col, stored at y until y_end
+// (4 bytes a group).
+template <std::size_t F>
+[[gnu::always_inline]] inline void channel_groups(const std::int32_t* col, const channel_regs& wr, std::int8_t* y,
+                                                  std::int8_t* y_end, std::int32_t lo4, std::int32_t hi4) {
+  using L = layout<F>;
+  STATICNN_FEW_REGISTERS
+  i0 = lo4, i1 = hi4, pk = reinterpret_cast<std::int32_t>(y_end);
+  acc = reinterpret_cast<std::int32_t>(y);
+  asm volatile("mov lr, %[acc]\n"  // lr: the next 4 outputs
+               "push {%[i0], %[i1], %[pk]}\n"  // the frame (struct frame)
+               "1:\n" STATICNN_FEW_OUTPUT(0) STATICNN_FEW_OUTPUT(8) STATICNN_FEW_OUTPUT(16) STATICNN_FEW_OUTPUT(24)
+               "ldrd %[i0], %[i1], [sp, #%c[lo4]]\n"
+               "ssub8 %[acc], %[pk], %[i0]\n"
+               "sel %[pk], %[pk], %[i0]\n"
+               "ssub8 %[acc], %[i1], %[pk]\n"
+               "sel %[pk], %[pk], %[i1]\n"
+               "str %[pk], [lr], #4\n"
+               "ldr %[i0], [sp, #%c[yend]]\n"
+               "cmp lr, %[i0]\n"
+               "bne 1b\n"
+               "add sp, sp, #%c[size]\n"
+               : [i0] "+r"(i0), [i1] "+r"(i1), [acc] "+r"(acc), [pk] "+r"(pk), [col] "+r"(cp)
+               : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [w3] "r"(w3), [we] "r"(we), [m] "r"(m), [c] "r"(c),
+                 [bias] "r"(bias), [pairs] "i"(L::pairs), [single] "i"(L::single ? 1 : 0),
+                 [lo4] "i"(offsetof(frame, lo4)), [yend] "i"(offsetof(frame, y_end)), [size] "i"(sizeof(frame))
+               : "lr", "cc", "memory");
+  static_assert(offsetof(frame, lo4) == 0 && offsetof(frame, hi4) == 4 && offsetof(frame, y_end) == 8 &&
+                    sizeof(frame) == 12,
+                "channel_groups: PUSH {r0, r1, r11} lays out the frame");
+}
+#undef STATICNN_FEW_OUTPUT
+#undef STATICNN_FEW_REGISTERS
+
+}  // namespace conv_few
+
+// x: C x H x W int8; w: G output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]);
+// q: the rescale starting at the first of the G channels; y: G x rows x OW int8.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                       std::size_t oy0, std::size_t rows) {
+  static_assert(conv2d_s8_few_dsp_fits<C, H, W, K, S>, "conv2d_s8_few_dsp: shape not taken (see conv2d_s8_few_dsp_fits)");
+  constexpr std::size_t F = C * K * K, OW = (W - K) / S + 1, P = conv_few::group;
+  using L = conv_few::layout<F>;
+  constexpr auto sum_max = static_cast<std::uint32_t>(F * 127u * 128u);
+  const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
+  // The clamp within int8 (the results are saturated first); an empty range takes the general path.
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi);
+  alignas(8) std::int32_t col[L::pixels * L::words];
+  std::size_t oy = oy0, ox = 0;  // the pixel i0 + p packs next
+  for (std::size_t i0 = 0; i0 < n; i0 += L::pixels) {
+    const std::size_t count = n - i0 < L::pixels ? n - i0 : L::pixels, padded = (count + P - 1) / P * P;
+    for (std::size_t p = 0; p < count; ++p) {
+      conv_few::pack_window<C, H, W, K>(x + oy * S * W + ox * S, col + p * L::words);
+      if (++ox == OW) ox = 0, ++oy;
+    }
+    for (std::size_t p = count; p < padded; ++p)  // past the end: pixel i0 again, not stored
+      for (std::size_t j = 0; j < L::words; ++j) col[p * L::words + j] = col[j];
+    for (std::size_t o = 0; o < G; ++o) {
+      const std::int8_t* wo = w + o * F;
+      std::int8_t* yo = y + o * n + i0;
+      const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+      if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
+        const std::int32_t e = -shift;
+        conv_few::channel_regs wr{};
+        for (std::size_t j = 0; j < L::pairs; ++j) wr.w[j] = conv_few::pack16(2 * wo[2 * j], 2 * wo[2 * j + 1]);
+        wr.single_e = L::single ? static_cast<std::int32_t>(static_cast<std::uint32_t>(2 * wo[F - 1]) << 16) | e : e;
+        wr.m = m;
+        wr.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
+        wr.bias2 = 2 * bias;
+        const std::size_t full = count / P * P;
+        if (full > 0) conv_few::channel_groups<F>(col, wr, yo, yo + full, lo4, hi4);
+        if (full < count) {  // the last group's outputs past count are not stored
+          alignas(4) std::int8_t last[P];
+          conv_few::channel_groups<F>(col + full * L::words, wr, last, last + P, lo4, hi4);
+          for (std::size_t p = 0; p < count - full; ++p) yo[full + p] = last[p];
+        }
+      } else {  // the general rescale (fixed_point.hpp)
+        std::int32_t wp[L::words];
+        for (std::size_t j = 0; j < L::pairs; ++j) wp[j] = conv_few::pack16(wo[2 * j], wo[2 * j + 1]);
+        if constexpr (L::single) wp[L::pairs] = wo[F - 1];
+        for (std::size_t p = 0; p < count; ++p) {
+          const std::int32_t* xc = col + p * L::words;
+          // bias + the products, wrapping as the portable kernel's int32 sum
+          auto a = static_cast<std::uint32_t>(bias);
+          for (std::size_t j = 0; j < L::pairs; ++j) a += static_cast<std::uint32_t>(__smlad(xc[j], wp[j], 0));
+          if constexpr (L::single) a += static_cast<std::uint32_t>(xc[L::pairs] * wp[L::pairs]);
+          yo[p] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
+        }
+      }
+    }
+  }
+}
+#else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                       std::size_t oy0, std::size_t rows);  // Armv7E-M DSP only
+#endif
+
+}  // namespace staticnn::kernels::arm
