@@ -11,13 +11,16 @@
 // window in OIHW order t_0 .. t_(F-1) form the pairs (t_0, t_1), (t_2, t_3), ... and, for odd F,
 // a single t_(F-1) (an int32 word each); the weights pair alike. Per output: the pair words in
 // LDMs of two, one SMLAD per pair (the first starts from the doubled bias), SMLABT for the single
-// tap, then the doubled rescale of fixed_point.hpp's doubled_rescale_applies in four instructions:
-//   t = c + SMMULR(2 acc, m)       (SMMLAR; c = 2^(e-1) + (zero_point << e))
-//   t = (t - [acc < 0]) >> e, saturated to int8
+// tap, then the doubled rescale of fixed_point.hpp's doubled_rescale_applies, with the clamp's
+// lower bound lo taken off, in four instructions:
+//   t = c + SMMULR(2 acc, m)       (SMMLAR; c = 2^(e-1) + ((zero_point - lo) << e))
+//   u = (t - [acc < 0]) >> e, saturated to [0, 255] (USAT)
 // ([acc < 0] equals the reference's [SMMULR(2 acc, m) < 0] wherever it matters: when the product
-// rounds to 0, c - 1 and c shift to the same value for e >= 1). Four outputs are packed into a
-// word, clamped bytewise (SSUB8/SEL) and stored with one STR. The single weight shares its
-// register with e (weight in the top half for SMLABT, e in the bottom byte for ASR).
+// rounds to 0, c - 1 and c shift to the same value for e >= 1). Four u are packed into a word and
+// clamped bytewise to the output lo + min(u, hi - lo) (UQSUB8, USUB8, UADD8; for int8 bounds
+// -128 <= lo <= hi <= 127 that is the reference's saturate then clamp), stored with one STR. The
+// single weight shares its register with e (weight in the top half for SMLABT, e in the bottom
+// byte for ASR).
 // A channel whose rescale is not in the doubled form takes fixed_point.hpp's requantize.
 #include <cstddef>
 #include <cstdint>
@@ -34,7 +37,7 @@ namespace staticnn::kernels::arm {
 namespace conv_few {
 inline constexpr std::size_t max_fan_in = 9;      // C K K: 4 pair registers and the single
 inline constexpr std::size_t group = 4;           // outputs per stored word
-inline constexpr std::size_t col_budget = 1024;   // bytes of im2col per pass (one group at least)
+inline constexpr std::size_t col_budget = 1152;   // bytes of im2col per pass (one group at least)
 
 template <std::size_t F>
 struct layout {
@@ -142,12 +145,13 @@ struct channel_regs {
   "smmlar %[i0], %[acc], %[m], %[c]\n"                                                              \
   "add %[i0], %[i0], %[acc], asr #31\n"                                                             \
   "asr %[i0], %[i0], %[we]\n"                                                                       \
-  "ssat %[i0], #8, %[i0]\n"                                                                         \
+  "usat %[i0], #8, %[i0]\n"                                                                         \
   "bfi %[pk], %[i0], #" #B ", #8\n"
 
-// The frame the asm pushes: the clamp bounds as bytes4 words, then the end of the outputs.
+// The frame the asm pushes: the clamp as bytes4 words (its width hi - lo, its lower bound lo),
+// then the end of the outputs.
 struct frame {
-  std::int32_t lo4, hi4;
+  std::int32_t width4, lo4;
   std::int8_t* y_end;
 };
 
@@ -155,19 +159,18 @@ struct frame {
 // (4 bytes a group).
 template <std::size_t F>
 [[gnu::always_inline]] inline void channel_groups(const std::int32_t* col, const channel_regs& wr, std::int8_t* y,
-                                                  std::int8_t* y_end, std::int32_t lo4, std::int32_t hi4) {
+                                                  std::int8_t* y_end, std::int32_t width4, std::int32_t lo4) {
   using L = layout<F>;
   STATICNN_FEW_REGISTERS
-  i0 = lo4, i1 = hi4, pk = reinterpret_cast<std::int32_t>(y_end);
+  i0 = width4, i1 = lo4, pk = reinterpret_cast<std::int32_t>(y_end);
   acc = reinterpret_cast<std::int32_t>(y);
   asm volatile("mov lr, %[acc]\n"  // lr: the next 4 outputs
                "push {%[i0], %[i1], %[pk]}\n"  // the frame (struct frame)
                "1:\n" STATICNN_FEW_OUTPUT(0) STATICNN_FEW_OUTPUT(8) STATICNN_FEW_OUTPUT(16) STATICNN_FEW_OUTPUT(24)
-               "ldrd %[i0], %[i1], [sp, #%c[lo4]]\n"
-               "ssub8 %[acc], %[pk], %[i0]\n"
-               "sel %[pk], %[pk], %[i0]\n"
-               "ssub8 %[acc], %[i1], %[pk]\n"
-               "sel %[pk], %[pk], %[i1]\n"
+               "ldrd %[i0], %[i1], [sp, #%c[width4]]\n"
+               "uqsub8 %[acc], %[pk], %[i0]\n"  // u - min(u, width)
+               "usub8 %[pk], %[pk], %[acc]\n"
+               "uadd8 %[pk], %[pk], %[i1]\n"
                "str %[pk], [lr], #4\n"
                "ldr %[i0], [sp, #%c[yend]]\n"
                "cmp lr, %[i0]\n"
@@ -176,9 +179,9 @@ template <std::size_t F>
                : [i0] "+r"(i0), [i1] "+r"(i1), [acc] "+r"(acc), [pk] "+r"(pk), [col] "+r"(cp)
                : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [w3] "r"(w3), [we] "r"(we), [m] "r"(m), [c] "r"(c),
                  [bias] "r"(bias), [pairs] "i"(L::pairs), [single] "i"(L::single ? 1 : 0),
-                 [lo4] "i"(offsetof(frame, lo4)), [yend] "i"(offsetof(frame, y_end)), [size] "i"(sizeof(frame))
+                 [width4] "i"(offsetof(frame, width4)), [yend] "i"(offsetof(frame, y_end)), [size] "i"(sizeof(frame))
                : "lr", "cc", "memory");
-  static_assert(offsetof(frame, lo4) == 0 && offsetof(frame, hi4) == 4 && offsetof(frame, y_end) == 8 &&
+  static_assert(offsetof(frame, width4) == 0 && offsetof(frame, lo4) == 4 && offsetof(frame, y_end) == 8 &&
                     sizeof(frame) == 12,
                 "channel_groups: PUSH {r0, r1, r11} lays out the frame");
 }
@@ -199,7 +202,10 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
   const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
   // The clamp within int8 (the results are saturated first); an empty range takes the general path.
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi);
+  const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
+  bool all_doubled = lo <= hi;
+  for (std::size_t o = 0; o < G && all_doubled; ++o)
+    all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
   alignas(8) std::int32_t col[L::pixels * L::words];
   std::size_t oy = oy0, ox = 0;  // the pixel i0 + p packs next
   for (std::size_t i0 = 0; i0 < n; i0 += L::pixels) {
@@ -214,19 +220,19 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
       const std::int8_t* wo = w + o * F;
       std::int8_t* yo = y + o * n + i0;
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
-      if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
+      if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
         const std::int32_t e = -shift;
         conv_few::channel_regs wr{};
         for (std::size_t j = 0; j < L::pairs; ++j) wr.w[j] = conv_few::pack16(2 * wo[2 * j], 2 * wo[2 * j + 1]);
         wr.single_e = L::single ? static_cast<std::int32_t>(static_cast<std::uint32_t>(2 * wo[F - 1]) << 16) | e : e;
         wr.m = m;
-        wr.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
+        wr.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
         wr.bias2 = 2 * bias;
         const std::size_t full = count / P * P;
-        if (full > 0) conv_few::channel_groups<F>(col, wr, yo, yo + full, lo4, hi4);
+        if (full > 0) conv_few::channel_groups<F>(col, wr, yo, yo + full, width4, lo4);
         if (full < count) {  // the last group's outputs past count are not stored
           alignas(4) std::int8_t last[P];
-          conv_few::channel_groups<F>(col + full * L::words, wr, last, last + P, lo4, hi4);
+          conv_few::channel_groups<F>(col + full * L::words, wr, last, last + P, width4, lo4);
           for (std::size_t p = 0; p < count - full; ++p) yo[full + p] = last[p];
         }
       } else {  // the general rescale (fixed_point.hpp)
