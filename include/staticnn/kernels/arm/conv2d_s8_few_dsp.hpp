@@ -8,8 +8,8 @@
 // With so few products per output the requantize dominates, so the kernel is weight-stationary:
 // one output channel's F weights live in registers as int16 pairs, doubled, while its outputs are
 // computed pixel after pixel from an im2col the pixels share over all G channels. The taps of a
-// window in OIHW order t_0 .. t_(F-1) form the pairs (t_0, t_1), (t_2, t_3), ... and, for odd F,
-// a single t_(F-1) (an int32 word each); the weights pair alike. Per output: the pair words in
+// window pair up as SXTB16 unpacks its rows (pair_words: F / 2 int16 pair words and, for odd F, a
+// single tap, an int32 word each); the weights pair alike. Per output: the pair words in
 // LDMs of two, one SMLAD per pair (the first starts from the doubled bias), SMLABT for the single
 // tap, then the doubled rescale of fixed_point.hpp's doubled_rescale_applies, with the clamp's
 // lower bound lo taken off, in four instructions:
@@ -65,18 +65,57 @@ namespace conv_few {
   return r;
 }
 
-// The F taps of the window with corner xb (C x H x W int8, OIHW order) as F / 2 pair words and
-// the single tap, into col.
+// The taps of a window (or a channel's weights) as the kernel's int16 pair words, from its C K
+// rows of K <= 3 taps, row r = (c, ky) at t + c CS + ky RS: per row of 3 the pair (c0, c2) and c1
+// left over, per row of 2 the pair (c0, c1), per row of 1 its tap left over; the taps left over
+// pair in order, (l_0, l_1), (l_2, l_3), ... (appended as they complete); the last of an odd count
+// is the single, at out[F / 2] (an int16 in its bottom half; its top half is not a tap). A row is
+// read as a whole word (up to 3 bytes past it: the taps after it), the last row byte by byte, so
+// nothing past the last tap is read.
+template <std::size_t C, std::size_t K, std::size_t CS, std::size_t RS>
+[[gnu::always_inline]] inline void pair_words(const std::int8_t* t, std::int32_t* out) {
+  static_assert(K >= 1 && K <= 3, "pair_words: rows of 1 to 3 taps");
+  std::size_t pairs = 0;
+  std::int32_t left = 0;
+  bool have_left = false;
+  auto leftover = [&](std::int32_t v) {
+    if (have_left) out[pairs++] = pack16(left, v);
+    else left = v;
+    have_left = !have_left;
+  };
+#pragma GCC unroll 9
+  for (std::size_t r = 0; r < C * K; ++r) {
+    const std::int8_t* p = t + r / K * CS + r % K * RS;
+    if (r + 1 == C * K) {  // the last row, byte by byte
+      if constexpr (K == 3) {
+        out[pairs++] = pack16(p[0], p[2]);
+        leftover(p[1]);
+      } else if constexpr (K == 2) {
+        out[pairs++] = pack16(p[0], p[1]);
+      } else {
+        leftover(p[0]);
+      }
+      continue;
+    }
+    std::uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    const auto e = static_cast<std::int32_t>(__sxtb16(v));  // (c0, c2)
+    if constexpr (K == 3) {
+      out[pairs++] = e;
+      leftover(conv_rows::sxtb16_ror8(v));  // c1 in the bottom half
+    } else if constexpr (K == 2) {
+      out[pairs++] = pack16(e, conv_rows::sxtb16_ror8(v));
+    } else {
+      leftover(e);
+    }
+  }
+  if (have_left) out[pairs] = left;
+}
+
+// The window with corner xb (C x H x W int8) as its pair words, into col.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
 [[gnu::always_inline]] inline void pack_window(const std::int8_t* xb, std::int32_t* col) {
-  constexpr std::size_t F = C * K * K;
-  auto tap = [xb](std::size_t f) -> std::int32_t {
-    const std::size_t c = f / (K * K), ky = f / K % K, kx = f % K;
-    return xb[(c * H + ky) * W + kx];
-  };
-#pragma GCC unroll 8
-  for (std::size_t j = 0; j < F / 2; ++j) col[j] = pack16(tap(2 * j), tap(2 * j + 1));
-  if constexpr (F % 2 == 1) col[F / 2] = tap(F - 1);
+  pair_words<C, K, H * W, W>(xb, col);
 }
 
 // Registers of the multiply and rescale (LDM needs its list ascending, so they are fixed).
@@ -94,7 +133,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
 // One channel's registers: pair words (doubled), single weight (doubled, top half) with e (bottom
 // byte), m, c, the doubled bias.
 struct channel_regs {
-  std::int32_t w[4];
+  std::int32_t w[5];  // w[4]: room for pair_words' single of F = 9, not passed
   std::int32_t single_e, m, c, bias2;
 };
 
@@ -207,12 +246,14 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
   for (std::size_t o = 0; o < G && all_doubled; ++o)
     all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
   alignas(8) std::int32_t col[L::pixels * L::words];
-  std::size_t oy = oy0, ox = 0;  // the pixel i0 + p packs next
+  std::size_t oy = oy0, ox = 0;  // the pixel i0 + p packs next, its window at xb
+  const std::int8_t* xb = x + oy * S * W;
   for (std::size_t i0 = 0; i0 < n; i0 += L::pixels) {
     const std::size_t count = n - i0 < L::pixels ? n - i0 : L::pixels, padded = (count + P - 1) / P * P;
     for (std::size_t p = 0; p < count; ++p) {
-      conv_few::pack_window<C, H, W, K>(x + oy * S * W + ox * S, col + p * L::words);
-      if (++ox == OW) ox = 0, ++oy;
+      conv_few::pack_window<C, H, W, K>(xb, col + p * L::words);
+      if (++ox == OW) ox = 0, ++oy, xb = x + oy * S * W;
+      else xb += S;
     }
     for (std::size_t p = count; p < padded; ++p)  // past the end: pixel i0 again, not stored
       for (std::size_t j = 0; j < L::words; ++j) col[p * L::words + j] = col[j];
@@ -223,12 +264,16 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
       if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
         const std::int32_t e = -shift;
         conv_few::channel_regs wr{};
-        for (std::size_t j = 0; j < L::pairs; ++j) wr.w[j] = conv_few::pack16(2 * wo[2 * j], 2 * wo[2 * j + 1]);
-        wr.single_e = L::single ? static_cast<std::int32_t>(static_cast<std::uint32_t>(2 * wo[F - 1]) << 16) | e : e;
+        conv_few::pair_words<C, K, K * K, K>(wo, wr.w);  // the single (if any) lands in w[pairs], then doubled
+#pragma GCC unroll 4
+        for (std::size_t j = 0; j < L::pairs; ++j) wr.w[j] = static_cast<std::int32_t>(__sadd16(wr.w[j], wr.w[j]));
+        wr.single_e = L::single ? static_cast<std::int32_t>(static_cast<std::uint32_t>(wr.w[L::pairs]) << 17) | e : e;
         wr.m = m;
         wr.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
         wr.bias2 = 2 * bias;
-        const std::size_t full = count / P * P;
+        // One pass: the last group of a channel but the last may store up to 3 bytes past its
+        // outputs, into the next channel's, which are stored after it.
+        const std::size_t full = n <= L::pixels && o + 1 < G ? padded : count / P * P;
         if (full > 0) conv_few::channel_groups<F>(col, wr, yo, yo + full, width4, lo4);
         if (full < count) {  // the last group's outputs past count are not stored
           alignas(4) std::int8_t last[P];
@@ -237,14 +282,14 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
         }
       } else {  // the general rescale (fixed_point.hpp)
         std::int32_t wp[L::words];
-        for (std::size_t j = 0; j < L::pairs; ++j) wp[j] = conv_few::pack16(wo[2 * j], wo[2 * j + 1]);
-        if constexpr (L::single) wp[L::pairs] = wo[F - 1];
+        conv_few::pair_words<C, K, K * K, K>(wo, wp);
         for (std::size_t p = 0; p < count; ++p) {
           const std::int32_t* xc = col + p * L::words;
           // bias + the products, wrapping as the portable kernel's int32 sum
           auto a = static_cast<std::uint32_t>(bias);
           for (std::size_t j = 0; j < L::pairs; ++j) a += static_cast<std::uint32_t>(__smlad(xc[j], wp[j], 0));
-          if constexpr (L::single) a += static_cast<std::uint32_t>(xc[L::pairs] * wp[L::pairs]);
+          if constexpr (L::single)  // the bottom halves
+            a += static_cast<std::uint32_t>(static_cast<std::int16_t>(xc[L::pairs]) * static_cast<std::int16_t>(wp[L::pairs]));
           yo[p] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
         }
       }
