@@ -9,8 +9,8 @@
 // one output channel's F weights live in registers as int16 pairs, doubled, while its outputs are
 // computed pixel after pixel from an im2col the pixels share over all G channels. The taps of a
 // window pair up as SXTB16 unpacks its rows (pair_words: F / 2 int16 pair words and, for odd F, a
-// single tap, an int32 word each); the weights pair alike. Per output: the pair words in
-// LDMs of two, one SMLAD per pair (the first starts from the doubled bias), SMLABT for the single
+// single tap, an int32 word each); the weights pair alike. Per output: the words in LDMs of two
+// or three, one SMLAD per pair (the first starts from the doubled bias), SMLABT for the single
 // tap, then the doubled rescale of fixed_point.hpp's doubled_rescale_applies, with the clamp's
 // lower bound lo taken off, in four instructions:
 //   t = c + SMMULR(2 acc, m)       (SMMLAR; c = 2^(e-1) + ((zero_point - lo) << e))
@@ -137,48 +137,34 @@ struct channel_regs {
   std::int32_t single_e, m, c, bias2;
 };
 
-// One output of the window at [col]: the multiply (acc), the rescale, its byte B of pk.
+// Word k of a window times its weights: a pair (SMLAD with w_k) or the single (SMLABT with the
+// top half of we); word 0 starts from the doubled bias.
+#define STATICNN_FEW_WORD(K, REG, ACC)                                                              \
+  ".if " #K " < %c[pairs]\n"                                                                        \
+  "smlad %[acc], " REG ", %[w" #K "], " ACC "\n"                                                     \
+  ".else\n"                                                                                         \
+  "smlabt %[acc], " REG ", %[we], " ACC "\n"                                                        \
+  ".endif\n"
+// One output of the window at [col]: the multiply (acc), the rescale, its byte B of pk. The words
+// load in LDMs of three (i0, i1, lr) where three_in: 3 or 5 words, else of two.
 #define STATICNN_FEW_OUTPUT(B)                                                                      \
-  ".if %c[pairs] == 0\n"                                                                            \
-  "ldr %[i0], [%[col]], #4\n"                                                                       \
-  "smlabt %[acc], %[i0], %[we], %[bias]\n"                                                          \
-  ".else\n"                                                                                         \
-  ".if %c[pairs] == 1\n"                                                                            \
-  ".if %c[single]\n"                                                                                \
+  ".if %c[words] == 1\n"                                                                            \
+  "ldr %[i0], [%[col]], #4\n" STATICNN_FEW_WORD(0, "%[i0]", "%[bias]")                               \
+  ".elseif %c[three_in]\n"                                                                          \
+  "ldm %[col]!, {%[i0], %[i1], lr}\n"                                                               \
+  STATICNN_FEW_WORD(0, "%[i0]", "%[bias]") STATICNN_FEW_WORD(1, "%[i1]", "%[acc]")                    \
+  STATICNN_FEW_WORD(2, "lr", "%[acc]")                                                               \
+  ".if %c[words] == 5\n"                                                                            \
   "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
-  "smlad %[acc], %[i0], %[w0], %[bias]\n"                                                           \
+  STATICNN_FEW_WORD(3, "%[i0]", "%[acc]")                                                            \
   "smlabt %[acc], %[i1], %[we], %[acc]\n"                                                           \
-  ".else\n"                                                                                         \
-  "ldr %[i0], [%[col]], #4\n"                                                                       \
-  "smlad %[acc], %[i0], %[w0], %[bias]\n"                                                           \
   ".endif\n"                                                                                        \
   ".else\n"                                                                                         \
   "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
-  "smlad %[acc], %[i0], %[w0], %[bias]\n"                                                           \
-  "smlad %[acc], %[i1], %[w1], %[acc]\n"                                                            \
-  ".if %c[pairs] == 2\n"                                                                            \
-  ".if %c[single]\n"                                                                                \
-  "ldr %[i0], [%[col]], #4\n"                                                                       \
-  "smlabt %[acc], %[i0], %[we], %[acc]\n"                                                           \
-  ".endif\n"                                                                                        \
-  ".elseif %c[pairs] == 3\n"                                                                        \
-  ".if %c[single]\n"                                                                                \
+  STATICNN_FEW_WORD(0, "%[i0]", "%[bias]") STATICNN_FEW_WORD(1, "%[i1]", "%[acc]")                    \
+  ".if %c[words] == 4\n"                                                                            \
   "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
-  "smlad %[acc], %[i0], %[w2], %[acc]\n"                                                            \
-  "smlabt %[acc], %[i1], %[we], %[acc]\n"                                                           \
-  ".else\n"                                                                                         \
-  "ldr %[i0], [%[col]], #4\n"                                                                       \
-  "smlad %[acc], %[i0], %[w2], %[acc]\n"                                                            \
-  ".endif\n"                                                                                        \
-  ".else\n"                                                                                         \
-  "ldm %[col]!, {%[i0], %[i1]}\n"                                                                   \
-  "smlad %[acc], %[i0], %[w2], %[acc]\n"                                                            \
-  "smlad %[acc], %[i1], %[w3], %[acc]\n"                                                            \
-  ".if %c[single]\n"                                                                                \
-  "ldr %[i0], [%[col]], #4\n"                                                                       \
-  "smlabt %[acc], %[i0], %[we], %[acc]\n"                                                           \
-  ".endif\n"                                                                                        \
-  ".endif\n"                                                                                        \
+  STATICNN_FEW_WORD(2, "%[i0]", "%[acc]") STATICNN_FEW_WORD(3, "%[i1]", "%[acc]")                     \
   ".endif\n"                                                                                        \
   ".endif\n"                                                                                        \
   "smmlar %[i0], %[acc], %[m], %[c]\n"                                                              \
@@ -188,9 +174,10 @@ struct channel_regs {
   "bfi %[pk], %[i0], #" #B ", #8\n"
 
 // The frame the asm pushes: the clamp as bytes4 words (its width hi - lo, its lower bound lo),
-// then the end of the outputs.
+// the next outputs (where lr is an input register) and the end of the outputs.
 struct frame {
   std::int32_t width4, lo4;
+  std::int8_t* y;
   std::int8_t* y_end;
 };
 
@@ -203,28 +190,38 @@ template <std::size_t F>
   STATICNN_FEW_REGISTERS
   i0 = width4, i1 = lo4, pk = reinterpret_cast<std::int32_t>(y_end);
   acc = reinterpret_cast<std::int32_t>(y);
-  asm volatile("mov lr, %[acc]\n"  // lr: the next 4 outputs
-               "push {%[i0], %[i1], %[pk]}\n"  // the frame (struct frame)
+  asm volatile("mov lr, %[acc]\n"  // lr: the next 4 outputs, unless three_in
+               "push {%[i0], %[i1], %[acc], %[pk]}\n"  // the frame (struct frame)
                "1:\n" STATICNN_FEW_OUTPUT(0) STATICNN_FEW_OUTPUT(8) STATICNN_FEW_OUTPUT(16) STATICNN_FEW_OUTPUT(24)
                "ldrd %[i0], %[i1], [sp, #%c[width4]]\n"
                "uqsub8 %[acc], %[pk], %[i0]\n"  // u - min(u, width)
                "usub8 %[pk], %[pk], %[acc]\n"
                "uadd8 %[pk], %[pk], %[i1]\n"
+               ".if %c[three_in]\n"
+               "ldr %[i0], [sp, #%c[y]]\n"
+               "str %[pk], [%[i0]], #4\n"
+               "str %[i0], [sp, #%c[y]]\n"
+               "ldr %[i1], [sp, #%c[yend]]\n"
+               "cmp %[i0], %[i1]\n"
+               ".else\n"
                "str %[pk], [lr], #4\n"
                "ldr %[i0], [sp, #%c[yend]]\n"
                "cmp lr, %[i0]\n"
+               ".endif\n"
                "bne 1b\n"
                "add sp, sp, #%c[size]\n"
                : [i0] "+r"(i0), [i1] "+r"(i1), [acc] "+r"(acc), [pk] "+r"(pk), [col] "+r"(cp)
                : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [w3] "r"(w3), [we] "r"(we), [m] "r"(m), [c] "r"(c),
-                 [bias] "r"(bias), [pairs] "i"(L::pairs), [single] "i"(L::single ? 1 : 0),
-                 [width4] "i"(offsetof(frame, width4)), [yend] "i"(offsetof(frame, y_end)), [size] "i"(sizeof(frame))
+                 [bias] "r"(bias), [pairs] "i"(L::pairs), [words] "i"(L::words),
+                 [three_in] "i"(L::words == 3 || L::words == 5 ? 1 : 0), [width4] "i"(offsetof(frame, width4)),
+                 [y] "i"(offsetof(frame, y)), [yend] "i"(offsetof(frame, y_end)), [size] "i"(sizeof(frame))
                : "lr", "cc", "memory");
-  static_assert(offsetof(frame, width4) == 0 && offsetof(frame, lo4) == 4 && offsetof(frame, y_end) == 8 &&
-                    sizeof(frame) == 12,
-                "channel_groups: PUSH {r0, r1, r11} lays out the frame");
+  static_assert(offsetof(frame, width4) == 0 && offsetof(frame, lo4) == 4 && offsetof(frame, y) == 8 &&
+                    offsetof(frame, y_end) == 12 && sizeof(frame) == 16,
+                "channel_groups: PUSH {r0, r1, r7, r11} lays out the frame");
 }
 #undef STATICNN_FEW_OUTPUT
+#undef STATICNN_FEW_WORD
 #undef STATICNN_FEW_REGISTERS
 
 }  // namespace conv_few
