@@ -277,6 +277,10 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   bench_conv_rows<1, 30, 30, 3, 1, 16, true>("few: C=1 K=3 30x30 -> 16, 28 rows", 28);
   bench_conv_rows<1, 4, 30, 3, 1, 16, true>("few: C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
   bench_conv_rows<1, 3, 30, 3, 2, 24, true>("few: C=1 K=3 S=2 3x30 -> 24, 1 row", 1);
+  // First layers the few-taps kernel does not take, as their stages call the rows kernel.
+  bench_conv_rows<3, 4, 34, 3, 1, 16>("C=3 K=3 4x34 -> 16, 2 rows (one pooled row)", 2);
+  bench_conv_rows<1, 6, 28, 5, 1, 10>("C=1 K=5 6x28 -> 10, 2 rows (one pooled row)", 2);
+  bench_conv_rows<1, 9, 34, 7, 2, 12>("C=1 K=7 S=2 9x34 -> 12, 2 rows (one pooled row)", 2);
 }
 
 // The int8 dense kernel of DSP targets (kernels/arm/dense_s8_dsp.hpp through kernels::dense_s8)
