@@ -98,14 +98,16 @@ STATICNN_TEST(int8_fused_conv_lookup_pool_stage) {
 namespace {
 // General: every 7th channel from the third takes the general rescale in one of four ways; else
 // every channel is in the doubled form (the kernel's all-asm paths).
+// Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp) instead of the rows kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
-          bool General = true>
+          bool General = true, bool Few = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
                             std::int32_t act_min = -128, std::int32_t act_max = 127) {
   if constexpr (!kernels::target::arm_dsp) {
     return 1000;  // the test skips: no DSP kernel on this target
   } else {
-    static_assert(kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>,
+    static_assert(Few ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
+                      : kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>,
                   "a shape the DSP kernel takes");
     constexpr std::size_t OW = (W - K) / S + 1, OH = (H - K) / S + 1, F = C * K * K;
     if (oy0 + rows > OH) return 1000;
@@ -141,8 +143,10 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -5, act_min, act_max};
     static std::array<std::int8_t, G * OH * OW> got{}, want{};
     got.fill(0x5a), want.fill(0x5a);
-    kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0,
-                                                       rows);
+    if constexpr (Few)
+      kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
+    else
+      kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
     kernels::conv2d_s8_rows_portable<C, H, W, K, S, G>(x.data(), w.data(), q, want.data(), oy0, rows);
     std::size_t wrong = 0;
     for (std::size_t i = 0; i < got.size(); ++i)
@@ -190,12 +194,45 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<3, 7, 9, 3, 1, 16>(29, 2, 3, -128, 0) == 0));
 }
 
+// kernels/arm/conv2d_s8_few_dsp.hpp (fan-in C K K <= 9) against the portable kernel, bit for bit,
+// as int8_conv_rows_any_shape: every fan-in 1 .. 9 it takes (C 1-9 with K 1, C 1-2 with K 2, C 1
+// with K 3), strides 1-3, odd widths, output channel counts not a multiple of 4, row counts whose
+// pixels are not a multiple of its 4-pixel groups or span several passes of its im2col, both
+// rescale forms and clamps.
+STATICNN_TEST(int8_conv_few_any_shape) {
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP few-taps conv kernel on this target");
+  constexpr bool G = true, D = false, Few = true;  // General rescales among the channels, or all Doubled
+  STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 5, G, Few>(31, 0, 7) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 5, D, Few>(32, 1, 5, -7, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 11, 12, 3, 2, 3, G, Few>(33, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 11, 12, 3, 2, 7, D, Few>(34, 0, 5, -100, 90) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 12, 31, 3, 1, 4, D, Few>(35, 0, 10, -3, 127) == 0));  // several passes
+  STATICNN_CHECK((check_conv_rows<1, 4, 30, 3, 1, 16, G, Few>(36, 0, 2, -3, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 6, 7, 1, 1, 3, G, Few>(37, 1, 3) == 0));               // F = 1
+  STATICNN_CHECK((check_conv_rows<1, 6, 7, 1, 2, 6, D, Few>(38, 0, 3, -128, 10) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 5, 9, 1, 1, 5, D, Few>(39, 0, 5) == 0));               // F = 2
+  STATICNN_CHECK((check_conv_rows<3, 7, 7, 1, 2, 9, G, Few>(40, 1, 3, -20, 20) == 0));      // F = 3
+  STATICNN_CHECK((check_conv_rows<3, 7, 7, 1, 1, 9, D, Few>(41, 0, 7) == 0));
+  STATICNN_CHECK((check_conv_rows<4, 6, 5, 1, 1, 7, G, Few>(42, 0, 6) == 0));               // F = 4
+  STATICNN_CHECK((check_conv_rows<1, 8, 9, 2, 1, 5, D, Few>(43, 2, 4, -9, 100) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 9, 11, 2, 2, 3, G, Few>(44, 0, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<5, 5, 7, 1, 1, 6, D, Few>(45, 0, 5) == 0));               // F = 5
+  STATICNN_CHECK((check_conv_rows<6, 5, 7, 1, 2, 5, G, Few>(46, 0, 3) == 0));               // F = 6
+  STATICNN_CHECK((check_conv_rows<7, 4, 9, 1, 1, 3, D, Few>(47, 1, 3, 3, 3) == 0));         // F = 7
+  STATICNN_CHECK((check_conv_rows<2, 7, 9, 2, 1, 11, G, Few>(48, 0, 6) == 0));              // F = 8
+  STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 4, D, Few>(49, 1, 2, -50, 60) == 0));
+  STATICNN_CHECK((check_conv_rows<9, 4, 5, 1, 1, 5, G, Few>(50, 0, 4) == 0));               // F = 9, C = 9
+  STATICNN_CHECK((check_conv_rows<1, 12, 17, 3, 3, 10, D, Few>(51, 0, 4) == 0));            // stride 3
+}
+
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
 // assertion): all channels of a few output rows, every channel's rescale in the doubled form.
 namespace {
 constexpr std::size_t bench_arena_bytes = 24 * 1024;
 alignas(4) std::array<std::int8_t, bench_arena_bytes> bench_arena;
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+// Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool Few = false>
 void bench_conv_rows(const char* what, std::size_t rows) {
   if constexpr (kernels::target::arm_dsp) {
     namespace ic = fw::instruction_counter;
@@ -212,7 +249,10 @@ void bench_conv_rows(const char* what, std::size_t rows) {
     bias.fill(1000), mult.fill(1 << 30), shift.fill(-9);
     const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -3, -3, 127};
     ic::start();
-    kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
+    if constexpr (Few)
+      kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
+    else
+      kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
     const std::uint64_t n = ic::stop();
     const std::uint64_t macs = std::uint64_t{G} * rows * OW * C * K * K;
     fw::console::print("conv_rows ", what, ": ", n, " instructions, ", macs, " MACs, ",
@@ -233,6 +273,14 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   // As a padded conv -> 2x2 pool stage calls it: the 4 padded input rows of one pooled row.
   bench_conv_rows<1, 4, 30, 3, 1, 16>("C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
   bench_conv_rows<16, 4, 16, 3, 1, 32>("C=16 K=3 4x16 -> 32, 2 rows (one pooled row)", 2);
+  // The few-taps kernel on the same first-layer shapes.
+  bench_conv_rows<1, 30, 30, 3, 1, 16, true>("few: C=1 K=3 30x30 -> 16, 28 rows", 28);
+  bench_conv_rows<1, 4, 30, 3, 1, 16, true>("few: C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
+  bench_conv_rows<1, 3, 30, 3, 2, 24, true>("few: C=1 K=3 S=2 3x30 -> 24, 1 row", 1);
+  // First layers the few-taps kernel does not take, as their stages call the rows kernel.
+  bench_conv_rows<3, 4, 34, 3, 1, 16>("C=3 K=3 4x34 -> 16, 2 rows (one pooled row)", 2);
+  bench_conv_rows<1, 6, 28, 5, 1, 10>("C=1 K=5 6x28 -> 10, 2 rows (one pooled row)", 2);
+  bench_conv_rows<1, 9, 34, 7, 2, 12>("C=1 K=7 S=2 9x34 -> 12, 2 rows (one pooled row)", 2);
 }
 
 // The int8 dense kernel of DSP targets (kernels/arm/dense_s8_dsp.hpp through kernels::dense_s8)

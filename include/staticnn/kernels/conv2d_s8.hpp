@@ -14,6 +14,7 @@
 
 #include "fixed_point.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
+#include "arm/conv2d_s8_few_dsp.hpp"
 #include "arm/conv2d_s8_rows_dsp.hpp"
 #include "requantize_s8.hpp"
 #include "target.hpp"
@@ -24,10 +25,18 @@ namespace staticnn::kernels {
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && K == 5 && S == 1 && ((W - K) / S + 1) % 4 == 0;
 
+// Whether conv2d_s8_rows runs a DSP kernel that takes all output channels at once for this shape
+// (a layer then calls it with every channel: quant/conv2d.hpp's channel_group).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_rows_all_channels =
+    arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> || arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 constexpr const char* conv2d_s8_kernel_name() {
-  if constexpr (G > 1 && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
+  if constexpr (G > 1 && arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>)
+    return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
+  else if constexpr (G > 1 && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
   else if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) return "arm_dsp conv5x4 (smlad)";
   else return "portable";
 }
@@ -82,12 +91,15 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
     conv2d_s8_channel_rows<C, H, W, K, S>(x, w + g * C * K * K, q.from(g), y + g * rows * OW, oy0, rows);
 }
 
-// conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through kernels/arm/conv2d_s8_rows_dsp.hpp
+// conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through kernels/arm/conv2d_s8_few_dsp.hpp
+// for a fan-in C K K of a few taps (arm::conv2d_s8_few_dsp_fits), else kernels/arm/conv2d_s8_rows_dsp.hpp
 // for the shapes it takes (arm::conv2d_s8_rows_dsp_fits).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                               std::size_t oy0, std::size_t rows) {
-  if constexpr (arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) {
+  if constexpr (arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+  } else if constexpr (arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   }
   conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);

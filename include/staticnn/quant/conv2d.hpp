@@ -52,9 +52,9 @@ struct qconv2d_layer {
   // rows [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW),
   // from x: Hx rows of the padded input, C x Hx x (W + 2 Pad) (unpadded: the input itself).
   static constexpr bool row_streamable = true;
-  // Every channel in one call where the Armv7E-M DSP rows kernel takes the shape (it copies each
-  // block of input windows once for all channels: kernels/arm/conv2d_s8_rows_dsp.hpp).
-  static constexpr std::size_t channel_group = kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, Stride> ? OutC : 1;
+  // Every channel in one call where an Armv7E-M DSP rows kernel takes the shape (it copies each
+  // block of input windows once for all channels: kernels/arm/conv2d_s8_rows_dsp.hpp, conv2d_s8_few_dsp.hpp).
+  static constexpr std::size_t channel_group = kernels::conv2d_s8_rows_all_channels<C, H, W, K, Stride> ? OutC : 1;
   static constexpr const char* kernel_name = kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, channel_group>();
   template <std::size_t Hx = H>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
