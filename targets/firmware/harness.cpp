@@ -118,8 +118,8 @@ int open_files(int argc, char** argv, const model_io& io, files& f) {
   return 0;
 }
 
-void print_short_read(const char* path, std::uint32_t image) {
-  print("error: ", path, ": short read at image ", image, '\n');
+void print_short_read(const char* file, std::uint32_t image) {
+  print("error: ", file, ": short read at image ", image, '\n');
 }
 
 void print_mismatch(std::uint32_t image, std::size_t firmware, std::size_t host) {

@@ -30,7 +30,7 @@ bool read_exact(std::int32_t handle, void* buffer, std::size_t bytes);
 void close(std::int32_t handle);
 
 // One line each, for the inference loop.
-void print_short_read(const char* path, std::uint32_t image);
+void print_short_read(const char* file, std::uint32_t image);  // file: which one ("reference file")
 void print_mismatch(std::uint32_t image, std::size_t firmware, std::size_t host);
 void print_prediction(std::uint32_t image, std::size_t predicted, std::uint32_t label);
 

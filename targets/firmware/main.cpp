@@ -83,6 +83,19 @@ void print_plan(const std::array<std::uint64_t, plan::stage_count>& stage_end) {
 
 }  // namespace
 
+// The command line (start-up's argv) is read into the workspace, which is free until the first
+// image: main uses argv only until the files are open (errors after that name the file by its
+// role). A model whose workspace is smaller than 1,024 bytes gets a buffer of its own.
+std::span<char> staticnn::fw::cmdline_storage() {
+  constexpr std::size_t cmdline_bytes = 1024;
+  if constexpr (sizeof(workspace) >= cmdline_bytes) {
+    return {reinterpret_cast<char*>(workspace.data()), sizeof(workspace)};
+  } else {
+    static char buffer[cmdline_bytes];
+    return buffer;
+  }
+}
+
 int main(int argc, char** argv) {
   fw_infer::files f;
   if (const int status = fw_infer::open_files(argc, argv, {images_magic, D, K, sizeof(value)}, f)) return status;
@@ -95,7 +108,7 @@ int main(int argc, char** argv) {
     std::uint8_t label = 0;
     if (!fw_infer::read_exact(f.images, reinterpret_cast<std::uint8_t*>(input.data()) + (input.size_bytes() - D), D) ||
         !fw_infer::read_exact(f.labels, &label, 1)) {
-      fw_infer::print_short_read(argv[1], i);
+      fw_infer::print_short_read("images or labels file", i);
       return 2;
     }
     convert_pixels(net);
@@ -109,7 +122,7 @@ int main(int argc, char** argv) {
     correct += predicted == label;
     if (f.reference >= 0) {
       if (!fw_infer::read_exact(f.reference, reference.data(), sizeof(reference))) {
-        fw_infer::print_short_read(argv[4], i);
+        fw_infer::print_short_read("reference file", i);
         return 2;
       }
       for (std::size_t k = 0; k < K; ++k) {
