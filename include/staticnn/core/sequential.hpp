@@ -78,6 +78,15 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
   requires C::kernel >= 1;
 };
 
+// The scratch a layer's forward can take instead of its stack (`static constexpr std::size_t
+// scratch_bytes`, and a trailing `value_type* scratch` argument to its forward functions, null or
+// that many bytes that may overlap the output but not the input); 0 for a layer without.
+template <class L>
+constexpr std::size_t scratch_bytes_of() {
+  if constexpr (requires { { L::scratch_bytes } -> std::convertible_to<std::size_t>; }) return L::scratch_bytes;
+  else return 0;
+}
+
 // A layer whose inference applies the next layer (elementwise) to each output as it writes it
 // (int8 dense -> table lookup): the two run as one stage.
 template <class A, class B>
@@ -200,8 +209,8 @@ struct network {
   // input, so the workspace needs the largest (input + output) of one stage, not twice the largest
   // activation.
   struct plan_t {
-    std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{};
-    std::array<std::size_t, depth> out_size{};  // of the stage starting at a layer
+    std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{}, scratch{};
+    std::array<std::size_t, depth> out_size{}, in_size{};  // of the stage starting at a layer
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
     std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
   };
@@ -215,6 +224,7 @@ struct network {
     }(std::make_index_sequence<depth>{});
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
+    constexpr std::array<std::size_t, depth> scratch{detail::scratch_bytes_of<Ls>()...};
     for (std::size_t i = 0; i < depth; ++i) {
       if (p.skipped[i]) continue;
       if (same[i] && i > 0) {  // flatten after a stage: read the input where it is
@@ -235,6 +245,11 @@ struct network {
       const std::size_t out = i == p.last_stage ? 0 : p.out_size[i];
       p.max_hidden = std::max(p.max_hidden, out);
       p.workspace = std::max(p.workspace, in + out);
+      // A layer stage after the first that takes scratch gets it in the workspace beside its
+      // input (overlapping its output, which it may): its stack frame would hold it otherwise.
+      p.scratch[i] = in > 0 && !p.fused[i] && scratch[i] > 0;
+      if (p.scratch[i]) p.workspace = std::max(p.workspace, in + scratch[i]);
+      p.in_size[i] = in;
       p.at_back[i] = back;
       back = !back, in = out;
     }
@@ -423,17 +438,24 @@ struct network {
         using L = layer_type<I>;
         const cview<value_type, L::in_shape::size> x(src, L::in_shape::size);
         const view<value_type, L::out_shape::size> y(dst, L::out_shape::size);
-        if constexpr (plan.absorbs[I]) {
-          if constexpr (Net != nullptr &&
-                        requires { L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>()); })
-            L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>());
-          else
-            layer<I>().forward_then(x, y, layer<I + 1>());
-        } else if constexpr (Net != nullptr && requires { L::template forward_constant<Net->template layer<I>()>(x, y); }) {
-          L::template forward_constant<Net->template layer<I>()>(x, y);
-        } else {
-          layer<I>().forward(x, y);
-        }
+        auto run = [&](auto... scratch) {  // none, or the layer's scratch in the workspace
+          if constexpr (plan.absorbs[I]) {
+            if constexpr (Net != nullptr && requires {
+                            L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>());
+                          })
+              L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>(), scratch...);
+            else
+              layer<I>().forward_then(x, y, layer<I + 1>(), scratch...);
+          } else if constexpr (Net != nullptr &&
+                               requires { L::template forward_constant<Net->template layer<I>()>(x, y); }) {
+            L::template forward_constant<Net->template layer<I>()>(x, y, scratch...);
+          } else {
+            layer<I>().forward(x, y, scratch...);
+          }
+        };
+        // The input is at the other end from the output: the scratch is the rest.
+        if constexpr (plan.scratch[I]) run(plan.at_back[I] ? ws + plan.in_size[I] : ws);
+        else run();
       }
       return dst;
     }
