@@ -65,6 +65,14 @@ concept row_streamable_conv = requires(const A& a, const typename A::value_type*
   a.template forward_channel_rows<A::kernel>(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
   a.template pack_window<A::kernel>(x, y, std::size_t{0});
 };
+// A padded row-streamable conv whose kernel reads the unpadded input and fills in the padding
+// itself: forward_padded_rows(x, y, oc, oy0, rows) is forward_channel_rows on the padded input,
+// given x, the C x H x W input itself. The conv -> activation -> pool stage then packs no window.
+template <class A>
+concept pads_itself = requires(const A& a, const typename A::value_type* x, typename A::value_type* y) {
+  requires A::pads_itself;
+  a.forward_padded_rows(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
+};
 
 // conv2d -> elementwise activation -> pooling: inference runs the three a pooled row of
 // channel_group channels at a time, so the full conv output is never stored (same arithmetic,
@@ -270,9 +278,12 @@ struct network {
         const std::size_t end = (C - 1) * PH * PW + (py + 1) * PW;
         // Live input, from X + live*W: unpadded, the stage reads the input between its writes, from
         // row py*step on; padded, it has packed pooled row py's rows before it writes, and the next
-        // pooled row reads from padded row (py+1)*step on (none after the last).
+        // pooled row reads from padded row (py+1)*step on (none after the last); padding itself
+        // (detail::pads_itself), it reads from padded row py*step on, as an unpadded one.
         std::size_t live = py * step;
-        if constexpr (P > 0) {
+        if constexpr (P > 0 && detail::pads_itself<Conv>) {
+          live = live > P ? live - P : 0;
+        } else if constexpr (P > 0) {
           if (py + 1 == PH) continue;
           live = (py + 1) * step > P ? (py + 1) * step - P : 0;
         }
@@ -470,10 +481,11 @@ struct network {
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
     constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width, G = Conv::channel_group;
     std::array<value_type, G * K * W> rows;  // K conv rows of G channels
-    if constexpr (Conv::padding == 0) {
+    if constexpr (Conv::padding == 0 || detail::pads_itself<Conv>) {
       for (std::size_t py = 0; py < PH; ++py)
         for (std::size_t c = 0; c < C; c += G) {
-          layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
+          if constexpr (Conv::padding == 0) layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
+          else layer<I>().forward_padded_rows(x, rows.data(), c, py * K, K);
           layer<I + 1>().apply(rows.data(), rows.size());
           for (std::size_t g = 0; g < G; ++g)
             for (std::size_t px = 0; px < PW; ++px)
