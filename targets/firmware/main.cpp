@@ -67,8 +67,8 @@ std::size_t predicted_class(const std::array<value, K>& z) {
   return best;
 }
 
-// The plan's stages with the instructions each took on the first image (stage_end: ticks from
-// the inference's start to each stage's end), and their multiply-accumulates.
+// The plan's stages with the instructions each took in the inference just run (stage_end: ticks
+// from its start to each stage's end), and their multiply-accumulates.
 void print_plan(const std::array<std::uint64_t, plan::stage_count>& stage_end) {
   using staticnn::fw::instruction_counter::ticks_to_instructions;
   for (std::size_t s = 0; s < plan::stage_count; ++s) {
@@ -102,7 +102,6 @@ int main(int argc, char** argv) {
 
   std::uint32_t correct = 0, mismatches = 0;
   std::uint64_t total = 0, first = 0, lo = ~std::uint64_t{0}, hi_count = 0;
-  std::array<std::uint64_t, plan::stage_count> first_stages{};
   float worst = 0;
   for (std::uint32_t i = 0; i < f.count; ++i) {
     std::uint8_t label = 0;
@@ -114,7 +113,7 @@ int main(int argc, char** argv) {
     convert_pixels(net);
 
     const std::uint64_t n = fw_infer::counted_inference();
-    if (i == 0) first_stages = fw_infer::stage_end;
+    if (i == 0) print_plan(fw_infer::stage_end);  // what each stage took on the first image
 
     total += n, lo = n < lo ? n : lo, hi_count = n > hi_count ? n : hi_count;
     if (i == 0) first = n;
@@ -137,7 +136,6 @@ int main(int argc, char** argv) {
     }
     if (f.verbose) fw_infer::print_prediction(i, predicted, label);
   }
-  print_plan(first_stages);
   fw_infer::close(f.images), fw_infer::close(f.labels);
   if (f.reference >= 0) fw_infer::close(f.reference);
   return fw_infer::report({f.count, correct, mismatches, first, lo, hi_count, total, activation_bytes,

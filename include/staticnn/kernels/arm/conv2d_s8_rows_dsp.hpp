@@ -16,6 +16,7 @@
 // doubling high multiply. Small windows copy several blocks at once (a super-block of at most
 // col_budget bytes) and set up each channel once per super-block (channel_blocks); a large window
 // copies one block and its asm walks the channels (block_channels).
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -114,15 +115,27 @@ namespace conv_rows {
   register const std::int32_t* cp asm("r12") = col;
 
 // acc[p] = init + the F products of one channel's weights w with one block's im2col col (4-byte
-// aligned), p < 4.
-template <std::size_t C, std::size_t K>
-[[gnu::always_inline]] inline void channel_block(const std::int32_t* col, const std::int8_t* w, std::int32_t init,
-                                                 std::int32_t (&acc)[pixels]) {
-  using L = layout<C, K>;
-  STATICNN_ROWS_REGISTERS
-  a0 = a1 = a2 = a3 = init;
-  asm volatile(STATICNN_ROWS_MACS : STATICNN_ROWS_MAC_OPERANDS : STATICNN_ROWS_MAC_CONSTANTS : "cc", "memory");
-  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+// aligned), p < 4: the asm's multiply (STATICNN_ROWS_MACS) in C, for the general rescale's rare
+// channels; sizes at run time (main_quads = L::main_quads, pad = L::pad), one copy for every shape.
+[[gnu::noinline]] inline void block_sums(const std::int32_t* col, const std::int8_t* w, std::size_t main_quads,
+                                         std::size_t pad, std::int32_t init, std::int32_t (&acc)[pixels]) {
+  for (auto& a : acc) a = init;
+  auto quad = [&](const std::int8_t* from) {  // 4 weights against the block's next 8 words
+    std::uint32_t v;
+    __builtin_memcpy(&v, from, 4);
+    const auto we = static_cast<std::int32_t>(__sxtb16(v)), wo = static_cast<std::int32_t>(__sxtb16(std::rotr(v, 8)));
+    for (std::size_t p = 0; p < pixels; ++p)
+      acc[p] = __smlad(col[2 * p + 1], wo, __smlad(col[2 * p], we, acc[p]));
+    col += 2 * pixels;
+  };
+  for (std::size_t q = 0; q < main_quads; ++q) quad(w + 4 * q);
+  if (pad == 3) {  // a single weight: its 4 pixels' inputs as the halves of 2 words
+    const std::int32_t v = w[4 * main_quads];
+    acc[0] = __smlabb(col[0], v, acc[0]), acc[1] = __smlatb(col[0], v, acc[1]);
+    acc[2] = __smlabb(col[1], v, acc[2]), acc[3] = __smlatb(col[1], v, acc[3]);
+  } else {
+    quad(w + 4 * main_quads - pad);
+  }
 }
 
 // What channel_blocks reads (and updates: y) per block, at the offsets it names.
@@ -443,17 +456,22 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
         const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
         const std::size_t full = count / P, part = count % P;
         conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, col + full * L::col_words, twice ? 2 * bias : bias};
-        if (full > 0) conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
-        if (part > 0) {  // the last block's outputs past count are not stored
-          std::int8_t last[P];
-          d.y = last, d.col_end = col + blocks * L::col_words;
-          conv_rows::channel_blocks<C, K, twice>(col + full * L::col_words, wo, &d);
-          for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
+        std::int8_t last[P];  // the last block's outputs, of which those past count are not stored
+        if constexpr (L::blocks == 1) {  // one block: whole or partial, one copy of the asm
+          if (part > 0) d.y = last, d.col_end = col + L::col_words;
+          conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
+        } else {
+          if (full > 0) conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
+          if (part > 0) {
+            d.y = last, d.col_end = col + blocks * L::col_words;
+            conv_rows::channel_blocks<C, K, twice>(col + full * L::col_words, wo, &d);
+          }
         }
+        for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
       } else {  // the general rescale (fixed_point.hpp)
         for (std::size_t b = 0; b < blocks; ++b) {
           std::int32_t acc[P];
-          conv_rows::channel_block<C, K>(col + b * L::col_words, wo, twice ? 0 : bias, acc);
+          conv_rows::block_sums(col + b * L::col_words, wo, L::main_quads, L::pad, twice ? 0 : bias, acc);
           const std::size_t valid = count - b * P < P ? count - b * P : P;
           for (std::size_t p = 0; p < valid; ++p) {
             // acc = bias + sum, wrapping as the portable kernel's int32 sum (|2 sum| < 2^30)
