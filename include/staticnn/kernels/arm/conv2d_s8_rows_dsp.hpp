@@ -467,7 +467,8 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
             conv_rows::channel_blocks<C, K, twice>(col + full * L::col_words, wo, &d);
           }
         }
-        for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
+        for (std::size_t p = 0; p + 1 < P; ++p)  // part < P: unrolled, no call to memcpy
+          if (p < part) yo[full * P + p] = last[p];
       } else {  // the general rescale (fixed_point.hpp)
         for (std::size_t b = 0; b < blocks; ++b) {
           std::int32_t acc[P];
