@@ -413,9 +413,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 // x: C x H x W int8, padded by Pad on every side with pad (the kernel reads no padded copy); w: G
 // output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]); q: the rescale starting at
 // the first of the G channels; y: G x rows x OW int8.
+// (Its loops stay loops: no call to memcpy for a few bytes.)
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
-void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
-                        std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_rows_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
+    [[maybe_unused]] std::int8_t pad = 0) {
   static_assert(conv2d_s8_rows_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
                 "conv2d_s8_rows_dsp: shape not taken (see conv2d_s8_rows_dsp_fits)");
   using L = conv_rows::layout<C, K>;
@@ -439,36 +441,29 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
       const std::size_t oy = oy0 + i / OW, ox = i % OW;
       conv_rows::im2col_pixel<C, H, W, K, S, Pad, twice>(x, oy, ox, pad, col + (p / P) * L::col_words, p % P);
     }
-    if constexpr (L::blocks == 1) {
-      if (all_doubled && count == P) {  // one whole block, every channel in one asm
-        conv_rows::block_state d{q.bias, q.multiplier, q.shift, 2 * q.zero_point + 1, lo4, hi4, y + i0,
-                                 static_cast<std::int32_t>(n), w + G * L::fan_in};
-        conv_rows::block_channels<C, K>(col, w, &d);
-        continue;
-      }
-    }
-    for (std::size_t o = 0; o < G; ++o) {
+    // One copy of the multiply asm per shape (one call site): a partial last block is stored into
+    // out, and its outputs up to count copied from there.
+    const bool whole = count % P == 0;
+    std::int8_t out[span];
+    for (std::size_t o = 0, next = 1; o < G; o = next++) {
       const std::int8_t* wo = w + o * L::fan_in;
       std::int8_t* yo = y + o * n + i0;
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
-        const std::int32_t e = -shift;
-        const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
-        const std::size_t full = count / P, part = count % P;
-        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, col + full * L::col_words, twice ? 2 * bias : bias};
-        std::int8_t last[P];  // the last block's outputs, of which those past count are not stored
-        if constexpr (L::blocks == 1) {  // one block: whole or partial, one copy of the asm
-          if (part > 0) d.y = last, d.col_end = col + L::col_words;
-          conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
+        if constexpr (L::blocks == 1) {  // block_channels: every channel at once where it can, else this one
+          if (all_doubled && whole) next = G;
+          conv_rows::block_state d{q.bias + o, q.multiplier + o, q.shift + o, 2 * q.zero_point + 1, lo4, hi4,
+                                   whole ? yo : out, static_cast<std::int32_t>(n), w + next * L::fan_in};
+          conv_rows::block_channels<C, K>(col, wo, &d);
         } else {
-          if (full > 0) conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
-          if (part > 0) {
-            d.y = last, d.col_end = col + blocks * L::col_words;
-            conv_rows::channel_blocks<C, K, twice>(col + full * L::col_words, wo, &d);
-          }
+          const std::int32_t e = -shift;
+          const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
+          conv_rows::doubled_out d{m, c, e, lo4, hi4, whole ? yo : out, col + blocks * L::col_words,
+                                   twice ? 2 * bias : bias};
+          conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
         }
-        for (std::size_t p = 0; p + 1 < P; ++p)  // part < P: unrolled, no call to memcpy
-          if (p < part) yo[full * P + p] = last[p];
+        if (!whole)
+          for (std::size_t p = 0; p < count; ++p) yo[p] = out[p];
       } else {  // the general rescale (fixed_point.hpp)
         for (std::size_t b = 0; b < blocks; ++b) {
           std::int32_t acc[P];
