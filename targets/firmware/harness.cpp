@@ -151,7 +151,7 @@ int report(const summary& s) {
         "\nfw: static_activation_bytes ", s.activation_bytes, " (workspace with the input ", s.workspace_bytes,
         ", logits ", s.logits_bytes, ")\nfw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");
   if (fw::stack_overflowed()) {
-    print("error: stack overflow (the canary at the stack bottom was overwritten)\n");
+    print("error: stack overflow (its bottom canary was overwritten)\n");
     return fw::exit_stack_overflow;
   }
   return 0;

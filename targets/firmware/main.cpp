@@ -79,17 +79,42 @@ std::size_t predicted_class(const std::array<value, K>& z) {
   return best;
 }
 
+// What the report prints of each stage (plan::stages), worked out when compiling: one small
+// table instead of the plan's and each layer's MACs.
+constexpr std::uint64_t stage_macs(const staticnn::stage_info& st) {
+  std::uint64_t macs = 0;
+  for (std::size_t i = st.first; i <= st.last; ++i) macs += plan::layer_macs[i];
+  return macs;
+}
+struct stage_facts {
+  const char* kind;
+  const char* kernel;
+  std::uint32_t macs;
+  std::uint16_t first, last;
+};
+constexpr auto plan_facts = [] {
+  std::array<stage_facts, plan::stage_count> facts{};
+  for (std::size_t s = 0; s < plan::stage_count; ++s) {
+    const auto st = plan::stages[s];
+    facts[s] = {staticnn::stage_kind_name(st.kind), st.kernel, static_cast<std::uint32_t>(stage_macs(st)),
+                static_cast<std::uint16_t>(st.first), static_cast<std::uint16_t>(st.last)};
+  }
+  return facts;
+}();
+static_assert([] {
+  for (const auto& st : plan::stages)
+    if (stage_macs(st) > 0xffffffffu || st.last > 0xffffu) return false;
+  return true;
+}(), "fw_infer: a stage too large for the report's table");
 // The plan's stages with the instructions each took in the inference just run (stage_end: ticks
 // from its start to each stage's end), and their multiply-accumulates.
 void print_plan(const std::array<std::uint64_t, plan::stage_count>& stage_end) {
   using staticnn::fw::instruction_counter::ticks_to_instructions;
   for (std::size_t s = 0; s < plan::stage_count; ++s) {
-    const auto st = plan::stages[s];
-    std::uint64_t macs = 0;
-    for (std::size_t i = st.first; i <= st.last; ++i) macs += plan::layer_macs[i];
+    const stage_facts& st = plan_facts[s];
     const std::uint64_t ticks = stage_end[s] - (s > 0 ? stage_end[s - 1] : 0);
-    fw_infer::print_stage({s, st.first, st.last, plan::layer_names.data(), staticnn::stage_kind_name(st.kind),
-                           st.kernel, ticks_to_instructions(ticks), macs});
+    fw_infer::print_stage({s, st.first, st.last, plan::layer_names.data(), st.kind, st.kernel,
+                           ticks_to_instructions(ticks), st.macs});
   }
 }
 
