@@ -69,6 +69,17 @@ struct dense_s8_args {
   channel_rescale r;
 };
 
+// A buffer for M/2 pair words (M % 4 == 0 of them at least), the sentinel and 3 words an LDM past it reads.
+template <std::size_t M>
+struct pair_buffer {
+  static constexpr std::size_t words = M / 4 * 2;
+  std::int32_t storage[words + 4];
+};
+// The scratch dense_rows_s8 takes for the widened input: pair_buffer<M> at a 4-byte aligned
+// address inside it (0: M < 4, nothing is widened).
+template <std::size_t M>
+inline constexpr std::size_t dense_rows_s8_scratch = M >= 4 ? sizeof(pair_buffer<M>) + 3 : 0;
+
 #ifdef STATICNN_ARM_DSP
 // Pair words of x[0 .. 4 words) into xp[0 .. 2 words): (x0, x2), (x1, x3), (x4, x6), ... One copy
 // for every layer. words >= 1; x at any alignment.
@@ -335,16 +346,6 @@ template <bool AllDoubled>
     rescale.template operator()<false>();
 }
 
-// A buffer for M/2 pair words (M % 4 == 0 of them at least), the sentinel and 3 words an LDM past it reads.
-template <std::size_t M>
-struct pair_buffer {
-  static constexpr std::size_t words = M / 4 * 2;
-  std::int32_t storage[words + 4];
-};
-// The scratch dense_rows_s8 takes for the widened input: pair_buffer<M> at a 4-byte aligned
-// address inside it (0: M < 4, nothing is widened).
-template <std::size_t M>
-inline constexpr std::size_t dense_rows_s8_scratch = M >= 4 ? sizeof(pair_buffer<M>) + 3 : 0;
 
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input, for any
 // M >= 1, N >= 1: four rows at a time (dot4_groups_s8) when its shape allows and it has at least
