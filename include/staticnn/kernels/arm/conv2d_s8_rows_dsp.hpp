@@ -117,7 +117,7 @@ namespace conv_rows {
 // acc[p] = init + the F products of one channel's weights w with one block's im2col col (4-byte
 // aligned), p < 4: the asm's multiply (STATICNN_ROWS_MACS) in C, for the general rescale's rare
 // channels; sizes at run time (main_quads = L::main_quads, pad = L::pad), one copy for every shape.
-[[gnu::noinline]] inline void block_sums(const std::int32_t* col, const std::int8_t* w, std::size_t main_quads,
+[[gnu::noipa]] inline void block_sums(const std::int32_t* col, const std::int8_t* w, std::size_t main_quads,
                                          std::size_t pad, std::int32_t init, std::int32_t (&acc)[pixels]) {
   for (auto& a : acc) a = init;
   auto quad = [&](const std::int8_t* from) {  // 4 weights against the block's next 8 words
