@@ -56,17 +56,16 @@ using vector = void (*)();
     SysTick_Handler,
 };
 
-char cmdline_buffer[1024];  // host paths can be long (CI clones, build trees)
 constexpr int max_args = 16;
 char* argv_table[max_args + 1];
 
 // Splits the semihosting command line at spaces, in place.
 int parse_cmdline() {
-  const auto line =
-      staticnn::fw::semihosting::get_cmdline({cmdline_buffer, sizeof cmdline_buffer - 1});
+  const std::span<char> buffer = staticnn::fw::cmdline_storage();
+  const auto line = staticnn::fw::semihosting::get_cmdline(buffer.first(buffer.size() - 1));
   int argc = 0;
-  char* p = cmdline_buffer;
-  char* const end = cmdline_buffer + line.size();
+  char* p = buffer.data();
+  char* const end = p + line.size();
   *end = '\0';
   while (p < end && argc < max_args) {
     while (p < end && *p == ' ') *p++ = '\0';
@@ -81,6 +80,11 @@ int parse_cmdline() {
 }
 
 }  // namespace
+
+[[gnu::weak]] std::span<char> staticnn::fw::cmdline_storage() {
+  static char buffer[1024];  // host paths can be long (CI clones, build trees)
+  return buffer;
+}
 
 extern "C" [[noreturn]] void Reset_Handler() {
 #if defined(__ARM_FP)

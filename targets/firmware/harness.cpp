@@ -118,8 +118,8 @@ int open_files(int argc, char** argv, const model_io& io, files& f) {
   return 0;
 }
 
-void print_short_read(const char* path, std::uint32_t image) {
-  print("error: ", path, ": short read at image ", image, '\n');
+void print_short_read(const char* file, std::uint32_t image) {
+  print("error: ", file, ": short read at image ", image, '\n');
 }
 
 void print_mismatch(std::uint32_t image, std::size_t firmware, std::size_t host) {
@@ -151,14 +151,23 @@ int report(const summary& s) {
         "\nfw: static_activation_bytes ", s.activation_bytes, " (workspace with the input ", s.workspace_bytes,
         ", logits ", s.logits_bytes, ")\nfw: max_stack_bytes ", fw::stack_usage(), " of ", fw::stack_size(), "\n");
   if (fw::stack_overflowed()) {
-    print("error: stack overflow (the canary at the stack bottom was overwritten)\n");
+    print("error: stack overflow (its bottom canary was overwritten)\n");
     return fw::exit_stack_overflow;
   }
-  if (!s.reference) return 0;
-  const bool ok = s.mismatches == 0 && s.worst <= s.tolerance;
-  print("fw: reference ", s.int8 ? "int8 " : "", "max_abs_logit_diff ");
-  print_scientific(s.worst);
-  print(" argmax_mismatches ", s.mismatches, ok ? " PASS\n" : " FAIL\n");
+  return 0;
+}
+
+int verdict_int8(std::uint32_t worst, std::uint32_t mismatches) {
+  const bool ok = mismatches == 0 && worst == 0;
+  print("fw: reference int8 max_abs_logit_diff ", worst, " argmax_mismatches ", mismatches, ok ? " PASS\n" : " FAIL\n");
+  return ok ? 0 : 1;
+}
+
+int verdict_float(float worst, float tolerance, std::uint32_t mismatches) {
+  const bool ok = mismatches == 0 && worst <= tolerance;
+  print("fw: reference max_abs_logit_diff ");
+  print_scientific(worst);
+  print(" argmax_mismatches ", mismatches, ok ? " PASS\n" : " FAIL\n");
   return ok ? 0 : 1;
 }
 

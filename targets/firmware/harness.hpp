@@ -30,7 +30,7 @@ bool read_exact(std::int32_t handle, void* buffer, std::size_t bytes);
 void close(std::int32_t handle);
 
 // One line each, for the inference loop.
-void print_short_read(const char* path, std::uint32_t image);
+void print_short_read(const char* file, std::uint32_t image);  // file: which one ("reference file")
 void print_mismatch(std::uint32_t image, std::size_t firmware, std::size_t host);
 void print_prediction(std::uint32_t image, std::size_t predicted, std::uint32_t label);
 
@@ -46,16 +46,19 @@ struct stage_line {
 void print_stage(const stage_line& s);
 
 struct summary {
-  std::uint32_t count, correct, mismatches;
+  std::uint32_t count, correct;
   std::uint64_t first, min, max, total;  // instructions per inference
   std::size_t activation_bytes, workspace_bytes, logits_bytes;
-  float worst;            // largest |firmware - host| logit difference
-  float tolerance;        // allowed worst
-  bool int8, reference;   // int8 network; a reference file was given
 };
 
-// Prints the accuracy, instruction counts, memory and the reference verdict; returns the exit
-// status: 0 all good, 1 reference mismatch, 5 stack overflow.
+// Prints the accuracy, instruction counts and memory; returns the exit status: 0, or 5 after a
+// stack overflow.
 int report(const summary& s);
+
+// The reference verdict, "fw: reference [int8 ]max_abs_logit_diff <worst> argmax_mismatches <n>
+// PASS|FAIL" (worst: the largest |firmware - host| logit difference); returns the exit status: 0,
+// or 1 on a mismatch. int8 logits must be equal (worst an integer), float ones within tolerance.
+int verdict_int8(std::uint32_t worst, std::uint32_t mismatches);
+int verdict_float(float worst, float tolerance, std::uint32_t mismatches);
 
 }  // namespace fw_infer

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "harness.hpp"
 #include "inference.hpp"
@@ -24,7 +25,7 @@ using model = fw_infer::model;
 using plan = fw_infer::plan;
 using value = fw_infer::value;
 constexpr bool int8 = std::is_same_v<value, std::int8_t>;
-constexpr float logit_tolerance = int8 ? 0.0f : 1e-4f;
+constexpr float logit_tolerance = 1e-4f;  // float networks; int8 ones must match exactly
 // IDX layout of the inputs: N x H x W for one channel (MNIST), N x C x H x W for more, N x D flat.
 constexpr std::uint32_t images_magic = model::in_shape::rank == 1       ? 0x00000802
                                        : model::in_shape::channels == 1 ? 0x00000803
@@ -55,6 +56,17 @@ void convert_pixels(const M& m) {
   }
 }
 
+// |a - b| for two logits: int8 ones in integers, float ones in float.
+template <class V>
+auto logit_difference(V a, V b) {
+  if constexpr (std::is_same_v<V, std::int8_t>) {
+    const int d = a - b;
+    return static_cast<std::uint32_t>(d < 0 ? -d : d);
+  } else {
+    return std::fabs(a - b);
+  }
+}
+
 // The predicted class: start at class 0 and move to class k only when z[k] > z[best], the rule of
 // the host's train::argmax (std::max_element). Comparisons with NaN are false, so a NaN logit is
 // never moved to and the answer is a class in [0, K) whatever the logits hold; tests/fuzz
@@ -67,21 +79,59 @@ std::size_t predicted_class(const std::array<value, K>& z) {
   return best;
 }
 
-// The plan's stages with the instructions each took on the first image (stage_end: ticks from
-// the inference's start to each stage's end), and their multiply-accumulates.
+// What the report prints of each stage (plan::stages), worked out when compiling: one small
+// table instead of the plan's and each layer's MACs.
+constexpr std::uint64_t stage_macs(const staticnn::stage_info& st) {
+  std::uint64_t macs = 0;
+  for (std::size_t i = st.first; i <= st.last; ++i) macs += plan::layer_macs[i];
+  return macs;
+}
+struct stage_facts {
+  const char* kind;
+  const char* kernel;
+  std::uint32_t macs;
+  std::uint16_t first, last;
+};
+constexpr auto plan_facts = [] {
+  std::array<stage_facts, plan::stage_count> facts{};
+  for (std::size_t s = 0; s < plan::stage_count; ++s) {
+    const auto st = plan::stages[s];
+    facts[s] = {staticnn::stage_kind_name(st.kind), st.kernel, static_cast<std::uint32_t>(stage_macs(st)),
+                static_cast<std::uint16_t>(st.first), static_cast<std::uint16_t>(st.last)};
+  }
+  return facts;
+}();
+static_assert([] {
+  for (const auto& st : plan::stages)
+    if (stage_macs(st) > 0xffffffffu || st.last > 0xffffu) return false;
+  return true;
+}(), "fw_infer: a stage too large for the report's table");
+// The plan's stages with the instructions each took in the inference just run (stage_end: ticks
+// from its start to each stage's end), and their multiply-accumulates.
 void print_plan(const std::array<std::uint64_t, plan::stage_count>& stage_end) {
   using staticnn::fw::instruction_counter::ticks_to_instructions;
   for (std::size_t s = 0; s < plan::stage_count; ++s) {
-    const auto st = plan::stages[s];
-    std::uint64_t macs = 0;
-    for (std::size_t i = st.first; i <= st.last; ++i) macs += plan::layer_macs[i];
+    const stage_facts& st = plan_facts[s];
     const std::uint64_t ticks = stage_end[s] - (s > 0 ? stage_end[s - 1] : 0);
-    fw_infer::print_stage({s, st.first, st.last, plan::layer_names.data(), staticnn::stage_kind_name(st.kind),
-                           st.kernel, ticks_to_instructions(ticks), macs});
+    fw_infer::print_stage({s, st.first, st.last, plan::layer_names.data(), st.kind, st.kernel,
+                           ticks_to_instructions(ticks), st.macs});
   }
 }
 
 }  // namespace
+
+// The command line (start-up's argv) is read into the workspace, which is free until the first
+// image: main uses argv only until the files are open (errors after that name the file by its
+// role). A model whose workspace is smaller than 1,024 bytes gets a buffer of its own.
+std::span<char> staticnn::fw::cmdline_storage() {
+  constexpr std::size_t cmdline_bytes = 1024;
+  if constexpr (sizeof(workspace) >= cmdline_bytes) {
+    return {reinterpret_cast<char*>(workspace.data()), sizeof(workspace)};
+  } else {
+    static char buffer[cmdline_bytes];
+    return buffer;
+  }
+}
 
 int main(int argc, char** argv) {
   fw_infer::files f;
@@ -89,19 +139,18 @@ int main(int argc, char** argv) {
 
   std::uint32_t correct = 0, mismatches = 0;
   std::uint64_t total = 0, first = 0, lo = ~std::uint64_t{0}, hi_count = 0;
-  std::array<std::uint64_t, plan::stage_count> first_stages{};
-  float worst = 0;
+  decltype(logit_difference(value{}, value{})) worst = 0;  // the largest so far
   for (std::uint32_t i = 0; i < f.count; ++i) {
     std::uint8_t label = 0;
     if (!fw_infer::read_exact(f.images, reinterpret_cast<std::uint8_t*>(input.data()) + (input.size_bytes() - D), D) ||
         !fw_infer::read_exact(f.labels, &label, 1)) {
-      fw_infer::print_short_read(argv[1], i);
+      fw_infer::print_short_read("images or labels file", i);
       return 2;
     }
     convert_pixels(net);
 
     const std::uint64_t n = fw_infer::counted_inference();
-    if (i == 0) first_stages = fw_infer::stage_end;
+    if (i == 0) print_plan(fw_infer::stage_end);  // what each stage took on the first image
 
     total += n, lo = n < lo ? n : lo, hi_count = n > hi_count ? n : hi_count;
     if (i == 0) first = n;
@@ -109,12 +158,12 @@ int main(int argc, char** argv) {
     correct += predicted == label;
     if (f.reference >= 0) {
       if (!fw_infer::read_exact(f.reference, reference.data(), sizeof(reference))) {
-        fw_infer::print_short_read(argv[4], i);
+        fw_infer::print_short_read("reference file", i);
         return 2;
       }
       for (std::size_t k = 0; k < K; ++k) {
-        const float d = std::fabs(static_cast<float>(logits[k]) - static_cast<float>(reference[k]));
-        worst = (d > worst || d != d) ? d : worst;
+        const auto d = logit_difference(logits[k], reference[k]);
+        worst = !(d <= worst) ? d : worst;  // a NaN is kept
       }
       const std::size_t ref_predicted = predicted_class(reference);
       if (ref_predicted != predicted) {
@@ -124,9 +173,11 @@ int main(int argc, char** argv) {
     }
     if (f.verbose) fw_infer::print_prediction(i, predicted, label);
   }
-  print_plan(first_stages);
   fw_infer::close(f.images), fw_infer::close(f.labels);
   if (f.reference >= 0) fw_infer::close(f.reference);
-  return fw_infer::report({f.count, correct, mismatches, first, lo, hi_count, total, activation_bytes,
-                           sizeof(workspace), sizeof(logits), worst, logit_tolerance, int8, f.reference >= 0});
+  const int status = fw_infer::report(
+      {f.count, correct, first, lo, hi_count, total, activation_bytes, sizeof(workspace), sizeof(logits)});
+  if (status != 0 || f.reference < 0) return status;
+  if constexpr (int8) return fw_infer::verdict_int8(worst, mismatches);
+  else return fw_infer::verdict_float(worst, logit_tolerance, mismatches);
 }

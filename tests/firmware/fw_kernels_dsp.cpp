@@ -99,17 +99,21 @@ namespace {
 // General: every 7th channel from the third takes the general rescale in one of four ways; else
 // every channel is in the doubled form (the kernel's all-asm paths).
 // Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp) instead of the rows kernel.
+// Pad: the rows kernel reads the C x H x W input padded by Pad with the value pad itself; the
+// portable kernel a padded copy.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
-          bool General = true, bool Few = false>
+          bool General = true, bool Few = false, std::size_t Pad = 0>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
-                            std::int32_t act_min = -128, std::int32_t act_max = 127) {
+                            std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0) {
   if constexpr (!kernels::target::arm_dsp) {
     return 1000;  // the test skips: no DSP kernel on this target
   } else {
+    static_assert(Pad == 0 || !Few, "the few-taps kernel reads a padded window");
+    constexpr std::size_t PH = H + 2 * Pad, PW = W + 2 * Pad;
     static_assert(Few ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
-                      : kernels::arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>,
+                      : kernels::arm::conv2d_s8_rows_dsp_fits<C, PH, PW, K, S>,
                   "a shape the DSP kernel takes");
-    constexpr std::size_t OW = (W - K) / S + 1, OH = (H - K) / S + 1, F = C * K * K;
+    constexpr std::size_t OW = (PW - K) / S + 1, OH = (PH - K) / S + 1, F = C * K * K;
     if (oy0 + rows > OH) return 1000;
     std::uint32_t r = seed;
     auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
@@ -146,8 +150,15 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     if constexpr (Few)
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
     else
-      kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
-    kernels::conv2d_s8_rows_portable<C, H, W, K, S, G>(x.data(), w.data(), q, want.data(), oy0, rows);
+      kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
+    static std::array<std::int8_t, C * PH * PW> padded{};  // x inside a border of pad
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t iy = 0; iy < PH; ++iy)
+        for (std::size_t ix = 0; ix < PW; ++ix) {
+          const bool inside = iy >= Pad && iy < H + Pad && ix >= Pad && ix < W + Pad;
+          padded[(c * PH + iy) * PW + ix] = inside ? x[(c * H + iy - Pad) * W + ix - Pad] : pad;
+        }
+    kernels::conv2d_s8_rows_portable<C, PH, PW, K, S, G>(padded.data(), w.data(), q, want.data(), oy0, rows);
     std::size_t wrong = 0;
     for (std::size_t i = 0; i < got.size(); ++i)
       wrong += got[i] != want[i];  // past G x rows x OW: untouched
@@ -192,6 +203,15 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<16, 3, 9, 1, 2, 12>(27, 0, 2) == 0));
   STATICNN_CHECK((check_conv_rows<3, 7, 9, 3, 1, 16, false>(28, 0, 5) == 0));
   STATICNN_CHECK((check_conv_rows<3, 7, 9, 3, 1, 16>(29, 2, 3, -128, 0) == 0));
+  // Padded: the kernel reads the unpadded input and writes the padding (the zero point) itself,
+  // at every border (top, bottom, both sides, corners), in rows from the first and to the last.
+  STATICNN_CHECK((check_conv_rows<16, 5, 7, 3, 1, 9, true, false, 1>(30, 0, 5, -128, 127, -7) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 6, 6, 3, 1, 32, false, false, 1>(31, 2, 4, -3, 127, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 16, false, false, 1>(32, 0, 9, -128, 127, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 8, 9, 3, 2, 5, true, false, 1>(33, 1, 3, -128, 127, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 7, 8, 5, 1, 4, false, false, 2>(34, 0, 7, -128, 127, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 9, 9, 7, 2, 3, true, false, 3>(35, 0, 5, -128, 127, -1) == 0));
+  STATICNN_CHECK((check_conv_rows<5, 3, 4, 3, 1, 6, false, false, 2>(36, 0, 5, -128, 127, 9) == 0));
 }
 
 // kernels/arm/conv2d_s8_few_dsp.hpp (fan-in C K K <= 9) against the portable kernel, bit for bit,

@@ -65,6 +65,14 @@ concept row_streamable_conv = requires(const A& a, const typename A::value_type*
   a.template forward_channel_rows<A::kernel>(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
   a.template pack_window<A::kernel>(x, y, std::size_t{0});
 };
+// A padded row-streamable conv whose kernel reads the unpadded input and fills in the padding
+// itself: forward_padded_rows(x, y, oc, oy0, rows) is forward_channel_rows on the padded input,
+// given x, the C x H x W input itself. The conv -> activation -> pool stage then packs no window.
+template <class A>
+concept pads_itself = requires(const A& a, const typename A::value_type* x, typename A::value_type* y) {
+  requires A::pads_itself;
+  a.forward_padded_rows(x, y, std::size_t{0}, std::size_t{0}, std::size_t{1});
+};
 
 // conv2d -> elementwise activation -> pooling: inference runs the three a pooled row of
 // channel_group channels at a time, so the full conv output is never stored (same arithmetic,
@@ -86,6 +94,15 @@ concept pool_row_kernel = requires(const typename P::value_type* rows, typename 
   requires P::has_row_kernel;
   P::reduce_row(rows, y);
 };
+
+// The scratch a layer's forward can take instead of its stack (`static constexpr std::size_t
+// scratch_bytes`, and a trailing `value_type* scratch` argument to its forward functions, null or
+// that many bytes that may overlap the output but not the input); 0 for a layer without.
+template <class L>
+constexpr std::size_t scratch_bytes_of() {
+  if constexpr (requires { { L::scratch_bytes } -> std::convertible_to<std::size_t>; }) return L::scratch_bytes;
+  else return 0;
+}
 
 // A layer whose inference applies the next layer (elementwise) to each output as it writes it
 // (int8 dense -> table lookup): the two run as one stage.
@@ -209,8 +226,8 @@ struct network {
   // input, so the workspace needs the largest (input + output) of one stage, not twice the largest
   // activation.
   struct plan_t {
-    std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{};
-    std::array<std::size_t, depth> out_size{};  // of the stage starting at a layer
+    std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{}, scratch{};
+    std::array<std::size_t, depth> out_size{}, in_size{};  // of the stage starting at a layer
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
     std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
   };
@@ -224,6 +241,7 @@ struct network {
     }(std::make_index_sequence<depth>{});
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
+    constexpr std::array<std::size_t, depth> scratch{detail::scratch_bytes_of<Ls>()...};
     for (std::size_t i = 0; i < depth; ++i) {
       if (p.skipped[i]) continue;
       if (same[i] && i > 0) {  // flatten after a stage: read the input where it is
@@ -244,6 +262,11 @@ struct network {
       const std::size_t out = i == p.last_stage ? 0 : p.out_size[i];
       p.max_hidden = std::max(p.max_hidden, out);
       p.workspace = std::max(p.workspace, in + out);
+      // A layer stage after the first that takes scratch gets it in the workspace beside its
+      // input (overlapping its output, which it may): its stack frame would hold it otherwise.
+      p.scratch[i] = in > 0 && !p.fused[i] && scratch[i] > 0;
+      if (p.scratch[i]) p.workspace = std::max(p.workspace, in + scratch[i]);
+      p.in_size[i] = in;
       p.at_back[i] = back;
       back = !back, in = out;
     }
@@ -264,9 +287,12 @@ struct network {
         const std::size_t end = (C - 1) * PH * PW + (py + 1) * PW;
         // Live input, from X + live*W: unpadded, the stage reads the input between its writes, from
         // row py*step on; padded, it has packed pooled row py's rows before it writes, and the next
-        // pooled row reads from padded row (py+1)*step on (none after the last).
+        // pooled row reads from padded row (py+1)*step on (none after the last); padding itself
+        // (detail::pads_itself), it reads from padded row py*step on, as an unpadded one.
         std::size_t live = py * step;
-        if constexpr (P > 0) {
+        if constexpr (P > 0 && detail::pads_itself<Conv>) {
+          live = live > P ? live - P : 0;
+        } else if constexpr (P > 0) {
           if (py + 1 == PH) continue;
           live = (py + 1) * step > P ? (py + 1) * step - P : 0;
         }
@@ -432,17 +458,24 @@ struct network {
         using L = layer_type<I>;
         const cview<value_type, L::in_shape::size> x(src, L::in_shape::size);
         const view<value_type, L::out_shape::size> y(dst, L::out_shape::size);
-        if constexpr (plan.absorbs[I]) {
-          if constexpr (Net != nullptr &&
-                        requires { L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>()); })
-            L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>());
-          else
-            layer<I>().forward_then(x, y, layer<I + 1>());
-        } else if constexpr (Net != nullptr && requires { L::template forward_constant<Net->template layer<I>()>(x, y); }) {
-          L::template forward_constant<Net->template layer<I>()>(x, y);
-        } else {
-          layer<I>().forward(x, y);
-        }
+        auto run = [&](auto... scratch) {  // none, or the layer's scratch in the workspace
+          if constexpr (plan.absorbs[I]) {
+            if constexpr (Net != nullptr && requires {
+                            L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>());
+                          })
+              L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>(), scratch...);
+            else
+              layer<I>().forward_then(x, y, layer<I + 1>(), scratch...);
+          } else if constexpr (Net != nullptr &&
+                               requires { L::template forward_constant<Net->template layer<I>()>(x, y); }) {
+            L::template forward_constant<Net->template layer<I>()>(x, y, scratch...);
+          } else {
+            layer<I>().forward(x, y, scratch...);
+          }
+        };
+        // The input is at the other end from the output: the scratch is the rest.
+        if constexpr (plan.scratch[I]) run(plan.at_back[I] ? ws + plan.in_size[I] : ws);
+        else run();
       }
       return dst;
     }
@@ -458,13 +491,16 @@ struct network {
     constexpr std::size_t PH = Pool::out_shape::height, PW = Pool::out_shape::width, G = Conv::channel_group;
     std::array<value_type, G * K * W> rows;  // K conv rows of G channels
     constexpr std::size_t S = Conv::stride, R = (K - 1) * S + Conv::kernel;  // padded input rows per pooled row
+    constexpr bool packs = Conv::padding != 0 && !detail::pads_itself<Conv>;  // a padded window of R rows
     constexpr std::size_t window_size = Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding);
-    std::array<value_type, Conv::padding == 0 ? 0 : window_size> window;  // unpadded: the kernel reads x
+    std::array<value_type, packs ? window_size : 0> window;  // else the kernel reads x
     for (std::size_t py = 0; py < PH; ++py) {
-      if constexpr (Conv::padding != 0) layer<I>().template pack_window<R>(x, window.data(), py * K * S);
+      if constexpr (packs) layer<I>().template pack_window<R>(x, window.data(), py * K * S);
       for (std::size_t c = 0; c < C; c += G) {
         if constexpr (Conv::padding == 0)
           layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
+        else if constexpr (detail::pads_itself<Conv>)
+          layer<I>().forward_padded_rows(x, rows.data(), c, py * K, K);
         else
           layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
         layer<I + 1>().apply(rows.data(), rows.size());

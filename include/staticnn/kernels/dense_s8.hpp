@@ -38,16 +38,27 @@ constexpr const char* dense_s8_kernel_name() {
   else return "arm_dsp dense rows (smlad)";
 }
 
+// Bytes of scratch dense_s8 can use instead of its stack (0: it needs none).
+template <std::size_t M>
+inline constexpr std::size_t dense_s8_scratch_bytes = target::arm_dsp ? arm::dense_rows_s8_scratch<M> : 0;
+
 // w: N rows of M int8 weights, row-major, 4-byte aligned. AllDoubled: every output's rescale is
 // known to take the short form (doubled_rescale_applies), so the DSP kernel rescales inline with
 // no general path. table: null, or the middle (entry 128) of a 256-entry table every output then
-// goes through after the clamp, y = table[y] (dense -> lookup as one stage).
+// goes through after the clamp, y = table[y] (dense -> lookup as one stage). scratch: null, or
+// dense_s8_scratch_bytes<M> bytes at any alignment that may overlap y but not x (the DSP kernel's
+// widened input, else on its stack).
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 constexpr void dense_s8(const std::int8_t* w, const channel_rescale& r, const std::int8_t* x, std::int8_t* y,
-                        const std::int8_t* table = nullptr) {
+                        const std::int8_t* table = nullptr, [[maybe_unused]] std::int8_t* scratch = nullptr) {
   static_assert(M >= 1 && N >= 1, "dense_s8: at least one input and one output");
   if constexpr (target::arm_dsp) {  // kernels/arm/dense_s8_dsp.hpp
-    if (!std::is_constant_evaluated()) return arm::dense_rows_s8<M, N, AllDoubled>({w, y, table, r}, x);
+    if (!std::is_constant_evaluated()) {
+      if (scratch == nullptr) return arm::dense_rows_s8<M, N, AllDoubled>({w, y, table, r}, x);
+      const auto a = reinterpret_cast<std::uintptr_t>(scratch);
+      return arm::dense_rows_s8<M, N, AllDoubled>({w, y, table, r}, x,
+                                                  reinterpret_cast<std::int32_t*>(scratch + ((0u - a) & 3u)));
+    }
   }
   dense_s8_portable<M, N>(w, r, x, y, table);
 }

@@ -66,6 +66,18 @@ struct qconv2d_layer {
       kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
                                                            oy0, rows);
   }
+  // A padded layer whose kernel is the DSP rows kernel reads its unpadded input and takes the
+  // padding as the input zero point itself (pads_itself, core/sequential.hpp): output rows
+  // [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW)
+  // from x, the C x H x W input. A conv -> activation -> pool stage then packs no window.
+  static constexpr bool pads_itself =
+      Pad > 0 && channel_group > 1 && !kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, Stride>;
+  void forward_padded_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0, std::size_t rows) const
+    requires pads_itself
+  {
+    kernels::arm::conv2d_s8_rows_dsp<C, In::height, In::width, K, Stride, channel_group, Pad>(
+        x, weights.data() + oc * fan_in, rescale().from(oc), y, oy0, rows, static_cast<std::int8_t>(input_zero_point));
+  }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x (W + 2 Pad)).
   template <std::size_t R>
@@ -111,13 +123,21 @@ struct qconv2d_layer {
     static_assert(Self.act_min == -128 && Self.act_max == 127, "qconv2d: the fused stage applies no clamp");
     Self.template forward_fused_stage<Self.doubled_rescale()>(x, y, act, pool, scratch);
   }
-  // A padded layer runs an output row at a time on a window of its padded input (layers/conv_rows.hpp).
+  // A padded layer runs an output row at a time on a window of its padded input (layers/conv_rows.hpp),
+  // or on its input where it pads itself.
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;
-    if constexpr (Pad == 0)
+    if constexpr (Pad == 0) {
       for (std::size_t oc = 0; oc < OutC; oc += channel_group)
         forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
-    else
+    } else if constexpr (pads_itself) {
+      if (!std::is_constant_evaluated()) {
+        for (std::size_t oc = 0; oc < OutC; oc += channel_group)
+          forward_padded_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
+        return;
+      }
+      conv_forward_by_rows(*this, x.data(), y.data());
+    } else
       conv_forward_by_rows(*this, x.data(), y.data());
   }
 };

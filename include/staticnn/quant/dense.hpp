@@ -26,6 +26,9 @@ struct qdense_layer {
   static constexpr std::size_t fan_in = M, weight_count = N * M, param_count = 0, state_count = 0;
   static constexpr bool clamped = Clamp;
   static constexpr const char* kernel_name = kernels::dense_s8_kernel_name<M, N>();
+  // The scratch forward can take instead of its stack (the network plans it in its workspace):
+  // null or scratch_bytes bytes that may overlap y but not x.
+  static constexpr std::size_t scratch_bytes = kernels::dense_s8_scratch_bytes<M>;
 
   alignas(4) std::array<std::int8_t, weight_count> weights{};  // rows 4-byte aligned for LDRD when M % 4 == 0
   std::array<std::int32_t, N> bias{}, multiplier{};
@@ -39,25 +42,27 @@ struct qdense_layer {
 
   // AllDoubled: every output's rescale is known to take the short (doubled) form.
   template <bool AllDoubled = false>
-  constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y) const {
-    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data());
+  constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y, std::int8_t* scratch = nullptr) const {
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), nullptr, scratch);
   }
   // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
   constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, M); }
   template <const qdense_layer& Self>
-  static void forward_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y) {
-    Self.template forward<Self.doubled_rescale()>(x, y);
+  static void forward_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, std::int8_t* scratch = nullptr) {
+    Self.template forward<Self.doubled_rescale()>(x, y, scratch);
   }
   // forward, then a table layer (qlookup_layer) on each output as it is written: the network runs
   // the two as one stage. The same results as forward and the table's forward in turn.
   template <bool AllDoubled = false, class Act>
     requires requires(const Act& a) { a.table[0]; }
-  constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) const {
-    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), act.table.data() + 128);
+  constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act,
+                              std::int8_t* scratch = nullptr) const {
+    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), act.table.data() + 128, scratch);
   }
   template <const qdense_layer& Self, class Act>
-  static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act) {
-    Self.template forward_then<Self.doubled_rescale()>(x, y, act);
+  static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act,
+                                    std::int8_t* scratch = nullptr) {
+    Self.template forward_then<Self.doubled_rescale()>(x, y, act, scratch);
   }
 };
 

@@ -16,6 +16,7 @@
 // doubling high multiply. Small windows copy several blocks at once (a super-block of at most
 // col_budget bytes) and set up each channel once per super-block (channel_blocks); a large window
 // copies one block and its asm walks the channels (block_channels).
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -114,15 +115,27 @@ namespace conv_rows {
   register const std::int32_t* cp asm("r12") = col;
 
 // acc[p] = init + the F products of one channel's weights w with one block's im2col col (4-byte
-// aligned), p < 4.
-template <std::size_t C, std::size_t K>
-[[gnu::always_inline]] inline void channel_block(const std::int32_t* col, const std::int8_t* w, std::int32_t init,
-                                                 std::int32_t (&acc)[pixels]) {
-  using L = layout<C, K>;
-  STATICNN_ROWS_REGISTERS
-  a0 = a1 = a2 = a3 = init;
-  asm volatile(STATICNN_ROWS_MACS : STATICNN_ROWS_MAC_OPERANDS : STATICNN_ROWS_MAC_CONSTANTS : "cc", "memory");
-  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+// aligned), p < 4: the asm's multiply (STATICNN_ROWS_MACS) in C, for the general rescale's rare
+// channels; sizes at run time (main_quads = L::main_quads, pad = L::pad), one copy for every shape.
+[[gnu::noipa]] inline void block_sums(const std::int32_t* col, const std::int8_t* w, std::size_t main_quads,
+                                         std::size_t pad, std::int32_t init, std::int32_t (&acc)[pixels]) {
+  for (auto& a : acc) a = init;
+  auto quad = [&](const std::int8_t* from) {  // 4 weights against the block's next 8 words
+    std::uint32_t v;
+    __builtin_memcpy(&v, from, 4);
+    const auto we = static_cast<std::int32_t>(__sxtb16(v)), wo = static_cast<std::int32_t>(__sxtb16(std::rotr(v, 8)));
+    for (std::size_t p = 0; p < pixels; ++p)
+      acc[p] = __smlad(col[2 * p + 1], wo, __smlad(col[2 * p], we, acc[p]));
+    col += 2 * pixels;
+  };
+  for (std::size_t q = 0; q < main_quads; ++q) quad(w + 4 * q);
+  if (pad == 3) {  // a single weight: its 4 pixels' inputs as the halves of 2 words
+    const std::int32_t v = w[4 * main_quads];
+    acc[0] = __smlabb(col[0], v, acc[0]), acc[1] = __smlatb(col[0], v, acc[1]);
+    acc[2] = __smlabb(col[1], v, acc[2]), acc[3] = __smlatb(col[1], v, acc[3]);
+  } else {
+    quad(w + 4 * main_quads - pad);
+  }
 }
 
 // What channel_blocks reads (and updates: y) per block, at the offsets it names.
@@ -274,17 +287,20 @@ template <std::size_t C, std::size_t K>
   return r;
 }
 
-// Pixel p's window (corner at xb, C x H x W int8 input) into its block's im2col col: its C K rows
-// of K bytes gathered into win (F bytes in OIHW order, then 3 bytes of slack), then each word of 4
-// entries unpacked by SXTB16 into the pairs (x[4q], x[4q+2]), (x[4q+1], x[4q+3]), doubled if Twice. A
-// row is copied as whole words (the bytes past it are overwritten by the next row), the last one
+// A pixel's window gathered into win: F bytes in OIHW order, then slack for whole-word copies.
+template <std::size_t C, std::size_t K>
+struct window_bytes {
+  static constexpr std::size_t row_words = (K + 3) / 4;  // words per copied row of K bytes
+  alignas(4) std::uint8_t bytes[C * K * K + 4 * row_words];
+};
+
+// The window with corner at xb (C x H x W int8 input, all inside) into win: its C K rows of K bytes
+// each copied as whole words (the bytes past a row are overwritten by the next row), the last one
 // exactly, so nothing past the window is read.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, bool Twice>
-[[gnu::always_inline]] inline void im2col_pixel(const std::int8_t* xb, std::int32_t* col, std::size_t p) {
-  using L = layout<C, K>;
-  constexpr std::size_t row_words = (K + 3) / 4;
-  alignas(4) std::uint8_t win[L::fan_in + 3];
-  std::uint8_t* dst = win;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+[[gnu::always_inline]] inline void gather_window(const std::int8_t* xb, window_bytes<C, K>& win) {
+  constexpr std::size_t row_words = window_bytes<C, K>::row_words;
+  std::uint8_t* dst = win.bytes;
   const std::int8_t* src = xb;
   for (std::size_t c = 0; c < C; ++c, src += (H - K) * W)
 #pragma GCC unroll 7
@@ -293,8 +309,56 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, bool Twice
 #pragma GCC unroll 2
         for (std::size_t k = 0; k < row_words; ++k) __builtin_memcpy(dst + 4 * k, src + 4 * k, 4);
       } else {
-        __builtin_memcpy(dst, src, K);
+        for (std::size_t k = 0; k < K; ++k) dst[k] = static_cast<std::uint8_t>(src[k]);
       }
+}
+
+// The window with corner (iy0, ix0) (may be negative) of the C x H x W input x that crosses its
+// border into win, every tap outside the input holding pad: the whole window first holds pad, then
+// each row inside is copied as whole words from its first tap inside, the bytes past its last tap
+// inside masked to pad (so a copy also restores the next row's left padding it overwrites). The
+// input's last row is copied byte by byte, so nothing past the input is read.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+[[gnu::noinline]] inline void gather_window_border(const std::int8_t* x, std::ptrdiff_t iy0, std::ptrdiff_t ix0,
+                                                   std::int8_t pad, window_bytes<C, K>& win) {
+  constexpr std::size_t row_words = window_bytes<C, K>::row_words;
+  constexpr auto k = static_cast<std::ptrdiff_t>(K), w = static_cast<std::ptrdiff_t>(W), h = static_cast<std::ptrdiff_t>(H);
+  const std::ptrdiff_t lo = ix0 < 0 ? -ix0 : 0, hi = ix0 + k > w ? w - ix0 : k;     // taps [lo, hi) of a row are inside
+  const std::ptrdiff_t ky0 = iy0 < 0 ? -iy0 : 0, ky1 = iy0 + k > h ? h - iy0 : k;  // and rows [ky0, ky1)
+  const std::uint32_t pad4 = std::uint32_t{static_cast<std::uint8_t>(pad)} * 0x01010101u;
+  for (std::size_t i = 0; i + 4 <= sizeof(win.bytes); i += 4) __builtin_memcpy(win.bytes + i, &pad4, 4);
+  if (lo >= hi || ky0 >= ky1) return;
+  std::uint32_t keep[row_words], fill[row_words];  // per word of a copied row: the bytes inside, the padding
+  for (std::size_t t = 0; t < row_words; ++t) {
+    const std::ptrdiff_t n = hi - lo - 4 * static_cast<std::ptrdiff_t>(t);
+    keep[t] = n >= 4 ? ~0u : n <= 0 ? 0u : (1u << (8 * n)) - 1u;
+    fill[t] = pad4 & ~keep[t];
+  }
+  const std::ptrdiff_t rows = ky1 - ky0;
+  const std::int8_t* src = x + (iy0 + ky0) * w + ix0 + lo;
+  std::uint8_t* dst = win.bytes + ky0 * k + lo;
+  for (std::size_t c = 0; c < C; ++c, src += (h - rows) * w, dst += (k - rows) * k)
+    for (std::ptrdiff_t r = 0; r < rows; ++r, src += w, dst += k) {
+      if (c + 1 == C && r + 1 == rows && iy0 + ky1 == h) {  // the input's last row
+        for (std::ptrdiff_t t = 0; t < hi - lo; ++t) dst[t] = static_cast<std::uint8_t>(src[t]);
+        continue;
+      }
+#pragma GCC unroll 2
+      for (std::size_t t = 0; t < row_words; ++t) {
+        std::uint32_t v;
+        __builtin_memcpy(&v, src + 4 * t, 4);
+        v = (v & keep[t]) | fill[t];
+        __builtin_memcpy(dst + 4 * t, &v, 4);
+      }
+    }
+}
+
+// Pixel p's window win into its block's im2col col: each word of 4 entries unpacked by SXTB16 into
+// the pairs (x[4q], x[4q+2]), (x[4q+1], x[4q+3]), doubled if Twice.
+template <std::size_t C, std::size_t K, bool Twice>
+[[gnu::always_inline]] inline void unpack_window(const window_bytes<C, K>& window, std::int32_t* col, std::size_t p) {
+  using L = layout<C, K>;
+  const std::uint8_t* const win = window.bytes;
   std::int32_t* d = col + 2 * p;
   const std::uint8_t* v8 = win;
 #pragma GCC unroll 4
@@ -325,16 +389,39 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, bool Twice
   }
 }
 
+// Pixel p of its block, output (oy, ox), into the block's im2col col: its window of the C x H x W
+// input x, padded by Pad on every side (the padding holds pad).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad, bool Twice>
+[[gnu::always_inline]] inline void im2col_pixel(const std::int8_t* x, std::size_t oy, std::size_t ox, [[maybe_unused]] std::int8_t pad,
+                                                std::int32_t* col, std::size_t p) {
+  window_bytes<C, K> win;
+  const auto iy0 = static_cast<std::ptrdiff_t>(oy * S) - static_cast<std::ptrdiff_t>(Pad);
+  const auto ix0 = static_cast<std::ptrdiff_t>(ox * S) - static_cast<std::ptrdiff_t>(Pad);
+  constexpr auto k = static_cast<std::ptrdiff_t>(K);
+  if constexpr (Pad > 0) {
+    if (iy0 < 0 || ix0 < 0 || iy0 + k > static_cast<std::ptrdiff_t>(H) || ix0 + k > static_cast<std::ptrdiff_t>(W)) {
+      gather_window_border<C, H, W, K>(x, iy0, ix0, pad, win);
+      return unpack_window<C, K, Twice>(win, col, p);
+    }
+  }
+  gather_window<C, H, W, K>(x + iy0 * static_cast<std::ptrdiff_t>(W) + ix0, win);
+  unpack_window<C, K, Twice>(win, col, p);
+}
+
 }  // namespace conv_rows
 
-// x: C x H x W int8; w: G output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]);
-// q: the rescale starting at the first of the G channels; y: G x rows x OW int8.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
-void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
-                        std::size_t rows) {
-  static_assert(conv2d_s8_rows_dsp_fits<C, H, W, K, S>, "conv2d_s8_rows_dsp: shape not taken (see conv2d_s8_rows_dsp_fits)");
+// x: C x H x W int8, padded by Pad on every side with pad (the kernel reads no padded copy); w: G
+// output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]); q: the rescale starting at
+// the first of the G channels; y: G x rows x OW int8.
+// (Its loops stay loops: no call to memcpy for a few bytes.)
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_rows_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
+    [[maybe_unused]] std::int8_t pad = 0) {
+  static_assert(conv2d_s8_rows_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
+                "conv2d_s8_rows_dsp: shape not taken (see conv2d_s8_rows_dsp_fits)");
   using L = conv_rows::layout<C, K>;
-  constexpr std::size_t OW = (W - K) / S + 1, P = conv_rows::pixels, span = L::blocks * P;
+  constexpr std::size_t OW = (W + 2 * Pad - K) / S + 1, P = conv_rows::pixels, span = L::blocks * P;
   constexpr auto sum_max = static_cast<std::uint32_t>(L::fan_in * 127u * 128u);
   const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
   // The clamp within int8 (the results are saturated first); an empty range takes the general path.
@@ -352,36 +439,35 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
     for (std::size_t p = 0; p < blocks * P; ++p) {
       const std::size_t i = i0 + (p < count ? p : 0);  // past the end: pixel i0 again, not stored
       const std::size_t oy = oy0 + i / OW, ox = i % OW;
-      conv_rows::im2col_pixel<C, H, W, K, twice>(x + oy * S * W + ox * S, col + (p / P) * L::col_words, p % P);
+      conv_rows::im2col_pixel<C, H, W, K, S, Pad, twice>(x, oy, ox, pad, col + (p / P) * L::col_words, p % P);
     }
-    if constexpr (L::blocks == 1) {
-      if (all_doubled && count == P) {  // one whole block, every channel in one asm
-        conv_rows::block_state d{q.bias, q.multiplier, q.shift, 2 * q.zero_point + 1, lo4, hi4, y + i0,
-                                 static_cast<std::int32_t>(n), w + G * L::fan_in};
-        conv_rows::block_channels<C, K>(col, w, &d);
-        continue;
-      }
-    }
-    for (std::size_t o = 0; o < G; ++o) {
+    // One copy of the multiply asm per shape (one call site): a partial last block is stored into
+    // out, and its outputs up to count copied from there.
+    const bool whole = count % P == 0;
+    std::int8_t out[span];
+    for (std::size_t o = 0, next = 1; o < G; o = next++) {
       const std::int8_t* wo = w + o * L::fan_in;
       std::int8_t* yo = y + o * n + i0;
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
-        const std::int32_t e = -shift;
-        const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
-        const std::size_t full = count / P, part = count % P;
-        conv_rows::doubled_out d{m, c, e, lo4, hi4, yo, col + full * L::col_words, twice ? 2 * bias : bias};
-        if (full > 0) conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
-        if (part > 0) {  // the last block's outputs past count are not stored
-          std::int8_t last[P];
-          d.y = last, d.col_end = col + blocks * L::col_words;
-          conv_rows::channel_blocks<C, K, twice>(col + full * L::col_words, wo, &d);
-          for (std::size_t p = 0; p < part; ++p) yo[full * P + p] = last[p];
+        if constexpr (L::blocks == 1) {  // block_channels: every channel at once where it can, else this one
+          if (all_doubled && whole) next = G;
+          conv_rows::block_state d{q.bias + o, q.multiplier + o, q.shift + o, 2 * q.zero_point + 1, lo4, hi4,
+                                   whole ? yo : out, static_cast<std::int32_t>(n), w + next * L::fan_in};
+          conv_rows::block_channels<C, K>(col, wo, &d);
+        } else {
+          const std::int32_t e = -shift;
+          const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
+          conv_rows::doubled_out d{m, c, e, lo4, hi4, whole ? yo : out, col + blocks * L::col_words,
+                                   twice ? 2 * bias : bias};
+          conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
         }
+        if (!whole)
+          for (std::size_t p = 0; p < count; ++p) yo[p] = out[p];
       } else {  // the general rescale (fixed_point.hpp)
         for (std::size_t b = 0; b < blocks; ++b) {
           std::int32_t acc[P];
-          conv_rows::channel_block<C, K>(col + b * L::col_words, wo, twice ? 0 : bias, acc);
+          conv_rows::block_sums(col + b * L::col_words, wo, L::main_quads, L::pad, twice ? 0 : bias, acc);
           const std::size_t valid = count - b * P < P ? count - b * P : P;
           for (std::size_t p = 0; p < valid; ++p) {
             // acc = bias + sum, wrapping as the portable kernel's int32 sum (|2 sum| < 2^30)
@@ -396,9 +482,9 @@ void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
   }
 }
 #else
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
 void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
-                        std::size_t rows);  // Armv7E-M DSP only
+                        std::size_t rows, std::int8_t pad = 0);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm

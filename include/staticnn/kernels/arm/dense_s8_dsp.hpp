@@ -69,6 +69,17 @@ struct dense_s8_args {
   channel_rescale r;
 };
 
+// A buffer for M/2 pair words (M % 4 == 0 of them at least), the sentinel and 3 words an LDM past it reads.
+template <std::size_t M>
+struct pair_buffer {
+  static constexpr std::size_t words = M / 4 * 2;
+  std::int32_t storage[words + 4];
+};
+// The scratch dense_rows_s8 takes for the widened input: pair_buffer<M> at a 4-byte aligned
+// address inside it (0: M < 4, nothing is widened).
+template <std::size_t M>
+inline constexpr std::size_t dense_rows_s8_scratch = M >= 4 ? sizeof(pair_buffer<M>) + 3 : 0;
+
 #ifdef STATICNN_ARM_DSP
 // Pair words of x[0 .. 4 words) into xp[0 .. 2 words): (x0, x2), (x1, x3), (x4, x6), ... One copy
 // for every layer. words >= 1; x at any alignment.
@@ -335,27 +346,16 @@ template <bool AllDoubled>
     rescale.template operator()<false>();
 }
 
-// A buffer for M/2 pair words (M % 4 == 0 of them at least), the sentinel and 3 words an LDM past it reads.
-template <std::size_t M>
-struct pair_buffer {
-  static constexpr std::size_t words = M / 4 * 2;
-  std::int32_t storage[words + 4];
-};
 
 // The whole int8 dense layer (kernels/dense_s8.hpp's arithmetic) over the widened input, for any
 // M >= 1, N >= 1: four rows at a time (dot4_groups_s8) when its shape allows and it has at least
 // dot4_groups_min_macs MACs, the N % 4 rows left over and every row of other layers one at a time. AllDoubled: every output's rescale takes the
 // short form (fixed_point.hpp's doubled_rescale_applies), inline, with no general path.
-// Not inlined: its input buffer lives in its own frame, not in the caller's for the whole
-// forward pass (the stack high-water mark is the deepest stage's, not their sum).
+// xp: the widened input's pair_buffer<M> storage (4-byte aligned; not read when M < 4), which
+// may overlap y (written after the last read of xp) but not x.
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
-[[gnu::noinline]] void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x) {
-  pair_buffer<M> buffer;
-  std::int32_t* xp = buffer.storage;
-  if constexpr (M >= 4)
-    widen_pairs_s8(x, xp, M / 4);
-  else
-    buffer = {};  // not read (no whole word of inputs)
+[[gnu::noinline]] void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x, std::int32_t* xp) {
+  if constexpr (M >= 4) widen_pairs_s8(x, xp, M / 4);
   constexpr std::size_t groups = dense_rows_s8_groups<M, N>;
   std::int32_t acc[N];  // groups of four, then the rows left over
   if constexpr (groups > 0) {
@@ -363,6 +363,15 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
     dot4_groups_s8<M>(xp, a.w, a.r.bias, acc, groups);
   }
   dense_rows_one_s8<AllDoubled>(a, x, xp, M, 4 * groups, N, acc);
+}
+// The same with the widened input on the stack. Not inlined: the buffer lives in its own frame,
+// not in the caller's for the whole forward pass (the stack high-water mark is the deepest
+// stage's, not their sum).
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
+[[gnu::noinline]] void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x) {
+  pair_buffer<M> buffer;
+  if constexpr (M < 4) buffer = {};  // not read (no whole word of inputs)
+  dense_rows_s8<M, N, AllDoubled>(a, x, buffer.storage);
 }
 #else
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
