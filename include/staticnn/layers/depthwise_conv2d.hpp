@@ -37,7 +37,9 @@ struct depthwise_conv2d_layer {
   std::array<T, param_count> params{};
 
   constexpr std::span<T, weight_count> weights() { return std::span(params).template first<weight_count>(); }
-  constexpr std::span<const T, weight_count> weights() const { return std::span(params).template first<weight_count>(); }
+  constexpr std::span<const T, weight_count> weights() const {
+    return std::span(params).template first<weight_count>();
+  }
   constexpr std::span<T, C> bias() { return std::span(params).template last<C>(); }
   constexpr std::span<const T, C> bias() const { return std::span(params).template last<C>(); }
 

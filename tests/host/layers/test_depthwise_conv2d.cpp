@@ -164,8 +164,10 @@ TEST_CASE("fold_batchnorm: a batchnorm folds into the depthwise conv before it")
     net.forward(x, a);
     f.forward(x, b);
     double diff = 0, mag = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i]))), mag = std::max(mag, static_cast<double>(std::abs(a[i])));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i])));
+      mag = std::max(mag, static_cast<double>(std::abs(a[i])));
+    }
     worst = std::max(worst, diff / mag);
   }
   CHECK(worst < 1e-6);
