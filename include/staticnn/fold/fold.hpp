@@ -13,6 +13,7 @@
 #include "../layers/batchnorm.hpp"
 #include "../layers/conv2d.hpp"
 #include "../layers/dense.hpp"
+#include "../layers/depthwise_conv2d.hpp"
 #include "../layers/scale_shift.hpp"
 
 namespace staticnn {
@@ -29,6 +30,10 @@ template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t 
 inline constexpr bool absorbs_batchnorm<conv2d_layer<In, OutC, K, S, P, T>> = true;
 template <class In, std::size_t N, class T>
 inline constexpr bool absorbs_batchnorm<dense_layer<In, N, T>> = true;
+
+// depthwise_conv2d: channel c's K x K weights are its row, scaled like a conv2d output channel's.
+template <class In, std::size_t K, std::size_t S, std::size_t P, class T>
+inline constexpr bool absorbs_batchnorm<depthwise_conv2d_layer<In, K, S, P, T>> = true;
 
 namespace detail {
 template <class Done, class... Rest>

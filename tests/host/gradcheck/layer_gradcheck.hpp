@@ -71,15 +71,17 @@ layer_report check_layer(const L& layer, const std::vector<double>& x, std::uint
              cache, B, ex);
 
   layer_report r;
-  for (std::size_t k = 0; k < L::param_count; ++k) {
-    L lp = layer, lm = layer;
-    lp.params[k] += h;
-    lm.params[k] -= h;
-    const double num =
-        (weighted_output<L, B>(lp, x, w) - weighted_output<L, B>(lm, x, w)) / (2 * h);
-    const double e = test_support::rel_error(grad[k], num, abs_floor);
-    r.param_err = std::isnan(e) ? 1e300 : std::max(r.param_err, e);
-    ++r.params;
+  if constexpr (L::param_count > 0) {  // layers without parameters have no `params` member
+    for (std::size_t k = 0; k < L::param_count; ++k) {
+      L lp = layer, lm = layer;
+      lp.params[k] += h;
+      lm.params[k] -= h;
+      const double num =
+          (weighted_output<L, B>(lp, x, w) - weighted_output<L, B>(lm, x, w)) / (2 * h);
+      const double e = test_support::rel_error(grad[k], num, abs_floor);
+      r.param_err = std::isnan(e) ? 1e300 : std::max(r.param_err, e);
+      ++r.params;
+    }
   }
   for (std::size_t i = 0; i < x.size(); ++i) {
     std::vector<double> xp = x, xm = x;
