@@ -140,8 +140,8 @@ namespace conv_rows {
 
 // What channel_blocks reads (and updates: y) per block, at the offsets it names.
 struct doubled_out {
-  std::int32_t m, c, e;          // the doubled rescale (STATICNN_ROWS_RESCALE)
-  std::int32_t lo4, hi4;         // the clamp (bytes4)
+  std::int32_t m, c, e;          // the doubled rescale, lo taken off (STATICNN_ROWS_RESCALE_LO)
+  std::int32_t width4, lo4;      // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;                // the next 4 outputs
   const std::int32_t* col_end;   // the im2col past the last block
   std::int32_t init;             // the bias
@@ -157,6 +157,13 @@ struct doubled_out {
   "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
   "asr %[" A "], %[" A "], " E "\n"                                                                 \
   "ssat %[" A "], #8, %[" A "]\n"
+// The same rescale with the clamp's lower bound lo taken off (c = 2^(e-1) + ((zero_point - lo) << e)),
+// as conv2d_s8_few_dsp.hpp's: u = (SMMULR(A, m) + c - [A < 0]) >> e saturated to [0, 255], in place.
+#define STATICNN_ROWS_RESCALE_LO(A, M, Cc, E, T)                                                    \
+  "smmlar " T ", %[" A "], " M ", " Cc "\n"                                                         \
+  "add %[" A "], " T ", %[" A "], asr #31\n"                                                        \
+  "asr %[" A "], %[" A "], " E "\n"                                                                 \
+  "usat %[" A "], #8, %[" A "]\n"
 // STATICNN_ROWS_RESCALE of a0..a3, each after PRE(A) (a macro: STATICNN_ROWS_TWICE or one that
 // doubles conditionally).
 #define STATICNN_ROWS_RESCALE4(PRE, M, Cc, E, T)                                                    \
@@ -165,6 +172,16 @@ struct doubled_out {
 // The four int8 results a0..a3 packed into a0's bytes, clamped bytewise to [lo, hi] (LO4, HI4:
 // the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y]
 // (then Y += STEP: "" or ", #4").
+// The four u = result - lo of STATICNN_ROWS_RESCALE_LO (bytes) packed into a0, clamped bytewise to
+// lo + min(u, hi - lo) (WIDTH4, LO4: the bytes4 of hi - lo and lo), one word stored at [Y], Y += 4.
+#define STATICNN_ROWS_CLAMP_STORE_LO(WIDTH4, LO4, T, Y)                                             \
+  "orr %[a0], %[a0], %[a1], lsl #8\n"                                                               \
+  "orr %[a0], %[a0], %[a2], lsl #16\n"                                                              \
+  "orr %[a0], %[a0], %[a3], lsl #24\n"                                                              \
+  "uqsub8 " T ", %[a0], " WIDTH4 "\n"                                                               \
+  "usub8 %[a0], %[a0], " T "\n"                                                                     \
+  "uadd8 %[a0], %[a0], " LO4 "\n"                                                                   \
+  "str %[a0], [" Y "], #4\n"
 #define STATICNN_ROWS_CLAMP_STORE(LO4, HI4, T, Y, STEP)                                             \
   "uxtb %[a0], %[a0]\n"                                                                             \
   "bfi %[a0], %[a1], #8, #8\n"                                                                      \
@@ -181,8 +198,8 @@ constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>
 
 // For the blocks of the im2col from col to d->col_end (doubled if Twice): one channel's 4
 // accumulators from its bias (d->init, doubled if Twice), its F products (weights w), the doubled
-// rescale, the clamp, stored at d->y (4 bytes, then d->y += 4). All in one asm: after the multiply
-// r0-r5 take {m, c, e, lo4, hi4, y} in one LDM and lr is the scratch of the rescale; d (on the
+// rescale with lo taken off, the clamp, stored at d->y (4 bytes, then d->y += 4). All in one asm:
+// after the multiply r0-r5 take {m, c, e, width4, lo4, y} in one LDM and lr is the scratch of the rescale; d (on the
 // stack) is reloaded through the n register.
 template <std::size_t C, std::size_t K, bool Twice>
 [[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
@@ -192,8 +209,11 @@ template <std::size_t C, std::size_t K, bool Twice>
                "1:\n"
                "ldr %[a0], [%[n], #%c[init]]\n" STATICNN_ROWS_BLOCK  // m, c, e, lo4, hi4, y
 #define STATICNN_ROWS_TWICE_UNLESS_DOUBLED(A) ".if %c[twice] == 0\n" STATICNN_ROWS_TWICE(A) ".endif\n"
-               STATICNN_ROWS_RESCALE4(STATICNN_ROWS_TWICE_UNLESS_DOUBLED, "%[i0]", "%[i1]", "%[i2]", "lr")
-               STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
+               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a0") STATICNN_ROWS_RESCALE_LO("a0", "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a1") STATICNN_ROWS_RESCALE_LO("a1", "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a2") STATICNN_ROWS_RESCALE_LO("a2", "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a3") STATICNN_ROWS_RESCALE_LO("a3", "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_CLAMP_STORE_LO("%[i3]", "%[we]", "lr", "%[wo]")
 #undef STATICNN_ROWS_TWICE_UNLESS_DOUBLED
                "str %[wo], [%[n], #%c[yoff]]\n"
                ".if %c[wback]\n"
@@ -208,7 +228,7 @@ template <std::size_t C, std::size_t K, bool Twice>
                  [wback] "i"(4 * L::main_quads)
                : "lr", "cc", "memory");
   static_assert(offsetof(doubled_out, m) == 0 && offsetof(doubled_out, c) == 4 && offsetof(doubled_out, e) == 8 &&
-                    offsetof(doubled_out, lo4) == 12 && offsetof(doubled_out, hi4) == 16 &&
+                    offsetof(doubled_out, width4) == 12 && offsetof(doubled_out, lo4) == 16 &&
                     offsetof(doubled_out, y) == 20,
                 "channel_blocks: the LDM takes the first six words in this order");
 }
@@ -270,6 +290,8 @@ template <std::size_t C, std::size_t K>
                 "multiplier, shift, y_step and w_end 4 and 8 bytes past bias and y");
 }
 #undef STATICNN_ROWS_CLAMP_STORE
+#undef STATICNN_ROWS_CLAMP_STORE_LO
+#undef STATICNN_ROWS_RESCALE_LO
 #undef STATICNN_ROWS_RESCALE4
 #undef STATICNN_ROWS_RESCALE
 #undef STATICNN_ROWS_TWICE
@@ -426,7 +448,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
   // The clamp within int8 (the results are saturated first); an empty range takes the general path.
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi);
+  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi), width4 = conv_rows::bytes4(hi - lo);
   bool all_doubled = lo <= hi;
   for (std::size_t o = 0; o < G && all_doubled; ++o)
     all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
@@ -457,8 +479,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           conv_rows::block_channels<C, K>(col, wo, &d);
         } else {
           const std::int32_t e = -shift;
-          const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
-          conv_rows::doubled_out d{m, c, e, lo4, hi4, whole ? yo : out, col + blocks * L::col_words,
+          const std::int32_t c =
+              (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
+          conv_rows::doubled_out d{m, c, e, width4, lo4, whole ? yo : out, col + blocks * L::col_words,
                                    twice ? 2 * bias : bias};
           conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
         }
