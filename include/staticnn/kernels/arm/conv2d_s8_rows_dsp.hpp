@@ -140,26 +140,20 @@ namespace conv_rows {
 
 // What channel_blocks reads (and updates: y) per block, at the offsets it names.
 struct doubled_out {
-  std::int32_t m, c, e;          // the doubled rescale, lo taken off (STATICNN_ROWS_RESCALE_LO)
+  std::int32_t m, c, e;          // the doubled rescale, lo taken off (STATICNN_ROWS_RESCALE)
   std::int32_t width4, lo4;      // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;                // the next 4 outputs
   const std::int32_t* col_end;   // the im2col past the last block
   std::int32_t init;             // the bias
 };
 
-// TFLite's rescale of an accumulator A = 2 acc in the doubled form, saturated to int8, in place:
-// m, c, e, scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp. STATICNN_ROWS_TWICE makes
-// A = 2 acc where the im2col is not doubled.
+// TFLite's rescale of an accumulator A = 2 acc in the doubled form (requantize_doubled in
+// conv2d_s8_stage_dsp.hpp) with the clamp's lower bound lo taken off, as conv2d_s8_few_dsp.hpp's:
+// u = (SMMULR(A, m) + c - [A < 0]) >> e saturated to [0, 255], in place, with
+// c = 2^(e-1) + ((zero_point - lo) << e); m, c, e, scratch T. STATICNN_ROWS_TWICE makes A = 2 acc
+// where the im2col is not doubled.
 #define STATICNN_ROWS_TWICE(A) "add %[" A "], %[" A "], %[" A "]\n"
 #define STATICNN_ROWS_RESCALE(A, M, Cc, E, T)                                                       \
-  "smmulr " T ", %[" A "], " M "\n"                                                                 \
-  "add %[" A "], " T ", " Cc "\n"                                                                   \
-  "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
-  "asr %[" A "], %[" A "], " E "\n"                                                                 \
-  "ssat %[" A "], #8, %[" A "]\n"
-// The same rescale with the clamp's lower bound lo taken off (c = 2^(e-1) + ((zero_point - lo) << e)),
-// as conv2d_s8_few_dsp.hpp's: u = (SMMULR(A, m) + c - [A < 0]) >> e saturated to [0, 255], in place.
-#define STATICNN_ROWS_RESCALE_LO(A, M, Cc, E, T)                                                    \
   "smmlar " T ", %[" A "], " M ", " Cc "\n"                                                         \
   "add %[" A "], " T ", %[" A "], asr #31\n"                                                        \
   "asr %[" A "], %[" A "], " E "\n"                                                                 \
@@ -169,31 +163,19 @@ struct doubled_out {
 #define STATICNN_ROWS_RESCALE4(PRE, M, Cc, E, T)                                                    \
   PRE("a0") STATICNN_ROWS_RESCALE("a0", M, Cc, E, T) PRE("a1") STATICNN_ROWS_RESCALE("a1", M, Cc, E, T) \
   PRE("a2") STATICNN_ROWS_RESCALE("a2", M, Cc, E, T) PRE("a3") STATICNN_ROWS_RESCALE("a3", M, Cc, E, T)
-// The four int8 results a0..a3 packed into a0's bytes, clamped bytewise to [lo, hi] (LO4, HI4:
-// the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y]
-// (then Y += STEP: "" or ", #4").
-// The four u = result - lo of STATICNN_ROWS_RESCALE_LO (bytes) packed into a0, clamped bytewise to
-// lo + min(u, hi - lo) (WIDTH4, LO4: the bytes4 of hi - lo and lo), one word stored at [Y], Y += 4.
-#define STATICNN_ROWS_CLAMP_STORE_LO(WIDTH4, LO4, T, Y)                                             \
+// The four u = result - lo of STATICNN_ROWS_RESCALE (bytes) packed into a0, clamped bytewise to
+// lo + min(u, hi - lo) (WIDTH4, LO4: the bytes4 of hi - lo and lo; for int8 bounds that is the
+// saturate then the clamp), one word stored at [Y] (then Y += STEP: "" or ", #4").
+#define STATICNN_ROWS_CLAMP_STORE(WIDTH4, LO4, T, Y, STEP)                                          \
   "orr %[a0], %[a0], %[a1], lsl #8\n"                                                               \
   "orr %[a0], %[a0], %[a2], lsl #16\n"                                                              \
   "orr %[a0], %[a0], %[a3], lsl #24\n"                                                              \
   "uqsub8 " T ", %[a0], " WIDTH4 "\n"                                                               \
   "usub8 %[a0], %[a0], " T "\n"                                                                     \
   "uadd8 %[a0], %[a0], " LO4 "\n"                                                                   \
-  "str %[a0], [" Y "], #4\n"
-#define STATICNN_ROWS_CLAMP_STORE(LO4, HI4, T, Y, STEP)                                             \
-  "uxtb %[a0], %[a0]\n"                                                                             \
-  "bfi %[a0], %[a1], #8, #8\n"                                                                      \
-  "bfi %[a0], %[a2], #16, #8\n"                                                                     \
-  "bfi %[a0], %[a3], #24, #8\n"                                                                     \
-  "ssub8 " T ", %[a0], " LO4 "\n"                                                                   \
-  "sel %[a0], %[a0], " LO4 "\n"                                                                     \
-  "ssub8 " T ", " HI4 ", %[a0]\n"                                                                   \
-  "sel %[a0], %[a0], " HI4 "\n"                                                                     \
   "str %[a0], [" Y "]" STEP "\n"
 
-// [lo, hi] (int8, lo <= hi) as the four-byte bounds of STATICNN_ROWS_CLAMP_STORE.
+// An int8 value in all four bytes (the bounds of STATICNN_ROWS_CLAMP_STORE).
 constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); }
 
 // For the blocks of the im2col from col to d->col_end (doubled if Twice): one channel's 4
@@ -207,13 +189,10 @@ template <std::size_t C, std::size_t K, bool Twice>
   STATICNN_ROWS_REGISTERS
   asm volatile("ldr %[n], %[d]\n"  // n holds d at the top of every block
                "1:\n"
-               "ldr %[a0], [%[n], #%c[init]]\n" STATICNN_ROWS_BLOCK  // m, c, e, lo4, hi4, y
+               "ldr %[a0], [%[n], #%c[init]]\n" STATICNN_ROWS_BLOCK  // m, c, e, width4, lo4, y
 #define STATICNN_ROWS_TWICE_UNLESS_DOUBLED(A) ".if %c[twice] == 0\n" STATICNN_ROWS_TWICE(A) ".endif\n"
-               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a0") STATICNN_ROWS_RESCALE_LO("a0", "%[i0]", "%[i1]", "%[i2]", "lr")
-               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a1") STATICNN_ROWS_RESCALE_LO("a1", "%[i0]", "%[i1]", "%[i2]", "lr")
-               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a2") STATICNN_ROWS_RESCALE_LO("a2", "%[i0]", "%[i1]", "%[i2]", "lr")
-               STATICNN_ROWS_TWICE_UNLESS_DOUBLED("a3") STATICNN_ROWS_RESCALE_LO("a3", "%[i0]", "%[i1]", "%[i2]", "lr")
-               STATICNN_ROWS_CLAMP_STORE_LO("%[i3]", "%[we]", "lr", "%[wo]")
+               STATICNN_ROWS_RESCALE4(STATICNN_ROWS_TWICE_UNLESS_DOUBLED, "%[i0]", "%[i1]", "%[i2]", "lr")
+               STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
 #undef STATICNN_ROWS_TWICE_UNLESS_DOUBLED
                "str %[wo], [%[n], #%c[yoff]]\n"
                ".if %c[wback]\n"
@@ -238,8 +217,8 @@ struct block_state {
   const std::int32_t* bias;        // the next channel's bias, multiplier and shift
   const std::int32_t* multiplier;
   const std::int8_t* shift;        // each in [-22, -1] (doubled form)
-  std::int32_t zero_point_2p1;     // 2 zero_point + 1 (of the output): c = it << (e - 1)
-  std::int32_t lo4, hi4;           // the clamp (bytes4)
+  std::int32_t zero_point_2p1;     // 2 (zero_point - lo) + 1 (of the output): c = it << (e - 1)
+  std::int32_t width4, lo4;        // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;                  // the next channel's 4 outputs
   std::int32_t y_step;             // from one channel's outputs to the next's
   const std::int8_t* w_end;        // the weights past the last channel's
@@ -247,7 +226,7 @@ struct block_state {
 
 // One block of the im2col at col against the channels whose weights are at w .. d->w_end (F bytes
 // each): per channel its bias, the multiply, the doubled rescale with m, e = -shift and
-// c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) << (e - 1) computed here, the clamp and 4
+// c = 2^(e-1) + ((zero_point - lo) << e) = (2 (zero_point - lo) + 1) << (e - 1) computed here, the clamp and 4
 // bytes stored at d->y, then d->y += y_step.
 template <std::size_t C, std::size_t K>
 [[gnu::always_inline]] inline void block_channels(const std::int32_t* col, const std::int8_t* w, block_state* d) {
@@ -257,7 +236,7 @@ template <std::size_t C, std::size_t K>
                "1:\n"
                "ldr %[i0], [%[n], #%c[bias]]\n"
                "ldr %[a0], [%[i0]], #4\n"
-               "str %[i0], [%[n], #%c[bias]]\n" STATICNN_ROWS_BLOCK  // bias, m, shift pointers; 2 zp + 1, lo4, hi4
+               "str %[i0], [%[n], #%c[bias]]\n" STATICNN_ROWS_BLOCK  // bias, m, shift pointers; 2 (zp - lo) + 1, width4, lo4
                "ldr lr, [%[i1]], #4\n"                                   // lr = m
                "str %[i1], [%[n], #%c[bias]+4]\n"
                "ldrsb %[i0], [%[i2]], #1\n"
@@ -283,15 +262,13 @@ template <std::size_t C, std::size_t K>
                : "lr", "cc", "memory");
   static_assert(offsetof(block_state, bias) == 0 && offsetof(block_state, multiplier) == 4 &&
                     offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point_2p1) == 12 &&
-                    offsetof(block_state, lo4) == 16 && offsetof(block_state, hi4) == 20 &&
+                    offsetof(block_state, width4) == 16 && offsetof(block_state, lo4) == 20 &&
                     offsetof(block_state, y_step) == offsetof(block_state, y) + 4 &&
                     offsetof(block_state, w_end) == offsetof(block_state, y) + 8,
                 "block_channels: the LDM takes the first six words in this order; the asm finds the "
                 "multiplier, shift, y_step and w_end 4 and 8 bytes past bias and y");
 }
 #undef STATICNN_ROWS_CLAMP_STORE
-#undef STATICNN_ROWS_CLAMP_STORE_LO
-#undef STATICNN_ROWS_RESCALE_LO
 #undef STATICNN_ROWS_RESCALE4
 #undef STATICNN_ROWS_RESCALE
 #undef STATICNN_ROWS_TWICE
@@ -448,7 +425,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
   // The clamp within int8 (the results are saturated first); an empty range takes the general path.
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi), width4 = conv_rows::bytes4(hi - lo);
+  const std::int32_t lo4 = conv_rows::bytes4(lo), width4 = conv_rows::bytes4(hi - lo);
   bool all_doubled = lo <= hi;
   for (std::size_t o = 0; o < G && all_doubled; ++o)
     all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
@@ -474,7 +451,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
         if constexpr (L::blocks == 1) {  // block_channels: every channel at once where it can, else this one
           if (all_doubled && whole) next = G;
-          conv_rows::block_state d{q.bias + o, q.multiplier + o, q.shift + o, 2 * q.zero_point + 1, lo4, hi4,
+          conv_rows::block_state d{q.bias + o, q.multiplier + o, q.shift + o, 2 * (q.zero_point - lo) + 1, width4, lo4,
                                    whole ? yo : out, static_cast<std::int32_t>(n), w + next * L::fan_in};
           conv_rows::block_channels<C, K>(col, wo, &d);
         } else {
