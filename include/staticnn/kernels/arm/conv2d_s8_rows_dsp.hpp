@@ -30,7 +30,7 @@ namespace staticnn::kernels::arm {
 
 namespace conv_rows {
 inline constexpr std::size_t pixels = 4;           // output pixels per block (accumulators per channel)
-inline constexpr std::size_t col_budget = 1024;    // bytes of a super-block's im2col (one block at least)
+inline constexpr std::size_t col_budget = 2048;    // bytes of a super-block's im2col (one block at least)
 inline constexpr std::size_t max_fan_in = 400;     // C K K: one block's im2col is 8 (C K K + 3) bytes
 }  // namespace conv_rows
 
