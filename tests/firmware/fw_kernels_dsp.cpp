@@ -212,6 +212,15 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<2, 7, 8, 5, 1, 4, false, false, 2>(34, 0, 7, -128, 127, 3) == 0));
   STATICNN_CHECK((check_conv_rows<1, 9, 9, 7, 2, 3, true, false, 3>(35, 0, 5, -128, 127, -1) == 0));
   STATICNN_CHECK((check_conv_rows<5, 3, 4, 3, 1, 6, false, false, 2>(36, 0, 5, -128, 127, 9) == 0));
+  // Small C, larger K, more pixels than one super-block of im2col holds (several passes, a partial
+  // last block), odd widths, channel counts not a multiple of 4, both rescale forms and clamps.
+  STATICNN_CHECK((check_conv_rows<1, 12, 29, 5, 1, 7, false>(37, 1, 7, -20, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 12, 29, 5, 1, 6>(38, 0, 8) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 15, 21, 7, 2, 6, false, false, 3>(39, 0, 8, -128, 127, -3) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 11, 17, 5, 1, 5, false, false, 2>(40, 2, 9, -128, 90, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 13, 23, 3, 1, 13, false, false, 1>(41, 0, 13, -128, 127, -2) == 0));
+  STATICNN_CHECK((check_conv_rows<4, 10, 19, 3, 2, 7, true, false, 1>(42, 0, 5, -128, 127, 0) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 13, 19, 7, 1, 5, true, false, 0>(43, 0, 7) == 0));
 }
 
 // kernels/arm/conv2d_s8_few_dsp.hpp (fan-in C K K <= 9) against the portable kernel, bit for bit,

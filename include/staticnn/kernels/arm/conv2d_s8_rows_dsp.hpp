@@ -30,7 +30,7 @@ namespace staticnn::kernels::arm {
 
 namespace conv_rows {
 inline constexpr std::size_t pixels = 4;           // output pixels per block (accumulators per channel)
-inline constexpr std::size_t col_budget = 1024;    // bytes of a super-block's im2col (one block at least)
+inline constexpr std::size_t col_budget = 2048;    // bytes of a super-block's im2col (one block at least)
 inline constexpr std::size_t max_fan_in = 400;     // C K K: one block's im2col is 8 (C K K + 3) bytes
 }  // namespace conv_rows
 
@@ -140,49 +140,48 @@ namespace conv_rows {
 
 // What channel_blocks reads (and updates: y) per block, at the offsets it names.
 struct doubled_out {
-  std::int32_t m, c, e;          // the doubled rescale (STATICNN_ROWS_RESCALE)
-  std::int32_t lo4, hi4;         // the clamp (bytes4)
+  std::int32_t m, c, e;          // the doubled rescale, lo taken off (STATICNN_ROWS_RESCALE)
+  std::int32_t width4, lo4;      // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;                // the next 4 outputs
   const std::int32_t* col_end;   // the im2col past the last block
   std::int32_t init;             // the bias
 };
 
-// TFLite's rescale of an accumulator A = 2 acc in the doubled form, saturated to int8, in place:
-// m, c, e, scratch T, as requantize_doubled in conv2d_s8_stage_dsp.hpp. STATICNN_ROWS_TWICE makes
-// A = 2 acc where the im2col is not doubled.
+// TFLite's rescale of an accumulator A = 2 acc in the doubled form (requantize_doubled in
+// conv2d_s8_stage_dsp.hpp) with the clamp's lower bound lo taken off, as conv2d_s8_few_dsp.hpp's:
+// u = (SMMULR(A, m) + c - [A < 0]) >> e saturated to [0, 255], in place, with
+// c = 2^(e-1) + ((zero_point - lo) << e); m, c, e, scratch T. STATICNN_ROWS_TWICE makes A = 2 acc
+// where the im2col is not doubled.
 #define STATICNN_ROWS_TWICE(A) "add %[" A "], %[" A "], %[" A "]\n"
 #define STATICNN_ROWS_RESCALE(A, M, Cc, E, T)                                                       \
-  "smmulr " T ", %[" A "], " M "\n"                                                                 \
-  "add %[" A "], " T ", " Cc "\n"                                                                   \
-  "add %[" A "], %[" A "], " T ", asr #31\n"                                                        \
+  "smmlar " T ", %[" A "], " M ", " Cc "\n"                                                         \
+  "add %[" A "], " T ", %[" A "], asr #31\n"                                                        \
   "asr %[" A "], %[" A "], " E "\n"                                                                 \
-  "ssat %[" A "], #8, %[" A "]\n"
+  "usat %[" A "], #8, %[" A "]\n"
 // STATICNN_ROWS_RESCALE of a0..a3, each after PRE(A) (a macro: STATICNN_ROWS_TWICE or one that
 // doubles conditionally).
 #define STATICNN_ROWS_RESCALE4(PRE, M, Cc, E, T)                                                    \
   PRE("a0") STATICNN_ROWS_RESCALE("a0", M, Cc, E, T) PRE("a1") STATICNN_ROWS_RESCALE("a1", M, Cc, E, T) \
   PRE("a2") STATICNN_ROWS_RESCALE("a2", M, Cc, E, T) PRE("a3") STATICNN_ROWS_RESCALE("a3", M, Cc, E, T)
-// The four int8 results a0..a3 packed into a0's bytes, clamped bytewise to [lo, hi] (LO4, HI4:
-// the bounds in all four bytes; SSUB8 sets the GE flags SEL picks by), one word stored at [Y]
-// (then Y += STEP: "" or ", #4").
-#define STATICNN_ROWS_CLAMP_STORE(LO4, HI4, T, Y, STEP)                                             \
-  "uxtb %[a0], %[a0]\n"                                                                             \
-  "bfi %[a0], %[a1], #8, #8\n"                                                                      \
-  "bfi %[a0], %[a2], #16, #8\n"                                                                     \
-  "bfi %[a0], %[a3], #24, #8\n"                                                                     \
-  "ssub8 " T ", %[a0], " LO4 "\n"                                                                   \
-  "sel %[a0], %[a0], " LO4 "\n"                                                                     \
-  "ssub8 " T ", " HI4 ", %[a0]\n"                                                                   \
-  "sel %[a0], %[a0], " HI4 "\n"                                                                     \
+// The four u = result - lo of STATICNN_ROWS_RESCALE (bytes) packed into a0, clamped bytewise to
+// lo + min(u, hi - lo) (WIDTH4, LO4: the bytes4 of hi - lo and lo; for int8 bounds that is the
+// saturate then the clamp), one word stored at [Y] (then Y += STEP: "" or ", #4").
+#define STATICNN_ROWS_CLAMP_STORE(WIDTH4, LO4, T, Y, STEP)                                          \
+  "orr %[a0], %[a0], %[a1], lsl #8\n"                                                               \
+  "orr %[a0], %[a0], %[a2], lsl #16\n"                                                              \
+  "orr %[a0], %[a0], %[a3], lsl #24\n"                                                              \
+  "uqsub8 " T ", %[a0], " WIDTH4 "\n"                                                               \
+  "usub8 %[a0], %[a0], " T "\n"                                                                     \
+  "uadd8 %[a0], %[a0], " LO4 "\n"                                                                   \
   "str %[a0], [" Y "]" STEP "\n"
 
-// [lo, hi] (int8, lo <= hi) as the four-byte bounds of STATICNN_ROWS_CLAMP_STORE.
+// An int8 value in all four bytes (the bounds of STATICNN_ROWS_CLAMP_STORE).
 constexpr std::int32_t bytes4(std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); }
 
 // For the blocks of the im2col from col to d->col_end (doubled if Twice): one channel's 4
 // accumulators from its bias (d->init, doubled if Twice), its F products (weights w), the doubled
-// rescale, the clamp, stored at d->y (4 bytes, then d->y += 4). All in one asm: after the multiply
-// r0-r5 take {m, c, e, lo4, hi4, y} in one LDM and lr is the scratch of the rescale; d (on the
+// rescale with lo taken off, the clamp, stored at d->y (4 bytes, then d->y += 4). All in one asm:
+// after the multiply r0-r5 take {m, c, e, width4, lo4, y} in one LDM and lr is the scratch of the rescale; d (on the
 // stack) is reloaded through the n register.
 template <std::size_t C, std::size_t K, bool Twice>
 [[gnu::always_inline]] inline void channel_blocks(const std::int32_t* col, const std::int8_t* w, doubled_out* d) {
@@ -190,7 +189,7 @@ template <std::size_t C, std::size_t K, bool Twice>
   STATICNN_ROWS_REGISTERS
   asm volatile("ldr %[n], %[d]\n"  // n holds d at the top of every block
                "1:\n"
-               "ldr %[a0], [%[n], #%c[init]]\n" STATICNN_ROWS_BLOCK  // m, c, e, lo4, hi4, y
+               "ldr %[a0], [%[n], #%c[init]]\n" STATICNN_ROWS_BLOCK  // m, c, e, width4, lo4, y
 #define STATICNN_ROWS_TWICE_UNLESS_DOUBLED(A) ".if %c[twice] == 0\n" STATICNN_ROWS_TWICE(A) ".endif\n"
                STATICNN_ROWS_RESCALE4(STATICNN_ROWS_TWICE_UNLESS_DOUBLED, "%[i0]", "%[i1]", "%[i2]", "lr")
                STATICNN_ROWS_CLAMP_STORE("%[i3]", "%[we]", "lr", "%[wo]", ", #4")
@@ -208,7 +207,7 @@ template <std::size_t C, std::size_t K, bool Twice>
                  [wback] "i"(4 * L::main_quads)
                : "lr", "cc", "memory");
   static_assert(offsetof(doubled_out, m) == 0 && offsetof(doubled_out, c) == 4 && offsetof(doubled_out, e) == 8 &&
-                    offsetof(doubled_out, lo4) == 12 && offsetof(doubled_out, hi4) == 16 &&
+                    offsetof(doubled_out, width4) == 12 && offsetof(doubled_out, lo4) == 16 &&
                     offsetof(doubled_out, y) == 20,
                 "channel_blocks: the LDM takes the first six words in this order");
 }
@@ -218,8 +217,8 @@ struct block_state {
   const std::int32_t* bias;        // the next channel's bias, multiplier and shift
   const std::int32_t* multiplier;
   const std::int8_t* shift;        // each in [-22, -1] (doubled form)
-  std::int32_t zero_point_2p1;     // 2 zero_point + 1 (of the output): c = it << (e - 1)
-  std::int32_t lo4, hi4;           // the clamp (bytes4)
+  std::int32_t zero_point_2p1;     // 2 (zero_point - lo) + 1 (of the output): c = it << (e - 1)
+  std::int32_t width4, lo4;        // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;                  // the next channel's 4 outputs
   std::int32_t y_step;             // from one channel's outputs to the next's
   const std::int8_t* w_end;        // the weights past the last channel's
@@ -227,7 +226,7 @@ struct block_state {
 
 // One block of the im2col at col against the channels whose weights are at w .. d->w_end (F bytes
 // each): per channel its bias, the multiply, the doubled rescale with m, e = -shift and
-// c = 2^(e-1) + (zero_point << e) = (2 zero_point + 1) << (e - 1) computed here, the clamp and 4
+// c = 2^(e-1) + ((zero_point - lo) << e) = (2 (zero_point - lo) + 1) << (e - 1) computed here, the clamp and 4
 // bytes stored at d->y, then d->y += y_step.
 template <std::size_t C, std::size_t K>
 [[gnu::always_inline]] inline void block_channels(const std::int32_t* col, const std::int8_t* w, block_state* d) {
@@ -237,7 +236,7 @@ template <std::size_t C, std::size_t K>
                "1:\n"
                "ldr %[i0], [%[n], #%c[bias]]\n"
                "ldr %[a0], [%[i0]], #4\n"
-               "str %[i0], [%[n], #%c[bias]]\n" STATICNN_ROWS_BLOCK  // bias, m, shift pointers; 2 zp + 1, lo4, hi4
+               "str %[i0], [%[n], #%c[bias]]\n" STATICNN_ROWS_BLOCK  // bias, m, shift pointers; 2 (zp - lo) + 1, width4, lo4
                "ldr lr, [%[i1]], #4\n"                                   // lr = m
                "str %[i1], [%[n], #%c[bias]+4]\n"
                "ldrsb %[i0], [%[i2]], #1\n"
@@ -263,7 +262,7 @@ template <std::size_t C, std::size_t K>
                : "lr", "cc", "memory");
   static_assert(offsetof(block_state, bias) == 0 && offsetof(block_state, multiplier) == 4 &&
                     offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point_2p1) == 12 &&
-                    offsetof(block_state, lo4) == 16 && offsetof(block_state, hi4) == 20 &&
+                    offsetof(block_state, width4) == 16 && offsetof(block_state, lo4) == 20 &&
                     offsetof(block_state, y_step) == offsetof(block_state, y) + 4 &&
                     offsetof(block_state, w_end) == offsetof(block_state, y) + 8,
                 "block_channels: the LDM takes the first six words in this order; the asm finds the "
@@ -426,7 +425,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   const std::size_t n = rows * OW;  // output pixels, flat: pixel i is row i / OW, column i % OW
   // The clamp within int8 (the results are saturated first); an empty range takes the general path.
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const std::int32_t lo4 = conv_rows::bytes4(lo), hi4 = conv_rows::bytes4(hi);
+  const std::int32_t lo4 = conv_rows::bytes4(lo), width4 = conv_rows::bytes4(hi - lo);
   bool all_doubled = lo <= hi;
   for (std::size_t o = 0; o < G && all_doubled; ++o)
     all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
@@ -452,13 +451,14 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
         if constexpr (L::blocks == 1) {  // block_channels: every channel at once where it can, else this one
           if (all_doubled && whole) next = G;
-          conv_rows::block_state d{q.bias + o, q.multiplier + o, q.shift + o, 2 * q.zero_point + 1, lo4, hi4,
+          conv_rows::block_state d{q.bias + o, q.multiplier + o, q.shift + o, 2 * (q.zero_point - lo) + 1, width4, lo4,
                                    whole ? yo : out, static_cast<std::int32_t>(n), w + next * L::fan_in};
           conv_rows::block_channels<C, K>(col, wo, &d);
         } else {
           const std::int32_t e = -shift;
-          const std::int32_t c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point) << e);
-          conv_rows::doubled_out d{m, c, e, lo4, hi4, whole ? yo : out, col + blocks * L::col_words,
+          const std::int32_t c =
+              (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
+          conv_rows::doubled_out d{m, c, e, width4, lo4, whole ? yo : out, col + blocks * L::col_words,
                                    twice ? 2 * bias : bias};
           conv_rows::channel_blocks<C, K, twice>(col, wo, &d);
         }
