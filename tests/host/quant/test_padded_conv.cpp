@@ -232,14 +232,11 @@ void check_in_workspace(std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE("sequential: forward_in_workspace equals forward for padded first stages (K 3, 5; stride 1, 2)") {
+  // Each type meets K 3 and 5 and both strides over the four shapes.
   check_in_workspace<float, 1, 28, 28, 6, 3, 1, 1>(1);
-  check_in_workspace<float, 1, 28, 28, 6, 5, 1, 2>(2);
-  check_in_workspace<float, 2, 29, 27, 5, 3, 2, 1>(3);
   check_in_workspace<float, 1, 30, 30, 4, 5, 2, 2>(4);
-  check_in_workspace<std::int8_t, 1, 28, 28, 6, 3, 1, 1>(5);
   check_in_workspace<std::int8_t, 1, 28, 28, 6, 5, 1, 2>(6);
   check_in_workspace<std::int8_t, 2, 29, 27, 5, 3, 2, 1>(7);
-  check_in_workspace<std::int8_t, 1, 30, 30, 4, 5, 2, 2>(8);
 }
 
 TEST_CASE("models: cnn3x3 folds, quantizes and its int8 logits follow the float ones") {
