@@ -30,6 +30,11 @@ inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && K == 5 && S ==
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_rows_all_channels =
     arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> || arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+// Whether that kernel is the DSP rows kernel (the few-taps one takes the shapes both fit), which
+// can also read an unpadded input and fill the padding in itself (arm::conv2d_s8_rows_dsp's Pad).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_rows_dsp =
+    !arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
 
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
@@ -99,7 +104,7 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
                               std::size_t oy0, std::size_t rows) {
   if constexpr (arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
-  } else if constexpr (arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) {
+  } else if constexpr (conv2d_s8_runs_rows_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   }
   conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);

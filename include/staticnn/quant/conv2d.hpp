@@ -70,8 +70,7 @@ struct qconv2d_layer {
   // padding as the input zero point itself (pads_itself, core/sequential.hpp): output rows
   // [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW)
   // from x, the C x H x W input. A conv -> activation -> pool stage then packs no window.
-  static constexpr bool pads_itself =
-      Pad > 0 && channel_group > 1 && !kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, Stride>;
+  static constexpr bool pads_itself = Pad > 0 && kernels::conv2d_s8_runs_rows_dsp<C, H, W, K, Stride>;
   void forward_padded_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0, std::size_t rows) const
     requires pads_itself
   {

@@ -60,12 +60,7 @@ struct qpool_layer {
   }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t oy = 0; oy < OH; ++oy)
-        if constexpr (has_row_kernel)
-          reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
-        else
-          for (std::size_t ox = 0; ox < OW; ++ox)
-            y[(c * OH + oy) * OW + ox] = reduce(x.data() + (c * H + oy * K) * W + ox * K, W);
+      for (std::size_t oy = 0; oy < OH; ++oy) reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
   }
 };
 
