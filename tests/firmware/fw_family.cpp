@@ -40,6 +40,26 @@ using wide5 = sequential<shape<1, 28, 28>, conv2d<10, 5>, relu, max_pool<2>, con
 // Strided convs back to back, no pooling between them.
 using strided = sequential<shape<1, 28, 28>, conv2d<24, 3, 2, 1>, relu, conv2d<48, 3, 2, 1>, relu, max_pool<2>,
                            flatten, dense<10>>;
+// A 7x7 stride-2 stem on a colour input.
+using rgb7 = sequential<shape<3, 32, 32>, conv2d<16, 7, 2, 3>, relu, max_pool<2>, conv2d<32, 3, 1, 1>, relu,
+                        max_pool<2>, flatten, dense<10>>;
+// Few channels (6, 12, 24), three pooled 3x3 stages down to an odd 3x3 map.
+using narrow = sequential<shape<1, 28, 28>, conv2d<6, 3, 1, 1>, relu, max_pool<2>, conv2d<12, 3, 1, 1>, relu,
+                          max_pool<2>, conv2d<24, 3, 1, 1>, relu, max_pool<2>, flatten, dense<10>>;
+// Pointwise (1x1) convolutions, and convolutions not followed by pooling.
+using pointwise = sequential<shape<3, 32, 32>, conv2d<8, 3, 1, 1>, relu, conv2d<32, 1>, relu, max_pool<2>,
+                             conv2d<16, 1>, relu, max_pool<2>, flatten, dense<10>>;
+// Average pooling, two dense layers.
+using avgpool = sequential<shape<1, 28, 28>, conv2d<8, 3, 1, 1>, relu, avg_pool<2>, conv2d<16, 3, 1, 1>, relu,
+                           avg_pool<2>, flatten, dense<32>, relu, dense<10>>;
+// 5x5 with padding 2 on a colour input.
+using rgb5 = sequential<shape<3, 32, 32>, conv2d<12, 5, 1, 2>, relu, max_pool<2>, conv2d<24, 5, 1, 2>, relu,
+                        max_pool<2>, flatten, dense<10>>;
+// Table activations (sigmoid, tanh) after padded 3x3 convolutions.
+using tables = sequential<shape<1, 28, 28>, conv2d<8, 3, 1, 1>, sigmoid, max_pool<2>, conv2d<16, 3, 1, 1>, htan,
+                          max_pool<2>, flatten, dense<10>>;
+// Dense only.
+using mlp = sequential<shape<1, 28, 28>, flatten, dense<128>, relu, dense<64>, relu, dense<10>>;
 }  // namespace family
 
 struct lcg {
@@ -179,6 +199,13 @@ STATICNN_FAMILY(rgb32, 20)
 STATICNN_FAMILY(stem7, 30)
 STATICNN_FAMILY(wide5, 40)
 STATICNN_FAMILY(strided, 50)
+STATICNN_FAMILY(rgb7, 60)
+STATICNN_FAMILY(narrow, 70)
+STATICNN_FAMILY(pointwise, 80)
+STATICNN_FAMILY(avgpool, 90)
+STATICNN_FAMILY(rgb5, 100)
+STATICNN_FAMILY(tables, 110)
+STATICNN_FAMILY(mlp, 120)
 
 }  // namespace
 
