@@ -86,6 +86,14 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
   requires C::kernel >= 1;
 };
 
+// max(f(a), f(b)) = f(max(a, b)) for a non-decreasing elementwise f: the conv -> activation ->
+// max pool stage applies such an activation to the pooled outputs, K x K times fewer values.
+template <class B, class C>
+concept activation_after_max_pool = requires {
+  requires B::op::non_decreasing;
+  requires C::selects_max;  // a max pool
+};
+
 // A pooling layer with a kernel for one whole pooled row of one channel, which the conv ->
 // activation -> pool stage runs instead of its window-by-window loop:
 //   reduce_row(rows, y): y[px] = reduce(rows + px * K, W) for px < OW, rows: K rows W apart.
@@ -503,13 +511,16 @@ struct network {
           layer<I>().forward_padded_rows(x, rows.data(), c, py * K, K);
         else
           layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
-        layer<I + 1>().apply(rows.data(), rows.size());
+        constexpr bool act_after = detail::activation_after_max_pool<layer_type<I + 1>, Pool>;
+        if constexpr (!act_after) layer<I + 1>().apply(rows.data(), rows.size());
         if constexpr (detail::pool_row_kernel<Pool>)
           for (std::size_t g = 0; g < G; ++g) Pool::reduce_row(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW);
         else
           for (std::size_t g = 0; g < G; ++g)
             for (std::size_t px = 0; px < PW; ++px)
               y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
+        if constexpr (act_after)
+          for (std::size_t g = 0; g < G; ++g) layer<I + 1>().apply(y + ((c + g) * PH + py) * PW, PW);
       }
     }
   }

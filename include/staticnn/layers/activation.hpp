@@ -19,6 +19,7 @@ namespace staticnn {
 
 struct sigmoid_op {
   static constexpr const char* name = "sigmoid";
+  static constexpr bool non_decreasing = true;  // a <= b implies f(a) <= f(b)
   template <class T>
   static T f(T x) { return kernels::sigmoid(x); }
   template <class T>
@@ -26,6 +27,7 @@ struct sigmoid_op {
 };
 struct relu_op {
   static constexpr const char* name = "relu";
+  static constexpr bool non_decreasing = true;  // a <= b implies f(a) <= f(b)
   template <class T>
   static T f(T x) { return x > T(0) ? x : T(0); }
   template <class T>
@@ -33,6 +35,7 @@ struct relu_op {
 };
 struct tanh_op {
   static constexpr const char* name = "tanh";
+  static constexpr bool non_decreasing = true;  // a <= b implies f(a) <= f(b)
   template <class T>
   static T f(T x) { return std::tanh(x); }
   template <class T>

@@ -34,6 +34,7 @@ struct pool_layer {
   using out_shape = shape<C, OH, OW>;
   using op = Op;
   static constexpr std::size_t kernel = K, param_count = 0, state_count = 0;
+  static constexpr bool selects_max = std::is_same_v<Op, max_pool_op>;
 
   // One window whose top-left value is w, rows `stride` apart.
   static T reduce(const T* w, std::size_t stride) {

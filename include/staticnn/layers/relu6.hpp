@@ -7,6 +7,7 @@ namespace staticnn {
 
 struct relu6_op {
   static constexpr const char* name = "relu6";
+  static constexpr bool non_decreasing = true;  // a <= b implies f(a) <= f(b)
   template <class T>
   static T f(T x) { return x > T(0) ? (x < T(6) ? x : T(6)) : T(0); }
   template <class T>
