@@ -397,14 +397,12 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   const auto iy0 = static_cast<std::ptrdiff_t>(oy * S) - static_cast<std::ptrdiff_t>(Pad);
   const auto ix0 = static_cast<std::ptrdiff_t>(ox * S) - static_cast<std::ptrdiff_t>(Pad);
   constexpr auto k = static_cast<std::ptrdiff_t>(K);
-  if constexpr (Pad > 0) {
-    if (iy0 < 0 || ix0 < 0 || iy0 + k > static_cast<std::ptrdiff_t>(H) || ix0 + k > static_cast<std::ptrdiff_t>(W)) {
-      gather_window_border<C, H, W, K>(x, iy0, ix0, pad, win);
-      return unpack_window<C, K, Twice>(win, col, p);
-    }
-  }
-  gather_window<C, H, W, K>(x + iy0 * static_cast<std::ptrdiff_t>(W) + ix0, win);
-  unpack_window<C, K, Twice>(win, col, p);
+  if (Pad > 0 &&
+      (iy0 < 0 || ix0 < 0 || iy0 + k > static_cast<std::ptrdiff_t>(H) || ix0 + k > static_cast<std::ptrdiff_t>(W)))
+    gather_window_border<C, H, W, K>(x, iy0, ix0, pad, win);
+  else
+    gather_window<C, H, W, K>(x + iy0 * static_cast<std::ptrdiff_t>(W) + ix0, win);
+  unpack_window<C, K, Twice>(win, col, p);  // one copy of the unpack for both
 }
 
 }  // namespace conv_rows
