@@ -55,6 +55,9 @@ inline constexpr bool identity_forward = requires { requires L::identity_forward
 //   pack_window<R>(x, window, iy0): rows [iy0, iy0 + R) of the padded input (padded coordinates),
 //     every channel, into window (C x R x (W + 2P)), the padding holding the layer's zero (int8:
 //     the input zero point).
+//   Optional: rows_known<Self>, for a layer that is a compile-time constant, a value that
+//     forward_channel_rows (and forward_padded_rows) then take as a last argument (int8: whether
+//     every channel takes the doubled rescale); the conv -> activation -> pool stage passes it.
 template <class A>
 concept row_streamable_conv = requires(const A& a, const typename A::value_type* x, typename A::value_type* y) {
   requires A::row_streamable;
