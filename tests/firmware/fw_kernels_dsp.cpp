@@ -103,7 +103,7 @@ namespace {
 // Pad: the rows kernel reads the C x H x W input padded by Pad with the value pad itself; the
 // portable kernel a padded copy.
 // Known: every channel doubled and the kernel told so at compile time (AllDoubled: no check, no
-// general path), as for a layer of a constant network (qconv2d_layer::rows_known).
+// general path), as for a layer of a constant network (qconv2d_layer::rows_known()).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
           bool General = true, bool Few = false, std::size_t Pad = 0, bool Known = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
@@ -235,7 +235,7 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<17, 3, 6, 1, 1, 3, D, Rows, 0, Known>(48, 0, 3, 3, 3) == 0));
 }
 
-// qconv2d_layer::rows_known, the kernels' AllDoubled for a layer that is a compile-time constant
+// qconv2d_layer::rows_known(), the kernels' AllDoubled for a layer that is a compile-time constant
 // (checked when this file compiles): true only when every channel's rescale is in the doubled form
 // and the clamp range within int8 is not empty.
 namespace {
@@ -248,13 +248,13 @@ constexpr auto known_conv = [] {
   return c;
 }();
 using known_conv_type = std::remove_const_t<decltype(known_conv<-7, -128, 127>)>;
-static_assert(known_conv_type::rows_known<known_conv<-7, -128, 127>>);
-static_assert(known_conv_type::rows_known<known_conv<-7, 3, 127>>);     // a ReLU clamp
-static_assert(known_conv_type::rows_known<known_conv<-7, 127, 300>>);   // one value within int8
-static_assert(!known_conv_type::rows_known<known_conv<0, -128, 127>>);  // one channel not doubled
-static_assert(!known_conv_type::rows_known<known_conv<-23, -128, 127>>);
-static_assert(!known_conv_type::rows_known<known_conv<-7, 10, 9>>);     // an empty clamp
-static_assert(!known_conv_type::rows_known<known_conv<-7, 200, 300>>);  // a clamp above int8
+static_assert(known_conv_type::rows_known<known_conv<-7, -128, 127>>());
+static_assert(known_conv_type::rows_known<known_conv<-7, 3, 127>>());       // a ReLU clamp
+static_assert(known_conv_type::rows_known<known_conv<-7, 127, 300>>());     // one value within int8
+static_assert(!known_conv_type::rows_known<known_conv<0, -128, 127>>());    // one channel not doubled
+static_assert(!known_conv_type::rows_known<known_conv<-23, -128, 127>>());
+static_assert(!known_conv_type::rows_known<known_conv<-7, 10, 9>>());       // an empty clamp
+static_assert(!known_conv_type::rows_known<known_conv<-7, 200, 300>>());    // a clamp above int8
 }  // namespace
 
 // kernels/arm/conv2d_s8_few_dsp.hpp (fan-in C K K <= 9) against the portable kernel, bit for bit,

@@ -55,7 +55,7 @@ inline constexpr bool identity_forward = requires { requires L::identity_forward
 //   pack_window<R>(x, window, iy0): rows [iy0, iy0 + R) of the padded input (padded coordinates),
 //     every channel, into window (C x R x (W + 2P)), the padding holding the layer's zero (int8:
 //     the input zero point).
-//   Optional: rows_known<Self>, for a layer that is a compile-time constant, a value that
+//   Optional: rows_known<Self>(), for a layer that is a compile-time constant, a value that
 //     forward_channel_rows (and forward_padded_rows) then take as a last argument (int8: whether
 //     every channel takes the doubled rescale); the conv -> activation -> pool stage passes it.
 template <class A>
@@ -486,11 +486,11 @@ struct network {
 
   // Out of line, so its loops compile the same whatever the caller: their register allocation
   // does not depend on the forward pass they are called from. Net: as run_stage's; a conv that
-  // is a compile-time constant and has rows_known<Self> is given that as its rows' last argument.
+  // is a compile-time constant and has rows_known<Self>() is given that as its rows' last argument.
   template <std::size_t I, const network* Net = nullptr>
   [[gnu::noinline]] constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
-    if constexpr (Net != nullptr && requires { layer_type<I>::template rows_known<Net->template layer<I>()>; })
-      conv_act_pool<I>(x, y, layer_type<I>::template rows_known<Net->template layer<I>()>);
+    if constexpr (Net != nullptr && requires { layer_type<I>::template rows_known<Net->template layer<I>()>(); })
+      conv_act_pool<I>(x, y, layer_type<I>::template rows_known<Net->template layer<I>()>());
     else
       conv_act_pool<I>(x, y);
   }

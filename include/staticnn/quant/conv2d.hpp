@@ -56,7 +56,7 @@ struct qconv2d_layer {
   // block of input windows once for all channels: kernels/arm/conv2d_s8_rows_dsp.hpp, conv2d_s8_few_dsp.hpp).
   static constexpr std::size_t channel_group = kernels::conv2d_s8_rows_all_channels<C, H, W, K, Stride> ? OutC : 1;
   static constexpr const char* kernel_name = kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, channel_group>();
-  // The optional last argument: rows_known<Self> of a layer that is a compile-time constant.
+  // The optional last argument: rows_known<Self>() of a layer that is a compile-time constant.
   template <std::size_t Hx = H, bool AllDoubled = false>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
                                       std::size_t rows, std::bool_constant<AllDoubled> = {}) const {
@@ -124,9 +124,10 @@ struct qconv2d_layer {
   // empty and every channel's rescale takes the doubled form (doubled_rescale()), so the DSP
   // kernels are compiled without the check and the general path.
   template <const qconv2d_layer& Self>
-  static constexpr std::bool_constant<Self.doubled_rescale() && (Self.act_min > -128 ? Self.act_min : -128) <=
-                                                                    (Self.act_max < 127 ? Self.act_max : 127)>
-      rows_known{};
+  static constexpr auto rows_known() {
+    return std::bool_constant<Self.doubled_rescale() && (Self.act_min > -128 ? Self.act_min : -128) <=
+                                                            (Self.act_max < 127 ? Self.act_max : 127)>{};
+  }
   template <const qconv2d_layer& Self, class Act, class Pool>
   static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,
                                            std::int8_t* scratch) {
