@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <utility>
 
 #include "harness.hpp"
@@ -101,14 +102,17 @@ namespace {
 // Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp) instead of the rows kernel.
 // Pad: the rows kernel reads the C x H x W input padded by Pad with the value pad itself; the
 // portable kernel a padded copy.
+// Known: every channel doubled and the kernel told so at compile time (AllDoubled: no check, no
+// general path), as for a layer of a constant network (qconv2d_layer::rows_known()).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
-          bool General = true, bool Few = false, std::size_t Pad = 0>
+          bool General = true, bool Few = false, std::size_t Pad = 0, bool Known = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
                             std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0) {
   if constexpr (!kernels::target::arm_dsp) {
     return 1000;  // the test skips: no DSP kernel on this target
   } else {
     static_assert(Pad == 0 || !Few, "the few-taps kernel reads a padded window");
+    static_assert(!(Known && General), "a kernel told that every channel is doubled takes no general one");
     constexpr std::size_t PH = H + 2 * Pad, PW = W + 2 * Pad;
     static_assert(Few ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
                       : kernels::arm::conv2d_s8_rows_dsp_fits<C, PH, PW, K, S>,
@@ -148,9 +152,9 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     static std::array<std::int8_t, G * OH * OW> got{}, want{};
     got.fill(0x5a), want.fill(0x5a);
     if constexpr (Few)
-      kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
+      kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G, Known>(x.data(), w.data(), q, got.data(), oy0, rows);
     else
-      kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
+      kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, Known>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     static std::array<std::int8_t, C * PH * PW> padded{};  // x inside a border of pad
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t iy = 0; iy < PH; ++iy)
@@ -221,7 +225,37 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<3, 13, 23, 3, 1, 13, false, false, 1>(41, 0, 13, -128, 127, -2) == 0));
   STATICNN_CHECK((check_conv_rows<4, 10, 19, 3, 2, 7, true, false, 1>(42, 0, 5, -128, 127, 0) == 0));
   STATICNN_CHECK((check_conv_rows<1, 13, 19, 7, 1, 5, true, false, 0>(43, 0, 7) == 0));
+  // Every channel doubled and known to be (no check, no general path): one block of im2col with a
+  // partial last block, several blocks per channel with the im2col doubled, padded, clamps.
+  constexpr bool D = false, Rows = false, Known = true;
+  STATICNN_CHECK((check_conv_rows<16, 6, 11, 3, 1, 9, D, Rows, 0, Known>(44, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 6, 6, 3, 1, 32, D, Rows, 1, Known>(45, 1, 5, -3, 127, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 7, 11, 3, 1, 16, D, Rows, 0, Known>(46, 0, 5, -9, 100) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 11, 17, 5, 1, 5, D, Rows, 2, Known>(47, 2, 9, -128, 90, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<17, 3, 6, 1, 1, 3, D, Rows, 0, Known>(48, 0, 3, 3, 3) == 0));
 }
+
+// qconv2d_layer::rows_known(), the kernels' AllDoubled for a layer that is a compile-time constant
+// (checked when this file compiles): true only when every channel's rescale is in the doubled form
+// and the clamp range within int8 is not empty.
+namespace {
+template <std::int8_t Shift1, std::int32_t ActMin, std::int32_t ActMax>
+constexpr auto known_conv = [] {
+  quant::qconv2d_layer<shape<2, 6, 6>, 3, 3, 1, 1, true> c{};
+  for (std::size_t o = 0; o < 3; ++o) c.bias[o] = 100, c.multiplier[o] = 1 << 30, c.shift[o] = -7;
+  c.shift[1] = Shift1;
+  c.act_min = ActMin, c.act_max = ActMax;
+  return c;
+}();
+using known_conv_type = std::remove_const_t<decltype(known_conv<-7, -128, 127>)>;
+static_assert(known_conv_type::rows_known<known_conv<-7, -128, 127>>());
+static_assert(known_conv_type::rows_known<known_conv<-7, 3, 127>>());       // a ReLU clamp
+static_assert(known_conv_type::rows_known<known_conv<-7, 127, 300>>());     // one value within int8
+static_assert(!known_conv_type::rows_known<known_conv<0, -128, 127>>());    // one channel not doubled
+static_assert(!known_conv_type::rows_known<known_conv<-23, -128, 127>>());
+static_assert(!known_conv_type::rows_known<known_conv<-7, 10, 9>>());       // an empty clamp
+static_assert(!known_conv_type::rows_known<known_conv<-7, 200, 300>>());    // a clamp above int8
+}  // namespace
 
 // kernels/arm/conv2d_s8_few_dsp.hpp (fan-in C K K <= 9) against the portable kernel, bit for bit,
 // as int8_conv_rows_any_shape: every fan-in 1 .. 9 it takes (C 1-9 with K 1, C 1-2 with K 2, C 1
@@ -253,6 +287,11 @@ STATICNN_TEST(int8_conv_few_any_shape) {
   STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 4, D, Few>(49, 1, 2, -50, 60) == 0));
   STATICNN_CHECK((check_conv_rows<9, 4, 5, 1, 1, 5, G, Few>(50, 0, 4) == 0));               // F = 9, C = 9
   STATICNN_CHECK((check_conv_rows<1, 12, 17, 3, 3, 10, D, Few>(51, 0, 4) == 0));            // stride 3
+  // Every channel doubled and known to be (no check, no general path).
+  constexpr bool Known = true;
+  STATICNN_CHECK((check_conv_rows<1, 4, 30, 3, 1, 16, D, Few, 0, Known>(52, 0, 2, -3, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 12, 31, 3, 1, 4, D, Few, 0, Known>(53, 0, 10, -128, 20) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 5, D, Few, 0, Known>(54, 1, 2, -50, 60) == 0));
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no

@@ -55,6 +55,9 @@ inline constexpr bool identity_forward = requires { requires L::identity_forward
 //   pack_window<R>(x, window, iy0): rows [iy0, iy0 + R) of the padded input (padded coordinates),
 //     every channel, into window (C x R x (W + 2P)), the padding holding the layer's zero (int8:
 //     the input zero point).
+//   Optional: rows_known<Self>(), for a layer that is a compile-time constant, a value that
+//     forward_channel_rows (and forward_padded_rows) then take as a last argument (int8: whether
+//     every channel takes the doubled rescale); the conv -> activation -> pool stage passes it.
 template <class A>
 concept row_streamable_conv = requires(const A& a, const typename A::value_type* x, typename A::value_type* y) {
   requires A::row_streamable;
@@ -461,7 +464,7 @@ struct network {
       value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
       if constexpr (plan.fused[I]) {
         if constexpr (has_own_stage<I>) run_own_stage<I, WS, Net>(src, dst, ws);
-        else run_conv_act_pool<I>(src, dst);
+        else run_conv_act_pool<I, Net>(src, dst);
       } else {
         using L = layer_type<I>;
         const cview<value_type, L::in_shape::size> x(src, L::in_shape::size);
@@ -490,9 +493,17 @@ struct network {
   }
 
   // Out of line, so its loops compile the same whatever the caller: their register allocation
-  // does not depend on the forward pass they are called from.
-  template <std::size_t I>
+  // does not depend on the forward pass they are called from. Net: as run_stage's; a conv that
+  // is a compile-time constant and has rows_known<Self>() is given that as its rows' last argument.
+  template <std::size_t I, const network* Net = nullptr>
   [[gnu::noinline]] constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
+    if constexpr (Net != nullptr && requires { layer_type<I>::template rows_known<Net->template layer<I>()>(); })
+      conv_act_pool<I>(x, y, layer_type<I>::template rows_known<Net->template layer<I>()>());
+    else
+      conv_act_pool<I>(x, y);
+  }
+  template <std::size_t I, class... Known>
+  [[gnu::always_inline]] constexpr void conv_act_pool(const value_type* x, value_type* y, Known... known) const {
     using Conv = layer_type<I>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
@@ -506,11 +517,11 @@ struct network {
       if constexpr (packs) layer<I>().template pack_window<R>(x, window.data(), py * K * S);
       for (std::size_t c = 0; c < C; c += G) {
         if constexpr (Conv::padding == 0)
-          layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K);
+          layer<I>().forward_channel_rows(x, rows.data(), c, py * K, K, known...);
         else if constexpr (detail::pads_itself<Conv>)
-          layer<I>().forward_padded_rows(x, rows.data(), c, py * K, K);
+          layer<I>().forward_padded_rows(x, rows.data(), c, py * K, K, known...);
         else
-          layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
+          layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K, known...);
         constexpr bool act_after = detail::activation_after_max_pool<layer_type<I + 1>, Pool>;
         if constexpr (!act_after) layer<I + 1>().apply(rows.data(), rows.size());
         if constexpr (detail::pool_row_kernel<Pool>)

@@ -98,14 +98,18 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
 
 // conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through kernels/arm/conv2d_s8_few_dsp.hpp
 // for a fan-in C K K of a few taps (arm::conv2d_s8_few_dsp_fits), else kernels/arm/conv2d_s8_rows_dsp.hpp
-// for the shapes it takes (arm::conv2d_s8_rows_dsp_fits).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+// for the shapes it takes (arm::conv2d_s8_rows_dsp_fits). AllDoubled: the caller knows that the
+// clamp range within int8 is not empty and every channel's rescale takes the doubled form
+// (doubled_rescale_applies for fan-in C K K): the DSP kernels then have no general path.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool AllDoubled = false>
 constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                               std::size_t oy0, std::size_t rows) {
   if constexpr (arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>) {
-    if (!std::is_constant_evaluated()) return arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+    if (!std::is_constant_evaluated())
+      return arm::conv2d_s8_few_dsp<C, H, W, K, S, G, AllDoubled>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_rows_dsp<C, H, W, K, S>) {
-    if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+    if (!std::is_constant_evaluated())
+      return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, 0, AllDoubled>(x, w, q, y, oy0, rows);
   }
   conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
 }

@@ -56,12 +56,13 @@ struct qconv2d_layer {
   // block of input windows once for all channels: kernels/arm/conv2d_s8_rows_dsp.hpp, conv2d_s8_few_dsp.hpp).
   static constexpr std::size_t channel_group = kernels::conv2d_s8_rows_all_channels<C, H, W, K, Stride> ? OutC : 1;
   static constexpr const char* kernel_name = kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, channel_group>();
-  template <std::size_t Hx = H>
+  // The optional last argument: rows_known<Self>() of a layer that is a compile-time constant.
+  template <std::size_t Hx = H, bool AllDoubled = false>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
-                                      std::size_t rows) const {
+                                      std::size_t rows, std::bool_constant<AllDoubled> = {}) const {
     if constexpr (channel_group > 1)
-      kernels::conv2d_s8_rows<C, Hx, W, K, Stride, channel_group>(x, weights.data() + oc * fan_in, rescale().from(oc),
-                                                                  y, oy0, rows);
+      kernels::conv2d_s8_rows<C, Hx, W, K, Stride, channel_group, AllDoubled>(x, weights.data() + oc * fan_in,
+                                                                              rescale().from(oc), y, oy0, rows);
     else
       kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
                                                            oy0, rows);
@@ -71,10 +72,12 @@ struct qconv2d_layer {
   // [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW)
   // from x, the C x H x W input. A conv -> activation -> pool stage then packs no window.
   static constexpr bool pads_itself = Pad > 0 && kernels::conv2d_s8_runs_rows_dsp<C, H, W, K, Stride>;
-  void forward_padded_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0, std::size_t rows) const
+  template <bool AllDoubled = false>
+  void forward_padded_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0, std::size_t rows,
+                           std::bool_constant<AllDoubled> = {}) const
     requires pads_itself
   {
-    kernels::arm::conv2d_s8_rows_dsp<C, In::height, In::width, K, Stride, channel_group, Pad>(
+    kernels::arm::conv2d_s8_rows_dsp<C, In::height, In::width, K, Stride, channel_group, Pad, AllDoubled>(
         x, weights.data() + oc * fan_in, rescale().from(oc), y, oy0, rows, static_cast<std::int8_t>(input_zero_point));
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
@@ -116,6 +119,15 @@ struct qconv2d_layer {
   // (quant::doubled_rescale_applies). For a layer that is a compile-time constant (network::
   // forward_constant) the fused stage is then compiled without the check and the general path.
   constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, fan_in); }
+  // For a layer that is a compile-time constant (network::forward_constant), the last argument of
+  // its forward_channel_rows and forward_padded_rows: whether its clamp range within int8 is not
+  // empty and every channel's rescale takes the doubled form (doubled_rescale()), so the DSP
+  // kernels are compiled without the check and the general path.
+  template <const qconv2d_layer& Self>
+  static constexpr auto rows_known() {
+    return std::bool_constant<Self.doubled_rescale() && (Self.act_min > -128 ? Self.act_min : -128) <=
+                                                            (Self.act_max < 127 ? Self.act_max : 127)>{};
+  }
   template <const qconv2d_layer& Self, class Act, class Pool>
   static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,
                                            std::int8_t* scratch) {

@@ -227,9 +227,11 @@ template <std::size_t F>
 }  // namespace conv_few
 
 // x: C x H x W int8; w: G output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]);
-// q: the rescale starting at the first of the G channels; y: G x rows x OW int8.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
-void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+// q: the rescale starting at the first of the G channels; y: G x rows x OW int8. AllDoubled: as
+// conv2d_s8_rows_dsp's (the caller knows every channel takes the doubled rescale: no general path).
+// (Its loops stay loops: no call to memcpy for a few words.)
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                        std::size_t oy0, std::size_t rows) {
   static_assert(conv2d_s8_few_dsp_fits<C, H, W, K, S>, "conv2d_s8_few_dsp: shape not taken (see conv2d_s8_few_dsp_fits)");
   constexpr std::size_t F = C * K * K, OW = (W - K) / S + 1, P = conv_few::group;
@@ -239,9 +241,10 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
   // The clamp within int8 (the results are saturated first); an empty range takes the general path.
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
-  bool all_doubled = lo <= hi;
-  for (std::size_t o = 0; o < G && all_doubled; ++o)
-    all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
+  bool all_doubled = AllDoubled || lo <= hi;
+  if constexpr (!AllDoubled)
+    for (std::size_t o = 0; o < G && all_doubled; ++o)
+      all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
   alignas(8) std::int32_t col[L::pixels * L::words];
   std::size_t oy = oy0, ox = 0;  // the pixel i0 + p packs next, its window at xb
   const std::int8_t* xb = x + oy * S * W;
@@ -277,7 +280,7 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
           conv_few::channel_groups<F>(col + full * L::words, wr, last, last + P, width4, lo4);
           for (std::size_t p = 0; p < count - full; ++p) yo[full + p] = last[p];
         }
-      } else {  // the general rescale (fixed_point.hpp)
+      } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp)
         std::int32_t wp[L::words];
         conv_few::pair_words<C, K, K * K, K>(wo, wp);
         for (std::size_t p = 0; p < count; ++p) {
@@ -294,7 +297,7 @@ void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_resca
   }
 }
 #else
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_few_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                        std::size_t oy0, std::size_t rows);  // Armv7E-M DSP only
 #endif

@@ -397,23 +397,24 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   const auto iy0 = static_cast<std::ptrdiff_t>(oy * S) - static_cast<std::ptrdiff_t>(Pad);
   const auto ix0 = static_cast<std::ptrdiff_t>(ox * S) - static_cast<std::ptrdiff_t>(Pad);
   constexpr auto k = static_cast<std::ptrdiff_t>(K);
-  if constexpr (Pad > 0) {
-    if (iy0 < 0 || ix0 < 0 || iy0 + k > static_cast<std::ptrdiff_t>(H) || ix0 + k > static_cast<std::ptrdiff_t>(W)) {
-      gather_window_border<C, H, W, K>(x, iy0, ix0, pad, win);
-      return unpack_window<C, K, Twice>(win, col, p);
-    }
-  }
-  gather_window<C, H, W, K>(x + iy0 * static_cast<std::ptrdiff_t>(W) + ix0, win);
-  unpack_window<C, K, Twice>(win, col, p);
+  if (Pad > 0 &&
+      (iy0 < 0 || ix0 < 0 || iy0 + k > static_cast<std::ptrdiff_t>(H) || ix0 + k > static_cast<std::ptrdiff_t>(W)))
+    gather_window_border<C, H, W, K>(x, iy0, ix0, pad, win);
+  else
+    gather_window<C, H, W, K>(x + iy0 * static_cast<std::ptrdiff_t>(W) + ix0, win);
+  unpack_window<C, K, Twice>(win, col, p);  // one copy of the unpack for both
 }
 
 }  // namespace conv_rows
 
 // x: C x H x W int8, padded by Pad on every side with pad (the kernel reads no padded copy); w: G
 // output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]); q: the rescale starting at
-// the first of the G channels; y: G x rows x OW int8.
+// the first of the G channels; y: G x rows x OW int8. AllDoubled: the caller knows that the clamp
+// range within int8 is not empty and every channel's rescale takes the doubled form
+// (doubled_rescale_applies for fan-in C K K), so the kernel has no general path.
 // (Its loops stay loops: no call to memcpy for a few bytes.)
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
 [[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_rows_dsp(
     const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
     [[maybe_unused]] std::int8_t pad = 0) {
@@ -426,9 +427,10 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   // The clamp within int8 (the results are saturated first); an empty range takes the general path.
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t lo4 = conv_rows::bytes4(lo), width4 = conv_rows::bytes4(hi - lo);
-  bool all_doubled = lo <= hi;
-  for (std::size_t o = 0; o < G && all_doubled; ++o)
-    all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
+  bool all_doubled = AllDoubled || lo <= hi;
+  if constexpr (!AllDoubled)
+    for (std::size_t o = 0; o < G && all_doubled; ++o)
+      all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
   // The im2col doubled (2 SADD16 per word per pixel) where that is cheaper than doubling each
   // channel's 4 accumulators: small windows, many channels (channel_blocks only).
   constexpr bool twice = L::blocks > 1 && 2 * L::quads < G;
@@ -464,7 +466,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
         }
         if (!whole)
           for (std::size_t p = 0; p < count; ++p) yo[p] = out[p];
-      } else {  // the general rescale (fixed_point.hpp)
+      } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp)
         for (std::size_t b = 0; b < blocks; ++b) {
           std::int32_t acc[P];
           conv_rows::block_sums(col + b * L::col_words, wo, L::main_quads, L::pad, twice ? 0 : bias, acc);
@@ -482,7 +484,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   }
 }
 #else
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
 void conv2d_s8_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
                         std::size_t rows, std::int8_t pad = 0);  // Armv7E-M DSP only
 #endif
