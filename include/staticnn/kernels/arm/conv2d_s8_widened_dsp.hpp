@@ -1,0 +1,320 @@
+#pragma once
+// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolutions of one input channel with a
+// kernel of K >= 4 taps a side, stride 1 or 2, padded by Pad < K on every side (the padding holds
+// pad): output rows [oy0, oy0 + rows) of G output channels, TFLite int8 arithmetic and the fused
+// activation clamp, bit for bit as kernels/conv2d_s8.hpp's portable path (on the padded input).
+//
+// Each padded input row a call needs is widened once to int16, doubled, as the pair words
+// X[m] = (2 x[2m], 2 x[2m+1]) (padded columns), and serves all K window rows and all G channels.
+// Each channel's weights are widened once per call: per window row the even words
+// E_j = (w[2j], w[2j+1]) and, for stride 1, the odd words O_j = (w[2j-1], w[2j]) (w[-1] = w[K] = 0).
+// An output at even padded column 2m sums E_j . X[m + j], one at odd column 2m+1 O_j . X[m + j]
+// (SMLAD), so 4 outputs of a row (stride 1: x..x+3 from x even; stride 2: the columns 2x..2x+6)
+// read the same few words. The doubled inputs make the accumulator 2 acc, which the doubled
+// rescale (fixed_point.hpp's doubled_rescale_applies) takes as it is, with the clamp's lower bound
+// lo taken off, as conv2d_s8_few_dsp.hpp's: u = (SMMULR(2 acc, m) + c - [acc < 0]) >> e saturated
+// to [0, 255], four u clamped bytewise to lo + min(u, hi - lo). Other channels take
+// fixed_point.hpp's requantize.
+#include <cstddef>
+#include <cstdint>
+
+#include "../fixed_point.hpp"
+#include "../target.hpp"
+#include "conv2d_s8_rows_dsp.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
+
+namespace staticnn::kernels::arm {
+
+namespace conv_widened {
+inline constexpr std::size_t max_kernel = 11;   // K: the unrolled multiply grows with K^2
+inline constexpr std::size_t chunk_rows = 2;    // output rows per widened chunk (a 2x2 pool's)
+
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad>
+struct layout {
+  static constexpr std::size_t PW = W + 2 * Pad, OW = (PW - K) / S + 1;
+  // Weight words per window row: stride 2, the E_j (j < even); stride 1, E_j and O_j for j < steps
+  // (E_j past the row are 0: w[k] = 0 for k >= K).
+  static constexpr std::size_t even = (K + 1) / 2, steps = K / 2 + 1;
+  static constexpr std::size_t row_weights = S == 2 ? even : 2 * steps;
+  static constexpr std::size_t block = 4;                                       // outputs per block
+  // A last block of a row with 1 or 2 outputs is a block of 2.
+  static constexpr std::size_t tail = OW % block == 0 ? 0 : (OW % block <= 2 ? 2 : block);
+  // Words read by the block of n outputs from column x: stride 1, X[x/2 ..) for even and odd words;
+  // stride 2, X[x ..).
+  static constexpr std::size_t reads(std::size_t x, std::size_t n) {
+    return S == 1 ? x / 2 + (n / 2 - 1) + steps : x + (n - 1) + even;
+  }
+  static constexpr std::size_t last_x = OW % block == 0 ? OW - block : OW - OW % block;
+  static constexpr std::size_t row_words_read = reads(last_x, block);  // the general path's whole last block
+  static constexpr std::size_t row_words = row_words_read > (PW + 1) / 2 ? row_words_read : (PW + 1) / 2;
+  static constexpr std::size_t rows = (chunk_rows - 1) * S + K;  // widened rows per chunk
+};
+}  // namespace conv_widened
+
+// The shapes conv2d_s8_widened_dsp takes (H, W: the padded input's; the kernel's Pad < K):
+// one input channel, K in [4, 11], stride 1 or 2.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_widened_dsp_fits = target::arm_dsp && C == 1 && K >= 4 &&
+                                                   K <= conv_widened::max_kernel && K <= H && K <= W &&
+                                                   (S == 1 || S == 2);
+
+#ifdef STATICNN_ARM_DSP
+namespace conv_widened {
+
+// The bottom half of lo with the bottom half of hi << (Shift - 16) on top (PKHBT).
+template <int Shift>
+[[gnu::always_inline]] inline std::int32_t pkhbt(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhbt %0, %1, %2, lsl %3" : "=r"(r) : "r"(lo), "r"(hi), "i"(Shift));
+  return r;
+}
+
+// Gas macros of the multiply (defined and purged within its asm): registers by index, since the
+// input words rotate through them. Accumulator a (0..3): r7, r8, r10, r11; input word x (0..3):
+// r0..r3; weight word v (0..5): r2, r3, r4, r5, r6, lr.
+//   snn_mac a, x, v       acc_a += SMLAD(input x, weight v)
+//   snn_ldx x, off        input x = the word at [r12 + off]
+//   snn_ldw from, n       weights from..from+n-1 = the next n words at [r9] (r9 advances)
+#define STATICNN_WIDE_MACROS                                                                        \
+  ".macro snn_mac3 acc, xr, v\n"                                                                    \
+  ".if \\v == 0\n smlad \\acc, \\xr, r2, \\acc\n.elseif \\v == 1\n smlad \\acc, \\xr, r3, \\acc\n"   \
+  ".elseif \\v == 2\n smlad \\acc, \\xr, r4, \\acc\n.elseif \\v == 3\n smlad \\acc, \\xr, r5, \\acc\n" \
+  ".elseif \\v == 4\n smlad \\acc, \\xr, r6, \\acc\n.else\n smlad \\acc, \\xr, lr, \\acc\n.endif\n"  \
+  ".endm\n"                                                                                         \
+  ".macro snn_mac2 acc, x, v\n"                                                                     \
+  ".if \\x == 0\n snn_mac3 \\acc, r0, \\v\n.elseif \\x == 1\n snn_mac3 \\acc, r1, \\v\n"             \
+  ".elseif \\x == 2\n snn_mac3 \\acc, r2, \\v\n.else\n snn_mac3 \\acc, r3, \\v\n.endif\n"            \
+  ".endm\n"                                                                                         \
+  ".macro snn_mac a, x, v\n"                                                                        \
+  ".if \\a == 0\n snn_mac2 r7, \\x, \\v\n.elseif \\a == 1\n snn_mac2 r8, \\x, \\v\n"                 \
+  ".elseif \\a == 2\n snn_mac2 r10, \\x, \\v\n.else\n snn_mac2 r11, \\x, \\v\n.endif\n"              \
+  ".endm\n"                                                                                         \
+  ".macro snn_ldx x, off\n"                                                                         \
+  ".if \\x == 0\n ldr r0, [r12, #\\off]\n.elseif \\x == 1\n ldr r1, [r12, #\\off]\n"                 \
+  ".elseif \\x == 2\n ldr r2, [r12, #\\off]\n.else\n ldr r3, [r12, #\\off]\n.endif\n"                \
+  ".endm\n"                                                                                         \
+  ".macro snn_ldw from, n\n"                                                                        \
+  ".if \\from == 0\n"                                                                               \
+  ".if \\n == 1\n ldr r2, [r9], #4\n.elseif \\n == 2\n ldm r9!, {r2, r3}\n"                          \
+  ".elseif \\n == 3\n ldm r9!, {r2, r3, r4}\n.elseif \\n == 4\n ldm r9!, {r2, r3, r4, r5}\n"         \
+  ".elseif \\n == 5\n ldm r9!, {r2, r3, r4, r5, r6}\n.else\n ldm r9!, {r2, r3, r4, r5, r6, lr}\n.endif\n" \
+  ".else\n"                                                                                         \
+  ".if \\n == 1\n ldr r4, [r9], #4\n.elseif \\n == 2\n ldm r9!, {r4, r5}\n"                          \
+  ".elseif \\n == 3\n ldm r9!, {r4, r5, r6}\n.else\n ldm r9!, {r4, r5, r6, lr}\n.endif\n"           \
+  ".endif\n"                                                                                        \
+  ".endm\n"
+#define STATICNN_WIDE_PURGE ".purgem snn_mac3\n.purgem snn_mac2\n.purgem snn_mac\n.purgem snn_ldx\n.purgem snn_ldw\n"
+
+// acc[p] += the products of one channel's widened weights wk with the widened rows from xr
+// (RowWords apart; K rows), for the N (4 or 2) outputs of a block whose first reads X[0] of xr.
+// Stride 2: output p at padded column 2p sums E_j . X[p + j] (RowWeights = E words per row); the
+// N words X[j .. j + N) rotate through r0..r(N-1), one new word a step, the E words load 4 at a
+// time into r4, r5, r6, lr. Stride 1: outputs 2i and 2i + 1 (columns 2i, 2i + 1) sum E_j . X[i + j]
+// and O_j . X[i + j]; per row the weights E_0, O_0, E_1, O_1, ... (RowWeights = 2 T, T steps) load 6
+// at a time into r2..r6, lr; X[j], X[j + 1] rotate through r0, r1.
+template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std::size_t RowWeights>
+[[gnu::always_inline]] inline void block_sums(const std::int32_t* xr, const std::int32_t* wk, std::int32_t (&acc)[N]) {
+  static_assert(N == 4 || N == 2);
+  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1];
+  register std::int32_t a2 asm("r10") = N == 4 ? acc[2] : 0, a3 asm("r11") = N == 4 ? acc[3] : 0;
+  register const std::int32_t* xp asm("r12") = xr;
+  register const std::int32_t* wp asm("r9") = wk;
+  register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
+      r6 asm("r6");
+  asm volatile(STATICNN_WIDE_MACROS
+               ".rept %c[K]\n"
+               ".if %c[S] == 2\n"
+               ".if %c[N] == 4\n ldm r12, {r0, r1, r2, r3}\n.else\n ldm r12, {r0, r1}\n.endif\n"
+               ".set snn_j, 0\n"
+               ".rept %c[RK]\n"
+               ".if snn_j %% 4 == 0\n"
+               ".if %c[RK] - snn_j >= 4\n snn_ldw 2, 4\n.else\n snn_ldw 2, %c[RK] - snn_j\n.endif\n"
+               ".endif\n"
+               ".if snn_j > 0\n snn_ldx (snn_j + %c[N] - 1) %% %c[N], 4 * (snn_j + %c[N] - 1)\n.endif\n"
+               ".set snn_p, 0\n"
+               ".rept %c[N]\n snn_mac snn_p, (snn_j + snn_p) %% %c[N], 2 + snn_j %% 4\n.set snn_p, snn_p + 1\n.endr\n"
+               ".set snn_j, snn_j + 1\n"
+               ".endr\n"
+               ".else\n"  // stride 1
+               ".if %c[N] == 4\n ldm r12, {r0, r1}\n.endif\n"
+               ".set snn_j, 0\n"
+               ".rept %c[RK] / 2\n"
+               ".if (2 * snn_j) %% 6 == 0\n"
+               ".if %c[RK] - 2 * snn_j >= 6\n snn_ldw 0, 6\n.else\n snn_ldw 0, %c[RK] - 2 * snn_j\n.endif\n"
+               ".endif\n"
+               ".if %c[N] == 4\n"
+               ".if snn_j > 0\n snn_ldx (snn_j + 1) %% 2, 4 * (snn_j + 1)\n.endif\n"
+               " snn_mac 0, snn_j %% 2, (2 * snn_j) %% 6\n"
+               " snn_mac 1, snn_j %% 2, (2 * snn_j + 1) %% 6\n"
+               " snn_mac 2, (snn_j + 1) %% 2, (2 * snn_j) %% 6\n"
+               " snn_mac 3, (snn_j + 1) %% 2, (2 * snn_j + 1) %% 6\n"
+               ".else\n"
+               " snn_ldx 0, 4 * snn_j\n"
+               " snn_mac 0, 0, (2 * snn_j) %% 6\n"
+               " snn_mac 1, 0, (2 * snn_j + 1) %% 6\n"
+               ".endif\n"
+               ".set snn_j, snn_j + 1\n"
+               ".endr\n"
+               ".endif\n"
+               "add r12, r12, #%c[row]\n"
+               ".endr\n" STATICNN_WIDE_PURGE
+               : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2),
+                 "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6)
+               : [K] "i"(K), [S] "i"(S), [N] "i"(N), [RK] "i"(RowWeights), [row] "i"(4 * RowWords)
+               : "lr", "memory");
+  acc[0] = a0, acc[1] = a1;
+  if constexpr (N == 4) acc[2] = a2, acc[3] = a3;
+}
+#undef STATICNN_WIDE_PURGE
+#undef STATICNN_WIDE_MACROS
+
+// The doubled rescale of one channel with the clamp's lower bound taken off (see the top).
+struct doubled {
+  std::int32_t m, c, e, width4, lo4;
+};
+
+// u of one accumulator a = 2 acc: (SMMULR(a, m) + c - [a < 0]) >> e saturated to [0, 255].
+[[gnu::always_inline]] inline std::uint32_t rescale_u(std::int32_t a, const doubled& d) {
+  std::int32_t t;
+  asm("smmlar %0, %1, %2, %3\n"
+      "add %0, %0, %1, asr #31\n"
+      "asr %0, %0, %4\n"
+      "usat %0, #8, %0"
+      : "=&r"(t)
+      : "r"(a), "r"(d.m), "r"(d.c), "r"(d.e));
+  return static_cast<std::uint32_t>(t);
+}
+
+// The N outputs of acc, rescaled and clamped, stored at y (N = 4: one word; N = 2: one halfword).
+template <std::size_t N>
+[[gnu::always_inline]] inline void store_doubled(const std::int32_t (&acc)[N], const doubled& d, std::int8_t* y) {
+  std::uint32_t u = rescale_u(acc[0], d) | rescale_u(acc[1], d) << 8;
+  if constexpr (N == 4) u |= rescale_u(acc[2], d) << 16 | rescale_u(acc[3], d) << 24;
+  u = __uadd8(__usub8(u, __uqsub8(u, static_cast<std::uint32_t>(d.width4))), static_cast<std::uint32_t>(d.lo4));
+  if constexpr (N == 4) {
+    __builtin_memcpy(y, &u, 4);
+  } else {
+    const auto h = static_cast<std::uint16_t>(u);
+    __builtin_memcpy(y, &h, 2);
+  }
+}
+
+// Padded rows [r0, r0 + n) of the H x W input x (padded by Pad with pad) widened and doubled into
+// rows of RowWords pair words each (padded columns; past them pad).
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t RowWords>
+[[gnu::always_inline]] inline void widen_rows(const std::int8_t* x, std::size_t r0, std::size_t n, std::int8_t pad,
+                                              std::int32_t* out) {
+  const auto pad2 = static_cast<std::uint32_t>(static_cast<std::uint16_t>(2 * pad));
+  const std::uint32_t pads = pad2 | pad2 << 16;
+  for (std::size_t r = r0; r < r0 + n; ++r, out += RowWords) {
+    const std::size_t iy = r - Pad;  // wraps above the input
+    if (iy >= H) {
+      for (std::size_t m = 0; m < RowWords; ++m) out[m] = static_cast<std::int32_t>(pads);
+      continue;
+    }
+    const std::int8_t* row = x + iy * W;
+    auto tap = [&](std::size_t col) -> std::uint32_t {  // padded column col, doubled, int16
+      return col >= Pad && col < W + Pad ? static_cast<std::uint16_t>(2 * row[col - Pad]) : pad2;
+    };
+    constexpr std::size_t inner_begin = (Pad + 1) / 2, inner_end = (W + Pad) / 2;  // words inside the row
+    std::size_t m = 0;
+    for (; m < inner_begin; ++m) out[m] = static_cast<std::int32_t>(tap(2 * m) | tap(2 * m + 1) << 16);
+    for (; m < inner_end; ++m) {
+      const std::int8_t* t = row + 2 * m - Pad;
+      out[m] = pkhbt<17>(2 * t[0], t[1]);
+    }
+    for (; m < RowWords; ++m) out[m] = static_cast<std::int32_t>(tap(2 * m) | tap(2 * m + 1) << 16);
+  }
+}
+
+// One channel's K x K weights w widened into wk, per window row: stride 2, E_0, E_1, ...; stride 1,
+// E_0, O_0, E_1, O_1, ... (layout::row_weights words).
+template <std::size_t K, std::size_t S>
+[[gnu::always_inline]] inline void widen_weights(const std::int8_t* w, std::int32_t* wk) {
+  constexpr std::size_t words = S == 2 ? (K + 1) / 2 : K / 2 + 1;
+  auto tap = [&](const std::int8_t* row, std::ptrdiff_t k) -> std::int32_t {
+    return k >= 0 && k < static_cast<std::ptrdiff_t>(K) ? row[k] : 0;
+  };
+  for (std::size_t ky = 0; ky < K; ++ky, w += K)
+#pragma GCC unroll 6
+    for (std::size_t j = 0; j < words; ++j) {
+      const auto k = static_cast<std::ptrdiff_t>(2 * j);
+      *wk++ = pkhbt<16>(tap(w, k), tap(w, k + 1));
+      if constexpr (S == 1) *wk++ = pkhbt<16>(tap(w, k - 1), tap(w, k));
+    }
+}
+
+}  // namespace conv_widened
+
+// x: H x W int8 (one channel), padded by Pad on every side with pad (the kernel reads no padded
+// copy); w: G output channels' K x K weights (contiguous, in [-127, 127]); q: the rescale starting
+// at the first of the G channels; y: G x rows x OW int8.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
+void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                           std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
+  static_assert(conv2d_s8_widened_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
+                "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
+  using L = conv_widened::layout<H, W, K, S, Pad>;
+  constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights;
+  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
+  const std::size_t n = rows * OW;
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
+  alignas(8) std::int32_t xw[L::rows * RW];
+  alignas(8) std::int32_t wk[K * RK];
+  for (std::size_t c0 = 0; c0 < rows; c0 += conv_widened::chunk_rows) {
+    const std::size_t chunk = rows - c0 < conv_widened::chunk_rows ? rows - c0 : conv_widened::chunk_rows;
+    conv_widened::widen_rows<H, W, Pad, RW>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
+    for (std::size_t o = 0; o < G; ++o) {
+      conv_widened::widen_weights<K, S>(w + o * K * K, wk);
+      const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+      std::int8_t* yo = y + o * n + c0 * OW;
+      if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
+        const std::int32_t e = -shift;
+        const conv_widened::doubled d{
+            m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
+            width4, lo4};
+        for (std::size_t r = 0; r < chunk; ++r, yo += OW) {
+          const std::int32_t* xr = xw + r * S * RW;
+          std::size_t ox = 0;
+          for (; ox + B <= OW; ox += B) {
+            std::int32_t acc[B] = {2 * bias, 2 * bias, 2 * bias, 2 * bias};
+            conv_widened::block_sums<B, K, S, RW, RK>(xr + (S == 1 ? ox / 2 : ox), wk, acc);
+            conv_widened::store_doubled<B>(acc, d, yo + ox);
+          }
+          if constexpr (L::tail != 0) {
+            std::int32_t acc[L::tail];
+            for (auto& a : acc) a = 2 * bias;
+            conv_widened::block_sums<L::tail, K, S, RW, RK>(xr + (S == 1 ? ox / 2 : ox), wk, acc);
+            alignas(4) std::int8_t out[L::tail];
+            conv_widened::store_doubled<L::tail>(acc, d, out);
+            for (std::size_t p = 0; p < OW - ox; ++p) yo[ox + p] = out[p];
+          }
+        }
+      } else {  // the general rescale (fixed_point.hpp)
+        for (std::size_t r = 0; r < chunk; ++r, yo += OW) {
+          const std::int32_t* xr = xw + r * S * RW;
+          for (std::size_t ox = 0; ox < OW; ox += B) {
+            std::int32_t acc[B] = {};
+            conv_widened::block_sums<B, K, S, RW, RK>(xr + (S == 1 ? ox / 2 : ox), wk, acc);
+            for (std::size_t p = 0; p < B && ox + p < OW; ++p) {
+              // bias + the sum (acc[p] = 2 sum), wrapping as the portable kernel's int32 sum
+              const auto a = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
+                                                       static_cast<std::uint32_t>(acc[p] >> 1));
+              yo[ox + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+#else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
+void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                           std::size_t oy0, std::size_t rows, std::int8_t pad = 0);  // Armv7E-M DSP only
+#endif
+
+}  // namespace staticnn::kernels::arm
