@@ -107,102 +107,135 @@ template <int Shift>
   ".endm\n"
 #define STATICNN_WIDE_PURGE ".purgem snn_mac3\n.purgem snn_mac2\n.purgem snn_mac\n.purgem snn_ldx\n.purgem snn_ldw\n"
 
-// acc[p] += the products of one channel's widened weights wk with the widened rows from xr
-// (RowWords apart; K rows), for the N (4 or 2) outputs of a block whose first reads X[0] of xr.
-// Stride 2: output p at padded column 2p sums E_j . X[p + j] (RowWeights = E words per row); the
-// N words X[j .. j + N) rotate through r0..r(N-1), one new word a step, the E words load 4 at a
-// time into r4, r5, r6, lr. Stride 1: outputs 2i and 2i + 1 (columns 2i, 2i + 1) sum E_j . X[i + j]
-// and O_j . X[i + j]; per row the weights E_0, O_0, E_1, O_1, ... (RowWeights = 2 T, T steps) load 6
-// at a time into r2..r6, lr; X[j], X[j + 1] rotate through r0, r1.
+// What the block loop reads after one channel's widened weights (and updates: y).
+struct block_params {
+  std::int32_t m, c, e;       // the doubled rescale, lo taken off: c = 2^(e-1) + ((zero_point - lo) << e)
+  std::int32_t width4, lo4;   // the clamp: bytes4(hi - lo), bytes4(lo)
+  std::int8_t* y;             // the next N outputs
+  std::int8_t* y_end;         // past the last
+  std::int32_t bias2;         // 2 bias
+};
+
+// For blocks of N (4 or 2) outputs of one row, from the block whose first reads X[0] of xr (K
+// widened rows, RowWords apart) until params.y reaches params.y_end: the accumulators from the
+// doubled bias, the products with one channel's widened weights wk (RowWeights a window row; the
+// block_params right after them), the rescale, the clamp, N bytes stored at y. All in one asm.
+// Stride 2: output p (column 2p) sums E_j . X[p + j]; the N words X[j .. j + N) rotate through
+// r0..r(N-1), one new word a step; the E words load 4 at a time into r4, r5, r6, lr. Stride 1:
+// outputs 2i, 2i + 1 sum E_j . X[i + j], O_j . X[i + j]; the weights E_0, O_0, E_1, O_1, ... load 6
+// at a time into r2..r6, lr; X[j], X[j + 1] rotate through r0, r1. Accumulators r7, r8, r10, r11;
+// after the multiply r0-r5 take {m, c, e, width4, lo4, y} (one LDM) and r6 is scratch.
+// Near: every row's words within an LDRD offset of xr (no pointer steps within a block).
 template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std::size_t RowWeights>
-[[gnu::always_inline]] inline void block_sums(const std::int32_t* xr, const std::int32_t* wk, std::int32_t (&acc)[N]) {
+[[gnu::always_inline]] inline void row_blocks(const std::int32_t* xr, const std::int32_t* wk) {
   static_assert(N == 4 || N == 2);
-  register std::int32_t a0 asm("r7") = acc[0], a1 asm("r8") = acc[1];
-  register std::int32_t a2 asm("r10") = N == 4 ? acc[2] : 0, a3 asm("r11") = N == 4 ? acc[3] : 0;
+  constexpr std::size_t row = 4 * RowWords, weights = 4 * K * RowWeights, step = 4 * (S == 2 ? N : N / 2);
+  constexpr bool near = (K - 1) * row + 8 <= 1020 && (K - 1) * row + row <= 4095;
+  static_assert(weights + sizeof(block_params) <= 4095 && K * row <= 4095, "row_blocks: offsets within 12 bits");
   register const std::int32_t* xp asm("r12") = xr;
   register const std::int32_t* wp asm("r9") = wk;
   register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
-      r6 asm("r6");
+      r6 asm("r6"), r7 asm("r7"), r8 asm("r8"), r10 asm("r10"), r11 asm("r11");
+#define STATICNN_WIDE_RESCALE(A)                                                                    \
+  "smmlar r6, " A ", r0, r1\n"                                                                      \
+  "add " A ", r6, " A ", asr #31\n"                                                                 \
+  "asr " A ", " A ", r2\n"                                                                          \
+  "usat " A ", #8, " A "\n"
   asm volatile(STATICNN_WIDE_MACROS
+               "1:\n"
+               "ldr r7, [r9, #%c[bias]]\n"
+               "mov r8, r7\n"
+               ".if %c[N] == 4\n mov r10, r7\n mov r11, r7\n.endif\n"
+               ".set snn_row, 0\n"
                ".rept %c[K]\n"
                ".if %c[S] == 2\n"
-               ".if %c[N] == 4\n ldm r12, {r0, r1, r2, r3}\n.else\n ldm r12, {r0, r1}\n.endif\n"
+               ".if %c[near]\n"
+               " ldrd r0, r1, [r12, #snn_row]\n"
+               " .if %c[N] == 4\n ldrd r2, r3, [r12, #snn_row + 8]\n .endif\n"
+               ".elseif %c[N] == 4\n ldm r12, {r0, r1, r2, r3}\n.else\n ldm r12, {r0, r1}\n.endif\n"
                ".set snn_j, 0\n"
                ".rept %c[RK]\n"
                ".if snn_j %% 4 == 0\n"
                ".if %c[RK] - snn_j >= 4\n snn_ldw 2, 4\n.else\n snn_ldw 2, %c[RK] - snn_j\n.endif\n"
                ".endif\n"
-               ".if snn_j > 0\n snn_ldx (snn_j + %c[N] - 1) %% %c[N], 4 * (snn_j + %c[N] - 1)\n.endif\n"
+               ".if snn_j > 0\n snn_ldx (snn_j + %c[N] - 1) %% %c[N], snn_row + 4 * (snn_j + %c[N] - 1)\n.endif\n"
                ".set snn_p, 0\n"
                ".rept %c[N]\n snn_mac snn_p, (snn_j + snn_p) %% %c[N], 2 + snn_j %% 4\n.set snn_p, snn_p + 1\n.endr\n"
                ".set snn_j, snn_j + 1\n"
                ".endr\n"
                ".else\n"  // stride 1
-               ".if %c[N] == 4\n ldm r12, {r0, r1}\n.endif\n"
+               ".if %c[N] == 4\n"
+               ".if %c[near]\n ldrd r0, r1, [r12, #snn_row]\n.else\n ldm r12, {r0, r1}\n.endif\n"
+               ".endif\n"
                ".set snn_j, 0\n"
                ".rept %c[RK] / 2\n"
                ".if (2 * snn_j) %% 6 == 0\n"
                ".if %c[RK] - 2 * snn_j >= 6\n snn_ldw 0, 6\n.else\n snn_ldw 0, %c[RK] - 2 * snn_j\n.endif\n"
                ".endif\n"
                ".if %c[N] == 4\n"
-               ".if snn_j > 0\n snn_ldx (snn_j + 1) %% 2, 4 * (snn_j + 1)\n.endif\n"
+               ".if snn_j > 0\n snn_ldx (snn_j + 1) %% 2, snn_row + 4 * (snn_j + 1)\n.endif\n"
                " snn_mac 0, snn_j %% 2, (2 * snn_j) %% 6\n"
                " snn_mac 1, snn_j %% 2, (2 * snn_j + 1) %% 6\n"
                " snn_mac 2, (snn_j + 1) %% 2, (2 * snn_j) %% 6\n"
                " snn_mac 3, (snn_j + 1) %% 2, (2 * snn_j + 1) %% 6\n"
                ".else\n"
-               " snn_ldx 0, 4 * snn_j\n"
+               " snn_ldx 0, snn_row + 4 * snn_j\n"
                " snn_mac 0, 0, (2 * snn_j) %% 6\n"
                " snn_mac 1, 0, (2 * snn_j + 1) %% 6\n"
                ".endif\n"
                ".set snn_j, snn_j + 1\n"
                ".endr\n"
                ".endif\n"
-               "add r12, r12, #%c[row]\n"
-               ".endr\n" STATICNN_WIDE_PURGE
-               : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2),
-                 "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6)
-               : [K] "i"(K), [S] "i"(S), [N] "i"(N), [RK] "i"(RowWeights), [row] "i"(4 * RowWords)
-               : "lr", "memory");
-  acc[0] = a0, acc[1] = a1;
-  if constexpr (N == 4) acc[2] = a2, acc[3] = a3;
+               ".if %c[near]\n.set snn_row, snn_row + %c[row]\n.else\n add r12, r12, #%c[row]\n.endif\n"
+               ".endr\n"
+               "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
+               STATICNN_WIDE_RESCALE("r7") STATICNN_WIDE_RESCALE("r8")
+               ".if %c[N] == 4\n" STATICNN_WIDE_RESCALE("r10") STATICNN_WIDE_RESCALE("r11") ".endif\n"
+               "orr r7, r7, r8, lsl #8\n"
+               ".if %c[N] == 4\n orr r7, r7, r10, lsl #16\n orr r7, r7, r11, lsl #24\n.endif\n"
+               "uqsub8 r6, r7, r3\n"  // u - min(u, hi - lo)
+               "usub8 r7, r7, r6\n"
+               "uadd8 r7, r7, r4\n"
+               ".if %c[N] == 4\n str r7, [r5], #4\n.else\n strh r7, [r5], #2\n.endif\n"
+               "str r5, [r9, #%c[y]]\n"
+               "ldr r6, [r9, #%c[yend]]\n"
+               "sub r9, r9, #%c[weights]\n"
+               ".if %c[near]\n add r12, r12, #%c[step]\n.else\n sub r12, r12, #%c[back]\n.endif\n"
+               "cmp r5, r6\n"
+               "bne 1b\n" STATICNN_WIDE_PURGE
+               : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
+                 "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
+               : [K] "i"(K), [S] "i"(S), [N] "i"(N), [RK] "i"(RowWeights), [row] "i"(row), [near] "i"(near ? 1 : 0),
+                 [weights] "i"(weights), [step] "i"(step), [back] "i"(K * row - step),
+                 [bias] "i"(weights + offsetof(block_params, bias2)), [y] "i"(offsetof(block_params, y)),
+                 [yend] "i"(offsetof(block_params, y_end))
+               : "lr", "cc", "memory");
+#undef STATICNN_WIDE_RESCALE
+  static_assert(offsetof(block_params, m) == 0 && offsetof(block_params, c) == 4 && offsetof(block_params, e) == 8 &&
+                    offsetof(block_params, width4) == 12 && offsetof(block_params, lo4) == 16 &&
+                    offsetof(block_params, y) == 20,
+                "row_blocks: one LDM takes m, c, e, width4, lo4, y in this order");
 }
 #undef STATICNN_WIDE_PURGE
 #undef STATICNN_WIDE_MACROS
 
-// The doubled rescale of one channel with the clamp's lower bound taken off (see the top).
-struct doubled {
-  std::int32_t m, c, e, width4, lo4;
-};
-
-// u of one accumulator a = 2 acc: (SMMULR(a, m) + c - [a < 0]) >> e saturated to [0, 255].
-[[gnu::always_inline]] inline std::uint32_t rescale_u(std::int32_t a, const doubled& d) {
-  std::int32_t t;
-  asm("smmlar %0, %1, %2, %3\n"
-      "add %0, %0, %1, asr #31\n"
-      "asr %0, %0, %4\n"
-      "usat %0, #8, %0"
-      : "=&r"(t)
-      : "r"(a), "r"(d.m), "r"(d.c), "r"(d.e));
-  return static_cast<std::uint32_t>(t);
-}
-
-// The N outputs of acc, rescaled and clamped, stored at y (N = 4: one word; N = 2: one halfword).
-template <std::size_t N>
-[[gnu::always_inline]] inline void store_doubled(const std::int32_t (&acc)[N], const doubled& d, std::int8_t* y) {
-  std::uint32_t u = rescale_u(acc[0], d) | rescale_u(acc[1], d) << 8;
-  if constexpr (N == 4) u |= rescale_u(acc[2], d) << 16 | rescale_u(acc[3], d) << 24;
-  u = __uadd8(__usub8(u, __uqsub8(u, static_cast<std::uint32_t>(d.width4))), static_cast<std::uint32_t>(d.lo4));
-  if constexpr (N == 4) {
-    __builtin_memcpy(y, &u, 4);
-  } else {
-    const auto h = static_cast<std::uint16_t>(u);
-    __builtin_memcpy(y, &h, 2);
-  }
+// The bytes b0..b3 of v as the int16 pair words lo = (b0, b1), hi = (b2, b3), doubled if Double;
+// e, o: SXTB16 of v and of v ror 8, (b0, b2) and (b1, b3), not doubled.
+template <bool Double>
+[[gnu::always_inline]] inline void byte_pairs(std::uint32_t v, std::int32_t& lo, std::int32_t& hi, std::int32_t& e,
+                                              std::int32_t& o) {
+  e = static_cast<std::int32_t>(__sxtb16(v)), o = conv_rows::sxtb16_ror8(v);
+  std::int32_t de = e, d_o = o;
+  if constexpr (Double) de = static_cast<std::int32_t>(__sadd16(e, e)), d_o = static_cast<std::int32_t>(__sadd16(o, o));
+  asm("pkhbt %0, %2, %3, lsl #16\n"
+      "pkhtb %1, %3, %2, asr #16"
+      : "=&r"(lo), "=r"(hi)
+      : "r"(de), "r"(d_o));
 }
 
 // Padded rows [r0, r0 + n) of the H x W input x (padded by Pad with pad) widened and doubled into
-// rows of RowWords pair words each (padded columns; past them pad).
+// rows of RowWords pair words each (padded columns; past them pad). Inside the row, 4 input bytes
+// (one word load) make 2 words.
 template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t RowWords>
 [[gnu::always_inline]] inline void widen_rows(const std::int8_t* x, std::size_t r0, std::size_t n, std::int8_t pad,
                                               std::int32_t* out) {
@@ -219,31 +252,52 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t RowWords>
       return col >= Pad && col < W + Pad ? static_cast<std::uint16_t>(2 * row[col - Pad]) : pad2;
     };
     constexpr std::size_t inner_begin = (Pad + 1) / 2, inner_end = (W + Pad) / 2;  // words inside the row
-    std::size_t m = 0;
-    for (; m < inner_begin; ++m) out[m] = static_cast<std::int32_t>(tap(2 * m) | tap(2 * m + 1) << 16);
-    for (; m < inner_end; ++m) {
-      const std::int8_t* t = row + 2 * m - Pad;
-      out[m] = pkhbt<17>(2 * t[0], t[1]);
+#pragma GCC unroll 2
+    for (std::size_t m = 0; m < inner_begin; ++m) out[m] = static_cast<std::int32_t>(tap(2 * m) | tap(2 * m + 1) << 16);
+    std::size_t m = inner_begin;
+    for (; m + 2 <= inner_end; m += 2) {
+      std::uint32_t v;
+      __builtin_memcpy(&v, row + 2 * m - Pad, 4);
+      std::int32_t e, o;
+      byte_pairs<true>(v, out[m], out[m + 1], e, o);
     }
     for (; m < RowWords; ++m) out[m] = static_cast<std::int32_t>(tap(2 * m) | tap(2 * m + 1) << 16);
   }
 }
 
 // One channel's K x K weights w widened into wk, per window row: stride 2, E_0, E_1, ...; stride 1,
-// E_0, O_0, E_1, O_1, ... (layout::row_weights words).
+// E_0, O_0, E_1, O_1, ... (layout::row_weights words). A word load of 4 weights w[2j .. 2j + 3]
+// (inside the row) makes E_j, E_j+1 and, stride 1, O_j (with w[2j - 1] from the load before) and
+// O_j+1; the words past the last such load from single bytes.
 template <std::size_t K, std::size_t S>
 [[gnu::always_inline]] inline void widen_weights(const std::int8_t* w, std::int32_t* wk) {
-  constexpr std::size_t words = S == 2 ? (K + 1) / 2 : K / 2 + 1;
+  constexpr std::size_t words = S == 2 ? (K + 1) / 2 : K / 2 + 1, step = S == 2 ? 1 : 2;
+  constexpr std::size_t loads = (K / 4) * 2;  // j < loads come from word loads
   auto tap = [&](const std::int8_t* row, std::ptrdiff_t k) -> std::int32_t {
     return k >= 0 && k < static_cast<std::ptrdiff_t>(K) ? row[k] : 0;
   };
-  for (std::size_t ky = 0; ky < K; ++ky, w += K)
+  for (std::size_t ky = 0; ky < K; ++ky, w += K, wk += words * step) {
+    std::int32_t o_before = 0;  // (w[2j - 3], w[2j - 1])
 #pragma GCC unroll 6
-    for (std::size_t j = 0; j < words; ++j) {
-      const auto k = static_cast<std::ptrdiff_t>(2 * j);
-      *wk++ = pkhbt<16>(tap(w, k), tap(w, k + 1));
-      if constexpr (S == 1) *wk++ = pkhbt<16>(tap(w, k - 1), tap(w, k));
+    for (std::size_t j = 0; j < loads; j += 2) {
+      std::uint32_t v;
+      __builtin_memcpy(&v, w + 2 * j, 4);
+      std::int32_t e, o;
+      byte_pairs<false>(v, wk[j * step], wk[(j + 1) * step], e, o);
+      if constexpr (S == 1) {
+        wk[j * step + 1] = j == 0 ? static_cast<std::int32_t>(static_cast<std::uint32_t>(e) << 16)
+                                  : pkhbt<16>(o_before >> 16, e);  // (w[2j - 1], w[2j])
+        wk[(j + 1) * step + 1] = pkhbt<0>(o, e);  // (w[2j + 1], w[2j + 2])
+        o_before = o;
+      }
     }
+#pragma GCC unroll 6
+    for (std::size_t j = loads; j < words; ++j) {
+      const auto k = static_cast<std::ptrdiff_t>(2 * j);
+      wk[j * step] = pkhbt<16>(tap(w, k), tap(w, k + 1));
+      if constexpr (S == 1) wk[j * step + 1] = pkhbt<16>(tap(w, k - 1), tap(w, k));
+    }
+  }
 }
 
 }  // namespace conv_widened
@@ -263,50 +317,51 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
   alignas(8) std::int32_t xw[L::rows * RW];
-  alignas(8) std::int32_t wk[K * RK];
+  // One channel's widened weights, then its block_params.
+  alignas(8) std::int32_t wk[K * RK + sizeof(conv_widened::block_params) / 4];
+  auto& params = *reinterpret_cast<conv_widened::block_params*>(wk + K * RK);
+  constexpr std::size_t full = OW / B * B;  // outputs of a row in whole blocks
   for (std::size_t c0 = 0; c0 < rows; c0 += conv_widened::chunk_rows) {
     const std::size_t chunk = rows - c0 < conv_widened::chunk_rows ? rows - c0 : conv_widened::chunk_rows;
     conv_widened::widen_rows<H, W, Pad, RW>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
     for (std::size_t o = 0; o < G; ++o) {
-      conv_widened::widen_weights<K, S>(w + o * K * K, wk);
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       std::int8_t* yo = y + o * n + c0 * OW;
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
+        conv_widened::widen_weights<K, S>(w + o * K * K, wk);
         const std::int32_t e = -shift;
-        const conv_widened::doubled d{
-            m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
-            width4, lo4};
+        params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
+                  width4, lo4, yo, yo, 2 * bias};
         for (std::size_t r = 0; r < chunk; ++r, yo += OW) {
           const std::int32_t* xr = xw + r * S * RW;
-          std::size_t ox = 0;
-          for (; ox + B <= OW; ox += B) {
-            std::int32_t acc[B] = {2 * bias, 2 * bias, 2 * bias, 2 * bias};
-            conv_widened::block_sums<B, K, S, RW, RK>(xr + (S == 1 ? ox / 2 : ox), wk, acc);
-            conv_widened::store_doubled<B>(acc, d, yo + ox);
+          if constexpr (full > 0) {
+            params.y = yo, params.y_end = yo + full;
+            conv_widened::row_blocks<B, K, S, RW, RK>(xr, wk);
           }
-          if constexpr (L::tail != 0) {
-            std::int32_t acc[L::tail];
-            for (auto& a : acc) a = 2 * bias;
-            conv_widened::block_sums<L::tail, K, S, RW, RK>(xr + (S == 1 ? ox / 2 : ox), wk, acc);
+          if constexpr (L::tail != 0) {  // the last outputs: a block of 2 or 4, through out unless exact
+            constexpr bool exact = L::tail == OW - full;
             alignas(4) std::int8_t out[L::tail];
-            conv_widened::store_doubled<L::tail>(acc, d, out);
-            for (std::size_t p = 0; p < OW - ox; ++p) yo[ox + p] = out[p];
+            params.y = exact ? yo + full : out, params.y_end = params.y + L::tail;
+            conv_widened::row_blocks<L::tail, K, S, RW, RK>(xr + (S == 1 ? full / 2 : full), wk);
+            if constexpr (!exact)
+              for (std::size_t p = 0; p < OW - full; ++p) yo[full + p] = out[p];
           }
         }
-      } else {  // the general rescale (fixed_point.hpp)
-        for (std::size_t r = 0; r < chunk; ++r, yo += OW) {
-          const std::int32_t* xr = xw + r * S * RW;
-          for (std::size_t ox = 0; ox < OW; ox += B) {
-            std::int32_t acc[B] = {};
-            conv_widened::block_sums<B, K, S, RW, RK>(xr + (S == 1 ? ox / 2 : ox), wk, acc);
-            for (std::size_t p = 0; p < B && ox + p < OW; ++p) {
-              // bias + the sum (acc[p] = 2 sum), wrapping as the portable kernel's int32 sum
-              const auto a = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
-                                                       static_cast<std::uint32_t>(acc[p] >> 1));
-              yo[ox + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
+      } else {  // the general rescale (fixed_point.hpp), the sums from x as the portable kernel's
+        const std::int8_t* wo = w + o * K * K;
+        for (std::size_t r = 0; r < chunk; ++r, yo += OW)
+          for (std::size_t ox = 0; ox < OW; ++ox) {
+            auto a = static_cast<std::uint32_t>(bias);  // wrapping as the portable kernel's int32 sum
+            for (std::size_t ky = 0; ky < K; ++ky) {
+              const std::size_t iy = (oy0 + c0 + r) * S + ky - Pad;  // wraps above the input
+              for (std::size_t kx = 0; kx < K; ++kx) {
+                const std::size_t ix = ox * S + kx - Pad;
+                const std::int32_t v = iy < H && ix < W ? x[iy * W + ix] : pad;
+                a += static_cast<std::uint32_t>(v * wo[ky * K + kx]);
+              }
             }
+            yo[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
           }
-        }
       }
     }
   }
