@@ -31,11 +31,12 @@ namespace conv_widened {
 inline constexpr std::size_t max_kernel = 11;   // K: the unrolled multiply grows with K^2
 inline constexpr std::size_t chunk_rows = 2;    // output rows per widened chunk (a 2x2 pool's)
 
-template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad>
+// PW: the padded input's width.
+template <std::size_t PW, std::size_t K, std::size_t S>
 struct layout {
-  static constexpr std::size_t PW = W + 2 * Pad, OW = (PW - K) / S + 1;
-  // Weight words per window row: stride 2, the E_j (j < even); stride 1, E_j and O_j for j < steps
-  // (E_j past the row are 0: w[k] = 0 for k >= K).
+  static constexpr std::size_t OW = (PW - K) / S + 1;
+  // Weight words per window row: stride 2, E_j for j < even; stride 1, E_j and O_j for j < steps
+  // (w[k] = 0 for k >= K).
   static constexpr std::size_t even = (K + 1) / 2, steps = K / 2 + 1;
   static constexpr std::size_t row_weights = S == 2 ? even : 2 * steps;
   static constexpr std::size_t block = 4;                                       // outputs per block
@@ -47,18 +48,22 @@ struct layout {
     return S == 1 ? x / 2 + (n / 2 - 1) + steps : x + (n - 1) + even;
   }
   static constexpr std::size_t last_x = OW % block == 0 ? OW - block : OW - OW % block;
-  static constexpr std::size_t row_words_read = reads(last_x, block);  // the general path's whole last block
+  static constexpr std::size_t row_words_read = reads(last_x, block);  // at most a whole last block's
   static constexpr std::size_t row_words = row_words_read > (PW + 1) / 2 ? row_words_read : (PW + 1) / 2;
   static constexpr std::size_t rows = (chunk_rows - 1) * S + K;  // widened rows per chunk
+  // The block loop's offsets from its row and weight pointers are 12-bit immediates (8 words of
+  // block parameters after the weights).
+  static constexpr bool offsets_fit = 4 * K * row_words <= 4095 && 4 * (K * row_weights + 8) <= 4095;
 };
 }  // namespace conv_widened
 
 // The shapes conv2d_s8_widened_dsp takes (H, W: the padded input's; the kernel's Pad < K):
-// one input channel, K in [4, 11], stride 1 or 2.
+// one input channel, K in [4, 11], stride 1 or 2, K widened rows within 4 KB (W up to about 250
+// for K = 7). Its sums |2 acc| <= 2 K K 127 128 stay far inside int32.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_widened_dsp_fits = target::arm_dsp && C == 1 && K >= 4 &&
                                                    K <= conv_widened::max_kernel && K <= H && K <= W &&
-                                                   (S == 1 || S == 2);
+                                                   (S == 1 || S == 2) && conv_widened::layout<W, K, S>::offsets_fit;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_widened {
@@ -310,7 +315,7 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
                            std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
   static_assert(conv2d_s8_widened_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
                 "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
-  using L = conv_widened::layout<H, W, K, S, Pad>;
+  using L = conv_widened::layout<W + 2 * Pad, K, S>;
   constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights;
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
   const std::size_t n = rows * OW;
