@@ -79,22 +79,28 @@ template <int Shift>
 // Gas macros of the multiply (defined and purged within its asm): registers by index, since the
 // input words rotate through them. Accumulator a (0..3): r7, r8, r10, r11; input word x (0..3):
 // r0..r3; weight word v (0..5): r2, r3, r4, r5, r6, lr.
-//   snn_mac a, x, v       acc_a += SMLAD(input x, weight v)
+//   snn_mac a, x, v       acc_a += SMLAD(input x, weight v); while snn_first, acc_a = r7 + SMLAD(...)
+//                         (r7 holds the doubled bias: the block's first products start from it,
+//                         r7's own last)
 //   snn_ldx x, off        input x = the word at [r12 + off]
 //   snn_ldw from, n       weights from..from+n-1 = the next n words at [r9] (r9 advances)
 #define STATICNN_WIDE_MACROS                                                                        \
-  ".macro snn_mac3 acc, xr, v\n"                                                                    \
-  ".if \\v == 0\n smlad \\acc, \\xr, r2, \\acc\n.elseif \\v == 1\n smlad \\acc, \\xr, r3, \\acc\n"   \
-  ".elseif \\v == 2\n smlad \\acc, \\xr, r4, \\acc\n.elseif \\v == 3\n smlad \\acc, \\xr, r5, \\acc\n" \
-  ".elseif \\v == 4\n smlad \\acc, \\xr, r6, \\acc\n.else\n smlad \\acc, \\xr, lr, \\acc\n.endif\n"  \
+  ".macro snn_mac3 acc, xr, v, add\n"                                                               \
+  ".if \\v == 0\n smlad \\acc, \\xr, r2, \\add\n.elseif \\v == 1\n smlad \\acc, \\xr, r3, \\add\n"   \
+  ".elseif \\v == 2\n smlad \\acc, \\xr, r4, \\add\n.elseif \\v == 3\n smlad \\acc, \\xr, r5, \\add\n" \
+  ".elseif \\v == 4\n smlad \\acc, \\xr, r6, \\add\n.else\n smlad \\acc, \\xr, lr, \\add\n.endif\n"  \
   ".endm\n"                                                                                         \
-  ".macro snn_mac2 acc, x, v\n"                                                                     \
-  ".if \\x == 0\n snn_mac3 \\acc, r0, \\v\n.elseif \\x == 1\n snn_mac3 \\acc, r1, \\v\n"             \
-  ".elseif \\x == 2\n snn_mac3 \\acc, r2, \\v\n.else\n snn_mac3 \\acc, r3, \\v\n.endif\n"            \
+  ".macro snn_mac2 acc, x, v, add\n"                                                                \
+  ".if \\x == 0\n snn_mac3 \\acc, r0, \\v, \\add\n.elseif \\x == 1\n snn_mac3 \\acc, r1, \\v, \\add\n" \
+  ".elseif \\x == 2\n snn_mac3 \\acc, r2, \\v, \\add\n.else\n snn_mac3 \\acc, r3, \\v, \\add\n.endif\n" \
   ".endm\n"                                                                                         \
   ".macro snn_mac a, x, v\n"                                                                        \
-  ".if \\a == 0\n snn_mac2 r7, \\x, \\v\n.elseif \\a == 1\n snn_mac2 r8, \\x, \\v\n"                 \
-  ".elseif \\a == 2\n snn_mac2 r10, \\x, \\v\n.else\n snn_mac2 r11, \\x, \\v\n.endif\n"              \
+  ".if \\a == 0\n snn_mac2 r7, \\x, \\v, r7\n"                                                      \
+  ".elseif snn_first\n"                                                                             \
+  ".if \\a == 1\n snn_mac2 r8, \\x, \\v, r7\n.elseif \\a == 2\n snn_mac2 r10, \\x, \\v, r7\n"        \
+  ".else\n snn_mac2 r11, \\x, \\v, r7\n.endif\n"                                                    \
+  ".elseif \\a == 1\n snn_mac2 r8, \\x, \\v, r8\n.elseif \\a == 2\n snn_mac2 r10, \\x, \\v, r10\n"    \
+  ".else\n snn_mac2 r11, \\x, \\v, r11\n.endif\n"                                                   \
   ".endm\n"                                                                                         \
   ".macro snn_ldx x, off\n"                                                                         \
   ".if \\x == 0\n ldr r0, [r12, #\\off]\n.elseif \\x == 1\n ldr r1, [r12, #\\off]\n"                 \
@@ -149,9 +155,8 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
   asm volatile(STATICNN_WIDE_MACROS
                "1:\n"
                "ldr r7, [r9, #%c[bias]]\n"
-               "mov r8, r7\n"
-               ".if %c[N] == 4\n mov r10, r7\n mov r11, r7\n.endif\n"
                ".set snn_row, 0\n"
+               ".set snn_first, 1\n"
                ".rept %c[K]\n"
                ".if %c[S] == 2\n"
                ".if %c[near]\n"
@@ -164,8 +169,9 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
                ".if %c[RK] - snn_j >= 4\n snn_ldw 2, 4\n.else\n snn_ldw 2, %c[RK] - snn_j\n.endif\n"
                ".endif\n"
                ".if snn_j > 0\n snn_ldx (snn_j + %c[N] - 1) %% %c[N], snn_row + 4 * (snn_j + %c[N] - 1)\n.endif\n"
-               ".set snn_p, 0\n"
-               ".rept %c[N]\n snn_mac snn_p, (snn_j + snn_p) %% %c[N], 2 + snn_j %% 4\n.set snn_p, snn_p + 1\n.endr\n"
+               ".set snn_p, %c[N] - 1\n"
+               ".rept %c[N]\n snn_mac snn_p, (snn_j + snn_p) %% %c[N], 2 + snn_j %% 4\n.set snn_p, snn_p - 1\n.endr\n"
+               ".set snn_first, 0\n"
                ".set snn_j, snn_j + 1\n"
                ".endr\n"
                ".else\n"  // stride 1
@@ -179,15 +185,16 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
                ".endif\n"
                ".if %c[N] == 4\n"
                ".if snn_j > 0\n snn_ldx (snn_j + 1) %% 2, snn_row + 4 * (snn_j + 1)\n.endif\n"
-               " snn_mac 0, snn_j %% 2, (2 * snn_j) %% 6\n"
-               " snn_mac 1, snn_j %% 2, (2 * snn_j + 1) %% 6\n"
-               " snn_mac 2, (snn_j + 1) %% 2, (2 * snn_j) %% 6\n"
                " snn_mac 3, (snn_j + 1) %% 2, (2 * snn_j + 1) %% 6\n"
+               " snn_mac 2, (snn_j + 1) %% 2, (2 * snn_j) %% 6\n"
+               " snn_mac 1, snn_j %% 2, (2 * snn_j + 1) %% 6\n"
+               " snn_mac 0, snn_j %% 2, (2 * snn_j) %% 6\n"
                ".else\n"
                " snn_ldx 0, snn_row + 4 * snn_j\n"
-               " snn_mac 0, 0, (2 * snn_j) %% 6\n"
                " snn_mac 1, 0, (2 * snn_j + 1) %% 6\n"
+               " snn_mac 0, 0, (2 * snn_j) %% 6\n"
                ".endif\n"
+               ".set snn_first, 0\n"
                ".set snn_j, snn_j + 1\n"
                ".endr\n"
                ".endif\n"
