@@ -102,10 +102,11 @@ namespace {
 // Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp) instead of the rows kernel.
 // Pad: the rows kernel reads the C x H x W input padded by Pad with the value pad itself; the
 // portable kernel a padded copy.
+// Widened: the widened-rows kernel (kernels/arm/conv2d_s8_widened_dsp.hpp) instead, padded alike.
 // Known: every channel doubled and the kernel told so at compile time (AllDoubled: no check, no
 // general path), as for a layer of a constant network (qconv2d_layer::rows_known()).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
-          bool General = true, bool Few = false, std::size_t Pad = 0, bool Known = false>
+          bool General = true, bool Few = false, std::size_t Pad = 0, bool Widened = false, bool Known = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
                             std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0) {
   if constexpr (!kernels::target::arm_dsp) {
@@ -114,8 +115,9 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     static_assert(Pad == 0 || !Few, "the few-taps kernel reads a padded window");
     static_assert(!(Known && General), "a kernel told that every channel is doubled takes no general one");
     constexpr std::size_t PH = H + 2 * Pad, PW = W + 2 * Pad;
-    static_assert(Few ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
-                      : kernels::arm::conv2d_s8_rows_dsp_fits<C, PH, PW, K, S>,
+    static_assert(Few       ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
+                  : Widened ? kernels::arm::conv2d_s8_widened_dsp_fits<C, PH, PW, K, S>
+                            : kernels::arm::conv2d_s8_rows_dsp_fits<C, PH, PW, K, S>,
                   "a shape the DSP kernel takes");
     constexpr std::size_t OW = (PW - K) / S + 1, OH = (PH - K) / S + 1, F = C * K * K;
     if (oy0 + rows > OH) return 1000;
@@ -153,6 +155,8 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     got.fill(0x5a), want.fill(0x5a);
     if constexpr (Few)
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G, Known>(x.data(), w.data(), q, got.data(), oy0, rows);
+    else if constexpr (Widened)
+      kernels::arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     else
       kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, Known>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     static std::array<std::int8_t, C * PH * PW> padded{};  // x inside a border of pad
@@ -228,11 +232,11 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   // Every channel doubled and known to be (no check, no general path): one block of im2col with a
   // partial last block, several blocks per channel with the im2col doubled, padded, clamps.
   constexpr bool D = false, Rows = false, Known = true;
-  STATICNN_CHECK((check_conv_rows<16, 6, 11, 3, 1, 9, D, Rows, 0, Known>(44, 0, 3) == 0));
-  STATICNN_CHECK((check_conv_rows<16, 6, 6, 3, 1, 32, D, Rows, 1, Known>(45, 1, 5, -3, 127, 5) == 0));
-  STATICNN_CHECK((check_conv_rows<1, 7, 11, 3, 1, 16, D, Rows, 0, Known>(46, 0, 5, -9, 100) == 0));
-  STATICNN_CHECK((check_conv_rows<2, 11, 17, 5, 1, 5, D, Rows, 2, Known>(47, 2, 9, -128, 90, 4) == 0));
-  STATICNN_CHECK((check_conv_rows<17, 3, 6, 1, 1, 3, D, Rows, 0, Known>(48, 0, 3, 3, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 6, 11, 3, 1, 9, D, Rows, 0, false, Known>(44, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 6, 6, 3, 1, 32, D, Rows, 1, false, Known>(45, 1, 5, -3, 127, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 7, 11, 3, 1, 16, D, Rows, 0, false, Known>(46, 0, 5, -9, 100) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 11, 17, 5, 1, 5, D, Rows, 2, false, Known>(47, 2, 9, -128, 90, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<17, 3, 6, 1, 1, 3, D, Rows, 0, false, Known>(48, 0, 3, 3, 3) == 0));
 }
 
 // qconv2d_layer::rows_known(), the kernels' AllDoubled for a layer that is a compile-time constant
@@ -289,9 +293,39 @@ STATICNN_TEST(int8_conv_few_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 12, 17, 3, 3, 10, D, Few>(51, 0, 4) == 0));            // stride 3
   // Every channel doubled and known to be (no check, no general path).
   constexpr bool Known = true;
-  STATICNN_CHECK((check_conv_rows<1, 4, 30, 3, 1, 16, D, Few, 0, Known>(52, 0, 2, -3, 127) == 0));
-  STATICNN_CHECK((check_conv_rows<1, 12, 31, 3, 1, 4, D, Few, 0, Known>(53, 0, 10, -128, 20) == 0));
-  STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 5, D, Few, 0, Known>(54, 1, 2, -50, 60) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 4, 30, 3, 1, 16, D, Few, 0, false, Known>(52, 0, 2, -3, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 12, 31, 3, 1, 4, D, Few, 0, false, Known>(53, 0, 10, -128, 20) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 5, D, Few, 0, false, Known>(54, 1, 2, -50, 60) == 0));
+}
+
+// kernels/arm/conv2d_s8_widened_dsp.hpp (one input channel, K >= 4, stride 1 or 2, padded by Pad
+// < K itself) against the portable kernel on a padded copy, bit for bit, as
+// int8_conv_rows_any_shape: K 4-11 (odd and even), strides 1 and 2, pads 0-3 with extreme pad
+// values, odd widths whose output rows end in a block of 1, 2 or 3 outputs (or none), 1 to 13
+// output channels, row ranges from the first, to the last and more rows than one widened chunk
+// (every border), both rescale forms and clamps.
+STATICNN_TEST(int8_conv_widened_any_shape) {
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP widened-rows conv kernel on this target");
+  constexpr bool G = true, D = false, Rows = false, Wide = true;
+  STATICNN_CHECK((check_conv_rows<1, 9, 13, 5, 1, 3, G, Rows, 0, Wide>(61, 0, 5) == 0));      // OW 9
+  STATICNN_CHECK((check_conv_rows<1, 9, 14, 5, 1, 5, D, Rows, 0, Wide>(62, 1, 4, -7, 127) == 0));  // OW 10
+  STATICNN_CHECK((check_conv_rows<1, 11, 17, 5, 1, 4, D, Rows, 2, Wide>(63, 0, 11, -128, 127, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 10, 15, 5, 2, 7, G, Rows, 1, Wide>(64, 1, 3, -128, 127, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 15, 21, 7, 2, 6, D, Rows, 3, Wide>(65, 0, 8, -128, 127, -3) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 16, 19, 7, 2, 12, G, Rows, 3, Wide>(66, 5, 3, -20, 90, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 13, 19, 7, 1, 5, G, Rows, 0, Wide>(67, 0, 7) == 0));     // OW 13
+  STATICNN_CHECK((check_conv_rows<1, 12, 18, 7, 1, 1, D, Rows, 2, Wide>(68, 0, 10, -128, 0, 9) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 8, 11, 4, 1, 3, D, Rows, 1, Wide>(69, 0, 7, -128, 127, -1) == 0));  // K 4
+  STATICNN_CHECK((check_conv_rows<1, 9, 12, 4, 2, 2, G, Rows, 3, Wide>(70, 0, 6, -128, 127, 100) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 10, 13, 6, 1, 5, D, Rows, 2, Wide>(71, 1, 8, -60, 50, -77) == 0));       // K 6
+  STATICNN_CHECK((check_conv_rows<1, 11, 17, 6, 2, 9, G, Rows, 0, Wide>(72, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 12, 23, 9, 1, 4, D, Rows, 3, Wide>(73, 0, 10, -128, 127, 2) == 0));    // K 9
+  STATICNN_CHECK((check_conv_rows<1, 14, 25, 9, 2, 13, G, Rows, 1, Wide>(74, 0, 4, -128, 127, -2) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 13, 15, 11, 1, 3, D, Rows, 2, Wide>(75, 0, 7, -128, 127, 1) == 0));   // K 11
+  STATICNN_CHECK((check_conv_rows<1, 12, 16, 11, 2, 2, G, Rows, 3, Wide>(76, 0, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 28, 28, 7, 2, 12, D, Rows, 3, Wide>(77, 0, 14, 3, 127, -4) == 0));  // stem7's
+  STATICNN_CHECK((check_conv_rows<1, 28, 28, 5, 1, 10, D, Rows, 0, Wide>(78, 22, 2, -1, 127) == 0));     // wide5's
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no

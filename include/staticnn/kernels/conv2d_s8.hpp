@@ -7,7 +7,7 @@
 // C x K x K int8 weights, y: rows x OW int8. On Armv7E-M
 // DSP targets 5x5 stride-1 rows run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD).
 // conv2d_s8_rows: G output channels at once, with the fused clamp; on Armv7E-M DSP targets through
-// kernels/arm/conv2d_s8_rows_dsp.hpp for the shapes its trait takes.
+// the kernels/arm/ kernel its traits pick for the shape.
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -16,6 +16,7 @@
 #include "arm/conv2d_s8_dsp.hpp"
 #include "arm/conv2d_s8_few_dsp.hpp"
 #include "arm/conv2d_s8_rows_dsp.hpp"
+#include "arm/conv2d_s8_widened_dsp.hpp"
 #include "requantize_s8.hpp"
 #include "target.hpp"
 
@@ -25,23 +26,37 @@ namespace staticnn::kernels {
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && K == 5 && S == 1 && ((W - K) / S + 1) % 4 == 0;
 
-// Whether conv2d_s8_rows runs a DSP kernel that takes all output channels at once for this shape
-// (a layer then calls it with every channel: quant/conv2d.hpp's channel_group).
+// Which DSP kernel conv2d_s8_rows runs for all output channels at once (H, W: the padded input's),
+// in this order: the few-taps kernel (fan-in C K K <= 9), the widened-rows kernel (one input
+// channel, K >= 4, stride 1 or 2), else the rows kernel for the shapes it takes.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_rows_all_channels =
-    arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> || arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
-// Whether that kernel is the DSP rows kernel (the few-taps one takes the shapes both fit), which
-// can also read an unpadded input and fill the padding in itself (arm::conv2d_s8_rows_dsp's Pad).
+inline constexpr bool conv2d_s8_runs_few_dsp = arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_rows_dsp =
-    !arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+inline constexpr bool conv2d_s8_runs_widened_dsp =
+    !conv2d_s8_runs_few_dsp<C, H, W, K, S> && arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S>;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_rows_dsp = !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+                                                !conv2d_s8_runs_widened_dsp<C, H, W, K, S> &&
+                                                arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+// Whether a layer calls conv2d_s8_rows with every channel at once (quant/conv2d.hpp's channel_group).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_rows_all_channels = conv2d_s8_runs_few_dsp<C, H, W, K, S> ||
+                                                    conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
+                                                    conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
+// Whether that kernel can also read an unpadded input and fill the padding in itself
+// (conv2d_s8_rows_padded): the widened-rows and the rows kernel.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_pads_itself =
+    conv2d_s8_runs_widened_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
 
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 constexpr const char* conv2d_s8_kernel_name() {
-  if constexpr (G > 1 && arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>)
+  if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
-  else if constexpr (G > 1 && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
+  else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S>)
+    return "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels)";
+  else if constexpr (G > 1 && conv2d_s8_runs_rows_dsp<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
   else if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) return "arm_dsp conv5x4 (smlad)";
   else return "portable";
 }
@@ -96,22 +111,38 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
     conv2d_s8_channel_rows<C, H, W, K, S>(x, w + g * C * K * K, q.from(g), y + g * rows * OW, oy0, rows);
 }
 
-// conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through kernels/arm/conv2d_s8_few_dsp.hpp
-// for a fan-in C K K of a few taps (arm::conv2d_s8_few_dsp_fits), else kernels/arm/conv2d_s8_rows_dsp.hpp
-// for the shapes it takes (arm::conv2d_s8_rows_dsp_fits). AllDoubled: the caller knows that the
-// clamp range within int8 is not empty and every channel's rescale takes the doubled form
-// (doubled_rescale_applies for fan-in C K K): the DSP kernels then have no general path.
+// conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through the kernel the traits above
+// pick: kernels/arm/conv2d_s8_few_dsp.hpp, conv2d_s8_widened_dsp.hpp or conv2d_s8_rows_dsp.hpp.
+// AllDoubled: the caller knows that the clamp range within int8 is not empty and every channel's
+// rescale takes the doubled form (doubled_rescale_applies for fan-in C K K): the few-taps and rows
+// kernels then have no general path.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool AllDoubled = false>
 constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                               std::size_t oy0, std::size_t rows) {
-  if constexpr (arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>) {
+  if constexpr (conv2d_s8_runs_few_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_few_dsp<C, H, W, K, S, G, AllDoubled>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_widened_dsp<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_widened_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_rows_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, 0, AllDoubled>(x, w, q, y, oy0, rows);
   }
   conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+}
+
+// conv2d_s8_rows of the C x H x W input x padded by Pad on every side with pad, read unpadded, for
+// the shapes whose kernel pads itself (conv2d_s8_pads_itself; H + 2 Pad, W + 2 Pad the padded
+// sizes): G channels, output rows [oy0, oy0 + rows); AllDoubled as for conv2d_s8_rows.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
+          bool AllDoubled = false>
+void conv2d_s8_rows_padded(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                           std::size_t oy0, std::size_t rows, std::int8_t pad) {
+  static_assert(conv2d_s8_pads_itself<C, H + 2 * Pad, W + 2 * Pad, K, S>, "conv2d_s8_rows_padded: no kernel pads itself");
+  if constexpr (conv2d_s8_runs_widened_dsp<C, H + 2 * Pad, W + 2 * Pad, K, S>)
+    arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad>(x, w, q, y, oy0, rows, pad);
+  else
+    arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);
 }
 
 }  // namespace staticnn::kernels

@@ -67,17 +67,17 @@ struct qconv2d_layer {
       kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
                                                            oy0, rows);
   }
-  // A padded layer whose kernel is the DSP rows kernel reads its unpadded input and takes the
+  // A padded layer whose DSP kernel pads itself (widened rows, rows) reads its unpadded input and takes the
   // padding as the input zero point itself (pads_itself, core/sequential.hpp): output rows
   // [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW)
   // from x, the C x H x W input. A conv -> activation -> pool stage then packs no window.
-  static constexpr bool pads_itself = Pad > 0 && kernels::conv2d_s8_runs_rows_dsp<C, H, W, K, Stride>;
+  static constexpr bool pads_itself = Pad > 0 && kernels::conv2d_s8_pads_itself<C, H, W, K, Stride>;
   template <bool AllDoubled = false>
   void forward_padded_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0, std::size_t rows,
                            std::bool_constant<AllDoubled> = {}) const
     requires pads_itself
   {
-    kernels::arm::conv2d_s8_rows_dsp<C, In::height, In::width, K, Stride, channel_group, Pad, AllDoubled>(
+    kernels::conv2d_s8_rows_padded<C, In::height, In::width, K, Stride, channel_group, Pad, AllDoubled>(
         x, weights.data() + oc * fan_in, rescale().from(oc), y, oy0, rows, static_cast<std::int8_t>(input_zero_point));
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
