@@ -1,5 +1,5 @@
 // CNNs of the kind users bring (3x3 convs with padding, ReLU, max pooling, strides, 1x1 and 7x7
-// kernels, 3-channel inputs) that no kernel was tuned for, float and int8, with deterministic
+// kernels, 3-channel inputs, depthwise-separable blocks with ReLU6 and global average pooling) that no kernel was tuned for, float and int8, with deterministic
 // random parameters in flash (compile-time constants, as an exported header's). For each: the
 // plan's stages with their kernels, instructions per stage and per multiply-accumulate on this
 // core (printed figures, not assertions), and the check that the planned inference
@@ -40,6 +40,10 @@ using wide5 = sequential<shape<1, 28, 28>, conv2d<10, 5>, relu, max_pool<2>, con
 // Strided convs back to back, no pooling between them.
 using strided = sequential<shape<1, 28, 28>, conv2d<24, 3, 2, 1>, relu, conv2d<48, 3, 2, 1>, relu, max_pool<2>,
                            flatten, dense<10>>;
+// Depthwise-separable blocks (MobileNet, folded: no batchnorm), ReLU6, global average pooling.
+using separable = sequential<shape<3, 32, 32>, conv2d<8, 3, 2, 1>, relu6, depthwise_conv2d<3, 1, 1>, relu6,
+                             conv2d<16, 1>, relu6, depthwise_conv2d<3, 2, 1>, relu6, conv2d<32, 1>, relu6,
+                             global_avg_pool, dense<10>>;
 }  // namespace family
 
 struct lcg {
@@ -179,6 +183,7 @@ STATICNN_FAMILY(rgb32, 20)
 STATICNN_FAMILY(stem7, 30)
 STATICNN_FAMILY(wide5, 40)
 STATICNN_FAMILY(strided, 50)
+STATICNN_FAMILY(separable, 60)
 
 }  // namespace
 
