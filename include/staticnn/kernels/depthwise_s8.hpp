@@ -6,9 +6,14 @@
 // zero point folded in (bias - z_in * sum w[c]), so a padded tap adds w * z_in and the sum is
 // TFLite's bias + sum over the taps inside the map of w * (x - z_in). x: C x H x W int8 (unpadded),
 // w: C x K x K int8 in [-127, 127], y: C x OH x OW; q: the layer's channel_rescale.
+// On Armv7E-M DSP targets the shapes arm::depthwise_s8_dsp_fits takes run through
+// kernels/arm/depthwise_s8_dsp.hpp (SMLAD on int16 rows); the same results.
 #include <cstddef>
 #include <cstdint>
 
+#include <type_traits>
+
+#include "arm/depthwise_s8_dsp.hpp"
 #include "fixed_point.hpp"
 #include "requantize_s8.hpp"
 
@@ -63,6 +68,14 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 constexpr void depthwise_s8(const std::int8_t* x, const std::int8_t* w, const channel_rescale& q, std::int8_t* y,
                             std::int8_t input_zero_point) {
   constexpr std::size_t OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
+  if constexpr (arm::depthwise_s8_dsp_fits<H, W, K, S, P>) {
+    if (!std::is_constant_evaluated()) {
+      for (std::size_t c = 0; c < C; ++c)
+        arm::depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW,
+                                                     input_zero_point);
+      return;
+    }
+  }
   for (std::size_t c = 0; c < C; ++c)
     depthwise_s8_channel_rows_portable<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, 0, OH,
                                                       input_zero_point);
@@ -70,7 +83,8 @@ constexpr void depthwise_s8(const std::int8_t* x, const std::int8_t* w, const ch
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 constexpr const char* depthwise_s8_kernel_name() {
-  return "portable depthwise (rows of int32 accumulators)";
+  if constexpr (arm::depthwise_s8_dsp_fits<H, W, K, S, P>) return "arm_dsp depthwise (smlad, int16 row ring)";
+  else return "portable depthwise (rows of int32 accumulators)";
 }
 
 }  // namespace staticnn::kernels
