@@ -124,6 +124,8 @@ STATICNN_TEST(int8_depthwise_any_shape) {
 STATICNN_TEST(int8_depthwise_instructions_per_mac) {
   measure<16, 16, 16, 3, 1, 1>(21);
   measure<32, 16, 16, 3, 2, 1>(22);
+  measure<8, 48, 48, 3, 2, 1>(23);
+  measure<8, 48, 48, 3, 1, 1>(24);
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_depthwise"); }
