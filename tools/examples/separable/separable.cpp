@@ -1,15 +1,10 @@
 // The separable example (models.hpp: depthwise-separable blocks, ReLU6, global average pooling)
 // with seeded random parameters and running statistics (no training: parity and instruction
 // counts do not depend on what the weights learned), folded, calibrated and quantized to int8.
-// Writes into --out:
-//   float.hpp, int8.hpp           the folded and the int8 network as headers (namespaces
-//                                 separable_float, separable_int8)
-//   float-reference.bin           the folded network's float32 logits on every test image
-//   int8-reference.bin            the int8 network's logits (what firmware must equal bit for bit)
-//   test-images.idx, test-labels.idx   N x 3 x 32 x 32 seeded pixels; labels = the float prediction
+// Writes into --out what ../common/float_int8_example.hpp lists (namespaces separable_float,
+// separable_int8), on N seeded 3 x 32 x 32 images.
 //   separable --out DIR [--images N]
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -18,24 +13,17 @@
 #include <string>
 #include <vector>
 
-#include <staticnn/export/header.hpp>
-#include <staticnn/export/int8_header.hpp>
-#include <staticnn/io/atomic_file.hpp>
 #include <staticnn/quant/quantize.hpp>
 #include <staticnn/train/init.hpp>
 #include <staticnn/train/rng.hpp>
 
+#include "../common/float_int8_example.hpp"
 #include "models.hpp"
 
 namespace {
 
 namespace sn = staticnn;
-constexpr std::size_t D = separable::net::in_shape::size, K = separable::net::out_shape::size;
-
-std::string be32(std::uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16 & 0xff), static_cast<char>(v >> 8 & 0xff),
-          static_cast<char>(v & 0xff)};
-}
+constexpr std::size_t D = separable::net::in_shape::size;
 
 // A coloured blob (its own level per channel) on noise.
 std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g) {
@@ -86,32 +74,8 @@ int main(int argc, char** argv) {
   const auto q =
       std::make_unique<separable::int8>(sn::quant::quantize(*folded, sn::quant::calibrate(*folded, x.data(), n)));
 
-  std::string ref_f, ref_q, labels = be32(0x00000801) + be32(static_cast<std::uint32_t>(n));
-  std::size_t agree = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const sn::cview<float, D> xi(x.data() + i * D, D);
-    std::array<float, K> yf{};
-    std::array<std::int8_t, D> xq{};
-    std::array<std::int8_t, K> yq{};
-    folded->forward(xi, yf);
-    q->quantize_input(xi, xq);
-    q->forward(xq, yq);
-    ref_f.append(reinterpret_cast<const char*>(yf.data()), sizeof(yf));
-    ref_q.append(reinterpret_cast<const char*>(yq.data()), sizeof(yq));
-    const auto pf = static_cast<std::size_t>(std::max_element(yf.begin(), yf.end()) - yf.begin());
-    agree += pf == static_cast<std::size_t>(std::max_element(yq.begin(), yq.end()) - yq.begin());
-    labels += static_cast<char>(pf);
-  }
-  std::string images = be32(0x00000804) + be32(static_cast<std::uint32_t>(n)) + be32(3) + be32(32) + be32(32);
-  images.append(reinterpret_cast<const char*>(px.data()), px.size());
-  const std::string origin = "separable example: seeded random parameters, batchnorm folded";
-  sn::io::write_file_atomically(out + "/float.hpp", sn::exporter::header(*folded, "separable_float", origin));
-  sn::io::write_file_atomically(
-      out + "/int8.hpp", sn::exporter::int8_header(*q, "separable_int8", origin + ", int8 from " + std::to_string(n) + " images"));
-  sn::io::write_file_atomically(out + "/float-reference.bin", ref_f);
-  sn::io::write_file_atomically(out + "/int8-reference.bin", ref_q);
-  sn::io::write_file_atomically(out + "/test-images.idx", images);
-  sn::io::write_file_atomically(out + "/test-labels.idx", labels);
+  const std::size_t agree = sn::examples::write_float_int8(
+      out, "separable", "separable example: seeded random parameters, batchnorm folded", *folded, *q, px, x, n, {3, 32, 32});
   std::printf("separable: wrote %s/{float,int8}.hpp and the logits of %zu images; int8 argmax = float argmax on %zu\n",
               out.c_str(), n, agree);
   return 0;
