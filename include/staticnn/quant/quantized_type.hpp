@@ -3,8 +3,8 @@
 // float network type, layer by layer, except that a ReLU or ReLU6 right after a conv2d,
 // depthwise_conv2d or dense is fused into it: that layer clamps its outputs (Clamp = true) and the
 // activation becomes a qidentity_layer (TFLite's converter does the same); elsewhere it stays a
-// 256-entry table. Firmware names
-// its expected model with it, e.g. quant::quantized_t<folded_t<models::bn_lenet>>.
+// 256-entry table. Firmware names its expected model with it, e.g.
+// quant::quantized_t<folded_t<models::bn_lenet>>.
 #include <cstddef>
 #include <cstdint>
 #include <tuple>
