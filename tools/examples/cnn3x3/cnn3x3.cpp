@@ -8,7 +8,6 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,16 +45,10 @@ std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out;
-  std::size_t n = 64;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--out") == 0) out = argv[i + 1];
-    else if (std::strcmp(argv[i], "--images") == 0) n = std::stoul(argv[i + 1]);
-  }
-  if (out.empty() || n == 0) {
-    std::fprintf(stderr, "usage: cnn3x3 --out DIR [--images N]\n");
-    return 2;
-  }
+  sn::examples::arguments args;
+  if (!sn::examples::parse_arguments(argc, argv, "cnn3x3", args)) return 2;
+  const std::string& out = args.out;
+  const std::size_t n = args.images;
   sn::train::rng g(14);
   auto net = std::make_unique<net_t>();
   sn::train::init_parameters(*net, g);

@@ -24,10 +24,40 @@
 
 namespace staticnn::examples {
 
+// The programs' arguments: --out DIR [--images N] (default 64); false, after a usage line, if wrong.
+struct arguments {
+  std::string out;
+  std::size_t images = 64;
+};
+inline bool parse_arguments(int argc, char** argv, const char* program, arguments& a) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--out") == 0) a.out = argv[i + 1];
+    else if (std::strcmp(argv[i], "--images") == 0) a.images = std::stoul(argv[i + 1]);
+  }
+  if (a.out.empty() || a.images == 0) {
+    std::fprintf(stderr, "usage: %s --out DIR [--images N]\n", program);
+    return false;
+  }
+  return true;
+}
+
 inline std::string be32(std::uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16 & 0xff), static_cast<char>(v >> 8 & 0xff),
           static_cast<char>(v & 0xff)};
 }
+
+// The logits of the float network and of the int8 one (its input quantized) on one image x.
+template <class F, class Q>
+struct logits {
+  std::array<float, F::out_shape::size> f{};
+  std::array<std::int8_t, F::out_shape::size> q{};
+  logits(const F& fnet, const Q& qnet, cview<float, F::in_shape::size> x) {
+    std::array<std::int8_t, F::in_shape::size> xq{};
+    fnet.forward(x, f);
+    qnet.quantize_input(x, xq);
+    qnet.forward(xq, q);
+  }
+};
 
 // px: n images of bytes, x: the same / 255 (as the firmware converts them), dims: an image's sizes
 // (IDX order). Returns on how many images the int8 argmax equals the float one.
@@ -35,17 +65,12 @@ template <class Folded, class Q>
 std::size_t write_float_int8(const std::string& out, const std::string& name, const std::string& origin,
                              const Folded& folded, const Q& q, const std::vector<std::uint8_t>& px,
                              const std::vector<float>& x, std::size_t n, std::initializer_list<std::uint32_t> dims) {
-  constexpr std::size_t D = Folded::in_shape::size, K = Folded::out_shape::size;
+  constexpr std::size_t D = Folded::in_shape::size;
   std::string ref_f, ref_q, labels = be32(0x00000801) + be32(static_cast<std::uint32_t>(n));
   std::size_t agree = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const cview<float, D> xi(x.data() + i * D, D);
-    std::array<float, K> yf{};
-    std::array<std::int8_t, D> xq{};
-    std::array<std::int8_t, K> yq{};
-    folded.forward(xi, yf);
-    q.quantize_input(xi, xq);
-    q.forward(xq, yq);
+    const logits<Folded, Q> y(folded, q, cview<float, D>(x.data() + i * D, D));
+    const auto &yf = y.f, &yq = y.q;
     ref_f.append(reinterpret_cast<const char*>(yf.data()), sizeof(yf));
     ref_q.append(reinterpret_cast<const char*>(yq.data()), sizeof(yq));
     const auto pf = static_cast<std::size_t>(std::max_element(yf.begin(), yf.end()) - yf.begin());
@@ -86,12 +111,8 @@ int replay(const std::string& name, const std::string& dir, const F& fnet, const
   for (std::size_t i = 0; i < n; ++i) {
     std::array<float, D> x{};
     for (std::size_t k = 0; k < D; ++k) x[k] = static_cast<float>(static_cast<std::uint8_t>(images[header + i * D + k])) / 255.0f;
-    std::array<float, K> yf{};
-    std::array<std::int8_t, D> xq{};
-    std::array<std::int8_t, K> yq{};
-    fnet.forward(x, yf);
-    qnet.quantize_input(x, xq);
-    qnet.forward(xq, yq);
+    const logits<F, Q> y(fnet, qnet, x);
+    const auto &yf = y.f, &yq = y.q;
     diff_f += std::memcmp(yf.data(), ref_f.data() + i * K * sizeof(float), sizeof(yf)) != 0;
     diff_q += std::memcmp(yq.data(), ref_q.data() + i * K, K) != 0;
   }
