@@ -1,5 +1,5 @@
 // CNNs of the kind users bring (3x3 convs with padding, ReLU, max pooling, strides, 1x1 and 7x7
-// kernels, 3-channel inputs) that no kernel was tuned for, float and int8, with deterministic
+// kernels, 3-channel inputs, depthwise-separable blocks with ReLU6 and global average pooling) that no kernel was tuned for, float and int8, with deterministic
 // random parameters in flash (compile-time constants, as an exported header's). For each: the
 // plan's stages with their kernels, instructions per stage and per multiply-accumulate on this
 // core (printed figures, not assertions), and the check that the planned inference
@@ -60,6 +60,10 @@ using tables = sequential<shape<1, 28, 28>, conv2d<8, 3, 1, 1>, sigmoid, max_poo
                           max_pool<2>, flatten, dense<10>>;
 // Dense only.
 using mlp = sequential<shape<1, 28, 28>, flatten, dense<128>, relu, dense<64>, relu, dense<10>>;
+// Depthwise-separable blocks (MobileNet, folded: no batchnorm), ReLU6, global average pooling.
+using separable = sequential<shape<3, 32, 32>, conv2d<8, 3, 2, 1>, relu6, depthwise_conv2d<3, 1, 1>, relu6,
+                             conv2d<16, 1>, relu6, depthwise_conv2d<3, 2, 1>, relu6, conv2d<32, 1>, relu6,
+                             global_avg_pool, dense<10>>;
 }  // namespace family
 
 struct lcg {
@@ -206,6 +210,7 @@ STATICNN_FAMILY(avgpool, 90)
 STATICNN_FAMILY(rgb5, 100)
 STATICNN_FAMILY(tables, 110)
 STATICNN_FAMILY(mlp, 120)
+STATICNN_FAMILY(separable, 130)
 
 }  // namespace
 

@@ -9,6 +9,9 @@
 #include "../core/sequential.hpp"
 #include "../fold/fold.hpp"
 #include "../layers/activation.hpp"
+#include "../layers/depthwise_conv2d.hpp"
+#include "../layers/global_avg_pool.hpp"
+#include "../layers/relu6.hpp"
 #include "../layers/flatten.hpp"
 #include "../layers/group_norm.hpp"
 #include "../layers/instance_norm.hpp"
@@ -31,6 +34,7 @@ std::string spell_op() {
   if constexpr (std::is_same_v<Op, sigmoid_op>) return "staticnn::sigmoid_op";
   else if constexpr (std::is_same_v<Op, relu_op>) return "staticnn::relu_op";
   else if constexpr (std::is_same_v<Op, tanh_op>) return "staticnn::tanh_op";
+  else if constexpr (std::is_same_v<Op, relu6_op>) return "staticnn::relu6_op";
   else if constexpr (std::is_same_v<Op, avg_pool_op>) return "staticnn::avg_pool_op";
   else if constexpr (std::is_same_v<Op, max_pool_op>) return "staticnn::max_pool_op";
   else static_assert(sizeof(Op) == 0, "export: no spelling for this operation");
@@ -88,6 +92,19 @@ struct layer_spelling<group_norm_layer<In, G, float>> {
 template <class In>
 struct layer_spelling<instance_norm_layer<In, float>> {
   static std::string get() { return "staticnn::instance_norm_layer<" + spell_shape<In>() + ", float>"; }
+};
+
+// The layers of depthwise-separable networks.
+template <class In, std::size_t K, std::size_t S, std::size_t P>
+struct layer_spelling<depthwise_conv2d_layer<In, K, S, P, float>> {
+  static std::string get() {
+    return "staticnn::depthwise_conv2d_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " +
+           std::to_string(S) + ", " + std::to_string(P) + ", float>";
+  }
+};
+template <class In>
+struct layer_spelling<global_avg_pool_layer<In, float>> {
+  static std::string get() { return "staticnn::global_avg_pool_layer<" + spell_shape<In>() + ", float>"; }
 };
 
 template <Network Net>

@@ -44,6 +44,17 @@ struct int8_layer_spelling<quant::qpool_layer<In, K, Op>> {
     return "staticnn::quant::qpool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ">";
   }
 };
+template <class In, std::size_t K, std::size_t S, std::size_t P, bool Clamp>
+struct int8_layer_spelling<quant::qdepthwise_conv2d_layer<In, K, S, P, Clamp>> {
+  static std::string get() {
+    return "staticnn::quant::qdepthwise_conv2d_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " +
+           std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
+  }
+};
+template <class In>
+struct int8_layer_spelling<quant::qglobal_avg_pool_layer<In>> {
+  static std::string get() { return "staticnn::quant::qglobal_avg_pool_layer<" + spell_shape<In>() + ">"; }
+};
 template <class In>
 struct int8_layer_spelling<flatten_layer<In, std::int8_t>> {
   static std::string get() { return "staticnn::flatten_layer<" + spell_shape<In>() + ", std::int8_t>"; }

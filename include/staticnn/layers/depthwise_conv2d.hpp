@@ -26,6 +26,7 @@ struct depthwise_conv2d_layer {
 
   using value_type = T;
   static constexpr const char* name = "depthwise_conv2d";
+  static constexpr const char* kernel_name = "portable depthwise (per output, taps on padding skipped)";
   using in_shape = In;
   using out_shape = shape<C, (PH - K) / Stride + 1, (PW - K) / Stride + 1>;
   static constexpr std::size_t OH = out_shape::height, OW = out_shape::width;

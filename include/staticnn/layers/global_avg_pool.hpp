@@ -19,6 +19,7 @@ struct global_avg_pool_layer {
 
   using value_type = T;
   static constexpr const char* name = "global_avg_pool";
+  static constexpr const char* kernel_name = "portable mean";
   using in_shape = In;
   using out_shape = shape<C>;
   static constexpr std::size_t param_count = 0, state_count = 0;

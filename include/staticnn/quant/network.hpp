@@ -11,6 +11,8 @@
 #include "arithmetic.hpp"
 #include "conv2d.hpp"
 #include "dense.hpp"
+#include "depthwise_conv2d.hpp"
+#include "global_avg_pool.hpp"
 #include "identity.hpp"
 #include "lookup.hpp"
 #include "pool.hpp"

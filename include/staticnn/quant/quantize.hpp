@@ -5,10 +5,11 @@
 //   (s_w = max|w| / 127, zero point 0), activations per tensor from the calibrated range
 //   (scale (max - min) / 255, zero point -128 - min / scale, the range widened to hold 0),
 //   int32 bias at s_in * s_w, fixed-point output multipliers, elementwise activations as
-//   256-entry tables (sigmoid output scale 1/256, zero point -128, as TFLite), except a ReLU
-//   right after conv2d or dense: that layer's output takes the ReLU's calibrated range and
-//   clamps to [zero_point, 127] (quantized_type.hpp); pooling, flatten and the fused ReLU keep
-//   their input's parameters. Computed in double; uses the heap (host only).
+//   256-entry tables (sigmoid output scale 1/256, zero point -128, as TFLite), except a ReLU or
+//   ReLU6 right after conv2d, depthwise_conv2d or dense: that layer's output takes the
+//   activation's calibrated range and clamps to [zero_point, 127] (ReLU6: the upper end at 6 if
+//   below 127; quantized_type.hpp); pooling, global average pooling, flatten and the fused
+//   activation keep their input's parameters. Computed in double; uses the heap (host only).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -23,6 +24,7 @@
 #include "../layers/dense.hpp"
 #include "../layers/flatten.hpp"
 #include "../layers/pool.hpp"
+#include "../layers/relu6.hpp"
 #include "network.hpp"
 #include "quantized_type.hpp"
 
@@ -114,7 +116,7 @@ quantized_t<Net> quantize(const Net& net, const calibration<Net>& c) {
     constexpr std::size_t I = decltype(index)::value;
     auto& ql = q.net.template layer<I>();
     using Q = std::remove_cvref_t<decltype(ql)>;
-    if constexpr (requires { Q::fan_in; }) {  // conv2d, dense
+    if constexpr (requires { Q::fan_in; }) {  // conv2d, depthwise_conv2d, dense
       // With a fused ReLU (layer I + 1) the output grid spans the ReLU's range [0, max], all 256
       // steps on values the ReLU keeps, and the requantization clamps at the zero point
       // (TFLite's max(zero_point, -128)). That range starts at 0, so the zero point is -128 and
@@ -122,7 +124,13 @@ quantized_t<Net> quantize(const Net& net, const calibration<Net>& c) {
       constexpr std::size_t R = Q::clamped ? I + 1 : I;
       const tensor_params out = choose_params(c.lo[R], c.hi[R]);
       detail::quantize_affine(f, ql, p, out);
-      if constexpr (Q::clamped) ql.act_min = std::max(out.zero_point, std::int32_t{-128}), ql.act_max = 127;
+      if constexpr (Q::clamped) {
+        ql.act_min = std::max(out.zero_point, std::int32_t{-128}), ql.act_max = 127;
+        // ReLU6: TFLite's CalculateActivationRangeQuantized, min(127, zero_point + round(6 / scale)).
+        if constexpr (std::is_same_v<typename Net::template layer_type<R>::op, relu6_op>)
+          ql.act_max = static_cast<std::int32_t>(
+              std::min(127.0, static_cast<double>(out.zero_point) + std::round(6.0 / double{out.scale})));
+      }
       p = out;
     } else if constexpr (requires { ql.table; }) {  // elementwise activation
       const tensor_params out = detail::lookup_output<typename L::op>(p);

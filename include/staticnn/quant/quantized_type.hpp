@@ -1,9 +1,10 @@
 #pragma once
 // quantized_t<Net>: the int8 network type (quant::qnetwork) that quantize() makes of a folded
-// float network type, layer by layer, except that a ReLU right after a conv2d or dense is fused
-// into it: that layer clamps its outputs (Clamp = true) and the ReLU becomes a qidentity_layer
-// (TFLite's converter does the same); a ReLU elsewhere stays a 256-entry table. Firmware names
-// its expected model with it, e.g. quant::quantized_t<folded_t<models::bn_lenet>>.
+// float network type, layer by layer, except that a ReLU or ReLU6 right after a conv2d,
+// depthwise_conv2d or dense is fused into it: that layer clamps its outputs (Clamp = true) and the
+// activation becomes a qidentity_layer (TFLite's converter does the same); elsewhere it stays a
+// 256-entry table. Firmware names its expected model with it, e.g.
+// quant::quantized_t<folded_t<models::bn_lenet>>.
 #include <cstddef>
 #include <cstdint>
 #include <tuple>
@@ -15,14 +16,17 @@
 #include "../layers/activation.hpp"
 #include "../layers/conv2d.hpp"
 #include "../layers/dense.hpp"
+#include "../layers/depthwise_conv2d.hpp"
 #include "../layers/flatten.hpp"
+#include "../layers/global_avg_pool.hpp"
 #include "../layers/pool.hpp"
+#include "../layers/relu6.hpp"
 #include "network.hpp"
 
 namespace staticnn::quant {
 
 // The int8 layer type for a float layer type, as `type`; none for a layer without one. Clamp: the
-// layer's outputs go through a fused ReLU's clamp (conv2d and dense only).
+// layer's outputs go through a fused ReLU's or ReLU6's clamp (conv2d, depthwise_conv2d, dense).
 template <class L, bool Clamp = false>
 struct quantized_layer {};
 template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
@@ -32,6 +36,14 @@ struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>, Clamp> {
 template <class In, std::size_t N, class T, bool Clamp>
 struct quantized_layer<dense_layer<In, N, T>, Clamp> {
   using type = qdense_layer<In, N, Clamp>;
+};
+template <class In, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
+struct quantized_layer<depthwise_conv2d_layer<In, K, S, P, T>, Clamp> {
+  using type = qdepthwise_conv2d_layer<In, K, S, P, Clamp>;
+};
+template <class In, class T>
+struct quantized_layer<global_avg_pool_layer<In, T>> {
+  using type = qglobal_avg_pool_layer<In>;
 };
 template <class In, class Op, class T>
 struct quantized_layer<activation_layer<In, Op, T>> {
@@ -60,7 +72,8 @@ concept Quantizable = all_layers_int8<Net>::value;
 template <class L, bool Clamp = false>
 struct int8_form {
   static_assert(HasInt8Form<L>, "quantize: no int8 form of this layer (conv2d, dense, "
-                                "elementwise activations, pools and flatten have one)");
+                                "depthwise_conv2d, elementwise activations, pools, global_avg_pool "
+                                "and flatten have one)");
   using type = typename std::conditional_t<HasInt8Form<L>, quantized_layer<L, Clamp>, std::type_identity<void>>::type;
 };
 
@@ -69,8 +82,11 @@ template <class L>
 inline constexpr bool is_relu = false;
 template <class In, class T>
 inline constexpr bool is_relu<activation_layer<In, relu_op, T>> = true;
-// conv2d and dense (the per-output-channel affine layers, which also absorb a batchnorm) take a
-// following ReLU into their requantization (TFLite's fused activation).
+// ReLU6 fuses as ReLU does, its clamp [zero_point, min(127, zero_point + round(6 / scale))].
+template <class In, class T>
+inline constexpr bool is_relu<activation_layer<In, relu6_op, T>> = true;
+// conv2d, depthwise_conv2d and dense (the per-output-channel affine layers, which also absorb a
+// batchnorm) take a following ReLU or ReLU6 into their requantization (TFLite's fused activation).
 template <class L>
 inline constexpr bool takes_relu = absorbs_batchnorm<L>;
 

@@ -1,28 +1,23 @@
 // The issue-14 CNN (staticnn::models::cnn3x3: padded 3x3 convs, BatchNorm, ReLU, max pooling) with
 // seeded random parameters and running statistics, folded, calibrated and quantized to int8, for the
 // firmware's parity and cost checks of padded convolutions (no training: parity and instruction
-// counts do not depend on what the weights learned). Writes into --out:
-//   float.hpp, int8.hpp           the folded and the int8 network as headers (namespaces
-//                                 cnn3x3_float, cnn3x3_int8)
-//   float-reference.bin           the folded network's float32 logits on every test image
-//   int8-reference.bin            the int8 network's logits (what firmware must equal bit for bit)
-//   test-images.idx, test-labels.idx   N x 28 x 28 seeded pixels; labels = the float prediction
+// counts do not depend on what the weights learned). Writes into --out what
+// ../common/float_int8_example.hpp lists (namespaces cnn3x3_float, cnn3x3_int8), on N seeded
+// 28 x 28 images.
 //   cnn3x3 --out DIR [--images N]
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <staticnn/export/header.hpp>
-#include <staticnn/export/int8_header.hpp>
-#include <staticnn/io/atomic_file.hpp>
 #include <staticnn/quant/quantize.hpp>
 #include <staticnn/staticnn.hpp>
 #include <staticnn/train/init.hpp>
 #include <staticnn/train/rng.hpp>
+
+#include "../common/float_int8_example.hpp"
 
 namespace {
 
@@ -30,12 +25,7 @@ namespace sn = staticnn;
 using net_t = sn::models::cnn3x3;
 using folded_t = sn::folded_t<net_t>;
 using int8_t_net = sn::quant::quantized_t<folded_t>;
-constexpr std::size_t D = net_t::in_shape::size, K = net_t::out_shape::size;
-
-std::string be32(std::uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16 & 0xff), static_cast<char>(v >> 8 & 0xff),
-          static_cast<char>(v & 0xff)};
-}
+constexpr std::size_t D = net_t::in_shape::size;
 
 // Smooth random blobs on a dark background, roughly the statistics of a grey-scale image set.
 std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g) {
@@ -55,16 +45,10 @@ std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out;
-  std::size_t n = 64;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--out") == 0) out = argv[i + 1];
-    else if (std::strcmp(argv[i], "--images") == 0) n = std::stoul(argv[i + 1]);
-  }
-  if (out.empty() || n == 0) {
-    std::fprintf(stderr, "usage: cnn3x3 --out DIR [--images N]\n");
-    return 2;
-  }
+  sn::examples::arguments args;
+  if (!sn::examples::parse_arguments(argc, argv, "cnn3x3", args)) return 2;
+  const std::string& out = args.out;
+  const std::size_t n = args.images;
   sn::train::rng g(14);
   auto net = std::make_unique<net_t>();
   sn::train::init_parameters(*net, g);
@@ -84,32 +68,9 @@ int main(int argc, char** argv) {
   for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(px[k]) / 255.0f;
   const auto q = std::make_unique<int8_t_net>(sn::quant::quantize(*folded, sn::quant::calibrate(*folded, x.data(), n)));
 
-  std::string ref_f, ref_q, labels = be32(0x00000801) + be32(static_cast<std::uint32_t>(n));
-  std::size_t agree = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const sn::cview<float, D> xi(x.data() + i * D, D);
-    std::array<float, K> yf{};
-    std::array<std::int8_t, D> xq{};
-    std::array<std::int8_t, K> yq{};
-    folded->forward(xi, yf);
-    q->quantize_input(xi, xq);
-    q->forward(xq, yq);
-    ref_f.append(reinterpret_cast<const char*>(yf.data()), sizeof(yf));
-    ref_q.append(reinterpret_cast<const char*>(yq.data()), sizeof(yq));
-    const auto pf = static_cast<std::size_t>(std::max_element(yf.begin(), yf.end()) - yf.begin());
-    agree += pf == static_cast<std::size_t>(std::max_element(yq.begin(), yq.end()) - yq.begin());
-    labels += static_cast<char>(pf);
-  }
-  std::string images = be32(0x00000803) + be32(static_cast<std::uint32_t>(n)) + be32(28) + be32(28);
-  images.append(reinterpret_cast<const char*>(px.data()), px.size());
-  const std::string origin = "cnn3x3 example: models::cnn3x3, seeded random parameters, batchnorm folded";
-  sn::io::write_file_atomically(out + "/float.hpp", sn::exporter::header(*folded, "cnn3x3_float", origin));
-  sn::io::write_file_atomically(out + "/int8.hpp",
-                                sn::exporter::int8_header(*q, "cnn3x3_int8", origin + ", int8 from " + std::to_string(n) + " images"));
-  sn::io::write_file_atomically(out + "/float-reference.bin", ref_f);
-  sn::io::write_file_atomically(out + "/int8-reference.bin", ref_q);
-  sn::io::write_file_atomically(out + "/test-images.idx", images);
-  sn::io::write_file_atomically(out + "/test-labels.idx", labels);
+  const std::size_t agree = sn::examples::write_float_int8(
+      out, "cnn3x3", "cnn3x3 example: models::cnn3x3, seeded random parameters, batchnorm folded", *folded, *q, px, x, n,
+      {28, 28});
   std::printf("cnn3x3: wrote %s/{float,int8}.hpp and the logits of %zu images; int8 argmax = float argmax on %zu\n",
               out.c_str(), n, agree);
   return 0;

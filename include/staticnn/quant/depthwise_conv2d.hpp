@@ -1,0 +1,49 @@
+#pragma once
+// qdepthwise_conv2d_layer<In, K, Stride, Pad, Clamp>: int8 depthwise_conv2d (channel multiplier 1),
+// TFLite int8 DEPTHWISE_CONV_2D arithmetic (kernels/depthwise_s8.hpp). Weights C x K x K,
+// symmetric per channel (zero point 0, [-127, 127]); bias int32 at scale s_in * s_w[c] with the
+// input zero point folded in (bias - z_in * sum w[c]), so padding holds z_in (real value 0), as in
+// qconv2d_layer; multiplier/shift per channel. Clamp: outputs clamped to [act_min, act_max], a
+// fused ReLU or ReLU6 (quantize() sets the range); without it the clamp is the whole int8 range.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/shape.hpp"
+#include "../core/tensor.hpp"
+#include "../kernels/depthwise_s8.hpp"
+#include "arithmetic.hpp"
+
+namespace staticnn::quant {
+
+template <Shape In, std::size_t K, std::size_t Stride, std::size_t Pad = 0, bool Clamp = false>
+struct qdepthwise_conv2d_layer {
+  static_assert(In::rank == 3 && K > 0 && Stride > 0 && K <= In::height + 2 * Pad && K <= In::width + 2 * Pad,
+                "qdepthwise_conv2d: needs a C x H x W map at least K x K (padded)");
+  static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
+  using value_type = std::int8_t;
+  static constexpr const char* name = "qdepthwise_conv2d";
+  using in_shape = In;
+  using out_shape = shape<C, (H + 2 * Pad - K) / Stride + 1, (W + 2 * Pad - K) / Stride + 1>;
+  static constexpr std::size_t out_channels = C, kernel = K, stride = Stride, padding = Pad, fan_in = K * K;
+  static constexpr std::size_t weight_count = C * fan_in, param_count = 0, state_count = 0;
+  static constexpr bool clamped = Clamp;
+  static constexpr const char* kernel_name = kernels::depthwise_s8_kernel_name<C, H, W, K, Stride, Pad>();
+
+  std::array<std::int8_t, weight_count> weights{};
+  std::array<std::int32_t, C> bias{}, multiplier{};
+  std::array<std::int8_t, C> shift{};  // in [-31, 31]
+  std::int32_t zero_point = 0;  // of the output
+  std::int32_t act_min = -128, act_max = 127;  // the fused activation's clamp
+  std::int32_t input_zero_point = 0;  // the value of the padding
+
+  constexpr kernels::channel_rescale rescale() const {
+    return {bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
+  }
+  constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
+    kernels::depthwise_s8<C, H, W, K, Stride, Pad>(x.data(), weights.data(), rescale(), y.data(),
+                                                   static_cast<std::int8_t>(input_zero_point));
+  }
+};
+
+}  // namespace staticnn::quant

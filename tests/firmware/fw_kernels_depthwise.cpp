@@ -1,0 +1,131 @@
+// The int8 depthwise convolution the target runs (kernels/depthwise_s8.hpp: on Armv7E-M DSP cores
+// kernels/arm/depthwise_s8_dsp.hpp for the shapes its trait takes, else the portable kernel),
+// against TFLite's DEPTHWISE_CONV_2D arithmetic written out here (the taps inside the map times
+// (x - z_in), the raw bias, tflite_reference.hpp's requantization, the clamp) and against the
+// portable kernel, bit for bit, on shapes no kernel was tuned for: odd sizes, K 2 to 7, strides 1
+// to 3, padding 0 to 3, rescales in every form, clamps. Then instructions per MAC of two layers
+// of a MobileNet-like block (printed):
+//   fw: depthwise <C>x<H>x<W> k<K> s<S> p<P> kernel <name> instructions <n> macs <m> per_mac <n/m>
+#include <array>
+#include <cstdint>
+
+#include "harness.hpp"
+#include "instruction_counter.hpp"
+#include "runtime.hpp"
+#include "tflite_reference.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+using namespace staticnn;
+using fw::console::print;
+
+namespace {
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+struct problem {
+  static constexpr std::size_t OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
+  std::array<std::int8_t, C * H * W> x{};
+  std::array<std::int8_t, C * K * K> w{};
+  std::array<std::int32_t, C> raw_bias{}, bias{}, mult{};
+  std::array<std::int8_t, C> shift{};
+  std::array<std::int8_t, C * OH * OW> got{}, want{};
+  std::int8_t zin = 0;
+  kernels::channel_rescale q{};
+
+  // General: some channels in the rescale forms outside the fast one (shift 0 and 1, a small
+  // multiplier, a shift below -22).
+  void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max) {
+    std::uint32_t r = seed;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    zin = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (std::size_t c = 0; c < C; ++c) {
+      std::int32_t sum = 0;
+      for (std::size_t k = 0; k < K * K; ++k) sum += w[c * K * K + k];
+      raw_bias[c] = next() % 20001 - 10000;
+      bias[c] = raw_bias[c] - zin * sum;  // the layer's contract: padding holds z_in
+      mult[c] = (1 << 30) + next() % (1 << 30);
+      shift[c] = static_cast<std::int8_t>(-5 - next() % 8);
+      if (general) switch (c % 5) {
+          case 1: mult[c] = 3 << 25; break;
+          case 2: shift[c] = 0, mult[c] = 1 << 22; break;
+          case 3: shift[c] = 1, mult[c] = 1 << 20; break;
+          case 4: shift[c] = -23; break;
+          default: break;
+        }
+    }
+    q = {bias.data(), mult.data(), shift.data(), -3, act_min, act_max};
+  }
+  // Outputs that differ from TFLite's arithmetic and from the portable kernel.
+  std::size_t wrong() {
+    got.fill(0x5a);
+    kernels::depthwise_s8<C, H, W, K, S, P>(x.data(), w.data(), q, got.data(), zin);
+    for (std::size_t c = 0; c < C; ++c)
+      kernels::depthwise_s8_channel_rows_portable<H, W, K, S, P>(x.data() + c * H * W, w.data() + c * K * K, q, c,
+                                                                 want.data() + c * OH * OW, 0, OH, zin);
+    std::size_t n = 0;
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t oy = 0; oy < OH; ++oy)
+        for (std::size_t ox = 0; ox < OW; ++ox) {
+          std::int32_t acc = raw_bias[c];
+          for (std::size_t ky = 0; ky < K; ++ky)
+            for (std::size_t kx = 0; kx < K; ++kx) {
+              const std::size_t iy = oy * S + ky, ix = ox * S + kx;  // padded coordinates
+              if (iy < P || ix < P || iy >= H + P || ix >= W + P) continue;
+              acc += w[(c * K + ky) * K + kx] * (x[(c * H + iy - P) * W + ix - P] - zin);
+            }
+          std::int32_t ref = fw_test::requant_any(acc, mult[c], shift[c], q.zero_point);
+          ref = ref < q.act_min ? q.act_min : ref > q.act_max ? q.act_max : ref;
+          const std::size_t i = (c * OH + oy) * OW + ox;
+          n += (got[i] != ref) + (want[i] != ref);
+        }
+    return n;
+  }
+};
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t check(std::uint32_t seed, bool general = true, std::int32_t act_min = -128, std::int32_t act_max = 127) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill(seed, general, act_min, act_max);
+  return p.wrong();
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+void measure(std::uint32_t seed) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill(seed, false, -3, 127);
+  fw::instruction_counter::start();
+  kernels::depthwise_s8<C, H, W, K, S, P>(p.x.data(), p.w.data(), p.q, p.got.data(), p.zin);
+  const std::uint64_t n = fw::instruction_counter::stop();
+  const std::uint64_t macs = C * p.OH * p.OW * K * K;
+  print("fw: depthwise ", C, 'x', H, 'x', W, " k", K, " s", S, " p", P, " kernel ",
+        kernels::depthwise_s8_kernel_name<C, H, W, K, S, P>(), " instructions ", n, " macs ", macs, " per_mac ",
+        fw::console::fixed{static_cast<double>(n) / static_cast<double>(macs), 3}, '\n');
+  STATICNN_CHECK(p.wrong() == 0);
+}
+
+}  // namespace
+
+STATICNN_TEST(int8_depthwise_any_shape) {
+  STATICNN_CHECK((check<3, 8, 8, 3, 1, 1>(1) == 0));
+  STATICNN_CHECK((check<5, 7, 9, 3, 2, 1>(2, true, -3, 127) == 0));   // ReLU clamp at the zero point
+  STATICNN_CHECK((check<4, 11, 6, 5, 2, 2>(3, false, -3, 40) == 0));  // ReLU6-like clamp
+  STATICNN_CHECK((check<2, 5, 5, 5, 1, 2>(4) == 0));                  // every output touches padding
+  STATICNN_CHECK((check<3, 9, 7, 3, 1, 0>(5, false) == 0));
+  STATICNN_CHECK((check<1, 8, 10, 2, 2, 0>(6) == 0));
+  STATICNN_CHECK((check<2, 6, 7, 3, 3, 2>(7) == 0));                  // stride 3, past the padding's reach
+  STATICNN_CHECK((check<2, 9, 13, 7, 1, 3>(8, false, -128, 10) == 0));
+  STATICNN_CHECK((check<3, 10, 11, 4, 2, 1>(9) == 0));                // even K, odd width
+  STATICNN_CHECK((check<6, 1, 17, 1, 1, 0>(10) == 0));                // K 1: the portable kernel
+  STATICNN_CHECK((check<7, 13, 13, 3, 2, 1>(11, false) == 0));
+}
+
+STATICNN_TEST(int8_depthwise_instructions_per_mac) {
+  measure<16, 16, 16, 3, 1, 1>(21);
+  measure<32, 16, 16, 3, 2, 1>(22);
+  measure<8, 48, 48, 3, 2, 1>(23);
+  measure<8, 48, 48, 3, 1, 1>(24);
+}
+
+int main() { return staticnn::fw_test::run_all("kernels_depthwise"); }
