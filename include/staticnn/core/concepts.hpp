@@ -59,14 +59,14 @@ concept CompositeLayer = Layer<L> && requires { requires L::composite; };
 template <Layer L, class F>
 constexpr void for_each_param_span(L& l, F&& f) {
   if constexpr (CompositeLayer<std::remove_const_t<L>>)
-    l.for_each_branch([&](auto& net) { net.for_each_layer([&](auto, auto& sub) { for_each_param_span(sub, f); }); });
+    l.for_each_branch([&](auto& branch) { branch.for_each_layer([&](auto, auto& sub) { for_each_param_span(sub, f); }); });
   else
     f(param_span(l));
 }
 template <Layer L, class F>
 constexpr void for_each_state_span(L& l, F&& f) {
   if constexpr (CompositeLayer<std::remove_const_t<L>>)
-    l.for_each_branch([&](auto& net) { net.for_each_layer([&](auto, auto& sub) { for_each_state_span(sub, f); }); });
+    l.for_each_branch([&](auto& branch) { branch.for_each_layer([&](auto, auto& sub) { for_each_state_span(sub, f); }); });
   else
     f(state_span(l));
 }

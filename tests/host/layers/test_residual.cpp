@@ -17,6 +17,7 @@
 #include "../support.hpp"
 #include "staticnn/fold/fold.hpp"
 #include "staticnn/io/checkpoint.hpp"
+#include "staticnn/io/safetensors.hpp"
 #include "staticnn/layers/activation.hpp"
 #include "staticnn/layers/batchnorm.hpp"
 #include "staticnn/layers/conv2d.hpp"
@@ -273,7 +274,7 @@ TEST_CASE("residual: batchnorm folds into both chains; folded equals unfolded wi
   CHECK(worst < 1e-6);
 }
 
-TEST_CASE("residual: SGD updates the block's parameters; checkpoints round-trip them") {
+TEST_CASE("residual: SGD updates the block's parameters; checkpoints and safetensors round-trip them") {
   constexpr std::size_t B = 4;
   auto net = std::make_unique<bn_net>();
   auto tr = std::make_unique<sn::train::trainer<bn_net, B>>();
@@ -310,4 +311,12 @@ TEST_CASE("residual: SGD updates the block's parameters; checkpoints round-trip 
                           std::span<float>(velocity));
   CHECK(test_support::network_bytes(*loaded) == test_support::network_bytes(*net));
   CHECK(test_support::network_bytes(*loaded).size() == (bn_net::param_count + bn_net::state_count) * sizeof(float));
+
+  // safetensors: the block's layers as "<layer>.<j>." and "<layer>.shortcut.<j>.".
+  const std::string st = sn::io::safetensors_bytes(*net);
+  CHECK(st.find("\"3.3.weight\"") != std::string::npos);            // identity block, second conv
+  CHECK(st.find("\"5.shortcut.1.running_var\"") != std::string::npos);  // projection's batchnorm
+  auto from_st = std::make_unique<bn_net>();
+  sn::io::load_safetensors(std::span(reinterpret_cast<const std::uint8_t*>(st.data()), st.size()), "mem", *from_st);
+  CHECK(test_support::network_bytes(*from_st) == test_support::network_bytes(*net));
 }
