@@ -47,12 +47,16 @@ constexpr auto state_span(const L& l) {
   else return std::span<const typename L::value_type, 0>();
 }
 
-// A layer made of networks (residual_layer): `static constexpr bool composite = true` and
-// for_each_branch(f), calling f on each of its networks in its parameter order. Its parameters
+// A layer made of networks (residual_layer): `static constexpr bool composite = true`,
+// for_each_branch(f), calling f on each of its networks in its parameter order, and
+// for_each_branch_type(f), calling f(std::type_identity<Network>) in the same order. Its parameters
 // and state are its networks' layers' in that order, not one array: visit them with
 // for_each_param_span / for_each_state_span, which work on every layer.
 template <class L>
-concept CompositeLayer = Layer<L> && requires { requires L::composite; };
+concept CompositeLayer = Layer<L> && requires {
+  requires L::composite;
+  L::for_each_branch_type([](auto) {});
+};
 
 // f(span) on each contiguous run of the layer's parameters (state), in the network's flat order:
 // one span for a plain layer (also when empty), one per layer inside a composite layer.

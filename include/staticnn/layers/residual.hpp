@@ -224,6 +224,13 @@ struct residual_layer {
     if constexpr (!identity) f(skip);
   }
 
+  // f(std::type_identity<N>) for each network type, as for_each_branch visits them.
+  template <class F>
+  static constexpr void for_each_branch_type(F&& f) {
+    f(std::type_identity<Chain>{});
+    if constexpr (!identity) f(std::type_identity<Skip>{});
+  }
+
   // Inference with ws: nested_workspace values overlapping neither x nor y.
   constexpr void forward(cview<T, In::size> x, view<T, out_size> y, T* ws) const {
     body.forward(x, y, view<T, Chain::workspace_size>(ws, Chain::workspace_size));

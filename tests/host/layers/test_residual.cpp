@@ -304,6 +304,12 @@ TEST_CASE("residual: SGD updates the block's parameters; checkpoints and safeten
   CHECK(block_changed * 10 > (last - first) * 9);
   CHECK(changed > 0);
 
+  // The checkpoint's signature lists the blocks' layers, so another block of the same size
+  // does not load.
+  const std::string sig = sn::io::signature<bn_net>();
+  CHECK(sig.find("residual 4x6x6 -> 6x3x3 ") != std::string::npos);
+  CHECK(sig.find("\n  shortcut conv2d 4x6x6 -> 6x3x3 30 0\n") != std::string::npos);
+  CHECK(sig.find("\n  batchnorm 4x6x6 -> 4x6x6 8 8\n") != std::string::npos);
   const std::string bytes = sn::io::checkpoint_bytes(*net, {}, opt.velocity);
   auto loaded = std::make_unique<bn_net>();
   std::array<float, bn_net::param_count> velocity{};
