@@ -18,6 +18,7 @@
 #include "layers/layer_norm.hpp"
 #include "layers/pool.hpp"
 #include "layers/relu6.hpp"
+#include "layers/residual.hpp"
 #include "layers/scale_shift.hpp"
 #include "fold/fold.hpp"
 #include "models/cnn3x3.hpp"

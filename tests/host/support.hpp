@@ -47,8 +47,8 @@ std::vector<unsigned char> network_bytes(const Net& net) {
     at += span.size_bytes();
   };
   net.for_each_layer([&](auto, const auto& layer) {
-    append(staticnn::param_span(layer));
-    append(staticnn::state_span(layer));
+    staticnn::for_each_param_span(layer, append);
+    staticnn::for_each_state_span(layer, append);
   });
   return out;
 }

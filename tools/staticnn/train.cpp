@@ -165,14 +165,19 @@ std::string first_nonfinite(const Net& net) {
   std::string found;
   net.for_each_layer([&](auto index, const auto& layer) {
     using L = std::remove_cvref_t<decltype(layer)>;
-    const auto check = [&](auto values, const char* kind) {
-      for (std::size_t k = 0; k < values.size() && found.empty(); ++k)
-        if (!std::isfinite(values[k]))
-          found = "layer " + std::to_string(decltype(index)::value) + " (" + L::name + ") " + kind +
-                  " " + std::to_string(k) + " = " + fmt("%g", static_cast<double>(values[k]));
+    std::size_t at = 0;  // index within the layer's parameters (state), across its runs
+    const auto check = [&](const char* kind) {
+      return [&, kind](auto values) {
+        for (std::size_t k = 0; k < values.size() && found.empty(); ++k)
+          if (!std::isfinite(values[k]))
+            found = "layer " + std::to_string(decltype(index)::value) + " (" + L::name + ") " + kind +
+                    " " + std::to_string(at + k) + " = " + fmt("%g", static_cast<double>(values[k]));
+        at += values.size();
+      };
     };
-    if (found.empty()) check(param_span(layer), "parameter");
-    if (found.empty()) check(state_span(layer), "state value");
+    if (found.empty()) for_each_param_span(layer, check("parameter"));
+    at = 0;
+    if (found.empty()) for_each_state_span(layer, check("state value"));
   });
   return found;
 }

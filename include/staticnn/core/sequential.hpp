@@ -115,6 +115,16 @@ constexpr std::size_t scratch_bytes_of() {
   else return 0;
 }
 
+// A layer made of networks (residual_layer) needs, besides its input and output, a workspace
+// for its networks (`static constexpr std::size_t nested_workspace`, values) that overlaps
+// neither: its input stays live while it runs (the shortcut's source), its output is written
+// piecewise. Its inference is forward(x, y, ws) with ws that many values; 0 for other layers.
+template <class L>
+constexpr std::size_t nested_workspace_of() {
+  if constexpr (requires { { L::nested_workspace } -> std::convertible_to<std::size_t>; }) return L::nested_workspace;
+  else return 0;
+}
+
 // A layer whose inference applies the next layer (elementwise) to each output as it writes it
 // (int8 dense -> table lookup): the two run as one stage.
 template <class A, class B>
@@ -239,6 +249,7 @@ struct network {
   struct plan_t {
     std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{}, scratch{};
     std::array<std::size_t, depth> out_size{}, in_size{};  // of the stage starting at a layer
+    std::array<std::size_t, depth> nested_at{};  // where a nested workspace starts (0: none)
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
     std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
   };
@@ -253,6 +264,7 @@ struct network {
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
     constexpr std::array<std::size_t, depth> scratch{detail::scratch_bytes_of<Ls>()...};
+    constexpr std::array<std::size_t, depth> nested{detail::nested_workspace_of<Ls>()...};
     for (std::size_t i = 0; i < depth; ++i) {
       if (p.skipped[i]) continue;
       if (same[i] && i > 0) {  // flatten after a stage: read the input where it is
@@ -277,6 +289,14 @@ struct network {
       // input (overlapping its output, which it may): its stack frame would hold it otherwise.
       p.scratch[i] = in > 0 && !p.fused[i] && scratch[i] > 0;
       if (p.scratch[i]) p.workspace = std::max(p.workspace, in + scratch[i]);
+      // A nested workspace goes between the stage's input and its output (the output at one
+      // end, the input at the other), so the block keeps its input live: in + out + nested. For
+      // the first stage it goes after out + the input's size, where forward_in_workspace's input
+      // ends (input_offset = the first output's size: the first stage cannot be fused here).
+      if (nested[i] > 0) {
+        p.nested_at[i] = i == 0 ? out + in_shape::size : back ? in : out;
+        p.workspace = std::max(p.workspace, (i == 0 ? in_shape::size : in) + out + nested[i]);
+      }
       p.in_size[i] = in;
       p.at_back[i] = back;
       back = !back, in = out;
@@ -365,11 +385,12 @@ struct network {
     return st;
   }();
   // Each layer's name and kernel (kernel_name_of), and its multiply-accumulates per inference
-  // (out_shape size x fan_in for conv and dense, 0 for the rest).
+  // (out_shape size x fan_in for conv and dense, a composite layer's `macs`, 0 for the rest).
   static constexpr std::array<const char*, depth> layer_names{Ls::name...};
   static constexpr std::array<const char*, depth> kernel_names{kernel_name_of<Ls>()...};
   static constexpr std::array<std::size_t, depth> layer_macs{[] {
-    if constexpr (requires { Ls::fan_in; }) return Ls::out_shape::size * Ls::fan_in;
+    if constexpr (requires { Ls::macs; }) return std::size_t{Ls::macs};  // a layer of layers: theirs
+    else if constexpr (requires { Ls::fan_in; }) return Ls::out_shape::size * Ls::fan_in;
     else return std::size_t{0};
   }()...};
 
@@ -485,7 +506,8 @@ struct network {
           }
         };
         // The input is at the other end from the output: the scratch is the rest.
-        if constexpr (plan.scratch[I]) run(plan.at_back[I] ? ws + plan.in_size[I] : ws);
+        if constexpr (detail::nested_workspace_of<L>() > 0) layer<I>().forward(x, y, ws + plan.nested_at[I]);
+        else if constexpr (plan.scratch[I]) run(plan.at_back[I] ? ws + plan.in_size[I] : ws);
         else run();
       }
       return dst;

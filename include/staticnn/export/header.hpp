@@ -17,6 +17,7 @@
 #include "../layers/instance_norm.hpp"
 #include "../layers/layer_norm.hpp"
 #include "../layers/pool.hpp"
+#include "../layers/residual.hpp"
 
 namespace staticnn::exporter {
 
@@ -108,6 +109,20 @@ struct layer_spelling<global_avg_pool_layer<In, float>> {
 };
 
 template <Network Net>
+std::string spell_network();
+
+// A residual block: its two networks spelled in full (identity_shortcut for the input itself).
+template <class In, class Chain, class Skip>
+struct layer_spelling<residual_layer<In, float, Chain, Skip>> {
+  static std::string get() {
+    std::string skip;
+    if constexpr (residual_layer<In, float, Chain, Skip>::identity) skip = "staticnn::identity_shortcut";
+    else skip = spell_network<Skip>();
+    return "staticnn::residual_layer<" + spell_shape<In>() + ", float, " + spell_network<Chain>() + ", " + skip + ">";
+  }
+};
+
+template <Network Net>
 std::string spell_network() {
   std::string s = "staticnn::network<";
   std::size_t i = 0;
@@ -131,6 +146,33 @@ std::string float_list(Span v) {
   return s;
 }
 
+// The braced values of one layer (its parameters, then its state), as aggregate initialisation
+// spells them; a residual block's are its two networks', each layer named by its full type.
+template <Network Net>
+std::string network_value(const Net& net);
+template <class L>
+std::string layer_value(const L& layer) {
+  std::string s;
+  if constexpr (CompositeLayer<L>) {
+    s += network_value(layer.body) + ",";
+    if constexpr (L::identity) s += " {}";
+    else s += network_value(layer.skip);
+  } else {
+    if constexpr (L::param_count > 0) s += "{" + float_list(param_span(layer)) + "\n    }";
+    if constexpr (L::state_count > 0) s += ", {" + float_list(state_span(layer)) + "\n    }";
+  }
+  return s;
+}
+template <Network Net>
+std::string network_value(const Net& net) {
+  std::string s = "{{";
+  net.for_each_layer([&](auto index, const auto& layer) {
+    using L = std::remove_cvref_t<decltype(layer)>;
+    s += std::string(decltype(index)::value ? "," : "") + "\n   {" + layer_spelling<L>::get() + "{" + layer_value(layer) + "}}";
+  });
+  return s + "}}";
+}
+
 // The header text. `ns` is the namespace the model goes in; `origin` a line on where it came from.
 template <Network Net>
 std::string header(const Net& net, const std::string& ns, const std::string& origin) {
@@ -147,9 +189,7 @@ std::string header(const Net& net, const std::string& ns, const std::string& ori
     using L = std::remove_cvref_t<decltype(layer)>;
     s += std::string(decltype(index)::value ? "," : "") + "\n  // layer " + std::to_string(decltype(index)::value) +
          ": " + L::name + "\n  {model::layer_type<" + std::to_string(decltype(index)::value) + ">{";
-    if constexpr (L::param_count > 0) s += "{" + float_list(param_span(layer)) + "\n    }";
-    if constexpr (L::state_count > 0) s += ", {" + float_list(state_span(layer)) + "\n    }";
-    s += "}}";
+    s += layer_value(layer) + "}}";
   });
   s += "}};\n\n";
   s += "// The network, if Expected is the model type it was exported for; otherwise a compile error.\n"

@@ -3,7 +3,8 @@
 // s = gamma / sqrt(running_var + eps), so it fuses into the conv2d or dense before it:
 //   W'[o] = s[o] * W[o],   b'[o] = s[o] * (b[o] - mean[o]) + beta[o].
 // fold_batchnorm(net) returns a network of a new type without batchnorm layers (folded_t<Net>);
-// a batchnorm with nothing foldable before it becomes a scale_shift layer.
+// a batchnorm with nothing foldable before it becomes a scale_shift layer. A residual block is
+// folded inside: its chain and its shortcut chain each as a network (fold_residual).
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include "../layers/conv2d.hpp"
 #include "../layers/dense.hpp"
 #include "../layers/depthwise_conv2d.hpp"
+#include "../layers/residual.hpp"
 #include "../layers/scale_shift.hpp"
 
 namespace staticnn {
@@ -35,16 +37,39 @@ inline constexpr bool absorbs_batchnorm<dense_layer<In, N, T>> = true;
 template <class In, std::size_t K, std::size_t S, std::size_t P, class T>
 inline constexpr bool absorbs_batchnorm<depthwise_conv2d_layer<In, K, S, P, T>> = true;
 
+template <class L>
+inline constexpr bool is_residual = false;
+template <class In, class T, class Chain, class Skip>
+inline constexpr bool is_residual<residual_layer<In, T, Chain, Skip>> = true;
+
 namespace detail {
 template <class Done, class... Rest>
 struct fold_types;
+template <class Net>
+struct folded;
+template <class L>
+struct folded_layer {
+  using type = L;
+};
+template <class Branch>
+struct folded_branch {
+  using type = typename folded<Branch>::type;
+};
+template <>
+struct folded_branch<identity_shortcut> {
+  using type = identity_shortcut;
+};
+template <class In, class T, class Chain, class Skip>
+struct folded_layer<residual_layer<In, T, Chain, Skip>> {
+  using type = residual_layer<In, T, typename folded<Chain>::type, typename folded_branch<Skip>::type>;
+};
 template <class... Done>
 struct fold_types<type_list<void, Done...>> {
   using type = network<Done...>;
 };
 template <class... Done, class A, class... Rest>
 struct fold_types<type_list<void, Done...>, A, Rest...> {
-  using type = typename fold_types<type_list<void, Done..., A>, Rest...>::type;
+  using type = typename fold_types<type_list<void, Done..., typename folded_layer<A>::type>, Rest...>::type;
 };
 template <class... Done, class A, class... Rest>
   requires is_batchnorm<A>
@@ -57,8 +82,6 @@ template <class... Done, class A, class B, class... Rest>
 struct fold_types<type_list<void, Done...>, A, B, Rest...> {
   using type = typename fold_types<type_list<void, Done..., A>, Rest...>::type;
 };
-template <class Net>
-struct folded;
 template <class... Ls>
 struct folded<network<Ls...>> {
   using type = typename fold_types<type_list<void>, Ls...>::type;
@@ -81,6 +104,19 @@ constexpr void batchnorm_affine(const batchnorm_layer<In, T>& bn, std::array<dou
 }
 
 template <Layer... Ls>
+folded_t<network<Ls...>> fold_batchnorm(const network<Ls...>& net);
+
+// A residual block with its chain and its shortcut chain folded (the identity stays).
+template <class In, class T, class Chain, class Skip>
+typename detail::folded_layer<residual_layer<In, T, Chain, Skip>>::type fold_residual(
+    const residual_layer<In, T, Chain, Skip>& r) {
+  typename detail::folded_layer<residual_layer<In, T, Chain, Skip>>::type out;
+  out.body = fold_batchnorm(r.body);
+  if constexpr (!residual_layer<In, T, Chain, Skip>::identity) out.skip = fold_batchnorm(r.skip);
+  return out;
+}
+
+template <Layer... Ls>
 folded_t<network<Ls...>> fold_batchnorm(const network<Ls...>& net) {
   using Out = folded_t<network<Ls...>>;
   constexpr std::size_t N = sizeof...(Ls);
@@ -98,7 +134,9 @@ folded_t<network<Ls...>> fold_batchnorm(const network<Ls...>& net) {
         [&] {
           const auto& src = net.template layer<I>();
           auto& dst = out.template layer<target[I]>();
-          if constexpr (!bn[I]) {
+          if constexpr (is_residual<std::remove_cvref_t<decltype(src)>>) {
+            dst = fold_residual(src);
+          } else if constexpr (!bn[I]) {
             dst = src;
           } else {
             using B = std::remove_cvref_t<decltype(src)>;

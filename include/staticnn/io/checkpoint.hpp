@@ -177,8 +177,8 @@ std::string checkpoint_bytes(const Net& net, const checkpoint_meta& meta,
   w.u64(meta.batch);
   w.u64(meta.step);
   for (auto x : meta.rng) w.u64(x);
-  net.for_each_layer([&](auto, const auto& l) { w.floats<T>(param_span(l)); });
-  net.for_each_layer([&](auto, const auto& l) { w.floats<T>(state_span(l)); });
+  net.for_each_layer([&](auto, const auto& l) { for_each_param_span(l, [&](auto s) { w.floats<T>(s); }); });
+  net.for_each_layer([&](auto, const auto& l) { for_each_state_span(l, [&](auto s) { w.floats<T>(s); }); });
   w.floats<T>(velocity);
   w.u32(crc32(reinterpret_cast<const std::uint8_t*>(w.out.data()), w.out.size()));
   return std::move(w.out);
@@ -226,8 +226,8 @@ checkpoint_meta load_checkpoint(std::span<const std::uint8_t> bytes, const std::
                            std::to_string(Net::param_count));
   detail::reader r{file, bytes, at, bytes.size() - 4};
   auto loaded = std::make_unique<Net>();  // filled completely before `net` is touched
-  loaded->for_each_layer([&](auto, auto& l) { r.floats<T>(param_span(l), "parameters"); });
-  loaded->for_each_layer([&](auto, auto& l) { r.floats<T>(state_span(l), "state"); });
+  loaded->for_each_layer([&](auto, auto& l) { for_each_param_span(l, [&](auto s) { r.floats<T>(s, "parameters"); }); });
+  loaded->for_each_layer([&](auto, auto& l) { for_each_state_span(l, [&](auto s) { r.floats<T>(s, "state"); }); });
   std::vector<T> v(velocity.empty() ? 0 : h.velocity_count);
   if (!v.empty()) {
     if (velocity.size() != v.size()) detail::fail(file, "optimizer state size differs from the caller's");

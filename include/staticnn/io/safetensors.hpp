@@ -10,7 +10,8 @@
 // data tiling [0, data size) exactly (sorted by offset: no overlap, no gap, nothing after).
 // load_safetensors maps the tensors onto a network by PyTorch nn.Sequential names, "<layer>."
 // followed by weight/bias (conv2d OIHW, dense [out, in], norm gamma/beta) or running_mean /
-// running_var (batchnorm); "*.num_batches_tracked" is ignored. Every parameter and statistic
+// running_var (batchnorm), a residual block's layers as "<layer>.<j>." and "<layer>.shortcut.<j>.";
+// "*.num_batches_tracked" is ignored. Every parameter and statistic
 // must be present once, as F32 or F64 (converted to the network's value type), in its exact
 // shape; anything else in the file is an error naming the tensor and the layer it should fit.
 // An optional safetensors_names map renames ours to the file's ("5.weight" -> "fc.weight").
@@ -361,7 +362,16 @@ auto pytorch_tensors_of(Layer& layer, const std::string& prefix) {
   using T = std::conditional_t<std::is_const_v<Layer>, const typename L::value_type, typename L::value_type>;
   using In = typename L::in_shape;
   std::vector<pytorch_tensor<T>> v;
-  if constexpr (requires { L::kernel; layer.weights(); layer.bias(); L::out_channels; }) {  // Conv2d
+  if constexpr (CompositeLayer<L>) {  // a residual block: "<i>.<j>." in its chain, "<i>.shortcut.<j>." in its shortcut's
+    const char* branch = "";
+    layer.for_each_branch([&](auto& chain) {
+      chain.for_each_layer([&](auto index, auto& sub) {
+        for (auto& t : pytorch_tensors_of(sub, prefix + branch + std::to_string(decltype(index)::value) + "."))
+          v.push_back(std::move(t));
+      });
+      branch = "shortcut.";
+    });
+  } else if constexpr (requires { L::kernel; layer.weights(); layer.bias(); L::out_channels; }) {  // Conv2d
     static_assert(L::out_channels * In::channels * L::kernel * L::kernel + L::out_channels == L::param_count,
                   "safetensors: conv2d parameters are not OIHW weights and a bias");
     v.push_back({prefix + "weight", {L::out_channels, In::channels, L::kernel, L::kernel}, layer.weights()});
@@ -389,7 +399,7 @@ auto pytorch_tensors_of(Layer& layer, const std::string& prefix) {
     v.push_back({prefix + "running_mean", {c}, layer.running_mean()});
     v.push_back({prefix + "running_var", {c}, layer.running_var()});
   } else {
-    static_assert(L::state_count == 0, "safetensors: this layer's state has no PyTorch name");
+    static_assert(CompositeLayer<L> || L::state_count == 0, "safetensors: this layer's state has no PyTorch name");
   }
   return v;
 }

@@ -14,7 +14,9 @@ void init_parameters(Net& net, rng& g) {
   net.for_each_layer([&](auto, auto& layer) {
     using L = std::remove_cvref_t<decltype(layer)>;
     using T = typename L::value_type;
-    if constexpr (requires { L::fan_in; layer.weights(); layer.bias(); }) {
+    if constexpr (CompositeLayer<L>) {
+      layer.for_each_branch([&](auto& branch) { init_parameters(branch, g); });  // in parameter order
+    } else if constexpr (requires { L::fan_in; layer.weights(); layer.bias(); }) {
       const double bound = 1.0 / std::sqrt(static_cast<double>(L::fan_in));
       for (auto& w : layer.weights()) w = static_cast<T>(g.uniform(-bound, bound));
       for (auto& b : layer.bias()) b = static_cast<T>(g.uniform(-bound, bound));

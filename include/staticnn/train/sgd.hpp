@@ -18,14 +18,16 @@ struct sgd {
 
   void step(Net& net, std::span<const T, Net::param_count> grad) {
     const T lr_t = static_cast<T>(lr), mom = static_cast<T>(momentum), wd = static_cast<T>(weight_decay);
-    net.for_each_layer([&](auto index, auto& layer) {
-      auto p = param_span(layer);
-      constexpr std::size_t off = Net::param_offset[decltype(index)::value];
-      for (std::size_t k = 0; k < p.size(); ++k) {
-        T d = grad[off + k] + wd * p[k];
-        if (momentum != 0) d = velocity[off + k] = mom * velocity[off + k] + d;
-        p[k] -= lr_t * d;
-      }
+    std::size_t off = 0;  // the parameters in the network's flat order, run by run
+    net.for_each_layer([&](auto, auto& layer) {
+      for_each_param_span(layer, [&](auto p) {
+        for (std::size_t k = 0; k < p.size(); ++k) {
+          T d = grad[off + k] + wd * p[k];
+          if (momentum != 0) d = velocity[off + k] = mom * velocity[off + k] + d;
+          p[k] -= lr_t * d;
+        }
+        off += p.size();
+      });
     });
   }
 };

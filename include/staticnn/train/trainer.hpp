@@ -49,7 +49,7 @@ struct trainer<network<Ls...>, B> {
   std::array<T, B * in_shape::size> input{};
   std::array<std::uint8_t, B> labels{};
   std::tuple<std::array<T, B * Ls::out_shape::size>...> outputs;
-  std::tuple<typename Ls::cache_type...> caches;
+  std::tuple<layer_cache_t<Ls, B>...> caches;
   std::array<T, B * max_io> grad_a{}, grad_b{};
   param_gradient<net_type> grad{};
   std::array<double, B> sample_loss{};
@@ -57,14 +57,14 @@ struct trainer<network<Ls...>, B> {
 
   // Layers that keep running statistics (batchnorm): their caches carry the update weight.
   static constexpr std::size_t running_statistics_layers =
-      (std::size_t{0} + ... + std::size_t{has_running_momentum<typename Ls::cache_type>});
+      (std::size_t{0} + ... + running_statistics_in<layer_cache_t<Ls, B>>());
   // Sets the weight of the next training-mode forwards' running-statistics update in every such
   // layer; reset_running_momentum restores each layer's default (batchnorm: 0.1, as PyTorch).
   void set_running_momentum(double m) {
-    std::apply([&](auto&... c) { (set_momentum(c, m), ...); }, caches);
+    std::apply([&](auto&... c) { (staticnn::set_running_momentum(c, m), ...); }, caches);
   }
   void reset_running_momentum() {
-    std::apply([&](auto&... c) { (reset_momentum(c), ...); }, caches);
+    std::apply([&](auto&... c) { (staticnn::reset_running_momentum(c), ...); }, caches);
   }
 
   batch_view<in_shape, T> inputs() { return {input.data()}; }
@@ -134,15 +134,6 @@ struct trainer<network<Ls...>, B> {
 
   template <std::size_t I>
   using layer_t = typename net_type::template layer_type<I>;
-
-  template <class C>
-  static void set_momentum(C& c, double m) {
-    if constexpr (has_running_momentum<C>) c.running_momentum = m;
-  }
-  template <class C>
-  static void reset_momentum(C& c) {
-    if constexpr (has_running_momentum<C>) c.running_momentum = C{}.running_momentum;
-  }
 
   template <std::size_t I>
   const T* layer_input() const {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -30,16 +31,27 @@ struct layer_report {
   std::size_t params = 0, inputs = 0;
 };
 
+// Parameter k of the layer in its flat order (a composite layer's runs in turn).
+template <class L>
+double& param_at(L& layer, std::size_t k) {
+  double* p = nullptr;
+  staticnn::for_each_param_span(layer, [&](auto s) {
+    if (p == nullptr && k < s.size()) p = &s[k];
+    else if (p == nullptr) k -= s.size();
+  });
+  return *p;
+}
+
 // The layer is taken by value: every evaluation starts from the same parameters and state.
 template <class L, std::size_t B>
 double weighted_output(L layer, const std::vector<double>& x, const std::vector<double>& w) {
   using In = typename L::in_shape;
   using Out = typename L::out_shape;
   std::vector<double> y(B * Out::size);
-  typename L::cache_type cache{};
+  auto cache = std::make_unique<staticnn::layer_cache_t<L, B>>();
   staticnn::serial_executor ex;
   layer.forward_train(staticnn::batch_view<In, const double>{x.data()},
-                      staticnn::batch_view<Out, double>{y.data()}, cache, B, ex);
+                      staticnn::batch_view<Out, double>{y.data()}, *cache, B, ex);
   double s = 0;
   for (std::size_t i = 0; i < y.size(); ++i) s += w[i] * y[i];
   return s;
@@ -60,22 +72,22 @@ layer_report check_layer(const L& layer, const std::vector<double>& x, std::uint
   std::vector<double> y(B * Out::size), dx(B * In::size, nan);
   std::array<double, L::param_count> grad;
   grad.fill(nan);
-  typename L::cache_type cache{};
+  auto cache = std::make_unique<staticnn::layer_cache_t<L, B>>();
   staticnn::serial_executor ex;
   l.forward_train(staticnn::batch_view<In, const double>{x.data()},
-                  staticnn::batch_view<Out, double>{y.data()}, cache, B, ex);
+                  staticnn::batch_view<Out, double>{y.data()}, *cache, B, ex);
   l.backward(staticnn::batch_view<In, const double>{x.data()},
              staticnn::batch_view<Out, const double>{y.data()},
              staticnn::batch_view<Out, const double>{w.data()},
              staticnn::batch_view<In, double>{dx.data()}, std::span<double, L::param_count>(grad),
-             cache, B, ex);
+             *cache, B, ex);
 
   layer_report r;
   if constexpr (L::param_count > 0) {  // layers without parameters have no `params` member
     for (std::size_t k = 0; k < L::param_count; ++k) {
       L lp = layer, lm = layer;
-      lp.params[k] += h;
-      lm.params[k] -= h;
+      param_at(lp, k) += h;
+      param_at(lm, k) -= h;
       const double num =
           (weighted_output<L, B>(lp, x, w) - weighted_output<L, B>(lm, x, w)) / (2 * h);
       const double e = test_support::rel_error(grad[k], num, abs_floor);

@@ -22,7 +22,10 @@
 #include "../support.hpp"
 #include "staticnn/layers/activation.hpp"
 #include "staticnn/layers/batchnorm.hpp"
+#include "staticnn/layers/conv2d.hpp"
 #include "staticnn/layers/dense.hpp"
+#include "staticnn/layers/flatten.hpp"
+#include "staticnn/layers/residual.hpp"
 #include "staticnn/models/lenet.hpp"
 #include "staticnn/train/init.hpp"
 #include "staticnn/train/sgd.hpp"
@@ -253,6 +256,33 @@ TEST_CASE("trainer: a training step allocates nothing") {
     auto p = std::make_unique<int>(1);
     CHECK(probe.stop() == 1);
   }
+}
+
+TEST_CASE("trainer: a training step of a network with residual blocks allocates nothing") {
+  // Identity and projection shortcut: the blocks' inner activations and caches live in the
+  // trainer (layer_cache_t), not on the heap.
+  using net_t = sn::sequential<
+      shape<2, 6, 6>, sn::conv2d<4, 3, 1, 1>, sn::batchnorm, sn::relu,
+      sn::residual<sn::conv2d<4, 3, 1, 1>, sn::batchnorm, sn::relu, sn::conv2d<4, 3, 1, 1>, sn::batchnorm>, sn::relu,
+      sn::residual<sn::conv2d<6, 3, 2, 1>, sn::batchnorm, sn::shortcut<sn::conv2d<6, 1, 2, 0>, sn::batchnorm>>,
+      sn::relu, sn::flatten, sn::dense<2>>;
+  constexpr std::size_t B = 4;
+  auto net = std::make_unique<net_t>();
+  auto tr = std::make_unique<sn::train::trainer<net_t, B>>();
+  auto opt = std::make_unique<sn::train::sgd<net_t>>();
+  opt->momentum = 0.9;
+  sn::train::rng g(3);
+  sn::train::init_parameters(*net, g);
+  for (auto& v : tr->input) v = static_cast<float>(g.uniform(-1, 1));
+  for (std::size_t b = 0; b < B; ++b) tr->labels[b] = static_cast<std::uint8_t>(b % 2);
+  sn::train::thread_pool pool(2);
+  tr->step(*net, *opt, B, pool);  // warm-up
+  alloc_probe probe;
+  tr->step(*net, *opt, B, pool);
+  tr->step(*net, *opt, B - 1, pool);
+  sn::serial_executor ex;
+  tr->step(*net, *opt, B, ex);
+  CHECK(probe.stop() == 0);
 }
 
 TEST_CASE("trainer: same seed, same weights, bit for bit") {
