@@ -9,7 +9,7 @@
 #     checkpoints record; it reads IDX images of the network's input shape (idx3 N x H x W for
 #     one channel, idx4 N x C x H x W).
 #
-# The commands are compiled -O1 (arguments, files, reports) and the model's training and inference
+# The commands are compiled -O1 (-O0 but train.cpp in a Debug build; arguments, files, reports) and the model's training and inference
 # kernels -O3 (ops_model.cpp), as for `staticnn`; both are single copies of the source, compiled
 # per model.
 include_guard(GLOBAL)
@@ -29,8 +29,12 @@ function(_staticnn_add_cli target program config count)
   set(commands ${src}/main.cpp ${src}/train.cpp ${src}/eval.cpp ${src}/inspect.cpp ${src}/export.cpp
                ${src}/import.cpp)
   # The commands have no hot loops of their own: -O1 for compile time (docs/performance.md, "Build
-  # and test time"). bench.cpp keeps the build's flags: it holds the FMA-peak loop it measures.
-  set_source_files_properties(${commands} PROPERTIES COMPILE_OPTIONS $<$<NOT:$<CONFIG:Debug>>:-O1>)
+  # and test time"), and -O0 in a Debug build (also when its flags ask for more, as host-debug's -O1
+  # under the sanitizers), but for train.cpp, which keeps a Debug build's flags: its loading and
+  # checkpointing run in every training run (at -O0 under the sanitizers, cli.crash_resume took 57 s
+  # instead of 37 s). bench.cpp keeps the build's flags: it holds the FMA-peak loop it measures.
+  set_source_files_properties(${commands} PROPERTIES COMPILE_OPTIONS $<IF:$<CONFIG:Debug>,-O0,-O1>)
+  set_source_files_properties(${src}/train.cpp PROPERTIES COMPILE_OPTIONS $<$<NOT:$<CONFIG:Debug>>:-O1>)
   # The kernels: -O3 unless this is a Debug build (also when no build type is set). The library
   # never reads floating-point exception flags; without -fno-trapping-math GCC will not vectorise
   # loops with float selects.

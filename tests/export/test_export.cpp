@@ -1,5 +1,4 @@
 // The exported header compiles, names the folded type, and holds every weight bit for bit.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <bit>

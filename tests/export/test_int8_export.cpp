@@ -3,7 +3,6 @@
 // the same int8 logits. (Its forward_constant, the firmware's path, does not compile under
 // GCC 12's -fsanitize=undefined here: `Net != nullptr` in network::run_stage is then not a
 // constant expression. The firmware images check that path against the host's logits.)
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -2,8 +2,7 @@
 // the kernels at that instruction-set copy (kernels::limit_isa) and runs every test in the
 // files listed for it in tests/CMakeLists.txt, which exercise whatever copy the process runs.
 // CTest runs it once per copy; a copy this CPU (or this build) cannot run exits with 77, which
-// CTest reports as skipped, never as passed.
-#define DOCTEST_CONFIG_IMPLEMENT
+// CTest reports as skipped, never as passed. doctest's implementation: host/doctest_impl.cpp.
 #include <doctest/doctest.h>
 
 #include <cstdio>

@@ -31,43 +31,58 @@ std::int8_t random_s8(sn::train::rng& g, int lo = -128, int hi = 127) {
 // One int8 conv of C x H x W input with random weights, bias, input zero point and rescale, and
 // (every other case) a ReLU-like clamp, against the TFLite rule applied here: the real product
 // sum of the dequantized values (input x - z_in, 0 in the padding; bias at s_in * s_w) in double,
-// exact for these integers, then tflite_reference's requantization and the clamp.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P>
-void check_int8_conv(std::uint64_t seed) {
-  using L = q::qconv2d_layer<shape<C, H, W>, OutC, K, S, P>;
-  const std::size_t c_ = C, h_ = H, w_ = W, k_ = K, s_ = S, p_ = P;
+// exact for these integers, then tflite_reference's requantization and the clamp. Only the layer
+// and its forward depend on the shape; the draws and the reference take it as run-time values.
+struct int8_conv_case {
+  std::size_t C, H, W, OutC, K, S, P;
+  std::int8_t* weights;
+  std::int32_t *bias, *multiplier;
+  std::int8_t* shift;
+  std::int32_t &zero_point, &act_min, &act_max, &input_zero_point;
+};
+
+// The layer's parameters, the input, and the bias before the zero point's fold, from `seed`.
+void fill_int8_conv(const int8_conv_case& l, std::uint64_t seed, std::vector<std::int32_t>& raw_bias,
+                    std::vector<std::int8_t>& x) {
+  sn::train::rng g(seed);
+  const std::size_t fan_in = l.C * l.K * l.K;
+  const std::int32_t z_in = random_s8(g);
+  raw_bias.assign(l.OutC, 0);
+  for (std::size_t k = 0; k < l.OutC * fan_in; ++k) l.weights[k] = random_s8(g, -127, 127);
+  const double real = 40.0 / (std::sqrt(double(fan_in)) * 127.0 * 74.0);  // outputs of a few tens
+  for (std::size_t o = 0; o < l.OutC; ++o) {
+    raw_bias[o] = static_cast<std::int32_t>(g.uniform(-20000, 20000));
+    std::int32_t sum = 0;
+    for (std::size_t k = 0; k < fan_in; ++k) sum += l.weights[o * fan_in + k];
+    l.bias[o] = raw_bias[o] - z_in * sum;  // the fold quantize() writes, written here
+    const q::fixed_multiplier m = q::quantize_multiplier(real * g.uniform(0.5, 2.0));
+    l.multiplier[o] = m.multiplier, l.shift[o] = static_cast<std::int8_t>(m.shift);
+  }
+  l.zero_point = random_s8(g, -20, 20);
+  l.input_zero_point = z_in;
+  if (seed % 2) l.act_min = l.zero_point, l.act_max = 100;
+  x.assign(l.C * l.H * l.W, 0);
+  for (auto& v : x) v = random_s8(g);
+}
+
+// y (OutC x OH x OW) against the reference; every other seed, the clamp must have been exercised.
+void check_int8_conv_output(const int8_conv_case& l, std::uint64_t seed, const std::vector<std::int32_t>& raw_bias,
+                            const std::vector<std::int8_t>& x, const std::vector<std::int8_t>& y) {
+  const std::size_t c_ = l.C, h_ = l.H, w_ = l.W, k_ = l.K, s_ = l.S, p_ = l.P;
   CAPTURE(c_);
   CAPTURE(h_);
   CAPTURE(w_);
   CAPTURE(k_);
   CAPTURE(s_);
   CAPTURE(p_);
-  sn::train::rng g(seed);
-  auto l = std::make_unique<L>();
-  const std::int32_t z_in = random_s8(g);
-  std::array<std::int32_t, OutC> raw_bias{};
-  for (auto& w : l->weights) w = random_s8(g, -127, 127);
-  const double real = 40.0 / (std::sqrt(double(C * K * K)) * 127.0 * 74.0);  // outputs of a few tens
-  for (std::size_t o = 0; o < OutC; ++o) {
-    raw_bias[o] = static_cast<std::int32_t>(g.uniform(-20000, 20000));
-    std::int32_t sum = 0;
-    for (std::size_t k = 0; k < C * K * K; ++k) sum += l->weights[o * C * K * K + k];
-    l->bias[o] = raw_bias[o] - z_in * sum;  // the fold quantize() writes, written here
-    const q::fixed_multiplier m = q::quantize_multiplier(real * g.uniform(0.5, 2.0));
-    l->multiplier[o] = m.multiplier, l->shift[o] = static_cast<std::int8_t>(m.shift);
-  }
-  l->zero_point = random_s8(g, -20, 20);
-  l->input_zero_point = z_in;
-  if (seed % 2) l->act_min = l->zero_point, l->act_max = 100;
-  std::vector<std::int8_t> x(C * H * W);
-  for (auto& v : x) v = random_s8(g);
-  using O = typename L::out_shape;
-  std::vector<std::int8_t> y(O::size, 0);
-  l->forward(sn::cview<std::int8_t, C * H * W>(x.data(), x.size()), sn::view<std::int8_t, O::size>(y.data(), y.size()));
+  const std::size_t C = l.C, H = l.H, W = l.W, K = l.K, S = l.S, P = l.P;
+  const std::size_t OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
+  REQUIRE(y.size() == l.OutC * OH * OW);
+  const std::int32_t z_in = l.input_zero_point;
   std::size_t wrong = 0, clamped = 0;
-  for (std::size_t o = 0; o < OutC; ++o)
-    for (std::size_t oy = 0; oy < O::height; ++oy)
-      for (std::size_t ox = 0; ox < O::width; ++ox) {
+  for (std::size_t o = 0; o < l.OutC; ++o)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
         double acc = raw_bias[o];
         for (std::size_t c = 0; c < C; ++c)
           for (std::size_t ky = 0; ky < K; ++ky)
@@ -75,17 +90,33 @@ void check_int8_conv(std::uint64_t seed) {
               const auto iy = static_cast<long>(oy * S + ky) - static_cast<long>(P);
               const auto ix = static_cast<long>(ox * S + kx) - static_cast<long>(P);
               if (iy < 0 || ix < 0 || iy >= long(H) || ix >= long(W)) continue;  // real 0
-              acc += double(l->weights[((o * C + c) * K + ky) * K + kx]) *
+              acc += double(l.weights[((o * C + c) * K + ky) * K + kx]) *
                      (double(x[(c * H + std::size_t(iy)) * W + std::size_t(ix)]) - z_in);
             }
-        std::int32_t want = sn::fw_test::requant_any(static_cast<std::int32_t>(acc), l->multiplier[o], l->shift[o],
-                                                     l->zero_point);
-        if (want < l->act_min || want > l->act_max) ++clamped;
-        want = std::clamp(want, l->act_min, l->act_max);
-        wrong += y[(o * O::height + oy) * O::width + ox] != want;
+        std::int32_t want = sn::fw_test::requant_any(static_cast<std::int32_t>(acc), l.multiplier[o], l.shift[o],
+                                                     l.zero_point);
+        if (want < l.act_min || want > l.act_max) ++clamped;
+        want = std::clamp(want, l.act_min, l.act_max);
+        wrong += y[(o * OH + oy) * OW + ox] != want;
       }
   CHECK(wrong == 0);
   if (seed % 2) CHECK(clamped > 0);  // the clamp was exercised
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P>
+void check_int8_conv(std::uint64_t seed) {
+  using L = q::qconv2d_layer<shape<C, H, W>, OutC, K, S, P>;
+  using O = typename L::out_shape;
+  static_assert(O::height == (H + 2 * P - K) / S + 1 && O::width == (W + 2 * P - K) / S + 1);
+  auto l = std::make_unique<L>();
+  const int8_conv_case c{C, H, W, OutC, K, S, P, l->weights.data(), l->bias.data(), l->multiplier.data(),
+                         l->shift.data(), l->zero_point, l->act_min, l->act_max, l->input_zero_point};
+  std::vector<std::int32_t> raw_bias;
+  std::vector<std::int8_t> x;
+  fill_int8_conv(c, seed, raw_bias, x);
+  std::vector<std::int8_t> y(O::size, 0);
+  l->forward(sn::cview<std::int8_t, C * H * W>(x.data(), x.size()), sn::view<std::int8_t, O::size>(y.data(), y.size()));
+  check_int8_conv_output(c, seed, raw_bias, x, y);
 }
 
 // One of three input shapes (1, 3 or 16 channels; odd widths; a height that leaves the last rows
@@ -133,16 +164,23 @@ void fill(T& r, sn::train::rng& g, double lo, double hi) {
   for (auto& v : r) v = static_cast<std::remove_reference_t<decltype(v)>>(g.uniform(lo, hi));
 }
 
+// The stage's output y against the layer-by-layer want, and the padded layer's own output a2
+// against the unpadded layer's a (outside the template: one copy of the checks for every shape).
+void check_float_stage_output(std::size_t c_, std::size_t k_, std::size_t s_, std::size_t p_, const std::vector<float>& y,
+                              const std::vector<float>& want, const std::vector<float>& a2, const std::vector<float>& a) {
+  CAPTURE(c_);
+  CAPTURE(k_);
+  CAPTURE(s_);
+  CAPTURE(p_);
+  CHECK(y == want);
+  CHECK(a2 == a);
+}
+
 // A padded conv -> relu -> max pool network runs as one streamed stage; its output equals, bit for
 // bit, the unpadded conv (same weights, same kernel) on a padded copy of the input, then relu and
 // pool, layer by layer.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P>
 void check_float_stage(std::uint64_t seed) {
-  const std::size_t c_ = C, k_ = K, s_ = S, p_ = P;
-  CAPTURE(c_);
-  CAPTURE(k_);
-  CAPTURE(s_);
-  CAPTURE(p_);
   using net_t = sn::sequential<shape<C, H, W>, sn::conv2d<OutC, K, S, P>, sn::relu, sn::max_pool<2>>;
   using L0 = typename net_t::template layer_type<0>;
   using O0 = typename L0::out_shape;
@@ -169,12 +207,11 @@ void check_float_stage(std::uint64_t seed) {
   pl.template layer<1>().forward(sn::cview<float, O0::size>(a.data(), a.size()),
                                  sn::view<float, O0::size>(b.data(), b.size()));
   pl.template layer<2>().forward(sn::cview<float, O0::size>(b.data(), b.size()), sn::view<float, N>(want.data(), N));
-  CHECK(y == want);
   // The padded layer's own (by rows) forward equals the unpadded one on the padded copy.
   std::vector<float> a2(a.size());
   net->template layer<0>().forward(sn::cview<float, C * H * W>(x.data(), x.size()),
                                    sn::view<float, O0::size>(a2.data(), a2.size()));
-  CHECK(a2 == a);
+  check_float_stage_output(C, K, S, P, y, want, a2, a);
 }
 
 }  // namespace
@@ -190,15 +227,19 @@ TEST_CASE("sequential: a padded conv -> relu -> pool stage equals the unpadded l
 
 namespace {
 
+// Outside the template: one copy of the check for every shape and type.
+void check_in_workspace_output(std::size_t k_, std::size_t s_, std::size_t p_, bool y_ws_equals_y) {
+  CAPTURE(k_);
+  CAPTURE(s_);
+  CAPTURE(p_);
+  CHECK(y_ws_equals_y);
+}
+
 // forward_in_workspace (the input inside the workspace, overwritten by the first stage) equals
 // forward, bit for bit, for a padded first stage; the input overlaps the first stage's output.
 template <class T, std::size_t C, std::size_t H, std::size_t W, std::size_t OutC, std::size_t K, std::size_t S,
           std::size_t P>
 void check_in_workspace(std::uint64_t seed) {
-  const std::size_t k_ = K, s_ = S, p_ = P;
-  CAPTURE(k_);
-  CAPTURE(s_);
-  CAPTURE(p_);
   using fnet_t = sn::sequential<shape<C, H, W>, sn::conv2d<OutC, K, S, P>, sn::relu, sn::max_pool<2>, sn::flatten,
                                 sn::dense<4>>;
   using net_t = std::conditional_t<std::is_same_v<T, float>, fnet_t, typename q::quantized_t<fnet_t>::network_type>;
@@ -226,7 +267,7 @@ void check_in_workspace(std::uint64_t seed) {
   std::array<T, 4> y{}, y_ws{};
   net->forward(sn::cview<T, C * H * W>(x.data(), x.size()), y);
   net->forward_in_workspace(sn::view<T, net_t::workspace_with_input_size>(ws.data(), ws.size()), y_ws);
-  CHECK(y_ws == y);
+  check_in_workspace_output(K, S, P, y_ws == y);
 }
 
 }  // namespace
