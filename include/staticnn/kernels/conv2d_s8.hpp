@@ -15,6 +15,7 @@
 #include "fixed_point.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
 #include "arm/conv2d_s8_few_dsp.hpp"
+#include "arm/conv2d_s8_pointwise_dsp.hpp"
 #include "arm/conv2d_s8_rows_dsp.hpp"
 #include "requantize_s8.hpp"
 #include "target.hpp"
@@ -28,19 +29,28 @@ inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && K == 5 && S ==
 // Whether conv2d_s8_rows runs a DSP kernel that takes all output channels at once for this shape
 // (a layer then calls it with every channel: quant/conv2d.hpp's channel_group).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_rows_all_channels =
-    arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> || arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
-// Whether that kernel is the DSP rows kernel (the few-taps one takes the shapes both fit), which
-// can also read an unpadded input and fill the padding in itself (arm::conv2d_s8_rows_dsp's Pad).
+inline constexpr bool conv2d_s8_rows_all_channels = arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> ||
+                                                    arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S> ||
+                                                    arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+// Whether that kernel is the pointwise one (K = 1, stride 1): for the 1x1 convs the few-taps kernel
+// does not take (more than 9 input channels), where it is the faster of the two.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_rows_dsp =
-    !arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+inline constexpr bool conv2d_s8_runs_pointwise_dsp =
+    !arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> && arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
+// Whether it is the DSP rows kernel (the others take the shapes they fit), which can also read an
+// unpadded input and fill the padding in itself (arm::conv2d_s8_rows_dsp's Pad).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_rows_dsp = !arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> &&
+                                                !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
+                                                arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
 
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 constexpr const char* conv2d_s8_kernel_name() {
   if constexpr (G > 1 && arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
+  else if constexpr (G > 1 && conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>)
+    return "arm_dsp conv pointwise (smlad, 4 pixels x all channels, transposed)";
   else if constexpr (G > 1 && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
   else if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) return "arm_dsp conv5x4 (smlad)";
   else return "portable";
@@ -97,13 +107,16 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
 }
 
 // conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through kernels/arm/conv2d_s8_few_dsp.hpp
-// for a fan-in C K K of a few taps (arm::conv2d_s8_few_dsp_fits), else kernels/arm/conv2d_s8_rows_dsp.hpp
-// for the shapes it takes (arm::conv2d_s8_rows_dsp_fits).
+// for a fan-in C K K of a few taps (arm::conv2d_s8_few_dsp_fits), else kernels/arm/conv2d_s8_pointwise_dsp.hpp
+// for 1x1 stride-1 convs (conv2d_s8_runs_pointwise_dsp), else kernels/arm/conv2d_s8_rows_dsp.hpp for the
+// shapes it takes (arm::conv2d_s8_rows_dsp_fits).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                               std::size_t oy0, std::size_t rows) {
   if constexpr (arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_rows_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   }
