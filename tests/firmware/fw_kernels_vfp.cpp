@@ -218,9 +218,9 @@ STATICNN_TEST(relu_vfp) {
   STATICNN_CHECK(wrong == 0);
 }
 
-// The 2x2 max-pool row kernel (kernels/arm/max_pool_vfp.hpp, through pool_layer::reduce_row)
-// against pool_layer::reduce window by window, on widths whose outputs are 4-steps and a tail
-// (W = 9: 4 outputs and a dropped column; 22: 8 + 3; 6: none in the kernel).
+// The 2x2 max-pool row kernels (kernels/arm/max_pool_vfp.hpp, through pool_layer::reduce_row and
+// reduce_row_then with ReLU) against pool_layer::reduce window by window, on widths whose outputs
+// are steps and a tail (W = 9: 4 outputs and a dropped column; 22: 11; 6: 3).
 template <std::size_t W>
 std::size_t max_pool_wrong(std::uint32_t seed) {
   using pool = pool_layer<shape<1, 2, W>, 2, max_pool_op, float>;
@@ -235,6 +235,16 @@ std::size_t max_pool_wrong(std::uint32_t seed) {
   std::size_t wrong = 0;
   for (std::size_t px = 0; px < OW; ++px)
     wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(pool::reduce(rows.data() + 2 * px, W));
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  // ReLU after it in one pass (its integer kernel: two outputs a step and a tail) against relu_op
+  // of reduce's maximum.
+  using relu_layer = activation_layer<shape<OW>, relu_op, float>;
+  static_assert(pool::template fuses_row_then<relu_layer>);
+  y.fill(canary);
+  pool::reduce_row_then(rows.data(), y.data(), relu_layer{});
+  for (std::size_t px = 0; px < OW; ++px)
+    wrong += std::bit_cast<std::uint32_t>(y[px]) !=
+             std::bit_cast<std::uint32_t>(relu_op::f(pool::reduce(rows.data() + 2 * px, W)));
   for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
   return wrong;
 }

@@ -91,6 +91,14 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
 template <class Act, class Pool>
 concept act_after_max_pool = requires { requires Act::non_decreasing && Pool::selects_max; };
 
+// A pooling layer with a kernel for one pooled row that applies the activation before it too:
+//   reduce_row_then(rows, y, act): reduce_row(rows, y), then act.apply(y, OW).
+template <class P, class Act>
+concept pool_row_then = requires(const typename P::value_type* rows, typename P::value_type* y, const Act& act) {
+  requires P::template fuses_row_then<Act>;
+  P::reduce_row_then(rows, y, act);
+};
+
 // conv2d -> elementwise activation with no pooling after it: one stage, the activation applied in
 // place to the conv's output once the conv has written it (an int8 ReLU folded into the conv's
 // clamp is an activation whose apply does nothing).
@@ -537,13 +545,16 @@ struct network {
           layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K);
         constexpr bool act_after = detail::act_after_max_pool<layer_type<I + 1>, Pool>;
         if constexpr (!act_after) layer<I + 1>().apply(rows.data(), rows.size());
-        if constexpr (detail::pool_row_kernel<Pool>)
+        if constexpr (act_after && detail::pool_row_then<Pool, layer_type<I + 1>>)
+          for (std::size_t g = 0; g < G; ++g)
+            Pool::reduce_row_then(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW, layer<I + 1>());
+        else if constexpr (detail::pool_row_kernel<Pool>)
           for (std::size_t g = 0; g < G; ++g) Pool::reduce_row(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW);
         else
           for (std::size_t g = 0; g < G; ++g)
             for (std::size_t px = 0; px < PW; ++px)
               y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
-        if constexpr (act_after)
+        if constexpr (act_after && !detail::pool_row_then<Pool, layer_type<I + 1>>)
           for (std::size_t g = 0; g < G; ++g) layer<I + 1>().apply(y + ((c + g) * PH + py) * PW, PW);
       }
     }

@@ -47,6 +47,8 @@ struct activation_layer {
   static constexpr bool non_decreasing = std::is_same_v<Op, relu_op>;
   // Whether ReLU runs kernels/arm/relu_vfp.hpp (float on Cortex-M VFP targets).
   static constexpr bool relu_runs_vfp = std::is_same_v<Op, relu_op> && kernels::target::arm_vfp && std::is_same_v<T, float>;
+  // apply(p, n) is p's bits with a set sign bit's word cleared (relu_runs_vfp).
+  static constexpr bool relu_by_sign_bit = relu_runs_vfp;
   static constexpr const char* name = Op::name;
   static constexpr const char* kernel_name =
       std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_vfp<T> ? "arm_vfp sigmoid"

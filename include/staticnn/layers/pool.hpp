@@ -70,6 +70,26 @@ struct pool_layer {
     for (; px < OW; ++px) y[px] = reduce(rows + px * K, W);
   }
 
+  // reduce_row, then act applied to the row (detail::pool_row_then): for an activation whose apply
+  // is ReLU by the sign bit (activation_layer::relu_by_sign_bit) after 2x2 max pooling on VFP
+  // targets, both in one integer pass (kernels/arm/max_pool_vfp.hpp); the same values for inputs
+  // without a NaN.
+  template <class Act>
+  static constexpr bool fuses_row_then = has_row_kernel && requires { requires Act::relu_by_sign_bit; };
+  template <class Act>
+  static void reduce_row_then(const T* rows, T* y, const Act& act)
+    requires fuses_row_then<Act>
+  {
+    constexpr std::size_t steps = OW / kernels::arm::relu_max_pool2_f32_step_outputs;
+    std::size_t px = 0;
+    if constexpr (steps > 0) {
+      kernels::arm::relu_max_pool2_row_f32<W>(rows, y, steps);
+      px = steps * kernels::arm::relu_max_pool2_f32_step_outputs;
+    }
+    for (std::size_t i = px; i < OW; ++i) y[i] = reduce(rows + i * K, W);
+    act.apply(y + px, OW - px);
+  }
+
   void forward(cview<T, In::size> x, view<T, out_shape::size> y) const {
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t oy = 0; oy < OH; ++oy) reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
