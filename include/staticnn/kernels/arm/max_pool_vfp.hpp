@@ -12,6 +12,7 @@
 namespace staticnn::kernels::arm {
 
 inline constexpr std::size_t max_pool2_f32_step_outputs = 4;
+inline constexpr std::size_t relu_max_pool2_f32_step_outputs = 2;  // relu_max_pool2_row_f32
 
 #ifdef STATICNN_ARM_VFP
 // y[px] = max(rows[2 px], rows[2 px + 1], rows[W + 2 px], rows[W + 2 px + 1]) for px < 4 steps,
@@ -59,7 +60,6 @@ template <std::size_t W>
 // non-negative floats integer order is float order and every negative float is a negative
 // integer, so that is relu_vfp.hpp's ReLU of the float maximum, bit for bit, for inputs without a
 // NaN. Per step: 2 LDM, 6 compare-and-moves (CMP, IT LT, MOVLT), 2 BIC, 1 STM.
-inline constexpr std::size_t relu_max_pool2_f32_step_outputs = 2;
 // steps >= 1; out of line for the reason above.
 template <std::size_t W>
 [[gnu::noinline]] void relu_max_pool2_row_f32(const float* rows, float* y, std::size_t steps) {
