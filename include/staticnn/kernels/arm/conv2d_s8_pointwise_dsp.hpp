@@ -15,6 +15,7 @@
 
 #include "../fixed_point.hpp"
 #include "../target.hpp"
+#include "conv2d_s8_few_dsp.hpp"
 #include "conv2d_s8_rows_dsp.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
@@ -35,11 +36,7 @@ inline constexpr bool conv2d_s8_pointwise_dsp_fits =
 #ifdef STATICNN_ARM_DSP
 namespace conv_pointwise {
 // (bottom half of lo, bottom half of hi) and (top half of lo, top half of hi) as int16 pair words.
-[[gnu::always_inline]] inline std::int32_t pair_bottoms(std::int32_t lo, std::int32_t hi) {
-  std::int32_t r;
-  asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
-}
+[[gnu::always_inline]] inline std::int32_t pair_bottoms(std::int32_t lo, std::int32_t hi) { return conv_few::pack16(lo, hi); }
 [[gnu::always_inline]] inline std::int32_t pair_tops(std::int32_t lo, std::int32_t hi) {
   std::int32_t r;
   asm("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(lo), "r"(hi));
