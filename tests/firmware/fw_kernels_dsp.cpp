@@ -105,8 +105,10 @@ namespace {
 // Widened: the widened-rows kernel (kernels/arm/conv2d_s8_widened_dsp.hpp) instead, padded alike.
 // Known: every channel doubled and the kernel told so at compile time (AllDoubled: no check, no
 // general path), as for a layer of a constant network (qconv2d_layer::rows_known()).
+// Pointwise: the pointwise kernel (kernels/arm/conv2d_s8_pointwise_dsp.hpp) instead.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
-          bool General = true, bool Few = false, std::size_t Pad = 0, bool Widened = false, bool Known = false>
+          bool General = true, bool Few = false, std::size_t Pad = 0, bool Widened = false, bool Known = false,
+          bool Pointwise = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
                             std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0) {
   if constexpr (!kernels::target::arm_dsp) {
@@ -115,9 +117,10 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     static_assert(Pad == 0 || !Few, "the few-taps kernel reads a padded window");
     static_assert(!(Known && General), "a kernel told that every channel is doubled takes no general one");
     constexpr std::size_t PH = H + 2 * Pad, PW = W + 2 * Pad;
-    static_assert(Few       ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
-                  : Widened ? kernels::arm::conv2d_s8_widened_dsp_fits<C, PH, PW, K, S>
-                            : kernels::arm::conv2d_s8_rows_dsp_fits<C, PH, PW, K, S>,
+    static_assert(Few         ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
+                  : Widened   ? kernels::arm::conv2d_s8_widened_dsp_fits<C, PH, PW, K, S>
+                  : Pointwise ? kernels::arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S> && Pad == 0
+                              : kernels::arm::conv2d_s8_rows_dsp_fits<C, PH, PW, K, S>,
                   "a shape the DSP kernel takes");
     constexpr std::size_t OW = (PW - K) / S + 1, OH = (PH - K) / S + 1, F = C * K * K;
     if (oy0 + rows > OH) return 1000;
@@ -157,6 +160,8 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G, Known>(x.data(), w.data(), q, got.data(), oy0, rows);
     else if constexpr (Widened)
       kernels::arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
+    else if constexpr (Pointwise)
+      kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x.data(), w.data(), q, got.data(), oy0, rows);
     else
       kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, Known>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     static std::array<std::int8_t, C * PH * PW> padded{};  // x inside a border of pad
@@ -328,13 +333,40 @@ STATICNN_TEST(int8_conv_widened_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 28, 28, 5, 1, 10, D, Rows, 0, Wide>(78, 22, 2, -1, 127) == 0));     // wide5's
 }
 
+// kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 4) against the portable kernel, bit
+// for bit, as int8_conv_rows_any_shape: C from 4 to 67 (weight words whole, a last single channel,
+// last words repeating 1 or 2 channels), output channel counts not a multiple of 4, pixel counts
+// (rows x W) not a multiple of its 4-pixel blocks or spanning several super-blocks, rows from the
+// first and to the last, the im2col doubled (2 C / 4 < G) or not, both rescale forms and clamps.
+STATICNN_TEST(int8_conv_pointwise_any_shape) {
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP pointwise conv kernel on this target");
+  static_assert(kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 1, 1> == kernels::target::arm_dsp);
+  static_assert(!kernels::conv2d_s8_runs_pointwise_dsp<8, 4, 4, 1, 1> &&  // the few-taps kernel's
+                !kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 1, 2> && !kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 3, 1>);
+  constexpr bool G = true, D = false, Few = false, Pw = true;  // General rescales among the channels, or all Doubled
+  STATICNN_CHECK((check_conv_rows<4, 5, 7, 1, 1, 3, G, Few, 0, false, false, Pw>(60, 0, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<5, 12, 23, 1, 1, 7, D, Few, 0, false, false, Pw>(61, 1, 10, -9, 127) == 0));  // several passes
+  STATICNN_CHECK((check_conv_rows<6, 4, 9, 1, 1, 5, G, Few, 0, false, false, Pw>(62, 1, 3, -20, 20) == 0));
+  STATICNN_CHECK((check_conv_rows<7, 3, 11, 1, 1, 9, D, Few, 0, false, false, Pw>(63, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<9, 5, 5, 1, 1, 6, G, Few, 0, false, false, Pw>(64, 2, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<11, 6, 7, 1, 1, 13, D, Few, 0, false, false, Pw>(65, 0, 6, -128, 0) == 0));
+  STATICNN_CHECK((check_conv_rows<17, 3, 13, 1, 1, 5, G, Few, 0, false, false, Pw>(66, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<33, 4, 9, 1, 1, 11, D, Few, 0, false, false, Pw>(67, 1, 3, -3, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<67, 3, 7, 1, 1, 5, G, Few, 0, false, false, Pw>(68, 0, 3) == 0));  // 2 passes of 12, 9
+  STATICNN_CHECK((check_conv_rows<67, 3, 7, 1, 1, 5, D, Few, 0, false, false, Pw>(69, 1, 2, -60, 50) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 4, 16, 1, 1, 32, D, Few, 0, false, false, Pw>(70, 0, 2, -7, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<32, 5, 3, 1, 1, 19, G, Few, 0, false, false, Pw>(71, 0, 5) == 0));
+}
+
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
 // assertion): all channels of a few output rows, every channel's rescale in the doubled form.
 namespace {
 constexpr std::size_t bench_arena_bytes = 24 * 1024;
 alignas(4) std::array<std::int8_t, bench_arena_bytes> bench_arena;
-// Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool Few = false>
+// Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp); Pointwise: the pointwise kernel.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool Few = false,
+          bool Pointwise = false>
 void bench_conv_rows(const char* what, std::size_t rows) {
   if constexpr (kernels::target::arm_dsp) {
     namespace ic = fw::instruction_counter;
@@ -353,6 +385,8 @@ void bench_conv_rows(const char* what, std::size_t rows) {
     ic::start();
     if constexpr (Few)
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
+    else if constexpr (Pointwise)
+      kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x.data(), w.data(), q, y.data(), 0, rows);
     else
       kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
     const std::uint64_t n = ic::stop();
@@ -383,6 +417,18 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   bench_conv_rows<3, 4, 34, 3, 1, 16>("C=3 K=3 4x34 -> 16, 2 rows (one pooled row)", 2);
   bench_conv_rows<1, 6, 28, 5, 1, 10>("C=1 K=5 6x28 -> 10, 2 rows (one pooled row)", 2);
   bench_conv_rows<1, 9, 34, 7, 2, 12>("C=1 K=7 S=2 9x34 -> 12, 2 rows (one pooled row)", 2);
+  // 1x1 convs, the rows of one pooled row, by the kernels that take them.
+  constexpr bool few = true, pw = true;
+  bench_conv_rows<3, 2, 32, 1, 1, 16, few>("few: C=3 K=1 2x32 -> 16", 2);
+  bench_conv_rows<8, 2, 32, 1, 1, 32, few>("few: C=8 K=1 2x32 -> 32", 2);
+  bench_conv_rows<8, 2, 32, 1, 1, 32, false, pw>("pointwise: C=8 K=1 2x32 -> 32", 2);
+  bench_conv_rows<8, 2, 32, 1, 1, 32>("rows: C=8 K=1 2x32 -> 32", 2);
+  bench_conv_rows<16, 2, 16, 1, 1, 32, false, pw>("pointwise: C=16 K=1 2x16 -> 32", 2);
+  bench_conv_rows<16, 2, 16, 1, 1, 32>("rows: C=16 K=1 2x16 -> 32", 2);
+  bench_conv_rows<32, 2, 16, 1, 1, 16, false, pw>("pointwise: C=32 K=1 2x16 -> 16", 2);
+  bench_conv_rows<32, 2, 16, 1, 1, 16>("rows: C=32 K=1 2x16 -> 16", 2);
+  bench_conv_rows<64, 2, 8, 1, 1, 64, false, pw>("pointwise: C=64 K=1 2x8 -> 64", 2);
+  bench_conv_rows<64, 2, 8, 1, 1, 64>("rows: C=64 K=1 2x8 -> 64", 2);
 }
 
 // The int8 dense kernel of DSP targets (kernels/arm/dense_s8_dsp.hpp through kernels::dense_s8)

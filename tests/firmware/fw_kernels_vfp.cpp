@@ -1,10 +1,13 @@
 // The float conv kernel of VFP targets (kernels/arm/conv2d_vfp.hpp, picked by
 // kernels::conv2d_channel_rows) against the same sums in double, on shapes it was not tuned for:
 // C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7, 9, 11}, strides 1 to 3, odd widths, narrow last
-// blocks, two-row blocks, weight groups, channel steps past 4 KB. Then instructions per MAC on a
+// blocks, two-row blocks, weight groups, channel steps past 4 KB; and the pointwise kernel
+// (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run), ReLU and
+// the 2x2 max-pool row. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
 // every test skips, the image exits with skip_exit and CTest reports it as skipped.
 #include <array>
+#include <bit>
 #include <cstdint>
 
 #include "harness.hpp"
@@ -174,6 +177,88 @@ STATICNN_TEST(conv_vfp_weight_groups) {
   STATICNN_CHECK((conv_wrong<3, 5, 25, 2, 1, 2>(29) == 0));   // stride 2, a group of 3
 }
 
+// 1x1 stride-1 convs run the pointwise kernel (kernels/arm/conv2d_pointwise_vfp.hpp): channel counts
+// with 0 to 3 channels after the groups of four (1 to 67), pixel counts per call (rows x W) below
+// 4 (the portable loop), 4 to 11 (blocks of 4, the last overlapping) and 12 on (blocks of 12, the
+// last overlapping unless 12 divides them).
+STATICNN_TEST(conv_pointwise_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  static_assert(!kernels::target::arm_vfp || kernels::conv2d_runs_pointwise_vfp<67, 1, 1, float>());
+  static_assert(!kernels::conv2d_runs_pointwise_vfp<8, 1, 2, float>() &&
+                !kernels::conv2d_runs_pointwise_vfp<8, 3, 1, float>());
+  STATICNN_CHECK((conv_wrong<1, 4, 3, 2, 1, 1>(40) == 0));    // 3, 6, 9 pixels
+  STATICNN_CHECK((conv_wrong<67, 3, 5, 2, 1, 1>(41) == 0));   // 16 groups + 3; 5, 10, 15 pixels
+  STATICNN_CHECK((conv_wrong<33, 5, 13, 5, 1, 1>(42) == 0));  // 8 groups + 1; 13, 26, 39
+  STATICNN_CHECK((conv_wrong<8, 6, 12, 3, 1, 1>(43) == 0));   // 2 groups; 12, 24, 36: no overlap
+  STATICNN_CHECK((conv_wrong<17, 7, 11, 4, 1, 1>(44) == 0));  // 4 groups + 1; 11, 22, 33
+  STATICNN_CHECK((conv_wrong<2, 9, 17, 3, 1, 1>(45) == 0));   // 0 groups + 2; 17, 34, 51
+  STATICNN_CHECK((conv_wrong<3, 5, 7, 3, 1, 1>(46) == 0));    // 0 groups + 3; 7, 14, 21
+}
+
+// The ReLU kernel (kernels/arm/relu_vfp.hpp) against relu_op on values of both signs, zeros of both
+// signs and infinities, in place and not, for lengths 0 to 11 (the 4-value loop and its tail).
+STATICNN_TEST(relu_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  using layer = activation_layer<shape<16>, relu_op, float>;
+  static_assert(layer::relu_runs_vfp == kernels::target::arm_vfp);
+  std::array<float, 16> x, y, z;
+  std::size_t wrong = 0;
+  for (std::size_t n = 0; n < 12; ++n) {
+    for (auto& v : x) v = next_uniform() * 100.0f;
+    x[1] = -0.0f, x[2] = 0.0f, x[3] = -__builtin_inff(), x[5] = __builtin_inff();
+    y.fill(canary), z = x;
+    layer::run(x.data(), y.data(), n);
+    layer::run(z.data(), z.data(), n);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const float want = i < n ? relu_op::f(x[i]) : canary;
+      wrong += std::bit_cast<std::uint32_t>(y[i]) != std::bit_cast<std::uint32_t>(want);
+      wrong += std::bit_cast<std::uint32_t>(z[i]) != std::bit_cast<std::uint32_t>(i < n ? want : x[i]);
+    }
+  }
+  STATICNN_CHECK(wrong == 0);
+}
+
+// The 2x2 max-pool row kernels (kernels/arm/max_pool_vfp.hpp, through pool_layer::reduce_row and
+// reduce_row_then with ReLU) against pool_layer::reduce window by window, on widths whose outputs
+// are steps and a tail (W = 9: 4 outputs and a dropped column; 22: 11; 6: 3).
+template <std::size_t W>
+std::size_t max_pool_wrong(std::uint32_t seed) {
+  using pool = pool_layer<shape<1, 2, W>, 2, max_pool_op, float>;
+  constexpr std::size_t OW = W / 2;
+  lcg = seed;
+  std::array<float, 2 * W> rows;
+  for (auto& v : rows) v = next_uniform();
+  rows[1] = rows[0], rows[W + 2] = -0.0f;  // ties: the first maximum, as reduce
+  std::array<float, OW + guard> y;
+  y.fill(canary);
+  pool::reduce_row(rows.data(), y.data());
+  std::size_t wrong = 0;
+  for (std::size_t px = 0; px < OW; ++px)
+    wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(pool::reduce(rows.data() + 2 * px, W));
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  // ReLU after it in one pass (its integer kernel: two outputs a step and a tail) against relu_op
+  // of reduce's maximum.
+  using relu_layer = activation_layer<shape<OW>, relu_op, float>;
+  static_assert(pool::template fuses_row_then<relu_layer> == kernels::target::arm_vfp);
+  y.fill(canary);
+  if constexpr (pool::template fuses_row_then<relu_layer>) pool::reduce_row_then(rows.data(), y.data(), relu_layer{});
+  for (std::size_t px = 0; px < OW; ++px)
+    wrong += std::bit_cast<std::uint32_t>(y[px]) !=
+             std::bit_cast<std::uint32_t>(relu_op::f(pool::reduce(rows.data() + 2 * px, W)));
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  return wrong;
+}
+
+STATICNN_TEST(max_pool2_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  static_assert(pool_layer<shape<1, 2, 9>, 2, max_pool_op, float>::has_row_kernel == kernels::target::arm_vfp);
+  for (std::uint32_t seed = 50; seed < 60; ++seed) {
+    STATICNN_CHECK(max_pool_wrong<9>(seed) == 0);
+    STATICNN_CHECK(max_pool_wrong<22>(seed) == 0);
+    STATICNN_CHECK(max_pool_wrong<6>(seed) == 0);
+  }
+}
+
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {
   STATICNN_SKIP_WITHOUT_VFP;
   // 35 x 33 floats per channel: the step between channels needs both of its immediates.
@@ -186,7 +271,11 @@ STATICNN_TEST(conv_vfp_instructions_per_mac) {
   bench<1, 30, 30, 16, 3, 1>("3x3 on 1 channel (padded 28x28)");
   bench<16, 16, 16, 32, 3, 1>("3x3 on 16 channels (padded 14x14)");
   bench<3, 34, 34, 16, 3, 1>("3x3 on 3 channels (padded 32x32)");
-  bench<16, 14, 14, 32, 1, 1>("1x1 on 16 channels");
+  bench<3, 32, 32, 16, 1, 1>("1x1 on 3 channels (pointwise)");
+  bench<8, 32, 32, 32, 1, 1>("1x1 on 8 channels (pointwise)");
+  bench<16, 14, 14, 32, 1, 1>("1x1 on 16 channels (pointwise)");
+  bench<32, 16, 16, 16, 1, 1>("1x1 on 32 channels (pointwise)");
+  bench<64, 8, 8, 64, 1, 1>("1x1 on 64 channels (pointwise)");
   bench<8, 32, 32, 8, 7, 2>("7x7 stride 2 on 8 channels");
   bench<6, 12, 12, 16, 5, 1>("5x5 on 6 channels (BN-LeNet conv2)");
 }

@@ -89,12 +89,27 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
   requires C::kernel >= 1;
 };
 
-// max(f(a), f(b)) = f(max(a, b)) for a non-decreasing elementwise f: the conv -> activation ->
-// max pool stage applies such an activation to the pooled outputs, K x K times fewer values.
-template <class B, class C>
-concept activation_after_max_pool = requires {
-  requires B::op::non_decreasing;
-  requires C::selects_max;  // a max pool
+// A non-decreasing activation before a max pool: f(max(a, b)) = max(f(a), f(b)), so the conv ->
+// activation -> pool stage applies it to the pooled values (a quarter of them for 2x2).
+template <class Act, class Pool>
+concept act_after_max_pool = requires { requires Act::non_decreasing && Pool::selects_max; };
+
+// A pooling layer with a kernel for one pooled row that applies the activation before it too:
+//   reduce_row_then(rows, y, act): reduce_row(rows, y), then act.apply(y, OW).
+template <class P, class Act>
+concept pool_row_then = requires(const typename P::value_type* rows, typename P::value_type* y, const Act& act) {
+  requires P::template fuses_row_then<Act>;
+  P::reduce_row_then(rows, y, act);
+};
+
+// conv2d -> elementwise activation with no pooling after it: one stage, the activation applied in
+// place to the conv's output once the conv has written it (an int8 ReLU folded into the conv's
+// clamp is an activation whose apply does nothing).
+template <class A, class B>
+concept conv_act = requires(const A& a, const B& b, typename A::value_type* y) {
+  requires row_streamable_conv<A>;
+  requires std::is_same_v<typename A::out_shape, typename B::in_shape>;
+  b.apply(y, std::size_t{1});  // elementwise, in place
 };
 
 // A pooling layer with a kernel for one whole pooled row of one channel, which the conv ->
@@ -147,12 +162,14 @@ struct bind_chain<T, In> {
 enum class stage_kind : unsigned char {
   layer,           // one layer's own forward
   conv_act_pool,   // conv -> elementwise -> pool a pooled row at a time (detail::conv_act_pool)
+  conv_act,        // conv -> elementwise, no pool: the activation in place on the conv's output (detail::conv_act)
   fused_kernel,    // the same three layers through the conv layer's own kernel (has_fused_stage)
   layer_then_act,  // a layer applying the next (elementwise) layer as it writes (detail::absorbs_next)
 };
 constexpr const char* stage_kind_name(stage_kind k) {
   switch (k) {
     case stage_kind::conv_act_pool: return "conv_act_pool";
+    case stage_kind::conv_act: return "conv_act";
     case stage_kind::fused_kernel: return "fused_kernel";
     case stage_kind::layer_then_act: return "layer_then_act";
     default: return "layer";
@@ -224,7 +241,8 @@ struct network {
   static constexpr std::size_t param_count = param_offset[depth];
   static constexpr std::size_t state_count = state_offset[depth];
   // Inference plan: each layer is a stage of its own, except conv -> activation -> pool runs of
-  // three (see detail::conv_act_pool), which are one stage, a layer and the elementwise layer it
+  // three (see detail::conv_act_pool), which are one stage, a conv and the activation after it
+  // without a pool (detail::conv_act), one stage, a layer and the elementwise layer it
   // applies as it writes (detail::absorbs_next), one stage, and layers whose output is their
   // input's values in the same order (flatten, an int8 ReLU fused into the layer before), which
   // are no stage at all unless first (the stage before a last one writes the output).
@@ -233,6 +251,13 @@ struct network {
   static constexpr bool fusable_at() {
     if constexpr (I + 2 < depth)
       return detail::conv_act_pool<layer_type<I>, layer_type<I + 1>, layer_type<I + 2>>;
+    else
+      return false;
+  }
+  template <std::size_t I>
+  static constexpr bool conv_act_at() {
+    if constexpr (I + 1 < depth)
+      return detail::conv_act<layer_type<I>, layer_type<I + 1>>;
     else
       return false;
   }
@@ -247,7 +272,7 @@ struct network {
   // input, so the workspace needs the largest (input + output) of one stage, not twice the largest
   // activation.
   struct plan_t {
-    std::array<bool, depth> fused{}, absorbs{}, skipped{}, at_back{}, scratch{};
+    std::array<bool, depth> fused{}, conv_act{}, absorbs{}, skipped{}, at_back{}, scratch{};
     std::array<std::size_t, depth> out_size{}, in_size{};  // of the stage starting at a layer
     std::array<std::size_t, depth> nested_at{};  // where a nested workspace starts (0: none)
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
@@ -261,6 +286,9 @@ struct network {
     constexpr std::array<bool, depth> absorb = []<std::size_t... I>(std::index_sequence<I...>) {
       return std::array<bool, depth>{absorbs_at<I>()...};
     }(std::make_index_sequence<depth>{});
+    constexpr std::array<bool, depth> act = []<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<bool, depth>{conv_act_at<I>()...};
+    }(std::make_index_sequence<depth>{});
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
     constexpr std::array<std::size_t, depth> scratch{detail::scratch_bytes_of<Ls>()...};
@@ -272,10 +300,11 @@ struct network {
         continue;
       }
       p.fused[i] = can[i];
-      p.absorbs[i] = !can[i] && absorb[i];
+      p.conv_act[i] = !can[i] && act[i];
+      p.absorbs[i] = !can[i] && !act[i] && absorb[i];
       if (can[i]) p.skipped[i + 1] = p.skipped[i + 2] = true;
-      if (p.absorbs[i]) p.skipped[i + 1] = true;
-      p.out_size[i] = size[can[i] ? i + 2 : p.absorbs[i] ? i + 1 : i];
+      if (p.absorbs[i] || p.conv_act[i]) p.skipped[i + 1] = true;
+      p.out_size[i] = size[can[i] ? i + 2 : p.absorbs[i] || p.conv_act[i] ? i + 1 : i];
       p.last_stage = i;
     }
     std::size_t in = 0;  // the previous stage's output size (0: the input, held by the caller)
@@ -363,7 +392,8 @@ struct network {
   }
   template <std::size_t I>
   static constexpr stage_kind kind_at() {
-    if constexpr (!plan.fused[I]) return plan.absorbs[I] ? stage_kind::layer_then_act : stage_kind::layer;
+    if constexpr (!plan.fused[I])
+      return plan.absorbs[I] ? stage_kind::layer_then_act : plan.conv_act[I] ? stage_kind::conv_act : stage_kind::layer;
     else if constexpr (has_own_stage<I>) return stage_kind::fused_kernel;
     else return stage_kind::conv_act_pool;
   }
@@ -379,7 +409,8 @@ struct network {
     std::size_t n = 0;
     for (std::size_t i = 0; i < depth; ++i) {
       if (plan.skipped[i]) continue;
-      const std::size_t last = kinds[i] == stage_kind::layer_then_act ? i + 1 : plan.fused[i] ? i + 2 : i;
+      const std::size_t last =
+          kinds[i] == stage_kind::layer_then_act || kinds[i] == stage_kind::conv_act ? i + 1 : plan.fused[i] ? i + 2 : i;
       st[n++] = {i, last, kinds[i], kernels[i]};
     }
     return st;
@@ -509,6 +540,7 @@ struct network {
         if constexpr (detail::nested_workspace_of<L>() > 0) layer<I>().forward(x, y, ws + plan.nested_at[I]);
         else if constexpr (plan.scratch[I]) run(plan.at_back[I] ? ws + plan.in_size[I] : ws);
         else run();
+        if constexpr (plan.conv_act[I]) layer<I + 1>().apply(dst, L::out_shape::size);
       }
       return dst;
     }
@@ -544,15 +576,18 @@ struct network {
           layer<I>().forward_padded_rows(x, rows.data(), c, py * K, K, known...);
         else
           layer<I>().template forward_channel_rows<R>(window.data(), rows.data(), c, 0, K, known...);
-        constexpr bool act_after = detail::activation_after_max_pool<layer_type<I + 1>, Pool>;
+        constexpr bool act_after = detail::act_after_max_pool<layer_type<I + 1>, Pool>;
         if constexpr (!act_after) layer<I + 1>().apply(rows.data(), rows.size());
-        if constexpr (detail::pool_row_kernel<Pool>)
+        if constexpr (act_after && detail::pool_row_then<Pool, layer_type<I + 1>>)
+          for (std::size_t g = 0; g < G; ++g)
+            Pool::reduce_row_then(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW, layer<I + 1>());
+        else if constexpr (detail::pool_row_kernel<Pool>)
           for (std::size_t g = 0; g < G; ++g) Pool::reduce_row(rows.data() + g * K * W, y + ((c + g) * PH + py) * PW);
         else
           for (std::size_t g = 0; g < G; ++g)
             for (std::size_t px = 0; px < PW; ++px)
               y[((c + g) * PH + py) * PW + px] = Pool::reduce(rows.data() + g * K * W + px * K, W);
-        if constexpr (act_after)
+        if constexpr (act_after && !detail::pool_row_then<Pool, layer_type<I + 1>>)
           for (std::size_t g = 0; g < G; ++g) layer<I + 1>().apply(y + ((c + g) * PH + py) * PW, PW);
       }
     }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "arm/conv2d_pointwise_vfp.hpp"
 #include "arm/conv2d_vfp.hpp"
 #include "target.hpp"
 
@@ -18,14 +19,24 @@ constexpr bool conv2d_runs_vfp() {
   return target::arm_vfp && std::is_same_v<T, float> && arm::conv_vfp_fits<C, H, W, K, S>;
 }
 
+// Whether conv2d_channel_rows runs the pointwise VFP kernel (kernels/arm/conv2d_pointwise_vfp.hpp):
+// float on a VFP target, K = 1 and stride 1 (the rows' pixels are consecutive in each plane).
+template <std::size_t C, std::size_t K, std::size_t S, class T>
+constexpr bool conv2d_runs_pointwise_vfp() {
+  return target::arm_vfp && std::is_same_v<T, float> && K == 1 && S == 1 && arm::conv_pointwise_vfp_fits<C>;
+}
+
 // Output rows [oy0, oy0 + rows) of output channel oc (weights w, OIHW), into y laid out rows x OW:
-// the VFP kernel where conv2d_runs_vfp(), else the portable loop below.
+// the pointwise VFP kernel where conv2d_runs_pointwise_vfp(), the VFP kernel where
+// conv2d_runs_vfp(), else the portable loop below.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T>
 constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oc,
                                    std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - K) / S + 1;
-  if constexpr (conv2d_runs_vfp<C, H, W, K, S, T>()) {
+  if constexpr (conv2d_runs_pointwise_vfp<C, K, S, T>()) {
+    arm::conv_pointwise_vfp<C, H * W>(x + oy0 * W, w + oc * C, bias[oc], y, rows * W);
+  } else if constexpr (conv2d_runs_vfp<C, H, W, K, S, T>()) {
     arm::conv_vfp_rows<C, H, W, K, S>(x + oy0 * S * W, w + oc * C * K * K, bias[oc], y, rows);
   } else {
     for (std::size_t r = 0; r < rows; ++r) {

@@ -15,6 +15,7 @@
 #include "fixed_point.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
 #include "arm/conv2d_s8_few_dsp.hpp"
+#include "arm/conv2d_s8_pointwise_dsp.hpp"
 #include "arm/conv2d_s8_rows_dsp.hpp"
 #include "arm/conv2d_s8_widened_dsp.hpp"
 #include "requantize_s8.hpp"
@@ -27,22 +28,29 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && K == 5 && S == 1 && ((W - K) / S + 1) % 4 == 0;
 
 // Which DSP kernel conv2d_s8_rows runs for all output channels at once (H, W: the padded input's),
-// in this order: the few-taps kernel (fan-in C K K <= 9), the widened-rows kernel (one input
-// channel, K >= 4, stride 1 or 2), else the rows kernel for the shapes it takes.
+// in this order: the few-taps kernel (fan-in C K K <= 9), the pointwise kernel (K = 1, stride 1),
+// the widened-rows kernel (one input channel, K >= 4, stride 1 or 2), else the rows kernel for the
+// shapes it takes.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_few_dsp = arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>;
+// The pointwise kernel (K = 1, stride 1): for the 1x1 convs the few-taps kernel does not take (more
+// than 9 input channels), where it is the faster of the two.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_widened_dsp =
-    !conv2d_s8_runs_few_dsp<C, H, W, K, S> && arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S>;
+inline constexpr bool conv2d_s8_runs_pointwise_dsp =
+    !conv2d_s8_runs_few_dsp<C, H, W, K, S> && arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_rows_dsp = !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
-                                                !conv2d_s8_runs_widened_dsp<C, H, W, K, S> &&
-                                                arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+inline constexpr bool conv2d_s8_runs_widened_dsp = !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+                                                   !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
+                                                   arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S>;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_rows_dsp =
+    !conv2d_s8_runs_few_dsp<C, H, W, K, S> && !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
+    !conv2d_s8_runs_widened_dsp<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
 // Whether a layer calls conv2d_s8_rows with every channel at once (quant/conv2d.hpp's channel_group).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_rows_all_channels = conv2d_s8_runs_few_dsp<C, H, W, K, S> ||
-                                                    conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
-                                                    conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
+inline constexpr bool conv2d_s8_rows_all_channels =
+    conv2d_s8_runs_few_dsp<C, H, W, K, S> || conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> ||
+    conv2d_s8_runs_widened_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
 // Whether that kernel can also read an unpadded input and fill the padding in itself
 // (conv2d_s8_rows_padded): the widened-rows and the rows kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
@@ -54,6 +62,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 constexpr const char* conv2d_s8_kernel_name() {
   if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
+  else if constexpr (G > 1 && conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>)
+    return "arm_dsp conv pointwise (smlad, 4 pixels x all channels, transposed)";
   else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S>)
     return "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_rows_dsp<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
@@ -112,16 +122,18 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
 }
 
 // conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through the kernel the traits above
-// pick: kernels/arm/conv2d_s8_few_dsp.hpp, conv2d_s8_widened_dsp.hpp or conv2d_s8_rows_dsp.hpp.
-// AllDoubled: the caller knows that the clamp range within int8 is not empty and every channel's
-// rescale takes the doubled form (doubled_rescale_applies for fan-in C K K): the few-taps and rows
-// kernels then have no general path.
+// pick: kernels/arm/conv2d_s8_few_dsp.hpp, conv2d_s8_pointwise_dsp.hpp, conv2d_s8_widened_dsp.hpp or
+// conv2d_s8_rows_dsp.hpp. AllDoubled: the caller knows that the clamp range within int8 is not empty
+// and every channel's rescale takes the doubled form (doubled_rescale_applies for fan-in C K K): the
+// few-taps and rows kernels then have no general path.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool AllDoubled = false>
 constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                               std::size_t oy0, std::size_t rows) {
   if constexpr (conv2d_s8_runs_few_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_few_dsp<C, H, W, K, S, G, AllDoubled>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_widened_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_widened_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_rows_dsp<C, H, W, K, S>) {

@@ -12,6 +12,7 @@
 #include "../core/tensor.hpp"
 #include "../kernels/dispatch.hpp"
 #include "../kernels/exp.hpp"
+#include "../kernels/arm/relu_vfp.hpp"
 #include "../kernels/sigmoid.hpp"
 #include "../kernels/sigmoid_simd.hpp"
 
@@ -45,9 +46,17 @@ struct tanh_op {
 template <Shape In, class Op, class T>
 struct activation_layer {
   using value_type = T;
+  // Non-decreasing: before a max pool it may run after it on the pooled values (core/sequential.hpp).
+  static constexpr bool non_decreasing = requires { requires Op::non_decreasing; };
+  // Whether ReLU runs kernels/arm/relu_vfp.hpp (float on Cortex-M VFP targets).
+  static constexpr bool relu_runs_vfp = std::is_same_v<Op, relu_op> && kernels::target::arm_vfp && std::is_same_v<T, float>;
+  // apply(p, n) is p's bits with a set sign bit's word cleared (relu_runs_vfp).
+  static constexpr bool relu_by_sign_bit = relu_runs_vfp;
   static constexpr const char* name = Op::name;
   static constexpr const char* kernel_name =
-      std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_vfp<T> ? "arm_vfp sigmoid" : "portable";
+      std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_vfp<T> ? "arm_vfp sigmoid"
+      : relu_runs_vfp ? "arm_vfp relu (sign bits)"
+                      : "portable";
   using in_shape = In;
   using out_shape = In;
   using op = Op;
@@ -63,6 +72,7 @@ struct activation_layer {
 
   static void run(const T* x, T* y, std::size_t n) {
     if constexpr (std::is_same_v<Op, sigmoid_op>) kernels::sigmoid(x, y, n);  // the target's kernel
+    else if constexpr (relu_runs_vfp) kernels::arm::relu_f32(x, y, n);
     else for (std::size_t i = 0; i < n; ++i) y[i] = Op::f(x[i]);
   }
 

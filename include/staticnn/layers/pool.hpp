@@ -10,6 +10,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/max_pool_vfp.hpp"
 #include "../kernels/dispatch.hpp"
 
 namespace staticnn {
@@ -34,6 +35,8 @@ struct pool_layer {
   using out_shape = shape<C, OH, OW>;
   using op = Op;
   static constexpr std::size_t kernel = K, param_count = 0, state_count = 0;
+
+  // max(f(a), f(b)) = f(max(a, b)) for a non-decreasing f: an activation before the pool may run after it.
   static constexpr bool selects_max = std::is_same_v<Op, max_pool_op>;
 
   // One window whose top-left value is w, rows `stride` apart.
@@ -52,10 +55,44 @@ struct pool_layer {
     return r;
   }
 
+  // One pooled row of one channel: y[px] = reduce(rows + px K, W) for px < OW, rows: K rows W
+  // apart (detail::pool_row_kernel). 2x2 float max pooling on VFP targets runs four outputs a
+  // step (kernels/arm/max_pool_vfp.hpp); the same values.
+  static constexpr bool has_row_kernel =
+      kernels::target::arm_vfp && K == 2 && std::is_same_v<Op, max_pool_op> && std::is_same_v<T, float>;
+  static constexpr const char* kernel_name = has_row_kernel ? "arm_vfp max 2x2 (vcmpe, 4 a step)" : "portable";
+  static void reduce_row(const T* rows, T* y) {
+    std::size_t px = 0;
+    if constexpr (constexpr std::size_t steps = OW / kernels::arm::max_pool2_f32_step_outputs; has_row_kernel && steps > 0) {
+      kernels::arm::max_pool2_row_f32<W>(rows, y, steps);
+      px = steps * kernels::arm::max_pool2_f32_step_outputs;
+    }
+    for (; px < OW; ++px) y[px] = reduce(rows + px * K, W);
+  }
+
+  // reduce_row, then act applied to the row (detail::pool_row_then): for an activation whose apply
+  // is ReLU by the sign bit (activation_layer::relu_by_sign_bit) after 2x2 max pooling on VFP
+  // targets, both in one integer pass (kernels/arm/max_pool_vfp.hpp); the same values for inputs
+  // without a NaN.
+  template <class Act>
+  static constexpr bool fuses_row_then = has_row_kernel && requires { requires Act::relu_by_sign_bit; };
+  template <class Act>
+  static void reduce_row_then(const T* rows, T* y, const Act& act)
+    requires fuses_row_then<Act>
+  {
+    constexpr std::size_t steps = OW / kernels::arm::relu_max_pool2_f32_step_outputs;
+    std::size_t px = 0;
+    if constexpr (steps > 0) {
+      kernels::arm::relu_max_pool2_row_f32<W>(rows, y, steps);
+      px = steps * kernels::arm::relu_max_pool2_f32_step_outputs;
+    }
+    for (std::size_t i = px; i < OW; ++i) y[i] = reduce(rows + i * K, W);
+    act.apply(y + px, OW - px);
+  }
+
   void forward(cview<T, In::size> x, view<T, out_shape::size> y) const {
     for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t oy = 0; oy < OH; ++oy)
-        for (std::size_t ox = 0; ox < OW; ++ox) y[(c * OH + oy) * OW + ox] = reduce(x.data() + (c * H + oy * K) * W + ox * K, W);
+      for (std::size_t oy = 0; oy < OH; ++oy) reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
   }
 
   struct cache_type {};

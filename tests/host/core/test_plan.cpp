@@ -2,7 +2,9 @@
 // multiply-accumulates each layer does (hand-counted below).
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cstddef>
+#include <type_traits>
 #include <string_view>
 
 #include "staticnn/staticnn.hpp"
@@ -34,6 +36,41 @@ static_assert(folded::stages[2].first == 7 && folded::stages[2].last == 7 && fol
 static_assert(int8::stage_count == 5);
 static_assert(sn::expect_stage<int8, 0, stage_kind::conv_act_pool> && sn::expect_stage<int8, 2, stage_kind::layer_then_act>);
 static_assert(int8::stages[2].first == 7 && int8::stages[2].last == 8 && int8::stages[3].first == 9);
+
+// A conv and the activation after it without a pool: one conv_act stage (float: ReLU in place on the
+// conv's output; int8: the ReLU folded into the conv's clamp), before a conv -> ReLU -> pool stage.
+using no_pool = sn::sequential<sn::shape<1, 8, 8>, sn::conv2d<4, 3, 1, 1>, sn::relu, sn::conv2d<4, 1>, sn::relu,
+                               sn::max_pool<2>, sn::flatten, sn::dense<3>>;
+static_assert(no_pool::stage_count == 3 && sn::expect_stage<no_pool, 0, stage_kind::conv_act> &&
+              sn::expect_stage<no_pool, 1, stage_kind::conv_act_pool>);
+static_assert(no_pool::stages[0].first == 0 && no_pool::stages[0].last == 1 && no_pool::stages[1].first == 2);
+using no_pool_int8 = sn::quant::quantized_t<no_pool>::network_type;
+static_assert(sn::expect_stage<no_pool_int8, 0, stage_kind::conv_act> && no_pool_int8::stages[0].last == 1);
+
+TEST_CASE("plan: conv -> relu without a pool runs as the layers one by one") {
+  no_pool net{};
+  std::size_t i = 0;
+  net.for_each_layer([&](auto, auto& l) {
+    if constexpr (std::remove_cvref_t<decltype(l)>::param_count > 0)
+      for (auto& p : l.params) p = static_cast<float>(i++ * 37 % 19) / 19.0f - 0.45f;  // both signs
+  });
+  std::array<float, 64> x{};
+  for (std::size_t j = 0; j < x.size(); ++j) x[j] = static_cast<float>(j % 7) * 0.25f - 0.7f;
+  std::array<float, 3> y{};
+  net.forward(x, y);
+  // By hand: each layer's own forward in turn.
+  std::array<float, 4 * 64> a{}, b{};
+  net.layer<0>().forward(x, a);
+  net.layer<1>().forward(a, b);
+  net.layer<2>().forward(b, a);
+  net.layer<3>().forward(a, b);
+  std::array<float, 4 * 16> p{};
+  net.layer<4>().forward(b, p);
+  std::array<float, 3> want{};
+  net.layer<6>().forward(p, want);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(y[k] == doctest::Approx(want[k]).epsilon(1e-6));
+  CHECK(std::string_view(sn::stage_kind_name(no_pool::stages[0].kind)) == "conv_act");
+}
 
 TEST_CASE("plan: kinds and kernels print with their names") {
   CHECK(std::string_view(sn::stage_kind_name(folded::stages[0].kind)) == "conv_act_pool");
