@@ -125,19 +125,19 @@ namespace {
 // Two blocks between a 1x1 conv and a dense layer (float):
 //   stage 0 conv 1x1        in 0 (the caller's)  out 4*4*4 = 64                     -> 64
 //   stage 1 identity block  in 64, out 64, nested = its chain's workspace:
-//       conv 64 | relu 64 + 64 | conv (last) 64  -> 128                              -> 64 + 64 + 128 = 256
+//       conv -> relu (one stage) 64 | conv (last) 64  -> 64                          -> 64 + 64 + 64 = 192
 //   stage 2 projection      in 64, out 8*2*2 = 32, nested = max(chain's, out + shortcut's):
-//       chain: conv 32 | relu 32 + 32 | conv (last) 32 -> 64; shortcut: one layer -> 1
-//       nested = max(64, 32 + 1) = 64                                               -> 64 + 32 + 64 = 160
+//       chain: conv -> relu 32 | conv (last) 32 -> 32; shortcut: one layer -> 1
+//       nested = max(32, 32 + 1) = 33                                               -> 64 + 32 + 33 = 129
 //   flatten (no stage), dense (last) in 32                                          -> 32
 using plan_net = sn::sequential<shape<2, 4, 4>, sn::conv2d<4, 1>,
                                 sn::residual<sn::conv2d<4, 3, 1, 1>, sn::relu, sn::conv2d<4, 3, 1, 1>>,
                                 sn::residual<sn::conv2d<8, 3, 2, 1>, sn::relu, sn::conv2d<8, 3, 1, 1>,
                                              sn::shortcut<sn::conv2d<8, 1, 2, 0>>>,
                                 sn::flatten, sn::dense<3>>;
-static_assert(plan_net::layer_type<1>::nested_workspace == 128);
-static_assert(plan_net::layer_type<2>::nested_workspace == 64);
-static_assert(plan_net::workspace_size == 256);
+static_assert(plan_net::layer_type<1>::nested_workspace == 64);
+static_assert(plan_net::layer_type<2>::nested_workspace == 33);
+static_assert(plan_net::workspace_size == 192);
 static_assert(plan_net::stage_count == 4);
 
 // Runs a network's layers one by one, each with its own stack workspace: the reference for where
@@ -185,7 +185,7 @@ TEST_CASE("residual: inference in the planned workspace (block first, middle at 
   check_in_planned_workspace<plan_net>(5);  // blocks at stages 1 (output at the back) and 2 (front)
   // First and last stage at once; first then a layer; a layer then two blocks, the last one last.
   using only = sn::sequential<shape<3, 4, 4>, sn::residual<sn::conv2d<3, 3, 1, 1>, sn::relu, sn::conv2d<3, 3, 1, 1>>>;
-  static_assert(only::workspace_size == 48 + 96);  // input + chain (48 | 48 + 48 | 48); y is the caller's
+  static_assert(only::workspace_size == 48 + 48);  // input + chain (conv -> relu 48 | conv 48); y is the caller's
   check_in_planned_workspace<only>(6);
   check_in_planned_workspace<
       sn::sequential<shape<3, 4, 4>, sn::residual<sn::conv2d<2, 3, 2, 1>, sn::shortcut<sn::conv2d<2, 1, 2, 0>>>,
