@@ -145,19 +145,8 @@ void conv2d_s8_pointwise_dsp(const std::int8_t* x, const std::int8_t* w, channel
         conv_rows::channel_blocks<C, 1, twice>(col, wo, &d);
         if (!whole)
           for (std::size_t p = 0; p < count; ++p) yo[p] = out[p];
-      } else {  // the general rescale (fixed_point.hpp)
-        for (std::size_t b = 0; b < blocks; ++b) {
-          std::int32_t acc[P];
-          conv_rows::block_sums(col + b * L::col_words, wo, L::main_quads, L::pad, twice ? 0 : bias, acc);
-          const std::size_t valid = count - b * P < P ? count - b * P : P;
-          for (std::size_t p = 0; p < valid; ++p) {
-            // acc = bias + sum, wrapping as the portable kernel's int32 sum (|2 sum| < 2^30)
-            const std::int32_t a = twice ? static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
-                                                                     static_cast<std::uint32_t>(acc[p] >> 1))
-                                         : acc[p];
-            yo[b * P + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
-          }
-        }
+      } else {
+        conv_rows::general_channel<L, twice>(col, wo, q, o, count, yo);
       }
     }
   }

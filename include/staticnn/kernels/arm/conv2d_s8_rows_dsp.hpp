@@ -405,6 +405,28 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   unpack_window<C, K, Twice>(win, col, p);  // one copy of the unpack for both
 }
 
+// One channel's outputs yo[0, count) from the im2col col (count pixels in blocks of L::col_words
+// words) through the general rescale (fixed_point.hpp): the path of a channel whose rescale does
+// not take the doubled form. Twice: col holds doubled inputs, so the sums are halved before the
+// bias is added (wrapping as the portable kernel's int32 sum, |2 sum| < 2^30).
+template <class L, bool Twice>
+inline void general_channel(const std::int32_t* col, const std::int8_t* wo, const channel_rescale& q, std::size_t o,
+                            std::size_t count, std::int8_t* yo) {
+  const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+  const std::size_t blocks = (count + pixels - 1) / pixels;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    std::int32_t acc[pixels];
+    block_sums(col + b * L::col_words, wo, L::main_quads, L::pad, Twice ? 0 : bias, acc);
+    const std::size_t valid = count - b * pixels < pixels ? count - b * pixels : pixels;
+    for (std::size_t p = 0; p < valid; ++p) {
+      const std::int32_t a = Twice ? static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
+                                                               static_cast<std::uint32_t>(acc[p] >> 1))
+                                   : acc[p];
+      yo[b * pixels + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
+    }
+  }
+}
+
 }  // namespace conv_rows
 
 // x: C x H x W int8, padded by Pad on every side with pad (the kernel reads no padded copy); w: G
@@ -466,19 +488,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
         }
         if (!whole)
           for (std::size_t p = 0; p < count; ++p) yo[p] = out[p];
-      } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp)
-        for (std::size_t b = 0; b < blocks; ++b) {
-          std::int32_t acc[P];
-          conv_rows::block_sums(col + b * L::col_words, wo, L::main_quads, L::pad, twice ? 0 : bias, acc);
-          const std::size_t valid = count - b * P < P ? count - b * P : P;
-          for (std::size_t p = 0; p < valid; ++p) {
-            // acc = bias + sum, wrapping as the portable kernel's int32 sum (|2 sum| < 2^30)
-            const std::int32_t a = twice ? static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
-                                                                     static_cast<std::uint32_t>(acc[p] >> 1))
-                                         : acc[p];
-            yo[b * P + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
-          }
-        }
+      } else if constexpr (!AllDoubled) {
+        conv_rows::general_channel<L, twice>(col, wo, q, o, count, yo);
       }
     }
   }
