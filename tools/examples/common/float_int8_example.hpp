@@ -15,12 +15,17 @@
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <staticnn/export/header.hpp>
+#include <staticnn/fold/fold.hpp>
 #include <staticnn/export/int8_header.hpp>
 #include <staticnn/io/atomic_file.hpp>
+#include <staticnn/quant/quantize.hpp>
+#include <staticnn/train/init.hpp>
+#include <staticnn/train/rng.hpp>
 
 namespace staticnn::examples {
 
@@ -88,6 +93,38 @@ std::size_t write_float_int8(const std::string& out, const std::string& name, co
   io::write_file_atomically(out + "/test-images.idx", images);
   io::write_file_atomically(out + "/test-labels.idx", labels);
   return agree;
+}
+
+// Seeded parameters as an example needs them when it does not train: the layers' default
+// initialisation, and every BatchNorm layer given a random affine transform and running statistics
+// (so folding changes the weights and the int8 ranges differ per channel).
+template <class Net>
+void seed_parameters(Net& net, train::rng& g) {
+  train::init_parameters(net, g);
+  net.for_each_layer([&](auto, auto& l) {
+    if constexpr (requires { l.running_var(); }) {
+      for (auto& v : l.gamma()) v = static_cast<float>(g.uniform(0.5, 1.5));
+      for (auto& v : l.beta()) v = static_cast<float>(g.uniform(-0.1, 0.5));
+      for (auto& v : l.running_mean()) v = static_cast<float>(g.uniform(-0.2, 0.2));
+      for (auto& v : l.running_var()) v = static_cast<float>(g.uniform(0.5, 2.0));
+    }
+  });
+}
+
+// Folds net, calibrates the int8 network on the images px (as bytes; the networks see px / 255, as
+// the firmware converts them), writes what write_float_int8 lists into args.out and prints a line.
+// Folded and Q: the example's folded and int8 types.
+template <class Folded, class Q, class Net>
+void fold_quantize_write(const arguments& args, const std::string& name, const std::string& origin, const Net& net,
+                         const std::vector<std::uint8_t>& px, std::initializer_list<std::uint32_t> dims) {
+  const std::size_t n = args.images;
+  const auto folded = std::make_unique<Folded>(fold_batchnorm(net));
+  std::vector<float> x(px.size());
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(px[k]) / 255.0f;
+  const auto q = std::make_unique<Q>(quant::quantize(*folded, quant::calibrate(*folded, x.data(), n)));
+  const std::size_t agree = write_float_int8(args.out, name, origin, *folded, *q, px, x, n, dims);
+  std::printf("%s: wrote %s/{float,int8}.hpp and the logits of %zu images; int8 argmax = float argmax on %zu\n",
+              name.c_str(), args.out.c_str(), n, agree);
 }
 
 inline std::vector<char> read_file(const std::string& path) {

@@ -12,10 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <staticnn/quant/quantize.hpp>
-#include <staticnn/train/init.hpp>
-#include <staticnn/train/rng.hpp>
-
 #include "../common/float_int8_example.hpp"
 #include "models.hpp"
 
@@ -47,29 +43,11 @@ std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g) {
 int main(int argc, char** argv) {
   sn::examples::arguments args;
   if (!sn::examples::parse_arguments(argc, argv, "separable", args)) return 2;
-  const std::string& out = args.out;
-  const std::size_t n = args.images;
   sn::train::rng g(15);
   auto net = std::make_unique<separable::net>();
-  sn::train::init_parameters(*net, g);
-  net->for_each_layer([&](auto, auto& l) {  // BatchNorm: random affine and running statistics
-    if constexpr (requires { l.running_var(); }) {
-      for (auto& v : l.gamma()) v = static_cast<float>(g.uniform(0.5, 1.5));
-      for (auto& v : l.beta()) v = static_cast<float>(g.uniform(-0.1, 0.5));
-      for (auto& v : l.running_mean()) v = static_cast<float>(g.uniform(-0.2, 0.2));
-      for (auto& v : l.running_var()) v = static_cast<float>(g.uniform(0.5, 2.0));
-    }
-  });
-  const auto folded = std::make_unique<separable::folded>(sn::fold_batchnorm(*net));
-  const std::vector<std::uint8_t> px = make_images(n, g);
-  std::vector<float> x(n * D);  // as the firmware converts them
-  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(px[k]) / 255.0f;
-  const auto q =
-      std::make_unique<separable::int8>(sn::quant::quantize(*folded, sn::quant::calibrate(*folded, x.data(), n)));
-
-  const std::size_t agree = sn::examples::write_float_int8(
-      out, "separable", "separable example: seeded random parameters, batchnorm folded", *folded, *q, px, x, n, {3, 32, 32});
-  std::printf("separable: wrote %s/{float,int8}.hpp and the logits of %zu images; int8 argmax = float argmax on %zu\n",
-              out.c_str(), n, agree);
+  sn::examples::seed_parameters(*net, g);
+  sn::examples::fold_quantize_write<separable::folded, separable::int8>(
+      args, "separable", "separable example: seeded random parameters, batchnorm folded", *net, make_images(args.images, g),
+      {3, 32, 32});
   return 0;
 }

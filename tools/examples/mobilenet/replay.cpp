@@ -1,0 +1,16 @@
+// Checks what the mobilenet program wrote, with its exported headers compiled in (the ones the
+// firmware is built from): each header holds exactly the expected model type and computes the
+// reference logits on every test image (../common/float_int8_example.hpp's replay).
+//   mobilenet_replay <dir written by mobilenet>        exit 0: pass, 1: a logit differs, 2: bad files
+#include <staticnn/models/mobilenet_v1.hpp>
+
+#include "../common/float_int8_example.hpp"
+#include "float.hpp"
+#include "int8.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  using folded = staticnn::folded_t<staticnn::models::mobilenet_v1_025>;
+  return staticnn::examples::replay("mobilenet", argv[1], mobilenet_float::get<folded>(),
+                                    mobilenet_int8::get<staticnn::quant::quantized_t<folded>>(), 3);
+}
