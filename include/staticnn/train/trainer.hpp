@@ -22,7 +22,8 @@
 namespace staticnn::train {
 
 // What loss() (and step()) measured on the n samples of a minibatch. `loss` is the mean softmax
-// cross-entropy, the L whose gradient backward() computes (PyTorch's reduction='mean');
+// cross-entropy (reconstruction_loss: the mean squared error), the L whose gradient backward()
+// computes (PyTorch's reduction='mean');
 // `loss_sum` is the per-sample losses summed, for totals over many steps without rounding means.
 struct step_stats {
   double loss = 0;          // loss_sum / n
@@ -83,21 +84,26 @@ struct trainer<network<Ls...>, B> {
   // writes dL/dlogits of the mean into grad_a.
   template <Executor E>
   step_stats loss(std::size_t n, E& ex) {
-    input_gradient_valid = false;
     constexpr std::size_t K = out_shape::size;
-    const auto z = logits();
-    batch_view<out_shape, T> dz{grad_a.data()};
-    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
-      for (std::size_t b = b0; b < b1; ++b) {
-        STATICNN_ASSERT(labels[b] < K, "trainer: label out of range");
-        sample_loss[b] = softmax_cross_entropy<T, K>(z[b], labels[b], dz[b], 1.0 / static_cast<double>(n));
-        sample_correct[b] = argmax<T, K>(z[b]) == labels[b];
-      }
-    }));
-    step_stats s;
-    for (std::size_t b = 0; b < n; ++b) s.loss_sum += sample_loss[b], s.correct += sample_correct[b];
-    s.loss = s.loss_sum / static_cast<double>(n);
-    return s;
+    return batch_loss(n, ex, [&](std::size_t b, auto z, auto dz) {
+      STATICNN_ASSERT(labels[b] < K, "trainer: label out of range");
+      sample_loss[b] = softmax_cross_entropy<T, K>(z, labels[b], dz, 1.0 / static_cast<double>(n));
+      sample_correct[b] = argmax<T, K>(z) == labels[b];
+    });
+  }
+
+  // The reconstruction loss of an autoencoder (the output's target is the input, as in MLPerf
+  // Tiny's anomaly detection): loss() with mean_squared_error (loss.hpp) against the first n
+  // samples of `input` instead of softmax cross-entropy against `labels`; `correct` stays 0.
+  template <Executor E>
+    requires(out_shape::size == in_shape::size)
+  step_stats reconstruction_loss(std::size_t n, E& ex) {
+    constexpr std::size_t K = out_shape::size;
+    return batch_loss(n, ex, [&](std::size_t b, auto z, auto dz) {
+      sample_loss[b] = mean_squared_error<T, K>(z, std::span<const T, K>(input.data() + b * K, K), dz,
+                                                1.0 / static_cast<double>(n));
+      sample_correct[b] = 0;
+    });
   }
 
   // Backpropagates grad_a (dL/dlogits) to every parameter: fills `grad`. backward skips the
@@ -128,9 +134,35 @@ struct trainer<network<Ls...>, B> {
     opt.step(net, grad);
     return s;
   }
+  // One SGD step of an autoencoder on the first n samples of `input` (reconstruction_loss).
+  template <Executor E>
+    requires(out_shape::size == in_shape::size)
+  step_stats reconstruction_step(net_type& net, sgd<net_type>& opt, std::size_t n, E& ex) {
+    forward(net, n, ex);
+    const step_stats s = reconstruction_loss(n, ex);
+    backward(net, n, ex);
+    opt.step(net, grad);
+    return s;
+  }
 
  private:
   bool input_gradient_valid = false;
+
+  // A loss over the first n samples: per_sample(b, logits of b, dL/dlogits of b) sets
+  // sample_loss[b] and sample_correct[b] and writes the gradient (grad_a, what backward reads).
+  template <Executor E, class PerSample>
+  step_stats batch_loss(std::size_t n, E& ex, PerSample&& per_sample) {
+    input_gradient_valid = false;
+    const auto z = logits();
+    batch_view<out_shape, T> dz{grad_a.data()};
+    ex.parallel_for(n, kernels::on_best_isa([&](std::size_t b0, std::size_t b1) {
+      for (std::size_t b = b0; b < b1; ++b) per_sample(b, z[b], dz[b]);
+    }));
+    step_stats s;
+    for (std::size_t b = 0; b < n; ++b) s.loss_sum += sample_loss[b], s.correct += sample_correct[b];
+    s.loss = s.loss_sum / static_cast<double>(n);
+    return s;
+  }
 
   template <std::size_t I>
   using layer_t = typename net_type::template layer_type<I>;

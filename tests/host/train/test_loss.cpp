@@ -1,4 +1,5 @@
 // Softmax cross-entropy: loss = log(sum e^z) - z_label, dz = (softmax - onehot) * scale.
+// Mean squared error: loss = mean (z - t)^2, dz = 2 (z - t) / N * scale.
 #include "staticnn/train/loss.hpp"
 
 #include <doctest/doctest.h>
@@ -9,6 +10,7 @@
 #include <span>
 
 using staticnn::train::argmax;
+using staticnn::train::mean_squared_error;
 using staticnn::train::softmax_cross_entropy;
 
 TEST_CASE("softmax cross-entropy: logits {1, 2, 3}, label 2") {
@@ -86,4 +88,15 @@ TEST_CASE("argmax: first largest element") {
   CHECK(argmax<double, 4>(std::array<double, 4>{0.1, 3, -2, 2.9}) == 1);
   CHECK(argmax<float, 3>(std::array<float, 3>{-5, -4, -4.5f}) == 1);
   CHECK(argmax<double, 3>(std::array<double, 3>{7, 7, 1}) == 0);
+}
+
+TEST_CASE("mean squared error: z {1, 2, 4} against t {0, 2, 1}, a batch of 2") {
+  // z - t = {1, 0, 3}: loss = (1 + 0 + 9) / 3 = 10/3; dz = 2 (z - t) / 3 * 1/2 = {1/3, 0, 1}.
+  const std::array<double, 3> z{1, 2, 4}, t{0, 2, 1};
+  std::array<double, 3> dz{};
+  const double loss = mean_squared_error<double, 3>(z, t, dz, 0.5);
+  CHECK(loss == doctest::Approx(10.0 / 3).epsilon(1e-15));
+  CHECK(dz[0] == doctest::Approx(1.0 / 3).epsilon(1e-15));
+  CHECK(dz[1] == 0.0);
+  CHECK(dz[2] == doctest::Approx(1.0).epsilon(1e-15));
 }

@@ -176,6 +176,63 @@ TEST_CASE("trainer: loss, accuracy and gradient of a dense 3 -> 2 network by han
   for (std::size_t k = 0; k < 8; ++k) CHECK(net.layer<0>().params[k] == doctest::Approx(before[k] - 0.5 * grad[k]).epsilon(1e-15));
 }
 
+TEST_CASE("trainer: reconstruction loss and gradient of a dense 2 -> 2 autoencoder by hand") {
+  // W = [[1 0.5] [0 -1]], b = [0.1 0]. Sample 0: x = [1 2], z = [2.1, -2], z - x = [1.1, -4].
+  // Sample 1: x = [0 1], z = [0.6, -1], z - x = [0.6, -2]. Per sample loss = mean (z - x)^2:
+  // (1.21 + 16) / 2 = 8.605 and (0.36 + 4) / 2 = 2.18; dz = 2 (z - x) / 2 / 2 = (z - x) / 2.
+  using net_t = sn::basic_sequential<double, shape<2>, sn::dense<2>>;
+  net_t net;
+  net.layer<0>().params = {1, 0.5, 0, -1, 0.1, 0};
+  auto tr = std::make_unique<sn::train::trainer<net_t, 2>>();
+  tr->input = {1, 2, 0, 1};
+  sn::serial_executor ex;
+  tr->forward(net, 2, ex);
+  const auto stats = tr->reconstruction_loss(2, ex);
+  CHECK(stats.loss_sum == doctest::Approx(8.605 + 2.18).epsilon(1e-14));
+  CHECK(stats.loss == doctest::Approx((8.605 + 2.18) / 2).epsilon(1e-14));
+  CHECK(stats.correct == 0);
+  tr->backward(net, 2, ex);
+  const std::array<std::array<double, 2>, 2> dz{{{0.55, -2}, {0.3, -1}}}, x{{{1, 2}, {0, 1}}};
+  for (std::size_t o = 0; o < 2; ++o) {
+    for (std::size_t i = 0; i < 2; ++i)
+      CHECK(tr->grad[o * 2 + i] == doctest::Approx(dz[0][o] * x[0][i] + dz[1][o] * x[1][i]).epsilon(1e-14));
+    CHECK(tr->grad[4 + o] == doctest::Approx(dz[0][o] + dz[1][o]).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("trainer: reconstruction gradient of dense -> batchnorm -> relu -> dense equals finite differences") {
+  using net_t = sn::basic_sequential<double, shape<4>, sn::dense<3>, sn::batchnorm, sn::relu, sn::dense<4>>;
+  constexpr std::size_t B = 3;
+  auto net = std::make_unique<net_t>();
+  sn::train::rng g(7);
+  sn::train::init_parameters(*net, g);
+  auto tr = std::make_unique<sn::train::trainer<net_t, B>>();
+  for (auto& v : tr->input) v = g.uniform(-1, 1);
+  sn::serial_executor ex;
+  const auto loss_at = [&] {  // training-mode forward: batch statistics, as in the step
+    tr->forward(*net, B, ex);
+    return tr->reconstruction_loss(B, ex).loss;
+  };
+  loss_at();
+  tr->backward(*net, B, ex);
+  const auto grad = tr->grad;
+  std::size_t k = 0, checked = 0;
+  net->for_each_layer([&](auto, auto& l) {
+    if constexpr (std::remove_cvref_t<decltype(l)>::param_count > 0)
+      for (auto& p : l.params) {
+        const double p0 = p, h = 1e-6;
+        p = p0 + h;
+        const double up = loss_at();
+        p = p0 - h;
+        const double down = loss_at();
+        p = p0;
+        CHECK(grad[k] == doctest::Approx((up - down) / (2 * h)).epsilon(1e-6).scale(1e-6));
+        ++k, ++checked;
+      }
+  });
+  CHECK(checked == net_t::param_count);
+}
+
 TEST_CASE("trainer: training forward uses batch statistics") {
   // dense (identity weights) then batchnorm: the batchnorm outputs of a batch have mean 0 and
   // biased variance var / (var + eps) per feature, whatever the running statistics say.
