@@ -17,11 +17,17 @@ struct int8_layer_spelling {
 };
 // A clamped layer (fused ReLU) says so as its last template argument; others leave the default.
 inline std::string spell_clamp(bool clamped) { return clamped ? ", true" : ""; }
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, bool Clamp>
-struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P, Clamp>> {
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, bool Clamp, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>> {
+  using L = quant::qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>;
   static std::string get() {
-    return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
-           std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
+    if constexpr (L::square)
+      return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
+             std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
+    else  // the clamp flag is spelled before the window's trailing arguments
+      return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
+             std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + (Clamp ? ", true" : ", false") +
+             spell_window_tail<L>() + ">";
   }
 };
 template <class In, std::size_t N, bool Clamp>

@@ -372,9 +372,9 @@ auto pytorch_tensors_of(Layer& layer, const std::string& prefix) {
       branch = "shortcut.";
     });
   } else if constexpr (requires { L::kernel; layer.weights(); layer.bias(); L::out_channels; }) {  // Conv2d
-    static_assert(L::out_channels * In::channels * L::kernel * L::kernel + L::out_channels == L::param_count,
+    static_assert(L::out_channels * In::channels * L::kernel_h * L::kernel_w + L::out_channels == L::param_count,
                   "safetensors: conv2d parameters are not OIHW weights and a bias");
-    v.push_back({prefix + "weight", {L::out_channels, In::channels, L::kernel, L::kernel}, layer.weights()});
+    v.push_back({prefix + "weight", {L::out_channels, In::channels, L::kernel_h, L::kernel_w}, layer.weights()});
     v.push_back({prefix + "bias", {L::out_channels}, layer.bias()});
   } else if constexpr (requires { layer.weights(); layer.bias(); }) {  // Linear: [out, in]
     constexpr std::size_t out = L::out_shape::size;

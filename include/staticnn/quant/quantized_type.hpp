@@ -29,9 +29,10 @@ namespace staticnn::quant {
 // layer's outputs go through a fused ReLU's or ReLU6's clamp (conv2d, depthwise_conv2d, dense).
 template <class L, bool Clamp = false>
 struct quantized_layer {};
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
-struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>, Clamp> {
-  using type = qconv2d_layer<In, OutC, K, S, P, Clamp>;
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR,
+          bool Clamp>
+struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T, KW, SW, PL, PB, PR>, Clamp> {
+  using type = qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>;
 };
 template <class In, std::size_t N, class T, bool Clamp>
 struct quantized_layer<dense_layer<In, N, T>, Clamp> {
