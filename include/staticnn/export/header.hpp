@@ -106,11 +106,12 @@ struct layer_spelling<instance_norm_layer<In, float>> {
 };
 
 // The layers of depthwise-separable networks.
-template <class In, std::size_t K, std::size_t S, std::size_t P>
-struct layer_spelling<depthwise_conv2d_layer<In, K, S, P, float>> {
+template <class In, std::size_t K, std::size_t S, std::size_t P, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+struct layer_spelling<depthwise_conv2d_layer<In, K, S, P, float, KW, SW, PL, PB, PR>> {
   static std::string get() {
     return "staticnn::depthwise_conv2d_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " +
-           std::to_string(S) + ", " + std::to_string(P) + ", float>";
+           std::to_string(S) + ", " + std::to_string(P) + ", float" +
+           spell_window_tail<depthwise_conv2d_layer<In, K, S, P, float, KW, SW, PL, PB, PR>>() + ">";
   }
 };
 template <class In>

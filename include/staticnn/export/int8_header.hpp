@@ -17,17 +17,18 @@ struct int8_layer_spelling {
 };
 // A clamped layer (fused ReLU) says so as its last template argument; others leave the default.
 inline std::string spell_clamp(bool clamped) { return clamped ? ", true" : ""; }
+// The clamp flag and, for a rectangular window, the window's trailing arguments after it.
+template <class L>
+std::string spell_clamp_window() {
+  if constexpr (L::square) return spell_clamp(L::clamped);
+  else return (L::clamped ? ", true" : ", false") + spell_window_tail<L>();
+}
 template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, bool Clamp, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
 struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>> {
-  using L = quant::qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>;
   static std::string get() {
-    if constexpr (L::square)
-      return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
-             std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
-    else  // the clamp flag is spelled before the window's trailing arguments
-      return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
-             std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + (Clamp ? ", true" : ", false") +
-             spell_window_tail<L>() + ">";
+    return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
+           std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) +
+           spell_clamp_window<quant::qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>>() + ">";
   }
 };
 template <class In, std::size_t N, bool Clamp>
@@ -50,11 +51,12 @@ struct int8_layer_spelling<quant::qpool_layer<In, K, Op>> {
     return "staticnn::quant::qpool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ">";
   }
 };
-template <class In, std::size_t K, std::size_t S, std::size_t P, bool Clamp>
-struct int8_layer_spelling<quant::qdepthwise_conv2d_layer<In, K, S, P, Clamp>> {
+template <class In, std::size_t K, std::size_t S, std::size_t P, bool Clamp, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+struct int8_layer_spelling<quant::qdepthwise_conv2d_layer<In, K, S, P, Clamp, KW, SW, PL, PB, PR>> {
   static std::string get() {
     return "staticnn::quant::qdepthwise_conv2d_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " +
-           std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
+           std::to_string(S) + ", " + std::to_string(P) +
+           spell_clamp_window<quant::qdepthwise_conv2d_layer<In, K, S, P, Clamp, KW, SW, PL, PB, PR>>() + ">";
   }
 };
 template <class In>

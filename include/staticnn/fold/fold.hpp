@@ -34,8 +34,8 @@ template <class In, std::size_t N, class T>
 inline constexpr bool absorbs_batchnorm<dense_layer<In, N, T>> = true;
 
 // depthwise_conv2d: channel c's K x K weights are its row, scaled like a conv2d output channel's.
-template <class In, std::size_t K, std::size_t S, std::size_t P, class T>
-inline constexpr bool absorbs_batchnorm<depthwise_conv2d_layer<In, K, S, P, T>> = true;
+template <class In, std::size_t K, std::size_t S, std::size_t P, class T, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+inline constexpr bool absorbs_batchnorm<depthwise_conv2d_layer<In, K, S, P, T, KW, SW, PL, PB, PR>> = true;
 
 template <class L>
 inline constexpr bool is_residual = false;

@@ -38,9 +38,9 @@ template <class In, std::size_t N, class T, bool Clamp>
 struct quantized_layer<dense_layer<In, N, T>, Clamp> {
   using type = qdense_layer<In, N, Clamp>;
 };
-template <class In, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
-struct quantized_layer<depthwise_conv2d_layer<In, K, S, P, T>, Clamp> {
-  using type = qdepthwise_conv2d_layer<In, K, S, P, Clamp>;
+template <class In, std::size_t K, std::size_t S, std::size_t P, class T, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR, bool Clamp>
+struct quantized_layer<depthwise_conv2d_layer<In, K, S, P, T, KW, SW, PL, PB, PR>, Clamp> {
+  using type = qdepthwise_conv2d_layer<In, K, S, P, Clamp, KW, SW, PL, PB, PR>;
 };
 template <class In, class T>
 struct quantized_layer<global_avg_pool_layer<In, T>> {

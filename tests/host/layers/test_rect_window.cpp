@@ -190,3 +190,90 @@ TEST_CASE("conv2d_hw: signature names the window, PyTorch tensors are OIHW with 
   CHECK(t.tensors[0].tensor.shape == std::vector<std::uint64_t>{64, 1, 10, 4});
   CHECK(t.tensors[1].tensor.shape == std::vector<std::uint64_t>{64});
 }
+
+namespace {
+
+// depthwise: 3x2 kernel, strides 1 x 2, padding 1 above, 0 left, 2 below, 1 right on 3 x 6 x 7:
+// rows (1 + 6 + 2 - 3) + 1 = 7, columns (0 + 7 + 1 - 2) / 2 + 1 = 4.
+using dw_rect = sn::depthwise_conv2d_hw<3, 2, 1, 2, 1, 0, 2, 1>::bind<shape<3, 6, 7>, double>;
+static_assert(std::is_same_v<dw_rect::out_shape, shape<3, 7, 4>> && dw_rect::fan_in == 6 && !dw_rect::square);
+using dw_same = sn::depthwise_conv2d_same<1, 5, 1, 3>::bind<shape<2, 4, 11>, double>;
+static_assert(std::is_same_v<dw_same::out_shape, shape<2, 4, 4>> && dw_same::pad_left == 1 && dw_same::pad_right == 2);  // 3 zeros: (4 - 1) 3 + 5 - 11
+static_assert(std::is_same_v<sn::depthwise_conv2d_hw<3, 3, 2, 2, 1, 1>::bind<shape<2, 9, 9>>,
+                             sn::depthwise_conv2d<3, 2, 1>::bind<shape<2, 9, 9>>>);
+
+template <class L>
+std::vector<double> reference_depthwise(const L& l, const std::vector<double>& x) {
+  constexpr std::size_t C = L::in_shape::channels, H = L::in_shape::height, W = L::in_shape::width;
+  constexpr std::size_t KH = L::kernel_h, KW = L::kernel_w, PT = L::pad_top, PL = L::pad_left;
+  constexpr std::size_t HP = PT + H + L::pad_bottom, WP = PL + W + L::pad_right;
+  constexpr std::size_t OH = L::out_shape::height, OW = L::out_shape::width;
+  std::vector<double> xp(C * HP * WP, 0.0), y(C * OH * OW);
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t i = 0; i < H; ++i)
+      for (std::size_t j = 0; j < W; ++j) xp[(c * HP + i + PT) * WP + j + PL] = x[(c * H + i) * W + j];
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        double s = l.params[C * KH * KW + c];
+        for (std::size_t ky = 0; ky < KH; ++ky)
+          for (std::size_t kx = 0; kx < KW; ++kx)
+            s += l.params[(c * KH + ky) * KW + kx] *
+                 xp[(c * HP + oy * L::stride_h + ky) * WP + ox * L::stride_w + kx];
+        y[(c * OH + oy) * OW + ox] = s;
+      }
+  return y;
+}
+
+template <class L>
+void check_depthwise_forward(std::uint64_t seed) {
+  const L l = random_layer<L>(seed);
+  const std::vector<double> x = gradcheck::random_values(L::in_shape::size, seed + 1);
+  std::array<double, L::out_shape::size> y{};
+  l.forward(sn::cview<double, L::in_shape::size>(x.data(), x.size()), y);
+  const std::vector<double> want = reference_depthwise(l, x);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    CAPTURE(i);
+    CHECK(y[i] == doctest::Approx(want[i]).epsilon(1e-12));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("depthwise_conv2d_hw: forward against the padded reference, gradcheck, fold") {
+  check_depthwise_forward<dw_rect>(50);
+  check_depthwise_forward<dw_same>(52);
+  check_gradients<dw_rect, 2>(54);
+  check_gradients<dw_same, 3>(56);
+
+  using net_t = sn::sequential<shape<3, 9, 8>, sn::depthwise_conv2d_hw<3, 2, 1, 2, 1, 0, 2, 1>, sn::batchnorm, sn::relu>;
+  using folded_t = sn::folded_t<net_t>;
+  static_assert(folded_t::depth == 2);
+  net_t net;
+  sn::train::rng g(58);
+  test_support::fill_uniform(net.layer<0>().params, g, -1, 1);
+  for (auto& v : net.layer<1>().gamma()) v = static_cast<float>(g.uniform(0.5, 2.0));
+  for (auto& v : net.layer<1>().beta()) v = static_cast<float>(g.uniform(-1, 1));
+  for (auto& v : net.layer<1>().running_mean()) v = static_cast<float>(g.uniform(-1, 1));
+  for (auto& v : net.layer<1>().running_var()) v = static_cast<float>(g.uniform(0.2, 3));
+  const folded_t f = sn::fold_batchnorm(net);
+  double worst = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    std::array<float, net_t::in_shape::size> x;
+    test_support::fill_uniform(x, g, -3, 3);
+    std::array<float, net_t::out_shape::size> a{}, b{};
+    net.forward(x, a);
+    f.forward(x, b);
+    double diff = 0, mag = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i])));
+      mag = std::max(mag, static_cast<double>(std::abs(a[i])));
+    }
+    worst = std::max(worst, diff / mag);
+  }
+  CHECK(worst < 1e-6);
+  // Signature and PyTorch's depthwise weight shape (C x 1 x KH x KW).
+  CHECK(sn::io::signature<net_t>().find("depthwise_conv2d 3x9x8 -> 3x10x4 21 0 window 3x2 stride 1x2 pad 1,0,2,1\n") == 0);
+  const auto t = sn::io::pytorch_tensors(net);
+  CHECK(t.tensors[0].tensor.shape == std::vector<std::uint64_t>{3, 1, 3, 2});
+}

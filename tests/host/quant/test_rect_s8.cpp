@@ -26,9 +26,10 @@ namespace {
 
 // Random layers of one window through the layer's forward and the reference; returns the
 // number of outputs that differ.
-template <class L>
+// Depthwise (Depthwise = true): output channel o reads input channel o only.
+template <class L, bool Depthwise = false>
 std::size_t rect_conv_differs(std::uint64_t seed) {
-  constexpr std::size_t C = L::in_shape::channels, H = L::in_shape::height, W = L::in_shape::width;
+  constexpr std::size_t C = Depthwise ? 1 : L::in_shape::channels, H = L::in_shape::height, W = L::in_shape::width;
   constexpr std::size_t OC = L::out_shape::channels, OH = L::out_shape::height, OW = L::out_shape::width;
   constexpr std::size_t KH = L::kernel_h, KW = L::kernel_w, F = C * KH * KW;
   sn::train::rng g(seed);
@@ -53,7 +54,7 @@ std::size_t rect_conv_differs(std::uint64_t seed) {
       l->multiplier[o] = (1 << 30) + pick(0, (1 << 30) - 1);
       l->shift[o] = static_cast<std::int8_t>(-pick(6, 12));
     }
-    std::array<std::int8_t, C * H * W> x{};
+    std::array<std::int8_t, L::in_shape::size> x{};
     for (auto& v : x) v = static_cast<std::int8_t>(pick(-128, 127));
     std::array<std::int8_t, OC * OH * OW> y{};
     l->forward(x, y);
@@ -67,8 +68,9 @@ std::size_t rect_conv_differs(std::uint64_t seed) {
                 const long iy = static_cast<long>(oy * L::stride_h + ky) - static_cast<long>(L::pad_top);
                 const long ix = static_cast<long>(ox * L::stride_w + kx) - static_cast<long>(L::pad_left);
                 if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
+                const std::size_t ic = Depthwise ? o : c;
                 acc += std::int64_t{l->weights[((o * C + c) * KH + ky) * KW + kx]} *
-                       (x[(c * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)] - zin);
+                       (x[(ic * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)] - zin);
               }
           REQUIRE(acc == static_cast<std::int32_t>(acc));
           const std::int32_t r = std::clamp<std::int32_t>(
@@ -99,6 +101,20 @@ TEST_CASE("qconv2d rectangular: TFLite CONV_2D arithmetic on kernels, strides an
   CHECK(rect_conv_differs<q::qconv2d_layer<sn::shape<3, 7, 9>, 4, 3, 1, 0, true, 5, 2>>(2) == 0);  // unpadded
   CHECK(rect_conv_differs<q::qconv2d_layer<sn::shape<2, 6, 5>, 3, 1, 2, 1, true, 3, 1, 2, 0, 0>>(3) == 0);
   CHECK(rect_conv_differs<q::qconv2d_layer<sn::shape<4, 5, 8>, 6, 2, 1, 0, true, 1, 3, 0, 1, 0>>(4) == 0);
+}
+
+TEST_CASE("qdepthwise_conv2d rectangular: TFLite DEPTHWISE_CONV_2D arithmetic") {
+  CHECK(rect_conv_differs<q::qdepthwise_conv2d_layer<sn::shape<3, 6, 7>, 3, 1, 1, true, 2, 2, 0, 2, 1>, true>(5) == 0);
+  CHECK(rect_conv_differs<q::qdepthwise_conv2d_layer<sn::shape<2, 4, 11>, 1, 1, 0, true, 5, 3, 1, 0, 2>, true>(6) == 0);
+  CHECK(rect_conv_differs<q::qdepthwise_conv2d_layer<sn::shape<4, 9, 5>, 5, 2, 2, true, 3, 1>, true>(7) == 0);
+  // The DSP kernel takes square windows only: a rectangular one names the portable kernel.
+  CHECK(std::string_view(q::qdepthwise_conv2d_layer<sn::shape<4, 9, 5>, 5, 2, 2, true, 3, 1>::kernel_name)
+            .starts_with("portable"));
+  CHECK(sn::exporter::int8_layer_spelling<q::qdepthwise_conv2d_layer<sn::shape<4, 9, 5>, 5, 2, 2, true, 3, 1>>::get() ==
+        "staticnn::quant::qdepthwise_conv2d_layer<staticnn::shape<4, 9, 5>, 5, 2, 2, true, 3, 1, 2, 2, 2>");
+  using f = sn::depthwise_conv2d_hw<5, 3, 2, 1, 2, 2>::bind<sn::shape<4, 9, 5>>;
+  static_assert(std::is_same_v<q::quantized_layer<f, true>::type, q::qdepthwise_conv2d_layer<sn::shape<4, 9, 5>, 5, 2, 2, true, 3, 1>>);
+  CHECK(sn::exporter::layer_spelling<f>::get() == "staticnn::depthwise_conv2d_layer<staticnn::shape<4, 9, 5>, 5, 2, 2, float, 3, 1, 2, 2, 2>");
 }
 
 TEST_CASE("export: rectangular conv types are spelled with the window, square ones as before") {
