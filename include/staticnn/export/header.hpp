@@ -71,10 +71,20 @@ template <class In, class Op>
 struct layer_spelling<activation_layer<In, Op, float>> {
   static std::string get() { return "staticnn::activation_layer<" + spell_shape<In>() + ", " + spell_op<Op>() + ", float>"; }
 };
-template <class In, std::size_t K, class Op>
-struct layer_spelling<pool_layer<In, K, Op, float>> {
+// A pool's trailing arguments (window width, strides, paddings); none for a square window.
+template <class L>
+std::string spell_pool_tail() {
+  if constexpr (L::square) return "";
+  else
+    return ", " + std::to_string(L::kernel_w) + ", " + std::to_string(L::stride_h) + ", " +
+           std::to_string(L::stride_w) + ", " + std::to_string(L::pad_top) + ", " + std::to_string(L::pad_left) + ", " +
+           std::to_string(L::pad_bottom) + ", " + std::to_string(L::pad_right);
+}
+template <class In, std::size_t K, class Op, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PT, std::size_t PL, std::size_t PB, std::size_t PR>
+struct layer_spelling<pool_layer<In, K, Op, float, KW, SH, SW, PT, PL, PB, PR>> {
   static std::string get() {
-    return "staticnn::pool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ", float>";
+    return "staticnn::pool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ", float" +
+           spell_pool_tail<pool_layer<In, K, Op, float, KW, SH, SW, PT, PL, PB, PR>>() + ">";
   }
 };
 template <class In>

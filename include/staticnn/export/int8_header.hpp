@@ -45,10 +45,11 @@ template <class In>
 struct int8_layer_spelling<quant::qlookup_layer<In>> {
   static std::string get() { return "staticnn::quant::qlookup_layer<" + spell_shape<In>() + ">"; }
 };
-template <class In, std::size_t K, class Op>
-struct int8_layer_spelling<quant::qpool_layer<In, K, Op>> {
+template <class In, std::size_t K, class Op, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PT, std::size_t PL, std::size_t PB, std::size_t PR>
+struct int8_layer_spelling<quant::qpool_layer<In, K, Op, KW, SH, SW, PT, PL, PB, PR>> {
   static std::string get() {
-    return "staticnn::quant::qpool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ">";
+    return "staticnn::quant::qpool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() +
+           spell_pool_tail<quant::qpool_layer<In, K, Op, KW, SH, SW, PT, PL, PB, PR>>() + ">";
   }
 };
 template <class In, std::size_t K, std::size_t S, std::size_t P, bool Clamp, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>

@@ -50,9 +50,10 @@ template <class In, class Op, class T>
 struct quantized_layer<activation_layer<In, Op, T>> {
   using type = qlookup_layer<In>;
 };
-template <class In, std::size_t K, class Op, class T>
-struct quantized_layer<pool_layer<In, K, Op, T>> {
-  using type = qpool_layer<In, K, Op>;
+template <class In, std::size_t K, class Op, class T, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PT,
+          std::size_t PL, std::size_t PB, std::size_t PR>
+struct quantized_layer<pool_layer<In, K, Op, T, KW, SH, SW, PT, PL, PB, PR>> {
+  using type = qpool_layer<In, K, Op, KW, SH, SW, PT, PL, PB, PR>;
 };
 template <class In, class T>
 struct quantized_layer<flatten_layer<In, T>> {

@@ -22,6 +22,7 @@
 #include "staticnn/layers/batchnorm.hpp"
 #include "staticnn/layers/conv2d.hpp"
 #include "staticnn/layers/flatten.hpp"
+#include "staticnn/layers/pool.hpp"
 #include "staticnn/train/rng.hpp"
 
 namespace sn = staticnn;
@@ -276,4 +277,70 @@ TEST_CASE("depthwise_conv2d_hw: forward against the padded reference, gradcheck,
   CHECK(sn::io::signature<net_t>().find("depthwise_conv2d 3x9x8 -> 3x10x4 21 0 window 3x2 stride 1x2 pad 1,0,2,1\n") == 0);
   const auto t = sn::io::pytorch_tensors(net);
   CHECK(t.tensors[0].tensor.shape == std::vector<std::uint64_t>{3, 1, 3, 2});
+}
+
+namespace {
+
+// Pools: 3x2 windows, strides 2 x 1 (overlapping rows... and columns), padding 1 above, 1 left, 0
+// below, 1 right on 2 x 7 x 5: rows (1 + 7 + 0 - 3) / 2 + 1 = 3, columns (1 + 5 + 1 - 2) + 1 = 6.
+using avg_rect = sn::avg_pool_hw<3, 2, 2, 1, 1, 1, 0, 1>::bind<shape<2, 7, 5>, double>;
+using max_rect = sn::max_pool_hw<3, 2, 2, 1, 1, 1, 0, 1>::bind<shape<2, 7, 5>, double>;
+static_assert(std::is_same_v<avg_rect::out_shape, shape<2, 3, 6>> && !avg_rect::square);
+// 2x3 windows with their own stride, unpadded: the partial window at the edge is dropped.
+using max_23 = sn::max_pool_hw<2, 3>::bind<shape<1, 5, 7>, double>;
+static_assert(std::is_same_v<max_23::out_shape, shape<1, 2, 2>>);
+static_assert(std::is_same_v<sn::max_pool_hw<2, 2>::bind<shape<1, 4, 4>>, sn::max_pool<2>::bind<shape<1, 4, 4>>>);
+
+// TFLite's pools: over the inputs inside the map only (average: divided by their count).
+template <class L, bool Max>
+std::vector<double> reference_pool(const std::vector<double>& x) {
+  constexpr std::size_t C = L::in_shape::channels, H = L::in_shape::height, W = L::in_shape::width;
+  constexpr std::size_t OH = L::out_shape::height, OW = L::out_shape::width;
+  std::vector<double> y(C * OH * OW);
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        double s = 0, m = -1e300;
+        int n = 0;
+        for (std::size_t ky = 0; ky < L::kernel_h; ++ky)
+          for (std::size_t kx = 0; kx < L::kernel_w; ++kx) {
+            const long iy = static_cast<long>(oy * L::stride_h + ky) - static_cast<long>(L::pad_top);
+            const long ix = static_cast<long>(ox * L::stride_w + kx) - static_cast<long>(L::pad_left);
+            if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
+            const double v = x[(c * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)];
+            s += v, m = std::max(m, v), ++n;
+          }
+        y[(c * OH + oy) * OW + ox] = Max ? m : s / n;
+      }
+  return y;
+}
+
+template <class L, bool Max>
+void check_pool(std::uint64_t seed) {
+  sn::train::rng g(seed);
+  // Distinct values 0.3 apart: max pool's gradient has no ties for central differences to cross.
+  const std::vector<double> x = test_support::distinct_values(3 * L::in_shape::size, 0.3, g);
+  std::array<double, L::out_shape::size> y{};
+  L{}.forward(sn::cview<double, L::in_shape::size>(x.data(), L::in_shape::size), y);
+  const std::vector<double> want = reference_pool<L, Max>(std::vector<double>(x.begin(), x.begin() + L::in_shape::size));
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    CAPTURE(i);
+    CHECK(y[i] == doctest::Approx(want[i]).epsilon(1e-12));
+  }
+  const gradcheck::layer_report r = gradcheck::check_layer<L, 3>(L{}, x, seed + 1);
+  CHECK(r.inputs == 3 * L::in_shape::size);
+  CHECK(r.input_err < gradcheck::tol);
+}
+
+}  // namespace
+
+TEST_CASE("avg_pool_hw / max_pool_hw: windows over the inputs inside the map, gradcheck, signature") {
+  check_pool<avg_rect, false>(60);
+  check_pool<max_rect, true>(62);
+  check_pool<max_23, true>(64);
+  check_pool<sn::avg_pool_hw<2, 3, 1, 2>::bind<shape<2, 4, 8>, double>, false>(66);
+  CHECK(sn::io::signature<sn::sequential<shape<2, 7, 5>, sn::avg_pool_hw<3, 2, 2, 1, 1, 1, 0, 1>>>() ==
+        "avg_pool 2x7x5 -> 2x3x6 0 0 window 3x2 stride 2x1 pad 1,1,0,1\n");
+  // A square pool's line is as before.
+  CHECK(sn::io::signature<sn::sequential<shape<2, 4, 4>, sn::max_pool<2>>>() == "max_pool 2x4x4 -> 2x2x2 0 0\n");
 }

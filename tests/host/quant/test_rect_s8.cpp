@@ -117,6 +117,52 @@ TEST_CASE("qdepthwise_conv2d rectangular: TFLite DEPTHWISE_CONV_2D arithmetic") 
   CHECK(sn::exporter::layer_spelling<f>::get() == "staticnn::depthwise_conv2d_layer<staticnn::shape<4, 9, 5>, 5, 2, 2, float, 3, 1, 2, 2, 2>");
 }
 
+TEST_CASE("qpool rectangular: TFLite MAX_POOL_2D / AVERAGE_POOL_2D over the inputs inside the map") {
+  sn::train::rng g(8);
+  auto run = [&]<class L, bool Max>() {
+    constexpr std::size_t C = L::in_shape::channels, H = L::in_shape::height, W = L::in_shape::width;
+    constexpr std::size_t OH = L::out_shape::height, OW = L::out_shape::width;
+    std::size_t differ = 0;
+    for (int trial = 0; trial < 20; ++trial) {
+      std::array<std::int8_t, L::in_shape::size> x{};
+      for (auto& v : x) v = static_cast<std::int8_t>(std::floor(g.uniform(-128, 128)));
+      std::array<std::int8_t, L::out_shape::size> y{};
+      L{}.forward(x, y);
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t oy = 0; oy < OH; ++oy)
+          for (std::size_t ox = 0; ox < OW; ++ox) {
+            double s = 0;
+            int m = -128, n = 0;
+            for (std::size_t ky = 0; ky < L::kernel_h; ++ky)
+              for (std::size_t kx = 0; kx < L::kernel_w; ++kx) {
+                const long iy = static_cast<long>(oy * L::stride_h + ky) - static_cast<long>(L::pad_top);
+                const long ix = static_cast<long>(ox * L::stride_w + kx) - static_cast<long>(L::pad_left);
+                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
+                const int v = x[(c * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)];
+                s += v, m = std::max(m, v), ++n;
+              }
+            // the mean rounded half away from zero (std::round), as TFLite's int8 average pool
+            const int want = Max ? m : static_cast<int>(std::round(s / n));
+            differ += y[(c * OH + oy) * OW + ox] != want;
+          }
+    }
+    CHECK(differ == 0);
+  };
+  run.template operator()<q::qpool_layer<sn::shape<2, 7, 5>, 3, sn::avg_pool_op, 2, 2, 1, 1, 1, 0, 1>, false>();
+  run.template operator()<q::qpool_layer<sn::shape<2, 7, 5>, 3, sn::max_pool_op, 2, 2, 1, 1, 1, 0, 1>, true>();
+  run.template operator()<q::qpool_layer<sn::shape<3, 4, 9>, 2, sn::avg_pool_op, 3>, false>();
+  run.template operator()<q::qpool_layer<sn::shape<3, 4, 9>, 1, sn::max_pool_op, 4, 1, 2, 0, 1, 0, 3>, true>();
+  using f = sn::avg_pool_hw<3, 2, 2, 1, 1, 1, 0, 1>::bind<sn::shape<2, 7, 5>>;
+  static_assert(std::is_same_v<q::quantized_layer<f>::type,
+                               q::qpool_layer<sn::shape<2, 7, 5>, 3, sn::avg_pool_op, 2, 2, 1, 1, 1, 0, 1>>);
+  CHECK(sn::exporter::layer_spelling<f>::get() ==
+        "staticnn::pool_layer<staticnn::shape<2, 7, 5>, 3, staticnn::avg_pool_op, float, 2, 2, 1, 1, 1, 0, 1>");
+  CHECK(sn::exporter::int8_layer_spelling<q::quantized_layer<f>::type>::get() ==
+        "staticnn::quant::qpool_layer<staticnn::shape<2, 7, 5>, 3, staticnn::avg_pool_op, 2, 2, 1, 1, 1, 0, 1>");
+  CHECK(sn::exporter::int8_layer_spelling<q::qpool_layer<sn::shape<2, 4, 4>, 2, sn::max_pool_op>>::get() ==
+        "staticnn::quant::qpool_layer<staticnn::shape<2, 4, 4>, 2, staticnn::max_pool_op>");
+}
+
 TEST_CASE("export: rectangular conv types are spelled with the window, square ones as before") {
   using fl = folded::layer_type<0>;
   CHECK(sn::exporter::layer_spelling<fl>::get() ==
