@@ -112,6 +112,36 @@ void check_forward(std::uint64_t seed) {
   }
 }
 
+template <class BN>
+void randomise_batchnorm(BN& bn, sn::train::rng& g) {
+  for (auto& v : bn.gamma()) v = static_cast<float>(g.uniform(0.5, 2.0));
+  for (auto& v : bn.beta()) v = static_cast<float>(g.uniform(-1, 1));
+  for (auto& v : bn.running_mean()) v = static_cast<float>(g.uniform(-1, 1));
+  for (auto& v : bn.running_var()) v = static_cast<float>(g.uniform(0.2, 3));
+}
+
+// Over 20 random inputs: the largest |folded - unfolded| relative to the largest |unfolded| of
+// that input (as the depthwise fold test: elementwise relative errors near zero measure
+// cancellation, not the fold).
+template <class Net, class Folded>
+double worst_fold_error(const Net& net, const Folded& f, sn::train::rng& g) {
+  double worst = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    std::array<float, Net::in_shape::size> x;
+    test_support::fill_uniform(x, g, -3, 3);
+    std::array<float, Net::out_shape::size> a{}, b{};
+    net.forward(x, a);
+    f.forward(x, b);
+    double diff = 0, mag = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i])));
+      mag = std::max(mag, static_cast<double>(std::abs(a[i])));
+    }
+    worst = std::max(worst, diff / mag);
+  }
+  return worst;
+}
+
 template <class L, std::size_t B>
 void check_gradients(std::uint64_t seed) {
   const gradcheck::layer_report r =
@@ -147,31 +177,10 @@ TEST_CASE("fold_batchnorm: a batchnorm folds into a rectangular conv") {
   sn::train::rng g(40);
   test_support::fill_uniform(net.layer<0>().params, g, -1, 1);
   test_support::fill_uniform(net.layer<3>().params, g, -1, 1);
-  auto randomise_bn = [&](auto& bn) {
-    for (auto& v : bn.gamma()) v = static_cast<float>(g.uniform(0.5, 2.0));
-    for (auto& v : bn.beta()) v = static_cast<float>(g.uniform(-1, 1));
-    for (auto& v : bn.running_mean()) v = static_cast<float>(g.uniform(-1, 1));
-    for (auto& v : bn.running_var()) v = static_cast<float>(g.uniform(0.2, 3));
-  };
-  randomise_bn(net.layer<1>());
-  randomise_bn(net.layer<4>());
-  const folded_t f = sn::fold_batchnorm(net);
-  // Largest |folded - unfolded| relative to the largest |unfolded| of each input (as the
-  // depthwise fold test: elementwise relative errors near zero measure cancellation).
-  double worst = 0;
-  for (int trial = 0; trial < 20; ++trial) {
-    std::array<float, net_t::in_shape::size> x;
-    test_support::fill_uniform(x, g, -3, 3);
-    std::array<float, net_t::out_shape::size> a{}, b{};
-    net.forward(x, a);
-    f.forward(x, b);
-    double diff = 0, mag = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i])));
-      mag = std::max(mag, static_cast<double>(std::abs(a[i])));
-    }
-    worst = std::max(worst, diff / mag);
-  }
+  randomise_batchnorm(net.layer<1>(), g);
+  randomise_batchnorm(net.layer<4>(), g);
+  const double worst = worst_fold_error(net, sn::fold_batchnorm(net), g);
+  MESSAGE("rectangular conv: folded vs unfolded, worst relative " << worst);
   CHECK(worst < 1e-6);
 }
 
@@ -253,25 +262,9 @@ TEST_CASE("depthwise_conv2d_hw: forward against the padded reference, gradcheck,
   net_t net;
   sn::train::rng g(58);
   test_support::fill_uniform(net.layer<0>().params, g, -1, 1);
-  for (auto& v : net.layer<1>().gamma()) v = static_cast<float>(g.uniform(0.5, 2.0));
-  for (auto& v : net.layer<1>().beta()) v = static_cast<float>(g.uniform(-1, 1));
-  for (auto& v : net.layer<1>().running_mean()) v = static_cast<float>(g.uniform(-1, 1));
-  for (auto& v : net.layer<1>().running_var()) v = static_cast<float>(g.uniform(0.2, 3));
-  const folded_t f = sn::fold_batchnorm(net);
-  double worst = 0;
-  for (int trial = 0; trial < 20; ++trial) {
-    std::array<float, net_t::in_shape::size> x;
-    test_support::fill_uniform(x, g, -3, 3);
-    std::array<float, net_t::out_shape::size> a{}, b{};
-    net.forward(x, a);
-    f.forward(x, b);
-    double diff = 0, mag = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i])));
-      mag = std::max(mag, static_cast<double>(std::abs(a[i])));
-    }
-    worst = std::max(worst, diff / mag);
-  }
+  randomise_batchnorm(net.layer<1>(), g);
+  const double worst = worst_fold_error(net, sn::fold_batchnorm(net), g);
+  MESSAGE("rectangular depthwise: folded vs unfolded, worst relative " << worst);
   CHECK(worst < 1e-6);
   // Signature and PyTorch's depthwise weight shape (C x 1 x KH x KW).
   CHECK(sn::io::signature<net_t>().find("depthwise_conv2d 3x9x8 -> 3x10x4 21 0 window 3x2 stride 1x2 pad 1,0,2,1\n") == 0);
