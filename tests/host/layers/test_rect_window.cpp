@@ -61,12 +61,14 @@ static_assert(sn::conv2d_same<1, 3, 4>::bind<shape<1, 5, 5>>::pad_top == 1 &&
               sn::conv2d_same<1, 3, 4>::bind<shape<1, 5, 5>>::pad_left == 1 &&
               sn::conv2d_same<1, 3, 4>::bind<shape<1, 5, 5>>::pad_right == 2);
 
-template <class L>
+// Depthwise: output channel o reads input channel o only, with its own KH x KW weights.
+template <class L, bool Depthwise = false>
 std::vector<double> reference_conv(const L& l, const std::vector<double>& x) {
   constexpr std::size_t C = L::in_shape::channels, H = L::in_shape::height, W = L::in_shape::width;
   constexpr std::size_t KH = L::kernel_h, KW = L::kernel_w, SH = L::stride_h, SW = L::stride_w;
   constexpr std::size_t PT = L::pad_top, PL = L::pad_left, HP = PT + H + L::pad_bottom, WP = PL + W + L::pad_right;
   constexpr std::size_t OC = L::out_shape::channels, OH = L::out_shape::height, OW = L::out_shape::width;
+  constexpr std::size_t CW = Depthwise ? 1 : C;  // input channels per output channel
   std::vector<double> xp(C * HP * WP, 0.0), y(OC * OH * OW);
   for (std::size_t c = 0; c < C; ++c)
     for (std::size_t i = 0; i < H; ++i)
@@ -74,11 +76,12 @@ std::vector<double> reference_conv(const L& l, const std::vector<double>& x) {
   for (std::size_t o = 0; o < OC; ++o)
     for (std::size_t oy = 0; oy < OH; ++oy)
       for (std::size_t ox = 0; ox < OW; ++ox) {
-        double s = l.params[OC * C * KH * KW + o];
-        for (std::size_t c = 0; c < C; ++c)
+        double s = l.params[OC * CW * KH * KW + o];
+        for (std::size_t c = 0; c < CW; ++c)
           for (std::size_t ky = 0; ky < KH; ++ky)
             for (std::size_t kx = 0; kx < KW; ++kx)
-              s += l.params[((o * C + c) * KH + ky) * KW + kx] * xp[(c * HP + oy * SH + ky) * WP + ox * SW + kx];
+              s += l.params[((o * CW + c) * KH + ky) * KW + kx] *
+                   xp[((Depthwise ? o : c) * HP + oy * SH + ky) * WP + ox * SW + kx];
         y[(o * OH + oy) * OW + ox] = s;
       }
   return y;
@@ -213,35 +216,12 @@ static_assert(std::is_same_v<sn::depthwise_conv2d_hw<3, 3, 2, 2, 1, 1>::bind<sha
                              sn::depthwise_conv2d<3, 2, 1>::bind<shape<2, 9, 9>>>);
 
 template <class L>
-std::vector<double> reference_depthwise(const L& l, const std::vector<double>& x) {
-  constexpr std::size_t C = L::in_shape::channels, H = L::in_shape::height, W = L::in_shape::width;
-  constexpr std::size_t KH = L::kernel_h, KW = L::kernel_w, PT = L::pad_top, PL = L::pad_left;
-  constexpr std::size_t HP = PT + H + L::pad_bottom, WP = PL + W + L::pad_right;
-  constexpr std::size_t OH = L::out_shape::height, OW = L::out_shape::width;
-  std::vector<double> xp(C * HP * WP, 0.0), y(C * OH * OW);
-  for (std::size_t c = 0; c < C; ++c)
-    for (std::size_t i = 0; i < H; ++i)
-      for (std::size_t j = 0; j < W; ++j) xp[(c * HP + i + PT) * WP + j + PL] = x[(c * H + i) * W + j];
-  for (std::size_t c = 0; c < C; ++c)
-    for (std::size_t oy = 0; oy < OH; ++oy)
-      for (std::size_t ox = 0; ox < OW; ++ox) {
-        double s = l.params[C * KH * KW + c];
-        for (std::size_t ky = 0; ky < KH; ++ky)
-          for (std::size_t kx = 0; kx < KW; ++kx)
-            s += l.params[(c * KH + ky) * KW + kx] *
-                 xp[(c * HP + oy * L::stride_h + ky) * WP + ox * L::stride_w + kx];
-        y[(c * OH + oy) * OW + ox] = s;
-      }
-  return y;
-}
-
-template <class L>
 void check_depthwise_forward(std::uint64_t seed) {
   const L l = random_layer<L>(seed);
   const std::vector<double> x = gradcheck::random_values(L::in_shape::size, seed + 1);
   std::array<double, L::out_shape::size> y{};
   l.forward(sn::cview<double, L::in_shape::size>(x.data(), x.size()), y);
-  const std::vector<double> want = reference_depthwise(l, x);
+  const std::vector<double> want = reference_conv<L, true>(l, x);
   for (std::size_t i = 0; i < y.size(); ++i) {
     CAPTURE(i);
     CHECK(y[i] == doctest::Approx(want[i]).epsilon(1e-12));
