@@ -20,5 +20,9 @@ using net = sn::sequential<sn::shape<1, 49, 10>,
 using folded = sn::folded_t<net>;
 using int8 = sn::quant::quantized_t<folded>;
 static_assert(std::is_same_v<net::layer_type<0>::out_shape, sn::shape<64, 25, 5>>);
+// The planned activations are the largest pair of live tensors, two 64 x 25 x 5 maps (a block's
+// input and output), and nothing more: 16,000 bytes in int8, 64,000 in float.
+static_assert(int8::network_type::workspace_with_input_size == 2 * 64 * 25 * 5);
+static_assert(folded::workspace_with_input_size == 2 * 64 * 25 * 5);
 
 }  // namespace dscnn
