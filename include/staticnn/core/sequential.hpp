@@ -81,12 +81,16 @@ concept pads_itself = requires(const A& a, const typename A::value_type* x, type
 // channel_group channels at a time, so the full conv output is never stored (same arithmetic,
 // same results). A padded conv first packs the padded input rows that pooled row reads into a
 // C x R x (W + 2P) window (R = (pool - 1) * S + K), then runs its unpadded kernel on the window.
+// The pool's window is K x K with stride K, unpadded (a layer with a rectangular, strided or padded
+// window says `square = false` and runs on its own).
+template <class P>
+inline constexpr bool square_window = !requires { requires !P::square; };
 template <class A, class B, class C>
 concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type* y) {
   requires row_streamable_conv<A>;
   b.apply(y, std::size_t{1});  // elementwise, in place
   { C::reduce(y, std::size_t{1}) };
-  requires C::kernel >= 1;
+  requires C::kernel >= 1 && square_window<C>;
 };
 
 // A non-decreasing activation before a max pool: f(max(a, b)) = max(f(a), f(b)), so the conv ->

@@ -46,11 +46,21 @@ template <class L>
 struct layer_spelling {
   static_assert(sizeof(L) == 0, "export: no spelling for this layer type; add a layer_spelling case");
 };
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P>
-struct layer_spelling<conv2d_layer<In, OutC, K, S, P, float>> {
+// The trailing arguments of a rectangular window (kernel width, horizontal stride, padding left,
+// below, right); none for a square one, whose type is spelled as before they existed.
+template <class L>
+std::string spell_window_tail() {
+  if constexpr (L::square) return "";
+  else
+    return ", " + std::to_string(L::kernel_w) + ", " + std::to_string(L::stride_w) + ", " + std::to_string(L::pad_left) +
+           ", " + std::to_string(L::pad_bottom) + ", " + std::to_string(L::pad_right);
+}
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+struct layer_spelling<conv2d_layer<In, OutC, K, S, P, float, KW, SW, PL, PB, PR>> {
   static std::string get() {
     return "staticnn::conv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " + std::to_string(K) +
-           ", " + std::to_string(S) + ", " + std::to_string(P) + ", float>";
+           ", " + std::to_string(S) + ", " + std::to_string(P) + ", float" +
+           spell_window_tail<conv2d_layer<In, OutC, K, S, P, float, KW, SW, PL, PB, PR>>() + ">";
   }
 };
 template <class In, std::size_t N>
@@ -61,10 +71,20 @@ template <class In, class Op>
 struct layer_spelling<activation_layer<In, Op, float>> {
   static std::string get() { return "staticnn::activation_layer<" + spell_shape<In>() + ", " + spell_op<Op>() + ", float>"; }
 };
-template <class In, std::size_t K, class Op>
-struct layer_spelling<pool_layer<In, K, Op, float>> {
+// A pool's trailing arguments (window width, strides, paddings); none for a square window.
+template <class L>
+std::string spell_pool_tail() {
+  if constexpr (L::square) return "";
+  else
+    return ", " + std::to_string(L::kernel_w) + ", " + std::to_string(L::stride_h) + ", " +
+           std::to_string(L::stride_w) + ", " + std::to_string(L::pad_top) + ", " + std::to_string(L::pad_left) + ", " +
+           std::to_string(L::pad_bottom) + ", " + std::to_string(L::pad_right);
+}
+template <class In, std::size_t K, class Op, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PT, std::size_t PL, std::size_t PB, std::size_t PR>
+struct layer_spelling<pool_layer<In, K, Op, float, KW, SH, SW, PT, PL, PB, PR>> {
   static std::string get() {
-    return "staticnn::pool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ", float>";
+    return "staticnn::pool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ", float" +
+           spell_pool_tail<pool_layer<In, K, Op, float, KW, SH, SW, PT, PL, PB, PR>>() + ">";
   }
 };
 template <class In>
@@ -96,11 +116,12 @@ struct layer_spelling<instance_norm_layer<In, float>> {
 };
 
 // The layers of depthwise-separable networks.
-template <class In, std::size_t K, std::size_t S, std::size_t P>
-struct layer_spelling<depthwise_conv2d_layer<In, K, S, P, float>> {
+template <class In, std::size_t K, std::size_t S, std::size_t P, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+struct layer_spelling<depthwise_conv2d_layer<In, K, S, P, float, KW, SW, PL, PB, PR>> {
   static std::string get() {
     return "staticnn::depthwise_conv2d_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " +
-           std::to_string(S) + ", " + std::to_string(P) + ", float>";
+           std::to_string(S) + ", " + std::to_string(P) + ", float" +
+           spell_window_tail<depthwise_conv2d_layer<In, K, S, P, float, KW, SW, PL, PB, PR>>() + ">";
   }
 };
 template <class In>

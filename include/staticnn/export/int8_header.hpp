@@ -17,11 +17,18 @@ struct int8_layer_spelling {
 };
 // A clamped layer (fused ReLU) says so as its last template argument; others leave the default.
 inline std::string spell_clamp(bool clamped) { return clamped ? ", true" : ""; }
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, bool Clamp>
-struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P, Clamp>> {
+// The clamp flag and, for a rectangular window, the window's trailing arguments after it.
+template <class L>
+std::string spell_clamp_window() {
+  if constexpr (L::square) return spell_clamp(L::clamped);
+  else return (L::clamped ? ", true" : ", false") + spell_window_tail<L>();
+}
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, bool Clamp, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+struct int8_layer_spelling<quant::qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>> {
   static std::string get() {
     return "staticnn::quant::qconv2d_layer<" + spell_shape<In>() + ", " + std::to_string(OutC) + ", " +
-           std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
+           std::to_string(K) + ", " + std::to_string(S) + ", " + std::to_string(P) +
+           spell_clamp_window<quant::qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>>() + ">";
   }
 };
 template <class In, std::size_t N, bool Clamp>
@@ -38,17 +45,19 @@ template <class In>
 struct int8_layer_spelling<quant::qlookup_layer<In>> {
   static std::string get() { return "staticnn::quant::qlookup_layer<" + spell_shape<In>() + ">"; }
 };
-template <class In, std::size_t K, class Op>
-struct int8_layer_spelling<quant::qpool_layer<In, K, Op>> {
+template <class In, std::size_t K, class Op, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PT, std::size_t PL, std::size_t PB, std::size_t PR>
+struct int8_layer_spelling<quant::qpool_layer<In, K, Op, KW, SH, SW, PT, PL, PB, PR>> {
   static std::string get() {
-    return "staticnn::quant::qpool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() + ">";
+    return "staticnn::quant::qpool_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " + spell_op<Op>() +
+           spell_pool_tail<quant::qpool_layer<In, K, Op, KW, SH, SW, PT, PL, PB, PR>>() + ">";
   }
 };
-template <class In, std::size_t K, std::size_t S, std::size_t P, bool Clamp>
-struct int8_layer_spelling<quant::qdepthwise_conv2d_layer<In, K, S, P, Clamp>> {
+template <class In, std::size_t K, std::size_t S, std::size_t P, bool Clamp, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+struct int8_layer_spelling<quant::qdepthwise_conv2d_layer<In, K, S, P, Clamp, KW, SW, PL, PB, PR>> {
   static std::string get() {
     return "staticnn::quant::qdepthwise_conv2d_layer<" + spell_shape<In>() + ", " + std::to_string(K) + ", " +
-           std::to_string(S) + ", " + std::to_string(P) + spell_clamp(Clamp) + ">";
+           std::to_string(S) + ", " + std::to_string(P) +
+           spell_clamp_window<quant::qdepthwise_conv2d_layer<In, K, S, P, Clamp, KW, SW, PL, PB, PR>>() + ">";
   }
 };
 template <class In>

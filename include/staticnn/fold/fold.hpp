@@ -28,14 +28,14 @@ inline constexpr bool is_batchnorm<batchnorm_layer<In, T>> = true;
 // Layers with per-output-channel weights and a bias that a following batchnorm can fold into.
 template <class L>
 inline constexpr bool absorbs_batchnorm = false;
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T>
-inline constexpr bool absorbs_batchnorm<conv2d_layer<In, OutC, K, S, P, T>> = true;
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+inline constexpr bool absorbs_batchnorm<conv2d_layer<In, OutC, K, S, P, T, KW, SW, PL, PB, PR>> = true;
 template <class In, std::size_t N, class T>
 inline constexpr bool absorbs_batchnorm<dense_layer<In, N, T>> = true;
 
 // depthwise_conv2d: channel c's K x K weights are its row, scaled like a conv2d output channel's.
-template <class In, std::size_t K, std::size_t S, std::size_t P, class T>
-inline constexpr bool absorbs_batchnorm<depthwise_conv2d_layer<In, K, S, P, T>> = true;
+template <class In, std::size_t K, std::size_t S, std::size_t P, class T, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR>
+inline constexpr bool absorbs_batchnorm<depthwise_conv2d_layer<In, K, S, P, T, KW, SW, PL, PB, PR>> = true;
 
 template <class L>
 inline constexpr bool is_residual = false;

@@ -372,9 +372,12 @@ auto pytorch_tensors_of(Layer& layer, const std::string& prefix) {
       branch = "shortcut.";
     });
   } else if constexpr (requires { L::kernel; layer.weights(); layer.bias(); L::out_channels; }) {  // Conv2d
-    static_assert(L::out_channels * In::channels * L::kernel * L::kernel + L::out_channels == L::param_count,
+    // OIHW; I = the input channels each output reads: C for conv2d, 1 for depthwise (groups = C).
+    constexpr std::size_t per = L::weight_count / (L::out_channels * L::kernel_h * L::kernel_w);
+    static_assert(L::out_channels * per * L::kernel_h * L::kernel_w + L::out_channels == L::param_count &&
+                      (per == In::channels || (per == 1 && L::out_channels == In::channels)),
                   "safetensors: conv2d parameters are not OIHW weights and a bias");
-    v.push_back({prefix + "weight", {L::out_channels, In::channels, L::kernel, L::kernel}, layer.weights()});
+    v.push_back({prefix + "weight", {L::out_channels, per, L::kernel_h, L::kernel_w}, layer.weights()});
     v.push_back({prefix + "bias", {L::out_channels}, layer.bias()});
   } else if constexpr (requires { layer.weights(); layer.bias(); }) {  // Linear: [out, in]
     constexpr std::size_t out = L::out_shape::size;

@@ -18,6 +18,19 @@ std::string shape_string() {
     return std::to_string(S::size);
 }
 
+// A layer with a rectangular window (kernel, strides or padding differing between rows and
+// columns or sides) names it, " window KHxKW stride SHxSW pad top,left,bottom,right": two such
+// layers can share shapes and parameter counts. Square windows add nothing (older checkpoints load).
+template <class L>
+std::string window_string() {
+  if constexpr (requires { requires !L::square; })
+    return " window " + std::to_string(L::kernel_h) + "x" + std::to_string(L::kernel_w) + " stride " +
+           std::to_string(L::stride_h) + "x" + std::to_string(L::stride_w) + " pad " + std::to_string(L::pad_top) + "," +
+           std::to_string(L::pad_left) + "," + std::to_string(L::pad_bottom) + "," + std::to_string(L::pad_right);
+  else
+    return "";
+}
+
 template <Network Net>
 std::string signature(const std::string& indent = "") {
   std::string s;
@@ -25,7 +38,7 @@ std::string signature(const std::string& indent = "") {
     using L = typename decltype(t)::type;
     s += indent + std::string(L::name) + " " + shape_string<typename L::in_shape>() + " -> " +
          shape_string<typename L::out_shape>() + " " + std::to_string(L::param_count) + " " +
-         std::to_string(L::state_count) + "\n";
+         std::to_string(L::state_count) + window_string<L>() + "\n";
     if constexpr (CompositeLayer<L>) {
       const char* branch = "  ";
       L::for_each_branch_type([&](auto b) {

@@ -1,6 +1,8 @@
 #pragma once
 // Direct 2-D convolution (cross-correlation, as PyTorch) on one sample without padding: the
-// caller pads. x: C x H x W, w: OC x C x K x K (OIHW), y: OC x OH x OW, OH = (H - K) / S + 1.
+// caller pads. x: C x H x W, w: OC x C x K x KW (OIHW), y: OC x OH x OW, OH = (H - K) / S + 1,
+// OW = (W - KW) / SW + 1: K and S are the kernel's height and vertical stride, KW and SW (default:
+// K and S, a square kernel) its width and horizontal stride.
 // Each output row is accumulated in registers across all input channels and kernel taps.
 #include <cstddef>
 #include <type_traits>
@@ -28,15 +30,16 @@ constexpr bool conv2d_runs_pointwise_vfp() {
 
 // Output rows [oy0, oy0 + rows) of output channel oc (weights w, OIHW), into y laid out rows x OW:
 // the pointwise VFP kernel where conv2d_runs_pointwise_vfp(), the VFP kernel where
-// conv2d_runs_vfp(), else the portable loop below.
+// conv2d_runs_vfp(), else the portable loop below (every rectangular kernel or stride).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
-          class T>
+          class T, std::size_t KW = K, std::size_t SW = S>
 constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oc,
                                    std::size_t oy0, std::size_t rows) {
-  constexpr std::size_t OW = (W - K) / S + 1;
-  if constexpr (conv2d_runs_pointwise_vfp<C, K, S, T>()) {
+  constexpr std::size_t OW = (W - KW) / SW + 1;
+  constexpr bool square = K == KW && S == SW;
+  if constexpr (square && conv2d_runs_pointwise_vfp<C, K, S, T>()) {
     arm::conv_pointwise_vfp<C, H * W>(x + oy0 * W, w + oc * C, bias[oc], y, rows * W);
-  } else if constexpr (conv2d_runs_vfp<C, H, W, K, S, T>()) {
+  } else if constexpr (square && conv2d_runs_vfp<C, H, W, K, S, T>()) {
     arm::conv_vfp_rows<C, H, W, K, S>(x + oy0 * S * W, w + oc * C * K * K, bias[oc], y, rows);
   } else {
     for (std::size_t r = 0; r < rows; ++r) {
@@ -46,10 +49,10 @@ constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, 
       for (std::size_t ic = 0; ic < C; ++ic) {
         for (std::size_t ky = 0; ky < K; ++ky) {
           const T* xr = x + (ic * H + oy * S + ky) * W;
-          const T* wr = w + ((oc * C + ic) * K + ky) * K;
-          for (std::size_t kx = 0; kx < K; ++kx) {
+          const T* wr = w + ((oc * C + ic) * K + ky) * KW;
+          for (std::size_t kx = 0; kx < KW; ++kx) {
             const T wv = wr[kx];
-            for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
+            for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * SW + kx];
           }
         }
       }
@@ -60,18 +63,18 @@ constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, 
 
 // Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
-          class T>
+          class T, std::size_t KW = K, std::size_t SW = S>
 constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,
                                    std::size_t rows) {
-  constexpr std::size_t OW = (W - K) / S + 1;
+  constexpr std::size_t OW = (W - KW) / SW + 1;
   for (std::size_t oc = 0; oc < OC; ++oc)
-    conv2d_channel_rows<C, H, W, OC, K, S>(x, w, bias, y + oc * rows * OW, oc, oy0, rows);
+    conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + oc * rows * OW, oc, oy0, rows);
 }
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
-          class T>
+          class T, std::size_t KW = K, std::size_t SW = S>
 constexpr void conv2d_forward(const T* x, const T* w, const T* bias, T* y) {
-  conv2d_forward_rows<C, H, W, OC, K, S>(x, w, bias, y, 0, (H - K) / S + 1);
+  conv2d_forward_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y, 0, (H - K) / S + 1);
 }
 
 }  // namespace staticnn::kernels

@@ -4,7 +4,8 @@
 //   point is folded into bias), y = clamp(saturate(zero_point + acc * multiplier * 2^(shift-31)),
 //   act_min, act_max): the channel's channel_rescale (q: this channel's view, index 0).
 // x: C x H x W int8 (a padded layer passes a window of its padded input), w: this channel's
-// C x K x K int8 weights, y: rows x OW int8. On Armv7E-M
+// C x K x KW int8 weights (K rows, KW columns: KW and SW, the horizontal stride, default to K and
+// S), y: rows x OW int8. On Armv7E-M
 // DSP targets 5x5 stride-1 rows run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD).
 // conv2d_s8_rows: G output channels at once, with the fused clamp; on Armv7E-M DSP targets through
 // the kernels/arm/ kernel its traits pick for the shape.
@@ -71,19 +72,20 @@ constexpr const char* conv2d_s8_kernel_name() {
   else return "portable";
 }
 
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
+          std::size_t SW = S>
 constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w, const channel_rescale& rescale,
                                       std::int8_t* y, std::size_t oy0, std::size_t rows) {
-  constexpr std::size_t OW = (W - K) / S + 1;
+  constexpr std::size_t OW = (W - KW) / SW + 1;
   const struct {
     std::int32_t bias, multiplier, shift, zero_point;
   } q{rescale.bias[0], rescale.multiplier[0], rescale.shift[0], rescale.zero_point};
-  // |acc| <= |bias| + C K K * 127 * 128 (weights in [-127, 127], inputs int8).
+  // |acc| <= |bias| + C K KW * 127 * 128 (weights in [-127, 127], inputs int8).
   const std::uint32_t bias_abs = q.bias < 0 ? 0u - static_cast<std::uint32_t>(q.bias) : static_cast<std::uint32_t>(q.bias);
-  constexpr std::uint64_t sum_max = std::uint64_t{C * K * K} * 127u * 128u;
+  constexpr std::uint64_t sum_max = std::uint64_t{C * K * KW} * 127u * 128u;
   const std::uint32_t bound =
       bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
-  if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) {  // kernels/arm/conv2d_s8_dsp.hpp
+  if constexpr (K == KW && S == SW && conv2d_s8_runs_conv5x4<C, H, W, K, S>) {  // kernels/arm/conv2d_s8_dsp.hpp
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t ox = 0; ox < OW; ox += 4) {
         std::int32_t acc[4] = {q.bias, q.bias, q.bias, q.bias};  // stays in registers
@@ -97,10 +99,10 @@ constexpr void conv2d_s8_channel_rows(const std::int8_t* x, const std::int8_t* w
       for (std::size_t ic = 0; ic < C; ++ic)
         for (std::size_t ky = 0; ky < K; ++ky) {
           const std::int8_t* xr = x + (ic * H + (oy0 + r) * S + ky) * W;
-          const std::int8_t* wr = w + (ic * K + ky) * K;
-          for (std::size_t kx = 0; kx < K; ++kx) {
+          const std::int8_t* wr = w + (ic * K + ky) * KW;
+          for (std::size_t kx = 0; kx < KW; ++kx) {
             const std::int32_t wv = wr[kx];
-            for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * S + kx];
+            for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += wv * xr[ox * SW + kx];
           }
         }
       requantize_s8(acc, y + r * OW, OW, q.multiplier, q.shift, q.zero_point, bound);

@@ -2,11 +2,13 @@
 // int8 depthwise 2-D convolution, channel multiplier 1, TFLite int8 arithmetic (DEPTHWISE_CONV_2D):
 //   acc[c] = bias[c] + sum_{ky,kx} w[c][ky][kx] * xp[c][oy*S+ky][ox*S+kx]   (int32)
 //   y[c][oy][ox] = clamp(saturate(zero_point + acc * multiplier[c] * 2^(shift[c]-31)), act_min, act_max)
-// where xp is the input padded by P on each side with the input zero point: the bias has the input
+// where xp is the input padded with the input zero point (P rows above, PB below, PL columns left,
+// PR right; a K x KW window with strides S down, SW across; KW, SW, PL, PB, PR default to the
+// square K, S, P, P, P): the bias has the input
 // zero point folded in (bias - z_in * sum w[c]), so a padded tap adds w * z_in and the sum is
 // TFLite's bias + sum over the taps inside the map of w * (x - z_in). x: C x H x W int8 (unpadded),
-// w: C x K x K int8 in [-127, 127], y: C x OH x OW; q: the layer's channel_rescale.
-// On Armv7E-M DSP targets the shapes arm::depthwise_s8_dsp_fits takes run through
+// w: C x K x KW int8 in [-127, 127], y: C x OH x OW; q: the layer's channel_rescale.
+// On Armv7E-M DSP targets the square shapes arm::depthwise_s8_dsp_fits takes run through
 // kernels/arm/depthwise_s8_dsp.hpp (SMLAD on int16 rows); the same results.
 #include <cstddef>
 #include <cstdint>
@@ -21,15 +23,16 @@ namespace staticnn::kernels {
 
 // Output rows [oy0, oy0 + rows) of channel c (y: rows x OW): accumulators a row at a time, the
 // taps on padding through the valid column range of each kx, then the row's requantization.
-template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P, std::size_t KW = K,
+          std::size_t SW = S, std::size_t PL = P, std::size_t PR = P>
 constexpr void depthwise_s8_channel_rows_portable(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q,
                                                   std::size_t c, std::int8_t* y, std::size_t oy0, std::size_t rows,
                                                   std::int8_t input_zero_point) {
-  constexpr std::size_t OW = (W + 2 * P - K) / S + 1;
+  constexpr std::size_t OW = (PL + W + PR - KW) / SW + 1;
   const std::int32_t bias = q.bias[c], zin = input_zero_point;
-  // |acc| <= |bias| + K K * 127 * 128 (weights in [-127, 127], inputs and padding int8).
+  // |acc| <= |bias| + K KW * 127 * 128 (weights in [-127, 127], inputs and padding int8).
   const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
-  constexpr std::uint64_t sum_max = std::uint64_t{K * K} * 127u * 128u;
+  constexpr std::uint64_t sum_max = std::uint64_t{K * KW} * 127u * 128u;
   const std::uint32_t bound =
       bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -38,22 +41,23 @@ constexpr void depthwise_s8_channel_rows_portable(const std::int8_t* xc, const s
     for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] = bias;
     for (std::size_t ky = 0; ky < K; ++ky) {
       const std::size_t iy = oy * S + ky;  // padded row
-      const std::int8_t* wr = wc + ky * K;
+      const std::int8_t* wr = wc + ky * KW;
       if (iy < P || iy >= H + P) {  // a row of padding: every tap adds w * z_in
         std::int32_t t = 0;
-        for (std::size_t kx = 0; kx < K; ++kx) t += wr[kx] * zin;
+        for (std::size_t kx = 0; kx < KW; ++kx) t += wr[kx] * zin;
         for (std::size_t ox = 0; ox < OW; ++ox) acc[ox] += t;
         continue;
       }
       const std::int8_t* xr = xc + (iy - P) * W;
-      for (std::size_t kx = 0; kx < K; ++kx) {
+      for (std::size_t kx = 0; kx < KW; ++kx) {
         const std::int32_t wv = wr[kx];
-        // Columns ox whose tap ox*S + kx lands inside the map: [lo, hi).
-        const std::size_t lo = kx >= P ? 0 : (P - kx + S - 1) / S;
-        const std::size_t hi = W + P > kx ? ((W + P - kx - 1) / S + 1 < OW ? (W + P - kx - 1) / S + 1 : OW) : 0;
+        // Columns ox whose tap ox*SW + kx lands inside the map: [lo, hi).
+        const std::size_t lo = kx >= PL ? 0 : (PL - kx + SW - 1) / SW;
+        const std::size_t hi =
+            W + PL > kx ? ((W + PL - kx - 1) / SW + 1 < OW ? (W + PL - kx - 1) / SW + 1 : OW) : 0;
         std::size_t ox = 0;
         for (; ox < lo && ox < OW; ++ox) acc[ox] += wv * zin;
-        for (; ox < hi; ++ox) acc[ox] += wv * xr[ox * S + kx - P];
+        for (; ox < hi; ++ox) acc[ox] += wv * xr[ox * SW + kx - PL];
         for (; ox < OW; ++ox) acc[ox] += wv * zin;
       }
     }
@@ -63,12 +67,19 @@ constexpr void depthwise_s8_channel_rows_portable(const std::int8_t* xc, const s
     for (std::size_t i = 0; i < rows * OW; ++i) y[i] = q.clamp(y[i]);
 }
 
+// Whether the layer runs kernels/arm/depthwise_s8_dsp.hpp: square windows of the shapes it takes.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P, std::size_t KW, std::size_t SW,
+          std::size_t PL, std::size_t PB, std::size_t PR>
+inline constexpr bool depthwise_s8_runs_dsp =
+    K == KW && S == SW && P == PL && P == PB && P == PR && arm::depthwise_s8_dsp_fits<H, W, K, S, P>;
+
 // The whole layer: every channel, every output row.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P, std::size_t KW = K,
+          std::size_t SW = S, std::size_t PL = P, std::size_t PB = P, std::size_t PR = P>
 constexpr void depthwise_s8(const std::int8_t* x, const std::int8_t* w, const channel_rescale& q, std::int8_t* y,
                             std::int8_t input_zero_point) {
-  constexpr std::size_t OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
-  if constexpr (arm::depthwise_s8_dsp_fits<H, W, K, S, P>) {
+  constexpr std::size_t OH = (P + H + PB - K) / S + 1, OW = (PL + W + PR - KW) / SW + 1;
+  if constexpr (depthwise_s8_runs_dsp<H, W, K, S, P, KW, SW, PL, PB, PR>) {
     if (!std::is_constant_evaluated()) {
       for (std::size_t c = 0; c < C; ++c)
         arm::depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW,
@@ -77,13 +88,14 @@ constexpr void depthwise_s8(const std::int8_t* x, const std::int8_t* w, const ch
     }
   }
   for (std::size_t c = 0; c < C; ++c)
-    depthwise_s8_channel_rows_portable<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, 0, OH,
-                                                      input_zero_point);
+    depthwise_s8_channel_rows_portable<H, W, K, S, P, KW, SW, PL, PR>(x + c * H * W, w + c * K * KW, q, c,
+                                                                      y + c * OH * OW, 0, OH, input_zero_point);
 }
 
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P, std::size_t KW = K,
+          std::size_t SW = S, std::size_t PL = P, std::size_t PB = P, std::size_t PR = P>
 constexpr const char* depthwise_s8_kernel_name() {
-  if constexpr (arm::depthwise_s8_dsp_fits<H, W, K, S, P>) return "arm_dsp depthwise (smlad, int16 row ring)";
+  if constexpr (depthwise_s8_runs_dsp<H, W, K, S, P, KW, SW, PL, PB, PR>) return "arm_dsp depthwise (smlad, int16 row ring)";
   else return "portable depthwise (rows of int32 accumulators)";
 }
 

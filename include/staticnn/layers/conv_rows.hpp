@@ -1,9 +1,10 @@
 #pragma once
 // Inference of a padded convolution layer (float conv2d_layer, int8 quant::qconv2d_layer) an
-// output row at a time: for each output row, the K rows of the padded input it reads
+// output row at a time: for each output row, the KH rows of the padded input it reads
 // (Conv::pack_window), then the layer's unpadded row kernel on them (Conv::forward_channel_rows,
 // channel_group channels per call). The same values as the kernel on a padded copy of the whole
-// input, in C x K x (W + 2P) values of stack instead of C x (H + 2P) x (W + 2P).
+// input, in C x KH x (PL + W + PR) values of stack instead of the whole padded input. Conv names
+// its kernel height kernel_h, vertical stride stride_h and left and right padding pad_left, pad_right.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -12,8 +13,8 @@ namespace staticnn {
 
 template <class Conv, class T>
 constexpr void conv_forward_by_rows(const Conv& conv, const T* x, T* y) {
-  constexpr std::size_t K = Conv::kernel, S = Conv::stride, G = Conv::channel_group;
-  constexpr std::size_t C = Conv::in_shape::channels, PW = Conv::in_shape::width + 2 * Conv::padding;
+  constexpr std::size_t K = Conv::kernel_h, S = Conv::stride_h, G = Conv::channel_group;
+  constexpr std::size_t C = Conv::in_shape::channels, PW = Conv::pad_left + Conv::in_shape::width + Conv::pad_right;
   constexpr std::size_t OC = Conv::out_shape::channels, OH = Conv::out_shape::height, OW = Conv::out_shape::width;
   static_assert(OC % G == 0, "conv: channel_group must divide the output channels");
   std::array<T, C * K * PW> window;

@@ -3,7 +3,10 @@
 // multiplier 1, PyTorch's Conv2d(C, C, K, groups=C)), zero padding:
 //   y[c][oy][ox] = b[c] + sum_{ky,kx} w[c][ky][kx] * x[c][oy*S + ky - P][ox*S + kx - P].
 // Input C x H x W; output C x ((H+2P-K)/S+1) x ((W+2P-K)/S+1).
-// params: weights C x K x K (PyTorch's C x 1 x K x K) then bias (C); fan_in = K*K.
+// depthwise_conv2d_hw<KH, KW, SH, SW, PT, PL, PB, PR> / depthwise_conv2d_same<KH, KW, SH, SW>: a
+// KH x KW window with strides and paddings per side, as conv2d_hw / conv2d_same; depthwise_conv2d
+// is its square case (depthwise_conv2d_layer's trailing parameters default to the square ones).
+// params: weights C x KH x KW (PyTorch's C x 1 x KH x KW) then bias (C); fan_in = KH*KW.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -13,25 +16,32 @@
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/dispatch.hpp"
+#include "conv2d.hpp"
 
 namespace staticnn {
 
-template <Shape In, std::size_t K, std::size_t Stride, std::size_t Pad, class T>
+// K, Stride, Pad: the kernel's height, vertical stride and padding above; KW, SW, PadL, PadB, PadR:
+// its width, horizontal stride and padding left, below, right (as conv2d_layer).
+template <Shape In, std::size_t K, std::size_t Stride, std::size_t Pad, class T, std::size_t KW = K,
+          std::size_t SW = Stride, std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL>
 struct depthwise_conv2d_layer {
   static_assert(In::rank == 3, "depthwise_conv2d: input must be a C x H x W map (got a flat shape)");
-  static_assert(K > 0 && Stride > 0, "depthwise_conv2d: K and Stride must be positive");
+  static_assert(K > 0 && KW > 0 && Stride > 0 && SW > 0, "depthwise_conv2d: K and Stride must be positive");
   static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
-  static constexpr std::size_t PH = H + 2 * Pad, PW = W + 2 * Pad;
-  static_assert(K <= PH && K <= PW, "depthwise_conv2d: kernel larger than the (padded) input");
+  static constexpr std::size_t PH = Pad + H + PadB, PW = PadL + W + PadR;
+  static_assert(K <= PH && KW <= PW, "depthwise_conv2d: kernel larger than the (padded) input");
 
   using value_type = T;
   static constexpr const char* name = "depthwise_conv2d";
   static constexpr const char* kernel_name = "portable depthwise (per output, taps on padding skipped)";
   using in_shape = In;
-  using out_shape = shape<C, (PH - K) / Stride + 1, (PW - K) / Stride + 1>;
+  using out_shape = shape<C, (PH - K) / Stride + 1, (PW - KW) / SW + 1>;
   static constexpr std::size_t OH = out_shape::height, OW = out_shape::width;
   static constexpr std::size_t out_channels = C, kernel = K, stride = Stride, padding = Pad;
-  static constexpr std::size_t fan_in = K * K;  // per output value: the MACs the plan counts
+  static constexpr std::size_t kernel_h = K, kernel_w = KW, stride_h = Stride, stride_w = SW;
+  static constexpr std::size_t pad_top = Pad, pad_left = PadL, pad_bottom = PadB, pad_right = PadR;
+  static constexpr bool square = K == KW && Stride == SW && Pad == PadL && Pad == PadB && Pad == PadR;
+  static constexpr std::size_t fan_in = K * KW;  // per output value: the MACs the plan counts
   static constexpr std::size_t weight_count = C * fan_in;
   static constexpr std::size_t param_count = weight_count + C, state_count = 0;
 
@@ -55,9 +65,9 @@ struct depthwise_conv2d_layer {
           for (std::size_t ky = 0; ky < K; ++ky) {
             const std::size_t iy = oy * Stride + ky;  // padded coordinates
             if (iy < Pad || iy >= H + Pad) continue;
-            for (std::size_t kx = 0; kx < K; ++kx) {
-              const std::size_t ix = ox * Stride + kx;
-              if (ix >= Pad && ix < W + Pad) acc += wc[ky * K + kx] * xc[(iy - Pad) * W + ix - Pad];
+            for (std::size_t kx = 0; kx < KW; ++kx) {
+              const std::size_t ix = ox * SW + kx;
+              if (ix >= PadL && ix < W + PadL) acc += wc[ky * KW + kx] * xc[(iy - Pad) * W + ix - PadL];
             }
           }
           y[(c * OH + oy) * OW + ox] = acc;
@@ -109,12 +119,12 @@ struct depthwise_conv2d_layer {
           for (std::size_t ky = 0; ky < K; ++ky) {
             const std::size_t iy = oy * Stride + ky;
             if (iy < Pad || iy >= H + Pad) continue;
-            for (std::size_t kx = 0; kx < K; ++kx) {
-              const std::size_t ix = ox * Stride + kx;
-              if (ix < Pad || ix >= W + Pad) continue;
-              const std::size_t i = (iy - Pad) * W + ix - Pad;
-              dwc[ky * K + kx] += g * xc[i];
-              if (dxc != nullptr) dxc[i] += g * wc[ky * K + kx];
+            for (std::size_t kx = 0; kx < KW; ++kx) {
+              const std::size_t ix = ox * SW + kx;
+              if (ix < PadL || ix >= W + PadL) continue;
+              const std::size_t i = (iy - Pad) * W + ix - PadL;
+              dwc[ky * KW + kx] += g * xc[i];
+              if (dxc != nullptr) dxc[i] += g * wc[ky * KW + kx];
             }
           }
         }
@@ -127,6 +137,21 @@ template <std::size_t K, std::size_t Stride = 1, std::size_t Pad = 0>
 struct depthwise_conv2d {
   template <Shape In, class T = float>
   using bind = depthwise_conv2d_layer<In, K, Stride, Pad, T>;
+};
+
+template <std::size_t KH, std::size_t KW, std::size_t SH = 1, std::size_t SW = SH, std::size_t PT = 0,
+          std::size_t PL = 0, std::size_t PB = PT, std::size_t PR = PL>
+struct depthwise_conv2d_hw {
+  template <Shape In, class T = float>
+  using bind = depthwise_conv2d_layer<In, KH, SH, PT, T, KW, SW, PL, PB, PR>;
+};
+template <std::size_t KH, std::size_t KW, std::size_t SH = 1, std::size_t SW = SH>
+struct depthwise_conv2d_same {
+  template <Shape In, class T = float>
+  using bind = depthwise_conv2d_layer<In, KH, SH, same_padding_total(In::height, KH, SH) / 2, T, KW, SW,
+                                      same_padding_total(In::width, KW, SW) / 2,
+                                      same_padding_total(In::height, KH, SH) - same_padding_total(In::height, KH, SH) / 2,
+                                      same_padding_total(In::width, KW, SW) - same_padding_total(In::width, KW, SW) / 2>;
 };
 
 }  // namespace staticnn

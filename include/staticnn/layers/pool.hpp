@@ -2,8 +2,14 @@
 // avg_pool<K> / max_pool<K>: K x K windows with stride K per channel, no padding; a partial
 // window at the edge is dropped (output (H - K) / K + 1, as PyTorch). Max pool's backward sends
 // the gradient to the first maximum of each window.
+// avg_pool_hw / max_pool_hw<KH, KW, SH, SW, PT, PL, PB, PR>: KH x KW windows, strides SH, SW
+// (default: the window), PT, PL, PB, PR positions of padding above, left, below, right (each less
+// than the window), output ((PT+H+PB-KH)/SH+1) x ((PL+W+PR-KW)/SW+1). Padding is no value, as
+// TFLite's pools: a max over the inputs inside the map, an average over their count.
+// pool_layer's trailing parameters default to the square case (avg_pool<K>, max_pool<K>).
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <type_traits>
 
@@ -22,12 +28,37 @@ struct max_pool_op {
   static constexpr const char* name = "max_pool";
 };
 
-template <Shape In, std::size_t K, class Op, class T>
+// The window of a pooling layer: kernel, strides, padding (the trailing parameters of pool_layer
+// and quant::qpool_layer; square: K x K, stride K, unpadded). `visit(oy, ox, f)` calls f(i) for
+// the index i (row-major in an H x W plane) of each input inside window (oy, ox), row by row.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PT,
+          std::size_t PL, std::size_t PB, std::size_t PR>
+struct pool_window {
+  static_assert(PT < K && PB < K && PL < KW && PR < KW, "pool: padding must be smaller than the window");
+  static constexpr std::size_t OH = (PT + H + PB - K) / SH + 1, OW = (PL + W + PR - KW) / SW + 1;
+  static constexpr bool square = KW == K && SH == K && SW == K && PT == 0 && PL == 0 && PB == 0 && PR == 0;
+  template <class F>
+  static constexpr void visit(std::size_t oy, std::size_t ox, F&& f) {
+    const std::size_t y0 = oy * SH, x0 = ox * SW;  // padded coordinates
+    const std::size_t ylo = y0 < PT ? PT : y0, yhi = y0 + K < PT + H ? y0 + K : PT + H;
+    const std::size_t xlo = x0 < PL ? PL : x0, xhi = x0 + KW < PL + W ? x0 + KW : PL + W;
+    for (std::size_t iy = ylo; iy < yhi; ++iy)
+      for (std::size_t ix = xlo; ix < xhi; ++ix) f((iy - PT) * W + ix - PL);
+  }
+};
+
+template <Shape In, std::size_t K, class Op, class T, std::size_t KW = K, std::size_t SH = K, std::size_t SW = KW,
+          std::size_t PadT = 0, std::size_t PadL = 0, std::size_t PadB = PadT, std::size_t PadR = PadL>
 struct pool_layer {
   static_assert(In::rank == 3, "pool: input must be a C x H x W map (got a flat shape)");
-  static_assert(K > 0 && K <= In::height && K <= In::width, "pool: window larger than the input");
+  static_assert(K > 0 && KW > 0 && SH > 0 && SW > 0 && K <= PadT + In::height + PadB && KW <= PadL + In::width + PadR,
+                "pool: window larger than the input");
+  using window = pool_window<In::height, In::width, K, KW, SH, SW, PadT, PadL, PadB, PadR>;
+  static constexpr bool square = window::square;
+  static constexpr std::size_t kernel_h = K, kernel_w = KW, stride_h = SH, stride_w = SW;
+  static constexpr std::size_t pad_top = PadT, pad_left = PadL, pad_bottom = PadB, pad_right = PadR;
   static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
-  static constexpr std::size_t OH = (H - K) / K + 1, OW = (W - K) / K + 1;
+  static constexpr std::size_t OH = window::OH, OW = window::OW;
 
   using value_type = T;
   static constexpr const char* name = Op::name;
@@ -59,7 +90,7 @@ struct pool_layer {
   // apart (detail::pool_row_kernel). 2x2 float max pooling on VFP targets runs four outputs a
   // step (kernels/arm/max_pool_vfp.hpp); the same values.
   static constexpr bool has_row_kernel =
-      kernels::target::arm_vfp && K == 2 && std::is_same_v<Op, max_pool_op> && std::is_same_v<T, float>;
+      kernels::target::arm_vfp && square && K == 2 && std::is_same_v<Op, max_pool_op> && std::is_same_v<T, float>;
   static constexpr const char* kernel_name = has_row_kernel ? "arm_vfp max 2x2 (vcmpe, 4 a step)" : "portable";
   static void reduce_row(const T* rows, T* y) {
     std::size_t px = 0;
@@ -92,7 +123,25 @@ struct pool_layer {
 
   void forward(cview<T, In::size> x, view<T, out_shape::size> y) const {
     for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t oy = 0; oy < OH; ++oy) reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
+      for (std::size_t oy = 0; oy < OH; ++oy) {
+        if constexpr (square) {
+          reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
+          continue;
+        }
+        for (std::size_t ox = 0; ox < OW; ++ox) y[(c * OH + oy) * OW + ox] = reduce_window(x.data() + c * H * W, oy, ox);
+      }
+  }
+  // A window of a rectangular, strided or padded pool over the inputs inside the map (xc: one plane).
+  static T reduce_window(const T* xc, std::size_t oy, std::size_t ox) {
+    T r = std::is_same_v<Op, avg_pool_op> ? T(0) : -std::numeric_limits<T>::infinity();
+    std::size_t n = 0;
+    window::visit(oy, ox, [&](std::size_t i) {
+      if constexpr (std::is_same_v<Op, avg_pool_op>) r += xc[i];
+      else r = std::max(r, xc[i]);
+      ++n;
+    });
+    if constexpr (std::is_same_v<Op, avg_pool_op>) r *= T(1) / T(n);
+    return r;
   }
 
   struct cache_type {};
@@ -110,7 +159,27 @@ struct pool_layer {
       for (std::size_t b = b0; b < b1; ++b) {
         T* d = dx[b].data();
         const T* g = dy[b].data();
-        if constexpr (std::is_same_v<Op, avg_pool_op>) {
+        if constexpr (!square) {  // windows may overlap: accumulate
+          std::fill_n(d, In::size, T(0));
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t oy = 0; oy < OH; ++oy)
+              for (std::size_t ox = 0; ox < OW; ++ox) {
+                const T gv = g[(c * OH + oy) * OW + ox];
+                const T* xc = x[b].data() + c * H * W;
+                T* dc = d + c * H * W;
+                if constexpr (std::is_same_v<Op, avg_pool_op>) {
+                  std::size_t count = 0;
+                  window::visit(oy, ox, [&](std::size_t) { ++count; });
+                  window::visit(oy, ox, [&](std::size_t i) { dc[i] += gv * (T(1) / T(count)); });
+                } else {
+                  std::size_t arg = H * W;  // the first maximum
+                  window::visit(oy, ox, [&](std::size_t i) {
+                    if (arg == H * W || xc[i] > xc[arg]) arg = i;
+                  });
+                  dc[arg] += gv;
+                }
+              }
+        } else if constexpr (std::is_same_v<Op, avg_pool_op>) {
           // Every input inside a window gets g / K^2; rows and columns past the last window get 0.
           for (std::size_t c = 0; c < C; ++c)
             for (std::size_t iy = 0; iy < H; ++iy) {
@@ -151,6 +220,18 @@ template <std::size_t K>
 struct max_pool {
   template <Shape In, class T = float>
   using bind = pool_layer<In, K, max_pool_op, T>;
+};
+template <std::size_t KH, std::size_t KW, std::size_t SH = KH, std::size_t SW = KW, std::size_t PT = 0,
+          std::size_t PL = 0, std::size_t PB = PT, std::size_t PR = PL>
+struct avg_pool_hw {
+  template <Shape In, class T = float>
+  using bind = pool_layer<In, KH, avg_pool_op, T, KW, SH, SW, PT, PL, PB, PR>;
+};
+template <std::size_t KH, std::size_t KW, std::size_t SH = KH, std::size_t SW = KW, std::size_t PT = 0,
+          std::size_t PL = 0, std::size_t PB = PT, std::size_t PR = PL>
+struct max_pool_hw {
+  template <Shape In, class T = float>
+  using bind = pool_layer<In, KH, max_pool_op, T, KW, SH, SW, PT, PL, PB, PR>;
 };
 
 }  // namespace staticnn

@@ -1,6 +1,7 @@
 #pragma once
-// qconv2d_layer<In, OutC, K, Stride, Pad, Clamp>: int8 conv2d (TFLite int8 arithmetic, see
-// arithmetic.hpp). Weights OIHW, symmetric per output channel (zero point 0, [-127, 127]); bias
+// qconv2d_layer<In, OutC, K, Stride, Pad, Clamp, KW, SW, PadL, PadB, PadR>: int8 conv2d (TFLite int8
+// arithmetic, see arithmetic.hpp); the window as conv2d_layer's (K, Stride, Pad: kernel height,
+// vertical stride, padding above; the trailing five default to a square window). Weights OIHW, symmetric per output channel (zero point 0, [-127, 127]); bias
 // int32 at scale s_in * s_w[o] with the input zero point folded in (bias - z_in * sum w[o]);
 // multiplier/shift rescale each channel's accumulator to the output's scale and zero point.
 // Padding holds the input zero point (TFLite), real value 0: a padded tap adds w * z_in, which
@@ -24,16 +25,23 @@
 
 namespace staticnn::quant {
 
-template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride, std::size_t Pad = 0, bool Clamp = false>
+template <Shape In, std::size_t OutC, std::size_t K, std::size_t Stride, std::size_t Pad = 0, bool Clamp = false,
+          std::size_t KW = K, std::size_t SW = Stride, std::size_t PadL = Pad, std::size_t PadB = Pad,
+          std::size_t PadR = PadL>
 struct qconv2d_layer {
-  static_assert(In::rank == 3 && K <= In::height + 2 * Pad && K <= In::width + 2 * Pad,
-                "qconv2d: needs a C x H x W map at least K x K (padded)");
-  static constexpr std::size_t C = In::channels, H = In::height + 2 * Pad, W = In::width + 2 * Pad;  // padded
+  static_assert(In::rank == 3 && K <= In::height + Pad + PadB && KW <= In::width + PadL + PadR,
+                "qconv2d: needs a C x H x W map at least K x KW (padded)");
+  static constexpr std::size_t C = In::channels, H = Pad + In::height + PadB, W = PadL + In::width + PadR;  // padded
   using value_type = std::int8_t;
   static constexpr const char* name = "qconv2d";
   using in_shape = In;
-  using out_shape = shape<OutC, (H - K) / Stride + 1, (W - K) / Stride + 1>;
-  static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, padding = Pad, fan_in = C * K * K;
+  using out_shape = shape<OutC, (H - K) / Stride + 1, (W - KW) / SW + 1>;
+  static constexpr std::size_t kernel_h = K, kernel_w = KW, stride_h = Stride, stride_w = SW;
+  static constexpr std::size_t pad_top = Pad, pad_left = PadL, pad_bottom = PadB, pad_right = PadR;
+  // conv2d_layer::square: only square windows take the DSP kernels and the streamed stages.
+  static constexpr bool square = K == KW && Stride == SW && Pad == PadL && Pad == PadB && Pad == PadR;
+  static constexpr bool unpadded = H == In::height && W == In::width;
+  static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, padding = Pad, fan_in = C * K * KW;
   static constexpr std::size_t weight_count = OutC * fan_in, param_count = 0, state_count = 0;
   static constexpr bool clamped = Clamp;
 
@@ -50,12 +58,15 @@ struct qconv2d_layer {
 
   // Row streaming (core/sequential.hpp, detail::row_streamable_conv), as conv2d_layer: output
   // rows [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW),
-  // from x: Hx rows of the padded input, C x Hx x (W + 2 Pad) (unpadded: the input itself).
-  static constexpr bool row_streamable = true;
+  // from x: Hx rows of the padded input, C x Hx x W (unpadded: the input itself). A rectangular
+  // window runs forward, through the portable kernel.
+  static constexpr bool row_streamable = square;
   // Every channel in one call where an Armv7E-M DSP rows kernel takes the shape (it copies each
   // block of input windows once for all channels: kernels/arm/conv2d_s8_rows_dsp.hpp, conv2d_s8_few_dsp.hpp).
-  static constexpr std::size_t channel_group = kernels::conv2d_s8_rows_all_channels<C, H, W, K, Stride> ? OutC : 1;
-  static constexpr const char* kernel_name = kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, channel_group>();
+  static constexpr std::size_t channel_group =
+      square && kernels::conv2d_s8_rows_all_channels<C, H, W, K, Stride> ? OutC : 1;
+  static constexpr const char* kernel_name =
+      square ? kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, channel_group>() : "portable";
   // The optional last argument: rows_known<Self>() of a layer that is a compile-time constant.
   template <std::size_t Hx = H, bool AllDoubled = false>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
@@ -64,14 +75,14 @@ struct qconv2d_layer {
       kernels::conv2d_s8_rows<C, Hx, W, K, Stride, channel_group, AllDoubled>(x, weights.data() + oc * fan_in,
                                                                               rescale().from(oc), y, oy0, rows);
     else
-      kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride>(x, weights.data() + oc * fan_in, rescale().from(oc), y,
-                                                           oy0, rows);
+      kernels::conv2d_s8_channel_rows<C, Hx, W, K, Stride, KW, SW>(x, weights.data() + oc * fan_in,
+                                                                   rescale().from(oc), y, oy0, rows);
   }
   // A padded layer whose DSP kernel pads itself (widened rows, rows) reads its unpadded input and takes the
   // padding as the input zero point itself (pads_itself, core/sequential.hpp): output rows
   // [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW)
   // from x, the C x H x W input. A conv -> activation -> pool stage then packs no window.
-  static constexpr bool pads_itself = Pad > 0 && kernels::conv2d_s8_pads_itself<C, H, W, K, Stride>;
+  static constexpr bool pads_itself = square && Pad > 0 && kernels::conv2d_s8_pads_itself<C, H, W, K, Stride>;
   template <bool AllDoubled = false>
   void forward_padded_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0, std::size_t rows,
                            std::bool_constant<AllDoubled> = {}) const
@@ -81,10 +92,11 @@ struct qconv2d_layer {
         x, weights.data() + oc * fan_in, rescale().from(oc), y, oy0, rows, static_cast<std::int8_t>(input_zero_point));
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
-  // (C x R x (W + 2 Pad)).
+  // (C x R x W).
   template <std::size_t R>
   constexpr void pack_window(const std::int8_t* x, std::int8_t* window, std::size_t iy0) const {
-    kernels::pad_rows<C, In::height, In::width, Pad, R>(x, window, iy0, static_cast<std::int8_t>(input_zero_point));
+    kernels::pad_rows<C, In::height, In::width, Pad, R, std::int8_t, PadL, PadR>(
+        x, window, iy0, static_cast<std::int8_t>(input_zero_point));
   }
   // conv -> 256-entry lookup -> 2x2 average pool as one stage, on DSP targets for 5x5 stride-1
   // convolutions of 1 or 6 input channels (kernels/arm/conv2d_s8_stage_dsp.hpp): x the C x H x W
@@ -94,7 +106,7 @@ struct qconv2d_layer {
   // clamped layer (fused ReLU) never takes it.
   template <class Act, class Pool>
   static constexpr bool has_fused_stage =
-      !Clamp && kernels::target::arm_dsp && K == 5 && Stride == 1 && Pad == 0 && Pool::kernel == 2 &&
+      !Clamp && kernels::target::arm_dsp && square && K == 5 && Stride == 1 && Pad == 0 && Pool::kernel == 2 &&
       std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
       ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
        (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));
@@ -138,7 +150,7 @@ struct qconv2d_layer {
   // or on its input where it pads itself.
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;
-    if constexpr (Pad == 0) {
+    if constexpr (unpadded) {
       for (std::size_t oc = 0; oc < OutC; oc += channel_group)
         forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
     } else if constexpr (pads_itself) {

@@ -1,6 +1,7 @@
 #pragma once
-// qdepthwise_conv2d_layer<In, K, Stride, Pad, Clamp>: int8 depthwise_conv2d (channel multiplier 1),
-// TFLite int8 DEPTHWISE_CONV_2D arithmetic (kernels/depthwise_s8.hpp). Weights C x K x K,
+// qdepthwise_conv2d_layer<In, K, Stride, Pad, Clamp, KW, SW, PadL, PadB, PadR>: int8 depthwise_conv2d
+// (channel multiplier 1), TFLite int8 DEPTHWISE_CONV_2D arithmetic (kernels/depthwise_s8.hpp); the
+// window as depthwise_conv2d_layer's (the trailing five default to a square one). Weights C x K x KW,
 // symmetric per channel (zero point 0, [-127, 127]); bias int32 at scale s_in * s_w[c] with the
 // input zero point folded in (bias - z_in * sum w[c]), so padding holds z_in (real value 0), as in
 // qconv2d_layer; multiplier/shift per channel. Clamp: outputs clamped to [act_min, act_max], a
@@ -16,19 +17,24 @@
 
 namespace staticnn::quant {
 
-template <Shape In, std::size_t K, std::size_t Stride, std::size_t Pad = 0, bool Clamp = false>
+template <Shape In, std::size_t K, std::size_t Stride, std::size_t Pad = 0, bool Clamp = false, std::size_t KW = K,
+          std::size_t SW = Stride, std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL>
 struct qdepthwise_conv2d_layer {
-  static_assert(In::rank == 3 && K > 0 && Stride > 0 && K <= In::height + 2 * Pad && K <= In::width + 2 * Pad,
-                "qdepthwise_conv2d: needs a C x H x W map at least K x K (padded)");
+  static_assert(In::rank == 3 && K > 0 && KW > 0 && Stride > 0 && SW > 0 && K <= In::height + Pad + PadB &&
+                    KW <= In::width + PadL + PadR,
+                "qdepthwise_conv2d: needs a C x H x W map at least K x KW (padded)");
   static constexpr std::size_t C = In::channels, H = In::height, W = In::width;
   using value_type = std::int8_t;
   static constexpr const char* name = "qdepthwise_conv2d";
   using in_shape = In;
-  using out_shape = shape<C, (H + 2 * Pad - K) / Stride + 1, (W + 2 * Pad - K) / Stride + 1>;
-  static constexpr std::size_t out_channels = C, kernel = K, stride = Stride, padding = Pad, fan_in = K * K;
+  using out_shape = shape<C, (Pad + H + PadB - K) / Stride + 1, (PadL + W + PadR - KW) / SW + 1>;
+  static constexpr std::size_t out_channels = C, kernel = K, stride = Stride, padding = Pad, fan_in = K * KW;
+  static constexpr std::size_t kernel_h = K, kernel_w = KW, stride_h = Stride, stride_w = SW;
+  static constexpr std::size_t pad_top = Pad, pad_left = PadL, pad_bottom = PadB, pad_right = PadR;
+  static constexpr bool square = K == KW && Stride == SW && Pad == PadL && Pad == PadB && Pad == PadR;
   static constexpr std::size_t weight_count = C * fan_in, param_count = 0, state_count = 0;
   static constexpr bool clamped = Clamp;
-  static constexpr const char* kernel_name = kernels::depthwise_s8_kernel_name<C, H, W, K, Stride, Pad>();
+  static constexpr const char* kernel_name = kernels::depthwise_s8_kernel_name<C, H, W, K, Stride, Pad, KW, SW, PadL, PadB, PadR>();
 
   std::array<std::int8_t, weight_count> weights{};
   std::array<std::int32_t, C> bias{}, multiplier{};
@@ -41,8 +47,8 @@ struct qdepthwise_conv2d_layer {
     return {bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
   }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
-    kernels::depthwise_s8<C, H, W, K, Stride, Pad>(x.data(), weights.data(), rescale(), y.data(),
-                                                   static_cast<std::int8_t>(input_zero_point));
+    kernels::depthwise_s8<C, H, W, K, Stride, Pad, KW, SW, PadL, PadB, PadR>(
+        x.data(), weights.data(), rescale(), y.data(), static_cast<std::int8_t>(input_zero_point));
   }
 };
 

@@ -1,7 +1,9 @@
 #pragma once
 // qpool_layer<In, K, Op>: int8 K x K pooling, stride K, no padding; output scale and zero point
 // are the input's. Average pooling rounds half away from zero, as TFLite's int8 AVERAGE_POOL_2D:
-// (sum +- K*K/2) / (K*K) with C++'s truncating division.
+// (sum +- n/2) / n with C++'s truncating division, n = K*K.
+// qpool_layer<In, K, Op, KW, SH, SW, PT, PL, PB, PR>: the window of pool_layer's trailing parameters
+// (layers/pool.hpp: padding is no value; n = the inputs of the window inside the map, as TFLite).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -15,10 +17,17 @@
 
 namespace staticnn::quant {
 
-template <Shape In, std::size_t K, class Op>
+template <Shape In, std::size_t K, class Op, std::size_t KW = K, std::size_t SH = K, std::size_t SW = KW,
+          std::size_t PadT = 0, std::size_t PadL = 0, std::size_t PadB = PadT, std::size_t PadR = PadL>
 struct qpool_layer {
-  static_assert(In::rank == 3 && K > 0 && K <= In::height && K <= In::width, "qpool: window larger than the input");
-  static constexpr std::size_t C = In::channels, H = In::height, W = In::width, OH = H / K, OW = W / K;
+  static_assert(In::rank == 3 && K > 0 && KW > 0 && SH > 0 && SW > 0 && K <= PadT + In::height + PadB &&
+                    KW <= PadL + In::width + PadR,
+                "qpool: window larger than the input");
+  using window = pool_window<In::height, In::width, K, KW, SH, SW, PadT, PadL, PadB, PadR>;
+  static constexpr bool square = window::square;
+  static constexpr std::size_t kernel_h = K, kernel_w = KW, stride_h = SH, stride_w = SW;
+  static constexpr std::size_t pad_top = PadT, pad_left = PadL, pad_bottom = PadB, pad_right = PadR;
+  static constexpr std::size_t C = In::channels, H = In::height, W = In::width, OH = window::OH, OW = window::OW;
   using value_type = std::int8_t;
   static constexpr const char* name = std::is_same_v<Op, avg_pool_op> ? "qavg_pool" : "qmax_pool";
   using in_shape = In;
@@ -45,7 +54,7 @@ struct qpool_layer {
   // apart (detail::pool_row_kernel). 2x2 max pooling on DSP targets runs four outputs a step
   // bytewise (kernels/arm/max_pool_s8_dsp.hpp); the same values. Elsewhere the layer has no row
   // kernel and the conv -> activation -> pool stage keeps its own window loop.
-  static constexpr bool has_row_kernel = kernels::target::arm_dsp && K == 2 && std::is_same_v<Op, max_pool_op>;
+  static constexpr bool has_row_kernel = kernels::target::arm_dsp && square && K == 2 && std::is_same_v<Op, max_pool_op>;
   static constexpr const char* kernel_name = has_row_kernel ? "arm_dsp max 2x2 (ssub8/sel, 4 a step)" : "portable";
   static constexpr void reduce_row(const std::int8_t* rows, std::int8_t* y) {
     std::size_t px = 0;
@@ -60,7 +69,23 @@ struct qpool_layer {
   }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t oy = 0; oy < OH; ++oy) reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
+      for (std::size_t oy = 0; oy < OH; ++oy) {
+        if constexpr (square) {
+          reduce_row(x.data() + (c * H + oy * K) * W, y.data() + (c * OH + oy) * OW);
+          continue;
+        }
+        for (std::size_t ox = 0; ox < OW; ++ox) y[(c * OH + oy) * OW + ox] = reduce_window(x.data() + c * H * W, oy, ox);
+      }
+  }
+  // A window of a rectangular, strided or padded pool over the inputs inside the map (xc: one plane).
+  static constexpr std::int8_t reduce_window(const std::int8_t* xc, std::size_t oy, std::size_t ox) {
+    std::int32_t r = std::is_same_v<Op, avg_pool_op> ? 0 : -128, n = 0;
+    window::visit(oy, ox, [&](std::size_t i) {
+      r = std::is_same_v<Op, avg_pool_op> ? r + xc[i] : std::max<std::int32_t>(r, xc[i]);
+      ++n;
+    });
+    if constexpr (std::is_same_v<Op, avg_pool_op>) r = r >= 0 ? (r + n / 2) / n : (r - n / 2) / n;
+    return static_cast<std::int8_t>(r);
   }
 };
 

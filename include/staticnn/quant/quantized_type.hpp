@@ -29,17 +29,18 @@ namespace staticnn::quant {
 // layer's outputs go through a fused ReLU's or ReLU6's clamp (conv2d, depthwise_conv2d, dense).
 template <class L, bool Clamp = false>
 struct quantized_layer {};
-template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
-struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T>, Clamp> {
-  using type = qconv2d_layer<In, OutC, K, S, P, Clamp>;
+template <class In, std::size_t OutC, std::size_t K, std::size_t S, std::size_t P, class T, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR,
+          bool Clamp>
+struct quantized_layer<conv2d_layer<In, OutC, K, S, P, T, KW, SW, PL, PB, PR>, Clamp> {
+  using type = qconv2d_layer<In, OutC, K, S, P, Clamp, KW, SW, PL, PB, PR>;
 };
 template <class In, std::size_t N, class T, bool Clamp>
 struct quantized_layer<dense_layer<In, N, T>, Clamp> {
   using type = qdense_layer<In, N, Clamp>;
 };
-template <class In, std::size_t K, std::size_t S, std::size_t P, class T, bool Clamp>
-struct quantized_layer<depthwise_conv2d_layer<In, K, S, P, T>, Clamp> {
-  using type = qdepthwise_conv2d_layer<In, K, S, P, Clamp>;
+template <class In, std::size_t K, std::size_t S, std::size_t P, class T, std::size_t KW, std::size_t SW, std::size_t PL, std::size_t PB, std::size_t PR, bool Clamp>
+struct quantized_layer<depthwise_conv2d_layer<In, K, S, P, T, KW, SW, PL, PB, PR>, Clamp> {
+  using type = qdepthwise_conv2d_layer<In, K, S, P, Clamp, KW, SW, PL, PB, PR>;
 };
 template <class In, class T>
 struct quantized_layer<global_avg_pool_layer<In, T>> {
@@ -49,9 +50,10 @@ template <class In, class Op, class T>
 struct quantized_layer<activation_layer<In, Op, T>> {
   using type = qlookup_layer<In>;
 };
-template <class In, std::size_t K, class Op, class T>
-struct quantized_layer<pool_layer<In, K, Op, T>> {
-  using type = qpool_layer<In, K, Op>;
+template <class In, std::size_t K, class Op, class T, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PT,
+          std::size_t PL, std::size_t PB, std::size_t PR>
+struct quantized_layer<pool_layer<In, K, Op, T, KW, SH, SW, PT, PL, PB, PR>> {
+  using type = qpool_layer<In, K, Op, KW, SH, SW, PT, PL, PB, PR>;
 };
 template <class In, class T>
 struct quantized_layer<flatten_layer<In, T>> {
