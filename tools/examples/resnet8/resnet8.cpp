@@ -35,15 +35,9 @@ std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g, std::vec
     const std::size_t k = static_cast<std::size_t>(g.uniform(0, classes)) % classes;
     labels[i] = static_cast<std::uint8_t>(k);
     const double cy = g.uniform(8, 24), cx = g.uniform(8, 24), r = g.uniform(4, 10);
-    for (std::size_t c = 0; c < 3; ++c) {
-      const double level = 0.2 + 0.8 * static_cast<double>((k >> c) & 1) + 0.1 * static_cast<double>(k / 8);
-      for (std::size_t y = 0; y < 32; ++y)
-        for (std::size_t x = 0; x < 32; ++x) {
-          const double d2 = ((double(y) - cy) * (double(y) - cy) + (double(x) - cx) * (double(x) - cx)) / (r * r);
-          const double v = level * std::exp(-d2) + g.uniform(0, 0.2);
-          px[i * D + (c * 32 + y) * 32 + x] = static_cast<std::uint8_t>(std::min(255.0, std::floor(v * 255.0)));
-        }
-    }
+    sn::examples::draw_blob(px.data() + i * D, g, cy, cx, r, [k](std::size_t c) {
+      return 0.2 + 0.8 * static_cast<double>((k >> c) & 1) + 0.1 * static_cast<double>(k / 8);
+    });
   }
   return px;
 }
