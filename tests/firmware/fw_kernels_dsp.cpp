@@ -201,6 +201,17 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<2, 8, 11, 7, 1, 2>(15, 1, 1) == 0));
   STATICNN_CHECK((check_conv_rows<8, 9, 9, 7, 2, 5>(16, 0, 2) == 0));
   STATICNN_CHECK((check_conv_rows<16, 4, 16, 3, 1, 32>(17, 0, 2) == 0));
+  // Fan-ins above 400 (up to 576, 3x3 over 64 channels): an im2col in the caller's frame, the
+  // kernel in its own; each form of the last weight word, padded and not.
+  STATICNN_CHECK((check_conv_rows<64, 5, 10, 3, 1, 6>(23, 0, 3, -128, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<63, 7, 9, 3, 2, 5>(24, 1, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<61, 4, 7, 3, 1, 3>(25, 0, 2, -9, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<64, 6, 6, 3, 1, 7, true, false, 1>(26, 0, 6, -128, 127, -3) == 0));
+  // ... every channel doubled and whole blocks: all channels in one asm loop, which steps back
+  // over the block's im2col (past 4,095 bytes) from one channel to the next.
+  STATICNN_CHECK((check_conv_rows<64, 5, 8, 3, 1, 6, false>(27, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<61, 4, 6, 3, 1, 3, false>(28, 0, 2, -20, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<64, 6, 6, 3, 1, 5, false, false, 1>(29, 0, 6, -128, 127, 7) == 0));
   // Every channel doubled: large windows (one block of im2col, the asm walks the channels; a last
   // partial block per channel), small windows (several blocks per channel); clamps.
   STATICNN_CHECK((check_conv_rows<16, 6, 11, 3, 1, 9, false>(18, 0, 3) == 0));

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "../quant/network.hpp"
+#include "../quant/residual.hpp"
 #include "header.hpp"
 
 namespace staticnn::exporter {
@@ -69,6 +70,25 @@ struct int8_layer_spelling<flatten_layer<In, std::int8_t>> {
   static std::string get() { return "staticnn::flatten_layer<" + spell_shape<In>() + ", std::int8_t>"; }
 };
 
+template <class... Ls>
+std::string spell_int8_network(std::type_identity<network<Ls...>>) {
+  std::string s = "staticnn::network<";
+  std::size_t i = 0;
+  ((s += std::string(i++ ? ",\n    " : "\n    ") + int8_layer_spelling<Ls>::get()), ...);
+  return s + ">";
+}
+// A residual block: its two int8 networks spelled in full (identity_shortcut for the input itself).
+template <class In, class Body, class Skip, bool Clamp>
+struct int8_layer_spelling<quant::qresidual_layer<In, Body, Skip, Clamp>> {
+  static std::string get() {
+    std::string skip = "staticnn::identity_shortcut";
+    if constexpr (!quant::qresidual_layer<In, Body, Skip, Clamp>::identity)
+      skip = spell_int8_network(std::type_identity<Skip>{});
+    return "staticnn::quant::qresidual_layer<" + spell_shape<In>() + ", " +
+           spell_int8_network(std::type_identity<Body>{}) + ", " + skip + spell_clamp(Clamp) + ">";
+  }
+};
+
 template <class Array>
 std::string int_list(const Array& v) {
   std::string s;
@@ -79,6 +99,44 @@ std::string int_list(const Array& v) {
 
 inline std::string spell_params(quant::tensor_params p) {
   return "{" + hex_float(p.scale) + ", " + std::to_string(p.zero_point) + "}";
+}
+
+// The braced values of one int8 layer, as aggregate initialisation spells them; a residual
+// block's are its two networks' (each layer named by its full type), then its add's parameters.
+template <class... Ls>
+std::string int8_network_value(const network<Ls...>& net);
+template <class L>
+std::string int8_layer_value(const L& layer) {
+  std::string s;
+  if constexpr (requires { layer.add; }) {
+    const kernels::add_rescale& a = layer.add;
+    s += int8_network_value(layer.body) + ", ";
+    if constexpr (L::identity) s += "{}";
+    else s += int8_network_value(layer.skip);
+    const char* sep = ", {";
+    for (const std::int32_t v : {a.zero_point1, a.zero_point2, a.multiplier1, a.multiplier2, a.shift1, a.shift2,
+                                 a.out_multiplier, a.out_shift, a.out_zero_point, a.act_min, a.act_max})
+      s += sep + std::to_string(v), sep = ", ";
+    s += "}";
+  } else if constexpr (requires { layer.multiplier; }) {
+    s += "{" + int_list(layer.weights) + "\n    }, {" + int_list(layer.bias) + "\n    }, {" +
+         int_list(layer.multiplier) + "\n    }, {" + int_list(layer.shift) + "\n    }, " +
+         std::to_string(layer.zero_point) + ", " + std::to_string(layer.act_min) + ", " + std::to_string(layer.act_max);
+    if constexpr (requires { layer.input_zero_point; }) s += ", " + std::to_string(layer.input_zero_point);
+  } else if constexpr (requires { layer.table; }) {
+    s += "{" + int_list(layer.table) + "\n    }";
+  }
+  return s;
+}
+template <class... Ls>
+std::string int8_network_value(const network<Ls...>& net) {
+  std::string s = "{{";
+  net.for_each_layer([&](auto index, const auto& layer) {
+    using L = std::remove_cvref_t<decltype(layer)>;
+    s += std::string(decltype(index)::value ? "," : "") + "\n   {" + int8_layer_spelling<L>::get() + "{" +
+         int8_layer_value(layer) + "}}";
+  });
+  return s + "}}";
 }
 
 // The header text of an int8 network; `ns` and `origin` as for header().
@@ -99,15 +157,7 @@ std::string int8_header(const quant::qnetwork<Ls...>& q, const std::string& ns, 
     using L = std::remove_cvref_t<decltype(layer)>;
     constexpr std::size_t I = decltype(index)::value;
     s += std::string(I ? "," : "") + "\n  // layer " + std::to_string(I) + ": " + L::name +
-         "\n  {model::network_type::layer_type<" + std::to_string(I) + ">{";
-    if constexpr (requires { layer.multiplier; })
-      s += "{" + int_list(layer.weights) + "\n    }, {" + int_list(layer.bias) + "\n    }, {" +
-           int_list(layer.multiplier) + "\n    }, {" + int_list(layer.shift) + "\n    }, " +
-           std::to_string(layer.zero_point) + ", " + std::to_string(layer.act_min) + ", " + std::to_string(layer.act_max);
-    if constexpr (requires { layer.input_zero_point; }) s += ", " + std::to_string(layer.input_zero_point);
-    else if constexpr (requires { layer.table; })
-      s += "{" + int_list(layer.table) + "\n    }";
-    s += "}}";
+         "\n  {model::network_type::layer_type<" + std::to_string(I) + ">{" + int8_layer_value(layer) + "}}";
   });
   s += "}}};\n\n";
   s += "// The network, if Expected is the model type it was exported for; otherwise a compile error.\n"

@@ -16,6 +16,7 @@
 #include "identity.hpp"
 #include "lookup.hpp"
 #include "pool.hpp"
+#include "residual.hpp"
 
 namespace staticnn::quant {
 

@@ -9,12 +9,16 @@
 //   ReLU6 right after conv2d, depthwise_conv2d or dense: that layer's output takes the
 //   activation's calibrated range and clamps to [zero_point, 127] (ReLU6: the upper end at 6 if
 //   below 127; quantized_type.hpp); pooling, global average pooling, flatten and the fused
-//   activation keep their input's parameters. Computed in double; uses the heap (host only).
+//   activation keep their input's parameters; a residual block's chains are quantized as
+//   networks from the block's input grid and its add (TFLite ADD, quant/add.hpp) rescales both
+//   chains' outputs to the sum's calibrated grid, or, with a ReLU after the block, to the ReLU's
+//   and clamps at its zero point. Computed in double; uses the heap (host only).
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -25,6 +29,8 @@
 #include "../layers/flatten.hpp"
 #include "../layers/pool.hpp"
 #include "../layers/relu6.hpp"
+#include "../layers/residual.hpp"
+#include "add.hpp"
 #include "network.hpp"
 #include "quantized_type.hpp"
 
@@ -38,35 +44,86 @@ inline tensor_params choose_params(double lo, double hi) {
   return {static_cast<float>(scale), static_cast<std::int32_t>(std::clamp(zp, -128.0, 127.0))};
 }
 
-// The output range of every layer (and of the input) over calibration images.
+// The output range of every layer (and of the input) over calibration images; for a residual
+// block (at its index in `inner`) also the ranges of its chains' layers: the main chain's output,
+// the shortcut chain's output; the block's own range (lo, hi) is the sum's.
+template <Network Net>
+struct calibration;
+
+namespace detail {
+template <class Chain>
+struct chain_calibration {
+  using type = calibration<Chain>;
+};
+template <>
+struct chain_calibration<identity_shortcut> {
+  struct type {};
+};
+template <class L>
+struct inner_calibration {};
+template <class In, class Chain, class Skip>
+struct inner_calibration<residual_layer<In, float, Chain, Skip>> {
+  calibration<Chain> body;
+  typename chain_calibration<Skip>::type skip;
+};
+template <class Net>
+struct inner_calibrations;
+template <class... Ls>
+struct inner_calibrations<network<Ls...>> {
+  using type = std::tuple<inner_calibration<Ls>...>;
+};
+}  // namespace detail
+
 template <Network Net>
 struct calibration {
   double in_lo = 0, in_hi = 0;
   std::array<double, Net::depth> lo{}, hi{};
+  typename detail::inner_calibrations<Net>::type inner{};
   std::size_t images = 0;
 };
+
+namespace detail {
+inline void widen(double& lo, double& hi, const float* v, std::size_t n, bool first) {
+  const auto [mn, mx] = std::minmax_element(v, v + n);
+  if (first) lo = *mn, hi = *mx;
+  lo = std::min(lo, double{*mn}), hi = std::max(hi, double{*mx});
+}
+
+// Runs net on one input x, writing its output to y and widening c's ranges by every layer's
+// outputs (a residual block's chains layer by layer, then their sum, as residual_layer adds).
+template <Network Net>
+void observe(const Net& net, const float* x, float* y, calibration<Net>& c, bool first) {
+  std::size_t largest = Net::in_shape::size;
+  Net::for_each_layer_type([&](auto t) { largest = std::max(largest, decltype(t)::type::out_shape::size); });
+  std::vector<float> a(largest), b(largest);
+  std::copy_n(x, Net::in_shape::size, a.begin());
+  net.for_each_layer([&](auto index, const auto& layer) {
+    using L = std::remove_cvref_t<decltype(layer)>;
+    constexpr std::size_t I = decltype(index)::value, S = L::out_shape::size;
+    if constexpr (CompositeLayer<L>) {
+      auto& inner = std::get<I>(c.inner);
+      std::vector<float> skip(a.begin(), a.begin() + L::in_shape::size);
+      observe(layer.body, a.data(), b.data(), inner.body, first);
+      if constexpr (!L::identity) observe(layer.skip, a.data(), skip.data(), inner.skip, first);
+      for (std::size_t k = 0; k < S; ++k) b[k] += skip[k];
+    } else {
+      layer.forward(cview<float, L::in_shape::size>(a.data(), L::in_shape::size), view<float, S>(b.data(), S));
+    }
+    widen(c.lo[I], c.hi[I], b.data(), S, first);
+    std::swap(a, b);
+  });
+  std::copy_n(a.begin(), Net::out_shape::size, y);
+}
+}  // namespace detail
 
 template <Network Net>
 calibration<Net> calibrate(const Net& net, const float* images, std::size_t n) {
   calibration<Net> c;
-  std::size_t largest = Net::in_shape::size;
-  Net::for_each_layer_type([&](auto t) { largest = std::max(largest, decltype(t)::type::out_shape::size); });
-  std::vector<float> a(largest), b(largest);
-  c.in_lo = c.in_hi = images[0];
+  std::vector<float> y(Net::out_shape::size);
   for (std::size_t i = 0; i < n; ++i) {
     const float* x = images + i * Net::in_shape::size;
-    std::copy_n(x, Net::in_shape::size, a.begin());
-    for (std::size_t k = 0; k < Net::in_shape::size; ++k)
-      c.in_lo = std::min(c.in_lo, double{x[k]}), c.in_hi = std::max(c.in_hi, double{x[k]});
-    net.for_each_layer([&](auto index, const auto& layer) {
-      using L = std::remove_cvref_t<decltype(layer)>;
-      constexpr std::size_t I = decltype(index)::value, S = L::out_shape::size;
-      layer.forward(cview<float, L::in_shape::size>(a.data(), L::in_shape::size), view<float, S>(b.data(), S));
-      const auto [mn, mx] = std::minmax_element(b.begin(), b.begin() + S);
-      if (i == 0) c.lo[I] = *mn, c.hi[I] = *mx;
-      c.lo[I] = std::min(c.lo[I], double{*mn}), c.hi[I] = std::max(c.hi[I], double{*mx});
-      std::swap(a, b);
-    });
+    detail::widen(c.in_lo, c.in_hi, x, Net::in_shape::size, i == 0);
+    detail::observe(net, x, y.data(), c, i == 0);
   }
   c.images = n;
   return c;
@@ -106,15 +163,26 @@ tensor_params lookup_output(tensor_params in) {
 }
 }  // namespace detail
 
-template <Network Net>
-quantized_t<Net> quantize(const Net& net, const calibration<Net>& c) {
-  quantized_t<Net> q{};
-  tensor_params p = choose_params(c.in_lo, c.in_hi);
-  q.input = p;
+namespace detail {
+// The clamp of a layer whose outputs go through a fused ReLU or ReLU6 (layer R of Net) on the
+// output grid `out`: TFLite's CalculateActivationRangeQuantized, [max(zero_point, -128), 127],
+// for ReLU6 the upper end min(127, zero_point + round(6 / scale)).
+template <class Net, std::size_t R, class Q>
+void set_fused_clamp(Q& ql, tensor_params out) {
+  ql.act_min = std::max(out.zero_point, std::int32_t{-128}), ql.act_max = 127;
+  if constexpr (std::is_same_v<typename Net::template layer_type<R>::op, relu6_op>)
+    ql.act_max = static_cast<std::int32_t>(
+        std::min(127.0, static_cast<double>(out.zero_point) + std::round(6.0 / double{out.scale})));
+}
+
+// Quantizes net's layers into qn (a network of their int8 forms) for an input on grid p;
+// returns the output's grid.
+template <Network Net, class QNet>
+tensor_params quantize_chain(const Net& net, const calibration<Net>& c, tensor_params p, QNet& qn) {
   net.for_each_layer([&](auto index, const auto& f) {
     using L = std::remove_cvref_t<decltype(f)>;
     constexpr std::size_t I = decltype(index)::value;
-    auto& ql = q.net.template layer<I>();
+    auto& ql = qn.template layer<I>();
     using Q = std::remove_cvref_t<decltype(ql)>;
     if constexpr (requires { Q::fan_in; }) {  // conv2d, depthwise_conv2d, dense
       // With a fused ReLU (layer I + 1) the output grid spans the ReLU's range [0, max], all 256
@@ -123,26 +191,40 @@ quantized_t<Net> quantize(const Net& net, const calibration<Net>& c) {
       // the int8 saturation itself is the ReLU: the kernels then skip the clamp.
       constexpr std::size_t R = Q::clamped ? I + 1 : I;
       const tensor_params out = choose_params(c.lo[R], c.hi[R]);
-      detail::quantize_affine(f, ql, p, out);
-      if constexpr (Q::clamped) {
-        ql.act_min = std::max(out.zero_point, std::int32_t{-128}), ql.act_max = 127;
-        // ReLU6: TFLite's CalculateActivationRangeQuantized, min(127, zero_point + round(6 / scale)).
-        if constexpr (std::is_same_v<typename Net::template layer_type<R>::op, relu6_op>)
-          ql.act_max = static_cast<std::int32_t>(
-              std::min(127.0, static_cast<double>(out.zero_point) + std::round(6.0 / double{out.scale})));
-      }
+      quantize_affine(f, ql, p, out);
+      if constexpr (Q::clamped) set_fused_clamp<Net, R>(ql, out);
       p = out;
     } else if constexpr (requires { ql.table; }) {  // elementwise activation
-      const tensor_params out = detail::lookup_output<typename L::op>(p);
+      const tensor_params out = lookup_output<typename L::op>(p);
       for (int v = -128; v < 128; ++v) {
         const double x = double{p.scale} * (v - p.zero_point);
         const double y = std::round(L::op::f(x) / double{out.scale}) + out.zero_point;
         ql.table[static_cast<std::size_t>(v + 128)] = static_cast<std::int8_t>(std::clamp(y, -128.0, 127.0));
       }
       p = out;
+    } else if constexpr (requires { ql.add; }) {  // residual block
+      // The chains from the block's input grid; the add from their output grids (the shortcut's
+      // is the input's for the identity) to the sum's, or to the ReLU's after it (its clamp).
+      const auto& inner = std::get<I>(c.inner);
+      const tensor_params body = quantize_chain(f.body, inner.body, p, ql.body);
+      tensor_params skip = p;
+      if constexpr (!Q::identity) skip = quantize_chain(f.skip, inner.skip, p, ql.skip);
+      constexpr std::size_t R = Q::clamped ? I + 1 : I;
+      const tensor_params out = choose_params(c.lo[R], c.hi[R]);
+      if constexpr (Q::clamped) set_fused_clamp<Net, R>(ql.add, out);
+      ql.add = add_rescale_for(body, skip, out, ql.add.act_min, ql.add.act_max);
+      p = out;
     }
   });
-  q.output = p;
+  return p;
+}
+}  // namespace detail
+
+template <Network Net>
+quantized_t<Net> quantize(const Net& net, const calibration<Net>& c) {
+  quantized_t<Net> q{};
+  q.input = choose_params(c.in_lo, c.in_hi);
+  q.output = detail::quantize_chain(net, c, q.input, q.net);
   return q;
 }
 

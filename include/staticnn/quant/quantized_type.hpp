@@ -3,7 +3,8 @@
 // float network type, layer by layer, except that a ReLU or ReLU6 right after a conv2d,
 // depthwise_conv2d or dense is fused into it: that layer clamps its outputs (Clamp = true) and the
 // activation becomes a qidentity_layer (TFLite's converter does the same); elsewhere it stays a
-// 256-entry table. Firmware names its expected model with it, e.g.
+// 256-entry table. A residual block becomes a qresidual_layer of its quantized chains, and a ReLU
+// after it becomes the clamp of its add. Firmware names its expected model with it, e.g.
 // quant::quantized_t<folded_t<models::bn_lenet>>.
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +22,9 @@
 #include "../layers/global_avg_pool.hpp"
 #include "../layers/pool.hpp"
 #include "../layers/relu6.hpp"
+#include "../layers/residual.hpp"
 #include "network.hpp"
+#include "residual.hpp"
 
 namespace staticnn::quant {
 
@@ -60,6 +63,18 @@ struct quantized_layer<flatten_layer<In, T>> {
   using type = flatten_layer<In, std::int8_t>;
 };
 
+// A residual block: both chains quantized as networks (the shortcut's identity stays the identity).
+template <class N>
+struct quantized_chain;
+template <>
+struct quantized_chain<identity_shortcut> {
+  using type = identity_shortcut;
+};
+template <class In, class Chain, class Skip, bool Clamp>
+struct quantized_layer<residual_layer<In, float, Chain, Skip>, Clamp> {
+  using type = qresidual_layer<In, typename quantized_chain<Chain>::type, typename quantized_chain<Skip>::type, Clamp>;
+};
+
 // A layer type that has an int8 form; a network type all of whose layers have one.
 template <class L>
 concept HasInt8Form = requires { typename quantized_layer<L>::type; };
@@ -74,8 +89,8 @@ concept Quantizable = all_layers_int8<Net>::value;
 template <class L, bool Clamp = false>
 struct int8_form {
   static_assert(HasInt8Form<L>, "quantize: no int8 form of this layer (conv2d, dense, "
-                                "depthwise_conv2d, elementwise activations, pools, global_avg_pool "
-                                "and flatten have one)");
+                                "depthwise_conv2d, elementwise activations, pools, global_avg_pool, "
+                                "flatten and residual blocks of these have one)");
   using type = typename std::conditional_t<HasInt8Form<L>, quantized_layer<L, Clamp>, std::type_identity<void>>::type;
 };
 
@@ -89,8 +104,11 @@ template <class In, class T>
 inline constexpr bool is_relu<activation_layer<In, relu6_op, T>> = true;
 // conv2d, depthwise_conv2d and dense (the per-output-channel affine layers, which also absorb a
 // batchnorm) take a following ReLU or ReLU6 into their requantization (TFLite's fused activation).
+// A residual block takes it into its add's clamp.
 template <class L>
 inline constexpr bool takes_relu = absorbs_batchnorm<L>;
+template <class In, class Chain, class Skip>
+inline constexpr bool takes_relu<residual_layer<In, float, Chain, Skip>> = true;
 
 // Layer I of Ls in its context: conv2d or dense followed by ReLU becomes the clamped int8 layer,
 // and that ReLU a qidentity_layer (no stage); every other layer maps on its own.
@@ -121,5 +139,11 @@ struct quantized<network<Ls...>> {
 };
 template <class Net>
 using quantized_t = typename quantized<Net>::type;
+
+// A network inside a residual block: its layers, without the qnetwork's input and output parameters.
+template <class... Ls>
+struct quantized_chain<network<Ls...>> {
+  using type = typename quantized_t<network<Ls...>>::network_type;
+};
 
 }  // namespace staticnn::quant

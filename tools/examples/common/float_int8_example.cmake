@@ -12,9 +12,10 @@
 #
 #   staticnn_float_int8_example(NAME <name> COMMENT <what the program exports>
 #     FLOAT_TYPE <the float model's type> INT8_TYPE <the int8 model's type> PARITY_IMAGES <n>
+#     [FLOAT_PARITY_IMAGES <n for the float image; default PARITY_IMAGES>]
 #     [MODEL_DIR <dir>] [TYPES_HEADER <header naming the types, for the firmware>])
 function(staticnn_float_int8_example)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;COMMENT;FLOAT_TYPE;INT8_TYPE;PARITY_IMAGES;MODEL_DIR;TYPES_HEADER" "")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;COMMENT;FLOAT_TYPE;INT8_TYPE;PARITY_IMAGES;FLOAT_PARITY_IMAGES;MODEL_DIR;TYPES_HEADER" "")
   set(name ${ARG_NAME})
   if(NOT CMAKE_CROSSCOMPILING)
     add_executable(${name} ${name}.cpp)
@@ -56,15 +57,19 @@ function(staticnn_float_int8_example)
     if(ARG_TYPES_HEADER)
       target_compile_definitions(${image} PRIVATE STATICNN_MODEL_TYPES_HEADER="${ARG_TYPES_HEADER}")
     endif()
+    set(images ${ARG_PARITY_IMAGES})
     if(kind STREQUAL "int8")
       target_compile_definitions(${image} PRIVATE "STATICNN_EXPECTED_MODEL=${ARG_INT8_TYPE}")
       set(pass "int8 max_abs_logit_diff 0 argmax_mismatches 0 PASS")
     else()
       target_compile_definitions(${image} PRIVATE "STATICNN_EXPECTED_MODEL=${ARG_FLOAT_TYPE}")
       set(pass "argmax_mismatches 0 PASS")
+      if(ARG_FLOAT_PARITY_IMAGES)
+        set(images ${ARG_FLOAT_PARITY_IMAGES})
+      endif()
     endif()
     staticnn_add_qemu_test(NAME ${image}_parity TARGET ${image}
-      ARGS ${out}/test-images.idx ${out}/test-labels.idx ${ARG_PARITY_IMAGES} ${out}/${kind}-reference.bin
+      ARGS ${out}/test-images.idx ${out}/test-labels.idx ${images} ${out}/${kind}-reference.bin
       PASS_REGEX "${pass}" FAIL_REGEX "mismatch: " TIMEOUT 600 ${uart_only})
   endforeach()
 endfunction()

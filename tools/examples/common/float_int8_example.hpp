@@ -9,6 +9,7 @@
 //     image, read back from test-images.idx as the firmware reads it (int8 bit for bit, float exactly).
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -44,6 +45,21 @@ inline bool parse_arguments(int argc, char** argv, const char* program, argument
     return false;
   }
   return true;
+}
+
+// A synthetic 3 x 32 x 32 image into px (bytes): in each channel c a Gaussian blob centred at
+// (cy, cx) of radius r and height level(c) (called once per channel, in order), on noise in [0, 0.2).
+template <class Level>
+void draw_blob(std::uint8_t* px, train::rng& g, double cy, double cx, double r, Level&& level) {
+  for (std::size_t c = 0; c < 3; ++c) {
+    const double height = level(c);
+    for (std::size_t y = 0; y < 32; ++y)
+      for (std::size_t x = 0; x < 32; ++x) {
+        const double d2 = ((double(y) - cy) * (double(y) - cy) + (double(x) - cx) * (double(x) - cx)) / (r * r);
+        const double v = height * std::exp(-d2) + g.uniform(0, 0.2);
+        px[(c * 32 + y) * 32 + x] = static_cast<std::uint8_t>(std::min(255.0, std::floor(v * 255.0)));
+      }
+  }
 }
 
 inline std::string be32(std::uint32_t v) {

@@ -25,15 +25,7 @@ std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g) {
   std::vector<std::uint8_t> px(n * D);
   for (std::size_t i = 0; i < n; ++i) {
     const double cy = g.uniform(6, 26), cx = g.uniform(6, 26), r = g.uniform(3, 12);
-    for (std::size_t c = 0; c < 3; ++c) {
-      const double level = g.uniform(0.2, 1.0);
-      for (std::size_t y = 0; y < 32; ++y)
-        for (std::size_t x = 0; x < 32; ++x) {
-          const double d2 = ((double(y) - cy) * (double(y) - cy) + (double(x) - cx) * (double(x) - cx)) / (r * r);
-          const double v = level * std::exp(-d2) + g.uniform(0, 0.2);
-          px[i * D + (c * 32 + y) * 32 + x] = static_cast<std::uint8_t>(std::min(255.0, std::floor(v * 255.0)));
-        }
-    }
+    sn::examples::draw_blob(px.data() + i * D, g, cy, cx, r, [&](std::size_t) { return g.uniform(0.2, 1.0); });
   }
   return px;
 }

@@ -31,11 +31,12 @@ namespace staticnn::kernels::arm {
 namespace conv_rows {
 inline constexpr std::size_t pixels = 4;           // output pixels per block (accumulators per channel)
 inline constexpr std::size_t col_budget = 2048;    // bytes of a super-block's im2col (one block at least)
-inline constexpr std::size_t max_fan_in = 400;     // C K K: one block's im2col is 8 (C K K + 3) bytes
+inline constexpr std::size_t max_fan_in = 576;     // C K K: one block's im2col is 8 (C K K + 3) bytes
 }  // namespace conv_rows
 
 // The shapes conv2d_s8_rows_dsp takes: at least one word of weights per channel (4 <= C K K) and
-// one block's im2col within a stack budget (C K K <= 400: 3.2 KB; so 2 C K K * 127 * 128 < 2^30).
+// one block's im2col within a stack budget (C K K <= 576, a 3x3 conv over 64 channels: 4.6 KB; so
+// 2 C K K * 127 * 128 < 2^30).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_rows_dsp_fits = target::arm_dsp && K >= 1 && S >= 1 && K <= H && K <= W &&
                                                 C * K * K >= 4 && C * K * K <= conv_rows::max_fan_in;
@@ -212,6 +213,11 @@ template <std::size_t C, std::size_t K, bool Twice>
                 "channel_blocks: the LDM takes the first six words in this order");
 }
 
+// The largest immediate of a SUBW (12 bits); 4,096 itself is a modified immediate of SUB.
+inline constexpr std::size_t sub_immediate_max = 4095;
+static_assert(8 * (max_fan_in + 3) <= 2 * sub_immediate_max + 1,
+              "block_channels: one block's im2col (at most 8 (C K K + 3) bytes) steps back in at most two SUBs");
+
 // What block_channels reads (and updates) per channel, at the offsets it names.
 struct block_state {
   const std::int32_t* bias;        // the next channel's bias, multiplier and shift
@@ -251,14 +257,19 @@ template <std::size_t C, std::size_t K>
                "add %[i3], %[i3], %[i2]\n"
                "str %[i3], [%[n], #%c[y]]\n"
                "add %[w], %[w], #%c[wnext]\n"
+               ".if %c[colback] > %c[sub_max]\n"  // one block's im2col past SUBW's 12 bits: in two steps
+               "sub %[col], %[col], #%c[sub_max] + 1\n"
+               "sub %[col], %[col], #%c[colback] - %c[sub_max] - 1\n"
+               ".else\n"
                "sub %[col], %[col], #%c[colback]\n"
+               ".endif\n"
                "ldr %[i0], [%[n], #%c[y]+8]\n"
                "cmp %[w], %[i0]\n"
                "bne 1b\n"
                : STATICNN_ROWS_MAC_OPERANDS
                : STATICNN_ROWS_MAC_CONSTANTS, [d] "m"(d), [bias] "i"(offsetof(block_state, bias)),
                  [y] "i"(offsetof(block_state, y)), [wnext] "i"(4 - L::pad),
-                 [colback] "i"(4 * L::col_words)
+                 [colback] "i"(4 * L::col_words), [sub_max] "i"(sub_immediate_max)
                : "lr", "cc", "memory");
   static_assert(offsetof(block_state, bias) == 0 && offsetof(block_state, multiplier) == 4 &&
                     offsetof(block_state, shift) == 8 && offsetof(block_state, zero_point_2p1) == 12 &&
@@ -429,19 +440,13 @@ inline void general_channel(const std::int32_t* col, const std::int8_t* wo, cons
 
 }  // namespace conv_rows
 
-// x: C x H x W int8, padded by Pad on every side with pad (the kernel reads no padded copy); w: G
-// output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]); q: the rescale starting at
-// the first of the G channels; y: G x rows x OW int8. AllDoubled: the caller knows that the clamp
-// range within int8 is not empty and every channel's rescale takes the doubled form
-// (doubled_rescale_applies for fan-in C K K), so the kernel has no general path.
-// (Its loops stay loops: no call to memcpy for a few bytes.)
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
-          bool AllDoubled = false>
-[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_rows_dsp(
+namespace conv_rows {
+// conv2d_s8_rows_dsp's work with its im2col at col (blocks * col_words words, 8-byte aligned).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
+          bool AllDoubled>
+[[gnu::always_inline, gnu::optimize("no-tree-loop-distribute-patterns")]] inline void rows_dsp(
     const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
-    [[maybe_unused]] std::int8_t pad = 0) {
-  static_assert(conv2d_s8_rows_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
-                "conv2d_s8_rows_dsp: shape not taken (see conv2d_s8_rows_dsp_fits)");
+    [[maybe_unused]] std::int8_t pad, std::int32_t* col) {
   using L = conv_rows::layout<C, K>;
   constexpr std::size_t OW = (W + 2 * Pad - K) / S + 1, P = conv_rows::pixels, span = L::blocks * P;
   constexpr auto sum_max = static_cast<std::uint32_t>(L::fan_in * 127u * 128u);
@@ -456,7 +461,6 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   // The im2col doubled (2 SADD16 per word per pixel) where that is cheaper than doubling each
   // channel's 4 accumulators: small windows, many channels (channel_blocks only).
   constexpr bool twice = L::blocks > 1 && 2 * L::quads < G;
-  alignas(8) std::int32_t col[L::blocks * L::col_words];
   for (std::size_t i0 = 0; i0 < n; i0 += span) {
     const std::size_t count = n - i0 < span ? n - i0 : span, blocks = (count + P - 1) / P;
     for (std::size_t p = 0; p < blocks * P; ++p) {
@@ -493,6 +497,39 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       }
     }
   }
+}
+
+// The same in a frame of its own, for an im2col too large to share the caller's: the asm
+// addresses its state on the stack with 12-bit offsets, which must stay below 4,096.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
+          bool AllDoubled>
+[[gnu::noinline, gnu::optimize("no-tree-loop-distribute-patterns")]] void rows_dsp_apart(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
+    std::int8_t pad, std::int32_t* col) {
+  rows_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad, col);
+}
+inline constexpr std::size_t shared_frame_col_bytes = 3200;  // an im2col up to this shares the kernel's frame
+}  // namespace conv_rows
+
+// x: C x H x W int8, padded by Pad on every side with pad (the kernel reads no padded copy); w: G
+// output channels' C x K x K weights (OIHW, contiguous, in [-127, 127]); q: the rescale starting at
+// the first of the G channels; y: G x rows x OW int8. AllDoubled: the caller knows that the clamp
+// range within int8 is not empty and every channel's rescale takes the doubled form
+// (doubled_rescale_applies for fan-in C K K), so the kernel has no general path.
+// (Its loops stay loops: no call to memcpy for a few bytes.)
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_rows_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
+    [[maybe_unused]] std::int8_t pad = 0) {
+  static_assert(conv2d_s8_rows_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
+                "conv2d_s8_rows_dsp: shape not taken (see conv2d_s8_rows_dsp_fits)");
+  using L = conv_rows::layout<C, K>;
+  alignas(8) std::int32_t col[L::blocks * L::col_words];
+  if constexpr (sizeof col > conv_rows::shared_frame_col_bytes)
+    conv_rows::rows_dsp_apart<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad, col);
+  else
+    conv_rows::rows_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad, col);
 }
 #else
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
