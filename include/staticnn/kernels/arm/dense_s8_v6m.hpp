@@ -90,8 +90,7 @@ void dense_s8_v6m(const std::int8_t* w, const channel_rescale& r, const std::int
     const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
     const std::uint32_t bound =
         bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
-    std::int8_t v;
-    rescale_v6m::make(r.multiplier[o], r.shift[o], r.zero_point, bound).store(&acc, &v, 1);
+    std::int8_t v = rescale_v6m::make(r.multiplier[o], r.shift[o], r.zero_point, bound)(acc);
     if (clamped) v = r.clamp(v);
     out[o] = table != nullptr ? table[v] : v;
   };
