@@ -11,10 +11,8 @@ set(STATICNN_SYSTICK_HZ 12500000)
 
 set(STATICNN_QEMU_MACHINE lm3s6965evb)
 set(STATICNN_QEMU_SERIAL none)  # no UART console: semihosting only
-set(STATICNN_RAM_ORIGIN 0x20000000)  # as memory.ld; qemu-run.sh pre-fills RAM from here
+set(STATICNN_RAM_ORIGIN 0x20000000)  # as memory.ld; qemu-run.sh pre-fills RAM from here (the emulator
+                                     # line follows from these: staticnn-firmware.cmake)
 set(STATICNN_RAM_SIZE 0x10000)
 # No STATICNN_BUS_FAULT_ADDRESS: QEMU's Stellaris bus answers reads everywhere (0xF0000000 reads
 # as 0, logged as "Invalid read ... rejected"), so fw_fault_bus is reported as skipped.
-set(CMAKE_CROSSCOMPILING_EMULATOR ${STATICNN_QEMU_RUN}
-    -M ${STATICNN_QEMU_MACHINE} -s ${STATICNN_QEMU_SERIAL}
-    -f ${STATICNN_RAM_ORIGIN}:${STATICNN_RAM_FILL} --)

@@ -12,11 +12,9 @@ set(STATICNN_SYSTICK_HZ 16000000)
 
 set(STATICNN_QEMU_MACHINE microbit)
 set(STATICNN_QEMU_SERIAL none)  # no UART console: semihosting only
-set(STATICNN_RAM_ORIGIN 0x20000000)  # as memory.ld; qemu-run.sh pre-fills RAM from here
+set(STATICNN_RAM_ORIGIN 0x20000000)  # as memory.ld; qemu-run.sh pre-fills RAM from here (the emulator
+                                     # line follows from these: staticnn-firmware.cmake)
 set(STATICNN_RAM_SIZE 0x4000)
 # Nothing answers here (QEMU maps 0xF0000000 as an unimplemented device that reads as 0): a read
 # raises a bus error, which ARMv6-M takes as a HardFault (fw_fault_bus).
 set(STATICNN_BUS_FAULT_ADDRESS 0x60000000)
-set(CMAKE_CROSSCOMPILING_EMULATOR ${STATICNN_QEMU_RUN}
-    -M ${STATICNN_QEMU_MACHINE} -s ${STATICNN_QEMU_SERIAL}
-    -f ${STATICNN_RAM_ORIGIN}:${STATICNN_RAM_FILL} --)
