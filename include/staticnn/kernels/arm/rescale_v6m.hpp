@@ -67,10 +67,14 @@ struct rescale_v6m {
       return;
     }
 #ifdef STATICNN_ARM_V6M
-    // operator()'s steps, 29 instructions an output. Registers: ap, yp (advancing), a, al, t,
-    // the halves ml and mh, e; high: half (2^14), offset, yend.
+    // operator()'s steps, 30 instructions an output. Registers: ap, yp (advancing), a, al, t,
+    // the halves ml and mh; high: half (2^14), offset, e, yend (seven low registers: r7 may be
+    // the frame pointer).
     std::int32_t a, al, t;
+    const std::int32_t* ap = acc;
+    std::int8_t* yp = y;
     const std::int8_t* yend = y + n;
+    std::int32_t h = mh, l = ml, ex = e, half = std::int32_t{1} << 14, off = offset;
     asm volatile(
         ".syntax unified\n"
         "1: ldmia %[ap]!, {%[a]}\n"
@@ -93,7 +97,8 @@ struct rescale_v6m {
         "asrs %[a], %[t], #31\n"
         "adds %[t], %[t], %[a]\n"
         "add %[t], %[offset]\n"
-        "asrs %[t], %[e]\n"
+        "mov %[a], %[e]\n"
+        "asrs %[t], %[a]\n"
         "movs %[a], %[t]\n"
         "adds %[a], #128\n"
         "lsrs %[a], %[a], #8\n"
@@ -105,8 +110,8 @@ struct rescale_v6m {
         "adds %[yp], #1\n"
         "cmp %[yp], %[yend]\n"
         "bne 1b\n"
-        : [ap] "+l"(acc), [yp] "+l"(y), [a] "=&l"(a), [al] "=&l"(al), [t] "=&l"(t)
-        : [ml] "l"(ml), [mh] "l"(mh), [e] "l"(e), [half] "h"(std::int32_t{1} << 14), [offset] "h"(offset),
+        : [ap] "+l"(ap), [yp] "+l"(yp), [a] "=&l"(a), [al] "=&l"(al), [t] "=&l"(t)
+        : [ml] "l"(l), [mh] "l"(h), [e] "h"(ex), [half] "h"(half), [offset] "h"(off),
           [yend] "h"(yend)
         : "cc", "memory");
 #else
