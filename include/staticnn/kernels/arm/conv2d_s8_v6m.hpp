@@ -3,12 +3,13 @@
 // output rows [oy0, oy0 + rows), the same int32 sums and outputs as conv2d_s8_rows_portable.
 // Eight output pixels of one channel at a time, their accumulators in registers (four low, four
 // high: ADD reaches r8-r11); per weight one LDRB + SXTB, then per pixel an LDR of the input, a MULS
-// and an ADD (the weight stays in its register, MULS overwrites the loaded input), 3.25
-// instructions per MAC. The input is widened to int32 once per pair of output rows (band: C x
-// ((rows - 1) S + K) x W words on the stack), so every input load is one LDR with an immediate
-// word offset: pixel p, tap kx at word p S + kx, which must stay within LDR's 5-bit reach. A row
-// of OW pixels runs as blocks of 8; the last block starts at OW - 8 when 8 does not divide OW
-// (it recomputes some pixels to the same values). Each output: rescale_v6m, then the clamp.
+// and an ADD (the weight stays in its register, MULS overwrites the loaded input). The input is
+// widened to int32 once per pair of output rows (one row where a pair's band would not fit; the
+// band, C x ((R - 1) S + K) x W words for R rows, is on the stack), so every input load is one LDR
+// with an immediate word offset: pixel p, tap kx at word p S + kx, within LDR's 5-bit reach. A
+// row of OW >= 8 pixels runs as blocks of 8; the last block starts at OW - 8 when 8 does not
+// divide OW (it recomputes some pixels to the same values). Each output: rescale_v6m, then the
+// clamp.
 #include <cstddef>
 #include <cstdint>
 

@@ -3,8 +3,8 @@
 // the same int32 sums and outputs as dense_s8_portable. The input is widened to int32 once per
 // call (in the caller's scratch), so each input is one LDR with an immediate offset; four rows at
 // a time share it: per input one LDR, then per row an LDRB + SXTB of the weight, a MULS and an ADD
-// into an accumulator in a high register, 4.25 instructions per MAC (the weights cannot stay in
-// registers: each is used once). Inputs run in steps of `step` (the offsets are LDRB's and LDR's
+// into an accumulator in a high register (the weights cannot stay in registers: each is used
+// once). Inputs run in steps of `step` (the offsets are LDRB's and LDR's
 // 5-bit immediates); the last M % step inputs and the last N % 4 rows in C++.
 #include <cstddef>
 #include <cstdint>
