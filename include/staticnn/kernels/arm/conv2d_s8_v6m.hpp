@@ -55,6 +55,7 @@ template <std::size_t C, std::size_t K, std::size_t S, std::size_t RowWords, std
                                       std::int32_t* out) {
   constexpr std::size_t row_bytes = RowWords * 4, channel_skip_bytes = (ChannelWords - K * RowWords) * 4;
   std::int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias;
+#ifdef STATICNN_ARM_V6M_ASM
   std::int32_t wv, t;
   const std::int8_t* wend = w + C * K * K;
   asm volatile(
@@ -105,6 +106,15 @@ template <std::size_t C, std::size_t K, std::size_t S, std::size_t RowWords, std
         [a7] "+h"(a7), [wv] "=&l"(wv), [t] "=&l"(t), [xp] "+l"(x), [wp] "+l"(w)
       : [wend] "h"(wend), [k] "I"(K), [s] "i"(S), [row] "I"(row_bytes), [skip] "I"(channel_skip_bytes)
       : "cc", "memory");
+#else  // the same sums in C++ (-Os, -O0: kernels/target.hpp)
+  std::int32_t* acc[8] = {&a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7};
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t ky = 0; ky < K; ++ky)
+      for (std::size_t kx = 0; kx < K; ++kx)
+        for (std::size_t p = 0; p < 8; ++p)
+          *acc[p] += std::int32_t{w[(c * K + ky) * K + kx]} * x[c * ChannelWords + ky * RowWords + p * S + kx];
+  (void)row_bytes, (void)channel_skip_bytes;
+#endif
   out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3, out[4] = a4, out[5] = a5, out[6] = a6, out[7] = a7;
 }
 

@@ -30,6 +30,7 @@ inline constexpr std::size_t dense_s8_v6m_scratch = M * sizeof(std::int32_t) + 3
 template <std::size_t M>
 [[gnu::noinline]] void dense_rows4_v6m(const std::int32_t* x, const std::int8_t* w, std::size_t chunks,
                                        std::int32_t* acc) {
+#ifdef STATICNN_ARM_V6M_ASM
   std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], xv, t;
   const std::int8_t *w0 = w, *w1 = w + M, *w2 = w + 2 * M, *w3 = w + 3 * M;
   const std::int32_t* xend = x + chunks * dense_v6m::step;
@@ -71,6 +72,10 @@ template <std::size_t M>
       : [xend] "h"(xend), [step] "I"(dense_v6m::step)
       : "cc", "memory");
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+#else  // the same sums in C++ (-Os, -O0: kernels/target.hpp)
+  for (std::size_t r = 0; r < dense_v6m::rows; ++r)
+    for (std::size_t i = 0; i < chunks * dense_v6m::step; ++i) acc[r] += std::int32_t{w[r * M + i]} * x[i];
+#endif
 }
 
 // dense_s8's contract (kernels/dense_s8.hpp); scratch: dense_s8_v6m_scratch<M> bytes at any
@@ -94,9 +99,9 @@ void dense_s8_v6m(const std::int8_t* w, const channel_rescale& r, const std::int
     if (clamped) v = r.clamp(v);
     out[o] = table != nullptr ? table[v] : v;
   };
-  std::size_t o = 0;
-  if constexpr (chunks > 0) {
-    for (; o + R <= N; o += R) {
+  constexpr std::size_t grouped = chunks > 0 ? N / R * R : 0;  // rows through dense_rows4_v6m
+  if constexpr (grouped > 0) {
+    for (std::size_t o = 0; o < grouped; o += R) {
       std::int32_t acc[R] = {r.bias[o], r.bias[o + 1], r.bias[o + 2], r.bias[o + 3]};
       dense_rows4_v6m<M>(xw, w + o * M, chunks, acc);
       for (std::size_t k = 0; k < R; ++k)
@@ -104,7 +109,7 @@ void dense_s8_v6m(const std::int8_t* w, const channel_rescale& r, const std::int
       for (std::size_t k = 0; k < R; ++k) finish(o + k, acc[k]);
     }
   }
-  for (; o < N; ++o) {
+  for (std::size_t o = grouped; o < N; ++o) {
     std::int32_t acc = r.bias[o];
     for (std::size_t i = 0; i < M; ++i) acc += std::int32_t{w[o * M + i]} * xw[i];
     finish(o, acc);

@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "../fixed_point.hpp"
+#include "../target.hpp"
 
 namespace staticnn::kernels::arm {
 
@@ -66,7 +67,7 @@ struct rescale_v6m {
       for (std::size_t i = 0; i < n; ++i) y[i] = requantize_out_of_line(acc[i], multiplier, shift, zero_point);
       return;
     }
-#ifdef STATICNN_ARM_V6M
+#ifdef STATICNN_ARM_V6M_ASM
     // operator()'s steps, 30 instructions an output. Registers: ap, yp (advancing), a, al, t,
     // the halves ml and mh; high: half (2^14), offset, e, yend (seven low registers: r7 may be
     // the frame pointer).
