@@ -103,6 +103,18 @@ function(_staticnn_use_machine machine)
       message(FATAL_ERROR "staticnn: ${machine_dir}/target.cmake does not set STATICNN_${key}")
     endif()
   endforeach()
+  # A board QEMU models needs only its data (STATICNN_QEMU_MACHINE, STATICNN_QEMU_SERIAL, the RAM
+  # to pre-fill): the emulator line follows from them unless target.cmake writes its own.
+  if(NOT CMAKE_CROSSCOMPILING_EMULATOR AND STATICNN_QEMU_MACHINE)
+    if(NOT STATICNN_QEMU_SERIAL)
+      set(STATICNN_QEMU_SERIAL none)
+    endif()
+    set(CMAKE_CROSSCOMPILING_EMULATOR ${STATICNN_QEMU_RUN} -M ${STATICNN_QEMU_MACHINE} -s ${STATICNN_QEMU_SERIAL})
+    if(STATICNN_RAM_ORIGIN AND STATICNN_RAM_SIZE)
+      list(APPEND CMAKE_CROSSCOMPILING_EMULATOR -f ${STATICNN_RAM_ORIGIN}:${STATICNN_RAM_FILL})
+    endif()
+    list(APPEND CMAKE_CROSSCOMPILING_EMULATOR --)
+  endif()
 
   # RAM content before boot: 0x5A bytes rather than QEMU's zeros, as on a real power-up, so an
   # image that forgot to zero .bss fails here too.
@@ -145,7 +157,7 @@ function(_staticnn_use_machine machine)
   set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_DIR ${machine_dir})
   set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_EMULATOR "${CMAKE_CROSSCOMPILING_EMULATOR}")
   foreach(key CPU_FLAGS LINKER_SCRIPT STACK_SIZE_DEFAULT SYSTICK_HZ UART_SOURCE QEMU_MACHINE QEMU_SERIAL
-              RAM_ORIGIN RAM_SIZE)
+              RAM_ORIGIN RAM_SIZE BUS_FAULT_ADDRESS)
     set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_${key} "${STATICNN_${key}}")
   endforeach()
 endfunction()

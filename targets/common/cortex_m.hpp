@@ -1,9 +1,18 @@
 #pragma once
 // Memory-mapped Cortex-M system registers (ARMv7-M / ARMv8-M System Control Space) used by
 // the startup code, the fault handler and the instruction counter. Same addresses on M3/M4/M7/M33.
+// ARMv6-M and ARMv8-M Baseline (M0, M0+, M23) have SysTick, ICSR and (M0+, M23) VTOR, but no
+// configurable faults: no SHCSR enables, CFSR, HFSR, DFSR, MMFAR, BFAR, CCR.DIV_0_TRP.
 #include <cstdint>
 
 namespace staticnn::fw::cortex_m {
+
+// Armv7-M / Armv8-M Mainline: MemManage, BusFault and UsageFault with their status registers.
+#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__)
+inline constexpr bool mainline = false;
+#else
+inline constexpr bool mainline = true;
+#endif
 
 inline volatile std::uint32_t& reg(std::uintptr_t address) {
   return *reinterpret_cast<volatile std::uint32_t*>(address);

@@ -17,16 +17,30 @@ namespace cm = staticnn::fw::cortex_m;
 
 extern "C" void staticnn_fault_report(std::uint32_t* frame, std::uint32_t exc_return);
 
+namespace {
+constexpr std::uint32_t exc_return_process_stack = 1u << 2;  // EXC_RETURN bit 2: the frame is on the PSP
+constexpr std::uint16_t bkpt_semihosting = 0xBEAB;           // BKPT 0xAB
+}  // namespace
+
 // Finds the exception frame (MSP or PSP, EXC_RETURN bit 2) and tail-calls the report with
-// LR still holding EXC_RETURN, so a return from the report is an exception return.
+// LR still holding EXC_RETURN, so a return from the report is an exception return. ARMv6-M
+// instructions only (no IT block, no TST with an immediate; BX reaches the report wherever the
+// linker puts it), so every Cortex-M runs this one entry.
 extern "C" [[gnu::naked]] void staticnn_fault_entry() {
   asm volatile(
-      "tst lr, #4\n"
-      "ite eq\n"
-      "mrseq r0, msp\n"
-      "mrsne r0, psp\n"
+      ".syntax unified\n"
       "mov r1, lr\n"
-      "b staticnn_fault_report\n");
+      "movs r0, %[process_stack]\n"
+      "tst r0, r1\n"
+      "bne 1f\n"
+      "mrs r0, msp\n"
+      "b 2f\n"
+      "1: mrs r0, psp\n"
+      "2: ldr r2, =staticnn_fault_report\n"
+      "bx r2\n"
+      ".ltorg\n"
+      :
+      : [process_stack] "i"(exc_return_process_stack));
 }
 
 namespace {
@@ -62,17 +76,20 @@ extern "C" void staticnn_fault_report(std::uint32_t* frame, std::uint32_t exc_re
   asm volatile("mrs %0, ipsr" : "=r"(ipsr));
   const std::uint32_t number = ipsr & 0x1FFu;
   const std::uint32_t pc = frame[6];
-  const std::uint32_t hfsr = cm::reg(cm::hfsr);
+  // ARMv6-M has no HFSR: there a HardFault on a semihosting BKPT is taken as the debug event.
+  const std::uint32_t hfsr = cm::mainline ? cm::reg(cm::hfsr) : 0u;
+  const bool debug_event = cm::mainline ? (hfsr & (1u << 31)) != 0 : true;
 
-  if (number == 3 && (hfsr & (1u << 31)) && *reinterpret_cast<const std::uint16_t*>(pc) == 0xBEAB) {
-    frame[0] = 0xFFFFFFFFu;        // r0: semihosting call failed
-    frame[6] = pc + 2;             // resume after the BKPT
-    cm::reg(cm::hfsr) = 1u << 31;  // write-one-to-clear DEBUGEVT
-    cm::reg(cm::dfsr) = cm::reg(cm::dfsr);
+  if (number == 3 && debug_event && *reinterpret_cast<const std::uint16_t*>(pc) == bkpt_semihosting) {
+    frame[0] = 0xFFFFFFFFu;  // r0: semihosting call failed
+    frame[6] = pc + 2;       // resume after the BKPT
+    if constexpr (cm::mainline) {
+      cm::reg(cm::hfsr) = 1u << 31;  // write-one-to-clear DEBUGEVT
+      cm::reg(cm::dfsr) = cm::reg(cm::dfsr);
+    }
     return;
   }
 
-  const std::uint32_t cfsr = cm::reg(cm::cfsr);
   print("\n***");
   if (number < 16) print_names(exception_names, 1u << number);
   else print(" IRQ ", number - 16);
@@ -80,10 +97,13 @@ extern "C" void staticnn_fault_report(std::uint32_t* frame, std::uint32_t exc_re
   print("  pc=", hex{pc}, " lr=", hex{frame[5]}, " xpsr=", hex{frame[7]},
         " sp=", hex{static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(frame))},
         " exc_return=", hex{exc_return}, '\n');
-  print("  cfsr=", hex{cfsr});
-  print_names(cfsr_names, cfsr);
-  print(" hfsr=", hex{hfsr});
-  print_names(hfsr_names, hfsr);
-  print(" mmfar=", hex{cm::reg(cm::mmfar)}, " bfar=", hex{cm::reg(cm::bfar)}, '\n');
+  if constexpr (cm::mainline) {  // the fault status registers (none on ARMv6-M)
+    const std::uint32_t cfsr = cm::reg(cm::cfsr);
+    print("  cfsr=", hex{cfsr});
+    print_names(cfsr_names, cfsr);
+    print(" hfsr=", hex{hfsr});
+    print_names(hfsr_names, hfsr);
+    print(" mmfar=", hex{cm::reg(cm::mmfar)}, " bfar=", hex{cm::reg(cm::bfar)}, '\n');
+  }
   staticnn::fw::exit(staticnn::fw::exit_fault);
 }

@@ -94,28 +94,34 @@ extern "C" [[noreturn]] void Reset_Handler() {
   cm::dsb();
   cm::isb();
 #endif
-  cm::reg(cm::vtor) = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(vector_table));
+  // ARMv6-M has no VTOR (the table is at address 0, where the core fetches it from on reset).
+  if constexpr (cm::mainline)
+    cm::reg(cm::vtor) = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(vector_table));
 
   // Paint [__stack_bottom, sp): everything below the live frames. The loop lives in registers,
-  // so it never writes a word it needs.
+  // so it never writes a word it needs. Unified syntax and low registers: the same code
+  // assembles for ARMv6-M (GCC takes Thumb-1 inline asm as divided syntax unless told).
   {
     std::uint32_t* p = __stack_bottom;
     asm volatile(
+        ".syntax unified\n"
         "1: cmp %[p], sp\n"
         "   bhs 2f\n"
-        "   str %[paint], [%[p]], #4\n"
+        "   str %[paint], [%[p]]\n"
+        "   adds %[p], %[p], #4\n"
         "   b 1b\n"
         "2:\n"
-        : [p] "+r"(p)
-        : [paint] "r"(staticnn::fw::stack_paint)
+        : [p] "+l"(p)
+        : [paint] "l"(staticnn::fw::stack_paint)
         : "cc", "memory");
   }
 
   for (std::uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) *dst++ = *src++;
   for (std::uint32_t* dst = __bss_start; dst < __bss_end;) *dst++ = 0;
 
-  // MemManage, BusFault and UsageFault report as themselves instead of escalating to HardFault.
-  cm::reg(cm::shcsr) = cm::reg(cm::shcsr) | cm::shcsr_fault_enables;
+  // MemManage, BusFault and UsageFault report as themselves instead of escalating to HardFault
+  // (ARMv6-M has HardFault only).
+  if constexpr (cm::mainline) cm::reg(cm::shcsr) = cm::reg(cm::shcsr) | cm::shcsr_fault_enables;
 
   staticnn::fw::uart::init();
   for (auto f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)();

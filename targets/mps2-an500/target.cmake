@@ -13,6 +13,8 @@ set(STATICNN_QEMU_MACHINE mps2-an500)
 set(STATICNN_QEMU_SERIAL none)  # no UART console: semihosting only
 set(STATICNN_RAM_ORIGIN 0x20000000)  # as memory.ld; qemu-run.sh pre-fills RAM from here
 set(STATICNN_RAM_SIZE 0x400000)
+# A read here raises a precise BusFault (reserved in the MPS2 map; fw_fault_bus).
+set(STATICNN_BUS_FAULT_ADDRESS 0xF0000000)
 set(CMAKE_CROSSCOMPILING_EMULATOR ${STATICNN_QEMU_RUN}
     -M ${STATICNN_QEMU_MACHINE} -s ${STATICNN_QEMU_SERIAL}
     -f ${STATICNN_RAM_ORIGIN}:${STATICNN_RAM_FILL} --)

@@ -41,7 +41,7 @@ struct constructed {
 
 // 2 * n instructions: SUBS + BNE per iteration.
 [[gnu::noinline]] void spin(std::uint32_t n) {
-  asm volatile("1: subs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
+  asm volatile(".syntax unified\n1: subs %0, %0, #1\n\tbne 1b" : "+l"(n) : : "cc");
 }
 
 // A C++ workload with data-dependent work (integer and float), standing in for a kernel.

@@ -8,7 +8,7 @@
 // S), y: rows x OW int8. On Armv7E-M
 // DSP targets 5x5 stride-1 rows run through kernels/arm/conv2d_s8_dsp.hpp (SMLAD).
 // conv2d_s8_rows: G output channels at once, with the fused clamp; on Armv7E-M DSP targets through
-// the kernels/arm/ kernel its traits pick for the shape.
+// the kernels/arm/ kernel its traits pick for the shape; on ARMv6-M through kernels/arm/conv2d_s8_v6m.hpp.
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -18,6 +18,7 @@
 #include "arm/conv2d_s8_few_dsp.hpp"
 #include "arm/conv2d_s8_pointwise_dsp.hpp"
 #include "arm/conv2d_s8_rows_dsp.hpp"
+#include "arm/conv2d_s8_v6m.hpp"
 #include "arm/conv2d_s8_widened_dsp.hpp"
 #include "requantize_s8.hpp"
 #include "target.hpp"
@@ -47,11 +48,15 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_runs_rows_dsp =
     !conv2d_s8_runs_few_dsp<C, H, W, K, S> && !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
     !conv2d_s8_runs_widened_dsp<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+// On ARMv6-M: kernels/arm/conv2d_s8_v6m.hpp for the shapes it takes (8 output pixels a row at least).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_v6m = arm::conv2d_s8_v6m_fits<C, H, W, K, S>;
 // Whether a layer calls conv2d_s8_rows with every channel at once (quant/conv2d.hpp's channel_group).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_rows_all_channels =
     conv2d_s8_runs_few_dsp<C, H, W, K, S> || conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> ||
-    conv2d_s8_runs_widened_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
+    conv2d_s8_runs_widened_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> ||
+    conv2d_s8_runs_v6m<C, H, W, K, S>;
 // Whether that kernel can also read an unpadded input and fill the padding in itself
 // (conv2d_s8_rows_padded): the widened-rows and the rows kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
@@ -68,6 +73,8 @@ constexpr const char* conv2d_s8_kernel_name() {
   else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S>)
     return "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_rows_dsp<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
+  else if constexpr (G > 1 && conv2d_s8_runs_v6m<C, H, W, K, S>)
+    return "arm_v6m conv (8 pixels in registers, ldr + muls + add)";
   else if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) return "arm_dsp conv5x4 (smlad)";
   else return "portable";
 }
@@ -141,6 +148,8 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
   } else if constexpr (conv2d_s8_runs_rows_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, 0, AllDoubled>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_v6m<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_v6m<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   }
   conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
 }

@@ -3,6 +3,11 @@
 // This is the one place that reads the compiler's predefined macros; kernel bodies never do.
 //   arm_vfp: Thumb-2 with a single-precision VFP of 32 S registers (Cortex-M4F, M7, M33F)
 //   arm_dsp: the Armv7E-M DSP extension (SMLAD, SXTB16; Cortex-M4, M7, M33)
+//   arm_v6m: the ARMv6-M instruction set only (Cortex-M0, M0+, M1; ARMv8-M Baseline M23): no
+//     Thumb-2, no SMLAD/SMULL/MLA, 8 low registers; MULS is the one multiply. Its kernels' inner
+//     loops are asm only when optimising for speed (STATICNN_ARM_V6M_ASM): the asm keeps
+//     accumulators in r8-r11, which GCC does not allocate on Thumb-1 at -Os, and needs all eight
+//     low registers, one of which is the frame pointer at -O0; elsewhere the same loops in C++
 //   x86_dispatch: an x86 host build that carries AVX2+FMA and AVX-512 copies of its hot kernels
 //     and picks one at run time (kernels/dispatch.hpp); off on other targets, for the firmware
 //     and with -DSTATICNN_NO_DISPATCH
@@ -12,6 +17,13 @@
 #endif
 #if defined(__arm__) && defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 #define STATICNN_ARM_DSP 1
+#endif
+
+#if defined(__arm__) && (defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__)) && defined(__GNUC__)
+#define STATICNN_ARM_V6M 1
+#if defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+#define STATICNN_ARM_V6M_ASM 1
+#endif
 #endif
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && !defined(STATICNN_NO_DISPATCH) && \
@@ -29,6 +41,11 @@ inline constexpr bool arm_vfp = false;
 inline constexpr bool arm_dsp = true;
 #else
 inline constexpr bool arm_dsp = false;
+#endif
+#ifdef STATICNN_ARM_V6M
+inline constexpr bool arm_v6m = true;
+#else
+inline constexpr bool arm_v6m = false;
 #endif
 #ifdef STATICNN_X86_DISPATCH
 inline constexpr bool x86_dispatch = true;
