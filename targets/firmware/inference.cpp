@@ -18,7 +18,8 @@ using staticnn::expect_stage, staticnn::stage_kind;
 using bn_lenet = staticnn::folded_t<staticnn::models::bn_lenet>;
 using bn_lenet_int8 = staticnn::quant::quantized_t<bn_lenet>::network_type;
 constexpr stage_kind int8_conv_stage =
-    staticnn::kernels::target::arm_dsp ? stage_kind::fused_kernel : stage_kind::conv_act_pool;
+    staticnn::kernels::target::arm_dsp && !staticnn::kernels::target::arm_mve ? stage_kind::fused_kernel
+                                                                               : stage_kind::conv_act_pool;
 static_assert(expect_stage<bn_lenet, 0, stage_kind::conv_act_pool> && expect_stage<bn_lenet, 1, stage_kind::conv_act_pool>);
 static_assert(expect_stage<bn_lenet_int8, 0, int8_conv_stage> && expect_stage<bn_lenet_int8, 1, int8_conv_stage> &&
               expect_stage<bn_lenet_int8, 2, stage_kind::layer_then_act> &&

@@ -3,6 +3,8 @@
 // This is the one place that reads the compiler's predefined macros; kernel bodies never do.
 //   arm_vfp: Thumb-2 with a single-precision VFP of 32 S registers (Cortex-M4F, M7, M33F)
 //   arm_dsp: the Armv7E-M DSP extension (SMLAD, SXTB16; Cortex-M4, M7, M33)
+//   arm_mve: Armv8.1-M MVE (Helium) with integer and single-precision float vectors
+//     (__ARM_FEATURE_MVE == 3: Cortex-M55, M85); such a core has arm_dsp and arm_vfp too
 //   x86_dispatch: an x86 host build that carries AVX2+FMA and AVX-512 copies of its hot kernels
 //     and picks one at run time (kernels/dispatch.hpp); off on other targets, for the firmware
 //     and with -DSTATICNN_NO_DISPATCH
@@ -12,6 +14,10 @@
 #endif
 #if defined(__arm__) && defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 #define STATICNN_ARM_DSP 1
+#endif
+
+#if defined(__arm__) && defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 3) == 3 && defined(__GNUC__)
+#define STATICNN_ARM_MVE 1
 #endif
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && !defined(STATICNN_NO_DISPATCH) && \
@@ -29,6 +35,11 @@ inline constexpr bool arm_vfp = false;
 inline constexpr bool arm_dsp = true;
 #else
 inline constexpr bool arm_dsp = false;
+#endif
+#ifdef STATICNN_ARM_MVE
+inline constexpr bool arm_mve = true;
+#else
+inline constexpr bool arm_mve = false;
 #endif
 #ifdef STATICNN_X86_DISPATCH
 inline constexpr bool x86_dispatch = true;

@@ -1,0 +1,131 @@
+// The kernels of Armv8.1-M MVE (Helium) targets (Cortex-M55) against the portable kernels, bit
+// for bit for int8, on shapes they were not tuned for, and their instructions per MAC (printed).
+// Elsewhere every test skips, the image exits with skip_exit and CTest reports it as skipped.
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "harness.hpp"
+#include "instruction_counter.hpp"
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+using namespace staticnn;
+
+namespace {
+std::uint32_t lcg_state = 1;
+std::int32_t next() { return static_cast<std::int32_t>((lcg_state = lcg_state * 1664525u + 1013904223u) >> 8); }
+
+// Per-channel rescales of every form TFLite allows: right shifts 1-31 with multipliers in
+// [2^30, 2^31), a multiplier below 2^30, shift 0, left shifts, and INT32_MIN-sized products.
+template <std::size_t G>
+struct rescales {
+  std::array<std::int32_t, G> bias{}, mult{};
+  std::array<std::int8_t, G> shift{};
+  void fill(std::int32_t bias_range) {
+    for (std::size_t o = 0; o < G; ++o) {
+      bias[o] = next() % (2 * bias_range + 1) - bias_range;
+      mult[o] = (1 << 30) + next() % (1 << 30);
+      shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
+      switch (o % 7) {
+        case 2: mult[o] = 3 << 25; break;
+        case 4: shift[o] = 0, mult[o] = 1 << 22; break;
+        case 5: shift[o] = 1, mult[o] = 1 << 20; break;
+        case 6: shift[o] = static_cast<std::int8_t>(-23 - o % 9); break;
+        default: break;
+      }
+    }
+  }
+};
+
+// conv2d_s8_rows_mve against conv2d_s8_rows_portable on a C x H x W input (already padded):
+// output rows [oy0, oy0 + rows) of G channels; the number of bytes that differ (past the output:
+// untouched).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows, std::int32_t act_min = -128,
+                            std::int32_t act_max = 127) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1000;
+  } else {
+    constexpr std::size_t OW = (W - K) / S + 1, OH = (H - K) / S + 1, F = C * K * K;
+    if (oy0 + rows > OH) return 1000;
+    lcg_state = seed;
+    static std::array<std::int8_t, C * H * W> x{};
+    static std::array<std::int8_t, G * F> w{};
+    static rescales<G> r;
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    r.fill(100000);
+    const kernels::channel_rescale q{r.bias.data(), r.mult.data(), r.shift.data(), -5, act_min, act_max};
+    static std::array<std::int8_t, G * OH * OW + 8> got{}, want{};
+    got.fill(0x5a), want.fill(0x5a);
+    kernels::arm::conv2d_s8_rows_mve<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
+    kernels::conv2d_s8_rows_portable<C, H, W, K, S, G>(x.data(), w.data(), q, want.data(), oy0, rows);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (got[i] != want[i] && wrong < 6) fw::console::print("  at ", i, ": ", int{got[i]}, " want ", int{want[i]}, "\n");
+      wrong += got[i] != want[i];
+    }
+    return wrong;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_conv_rows_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium conv kernel on this target");
+  STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 5>(1, 0, 7) == 0));  // odd width, odd channel count
+  STATICNN_CHECK((check_conv_rows<1, 11, 12, 3, 2, 3>(2, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 6, 7, 3, 1, 4>(3, 2, 2, -5, 127) == 0));  // ReLU clamp
+  STATICNN_CHECK((check_conv_rows<3, 9, 11, 3, 2, 7>(4, 0, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 8, 9, 3, 1, 2>(5, 3, 3, -100, 90) == 0));
+  STATICNN_CHECK((check_conv_rows<5, 7, 9, 3, 1, 6>(6, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 6, 11, 3, 1, 9>(7, 0, 3) == 0));  // F = 144: whole vectors
+  STATICNN_CHECK((check_conv_rows<17, 5, 9, 3, 2, 4>(8, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 3, 7, 1, 1, 5>(9, 1, 2) == 0));  // pointwise
+  STATICNN_CHECK((check_conv_rows<5, 4, 5, 1, 2, 3>(10, 0, 2, -20, 20) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 9, 10, 5, 1, 3>(12, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<6, 12, 12, 5, 1, 16>(13, 0, 8) == 0));  // LeNet's second conv
+  STATICNN_CHECK((check_conv_rows<1, 9, 15, 7, 2, 3>(14, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 18, 19, 11, 1, 2>(15, 0, 3) == 0));  // K = 11
+  STATICNN_CHECK((check_conv_rows<1, 17, 17, 16, 1, 1>(16, 0, 2) == 0));  // K = 16, one channel
+}
+
+// Instructions per MAC on shapes of the usual CNNs (a printed figure, no assertion).
+namespace {
+constexpr std::size_t bench_arena_bytes = 24 * 1024;
+alignas(4) std::array<std::int8_t, bench_arena_bytes> bench_arena;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+void bench_conv_rows(const char* what, std::size_t rows) {
+  if constexpr (kernels::target::arm_mve) {
+    namespace ic = fw::instruction_counter;
+    constexpr std::size_t OW = (W - K) / S + 1;
+    constexpr std::size_t nx = C * H * W, nw = G * C * K * K, ny = G * OW * ((H - K) / S + 1);
+    static_assert(nx + nw + ny <= bench_arena_bytes, "bench_conv_rows: the shape needs a larger bench_arena");
+    const std::span<std::int8_t> x(bench_arena.data(), nx), w(bench_arena.data() + nx, nw), y(bench_arena.data() + nx + nw, ny);
+    static std::array<std::int32_t, G> bias{}, mult{};
+    static std::array<std::int8_t, G> shift{};
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<std::int8_t>(i * 37);
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<std::int8_t>(i * 11 % 255 - 127);
+    bias.fill(1000), mult.fill(1 << 30), shift.fill(-9);
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -3, -3, 127};
+    ic::start();
+    kernels::arm::conv2d_s8_rows_mve<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
+    const std::uint64_t n = ic::stop();
+    const std::uint64_t macs = std::uint64_t{G} * rows * OW * C * K * K;
+    fw::console::print("conv_rows ", what, ": ", n, " instructions, ", macs, " MACs, ",
+                       fw::console::fixed{static_cast<double>(n) / static_cast<double>(macs), 3}, " per MAC\n");
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium conv kernel on this target");
+  bench_conv_rows<1, 28, 28, 5, 1, 6>("C=1 K=5 28x28 -> 6, 24 rows (LeNet conv1)", 24);
+  bench_conv_rows<6, 12, 12, 5, 1, 16>("C=6 K=5 12x12 -> 16, 8 rows (LeNet conv2)", 8);
+  bench_conv_rows<1, 30, 30, 3, 1, 16>("C=1 K=3 30x30 -> 16, 28 rows", 28);
+  bench_conv_rows<16, 16, 16, 3, 1, 32>("C=16 K=3 16x16 -> 32, 14 rows", 14);
+  bench_conv_rows<16, 14, 14, 1, 1, 32>("C=16 K=1 14x14 -> 32, 14 rows", 14);
+}
+
+int main() { return staticnn::fw_test::run_all("kernels_mve"); }
