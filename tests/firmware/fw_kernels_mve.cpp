@@ -91,6 +91,50 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 17, 17, 16, 1, 1>(16, 0, 2) == 0));  // K = 16, one channel
 }
 
+// dense_s8_mve against dense_s8_portable: random inputs and weights, every rescale form, with
+// and without a clamp and a table; N not a multiple of 4 and M not of 16 (the tails).
+namespace {
+template <std::size_t M, std::size_t N>
+std::size_t check_dense(std::uint32_t seed, bool with_table, std::int32_t act_min = -128, std::int32_t act_max = 127) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1000;
+  } else {
+    lcg_state = seed;
+    static std::array<std::int8_t, M> x{};
+    static std::array<std::int8_t, M * N> w{};
+    static std::array<std::int8_t, 256> table{};
+    static rescales<N> r;
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    for (auto& v : table) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    r.fill(20000);
+    const kernels::channel_rescale q{r.bias.data(), r.mult.data(), r.shift.data(), 7, act_min, act_max};
+    static std::array<std::int8_t, N + 8> got{}, want{};
+    got.fill(0x5a), want.fill(0x5a);
+    const std::int8_t* t = with_table ? table.data() + 128 : nullptr;
+    kernels::arm::dense_s8_mve<M, N>(w.data(), q, x.data(), got.data(), t);
+    kernels::dense_s8_portable<M, N>(w.data(), q, x.data(), want.data(), t);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (got[i] != want[i] && wrong < 6) fw::console::print("  at ", i, ": ", int{got[i]}, " want ", int{want[i]}, " shift ", int{r.shift[i]}, " m ", r.mult[i], "\n");
+      wrong += got[i] != want[i];
+    }
+    return wrong;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_dense_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium dense kernel on this target");
+  STATICNN_CHECK((check_dense<256, 120>(21, true) == 0));  // LeNet's fc1
+  STATICNN_CHECK((check_dense<1, 1>(22, false) == 0));
+  STATICNN_CHECK((check_dense<15, 3>(23, false, -7, 127) == 0));
+  STATICNN_CHECK((check_dense<17, 5>(24, true) == 0));
+  STATICNN_CHECK((check_dense<84, 10>(25, false) == 0));
+  STATICNN_CHECK((check_dense<100, 7>(26, true, -50, 60) == 0));
+  STATICNN_CHECK((check_dense<33, 66>(27, false) == 0));
+}
+
 // Instructions per MAC on shapes of the usual CNNs (a printed figure, no assertion).
 namespace {
 constexpr std::size_t bench_arena_bytes = 24 * 1024;

@@ -80,9 +80,11 @@ void conv2d_s8_rows_mve(const std::int8_t* x, const std::int8_t* w, channel_resc
       for (std::size_t p = 0; p < 2; ++p) {
         const std::int8_t* src = x + (oy0 + r) * S * W + (pair ? ox + p : ox) * S;
         std::int8_t* d = patch[p];
-        for (std::size_t c = 0; c < C; ++c)
-          for (std::size_t ky = 0; ky < K; ++ky, d += K)
-            vstrbq_p_s8(d, vldrbq_z_s8(src + (c * H + ky) * W, row_lanes), row_lanes);
+#pragma GCC unroll 1
+        for (std::size_t c = 0; c < C; ++c, src += (H - K) * W)
+#pragma GCC unroll 1
+          for (std::size_t ky = 0; ky < K; ++ky, d += K, src += W)
+            vstrbq_p_s8(d, vldrbq_z_s8(src, row_lanes), row_lanes);
       }
       const std::uint32_t second = pair ? 1u : 0u;  // lane p1 rewrites p0 for a lone pixel
       uint32x4_t at = vdupq_n_u32(0);
