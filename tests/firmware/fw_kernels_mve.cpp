@@ -135,6 +135,41 @@ STATICNN_TEST(int8_dense_any_shape) {
   STATICNN_CHECK((check_dense<33, 66>(27, false) == 0));
 }
 
+// The table lookup and the 2x2 average pooling row against the definitions: table[x + 128] and
+// TFLite's rounded average (sum + 2 - [sum < 0]) / 4 truncated (written out here), on every int8
+// value and widths that leave tails.
+STATICNN_TEST(int8_lookup_and_avg_pool) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium lookup or pooling kernel on this target");
+  lcg_state = 31;
+  static std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+  static std::array<std::int8_t, 301> x{}, y{};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<std::int8_t>(i < 256 ? i : next() & 0xff);
+  y.fill(0x5a);
+  const std::size_t done = kernels::arm::lookup_s8_mve(x.data(), y.data(), 299, table.data());
+  STATICNN_CHECK(done == 288);
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) wrong += y[i] != (i < done ? table[static_cast<std::uint8_t>(x[i] + 128)] : 0x5a);
+  STATICNN_CHECK(wrong == 0);
+
+  constexpr std::size_t W = 37;  // 18 outputs: 16 by the kernel, 2 left
+  static std::array<std::int8_t, 2 * W> rows{};
+  static std::array<std::int8_t, W / 2 + 4> p{};
+  for (int round = 0; round < 8; ++round) {
+    for (auto& v : rows) v = static_cast<std::int8_t>(round < 2 ? (round ? 127 : -128) - (next() & 3) : (next() & 0xff) - 128);
+    p.fill(0x5a);
+    const std::size_t n = kernels::arm::avg_pool2_row_s8_mve<W>(rows.data(), p.data());
+    STATICNN_CHECK(n == 16);
+    wrong = 0;
+    for (std::size_t o = 0; o < p.size(); ++o) {
+      const std::int32_t s = rows[2 * o] + rows[2 * o + 1] + rows[W + 2 * o] + rows[W + 2 * o + 1];
+      const std::int32_t want = o < n ? (s >= 0 ? (s + 2) / 4 : (s - 2) / 4) : 0x5a;
+      wrong += p[o] != want;
+    }
+    STATICNN_CHECK(wrong == 0);
+  }
+}
+
 // Instructions per MAC on shapes of the usual CNNs (a printed figure, no assertion).
 namespace {
 constexpr std::size_t bench_arena_bytes = 24 * 1024;
