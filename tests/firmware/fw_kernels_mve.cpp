@@ -162,12 +162,102 @@ STATICNN_TEST(int8_lookup_and_avg_pool) {
     STATICNN_CHECK(n == 16);
     wrong = 0;
     for (std::size_t o = 0; o < p.size(); ++o) {
-      const std::int32_t s = rows[2 * o] + rows[2 * o + 1] + rows[W + 2 * o] + rows[W + 2 * o + 1];
-      const std::int32_t want = o < n ? (s >= 0 ? (s + 2) / 4 : (s - 2) / 4) : 0x5a;
+      std::int32_t want = 0x5a;  // past what the kernel wrote: untouched
+      if (o < n) {
+        const std::int32_t s = rows[2 * o] + rows[2 * o + 1] + rows[W + 2 * o] + rows[W + 2 * o + 1];
+        want = s >= 0 ? (s + 2) / 4 : (s - 2) / 4;
+      }
       wrong += p[o] != want;
     }
     STATICNN_CHECK(wrong == 0);
   }
+}
+
+// The float conv and dense kernels against a double-precision sum written out here, on shapes
+// with tails (a row of 1-3 vectors after the blocks of 16, M % 4 inputs, N % 4 rows): the largest
+// error relative to the sum of |products| (float's rounding of a sum in any order stays below
+// fan-in x 2^-24 of it).
+namespace {
+float frand() { return static_cast<float>(next() % 20001 - 10000) / 10000.0f; }
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+double check_conv_float(std::uint32_t seed, std::size_t rows) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1.0;
+  } else {
+    constexpr std::size_t OW = W - K + 1;
+    lcg_state = seed;
+    static std::array<float, C * H * W> x{};
+    static std::array<float, C * K * K> w{};
+    static std::array<float, 64 * OW + 4> y{};
+    for (auto& v : x) v = frand();
+    for (auto& v : w) v = frand();
+    const float bias = frand();
+    y.fill(1e30f);
+    kernels::arm::conv_mve_rows<C, H, W, K, 1>(x.data(), w.data(), bias, y.data(), rows);
+    double worst = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        double sum = bias, mag = bias < 0 ? -bias : bias;
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t ky = 0; ky < K; ++ky)
+            for (std::size_t kx = 0; kx < K; ++kx) {
+              const double p = double{w[(c * K + ky) * K + kx]} * x[(c * H + r + ky) * W + ox + kx];
+              sum += p, mag += p < 0 ? -p : p;
+            }
+        const double e = (y[r * OW + ox] - sum) / mag;
+        worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+      }
+    if (y[rows * OW] != 1e30f) worst = 1.0;  // nothing written past the rows
+    return worst;
+  }
+}
+
+template <std::size_t M, std::size_t N>
+double check_dense_float(std::uint32_t seed) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1.0;
+  } else {
+    lcg_state = seed;
+    static std::array<float, M> x{};
+    static std::array<float, M * N> w{};
+    static std::array<float, N> b{};
+    static std::array<float, N + 1> y{};
+    for (auto& v : x) v = frand();
+    for (auto& v : w) v = frand();
+    for (auto& v : b) v = frand();
+    y.fill(1e30f);
+    kernels::dense_forward<M, N>(w.data(), b.data(), x.data(), y.data());
+    double worst = 0;
+    for (std::size_t o = 0; o < N; ++o) {
+      double sum = b[o], mag = b[o] < 0 ? -b[o] : b[o];
+      for (std::size_t i = 0; i < M; ++i) {
+        const double p = double{w[o * M + i]} * x[i];
+        sum += p, mag += p < 0 ? -p : p;
+      }
+      const double e = (y[o] - sum) / mag;
+      worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+    }
+    if (y[N] != 1e30f) worst = 1.0;
+    return worst;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(float_conv_and_dense_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+  static_assert(!kernels::target::arm_mve || kernels::dense_runs_mve<7, float>);
+  constexpr double tol = 1e-5;  // fan-in <= 150: 150 x 2^-24 < 1e-5
+  STATICNN_CHECK((check_conv_float<1, 28, 28, 5>(41, 3) < tol));   // 24 = 16 + 8
+  STATICNN_CHECK((check_conv_float<6, 12, 12, 5>(42, 8) < tol));   // 8: two vectors
+  STATICNN_CHECK((check_conv_float<3, 9, 23, 3>(43, 5) < tol));    // 21 = 16 + 5 (overlap of 3)
+  STATICNN_CHECK((check_conv_float<2, 6, 8, 5>(44, 2) < tol));     // 4: one vector
+  STATICNN_CHECK((check_conv_float<5, 7, 40, 1>(45, 7) < tol));    // K = 1, 40 = 32 + 8
+  STATICNN_CHECK((check_conv_float<1, 17, 17, 7>(46, 11) < tol));  // 11 = 3 vectors, overlap of 1
+  STATICNN_CHECK((check_dense_float<256, 120>(47) < tol));
+  STATICNN_CHECK((check_dense_float<7, 5>(48) < tol));
+  STATICNN_CHECK((check_dense_float<84, 10>(49) < tol));
+  STATICNN_CHECK((check_dense_float<1, 3>(50) < tol));
 }
 
 // Instructions per MAC on shapes of the usual CNNs (a printed figure, no assertion).

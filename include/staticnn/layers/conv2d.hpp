@@ -32,7 +32,8 @@ struct conv2d_layer {
   static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, padding = Pad;
   // The kernel inference runs (the plan prints it), chosen by kernels/conv2d.hpp's shape trait.
   static constexpr const char* kernel_name =
-      kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
+      kernels::conv2d_runs_mve<C, PH, PW, K, Stride, T>() ? "arm_mve conv (16 outputs in 4 vectors, vfma by scalar)"
+      : kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
       : kernels::conv2d_runs_vfp<C, PH, PW, K, Stride, T>() ? "arm_vfp conv (register-blocked rows)"
                                                             : "portable";
   static constexpr std::size_t fan_in = C * K * K;
