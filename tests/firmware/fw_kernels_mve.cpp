@@ -260,6 +260,41 @@ STATICNN_TEST(float_conv_and_dense_any_shape) {
   STATICNN_CHECK((check_dense_float<1, 3>(50) < tol));
 }
 
+// QEMU counts an MVE instruction as one instruction (its beats are not counted apart), so the
+// figures per MAC below and in the firmware report compare with the other cores': a loop of
+// `iterations` x (4 VMLADAVA + 2 VLDRB + SUBS + BNE) must count 8 per iteration, within the
+// measurement's few ticks of overhead.
+STATICNN_TEST(qemu_counts_one_per_mve_instruction) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE on this target");
+#ifdef STATICNN_ARM_MVE
+  namespace ic = fw::instruction_counter;
+  constexpr unsigned iterations = 20000, per_iteration = 8;
+  alignas(16) static std::int8_t data[32] = {};
+  unsigned n = iterations;
+  std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  int8x16_t q0, q1;
+  const std::int8_t* p = data;
+  ic::start();
+  asm volatile(
+      "1:\n"
+      "vldrb.u8 %q[q0], [%[p]]\n"
+      "vldrb.u8 %q[q1], [%[p], #16]\n"
+      "vmladava.s8 %[a0], %q[q0], %q[q1]\n"
+      "vmladava.s8 %[a1], %q[q1], %q[q0]\n"
+      "vmladava.s8 %[a2], %q[q0], %q[q0]\n"
+      "vmladava.s8 %[a3], %q[q1], %q[q1]\n"
+      "subs %[n], %[n], #1\n"
+      "bne 1b\n"
+      : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [q0] "=&w"(q0), [q1] "=&w"(q1), [n] "+r"(n)
+      : [p] "r"(p)
+      : "cc", "memory");
+  const std::uint64_t counted = ic::stop();
+  const std::uint64_t expected = std::uint64_t{iterations} * per_iteration;
+  fw::console::print("qemu: ", counted, " instructions counted for ", expected, " executed\n");
+  STATICNN_CHECK(counted >= expected && counted <= expected + 200);
+#endif
+}
+
 // Instructions per MAC on shapes of the usual CNNs (a printed figure, no assertion).
 namespace {
 constexpr std::size_t bench_arena_bytes = 24 * 1024;
