@@ -332,4 +332,42 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   bench_conv_rows<16, 14, 14, 1, 1, 32>("C=16 K=1 14x14 -> 32, 14 rows", 14);
 }
 
+// Float conv: instructions per MAC of the MVE kernel and of the VFP kernel on the same core, all
+// output rows of one channel (printed).
+namespace {
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+void bench_conv_float(const char* what) {
+  if constexpr (kernels::target::arm_mve) {
+    namespace ic = fw::instruction_counter;
+    constexpr std::size_t OW = W - K + 1, OH = H - K + 1;
+    static std::array<float, C * H * W> x{};
+    static std::array<float, C * K * K> w{};
+    static std::array<float, OH * OW> y{};
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 7) * 0.25f;
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 5) * 0.5f;
+    ic::start();
+    kernels::arm::conv_mve_rows<C, H, W, K, 1>(x.data(), w.data(), 0.5f, y.data(), OH);
+    const std::uint64_t mve = ic::stop();
+    std::uint64_t vfp = 0;
+    if constexpr (kernels::arm::conv_vfp_fits<C, H, W, K, 1>) {
+      ic::start();
+      kernels::arm::conv_vfp_rows<C, H, W, K, 1>(x.data(), w.data(), 0.5f, y.data(), OH);
+      vfp = ic::stop();
+    }
+    const double macs = static_cast<double>(OH * OW * C * K * K);
+    fw::console::print("conv float ", what, ": mve ", fw::console::fixed{static_cast<double>(mve) / macs, 3},
+                       " per MAC, vfp ", fw::console::fixed{static_cast<double>(vfp) / macs, 3}, " per MAC\n");
+  }
+}
+}  // namespace
+
+STATICNN_TEST(float_conv_instructions_per_mac) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE on this target");
+  bench_conv_float<1, 28, 28, 5>("C=1 K=5 28x28 (LeNet conv1)");
+  bench_conv_float<6, 12, 12, 5>("C=6 K=5 12x12 (LeNet conv2)");
+  bench_conv_float<1, 30, 30, 3>("C=1 K=3 30x30");
+  bench_conv_float<16, 16, 16, 3>("C=16 K=3 16x16");
+  bench_conv_float<16, 4, 16, 3>("C=16 K=3 4x16 (2 rows)");
+}
+
 int main() { return staticnn::fw_test::run_all("kernels_mve"); }

@@ -13,10 +13,11 @@
 namespace staticnn::kernels {
 
 // Whether conv2d_channel_rows runs the MVE kernel (kernels/arm/conv2d_mve.hpp): float on an MVE
-// target (Cortex-M55), stride 1, at least 4 outputs a row; it comes before the VFP kernels.
+// target (Cortex-M55), stride 1, up to 8 input channels (arm::conv_mve_preferred); it comes before
+// the VFP kernels.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, class T>
 constexpr bool conv2d_runs_mve() {
-  return std::is_same_v<T, float> && arm::conv_mve_fits<C, H, W, K, S>;
+  return std::is_same_v<T, float> && arm::conv_mve_preferred<C, H, W, K, S>;
 }
 
 // Whether conv2d_channel_rows runs the Cortex-M VFP kernel (kernels/arm/conv2d_vfp.hpp) on an
