@@ -39,6 +39,39 @@ struct rescales {
   }
 };
 
+// requantize_mve (the vector rescale of the conv and dense kernels) against fixed_point.hpp's
+// requantize on exact ties of the rounding divide, both signs: with multiplier 2^30 the high
+// multiply halves an even acc exactly, so acc = +-(2j + 1) 2^e gives (2j + 1) 2^(e-1), a tie that
+// TFLite rounds away from zero; plus the ends of int32, shift 0 and left shifts.
+STATICNN_TEST(int8_requantize_ties) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no vector rescale on this target");
+#ifdef STATICNN_ARM_MVE
+  std::size_t wrong = 0, checked = 0;
+  auto check4 = [&](const std::int32_t (&acc)[4], std::int32_t m, std::int8_t shift, std::int32_t zp) {
+    const std::int8_t shifts[4] = {shift, shift, shift, shift};
+    const std::int32_t ms[4] = {m, m, m, m};
+    const std::int32_t zero = 0;
+    const kernels::channel_rescale q{&zero, ms, shifts, zp, -128, 127};
+    // The lanes as the conv kernel (mve_rescale_pair) and the dense kernel (mve_rescale_lanes) build them.
+    for (const auto& r : {kernels::arm::mve_rescale_pair(q, 0, 0), kernels::arm::mve_rescale_lanes(ms, shifts)}) {
+      alignas(16) std::int32_t out[4];
+      vstrwq_s32(out, kernels::arm::requantize_mve(vld1q_s32(acc), r, zp, -128, 127));
+      for (int i = 0; i < 4; ++i, ++checked) wrong += out[i] != kernels::requantize(acc[i], m, shift, zp);
+    }
+  };
+  for (int e = 1; e <= 12; ++e)
+    for (std::int32_t j = 0; j < 8; ++j) {
+      const std::int32_t t = (2 * j + 1) << e;
+      check4({t, -t, t + 2, -t - 2}, 1 << 30, static_cast<std::int8_t>(-e), j - 4);
+    }
+  check4({2147483647, -2147483647 - 1, 1 << 30, -(1 << 30)}, 2147483647, -31, 0);
+  check4({2147483647, -2147483647 - 1, 1000, -1000}, 1 << 30, 0, 3);
+  check4({70000, -70000, 1 << 29, -(1 << 29)}, 1 << 30, 3, -2);  // left shifts, wrapping as TFLite
+  STATICNN_CHECK(checked == 2 * (12 * 8 * 4 + 12));
+  STATICNN_CHECK(wrong == 0);
+#endif
+}
+
 // conv2d_s8_rows_mve against conv2d_s8_rows_portable on a C x H x W input (already padded):
 // output rows [oy0, oy0 + rows) of G channels; the number of bytes that differ (past the output:
 // untouched).
