@@ -157,7 +157,7 @@ function(_staticnn_use_machine machine)
   set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_DIR ${machine_dir})
   set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_EMULATOR "${CMAKE_CROSSCOMPILING_EMULATOR}")
   foreach(key CPU_FLAGS LINKER_SCRIPT STACK_SIZE_DEFAULT SYSTICK_HZ UART_SOURCE QEMU_MACHINE QEMU_SERIAL
-              RAM_ORIGIN RAM_SIZE BUS_FAULT_ADDRESS)
+              RAM_ORIGIN RAM_SIZE BUS_FAULT_ADDRESS TOO_LARGE_IMAGES)
     set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_${key} "${STATICNN_${key}}")
   endforeach()
 endfunction()

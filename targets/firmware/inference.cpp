@@ -18,13 +18,17 @@ using staticnn::expect_stage, staticnn::stage_kind;
 using bn_lenet = staticnn::folded_t<staticnn::models::bn_lenet>;
 using bn_lenet_int8 = staticnn::quant::quantized_t<bn_lenet>::network_type;
 constexpr stage_kind int8_conv_stage =
-    staticnn::kernels::target::arm_dsp ? stage_kind::fused_kernel : stage_kind::conv_act_pool;
+    staticnn::kernels::target::arm_dsp && !staticnn::kernels::target::arm_mve ? stage_kind::fused_kernel
+                                                                               : stage_kind::conv_act_pool;
 static_assert(expect_stage<bn_lenet, 0, stage_kind::conv_act_pool> && expect_stage<bn_lenet, 1, stage_kind::conv_act_pool>);
 static_assert(expect_stage<bn_lenet_int8, 0, int8_conv_stage> && expect_stage<bn_lenet_int8, 1, int8_conv_stage> &&
               expect_stage<bn_lenet_int8, 2, stage_kind::layer_then_act> &&
               expect_stage<bn_lenet_int8, 3, stage_kind::layer_then_act>);
-// On DSP cores the int8 hidden dense layers run the four-row SMLAD kernel.
-static_assert(!staticnn::kernels::target::arm_dsp ||
+// On DSP cores the int8 hidden dense layers run the four-row SMLAD kernel, on MVE cores VMLADAVA's.
+static_assert(!staticnn::kernels::target::arm_mve ||
+              (std::string_view(bn_lenet_int8::stages[2].kernel) == staticnn::kernels::dense_s8_kernel_name<256, 120>() &&
+               std::string_view(bn_lenet_int8::stages[2].kernel).starts_with("arm_mve")));
+static_assert(!staticnn::kernels::target::arm_dsp || staticnn::kernels::target::arm_mve ||
               (std::string_view(bn_lenet_int8::stages[2].kernel) == "arm_dsp dense 4 rows (smlad)" &&
                std::string_view(bn_lenet_int8::stages[3].kernel) == "arm_dsp dense 4 rows (smlad)"));
 

@@ -7,11 +7,20 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "arm/conv2d_mve.hpp"
 #include "arm/conv2d_pointwise_vfp.hpp"
 #include "arm/conv2d_vfp.hpp"
 #include "target.hpp"
 
 namespace staticnn::kernels {
+
+// Whether conv2d_channel_rows runs the MVE kernel (kernels/arm/conv2d_mve.hpp): float on an MVE
+// target (Cortex-M55), stride 1, up to 8 input channels (arm::conv_mve_preferred); it comes before
+// the VFP kernels.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, class T>
+constexpr bool conv2d_runs_mve() {
+  return std::is_same_v<T, float> && arm::conv_mve_preferred<C, H, W, K, S>;
+}
 
 // Whether conv2d_channel_rows runs the Cortex-M VFP kernel (kernels/arm/conv2d_vfp.hpp) on an
 // input of C x H x W (unpadded, as it sees it): float where the target has it and the shape fits
@@ -37,9 +46,13 @@ constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, 
                                    std::size_t oy0, std::size_t rows) {
   constexpr std::size_t OW = (W - KW) / SW + 1;
   constexpr bool square = K == KW && S == SW;
-  if constexpr (square && conv2d_runs_pointwise_vfp<C, K, S, T>()) {
+  if constexpr (square && conv2d_runs_mve<C, H, W, K, S, T>()) {
+    if (!std::is_constant_evaluated())
+      return arm::conv_mve_rows<C, H, W, K, S>(x + oy0 * S * W, w + oc * C * K * K, bias[oc], y, rows);
+  }
+  if constexpr (square && conv2d_runs_pointwise_vfp<C, K, S, T>() && !conv2d_runs_mve<C, H, W, K, S, T>()) {
     arm::conv_pointwise_vfp<C, H * W>(x + oy0 * W, w + oc * C, bias[oc], y, rows * W);
-  } else if constexpr (square && conv2d_runs_vfp<C, H, W, K, S, T>()) {
+  } else if constexpr (square && conv2d_runs_vfp<C, H, W, K, S, T>() && !conv2d_runs_mve<C, H, W, K, S, T>()) {
     arm::conv_vfp_rows<C, H, W, K, S>(x + oy0 * S * W, w + oc * C * K * K, bias[oc], y, rows);
   } else {
     for (std::size_t r = 0; r < rows; ++r) {

@@ -16,6 +16,7 @@
 #include "fixed_point.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
 #include "arm/conv2d_s8_few_dsp.hpp"
+#include "arm/conv2d_s8_mve.hpp"
 #include "arm/conv2d_s8_pointwise_dsp.hpp"
 #include "arm/conv2d_s8_rows_dsp.hpp"
 #include "arm/conv2d_s8_v6m.hpp"
@@ -27,26 +28,34 @@ namespace staticnn::kernels {
 
 // Whether conv2d_s8_channel_rows runs kernels/arm/conv2d_s8_dsp.hpp's 5x5 kernel for this shape.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && K == 5 && S == 1 && ((W - K) / S + 1) % 4 == 0;
+inline constexpr bool conv2d_s8_runs_conv5x4 = target::arm_dsp && !target::arm_mve && K == 5 && S == 1 && ((W - K) / S + 1) % 4 == 0;
+
+// On MVE targets (Cortex-M55) conv2d_s8_rows runs kernels/arm/conv2d_s8_mve.hpp for every
+// shape it takes, before any DSP kernel.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_mve = arm::conv2d_s8_mve_fits<C, H, W, K, S>;
 
 // Which DSP kernel conv2d_s8_rows runs for all output channels at once (H, W: the padded input's),
 // in this order: the few-taps kernel (fan-in C K K <= 9), the pointwise kernel (K = 1, stride 1),
 // the widened-rows kernel (one input channel, K >= 4, stride 1 or 2), else the rows kernel for the
 // shapes it takes.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_few_dsp = arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>;
+inline constexpr bool conv2d_s8_runs_few_dsp =
+    !conv2d_s8_runs_mve<C, H, W, K, S> && arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>;
 // The pointwise kernel (K = 1, stride 1): for the 1x1 convs the few-taps kernel does not take (more
 // than 9 input channels), where it is the faster of the two.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_pointwise_dsp =
-    !conv2d_s8_runs_few_dsp<C, H, W, K, S> && arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
+    !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+    arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_widened_dsp = !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+inline constexpr bool conv2d_s8_runs_widened_dsp = !conv2d_s8_runs_mve<C, H, W, K, S> &&
+                                                   !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
                                                    !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
                                                    arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_rows_dsp =
-    !conv2d_s8_runs_few_dsp<C, H, W, K, S> && !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
+    !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> && !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
     !conv2d_s8_runs_widened_dsp<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
 // On ARMv6-M: kernels/arm/conv2d_s8_v6m.hpp for the shapes it takes (8 output pixels a row at least).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
@@ -54,9 +63,9 @@ inline constexpr bool conv2d_s8_runs_v6m = arm::conv2d_s8_v6m_fits<C, H, W, K, S
 // Whether a layer calls conv2d_s8_rows with every channel at once (quant/conv2d.hpp's channel_group).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_rows_all_channels =
-    conv2d_s8_runs_few_dsp<C, H, W, K, S> || conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> ||
-    conv2d_s8_runs_widened_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> ||
-    conv2d_s8_runs_v6m<C, H, W, K, S>;
+    conv2d_s8_runs_mve<C, H, W, K, S> || conv2d_s8_runs_few_dsp<C, H, W, K, S> ||
+    conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> || conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
+    conv2d_s8_runs_rows_dsp<C, H, W, K, S> || conv2d_s8_runs_v6m<C, H, W, K, S>;
 // Whether that kernel can also read an unpadded input and fill the padding in itself
 // (conv2d_s8_rows_padded): the widened-rows and the rows kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
@@ -66,7 +75,9 @@ inline constexpr bool conv2d_s8_pads_itself =
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
 constexpr const char* conv2d_s8_kernel_name() {
-  if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
+  if constexpr (G > 1 && conv2d_s8_runs_mve<C, H, W, K, S>)
+    return "arm_mve conv (patches, vmladava 2 pixels x 2 channels, vector rescale)";
+  else if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
   else if constexpr (G > 1 && conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>)
     return "arm_dsp conv pointwise (smlad, 4 pixels x all channels, transposed)";
@@ -138,7 +149,9 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool AllDoubled = false>
 constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                               std::size_t oy0, std::size_t rows) {
-  if constexpr (conv2d_s8_runs_few_dsp<C, H, W, K, S>) {
+  if constexpr (conv2d_s8_runs_mve<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_mve<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_few_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_few_dsp<C, H, W, K, S, G, AllDoubled>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>) {

@@ -2,8 +2,9 @@
 // int8 dense layer, TFLite int8 arithmetic: acc = bias[o] + sum_i w[o][i] * x[i] (int32; the
 // input zero point folded into bias), y[o] = r(o, acc) = clamp(saturate(zero_point + acc *
 // multiplier[o] * 2^(shift[o]-31)), act_min, act_max) (channel_rescale, fixed_point.hpp).
-// On Armv7E-M DSP targets through kernels/arm/dense_s8_dsp.hpp (SMLAD, any M and N), on ARMv6-M
-// through kernels/arm/dense_s8_v6m.hpp; every path
+// On MVE targets through kernels/arm/dense_s8_mve.hpp (VMLADAVA), on other Armv7E-M DSP targets
+// through kernels/arm/dense_s8_dsp.hpp (SMLAD), both for any M and N, on ARMv6-M through
+// kernels/arm/dense_s8_v6m.hpp; every path
 // gives the same int32 sums, so the same outputs.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 
 #include "fixed_point.hpp"
 #include "arm/dense_s8_dsp.hpp"
+#include "arm/dense_s8_mve.hpp"
 #include "arm/dense_s8_v6m.hpp"
 #include "target.hpp"
 
@@ -35,7 +37,8 @@ constexpr void dense_s8_portable(const std::int8_t* w, const channel_rescale& r,
 // The kernel dense_s8 runs for this shape (network plans print it).
 template <std::size_t M, std::size_t N>
 constexpr const char* dense_s8_kernel_name() {
-  if constexpr (target::arm_v6m) return "arm_v6m dense 4 rows (ldr + ldrb/sxtb/muls/add)";
+  if constexpr (target::arm_mve) return "arm_mve dense 4 rows (vmladava, vector rescale)";
+  else if constexpr (target::arm_v6m) return "arm_v6m dense 4 rows (ldr + ldrb/sxtb/muls/add)";
   else if constexpr (!target::arm_dsp) return "portable";
   else if constexpr (arm::dense_rows_s8_groups<M, N> > 0) return "arm_dsp dense 4 rows (smlad)";
   else return "arm_dsp dense rows (smlad)";
@@ -44,7 +47,9 @@ constexpr const char* dense_s8_kernel_name() {
 // Bytes of scratch dense_s8 can use instead of its stack (0: it needs none).
 template <std::size_t M>
 inline constexpr std::size_t dense_s8_scratch_bytes =
-    target::arm_dsp ? arm::dense_rows_s8_scratch<M> : (target::arm_v6m ? arm::dense_s8_v6m_scratch<M> : 0);
+    target::arm_dsp && !target::arm_mve ? arm::dense_rows_s8_scratch<M>
+    : target::arm_v6m                    ? arm::dense_s8_v6m_scratch<M>
+                                         : 0;
 
 // w: N rows of M int8 weights, row-major, 4-byte aligned. AllDoubled: every output's rescale is
 // known to take the short form (doubled_rescale_applies), so the DSP kernel rescales inline with
@@ -56,7 +61,9 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
 constexpr void dense_s8(const std::int8_t* w, const channel_rescale& r, const std::int8_t* x, std::int8_t* y,
                         const std::int8_t* table = nullptr, [[maybe_unused]] std::int8_t* scratch = nullptr) {
   static_assert(M >= 1 && N >= 1, "dense_s8: at least one input and one output");
-  if constexpr (target::arm_dsp) {  // kernels/arm/dense_s8_dsp.hpp
+  if constexpr (target::arm_mve) {  // kernels/arm/dense_s8_mve.hpp
+    if (!std::is_constant_evaluated()) return arm::dense_s8_mve<M, N>(w, r, x, y, table);
+  } else if constexpr (target::arm_dsp) {  // kernels/arm/dense_s8_dsp.hpp
     if (!std::is_constant_evaluated()) {
       if (scratch == nullptr) return arm::dense_rows_s8<M, N, AllDoubled>({w, y, table, r}, x);
       const auto a = reinterpret_cast<std::uintptr_t>(scratch);

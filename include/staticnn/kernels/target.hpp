@@ -8,6 +8,8 @@
 //     loops are asm only when optimising for speed (STATICNN_ARM_V6M_ASM): the asm keeps
 //     accumulators in r8-r11, which GCC does not allocate on Thumb-1 at -Os, and needs all eight
 //     low registers, one of which is the frame pointer at -O0; elsewhere the same loops in C++
+//   arm_mve: Armv8.1-M MVE (Helium) with integer and single-precision float vectors
+//     (__ARM_FEATURE_MVE == 3: Cortex-M55, M85); such a core has arm_dsp and arm_vfp too
 //   x86_dispatch: an x86 host build that carries AVX2+FMA and AVX-512 copies of its hot kernels
 //     and picks one at run time (kernels/dispatch.hpp); off on other targets, for the firmware
 //     and with -DSTATICNN_NO_DISPATCH
@@ -24,6 +26,10 @@
 #if defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
 #define STATICNN_ARM_V6M_ASM 1
 #endif
+#endif
+
+#if defined(__arm__) && defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 3) == 3 && defined(__GNUC__)
+#define STATICNN_ARM_MVE 1
 #endif
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && !defined(STATICNN_NO_DISPATCH) && \
@@ -46,6 +52,11 @@ inline constexpr bool arm_dsp = false;
 inline constexpr bool arm_v6m = true;
 #else
 inline constexpr bool arm_v6m = false;
+#endif
+#ifdef STATICNN_ARM_MVE
+inline constexpr bool arm_mve = true;
+#else
+inline constexpr bool arm_mve = false;
 #endif
 #ifdef STATICNN_X86_DISPATCH
 inline constexpr bool x86_dispatch = true;

@@ -46,9 +46,10 @@ struct conv2d_layer {
   // The kernel inference runs (the plan prints it), chosen by kernels/conv2d.hpp's shape trait
   // (a rectangular kernel or stride runs the portable one).
   static constexpr const char* kernel_name =
-      square && kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
-      : square && kernels::conv2d_runs_vfp<C, PH, PW, K, Stride, T>() ? "arm_vfp conv (register-blocked rows)"
-                                                                      : "portable";
+      square && kernels::conv2d_runs_mve<C, PH, PW, K, Stride, T>() ? "arm_mve conv (16 outputs in 4 vectors, vfma by scalar)"
+      : square && kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
+      : square && kernels::conv2d_runs_vfp<C, PH, PW, K, Stride, T>()   ? "arm_vfp conv (register-blocked rows)"
+                                                                        : "portable";
   static constexpr std::size_t fan_in = C * K * KW;
   static constexpr std::size_t weight_count = OutC * fan_in;
   static constexpr std::size_t param_count = weight_count + OutC, state_count = 0;

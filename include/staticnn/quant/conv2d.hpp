@@ -106,7 +106,8 @@ struct qconv2d_layer {
   // clamped layer (fused ReLU) never takes it.
   template <class Act, class Pool>
   static constexpr bool has_fused_stage =
-      !Clamp && kernels::target::arm_dsp && square && K == 5 && Stride == 1 && Pad == 0 && Pool::kernel == 2 &&
+      !Clamp && kernels::target::arm_dsp && !kernels::target::arm_mve && square && K == 5 && Stride == 1 && Pad == 0 &&
+      Pool::kernel == 2 &&
       std::is_same_v<typename Pool::op, avg_pool_op> && requires(const Act& a) { a.table; } &&
       ((C == 1 && out_shape::width % 4 == 0 && W % 2 == 0 && out_shape::height % 2 == 0 && W <= 340) ||
        (C == 6 && OutC % 4 == 0 && out_shape::width % 2 == 0 && out_shape::height % 2 == 0 && W <= 68));

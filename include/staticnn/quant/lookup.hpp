@@ -9,6 +9,8 @@
 
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/elementwise_s8_mve.hpp"
+#include "../kernels/target.hpp"
 
 namespace staticnn::quant {
 
@@ -16,7 +18,8 @@ template <Shape In>
 struct qlookup_layer {
   using value_type = std::int8_t;
   static constexpr const char* name = "qlookup";
-  static constexpr const char* kernel_name = "table (4 per word)";
+  static constexpr const char* kernel_name =
+      kernels::target::arm_mve ? "arm_mve table (byte gather, 16 a step)" : "table (4 per word)";
   using in_shape = In;
   using out_shape = In;
   static constexpr std::size_t param_count = 0, state_count = 0;
@@ -32,6 +35,9 @@ struct qlookup_layer {
   constexpr void run(const std::int8_t* x, std::int8_t* y, std::size_t n) const {
     const std::int8_t* mid = table.data() + 128;  // indexed by the int8 value itself: one LDRB
     std::size_t i = 0;
+    if constexpr (kernels::target::arm_mve) {  // kernels/arm/elementwise_s8_mve.hpp
+      if (!std::is_constant_evaluated()) i = kernels::arm::lookup_s8_mve(x, y, n, table.data());
+    }
     if (!std::is_constant_evaluated())
       for (; i + 4 <= n; i += 4) {  // four values per word load and store (x == y allowed)
         std::uint32_t v;

@@ -1,0 +1,21 @@
+# mps3-an547: Arm MPS3 FPGA with AN547 (SSE-300), Cortex-M55 with MVE (Helium, integer and
+# single-precision float: __ARM_FEATURE_MVE == 3), DSP and FPU (hard-float ABI), 32 MHz. Boots in
+# Secure state; the image runs Secure with the SAU off.
+# Included by targets/CMakeLists.txt when STATICNN_MACHINE=mps3-an547.
+set(STATICNN_CPU_FLAGS -mthumb -mcpu=cortex-m55 -mfloat-abi=hard)
+set(STATICNN_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/memory.ld)
+set(STATICNN_STACK_SIZE_DEFAULT 0x10000)
+set(STATICNN_UART_SOURCE ${CMAKE_CURRENT_LIST_DIR}/../common/uart_none.cpp)
+
+# SysTick runs on the core clock; with -icount shift=0 a tick is 1e9 / Hz = 31.25 instructions.
+set(STATICNN_SYSTICK_HZ 32000000)
+
+set(STATICNN_QEMU_MACHINE mps3-an547)
+set(STATICNN_QEMU_SERIAL none)  # no UART console: semihosting only
+set(STATICNN_RAM_ORIGIN 0x30000000)  # as memory.ld; qemu-run.sh pre-fills RAM from here
+set(STATICNN_RAM_SIZE 0x80000)
+# A read here raises a precise BusFault (reserved in the SSE-300 map; fw_fault_bus).
+set(STATICNN_BUS_FAULT_ADDRESS 0xF0000000)
+# fw_kernels_dsp (~750 KB of text on the Cortex-M55) does not fit the 512 KiB ITCM: reported as
+# skipped here (this core runs the MVE kernels, fw_kernels_mve; the DSP ones run on mps2-an386).
+set(STATICNN_TOO_LARGE_IMAGES fw_kernels_dsp)

@@ -1,0 +1,406 @@
+// The kernels of Armv8.1-M MVE (Helium) targets (Cortex-M55) against the portable kernels, bit
+// for bit for int8, on shapes they were not tuned for, and their instructions per MAC (printed).
+// Elsewhere every test skips, the image exits with skip_exit and CTest reports it as skipped.
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "harness.hpp"
+#include "instruction_counter.hpp"
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+using namespace staticnn;
+
+namespace {
+std::uint32_t lcg_state = 1;
+std::int32_t next() { return static_cast<std::int32_t>((lcg_state = lcg_state * 1664525u + 1013904223u) >> 8); }
+
+// Per-channel rescales of every form TFLite allows: right shifts 1-31 with multipliers in
+// [2^30, 2^31), a multiplier below 2^30, shift 0, left shifts, and INT32_MIN-sized products.
+template <std::size_t G>
+struct rescales {
+  std::array<std::int32_t, G> bias{}, mult{};
+  std::array<std::int8_t, G> shift{};
+  void fill(std::int32_t bias_range) {
+    for (std::size_t o = 0; o < G; ++o) {
+      bias[o] = next() % (2 * bias_range + 1) - bias_range;
+      mult[o] = (1 << 30) + next() % (1 << 30);
+      shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
+      switch (o % 7) {
+        case 2: mult[o] = 3 << 25; break;
+        case 4: shift[o] = 0, mult[o] = 1 << 22; break;
+        case 5: shift[o] = 1, mult[o] = 1 << 20; break;
+        case 6: shift[o] = static_cast<std::int8_t>(-23 - o % 9); break;
+        default: break;
+      }
+    }
+  }
+};
+
+// requantize_mve (the vector rescale of the conv and dense kernels) against fixed_point.hpp's
+// requantize on exact ties of the rounding divide, both signs: with multiplier 2^30 the high
+// multiply halves an even acc exactly, so acc = +-(2j + 1) 2^e gives (2j + 1) 2^(e-1), a tie that
+// TFLite rounds away from zero; plus the ends of int32, shift 0 and left shifts.
+STATICNN_TEST(int8_requantize_ties) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no vector rescale on this target");
+#ifdef STATICNN_ARM_MVE
+  std::size_t wrong = 0, checked = 0;
+  auto check4 = [&](const std::int32_t (&acc)[4], std::int32_t m, std::int8_t shift, std::int32_t zp) {
+    const std::int8_t shifts[4] = {shift, shift, shift, shift};
+    const std::int32_t ms[4] = {m, m, m, m};
+    const std::int32_t zero = 0;
+    const kernels::channel_rescale q{&zero, ms, shifts, zp, -128, 127};
+    // The lanes as the conv kernel (mve_rescale_pair) and the dense kernel (mve_rescale_lanes) build them.
+    for (const auto& r : {kernels::arm::mve_rescale_pair(q, 0, 0), kernels::arm::mve_rescale_lanes(ms, shifts)}) {
+      alignas(16) std::int32_t out[4];
+      vstrwq_s32(out, kernels::arm::requantize_mve(vld1q_s32(acc), r, zp, -128, 127));
+      for (int i = 0; i < 4; ++i, ++checked) wrong += out[i] != kernels::requantize(acc[i], m, shift, zp);
+    }
+  };
+  for (int e = 1; e <= 12; ++e)
+    for (std::int32_t j = 0; j < 8; ++j) {
+      const std::int32_t t = (2 * j + 1) << e;
+      check4({t, -t, t + 2, -t - 2}, 1 << 30, static_cast<std::int8_t>(-e), j - 4);
+    }
+  check4({2147483647, -2147483647 - 1, 1 << 30, -(1 << 30)}, 2147483647, -31, 0);
+  check4({2147483647, -2147483647 - 1, 1000, -1000}, 1 << 30, 0, 3);
+  check4({70000, -70000, 1 << 29, -(1 << 29)}, 1 << 30, 3, -2);  // left shifts, wrapping as TFLite
+  STATICNN_CHECK(checked == 2 * (12 * 8 * 4 + 12));
+  STATICNN_CHECK(wrong == 0);
+#endif
+}
+
+// conv2d_s8_rows_mve against conv2d_s8_rows_portable on a C x H x W input (already padded):
+// output rows [oy0, oy0 + rows) of G channels; the number of bytes that differ (past the output:
+// untouched).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows, std::int32_t act_min = -128,
+                            std::int32_t act_max = 127) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1000;
+  } else {
+    constexpr std::size_t OW = (W - K) / S + 1, OH = (H - K) / S + 1, F = C * K * K;
+    if (oy0 + rows > OH) return 1000;
+    lcg_state = seed;
+    static std::array<std::int8_t, C * H * W> x{};
+    static std::array<std::int8_t, G * F> w{};
+    static rescales<G> r;
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    r.fill(100000);
+    const kernels::channel_rescale q{r.bias.data(), r.mult.data(), r.shift.data(), -5, act_min, act_max};
+    static std::array<std::int8_t, G * OH * OW + 8> got{}, want{};
+    got.fill(0x5a), want.fill(0x5a);
+    kernels::arm::conv2d_s8_rows_mve<C, H, W, K, S, G>(x.data(), w.data(), q, got.data(), oy0, rows);
+    kernels::conv2d_s8_rows_portable<C, H, W, K, S, G>(x.data(), w.data(), q, want.data(), oy0, rows);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (got[i] != want[i] && wrong < 6) fw::console::print("  at ", i, ": ", int{got[i]}, " want ", int{want[i]}, "\n");
+      wrong += got[i] != want[i];
+    }
+    return wrong;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_conv_rows_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium conv kernel on this target");
+  STATICNN_CHECK((check_conv_rows<1, 9, 13, 3, 1, 5>(1, 0, 7) == 0));  // odd width, odd channel count
+  STATICNN_CHECK((check_conv_rows<1, 11, 12, 3, 2, 3>(2, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 6, 7, 3, 1, 4>(3, 2, 2, -5, 127) == 0));  // ReLU clamp
+  STATICNN_CHECK((check_conv_rows<3, 9, 11, 3, 2, 7>(4, 0, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 8, 9, 3, 1, 2>(5, 3, 3, -100, 90) == 0));
+  STATICNN_CHECK((check_conv_rows<5, 7, 9, 3, 1, 6>(6, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 6, 11, 3, 1, 9>(7, 0, 3) == 0));  // F = 144: whole vectors
+  STATICNN_CHECK((check_conv_rows<17, 5, 9, 3, 2, 4>(8, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<16, 3, 7, 1, 1, 5>(9, 1, 2) == 0));  // pointwise
+  STATICNN_CHECK((check_conv_rows<5, 4, 5, 1, 2, 3>(10, 0, 2, -20, 20) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 9, 10, 5, 1, 3>(12, 1, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<6, 12, 12, 5, 1, 16>(13, 0, 8) == 0));  // LeNet's second conv
+  STATICNN_CHECK((check_conv_rows<1, 9, 15, 7, 2, 3>(14, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 18, 19, 11, 1, 2>(15, 0, 3) == 0));  // K = 11
+  STATICNN_CHECK((check_conv_rows<1, 17, 17, 16, 1, 1>(16, 0, 2) == 0));  // K = 16, one channel
+}
+
+// dense_s8_mve against dense_s8_portable: random inputs and weights, every rescale form, with
+// and without a clamp and a table; N not a multiple of 4 and M not of 16 (the tails).
+namespace {
+template <std::size_t M, std::size_t N>
+std::size_t check_dense(std::uint32_t seed, bool with_table, std::int32_t act_min = -128, std::int32_t act_max = 127) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1000;
+  } else {
+    lcg_state = seed;
+    static std::array<std::int8_t, M> x{};
+    static std::array<std::int8_t, M * N> w{};
+    static std::array<std::int8_t, 256> table{};
+    static rescales<N> r;
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    for (auto& v : table) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    r.fill(20000);
+    const kernels::channel_rescale q{r.bias.data(), r.mult.data(), r.shift.data(), 7, act_min, act_max};
+    static std::array<std::int8_t, N + 8> got{}, want{};
+    got.fill(0x5a), want.fill(0x5a);
+    const std::int8_t* t = with_table ? table.data() + 128 : nullptr;
+    kernels::arm::dense_s8_mve<M, N>(w.data(), q, x.data(), got.data(), t);
+    kernels::dense_s8_portable<M, N>(w.data(), q, x.data(), want.data(), t);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (got[i] != want[i] && wrong < 6) fw::console::print("  at ", i, ": ", int{got[i]}, " want ", int{want[i]}, " shift ", int{r.shift[i]}, " m ", r.mult[i], "\n");
+      wrong += got[i] != want[i];
+    }
+    return wrong;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_dense_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium dense kernel on this target");
+  STATICNN_CHECK((check_dense<256, 120>(21, true) == 0));  // LeNet's fc1
+  STATICNN_CHECK((check_dense<1, 1>(22, false) == 0));
+  STATICNN_CHECK((check_dense<15, 3>(23, false, -7, 127) == 0));
+  STATICNN_CHECK((check_dense<17, 5>(24, true) == 0));
+  STATICNN_CHECK((check_dense<84, 10>(25, false) == 0));
+  STATICNN_CHECK((check_dense<100, 7>(26, true, -50, 60) == 0));
+  STATICNN_CHECK((check_dense<33, 66>(27, false) == 0));
+}
+
+// The table lookup and the 2x2 average pooling row against the definitions: table[x + 128] and
+// TFLite's rounded average (sum + 2 - [sum < 0]) / 4 truncated (written out here), on every int8
+// value and widths that leave tails.
+STATICNN_TEST(int8_lookup_and_avg_pool) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium lookup or pooling kernel on this target");
+  lcg_state = 31;
+  static std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+  static std::array<std::int8_t, 301> x{}, y{};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<std::int8_t>(i < 256 ? i : next() & 0xff);
+  y.fill(0x5a);
+  const std::size_t done = kernels::arm::lookup_s8_mve(x.data(), y.data(), 299, table.data());
+  STATICNN_CHECK(done == 288);
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) wrong += y[i] != (i < done ? table[static_cast<std::uint8_t>(x[i] + 128)] : 0x5a);
+  STATICNN_CHECK(wrong == 0);
+
+  constexpr std::size_t W = 37;  // 18 outputs: 16 by the kernel, 2 left
+  static std::array<std::int8_t, 2 * W> rows{};
+  static std::array<std::int8_t, W / 2 + 4> p{};
+  for (int round = 0; round < 8; ++round) {
+    for (auto& v : rows) v = static_cast<std::int8_t>(round < 2 ? (round ? 127 : -128) - (next() & 3) : (next() & 0xff) - 128);
+    p.fill(0x5a);
+    const std::size_t n = kernels::arm::avg_pool2_row_s8_mve<W>(rows.data(), p.data());
+    STATICNN_CHECK(n == 16);
+    wrong = 0;
+    for (std::size_t o = 0; o < p.size(); ++o) {
+      std::int32_t want = 0x5a;  // past what the kernel wrote: untouched
+      if (o < n) {
+        const std::int32_t s = rows[2 * o] + rows[2 * o + 1] + rows[W + 2 * o] + rows[W + 2 * o + 1];
+        want = s >= 0 ? (s + 2) / 4 : (s - 2) / 4;
+      }
+      wrong += p[o] != want;
+    }
+    STATICNN_CHECK(wrong == 0);
+  }
+}
+
+// The float conv and dense kernels against a double-precision sum written out here, on shapes
+// with tails (a row of 1-3 vectors after the blocks of 16, M % 4 inputs, N % 4 rows): the largest
+// error relative to the sum of |products| (float's rounding of a sum in any order stays below
+// fan-in x 2^-24 of it).
+namespace {
+float frand() { return static_cast<float>(next() % 20001 - 10000) / 10000.0f; }
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+double check_conv_float(std::uint32_t seed, std::size_t rows) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1.0;
+  } else {
+    constexpr std::size_t OW = W - K + 1;
+    lcg_state = seed;
+    static std::array<float, C * H * W> x{};
+    static std::array<float, C * K * K> w{};
+    static std::array<float, 64 * OW + 4> y{};
+    for (auto& v : x) v = frand();
+    for (auto& v : w) v = frand();
+    const float bias = frand();
+    y.fill(1e30f);
+    kernels::arm::conv_mve_rows<C, H, W, K, 1>(x.data(), w.data(), bias, y.data(), rows);
+    double worst = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        double sum = bias, mag = bias < 0 ? -bias : bias;
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t ky = 0; ky < K; ++ky)
+            for (std::size_t kx = 0; kx < K; ++kx) {
+              const double p = double{w[(c * K + ky) * K + kx]} * x[(c * H + r + ky) * W + ox + kx];
+              sum += p, mag += p < 0 ? -p : p;
+            }
+        const double e = (y[r * OW + ox] - sum) / mag;
+        worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+      }
+    if (y[rows * OW] != 1e30f) worst = 1.0;  // nothing written past the rows
+    return worst;
+  }
+}
+
+template <std::size_t M, std::size_t N>
+double check_dense_float(std::uint32_t seed) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1.0;
+  } else {
+    lcg_state = seed;
+    static std::array<float, M> x{};
+    static std::array<float, M * N> w{};
+    static std::array<float, N> b{};
+    static std::array<float, N + 1> y{};
+    for (auto& v : x) v = frand();
+    for (auto& v : w) v = frand();
+    for (auto& v : b) v = frand();
+    y.fill(1e30f);
+    kernels::dense_forward<M, N>(w.data(), b.data(), x.data(), y.data());
+    double worst = 0;
+    for (std::size_t o = 0; o < N; ++o) {
+      double sum = b[o], mag = b[o] < 0 ? -b[o] : b[o];
+      for (std::size_t i = 0; i < M; ++i) {
+        const double p = double{w[o * M + i]} * x[i];
+        sum += p, mag += p < 0 ? -p : p;
+      }
+      const double e = (y[o] - sum) / mag;
+      worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+    }
+    if (y[N] != 1e30f) worst = 1.0;
+    return worst;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(float_conv_and_dense_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+  static_assert(!kernels::target::arm_mve || kernels::dense_runs_mve<7, float>);
+  constexpr double tol = 1e-5;  // fan-in <= 150: 150 x 2^-24 < 1e-5
+  STATICNN_CHECK((check_conv_float<1, 28, 28, 5>(41, 3) < tol));   // 24 = 16 + 8
+  STATICNN_CHECK((check_conv_float<6, 12, 12, 5>(42, 8) < tol));   // 8: two vectors
+  STATICNN_CHECK((check_conv_float<3, 9, 23, 3>(43, 5) < tol));    // 21 = 16 + 5 (overlap of 3)
+  STATICNN_CHECK((check_conv_float<2, 6, 8, 5>(44, 2) < tol));     // 4: one vector
+  STATICNN_CHECK((check_conv_float<5, 7, 40, 1>(45, 7) < tol));    // K = 1, 40 = 32 + 8
+  STATICNN_CHECK((check_conv_float<1, 17, 17, 7>(46, 11) < tol));  // 11 = 3 vectors, overlap of 1
+  STATICNN_CHECK((check_dense_float<256, 120>(47) < tol));
+  STATICNN_CHECK((check_dense_float<7, 5>(48) < tol));
+  STATICNN_CHECK((check_dense_float<84, 10>(49) < tol));
+  STATICNN_CHECK((check_dense_float<1, 3>(50) < tol));
+}
+
+// QEMU counts an MVE instruction as one instruction (its beats are not counted apart), so the
+// figures per MAC below and in the firmware report compare with the other cores': a loop of
+// `iterations` x (4 VMLADAVA + 2 VLDRB + SUBS + BNE) must count 8 per iteration, within the
+// measurement's few ticks of overhead.
+STATICNN_TEST(qemu_counts_one_per_mve_instruction) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE on this target");
+#ifdef STATICNN_ARM_MVE
+  namespace ic = fw::instruction_counter;
+  constexpr unsigned iterations = 20000, per_iteration = 8;
+  alignas(16) static std::int8_t data[32] = {};
+  unsigned n = iterations;
+  std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  int8x16_t q0, q1;
+  const std::int8_t* p = data;
+  ic::start();
+  asm volatile(
+      "1:\n"
+      "vldrb.u8 %q[q0], [%[p]]\n"
+      "vldrb.u8 %q[q1], [%[p], #16]\n"
+      "vmladava.s8 %[a0], %q[q0], %q[q1]\n"
+      "vmladava.s8 %[a1], %q[q1], %q[q0]\n"
+      "vmladava.s8 %[a2], %q[q0], %q[q0]\n"
+      "vmladava.s8 %[a3], %q[q1], %q[q1]\n"
+      "subs %[n], %[n], #1\n"
+      "bne 1b\n"
+      : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [q0] "=&w"(q0), [q1] "=&w"(q1), [n] "+r"(n)
+      : [p] "r"(p)
+      : "cc", "memory");
+  const std::uint64_t counted = ic::stop();
+  const std::uint64_t expected = std::uint64_t{iterations} * per_iteration;
+  fw::console::print("qemu: ", counted, " instructions counted for ", expected, " executed\n");
+  STATICNN_CHECK(counted >= expected && counted <= expected + 200);
+#endif
+}
+
+// Instructions per MAC on shapes of the usual CNNs (a printed figure, no assertion).
+namespace {
+constexpr std::size_t bench_arena_bytes = 24 * 1024;
+alignas(4) std::array<std::int8_t, bench_arena_bytes> bench_arena;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+void bench_conv_rows(const char* what, std::size_t rows) {
+  if constexpr (kernels::target::arm_mve) {
+    namespace ic = fw::instruction_counter;
+    constexpr std::size_t OW = (W - K) / S + 1;
+    constexpr std::size_t nx = C * H * W, nw = G * C * K * K, ny = G * OW * ((H - K) / S + 1);
+    static_assert(nx + nw + ny <= bench_arena_bytes, "bench_conv_rows: the shape needs a larger bench_arena");
+    const std::span<std::int8_t> x(bench_arena.data(), nx), w(bench_arena.data() + nx, nw), y(bench_arena.data() + nx + nw, ny);
+    static std::array<std::int32_t, G> bias{}, mult{};
+    static std::array<std::int8_t, G> shift{};
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<std::int8_t>(i * 37);
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<std::int8_t>(i * 11 % 255 - 127);
+    bias.fill(1000), mult.fill(1 << 30), shift.fill(-9);
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -3, -3, 127};
+    ic::start();
+    kernels::arm::conv2d_s8_rows_mve<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
+    const std::uint64_t n = ic::stop();
+    const std::uint64_t macs = std::uint64_t{G} * rows * OW * C * K * K;
+    fw::console::print("conv_rows ", what, ": ", n, " instructions, ", macs, " MACs, ",
+                       fw::console::fixed{static_cast<double>(n) / static_cast<double>(macs), 3}, " per MAC\n");
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium conv kernel on this target");
+  bench_conv_rows<1, 28, 28, 5, 1, 6>("C=1 K=5 28x28 -> 6, 24 rows (LeNet conv1)", 24);
+  bench_conv_rows<6, 12, 12, 5, 1, 16>("C=6 K=5 12x12 -> 16, 8 rows (LeNet conv2)", 8);
+  bench_conv_rows<1, 30, 30, 3, 1, 16>("C=1 K=3 30x30 -> 16, 28 rows", 28);
+  bench_conv_rows<16, 16, 16, 3, 1, 32>("C=16 K=3 16x16 -> 32, 14 rows", 14);
+  bench_conv_rows<16, 14, 14, 1, 1, 32>("C=16 K=1 14x14 -> 32, 14 rows", 14);
+}
+
+// Float conv: instructions per MAC of the MVE kernel and of the VFP kernel on the same core, all
+// output rows of one channel (printed).
+namespace {
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K>
+void bench_conv_float(const char* what) {
+  if constexpr (kernels::target::arm_mve) {
+    namespace ic = fw::instruction_counter;
+    constexpr std::size_t OW = W - K + 1, OH = H - K + 1;
+    static std::array<float, C * H * W> x{};
+    static std::array<float, C * K * K> w{};
+    static std::array<float, OH * OW> y{};
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 7) * 0.25f;
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 5) * 0.5f;
+    ic::start();
+    kernels::arm::conv_mve_rows<C, H, W, K, 1>(x.data(), w.data(), 0.5f, y.data(), OH);
+    const std::uint64_t mve = ic::stop();
+    std::uint64_t vfp = 0;
+    if constexpr (kernels::arm::conv_vfp_fits<C, H, W, K, 1>) {
+      ic::start();
+      kernels::arm::conv_vfp_rows<C, H, W, K, 1>(x.data(), w.data(), 0.5f, y.data(), OH);
+      vfp = ic::stop();
+    }
+    const double macs = static_cast<double>(OH * OW * C * K * K);
+    fw::console::print("conv float ", what, ": mve ", fw::console::fixed{static_cast<double>(mve) / macs, 3},
+                       " per MAC, vfp ", fw::console::fixed{static_cast<double>(vfp) / macs, 3}, " per MAC\n");
+  }
+}
+}  // namespace
+
+STATICNN_TEST(float_conv_instructions_per_mac) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE on this target");
+  bench_conv_float<1, 28, 28, 5>("C=1 K=5 28x28 (LeNet conv1)");
+  bench_conv_float<6, 12, 12, 5>("C=6 K=5 12x12 (LeNet conv2)");
+  bench_conv_float<1, 30, 30, 3>("C=1 K=3 30x30");
+  bench_conv_float<16, 16, 16, 3>("C=16 K=3 16x16");
+  bench_conv_float<16, 4, 16, 3>("C=16 K=3 4x16 (2 rows)");
+}
+
+int main() { return staticnn::fw_test::run_all("kernels_mve"); }
