@@ -144,6 +144,23 @@ template <class L, std::size_t K>
   return out;
 }
 
+// Output rows [0, rows) of a chunk for a group: pixel (r, ox) from the widened rows xw into
+// yg[j n + r OW + ox] for the group's first `count` channels j. Out of line: its unrolled asm,
+// longer than GCC counts it, keeps out of any caller's literal-pool range.
+template <class L, std::size_t K, std::size_t S, std::size_t OW>
+[[gnu::noinline]] void rows_pixels(const std::int32_t* xw, const std::int32_t* gw, std::int8_t* yg, std::size_t n,
+                                   std::size_t rows, std::size_t count) {
+  for (std::size_t r = 0; r < rows; ++r, xw += S * L::row_words, yg += OW)
+#pragma GCC unroll 1
+    for (std::size_t ox = 0; ox < OW; ++ox) {
+      const std::uint32_t v = pixel<L, K>(xw + ox * S * L::pairs, gw);
+      yg[ox] = static_cast<std::int8_t>(v);
+      if (count > 1) yg[n + ox] = static_cast<std::int8_t>(v >> 8);
+      if (count > 2) yg[2 * n + ox] = static_cast<std::int8_t>(v >> 16);
+      if (count > 3) yg[3 * n + ox] = static_cast<std::int8_t>(v >> 24);
+    }
+}
+
 // Padded rows [r0, r0 + n) of the C x H x W input x (padded by Pad with pad) widened and doubled
 // into rows of L::row_words words: padded column col's pair p at col P + p.
 template <class L, std::size_t C, std::size_t H, std::size_t W, std::size_t Pad>
@@ -244,18 +261,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       std::int8_t* yg = y + o0 * n + c0 * OW;
       if (doubled) {
         conv_pairs::pair_weights<L, C, K, G>(w, q, lo, width4, lo4, o0, gw);
-        for (std::size_t r = 0; r < chunk; ++r) {
-          const std::int32_t* xr = xw + r * S * L::row_words;
-          std::int8_t* yr = yg + r * OW;
-#pragma GCC unroll 1
-          for (std::size_t ox = 0; ox < OW; ++ox) {
-            const std::uint32_t v = conv_pairs::pixel<L, K>(xr + ox * S * L::pairs, gw);
-            yr[ox] = static_cast<std::int8_t>(v);
-            if (count > 1) yr[n + ox] = static_cast<std::int8_t>(v >> 8);
-            if (count > 2) yr[2 * n + ox] = static_cast<std::int8_t>(v >> 16);
-            if (count > 3) yr[3 * n + ox] = static_cast<std::int8_t>(v >> 24);
-          }
-        }
+        conv_pairs::rows_pixels<L, K, S, OW>(xw, gw, yg, n, chunk, count);
       } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), sums from x
         for (std::size_t j = 0; j < count; ++j) {
           const std::size_t o = o0 + j;
