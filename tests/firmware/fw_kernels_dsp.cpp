@@ -597,14 +597,15 @@ STATICNN_TEST(int8_dense_instructions_per_mac) {
   STATICNN_CHECK(lenet3[0] * 2 < lenet3[1]);  // one row at a time: a layer too small for the four-row unit
 }
 
-// int8 2x2 max pooling of a pooled row four outputs a step (quant::qpool_layer::reduce_row through
-// kernels/arm/max_pool_s8_dsp.hpp) against the window-by-window maximum, on widths with and
-// without a tail (PW % 4), odd widths (the last column unused), rows at every alignment, values
-// at both ends of int8; the byte after the row must stay untouched.
+// int8 2x2 max and average pooling of a pooled row four outputs a step (quant::qpool_layer::reduce_row
+// through kernels/arm/max_pool_s8_dsp.hpp) against the window-by-window maximum or average, on widths
+// with and without a tail (PW % 4), odd widths (the last column unused), rows at every alignment,
+// values at both ends of int8 (sums from -512 to 508, every rounding case); the byte after the row
+// must stay untouched.
 namespace {
-template <std::size_t W>
+template <std::size_t W, class Op = max_pool_op>
 std::size_t check_max_pool_row(std::uint32_t seed) {
-  using pool = quant::qpool_layer<shape<1, 2, W>, 2, max_pool_op>;
+  using pool = quant::qpool_layer<shape<1, 2, W>, 2, Op>;
   static_assert(pool::has_row_kernel == kernels::target::arm_dsp);
   constexpr std::size_t PW = W / 2;
   std::uint32_t r = seed;
@@ -626,9 +627,9 @@ std::size_t check_max_pool_row(std::uint32_t seed) {
 }
 // The whole layer (forward, through reduce_row on every pooled row) on C channels of an odd
 // height and width: the last row and column unused.
-template <std::size_t C, std::size_t H, std::size_t W>
+template <std::size_t C, std::size_t H, std::size_t W, class Op = max_pool_op>
 std::size_t check_max_pool_layer(std::uint32_t seed) {
-  using pool = quant::qpool_layer<shape<C, H, W>, 2, max_pool_op>;
+  using pool = quant::qpool_layer<shape<C, H, W>, 2, Op>;
   constexpr std::size_t PH = H / 2, PW = W / 2;
   std::array<std::int8_t, C * H * W> x{};
   std::uint32_t r = seed;
@@ -654,6 +655,16 @@ STATICNN_TEST(int8_max_pool_row) {
   STATICNN_CHECK(check_max_pool_row<28>(6) == 0);
   STATICNN_CHECK(check_max_pool_row<33>(7) == 0);
   STATICNN_CHECK((check_max_pool_layer<3, 7, 19>(8) == 0));
+}
+
+STATICNN_TEST(int8_avg_pool_row) {
+  if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions on this core");
+  STATICNN_CHECK((check_max_pool_row<2, avg_pool_op>(11) == 0));
+  STATICNN_CHECK((check_max_pool_row<9, avg_pool_op>(12) == 0));
+  STATICNN_CHECK((check_max_pool_row<14, avg_pool_op>(13) == 0));
+  STATICNN_CHECK((check_max_pool_row<33, avg_pool_op>(14) == 0));
+  STATICNN_CHECK((check_max_pool_row<64, avg_pool_op>(15) == 0));
+  STATICNN_CHECK((check_max_pool_layer<5, 9, 23, avg_pool_op>(16) == 0));
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_dsp"); }
