@@ -106,9 +106,10 @@ namespace {
 // Known: every channel doubled and the kernel told so at compile time (AllDoubled: no check, no
 // general path), as for a layer of a constant network (qconv2d_layer::rows_known()).
 // Pointwise: the pointwise kernel (kernels/arm/conv2d_s8_pointwise_dsp.hpp) instead.
+// Pairs: the channel-pairs kernel (kernels/arm/conv2d_s8_pairs_dsp.hpp) instead, padded as the rows kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
           bool General = true, bool Few = false, std::size_t Pad = 0, bool Widened = false, bool Known = false,
-          bool Pointwise = false>
+          bool Pointwise = false, bool Pairs = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
                             std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0) {
   if constexpr (!kernels::target::arm_dsp) {
@@ -120,6 +121,7 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     static_assert(Few         ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
                   : Widened   ? kernels::arm::conv2d_s8_widened_dsp_fits<C, PH, PW, K, S>
                   : Pointwise ? kernels::arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S> && Pad == 0
+                  : Pairs     ? kernels::arm::conv2d_s8_pairs_dsp_fits<C, PH, PW, K, S>
                               : kernels::arm::conv2d_s8_rows_dsp_fits<C, PH, PW, K, S>,
                   "a shape the DSP kernel takes");
     constexpr std::size_t OW = (PW - K) / S + 1, OH = (PH - K) / S + 1, F = C * K * K;
@@ -162,6 +164,8 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
       kernels::arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     else if constexpr (Pointwise)
       kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x.data(), w.data(), q, got.data(), oy0, rows);
+    else if constexpr (Pairs)
+      kernels::arm::conv2d_s8_pairs_dsp<C, H, W, K, S, G, Pad, Known>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     else
       kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, Known>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     static std::array<std::int8_t, C * PH * PW> padded{};  // x inside a border of pad
@@ -342,6 +346,31 @@ STATICNN_TEST(int8_conv_widened_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 12, 16, 11, 2, 2, G, Rows, 3, Wide>(76, 0, 4) == 0));
   STATICNN_CHECK((check_conv_rows<1, 28, 28, 7, 2, 12, D, Rows, 3, Wide>(77, 0, 14, 3, 127, -4) == 0));  // stem7's
   STATICNN_CHECK((check_conv_rows<1, 28, 28, 5, 1, 10, D, Rows, 0, Wide>(78, 22, 2, -1, 127) == 0));     // wide5's
+}
+
+// kernels/arm/conv2d_s8_pairs_dsp.hpp (4 to 12 input channels but 9 and 10, K 2-5, stride 1 or 2,
+// padded by Pad < K itself) against the portable kernel on a padded copy, bit for bit, as
+// int8_conv_rows_any_shape: odd channel counts (a pair word with one channel), chunks of 2, 3 and
+// 4 pair words, even and odd K, pads 0-4 with extreme pad values, odd widths, output channel
+// counts not a multiple of its groups of 4 (1, 2, 3, 5, 7, 13), rows from the first, to the last
+// and more than one widened chunk (every border), both rescale forms (a group with a general
+// channel), clamps, and the rescale known at compile time. None of these is a shape it was tuned on.
+STATICNN_TEST(int8_conv_pairs_any_shape) {
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP channel-pairs conv kernel on this target");
+  static_assert(kernels::conv2d_s8_runs_pairs_dsp<6, 16, 16, 3, 1> == kernels::target::arm_dsp &&
+                !kernels::conv2d_s8_runs_pairs_dsp<3, 16, 16, 3, 1> && !kernels::conv2d_s8_runs_pairs_dsp<10, 16, 16, 3, 1> &&
+                !kernels::conv2d_s8_runs_pairs_dsp<16, 16, 16, 3, 1> && !kernels::conv2d_s8_runs_pairs_dsp<8, 16, 16, 1, 1>);
+  constexpr bool G = true, D = false, Few = false, Wide = false, Known = true, Pw = false, Pairs = true;
+  STATICNN_CHECK((check_conv_rows<5, 9, 13, 3, 1, 3, G, Few, 1, Wide, D, Pw, Pairs>(81, 0, 9, -128, 127, 7) == 0));
+  STATICNN_CHECK((check_conv_rows<7, 11, 9, 3, 2, 5, D, Few, 1, Wide, D, Pw, Pairs>(82, 0, 6, -9, 127, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<4, 8, 11, 2, 1, 2, G, Few, 0, Wide, D, Pw, Pairs>(83, 1, 5) == 0));        // K 2
+  STATICNN_CHECK((check_conv_rows<5, 10, 13, 4, 2, 7, D, Few, 3, Wide, D, Pw, Pairs>(84, 0, 7, -128, 127, 127) == 0));  // K 4
+  STATICNN_CHECK((check_conv_rows<11, 9, 15, 5, 1, 13, G, Few, 2, Wide, D, Pw, Pairs>(85, 2, 7, -128, 60, -3) == 0));   // 2 x 3 words
+  STATICNN_CHECK((check_conv_rows<12, 7, 7, 3, 1, 5, D, Few, 1, Wide, D, Pw, Pairs>(86, 0, 7, -2, 127, 4) == 0));
+  STATICNN_CHECK((check_conv_rows<8, 12, 17, 5, 2, 1, D, Few, 4, Wide, D, Pw, Pairs>(87, 0, 8, -128, 127, -77) == 0));  // 4 words, pad 4
+  STATICNN_CHECK((check_conv_rows<7, 14, 14, 3, 1, 6, D, Few, 1, Wide, Known, Pw, Pairs>(88, 12, 2, -20, 127, -7) == 0));
+  STATICNN_CHECK((check_conv_rows<6, 9, 9, 3, 2, 2, D, Few, 0, Wide, Known, Pw, Pairs>(89, 0, 4, -128, 127) == 0));
 }
 
 // kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 4) against the portable kernel, bit
@@ -579,14 +608,15 @@ STATICNN_TEST(int8_dense_instructions_per_mac) {
   STATICNN_CHECK(lenet3[0] * 2 < lenet3[1]);  // one row at a time: a layer too small for the four-row unit
 }
 
-// int8 2x2 max pooling of a pooled row four outputs a step (quant::qpool_layer::reduce_row through
-// kernels/arm/max_pool_s8_dsp.hpp) against the window-by-window maximum, on widths with and
-// without a tail (PW % 4), odd widths (the last column unused), rows at every alignment, values
-// at both ends of int8; the byte after the row must stay untouched.
+// int8 2x2 max and average pooling of a pooled row four outputs a step (quant::qpool_layer::reduce_row
+// through kernels/arm/max_pool_s8_dsp.hpp) against the window-by-window maximum or average, on widths
+// with and without a tail (PW % 4), odd widths (the last column unused), rows at every alignment,
+// values at both ends of int8 (sums from -512 to 508, every rounding case); the byte after the row
+// must stay untouched.
 namespace {
-template <std::size_t W>
+template <std::size_t W, class Op = max_pool_op>
 std::size_t check_max_pool_row(std::uint32_t seed) {
-  using pool = quant::qpool_layer<shape<1, 2, W>, 2, max_pool_op>;
+  using pool = quant::qpool_layer<shape<1, 2, W>, 2, Op>;
   static_assert(pool::has_row_kernel == kernels::target::arm_dsp);
   constexpr std::size_t PW = W / 2;
   std::uint32_t r = seed;
@@ -608,9 +638,9 @@ std::size_t check_max_pool_row(std::uint32_t seed) {
 }
 // The whole layer (forward, through reduce_row on every pooled row) on C channels of an odd
 // height and width: the last row and column unused.
-template <std::size_t C, std::size_t H, std::size_t W>
+template <std::size_t C, std::size_t H, std::size_t W, class Op = max_pool_op>
 std::size_t check_max_pool_layer(std::uint32_t seed) {
-  using pool = quant::qpool_layer<shape<C, H, W>, 2, max_pool_op>;
+  using pool = quant::qpool_layer<shape<C, H, W>, 2, Op>;
   constexpr std::size_t PH = H / 2, PW = W / 2;
   std::array<std::int8_t, C * H * W> x{};
   std::uint32_t r = seed;
@@ -636,6 +666,16 @@ STATICNN_TEST(int8_max_pool_row) {
   STATICNN_CHECK(check_max_pool_row<28>(6) == 0);
   STATICNN_CHECK(check_max_pool_row<33>(7) == 0);
   STATICNN_CHECK((check_max_pool_layer<3, 7, 19>(8) == 0));
+}
+
+STATICNN_TEST(int8_avg_pool_row) {
+  if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions on this core");
+  STATICNN_CHECK((check_max_pool_row<2, avg_pool_op>(11) == 0));
+  STATICNN_CHECK((check_max_pool_row<9, avg_pool_op>(12) == 0));
+  STATICNN_CHECK((check_max_pool_row<14, avg_pool_op>(13) == 0));
+  STATICNN_CHECK((check_max_pool_row<33, avg_pool_op>(14) == 0));
+  STATICNN_CHECK((check_max_pool_row<64, avg_pool_op>(15) == 0));
+  STATICNN_CHECK((check_max_pool_layer<5, 9, 23, avg_pool_op>(16) == 0));
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_dsp"); }

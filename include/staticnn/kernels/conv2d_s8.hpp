@@ -17,6 +17,7 @@
 #include "arm/conv2d_s8_dsp.hpp"
 #include "arm/conv2d_s8_few_dsp.hpp"
 #include "arm/conv2d_s8_mve.hpp"
+#include "arm/conv2d_s8_pairs_dsp.hpp"
 #include "arm/conv2d_s8_pointwise_dsp.hpp"
 #include "arm/conv2d_s8_rows_dsp.hpp"
 #include "arm/conv2d_s8_v6m.hpp"
@@ -37,8 +38,8 @@ inline constexpr bool conv2d_s8_runs_mve = arm::conv2d_s8_mve_fits<C, H, W, K, S
 
 // Which DSP kernel conv2d_s8_rows runs for all output channels at once (H, W: the padded input's),
 // in this order: the few-taps kernel (fan-in C K K <= 9), the pointwise kernel (K = 1, stride 1),
-// the widened-rows kernel (one input channel, K >= 4, stride 1 or 2), else the rows kernel for the
-// shapes it takes.
+// the widened-rows kernel (one input channel, K >= 4, stride 1 or 2), the channel-pairs kernel (4 to
+// 12 input channels, K 2 to 5, stride 1 or 2), else the rows kernel for the shapes it takes.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_few_dsp =
     !conv2d_s8_runs_mve<C, H, W, K, S> && arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>;
@@ -54,9 +55,16 @@ inline constexpr bool conv2d_s8_runs_widened_dsp = !conv2d_s8_runs_mve<C, H, W, 
                                                    !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
                                                    arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_pairs_dsp = !conv2d_s8_runs_mve<C, H, W, K, S> &&
+                                                 !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+                                                 !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
+                                                 !conv2d_s8_runs_widened_dsp<C, H, W, K, S> &&
+                                                 arm::conv2d_s8_pairs_dsp_fits<C, H, W, K, S>;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_rows_dsp =
-    !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> && !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
-    !conv2d_s8_runs_widened_dsp<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
+    !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+    !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> && !conv2d_s8_runs_widened_dsp<C, H, W, K, S> &&
+    !conv2d_s8_runs_pairs_dsp<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
 // On ARMv6-M: kernels/arm/conv2d_s8_v6m.hpp for the shapes it takes (8 output pixels a row at least).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_v6m = arm::conv2d_s8_v6m_fits<C, H, W, K, S>;
@@ -65,12 +73,14 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_rows_all_channels =
     conv2d_s8_runs_mve<C, H, W, K, S> || conv2d_s8_runs_few_dsp<C, H, W, K, S> ||
     conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> || conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
-    conv2d_s8_runs_rows_dsp<C, H, W, K, S> || conv2d_s8_runs_v6m<C, H, W, K, S>;
+    conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> ||
+    conv2d_s8_runs_v6m<C, H, W, K, S>;
 // Whether that kernel can also read an unpadded input and fill the padding in itself
-// (conv2d_s8_rows_padded): the widened-rows and the rows kernel.
+// (conv2d_s8_rows_padded): the widened-rows, the channel-pairs and the rows kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_pads_itself =
-    conv2d_s8_runs_widened_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
+inline constexpr bool conv2d_s8_pads_itself = conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
+                                              conv2d_s8_runs_pairs_dsp<C, H, W, K, S> ||
+                                              conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
 
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
@@ -83,6 +93,8 @@ constexpr const char* conv2d_s8_kernel_name() {
     return "arm_dsp conv pointwise (smlad, 4 pixels x all channels, transposed)";
   else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S>)
     return "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels)";
+  else if constexpr (G > 1 && conv2d_s8_runs_pairs_dsp<C, H, W, K, S>)
+    return "arm_dsp conv channel pairs (int16 rows once, smlad, 4 channels a pixel)";
   else if constexpr (G > 1 && conv2d_s8_runs_rows_dsp<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_v6m<C, H, W, K, S>)
     return "arm_v6m conv (8 pixels in registers, ldr + muls + add)";
@@ -142,8 +154,9 @@ constexpr void conv2d_s8_rows_portable(const std::int8_t* x, const std::int8_t* 
 }
 
 // conv2d_s8_rows_portable's results; on Armv7E-M DSP targets through the kernel the traits above
-// pick: kernels/arm/conv2d_s8_few_dsp.hpp, conv2d_s8_pointwise_dsp.hpp, conv2d_s8_widened_dsp.hpp or
-// conv2d_s8_rows_dsp.hpp. AllDoubled: the caller knows that the clamp range within int8 is not empty
+// pick: kernels/arm/conv2d_s8_few_dsp.hpp, conv2d_s8_pointwise_dsp.hpp, conv2d_s8_widened_dsp.hpp,
+// conv2d_s8_pairs_dsp.hpp or conv2d_s8_rows_dsp.hpp; on MVE targets conv2d_s8_mve.hpp, on ARMv6-M
+// conv2d_s8_v6m.hpp. AllDoubled: the caller knows that the clamp range within int8 is not empty
 // and every channel's rescale takes the doubled form (doubled_rescale_applies for fan-in C K K): the
 // few-taps and rows kernels then have no general path.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool AllDoubled = false>
@@ -158,6 +171,9 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_widened_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_widened_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_pairs_dsp<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated())
+      return arm::conv2d_s8_pairs_dsp<C, H, W, K, S, G, 0, AllDoubled>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_rows_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, 0, AllDoubled>(x, w, q, y, oy0, rows);
@@ -177,6 +193,8 @@ void conv2d_s8_rows_padded(const std::int8_t* x, const std::int8_t* w, channel_r
   static_assert(conv2d_s8_pads_itself<C, H + 2 * Pad, W + 2 * Pad, K, S>, "conv2d_s8_rows_padded: no kernel pads itself");
   if constexpr (conv2d_s8_runs_widened_dsp<C, H + 2 * Pad, W + 2 * Pad, K, S>)
     arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad>(x, w, q, y, oy0, rows, pad);
+  else if constexpr (conv2d_s8_runs_pairs_dsp<C, H + 2 * Pad, W + 2 * Pad, K, S>)
+    arm::conv2d_s8_pairs_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);
   else
     arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);
 }

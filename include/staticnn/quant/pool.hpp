@@ -52,16 +52,16 @@ struct qpool_layer {
     }
   }
   // One pooled row of one channel: y[px] = reduce(rows + px K, W) for px < OW, rows: K rows W
-  // apart (detail::pool_row_kernel). 2x2 max pooling on DSP targets runs four outputs a step
-  // bytewise (kernels/arm/max_pool_s8_dsp.hpp); the same values. Elsewhere the layer has no row
-  // kernel and the conv -> activation -> pool stage keeps its own window loop.
-  // 2x2 average pooling on MVE targets: eight outputs a step (kernels/arm/elementwise_s8_mve.hpp).
+  // apart (detail::pool_row_kernel). 2x2 pooling on DSP targets runs four outputs a step
+  // (kernels/arm/max_pool_s8_dsp.hpp: max bytewise, average in int16 lanes), 2x2 average pooling on
+  // MVE targets eight (kernels/arm/elementwise_s8_mve.hpp); the same values. Elsewhere the layer
+  // has no row kernel and the conv -> activation -> pool stage keeps its own window loop.
   static constexpr bool has_avg_row_kernel = kernels::target::arm_mve && square && K == 2 && std::is_same_v<Op, avg_pool_op>;
-  static constexpr bool has_row_kernel =
-      (kernels::target::arm_dsp && square && K == 2 && std::is_same_v<Op, max_pool_op>) || has_avg_row_kernel;
-  static constexpr const char* kernel_name = has_avg_row_kernel ? "arm_mve avg 2x2 (vmovlb/vmovlt, 8 a step)"
-                                             : has_row_kernel   ? "arm_dsp max 2x2 (ssub8/sel, 4 a step)"
-                                                                : "portable";
+  static constexpr bool has_row_kernel = (kernels::target::arm_dsp && square && K == 2) || has_avg_row_kernel;
+  static constexpr const char* kernel_name = has_avg_row_kernel                 ? "arm_mve avg 2x2 (vmovlb/vmovlt, 8 a step)"
+                                             : !has_row_kernel                  ? "portable"
+                                             : std::is_same_v<Op, max_pool_op> ? "arm_dsp max 2x2 (ssub8/sel, 4 a step)"
+                                                                               : "arm_dsp avg 2x2 (sadd16/shadd16, 4 a step)";
   static constexpr void reduce_row(const std::int8_t* rows, std::int8_t* y) {
     std::size_t px = 0;
     if constexpr (has_avg_row_kernel) {
@@ -69,7 +69,8 @@ struct qpool_layer {
     } else if constexpr (has_row_kernel) {
       if (!std::is_constant_evaluated()) {
         constexpr std::size_t steps = OW / kernels::arm::max_pool2_step_outputs;
-        kernels::arm::max_pool2_row_s8<W>(rows, y, steps);
+        if constexpr (std::is_same_v<Op, max_pool_op>) kernels::arm::max_pool2_row_s8<W>(rows, y, steps);
+        else kernels::arm::avg_pool2_row_s8<W>(rows, y, steps);
         px = steps * kernels::arm::max_pool2_step_outputs;
       }
     }
