@@ -590,6 +590,11 @@ STATICNN_TEST(int8_dense_against_portable) {
   STATICNN_CHECK((dense_mismatches<2016, 6>(4) == 0));
   STATICNN_CHECK((dense_mismatches<2024, 5>(5) == 0));
   STATICNN_CHECK((dense_mismatches<1025, 4>(6) == 0));
+  // Post-indexed rows long enough for four steps a round (dot4_unroll4_min_inputs), entered at
+  // each slot (1000 -> 5 of dense_ms: slot 3), with and without a head of 4 inputs.
+  STATICNN_CHECK((dense_mismatches<1016, 5>(9) == 0));  // 127 steps: slot 1
+  STATICNN_CHECK((dense_mismatches<1012, 7>(10) == 0));  // head, 126 steps: slot 2
+  STATICNN_CHECK((dense_mismatches<516, 9>(11) == 0));   // head, 64 steps: slot 0
   STATICNN_CHECK((dense_mismatches<4, 5>(7) == 0));  // one word a row: no step of 8
   STATICNN_CHECK((dense_mismatches<8, 3>(8) == 0));
   STATICNN_CHECK(dense_inside > 1000);
