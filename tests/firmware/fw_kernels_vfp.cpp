@@ -218,6 +218,43 @@ STATICNN_TEST(relu_vfp) {
   STATICNN_CHECK(wrong == 0);
 }
 
+// The tanh form of the VFP sigmoid kernel (kernels/arm/sigmoid_vfp.hpp, through activation_layer)
+// against tanh in double (libm's tanh, the portable kernel's op, is within 1 ulp of it): across
+// [-12, 12] (saturated ends, and the steep middle), zeros of both signs, values below 2^-20,
+// infinities and NaN (0 then: t = 0), for lengths 0 to 19 (the 8-value loop and its tail), in
+// place and not. Bound: 2.5e-7 absolute (2^f within 1.5e-7 relative, t rounded to 2^-25, one
+// rounding in each of 1 - e, 1 + e and the division).
+STATICNN_TEST(tanh_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  using layer = activation_layer<shape<24>, tanh_op, float>;
+  static_assert(layer::tanh_runs_vfp == kernels::target::arm_vfp);
+  std::array<float, 24> x, y, z;
+  std::size_t wrong = 0;
+  double worst = 0;
+  for (std::size_t n = 0; n < 20; ++n) {
+    for (auto& v : x) v = next_uniform() * (n % 2 == 0 ? 12.0f : 1.5f);
+    x[1] = -0.0f, x[2] = 0.0f, x[3] = -__builtin_inff(), x[5] = __builtin_inff(), x[6] = 0x1p-21f, x[9] = -3e-6f;
+    x[10] = __builtin_nanf("");
+    y.fill(canary), z = x;
+    layer::run(x.data(), y.data(), n);
+    layer::run(z.data(), z.data(), n);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      if (i >= n) {
+        wrong += y[i] != canary;
+        wrong += std::bit_cast<std::uint32_t>(z[i]) != std::bit_cast<std::uint32_t>(x[i]);
+        continue;
+      }
+      const double want = i == 10 ? 0.0 : std::tanh(double{x[i]});
+      const double e = std::fabs(want - double{y[i]});
+      worst = e > worst ? e : worst;
+      wrong += !(e <= 2.5e-7) + (y[i] < -1.0f || y[i] > 1.0f);
+      wrong += std::bit_cast<std::uint32_t>(z[i]) != std::bit_cast<std::uint32_t>(y[i]);
+    }
+  }
+  fw::console::print("fw: tanh_vfp worst ", fw::console::fixed{worst * 1e9, 1}, "e-9\n");
+  STATICNN_CHECK(wrong == 0);
+}
+
 // The 2x2 max-pool row kernels (kernels/arm/max_pool_vfp.hpp, through pool_layer::reduce_row and
 // reduce_row_then with ReLU) against pool_layer::reduce window by window, on widths whose outputs
 // are steps and a tail (W = 9: 4 outputs and a dropped column; 22: 11; 6: 3).

@@ -52,9 +52,12 @@ struct activation_layer {
   static constexpr bool relu_runs_vfp = std::is_same_v<Op, relu_op> && kernels::target::arm_vfp && std::is_same_v<T, float>;
   // apply(p, n) is p's bits with a set sign bit's word cleared (relu_runs_vfp).
   static constexpr bool relu_by_sign_bit = relu_runs_vfp;
+  // Whether tanh runs the VFP sigmoid kernel's tanh form (kernels/arm/sigmoid_vfp.hpp).
+  static constexpr bool tanh_runs_vfp = std::is_same_v<Op, tanh_op> && kernels::sigmoid_runs_vfp<T>;
   static constexpr const char* name = Op::name;
   static constexpr const char* kernel_name =
       std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_vfp<T> ? "arm_vfp sigmoid"
+      : tanh_runs_vfp                                                 ? "arm_vfp tanh (sigmoid form)"
       : relu_runs_vfp ? "arm_vfp relu (sign bits)"
                       : "portable";
   using in_shape = In;
@@ -73,6 +76,7 @@ struct activation_layer {
   static void run(const T* x, T* y, std::size_t n) {
     if constexpr (std::is_same_v<Op, sigmoid_op>) kernels::sigmoid(x, y, n);  // the target's kernel
     else if constexpr (relu_runs_vfp) kernels::arm::relu_f32(x, y, n);
+    else if constexpr (tanh_runs_vfp) kernels::arm::tanh(x, y, n);
     else for (std::size_t i = 0; i < n; ++i) y[i] = Op::f(x[i]);
   }
 
