@@ -119,6 +119,23 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<3, 10, 11, 4, 2, 1>(9) == 0));                // even K, odd width
   STATICNN_CHECK((check<6, 1, 17, 1, 1, 0>(10) == 0));                // K 1: the portable kernel
   STATICNN_CHECK((check<7, 13, 13, 3, 2, 1>(11, false) == 0));
+  // Narrow maps (the whole channel widened at once), odd widths and heights, W 1 to 4.
+  STATICNN_CHECK((check<3, 25, 5, 3, 1, 1>(12, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 7, 1, 3, 1, 1>(13) == 0));
+  STATICNN_CHECK((check<2, 3, 2, 3, 1, 1>(14, true, -128, 20) == 0));
+  STATICNN_CHECK((check<3, 5, 3, 3, 1, 1>(15, false, -3, 40) == 0));
+  STATICNN_CHECK((check<2, 4, 4, 3, 1, 1>(16) == 0));
+  STATICNN_CHECK((check<3, 3, 3, 3, 1, 1>(17, false, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 1, 1, 3, 1, 1>(18) == 0));
+  // Stride 2 with odd and even sizes, K 5, K 3 without padding on a narrow map.
+  STATICNN_CHECK((check<3, 11, 7, 3, 2, 1>(19) == 0));
+  STATICNN_CHECK((check<2, 6, 6, 3, 2, 1>(20, false, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 5, 9, 3, 2, 0>(21) == 0));
+  STATICNN_CHECK((check<2, 9, 5, 5, 1, 2>(22, false, -3, 50) == 0));
+  STATICNN_CHECK((check<2, 9, 7, 5, 2, 2>(23) == 0));
+  STATICNN_CHECK((check<2, 6, 5, 3, 1, 0>(24) == 0));
+  STATICNN_CHECK((check<2, 40, 37, 3, 2, 1>(25, false, -3, 127) == 0));  // the row ring, odd sizes
+  STATICNN_CHECK((check<2, 30, 31, 3, 1, 1>(26) == 0));
 }
 
 STATICNN_TEST(int8_depthwise_instructions_per_mac) {
@@ -126,6 +143,12 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
   measure<32, 16, 16, 3, 2, 1>(22);
   measure<8, 48, 48, 3, 2, 1>(23);
   measure<8, 48, 48, 3, 1, 1>(24);
+  measure<64, 25, 5, 3, 1, 1>(25);   // DS-CNN
+  measure<128, 6, 6, 3, 1, 1>(26);   // MobileNet
+  measure<64, 12, 12, 3, 2, 1>(27);
+  measure<32, 24, 24, 3, 2, 1>(28);
+  measure<256, 3, 3, 3, 1, 1>(29);
+  measure<16, 24, 24, 3, 1, 1>(30);
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_depthwise"); }

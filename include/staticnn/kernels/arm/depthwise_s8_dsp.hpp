@@ -3,13 +3,16 @@
 // multiplier 1, any K <= max_taps, stride and padding: the results of kernels/depthwise_s8.hpp's
 // portable path bit for bit (the same int32 sums, requantization and clamp).
 //
-// Each padded input row the channel's outputs read is widened once to int16 into a ring of K rows
-// (padding: the input zero point; SXTB16 four values a word), so a tap pair is one 32-bit load
-// (unaligned LDR where the column is odd). The channel's K x K weights stay in registers as int16
-// pair words, row ky's taps (w0, w1), (w2, w3), ... and, for odd K, the last tap alone. A row of
-// outputs is computed in two passes: its int32 accumulators (per output and kernel row K / 2
-// loads and SMLADs, and for odd K one LDRSH and one MLA; for K = 3, stride 1 two outputs a step
-// sharing their loads), then their rescale and clamp (below).
+// The padded input rows are widened to int16 (padding: the input zero point; SXTB16 four values a
+// word), so a tap pair is one 32-bit load (unaligned LDR where the column is odd). A channel whose
+// widened padded map and int32 accumulators fit max_channel_bytes (depthwise_s8_dsp_whole_channel)
+// is widened whole, once, and all its accumulators computed before one rescale pass over them; a
+// larger one keeps a ring of K widened rows and computes and rescales a row of outputs at a time.
+// The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
+// (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
+// SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
+// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). The rescale takes 4 outputs a step
+// (rescale_quads below).
 #include <cstddef>
 #include <cstdint>
 
@@ -25,6 +28,15 @@ namespace staticnn::kernels::arm {
 namespace depthwise_dsp {
 inline constexpr std::size_t max_taps = 7;           // K: the pair words of a K x K kernel in registers
 inline constexpr std::size_t max_row_bytes = 1024;   // the int16 ring: K rows of the padded width
+inline constexpr std::size_t max_channel_bytes = 1024;  // a whole widened padded channel + its int32 sums
+inline constexpr std::size_t quad = 4;               // outputs per rescale step (one word of int8)
+// A whole channel's stack buffers: the widened padded map plus slack_halves int16 (the second
+// output of a K = 3 pair step past the last column reads 2 columns on), the accumulators plus one
+// (that second output's slot).
+inline constexpr std::size_t slack_halves = 2;
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr std::size_t channel_bytes =
+    2 * ((H + 2 * P) * (W + 2 * P) + slack_halves) + 4 * (((H + 2 * P - K) / S + 1) * ((W + 2 * P - K) / S + 1) + 1);
 }  // namespace depthwise_dsp
 
 // The shapes depthwise_s8_channel_dsp takes: a kernel whose pair words fit in registers, and a
@@ -32,6 +44,10 @@ inline constexpr std::size_t max_row_bytes = 1024;   // the int16 ring: K rows o
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 inline constexpr bool depthwise_s8_dsp_fits = target::arm_dsp && K >= 2 && K <= depthwise_dsp::max_taps && S >= 1 &&
                                               S <= K && K * (W + 2 * P) * 2 <= depthwise_dsp::max_row_bytes;
+// The shapes it widens whole (small maps: no per-row setup).
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_s8_dsp_whole_channel =
+    depthwise_s8_dsp_fits<H, W, K, S, P> && depthwise_dsp::channel_bytes<H, W, K, S, P> <= depthwise_dsp::max_channel_bytes;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -50,84 +66,115 @@ inline constexpr std::uint32_t bottom_half = 0x0000ffffu, top_half = 0xffff0000u
     __builtin_memcpy(r + i, &lo, 4), __builtin_memcpy(r + i + 2, &hi, 4);
   }
 }
-}  // namespace depthwise_dsp
+// Padded row iy (of H + 2P) of the input channel xc (H x W) widened into r (W + 2P int16).
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::always_inline]] inline void widen_row(const std::int8_t* xc, std::size_t iy, std::int16_t* r, std::int16_t zin) {
+  constexpr std::size_t PW = W + 2 * P;
+  if (iy < P || iy >= H + P) {
+    for (std::size_t i = 0; i < PW; ++i) r[i] = zin;
+    return;
+  }
+  // The row's whole words, its last W % 4 values one by one, then the padding.
+  constexpr std::size_t body = W / 4 * 4;
+  const std::int8_t* xr = xc + (iy - P) * W;
+  widen(xr, r + P, body);
+  for (std::size_t i = body; i < W; ++i) r[P + i] = xr[i];
+  for (std::size_t i = 0; i < P; ++i) r[i] = zin, r[P + W + i] = zin;
+}
 
-// Channel c's whole output (y: OH x OW) from its input xc (H x W) and weights wc (K x K).
-// A channel whose rescale takes fixed_point.hpp's doubled form (doubled_rescale_applies) and
-// whose clamp is not empty runs with doubled weights and bias, and per output
-//   t = c2 + SMMULR(2 acc, m),  c2 = 2^(e-1) + ((zero_point - lo) << e)    (SMMLAR)
-//   u = usat8((t - [acc < 0]) >> e),  y = lo + min(u, hi - lo)
-// (kernels/arm/conv2d_s8_few_dsp.hpp's rescale); any other channel takes requantize().
-template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q, std::size_t c,
-                              std::int8_t* y, std::int8_t input_zero_point) {
-  constexpr std::size_t PW = W + 2 * P, OH = (H + 2 * P - K) / S + 1, OW = (PW - K) / S + 1;
+// The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
+// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]), ASR e and
+// USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL take
+// min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
+[[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
+                                            std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t lo4) {
+  if (quads == 0) return;
+  register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
+  std::int32_t t;
+  const std::int32_t* end = acc + quad * quads;
+  asm volatile(
+      "1:\n"
+      "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
+      "smmlar %[t], %[v0], %[m], %[c2]\n"
+      "add %[v0], %[t], %[v0], asr #31\n"
+      "asr %[v0], %[v0], %[e]\n"
+      "usat %[v0], #8, %[v0]\n"
+      "smmlar %[t], %[v1], %[m], %[c2]\n"
+      "add %[v1], %[t], %[v1], asr #31\n"
+      "asr %[v1], %[v1], %[e]\n"
+      "usat %[v1], #8, %[v1]\n"
+      "smmlar %[t], %[v2], %[m], %[c2]\n"
+      "add %[v2], %[t], %[v2], asr #31\n"
+      "asr %[v2], %[v2], %[e]\n"
+      "usat %[v2], #8, %[v2]\n"
+      "smmlar %[t], %[v3], %[m], %[c2]\n"
+      "add %[v3], %[t], %[v3], asr #31\n"
+      "asr %[v3], %[v3], %[e]\n"
+      "usat %[v3], #8, %[v3]\n"
+      "pkhbt %[v0], %[v0], %[v2], lsl #16\n"  // (u0, u2)
+      "pkhbt %[v1], %[v1], %[v3], lsl #16\n"  // (u1, u3)
+      "orr %[v0], %[v0], %[v1], lsl #8\n"     // bytes u0 u1 u2 u3
+      "usub8 %[t], %[v0], %[wd]\n"            // GE where u >= width
+      "sel %[v0], %[wd], %[v0]\n"
+      "uadd8 %[v0], %[v0], %[lo]\n"
+      "str %[v0], [%[y]], #4\n"
+      "cmp %[a], %[end]\n"
+      "bne 1b\n"
+      : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
+      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end)
+      : "cc", "memory");
+}
+
+// The accumulators (plus scale * bias) of output row oy from the widened padded rows rows[ky]
+// (stride S) into acc[0, OW); for K = 3 two outputs a step, the last of an odd OW writing acc[OW]
+// and reading 2 columns past the row's last window.
+template <std::size_t K, std::size_t S, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums(const std::int16_t* const (&rows)[K], const std::int32_t (&wp)[K][K / 2 > 0 ? K / 2 : 1],
+                                            const std::int32_t (&ws)[K], const std::int32_t (&w12)[K], std::int32_t init,
+                                            std::int32_t* acc) {
   constexpr std::size_t pairs = K / 2;  // pair words per kernel row
   constexpr bool single = K % 2 == 1;    // a last tap alone per kernel row
-  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
-  const std::int32_t bias = q.bias[c], m = q.multiplier[c], shift = q.shift[c];
-  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const bool doubled = lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max);
-  const std::int32_t scale = doubled ? 2 : 1;  // of the weights and the bias
-  // Row ky's pair words (w[2j], w[2j+1]) and its single tap, times scale.
-  std::int32_t wp[K][pairs > 0 ? pairs : 1], ws[K];
-  for (std::size_t ky = 0; ky < K; ++ky) {
-    for (std::size_t j = 0; j < pairs; ++j)
-      wp[ky][j] = depthwise_dsp::pair(scale * wc[ky * K + 2 * j], scale * wc[ky * K + 2 * j + 1]);
-    ws[ky] = scale * wc[ky * K + K - 1];
-  }
-  // For K = 3, S = 1 (pass 1 below): row ky's pair word (w1, w2).
-  std::int32_t w12[K];
-  for (std::size_t ky = 0; ky < K; ++ky) w12[ky] = depthwise_dsp::pair(scale * wc[ky * K + 1], ws[ky]);
-  const std::int32_t e = -shift, width = hi - lo;
-  const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e) : 0;
-
-  alignas(4) std::int16_t ring[K][PW];  // padded row iy in slot iy % K
-  std::size_t next = 0;                 // the next padded row to widen
-  for (std::size_t oy = 0; oy < OH; ++oy) {
-    const std::int16_t* rows[K];
-    for (std::size_t ky = 0; ky < K; ++ky) {
-      const std::size_t iy = oy * S + ky;
-      for (; next <= iy; ++next) {  // rows arrive in order; with S <= K each is widened once
-        std::int16_t* r = ring[next % K];
-        if (next < P || next >= H + P) {
-          for (std::size_t i = 0; i < PW; ++i) r[i] = input_zero_point;
-        } else {
-          // The row's whole words, its last W % 4 values one by one, then the padding.
-          constexpr std::size_t body = W / 4 * 4;
-          const std::int8_t* xr = xc + (next - P) * W;
-          depthwise_dsp::widen(xr, r + P, body);
-          for (std::size_t i = body; i < W; ++i) r[P + i] = xr[i];
-          for (std::size_t i = 0; i < P; ++i) r[i] = input_zero_point, r[P + W + i] = input_zero_point;
-        }
-      }
-      rows[ky] = ring[iy % K];
-    }
-    // Pass 1: the row's accumulators (doubled if the rescale is), a kernel row's taps as pairs.
-    std::int32_t acc[OW];
-    std::size_t ox = 0;
-    if constexpr (K == 3 && S == 1) {
-      // Two outputs a step share their loads: from A = (x0, x1), B = (x2, x3) of kernel row ky,
-      // out0 += w0 x0 + w1 x1 (SMLAD A) + w2 x2 (SMLATB B); out1 += w0 x1 (SMLABT A) + w1 x2 +
-      // w2 x3 (SMLAD B), with the pair words (w0, w1) and (w1, w2): 6 instructions for 6 MACs.
+  if constexpr (K == 3 && S == 1) {
+    // From A = (x0, x1), B = (x2, x3) of kernel row ky: out0 += w0 x0 + w1 x1 (SMLAD A) + w2 x2
+    // (SMLATB B); out1 += w0 x1 (SMLABT A) + w1 x2 + w2 x3 (SMLAD B), with the pair words (w0, w1)
+    // and (w1, w2): 6 instructions for 6 MACs.
 #pragma GCC unroll 1
-      for (; ox + 2 <= OW; ox += 2) {
-        std::int32_t a0 = scale * bias, a1 = a0;
+    for (std::size_t ox = 0; ox < OW; ox += 2) {
+      std::int32_t a0 = init, a1 = init;
 #pragma GCC unroll 3
-        for (std::size_t ky = 0; ky < K; ++ky) {
-          std::int32_t xa, xb;
-          __builtin_memcpy(&xa, rows[ky] + ox, 4), __builtin_memcpy(&xb, rows[ky] + ox + 2, 4);
-          a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
-          a0 = __smlatb(w12[ky], xb, a0);
-          a1 = __smlabt(wp[ky][0], xa, a1);
-          a1 = __smlad(static_cast<int16x2_t>(w12[ky]), static_cast<int16x2_t>(xb), a1);
-        }
-        acc[ox] = a0, acc[ox + 1] = a1;
+      for (std::size_t ky = 0; ky < K; ++ky) {
+        std::int32_t xa, xb;
+        __builtin_memcpy(&xa, rows[ky] + ox, 4), __builtin_memcpy(&xb, rows[ky] + ox + 2, 4);
+        a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
+        a0 = __smlatb(w12[ky], xb, a0);
+        a1 = __smlabt(wp[ky][0], xa, a1);
+        a1 = __smlad(static_cast<int16x2_t>(w12[ky]), static_cast<int16x2_t>(xb), a1);
       }
+      acc[ox] = a0, acc[ox + 1] = a1;
     }
+  } else if constexpr (K == 3 && S == 2) {
+    // From A = (x0, x1), B = (x2, x3), C = (x4, x5): out0 += SMLAD (w0, w1) A + w2 x2 (SMLABB B);
+    // out1 += SMLAD (w0, w1) B + w2 x4 (SMLABB C): 7 instructions for 6 MACs.
 #pragma GCC unroll 1
-    for (; ox < OW; ++ox) {
-      std::int32_t a = scale * bias;
+    for (std::size_t ox = 0; ox < OW; ox += 2) {
+      std::int32_t a0 = init, a1 = init;
+#pragma GCC unroll 3
+      for (std::size_t ky = 0; ky < K; ++ky) {
+        std::int32_t xa, xb, xc;
+        const std::int16_t* p = rows[ky] + 2 * ox;
+        __builtin_memcpy(&xa, p, 4), __builtin_memcpy(&xb, p + 2, 4), __builtin_memcpy(&xc, p + 4, 4);
+        a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
+        a0 = __smlabb(ws[ky], xb, a0);
+        a1 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xb), a1);
+        a1 = __smlabb(ws[ky], xc, a1);
+      }
+      acc[ox] = a0, acc[ox + 1] = a1;
+    }
+  } else {
+#pragma GCC unroll 1
+    for (std::size_t ox = 0; ox < OW; ++ox) {
+      std::int32_t a = init;
 #pragma GCC unroll 7
       for (std::size_t ky = 0; ky < K; ++ky) {
         const std::int16_t* p = rows[ky] + ox * S;
@@ -141,18 +188,82 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
       }
       acc[ox] = a;
     }
-    // Pass 2: the row's rescale and clamp.
-    std::int8_t* yr = y + oy * OW;
+  }
+}
+}  // namespace depthwise_dsp
+
+// Channel c's whole output (y: OH x OW) from its input xc (H x W) and weights wc (K x K).
+// A channel whose rescale takes fixed_point.hpp's doubled form (doubled_rescale_applies) and
+// whose clamp is not empty runs with doubled weights and bias, and per output
+//   t = c2 + SMMULR(2 acc, m),  c2 = 2^(e-1) + ((zero_point - lo) << e)    (SMMLAR)
+//   u = usat8((t - [acc < 0]) >> e),  y = lo + min(u, hi - lo)
+// (kernels/arm/conv2d_s8_few_dsp.hpp's rescale); any other channel takes requantize().
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q, std::size_t c,
+                              std::int8_t* y, std::int8_t input_zero_point) {
+  constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OH = (PH - K) / S + 1, OW = (PW - K) / S + 1;
+  constexpr std::size_t pairs = K / 2;  // pair words per kernel row
+  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
+  const std::int32_t bias = q.bias[c], m = q.multiplier[c], shift = q.shift[c];
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const bool doubled = lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max);
+  const std::int32_t scale = doubled ? 2 : 1;  // of the weights and the bias
+  // Row ky's pair words (w[2j], w[2j+1]) and its single tap, times scale.
+  std::int32_t wp[K][pairs > 0 ? pairs : 1], ws[K];
+  for (std::size_t ky = 0; ky < K; ++ky) {
+    for (std::size_t j = 0; j < pairs; ++j)
+      wp[ky][j] = depthwise_dsp::pair(scale * wc[ky * K + 2 * j], scale * wc[ky * K + 2 * j + 1]);
+    ws[ky] = scale * wc[ky * K + K - 1];
+  }
+  // For K = 3, S = 1: row ky's pair word (w1, w2).
+  std::int32_t w12[K];
+  for (std::size_t ky = 0; ky < K; ++ky) w12[ky] = depthwise_dsp::pair(scale * wc[ky * K + 1], ws[ky]);
+  const std::int32_t e = -shift, width = hi - lo;
+  const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e) : 0;
+  constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
+  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, lo4 = static_cast<std::uint32_t>(lo & 0xff) * bytes4;
+  // n accumulators into n outputs: 4 a step, the rest one by one.
+  auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (doubled) {
-#pragma GCC unroll 2
-      for (std::size_t i = 0; i < OW; ++i) {
+      depthwise_dsp::rescale_quads(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+      for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(c2));
         const auto u = static_cast<std::int32_t>(__usat((t + (acc[i] >> 31)) >> e, 8));
         yr[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
       }
     } else {
-      for (std::size_t i = 0; i < OW; ++i) yr[i] = q.clamp(requantize_out_of_line(acc[i], m, shift, q.zero_point));
+      for (std::size_t i = 0; i < n; ++i) yr[i] = q.clamp(requantize_out_of_line(acc[i], m, shift, q.zero_point));
+    }
+  };
+
+  if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
+    // The whole padded channel widened once, every accumulator, then one rescale pass.
+    alignas(4) std::int16_t xp[PH * PW + depthwise_dsp::slack_halves];
+    alignas(4) std::int32_t acc[OH * OW + 1];
+    for (std::size_t iy = 0; iy < PH; ++iy) depthwise_dsp::widen_row<H, W, P>(xc, iy, xp + iy * PW, input_zero_point);
+    for (std::size_t i = 0; i < depthwise_dsp::slack_halves; ++i) xp[PH * PW + i] = input_zero_point;
+#pragma GCC unroll 1
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      const std::int16_t* rows[K];
+      for (std::size_t ky = 0; ky < K; ++ky) rows[ky] = xp + (oy * S + ky) * PW;
+      depthwise_dsp::row_sums<K, S, OW>(rows, wp, ws, w12, scale * bias, acc + oy * OW);
+    }
+    rescale(acc, y, OH * OW);
+  } else {
+    alignas(4) std::int16_t ring[K][PW + depthwise_dsp::slack_halves];  // padded row iy in slot iy % K
+    std::size_t next = 0;                 // the next padded row to widen
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      const std::int16_t* rows[K];
+      for (std::size_t ky = 0; ky < K; ++ky) {
+        const std::size_t iy = oy * S + ky;
+        for (; next <= iy; ++next)  // rows arrive in order; with S <= K each is widened once
+          depthwise_dsp::widen_row<H, W, P>(xc, next, ring[next % K], input_zero_point);
+        rows[ky] = ring[iy % K];
+      }
+      alignas(4) std::int32_t acc[OW + 1];
+      depthwise_dsp::row_sums<K, S, OW>(rows, wp, ws, w12, scale * bias, acc);
+      rescale(acc, y + oy * OW, OW);
     }
   }
 }
