@@ -126,11 +126,12 @@ template <std::size_t H, std::size_t W, std::size_t P>
       : "cc", "memory");
 }
 
-// The accumulators (plus scale * bias) of output row oy from the widened padded rows rows[ky]
-// (stride S) into acc[0, OW); for K = 3 two outputs a step, the last of an odd OW writing acc[OW]
-// and reading 2 columns past the row's last window.
-template <std::size_t K, std::size_t S, std::size_t OW>
-[[gnu::always_inline]] inline void row_sums(const std::int16_t* const (&rows)[K], const std::int32_t (&wp)[K][K / 2 > 0 ? K / 2 : 1],
+// The accumulators (plus scale * bias) of an output row from its K widened padded rows (row(ky):
+// kernel row ky's, stride S) into acc[0, OW); for K = 3 two outputs a step, the last of an odd OW
+// writing acc[OW] and reading 2 columns past the row's last window. Rows may be a fixed stride
+// apart (the whole channel: immediate offsets) or anywhere (the ring).
+template <std::size_t K, std::size_t S, std::size_t OW, class Rows>
+[[gnu::always_inline]] inline void row_sums(Rows row, const std::int32_t (&wp)[K][K / 2 > 0 ? K / 2 : 1],
                                             const std::int32_t (&ws)[K], const std::int32_t (&w12)[K], std::int32_t init,
                                             std::int32_t* acc) {
   constexpr std::size_t pairs = K / 2;  // pair words per kernel row
@@ -145,7 +146,7 @@ template <std::size_t K, std::size_t S, std::size_t OW>
 #pragma GCC unroll 3
       for (std::size_t ky = 0; ky < K; ++ky) {
         std::int32_t xa, xb;
-        __builtin_memcpy(&xa, rows[ky] + ox, 4), __builtin_memcpy(&xb, rows[ky] + ox + 2, 4);
+        __builtin_memcpy(&xa, row(ky) + ox, 4), __builtin_memcpy(&xb, row(ky) + ox + 2, 4);
         a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
         a0 = __smlatb(w12[ky], xb, a0);
         a1 = __smlabt(wp[ky][0], xa, a1);
@@ -162,7 +163,7 @@ template <std::size_t K, std::size_t S, std::size_t OW>
 #pragma GCC unroll 3
       for (std::size_t ky = 0; ky < K; ++ky) {
         std::int32_t xa, xb, xc;
-        const std::int16_t* p = rows[ky] + 2 * ox;
+        const std::int16_t* p = row(ky) + 2 * ox;
         __builtin_memcpy(&xa, p, 4), __builtin_memcpy(&xb, p + 2, 4), __builtin_memcpy(&xc, p + 4, 4);
         a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
         a0 = __smlabb(ws[ky], xb, a0);
@@ -177,7 +178,7 @@ template <std::size_t K, std::size_t S, std::size_t OW>
       std::int32_t a = init;
 #pragma GCC unroll 7
       for (std::size_t ky = 0; ky < K; ++ky) {
-        const std::int16_t* p = rows[ky] + ox * S;
+        const std::int16_t* p = row(ky) + ox * S;
 #pragma GCC unroll 3
         for (std::size_t j = 0; j < pairs; ++j) {
           std::uint32_t v;
@@ -189,6 +190,103 @@ template <std::size_t K, std::size_t S, std::size_t OW>
       acc[ox] = a;
     }
   }
+}
+// row_sums for K = 3, stride 1 on rows row_halves int16 apart from r (the whole channel): the
+// same two-outputs step in asm, a row's (OW + 1) / 2 steps unrolled with immediate offsets.
+// Registers: the 6 pair words w01[ky] = (w0, w1), w12[ky] = (w1, w2), the initial sum, a0/a1
+// (the step's two sums), xa/xb (its loads), r and acc: 13.
+template <std::size_t RowHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s1(const std::int16_t* r, const std::int32_t (&w01)[3],
+                                                 const std::int32_t (&w12)[3], std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + 2 * static_cast<int>(OW) + 4 < 4096, "row_sums_k3s1: offsets beyond LDR's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_ox, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_ox)]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_ox + 4)]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "smlatb %[a0], %[v0], %[xb], %[a0]\n"
+      "smlabt %[a1], %[w0], %[xa], %[init]\n"
+      "smlad %[a1], %[v0], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_ox + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_ox + %c[rb] + 4)]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "smlatb %[a0], %[v1], %[xb], %[a0]\n"
+      "smlabt %[a1], %[w1], %[xa], %[a1]\n"
+      "smlad %[a1], %[v1], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_ox + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_ox + 2 * %c[rb] + 4)]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "smlatb %[a0], %[v2], %[xb], %[a0]\n"
+      "smlabt %[a1], %[w2], %[xa], %[a1]\n"
+      "smlad %[a1], %[v2], %[xb], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(4 * staticnn_dw_ox)]\n"
+      ".set staticnn_dw_ox, staticnn_dw_ox + 2\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]),
+        [v0] "r"(w12[0]), [v1] "r"(w12[1]), [v2] "r"(w12[2]), [steps] "i"(steps), [rb] "i"(row_bytes)
+      : "memory");
+}
+// The whole channel for K = 3, stride 1 down one output column at a time (narrow, tall maps):
+// the padded rows (PH of them, row_halves int16 apart from r, column ox's window at r) go down
+// once, each adding to the three outputs that read it, kernel row 2 to the oldest (then stored),
+// kernel row 1 to the next, kernel row 0 starting a new one: per input row 2 loads, 6 MACs
+// (SMLAD with (w0, w1) on (x0, x1), SMLABB/SMLATB with the last taps on (x2, x3)) and one store.
+// Unrolled over the rows with the three accumulators' roles rotating. acc: column ox of the
+// OH x OW sums. Registers: kernel row ky's pair word w01[ky] = (w0, w1), the last taps of rows 0
+// and 1 as one pair u = (w2 of row 0, w2 of row 1) and of row 2 in v's bottom half, the initial
+// sum, r, acc, the accumulators a/b/c and x: 12.
+template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
+inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
+
+template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
+[[gnu::always_inline]] inline void column_sums_k3s1(const std::int16_t* r, const std::int32_t (&w01)[3], std::int32_t u,
+                                                    std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  static_assert(column_walk_fits<RowHalves, PH, OW>, "column_sums_k3s1: post-index offsets beyond 255 bytes");
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), out_bytes = static_cast<int>(4 * OW);
+  constexpr int middle = static_cast<int>(PH) - 2;  // input rows 2 .. PH-1, each completing an output
+  std::int32_t a, b, c, x;
+  asm volatile(
+      ".macro staticnn_dw_k3col done, mid, new\n"
+      "ldr %[x], [%[r], #4]\n"
+      "smlabb \\done, %[v], %[x], \\done\n"
+      "smlatb \\mid, %[u], %[x], \\mid\n"
+      "smlabb \\new, %[u], %[x], %[init]\n"
+      "ldr %[x], [%[r]], #%c[rb]\n"
+      "smlad \\done, %[w2], %[x], \\done\n"
+      "smlad \\mid, %[w1], %[x], \\mid\n"
+      "smlad \\new, %[w0], %[x], \\new\n"
+      "str \\done, [%[acc]], #%c[ob]\n"
+      ".endm\n"
+      // rows 0 and 1: the first output's kernel rows 0 and 1, the second's row 0
+      "ldr %[x], [%[r], #4]\n"
+      "smlabb %[a], %[u], %[x], %[init]\n"
+      "ldr %[x], [%[r]], #%c[rb]\n"
+      "smlad %[a], %[w0], %[x], %[a]\n"
+      "ldr %[x], [%[r], #4]\n"
+      "smlatb %[a], %[u], %[x], %[a]\n"
+      "smlabb %[b], %[u], %[x], %[init]\n"
+      "ldr %[x], [%[r]], #%c[rb]\n"
+      "smlad %[a], %[w1], %[x], %[a]\n"
+      "smlad %[b], %[w0], %[x], %[b]\n"
+      ".rept %c[thirds]\n"
+      "staticnn_dw_k3col %[a], %[b], %[c]\n"
+      "staticnn_dw_k3col %[b], %[c], %[a]\n"
+      "staticnn_dw_k3col %[c], %[a], %[b]\n"
+      ".endr\n"
+      ".if %c[rest] >= 1\n"
+      "staticnn_dw_k3col %[a], %[b], %[c]\n"
+      ".endif\n"
+      ".if %c[rest] >= 2\n"
+      "staticnn_dw_k3col %[b], %[c], %[a]\n"
+      ".endif\n"
+      ".purgem staticnn_dw_k3col\n"
+      : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [x] "=&r"(x), [r] "+r"(r), [acc] "+r"(acc)
+      : [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]), [u] "r"(u), [v] "r"(v), [rb] "i"(row_bytes), [ob] "i"(out_bytes), [thirds] "i"(middle / 3), [rest] "i"(middle % 3)
+      : "memory");
 }
 }  // namespace depthwise_dsp
 
@@ -243,11 +341,21 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     alignas(4) std::int32_t acc[OH * OW + 1];
     for (std::size_t iy = 0; iy < PH; ++iy) depthwise_dsp::widen_row<H, W, P>(xc, iy, xp + iy * PW, input_zero_point);
     for (std::size_t i = 0; i < depthwise_dsp::slack_halves; ++i) xp[PH * PW + i] = input_zero_point;
+    if constexpr (K == 3 && S == 1 && OH > OW && depthwise_dsp::column_walk_fits<PW, PH, OW>) {
+      const std::int32_t w01[3] = {wp[0][0], wp[1][0], wp[2][0]};
+      const std::int32_t u = depthwise_dsp::pair(ws[0], ws[1]);
+#pragma GCC unroll 1
+      for (std::size_t ox = 0; ox < OW; ++ox)
+        depthwise_dsp::column_sums_k3s1<PW, PH, OW>(xp + ox, w01, u, ws[2], scale * bias, acc + ox);
+    } else
 #pragma GCC unroll 1
     for (std::size_t oy = 0; oy < OH; ++oy) {
-      const std::int16_t* rows[K];
-      for (std::size_t ky = 0; ky < K; ++ky) rows[ky] = xp + (oy * S + ky) * PW;
-      depthwise_dsp::row_sums<K, S, OW>(rows, wp, ws, w12, scale * bias, acc + oy * OW);
+      const std::int16_t* r0 = xp + oy * S * PW;
+      if constexpr (K == 3 && S == 1)
+        depthwise_dsp::row_sums_k3s1<PW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, w12, scale * bias, acc + oy * OW);
+      else
+        depthwise_dsp::row_sums<K, S, OW>([r0](std::size_t ky) { return r0 + ky * PW; }, wp, ws, w12, scale * bias,
+                                          acc + oy * OW);
     }
     rescale(acc, y, OH * OW);
   } else {
@@ -262,7 +370,7 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
         rows[ky] = ring[iy % K];
       }
       alignas(4) std::int32_t acc[OW + 1];
-      depthwise_dsp::row_sums<K, S, OW>(rows, wp, ws, w12, scale * bias, acc);
+      depthwise_dsp::row_sums<K, S, OW>([&rows](std::size_t ky) { return rows[ky]; }, wp, ws, w12, scale * bias, acc);
       rescale(acc, y + oy * OW, OW);
     }
   }
