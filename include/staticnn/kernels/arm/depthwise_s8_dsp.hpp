@@ -56,13 +56,15 @@ inline constexpr std::uint32_t bottom_half = 0x0000ffffu, top_half = 0xffff0000u
 [[gnu::always_inline]] inline std::int32_t pair(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & bottom_half) | (static_cast<std::uint32_t>(hi) << 16));
 }
-// n int8 values widened to int16 (n a multiple of 4): per word one LDR, two SXTB16, two packs.
+// n int8 values widened to int16 (n a multiple of 4): per word one LDR, two SXTB16 ((x0, x2),
+// (x1, x3)), PKHBT and PKHTB ((x0, x1), (x2, x3)), two STR.
 [[gnu::always_inline]] inline void widen(const std::int8_t* x, std::int16_t* r, std::size_t n) {
   for (std::size_t i = 0; i < n; i += 4) {
-    std::uint32_t v;
+    std::uint32_t v, lo, hi;
     __builtin_memcpy(&v, x + i, 4);
-    const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));  // (x0, x2), (x1, x3)
-    const std::uint32_t lo = (even & bottom_half) | (odd << 16), hi = (odd & top_half) | (even >> 16);
+    const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));
+    asm("pkhbt %0, %1, %2, lsl #16" : "=r"(lo) : "r"(even), "r"(odd));
+    asm("pkhtb %0, %1, %2, asr #16" : "=r"(hi) : "r"(odd), "r"(even));
     __builtin_memcpy(r + i, &lo, 4), __builtin_memcpy(r + i + 2, &hi, 4);
   }
 }
@@ -339,8 +341,10 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     // The whole padded channel widened once, every accumulator, then one rescale pass.
     alignas(4) std::int16_t xp[PH * PW + depthwise_dsp::slack_halves];
     alignas(4) std::int32_t acc[OH * OW + 1];
-    for (std::size_t iy = 0; iy < PH; ++iy) depthwise_dsp::widen_row<H, W, P>(xc, iy, xp + iy * PW, input_zero_point);
+    for (std::size_t i = 0; i < P * PW; ++i) xp[i] = input_zero_point, xp[(P + H) * PW + i] = input_zero_point;
     for (std::size_t i = 0; i < depthwise_dsp::slack_halves; ++i) xp[PH * PW + i] = input_zero_point;
+#pragma GCC unroll 1
+    for (std::size_t iy = P; iy < P + H; ++iy) depthwise_dsp::widen_row<H, W, P>(xc, iy, xp + iy * PW, input_zero_point);
     if constexpr (K == 3 && S == 1 && OH > OW && depthwise_dsp::column_walk_fits<PW, PH, OW>) {
       const std::int32_t w01[3] = {wp[0][0], wp[1][0], wp[2][0]};
       const std::int32_t u = depthwise_dsp::pair(ws[0], ws[1]);
