@@ -7,7 +7,8 @@
 // word), so a tap pair is one 32-bit load (unaligned LDR where the column is odd). A channel whose
 // widened padded map and int32 accumulators fit max_channel_bytes (depthwise_s8_dsp_whole_channel)
 // is widened whole, once, and all its accumulators computed before one rescale pass over them; a
-// larger one keeps a ring of K widened rows and computes and rescales a row of outputs at a time.
+// larger one keeps a ring of K widened rows (each twice, so that an output row's K rows are
+// consecutive) and computes and rescales a row of outputs at a time.
 // The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
 // (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
 // SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
@@ -40,7 +41,7 @@ inline constexpr std::size_t channel_bytes =
 }  // namespace depthwise_dsp
 
 // The shapes depthwise_s8_channel_dsp takes: a kernel whose pair words fit in registers, and a
-// ring of K widened padded rows of at most max_row_bytes on the stack.
+// ring of K widened padded rows of at most max_row_bytes (on the stack twice).
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 inline constexpr bool depthwise_s8_dsp_fits = target::arm_dsp && K >= 2 && K <= depthwise_dsp::max_taps && S >= 1 &&
                                               S <= K && K * (W + 2 * P) * 2 <= depthwise_dsp::max_row_bytes;
@@ -363,18 +364,23 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     }
     rescale(acc, y, OH * OW);
   } else {
-    alignas(4) std::int16_t ring[K][PW + depthwise_dsp::slack_halves];  // padded row iy in slot iy % K
-    std::size_t next = 0;                 // the next padded row to widen
+    // Padded row iy in slots iy % K and iy % K + K: an output row's K rows are consecutive slots.
+    constexpr std::size_t RW = PW + depthwise_dsp::slack_halves;  // a slot's int16
+    alignas(4) std::int16_t ring[2 * K][RW];
+    std::size_t next = 0;  // the next padded row to widen
+#pragma GCC unroll 1
     for (std::size_t oy = 0; oy < OH; ++oy) {
-      const std::int16_t* rows[K];
-      for (std::size_t ky = 0; ky < K; ++ky) {
-        const std::size_t iy = oy * S + ky;
-        for (; next <= iy; ++next)  // rows arrive in order; with S <= K each is widened once
-          depthwise_dsp::widen_row<H, W, P>(xc, next, ring[next % K], input_zero_point);
-        rows[ky] = ring[iy % K];
+      for (; next < oy * S + K; ++next) {  // rows arrive in order; with S <= K each is widened once
+        std::int16_t* r = ring[next % K];
+        depthwise_dsp::widen_row<H, W, P>(xc, next, r, input_zero_point);
+        __builtin_memcpy(ring[next % K + K], r, sizeof ring[0]);
       }
+      const std::int16_t* r0 = ring[oy * S % K];
       alignas(4) std::int32_t acc[OW + 1];
-      depthwise_dsp::row_sums<K, S, OW>([&rows](std::size_t ky) { return rows[ky]; }, wp, ws, w12, scale * bias, acc);
+      if constexpr (K == 3 && S == 1)
+        depthwise_dsp::row_sums_k3s1<RW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, w12, scale * bias, acc);
+      else
+        depthwise_dsp::row_sums<K, S, OW>([r0](std::size_t ky) { return r0 + ky * RW; }, wp, ws, w12, scale * bias, acc);
       rescale(acc, y + oy * OW, OW);
     }
   }
