@@ -233,6 +233,50 @@ template <std::size_t RowHalves, std::size_t OW>
         [v0] "r"(w12[0]), [v1] "r"(w12[1]), [v2] "r"(w12[2]), [steps] "i"(steps), [rb] "i"(row_bytes)
       : "memory");
 }
+// row_sums for K = 3, stride 2 on rows row_halves int16 apart from r: two outputs a step from
+// A = (x0, x1), B = (x2, x3), C = (x4, x5) of each kernel row: out0 += SMLAD (w0, w1) A + w2 x2,
+// out1 += SMLAD (w0, w1) B + w2 x4 (7 instructions for 6 MACs), a row's (OW + 1) / 2 steps
+// unrolled with immediate offsets. Registers: w01[ky] = (w0, w1), the last taps u = (w2 of row 0,
+// w2 of row 1) and v (w2 of row 2, bottom half), the initial sum, a0/a1, xa/xb, r and acc: 12.
+template <std::size_t RowHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s2(const std::int16_t* r, const std::int32_t (&w01)[3], std::int32_t u,
+                                                 std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + 8 * steps + 8 < 4096, "row_sums_k3s2: offsets beyond LDR's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s)]\n"
+      "ldr %[xb], [%[r], #(8 * staticnn_dw_s + 4)]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + 8)]\n"
+      "smlad %[a1], %[w0], %[xb], %[init]\n"
+      "smlabb %[a0], %[u], %[xb], %[a0]\n"
+      "smlabb %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(8 * staticnn_dw_s + %c[rb] + 4)]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + %c[rb] + 8)]\n"
+      "smlad %[a1], %[w1], %[xb], %[a1]\n"
+      "smlatb %[a0], %[u], %[xb], %[a0]\n"
+      "smlatb %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(8 * staticnn_dw_s + 2 * %c[rb] + 4)]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + 2 * %c[rb] + 8)]\n"
+      "smlad %[a1], %[w2], %[xb], %[a1]\n"
+      "smlabb %[a0], %[v], %[xb], %[a0]\n"
+      "smlabb %[a1], %[v], %[xa], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]), [u] "r"(u),
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes)
+      : "memory");
+}
+
 // The whole channel for K = 3, stride 1 down one output column at a time (narrow, tall maps):
 // the padded rows (PH of them, row_halves int16 apart from r, column ox's window at r) go down
 // once, each adding to the three outputs that read it, kernel row 2 to the oldest (then stored),
@@ -358,6 +402,9 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
       const std::int16_t* r0 = xp + oy * S * PW;
       if constexpr (K == 3 && S == 1)
         depthwise_dsp::row_sums_k3s1<PW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, w12, scale * bias, acc + oy * OW);
+      else if constexpr (K == 3 && S == 2)
+        depthwise_dsp::row_sums_k3s2<PW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, depthwise_dsp::pair(ws[0], ws[1]), ws[2],
+                                             scale * bias, acc + oy * OW);
       else
         depthwise_dsp::row_sums<K, S, OW>([r0](std::size_t ky) { return r0 + ky * PW; }, wp, ws, w12, scale * bias,
                                           acc + oy * OW);
@@ -379,6 +426,9 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
       alignas(4) std::int32_t acc[OW + 1];
       if constexpr (K == 3 && S == 1)
         depthwise_dsp::row_sums_k3s1<RW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, w12, scale * bias, acc);
+      else if constexpr (K == 3 && S == 2)
+        depthwise_dsp::row_sums_k3s2<RW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, depthwise_dsp::pair(ws[0], ws[1]), ws[2],
+                                             scale * bias, acc);
       else
         depthwise_dsp::row_sums<K, S, OW>([r0](std::size_t ky) { return r0 + ky * RW; }, wp, ws, w12, scale * bias, acc);
       rescale(acc, y + oy * OW, OW);
