@@ -57,6 +57,25 @@ struct problem {
     }
     q = {bias.data(), mult.data(), shift.data(), -3, act_min, act_max};
   }
+  // Small inputs, weights and biases with multiplier 2^30 and shift -1 or -2: accumulators within
+  // the int8 range after the rescale, many of them halfway between two outputs (TFLite rounds
+  // those away from zero), negative and positive.
+  void fill_ties(std::uint32_t seed) {
+    fill(seed, false, -128, 127);
+    std::uint32_t r = seed * 7u + 1u;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 15) - 8);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 7 - 3);
+    zin = static_cast<std::int8_t>((next() & 7) - 4);
+    for (std::size_t c = 0; c < C; ++c) {
+      std::int32_t sum = 0;
+      for (std::size_t k = 0; k < K * K; ++k) sum += w[c * K * K + k];
+      raw_bias[c] = next() % 41 - 20;
+      bias[c] = raw_bias[c] - zin * sum;
+      mult[c] = 1 << 30;
+      shift[c] = static_cast<std::int8_t>(-1 - static_cast<std::int32_t>(c % 2));
+    }
+  }
   // Outputs that differ from TFLite's arithmetic and from the portable kernel.
   std::size_t wrong() {
     got.fill(0x5a);
@@ -88,6 +107,13 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 std::size_t check(std::uint32_t seed, bool general = true, std::int32_t act_min = -128, std::int32_t act_max = 127) {
   static problem<C, H, W, K, S, P> p;
   p.fill(seed, general, act_min, act_max);
+  return p.wrong();
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t check_ties(std::uint32_t seed) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill_ties(seed);
   return p.wrong();
 }
 
@@ -136,6 +162,12 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<2, 6, 5, 3, 1, 0>(24) == 0));
   STATICNN_CHECK((check<2, 40, 37, 3, 2, 1>(25, false, -3, 127) == 0));  // the row ring, odd sizes
   STATICNN_CHECK((check<2, 30, 31, 3, 1, 1>(26) == 0));
+  // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
+  STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));
+  STATICNN_CHECK((check_ties<4, 6, 6, 3, 1, 1>(28) == 0));
+  STATICNN_CHECK((check_ties<4, 9, 11, 3, 2, 1>(29) == 0));
+  STATICNN_CHECK((check_ties<2, 20, 41, 3, 1, 1>(30) == 0));
+  STATICNN_CHECK((check_ties<3, 7, 8, 5, 1, 2>(31) == 0));
 }
 
 STATICNN_TEST(int8_depthwise_instructions_per_mac) {

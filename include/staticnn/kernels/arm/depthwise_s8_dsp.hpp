@@ -202,7 +202,8 @@ template <std::size_t RowHalves, std::size_t OW>
 [[gnu::always_inline]] inline void row_sums_k3s1(const std::int16_t* r, const std::int32_t (&w01)[3],
                                                  const std::int32_t (&w12)[3], std::int32_t init, std::int32_t* acc) {
   constexpr int row_bytes = static_cast<int>(2 * RowHalves), steps = static_cast<int>((OW + 1) / 2);
-  static_assert(2 * row_bytes + 2 * static_cast<int>(OW) + 4 < 4096, "row_sums_k3s1: offsets beyond LDR's immediate");
+  static_assert(2 * row_bytes + 2 * static_cast<int>(OW) + 4 < 4096 && 4 * (OW + 1) <= 1020,
+                "row_sums_k3s1: offsets beyond LDR's or STRD's immediate");
   std::int32_t a0, a1, xa, xb;
   asm volatile(
       ".set staticnn_dw_ox, 0\n"
@@ -242,7 +243,8 @@ template <std::size_t RowHalves, std::size_t OW>
 [[gnu::always_inline]] inline void row_sums_k3s2(const std::int16_t* r, const std::int32_t (&w01)[3], std::int32_t u,
                                                  std::int32_t v, std::int32_t init, std::int32_t* acc) {
   constexpr int row_bytes = static_cast<int>(2 * RowHalves), steps = static_cast<int>((OW + 1) / 2);
-  static_assert(2 * row_bytes + 8 * steps + 8 < 4096, "row_sums_k3s2: offsets beyond LDR's immediate");
+  static_assert(2 * row_bytes + 8 * steps + 8 < 4096 && 8 * steps <= 1020,
+                "row_sums_k3s2: offsets beyond LDR's or STRD's immediate");
   std::int32_t a0, a1, xa, xb;
   asm volatile(
       ".set staticnn_dw_s, 0\n"
