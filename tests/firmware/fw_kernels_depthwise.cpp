@@ -33,20 +33,22 @@ struct problem {
   kernels::channel_rescale q{};
 
   // General: some channels in the rescale forms outside the fast one (shift 0 and 1, a small
-  // multiplier, a shift below -22).
-  void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max) {
+  // multiplier, a shift below -22). Ties: small inputs, weights and biases with multiplier 2^30
+  // and shift -1 or -2, so that outputs stay within int8 and many accumulators lie halfway
+  // between two outputs (TFLite rounds those away from zero), negative and positive.
+  void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max, bool ties = false) {
     std::uint32_t r = seed;
     auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
-    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
-    zin = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : x) v = static_cast<std::int8_t>(ties ? (next() & 15) - 8 : (next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(ties ? next() % 7 - 3 : next() % 255 - 127);
+    zin = static_cast<std::int8_t>(ties ? (next() & 7) - 4 : (next() & 0xff) - 128);
     for (std::size_t c = 0; c < C; ++c) {
       std::int32_t sum = 0;
       for (std::size_t k = 0; k < K * K; ++k) sum += w[c * K * K + k];
-      raw_bias[c] = next() % 20001 - 10000;
+      raw_bias[c] = ties ? next() % 41 - 20 : next() % 20001 - 10000;
       bias[c] = raw_bias[c] - zin * sum;  // the layer's contract: padding holds z_in
-      mult[c] = (1 << 30) + next() % (1 << 30);
-      shift[c] = static_cast<std::int8_t>(-5 - next() % 8);
+      mult[c] = ties ? 1 << 30 : (1 << 30) + next() % (1 << 30);
+      shift[c] = static_cast<std::int8_t>(ties ? -1 - static_cast<std::int32_t>(c % 2) : -5 - next() % 8);
       if (general) switch (c % 5) {
           case 1: mult[c] = 3 << 25; break;
           case 2: shift[c] = 0, mult[c] = 1 << 22; break;
@@ -56,25 +58,6 @@ struct problem {
         }
     }
     q = {bias.data(), mult.data(), shift.data(), -3, act_min, act_max};
-  }
-  // Small inputs, weights and biases with multiplier 2^30 and shift -1 or -2: accumulators within
-  // the int8 range after the rescale, many of them halfway between two outputs (TFLite rounds
-  // those away from zero), negative and positive.
-  void fill_ties(std::uint32_t seed) {
-    fill(seed, false, -128, 127);
-    std::uint32_t r = seed * 7u + 1u;
-    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-    for (auto& v : x) v = static_cast<std::int8_t>((next() & 15) - 8);
-    for (auto& v : w) v = static_cast<std::int8_t>(next() % 7 - 3);
-    zin = static_cast<std::int8_t>((next() & 7) - 4);
-    for (std::size_t c = 0; c < C; ++c) {
-      std::int32_t sum = 0;
-      for (std::size_t k = 0; k < K * K; ++k) sum += w[c * K * K + k];
-      raw_bias[c] = next() % 41 - 20;
-      bias[c] = raw_bias[c] - zin * sum;
-      mult[c] = 1 << 30;
-      shift[c] = static_cast<std::int8_t>(-1 - static_cast<std::int32_t>(c % 2));
-    }
   }
   // Outputs that differ from TFLite's arithmetic and from the portable kernel.
   std::size_t wrong() {
@@ -113,7 +96,7 @@ std::size_t check(std::uint32_t seed, bool general = true, std::int32_t act_min 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 std::size_t check_ties(std::uint32_t seed) {
   static problem<C, H, W, K, S, P> p;
-  p.fill_ties(seed);
+  p.fill(seed, false, -128, 127, true);
   return p.wrong();
 }
 
