@@ -33,20 +33,22 @@ struct problem {
   kernels::channel_rescale q{};
 
   // General: some channels in the rescale forms outside the fast one (shift 0 and 1, a small
-  // multiplier, a shift below -22).
-  void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max) {
+  // multiplier, a shift below -22). Ties: small inputs, weights and biases with multiplier 2^30
+  // and shift -1 or -2, so that outputs stay within int8 and many accumulators lie halfway
+  // between two outputs (TFLite rounds those away from zero), negative and positive.
+  void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max, bool ties = false) {
     std::uint32_t r = seed;
     auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
-    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
-    zin = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : x) v = static_cast<std::int8_t>(ties ? (next() & 15) - 8 : (next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(ties ? next() % 7 - 3 : next() % 255 - 127);
+    zin = static_cast<std::int8_t>(ties ? (next() & 7) - 4 : (next() & 0xff) - 128);
     for (std::size_t c = 0; c < C; ++c) {
       std::int32_t sum = 0;
       for (std::size_t k = 0; k < K * K; ++k) sum += w[c * K * K + k];
-      raw_bias[c] = next() % 20001 - 10000;
+      raw_bias[c] = ties ? next() % 41 - 20 : next() % 20001 - 10000;
       bias[c] = raw_bias[c] - zin * sum;  // the layer's contract: padding holds z_in
-      mult[c] = (1 << 30) + next() % (1 << 30);
-      shift[c] = static_cast<std::int8_t>(-5 - next() % 8);
+      mult[c] = ties ? 1 << 30 : (1 << 30) + next() % (1 << 30);
+      shift[c] = static_cast<std::int8_t>(ties ? -1 - static_cast<std::int32_t>(c % 2) : -5 - next() % 8);
       if (general) switch (c % 5) {
           case 1: mult[c] = 3 << 25; break;
           case 2: shift[c] = 0, mult[c] = 1 << 22; break;
@@ -92,6 +94,13 @@ std::size_t check(std::uint32_t seed, bool general = true, std::int32_t act_min 
 }
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t check_ties(std::uint32_t seed) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill(seed, false, -128, 127, true);
+  return p.wrong();
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void measure(std::uint32_t seed) {
   static problem<C, H, W, K, S, P> p;
   p.fill(seed, false, -3, 127);
@@ -119,6 +128,29 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<3, 10, 11, 4, 2, 1>(9) == 0));                // even K, odd width
   STATICNN_CHECK((check<6, 1, 17, 1, 1, 0>(10) == 0));                // K 1: the portable kernel
   STATICNN_CHECK((check<7, 13, 13, 3, 2, 1>(11, false) == 0));
+  // Narrow maps (the whole channel widened at once), odd widths and heights, W 1 to 4.
+  STATICNN_CHECK((check<3, 25, 5, 3, 1, 1>(12, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 7, 1, 3, 1, 1>(13) == 0));
+  STATICNN_CHECK((check<2, 3, 2, 3, 1, 1>(14, true, -128, 20) == 0));
+  STATICNN_CHECK((check<3, 5, 3, 3, 1, 1>(15, false, -3, 40) == 0));
+  STATICNN_CHECK((check<2, 4, 4, 3, 1, 1>(16) == 0));
+  STATICNN_CHECK((check<3, 3, 3, 3, 1, 1>(17, false, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 1, 1, 3, 1, 1>(18) == 0));
+  // Stride 2 with odd and even sizes, K 5, K 3 without padding on a narrow map.
+  STATICNN_CHECK((check<3, 11, 7, 3, 2, 1>(19) == 0));
+  STATICNN_CHECK((check<2, 6, 6, 3, 2, 1>(20, false, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 5, 9, 3, 2, 0>(21) == 0));
+  STATICNN_CHECK((check<2, 9, 5, 5, 1, 2>(22, false, -3, 50) == 0));
+  STATICNN_CHECK((check<2, 9, 7, 5, 2, 2>(23) == 0));
+  STATICNN_CHECK((check<2, 6, 5, 3, 1, 0>(24) == 0));
+  STATICNN_CHECK((check<2, 40, 37, 3, 2, 1>(25, false, -3, 127) == 0));  // the row ring, odd sizes
+  STATICNN_CHECK((check<2, 30, 31, 3, 1, 1>(26) == 0));
+  // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
+  STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));
+  STATICNN_CHECK((check_ties<4, 6, 6, 3, 1, 1>(28) == 0));
+  STATICNN_CHECK((check_ties<4, 9, 11, 3, 2, 1>(29) == 0));
+  STATICNN_CHECK((check_ties<2, 20, 41, 3, 1, 1>(30) == 0));
+  STATICNN_CHECK((check_ties<3, 7, 8, 5, 1, 2>(31) == 0));
 }
 
 STATICNN_TEST(int8_depthwise_instructions_per_mac) {
@@ -126,6 +158,12 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
   measure<32, 16, 16, 3, 2, 1>(22);
   measure<8, 48, 48, 3, 2, 1>(23);
   measure<8, 48, 48, 3, 1, 1>(24);
+  measure<64, 25, 5, 3, 1, 1>(25);   // DS-CNN
+  measure<128, 6, 6, 3, 1, 1>(26);   // MobileNet
+  measure<64, 12, 12, 3, 2, 1>(27);
+  measure<32, 24, 24, 3, 2, 1>(28);
+  measure<256, 3, 3, 3, 1, 1>(29);
+  measure<16, 24, 24, 3, 1, 1>(30);
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_depthwise"); }

@@ -3,13 +3,17 @@
 // multiplier 1, any K <= max_taps, stride and padding: the results of kernels/depthwise_s8.hpp's
 // portable path bit for bit (the same int32 sums, requantization and clamp).
 //
-// Each padded input row the channel's outputs read is widened once to int16 into a ring of K rows
-// (padding: the input zero point; SXTB16 four values a word), so a tap pair is one 32-bit load
-// (unaligned LDR where the column is odd). The channel's K x K weights stay in registers as int16
-// pair words, row ky's taps (w0, w1), (w2, w3), ... and, for odd K, the last tap alone. A row of
-// outputs is computed in two passes: its int32 accumulators (per output and kernel row K / 2
-// loads and SMLADs, and for odd K one LDRSH and one MLA; for K = 3, stride 1 two outputs a step
-// sharing their loads), then their rescale and clamp (below).
+// The padded input rows are widened to int16 (padding: the input zero point; SXTB16 four values a
+// word), so a tap pair is one 32-bit load (unaligned LDR where the column is odd). A channel whose
+// widened padded map and int32 accumulators fit max_channel_bytes (depthwise_s8_dsp_whole_channel)
+// is widened whole, once, and all its accumulators computed before one rescale pass over them; a
+// larger one keeps a ring of K widened rows (each twice, so that an output row's K rows are
+// consecutive) and computes and rescales a row of outputs at a time.
+// The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
+// (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
+// SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
+// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). The rescale takes 4 outputs a step
+// (rescale_quads below).
 #include <cstddef>
 #include <cstdint>
 
@@ -25,13 +29,26 @@ namespace staticnn::kernels::arm {
 namespace depthwise_dsp {
 inline constexpr std::size_t max_taps = 7;           // K: the pair words of a K x K kernel in registers
 inline constexpr std::size_t max_row_bytes = 1024;   // the int16 ring: K rows of the padded width
+inline constexpr std::size_t max_channel_bytes = 1024;  // a whole widened padded channel + its int32 sums
+inline constexpr std::size_t quad = 4;               // outputs per rescale step (one word of int8)
+// A whole channel's stack buffers: the widened padded map plus slack_halves int16 (the second
+// output of a K = 3 pair step past the last column reads 2 columns on), the accumulators plus one
+// (that second output's slot).
+inline constexpr std::size_t slack_halves = 2;
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr std::size_t channel_bytes =
+    2 * ((H + 2 * P) * (W + 2 * P) + slack_halves) + 4 * (((H + 2 * P - K) / S + 1) * ((W + 2 * P - K) / S + 1) + 1);
 }  // namespace depthwise_dsp
 
 // The shapes depthwise_s8_channel_dsp takes: a kernel whose pair words fit in registers, and a
-// ring of K widened padded rows of at most max_row_bytes on the stack.
+// ring of K widened padded rows of at most max_row_bytes (on the stack twice).
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 inline constexpr bool depthwise_s8_dsp_fits = target::arm_dsp && K >= 2 && K <= depthwise_dsp::max_taps && S >= 1 &&
                                               S <= K && K * (W + 2 * P) * 2 <= depthwise_dsp::max_row_bytes;
+// The shapes it widens whole (small maps: no per-row setup).
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_s8_dsp_whole_channel =
+    depthwise_s8_dsp_fits<H, W, K, S, P> && depthwise_dsp::channel_bytes<H, W, K, S, P> <= depthwise_dsp::max_channel_bytes;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -40,15 +57,285 @@ inline constexpr std::uint32_t bottom_half = 0x0000ffffu, top_half = 0xffff0000u
 [[gnu::always_inline]] inline std::int32_t pair(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & bottom_half) | (static_cast<std::uint32_t>(hi) << 16));
 }
-// n int8 values widened to int16 (n a multiple of 4): per word one LDR, two SXTB16, two packs.
+// n int8 values widened to int16 (n a multiple of 4): per word one LDR, two SXTB16 ((x0, x2),
+// (x1, x3)), PKHBT and PKHTB ((x0, x1), (x2, x3)), two STR.
 [[gnu::always_inline]] inline void widen(const std::int8_t* x, std::int16_t* r, std::size_t n) {
   for (std::size_t i = 0; i < n; i += 4) {
-    std::uint32_t v;
+    std::uint32_t v, lo, hi;
     __builtin_memcpy(&v, x + i, 4);
-    const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));  // (x0, x2), (x1, x3)
-    const std::uint32_t lo = (even & bottom_half) | (odd << 16), hi = (odd & top_half) | (even >> 16);
+    const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));
+    asm("pkhbt %0, %1, %2, lsl #16" : "=r"(lo) : "r"(even), "r"(odd));
+    asm("pkhtb %0, %1, %2, asr #16" : "=r"(hi) : "r"(odd), "r"(even));
     __builtin_memcpy(r + i, &lo, 4), __builtin_memcpy(r + i + 2, &hi, 4);
   }
+}
+// Padded row iy (of H + 2P) of the input channel xc (H x W) widened into r (W + 2P int16).
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::always_inline]] inline void widen_row(const std::int8_t* xc, std::size_t iy, std::int16_t* r, std::int16_t zin) {
+  constexpr std::size_t PW = W + 2 * P;
+  if (iy < P || iy >= H + P) {
+    for (std::size_t i = 0; i < PW; ++i) r[i] = zin;
+    return;
+  }
+  // The row's whole words, its last W % 4 values one by one, then the padding.
+  constexpr std::size_t body = W / 4 * 4;
+  const std::int8_t* xr = xc + (iy - P) * W;
+  widen(xr, r + P, body);
+  for (std::size_t i = body; i < W; ++i) r[P + i] = xr[i];
+  for (std::size_t i = 0; i < P; ++i) r[i] = zin, r[P + W + i] = zin;
+}
+
+// The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
+// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]), ASR e and
+// USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL take
+// min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
+[[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
+                                            std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t lo4) {
+  if (quads == 0) return;
+  register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
+  std::int32_t t;
+  const std::int32_t* end = acc + quad * quads;
+  asm volatile(
+      "1:\n"
+      "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
+      "smmlar %[t], %[v0], %[m], %[c2]\n"
+      "add %[v0], %[t], %[v0], asr #31\n"
+      "asr %[v0], %[v0], %[e]\n"
+      "usat %[v0], #8, %[v0]\n"
+      "smmlar %[t], %[v1], %[m], %[c2]\n"
+      "add %[v1], %[t], %[v1], asr #31\n"
+      "asr %[v1], %[v1], %[e]\n"
+      "usat %[v1], #8, %[v1]\n"
+      "smmlar %[t], %[v2], %[m], %[c2]\n"
+      "add %[v2], %[t], %[v2], asr #31\n"
+      "asr %[v2], %[v2], %[e]\n"
+      "usat %[v2], #8, %[v2]\n"
+      "smmlar %[t], %[v3], %[m], %[c2]\n"
+      "add %[v3], %[t], %[v3], asr #31\n"
+      "asr %[v3], %[v3], %[e]\n"
+      "usat %[v3], #8, %[v3]\n"
+      "pkhbt %[v0], %[v0], %[v2], lsl #16\n"  // (u0, u2)
+      "pkhbt %[v1], %[v1], %[v3], lsl #16\n"  // (u1, u3)
+      "orr %[v0], %[v0], %[v1], lsl #8\n"     // bytes u0 u1 u2 u3
+      "usub8 %[t], %[v0], %[wd]\n"            // GE where u >= width
+      "sel %[v0], %[wd], %[v0]\n"
+      "uadd8 %[v0], %[v0], %[lo]\n"
+      "str %[v0], [%[y]], #4\n"
+      "cmp %[a], %[end]\n"
+      "bne 1b\n"
+      : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
+      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end)
+      : "cc", "memory");
+}
+
+// The accumulators (plus scale * bias) of an output row from its K widened padded rows (row(ky):
+// kernel row ky's, stride S) into acc[0, OW); for K = 3 two outputs a step, the last of an odd OW
+// writing acc[OW] and reading 2 columns past the row's last window. Rows may be a fixed stride
+// apart (the whole channel: immediate offsets) or anywhere (the ring).
+template <std::size_t K, std::size_t S, std::size_t OW, class Rows>
+[[gnu::always_inline]] inline void row_sums(Rows row, const std::int32_t (&wp)[K][K / 2 > 0 ? K / 2 : 1],
+                                            const std::int32_t (&ws)[K], const std::int32_t (&w12)[K], std::int32_t init,
+                                            std::int32_t* acc) {
+  constexpr std::size_t pairs = K / 2;  // pair words per kernel row
+  constexpr bool single = K % 2 == 1;    // a last tap alone per kernel row
+  if constexpr (K == 3 && S == 1) {
+    // From A = (x0, x1), B = (x2, x3) of kernel row ky: out0 += w0 x0 + w1 x1 (SMLAD A) + w2 x2
+    // (SMLATB B); out1 += w0 x1 (SMLABT A) + w1 x2 + w2 x3 (SMLAD B), with the pair words (w0, w1)
+    // and (w1, w2): 6 instructions for 6 MACs.
+#pragma GCC unroll 1
+    for (std::size_t ox = 0; ox < OW; ox += 2) {
+      std::int32_t a0 = init, a1 = init;
+#pragma GCC unroll 3
+      for (std::size_t ky = 0; ky < K; ++ky) {
+        std::int32_t xa, xb;
+        __builtin_memcpy(&xa, row(ky) + ox, 4), __builtin_memcpy(&xb, row(ky) + ox + 2, 4);
+        a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
+        a0 = __smlatb(w12[ky], xb, a0);
+        a1 = __smlabt(wp[ky][0], xa, a1);
+        a1 = __smlad(static_cast<int16x2_t>(w12[ky]), static_cast<int16x2_t>(xb), a1);
+      }
+      acc[ox] = a0, acc[ox + 1] = a1;
+    }
+  } else if constexpr (K == 3 && S == 2) {
+    // From A = (x0, x1), B = (x2, x3), C = (x4, x5): out0 += SMLAD (w0, w1) A + w2 x2 (SMLABB B);
+    // out1 += SMLAD (w0, w1) B + w2 x4 (SMLABB C): 7 instructions for 6 MACs.
+#pragma GCC unroll 1
+    for (std::size_t ox = 0; ox < OW; ox += 2) {
+      std::int32_t a0 = init, a1 = init;
+#pragma GCC unroll 3
+      for (std::size_t ky = 0; ky < K; ++ky) {
+        std::int32_t xa, xb, xc;
+        const std::int16_t* p = row(ky) + 2 * ox;
+        __builtin_memcpy(&xa, p, 4), __builtin_memcpy(&xb, p + 2, 4), __builtin_memcpy(&xc, p + 4, 4);
+        a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
+        a0 = __smlabb(ws[ky], xb, a0);
+        a1 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xb), a1);
+        a1 = __smlabb(ws[ky], xc, a1);
+      }
+      acc[ox] = a0, acc[ox + 1] = a1;
+    }
+  } else {
+#pragma GCC unroll 1
+    for (std::size_t ox = 0; ox < OW; ++ox) {
+      std::int32_t a = init;
+#pragma GCC unroll 7
+      for (std::size_t ky = 0; ky < K; ++ky) {
+        const std::int16_t* p = row(ky) + ox * S;
+#pragma GCC unroll 3
+        for (std::size_t j = 0; j < pairs; ++j) {
+          std::uint32_t v;
+          __builtin_memcpy(&v, p + 2 * j, 4);  // (x[2j], x[2j+1]): LDR, unaligned for odd columns
+          a = __smlad(static_cast<int16x2_t>(wp[ky][j]), static_cast<int16x2_t>(v), a);
+        }
+        if constexpr (single) a += ws[ky] * p[K - 1];
+      }
+      acc[ox] = a;
+    }
+  }
+}
+// row_sums for K = 3, stride 1 on rows row_halves int16 apart from r (the whole channel): the
+// same two-outputs step in asm, a row's (OW + 1) / 2 steps unrolled with immediate offsets.
+// Registers: the 6 pair words w01[ky] = (w0, w1), w12[ky] = (w1, w2), the initial sum, a0/a1
+// (the step's two sums), xa/xb (its loads), r and acc: 13.
+template <std::size_t RowHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s1(const std::int16_t* r, const std::int32_t (&w01)[3],
+                                                 const std::int32_t (&w12)[3], std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + 2 * static_cast<int>(OW) + 4 < 4096 && 4 * (OW + 1) <= 1020,
+                "row_sums_k3s1: offsets beyond LDR's or STRD's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_ox, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_ox)]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_ox + 4)]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "smlatb %[a0], %[v0], %[xb], %[a0]\n"
+      "smlabt %[a1], %[w0], %[xa], %[init]\n"
+      "smlad %[a1], %[v0], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_ox + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_ox + %c[rb] + 4)]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "smlatb %[a0], %[v1], %[xb], %[a0]\n"
+      "smlabt %[a1], %[w1], %[xa], %[a1]\n"
+      "smlad %[a1], %[v1], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_ox + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_ox + 2 * %c[rb] + 4)]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "smlatb %[a0], %[v2], %[xb], %[a0]\n"
+      "smlabt %[a1], %[w2], %[xa], %[a1]\n"
+      "smlad %[a1], %[v2], %[xb], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(4 * staticnn_dw_ox)]\n"
+      ".set staticnn_dw_ox, staticnn_dw_ox + 2\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]),
+        [v0] "r"(w12[0]), [v1] "r"(w12[1]), [v2] "r"(w12[2]), [steps] "i"(steps), [rb] "i"(row_bytes)
+      : "memory");
+}
+// row_sums for K = 3, stride 2 on rows row_halves int16 apart from r: two outputs a step from
+// A = (x0, x1), B = (x2, x3), C = (x4, x5) of each kernel row: out0 += SMLAD (w0, w1) A + w2 x2,
+// out1 += SMLAD (w0, w1) B + w2 x4 (7 instructions for 6 MACs), a row's (OW + 1) / 2 steps
+// unrolled with immediate offsets. Registers: w01[ky] = (w0, w1), the last taps u = (w2 of row 0,
+// w2 of row 1) and v (w2 of row 2, bottom half), the initial sum, a0/a1, xa/xb, r and acc: 12.
+template <std::size_t RowHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s2(const std::int16_t* r, const std::int32_t (&w01)[3], std::int32_t u,
+                                                 std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + 8 * steps + 8 < 4096 && 8 * steps <= 1020,
+                "row_sums_k3s2: offsets beyond LDR's or STRD's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s)]\n"
+      "ldr %[xb], [%[r], #(8 * staticnn_dw_s + 4)]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + 8)]\n"
+      "smlad %[a1], %[w0], %[xb], %[init]\n"
+      "smlabb %[a0], %[u], %[xb], %[a0]\n"
+      "smlabb %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(8 * staticnn_dw_s + %c[rb] + 4)]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + %c[rb] + 8)]\n"
+      "smlad %[a1], %[w1], %[xb], %[a1]\n"
+      "smlatb %[a0], %[u], %[xb], %[a0]\n"
+      "smlatb %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(8 * staticnn_dw_s + 2 * %c[rb] + 4)]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(8 * staticnn_dw_s + 2 * %c[rb] + 8)]\n"
+      "smlad %[a1], %[w2], %[xb], %[a1]\n"
+      "smlabb %[a0], %[v], %[xb], %[a0]\n"
+      "smlabb %[a1], %[v], %[xa], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]), [u] "r"(u),
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes)
+      : "memory");
+}
+
+// The whole channel for K = 3, stride 1 down one output column at a time (narrow, tall maps):
+// the padded rows (PH of them, row_halves int16 apart from r, column ox's window at r) go down
+// once, each adding to the three outputs that read it, kernel row 2 to the oldest (then stored),
+// kernel row 1 to the next, kernel row 0 starting a new one: per input row 2 loads, 6 MACs
+// (SMLAD with (w0, w1) on (x0, x1), SMLABB/SMLATB with the last taps on (x2, x3)) and one store.
+// Unrolled over the rows with the three accumulators' roles rotating. acc: column ox of the
+// OH x OW sums. Registers: kernel row ky's pair word w01[ky] = (w0, w1), the last taps of rows 0
+// and 1 as one pair u = (w2 of row 0, w2 of row 1) and of row 2 in v's bottom half, the initial
+// sum, r, acc, the accumulators a/b/c and x: 12.
+template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
+inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
+
+template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
+[[gnu::always_inline]] inline void column_sums_k3s1(const std::int16_t* r, const std::int32_t (&w01)[3], std::int32_t u,
+                                                    std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  static_assert(column_walk_fits<RowHalves, PH, OW>, "column_sums_k3s1: post-index offsets beyond 255 bytes");
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), out_bytes = static_cast<int>(4 * OW);
+  constexpr int middle = static_cast<int>(PH) - 2;  // input rows 2 .. PH-1, each completing an output
+  std::int32_t a, b, c, x;
+  asm volatile(
+      ".macro staticnn_dw_k3col done, mid, new\n"
+      "ldr %[x], [%[r], #4]\n"
+      "smlabb \\done, %[v], %[x], \\done\n"
+      "smlatb \\mid, %[u], %[x], \\mid\n"
+      "smlabb \\new, %[u], %[x], %[init]\n"
+      "ldr %[x], [%[r]], #%c[rb]\n"
+      "smlad \\done, %[w2], %[x], \\done\n"
+      "smlad \\mid, %[w1], %[x], \\mid\n"
+      "smlad \\new, %[w0], %[x], \\new\n"
+      "str \\done, [%[acc]], #%c[ob]\n"
+      ".endm\n"
+      // rows 0 and 1: the first output's kernel rows 0 and 1, the second's row 0
+      "ldr %[x], [%[r], #4]\n"
+      "smlabb %[a], %[u], %[x], %[init]\n"
+      "ldr %[x], [%[r]], #%c[rb]\n"
+      "smlad %[a], %[w0], %[x], %[a]\n"
+      "ldr %[x], [%[r], #4]\n"
+      "smlatb %[a], %[u], %[x], %[a]\n"
+      "smlabb %[b], %[u], %[x], %[init]\n"
+      "ldr %[x], [%[r]], #%c[rb]\n"
+      "smlad %[a], %[w1], %[x], %[a]\n"
+      "smlad %[b], %[w0], %[x], %[b]\n"
+      ".rept %c[thirds]\n"
+      "staticnn_dw_k3col %[a], %[b], %[c]\n"
+      "staticnn_dw_k3col %[b], %[c], %[a]\n"
+      "staticnn_dw_k3col %[c], %[a], %[b]\n"
+      ".endr\n"
+      ".if %c[rest] >= 1\n"
+      "staticnn_dw_k3col %[a], %[b], %[c]\n"
+      ".endif\n"
+      ".if %c[rest] >= 2\n"
+      "staticnn_dw_k3col %[b], %[c], %[a]\n"
+      ".endif\n"
+      ".purgem staticnn_dw_k3col\n"
+      : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [x] "=&r"(x), [r] "+r"(r), [acc] "+r"(acc)
+      : [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]), [u] "r"(u), [v] "r"(v), [rb] "i"(row_bytes), [ob] "i"(out_bytes), [thirds] "i"(middle / 3), [rest] "i"(middle % 3)
+      : "memory");
 }
 }  // namespace depthwise_dsp
 
@@ -61,9 +348,8 @@ inline constexpr std::uint32_t bottom_half = 0x0000ffffu, top_half = 0xffff0000u
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q, std::size_t c,
                               std::int8_t* y, std::int8_t input_zero_point) {
-  constexpr std::size_t PW = W + 2 * P, OH = (H + 2 * P - K) / S + 1, OW = (PW - K) / S + 1;
+  constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OH = (PH - K) / S + 1, OW = (PW - K) / S + 1;
   constexpr std::size_t pairs = K / 2;  // pair words per kernel row
-  constexpr bool single = K % 2 == 1;    // a last tap alone per kernel row
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
   const std::int32_t bias = q.bias[c], m = q.multiplier[c], shift = q.shift[c];
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
@@ -76,83 +362,78 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
       wp[ky][j] = depthwise_dsp::pair(scale * wc[ky * K + 2 * j], scale * wc[ky * K + 2 * j + 1]);
     ws[ky] = scale * wc[ky * K + K - 1];
   }
-  // For K = 3, S = 1 (pass 1 below): row ky's pair word (w1, w2).
+  // For K = 3, S = 1: row ky's pair word (w1, w2).
   std::int32_t w12[K];
   for (std::size_t ky = 0; ky < K; ++ky) w12[ky] = depthwise_dsp::pair(scale * wc[ky * K + 1], ws[ky]);
   const std::int32_t e = -shift, width = hi - lo;
   const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e) : 0;
-
-  alignas(4) std::int16_t ring[K][PW];  // padded row iy in slot iy % K
-  std::size_t next = 0;                 // the next padded row to widen
-  for (std::size_t oy = 0; oy < OH; ++oy) {
-    const std::int16_t* rows[K];
-    for (std::size_t ky = 0; ky < K; ++ky) {
-      const std::size_t iy = oy * S + ky;
-      for (; next <= iy; ++next) {  // rows arrive in order; with S <= K each is widened once
-        std::int16_t* r = ring[next % K];
-        if (next < P || next >= H + P) {
-          for (std::size_t i = 0; i < PW; ++i) r[i] = input_zero_point;
-        } else {
-          // The row's whole words, its last W % 4 values one by one, then the padding.
-          constexpr std::size_t body = W / 4 * 4;
-          const std::int8_t* xr = xc + (next - P) * W;
-          depthwise_dsp::widen(xr, r + P, body);
-          for (std::size_t i = body; i < W; ++i) r[P + i] = xr[i];
-          for (std::size_t i = 0; i < P; ++i) r[i] = input_zero_point, r[P + W + i] = input_zero_point;
-        }
-      }
-      rows[ky] = ring[iy % K];
-    }
-    // Pass 1: the row's accumulators (doubled if the rescale is), a kernel row's taps as pairs.
-    std::int32_t acc[OW];
-    std::size_t ox = 0;
-    if constexpr (K == 3 && S == 1) {
-      // Two outputs a step share their loads: from A = (x0, x1), B = (x2, x3) of kernel row ky,
-      // out0 += w0 x0 + w1 x1 (SMLAD A) + w2 x2 (SMLATB B); out1 += w0 x1 (SMLABT A) + w1 x2 +
-      // w2 x3 (SMLAD B), with the pair words (w0, w1) and (w1, w2): 6 instructions for 6 MACs.
-#pragma GCC unroll 1
-      for (; ox + 2 <= OW; ox += 2) {
-        std::int32_t a0 = scale * bias, a1 = a0;
-#pragma GCC unroll 3
-        for (std::size_t ky = 0; ky < K; ++ky) {
-          std::int32_t xa, xb;
-          __builtin_memcpy(&xa, rows[ky] + ox, 4), __builtin_memcpy(&xb, rows[ky] + ox + 2, 4);
-          a0 = __smlad(static_cast<int16x2_t>(wp[ky][0]), static_cast<int16x2_t>(xa), a0);
-          a0 = __smlatb(w12[ky], xb, a0);
-          a1 = __smlabt(wp[ky][0], xa, a1);
-          a1 = __smlad(static_cast<int16x2_t>(w12[ky]), static_cast<int16x2_t>(xb), a1);
-        }
-        acc[ox] = a0, acc[ox + 1] = a1;
-      }
-    }
-#pragma GCC unroll 1
-    for (; ox < OW; ++ox) {
-      std::int32_t a = scale * bias;
-#pragma GCC unroll 7
-      for (std::size_t ky = 0; ky < K; ++ky) {
-        const std::int16_t* p = rows[ky] + ox * S;
-#pragma GCC unroll 3
-        for (std::size_t j = 0; j < pairs; ++j) {
-          std::uint32_t v;
-          __builtin_memcpy(&v, p + 2 * j, 4);  // (x[2j], x[2j+1]): LDR, unaligned for odd columns
-          a = __smlad(static_cast<int16x2_t>(wp[ky][j]), static_cast<int16x2_t>(v), a);
-        }
-        if constexpr (single) a += ws[ky] * p[K - 1];
-      }
-      acc[ox] = a;
-    }
-    // Pass 2: the row's rescale and clamp.
-    std::int8_t* yr = y + oy * OW;
+  constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
+  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, lo4 = static_cast<std::uint32_t>(lo & 0xff) * bytes4;
+  // n accumulators into n outputs: 4 a step, the rest one by one.
+  auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (doubled) {
-#pragma GCC unroll 2
-      for (std::size_t i = 0; i < OW; ++i) {
+      depthwise_dsp::rescale_quads(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+      for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(c2));
         const auto u = static_cast<std::int32_t>(__usat((t + (acc[i] >> 31)) >> e, 8));
         yr[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
       }
     } else {
-      for (std::size_t i = 0; i < OW; ++i) yr[i] = q.clamp(requantize_out_of_line(acc[i], m, shift, q.zero_point));
+      for (std::size_t i = 0; i < n; ++i) yr[i] = q.clamp(requantize_out_of_line(acc[i], m, shift, q.zero_point));
+    }
+  };
+
+  if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
+    // The whole padded channel widened once, every accumulator, then one rescale pass.
+    alignas(4) std::int16_t xp[PH * PW + depthwise_dsp::slack_halves];
+    alignas(4) std::int32_t acc[OH * OW + 1];
+    for (std::size_t i = 0; i < P * PW; ++i) xp[i] = input_zero_point, xp[(P + H) * PW + i] = input_zero_point;
+    for (std::size_t i = 0; i < depthwise_dsp::slack_halves; ++i) xp[PH * PW + i] = input_zero_point;
+#pragma GCC unroll 1
+    for (std::size_t iy = P; iy < P + H; ++iy) depthwise_dsp::widen_row<H, W, P>(xc, iy, xp + iy * PW, input_zero_point);
+    if constexpr (K == 3 && S == 1 && OH > OW && depthwise_dsp::column_walk_fits<PW, PH, OW>) {
+      const std::int32_t w01[3] = {wp[0][0], wp[1][0], wp[2][0]};
+      const std::int32_t u = depthwise_dsp::pair(ws[0], ws[1]);
+#pragma GCC unroll 1
+      for (std::size_t ox = 0; ox < OW; ++ox)
+        depthwise_dsp::column_sums_k3s1<PW, PH, OW>(xp + ox, w01, u, ws[2], scale * bias, acc + ox);
+    } else
+#pragma GCC unroll 1
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      const std::int16_t* r0 = xp + oy * S * PW;
+      if constexpr (K == 3 && S == 1)
+        depthwise_dsp::row_sums_k3s1<PW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, w12, scale * bias, acc + oy * OW);
+      else if constexpr (K == 3 && S == 2)
+        depthwise_dsp::row_sums_k3s2<PW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, depthwise_dsp::pair(ws[0], ws[1]), ws[2],
+                                             scale * bias, acc + oy * OW);
+      else
+        depthwise_dsp::row_sums<K, S, OW>([r0](std::size_t ky) { return r0 + ky * PW; }, wp, ws, w12, scale * bias,
+                                          acc + oy * OW);
+    }
+    rescale(acc, y, OH * OW);
+  } else {
+    // Padded row iy in slots iy % K and iy % K + K: an output row's K rows are consecutive slots.
+    constexpr std::size_t RW = PW + depthwise_dsp::slack_halves;  // a slot's int16
+    alignas(4) std::int16_t ring[2 * K][RW];
+    std::size_t next = 0;  // the next padded row to widen
+#pragma GCC unroll 1
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      for (; next < oy * S + K; ++next) {  // rows arrive in order; with S <= K each is widened once
+        std::int16_t* r = ring[next % K];
+        depthwise_dsp::widen_row<H, W, P>(xc, next, r, input_zero_point);
+        __builtin_memcpy(ring[next % K + K], r, sizeof ring[0]);
+      }
+      const std::int16_t* r0 = ring[oy * S % K];
+      alignas(4) std::int32_t acc[OW + 1];
+      if constexpr (K == 3 && S == 1)
+        depthwise_dsp::row_sums_k3s1<RW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, w12, scale * bias, acc);
+      else if constexpr (K == 3 && S == 2)
+        depthwise_dsp::row_sums_k3s2<RW, OW>(r0, {wp[0][0], wp[1][0], wp[2][0]}, depthwise_dsp::pair(ws[0], ws[1]), ws[2],
+                                             scale * bias, acc);
+      else
+        depthwise_dsp::row_sums<K, S, OW>([r0](std::size_t ky) { return r0 + ky * RW; }, wp, ws, w12, scale * bias, acc);
+      rescale(acc, y + oy * OW, OW);
     }
   }
 }
