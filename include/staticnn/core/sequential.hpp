@@ -143,6 +143,15 @@ constexpr std::size_t nested_workspace_of() {
   if constexpr (requires { { L::nested_workspace } -> std::convertible_to<std::size_t>; }) return L::nested_workspace;
   else return 0;
 }
+// Such a layer may also write its output over its input (`static constexpr bool
+// output_over_input`, true; out_shape = in_shape): each output value is written after the last
+// read of the input value at the same index and no other input value is read after it. The plan
+// then puts the output where the input is, when that is in the workspace.
+template <class L>
+constexpr bool output_over_input_of() {
+  if constexpr (requires { { L::output_over_input } -> std::convertible_to<bool>; }) return L::output_over_input;
+  else return false;
+}
 
 // A layer whose inference applies the next layer (elementwise) to each output as it writes it
 // (int8 dense -> table lookup): the two run as one stage.
@@ -276,13 +285,15 @@ struct network {
   // input, so the workspace needs the largest (input + output) of one stage, not twice the largest
   // activation.
   struct plan_t {
-    std::array<bool, depth> fused{}, conv_act{}, absorbs{}, skipped{}, at_back{}, scratch{};
+    std::array<bool, depth> fused{}, conv_act{}, absorbs{}, skipped{}, at_back{}, scratch{}, in_place{};
     std::array<std::size_t, depth> out_size{}, in_size{};  // of the stage starting at a layer
     std::array<std::size_t, depth> nested_at{};  // where a nested workspace starts (0: none)
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
     std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
   };
-  static constexpr plan_t make_plan() {
+  // The plan of layers [0, n) as a network of their own (n = depth: the whole network's; the
+  // stage ending at layer n - 1 writes the output).
+  static constexpr plan_t make_plan(std::size_t n = depth) {
     plan_t p;
     constexpr std::array<bool, depth> can = []<std::size_t... I>(std::index_sequence<I...>) {
       return std::array<bool, depth>{fusable_at<I>()...};
@@ -297,25 +308,38 @@ struct network {
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
     constexpr std::array<std::size_t, depth> scratch{detail::scratch_bytes_of<Ls>()...};
     constexpr std::array<std::size_t, depth> nested{detail::nested_workspace_of<Ls>()...};
-    for (std::size_t i = 0; i < depth; ++i) {
+    constexpr std::array<bool, depth> over{detail::output_over_input_of<Ls>()...};
+    for (std::size_t i = 0; i < n; ++i) {
       if (p.skipped[i]) continue;
       if (same[i] && i > 0) {  // flatten after a stage: read the input where it is
         p.skipped[i] = true;
         continue;
       }
-      p.fused[i] = can[i];
-      p.conv_act[i] = !can[i] && act[i];
-      p.absorbs[i] = !can[i] && !act[i] && absorb[i];
-      if (can[i]) p.skipped[i + 1] = p.skipped[i + 2] = true;
+      p.fused[i] = can[i] && i + 2 < n;
+      p.conv_act[i] = !p.fused[i] && act[i] && i + 1 < n;
+      p.absorbs[i] = !p.fused[i] && !p.conv_act[i] && absorb[i] && i + 1 < n;
+      if (p.fused[i]) p.skipped[i + 1] = p.skipped[i + 2] = true;
       if (p.absorbs[i] || p.conv_act[i]) p.skipped[i + 1] = true;
-      p.out_size[i] = size[can[i] ? i + 2 : p.absorbs[i] || p.conv_act[i] ? i + 1 : i];
+      p.out_size[i] = size[p.fused[i] ? i + 2 : p.absorbs[i] || p.conv_act[i] ? i + 1 : i];
       p.last_stage = i;
     }
     std::size_t in = 0;  // the previous stage's output size (0: the input, held by the caller)
     bool back = false;
-    for (std::size_t i = 0; i < depth; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       if (p.skipped[i]) continue;
       const std::size_t out = i == p.last_stage ? 0 : p.out_size[i];
+      // A layer writing its output over its input (output_over_input_of) whose input is a stage's
+      // output in the workspace (at the end opposite `back`) and whose output is not the network's:
+      // its output stays at that end and its nested workspace takes the other, in + nested.
+      if (nested[i] > 0 && over[i] && in > 0 && out == in) {
+        p.in_place[i] = true;
+        p.at_back[i] = !back;
+        p.nested_at[i] = back ? in : 0;
+        p.workspace = std::max(p.workspace, in + nested[i]);
+        p.max_hidden = std::max(p.max_hidden, out);
+        p.in_size[i] = in;
+        continue;  // the next stage writes at `back` again, the other end
+      }
       p.max_hidden = std::max(p.max_hidden, out);
       p.workspace = std::max(p.workspace, in + out);
       // A layer stage after the first that takes scratch gets it in the workspace beside its
@@ -368,6 +392,7 @@ struct network {
     return p;
   }
   static constexpr plan_t plan = make_plan();
+  static constexpr plan_t head_plan = make_plan(depth > 1 ? depth - 1 : depth);
   // A conv layer may run its conv -> activation -> pool stage its own way (run_own_stage).
   template <std::size_t I>
   static constexpr bool has_own_stage =
@@ -381,6 +406,8 @@ struct network {
   // workspace (LeNet: 1,516 values instead of 1,120 + the 784 of a separate input).
   static constexpr std::size_t input_offset = plan.input_offset;
   static constexpr std::size_t workspace_with_input_size = plan.workspace_with_input;
+  // The workspace forward_head needs: the plan of layers [0, depth - 1) as a network of their own.
+  static constexpr std::size_t head_workspace_size = head_plan.workspace;
 
   // The plan as stages in order (layers a stage skips, flatten between stages, belong to none).
   static constexpr std::size_t stage_count = [] {
@@ -492,6 +519,18 @@ struct network {
        ...);
     }(std::make_index_sequence<depth>{});
   }
+  // Inference of every layer but the last (a composite layer runs its chain's last layer its own
+  // way): layer depth - 2's output into y, in their own plan (head_plan) with ws.
+  constexpr void forward_head(cview<value_type, in_shape::size> x,
+                              view<value_type, layer_type<depth - 1>::in_shape::size> y,
+                              view<value_type, head_workspace_size> ws) const
+    requires(depth > 1)
+  {
+    const value_type* src = x.data();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((src = run_stage<I, head_workspace_size, nullptr, &head_plan>(src, y.data(), ws.data())), ...);
+    }(std::make_index_sequence<depth - 1>{});
+  }
   // Inference on one sample with the workspace on the stack (workspace_size values).
   constexpr void forward(cview<value_type, in_shape::size> x, view<value_type, out_shape::size> y) const {
     std::array<value_type, workspace_size> ws;
@@ -512,21 +551,22 @@ struct network {
     }
   }
   // Net: this network as a compile-time constant (forward_constant), or null.
-  template <std::size_t I, std::size_t WS, const network* Net = nullptr>
+  // P: the plan it runs (head_plan for forward_head).
+  template <std::size_t I, std::size_t WS, const network* Net = nullptr, const plan_t* P = &plan>
   constexpr const value_type* run_stage(const value_type* src, value_type* out, value_type* ws) const {
-    if constexpr (plan.skipped[I]) {
+    if constexpr (P->skipped[I]) {
       return src;
     } else {
-      value_type* dst = I == plan.last_stage ? out : plan.at_back[I] ? ws + WS - plan.out_size[I] : ws;
-      if constexpr (plan.fused[I]) {
-        if constexpr (has_own_stage<I>) run_own_stage<I, WS, Net>(src, dst, ws);
+      value_type* dst = I == P->last_stage ? out : P->at_back[I] ? ws + WS - P->out_size[I] : ws;
+      if constexpr (P->fused[I]) {
+        if constexpr (has_own_stage<I>) run_own_stage<I, WS, Net, P>(src, dst, ws);
         else run_conv_act_pool<I, Net>(src, dst);
       } else {
         using L = layer_type<I>;
         const cview<value_type, L::in_shape::size> x(src, L::in_shape::size);
         const view<value_type, L::out_shape::size> y(dst, L::out_shape::size);
         auto run = [&](auto... scratch) {  // none, or the layer's scratch in the workspace
-          if constexpr (plan.absorbs[I]) {
+          if constexpr (P->absorbs[I]) {
             if constexpr (Net != nullptr && requires {
                             L::template forward_then_constant<Net->template layer<I>()>(x, y, layer<I + 1>());
                           })
@@ -541,10 +581,10 @@ struct network {
           }
         };
         // The input is at the other end from the output: the scratch is the rest.
-        if constexpr (detail::nested_workspace_of<L>() > 0) layer<I>().forward(x, y, ws + plan.nested_at[I]);
-        else if constexpr (plan.scratch[I]) run(plan.at_back[I] ? ws + plan.in_size[I] : ws);
+        if constexpr (detail::nested_workspace_of<L>() > 0) layer<I>().forward(x, y, ws + P->nested_at[I]);
+        else if constexpr (P->scratch[I]) run(P->at_back[I] ? ws + P->in_size[I] : ws);
         else run();
-        if constexpr (plan.conv_act[I]) layer<I + 1>().apply(dst, L::out_shape::size);
+        if constexpr (P->conv_act[I]) layer<I + 1>().apply(dst, L::out_shape::size);
       }
       return dst;
     }
@@ -599,11 +639,11 @@ struct network {
 
   // A conv layer may run its conv -> activation -> pool stage its own way (int8 on DSP targets:
   // quant/conv2d.hpp), given the workspace besides y as scratch (free once it has read x).
-  template <std::size_t I, std::size_t WS, const network* Net>
+  template <std::size_t I, std::size_t WS, const network* Net, const plan_t* P>
   void run_own_stage(const value_type* x, value_type* y, value_type* ws) const {
     constexpr std::size_t need = layer_type<I>::fused_stage_scratch;
-    constexpr bool last = I == plan.last_stage;
-    constexpr std::size_t have = last ? WS : WS - plan.out_size[I];
+    constexpr bool last = I == P->last_stage;
+    constexpr std::size_t have = last ? WS : WS - P->out_size[I];
     auto run = [&](value_type* scratch) {
       using L = layer_type<I>;
       if constexpr (Net != nullptr && requires {
@@ -615,7 +655,7 @@ struct network {
         layer<I>().forward_fused_stage(x, y, layer<I + 1>(), layer<I + 2>(), scratch);
     };
     if constexpr (have >= need) {
-      run(last || plan.at_back[I] ? ws : ws + plan.out_size[I]);
+      run(last || P->at_back[I] ? ws : ws + P->out_size[I]);
     } else {
       std::array<value_type, need> scratch;
       run(scratch.data());

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 namespace staticnn {
 
@@ -28,6 +29,41 @@ constexpr void conv_forward_by_rows(const Conv& conv, const T* x, T* y) {
         conv.template forward_channel_rows<K>(window.data(), rows.data(), oc, 0, 1);
         for (std::size_t g = 0; g < G; ++g) std::copy_n(rows.data() + g * OW, OW, y + ((oc + g) * OH + oy) * OW);
       }
+    }
+  }
+}
+
+// The same values an output row at a time into band, for a caller that consumes them as they
+// come (a residual block's last conv adds its shortcut): for each output row oy and each group of
+// channel_group channels from oc, band (channel_group x OW values) holds output rows oy of channels
+// [oc, oc + channel_group), then emit(oc, oy) runs. Each row comes from the kernel forward runs
+// for the layer's shape (the unpadded kernel on x, the kernel padding itself, or the unpadded
+// kernel on a window of K padded rows), so the values are forward's. x is read only; the window
+// of a padded layer that does not pad itself is C x K x (PL + W + PR) values of stack.
+template <class Conv, class T, class Emit>
+constexpr void conv_forward_rows_then(const Conv& conv, const T* x, T* band, Emit&& emit) {
+  constexpr std::size_t K = Conv::kernel_h, S = Conv::stride_h, G = Conv::channel_group;
+  constexpr std::size_t C = Conv::in_shape::channels, PW = Conv::pad_left + Conv::in_shape::width + Conv::pad_right;
+  constexpr std::size_t OC = Conv::out_shape::channels, OH = Conv::out_shape::height;
+  constexpr bool unpadded = Conv::pad_top == 0 && Conv::pad_left == 0 && Conv::pad_bottom == 0 && Conv::pad_right == 0;
+  static_assert(OC % G == 0, "conv: channel_group must divide the output channels");
+  if constexpr (unpadded) {
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t oc = 0; oc < OC; oc += G) conv.forward_channel_rows(x, band, oc, oy, 1), emit(oc, oy);
+    return;
+  } else {
+    if constexpr (requires { requires Conv::pads_itself; }) {
+      if (!std::is_constant_evaluated()) {
+        for (std::size_t oy = 0; oy < OH; ++oy)
+          for (std::size_t oc = 0; oc < OC; oc += G) conv.forward_padded_rows(x, band, oc, oy, 1), emit(oc, oy);
+        return;
+      }
+    }
+    std::array<T, C * K * PW> window;
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      conv.template pack_window<K>(x, window.data(), oy * S);
+      for (std::size_t oc = 0; oc < OC; oc += G)
+        conv.template forward_channel_rows<K>(window.data(), band, oc, 0, 1), emit(oc, oy);
     }
   }
 }

@@ -12,14 +12,25 @@
 // empty type, for the input); its parameters and state are body's layers' then skip's, in
 // order (for_each_param_span), and its gradient is laid out the same way.
 //
-// Memory (inference), the invariant the network's plan keeps: while the block runs its input
-// stays live where the previous stage wrote it (it is the shortcut's source) and its output has
-// its own region; the networks' workspaces go in a third region disjoint from both, of
+// Memory (inference). While the block runs its input stays live where the previous stage wrote
+// it (the shortcut's source); its networks' workspace (`nested_workspace` values) overlaps neither
+// the input nor the output. Where the chain is at least two layers and its last one is a conv
+// that computes output rows on their own (detail::adds_as_it_writes, conv_forward_rows_then):
+//   the shortcut chain (if any) writes its output into y, with its workspace in ws; the chain's
+//   other layers write their output `mid` (the last conv's input) at ws[0, mid) with their own
+//   plan's workspace (network::forward_head) after it; then the last conv computes a row of
+//   channel_group channels at a time into a `band` at ws[mid, mid + band) and each value is
+//   written as y = conv + shortcut at once (the shortcut value at the same index read first):
+//     nested_workspace = mid + max(head workspace, band)                        (identity)
+//                      = max(skip's workspace_size, mid + max(head workspace, band))  (projection)
+//   With the identity, y may be x itself (output_over_input: the last conv reads only mid), so the
+//   network's plan writes the block's output over its input: in + nested_workspace for the stage
+//   (ResNet's identity block: the input and the first conv's output; a band of rows beside).
+// Otherwise: body writes y (its workspace then free), skip writes its output at the region's start
+// with its workspace after it, and y += that (y apart from x):
 //   nested_workspace = body's workspace_size                              (identity shortcut)
 //                    = max(body's workspace_size, out + skip's workspace_size)  (projection)
-// values: body writes y (its workspace then free), skip writes its output at the region's start
-// with its workspace after it, and y += that. So the network's workspace is at least
-// in + out + nested_workspace for the block's stage.
+// and the network's workspace is at least in + out + nested_workspace for the block's stage.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -33,6 +44,7 @@
 #include "../core/sequential.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "conv_rows.hpp"
 
 namespace staticnn {
 
@@ -152,6 +164,59 @@ struct branch_out<In, identity_shortcut> {
   using type = In;
 };
 
+// A chain of at least two layers whose last one is a conv computing output rows on their own:
+// its block adds the shortcut as that conv writes (the header comment's first layout).
+template <class Chain>
+constexpr bool adds_as_it_writes() {
+  if constexpr (Chain::depth > 1) return row_streamable_conv<typename Chain::template layer_type<Chain::depth - 1>>;
+  else return false;
+}
+// The sizes of that layout: the last conv's input, its band of output rows, and the chain's
+// workspace (mid + max(head workspace, band)).
+template <class Chain>
+struct rows_layout {
+  using last = typename Chain::template layer_type<Chain::depth - 1>;
+  static constexpr std::size_t mid = last::in_shape::size;
+  static constexpr std::size_t OH = last::out_shape::height, OW = last::out_shape::width, G = last::channel_group;
+  static constexpr std::size_t band = G * OW;
+  static constexpr std::size_t chain = mid + std::max(Chain::head_workspace_size, band);
+};
+// nested_workspace of a block (the header comment) with Out output values.
+template <class Chain, class Skip, std::size_t Out>
+constexpr std::size_t residual_nested_workspace() {
+  constexpr bool identity = std::is_same_v<Skip, identity_shortcut>;
+  if constexpr (adds_as_it_writes<Chain>()) {
+    if constexpr (identity) return rows_layout<Chain>::chain;
+    else return std::max(Skip::workspace_size, rows_layout<Chain>::chain);
+  } else {
+    if constexpr (identity) return Chain::workspace_size;
+    else return std::max(Chain::workspace_size, Out + Skip::workspace_size);
+  }
+}
+// The first layout's inference: y = add(chain(x), shortcut(x)) with add(v, s) the value written
+// for the chain's value v and the shortcut's s; y may be x with the identity.
+template <class Chain, class Skip, class T, std::size_t In, std::size_t Out, class AddRow>
+constexpr void forward_adding_rows(const Chain& body, const Skip& skip, cview<T, In> x, view<T, Out> y, T* ws,
+                                   AddRow&& add_row) {
+  using R = rows_layout<Chain>;
+  const T* s = x.data();
+  if constexpr (!std::is_same_v<Skip, identity_shortcut>) {
+    skip.forward(x, y, view<T, Skip::workspace_size>(ws, Skip::workspace_size));
+    s = y.data();
+  }
+  body.forward_head(x, view<T, R::mid>(ws, R::mid),
+                    view<T, Chain::head_workspace_size>(ws + R::mid, Chain::head_workspace_size));
+  T* band = ws + R::mid;
+  T* out = y.data();
+  conv_forward_rows_then(body.template layer<Chain::depth - 1>(), static_cast<const T*>(ws), band,
+                         [&](std::size_t oc, std::size_t oy) {
+                           for (std::size_t g = 0; g < R::G; ++g) {
+                             const std::size_t o = ((oc + g) * R::OH + oy) * R::OW;
+                             add_row(band + g * R::OW, s + o, out + o);
+                           }
+                         });
+}
+
 template <class Net>
 constexpr std::size_t total_macs() {
   std::size_t s = 0;
@@ -205,10 +270,8 @@ struct residual_layer {
     else return detail::total_macs<Skip>();
   }();
   // See the header comment.
-  static constexpr std::size_t nested_workspace = [] {
-    if constexpr (identity) return Chain::workspace_size;
-    else return std::max(Chain::workspace_size, out_size + Skip::workspace_size);
-  }();
+  static constexpr std::size_t nested_workspace = detail::residual_nested_workspace<Chain, Skip, out_size>();
+  static constexpr bool output_over_input = identity && detail::adds_as_it_writes<Chain>();
 
   Chain body;
   [[no_unique_address]] Skip skip;
@@ -231,8 +294,15 @@ struct residual_layer {
     if constexpr (!identity) f(std::type_identity<Skip>{});
   }
 
-  // Inference with ws: nested_workspace values overlapping neither x nor y.
+  // Inference with ws: nested_workspace values overlapping neither x nor y; y may be x where
+  // output_over_input.
   constexpr void forward(cview<T, In::size> x, view<T, out_size> y, T* ws) const {
+    if constexpr (detail::adds_as_it_writes<Chain>()) {
+      detail::forward_adding_rows(body, skip, x, y, ws, [](const T* v, const T* s, T* o) {
+        for (std::size_t i = 0; i < detail::rows_layout<Chain>::OW; ++i) o[i] = v[i] + s[i];
+      });
+      return;
+    }
     body.forward(x, y, view<T, Chain::workspace_size>(ws, Chain::workspace_size));
     if constexpr (identity) {
       for (std::size_t i = 0; i < out_size; ++i) y[i] += x[i];

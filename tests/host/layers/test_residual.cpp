@@ -122,22 +122,26 @@ TEST_CASE("residual: projection shortcut, y = conv(relu(conv_s2(x))) + conv1x1_s
 }
 
 namespace {
-// Two blocks between a 1x1 conv and a dense layer (float):
+// Two blocks between a 1x1 conv and a dense layer (float). Each block's chain ends in a conv
+// computing rows on their own, so the block adds its shortcut a band of rows (1 channel x OW) at
+// a time as that conv writes; its chain's other layers (conv -> relu, one stage, their own plan:
+// workspace 1) write the last conv's input `mid` into the nested workspace:
 //   stage 0 conv 1x1        in 0 (the caller's)  out 4*4*4 = 64                     -> 64
-//   stage 1 identity block  in 64, out 64, nested = its chain's workspace:
-//       conv -> relu (one stage) 64 | conv (last) 64  -> 64                          -> 64 + 64 + 64 = 192
-//   stage 2 projection      in 64, out 8*2*2 = 32, nested = max(chain's, out + shortcut's):
-//       chain: conv -> relu 32 | conv (last) 32 -> 32; shortcut: one layer -> 1
-//       nested = max(32, 32 + 1) = 33                                               -> 64 + 32 + 33 = 129
+//   stage 1 identity block  in 64, output over its input (in place, at the front);
+//       nested = mid 64 + max(head 1, band 1*4) = 68                                -> 64 + 68 = 132
+//   stage 2 projection      in 64, out 8*2*2 = 32 (at the back), the shortcut conv writes y;
+//       nested = max(shortcut's 1, mid 32 + max(head 1, band 1*2)) = 34             -> 64 + 32 + 34 = 130
 //   flatten (no stage), dense (last) in 32                                          -> 32
+// (Before, without the in-place add: stage 1 needed in 64 + out 64 + chain 64 = 192.)
 using plan_net = sn::sequential<shape<2, 4, 4>, sn::conv2d<4, 1>,
                                 sn::residual<sn::conv2d<4, 3, 1, 1>, sn::relu, sn::conv2d<4, 3, 1, 1>>,
                                 sn::residual<sn::conv2d<8, 3, 2, 1>, sn::relu, sn::conv2d<8, 3, 1, 1>,
                                              sn::shortcut<sn::conv2d<8, 1, 2, 0>>>,
                                 sn::flatten, sn::dense<3>>;
-static_assert(plan_net::layer_type<1>::nested_workspace == 64);
-static_assert(plan_net::layer_type<2>::nested_workspace == 33);
-static_assert(plan_net::workspace_size == 192);
+static_assert(plan_net::layer_type<1>::nested_workspace == 68);
+static_assert(plan_net::layer_type<2>::nested_workspace == 34);
+static_assert(plan_net::layer_type<1>::output_over_input && !plan_net::layer_type<2>::output_over_input);
+static_assert(plan_net::workspace_size == 132);
 static_assert(plan_net::stage_count == 4);
 
 // Runs a network's layers one by one, each with its own stack workspace: the reference for where
@@ -182,10 +186,11 @@ void check_in_planned_workspace(std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE("residual: inference in the planned workspace (block first, middle at either end, last)") {
-  check_in_planned_workspace<plan_net>(5);  // blocks at stages 1 (output at the back) and 2 (front)
+  check_in_planned_workspace<plan_net>(5);  // blocks at stages 1 (output over the input, front) and 2 (back)
   // First and last stage at once; first then a layer; a layer then two blocks, the last one last.
   using only = sn::sequential<shape<3, 4, 4>, sn::residual<sn::conv2d<3, 3, 1, 1>, sn::relu, sn::conv2d<3, 3, 1, 1>>>;
-  static_assert(only::workspace_size == 48 + 48);  // input + chain (conv -> relu 48 | conv 48); y is the caller's
+  // The input (the caller's, so the output is not over it) + the chain's mid 48 + band 1*4; y is the caller's.
+  static_assert(only::workspace_size == 48 + 48 + 4);
   check_in_planned_workspace<only>(6);
   check_in_planned_workspace<
       sn::sequential<shape<3, 4, 4>, sn::residual<sn::conv2d<2, 3, 2, 1>, sn::shortcut<sn::conv2d<2, 1, 2, 0>>>,

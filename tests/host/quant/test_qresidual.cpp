@@ -48,10 +48,14 @@ static_assert(std::is_same_v<block1::body_type,
                                          q::qidentity_layer<sn::shape<6, 8, 8>>,
                                          q::qconv2d_layer<sn::shape<6, 8, 8>, 6, 3, 1, 1, false>>>);
 static_assert(std::is_same_v<block2::skip_type, sn::network<q::qconv2d_layer<sn::shape<6, 8, 8>, 10, 1, 2, 0, false>>>);
-// The plan keeps a block's input live beside its output and the chains' workspace: block 1 (the
-// widest stage) needs 384 (input) + 384 (output) + 384 (body: conv writes 384, the last conv writes y).
-static_assert(block1::nested_workspace == 384);
-static_assert(qplan::workspace_size == 384 + 384 + 384);
+// The plan keeps a block's input live; each block adds its shortcut as its last conv writes a band
+// of rows (host: 1 channel x OW). Block 1 (identity, the widest stage) writes its output over its
+// input: 384 (input = output) + nested 384 (conv -> relu's output, the last conv's input) +
+// max(head workspace 1, band 8) = 776. Block 2: 384 (input) + 160 (output, the shortcut conv's
+// first) + max(shortcut's 1, 160 + max(1, band 4)) = 708. Before: 384 + 384 + 384 = 1152.
+static_assert(block1::nested_workspace == 384 + 8 && block1::output_over_input);
+static_assert(block2::nested_workspace == 160 + 4 && !block2::output_over_input);
+static_assert(qplan::workspace_size == 384 + 384 + 8);
 
 struct fixture {
   std::unique_ptr<folded_t> f;
