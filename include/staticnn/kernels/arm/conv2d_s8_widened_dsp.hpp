@@ -322,37 +322,33 @@ template <std::size_t K, std::size_t S, std::size_t KH = K>
 
 }  // namespace conv_widened
 
-// x: H x W int8 (one channel), padded by Pad rows above, PadB below, PadL columns on the left and
-// PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
-// weights (contiguous, in [-127, 127]); q: the rescale starting at the first of the G channels;
-// y: G x rows x OW int8. S, SW: the vertical and horizontal strides.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
-          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
-          std::size_t PadR = PadL>
-void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                           std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
-  static_assert(conv2d_s8_widened_dsp_fits<C, Pad + H + PadB, PadL + W + PadR, K, S, KW, SW> && Pad < K && PadB < K &&
-                    PadL < KW && PadR < KW,
-                "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
-  using L = conv_widened::layout<PadL + W + PadR, KW, SW, K, S>;
+namespace conv_widened {
+// The kernel on the H x W input x (one channel) padded by Pad rows above and PadL columns on the
+// left (PW: the padded width; below and right: padding as far as the layout reads), Chunk output
+// rows per widened chunk; the rest as conv2d_s8_widened_dsp.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad, std::size_t KW,
+          std::size_t SW, std::size_t PadL, std::size_t PW, std::size_t Chunk>
+[[gnu::always_inline]] inline void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
+                                             std::int8_t* y, std::size_t oy0, std::size_t rows, std::int8_t pad) {
+  using L = layout<PW, KW, SW, K, S>;
   constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights;
   constexpr auto sum_max = static_cast<std::uint32_t>(K * KW * 127u * 128u);
   const std::size_t n = rows * OW;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
-  alignas(8) std::int32_t xw[L::rows * RW];
+  alignas(8) std::int32_t xw[((Chunk - 1) * S + K) * RW];
   // One channel's widened weights, then its block_params.
-  alignas(8) std::int32_t wk[K * RK + sizeof(conv_widened::block_params) / 4];
-  auto& params = *reinterpret_cast<conv_widened::block_params*>(wk + K * RK);
+  alignas(8) std::int32_t wk[K * RK + sizeof(block_params) / 4];
+  auto& params = *reinterpret_cast<block_params*>(wk + K * RK);
   constexpr std::size_t full = OW / B * B;  // outputs of a row in whole blocks
-  for (std::size_t c0 = 0; c0 < rows; c0 += conv_widened::chunk_rows) {
-    const std::size_t chunk = rows - c0 < conv_widened::chunk_rows ? rows - c0 : conv_widened::chunk_rows;
-    conv_widened::widen_rows<H, W, Pad, PadL, RW>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
+  for (std::size_t c0 = 0; c0 < rows; c0 += Chunk) {
+    const std::size_t chunk = rows - c0 < Chunk ? rows - c0 : Chunk;
+    widen_rows<H, W, Pad, PadL, RW>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
     for (std::size_t o = 0; o < G; ++o) {
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       std::int8_t* yo = y + o * n + c0 * OW;
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
-        conv_widened::widen_weights<KW, SW, K>(w + o * K * KW, wk);
+        widen_weights<KW, SW, K>(w + o * K * KW, wk);
         const std::int32_t e = -shift;
         params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
                   width4, lo4, yo, yo, 2 * bias};
@@ -360,13 +356,13 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
           const std::int32_t* xr = xw + r * S * RW;
           if constexpr (full > 0) {
             params.y = yo, params.y_end = yo + full;
-            conv_widened::row_blocks<B, K, SW, RW, RK>(xr, wk);
+            row_blocks<B, K, SW, RW, RK>(xr, wk);
           }
           if constexpr (L::tail != 0) {  // the last outputs: a block of 2 or 4, through out unless exact
             constexpr bool exact = L::tail == OW - full;
             alignas(4) std::int8_t out[L::tail];
             params.y = exact ? yo + full : out, params.y_end = params.y + L::tail;
-            conv_widened::row_blocks<L::tail, K, SW, RW, RK>(xr + (SW == 1 ? full / 2 : full), wk);
+            row_blocks<L::tail, K, SW, RW, RK>(xr + (SW == 1 ? full / 2 : full), wk);
             if constexpr (!exact)
               for (std::size_t p = 0; p < OW - full; ++p) yo[full + p] = out[p];
           }
@@ -389,6 +385,60 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
       }
     }
   }
+}
+
+// A window taller than wide (K > KW) whose output rows are shorter than its columns (OW < OH) runs,
+// for all of its output rows, on the transposed input: rows of OH outputs (fewer blocks, less of
+// the last block lost), all rows in one chunk. Where the transposed input and its widened rows fit
+// in 2 KB each and the transposed weights of the G channels in 4 KB (stack).
+inline constexpr std::size_t transposed_bytes = 2048;
+template <std::size_t PH, std::size_t PW, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW, std::size_t G>
+inline constexpr bool runs_transposed = [] {
+  if constexpr (K > KW && (PW - KW) / SW + 1 < (PH - K) / S + 1) {
+    using T = layout<PH, K, S, KW, SW>;
+    constexpr std::size_t rows_t = (PW - KW) / SW + 1;
+    return T::offsets_fit && PH * PW <= transposed_bytes && G * K * KW <= 2 * transposed_bytes &&
+           4 * ((rows_t - 1) * SW + KW) * T::row_words <= transposed_bytes;
+  } else {
+    return false;
+  }
+}();
+}  // namespace conv_widened
+
+// x: H x W int8 (one channel), padded by Pad rows above, PadB below, PadL columns on the left and
+// PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
+// weights (contiguous, in [-127, 127]); q: the rescale starting at the first of the G channels;
+// y: G x rows x OW int8. S, SW: the vertical and horizontal strides.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
+          std::size_t PadR = PadL>
+void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                           std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
+  constexpr std::size_t PH = Pad + H + PadB, PW = PadL + W + PadR;
+  static_assert(conv2d_s8_widened_dsp_fits<C, PH, PW, K, S, KW, SW> && Pad < K && PadB < K && PadL < KW && PadR < KW,
+                "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
+  if constexpr (conv_widened::runs_transposed<PH, PW, K, S, KW, SW, G>) {
+    constexpr std::size_t OW = (PW - KW) / SW + 1, OH = (PH - K) / S + 1, F = K * KW;
+    if (oy0 == 0 && rows == OH) {
+      // The convolution of x^T (W x H) with the weights transposed (KW x K): OW rows of OH outputs
+      // a channel into y, each channel then transposed in place.
+      alignas(4) std::int8_t xt[W * H], wt[G * F], yt[OW * OH];
+      for (std::size_t i = 0; i < H; ++i)
+        for (std::size_t j = 0; j < W; ++j) xt[j * H + i] = x[i * W + j];
+      for (std::size_t o = 0; o < G; ++o)
+        for (std::size_t ky = 0; ky < K; ++ky)
+          for (std::size_t kx = 0; kx < KW; ++kx) wt[o * F + kx * K + ky] = w[o * F + ky * KW + kx];
+      conv_widened::rows_impl<W, H, KW, SW, G, PadL, K, S, Pad, PH, OW>(xt, wt, q, y, 0, OW, pad);
+      for (std::size_t o = 0; o < G; ++o) {
+        std::int8_t* yo = y + o * OW * OH;
+        for (std::size_t i = 0; i < OW * OH; ++i) yt[i] = yo[i];
+        for (std::size_t oy = 0; oy < OH; ++oy)
+          for (std::size_t ox = 0; ox < OW; ++ox) yo[oy * OW + ox] = yt[ox * OH + oy];
+      }
+      return;
+    }
+  }
+  conv_widened::rows_impl<H, W, K, S, G, Pad, KW, SW, PadL, PW, conv_widened::chunk_rows>(x, w, q, y, oy0, rows, pad);
 }
 #else
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
