@@ -325,11 +325,12 @@ template <std::size_t K, std::size_t S, std::size_t KH = K>
 namespace conv_widened {
 // The kernel on the H x W input x (one channel) padded by Pad rows above and PadL columns on the
 // left (PW: the padded width; below and right: padding as far as the layout reads), Chunk output
-// rows per widened chunk; the rest as conv2d_s8_widened_dsp.
+// rows per widened chunk; the rest as conv2d_s8_widened_dsp (a function of its own: inlined, the
+// square shapes compiled worse).
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad, std::size_t KW,
           std::size_t SW, std::size_t PadL, std::size_t PW, std::size_t Chunk>
-[[gnu::always_inline]] inline void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
-                                             std::int8_t* y, std::size_t oy0, std::size_t rows, std::int8_t pad) {
+void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
+               std::int8_t* y, std::size_t oy0, std::size_t rows, std::int8_t pad) {
   using L = layout<PW, KW, SW, K, S>;
   constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights;
   constexpr auto sum_max = static_cast<std::uint32_t>(K * KW * 127u * 128u);
