@@ -373,6 +373,78 @@ STATICNN_TEST(int8_conv_pairs_any_shape) {
   STATICNN_CHECK((check_conv_rows<6, 9, 9, 3, 2, 2, D, Few, 0, Wide, Known, Pw, Pairs>(89, 0, 4, -128, 127) == 0));
 }
 
+// The widened-rows kernel on rectangular windows (K rows x KW columns, vertical stride S and
+// horizontal SW, padded PT above, PB below, PL left, PR right with pad) against the portable kernel
+// (conv2d_s8_channel_rows with KW, SW) on a padded copy, bit for bit: KH > KW and KH < KW, S != SW
+// both ways, asymmetric paddings, odd widths, output rows ending in blocks of 1-3, both rescale
+// forms (General: every 7th channel from the third in a general form, as check_conv_rows) and
+// clamps, rows from the first and to the last. Returns the number of wrong bytes (past G x rows x
+// OW too: untouched). Output widths: 4k + 0, 1, 2 and 3.
+namespace {
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t KW, std::size_t S, std::size_t SW, std::size_t PT,
+          std::size_t PL, std::size_t PB, std::size_t PR, std::size_t G, bool General>
+std::size_t check_conv_rect(std::uint32_t seed, std::size_t oy0, std::size_t rows, std::int32_t act_min,
+                            std::int32_t act_max, std::int8_t pad) {
+  if constexpr (!kernels::target::arm_dsp) {
+    return 1000;
+  } else {
+    constexpr std::size_t PH = PT + H + PB, PW = PL + W + PR;
+    static_assert(kernels::conv2d_s8_runs_widened_dsp<1, PH, PW, K, S, KW, SW>, "a shape the widened kernel takes");
+    constexpr std::size_t OW = (PW - KW) / SW + 1, OH = (PH - K) / S + 1, F = K * KW;
+    if (oy0 + rows > OH) return 1000;
+    std::uint32_t r = seed;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    static std::array<std::int8_t, H * W> x{};
+    static std::array<std::int8_t, G * F> w{};
+    static std::array<std::int32_t, G> bias{}, mult{};
+    static std::array<std::int8_t, G> shift{};
+    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    for (std::size_t o = 0; o < G; ++o) {
+      bias[o] = next() % 200001 - 100000;
+      mult[o] = (1 << 30) + next() % (1 << 30);
+      shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
+      if (General && o % 7 == 2) mult[o] = 3 << 25;
+      if (General && o % 7 == 5) shift[o] = 1, mult[o] = 1 << 20;
+    }
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -5, act_min, act_max};
+    static std::array<std::int8_t, G * OH * OW> got{}, want{};
+    got.fill(0x5a), want.fill(0x5a);
+    kernels::conv2d_s8_rows_padded<1, H, W, K, S, G, PT, false, KW, SW, PL, PB, PR>(x.data(), w.data(), q, got.data(),
+                                                                                   oy0, rows, pad);
+    static std::array<std::int8_t, PH * PW> padded{};  // x inside its border of pad
+    for (std::size_t iy = 0; iy < PH; ++iy)
+      for (std::size_t ix = 0; ix < PW; ++ix) {
+        const bool inside = iy >= PT && iy < H + PT && ix >= PL && ix < W + PL;
+        padded[iy * PW + ix] = inside ? x[(iy - PT) * W + ix - PL] : pad;
+      }
+    for (std::size_t o = 0; o < G; ++o)
+      kernels::conv2d_s8_channel_rows<1, PH, PW, K, S, KW, SW>(padded.data(), w.data() + o * F, q.from(o),
+                                                               want.data() + o * rows * OW, oy0, rows);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];
+    return wrong;
+  }
+}
+}  // namespace
+
+STATICNN_TEST(int8_conv_widened_rectangular) {
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP widened-rows conv kernel on this target");
+  constexpr bool G = true, D = false;
+  // H, W, K, KW, S, SW, PT, PL, PB, PR, channels, general
+  STATICNN_CHECK((check_conv_rect<13, 9, 7, 3, 2, 1, 3, 1, 2, 1, 5, G>(81, 0, 6, -128, 127, -9) == 0));  // KH > KW
+  STATICNN_CHECK((check_conv_rect<8, 17, 3, 6, 1, 2, 0, 2, 1, 1, 6, D>(82, 1, 6, -5, 127, 4) == 0));   // KH < KW
+  STATICNN_CHECK((check_conv_rect<11, 15, 5, 9, 2, 1, 1, 4, 3, 0, 3, G>(83, 0, 6, -128, 40, -128) == 0));
+  STATICNN_CHECK((check_conv_rect<9, 11, 2, 5, 1, 2, 0, 0, 1, 2, 7, D>(84, 2, 7, -128, 127, 127) == 0));
+  STATICNN_CHECK((check_conv_rect<15, 7, 11, 2, 1, 1, 2, 0, 1, 1, 4, G>(85, 0, 8, -60, 90, 3) == 0));  // 11 x 2
+  STATICNN_CHECK((check_conv_rect<12, 13, 4, 4, 2, 1, 1, 2, 0, 1, 9, D>(86, 0, 5, -128, 127, -1) == 0));  // S != SW
+  STATICNN_CHECK((check_conv_rect<10, 18, 6, 6, 1, 1, 2, 3, 3, 2, 3, G>(87, 3, 7, -128, 127, 7) == 0));  // pads only
+  STATICNN_CHECK((check_conv_rect<49, 10, 10, 4, 2, 2, 4, 1, 5, 1, 13, G>(88, 0, 25, -128, 127, -128) == 0));  // DS-CNN's
+  STATICNN_CHECK((check_conv_rect<49, 10, 10, 4, 2, 2, 4, 1, 5, 1, 32, D>(89, 11, 3, -20, 127, 5) == 0));
+  STATICNN_CHECK((check_conv_rect<9, 21, 3, 8, 2, 2, 0, 0, 0, 0, 2, G>(90, 0, 4, -128, 127, 0) == 0));  // unpadded
+}
+
 // kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 4) against the portable kernel, bit
 // for bit, as int8_conv_rows_any_shape: C from 4 to 67 (weight words whole, a last single channel,
 // last words repeating 1 or 2 channels), output channel counts not a multiple of 4, pixel counts

@@ -49,11 +49,16 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_runs_pointwise_dsp =
     !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
     arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_widened_dsp = !conv2d_s8_runs_mve<C, H, W, K, S> &&
-                                                   !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
-                                                   !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
-                                                   arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S>;
+// A rectangular window (KW, SW: its width and horizontal stride, K, S: its height and vertical stride)
+// runs the widened-rows kernel where it fits, except on MVE targets (the other kernels take square
+// windows only).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
+          std::size_t SW = S>
+inline constexpr bool conv2d_s8_runs_widened_dsp =
+    (K == KW && S == SW ? !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+                              !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>
+                        : !target::arm_mve) &&
+    arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S, KW, SW>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_pairs_dsp = !conv2d_s8_runs_mve<C, H, W, K, S> &&
                                                  !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
@@ -76,16 +81,24 @@ inline constexpr bool conv2d_s8_rows_all_channels =
     conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> ||
     conv2d_s8_runs_v6m<C, H, W, K, S>;
 // Whether that kernel can also read an unpadded input and fill the padding in itself
-// (conv2d_s8_rows_padded): the widened-rows, the channel-pairs and the rows kernel.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_pads_itself = conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
-                                              conv2d_s8_runs_pairs_dsp<C, H, W, K, S> ||
-                                              conv2d_s8_runs_rows_dsp<C, H, W, K, S>;
+// (conv2d_s8_rows_padded): the widened-rows, the channel-pairs and the rows kernel (square windows),
+// the widened-rows kernel (rectangular: KW, SW as for conv2d_s8_runs_widened_dsp).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
+          std::size_t SW = S>
+inline constexpr bool conv2d_s8_pads_itself =
+    conv2d_s8_runs_widened_dsp<C, H, W, K, S, KW, SW> ||
+    (K == KW && S == SW && (conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S>));
 
-// The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+// The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it); a
+// rectangular window (KW, SW): the kernel conv2d_s8_rows_padded runs, else the portable one.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t KW = K,
+          std::size_t SW = S>
 constexpr const char* conv2d_s8_kernel_name() {
-  if constexpr (G > 1 && conv2d_s8_runs_mve<C, H, W, K, S>)
+  if constexpr (K != KW || S != SW)
+    return conv2d_s8_runs_widened_dsp<C, H, W, K, S, KW, SW>
+               ? "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels, rectangular window)"
+               : "portable";
+  else if constexpr (G > 1 && conv2d_s8_runs_mve<C, H, W, K, S>)
     return "arm_mve conv (patches, vmladava 2 pixels x 2 channels, vector rescale)";
   else if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
@@ -183,20 +196,26 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
   conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
 }
 
-// conv2d_s8_rows of the C x H x W input x padded by Pad on every side with pad, read unpadded, for
-// the shapes whose kernel pads itself (conv2d_s8_pads_itself; H + 2 Pad, W + 2 Pad the padded
-// sizes): G channels, output rows [oy0, oy0 + rows); AllDoubled as for conv2d_s8_rows.
+// conv2d_s8_rows of the C x H x W input x padded with pad, read unpadded, for the shapes whose kernel
+// pads itself (conv2d_s8_pads_itself of the padded sizes): G channels, output rows [oy0, oy0 + rows);
+// AllDoubled as for conv2d_s8_rows. Pad rows above, PadB below, PadL columns on the left, PadR on the
+// right; a rectangular window of K rows and KW columns, vertical stride S and horizontal SW.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
-          bool AllDoubled = false>
+          bool AllDoubled = false, std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad,
+          std::size_t PadB = Pad, std::size_t PadR = PadL>
 void conv2d_s8_rows_padded(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                            std::size_t oy0, std::size_t rows, std::int8_t pad) {
-  static_assert(conv2d_s8_pads_itself<C, H + 2 * Pad, W + 2 * Pad, K, S>, "conv2d_s8_rows_padded: no kernel pads itself");
-  if constexpr (conv2d_s8_runs_widened_dsp<C, H + 2 * Pad, W + 2 * Pad, K, S>)
-    arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad>(x, w, q, y, oy0, rows, pad);
-  else if constexpr (conv2d_s8_runs_pairs_dsp<C, H + 2 * Pad, W + 2 * Pad, K, S>)
+  constexpr std::size_t PH = Pad + H + PadB, PW = PadL + W + PadR;
+  static_assert(conv2d_s8_pads_itself<C, PH, PW, K, S, KW, SW>, "conv2d_s8_rows_padded: no kernel pads itself");
+  if constexpr (conv2d_s8_runs_widened_dsp<C, PH, PW, K, S, KW, SW>)
+    arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad, KW, SW, PadL, PadB, PadR>(x, w, q, y, oy0, rows, pad);
+  else if constexpr (K == KW && S == SW && conv2d_s8_runs_pairs_dsp<C, PH, PW, K, S>) {
+    static_assert(PadL == Pad && PadB == Pad && PadR == Pad, "conv2d_s8_rows_padded: the pairs kernel pads evenly");
     arm::conv2d_s8_pairs_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);
-  else
+  } else {
+    static_assert(PadL == Pad && PadB == Pad && PadR == Pad, "conv2d_s8_rows_padded: the rows kernel pads evenly");
     arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);
+  }
 }
 
 }  // namespace staticnn::kernels

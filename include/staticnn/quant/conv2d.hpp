@@ -65,8 +65,12 @@ struct qconv2d_layer {
   // block of input windows once for all channels: kernels/arm/conv2d_s8_rows_dsp.hpp, conv2d_s8_few_dsp.hpp).
   static constexpr std::size_t channel_group =
       square && kernels::conv2d_s8_rows_all_channels<C, H, W, K, Stride> ? OutC : 1;
+  // A window that is not square (rectangular, strides or paddings unequal) runs the widened-rows DSP
+  // kernel where it takes the shape (it pads itself with the four paddings), else the portable one.
+  static constexpr bool rect_dsp = !square && kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride, KW, SW>;
   static constexpr const char* kernel_name =
-      square ? kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, channel_group>() : "portable";
+      square ? kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, channel_group>()
+             : (rect_dsp ? kernels::conv2d_s8_kernel_name<C, H, W, K, Stride, OutC, KW, SW>() : "portable");
   // The optional last argument: rows_known<Self>() of a layer that is a compile-time constant.
   template <std::size_t Hx = H, bool AllDoubled = false>
   constexpr void forward_channel_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0,
@@ -82,14 +86,20 @@ struct qconv2d_layer {
   // padding as the input zero point itself (pads_itself, core/sequential.hpp): output rows
   // [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x rows x OW)
   // from x, the C x H x W input. A conv -> activation -> pool stage then packs no window.
-  static constexpr bool pads_itself = square && Pad > 0 && kernels::conv2d_s8_pads_itself<C, H, W, K, Stride>;
+  static constexpr bool pads_itself =
+      (square && Pad > 0 && kernels::conv2d_s8_pads_itself<C, H, W, K, Stride>) || (rect_dsp && !unpadded);
   template <bool AllDoubled = false>
   void forward_padded_rows(const std::int8_t* x, std::int8_t* y, std::size_t oc, std::size_t oy0, std::size_t rows,
                            std::bool_constant<AllDoubled> = {}) const
     requires pads_itself
   {
-    kernels::conv2d_s8_rows_padded<C, In::height, In::width, K, Stride, channel_group, Pad, AllDoubled>(
-        x, weights.data() + oc * fan_in, rescale().from(oc), y, oy0, rows, static_cast<std::int8_t>(input_zero_point));
+    if constexpr (rect_dsp)
+      kernels::conv2d_s8_rows_padded<C, In::height, In::width, K, Stride, OutC, Pad, AllDoubled, KW, SW, PadL, PadB,
+                                     PadR>(x, weights.data() + oc * fan_in, rescale().from(oc), y, oy0, rows,
+                                           static_cast<std::int8_t>(input_zero_point));
+    else
+      kernels::conv2d_s8_rows_padded<C, In::height, In::width, K, Stride, channel_group, Pad, AllDoubled>(
+          x, weights.data() + oc * fan_in, rescale().from(oc), y, oy0, rows, static_cast<std::int8_t>(input_zero_point));
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).
@@ -151,6 +161,12 @@ struct qconv2d_layer {
   // or on its input where it pads itself.
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;
+    if constexpr (rect_dsp) {  // every channel at once, padded or not
+      if (!std::is_constant_evaluated())
+        return kernels::conv2d_s8_rows_padded<C, In::height, In::width, K, Stride, OutC, Pad, false, KW, SW, PadL,
+                                              PadB, PadR>(x.data(), weights.data(), rescale(), y.data(), 0,
+                                                          out_shape::height, static_cast<std::int8_t>(input_zero_point));
+    }
     if constexpr (unpadded) {
       for (std::size_t oc = 0; oc < OutC; oc += channel_group)
         forward_channel_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);

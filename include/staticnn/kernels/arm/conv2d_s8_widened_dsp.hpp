@@ -1,6 +1,8 @@
 #pragma once
 // Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolutions of one input channel with a
-// kernel of K >= 4 taps a side, stride 1 or 2, padded by Pad < K on every side (the padding holds
+// window of K rows and KW columns (square: K >= 4 a side; rectangular: K, KW in [2, 11]), vertical
+// stride S and horizontal SW (each 1 or 2), padded by Pad rows above, PadB below (< K), PadL and
+// PadR columns left and right (< KW) (the padding holds
 // pad): output rows [oy0, oy0 + rows) of G output channels, TFLite int8 arithmetic and the fused
 // activation clamp, bit for bit as kernels/conv2d_s8.hpp's portable path (on the padded input).
 //
@@ -32,7 +34,8 @@ inline constexpr std::size_t max_kernel = 11;   // K: the unrolled multiply grow
 inline constexpr std::size_t chunk_rows = 2;    // output rows per widened chunk (a 2x2 pool's)
 
 // PW: the padded input's width.
-template <std::size_t PW, std::size_t K, std::size_t S>
+// The horizontal layout for kernel width K and stride S; KH, SH: the window rows and vertical stride.
+template <std::size_t PW, std::size_t K, std::size_t S, std::size_t KH = K, std::size_t SH = S>
 struct layout {
   static constexpr std::size_t OW = (PW - K) / S + 1;
   // Weight words per window row: stride 2, E_j for j < even; stride 1, E_j and O_j for j < steps
@@ -50,20 +53,24 @@ struct layout {
   static constexpr std::size_t last_x = OW % block == 0 ? OW - block : OW - OW % block;
   static constexpr std::size_t row_words_read = reads(last_x, block);  // at most a whole last block's
   static constexpr std::size_t row_words = row_words_read > (PW + 1) / 2 ? row_words_read : (PW + 1) / 2;
-  static constexpr std::size_t rows = (chunk_rows - 1) * S + K;  // widened rows per chunk
+  static constexpr std::size_t rows = (chunk_rows - 1) * SH + KH;  // widened rows per chunk
   // The block loop's offsets from its row and weight pointers are 12-bit immediates (8 words of
   // block parameters after the weights).
-  static constexpr bool offsets_fit = 4 * K * row_words <= 4095 && 4 * (K * row_weights + 8) <= 4095;
+  static constexpr bool offsets_fit = 4 * KH * row_words <= 4095 && 4 * (KH * row_weights + 8) <= 4095;
 };
 }  // namespace conv_widened
 
+
 // The shapes conv2d_s8_widened_dsp takes (H, W: the padded input's; the kernel's Pad < K):
 // one input channel, K in [4, 11], stride 1 or 2, K widened rows within 4 KB (W up to about 250
-// for K = 7). Its sums |2 acc| <= 2 K K 127 128 stay far inside int32.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_widened_dsp_fits = target::arm_dsp && C == 1 && K >= 4 &&
-                                                   K <= conv_widened::max_kernel && K <= H && K <= W &&
-                                                   (S == 1 || S == 2) && conv_widened::layout<W, K, S>::offsets_fit;
+// for K = 7). Its sums |2 acc| <= 2 K KW 127 128 stay far inside int32. A rectangular window (KW, SW:
+// its width and horizontal stride; K, S: its height and vertical stride): K and KW in [2, 11].
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
+          std::size_t SW = S>
+inline constexpr bool conv2d_s8_widened_dsp_fits =
+    target::arm_dsp && C == 1 && (K == KW && S == SW ? K >= 4 : K >= 2 && KW >= 2) &&
+    K <= conv_widened::max_kernel && KW <= conv_widened::max_kernel && K <= H && KW <= W && (S == 1 || S == 2) &&
+    (SW == 1 || SW == 2) && conv_widened::layout<W, KW, SW, K, S>::offsets_fit;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_widened {
@@ -127,7 +134,8 @@ struct block_params {
   std::int32_t bias2;         // 2 bias
 };
 
-// For blocks of N (4 or 2) outputs of one row, from the block whose first reads X[0] of xr (K
+// For blocks of N (4 or 2) outputs of one row (S: the horizontal stride), from the block whose first
+// reads X[0] of xr (K
 // widened rows, RowWords apart) until params.y reaches params.y_end: the accumulators from the
 // doubled bias, the products with one channel's widened weights wk (RowWeights a window row; the
 // block_params right after them), the rescale, the clamp, N bytes stored at y. All in one asm.
@@ -245,31 +253,31 @@ template <bool Double>
       : "r"(de), "r"(d_o));
 }
 
-// Padded rows [r0, r0 + n) of the H x W input x (padded by Pad with pad) widened and doubled into
-// rows of RowWords pair words each (padded columns; past them pad). Inside the row, 4 input bytes
-// (one word load) make 2 words.
-template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t RowWords>
+// Padded rows [r0, r0 + n) of the H x W input x (padded by PadT rows above, PadL columns on the
+// left, with pad) widened and doubled into rows of RowWords pair words each (padded columns; past
+// them and below the input pad). Inside the row, 4 input bytes (one word load) make 2 words.
+template <std::size_t H, std::size_t W, std::size_t PadT, std::size_t PadL, std::size_t RowWords>
 [[gnu::always_inline]] inline void widen_rows(const std::int8_t* x, std::size_t r0, std::size_t n, std::int8_t pad,
                                               std::int32_t* out) {
   const auto pad2 = static_cast<std::uint32_t>(static_cast<std::uint16_t>(2 * pad));
   const std::uint32_t pads = pad2 | pad2 << 16;
   for (std::size_t r = r0; r < r0 + n; ++r, out += RowWords) {
-    const std::size_t iy = r - Pad;  // wraps above the input
+    const std::size_t iy = r - PadT;  // wraps above the input
     if (iy >= H) {
       for (std::size_t m = 0; m < RowWords; ++m) out[m] = static_cast<std::int32_t>(pads);
       continue;
     }
     const std::int8_t* row = x + iy * W;
     auto tap = [&](std::size_t col) -> std::uint32_t {  // padded column col, doubled, int16
-      return col >= Pad && col < W + Pad ? static_cast<std::uint16_t>(2 * row[col - Pad]) : pad2;
+      return col >= PadL && col < W + PadL ? static_cast<std::uint16_t>(2 * row[col - PadL]) : pad2;
     };
-    constexpr std::size_t inner_begin = (Pad + 1) / 2, inner_end = (W + Pad) / 2;  // words inside the row
+    constexpr std::size_t inner_begin = (PadL + 1) / 2, inner_end = (W + PadL) / 2;  // words inside the row
 #pragma GCC unroll 2
     for (std::size_t m = 0; m < inner_begin; ++m) out[m] = static_cast<std::int32_t>(tap(2 * m) | tap(2 * m + 1) << 16);
     std::size_t m = inner_begin;
     for (; m + 2 <= inner_end; m += 2) {
       std::uint32_t v;
-      __builtin_memcpy(&v, row + 2 * m - Pad, 4);
+      __builtin_memcpy(&v, row + 2 * m - PadL, 4);
       std::int32_t e, o;
       byte_pairs<true>(v, out[m], out[m + 1], e, o);
     }
@@ -277,18 +285,18 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t RowWords>
   }
 }
 
-// One channel's K x K weights w widened into wk, per window row: stride 2, E_0, E_1, ...; stride 1,
-// E_0, O_0, E_1, O_1, ... (layout::row_weights words). A word load of 4 weights w[2j .. 2j + 3]
-// (inside the row) makes E_j, E_j+1 and, stride 1, O_j (with w[2j - 1] from the load before) and
-// O_j+1; the words past the last such load from single bytes.
-template <std::size_t K, std::size_t S>
+// One channel's KH x K weights w (KH rows of K) widened into wk, per window row: stride S = 2,
+// E_0, E_1, ...; stride 1, E_0, O_0, E_1, O_1, ... (layout::row_weights words). A word load of 4
+// weights w[2j .. 2j + 3] (inside the row) makes E_j, E_j+1 and, stride 1, O_j (with w[2j - 1] from
+// the load before) and O_j+1; the words past the last such load from single bytes.
+template <std::size_t K, std::size_t S, std::size_t KH = K>
 [[gnu::always_inline]] inline void widen_weights(const std::int8_t* w, std::int32_t* wk) {
   constexpr std::size_t words = S == 2 ? (K + 1) / 2 : K / 2 + 1, step = S == 2 ? 1 : 2;
   constexpr std::size_t loads = (K / 4) * 2;  // j < loads come from word loads
   auto tap = [&](const std::int8_t* row, std::ptrdiff_t k) -> std::int32_t {
     return k >= 0 && k < static_cast<std::ptrdiff_t>(K) ? row[k] : 0;
   };
-  for (std::size_t ky = 0; ky < K; ++ky, w += K, wk += words * step) {
+  for (std::size_t ky = 0; ky < KH; ++ky, w += K, wk += words * step) {
     std::int32_t o_before = 0;  // (w[2j - 3], w[2j - 1])
 #pragma GCC unroll 6
     for (std::size_t j = 0; j < loads; j += 2) {
@@ -314,33 +322,34 @@ template <std::size_t K, std::size_t S>
 
 }  // namespace conv_widened
 
-// x: H x W int8 (one channel), padded by Pad on every side with pad (the kernel reads no padded
-// copy); w: G output channels' K x K weights (contiguous, in [-127, 127]); q: the rescale starting
-// at the first of the G channels; y: G x rows x OW int8.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
-void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                           std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
-  static_assert(conv2d_s8_widened_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
-                "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
-  using L = conv_widened::layout<W + 2 * Pad, K, S>;
+namespace conv_widened {
+// The kernel on the H x W input x (one channel) padded by Pad rows above and PadL columns on the
+// left (PW: the padded width; below and right: padding as far as the layout reads), Chunk output
+// rows per widened chunk; the rest as conv2d_s8_widened_dsp (a function of its own: inlined, the
+// square shapes compiled worse).
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad, std::size_t KW,
+          std::size_t SW, std::size_t PadL, std::size_t PW, std::size_t Chunk>
+void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
+               std::int8_t* y, std::size_t oy0, std::size_t rows, std::int8_t pad) {
+  using L = layout<PW, KW, SW, K, S>;
   constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights;
-  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
+  constexpr auto sum_max = static_cast<std::uint32_t>(K * KW * 127u * 128u);
   const std::size_t n = rows * OW;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
-  alignas(8) std::int32_t xw[L::rows * RW];
+  alignas(8) std::int32_t xw[((Chunk - 1) * S + K) * RW];
   // One channel's widened weights, then its block_params.
-  alignas(8) std::int32_t wk[K * RK + sizeof(conv_widened::block_params) / 4];
-  auto& params = *reinterpret_cast<conv_widened::block_params*>(wk + K * RK);
+  alignas(8) std::int32_t wk[K * RK + sizeof(block_params) / 4];
+  auto& params = *reinterpret_cast<block_params*>(wk + K * RK);
   constexpr std::size_t full = OW / B * B;  // outputs of a row in whole blocks
-  for (std::size_t c0 = 0; c0 < rows; c0 += conv_widened::chunk_rows) {
-    const std::size_t chunk = rows - c0 < conv_widened::chunk_rows ? rows - c0 : conv_widened::chunk_rows;
-    conv_widened::widen_rows<H, W, Pad, RW>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
+  for (std::size_t c0 = 0; c0 < rows; c0 += Chunk) {
+    const std::size_t chunk = rows - c0 < Chunk ? rows - c0 : Chunk;
+    widen_rows<H, W, Pad, PadL, RW>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
     for (std::size_t o = 0; o < G; ++o) {
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       std::int8_t* yo = y + o * n + c0 * OW;
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
-        conv_widened::widen_weights<K, S>(w + o * K * K, wk);
+        widen_weights<KW, SW, K>(w + o * K * KW, wk);
         const std::int32_t e = -shift;
         params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
                   width4, lo4, yo, yo, 2 * bias};
@@ -348,28 +357,28 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
           const std::int32_t* xr = xw + r * S * RW;
           if constexpr (full > 0) {
             params.y = yo, params.y_end = yo + full;
-            conv_widened::row_blocks<B, K, S, RW, RK>(xr, wk);
+            row_blocks<B, K, SW, RW, RK>(xr, wk);
           }
           if constexpr (L::tail != 0) {  // the last outputs: a block of 2 or 4, through out unless exact
             constexpr bool exact = L::tail == OW - full;
             alignas(4) std::int8_t out[L::tail];
             params.y = exact ? yo + full : out, params.y_end = params.y + L::tail;
-            conv_widened::row_blocks<L::tail, K, S, RW, RK>(xr + (S == 1 ? full / 2 : full), wk);
+            row_blocks<L::tail, K, SW, RW, RK>(xr + (SW == 1 ? full / 2 : full), wk);
             if constexpr (!exact)
               for (std::size_t p = 0; p < OW - full; ++p) yo[full + p] = out[p];
           }
         }
       } else {  // the general rescale (fixed_point.hpp), the sums from x as the portable kernel's
-        const std::int8_t* wo = w + o * K * K;
+        const std::int8_t* wo = w + o * K * KW;
         for (std::size_t r = 0; r < chunk; ++r, yo += OW)
           for (std::size_t ox = 0; ox < OW; ++ox) {
             auto a = static_cast<std::uint32_t>(bias);  // wrapping as the portable kernel's int32 sum
             for (std::size_t ky = 0; ky < K; ++ky) {
               const std::size_t iy = (oy0 + c0 + r) * S + ky - Pad;  // wraps above the input
-              for (std::size_t kx = 0; kx < K; ++kx) {
-                const std::size_t ix = ox * S + kx - Pad;
+              for (std::size_t kx = 0; kx < KW; ++kx) {
+                const std::size_t ix = ox * SW + kx - PadL;
                 const std::int32_t v = iy < H && ix < W ? x[iy * W + ix] : pad;
-                a += static_cast<std::uint32_t>(v * wo[ky * K + kx]);
+                a += static_cast<std::uint32_t>(v * wo[ky * KW + kx]);
               }
             }
             yo[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
@@ -378,8 +387,64 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
     }
   }
 }
+
+// A window taller than wide (K > KW) whose output rows are shorter than its columns (OW < OH) runs,
+// for all of its output rows, on the transposed input: rows of OH outputs (fewer blocks, less of
+// the last block lost), all rows in one chunk. Where the transposed input and its widened rows fit
+// in 2 KB each and the transposed weights of the G channels in 4 KB (stack).
+inline constexpr std::size_t transposed_bytes = 2048;
+template <std::size_t PH, std::size_t PW, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW, std::size_t G>
+inline constexpr bool runs_transposed = [] {
+  if constexpr (K > KW && (PW - KW) / SW + 1 < (PH - K) / S + 1) {
+    using T = layout<PH, K, S, KW, SW>;
+    constexpr std::size_t rows_t = (PW - KW) / SW + 1;
+    return T::offsets_fit && PH * PW <= transposed_bytes && G * K * KW <= 2 * transposed_bytes &&
+           4 * ((rows_t - 1) * SW + KW) * T::row_words <= transposed_bytes;
+  } else {
+    return false;
+  }
+}();
+}  // namespace conv_widened
+
+// x: H x W int8 (one channel), padded by Pad rows above, PadB below, PadL columns on the left and
+// PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
+// weights (contiguous, in [-127, 127]); q: the rescale starting at the first of the G channels;
+// y: G x rows x OW int8. S, SW: the vertical and horizontal strides.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
+          std::size_t PadR = PadL>
+void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                           std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
+  constexpr std::size_t PH = Pad + H + PadB, PW = PadL + W + PadR;
+  static_assert(conv2d_s8_widened_dsp_fits<C, PH, PW, K, S, KW, SW> && Pad < K && PadB < K && PadL < KW && PadR < KW,
+                "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
+  if constexpr (conv_widened::runs_transposed<PH, PW, K, S, KW, SW, G>) {
+    constexpr std::size_t OW = (PW - KW) / SW + 1, OH = (PH - K) / S + 1, F = K * KW;
+    if (oy0 == 0 && rows == OH) {
+      // The convolution of x^T (W x H) with the weights transposed (KW x K): OW rows of OH outputs
+      // a channel into y, each channel then transposed in place.
+      alignas(4) std::int8_t xt[W * H], wt[G * F], yt[OW * OH];
+      for (std::size_t i = 0; i < H; ++i)
+        for (std::size_t j = 0; j < W; ++j) xt[j * H + i] = x[i * W + j];
+      for (std::size_t o = 0; o < G; ++o)
+        for (std::size_t ky = 0; ky < K; ++ky)
+          for (std::size_t kx = 0; kx < KW; ++kx) wt[o * F + kx * K + ky] = w[o * F + ky * KW + kx];
+      conv_widened::rows_impl<W, H, KW, SW, G, PadL, K, S, Pad, PH, OW>(xt, wt, q, y, 0, OW, pad);
+      for (std::size_t o = 0; o < G; ++o) {
+        std::int8_t* yo = y + o * OW * OH;
+        for (std::size_t i = 0; i < OW * OH; ++i) yt[i] = yo[i];
+        for (std::size_t oy = 0; oy < OH; ++oy)
+          for (std::size_t ox = 0; ox < OW; ++ox) yo[oy * OW + ox] = yt[ox * OH + oy];
+      }
+      return;
+    }
+  }
+  conv_widened::rows_impl<H, W, K, S, G, Pad, KW, SW, PadL, PW, conv_widened::chunk_rows>(x, w, q, y, oy0, rows, pad);
+}
 #else
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
+          std::size_t PadR = PadL>
 void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                            std::size_t oy0, std::size_t rows, std::int8_t pad = 0);  // Armv7E-M DSP only
 #endif
