@@ -47,7 +47,6 @@ void make_map(std::size_t k, sn::train::rng& g, std::uint8_t* px) {
 int main(int argc, char** argv) {
   sn::examples::arguments args;
   if (!sn::examples::parse_arguments(argc, argv, "dscnn", args)) return 2;
-  const std::string& out = args.out;
   const std::size_t n = args.images;
   sn::train::rng g(15);
   auto net = std::make_unique<dscnn::net>();
@@ -71,17 +70,10 @@ int main(int argc, char** argv) {
   }
   std::printf("dscnn: %zu SGD steps of %zu synthetic maps, loss %.3f -> %.3f\n", steps, B, first, last);
 
-  const auto folded = std::make_unique<dscnn::folded>(sn::fold_batchnorm(*net));
   for (std::size_t i = 0; i < n; ++i) make_map(i % classes, g, px.data() + i * D);
   px.resize(n * D);
-  std::vector<float> x(n * D);  // as the firmware converts them
-  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(px[k]) / 255.0f;
-  const auto q = std::make_unique<dscnn::int8>(sn::quant::quantize(*folded, sn::quant::calibrate(*folded, x.data(), n)));
-
-  const std::size_t agree = sn::examples::write_float_int8(
-      out, "dscnn", "dscnn example: trained " + std::to_string(steps) + " steps on synthetic maps, batchnorm folded",
-      *folded, *q, px, x, n, {49, 10});  // one channel: N x H x W, as MNIST
-  std::printf("dscnn: wrote %s/{float,int8}.hpp and the logits of %zu maps; int8 argmax = float argmax on %zu\n",
-              out.c_str(), n, agree);
+  sn::examples::fold_quantize_write<dscnn::folded, dscnn::int8>(
+      args, "dscnn", "dscnn example: trained " + std::to_string(steps) + " steps on synthetic maps, batchnorm folded", *net,
+      px, {49, 10});  // one channel: N x H x W, as MNIST
   return 0;
 }

@@ -47,7 +47,6 @@ std::vector<std::uint8_t> make_images(std::size_t n, sn::train::rng& g, std::vec
 int main(int argc, char** argv) {
   sn::examples::arguments args;
   if (!sn::examples::parse_arguments(argc, argv, "resnet8", args)) return 2;
-  const std::string& out = args.out;
   const std::size_t n = args.images;
   sn::train::rng g(8);
   auto net = std::make_unique<resnet8::net>();
@@ -68,18 +67,10 @@ int main(int argc, char** argv) {
     (s == 0 ? first : last) = loss;
   }
 
-  const auto folded = std::make_unique<resnet8::folded>(sn::fold_batchnorm(*net));
+  std::printf("resnet8: %zu SGD steps of %zu synthetic images, loss %.3f -> %.3f\n", steps, batch, first, last);
   std::vector<std::uint8_t> labels;
-  const std::vector<std::uint8_t> px = make_images(n, g, labels);
-  std::vector<float> x(n * D);  // as the firmware converts them
-  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(px[k]) / 255.0f;
-  const auto q = std::make_unique<resnet8::int8>(sn::quant::quantize(*folded, sn::quant::calibrate(*folded, x.data(), n)));
-
-  const std::size_t agree = sn::examples::write_float_int8(
-      out, "resnet8", "resnet8 example: SGD steps on synthetic images, batchnorm folded",
-      *folded, *q, px, x, n, {3, 32, 32});
-  std::printf("resnet8: %zu steps of %zu, loss %.3f -> %.3f; wrote %s/{float,int8}.hpp and the logits of %zu images; "
-              "int8 argmax = float argmax on %zu\n",
-              steps, batch, first, last, out.c_str(), n, agree);
+  sn::examples::fold_quantize_write<resnet8::folded, resnet8::int8>(
+      args, "resnet8", "resnet8 example: SGD steps on synthetic images, batchnorm folded", *net, make_images(n, g, labels),
+      {3, 32, 32});
   return 0;
 }
