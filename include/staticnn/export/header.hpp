@@ -179,8 +179,9 @@ std::string layer_value(const L& layer) {
     if constexpr (L::identity) s += " {}";
     else s += network_value(layer.skip);
   } else {
-    if constexpr (L::param_count > 0) s += "{" + float_list(param_span(layer)) + "\n    }";
-    if constexpr (L::state_count > 0) s += ", {" + float_list(state_span(layer)) + "\n    }";
+    // Appended piece by piece: GCC 12's -Wrestrict misreads `literal + std::string` here (PR 105329).
+    if constexpr (L::param_count > 0) s.append("{").append(float_list(param_span(layer))).append("\n    }");
+    if constexpr (L::state_count > 0) s.append(", {").append(float_list(state_span(layer))).append("\n    }");
   }
   return s;
 }
