@@ -110,7 +110,7 @@ constexpr const char* conv2d_s8_kernel_name() {
     return "arm_dsp conv channel pairs (int16 rows once, smlad, 4 channels a pixel)";
   else if constexpr (G > 1 && conv2d_s8_runs_rows_dsp<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_v6m<C, H, W, K, S>)
-    return "arm_v6m conv (8 pixels in registers, ldr + muls + add)";
+    return "arm_v6m conv (pixel pairs in 16-bit lanes: ldr + muls per 2 macs, 8 pixels in registers)";
   else if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) return "arm_dsp conv5x4 (smlad)";
   else return "portable";
 }
