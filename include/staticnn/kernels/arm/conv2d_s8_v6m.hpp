@@ -16,7 +16,7 @@
 // of (8 - 2) S + K words (R output rows per band, on the stack). The taps are unrolled in groups
 // of channels (at most max_taps taps an asm statement). A row of OW >= 8 pixels runs as blocks of
 // 8; the last block starts at OW - 8 when 8 does not divide OW (it recomputes some pixels to the
-// same values). Each output: rescale_v6m, then the clamp.
+// same values). Each output: rescale_v6m (negated), then the clamp.
 #include <cstddef>
 #include <cstdint>
 
@@ -188,7 +188,7 @@ void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_res
         const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
         const std::uint32_t bound =
             bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
-        const rescale_v6m rq = rescale_v6m::make(q.multiplier[g], q.shift[g], q.zero_point, bound);
+        const rescale_v6m rq = rescale_v6m::make(q.multiplier[g], q.shift[g], q.zero_point, bound, true);
         const std::int32_t start = static_cast<std::int32_t>(0u - static_cast<std::uint32_t>(bias));
         for (std::size_t r = 0; r < n; ++r) {
           std::int8_t* yr = y + (g * rows + r0 + r) * OW;
@@ -197,8 +197,7 @@ void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_res
           for (std::size_t k = 0; k < groups; ++k)
             conv_pairs_v6m<CG * K * K, K, S, RW, CW>(xb + k * CG * CW, wg + k * CG * K * K, acc);
           if constexpr (tail > 0) conv_pairs_v6m<tail * K * K, K, S, RW, CW>(xb + groups * CG * CW, wg + groups * CG * K * K, acc);
-          for (auto& a : acc) a = static_cast<std::int32_t>(0u - static_cast<std::uint32_t>(a));
-          rq.store(acc, yr + ox0, P);
+          rq.store_n<P>(acc, yr + ox0);  // the rescale of -acc
           if (clamped)  // a fused activation's clamp
             for (std::size_t i = 0; i < P; ++i) yr[ox0 + i] = q.clamp(yr[ox0 + i]);
         }
