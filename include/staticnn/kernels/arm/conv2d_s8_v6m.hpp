@@ -168,6 +168,14 @@ void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_res
   constexpr std::size_t blocks = (OW + P - 1) / P;
   constexpr std::uint64_t sum_max = std::uint64_t{C * K * K} * 127u * 128u;
   const bool clamped = q.act_min > -128 || q.act_max < 127;
+  rescale_v6m rq[G];  // each channel's, of the negated sums
+  for (std::size_t g = 0; g < G; ++g) {
+    const std::int32_t bias = q.bias[g];
+    const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+    const std::uint32_t bound =
+        bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
+    rq[g] = rescale_v6m::make(q.multiplier[g], q.shift[g], q.zero_point, bound, true);
+  }
   std::int32_t band[C * CW];
   for (std::size_t r0 = 0; r0 < rows; r0 += R) {
     const std::size_t n = rows - r0 < R ? rows - r0 : R;
@@ -184,12 +192,7 @@ void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_res
         }
       for (std::size_t g = 0; g < G; ++g) {
         const std::int8_t* wg = w + g * C * K * K;
-        const std::int32_t bias = q.bias[g];
-        const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
-        const std::uint32_t bound =
-            bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
-        const rescale_v6m rq = rescale_v6m::make(q.multiplier[g], q.shift[g], q.zero_point, bound, true);
-        const std::int32_t start = static_cast<std::int32_t>(0u - static_cast<std::uint32_t>(bias));
+        const std::int32_t start = static_cast<std::int32_t>(0u - static_cast<std::uint32_t>(q.bias[g]));
         for (std::size_t r = 0; r < n; ++r) {
           std::int8_t* yr = y + (g * rows + r0 + r) * OW;
           std::int32_t acc[P] = {start, start, start, start, start, start, start, start};
@@ -197,7 +200,7 @@ void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_res
           for (std::size_t k = 0; k < groups; ++k)
             conv_pairs_v6m<CG * K * K, K, S, RW, CW>(xb + k * CG * CW, wg + k * CG * K * K, acc);
           if constexpr (tail > 0) conv_pairs_v6m<tail * K * K, K, S, RW, CW>(xb + groups * CG * CW, wg + groups * CG * K * K, acc);
-          rq.store_n<P>(acc, yr + ox0);  // the rescale of -acc
+          rq[g].template store_n<P>(acc, yr + ox0);  // the rescale of -acc
           if (clamped)  // a fused activation's clamp
             for (std::size_t i = 0; i < P; ++i) yr[ox0 + i] = q.clamp(yr[ox0 + i]);
         }
