@@ -143,15 +143,18 @@ template <std::size_t T, std::size_t K, std::size_t S, std::size_t RowWords, std
 #undef STATICNN_V6M_PAIR
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
 #else  // the same sums in C++ (-Os, -O0: kernels/target.hpp), from the same packed band
-  for (std::size_t i = 0; i < T; ++i) {
-    const std::size_t off = i / (K * K) * ChannelWords + i % (K * K) / K * RowWords + i % K;
-    for (std::size_t p = 0; p < conv_v6m::block_pixels; ++p) {
-      const std::int32_t word = x[off + p / 2 * 2 * S];
-      const std::int32_t lo = static_cast<std::int16_t>(word);
-      const std::int32_t v = p % 2 == 0 ? lo : (word - lo) >> 16;  // -x of pixel p
-      acc[p] += std::int32_t{w[i]} * v;
-    }
-  }
+  for (std::size_t c = 0; c < T / (K * K); ++c)
+    for (std::size_t ky = 0; ky < K; ++ky)
+      for (std::size_t kx = 0; kx < K; ++kx) {
+        const std::int32_t wv = *w++;
+        const std::int32_t* xr = x + c * ChannelWords + ky * RowWords + kx;
+        for (std::size_t q = 0; q < conv_v6m::pairs; ++q) {
+          const std::int32_t word = xr[2 * q * S];
+          const std::int32_t lo = static_cast<std::int16_t>(word);  // -x of pixel 2q; -x of 2q + 1 above it
+          acc[2 * q] += wv * lo;
+          acc[2 * q + 1] += wv * ((word - lo) >> 16);
+        }
+      }
 #endif
 }
 
