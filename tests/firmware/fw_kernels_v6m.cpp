@@ -212,28 +212,43 @@ STATICNN_TEST(conv_lane_extremes) {
   }
 }
 
-// Padding as the layers run it on ARMv6-M: the padded window (border = the input zero point)
-// through the same kernel, 3 x 10 x 10 padded by 1 with K 3 (cnn3x3's shape, 8 channels).
-STATICNN_TEST(conv_padded_matches_portable) {
-  constexpr std::size_t C = 3, H = 10, W = 10, P = 1, PH = H + 2 * P, PW = W + 2 * P, K = 3, G = 8;
-  constexpr std::size_t OW = PW - K + 1, OH = PH - K + 1;
+// Padding: the kernel padding itself (conv2d_s8_rows_padded on the unpadded input, as the layers
+// run it on ARMv6-M) and on a padded copy, against the portable kernel on that copy (border = the
+// input zero point): 3 x 10 x 10 padded by 1 with K 3 (cnn3x3's shape, 8 channels), then
+// 2 x 9 x 9 padded by 2 with K 5 and stride 2, output rows from 1.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t P>
+std::size_t padded_wrong(std::size_t oy0) {
+  constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OW = (PW - K) / S + 1, OH = (PH - K) / S + 1;
   buffers b;
   std::int8_t* x = b.take(C * PH * PW);
+  std::int8_t* u = b.take(C * H * W);
   std::int8_t* w = b.take(G * C * K * K);
-  std::int8_t *got = b.take(G * OH * OW), *want = b.take(G * OH * OW);
+  const std::size_t rows = OH - oy0, out = G * rows * OW;
+  std::int8_t *got = b.take(out), *self = b.take(out), *want = b.take(out);
   const std::int8_t zp = -37;
   for (std::size_t c = 0; c < C; ++c)
     for (std::size_t i = 0; i < PH; ++i)
-      for (std::size_t j = 0; j < PW; ++j)
-        x[(c * PH + i) * PW + j] = i < P || i >= P + H || j < P || j >= P + W ? zp : static_cast<std::int8_t>((next() & 0xff) - 128);
+      for (std::size_t j = 0; j < PW; ++j) {
+        const bool border = i < P || i >= P + H || j < P || j >= P + W;
+        const auto v = border ? zp : static_cast<std::int8_t>((next() & 0xff) - 128);
+        x[(c * PH + i) * PW + j] = v;
+        if (!border) u[(c * H + i - P) * W + j - P] = v;
+      }
   for (std::size_t i = 0; i < G * C * K * K; ++i) w[i] = static_cast<std::int8_t>(next() % 255 - 127);
   rescales<G> r;
   r.fill(0, 127);  // a ReLU's clamp
-  kernels::conv2d_s8_rows<C, PH, PW, K, 1, G>(x, w, r.q, got, 0, OH);
-  kernels::conv2d_s8_rows_portable<C, PH, PW, K, 1, G>(x, w, r.q, want, 0, OH);
+  static_assert(kernels::conv2d_s8_runs_v6m<C, PH, PW, K, S> && kernels::conv2d_s8_pads_itself<C, PH, PW, K, S>);
+  kernels::conv2d_s8_rows<C, PH, PW, K, S, G>(x, w, r.q, got, oy0, rows);
+  kernels::conv2d_s8_rows_padded<C, H, W, K, S, G, P>(u, w, r.q, self, oy0, rows, zp);
+  kernels::conv2d_s8_rows_portable<C, PH, PW, K, S, G>(x, w, r.q, want, oy0, rows);
   std::size_t wrong = 0;
-  for (std::size_t i = 0; i < G * OH * OW; ++i) wrong += got[i] != want[i];
-  STATICNN_CHECK(wrong == 0);
+  for (std::size_t i = 0; i < out; ++i) wrong += (got[i] != want[i]) + (self[i] != want[i]);
+  return wrong;
+}
+
+STATICNN_TEST(conv_padded_matches_portable) {
+  STATICNN_CHECK((padded_wrong<3, 10, 10, 3, 1, 8, 1>(0)) == 0);
+  STATICNN_CHECK((padded_wrong<2, 19, 17, 5, 2, 3, 2>(1)) == 0);
 }
 
 STATICNN_TEST(dense_matches_portable) {

@@ -1,5 +1,5 @@
 #pragma once
-// ARMv6-M (Cortex-M0/M0+) kernel for the int8 convolution without padding: G output channels,
+// ARMv6-M (Cortex-M0/M0+) kernel for the int8 convolution, padded or not: G output channels,
 // output rows [oy0, oy0 + rows), the same int32 sums and outputs as conv2d_s8_rows_portable.
 // Eight output pixels of one channel at a time, as four pairs (2q, 2q + 1) whose two inputs at a
 // tap share one word: the input is packed once per band of rows and block of 8 pixels as
@@ -35,6 +35,7 @@ inline constexpr std::size_t adds_step = 252;        // ADDS Rdn, #imm8: the lar
 inline constexpr std::size_t max_band_bytes = 2048;  // a block's packed input rows on the stack
 inline constexpr std::size_t chunk_rows = 2;         // output rows per band (a 2x2 pool's)
 inline constexpr std::size_t max_taps = 160;         // taps unrolled in one asm statement
+inline constexpr std::size_t max_rescale_bytes = 512;  // the channels' rescales kept on the stack
 
 // Words of a packed band row: pair q's tap kx at 2 q S + kx.
 template <std::size_t K, std::size_t S>
@@ -159,41 +160,62 @@ template <std::size_t T, std::size_t K, std::size_t S, std::size_t RowWords, std
 }
 
 // conv2d_s8_rows_portable's contract: x C x H x W int8, w the G channels' C x K x K weights, q the
-// rescale from the first of them, y G x rows x OW.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+// rescale from the first of them, y G x rows x OW. Pad > 0: x is read unpadded, as the input
+// padded with Pad rows and columns of `pad` on every side (the packing puts it in; output rows
+// and OW those of the padded input).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
 void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_rescale& q, std::int8_t* y,
-                   std::size_t oy0, std::size_t rows) {
-  static_assert(conv2d_s8_v6m_fits<C, H, W, K, S>, "conv2d_s8_v6m: shape outside the kernel's reach");
-  constexpr std::size_t OW = (W - K) / S + 1, P = conv_v6m::block_pixels;
+                   std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
+  constexpr std::size_t PH = H + 2 * Pad, PW = W + 2 * Pad;
+  static_assert(conv2d_s8_v6m_fits<C, PH, PW, K, S>, "conv2d_s8_v6m: shape outside the kernel's reach");
+  constexpr std::size_t OW = (PW - K) / S + 1, P = conv_v6m::block_pixels;
   constexpr std::size_t R = conv_v6m::rows_per_band<C, K, S>, band_rows = (R - 1) * S + K;
   constexpr std::size_t RW = conv_v6m::row_words<K, S>, CW = band_rows * RW;
   constexpr std::size_t CG = conv_v6m::group_channels<C, K>, groups = C / CG, tail = C % CG;
   constexpr std::size_t blocks = (OW + P - 1) / P;
   constexpr std::uint64_t sum_max = std::uint64_t{C * K * K} * 127u * 128u;
   const bool clamped = q.act_min > -128 || q.act_max < 127;
-  rescale_v6m rq[G];  // each channel's, of the negated sums
-  for (std::size_t g = 0; g < G; ++g) {
+  // Channel g's rescale, of the negated sums: made once per call into rq where they fit
+  // max_rescale_bytes (several blocks a row), else once per block.
+  auto make = [&](std::size_t g) {
     const std::int32_t bias = q.bias[g];
     const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
     const std::uint32_t bound =
         bias_abs < (1u << 30) && sum_max < (1u << 30) ? bias_abs + static_cast<std::uint32_t>(sum_max) : ~0u;
-    rq[g] = rescale_v6m::make(q.multiplier[g], q.shift[g], q.zero_point, bound, true);
-  }
+    return rescale_v6m::make(q.multiplier[g], q.shift[g], q.zero_point, bound, true);
+  };
+  constexpr bool kept = G * sizeof(rescale_v6m) <= conv_v6m::max_rescale_bytes;
+  rescale_v6m rq[kept ? G : 1];
+  if constexpr (kept)
+    for (std::size_t g = 0; g < G; ++g) rq[g] = make(g);
   std::int32_t band[C * CW];
   for (std::size_t r0 = 0; r0 < rows; r0 += R) {
     const std::size_t n = rows - r0 < R ? rows - r0 : R;
     const std::size_t in_rows = (n - 1) * S + K;
     for (std::size_t b = 0; b < blocks; ++b) {
       const std::size_t ox0 = b * P + P <= OW ? b * P : OW - P;
+      auto pack = [](std::int32_t lo, std::int32_t hi) {  // -(lo + hi 2^16) mod 2^32
+        return static_cast<std::int32_t>(0u - (static_cast<std::uint32_t>(lo) + (static_cast<std::uint32_t>(hi) << 16)));
+      };
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t i = 0; i < in_rows; ++i) {
-          const std::int8_t* src = x + (c * H + (oy0 + r0) * S + i) * W + ox0 * S;
           std::int32_t* dst = band + c * CW + i * RW;
-          for (std::size_t j = 0; j < RW; ++j)
-            dst[j] = static_cast<std::int32_t>(
-                0u - (static_cast<std::uint32_t>(std::int32_t{src[j]}) + (static_cast<std::uint32_t>(std::int32_t{src[j + S]}) << 16)));
+          const std::size_t py = (oy0 + r0) * S + i;  // row of the padded input
+          if constexpr (Pad == 0) {
+            const std::int8_t* src = x + (c * H + py) * W + ox0 * S;
+            for (std::size_t j = 0; j < RW; ++j) dst[j] = pack(src[j], src[j + S]);
+          } else {
+            const bool inside = py >= Pad && py < Pad + H;
+            const std::int8_t* src = x + (c * H + (inside ? py - Pad : 0)) * W;
+            auto at = [&](std::size_t px) -> std::int32_t {  // column px of the padded row
+              return inside && px >= Pad && px < Pad + W ? src[px - Pad] : pad;
+            };
+            for (std::size_t j = 0; j < RW; ++j) dst[j] = pack(at(ox0 * S + j), at(ox0 * S + j + S));
+          }
         }
       for (std::size_t g = 0; g < G; ++g) {
+        if constexpr (!kept) rq[0] = make(g);
+        const rescale_v6m& rg = rq[kept ? g : 0];
         const std::int8_t* wg = w + g * C * K * K;
         const std::int32_t start = static_cast<std::int32_t>(0u - static_cast<std::uint32_t>(q.bias[g]));
         for (std::size_t r = 0; r < n; ++r) {
@@ -203,7 +225,7 @@ void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_res
           for (std::size_t k = 0; k < groups; ++k)
             conv_pairs_v6m<CG * K * K, K, S, RW, CW>(xb + k * CG * CW, wg + k * CG * K * K, acc);
           if constexpr (tail > 0) conv_pairs_v6m<tail * K * K, K, S, RW, CW>(xb + groups * CG * CW, wg + groups * CG * K * K, acc);
-          rq[g].template store_n<P>(acc, yr + ox0);  // the rescale of -acc
+          rg.store_n<P>(acc, yr + ox0);  // the rescale of -acc
           if (clamped)  // a fused activation's clamp
             for (std::size_t i = 0; i < P; ++i) yr[ox0 + i] = q.clamp(yr[ox0 + i]);
         }
@@ -212,9 +234,9 @@ void conv2d_s8_v6m(const std::int8_t* x, const std::int8_t* w, const channel_res
   }
 }
 #else
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0>
 void conv2d_s8_v6m(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::int8_t*, std::size_t,
-                   std::size_t);  // ARMv6-M only
+                   std::size_t, std::int8_t = 0);  // ARMv6-M only
 #endif
 
 }  // namespace staticnn::kernels::arm
