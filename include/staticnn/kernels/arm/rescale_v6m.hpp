@@ -70,64 +70,12 @@ struct rescale_v6m {
     return saturate((s + offset + (s >> 31)) >> e);
   }
 
-  // y[i] = (*this)(acc[i]) for 0 < n, the channel's decision taken once.
+  // y[i] = (*this)(acc[i]) for 0 < n, the channel's decision taken once (store_n an output at a
+  // time: the kernels take the unrolled store_n).
   void store(const std::int32_t* acc, std::int8_t* y, std::size_t n) const {
-    if (!split) {
-      for (std::size_t i = 0; i < n; ++i) y[i] = (*this)(acc[i]);
-      return;
-    }
-#ifdef STATICNN_ARM_V6M_ASM
-    // operator()'s steps, 30 instructions an output. Registers: ap, yp (advancing), a, al, t,
-    // the halves ml and mh; high: half (2^14), offset, e, yend (seven low registers: r7 may be
-    // the frame pointer).
-    std::int32_t a, al, t;
-    const std::int32_t* ap = acc;
-    std::int8_t* yp = y;
-    const std::int8_t* yend = y + n;
-    std::int32_t h = mh, l = ml, ex = e, half = std::int32_t{1} << 14, off = offset;
-    asm volatile(
-        ".syntax unified\n"
-        "1: ldmia %[ap]!, {%[a]}\n"
-        "sxth %[al], %[a]\n"
-        "subs %[a], %[a], %[al]\n"
-        "asrs %[a], %[a], #16\n"
-        "movs %[t], %[al]\n"
-        "muls %[t], %[ml], %[t]\n"
-        "asrs %[t], %[t], #16\n"
-        "muls %[al], %[mh], %[al]\n"
-        "adds %[t], %[t], %[al]\n"
-        "movs %[al], %[a]\n"
-        "muls %[al], %[ml], %[al]\n"
-        "adds %[t], %[t], %[al]\n"
-        "add %[t], %[half]\n"
-        "asrs %[t], %[t], #15\n"
-        "muls %[a], %[mh], %[a]\n"
-        "lsls %[a], %[a], #1\n"
-        "adds %[t], %[t], %[a]\n"
-        "asrs %[a], %[t], #31\n"
-        "adds %[t], %[t], %[a]\n"
-        "add %[t], %[offset]\n"
-        "mov %[a], %[e]\n"
-        "asrs %[t], %[a]\n"
-        "movs %[a], %[t]\n"
-        "adds %[a], #128\n"
-        "lsrs %[a], %[a], #8\n"
-        "beq 2f\n"
-        "asrs %[t], %[t], #31\n"  // outside int8: -1 -> -128, 0 -> 127
-        "movs %[a], #127\n"
-        "eors %[t], %[a]\n"
-        "2: strb %[t], [%[yp]]\n"
-        "adds %[yp], #1\n"
-        "cmp %[yp], %[yend]\n"
-        "bne 1b\n"
-        : [ap] "+l"(ap), [yp] "+l"(yp), [a] "=&l"(a), [al] "=&l"(al), [t] "=&l"(t)
-        : [ml] "l"(l), [mh] "l"(h), [e] "h"(ex), [half] "h"(half), [offset] "h"(off),
-          [yend] "h"(yend)
-        : "cc", "memory");
-#else
-    for (std::size_t i = 0; i < n; ++i) y[i] = (*this)(acc[i]);
-#endif
+    for (std::size_t i = 0; i < n; ++i) store_n<1>(acc + i, y + i);
   }
+
   // store(acc, y, N) for a count known when compiling: the outputs unrolled, at immediate offsets.
   template <std::size_t N>
   void store_n(const std::int32_t* acc, std::int8_t* y) const {
@@ -144,7 +92,9 @@ struct rescale_v6m {
   template <std::size_t N>
   [[gnu::noinline]] void store_split(const std::int32_t* acc, std::int8_t* y) const {
 #ifdef STATICNN_ARM_V6M_ASM
-    // store's steps per output i: LDR from acc + 4 i, STRB to y + i. Registers as store's.
+    // operator()'s steps, 30 instructions an output i: LDR from acc + 4 i, STRB to y + i.
+    // Registers: ap, yp, a, al, t, the halves ml and mh; high: half (2^14), offset, e (seven low
+    // registers: r7 may be the frame pointer).
     std::int32_t a, al, t;
     std::int32_t h = mh, l = ml, ex = e, half = std::int32_t{1} << 14, off = offset;
     asm volatile(
