@@ -8,15 +8,15 @@
 // are added in the word, then the lanes are drained into the two pixels' int32 accumulators
 // (SXTH, SUBS, ASRS and two ADDs). A lane then holds -(w1 x1 + w2 x2) with w, x in [-128, 127]:
 // each product -w x lies in [-16384, 16256], the sum in [-32768, 32512], an int16 (the negation
-// is what keeps -128 x -128 twice inside it). The accumulators hold -(bias + sum), negated back
-// before the rescale. Per pair of taps and pair of pixels: 2 LDR, 2 MULS, ADDS and the 5-step
+// is what keeps -128 x -128 twice inside it). The accumulators hold -(bias + sum), which a
+// rescale_v6m made `negated` takes as they are. Per pair of taps and pair of pixels: 2 LDR, 2 MULS, ADDS and the 5-step
 // drain; the two weights (LDRB + SXTB) serve the four pairs. Taps run in the flattened (c, ky, kx)
 // order, pairs straddling rows and channels where the second tap's word is within LDR's reach of
 // the first's row, otherwise one tap alone. The block's packed band is C x ((R - 1) S + K) rows
 // of (8 - 2) S + K words (R output rows per band, on the stack). The taps are unrolled in groups
 // of channels (at most max_taps taps an asm statement). A row of OW >= 8 pixels runs as blocks of
 // 8; the last block starts at OW - 8 when 8 does not divide OW (it recomputes some pixels to the
-// same values). Each output: rescale_v6m (negated), then the clamp.
+// same values). Each output: rescale_v6m, then the clamp.
 #include <cstddef>
 #include <cstdint>
 
