@@ -1,8 +1,9 @@
 // The ARMv6-M int8 kernels (kernels/arm/conv2d_s8_v6m.hpp, dense_s8_v6m.hpp, rescale_v6m.hpp)
 // against independent arithmetic, bit for bit: the rescale against fixed_point.hpp's 64-bit
 // requantize on random and edge accumulators; the convolution and the dense layer against the
-// portable kernels on shapes they were not tuned for (odd sizes, K 1 to 6, strides 1 to 3, row
-// tails, channels whose rescale leaves the three-product form, clamps). Then instructions per MAC
+// portable kernels on shapes they were not tuned for (odd sizes, K 1 to 7, strides 1 to 3, row
+// tails, channels whose rescale leaves the three-product form, clamps, a padded window, the
+// extremes of the convolution's 16-bit lanes). Then instructions per MAC
 // of BN-LeNet's layers through each kernel alone (printed):
 //   fw: v6m <kernel> <shape> instructions <n> macs <m> per_mac <n/m>
 // Built for ARMv6-M targets only (tests/firmware/CMakeLists.txt); at -Os or -O0 the kernels'
@@ -161,6 +162,12 @@ STATICNN_TEST(rescale_matches_requantize) {
     std::int8_t y = 0;
     r.store(&acc, &y, 1);
     wrong += y != kernels::requantize(acc, mult, shift, zp) || r(acc) != y;
+    // The negated form (the convolution's): the same output from -acc, by store_n and operator().
+    const auto rn = kernels::arm::rescale_v6m::make(mult, shift, zp, static_cast<std::uint32_t>(bound), true);
+    const std::int32_t neg = static_cast<std::int32_t>(0u - static_cast<std::uint32_t>(acc));
+    std::int8_t yn = 0;
+    rn.store_n<1>(&neg, &yn);
+    wrong += yn != y || rn(neg) != y;
   }
   print("rescale: ", split, " of 20000 in the three-product form\n");
   STATICNN_CHECK(wrong == 0);
@@ -176,6 +183,72 @@ STATICNN_TEST(conv_matches_portable) {
   STATICNN_CHECK((conv_wrong<5, 9, 15, 6, 1, 2>(-20, 40, 2, 2)) == 0);       // K 6, clamp
   STATICNN_CHECK((conv_wrong<2, 11, 26, 3, 3, 3>(-128, 127, 0, 3)) == 0);    // stride 3: one row per band
   STATICNN_CHECK((conv_wrong<6, 12, 12, 5, 1, 16>(-128, 127, 0, 8)) == 0);   // BN-LeNet conv2
+  // The pairs kernel's schedule: a second asm group of channels (175 taps: 150 + 25), K 7 in one
+  // group of 147 taps, stride 3 with K 7 (no pair straddles a row; a channel step of two ADDS),
+  // C 1 K 3 on an odd width (a tail block), stride 2 with pairs straddling rows.
+  STATICNN_CHECK((conv_wrong<7, 12, 12, 5, 1, 3>(-128, 127, 0, 8)) == 0);
+  STATICNN_CHECK((conv_wrong<3, 14, 20, 7, 1, 2>(-128, 127, 1, 7)) == 0);
+  STATICNN_CHECK((conv_wrong<2, 13, 30, 7, 3, 3>(-128, 127, 0, 3)) == 0);
+  STATICNN_CHECK((conv_wrong<1, 9, 17, 3, 1, 4>(-128, 127, 2, 5)) == 0);
+  STATICNN_CHECK((conv_wrong<3, 15, 21, 5, 2, 2>(-10, 100, 0, 6)) == 0);
+}
+
+// The lanes' extremes: every input and weight -128 (each product 2^14, a lane's two summed 2^15,
+// which only the negated packing keeps inside int16), then every input -128 against weights 127.
+STATICNN_TEST(conv_lane_extremes) {
+  for (const std::int8_t wv : {std::int8_t{-128}, std::int8_t{127}}) {
+    constexpr std::size_t C = 1, H = 12, W = 12, K = 5, G = 2, OW = W - K + 1, rows = 2;
+    std::array<std::int8_t, C * H * W> x{};
+    std::array<std::int8_t, G * C * K * K> w{};
+    x.fill(-128);
+    w.fill(wv);
+    std::array<std::int32_t, G> bias{0, -7}, mult{1 << 30, 1 << 30};
+    std::array<std::int8_t, G> shift{-14, -16};
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), 0, -128, 127};
+    std::array<std::int8_t, G * rows * OW> got{}, want{};
+    kernels::conv2d_s8_rows<C, H, W, K, 1, G>(x.data(), w.data(), q, got.data(), 3, rows);
+    kernels::conv2d_s8_rows_portable<C, H, W, K, 1, G>(x.data(), w.data(), q, want.data(), 3, rows);
+    STATICNN_CHECK(got == want);
+  }
+}
+
+// Padding: the kernel padding itself (conv2d_s8_rows_padded on the unpadded input, as the layers
+// run it on ARMv6-M) and on a padded copy, against the portable kernel on that copy (border = the
+// input zero point): 3 x 10 x 10 padded by 1 with K 3 (cnn3x3's shape, 8 channels), then
+// 2 x 9 x 9 padded by 2 with K 5 and stride 2, output rows from 1.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t P>
+std::size_t padded_wrong(std::size_t oy0) {
+  constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OW = (PW - K) / S + 1, OH = (PH - K) / S + 1;
+  buffers b;
+  std::int8_t* x = b.take(C * PH * PW);
+  std::int8_t* u = b.take(C * H * W);
+  std::int8_t* w = b.take(G * C * K * K);
+  const std::size_t rows = OH - oy0, out = G * rows * OW;
+  std::int8_t *got = b.take(out), *self = b.take(out), *want = b.take(out);
+  const std::int8_t zp = -37;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t i = 0; i < PH; ++i)
+      for (std::size_t j = 0; j < PW; ++j) {
+        const bool border = i < P || i >= P + H || j < P || j >= P + W;
+        const auto v = border ? zp : static_cast<std::int8_t>((next() & 0xff) - 128);
+        x[(c * PH + i) * PW + j] = v;
+        if (!border) u[(c * H + i - P) * W + j - P] = v;
+      }
+  for (std::size_t i = 0; i < G * C * K * K; ++i) w[i] = static_cast<std::int8_t>(next() % 255 - 127);
+  rescales<G> r;
+  r.fill(0, 127);  // a ReLU's clamp
+  static_assert(kernels::conv2d_s8_runs_v6m<C, PH, PW, K, S> && kernels::conv2d_s8_pads_itself<C, PH, PW, K, S>);
+  kernels::conv2d_s8_rows<C, PH, PW, K, S, G>(x, w, r.q, got, oy0, rows);
+  kernels::conv2d_s8_rows_padded<C, H, W, K, S, G, P>(u, w, r.q, self, oy0, rows, zp);
+  kernels::conv2d_s8_rows_portable<C, PH, PW, K, S, G>(x, w, r.q, want, oy0, rows);
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < out; ++i) wrong += (got[i] != want[i]) + (self[i] != want[i]);
+  return wrong;
+}
+
+STATICNN_TEST(conv_padded_matches_portable) {
+  STATICNN_CHECK((padded_wrong<3, 10, 10, 3, 1, 8, 1>(0)) == 0);
+  STATICNN_CHECK((padded_wrong<2, 19, 17, 5, 2, 3, 2>(1)) == 0);
 }
 
 STATICNN_TEST(dense_matches_portable) {
@@ -184,6 +257,8 @@ STATICNN_TEST(dense_matches_portable) {
   STATICNN_CHECK((dense_wrong<1, 3>(-128, 127, false, 3)) == 0);
   STATICNN_CHECK((dense_wrong<64, 7>(-5, 90, false, 4)) == 0);       // clamp
   STATICNN_CHECK((dense_wrong<130, 13>(-128, 127, true, 5)) == 0);
+  STATICNN_CHECK((dense_wrong<84, 10>(-128, 127, false, 6)) == 0);   // BN-LeNet fc3: two rows in C++
+  STATICNN_CHECK((dense_wrong<9, 8>(-128, 127, false, 7)) == 0);     // one step and a 1-input tail
 }
 
 STATICNN_TEST(instructions_per_mac) {

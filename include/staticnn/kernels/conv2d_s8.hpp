@@ -87,7 +87,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           std::size_t SW = S>
 inline constexpr bool conv2d_s8_pads_itself =
     conv2d_s8_runs_widened_dsp<C, H, W, K, S, KW, SW> ||
-    (K == KW && S == SW && (conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S>));
+    (K == KW && S == SW &&
+     (conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> || conv2d_s8_runs_v6m<C, H, W, K, S>));
 
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it); a
 // rectangular window (KW, SW): the kernel conv2d_s8_rows_padded runs, else the portable one.
@@ -110,7 +111,7 @@ constexpr const char* conv2d_s8_kernel_name() {
     return "arm_dsp conv channel pairs (int16 rows once, smlad, 4 channels a pixel)";
   else if constexpr (G > 1 && conv2d_s8_runs_rows_dsp<C, H, W, K, S>) return "arm_dsp conv rows (smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_v6m<C, H, W, K, S>)
-    return "arm_v6m conv (8 pixels in registers, ldr + muls + add)";
+    return "arm_v6m conv (pixel pairs in 16-bit lanes: ldr + muls per 2 macs, 8 pixels in registers)";
   else if constexpr (conv2d_s8_runs_conv5x4<C, H, W, K, S>) return "arm_dsp conv5x4 (smlad)";
   else return "portable";
 }
@@ -212,6 +213,9 @@ void conv2d_s8_rows_padded(const std::int8_t* x, const std::int8_t* w, channel_r
   else if constexpr (K == KW && S == SW && conv2d_s8_runs_pairs_dsp<C, PH, PW, K, S>) {
     static_assert(PadL == Pad && PadB == Pad && PadR == Pad, "conv2d_s8_rows_padded: the pairs kernel pads evenly");
     arm::conv2d_s8_pairs_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);
+  } else if constexpr (K == KW && S == SW && conv2d_s8_runs_v6m<C, PH, PW, K, S>) {
+    static_assert(PadL == Pad && PadB == Pad && PadR == Pad, "conv2d_s8_rows_padded: the ARMv6-M kernel pads evenly");
+    arm::conv2d_s8_v6m<C, H, W, K, S, G, Pad>(x, w, q, y, oy0, rows, pad);
   } else {
     static_assert(PadL == Pad && PadB == Pad && PadR == Pad, "conv2d_s8_rows_padded: the rows kernel pads evenly");
     arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);

@@ -38,7 +38,7 @@ constexpr void dense_s8_portable(const std::int8_t* w, const channel_rescale& r,
 template <std::size_t M, std::size_t N>
 constexpr const char* dense_s8_kernel_name() {
   if constexpr (target::arm_mve) return "arm_mve dense 4 rows (vmladava, vector rescale)";
-  else if constexpr (target::arm_v6m) return "arm_v6m dense 4 rows (ldr + ldrb/sxtb/muls/add)";
+  else if constexpr (target::arm_v6m) return "arm_v6m dense 4 rows (ldrsb at one index: x, then per row ldrsb/muls/add)";
   else if constexpr (!target::arm_dsp) return "portable";
   else if constexpr (arm::dense_rows_s8_groups<M, N> > 0) return "arm_dsp dense 4 rows (smlad)";
   else return "arm_dsp dense rows (smlad)";
@@ -72,11 +72,7 @@ constexpr void dense_s8(const std::int8_t* w, const channel_rescale& r, const st
     }
   }
   if constexpr (target::arm_v6m) {  // kernels/arm/dense_s8_v6m.hpp
-    if (!std::is_constant_evaluated()) {
-      if (scratch != nullptr) return arm::dense_s8_v6m<M, N>(w, r, x, y, table, scratch);
-      std::int8_t own[arm::dense_s8_v6m_scratch<M>];
-      return arm::dense_s8_v6m<M, N>(w, r, x, y, table, own);
-    }
+    if (!std::is_constant_evaluated()) return arm::dense_s8_v6m<M, N>(w, r, x, y, table);
   }
   dense_s8_portable<M, N>(w, r, x, y, table);
 }
