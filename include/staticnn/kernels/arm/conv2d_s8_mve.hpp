@@ -40,7 +40,7 @@ struct conv2d_s8_cols_mve_layout {
   static constexpr std::size_t OW = (W - K) / S + 1, CK = C * K, F = CK * K, vectors = (F + 15) / 16;
   static constexpr std::size_t cols_bytes = W * CK + 16, pair_bytes = 2 * vectors * 16;
   // Bytes of the gathered weights a call holds at most, and how many channels that is (even).
-  static constexpr std::size_t weight_bytes = 2048, block = weight_bytes / pair_bytes * 2;
+  static constexpr std::size_t weight_bytes = 1024, block = weight_bytes / pair_bytes * 2;
   // Byte offsets fit 8-bit gather/scatter offsets (16 lanes) or take 16-bit ones (8 lanes).
   static constexpr bool narrow_cols = 15 * CK <= 255, narrow_weights = F <= 256;
   // The weight gather: lane j of the (kx, c, ky) order reads byte c K K + ky K + kx of the channel.
