@@ -39,8 +39,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 struct conv2d_s8_cols_mve_layout {
   static constexpr std::size_t OW = (W - K) / S + 1, CK = C * K, F = CK * K, vectors = (F + 15) / 16;
   static constexpr std::size_t cols_bytes = W * CK + 16, pair_bytes = 2 * vectors * 16;
-  // Bytes of the gathered weights a call holds at most, and how many channels that is (even).
-  static constexpr std::size_t weight_bytes = 1024, block = weight_bytes / pair_bytes * 2;
+  // Bytes a call keeps on the stack for the columns and the gathered weights together, and how
+  // many channels' weights that leaves room for (even; 0: the shape does not fit).
+  static constexpr std::size_t scratch_bytes = 2688;
+  static constexpr std::size_t block =
+      cols_bytes < scratch_bytes ? (scratch_bytes - cols_bytes) / pair_bytes * 2 : 0;
   // Byte offsets fit 8-bit gather/scatter offsets (16 lanes) or take 16-bit ones (8 lanes).
   static constexpr bool narrow_cols = 15 * CK <= 255, narrow_weights = F <= 256;
   // The weight gather: lane j of the (kx, c, ky) order reads byte c K K + ky K + kx of the channel.
@@ -55,11 +58,11 @@ struct conv2d_s8_cols_mve_layout {
   }();
 };
 
-// The shapes the columns kernel takes: four pixels a row at least, the columns of a row and the
-// weights of two channels within the buffers it keeps on the stack.
+// The shapes the columns kernel takes: four pixels a row at least, a pixel step a VLDRB immediate
+// reaches (cols_mve_dot), the columns of a row and the weights of two channels within its scratch.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_cols_mve_fits =
-    conv2d_s8_mve_fits<C, H, W, K, S> && (W - K) / S + 1 >= 4 && W * C * K <= 2048 && S * C * K <= 143 &&
+    conv2d_s8_mve_fits<C, H, W, K, S> && (W - K) / S + 1 >= 4 && S * C * K <= 143 &&
     conv2d_s8_cols_mve_layout<C, H, W, K, S>::block >= 2;
 
 #ifdef STATICNN_ARM_MVE
