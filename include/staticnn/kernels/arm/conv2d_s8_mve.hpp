@@ -175,16 +175,14 @@ struct mve_channel_rescale {
 }
 
 // The dot products of four windows (from p, Step bytes apart) with two channels' gathered weights
-// (wp: per vector of 16 taps channel a's then channel b's), Vectors vectors of 16 taps: a0-a3 and
-// b0-b3 (no bias). Register use: the eight accumulators in the even registers VMLADAVA writes
+// (wp: per vector of 16 taps channel a's then channel b's), Vectors vectors of 16 taps: a and b,
+// lane k pixel k (no bias). Register use: the eight accumulators in the even registers VMLADAVA writes
 // (r0-r12, lr), q0-q5 for the four windows' and two channels' vectors; the other operands where
 // the compiler puts them. The window pointers step 16 bytes after each load pair, so the second of
 // a pair is at Step - 16 from the first's pointer (a VLDRB immediate: within +-127).
 template <std::size_t Step, std::size_t Vectors>
-[[gnu::always_inline]] inline void cols_mve_dot(const std::int8_t* p, const std::int8_t* wp, std::int32_t& a0,
-                                                std::int32_t& a1, std::int32_t& a2, std::int32_t& a3,
-                                                std::int32_t& b0, std::int32_t& b1, std::int32_t& b2,
-                                                std::int32_t& b3) {
+[[gnu::always_inline]] inline void cols_mve_dot(const std::int8_t* p, const std::int8_t* wp, int32x4_t& a,
+                                                int32x4_t& b) {
   constexpr int pair_offset = static_cast<int>(Step) - static_cast<int>(mve_bytes);
   static_assert(pair_offset >= -127 && pair_offset <= 127, "cols_mve_dot: a pixel step VLDRB reaches");
   register std::int32_t r0 asm("r0"), r2 asm("r2"), r4 asm("r4"), r6 asm("r6"), r8 asm("r8"), r10 asm("r10"),
@@ -234,7 +232,14 @@ template <std::size_t Step, std::size_t Vectors>
         : [off] "i"(pair_offset)
         : "q0", "q1", "q2", "q3", "q4", "q5", "memory", "cc");
   }
-  a0 = r0, a1 = r2, a2 = r4, a3 = r6, b0 = r8, b1 = r10, b2 = r12, b3 = r14;
+  // Two-lane VMOVs: lanes 0, 2 then 1, 3 of each channel's vector.
+  asm("vmov %q[a][2], %q[a][0], %[a0], %[a2]\n\t"
+      "vmov %q[a][3], %q[a][1], %[a1], %[a3]\n\t"
+      "vmov %q[b][2], %q[b][0], %[b0], %[b2]\n\t"
+      "vmov %q[b][3], %q[b][1], %[b1], %[b3]"
+      : [a] "=&w"(a), [b] "=&w"(b)
+      : [a0] "r"(r0), [a1] "r"(r2), [a2] "r"(r4), [a3] "r"(r6), [b0] "r"(r8), [b1] "r"(r10), [b2] "r"(r12),
+        [b3] "r"(r14));
 }
 
 // conv2d_s8_patches_mve's results for the shapes conv2d_s8_cols_mve_fits takes: per output row the
@@ -311,16 +316,11 @@ void conv2d_s8_cols_mve(const std::int8_t* x, const std::int8_t* w, channel_resc
 #pragma GCC unroll 1
         for (std::size_t i = 0; i < n; i += 2) {
           const std::int8_t* wp = wbuf + i / 2 * L::pair_bytes;
-          std::int32_t a0, a1, a2, a3, b0, b1, b2, b3;
-          cols_mve_dot<pixel_step, NV>(p, wp, a0, a1, a2, a3, b0, b1, b2, b3);
-          int32x4_t acc = vdupq_n_s32(a0);
-          acc = vsetq_lane_s32(a1, acc, 1), acc = vsetq_lane_s32(a2, acc, 2), acc = vsetq_lane_s32(a3, acc, 3);
-          vstrbq_s32(yr + i * plane + ox, requantize_mve_n(acc, rescale[i], q.zero_point, lo_v, hi_v));
-          if (i + 1 < n) {
-            acc = vdupq_n_s32(b0);
-            acc = vsetq_lane_s32(b1, acc, 1), acc = vsetq_lane_s32(b2, acc, 2), acc = vsetq_lane_s32(b3, acc, 3);
-            vstrbq_s32(yr + (i + 1) * plane + ox, requantize_mve_n(acc, rescale[i + 1], q.zero_point, lo_v, hi_v));
-          }
+          int32x4_t a, b;
+          cols_mve_dot<pixel_step, NV>(p, wp, a, b);
+          vstrbq_s32(yr + i * plane + ox, requantize_mve_n(a, rescale[i], q.zero_point, lo_v, hi_v));
+          if (i + 1 < n)
+            vstrbq_s32(yr + (i + 1) * plane + ox, requantize_mve_n(b, rescale[i + 1], q.zero_point, lo_v, hi_v));
         }
       }
     }
