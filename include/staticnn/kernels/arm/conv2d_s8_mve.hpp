@@ -180,6 +180,7 @@ struct mve_channel_rescale {
 // (r0-r12, lr), q0-q5 for the four windows' and two channels' vectors; the other operands where
 // the compiler puts them. The window pointers step 16 bytes after each load pair, so the second of
 // a pair is at Step - 16 from the first's pointer (a VLDRB immediate: within +-127).
+inline constexpr std::size_t unrolled_vectors = 16;
 template <std::size_t Step, std::size_t Vectors>
 [[gnu::always_inline]] inline void cols_mve_dot(const std::int8_t* p, const std::int8_t* wp, int32x4_t& a,
                                                 int32x4_t& b) {
@@ -207,31 +208,37 @@ template <std::size_t Step, std::size_t Vectors>
         [b3] "=r"(r14), [p0] "+r"(p0), [p2] "+r"(p2), [w] "+r"(wp)
       : [off] "i"(pair_offset)
       : "q0", "q1", "q2", "q3", "q4", "q5", "memory");
-  if constexpr (Vectors > 1) {
+  // The other vectors: written out (.rept) up to unrolled_vectors, else a counted loop.
+#define STATICNN_COLS_MVE_STEP                 \
+  "vldrb.8 q0, [%[p0]], #16\n\t"             \
+  "vldrb.8 q1, [%[p0], #%c[off]]\n\t"        \
+  "vldrb.8 q2, [%[p2]], #16\n\t"             \
+  "vldrb.8 q3, [%[p2], #%c[off]]\n\t"        \
+  "vldrb.8 q4, [%[w]], #16\n\t"              \
+  "vldrb.8 q5, [%[w]], #16\n\t"              \
+  "vmladava.s8 %[a0], q0, q4\n\t"            \
+  "vmladava.s8 %[a1], q1, q4\n\t"            \
+  "vmladava.s8 %[a2], q2, q4\n\t"            \
+  "vmladava.s8 %[a3], q3, q4\n\t"            \
+  "vmladava.s8 %[b0], q0, q5\n\t"            \
+  "vmladava.s8 %[b1], q1, q5\n\t"            \
+  "vmladava.s8 %[b2], q2, q5\n\t"            \
+  "vmladava.s8 %[b3], q3, q5\n\t"
+  if constexpr (Vectors > 1 && Vectors <= unrolled_vectors) {
+    asm volatile(".rept %c[n]\n\t" STATICNN_COLS_MVE_STEP ".endr"
+                 : [a0] "+r"(r0), [a1] "+r"(r2), [a2] "+r"(r4), [a3] "+r"(r6), [b0] "+r"(r8), [b1] "+r"(r10),
+                   [b2] "+r"(r12), [b3] "+r"(r14), [p0] "+r"(p0), [p2] "+r"(p2), [w] "+r"(wp)
+                 : [off] "i"(pair_offset), [n] "i"(Vectors - 1)
+                 : "q0", "q1", "q2", "q3", "q4", "q5", "memory");
+  } else if constexpr (Vectors > 1) {
     std::uint32_t count = Vectors - 1;
-    asm volatile(
-        "1:\n\t"
-        "vldrb.8 q0, [%[p0]], #16\n\t"
-        "vldrb.8 q1, [%[p0], #%c[off]]\n\t"
-        "vldrb.8 q2, [%[p2]], #16\n\t"
-        "vldrb.8 q3, [%[p2], #%c[off]]\n\t"
-        "vldrb.8 q4, [%[w]], #16\n\t"
-        "vldrb.8 q5, [%[w]], #16\n\t"
-        "vmladava.s8 %[a0], q0, q4\n\t"
-        "vmladava.s8 %[a1], q1, q4\n\t"
-        "vmladava.s8 %[a2], q2, q4\n\t"
-        "vmladava.s8 %[a3], q3, q4\n\t"
-        "vmladava.s8 %[b0], q0, q5\n\t"
-        "vmladava.s8 %[b1], q1, q5\n\t"
-        "vmladava.s8 %[b2], q2, q5\n\t"
-        "vmladava.s8 %[b3], q3, q5\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b"
-        : [a0] "+r"(r0), [a1] "+r"(r2), [a2] "+r"(r4), [a3] "+r"(r6), [b0] "+r"(r8), [b1] "+r"(r10), [b2] "+r"(r12),
-          [b3] "+r"(r14), [p0] "+r"(p0), [p2] "+r"(p2), [w] "+r"(wp), [n] "+r"(count)
-        : [off] "i"(pair_offset)
-        : "q0", "q1", "q2", "q3", "q4", "q5", "memory", "cc");
+    asm volatile("1:\n\t" STATICNN_COLS_MVE_STEP "subs %[n], %[n], #1\n\tbne 1b"
+                 : [a0] "+r"(r0), [a1] "+r"(r2), [a2] "+r"(r4), [a3] "+r"(r6), [b0] "+r"(r8), [b1] "+r"(r10),
+                   [b2] "+r"(r12), [b3] "+r"(r14), [p0] "+r"(p0), [p2] "+r"(p2), [w] "+r"(wp), [n] "+r"(count)
+                 : [off] "i"(pair_offset)
+                 : "q0", "q1", "q2", "q3", "q4", "q5", "memory", "cc");
   }
+#undef STATICNN_COLS_MVE_STEP
   // Two-lane VMOVs: lanes 0, 2 then 1, 3 of each channel's vector.
   asm("vmov %q[a][2], %q[a][0], %[a0], %[a2]\n\t"
       "vmov %q[a][3], %q[a][1], %[a1], %[a3]\n\t"
