@@ -41,9 +41,15 @@ struct conv2d_s8_cols_mve_layout {
   static constexpr std::size_t cols_bytes = W * CK + 16, pair_bytes = 2 * vectors * 16;
   // Bytes a call keeps on the stack for the columns and the gathered weights together, and how
   // many channels' weights that leaves room for (even; 0: the shape does not fit).
-  static constexpr std::size_t scratch_bytes = 2688;
+  // G channels all in one block where the columns and their weights take at most
+  // scratch_all_bytes (the columns are then built once a row).
+  static constexpr std::size_t scratch_bytes = 2688, scratch_all_bytes = 3072;
   static constexpr std::size_t block =
       cols_bytes < scratch_bytes ? (scratch_bytes - cols_bytes) / pair_bytes * 2 : 0;
+  template <std::size_t G>
+  static constexpr std::size_t block_for = cols_bytes + (G + 1) / 2 * pair_bytes <= scratch_all_bytes
+                                               ? G + G % 2
+                                               : (block < G + G % 2 ? block : G + G % 2);
   // Byte offsets fit 8-bit gather/scatter offsets (16 lanes) or take 16-bit ones (8 lanes).
   static constexpr bool narrow_cols = 15 * CK <= 255, narrow_weights = F <= 256;
   // The weight gather: lane j of the (kx, c, ky) order reads byte c K K + ky K + kx of the channel.
@@ -260,7 +266,7 @@ void conv2d_s8_cols_mve(const std::int8_t* x, const std::int8_t* w, channel_resc
   using L = conv2d_s8_cols_mve_layout<C, H, W, K, S>;
   static_assert(conv2d_s8_cols_mve_fits<C, H, W, K, S>, "conv2d_s8_cols_mve: a shape the kernel takes");
   constexpr std::size_t OW = L::OW, CK = L::CK, F = L::F, NV = L::vectors, pixel_step = S * CK;
-  constexpr std::size_t block = L::block < G + G % 2 ? L::block : G + G % 2;
+  constexpr std::size_t block = L::template block_for<G>;
   alignas(16) std::int8_t cols[L::cols_bytes];
   alignas(16) std::int8_t wbuf[block / 2 * L::pair_bytes];
   mve_channel_rescale rescale[block];
