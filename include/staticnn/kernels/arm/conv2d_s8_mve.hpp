@@ -1,17 +1,22 @@
 #pragma once
-// Armv8.1-M MVE (Helium) kernel for int8 convolution of any C, K <= 16, stride (Cortex-M55):
+// Armv8.1-M MVE (Helium) kernels for int8 convolution of any C, K <= 16, stride (Cortex-M55):
 // output rows [oy0, oy0 + rows) of G channels from the padded C x H x W input, as
-// conv2d_s8_rows_portable. Per pair of output pixels the two C x K x K input windows are copied
-// into patches of F = C K K bytes (one predicated VLDRB/VSTRB per kernel row), then each pair of
-// output channels takes the dot products of both patches with both channels' weights,
-//   acc[g][p] = bias[g] + sum_i w[g][i] patch[p][i],
-// 16 products per VMLADAVA (a vector of 16 int8 pairs summed into a scalar): per 16 taps two patch
-// loads and two weight loads serve four VMLADAVA (64 MACs); the last partial vector of weights is
-// loaded with the tail predicate (zero lanes, nothing read past the channel's weights). The four
-// accumulators are rescaled as one vector of lanes (g, p0), (g, p1), (g+1, p0), (g+1, p1):
-// VQRDMULH is gemmlowp's rounding doubling high multiply bit for bit, and (s - [s < 0]) rounded
-// right by e (VRSHL) its rounding divide; a left shift (shift > 0) is applied first, wrapping as
-// TFLite's. A scatter store writes the four bytes.
+// conv2d_s8_rows_portable, acc[g][p] = bias[g] + sum_i w[g][i] window[p][i], 16 products per
+// VMLADAVA (a vector of 16 int8 pairs summed into a scalar).
+// - conv2d_s8_cols_mve (rows of 4+ pixels, conv2d_s8_cols_mve_fits): per output row a columns
+//   buffer in which each pixel's window is contiguous, the weights gathered once per call into its
+//   order; per 4 pixels and 2 channels eight VMLADAVA share four window and two weight loads, and
+//   each channel's 4 pixels are rescaled as one vector and stored as 4 contiguous bytes.
+// - conv2d_s8_patches_mve (the other shapes): per pair of output pixels the two C x K x K windows
+//   are copied into patches of F = C K K bytes (one predicated VLDRB/VSTRB per kernel row), then
+//   each pair of output channels takes the dot products of both patches with both channels'
+//   weights: per 16 taps two patch loads and two weight loads serve four VMLADAVA; the last partial
+//   vector of weights is loaded with the tail predicate (zero lanes, nothing read past the
+//   channel's weights). The four accumulators are rescaled as one vector of lanes (g, p0),
+//   (g, p1), (g+1, p0), (g+1, p1) and a scatter store writes the four bytes.
+// The vector rescale: VQRDMULH is gemmlowp's rounding doubling high multiply bit for bit, and
+// (s - [s < 0]) rounded right by e (VRSHL) its rounding divide; a left shift (shift > 0) is applied
+// first, wrapping as TFLite's.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -195,53 +200,35 @@ template <std::size_t Step, std::size_t Vectors>
   register std::int32_t r0 asm("r0"), r2 asm("r2"), r4 asm("r4"), r6 asm("r6"), r8 asm("r8"), r10 asm("r10"),
       r12 asm("r12"), r14 asm("lr");
   const std::int8_t *p0 = p, *p2 = p + 2 * Step;
-  asm volatile(
-      "vldrb.8 q0, [%[p0]], #16\n\t"
-      "vldrb.8 q1, [%[p0], #%c[off]]\n\t"
-      "vldrb.8 q2, [%[p2]], #16\n\t"
-      "vldrb.8 q3, [%[p2], #%c[off]]\n\t"
-      "vldrb.8 q4, [%[w]], #16\n\t"
-      "vldrb.8 q5, [%[w]], #16\n\t"
-      "vmladav.s8 %[a0], q0, q4\n\t"
-      "vmladav.s8 %[a1], q1, q4\n\t"
-      "vmladav.s8 %[a2], q2, q4\n\t"
-      "vmladav.s8 %[a3], q3, q4\n\t"
-      "vmladav.s8 %[b0], q0, q5\n\t"
-      "vmladav.s8 %[b1], q1, q5\n\t"
-      "vmladav.s8 %[b2], q2, q5\n\t"
-      "vmladav.s8 %[b3], q3, q5"
+  // One vector of 16 taps: four window loads, two weight loads, eight products into a0-a3, b0-b3
+  // (mla: VMLADAV sets them, VMLADAVA adds to them).
+#define STATICNN_COLS_MVE_STEP(mla)                                                                    \
+  "vldrb.8 q0, [%[p0]], #%c[vb]\n\t"                                                                     \
+  "vldrb.8 q1, [%[p0], #%c[off]]\n\t"                                                                \
+  "vldrb.8 q2, [%[p2]], #%c[vb]\n\t"                                                                     \
+  "vldrb.8 q3, [%[p2], #%c[off]]\n\t"                                                                \
+  "vldrb.8 q4, [%[w]], #%c[vb]\n\t"                                                                      \
+  "vldrb.8 q5, [%[w]], #%c[vb]\n\t" mla ".s8 %[a0], q0, q4\n\t" mla ".s8 %[a1], q1, q4\n\t" mla           \
+  ".s8 %[a2], q2, q4\n\t" mla ".s8 %[a3], q3, q4\n\t" mla ".s8 %[b0], q0, q5\n\t" mla                 \
+  ".s8 %[b1], q1, q5\n\t" mla ".s8 %[b2], q2, q5\n\t" mla ".s8 %[b3], q3, q5\n\t"
+  asm volatile(STATICNN_COLS_MVE_STEP("vmladav")
       : [a0] "=r"(r0), [a1] "=r"(r2), [a2] "=r"(r4), [a3] "=r"(r6), [b0] "=r"(r8), [b1] "=r"(r10), [b2] "=r"(r12),
         [b3] "=r"(r14), [p0] "+r"(p0), [p2] "+r"(p2), [w] "+r"(wp)
-      : [off] "i"(pair_offset)
+      : [off] "i"(pair_offset), [vb] "i"(mve_bytes)
       : "q0", "q1", "q2", "q3", "q4", "q5", "memory");
   // The other vectors: written out (.rept) up to unrolled_vectors, else a counted loop.
-#define STATICNN_COLS_MVE_STEP                 \
-  "vldrb.8 q0, [%[p0]], #16\n\t"             \
-  "vldrb.8 q1, [%[p0], #%c[off]]\n\t"        \
-  "vldrb.8 q2, [%[p2]], #16\n\t"             \
-  "vldrb.8 q3, [%[p2], #%c[off]]\n\t"        \
-  "vldrb.8 q4, [%[w]], #16\n\t"              \
-  "vldrb.8 q5, [%[w]], #16\n\t"              \
-  "vmladava.s8 %[a0], q0, q4\n\t"            \
-  "vmladava.s8 %[a1], q1, q4\n\t"            \
-  "vmladava.s8 %[a2], q2, q4\n\t"            \
-  "vmladava.s8 %[a3], q3, q4\n\t"            \
-  "vmladava.s8 %[b0], q0, q5\n\t"            \
-  "vmladava.s8 %[b1], q1, q5\n\t"            \
-  "vmladava.s8 %[b2], q2, q5\n\t"            \
-  "vmladava.s8 %[b3], q3, q5\n\t"
   if constexpr (Vectors > 1 && Vectors <= unrolled_vectors) {
-    asm volatile(".rept %c[n]\n\t" STATICNN_COLS_MVE_STEP ".endr"
+    asm volatile(".rept %c[n]\n\t" STATICNN_COLS_MVE_STEP("vmladava") ".endr"
                  : [a0] "+r"(r0), [a1] "+r"(r2), [a2] "+r"(r4), [a3] "+r"(r6), [b0] "+r"(r8), [b1] "+r"(r10),
                    [b2] "+r"(r12), [b3] "+r"(r14), [p0] "+r"(p0), [p2] "+r"(p2), [w] "+r"(wp)
-                 : [off] "i"(pair_offset), [n] "i"(Vectors - 1)
+                 : [off] "i"(pair_offset), [vb] "i"(mve_bytes), [n] "i"(Vectors - 1)
                  : "q0", "q1", "q2", "q3", "q4", "q5", "memory");
   } else if constexpr (Vectors > 1) {
     std::uint32_t count = Vectors - 1;
-    asm volatile("1:\n\t" STATICNN_COLS_MVE_STEP "subs %[n], %[n], #1\n\tbne 1b"
+    asm volatile("1:\n\t" STATICNN_COLS_MVE_STEP("vmladava") "subs %[n], %[n], #1\n\tbne 1b"
                  : [a0] "+r"(r0), [a1] "+r"(r2), [a2] "+r"(r4), [a3] "+r"(r6), [b0] "+r"(r8), [b1] "+r"(r10),
                    [b2] "+r"(r12), [b3] "+r"(r14), [p0] "+r"(p0), [p2] "+r"(p2), [w] "+r"(wp), [n] "+r"(count)
-                 : [off] "i"(pair_offset)
+                 : [off] "i"(pair_offset), [vb] "i"(mve_bytes)
                  : "q0", "q1", "q2", "q3", "q4", "q5", "memory", "cc");
   }
 #undef STATICNN_COLS_MVE_STEP
