@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "harness.hpp"
 #include "instruction_counter.hpp"
@@ -122,6 +123,19 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 9, 15, 7, 2, 3>(14, 0, 2) == 0));
   STATICNN_CHECK((check_conv_rows<2, 18, 19, 11, 1, 2>(15, 0, 3) == 0));  // K = 11
   STATICNN_CHECK((check_conv_rows<1, 17, 17, 16, 1, 1>(16, 0, 2) == 0));  // K = 16, one channel
+  // The columns kernel's other layouts: fan-in past 256 (16-bit weight gather) in two blocks of
+  // channels, odd C with stride 2 and a 4-pixel row, K = 7 on 10 channels (fan-in 490, one channel
+  // pair a block); and a pixel step past what it takes (S C K = 144: the patches kernel).
+#ifdef STATICNN_ARM_MVE
+  static_assert(kernels::arm::conv2d_s8_cols_mve_fits<32, 4, 8, 3, 1> &&
+                kernels::arm::conv2d_s8_cols_mve_layout<32, 4, 8, 3, 1>::template block_for<10> < 10);
+  static_assert(kernels::arm::conv2d_s8_cols_mve_fits<10, 8, 11, 7, 1> &&
+                !kernels::arm::conv2d_s8_cols_mve_fits<48, 3, 6, 3, 1>);
+#endif
+  STATICNN_CHECK((check_conv_rows<32, 4, 8, 3, 1, 10>(17, 0, 2) == 0));
+  STATICNN_CHECK((check_conv_rows<7, 6, 9, 3, 2, 5>(18, 1, 1, -30, 100) == 0));
+  STATICNN_CHECK((check_conv_rows<10, 8, 11, 7, 1, 3>(19, 1, 1) == 0));
+  STATICNN_CHECK((check_conv_rows<48, 3, 6, 3, 1, 3>(20, 0, 1) == 0));
 }
 
 // dense_s8_mve against dense_s8_portable: random inputs and weights, every rescale form, with
@@ -185,25 +199,31 @@ STATICNN_TEST(int8_lookup_and_avg_pool) {
   for (std::size_t i = 0; i < y.size(); ++i) wrong += y[i] != (i < done ? table[static_cast<std::uint8_t>(x[i] + 128)] : 0x5a);
   STATICNN_CHECK(wrong == 0);
 
-  constexpr std::size_t W = 37;  // 18 outputs: 16 by the kernel, 2 left
-  static std::array<std::int8_t, 2 * W> rows{};
-  static std::array<std::int8_t, W / 2 + 4> p{};
-  for (int round = 0; round < 8; ++round) {
-    for (auto& v : rows) v = static_cast<std::int8_t>(round < 2 ? (round ? 127 : -128) - (next() & 3) : (next() & 0xff) - 128);
-    p.fill(0x5a);
-    const std::size_t n = kernels::arm::avg_pool2_row_s8_mve<W>(rows.data(), p.data());
-    STATICNN_CHECK(n == 16);
-    wrong = 0;
-    for (std::size_t o = 0; o < p.size(); ++o) {
-      std::int32_t want = 0x5a;  // past what the kernel wrote: untouched
-      if (o < n) {
-        const std::int32_t s = rows[2 * o] + rows[2 * o + 1] + rows[W + 2 * o] + rows[W + 2 * o + 1];
-        want = s >= 0 ? (s + 2) / 4 : (s - 2) / 4;
+  // Every output of rows of 37 (18 outputs: the last step overlaps the one before) and 16 (8: one
+  // step), none of rows of 10 (5 outputs: fewer than a step); past them untouched.
+  auto pool_rows = [&]<std::size_t W>(std::integral_constant<std::size_t, W>) {
+    static std::array<std::int8_t, 2 * W> rows{};
+    static std::array<std::int8_t, W / 2 + 4> p{};
+    for (int round = 0; round < 8; ++round) {
+      for (auto& v : rows) v = static_cast<std::int8_t>(round < 2 ? (round ? 127 : -128) - (next() & 3) : (next() & 0xff) - 128);
+      p.fill(0x5a);
+      const std::size_t n = kernels::arm::avg_pool2_row_s8_mve<W>(rows.data(), p.data());
+      STATICNN_CHECK(n == (W / 2 >= 8 ? W / 2 : 0));
+      wrong = 0;
+      for (std::size_t o = 0; o < p.size(); ++o) {
+        std::int32_t want = 0x5a;  // past what the kernel wrote: untouched
+        if (o < n) {
+          const std::int32_t s = rows[2 * o] + rows[2 * o + 1] + rows[W + 2 * o] + rows[W + 2 * o + 1];
+          want = s >= 0 ? (s + 2) / 4 : (s - 2) / 4;
+        }
+        wrong += p[o] != want;
       }
-      wrong += p[o] != want;
+      STATICNN_CHECK(wrong == 0);
     }
-    STATICNN_CHECK(wrong == 0);
-  }
+  };
+  pool_rows(std::integral_constant<std::size_t, 37>{});
+  pool_rows(std::integral_constant<std::size_t, 16>{});
+  pool_rows(std::integral_constant<std::size_t, 10>{});
 }
 
 // The float conv and dense kernels against a double-precision sum written out here, on shapes

@@ -99,6 +99,8 @@ constexpr const char* conv2d_s8_kernel_name() {
     return conv2d_s8_runs_widened_dsp<C, H, W, K, S, KW, SW>
                ? "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels, rectangular window)"
                : "portable";
+  else if constexpr (G > 1 && arm::conv2d_s8_cols_mve_fits<C, H, W, K, S>)
+    return "arm_mve conv (columns, vmladava 4 pixels x 2 channels, vector rescale)";
   else if constexpr (G > 1 && conv2d_s8_runs_mve<C, H, W, K, S>)
     return "arm_mve conv (patches, vmladava 2 pixels x 2 channels, vector rescale)";
   else if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
