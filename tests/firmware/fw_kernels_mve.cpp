@@ -2,6 +2,7 @@
 // for bit for int8, on shapes they were not tuned for, and their instructions per MAC (printed).
 // Elsewhere every test skips, the image exits with skip_exit and CTest reports it as skipped.
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <span>
 
@@ -291,6 +292,42 @@ STATICNN_TEST(float_conv_and_dense_any_shape) {
   STATICNN_CHECK((check_dense_float<7, 5>(48) < tol));
   STATICNN_CHECK((check_dense_float<84, 10>(49) < tol));
   STATICNN_CHECK((check_dense_float<1, 3>(50) < tol));
+}
+
+// The vector sigmoid and tanh (kernels/arm/sigmoid_mve.hpp) against the VFP kernel they give the
+// values of, bit for bit: values across [-20, 20] and [-2, 2], zeros of both signs, tiny values,
+// infinities and NaN, lengths 0 to 13 (the vectors and the VFP tail), in place and not, with
+// nothing written past n.
+STATICNN_TEST(float_sigmoid_tanh_match_vfp) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+#ifdef STATICNN_ARM_MVE
+  std::size_t wrong = 0, checked = 0;
+  constexpr float canary = 12345.0f;
+  for (int form = 0; form < 2; ++form)
+    for (std::size_t n = 0; n < 14; ++n) {
+      lcg_state = 60 + static_cast<std::uint32_t>(n);
+      std::array<float, 16> x, y, z, want;
+      for (auto& v : x) v = frand() * (n % 2 == 0 ? 20.0f : 2.0f);
+      x[1] = -0.0f, x[2] = 0.0f, x[3] = -__builtin_inff(), x[5] = __builtin_inff(), x[6] = 0x1p-21f;
+      x[9] = __builtin_nanf(""), x[10] = 1e-40f;
+      y.fill(canary), want.fill(canary), z = x;
+      if (form == 0) {
+        kernels::arm::sigmoid_mve(x.data(), y.data(), n);
+        kernels::arm::sigmoid_mve(z.data(), z.data(), n);
+        kernels::arm::sigmoid(x.data(), want.data(), n);
+      } else {
+        kernels::arm::tanh_mve(x.data(), y.data(), n);
+        kernels::arm::tanh_mve(z.data(), z.data(), n);
+        kernels::arm::tanh(x.data(), want.data(), n);
+      }
+      for (std::size_t i = 0; i < y.size(); ++i, ++checked) {
+        wrong += std::bit_cast<std::uint32_t>(y[i]) != std::bit_cast<std::uint32_t>(want[i]);
+        wrong += std::bit_cast<std::uint32_t>(z[i]) != std::bit_cast<std::uint32_t>(i < n ? want[i] : x[i]);
+      }
+    }
+  STATICNN_CHECK(checked == 2 * 14 * 16);
+  STATICNN_CHECK(wrong == 0);
+#endif
 }
 
 // QEMU counts an MVE instruction as one instruction (its beats are not counted apart), so the
