@@ -9,8 +9,13 @@
 //   dense_mve_rows4: four dot products that share their input, 4 lanes each: per 4 inputs one
 //     load of the inputs, one of each row and four VFMA (vector x vector); lane sums at the end,
 //     the M % 4 inputs left added one by one.
+//   conv_mve_channels: a K x K convolution at stride S (any C, H, W), 4 output channels a vector
+//     (conv_mve4.hpp's layout below): see conv_mve4_block.
 // Sums in another order than the portable kernels: results agree to rounding.
 #include <cstddef>
+#include <cstdint>
+
+#include "conv2d_vfp.hpp"
 
 #include "../target.hpp"
 #ifdef STATICNN_ARM_MVE
@@ -28,6 +33,173 @@ inline constexpr bool conv_mve_fits = target::arm_mve && S == 1 && K <= H && K <
 // 0.71-0.89 against 1.07-1.13; cifar_like's C=3 K=3 OW=30 stage 1.11 against 1.28).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv_mve_preferred = conv_mve_fits<C, H, W, K, S> && C <= 8;
+
+// conv_mve_channels: output channels in the 4 lanes of a vector, P neighbouring output pixels of a
+// row in P accumulators (q0..q(P-1)). Per input channel and kernel row: one LDM brings the
+// N = (P - 1) S + K inputs the block reads into r0..r(N-1); per tap one VLDRW gathers the 4
+// channels' weights (q7, through q6: the 4 channels' weight addresses, written back +4 bytes a
+// tap, as OIHW stores each channel's taps in the order the loops take them) and P VFMAs (vector x
+// scalar: weights x one input) add them. The accumulators start from the bias and leave by
+// scatter stores to the 4 channel planes. So an input is loaded once for 4 channels and a weight
+// vector once for P pixels.
+inline constexpr std::size_t conv_mve4_input_registers = 10;  // r0-r9
+inline constexpr std::size_t conv_mve4_max_pixels = 6;        // q0-q5; q6, q7 the weights
+inline constexpr std::size_t conv_mve4_lanes = 4;
+// The context a block reads (one 16-byte vector each): the bias of the 4 channels, their output
+// addresses (less 4 P bytes: the first store writes back +4 P), their weight addresses less 4
+// bytes (the loads write back +4 first).
+inline constexpr std::size_t conv_mve4_ctx_bias = 0, conv_mve4_ctx_y = 16, conv_mve4_ctx_w = 32;
+struct alignas(16) conv_mve4_context {
+  float bias[4];
+  std::uintptr_t y[4], w[4];
+};
+static_assert(offsetof(conv_mve4_context, y) == conv_mve4_ctx_y && offsetof(conv_mve4_context, w) == conv_mve4_ctx_w);
+
+// The widest block of pixels whose inputs fit r0-r9 and whose sums fit q0-q5 (0: none).
+constexpr std::size_t conv_mve4_max_block(std::size_t K, std::size_t S) {
+  std::size_t p = 0;
+  while (p < conv_mve4_max_pixels && p * S + K <= conv_mve4_input_registers) ++p;
+  return p;
+}
+// Instructions for one output row of 4 channels in blocks of P (the last block overlapping the
+// one before it where P does not divide OW): per block the channels' LDMs, pointer steps and
+// taps, the channel loop, bias loads, stores and the caller's set-up (a model of the code below).
+constexpr std::size_t conv_mve4_row_cost(std::size_t C, std::size_t OW, std::size_t K, std::size_t P) {
+  const std::size_t blocks = (OW + P - 1) / P, loop = C > 1 ? 2 : 0, setup = 8;
+  return blocks * (C * (K * (2 + K * (1 + P)) + 1 + loop) + 2 * P + setup);
+}
+constexpr std::size_t conv_mve4_block(std::size_t C, std::size_t OW, std::size_t K, std::size_t S) {
+  std::size_t best = 0;
+  for (std::size_t p = 1; p <= conv_mve4_max_block(K, S) && p <= OW; ++p)
+    if (best == 0 || conv_mve4_row_cost(C, OW, K, p) < conv_mve4_row_cost(C, OW, K, best)) best = p;
+  return best;
+}
+// The shapes conv_mve_channels takes: at least 4 output channels, a block of one pixel or more,
+// and the input row and channel steps within the ADDW / two-add immediates (conv2d_vfp.hpp's).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+inline constexpr bool conv_mve4_fits = target::arm_mve && OC >= conv_mve4_lanes && C >= 1 && K >= 1 && S >= 1 &&
+                                       K <= H && K <= W && conv_mve4_max_block(K, S) >= 1 &&
+                                       W * float_bytes < addw_range && H * W * float_bytes < two_add_range;
+// The channels a layer hands the kernel at once: 4, or where 4 does not divide OC the least
+// divisor of OC above 4 (the kernel's last group of 4 then overlaps the one before: its lanes
+// recompute the same sums).
+constexpr std::size_t conv_mve4_group(std::size_t OC) {
+  if (OC % conv_mve4_lanes == 0) return conv_mve4_lanes;
+  std::size_t g = conv_mve4_lanes + 1;
+  while (OC % g != 0) ++g;
+  return g;
+}
+
+#ifdef STATICNN_ARM_MVE
+// One block of P pixels of one output row, 4 channels, over all C input channels: x the block's
+// first input (channel 0, the first of the K rows), ctx as above (its y written back for the
+// next block of the row).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+[[gnu::always_inline]] inline void conv_mve4_block_run(const float* x, conv_mve4_context* ctx) {
+  constexpr std::size_t N = (P - 1) * S + K;
+  static_assert(P >= 1 && P <= conv_mve4_max_pixels && N <= conv_mve4_input_registers);
+  constexpr std::size_t row_step = W * float_bytes;
+  constexpr std::size_t channel_step = (H - K + 1) * W * float_bytes;  // from the last kernel row
+  constexpr std::size_t channel_step_high = channel_step / addw_range * addw_range;
+  constexpr std::size_t channel_step_low = channel_step % addw_range;
+  register const float* xr asm("r12") = x;
+  register conv_mve4_context* cr asm("r11") = ctx;
+  register std::size_t n asm("r10") = C;
+  asm volatile(
+      ".altmacro\n"
+      ".macro snn_init%= p\nvldrw.u32 q\\p, [%[ctx], #%c[cb]]\n.endm\n"
+      ".macro snn_fma%= p, i\nvfma.f32 q\\p, q7, r\\i\n.endm\n"
+      ".macro snn_store%= p, off\nvstrw.32 q\\p, [q7, #\\off]\n.endm\n"
+      ".macro snn_row%= last\n"
+      ".if %c[top]\nldm %[x], {r0-r%c[top]}\n.else\nldr r0, [%[x]]\n.endif\n"
+      ".if \\last\n"
+      ".if %c[csh]\nadd %[x], %[x], #%c[csh]\n.endif\n"
+      ".if %c[csl]\naddw %[x], %[x], #%c[csl]\n.endif\n"
+      ".else\n"
+      "addw %[x], %[x], #%c[rs]\n"
+      ".endif\n"
+      ".set .Lsnn_kx, 0\n"
+      ".rept %c[k]\n"
+      "vldrw.u32 q7, [q6, #4]!\n"
+      ".set .Lsnn_p, 0\n"
+      ".rept %c[p]\n"
+      "snn_fma%= %%(.Lsnn_p), %%(.Lsnn_p*%c[s]+.Lsnn_kx)\n"
+      ".set .Lsnn_p, .Lsnn_p+1\n"
+      ".endr\n"
+      ".set .Lsnn_kx, .Lsnn_kx+1\n"
+      ".endr\n"
+      ".endm\n"
+      ".set .Lsnn_p, 0\n"
+      ".rept %c[p]\nsnn_init%= %%(.Lsnn_p)\n.set .Lsnn_p, .Lsnn_p+1\n.endr\n"
+      "vldrw.u32 q6, [%[ctx], #%c[cw]]\n"
+      "1:\n"
+      ".rept %c[k]-1\nsnn_row%= 0\n.endr\n"
+      "snn_row%= 1\n"
+      ".if %c[c] > 1\n"
+      "subs %[n], %[n], #1\n"
+      "bne 1b\n"
+      ".endif\n"
+      "vldrw.u32 q7, [%[ctx], #%c[cy]]\n"
+      "vstrw.32 q0, [q7, #%c[pb]]!\n"
+      ".set .Lsnn_p, 1\n"
+      ".rept %c[p]-1\nsnn_store%= %%(.Lsnn_p), %%(.Lsnn_p*%c[fb])\n.set .Lsnn_p, .Lsnn_p+1\n.endr\n"
+      "vstrw.32 q7, [%[ctx], #%c[cy]]\n"
+      ".purgem snn_row%=\n.purgem snn_store%=\n.purgem snn_fma%=\n.purgem snn_init%=\n"
+      ".noaltmacro\n"
+      : [x] "+r"(xr), [n] "+r"(n)
+      : [ctx] "r"(cr), [top] "i"(N - 1), [k] "i"(K), [p] "i"(P), [s] "i"(S), [c] "i"(C), [rs] "i"(row_step),
+        [csh] "i"(channel_step_high), [csl] "i"(channel_step_low), [cb] "i"(conv_mve4_ctx_bias),
+        [cy] "i"(conv_mve4_ctx_y), [cw] "i"(conv_mve4_ctx_w), [pb] "i"(P * float_bytes), [fb] "i"(float_bytes)
+      : "cc", "memory", "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "d0", "d1", "d2", "d3", "d4",
+        "d5", "d6", "d7", "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15");
+}
+
+// One output row of 4 channels: blocks of P from x (the row's first input, channel 0), the last
+// P outputs overlapping the block before where P does not divide OW. Out of line and without
+// constants of its own: GCC sizes the asm by its lines, not by what its .rept expand to, and would
+// place a literal pool out of reach.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+[[gnu::noinline]] void conv_mve4_row(const float* x, conv_mve4_context* ctx) {
+  constexpr std::size_t OW = (W - K) / S + 1, blocks = OW / P, rest = OW % P;
+  const float* xb = x;
+#pragma GCC unroll 1
+  for (std::size_t b = 0; b < blocks; ++b, xb += P * S) conv_mve4_block_run<C, H, W, K, S, P>(xb, ctx);
+  if constexpr (rest != 0) {
+    for (std::size_t j = 0; j < conv_mve4_lanes; ++j) ctx->y[j] -= (P - rest) * float_bytes;
+    conv_mve4_block_run<C, H, W, K, S, P>(x + (OW - P) * S, ctx);
+  }
+}
+
+// Output rows [0, rows) of channels [oc, oc + G) (G >= 4) from x (the first input row they
+// read, channel 0), weights w (all OC x C x K x K), bias (all OC): into y, G planes `plane`
+// floats apart, each rows x OW. Groups of 4 channels, the last one ending at channel oc + G.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+[[gnu::noinline]] void conv_mve_channels(const float* x, const float* w, const float* bias, float* y,
+                                         std::size_t oc, std::size_t G, std::size_t plane, std::size_t rows) {
+  static_assert(conv_mve4_fits<C, H, W, K, S, OC>, "conv_mve_channels: the shape does not fit the kernel");
+  constexpr std::size_t OW = (W - K) / S + 1, P = conv_mve4_block(C, OW, K, S), CKK = C * K * K;
+  conv_mve4_context ctx;
+  for (std::size_t g = 0; g < G; g += conv_mve4_lanes) {
+    const std::size_t g0 = g + conv_mve4_lanes <= G ? g : G - conv_mve4_lanes;
+    for (std::size_t j = 0; j < conv_mve4_lanes; ++j) {
+      ctx.bias[j] = bias[oc + g0 + j];
+      ctx.w[j] = reinterpret_cast<std::uintptr_t>(w + (oc + g0 + j) * CKK) - float_bytes;
+    }
+    const float* xr = x;
+    asm("" : "+r"(rows));  // keep the row loop rolled (see conv_vfp_rows)
+#pragma GCC unroll 1
+    for (std::size_t r = 0; r < rows; ++r, xr += S * W) {
+      for (std::size_t j = 0; j < conv_mve4_lanes; ++j)
+        ctx.y[j] = reinterpret_cast<std::uintptr_t>(y + (g0 + j) * plane + r * OW) - P * float_bytes;
+      conv_mve4_row<C, H, W, K, S, P>(xr, &ctx);
+    }
+  }
+}
+#else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+void conv_mve_channels(const float*, const float*, const float*, float*, std::size_t, std::size_t, std::size_t,
+                       std::size_t);  // Armv8.1-M MVE only
+#endif
 
 #ifdef STATICNN_ARM_MVE
 // Outputs of the output row whose first input row is x (C x H x W): V vectors of 4 at offsets
