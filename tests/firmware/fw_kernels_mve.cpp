@@ -294,6 +294,103 @@ STATICNN_TEST(float_conv_and_dense_any_shape) {
   STATICNN_CHECK((check_dense_float<1, 3>(50) < tol));
 }
 
+// The 4-channel float conv (arm::conv_mve_channels) against a double-precision sum written out
+// here, as check_conv_float: channels [oc, oc + G) of OC, rows [oy0, oy0 + rows), on shapes it was
+// not tuned for (odd C, K = 1, 3, 7, 10, strides 2 and 3, OW not a multiple of the block, G = 5
+// and 9 where the last group of 4 overlaps, an input plane past 4 KB); nothing written past the
+// G planes. Then conv2d_layer with padding (its window path hands the kernel channel_group
+// channels) against the same sum over the zero-padded input.
+namespace {
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+double check_conv_channels(std::uint32_t seed, std::size_t oc, std::size_t G, std::size_t oy0, std::size_t rows) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1.0;
+  } else {
+    static_assert(kernels::arm::conv_mve4_fits<C, H, W, K, S, OC>);
+    constexpr std::size_t OW = (W - K) / S + 1;
+    lcg_state = seed;
+    static std::array<float, C * H * W> x{};
+    static std::array<float, OC * C * K * K> w{};
+    static std::array<float, OC> b{};
+    static std::array<float, 1400> y{};  // the largest G x rows x OW below is 1,323
+    for (auto& v : x) v = frand();
+    for (auto& v : w) v = frand();
+    for (auto& v : b) v = frand();
+    y.fill(1e30f);
+    const std::size_t plane = rows * OW;
+    kernels::arm::conv_mve_channels<C, H, W, K, S, OC>(x.data() + oy0 * S * W, w.data(), b.data(), y.data(), oc, G,
+                                                        plane, rows);
+    double worst = 0;
+    for (std::size_t g = 0; g < G; ++g)
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t ox = 0; ox < OW; ++ox) {
+          const std::size_t o = oc + g, oy = oy0 + r;
+          double sum = b[o], mag = b[o] < 0 ? -b[o] : b[o];
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t ky = 0; ky < K; ++ky)
+              for (std::size_t kx = 0; kx < K; ++kx) {
+                const double p = double{w[((o * C + c) * K + ky) * K + kx]} * x[(c * H + oy * S + ky) * W + ox * S + kx];
+                sum += p, mag += p < 0 ? -p : p;
+              }
+          const double e = (y[g * plane + r * OW + ox] - sum) / mag;
+          worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+        }
+    for (std::size_t i = G * plane; i < y.size(); ++i)
+      if (y[i] != 1e30f) worst = 1.0;
+    return worst;
+  }
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, std::size_t Pad>
+double check_conv_layer(std::uint32_t seed) {
+  using layer = conv2d_layer<shape<C, H, W>, OC, K, S, Pad, float>;
+  static_assert(!kernels::target::arm_mve || layer::channel_group == kernels::arm::conv_mve4_group(OC));
+  constexpr std::size_t OH = layer::out_shape::height, OW = layer::out_shape::width;
+  lcg_state = seed;
+  static layer l;
+  static std::array<float, C * H * W> x{};
+  static std::array<float, OC * OH * OW> y{};
+  for (auto& v : l.params) v = frand();
+  for (auto& v : x) v = frand();
+  l.forward(cview<float, C * H * W>(x), view<float, OC * OH * OW>(y));
+  double worst = 0;
+  for (std::size_t o = 0; o < OC; ++o)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        const float bias = l.params[layer::weight_count + o];
+        double sum = bias, mag = bias < 0 ? -bias : bias;
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t ky = 0; ky < K; ++ky)
+            for (std::size_t kx = 0; kx < K; ++kx) {
+              const std::size_t iy = oy * S + ky, ix = ox * S + kx;
+              if (iy < Pad || iy >= H + Pad || ix < Pad || ix >= W + Pad) continue;
+              const double p =
+                  double{l.params[((o * C + c) * K + ky) * K + kx]} * x[(c * H + iy - Pad) * W + ix - Pad];
+              sum += p, mag += p < 0 ? -p : p;
+            }
+        const double e = (y[(o * OH + oy) * OW + ox] - sum) / (mag > 0 ? mag : 1.0);
+        worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+      }
+  return worst;
+}
+}  // namespace
+
+STATICNN_TEST(float_conv_channels_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+  constexpr double tol = 1e-5;  // fan-in <= 200: 200 x 2^-24 < 1.2e-5, and the sums stay far below
+  STATICNN_CHECK((check_conv_channels<1, 28, 28, 5, 1, 6>(71, 0, 6, 3, 2) < tol));    // LeNet conv1: G = 6
+  STATICNN_CHECK((check_conv_channels<3, 11, 13, 3, 2, 5>(72, 0, 5, 0, 5) < tol));    // stride 2, OW 6, G = 5
+  STATICNN_CHECK((check_conv_channels<7, 12, 15, 7, 1, 8>(73, 4, 4, 1, 4) < tol));    // K = 7, OW 9, second group
+  STATICNN_CHECK((check_conv_channels<2, 5, 9, 1, 1, 4>(74, 0, 4, 2, 3) < tol));      // K = 1
+  STATICNN_CHECK((check_conv_channels<5, 9, 23, 3, 1, 9>(75, 0, 9, 0, 7) < tol));     // OW 21, G = 9
+  STATICNN_CHECK((check_conv_channels<2, 40, 40, 5, 3, 4>(76, 0, 4, 5, 2) < tol));    // 6,400 B planes, stride 3
+  STATICNN_CHECK((check_conv_channels<3, 12, 13, 10, 1, 12>(77, 8, 4, 0, 3) < tol));  // K = 10: blocks of 1
+  STATICNN_CHECK((check_conv_channels<16, 4, 16, 3, 1, 32>(78, 28, 4, 0, 2) < tol));  // C = 16, the last group
+  STATICNN_CHECK((check_conv_layer<3, 9, 10, 6, 3, 1, 1>(79) < tol));                 // padded, G = 6
+  STATICNN_CHECK((check_conv_layer<4, 11, 11, 8, 5, 2, 2>(80) < tol));                // padded, stride 2
+  STATICNN_CHECK((check_conv_layer<1, 7, 9, 5, 3, 1, 0>(81) < tol));                  // unpadded forward, G = 5
+}
+
 // The vector sigmoid and tanh (kernels/arm/sigmoid_mve.hpp) against the VFP kernel they give the
 // values of, bit for bit: values across [-20, 20] and [-2, 2], zeros of both signs, tiny values,
 // infinities and NaN, lengths 0 to 13 (the vectors and the VFP tail), in place and not, with
