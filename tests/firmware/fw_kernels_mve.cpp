@@ -292,6 +292,9 @@ STATICNN_TEST(float_conv_and_dense_any_shape) {
   STATICNN_CHECK((check_dense_float<7, 5>(48) < tol));
   STATICNN_CHECK((check_dense_float<84, 10>(49) < tol));
   STATICNN_CHECK((check_dense_float<1, 3>(50) < tol));
+  STATICNN_CHECK((check_dense_float<120, 7>(51) < tol));  // 16-input loop, then 8
+  STATICNN_CHECK((check_dense_float<29, 9>(52) < tol));    // loop, 8, 4 and 1 left
+  STATICNN_CHECK((check_dense_float<13, 6>(53) < tol));    // no loop: 8, 4 and 1 left
 }
 
 // The 4-channel float conv (arm::conv_mve_channels) against a double-precision sum written out
@@ -301,6 +304,8 @@ STATICNN_TEST(float_conv_and_dense_any_shape) {
 // G planes. Then conv2d_layer with padding (its window path hands the kernel channel_group
 // channels) against the same sum over the zero-padded input.
 namespace {
+std::array<float, 1400> conv_channels_y;  // the largest G x rows x OW below is 1,323
+
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
 double check_conv_channels(std::uint32_t seed, std::size_t oc, std::size_t G, std::size_t oy0, std::size_t rows) {
   if constexpr (!kernels::target::arm_mve) {
@@ -312,7 +317,7 @@ double check_conv_channels(std::uint32_t seed, std::size_t oc, std::size_t G, st
     static std::array<float, C * H * W> x{};
     static std::array<float, OC * C * K * K> w{};
     static std::array<float, OC> b{};
-    static std::array<float, 1400> y{};  // the largest G x rows x OW below is 1,323
+    auto& y = conv_channels_y;
     for (auto& v : x) v = frand();
     for (auto& v : w) v = frand();
     for (auto& v : b) v = frand();

@@ -6,8 +6,8 @@
 //     tap's offset and one VFMA (vector x scalar). A row is blocks of 16 and one block of the
 //     vectors that remain, whose last vector ends at the row's end (where OW % 4 != 0 it
 //     recomputes up to 3 outputs of the vector before it, with the same sums).
-//   dense_mve_rows4: four dot products that share their input, 4 lanes each: per 4 inputs one
-//     load of the inputs, one of each row and four VFMA (vector x vector); lane sums at the end,
+//   dense_mve_rows4: four dot products that share their input, 4 lanes each: per 8 inputs one
+//     VLDM of the inputs, one of each row and eight VFMA (vector x vector); lane sums at the end,
 //     the M % 4 inputs left added one by one.
 //   conv_mve_channels: a K x K convolution at stride S (any C, H, W), 4 output channels a vector
 //     (conv_mve4.hpp's layout below): see conv_mve4_block.
@@ -240,37 +240,55 @@ void conv_mve_rows(const float* x, const float* w, float bias, float* y, std::si
   }
 }
 
-// a[j] += row j of w (rows M apart) . x over M inputs, j < 4.
+// a[j] += row j of w (rows M apart) . x over M inputs, j < 4. Sums in q4-q7 (one row each, 4
+// lanes); per 8 inputs one VLDM of x into q0-q1 and per row one VLDM of its 8 weights into q2-q3
+// and two VFMAs (a loop of 16 inputs, then 8 and 4 left), the lanes added on their S registers,
+// then the M % 4 inputs left one by one.
 template <std::size_t M>
 [[gnu::always_inline]] inline void dense_mve_rows4(const float* w, const float* x, float* a) {
   constexpr std::size_t full = M / mve_floats * mve_floats;
-  float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0, s2 = s0, s3 = s0;
   const float *w0 = w, *w1 = w + M, *w2 = w + 2 * M, *w3 = w + 3 * M, *xv = x;
-  if constexpr (full > 0) {  // in asm: GCC addresses the four rows from one base, an ADD per load
-    float32x4_t xs, ws;
-    unsigned n = full / mve_floats;
+  if constexpr (full > 0) {
+    unsigned n = M / 16;
+    // snn_d8: 8 inputs (v = 1: 4 inputs) of the four rows.
     asm volatile(
+        ".macro snn_d8%= v\n"
+        ".if \\v == 2\n"
+        "vldmia %[x]!, {d0-d3}\n"
+        "vldmia %[w0]!, {d4-d7}\nvfma.f32 q4, q2, q0\nvfma.f32 q4, q3, q1\n"
+        "vldmia %[w1]!, {d4-d7}\nvfma.f32 q5, q2, q0\nvfma.f32 q5, q3, q1\n"
+        "vldmia %[w2]!, {d4-d7}\nvfma.f32 q6, q2, q0\nvfma.f32 q6, q3, q1\n"
+        "vldmia %[w3]!, {d4-d7}\nvfma.f32 q7, q2, q0\nvfma.f32 q7, q3, q1\n"
+        ".else\n"
+        "vldmia %[x]!, {d0-d1}\n"
+        "vldmia %[w0]!, {d4-d5}\nvfma.f32 q4, q2, q0\n"
+        "vldmia %[w1]!, {d4-d5}\nvfma.f32 q5, q2, q0\n"
+        "vldmia %[w2]!, {d4-d5}\nvfma.f32 q6, q2, q0\n"
+        "vldmia %[w3]!, {d4-d5}\nvfma.f32 q7, q2, q0\n"
+        ".endif\n"
+        ".endm\n"
+        "vmov.i32 q4, #0\nvmov.i32 q5, #0\nvmov.i32 q6, #0\nvmov.i32 q7, #0\n"
+        ".if %c[loops]\n"
         "1:\n"
-        "vldrw.u32 %q[xs], [%[x]], #%c[step]\n"
-        "vldrw.u32 %q[ws], [%[w0]], #%c[step]\n"
-        "vfma.f32 %q[s0], %q[xs], %q[ws]\n"
-        "vldrw.u32 %q[ws], [%[w1]], #%c[step]\n"
-        "vfma.f32 %q[s1], %q[xs], %q[ws]\n"
-        "vldrw.u32 %q[ws], [%[w2]], #%c[step]\n"
-        "vfma.f32 %q[s2], %q[xs], %q[ws]\n"
-        "vldrw.u32 %q[ws], [%[w3]], #%c[step]\n"
-        "vfma.f32 %q[s3], %q[xs], %q[ws]\n"
+        "snn_d8%= 2\nsnn_d8%= 2\n"
         "subs %[n], %[n], #1\n"
         "bne 1b\n"
-        : [s0] "+w"(s0), [s1] "+w"(s1), [s2] "+w"(s2), [s3] "+w"(s3), [xs] "=&w"(xs), [ws] "=&w"(ws), [x] "+r"(xv),
-          [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [n] "+r"(n)
-        : [step] "i"(mve_floats * sizeof(float))
-        : "cc", "memory");
+        ".endif\n"
+        ".if %c[eight]\nsnn_d8%= 2\n.endif\n"
+        ".if %c[four]\nsnn_d8%= 1\n.endif\n"
+        "vadd.f32 s16, s16, s17\nvadd.f32 s18, s18, s19\nvadd.f32 s16, s16, s18\n"
+        "vadd.f32 s20, s20, s21\nvadd.f32 s22, s22, s23\nvadd.f32 s20, s20, s22\n"
+        "vadd.f32 s24, s24, s25\nvadd.f32 s26, s26, s27\nvadd.f32 s24, s24, s26\n"
+        "vadd.f32 s28, s28, s29\nvadd.f32 s30, s30, s31\nvadd.f32 s28, s28, s30\n"
+        "vldmia %[a], {s0-s3}\n"
+        "vadd.f32 s0, s0, s16\nvadd.f32 s1, s1, s20\nvadd.f32 s2, s2, s24\nvadd.f32 s3, s3, s28\n"
+        "vstmia %[a], {s0-s3}\n"
+        ".purgem snn_d8%=\n"
+        : [x] "+r"(xv), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [n] "+r"(n)
+        : [a] "r"(a), [loops] "i"(M / 16), [eight] "i"(M % 16 / 8), [four] "i"(M % 8 / 4)
+        : "cc", "memory", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11", "d12", "d13", "d14",
+          "d15");
   }
-  auto lanes = [](float32x4_t s) {
-    return (vgetq_lane_f32(s, 0) + vgetq_lane_f32(s, 1)) + (vgetq_lane_f32(s, 2) + vgetq_lane_f32(s, 3));
-  };
-  a[0] += lanes(s0), a[1] += lanes(s1), a[2] += lanes(s2), a[3] += lanes(s3);
   for (std::size_t i = full; i < M; ++i, ++w0, ++w1, ++w2, ++w3)
     a[0] += *w0 * x[i], a[1] += *w1 * x[i], a[2] += *w2 * x[i], a[3] += *w3 * x[i];
 }
