@@ -302,7 +302,7 @@ STATICNN_TEST(float_conv_and_dense_any_shape) {
 // not tuned for (odd C, K = 1, 3, 7, 10, strides 2 and 3, OW not a multiple of the block, G = 5
 // and 9 where the last group of 4 overlaps, an input plane past 4 KB); nothing written past the
 // G planes. Then conv2d_layer with padding (its window path hands the kernel channel_group
-// channels) against the same sum over the zero-padded input.
+// channels) and rectangular kernels and strides against the same sum over the zero-padded input.
 namespace {
 std::array<float, 1400> conv_channels_y;  // the largest G x rows x OW below is 1,323
 
@@ -346,9 +346,10 @@ double check_conv_channels(std::uint32_t seed, std::size_t oc, std::size_t G, st
   }
 }
 
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, std::size_t Pad>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, std::size_t Pad,
+          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad>
 double check_conv_layer(std::uint32_t seed) {
-  using layer = conv2d_layer<shape<C, H, W>, OC, K, S, Pad, float>;
+  using layer = conv2d_layer<shape<C, H, W>, OC, K, S, Pad, float, KW, SW, PadL>;
   static_assert(!kernels::target::arm_mve || layer::channel_group == kernels::arm::conv_mve4_group(OC));
   constexpr std::size_t OH = layer::out_shape::height, OW = layer::out_shape::width;
   lcg_state = seed;
@@ -366,11 +367,11 @@ double check_conv_layer(std::uint32_t seed) {
         double sum = bias, mag = bias < 0 ? -bias : bias;
         for (std::size_t c = 0; c < C; ++c)
           for (std::size_t ky = 0; ky < K; ++ky)
-            for (std::size_t kx = 0; kx < K; ++kx) {
-              const std::size_t iy = oy * S + ky, ix = ox * S + kx;
-              if (iy < Pad || iy >= H + Pad || ix < Pad || ix >= W + Pad) continue;
+            for (std::size_t kx = 0; kx < KW; ++kx) {
+              const std::size_t iy = oy * S + ky, ix = ox * SW + kx;
+              if (iy < Pad || iy >= H + Pad || ix < PadL || ix >= W + PadL) continue;
               const double p =
-                  double{l.params[((o * C + c) * K + ky) * K + kx]} * x[(c * H + iy - Pad) * W + ix - Pad];
+                  double{l.params[((o * C + c) * K + ky) * KW + kx]} * x[(c * H + iy - Pad) * W + ix - PadL];
               sum += p, mag += p < 0 ? -p : p;
             }
         const double e = (y[(o * OH + oy) * OW + ox] - sum) / (mag > 0 ? mag : 1.0);
@@ -394,6 +395,10 @@ STATICNN_TEST(float_conv_channels_any_shape) {
   STATICNN_CHECK((check_conv_layer<3, 9, 10, 6, 3, 1, 1>(79) < tol));                 // padded, G = 6
   STATICNN_CHECK((check_conv_layer<4, 11, 11, 8, 5, 2, 2>(80) < tol));                // padded, stride 2
   STATICNN_CHECK((check_conv_layer<1, 7, 9, 5, 3, 1, 0>(81) < tol));                  // unpadded forward, G = 5
+  STATICNN_CHECK((check_conv_layer<1, 25, 10, 8, 10, 2, 4, 4, 2, 1>(82) < tol));      // DS-CNN's 10 x 4, strides 2
+  STATICNN_CHECK((check_conv_layer<3, 9, 11, 4, 1, 1, 0, 3, 2, 0>(83) < tol));        // 1 x 3, column stride 2
+  STATICNN_CHECK((check_conv_layer<2, 12, 7, 6, 5, 3, 0, 2, 1, 0>(84) < tol));        // 5 x 2, row stride 3
+  STATICNN_CHECK((check_conv_layer<2, 6, 30, 5, 1, 2, 0, 3, 1, 0>(85) < tol));       // 1 x 3, row stride 2, OW 28
 }
 
 // The vector sigmoid and tanh (kernels/arm/sigmoid_mve.hpp) against the VFP kernel they give the

@@ -22,17 +22,19 @@ constexpr bool conv2d_runs_mve() {
   return std::is_same_v<T, float> && arm::conv_mve_preferred<C, H, W, K, S>;
 }
 
-// Whether a square float conv runs kernels/arm/conv2d_mve.hpp's conv_mve_channels (4 output
-// channels a vector, any C, K <= 10, stride and padding) on an MVE target: every layer with at
-// least 4 output channels whose block fits (arm::conv_mve4_fits); its layer then hands it
-// conv2d_channel_group channels at a time (conv2d_group_rows).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T>
+// Whether a float conv runs kernels/arm/conv2d_mve.hpp's conv_mve_channels (4 output channels a
+// vector; any C, kernel height, strides and padding, a kernel width up to 10) on an MVE target:
+// every layer with at least 4 output channels whose block fits (arm::conv_mve4_fits); its layer
+// then hands it conv2d_channel_group channels at a time (conv2d_group_rows).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
+          std::size_t KW = K, std::size_t SW = S>
 constexpr bool conv2d_runs_mve_channels() {
-  return std::is_same_v<T, float> && arm::conv_mve4_fits<C, H, W, K, S, OC>;
+  return std::is_same_v<T, float> && arm::conv_mve4_fits<C, H, W, K, S, OC, KW, SW>;
 }
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
+          std::size_t KW = K, std::size_t SW = S>
 constexpr std::size_t conv2d_channel_group() {
-  return conv2d_runs_mve_channels<C, H, W, OC, K, S, T>() ? arm::conv_mve4_group(OC) : 1;
+  return conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>() ? arm::conv_mve4_group(OC) : 1;
 }
 
 // Whether conv2d_channel_rows runs the Cortex-M VFP kernel (kernels/arm/conv2d_vfp.hpp) on an
@@ -95,9 +97,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size
 constexpr void conv2d_group_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oc, std::size_t oy0,
                                  std::size_t rows) {
   constexpr std::size_t OW = (W - KW) / SW + 1;
-  if constexpr (K == KW && S == SW && G > 1 && conv2d_runs_mve_channels<C, H, W, OC, K, S, T>()) {
+  if constexpr (G > 1 && conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>()) {
     if (!std::is_constant_evaluated())
-      return arm::conv_mve_channels<C, H, W, K, S, OC>(x + oy0 * S * W, w, bias, y, oc, G, rows * OW, rows);
+      return arm::conv_mve_channels<C, H, W, K, S, OC, KW, SW>(x + oy0 * S * W, w, bias, y, oc, G, rows * OW, rows);
   }
   for (std::size_t g = 0; g < G; ++g)
     conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + g * rows * OW, oc + g, oy0, rows);
@@ -109,9 +111,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size
 constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,
                                    std::size_t rows) {
   constexpr std::size_t OW = (W - KW) / SW + 1;
-  if constexpr (K == KW && S == SW && conv2d_runs_mve_channels<C, H, W, OC, K, S, T>()) {
+  if constexpr (conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>()) {
     if (!std::is_constant_evaluated())
-      return arm::conv_mve_channels<C, H, W, K, S, OC>(x + oy0 * S * W, w, bias, y, 0, OC, rows * OW, rows);
+      return arm::conv_mve_channels<C, H, W, K, S, OC, KW, SW>(x + oy0 * S * W, w, bias, y, 0, OC, rows * OW, rows);
   }
   for (std::size_t oc = 0; oc < OC; ++oc)
     conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + oc * rows * OW, oc, oy0, rows);

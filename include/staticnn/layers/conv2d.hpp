@@ -44,9 +44,9 @@ struct conv2d_layer {
   static constexpr bool square = K == KW && Stride == SW && Pad == PadL && Pad == PadB && Pad == PadR;
   static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, padding = Pad;
   // The kernel inference runs (the plan prints it), chosen by kernels/conv2d.hpp's shape trait
-  // (a rectangular kernel or stride runs the portable one).
+  // (a rectangular kernel or stride runs the portable one, or on MVE targets the 4-channel kernel).
   static constexpr const char* kernel_name =
-      square && kernels::conv2d_runs_mve_channels<C, PH, PW, OutC, K, Stride, T>()
+      kernels::conv2d_runs_mve_channels<C, PH, PW, OutC, K, Stride, T, KW, SW>()
           ? "arm_mve conv (4 channels a vector, vfma by scalar)"
       : square && kernels::conv2d_runs_mve<C, PH, PW, K, Stride, T>() ? "arm_mve conv (16 outputs in 4 vectors, vfma by scalar)"
       : square && kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
@@ -79,8 +79,7 @@ struct conv2d_layer {
   // network's streamed stages take square layers; a rectangular one runs forward.
   static constexpr bool row_streamable = square;
   // 1, or on MVE targets the channels its 4-channel kernel takes at once (kernels/conv2d.hpp).
-  static constexpr std::size_t channel_group =
-      square ? kernels::conv2d_channel_group<C, PH, PW, OutC, K, Stride, T>() : 1;
+  static constexpr std::size_t channel_group = kernels::conv2d_channel_group<C, PH, PW, OutC, K, Stride, T, KW, SW>();
   // Output rows [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x
   // rows x OW), from x: Hx rows of the padded
   // input, C x Hx x PW (output row r reads x rows r*S .. r*S + K - 1). Unpadded, x is the input

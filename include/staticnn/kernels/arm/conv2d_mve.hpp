@@ -9,8 +9,8 @@
 //   dense_mve_rows4: four dot products that share their input, 4 lanes each: per 8 inputs one
 //     VLDM of the inputs, one of each row and eight VFMA (vector x vector); lane sums at the end,
 //     the M % 4 inputs left added one by one.
-//   conv_mve_channels: a K x K convolution at stride S (any C, H, W), 4 output channels a vector
-//     (conv_mve4.hpp's layout below): see conv_mve4_block.
+//   conv_mve_channels: a K x KW convolution at strides S (rows) and SW (columns), any C, H, W, 4
+//     output channels a vector: see below.
 // Sums in another order than the portable kernels: results agree to rounding.
 #include <cstddef>
 #include <cstdint>
@@ -55,30 +55,32 @@ struct alignas(16) conv_mve4_context {
 };
 static_assert(offsetof(conv_mve4_context, y) == conv_mve4_ctx_y && offsetof(conv_mve4_context, w) == conv_mve4_ctx_w);
 
-// The widest block of pixels whose inputs fit r0-r9 and whose sums fit q0-q5 (0: none).
-constexpr std::size_t conv_mve4_max_block(std::size_t K, std::size_t S) {
+// The widest block of pixels whose inputs fit r0-r9 and whose sums fit q0-q5 (0: none), for a
+// kernel KW wide at column stride SW.
+constexpr std::size_t conv_mve4_max_block(std::size_t KW, std::size_t SW) {
   std::size_t p = 0;
-  while (p < conv_mve4_max_pixels && p * S + K <= conv_mve4_input_registers) ++p;
+  while (p < conv_mve4_max_pixels && p * SW + KW <= conv_mve4_input_registers) ++p;
   return p;
 }
 // Instructions for one output row of 4 channels in blocks of P (the last block overlapping the
 // one before it where P does not divide OW): per block the channels' LDMs, pointer steps and
 // taps, the channel loop, bias loads, stores and the caller's set-up (a model of the code below).
-constexpr std::size_t conv_mve4_row_cost(std::size_t C, std::size_t OW, std::size_t K, std::size_t P) {
+constexpr std::size_t conv_mve4_row_cost(std::size_t C, std::size_t OW, std::size_t K, std::size_t KW, std::size_t P) {
   const std::size_t blocks = (OW + P - 1) / P, loop = C > 1 ? 2 : 0, setup = 8;
-  return blocks * (C * (K * (2 + K * (1 + P)) + 1 + loop) + 2 * P + setup);
+  return blocks * (C * (K * (2 + KW * (1 + P)) + 1 + loop) + 2 * P + setup);
 }
-constexpr std::size_t conv_mve4_block(std::size_t C, std::size_t OW, std::size_t K, std::size_t S) {
+constexpr std::size_t conv_mve4_block(std::size_t C, std::size_t OW, std::size_t K, std::size_t KW, std::size_t SW) {
   std::size_t best = 0;
-  for (std::size_t p = 1; p <= conv_mve4_max_block(K, S) && p <= OW; ++p)
-    if (best == 0 || conv_mve4_row_cost(C, OW, K, p) < conv_mve4_row_cost(C, OW, K, best)) best = p;
+  for (std::size_t p = 1; p <= conv_mve4_max_block(KW, SW) && p <= OW; ++p)
+    if (best == 0 || conv_mve4_row_cost(C, OW, K, KW, p) < conv_mve4_row_cost(C, OW, K, KW, best)) best = p;
   return best;
 }
 // The shapes conv_mve_channels takes: at least 4 output channels, a block of one pixel or more,
 // and the input row and channel steps within the ADDW / two-add immediates (conv2d_vfp.hpp's).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC,
+          std::size_t KW = K, std::size_t SW = S>
 inline constexpr bool conv_mve4_fits = target::arm_mve && OC >= conv_mve4_lanes && C >= 1 && K >= 1 && S >= 1 &&
-                                       K <= H && K <= W && conv_mve4_max_block(K, S) >= 1 &&
+                                       KW >= 1 && SW >= 1 && K <= H && KW <= W && conv_mve4_max_block(KW, SW) >= 1 &&
                                        W * float_bytes < addw_range && H * W * float_bytes < two_add_range;
 // The channels a layer hands the kernel at once: 4, or where 4 does not divide OC the least
 // divisor of OC above 4 (the kernel's last group of 4 then overlaps the one before: its lanes
@@ -92,11 +94,12 @@ constexpr std::size_t conv_mve4_group(std::size_t OC) {
 
 #ifdef STATICNN_ARM_MVE
 // One block of P pixels of one output row, 4 channels, over all C input channels: x the block's
-// first input (channel 0, the first of the K rows), ctx as above (its y written back for the
+// first input (channel 0, the first of the K kernel rows), ctx as above (its y written back for the
 // next block of the row).
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW,
+          std::size_t P>
 [[gnu::always_inline]] inline void conv_mve4_block_run(const float* x, conv_mve4_context* ctx) {
-  constexpr std::size_t N = (P - 1) * S + K;
+  constexpr std::size_t N = (P - 1) * SW + KW;
   static_assert(P >= 1 && P <= conv_mve4_max_pixels && N <= conv_mve4_input_registers);
   constexpr std::size_t row_step = W * float_bytes;
   constexpr std::size_t channel_step = (H - K + 1) * W * float_bytes;  // from the last kernel row
@@ -119,11 +122,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       "addw %[x], %[x], #%c[rs]\n"
       ".endif\n"
       ".set .Lsnn_kx, 0\n"
-      ".rept %c[k]\n"
+      ".rept %c[kw]\n"
       "vldrw.u32 q7, [q6, #4]!\n"
       ".set .Lsnn_p, 0\n"
       ".rept %c[p]\n"
-      "snn_fma%= %%(.Lsnn_p), %%(.Lsnn_p*%c[s]+.Lsnn_kx)\n"
+      "snn_fma%= %%(.Lsnn_p), %%(.Lsnn_p*%c[sw]+.Lsnn_kx)\n"
       ".set .Lsnn_p, .Lsnn_p+1\n"
       ".endr\n"
       ".set .Lsnn_kx, .Lsnn_kx+1\n"
@@ -147,7 +150,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       ".purgem snn_row%=\n.purgem snn_store%=\n.purgem snn_fma%=\n.purgem snn_init%=\n"
       ".noaltmacro\n"
       : [x] "+r"(xr), [n] "+r"(n)
-      : [ctx] "r"(cr), [top] "i"(N - 1), [k] "i"(K), [p] "i"(P), [s] "i"(S), [c] "i"(C), [rs] "i"(row_step),
+      : [ctx] "r"(cr), [top] "i"(N - 1), [k] "i"(K), [p] "i"(P), [kw] "i"(KW), [sw] "i"(SW), [c] "i"(C), [rs] "i"(row_step),
         [csh] "i"(channel_step_high), [csl] "i"(channel_step_low), [cb] "i"(conv_mve4_ctx_bias),
         [cy] "i"(conv_mve4_ctx_y), [cw] "i"(conv_mve4_ctx_w), [pb] "i"(P * float_bytes), [fb] "i"(float_bytes)
       : "cc", "memory", "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "d0", "d1", "d2", "d3", "d4",
@@ -158,26 +161,28 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 // P outputs overlapping the block before where P does not divide OW. Out of line and without
 // constants of its own: GCC sizes the asm by its lines, not by what its .rept expand to, and would
 // place a literal pool out of reach.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW,
+          std::size_t P>
 [[gnu::noinline]] void conv_mve4_row(const float* x, conv_mve4_context* ctx) {
-  constexpr std::size_t OW = (W - K) / S + 1, blocks = OW / P, rest = OW % P;
+  constexpr std::size_t OW = (W - KW) / SW + 1, blocks = OW / P, rest = OW % P;
   const float* xb = x;
 #pragma GCC unroll 1
-  for (std::size_t b = 0; b < blocks; ++b, xb += P * S) conv_mve4_block_run<C, H, W, K, S, P>(xb, ctx);
+  for (std::size_t b = 0; b < blocks; ++b, xb += P * SW) conv_mve4_block_run<C, H, W, K, S, KW, SW, P>(xb, ctx);
   if constexpr (rest != 0) {
     for (std::size_t j = 0; j < conv_mve4_lanes; ++j) ctx->y[j] -= (P - rest) * float_bytes;
-    conv_mve4_block_run<C, H, W, K, S, P>(x + (OW - P) * S, ctx);
+    conv_mve4_block_run<C, H, W, K, S, KW, SW, P>(x + (OW - P) * SW, ctx);
   }
 }
 
 // Output rows [0, rows) of channels [oc, oc + G) (G >= 4) from x (the first input row they
 // read, channel 0), weights w (all OC x C x K x K), bias (all OC): into y, G planes `plane`
 // floats apart, each rows x OW. Groups of 4 channels, the last one ending at channel oc + G.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC,
+          std::size_t KW = K, std::size_t SW = S>
 [[gnu::noinline]] void conv_mve_channels(const float* x, const float* w, const float* bias, float* y,
                                          std::size_t oc, std::size_t G, std::size_t plane, std::size_t rows) {
-  static_assert(conv_mve4_fits<C, H, W, K, S, OC>, "conv_mve_channels: the shape does not fit the kernel");
-  constexpr std::size_t OW = (W - K) / S + 1, P = conv_mve4_block(C, OW, K, S), CKK = C * K * K;
+  static_assert(conv_mve4_fits<C, H, W, K, S, OC, KW, SW>, "conv_mve_channels: the shape does not fit the kernel");
+  constexpr std::size_t OW = (W - KW) / SW + 1, P = conv_mve4_block(C, OW, K, KW, SW), CKK = C * K * KW;
   conv_mve4_context ctx;
   for (std::size_t g = 0; g < G; g += conv_mve4_lanes) {
     const std::size_t g0 = g + conv_mve4_lanes <= G ? g : G - conv_mve4_lanes;
@@ -191,12 +196,13 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
     for (std::size_t r = 0; r < rows; ++r, xr += S * W) {
       for (std::size_t j = 0; j < conv_mve4_lanes; ++j)
         ctx.y[j] = reinterpret_cast<std::uintptr_t>(y + (g0 + j) * plane + r * OW) - P * float_bytes;
-      conv_mve4_row<C, H, W, K, S, P>(xr, &ctx);
+      conv_mve4_row<C, H, W, K, S, KW, SW, P>(xr, &ctx);
     }
   }
 }
 #else
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC,
+          std::size_t KW = K, std::size_t SW = S>
 void conv_mve_channels(const float*, const float*, const float*, float*, std::size_t, std::size_t, std::size_t,
                        std::size_t);  // Armv8.1-M MVE only
 #endif
