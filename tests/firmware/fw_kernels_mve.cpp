@@ -401,6 +401,48 @@ STATICNN_TEST(float_conv_channels_any_shape) {
   STATICNN_CHECK((check_conv_layer<2, 6, 30, 5, 1, 2, 0, 3, 1, 0>(85) < tol));       // 1 x 3, row stride 2, OW 28
 }
 
+// The 2x2 pooling row kernels (kernels/arm/pool_mve.hpp, through pool_layer::reduce_row and
+// reduce_row_then with ReLU) against pool_layer::reduce window by window: average equal in value
+// (a zero's sign may differ), ReLU of the maximum bit for bit; widths with 1-3 outputs left after
+// the steps, a dropped column, ties and zeros of both signs; nothing written past the row.
+namespace {
+template <std::size_t W>
+std::size_t pool2_mve_wrong(std::uint32_t seed) {
+  constexpr std::size_t OW = W / 2;
+  using avg = pool_layer<shape<1, 2, W>, 2, avg_pool_op, float>;
+  using max = pool_layer<shape<1, 2, W>, 2, max_pool_op, float>;
+  using relu_layer = activation_layer<shape<OW>, relu_op, float>;
+  static_assert(avg::avg_row_mve == kernels::target::arm_mve);
+  static_assert(max::template fuses_row_then<relu_layer>);
+  lcg_state = seed;
+  std::array<float, 2 * W> rows;
+  for (auto& v : rows) v = frand();
+  rows[1] = rows[0], rows[W + 2] = -0.0f, rows[4] = 0.0f, rows[5] = -0.0f, rows[W + 4] = -0.0f, rows[W + 5] = -1.0f;
+  constexpr float canary = 777.0f;
+  std::array<float, OW + 3> y;
+  std::size_t wrong = 0;
+  y.fill(canary);
+  avg::reduce_row(rows.data(), y.data());
+  for (std::size_t px = 0; px < OW; ++px) wrong += !(y[px] == avg::reduce(rows.data() + 2 * px, W));
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  y.fill(canary);
+  max::reduce_row_then(rows.data(), y.data(), relu_layer{});
+  for (std::size_t px = 0; px < OW; ++px)
+    wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(relu_op::f(max::reduce(rows.data() + 2 * px, W)));
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  return wrong;
+}
+}  // namespace
+
+STATICNN_TEST(float_pool2_rows) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+  STATICNN_CHECK(pool2_mve_wrong<24>(91) == 0);  // 12: three steps
+  STATICNN_CHECK(pool2_mve_wrong<9>(92) == 0);   // 4 and a dropped column
+  STATICNN_CHECK(pool2_mve_wrong<22>(93) == 0);  // 11: two steps and 3
+  STATICNN_CHECK(pool2_mve_wrong<6>(94) == 0);   // 3: no step
+  STATICNN_CHECK(pool2_mve_wrong<19>(95) == 0);  // 9: two steps and 1
+}
+
 // The vector sigmoid and tanh (kernels/arm/sigmoid_mve.hpp) against the VFP kernel they give the
 // values of, bit for bit: values across [-20, 20] and [-2, 2], zeros of both signs, tiny values,
 // infinities and NaN, lengths 0 to 13 (the vectors and the VFP tail), in place and not, with
