@@ -102,9 +102,9 @@ struct pool_layer {
                                                               : "portable";
   static void reduce_row(const T* rows, T* y) {
     std::size_t px = 0;
-    if constexpr (constexpr std::size_t steps = OW / kernels::arm::pool2_mve_step_outputs; avg_row_mve && steps > 0) {
-      kernels::arm::avg_pool2_row_mve<W>(rows, y, steps);
-      px = steps * kernels::arm::pool2_mve_step_outputs;
+    if constexpr (constexpr std::size_t vsteps = OW / kernels::arm::pool2_mve_step_outputs; avg_row_mve && vsteps > 0) {
+      kernels::arm::avg_pool2_row_mve<W>(rows, y, vsteps);
+      px = vsteps * kernels::arm::pool2_mve_step_outputs;
     } else if constexpr (constexpr std::size_t steps = OW / kernels::arm::max_pool2_f32_step_outputs;
                          has_row_kernel && !avg_row_mve && steps > 0) {
       kernels::arm::max_pool2_row_f32<W>(rows, y, steps);

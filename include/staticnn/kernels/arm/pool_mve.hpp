@@ -16,9 +16,10 @@ namespace staticnn::kernels::arm {
 inline constexpr std::size_t pool2_mve_step_outputs = 4;
 
 #ifdef STATICNN_ARM_MVE
-// y[px] for px < 4 steps (steps >= 1), rows: two rows W apart. Out of line (see max_pool_vfp.hpp).
-template <std::size_t W>
-[[gnu::noinline]] void avg_pool2_row_mve(const float* rows, float* y, std::size_t steps) {
+// y[px] for px < 4 steps (steps >= 1), rows: two rows W apart; ReluMax: the ReLU of the maximum,
+// else the average. Out of line (see max_pool_vfp.hpp).
+template <std::size_t W, bool ReluMax>
+[[gnu::noinline]] void pool2_row_mve(const float* rows, float* y, std::size_t steps) {
   const float* bottom = rows + W;
   asm volatile(
       "1:\n"
@@ -26,39 +27,28 @@ template <std::size_t W>
       "vld21.32 {q0, q1}, [%[top]]!\n"
       "vld20.32 {q2, q3}, [%[bottom]]\n"
       "vld21.32 {q2, q3}, [%[bottom]]!\n"
-      "vadd.f32 q0, q0, q1\n"
-      "vadd.f32 q0, q0, q2\n"
-      "vadd.f32 q0, q0, q3\n"
+      ".if %c[relu_max]\n"
+      "vmax.s32 q0, q0, q1\nvmax.s32 q2, q2, q3\nvmax.s32 q0, q0, q2\n"
+      "vshr.s32 q1, q0, #31\nvbic q0, q0, q1\n"
+      ".else\n"
+      "vadd.f32 q0, q0, q1\nvadd.f32 q0, q0, q2\nvadd.f32 q0, q0, q3\n"
       "vmul.f32 q0, q0, %[quarter]\n"
+      ".endif\n"
       "vstrw.32 q0, [%[y]], #16\n"
       "subs %[n], %[n], #1\n"
       "bne 1b\n"
       : [top] "+r"(rows), [bottom] "+r"(bottom), [y] "+r"(y), [n] "+r"(steps)
-      : [quarter] "r"(0.25f)
+      : [quarter] "r"(0.25f), [relu_max] "i"(ReluMax ? 1 : 0)
       : "cc", "memory", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7");
-  static_assert(pool2_mve_step_outputs == 4, "avg_pool2_row_mve: 8 inputs a row in two vectors");
+  static_assert(pool2_mve_step_outputs == 4, "pool2_row_mve: 8 inputs a row in two vectors");
 }
-
 template <std::size_t W>
-[[gnu::noinline]] void relu_max_pool2_row_mve(const float* rows, float* y, std::size_t steps) {
-  const float* bottom = rows + W;
-  asm volatile(
-      "1:\n"
-      "vld20.32 {q0, q1}, [%[top]]\n"
-      "vld21.32 {q0, q1}, [%[top]]!\n"
-      "vld20.32 {q2, q3}, [%[bottom]]\n"
-      "vld21.32 {q2, q3}, [%[bottom]]!\n"
-      "vmax.s32 q0, q0, q1\n"
-      "vmax.s32 q2, q2, q3\n"
-      "vmax.s32 q0, q0, q2\n"
-      "vshr.s32 q1, q0, #31\n"
-      "vbic q0, q0, q1\n"
-      "vstrw.32 q0, [%[y]], #16\n"
-      "subs %[n], %[n], #1\n"
-      "bne 1b\n"
-      : [top] "+r"(rows), [bottom] "+r"(bottom), [y] "+r"(y), [n] "+r"(steps)
-      :
-      : "cc", "memory", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7");
+void avg_pool2_row_mve(const float* rows, float* y, std::size_t steps) {
+  pool2_row_mve<W, false>(rows, y, steps);
+}
+template <std::size_t W>
+void relu_max_pool2_row_mve(const float* rows, float* y, std::size_t steps) {
+  pool2_row_mve<W, true>(rows, y, steps);
 }
 #else
 template <std::size_t W>
