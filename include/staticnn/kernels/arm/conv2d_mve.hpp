@@ -49,11 +49,6 @@ inline constexpr std::size_t conv_mve4_lanes = 4;
 // addresses (less 4 P bytes: the first store writes back +4 P), their weight addresses less 4
 // bytes (the loads write back +4 first).
 inline constexpr std::size_t conv_mve4_ctx_bias = 0, conv_mve4_ctx_y = 16, conv_mve4_ctx_w = 32;
-struct alignas(16) conv_mve4_context {
-  float bias[4];
-  std::uintptr_t y[4], w[4];
-};
-static_assert(offsetof(conv_mve4_context, y) == conv_mve4_ctx_y && offsetof(conv_mve4_context, w) == conv_mve4_ctx_w);
 
 // The widest block of pixels whose inputs fit r0-r9 and whose sums fit q0-q5 (0: none), for a
 // kernel KW wide at column stride SW.
@@ -93,6 +88,12 @@ constexpr std::size_t conv_mve4_group(std::size_t OC) {
 }
 
 #ifdef STATICNN_ARM_MVE
+struct alignas(16) conv_mve4_context {
+  float bias[4];
+  std::uintptr_t y[4], w[4];  // 32-bit addresses
+};
+static_assert(offsetof(conv_mve4_context, y) == conv_mve4_ctx_y && offsetof(conv_mve4_context, w) == conv_mve4_ctx_w);
+
 // One block of P pixels of one output row, 4 channels, over all C input channels: x the block's
 // first input (channel 0, the first of the K kernel rows), ctx as above (its y written back for the
 // next block of the row).
