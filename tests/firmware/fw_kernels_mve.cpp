@@ -2,6 +2,7 @@
 // for bit for int8, on shapes they were not tuned for, and their instructions per MAC (printed).
 // Elsewhere every test skips, the image exits with skip_exit and CTest reports it as skipped.
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <type_traits>
@@ -311,6 +312,191 @@ STATICNN_TEST(float_conv_and_dense_any_shape) {
   STATICNN_CHECK((check_dense_float<7, 5>(48) < tol));
   STATICNN_CHECK((check_dense_float<84, 10>(49) < tol));
   STATICNN_CHECK((check_dense_float<1, 3>(50) < tol));
+  STATICNN_CHECK((check_dense_float<120, 7>(51) < tol));  // 16-input loop, then 8
+  STATICNN_CHECK((check_dense_float<29, 9>(52) < tol));    // loop, 8, 4 and 1 left
+  STATICNN_CHECK((check_dense_float<13, 6>(53) < tol));    // no loop: 8, 4 and 1 left
+}
+
+// The 4-channel float conv (arm::conv_mve_channels) against a double-precision sum written out
+// here, as check_conv_float: channels [oc, oc + G) of OC, rows [oy0, oy0 + rows), on shapes it was
+// not tuned for (odd C, K = 1, 3, 7, 10, strides 2 and 3, OW not a multiple of the block, G = 5
+// and 9 where the last group of 4 overlaps, an input plane past 4 KB); nothing written past the
+// G planes. Then conv2d_layer with padding (its window path hands the kernel channel_group
+// channels) and rectangular kernels and strides against the same sum over the zero-padded input.
+namespace {
+std::array<float, 1400> conv_channels_y;  // the largest G x rows x OW below is 1,323
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t OC>
+double check_conv_channels(std::uint32_t seed, std::size_t oc, std::size_t G, std::size_t oy0, std::size_t rows) {
+  if constexpr (!kernels::target::arm_mve) {
+    return 1.0;
+  } else {
+    static_assert(kernels::arm::conv_mve4_fits<C, H, W, K, S, OC>);
+    constexpr std::size_t OW = (W - K) / S + 1;
+    lcg_state = seed;
+    static std::array<float, C * H * W> x{};
+    static std::array<float, OC * C * K * K> w{};
+    static std::array<float, OC> b{};
+    auto& y = conv_channels_y;
+    for (auto& v : x) v = frand();
+    for (auto& v : w) v = frand();
+    for (auto& v : b) v = frand();
+    y.fill(1e30f);
+    const std::size_t plane = rows * OW;
+    kernels::arm::conv_mve_channels<C, H, W, K, S, OC>(x.data() + oy0 * S * W, w.data(), b.data(), y.data(), oc, G,
+                                                        plane, rows);
+    double worst = 0;
+    for (std::size_t g = 0; g < G; ++g)
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t ox = 0; ox < OW; ++ox) {
+          const std::size_t o = oc + g, oy = oy0 + r;
+          double sum = b[o], mag = b[o] < 0 ? -b[o] : b[o];
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t ky = 0; ky < K; ++ky)
+              for (std::size_t kx = 0; kx < K; ++kx) {
+                const double p = double{w[((o * C + c) * K + ky) * K + kx]} * x[(c * H + oy * S + ky) * W + ox * S + kx];
+                sum += p, mag += p < 0 ? -p : p;
+              }
+          const double e = (y[g * plane + r * OW + ox] - sum) / mag;
+          worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+        }
+    for (std::size_t i = G * plane; i < y.size(); ++i)
+      if (y[i] != 1e30f) worst = 1.0;
+    return worst;
+  }
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, std::size_t Pad,
+          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad>
+double check_conv_layer(std::uint32_t seed) {
+  using layer = conv2d_layer<shape<C, H, W>, OC, K, S, Pad, float, KW, SW, PadL>;
+  static_assert(!kernels::target::arm_mve || layer::channel_group == kernels::arm::conv_mve4_group(OC));
+  constexpr std::size_t OH = layer::out_shape::height, OW = layer::out_shape::width;
+  lcg_state = seed;
+  static layer l;
+  static std::array<float, C * H * W> x{};
+  static std::array<float, OC * OH * OW> y{};
+  for (auto& v : l.params) v = frand();
+  for (auto& v : x) v = frand();
+  l.forward(cview<float, C * H * W>(x), view<float, OC * OH * OW>(y));
+  double worst = 0;
+  for (std::size_t o = 0; o < OC; ++o)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        const float bias = l.params[layer::weight_count + o];
+        double sum = bias, mag = bias < 0 ? -bias : bias;
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t ky = 0; ky < K; ++ky)
+            for (std::size_t kx = 0; kx < KW; ++kx) {
+              const std::size_t iy = oy * S + ky, ix = ox * SW + kx;
+              if (iy < Pad || iy >= H + Pad || ix < PadL || ix >= W + PadL) continue;
+              const double p =
+                  double{l.params[((o * C + c) * K + ky) * KW + kx]} * x[(c * H + iy - Pad) * W + ix - PadL];
+              sum += p, mag += p < 0 ? -p : p;
+            }
+        const double e = (y[(o * OH + oy) * OW + ox] - sum) / (mag > 0 ? mag : 1.0);
+        worst = e < 0 ? (-e > worst ? -e : worst) : (e > worst ? e : worst);
+      }
+  return worst;
+}
+}  // namespace
+
+STATICNN_TEST(float_conv_channels_any_shape) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+  constexpr double tol = 1e-5;  // fan-in <= 200: 200 x 2^-24 < 1.2e-5, and the sums stay far below
+  STATICNN_CHECK((check_conv_channels<1, 28, 28, 5, 1, 6>(71, 0, 6, 3, 2) < tol));    // LeNet conv1: G = 6
+  STATICNN_CHECK((check_conv_channels<3, 11, 13, 3, 2, 5>(72, 0, 5, 0, 5) < tol));    // stride 2, OW 6, G = 5
+  STATICNN_CHECK((check_conv_channels<7, 12, 15, 7, 1, 8>(73, 4, 4, 1, 4) < tol));    // K = 7, OW 9, second group
+  STATICNN_CHECK((check_conv_channels<2, 5, 9, 1, 1, 4>(74, 0, 4, 2, 3) < tol));      // K = 1
+  STATICNN_CHECK((check_conv_channels<5, 9, 23, 3, 1, 9>(75, 0, 9, 0, 7) < tol));     // OW 21, G = 9
+  STATICNN_CHECK((check_conv_channels<2, 40, 40, 5, 3, 4>(76, 0, 4, 5, 2) < tol));    // 6,400 B planes, stride 3
+  STATICNN_CHECK((check_conv_channels<3, 12, 13, 10, 1, 12>(77, 8, 4, 0, 3) < tol));  // K = 10: blocks of 1
+  STATICNN_CHECK((check_conv_channels<16, 4, 16, 3, 1, 32>(78, 28, 4, 0, 2) < tol));  // C = 16, the last group
+  STATICNN_CHECK((check_conv_layer<3, 9, 10, 6, 3, 1, 1>(79) < tol));                 // padded, G = 6
+  STATICNN_CHECK((check_conv_layer<4, 11, 11, 8, 5, 2, 2>(80) < tol));                // padded, stride 2
+  STATICNN_CHECK((check_conv_layer<1, 7, 9, 5, 3, 1, 0>(81) < tol));                  // unpadded forward, G = 5
+  STATICNN_CHECK((check_conv_layer<1, 25, 10, 8, 10, 2, 4, 4, 2, 1>(82) < tol));      // DS-CNN's 10 x 4, strides 2
+  STATICNN_CHECK((check_conv_layer<3, 9, 11, 4, 1, 1, 0, 3, 2, 0>(83) < tol));        // 1 x 3, column stride 2
+  STATICNN_CHECK((check_conv_layer<2, 12, 7, 6, 5, 3, 0, 2, 1, 0>(84) < tol));        // 5 x 2, row stride 3
+  STATICNN_CHECK((check_conv_layer<2, 6, 30, 5, 1, 2, 0, 3, 1, 0>(85) < tol));       // 1 x 3, row stride 2, OW 28
+}
+
+// The 2x2 pooling row kernels (kernels/arm/pool_mve.hpp, through pool_layer::reduce_row and
+// reduce_row_then with ReLU) against pool_layer::reduce window by window: average equal in value
+// (a zero's sign may differ), ReLU of the maximum bit for bit; widths with 1-3 outputs left after
+// the steps, a dropped column, ties and zeros of both signs; nothing written past the row.
+namespace {
+template <std::size_t W>
+std::size_t pool2_mve_wrong(std::uint32_t seed) {
+  constexpr std::size_t OW = W / 2;
+  using avg = pool_layer<shape<1, 2, W>, 2, avg_pool_op, float>;
+  using max = pool_layer<shape<1, 2, W>, 2, max_pool_op, float>;
+  using relu_layer = activation_layer<shape<OW>, relu_op, float>;
+  static_assert(avg::avg_row_mve == kernels::target::arm_mve);
+  static_assert(max::template fuses_row_then<relu_layer>);
+  lcg_state = seed;
+  std::array<float, 2 * W> rows;
+  for (auto& v : rows) v = frand();
+  rows[1] = rows[0], rows[W + 2] = -0.0f, rows[4] = 0.0f, rows[5] = -0.0f, rows[W + 4] = -0.0f, rows[W + 5] = -1.0f;
+  constexpr float canary = 777.0f;
+  std::array<float, OW + 3> y;
+  std::size_t wrong = 0;
+  y.fill(canary);
+  avg::reduce_row(rows.data(), y.data());
+  for (std::size_t px = 0; px < OW; ++px) wrong += !(y[px] == avg::reduce(rows.data() + 2 * px, W));
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  y.fill(canary);
+  max::reduce_row_then(rows.data(), y.data(), relu_layer{});
+  for (std::size_t px = 0; px < OW; ++px)
+    wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(relu_op::f(max::reduce(rows.data() + 2 * px, W)));
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  return wrong;
+}
+}  // namespace
+
+STATICNN_TEST(float_pool2_rows) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+  STATICNN_CHECK(pool2_mve_wrong<24>(91) == 0);  // 12: three steps
+  STATICNN_CHECK(pool2_mve_wrong<9>(92) == 0);   // 4 and a dropped column
+  STATICNN_CHECK(pool2_mve_wrong<22>(93) == 0);  // 11: two steps and 3
+  STATICNN_CHECK(pool2_mve_wrong<6>(94) == 0);   // 3: no step
+  STATICNN_CHECK(pool2_mve_wrong<19>(95) == 0);  // 9: two steps and 1
+}
+
+// The vector sigmoid and tanh (kernels/arm/sigmoid_mve.hpp) against the VFP kernel they give the
+// values of, bit for bit: values across [-20, 20] and [-2, 2], zeros of both signs, tiny values,
+// infinities and NaN, lengths 0 to 13 (the vectors and the VFP tail), in place and not, with
+// nothing written past n.
+STATICNN_TEST(float_sigmoid_tanh_match_vfp) {
+  if (!kernels::target::arm_mve) STATICNN_SKIP("no MVE: no Helium float kernels on this target");
+#ifdef STATICNN_ARM_MVE
+  std::size_t wrong = 0, checked = 0;
+  constexpr float canary = 12345.0f;
+  for (int form = 0; form < 2; ++form)
+    for (std::size_t n = 0; n < 14; ++n) {
+      lcg_state = 60 + static_cast<std::uint32_t>(n);
+      std::array<float, 16> x, y, z, want;
+      for (auto& v : x) v = frand() * (n % 2 == 0 ? 20.0f : 2.0f);
+      x[1] = -0.0f, x[2] = 0.0f, x[3] = -__builtin_inff(), x[5] = __builtin_inff(), x[6] = 0x1p-21f;
+      x[9] = __builtin_nanf(""), x[10] = 1e-40f;
+      y.fill(canary), want.fill(canary), z = x;
+      if (form == 0) {
+        kernels::arm::sigmoid_mve(x.data(), y.data(), n);
+        kernels::arm::sigmoid_mve(z.data(), z.data(), n);
+        kernels::arm::sigmoid(x.data(), want.data(), n);
+      } else {
+        kernels::arm::tanh_mve(x.data(), y.data(), n);
+        kernels::arm::tanh_mve(z.data(), z.data(), n);
+        kernels::arm::tanh(x.data(), want.data(), n);
+      }
+      for (std::size_t i = 0; i < y.size(); ++i, ++checked) {
+        wrong += std::bit_cast<std::uint32_t>(y[i]) != std::bit_cast<std::uint32_t>(want[i]);
+        wrong += std::bit_cast<std::uint32_t>(z[i]) != std::bit_cast<std::uint32_t>(i < n ? want[i] : x[i]);
+      }
+    }
+  STATICNN_CHECK(checked == 2 * 14 * 16);
+  STATICNN_CHECK(wrong == 0);
+#endif
 }
 
 // QEMU counts an MVE instruction as one instruction (its beats are not counted apart), so the

@@ -22,6 +22,21 @@ constexpr bool conv2d_runs_mve() {
   return std::is_same_v<T, float> && arm::conv_mve_preferred<C, H, W, K, S>;
 }
 
+// Whether a float conv runs kernels/arm/conv2d_mve.hpp's conv_mve_channels (4 output channels a
+// vector; any C, kernel height, strides and padding, a kernel width up to 10) on an MVE target:
+// every layer with at least 4 output channels whose block fits (arm::conv_mve4_fits); its layer
+// then hands it conv2d_channel_group channels at a time (conv2d_group_rows).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
+          std::size_t KW = K, std::size_t SW = S>
+constexpr bool conv2d_runs_mve_channels() {
+  return std::is_same_v<T, float> && arm::conv_mve4_fits<C, H, W, K, S, OC, KW, SW>;
+}
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
+          std::size_t KW = K, std::size_t SW = S>
+constexpr std::size_t conv2d_channel_group() {
+  return conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>() ? arm::conv_mve4_group(OC) : 1;
+}
+
 // Whether conv2d_channel_rows runs the Cortex-M VFP kernel (kernels/arm/conv2d_vfp.hpp) on an
 // input of C x H x W (unpadded, as it sees it): float where the target has it and the shape fits
 // its registers and immediates (arm::conv_vfp_fits).
@@ -74,12 +89,32 @@ constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, 
   }
 }
 
+// Output rows [oy0, oy0 + rows) of channels [oc, oc + G), into y laid out G x rows x OW: the
+// 4-channel MVE kernel where conv2d_runs_mve_channels() and G > 1, else conv2d_channel_rows per
+// channel.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
+          class T, std::size_t KW, std::size_t SW, std::size_t G>
+constexpr void conv2d_group_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oc, std::size_t oy0,
+                                 std::size_t rows) {
+  constexpr std::size_t OW = (W - KW) / SW + 1;
+  if constexpr (G > 1 && conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>()) {
+    if (!std::is_constant_evaluated())
+      return arm::conv_mve_channels<C, H, W, K, S, OC, KW, SW>(x + oy0 * S * W, w, bias, y, oc, G, rows * OW, rows);
+  }
+  for (std::size_t g = 0; g < G; ++g)
+    conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + g * rows * OW, oc + g, oy0, rows);
+}
+
 // Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T, std::size_t KW = K, std::size_t SW = S>
 constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,
                                    std::size_t rows) {
   constexpr std::size_t OW = (W - KW) / SW + 1;
+  if constexpr (conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>()) {
+    if (!std::is_constant_evaluated())
+      return arm::conv_mve_channels<C, H, W, K, S, OC, KW, SW>(x + oy0 * S * W, w, bias, y, 0, OC, rows * OW, rows);
+  }
   for (std::size_t oc = 0; oc < OC; ++oc)
     conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + oc * rows * OW, oc, oy0, rows);
 }

@@ -56,7 +56,9 @@ struct activation_layer {
   static constexpr bool tanh_runs_vfp = std::is_same_v<Op, tanh_op> && kernels::sigmoid_runs_vfp<T>;
   static constexpr const char* name = Op::name;
   static constexpr const char* kernel_name =
-      std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_vfp<T> ? "arm_vfp sigmoid"
+      std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_mve<T>  ? "arm_mve sigmoid (4 lanes)"
+      : std::is_same_v<Op, sigmoid_op> && kernels::sigmoid_runs_vfp<T> ? "arm_vfp sigmoid"
+      : tanh_runs_vfp && kernels::sigmoid_runs_mve<T>                 ? "arm_mve tanh (sigmoid form, 4 lanes)"
       : tanh_runs_vfp                                                 ? "arm_vfp tanh (sigmoid form)"
       : relu_runs_vfp ? "arm_vfp relu (sign bits)"
                       : "portable";
@@ -76,6 +78,7 @@ struct activation_layer {
   static void run(const T* x, T* y, std::size_t n) {
     if constexpr (std::is_same_v<Op, sigmoid_op>) kernels::sigmoid(x, y, n);  // the target's kernel
     else if constexpr (relu_runs_vfp) kernels::arm::relu_f32(x, y, n);
+    else if constexpr (tanh_runs_vfp && kernels::sigmoid_runs_mve<T>) kernels::arm::tanh_mve(x, y, n);
     else if constexpr (tanh_runs_vfp) kernels::arm::tanh(x, y, n);
     else for (std::size_t i = 0; i < n; ++i) y[i] = Op::f(x[i]);
   }

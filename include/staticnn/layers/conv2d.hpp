@@ -44,9 +44,11 @@ struct conv2d_layer {
   static constexpr bool square = K == KW && Stride == SW && Pad == PadL && Pad == PadB && Pad == PadR;
   static constexpr std::size_t out_channels = OutC, kernel = K, stride = Stride, padding = Pad;
   // The kernel inference runs (the plan prints it), chosen by kernels/conv2d.hpp's shape trait
-  // (a rectangular kernel or stride runs the portable one).
+  // (a rectangular kernel or stride runs the portable one, or on MVE targets the 4-channel kernel).
   static constexpr const char* kernel_name =
-      square && kernels::conv2d_runs_mve<C, PH, PW, K, Stride, T>() ? "arm_mve conv (16 outputs in 4 vectors, vfma by scalar)"
+      kernels::conv2d_runs_mve_channels<C, PH, PW, OutC, K, Stride, T, KW, SW>()
+          ? "arm_mve conv (4 channels a vector, vfma by scalar)"
+      : square && kernels::conv2d_runs_mve<C, PH, PW, K, Stride, T>() ? "arm_mve conv (16 outputs in 4 vectors, vfma by scalar)"
       : square && kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
       : square && kernels::conv2d_runs_vfp<C, PH, PW, K, Stride, T>()   ? "arm_vfp conv (register-blocked rows)"
                                                                         : "portable";
@@ -76,14 +78,16 @@ struct conv2d_layer {
   // channels at a time from a window of the padded input; the same values forward computes. The
   // network's streamed stages take square layers; a rectangular one runs forward.
   static constexpr bool row_streamable = square;
-  static constexpr std::size_t channel_group = 1;
-  // Output rows [oy0, oy0 + rows) of channel oc into y (rows x OW), from x: Hx rows of the padded
+  // 1, or on MVE targets the channels its 4-channel kernel takes at once (kernels/conv2d.hpp).
+  static constexpr std::size_t channel_group = kernels::conv2d_channel_group<C, PH, PW, OutC, K, Stride, T, KW, SW>();
+  // Output rows [oy0, oy0 + rows) of channels [oc, oc + channel_group) into y (channel_group x
+  // rows x OW), from x: Hx rows of the padded
   // input, C x Hx x PW (output row r reads x rows r*S .. r*S + K - 1). Unpadded, x is the input
   // itself (Hx = H).
   template <std::size_t Hx = PH>
   void forward_channel_rows(const T* x, T* y, std::size_t oc, std::size_t oy0, std::size_t rows) const {
-    kernels::conv2d_channel_rows<C, Hx, PW, OutC, K, Stride, T, KW, SW>(x, params.data(), params.data() + weight_count,
-                                                                        y, oc, oy0, rows);
+    kernels::conv2d_group_rows<C, Hx, PW, OutC, K, Stride, T, KW, SW, channel_group>(
+        x, params.data(), params.data() + weight_count, y, oc, oy0, rows);
   }
   // Rows [iy0, iy0 + R) of the zero-padded input (padded coordinates), every channel, into
   // window (C x R x PW).

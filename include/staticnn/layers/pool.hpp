@@ -17,6 +17,7 @@
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/arm/max_pool_vfp.hpp"
+#include "../kernels/arm/pool_mve.hpp"
 #include "../kernels/dispatch.hpp"
 
 namespace staticnn {
@@ -89,12 +90,23 @@ struct pool_layer {
   // One pooled row of one channel: y[px] = reduce(rows + px K, W) for px < OW, rows: K rows W
   // apart (detail::pool_row_kernel). 2x2 float max pooling on VFP targets runs four outputs a
   // step (kernels/arm/max_pool_vfp.hpp); the same values.
+  // On MVE targets 2x2 float average pooling four outputs a step too (kernels/arm/pool_mve.hpp;
+  // the same values up to a zero's sign).
+  static constexpr bool avg_row_mve =
+      kernels::target::arm_mve && square && K == 2 && std::is_same_v<Op, avg_pool_op> && std::is_same_v<T, float>;
   static constexpr bool has_row_kernel =
-      kernels::target::arm_vfp && square && K == 2 && std::is_same_v<Op, max_pool_op> && std::is_same_v<T, float>;
-  static constexpr const char* kernel_name = has_row_kernel ? "arm_vfp max 2x2 (vcmpe, 4 a step)" : "portable";
+      (kernels::target::arm_vfp && square && K == 2 && std::is_same_v<Op, max_pool_op> && std::is_same_v<T, float>) ||
+      avg_row_mve;
+  static constexpr const char* kernel_name = avg_row_mve      ? "arm_mve avg 2x2 (vld2, 4 a step)"
+                                             : has_row_kernel ? "arm_vfp max 2x2 (vcmpe, 4 a step)"
+                                                              : "portable";
   static void reduce_row(const T* rows, T* y) {
     std::size_t px = 0;
-    if constexpr (constexpr std::size_t steps = OW / kernels::arm::max_pool2_f32_step_outputs; has_row_kernel && steps > 0) {
+    if constexpr (constexpr std::size_t vsteps = OW / kernels::arm::pool2_mve_step_outputs; avg_row_mve && vsteps > 0) {
+      kernels::arm::avg_pool2_row_mve<W>(rows, y, vsteps);
+      px = vsteps * kernels::arm::pool2_mve_step_outputs;
+    } else if constexpr (constexpr std::size_t steps = OW / kernels::arm::max_pool2_f32_step_outputs;
+                         has_row_kernel && !avg_row_mve && steps > 0) {
       kernels::arm::max_pool2_row_f32<W>(rows, y, steps);
       px = steps * kernels::arm::max_pool2_f32_step_outputs;
     }
@@ -105,15 +117,20 @@ struct pool_layer {
   // is ReLU by the sign bit (activation_layer::relu_by_sign_bit) after 2x2 max pooling on VFP
   // targets, both in one integer pass (kernels/arm/max_pool_vfp.hpp); the same values for inputs
   // without a NaN.
+  // (on MVE targets four outputs a step, kernels/arm/pool_mve.hpp, the same values).
   template <class Act>
-  static constexpr bool fuses_row_then = has_row_kernel && requires { requires Act::relu_by_sign_bit; };
+  static constexpr bool fuses_row_then = has_row_kernel && !avg_row_mve && requires { requires Act::relu_by_sign_bit; };
   template <class Act>
   static void reduce_row_then(const T* rows, T* y, const Act& act)
     requires fuses_row_then<Act>
   {
     constexpr std::size_t steps = OW / kernels::arm::relu_max_pool2_f32_step_outputs;
     std::size_t px = 0;
-    if constexpr (steps > 0) {
+    if constexpr (constexpr std::size_t vsteps = OW / kernels::arm::pool2_mve_step_outputs;
+                  kernels::target::arm_mve && vsteps > 0) {
+      kernels::arm::relu_max_pool2_row_mve<W>(rows, y, vsteps);
+      px = vsteps * kernels::arm::pool2_mve_step_outputs;
+    } else if constexpr (steps > 0) {
       kernels::arm::relu_max_pool2_row_f32<W>(rows, y, steps);
       px = steps * kernels::arm::relu_max_pool2_f32_step_outputs;
     }
