@@ -138,7 +138,7 @@ function(_staticnn_use_machine machine)
   target_include_directories(${options} INTERFACE ${common})
   target_link_options(${options} INTERFACE
     ${STATICNN_CPU_FLAGS} --specs=nano.specs -nostartfiles
-    -L${common} -T${STATICNN_LINKER_SCRIPT}
+    -L${common}
     -Wl,--gc-sections -Wl,--print-memory-usage)
 
   set(runtime staticnn_fw_runtime_${machine})
@@ -157,7 +157,7 @@ function(_staticnn_use_machine machine)
   set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_DIR ${machine_dir})
   set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_EMULATOR "${CMAKE_CROSSCOMPILING_EMULATOR}")
   foreach(key CPU_FLAGS LINKER_SCRIPT STACK_SIZE_DEFAULT SYSTICK_HZ UART_SOURCE QEMU_MACHINE QEMU_SERIAL
-              RAM_ORIGIN RAM_SIZE BUS_FAULT_ADDRESS TOO_LARGE_IMAGES)
+              RAM_ORIGIN RAM_SIZE BUS_FAULT_ADDRESS TOO_LARGE_IMAGES LARGE_LINKER_SCRIPT LARGE_IMAGES)
     set_property(GLOBAL PROPERTY STATICNN_MACHINE_${machine}_${key} "${STATICNN_${key}}")
   endforeach()
 endfunction()
@@ -181,7 +181,13 @@ function(staticnn_add_firmware name)
   endif()
   _staticnn_use_machine(${machine})
   get_filename_component(targets_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
+  # The board's layout; an image its code memory cannot hold (board data: STATICNN_LARGE_IMAGES)
+  # takes the board's layout for large images (STATICNN_LARGE_LINKER_SCRIPT).
   get_property(linker_script GLOBAL PROPERTY STATICNN_MACHINE_${machine}_LINKER_SCRIPT)
+  get_property(large_images GLOBAL PROPERTY STATICNN_MACHINE_${machine}_LARGE_IMAGES)
+  if(name IN_LIST large_images)
+    get_property(linker_script GLOBAL PROPERTY STATICNN_MACHINE_${machine}_LARGE_LINKER_SCRIPT)
+  endif()
   get_property(emulator GLOBAL PROPERTY STATICNN_MACHINE_${machine}_EMULATOR)
 
   # Stack: STACK_SIZE, else the STATICNN_STACK_SIZE cache entry for the build's own machine,
@@ -214,7 +220,7 @@ function(staticnn_add_firmware name)
     CROSSCOMPILING_EMULATOR "${emulator}")
   target_link_libraries(${name} PRIVATE staticnn_fw_runtime_${machine} staticnn_fw_options_${machine}
                         ${arg_LIBRARIES})
-  target_link_options(${name} PRIVATE -Wl,--defsym=__stack_size=${stack}
+  target_link_options(${name} PRIVATE -T${linker_script} -Wl,--defsym=__stack_size=${stack}
                       -Wl,-Map=$<TARGET_FILE_DIR:${name}>/${name}.map)
   if(arg_MODEL)
     get_filename_component(model ${arg_MODEL} ABSOLUTE)

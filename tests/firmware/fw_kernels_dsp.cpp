@@ -379,7 +379,9 @@ STATICNN_TEST(int8_conv_pairs_any_shape) {
 // both ways, asymmetric paddings, odd widths, output rows ending in blocks of 1-3, both rescale
 // forms (General: every 7th channel from the third in a general form, as check_conv_rows) and
 // clamps, rows from the first and to the last. Returns the number of wrong bytes (past G x rows x
-// OW too: untouched). Output widths: 4k + 0, 1, 2 and 3.
+// OW too: untouched). Output widths: 4k + 0, 1, 2 and 3. Each call runs twice: without scratch and
+// with conv2d_s8_rows_padded_scratch bytes at an odd address (a tall window's transposed run),
+// bytes around that scratch untouched.
 namespace {
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t KW, std::size_t S, std::size_t SW, std::size_t PT,
           std::size_t PL, std::size_t PB, std::size_t PR, std::size_t G, bool General>
@@ -408,10 +410,18 @@ std::size_t check_conv_rect(std::uint32_t seed, std::size_t oy0, std::size_t row
       if (General && o % 7 == 5) shift[o] = 1, mult[o] = 1 << 20;
     }
     const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -5, act_min, act_max};
-    static std::array<std::int8_t, G * OH * OW> got{}, want{};
-    got.fill(0x5a), want.fill(0x5a);
+    static std::array<std::int8_t, G * OH * OW> got{}, want{}, got_scratch{};
+    got.fill(0x5a), want.fill(0x5a), got_scratch.fill(0x5a);
     kernels::conv2d_s8_rows_padded<1, H, W, K, S, G, PT, false, KW, SW, PL, PB, PR>(x.data(), w.data(), q, got.data(),
                                                                                    oy0, rows, pad);
+    constexpr std::size_t scratch_bytes = kernels::conv2d_s8_rows_padded_scratch<1, H, W, K, S, G, PT, KW, SW, PL, PB, PR>;
+    constexpr std::size_t guard = 9;  // bytes before (the scratch 1 past a word) and after the scratch
+    alignas(8) static std::array<std::int8_t, guard + scratch_bytes + guard> scratch{};
+    scratch.fill(0x33);
+    kernels::conv2d_s8_rows_padded<1, H, W, K, S, G, PT, false, KW, SW, PL, PB, PR>(
+        x.data(), w.data(), q, got_scratch.data(), oy0, rows, pad, scratch.data() + guard);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < guard; ++i) wrong += (scratch[i] != 0x33) + (scratch[guard + scratch_bytes + i] != 0x33);
     static std::array<std::int8_t, PH * PW> padded{};  // x inside its border of pad
     for (std::size_t iy = 0; iy < PH; ++iy)
       for (std::size_t ix = 0; ix < PW; ++ix) {
@@ -421,8 +431,7 @@ std::size_t check_conv_rect(std::uint32_t seed, std::size_t oy0, std::size_t row
     for (std::size_t o = 0; o < G; ++o)
       kernels::conv2d_s8_channel_rows<1, PH, PW, K, S, KW, SW>(padded.data(), w.data() + o * F, q.from(o),
                                                                want.data() + o * rows * OW, oy0, rows);
-    std::size_t wrong = 0;
-    for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];
+    for (std::size_t i = 0; i < got.size(); ++i) wrong += (got[i] != want[i]) + (got_scratch[i] != want[i]);
     return wrong;
   }
 }
@@ -443,6 +452,12 @@ STATICNN_TEST(int8_conv_widened_rectangular) {
   STATICNN_CHECK((check_conv_rect<49, 10, 10, 4, 2, 2, 4, 1, 5, 1, 13, G>(88, 0, 25, -128, 127, -128) == 0));  // DS-CNN's
   STATICNN_CHECK((check_conv_rect<49, 10, 10, 4, 2, 2, 4, 1, 5, 1, 32, D>(89, 11, 3, -20, 127, 5) == 0));
   STATICNN_CHECK((check_conv_rect<9, 21, 3, 8, 2, 2, 0, 0, 0, 0, 2, G>(90, 0, 4, -128, 127, 0) == 0));  // unpadded
+  // The shapes that run transposed with scratch (all their output rows), and ones that do not.
+  static_assert(!kernels::target::arm_dsp ||
+                (kernels::conv2d_s8_rows_padded_scratch<1, 49, 10, 10, 2, 13, 4, 4, 2, 1, 5, 1> > 0 &&
+                 kernels::conv2d_s8_rows_padded_scratch<1, 15, 7, 11, 1, 4, 2, 2, 1, 0, 1, 1> > 0 &&
+                 kernels::conv2d_s8_rows_padded_scratch<1, 8, 17, 3, 1, 6, 0, 6, 2, 2, 1, 1> == 0));
+  STATICNN_CHECK((check_conv_rect<21, 6, 9, 3, 1, 2, 3, 1, 4, 0, 5, G>(91, 0, 20, -128, 127, 2) == 0));  // 9 x 3, SW 2
 }
 
 // kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 4) against the portable kernel, bit

@@ -133,6 +133,15 @@ constexpr std::size_t scratch_bytes_of() {
   if constexpr (requires { { L::scratch_bytes } -> std::convertible_to<std::size_t>; }) return L::scratch_bytes;
   else return 0;
 }
+// A layer whose scratch must not overlap its output either (`static constexpr bool
+// scratch_overlaps_output = false`): the plan puts it beside both.
+template <class L>
+constexpr bool scratch_overlaps_output_of() {
+  if constexpr (requires { { L::scratch_overlaps_output } -> std::convertible_to<bool>; })
+    return L::scratch_overlaps_output;
+  else
+    return true;
+}
 
 // A layer made of networks (residual_layer) needs, besides its input and output, a workspace
 // for its networks (`static constexpr std::size_t nested_workspace`, values) that overlaps
@@ -288,6 +297,7 @@ struct network {
     std::array<bool, depth> fused{}, conv_act{}, absorbs{}, skipped{}, at_back{}, scratch{}, in_place{};
     std::array<std::size_t, depth> out_size{}, in_size{};  // of the stage starting at a layer
     std::array<std::size_t, depth> nested_at{};  // where a nested workspace starts (0: none)
+    std::array<std::size_t, depth> scratch_at{};  // where a stage's scratch starts (scratch[i])
     std::size_t last_stage = 0, max_hidden = 1, workspace = 1;
     std::size_t input_offset = 0, workspace_with_input = 1;  // see forward_in_workspace
   };
@@ -307,6 +317,7 @@ struct network {
     constexpr std::array<std::size_t, depth> size{Ls::out_shape::size...};
     constexpr std::array<bool, depth> same{detail::identity_forward<Ls>...};
     constexpr std::array<std::size_t, depth> scratch{detail::scratch_bytes_of<Ls>()...};
+    constexpr std::array<bool, depth> scratch_over_out{detail::scratch_overlaps_output_of<Ls>()...};
     constexpr std::array<std::size_t, depth> nested{detail::nested_workspace_of<Ls>()...};
     constexpr std::array<bool, depth> over{detail::output_over_input_of<Ls>()...};
     for (std::size_t i = 0; i < n; ++i) {
@@ -343,9 +354,12 @@ struct network {
       p.max_hidden = std::max(p.max_hidden, out);
       p.workspace = std::max(p.workspace, in + out);
       // A layer stage after the first that takes scratch gets it in the workspace beside its
-      // input (overlapping its output, which it may): its stack frame would hold it otherwise.
+      // input (overlapping its output where it may): its stack frame would hold it otherwise.
       p.scratch[i] = in > 0 && !p.fused[i] && scratch[i] > 0;
-      if (p.scratch[i]) p.workspace = std::max(p.workspace, in + scratch[i]);
+      if (p.scratch[i]) {
+        p.scratch_at[i] = back ? in : scratch_over_out[i] ? 0 : out;
+        p.workspace = std::max(p.workspace, (scratch_over_out[i] ? in : in + out) + scratch[i]);
+      }
       // A nested workspace goes between the stage's input and its output (the output at one
       // end, the input at the other), so the block keeps its input live: in + out + nested. For
       // the first stage it goes after out + the input's size, where forward_in_workspace's input
@@ -357,6 +371,14 @@ struct network {
       p.in_size[i] = in;
       p.at_back[i] = back;
       back = !back, in = out;
+    }
+    // The first stage's scratch, where the rest of the plan leaves room for it: after its output
+    // and the input's size (where forward_in_workspace's input ends: input_offset <= the first
+    // output's size), overlapping neither. Its stack frame holds it otherwise.
+    if (const std::size_t at = (p.last_stage == 0 ? 0 : p.out_size[0]) + in_shape::size;
+        !p.fused[0] && nested[0] == 0 && scratch[0] > 0 && at + scratch[0] <= p.workspace) {
+      p.scratch[0] = true;
+      p.scratch_at[0] = at;
     }
     // The input inside the workspace, after the first stage's output. A fused first stage reads
     // its input front to back, a pooled row at a time, and writes that row of every channel: it
@@ -582,7 +604,7 @@ struct network {
         };
         // The input is at the other end from the output: the scratch is the rest.
         if constexpr (detail::nested_workspace_of<L>() > 0) layer<I>().forward(x, y, ws + P->nested_at[I]);
-        else if constexpr (P->scratch[I]) run(P->at_back[I] ? ws + P->in_size[I] : ws);
+        else if constexpr (P->scratch[I]) run(ws + P->scratch_at[I]);
         else run();
         if constexpr (P->conv_act[I]) layer<I + 1>().apply(dst, L::out_shape::size);
       }

@@ -199,19 +199,31 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
   conv2d_s8_rows_portable<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
 }
 
+// The scratch conv2d_s8_rows_padded takes (bytes; 0: none), its template arguments but AllDoubled.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
+          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
+          std::size_t PadR = PadL>
+inline constexpr std::size_t conv2d_s8_rows_padded_scratch =
+    conv2d_s8_runs_widened_dsp<C, Pad + H + PadB, PadL + W + PadR, K, S, KW, SW>
+        ? arm::conv2d_s8_widened_dsp_scratch<H, W, K, S, G, Pad, KW, SW, PadL, PadB, PadR>
+        : 0;
+
 // conv2d_s8_rows of the C x H x W input x padded with pad, read unpadded, for the shapes whose kernel
 // pads itself (conv2d_s8_pads_itself of the padded sizes): G channels, output rows [oy0, oy0 + rows);
 // AllDoubled as for conv2d_s8_rows. Pad rows above, PadB below, PadL columns on the left, PadR on the
 // right; a rectangular window of K rows and KW columns, vertical stride S and horizontal SW.
+// scratch: null, or conv2d_s8_rows_padded_scratch bytes (any alignment) overlapping neither x nor
+// y, which a call for all G x OH outputs may run faster with (the kernel's buffers off its stack).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
           bool AllDoubled = false, std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad,
           std::size_t PadB = Pad, std::size_t PadR = PadL>
 void conv2d_s8_rows_padded(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                           std::size_t oy0, std::size_t rows, std::int8_t pad) {
+                           std::size_t oy0, std::size_t rows, std::int8_t pad,
+                           [[maybe_unused]] std::int8_t* scratch = nullptr) {
   constexpr std::size_t PH = Pad + H + PadB, PW = PadL + W + PadR;
   static_assert(conv2d_s8_pads_itself<C, PH, PW, K, S, KW, SW>, "conv2d_s8_rows_padded: no kernel pads itself");
   if constexpr (conv2d_s8_runs_widened_dsp<C, PH, PW, K, S, KW, SW>)
-    arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad, KW, SW, PadL, PadB, PadR>(x, w, q, y, oy0, rows, pad);
+    arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad, KW, SW, PadL, PadB, PadR>(x, w, q, y, oy0, rows, pad, scratch);
   else if constexpr (K == KW && S == SW && conv2d_s8_runs_pairs_dsp<C, PH, PW, K, S>) {
     static_assert(PadL == Pad && PadB == Pad && PadR == Pad, "conv2d_s8_rows_padded: the pairs kernel pads evenly");
     arm::conv2d_s8_pairs_dsp<C, H, W, K, S, G, Pad, AllDoubled>(x, w, q, y, oy0, rows, pad);

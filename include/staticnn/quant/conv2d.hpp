@@ -159,13 +159,23 @@ struct qconv2d_layer {
   }
   // A padded layer runs an output row at a time on a window of its padded input (layers/conv_rows.hpp),
   // or on its input where it pads itself.
-  constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) const {
+  // The scratch forward can take instead of its stack (core/sequential.hpp's scratch_bytes_of): the
+  // rectangular DSP kernel's (kernels::conv2d_s8_rows_padded_scratch), 0 for other windows.
+  static constexpr std::size_t scratch_bytes =
+      rect_dsp ? kernels::conv2d_s8_rows_padded_scratch<C, In::height, In::width, K, Stride, OutC, Pad, KW, SW, PadL,
+                                                        PadB, PadR>
+               : 0;
+  // scratch: null, or scratch_bytes bytes overlapping neither x nor y.
+  static constexpr bool scratch_overlaps_output = false;
+  constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y,
+                         [[maybe_unused]] std::int8_t* scratch = nullptr) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;
     if constexpr (rect_dsp) {  // every channel at once, padded or not
       if (!std::is_constant_evaluated())
         return kernels::conv2d_s8_rows_padded<C, In::height, In::width, K, Stride, OutC, Pad, false, KW, SW, PadL,
                                               PadB, PadR>(x.data(), weights.data(), rescale(), y.data(), 0,
-                                                          out_shape::height, static_cast<std::int8_t>(input_zero_point));
+                                                          out_shape::height, static_cast<std::int8_t>(input_zero_point),
+                                                          scratch);
     }
     if constexpr (unpadded) {
       for (std::size_t oc = 0; oc < OutC; oc += channel_group)

@@ -2,8 +2,10 @@
 // multiply-accumulates each layer does (hand-counted below).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <string_view>
 
@@ -79,4 +81,75 @@ TEST_CASE("plan: kinds and kernels print with their names") {
   // The host build has no Cortex-M kernels: every stage says it runs the portable one.
   for (const auto& st : folded::stages) CHECK(std::string_view(st.kernel) == "portable");
   for (const auto& st : int8::stages) CHECK(std::string_view(st.kernel) == "portable");
+}
+
+// Scratch in the plan (scratch_bytes_of): a layer taking Scratch values of scratch that must not
+// overlap its input, nor its output unless OverOut. It fills the scratch before it reads x and
+// again after it writes y, so a scratch over x or (not OverOut) over y changes the network's output.
+namespace {
+template <sn::Shape In, std::size_t Out, std::size_t Scratch, bool OverOut>
+struct scratch_probe_layer {
+  using value_type = std::int8_t;
+  static constexpr const char* name = "scratch_probe";
+  using in_shape = In;
+  using out_shape = sn::shape<Out>;
+  static constexpr std::size_t param_count = 0, state_count = 0;
+  static constexpr std::size_t scratch_bytes = Scratch;
+  static constexpr bool scratch_overlaps_output = OverOut;
+  inline static std::size_t given = 0;  // calls that had scratch
+  void forward(sn::cview<std::int8_t, In::size> x, sn::view<std::int8_t, Out> y, std::int8_t* scratch = nullptr) const {
+    if (scratch != nullptr) ++given, std::fill_n(scratch, Scratch, std::int8_t{-100});
+    for (std::size_t o = 0; o < Out; ++o) {
+      int s = static_cast<int>(o);
+      for (std::size_t i = 0; i < In::size; ++i) s += x[i] * static_cast<int>((i + o) % 3 + 1);
+      y[o] = static_cast<std::int8_t>(s % 101);
+    }
+    if (scratch != nullptr && !OverOut) std::fill_n(scratch, Scratch, std::int8_t{-101});
+  }
+};
+template <std::size_t S0, std::size_t S1>
+using probe_net = sn::network<scratch_probe_layer<sn::shape<8>, 16, S0, false>, scratch_probe_layer<sn::shape<16>, 4, S1, false>,
+                              scratch_probe_layer<sn::shape<4>, 3, 5, false>, scratch_probe_layer<sn::shape<3>, 2, 5, true>>;
+// Outputs at the front, back, front of the workspace, then y. Stage 1 needs 16 + 4 + 40 values;
+// the first stage's scratch after its 16 outputs and the 8 inputs fits in that (24 + 20 <= 60),
+// one of 40 would not (it keeps its stack then).
+using fits = probe_net<20, 40>;
+using no_room = probe_net<40, 40>;
+static_assert(fits::workspace_size == 60 && fits::workspace_with_input_size == 60);
+static_assert(no_room::workspace_size == 60);
+
+template <class Net>
+void check_probe_net(std::size_t first_given) {
+  const auto layers = Net{};
+  std::array<std::int8_t, 8> x{3, -7, 11, 0, -2, 5, 9, -13};
+  std::array<std::int8_t, 16> h1{};
+  std::array<std::int8_t, 4> h2{};
+  std::array<std::int8_t, 3> h3{};
+  std::array<std::int8_t, 2> want{}, got{}, got_in_ws{};
+  layers.template layer<0>().forward(x, h1);  // each layer alone, without scratch
+  layers.template layer<1>().forward(h1, h2);
+  layers.template layer<2>().forward(h2, h3);
+  layers.template layer<3>().forward(h3, want);
+  using L0 = typename Net::template layer_type<0>;
+  using L1 = typename Net::template layer_type<1>;
+  using L2 = typename Net::template layer_type<2>;
+  using L3 = typename Net::template layer_type<3>;
+  L0::given = L1::given = L2::given = L3::given = 0;
+  std::array<std::int8_t, Net::workspace_size> ws{};
+  layers.forward(x, got, ws);
+  CHECK(got == want);
+  std::array<std::int8_t, Net::workspace_with_input_size> wsi{};
+  std::copy(x.begin(), x.end(), wsi.begin() + Net::input_offset);
+  layers.forward_in_workspace(wsi, got_in_ws);
+  CHECK(got_in_ws == want);
+  CHECK(L0::given == 2 * first_given);
+  CHECK(L1::given == 2);
+  CHECK(L2::given == 2);
+  CHECK(L3::given == 2);
+}
+}  // namespace
+
+TEST_CASE("plan: scratch in the workspace overlaps no input, nor an output that must stay apart") {
+  check_probe_net<fits>(1);
+  check_probe_net<no_room>(0);
 }

@@ -81,10 +81,10 @@ inline constexpr bool conv2d_s8_cols_mve_fits =
 inline constexpr std::size_t mve_bytes = 16, mve_words = 4;
 
 // The per-lane rescale of one vector of int32 accumulators: multiplier, left shift (>= 0), right
-// shift as a VRSHL amount (<= 0), and whether to subtract 1 from a negative value before it (only
-// with a right shift: then VRSHL's round-half-up is the round-half-away of RoundingDivideByPOT).
+// shift as a VRSHL amount (<= 0). With a right shift (right < 0) a negative value is lowered by 1
+// first: VRSHL's round-half-up is then the round-half-away of RoundingDivideByPOT.
 struct mve_rescale {
-  int32x4_t multiplier, left, right, neg_fix;
+  int32x4_t multiplier, left, right;
 };
 
 // requantize() of 4 lanes: saturate(zero_point + multiply_by_quantized_multiplier(acc, m, shift)),
@@ -92,7 +92,7 @@ struct mve_rescale {
 [[gnu::always_inline]] inline int32x4_t requantize_mve(int32x4_t acc, const mve_rescale& r, std::int32_t zero_point,
                                                        std::int32_t lo, std::int32_t hi) {
   int32x4_t s = vqrdmulhq_s32(vshlq_s32(acc, r.left), r.multiplier);
-  s = vaddq_s32(s, vandq_s32(vshrq_n_s32(s, 31), r.neg_fix));  // -1 where s < 0 and shifting right
+  s = vaddq_s32(s, vshrq_n_s32(vandq_s32(s, r.right), 31));  // -1 where s < 0 and right < 0
   s = vrshlq_s32(s, r.right);
   s = vqaddq_n_s32(s, zero_point);  // a sum beyond int32 saturates by v's sign (add_zero_point)
   return vminq_s32(vmaxq_s32(s, vdupq_n_s32(lo)), vdupq_n_s32(hi));
@@ -107,7 +107,7 @@ inline mve_rescale mve_rescale_pair(const channel_rescale& q, std::size_t g, std
   };
   const std::int32_t s0 = q.shift[g], s1 = q.shift[g1];
   return {lanes(q.multiplier[g], q.multiplier[g1]), lanes(s0 > 0 ? s0 : 0, s1 > 0 ? s1 : 0),
-          lanes(s0 > 0 ? 0 : s0, s1 > 0 ? 0 : s1), lanes(s0 < 0 ? -1 : 0, s1 < 0 ? -1 : 0)};
+          lanes(s0 > 0 ? 0 : s0, s1 > 0 ? 0 : s1)};
 }
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>

@@ -72,6 +72,68 @@ inline constexpr bool conv2d_s8_widened_dsp_fits =
     K <= conv_widened::max_kernel && KW <= conv_widened::max_kernel && K <= H && KW <= W && (S == 1 || S == 2) &&
     (SW == 1 || SW == 2) && conv_widened::layout<W, KW, SW, K, S>::offsets_fit;
 
+namespace conv_widened {
+// What the block loop reads after one channel's widened weights (and updates: y).
+struct block_params {
+  std::int32_t m, c, e;       // the doubled rescale, lo taken off: c = 2^(e-1) + ((zero_point - lo) << e)
+  std::int32_t width4, lo4;   // the clamp: bytes4(hi - lo), bytes4(lo)
+  std::int8_t* y;             // the next N outputs
+  std::int8_t* y_end;         // past the last
+  std::int32_t bias2;         // 2 bias
+};
+
+// The words rows_impl widens into (as its template arguments): xw, Chunk output rows' widened
+// input rows; wk, one channel's widened weights, then its block_params.
+template <std::size_t PW, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW, std::size_t Chunk>
+struct rows_buffers {
+  static_assert(sizeof(block_params) % 4 == 0, "block_params: whole words after the weights");
+  static constexpr std::size_t xw_words = ((Chunk - 1) * S + K) * layout<PW, KW, SW, K, S>::row_words;
+  static constexpr std::size_t wk_words = K * layout<PW, KW, SW, K, S>::row_weights + sizeof(block_params) / 4;
+};
+
+// A window taller than wide (K > KW) whose output rows are shorter than its columns (OW < OH) runs,
+// for all of its output rows, on the transposed input: rows of OH outputs (fewer blocks, less of
+// the last block lost), all rows in one chunk. Where the transposed input and its widened rows fit
+// in 2 KB each and the transposed weights of the G channels in 4 KB, all in the caller's scratch
+// (transposed_scratch).
+inline constexpr std::size_t transposed_bytes = 2048;
+template <std::size_t PH, std::size_t PW, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW, std::size_t G>
+inline constexpr bool runs_transposed = [] {
+  if constexpr (K > KW && (PW - KW) / SW + 1 < (PH - K) / S + 1) {
+    using T = layout<PH, K, S, KW, SW>;
+    constexpr std::size_t rows_t = (PW - KW) / SW + 1;
+    return T::offsets_fit && PH * PW <= transposed_bytes && G * K * KW <= 2 * transposed_bytes &&
+           4 * ((rows_t - 1) * SW + KW) * T::row_words <= transposed_bytes;
+  } else {
+    return false;
+  }
+}();
+
+// The scratch of the transposed run (runs_transposed; 0 for other shapes), H x W the unpadded
+// input: from its first 8-byte boundary, the widened rows and weights of rows_impl on the
+// transposed input (rows_buffers), then x^T (W x H), the weights transposed (G x KW x K) and one
+// output channel (OW x OH) before it is transposed back; 7 bytes more for a scratch at any address.
+template <std::size_t H, std::size_t W, std::size_t PH, std::size_t PW, std::size_t K, std::size_t S, std::size_t KW,
+          std::size_t SW, std::size_t G>
+struct transposed_scratch {
+  static constexpr std::size_t OW = (PW - KW) / SW + 1, OH = (PH - K) / S + 1;
+  using buffers = rows_buffers<PH, KW, SW, K, S, OW>;
+  static constexpr std::size_t words = buffers::xw_words + buffers::wk_words;
+  static constexpr std::size_t bytes =
+      runs_transposed<PH, PW, K, S, KW, SW, G> ? 7 + 4 * words + W * H + G * K * KW + OW * OH : 0;
+};
+}  // namespace conv_widened
+
+// Bytes of scratch conv2d_s8_widened_dsp takes (its scratch argument) to run the shape on the
+// transposed input (conv_widened::runs_transposed), any alignment; 0: it takes none.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
+          std::size_t PadR = PadL>
+inline constexpr std::size_t conv2d_s8_widened_dsp_scratch =
+    conv2d_s8_widened_dsp_fits<1, Pad + H + PadB, PadL + W + PadR, K, S, KW, SW>
+        ? conv_widened::transposed_scratch<H, W, Pad + H + PadB, PadL + W + PadR, K, S, KW, SW, G>::bytes
+        : 0;
+
 #ifdef STATICNN_ARM_DSP
 namespace conv_widened {
 
@@ -124,15 +186,6 @@ template <int Shift>
   ".endif\n"                                                                                        \
   ".endm\n"
 #define STATICNN_WIDE_PURGE ".purgem snn_mac3\n.purgem snn_mac2\n.purgem snn_mac\n.purgem snn_ldx\n.purgem snn_ldw\n"
-
-// What the block loop reads after one channel's widened weights (and updates: y).
-struct block_params {
-  std::int32_t m, c, e;       // the doubled rescale, lo taken off: c = 2^(e-1) + ((zero_point - lo) << e)
-  std::int32_t width4, lo4;   // the clamp: bytes4(hi - lo), bytes4(lo)
-  std::int8_t* y;             // the next N outputs
-  std::int8_t* y_end;         // past the last
-  std::int32_t bias2;         // 2 bias
-};
 
 // For blocks of N (4 or 2) outputs of one row (S: the horizontal stride), from the block whose first
 // reads X[0] of xr (K
@@ -326,20 +379,24 @@ namespace conv_widened {
 // The kernel on the H x W input x (one channel) padded by Pad rows above and PadL columns on the
 // left (PW: the padded width; below and right: padding as far as the layout reads), Chunk output
 // rows per widened chunk; the rest as conv2d_s8_widened_dsp (a function of its own: inlined, the
-// square shapes compiled worse).
+// square shapes compiled worse). Buffers: xw and wk (rows_buffers) on its stack, or (InScratch)
+// at scratch, 8-byte aligned, xw_words + wk_words words.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad, std::size_t KW,
-          std::size_t SW, std::size_t PadL, std::size_t PW, std::size_t Chunk>
+          std::size_t SW, std::size_t PadL, std::size_t PW, std::size_t Chunk, bool InScratch = false>
 void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
-               std::int8_t* y, std::size_t oy0, std::size_t rows, std::int8_t pad) {
+               std::int8_t* y, std::size_t oy0, std::size_t rows, std::int8_t pad,
+               [[maybe_unused]] std::int32_t* scratch = nullptr) {
   using L = layout<PW, KW, SW, K, S>;
+  using Buf = rows_buffers<PW, K, S, KW, SW, Chunk>;
   constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights;
   constexpr auto sum_max = static_cast<std::uint32_t>(K * KW * 127u * 128u);
   const std::size_t n = rows * OW;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
-  alignas(8) std::int32_t xw[((Chunk - 1) * S + K) * RW];
-  // One channel's widened weights, then its block_params.
-  alignas(8) std::int32_t wk[K * RK + sizeof(block_params) / 4];
+  alignas(8) std::int32_t xw_own[InScratch ? 1 : Buf::xw_words];
+  alignas(8) std::int32_t wk_own[InScratch ? 1 : Buf::wk_words];
+  std::int32_t* const xw = InScratch ? scratch : xw_own;
+  std::int32_t* const wk = InScratch ? scratch + Buf::xw_words : wk_own;
   auto& params = *reinterpret_cast<block_params*>(wk + K * RK);
   constexpr std::size_t full = OW / B * B;  // outputs of a row in whole blocks
   for (std::size_t c0 = 0; c0 < rows; c0 += Chunk) {
@@ -388,48 +445,42 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
   }
 }
 
-// A window taller than wide (K > KW) whose output rows are shorter than its columns (OW < OH) runs,
-// for all of its output rows, on the transposed input: rows of OH outputs (fewer blocks, less of
-// the last block lost), all rows in one chunk. Where the transposed input and its widened rows fit
-// in 2 KB each and the transposed weights of the G channels in 4 KB (stack).
-inline constexpr std::size_t transposed_bytes = 2048;
-template <std::size_t PH, std::size_t PW, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW, std::size_t G>
-inline constexpr bool runs_transposed = [] {
-  if constexpr (K > KW && (PW - KW) / SW + 1 < (PH - K) / S + 1) {
-    using T = layout<PH, K, S, KW, SW>;
-    constexpr std::size_t rows_t = (PW - KW) / SW + 1;
-    return T::offsets_fit && PH * PW <= transposed_bytes && G * K * KW <= 2 * transposed_bytes &&
-           4 * ((rows_t - 1) * SW + KW) * T::row_words <= transposed_bytes;
-  } else {
-    return false;
-  }
-}();
 }  // namespace conv_widened
+
 
 // x: H x W int8 (one channel), padded by Pad rows above, PadB below, PadL columns on the left and
 // PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
 // weights (contiguous, in [-127, 127]); q: the rescale starting at the first of the G channels;
-// y: G x rows x OW int8. S, SW: the vertical and horizontal strides.
+// y: G x rows x OW int8. S, SW: the vertical and horizontal strides. scratch: null, or
+// conv2d_s8_widened_dsp_scratch bytes overlapping neither x nor y, with which a call for all
+// output rows of a shape that runs transposed (conv_widened::runs_transposed) runs so; other calls
+// take no scratch and keep their buffers on the stack.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
           std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
           std::size_t PadR = PadL>
 void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                           std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0) {
+                           std::size_t oy0, std::size_t rows, [[maybe_unused]] std::int8_t pad = 0,
+                           [[maybe_unused]] std::int8_t* scratch = nullptr) {
   constexpr std::size_t PH = Pad + H + PadB, PW = PadL + W + PadR;
   static_assert(conv2d_s8_widened_dsp_fits<C, PH, PW, K, S, KW, SW> && Pad < K && PadB < K && PadL < KW && PadR < KW,
                 "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
   if constexpr (conv_widened::runs_transposed<PH, PW, K, S, KW, SW, G>) {
-    constexpr std::size_t OW = (PW - KW) / SW + 1, OH = (PH - K) / S + 1, F = K * KW;
-    if (oy0 == 0 && rows == OH) {
+    using T = conv_widened::transposed_scratch<H, W, PH, PW, K, S, KW, SW, G>;
+    constexpr std::size_t OW = T::OW, OH = T::OH, F = K * KW;
+    if (scratch != nullptr && oy0 == 0 && rows == OH) {
       // The convolution of x^T (W x H) with the weights transposed (KW x K): OW rows of OH outputs
       // a channel into y, each channel then transposed in place.
-      alignas(4) std::int8_t xt[W * H], wt[G * F], yt[OW * OH];
+      const auto a = reinterpret_cast<std::uintptr_t>(scratch);
+      auto* const buffers = reinterpret_cast<std::int32_t*>(scratch + ((0u - a) & 7u));
+      std::int8_t* const xt = reinterpret_cast<std::int8_t*>(buffers + T::words);
+      std::int8_t* const wt = xt + W * H;
+      std::int8_t* const yt = wt + G * F;
       for (std::size_t i = 0; i < H; ++i)
         for (std::size_t j = 0; j < W; ++j) xt[j * H + i] = x[i * W + j];
       for (std::size_t o = 0; o < G; ++o)
         for (std::size_t ky = 0; ky < K; ++ky)
           for (std::size_t kx = 0; kx < KW; ++kx) wt[o * F + kx * K + ky] = w[o * F + ky * KW + kx];
-      conv_widened::rows_impl<W, H, KW, SW, G, PadL, K, S, Pad, PH, OW>(xt, wt, q, y, 0, OW, pad);
+      conv_widened::rows_impl<W, H, KW, SW, G, PadL, K, S, Pad, PH, OW, true>(xt, wt, q, y, 0, OW, pad, buffers);
       for (std::size_t o = 0; o < G; ++o) {
         std::int8_t* yo = y + o * OW * OH;
         for (std::size_t i = 0; i < OW * OH; ++i) yt[i] = yo[i];
@@ -446,7 +497,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           std::size_t KW = K, std::size_t SW = S, std::size_t PadL = Pad, std::size_t PadB = Pad,
           std::size_t PadR = PadL>
 void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                           std::size_t oy0, std::size_t rows, std::int8_t pad = 0);  // Armv7E-M DSP only
+                           std::size_t oy0, std::size_t rows, std::int8_t pad = 0,
+                           std::int8_t* scratch = nullptr);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm

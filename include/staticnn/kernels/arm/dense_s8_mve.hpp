@@ -21,8 +21,7 @@ namespace staticnn::kernels::arm {
 inline mve_rescale mve_rescale_lanes(const std::int32_t* multiplier, const std::int8_t* shift8) {
   const int32x4_t shift = vldrbq_s32(shift8);
   const int32x4_t zero = vdupq_n_s32(0);
-  return {vldrwq_s32(multiplier), vmaxq_s32(shift, zero), vminq_s32(shift, zero),
-          vpselq_s32(vdupq_n_s32(-1), zero, vcmpltq_n_s32(shift, 0))};
+  return {vldrwq_s32(multiplier), vmaxq_s32(shift, zero), vminq_s32(shift, zero)};
 }
 
 // w: N rows of M int8 weights; table: null or the middle (entry 128) of a 256-entry table.
