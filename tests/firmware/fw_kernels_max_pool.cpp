@@ -5,7 +5,8 @@
 // whose widened rows end in a byte-by-byte tail, 1 to 16 output channels, pooled rows from any
 // input row, both rescale forms and clamps. The general channels include the ones where a maximum
 // before the rescale would be wrong (a negative multiplier: the rescale is then decreasing; a left
-// shift whose product wraps). Elsewhere than Armv7E-M DSP every test skips (exit 77).
+// shift whose product wraps). Elsewhere than Armv7E-M DSP, and on MVE targets (whose conv kernels
+// come first), every test skips (exit 77).
 //   fw: kernel conv<K>x<K>_max_pool C <c> G <g> W <w> instructions <n> per_mac <n/m>
 #include <array>
 #include <cstddef>
@@ -91,8 +92,8 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
 }
 
 STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
-  if (!kernels::target::arm_dsp)
-    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP conv 3x3 + max pool kernel on this target");
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 3x3 + max pool kernel here");
   constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
   STATICNN_CHECK((check<1, 3, 4, 4, 1, D>(1, 0) == 0));                 // the smallest: one pooled output
   STATICNN_CHECK((check<1, 3, 5, 5, 2, Gen>(2, 1, -7, 127) == 0));      // odd width: last column dropped
@@ -115,8 +116,8 @@ STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
 // conv2d_s8_pointwise_max_pool_dsp: C 2-8 (odd: the last pair word half empty), widths even and
 // odd, with and without a 4-pixel transposition tail, rows from any oy0, both rescale forms.
 STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
-  if (!kernels::target::arm_dsp)
-    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP conv 1x1 + max pool kernel on this target");
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
   constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
   STATICNN_CHECK((check<2, 1, 2, 2, 1, D>(21, 0) == 0));               // the smallest
   STATICNN_CHECK((check<3, 1, 3, 5, 4, Gen>(22, 1, -7, 127) == 0));    // odd C, odd width

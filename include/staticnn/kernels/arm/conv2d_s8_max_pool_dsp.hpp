@@ -3,13 +3,17 @@
 // channel followed by a 2x2 max pool (stride 2, unpadded; a padded conv passes a window of its
 // padded input): one pooled row of G output channels,
 //   y[g][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + dy, 2 px + dx))),
-// px < PW = (W - 2) / 2, bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool.
+// px < PW = (W - 2) / 2, bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool;
+// and (conv2d_s8_pointwise_max_pool_dsp, below) the same for a 1x1 conv of 2 to 8 input channels.
+// The core/sequential.hpp conv -> non-decreasing activation -> max pool stage runs them
+// (quant/conv2d.hpp's forward_max_pooled_row), so no conv row is stored.
 //
 // Max before rescale. For a channel whose rescale takes the doubled form (fixed_point.hpp's
 // doubled_rescale_applies: multiplier >= 2^30 > 0, a right shift, |acc| < 2^30) the map
-// acc -> clamp(requantize(acc)) is non-decreasing: the rounding doubling high multiply by m > 0 is
-// acc m / 2^31 rounded half away from zero, the rounding divide by 2^e rounds alike, and adding
-// the zero point, saturating and clamping keep the order; so f(max acc) = max f(acc), and the
+// f: acc -> clamp(requantize(acc)) is non-decreasing: the rounding doubling high multiply by m > 0
+// is acc m / 2^31 rounded half away from zero, the rounding divide by 2^e rounds alike, and adding
+// the zero point, saturating and clamping keep the order; so f(max acc) = max f(acc) (the kernel's
+// short form computes f exactly, as conv2d_s8_few_dsp.hpp's), and the
 // kernel rescales one accumulator per pooled output instead of four. Any other channel (a
 // negative multiplier, a left shift that may wrap, a large bias) rescales each of the four and
 // takes their maximum (fixed_point.hpp's requantize).
