@@ -91,6 +91,21 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
   }
 }
 
+// The conv -> activation -> max pool stage takes these kernels by shape (quant/conv2d.hpp's
+// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 8
+// channels, a 2x2 pool; on DSP targets without MVE only.
+constexpr bool pools_here = kernels::target::arm_dsp && !kernels::target::arm_mve;
+static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<1, 9, 7>, 5, 3, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<8, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<3, 8, 9>, 4, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<3>);  // a 3x3 pool
+static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2>);  // 2 channels
+static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 2, 1>::max_pools_itself<2>);  // stride 2
+static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2>);  // 5x5
+static_assert(!quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 9 channels
+static_assert(!quant::qconv2d_layer<shape<1, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 1 channel
+
 STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
   if (!kernels::target::arm_dsp || kernels::target::arm_mve)
     STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 3x3 + max pool kernel here");
