@@ -89,20 +89,19 @@ template <std::size_t W, std::size_t N>
 
 // What the pooled-row loop reads: the rescale (doubled bias, multiplier m, c = 2^(e-1) +
 // ((zero_point - lo) << e), right shift e), the clamp (width = hi - lo, lo), the end of the
-// channel's pooled row and the widened rows X[0].
+// channel's pooled row, and the last of the 4 widened rows, X[3].
 struct frame_params {
-  std::int32_t bias2, m, width, lo;
+  std::int32_t bias2, m, c, e, width, lo;
   std::int8_t* y_end;
-  std::int32_t c, e;
-  const std::int32_t* x;
+  const std::int32_t* x3;
 };
-// The frame the asm pushes (PUSH {bias2, m, width, lo, y_end}, then PUSH {c, e}), at sp.
+// The frame the asm pushes (PUSH {y_end}, then PUSH {bias2 .. lo}), at sp: frame_params's first
+// seven words.
 struct frame {
-  std::int32_t c, e, bias2, m, width, lo;
+  std::int32_t bias2, m, c, e, width, lo;
   std::int8_t* y_end;
 };
-static_assert(offsetof(frame_params, y_end) == 16 && offsetof(frame_params, c) == 20 &&
-                  offsetof(frame_params, x) == 28 && offsetof(frame, bias2) == 8 && offsetof(frame, width) == 16 &&
+static_assert(offsetof(frame_params, y_end) == 24 && offsetof(frame_params, x3) == 28 && offsetof(frame, lo) == 20 &&
                   offsetof(frame, y_end) == 24 && sizeof(frame) == 28,
               "pooled_row: the LDM/PUSH register lists lay out frame_params and frame");
 
@@ -111,12 +110,12 @@ static_assert(offsetof(frame_params, y_end) == 16 && offsetof(frame_params, c) =
 // the doubled bias rescaled (SMMULR, the rounding shift by e with the zero point, lo taken off:
 // USAT), clamped to lo + min(u, width), stored at y.
 // Registers: r0-r5 the weight words A0 B0 A1 B1 A2 B2; r6, r7 a widened row's two words; r10, r9
-// the even and odd outputs of conv row 0, r8, lr of conv row 1; r11 the widened rows at column px;
-// r12 the output.
+// the even and odd outputs of conv row 0, r8, lr of conv row 1; r11 the last widened row at
+// column px (the others RowBytes before each other); r12 the output.
 template <std::size_t RowBytes>
 [[gnu::always_inline]] inline void pooled_row(const std::int32_t (&A)[3], const std::int32_t (&B)[3],
                                               const frame_params* p, std::int8_t* y) {
-  static_assert(3 * RowBytes + 4 <= 1020, "pooled_row: LDRD offsets are 8-bit word immediates");
+  static_assert(3 * RowBytes <= 1020, "pooled_row: LDRD offsets are 8-bit word immediates");
   register std::int32_t a0 asm("r0") = A[0], b0 asm("r1") = B[0], a1 asm("r2") = A[1], b1 asm("r3") = B[1],
                                     a2 asm("r4") = A[2], b2 asm("r5") = B[2];
   register const void* xp asm("r11") = p;
@@ -132,22 +131,21 @@ template <std::size_t RowBytes>
   "smlabt " E ", r7, " BW ", " E "\n"                                                             \
   "smlad " O ", r7, " BW ", " O "\n"
   asm volatile(
-      "ldm r11, {r6, r7, r8, r9, r10}\n"  // bias2, m, width, lo, y_end
-      "push {r6, r7, r8, r9, r10}\n"
-      "ldrd r6, r7, [r11, #%c[pc]]\n"  // c, e
-      "ldr r11, [r11, #%c[px]]\n"
-      "push {r6, r7}\n"
+      "ldr r6, [r11, #%c[pyend]]\n"
+      "push {r6}\n"
+      "ldm r11, {r6, r7, r8, r9, r10, lr}\n"  // bias2, m, c, e, width, lo
+      "push {r6, r7, r8, r9, r10, lr}\n"
+      "ldr r11, [r11, #%c[px3]]\n"
       "1:\n"
-      "ldrd r6, r7, [r11]\n"  // row 0: conv row 0, window row 0
+      "ldrd r6, r7, [r11, #-%c[row3]]\n"  // row 0: conv row 0, window row 0
       STATICNN_POOL_TAPS("r10", "r9", "r0", "r1", 1)
-      "ldrd r6, r7, [r11, #%c[row]]\n"  // row 1: conv row 0 window row 1, conv row 1 window row 0
+      "ldrd r6, r7, [r11, #-%c[row2]]\n"  // row 1: conv row 0 window row 1, conv row 1 window row 0
       STATICNN_POOL_TAPS("r10", "r9", "r2", "r3", 0)
       STATICNN_POOL_TAPS("r8", "lr", "r0", "r1", 1)
-      "ldrd r6, r7, [r11, #%c[row2]]\n"
+      "ldrd r6, r7, [r11, #-%c[row]]\n"
       STATICNN_POOL_TAPS("r10", "r9", "r4", "r5", 0)
       STATICNN_POOL_TAPS("r8", "lr", "r2", "r3", 0)
-      "ldrd r6, r7, [r11, #%c[row3]]\n"
-      "add r11, r11, #4\n"
+      "ldrd r6, r7, [r11], #4\n"  // row 3, and on to column px + 1
       STATICNN_POOL_TAPS("r8", "lr", "r4", "r5", 0)
       "cmp r10, r9\n"  // the maximum of the four, in r10
       "it lt\n"
@@ -158,29 +156,26 @@ template <std::size_t RowBytes>
       "cmp r10, lr\n"
       "it lt\n"
       "movlt r10, lr\n"
-      "ldrd r6, r7, [sp, #%c[fbias]]\n"  // bias2, m
+      "ldm sp, {r6, r7, r8, r9, lr}\n"  // bias2, m, c, e, width
       "add r10, r10, r6\n"
       "smmulr r10, r10, r7\n"
-      "ldrd r6, r7, [sp, #%c[fc]]\n"  // c, e
-      "add r6, r6, r10\n"
-      "add r6, r6, r10, asr #31\n"
-      "asr r6, r6, r7\n"
-      "usat r6, #8, r6\n"
-      "ldrd r7, r8, [sp, #%c[fwidth]]\n"  // width, lo
-      "cmp r6, r7\n"
+      "add r8, r8, r10\n"
+      "add r8, r8, r10, asr #31\n"
+      "asr r8, r8, r9\n"
+      "usat r8, #8, r8\n"
+      "cmp r8, lr\n"
       "it gt\n"
-      "movgt r6, r7\n"
-      "add r6, r6, r8\n"
-      "strb r6, [r12], #1\n"
-      "ldr r7, [sp, #%c[fyend]]\n"
+      "movgt r8, lr\n"
+      "ldrd r6, r7, [sp, #%c[flo]]\n"  // lo, y_end
+      "add r8, r8, r6\n"
+      "strb r8, [r12], #1\n"
       "cmp r12, r7\n"
       "bne 1b\n"
       "add sp, sp, #%c[fsize]\n"
       : "+r"(xp), "+r"(yp)
       : "r"(a0), "r"(b0), "r"(a1), "r"(b1), "r"(a2), "r"(b2), [row] "i"(RowBytes), [row2] "i"(2 * RowBytes),
-        [row3] "i"(3 * RowBytes), [pc] "i"(offsetof(frame_params, c)), [px] "i"(offsetof(frame_params, x)),
-        [fbias] "i"(offsetof(frame, bias2)), [fc] "i"(offsetof(frame, c)), [fwidth] "i"(offsetof(frame, width)),
-        [fyend] "i"(offsetof(frame, y_end)), [fsize] "i"(sizeof(frame))
+        [row3] "i"(3 * RowBytes), [pyend] "i"(offsetof(frame_params, y_end)), [px3] "i"(offsetof(frame_params, x3)),
+        [flo] "i"(offsetof(frame, lo)), [fsize] "i"(sizeof(frame))
       : "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
 #undef STATICNN_POOL_TAPS
 }
@@ -214,9 +209,9 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
         AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
     if (doubled) {
       const std::int32_t e = -shift;
-      conv_max_pool::frame_params p{2 * bias, m, hi - lo, lo, yg + PW,
-                                    (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
-                                    e, X[0]};
+      conv_max_pool::frame_params p{
+          2 * bias, m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
+          hi - lo,  lo, yg + PW, X[in_rows - 1]};
       conv_max_pool::pooled_row<4 * words>(A, B, &p, yg);
     } else if constexpr (!AllDoubled) {
       for (std::size_t px = 0; px < PW; ++px) {
