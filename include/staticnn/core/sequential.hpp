@@ -98,6 +98,13 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
 template <class Act, class Pool>
 concept act_after_max_pool = requires { requires Act::non_decreasing && Pool::selects_max; };
 
+// A conv that computes a stage's max-pooled rows itself (int8 on DSP targets: quant/conv2d.hpp's
+//   forward_max_pooled_row(x, y, y_stride, oy0)), for a K x K stride-K max pool; with act_after_max_pool
+// the activation is then applied to the pooled rows.
+template <class Conv, class Pool>
+concept conv_max_pools_itself =
+    requires { requires Pool::selects_max && square_window<Pool> && Conv::template max_pools_itself<Pool::kernel>; };
+
 // A pooling layer with a kernel for one pooled row that applies the activation before it too:
 //   reduce_row_then(rows, y, act): reduce_row(rows, y), then act.apply(y, OW).
 template <class P, class Act>
@@ -441,7 +448,12 @@ struct network {
   template <std::size_t I>
   static constexpr const char* stage_kernel_at() {
     if constexpr (kind_at<I>() == stage_kind::fused_kernel) return layer_type<I>::fused_stage_kernel_name;
-    else return kernel_name_of<layer_type<I>>();
+    else if constexpr (kind_at<I>() == stage_kind::conv_act_pool) {
+      if constexpr (detail::act_after_max_pool<layer_type<I + 1>, layer_type<I + 2>> &&
+                    detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>)
+        return layer_type<I>::max_pool_kernel_name;
+      else return kernel_name_of<layer_type<I>>();
+    } else return kernel_name_of<layer_type<I>>();
   }
   template <std::size_t I>
   static constexpr stage_kind kind_at() {
@@ -633,6 +645,19 @@ struct network {
     constexpr bool packs = Conv::padding != 0 && !detail::pads_itself<Conv>;  // a padded window of R rows
     constexpr std::size_t window_size = Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding);
     std::array<value_type, packs ? window_size : 0> window;  // else the kernel reads x
+    if constexpr (detail::act_after_max_pool<layer_type<I + 1>, Pool> && detail::conv_max_pools_itself<Conv, Pool>) {
+      for (std::size_t py = 0; py < PH; ++py) {  // the conv kernel pools: no conv rows stored
+        value_type* yrow = y + py * PW;
+        if constexpr (packs) {
+          layer<I>().template pack_window<R>(x, window.data(), py * K * S);
+          layer<I>().template forward_max_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
+        } else {
+          layer<I>().forward_max_pooled_row(x, yrow, PH * PW, py * K * S, known...);
+        }
+        for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(yrow + c * PH * PW, PW);
+      }
+      return;
+    }
     for (std::size_t py = 0; py < PH; ++py) {
       if constexpr (packs) layer<I>().template pack_window<R>(x, window.data(), py * K * S);
       for (std::size_t c = 0; c < C; c += G) {

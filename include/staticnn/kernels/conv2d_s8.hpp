@@ -16,6 +16,7 @@
 #include "fixed_point.hpp"
 #include "arm/conv2d_s8_dsp.hpp"
 #include "arm/conv2d_s8_few_dsp.hpp"
+#include "arm/conv2d_s8_max_pool_dsp.hpp"
 #include "arm/conv2d_s8_mve.hpp"
 #include "arm/conv2d_s8_pairs_dsp.hpp"
 #include "arm/conv2d_s8_pointwise_dsp.hpp"

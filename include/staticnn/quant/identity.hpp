@@ -20,6 +20,7 @@ struct qidentity_layer {
   using out_shape = In;
   static constexpr std::size_t param_count = 0, state_count = 0;
   static constexpr bool identity_forward = true;
+  static constexpr bool non_decreasing = true;  // a <= b implies f(a) <= f(b)
 
   constexpr void apply(std::int8_t*, std::size_t) const {}
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, In::size> y) const {

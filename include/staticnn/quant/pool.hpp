@@ -35,6 +35,7 @@ struct qpool_layer {
   using out_shape = shape<C, OH, OW>;
   using op = Op;
   static constexpr std::size_t kernel = K, param_count = 0, state_count = 0;
+  static constexpr bool selects_max = std::is_same_v<Op, max_pool_op>;
 
   // One window whose top-left value is w, rows `stride` apart.
   static constexpr std::int8_t reduce(const std::int8_t* w, std::size_t stride) {

@@ -1,0 +1,153 @@
+// kernels/arm/conv2d_s8_max_pool_dsp.hpp (a 3x3 stride-1 conv of one input channel, or a 1x1 conv
+// of 2 to 8 channels, then a 2x2 max pool, the maximum taken before the rescale) against the portable conv (kernels/conv2d_s8.hpp's
+// conv2d_s8_rows_portable) followed by the 2x2 maximum of its int8 outputs, bit for bit, on shapes
+// it was not tuned for: even and odd widths (the last conv column dropped by the pool), widths
+// whose widened rows end in a byte-by-byte tail, 1 to 16 output channels, pooled rows from any
+// input row, both rescale forms and clamps. The general channels include the ones where a maximum
+// before the rescale would be wrong (a negative multiplier: the rescale is then decreasing; a left
+// shift whose product wraps). Elsewhere than Armv7E-M DSP, and on MVE targets (whose conv kernels
+// come first), every test skips (exit 77).
+//   fw: kernel conv<K>x<K>_max_pool C <c> G <g> W <w> instructions <n> per_mac <n/m>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "harness.hpp"
+#include "instruction_counter.hpp"
+#include "runtime.hpp"
+#define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
+#include <staticnn/staticnn.hpp>
+
+using namespace staticnn;
+using fw::console::print;
+
+namespace {
+
+// Which channels take a rescale outside the doubled form (the kernel's general path).
+enum class rescales { doubled, general, known };
+
+// The pooled row from input rows [oy0, oy0 + 4) of a random 1 x H x W input: the kernel against
+// the portable conv's two rows and their 2x2 maxima; the number of differing outputs.
+// C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_max_pool_dsp (rows oy0, oy0 + 1).
+template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled>
+std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
+                  bool print_count = false) {
+  constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
+                               : kernels::arm::conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, K, 1>;
+  if constexpr (!fits) {
+    return 1000;  // on a DSP target the kernels take every shape here
+  } else {
+  constexpr std::size_t OW = W - K + 1, PW = OW / 2, F = C * K * K;
+  std::uint32_t r = seed;
+  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+  auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+  static std::array<std::int8_t, C * H * W> x;
+  static std::array<std::int8_t, G * F> w;
+  static std::array<std::int32_t, G> bias, multiplier;
+  static std::array<std::int8_t, G> shift;
+  for (auto& v : x) v = next8();
+  for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+  for (std::size_t o = 0; o < G; ++o) {
+    bias[o] = next() % 40001 - 20000;
+    multiplier[o] = (1 << 30) + next() % (1 << 30);
+    shift[o] = static_cast<std::int8_t>(-7 - static_cast<std::int32_t>(o % 5));
+  }
+  if constexpr (R == rescales::general) {  // every third channel outside the doubled form
+    for (std::size_t o = 0; o < G; o += 3) {
+      switch (o / 3 % 4) {
+        case 0: multiplier[o] = -multiplier[o]; break;           // decreasing rescale
+        case 1: shift[o] = 3, multiplier[o] = 1 << 30; break;    // left shift: 8 acc, may wrap int8 wide
+        case 2: multiplier[o] = 3 << 25, shift[o] = 0; break;    // multiplier < 2^30
+        default: shift[o] = -23; break;                          // shift below -22
+      }
+    }
+  }
+  const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), -5, act_min, act_max};
+  // The portable conv's two rows of every channel, then the pool.
+  static std::array<std::int8_t, G * 2 * OW> conv;
+  kernels::conv2d_s8_rows_portable<C, H, W, K, 1, G>(x.data(), w.data(), q, conv.data(), oy0, 2);
+  static std::array<std::int8_t, G * PW> want, got;
+  for (std::size_t o = 0; o < G; ++o)
+    for (std::size_t px = 0; px < PW; ++px) {
+      const std::int8_t* c = conv.data() + o * 2 * OW + 2 * px;
+      std::int8_t m = c[0];
+      for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
+      want[o * PW + px] = m;
+    }
+  got.fill(0x55);
+  fw::instruction_counter::start();
+  if constexpr (K == 3)
+    kernels::arm::conv2d_s8_max_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
+  else
+    kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
+                                                                                      PW, oy0);
+  const std::uint64_t n = fw::instruction_counter::stop();
+  if (print_count)
+    print("fw: kernel conv", K, 'x', K, "_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
+          fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];
+  return differ;
+  }
+}
+
+// The conv -> activation -> max pool stage takes these kernels by shape (quant/conv2d.hpp's
+// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 8
+// channels, a 2x2 pool; on DSP targets without MVE only.
+constexpr bool pools_here = kernels::target::arm_dsp && !kernels::target::arm_mve;
+static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<1, 9, 7>, 5, 3, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<8, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<3, 8, 9>, 4, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<3>);  // a 3x3 pool
+static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2>);  // 2 channels
+static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 2, 1>::max_pools_itself<2>);  // stride 2
+static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2>);  // 5x5
+static_assert(!quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 9 channels
+static_assert(!quant::qconv2d_layer<shape<1, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 1 channel
+
+STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 3x3 + max pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<1, 3, 4, 4, 1, D>(1, 0) == 0));                 // the smallest: one pooled output
+  STATICNN_CHECK((check<1, 3, 5, 5, 2, Gen>(2, 1, -7, 127) == 0));      // odd width: last column dropped
+  STATICNN_CHECK((check<1, 3, 6, 6, 3, D>(3, 2, -5, 127) == 0));
+  STATICNN_CHECK((check<1, 3, 8, 7, 5, Gen>(4, 3) == 0));
+  STATICNN_CHECK((check<1, 3, 9, 9, 4, D>(5, 4, -100, 90) == 0));
+  STATICNN_CHECK((check<1, 3, 7, 12, 7, Gen>(6, 3, 3, 3) == 0));        // a single-value clamp
+  STATICNN_CHECK((check<1, 3, 6, 13, 6, Gen>(7, 0, 10, 9) == 0));       // an empty clamp: the general path
+  STATICNN_CHECK((check<1, 3, 10, 30, 16, D>(8, 6, -5, 127) == 0));
+  STATICNN_CHECK((check<1, 3, 10, 31, 13, Gen>(9, 5, -128, 40) == 0));
+  STATICNN_CHECK((check<1, 3, 4, 33, 8, Gen>(10, 0, -5, 127) == 0));
+  STATICNN_CHECK((check<1, 3, 5, 160, 3, Gen>(11, 1) == 0));            // the widest it takes
+  STATICNN_CHECK((check<1, 3, 4, 159, 2, D>(12, 0, -128, 0) == 0));
+  STATICNN_CHECK((check<1, 3, 4, 30, 16, Known>(13, 0, -5, 127) == 0));  // no check, no general path
+  STATICNN_CHECK((check<1, 3, 7, 11, 9, Known>(14, 2, -90, 100) == 0));
+  STATICNN_CHECK((check<1, 3, 4, 30, 16, D>(15, 0, -5, 127, true) == 0));
+  STATICNN_CHECK((check<1, 3, 4, 30, 16, Known>(16, 0, -5, 127, true) == 0));
+}
+
+// conv2d_s8_pointwise_max_pool_dsp: C 2-8 (odd: the last pair word half empty), widths even and
+// odd, with and without a 4-pixel transposition tail, rows from any oy0, both rescale forms.
+STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<2, 1, 2, 2, 1, D>(21, 0) == 0));               // the smallest
+  STATICNN_CHECK((check<3, 1, 3, 5, 4, Gen>(22, 1, -7, 127) == 0));    // odd C, odd width
+  STATICNN_CHECK((check<4, 1, 6, 9, 3, D>(23, 3, -100, 90) == 0));
+  STATICNN_CHECK((check<5, 1, 4, 11, 7, Gen>(24, 2, 3, 3) == 0));
+  STATICNN_CHECK((check<6, 1, 5, 12, 5, Gen>(25, 3, 10, 9) == 0));      // an empty clamp
+  STATICNN_CHECK((check<7, 1, 4, 7, 9, D>(26, 1) == 0));
+  STATICNN_CHECK((check<8, 1, 8, 32, 32, Gen>(27, 6, -5, 127) == 0));
+  STATICNN_CHECK((check<8, 1, 3, 63, 6, D>(28, 1, -128, 40) == 0));
+  STATICNN_CHECK((check<8, 1, 2, 128, 5, Known>(29, 0, -5, 127) == 0));  // the widest for C = 8
+  STATICNN_CHECK((check<5, 1, 4, 14, 10, Known>(30, 2, -90, 100) == 0));
+  STATICNN_CHECK((check<8, 1, 2, 32, 32, D>(31, 0, -5, 127, true) == 0));
+  STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
+}
+
+}  // namespace
+
+int main() { return fw_test::run_all("kernels_max_pool"); }
