@@ -47,8 +47,10 @@ struct conv2d_s8_cols_mve_layout {
   // Bytes a call keeps on the stack for the columns and the gathered weights together, and how
   // many channels' weights that leaves room for (even; 0: the shape does not fit).
   // G channels all in one block where the columns and their weights take at most
-  // scratch_all_bytes (the columns are then built once a row).
-  static constexpr std::size_t scratch_bytes = 2688, scratch_all_bytes = 3072;
+  // scratch_all_bytes (the columns are then built once a row). A 1 x 1 window's columns cost one
+  // scatter per input channel and row to build again for each block, so its blocks are smaller
+  // (the stack of a network of wide pointwise layers, e.g. DS-CNN's 64 -> 64, stays in its RAM goal).
+  static constexpr std::size_t scratch_bytes = K == 1 ? 1536 : 2688, scratch_all_bytes = 3072;
   static constexpr std::size_t block =
       cols_bytes < scratch_bytes ? (scratch_bytes - cols_bytes) / pair_bytes * 2 : 0;
   template <std::size_t G>
