@@ -107,6 +107,24 @@ namespace {
 // general path), as for a layer of a constant network (qconv2d_layer::rows_known()).
 // Pointwise: the pointwise kernel (kernels/arm/conv2d_s8_pointwise_dsp.hpp) instead.
 // Pairs: the channel-pairs kernel (kernels/arm/conv2d_s8_pairs_dsp.hpp) instead, padded as the rows kernel.
+// Random conv operands from seed (LCG): input bytes, weights in [-127, 127], and per output
+// channel a bias and a rescale in the doubled form (multiplier in [2^30, 2^31), right shift 6-13),
+// drawn in that order; a check puts its general forms over some channels afterwards.
+template <std::size_t XN, std::size_t WN, std::size_t G>
+void random_conv_operands(std::uint32_t seed, std::array<std::int8_t, XN>& x, std::array<std::int8_t, WN>& w,
+                          std::array<std::int32_t, G>& bias, std::array<std::int32_t, G>& mult,
+                          std::array<std::int8_t, G>& shift) {
+  std::uint32_t r = seed;
+  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+  for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
+  for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+  for (std::size_t o = 0; o < G; ++o) {
+    bias[o] = next() % 200001 - 100000;
+    mult[o] = (1 << 30) + next() % (1 << 30);
+    shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
+  }
+}
+
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
           bool General = true, bool Few = false, std::size_t Pad = 0, bool Widened = false, bool Known = false,
           bool Pointwise = false, bool Pairs = false>
@@ -126,18 +144,12 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
                   "a shape the DSP kernel takes");
     constexpr std::size_t OW = (PW - K) / S + 1, OH = (PH - K) / S + 1, F = C * K * K;
     if (oy0 + rows > OH) return 1000;
-    std::uint32_t r = seed;
-    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
     static std::array<std::int8_t, C * H * W> x{};
     static std::array<std::int8_t, G * F> w{};
     static std::array<std::int32_t, G> bias{}, mult{};
     static std::array<std::int8_t, G> shift{};
-    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
-    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    random_conv_operands(seed, x, w, bias, mult, shift);
     for (std::size_t o = 0; o < G; ++o) {
-      bias[o] = next() % 200001 - 100000;
-      mult[o] = (1 << 30) + next() % (1 << 30);
-      shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
       if (General) switch (o % 7) {  // the general forms
           case 2:
             mult[o] = 3 << 25;
@@ -394,18 +406,12 @@ std::size_t check_conv_rect(std::uint32_t seed, std::size_t oy0, std::size_t row
     static_assert(kernels::conv2d_s8_runs_widened_dsp<1, PH, PW, K, S, KW, SW>, "a shape the widened kernel takes");
     constexpr std::size_t OW = (PW - KW) / SW + 1, OH = (PH - K) / S + 1, F = K * KW;
     if (oy0 + rows > OH) return 1000;
-    std::uint32_t r = seed;
-    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
     static std::array<std::int8_t, H * W> x{};
     static std::array<std::int8_t, G * F> w{};
     static std::array<std::int32_t, G> bias{}, mult{};
     static std::array<std::int8_t, G> shift{};
-    for (auto& v : x) v = static_cast<std::int8_t>((next() & 0xff) - 128);
-    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    random_conv_operands(seed, x, w, bias, mult, shift);
     for (std::size_t o = 0; o < G; ++o) {
-      bias[o] = next() % 200001 - 100000;
-      mult[o] = (1 << 30) + next() % (1 << 30);
-      shift[o] = static_cast<std::int8_t>(-6 - next() % 8);
       if (General && o % 7 == 2) mult[o] = 3 << 25;
       if (General && o % 7 == 5) shift[o] = 1, mult[o] = 1 << 20;
     }
