@@ -29,6 +29,9 @@ include_guard(GLOBAL)
 
 set(STATICNN_MACHINE_PATH "" CACHE STRING "Extra folders holding <machine>/target.cmake (your own boards)")
 set(STATICNN_QEMU_TIMEOUT 900 CACHE STRING "Seconds before qemu-run.sh kills a firmware run")
+# Debug information (-g) in firmware objects, for a debugger on the board; it does not reach the
+# flashed image (.bin/.hex), only the .elf. tools/test turns it off: a third of the compile time.
+option(STATICNN_FIRMWARE_DEBUG_INFO "Compile firmware with debug information (-g)" ON)
 # Compile options for firmware code that runs outside measured regions: size over speed, and its
 # loops stay loops (not calls to newlib's memcpy and memset, 470 bytes that an image whose
 # inference needs neither then does not link). Used for the runtime here, and for the harness of
@@ -128,7 +131,7 @@ function(_staticnn_use_machine machine)
   add_library(${options} INTERFACE)
   target_compile_features(${options} INTERFACE cxx_std_20)
   target_compile_options(${options} INTERFACE
-    ${STATICNN_CPU_FLAGS} --specs=nano.specs -g
+    ${STATICNN_CPU_FLAGS} --specs=nano.specs $<$<BOOL:${STATICNN_FIRMWARE_DEBUG_INFO}>:-g>
     -ffunction-sections -fdata-sections
     $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti -fno-threadsafe-statics>)
   target_compile_definitions(${options} INTERFACE
