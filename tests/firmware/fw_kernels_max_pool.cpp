@@ -32,8 +32,9 @@ enum class rescales { doubled, general, known };
 template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled>
 std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   bool print_count = false) {
+  constexpr bool few = kernels::arm::conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, K, 1>;  // C 2-8
   constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
-                               : kernels::arm::conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, K, 1>;
+                               : few || kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, 1>;
   if constexpr (!fits) {
     return 1000;  // on a DSP target the kernels take every shape here
   } else {
@@ -78,9 +79,12 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
   fw::instruction_counter::start();
   if constexpr (K == 3)
     kernels::arm::conv2d_s8_max_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
-  else
+  else if constexpr (few)
     kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
                                                                                       PW, oy0);
+  else
+    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW,
+                                                                                  oy0);
   const std::uint64_t n = fw::instruction_counter::stop();
   if (print_count)
     print("fw: kernel conv", K, 'x', K, "_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
@@ -92,7 +96,7 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
 }
 
 // The conv -> activation -> max pool stage takes these kernels by shape (quant/conv2d.hpp's
-// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 8
+// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 128
 // channels, a 2x2 pool; on DSP targets without MVE only.
 constexpr bool pools_here = kernels::target::arm_dsp && !kernels::target::arm_mve;
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2> == pools_here);
@@ -103,7 +107,8 @@ static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_it
 static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2>);  // 2 channels
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 2, 1>::max_pools_itself<2>);  // stride 2
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2>);  // 5x5
-static_assert(!quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 9 channels
+static_assert(quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<32, 16, 16>, 16, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(!quant::qconv2d_layer<shape<1, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 1 channel
 
 STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
@@ -146,6 +151,24 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   STATICNN_CHECK((check<5, 1, 4, 14, 10, Known>(30, 2, -90, 100) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, D>(31, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
+}
+
+// kernels/arm/conv2d_s8_pointwise_dsp.hpp's conv2d_s8_pointwise_pool_dsp: C 9 to 128 (channel quads
+// and a last pair of 1, 2 or 3 channels), G 3, 5, 12 and others, widths odd and even (a last window
+// packed byte by byte), passes of the im2col (C = 128: 4 windows a pass), both rescale forms.
+STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<9, 1, 2, 2, 3, D>(41, 0) == 0));                // one window
+  STATICNN_CHECK((check<10, 1, 3, 5, 5, Gen>(42, 1, -7, 127) == 0));    // odd width
+  STATICNN_CHECK((check<24, 1, 4, 11, 12, D>(43, 2, -100, 90) == 0));
+  STATICNN_CHECK((check<15, 1, 5, 12, 5, Gen>(44, 3, 10, 9) == 0));     // an empty clamp
+  STATICNN_CHECK((check<13, 1, 4, 9, 7, Gen>(45, 1, 3, 3) == 0));
+  STATICNN_CHECK((check<128, 1, 3, 19, 3, Gen>(46, 1) == 0));           // passes of 4 windows, a last one alone
+  STATICNN_CHECK((check<33, 1, 4, 14, 10, Known>(47, 2, -90, 100) == 0));
+  STATICNN_CHECK((check<32, 1, 2, 16, 16, D>(48, 0, -5, 127, true) == 0));
+  STATICNN_CHECK((check<16, 1, 2, 32, 32, Known>(49, 0, -5, 127, true) == 0));
 }
 
 }  // namespace
