@@ -96,7 +96,7 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
 }
 
 // The conv -> activation -> max pool stage takes these kernels by shape (quant/conv2d.hpp's
-// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 128
+// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 120
 // channels, a 2x2 pool; on DSP targets without MVE only.
 constexpr bool pools_here = kernels::target::arm_dsp && !kernels::target::arm_mve;
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2> == pools_here);
@@ -153,9 +153,9 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
 }
 
-// kernels/arm/conv2d_s8_pointwise_dsp.hpp's conv2d_s8_pointwise_pool_dsp: C 9 to 128 (channel quads
+// kernels/arm/conv2d_s8_pointwise_dsp.hpp's conv2d_s8_pointwise_pool_dsp: C 9 to 120 (channel quads
 // and a last pair of 1, 2 or 3 channels), G 3, 5, 12 and others, widths odd and even (a last window
-// packed byte by byte), passes of the im2col (C = 128: 4 windows a pass), both rescale forms.
+// packed byte by byte), passes of the im2col (C = 120: 4 windows a pass), both rescale forms.
 STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   if (!kernels::target::arm_dsp || kernels::target::arm_mve)
     STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
@@ -165,7 +165,7 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check<24, 1, 4, 11, 12, D>(43, 2, -100, 90) == 0));
   STATICNN_CHECK((check<15, 1, 5, 12, 5, Gen>(44, 3, 10, 9) == 0));     // an empty clamp
   STATICNN_CHECK((check<13, 1, 4, 9, 7, Gen>(45, 1, 3, 3) == 0));
-  STATICNN_CHECK((check<128, 1, 3, 19, 3, Gen>(46, 1) == 0));           // passes of 4 windows, a last one alone
+  STATICNN_CHECK((check<120, 1, 3, 19, 3, Gen>(46, 1) == 0));           // passes of 4 windows, a last one alone
   STATICNN_CHECK((check<33, 1, 4, 14, 10, Known>(47, 2, -90, 100) == 0));
   STATICNN_CHECK((check<32, 1, 2, 16, 16, D>(48, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<16, 1, 2, 32, 32, Known>(49, 0, -5, 127, true) == 0));

@@ -33,7 +33,7 @@ namespace staticnn::kernels::arm {
 
 namespace conv_pointwise {
 inline constexpr std::size_t min_channels = 8;      // below: the few-taps kernel (no pool), 1x1 + max pool (pool)
-inline constexpr std::size_t max_channels = 128;    // 64 pair words: a block's im2col 1 KB, LDRD offsets < 1,020
+inline constexpr std::size_t max_channels = 120;    // 60 pair words: a block's im2col 960 B (STRD/LDRD offsets <= 1,020)
 inline constexpr std::size_t pixels = 4;            // a block
 inline constexpr std::size_t col_budget = 4096;     // bytes of im2col per pass over the channels (one block at least)
 
@@ -52,7 +52,7 @@ struct pairs {
 };
 }  // namespace conv_pointwise
 
-// The shapes conv2d_s8_pointwise_dsp takes: K = 1, stride 1, 8 to 128 input channels.
+// The shapes conv2d_s8_pointwise_dsp takes: K = 1, stride 1, 8 to 120 input channels.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_pointwise_dsp_fits = target::arm_dsp && K == 1 && S == 1 &&
                                                      C >= conv_pointwise::min_channels &&
@@ -134,11 +134,25 @@ template <bool Whole>
   return v;
 }
 
-// The 4 pair words (x_a[p], x_b[p]), p < 4, of the words va, vb of 4 pixels of channels a and b, at col.
+// The 4 pair words (x_a[p], x_b[p]), p < 4, of the words va, vb of 4 pixels of channels a and b,
+// at col (8-byte aligned) and col + 2 (then col + BW, col + BW + 2: Split for two pooling windows,
+// see pack_pair_windows).
+template <std::size_t Second = 2>
 [[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
-  const auto ea = static_cast<std::int32_t>(__sxtb16(va)), oa = conv_rows::sxtb16_ror8(va);
-  const auto eb = static_cast<std::int32_t>(__sxtb16(vb)), ob = conv_rows::sxtb16_ror8(vb);
-  col[0] = pair_bottoms(ea, eb), col[1] = pair_bottoms(oa, ob), col[2] = pair_tops(ea, eb), col[3] = pair_tops(oa, ob);
+  std::uint32_t ea, oa, eb, ob, t0, t1;
+  asm volatile("sxtb16 %[ea], %[va]\n"
+      "sxtb16 %[oa], %[va], ror #8\n"
+      "sxtb16 %[eb], %[vb]\n"
+      "sxtb16 %[ob], %[vb], ror #8\n"
+      "pkhbt %[t0], %[ea], %[eb], lsl #16\n"  // (a0, b0)
+      "pkhbt %[t1], %[oa], %[ob], lsl #16\n"  // (a1, b1)
+      "pkhtb %[eb], %[eb], %[ea], asr #16\n"  // (a2, b2)
+      "pkhtb %[ob], %[ob], %[oa], asr #16\n"  // (a3, b3)
+      "strd %[t0], %[t1], [%[col]]\n"
+      "strd %[eb], %[ob], [%[col], #%c[second]]\n"
+      : [ea] "=&r"(ea), [oa] "=&r"(oa), [eb] "=&r"(eb), [ob] "=&r"(ob), [t0] "=&r"(t0), [t1] "=&r"(t1)
+      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second)
+      : "memory");
 }
 
 // A block of 4 consecutive pixels from xb (channel 0; planes HW bytes apart) into col
@@ -161,18 +175,14 @@ template <std::size_t C, std::size_t HW, bool Whole>
 }
 
 // The pair words of two pooling windows side by side from the words va0, vb0 (row 0) and va1, vb1
-// (row 1) of channels a and b at 4 columns: window 2t's at col, window 2t + 1's at col + block_words.
+// (row 1) of channels a and b at 4 columns: window 2t's (r0 c0, r0 c1, r1 c0, r1 c1) at col, window
+// 2t + 1's at col + BW.
 template <std::size_t BW>
 [[gnu::always_inline]] inline void pack_pair_windows(std::uint32_t va0, std::uint32_t vb0, std::uint32_t va1,
                                                      std::uint32_t vb1, std::int32_t* col) {
-  const auto ea0 = static_cast<std::int32_t>(__sxtb16(va0)), oa0 = conv_rows::sxtb16_ror8(va0);
-  const auto eb0 = static_cast<std::int32_t>(__sxtb16(vb0)), ob0 = conv_rows::sxtb16_ror8(vb0);
-  const auto ea1 = static_cast<std::int32_t>(__sxtb16(va1)), oa1 = conv_rows::sxtb16_ror8(va1);
-  const auto eb1 = static_cast<std::int32_t>(__sxtb16(vb1)), ob1 = conv_rows::sxtb16_ror8(vb1);
-  col[0] = pair_bottoms(ea0, eb0), col[1] = pair_bottoms(oa0, ob0);
-  col[2] = pair_bottoms(ea1, eb1), col[3] = pair_bottoms(oa1, ob1);
-  col[BW] = pair_tops(ea0, eb0), col[BW + 1] = pair_tops(oa0, ob0);
-  col[BW + 2] = pair_tops(ea1, eb1), col[BW + 3] = pair_tops(oa1, ob1);
+  // row 0: (a0, b0), (a1, b1) at col, (a2, b2), (a3, b3) at col + BW; row 1 two words on
+  pack_pair<BW>(va0, vb0, col);
+  pack_pair<BW>(va1, vb1, col + 2);
 }
 
 // Two pooling windows side by side (columns 4t .. 4t + 3 of rows r0 = xb, r1 = xb + W) into col
