@@ -1,5 +1,5 @@
 // kernels/arm/conv2d_s8_max_pool_dsp.hpp (a 3x3 stride-1 conv of one input channel, or a 1x1 conv
-// of 2 to 8 channels, then a 2x2 max pool, the maximum taken before the rescale) against the portable conv (kernels/conv2d_s8.hpp's
+// of 2 to 120 channels, then a 2x2 max pool, the maximum taken before the rescale) against the portable conv (kernels/conv2d_s8.hpp's
 // conv2d_s8_rows_portable) followed by the 2x2 maximum of its int8 outputs, bit for bit, on shapes
 // it was not tuned for: even and odd widths (the last conv column dropped by the pool), widths
 // whose widened rows end in a byte-by-byte tail, 1 to 16 output channels, pooled rows from any
@@ -28,13 +28,12 @@ enum class rescales { doubled, general, known };
 
 // The pooled row from input rows [oy0, oy0 + 4) of a random 1 x H x W input: the kernel against
 // the portable conv's two rows and their 2x2 maxima; the number of differing outputs.
-// C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_max_pool_dsp (rows oy0, oy0 + 1).
+// C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_pool_dsp (rows oy0, oy0 + 1).
 template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled>
 std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   bool print_count = false) {
-  constexpr bool few = kernels::arm::conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, K, 1>;  // C 2-8
   constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
-                               : few || kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, 1>;
+                               : kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, 1>;
   if constexpr (!fits) {
     return 1000;  // on a DSP target the kernels take every shape here
   } else {
@@ -79,9 +78,6 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
   fw::instruction_counter::start();
   if constexpr (K == 3)
     kernels::arm::conv2d_s8_max_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
-  else if constexpr (few)
-    kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
-                                                                                      PW, oy0);
   else
     kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW,
                                                                                   oy0);
@@ -133,8 +129,8 @@ STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
   STATICNN_CHECK((check<1, 3, 4, 30, 16, Known>(16, 0, -5, 127, true) == 0));
 }
 
-// conv2d_s8_pointwise_max_pool_dsp: C 2-8 (odd: the last pair word half empty), widths even and
-// odd, with and without a 4-pixel transposition tail, rows from any oy0, both rescale forms.
+// conv2d_s8_pointwise_pool_dsp with the weights in registers: C 2-8 (odd: a last pair half empty),
+// widths even and odd (a last window packed byte by byte), rows from any oy0, both rescale forms.
 STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   if (!kernels::target::arm_dsp || kernels::target::arm_mve)
     STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
@@ -153,7 +149,7 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
 }
 
-// kernels/arm/conv2d_s8_pointwise_dsp.hpp's conv2d_s8_pointwise_pool_dsp: C 9 to 120 (channel quads
+// conv2d_s8_pointwise_pool_dsp with the weights in a frame: C 9 to 120 (channel quads
 // and a last pair of 1, 2 or 3 channels), G 3, 5, 12 and others, widths odd and even (a last window
 // packed byte by byte), passes of the im2col (C = 120: 4 windows a pass), both rescale forms.
 STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {

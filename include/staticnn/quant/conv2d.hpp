@@ -107,18 +107,14 @@ struct qconv2d_layer {
   // y + c * y_stride, from rows [oy0, oy0 + 4) of x (Hx rows of the padded input, C x Hx x W). The
   // optional last argument: rows_known<Self>().
   static constexpr bool pools_3x3 = kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, Stride>;
-  // A 1x1 conv of 2 to 8 input channels (conv2d_s8_pointwise_max_pool_dsp), of more
-  // (kernels/arm/conv2d_s8_pointwise_dsp.hpp's conv2d_s8_pointwise_pool_dsp).
-  static constexpr bool pools_pointwise = kernels::arm::conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, K, Stride>;
-  static constexpr bool pools_pointwise_pairs =
-      !pools_pointwise && kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, Stride>;
+  // A 1x1 conv of 2 to 120 input channels: kernels/arm/conv2d_s8_pointwise_dsp.hpp's
+  // conv2d_s8_pointwise_pool_dsp.
+  static constexpr bool pools_pointwise = kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, Stride>;
   template <std::size_t PoolK>
-  static constexpr bool max_pools_itself =
-      square && PoolK == 2 && !pads_itself && (pools_3x3 || pools_pointwise || pools_pointwise_pairs);
+  static constexpr bool max_pools_itself = square && PoolK == 2 && !pads_itself && (pools_3x3 || pools_pointwise);
   static constexpr const char* max_pool_kernel_name =
-      pools_3x3         ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
-      : pools_pointwise ? "arm_dsp conv 1x1 + max pool 2x2 (channel pairs, ldm + smlad a pixel, max before rescale)"
-                        : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a ldrd, max before rescale)";
+      pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
+                : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
   template <std::size_t Hx = H, bool AllDoubled = false>
   void forward_max_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
                               std::bool_constant<AllDoubled> = {}) const
@@ -126,9 +122,6 @@ struct qconv2d_layer {
   {
     if constexpr (pools_3x3)
       kernels::arm::conv2d_s8_max_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
-    else if constexpr (pools_pointwise)
-      kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y,
-                                                                                 y_stride, oy0);
     else
       kernels::arm::conv2d_s8_pointwise_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride,
                                                                              oy0);

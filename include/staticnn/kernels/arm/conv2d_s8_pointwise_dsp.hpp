@@ -57,10 +57,12 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_pointwise_dsp_fits = target::arm_dsp && K == 1 && S == 1 &&
                                                      C >= conv_pointwise::min_channels &&
                                                      C <= conv_pointwise::max_channels;
-// The shapes conv2d_s8_pointwise_pool_dsp takes (H, W: the conv's input): those, with a 2x2 map at least.
+// The shapes conv2d_s8_pointwise_pool_dsp takes (H, W: the conv's input, a 2x2 map at least): K = 1,
+// stride 1, 2 to 120 input channels (up to 8: the weights in registers, pooled_pass_regs).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_pointwise_pool_dsp_fits =
-    conv2d_s8_pointwise_dsp_fits<C, H, W, K, S> && !target::arm_mve && H >= 2 && W >= 2;
+inline constexpr bool conv2d_s8_pointwise_pool_dsp_fits = target::arm_dsp && !target::arm_mve && K == 1 && S == 1 &&
+                                                          C >= 2 && C <= conv_pointwise::max_channels && H >= 2 &&
+                                                          W >= 2;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_pointwise {
@@ -307,6 +309,86 @@ template <std::size_t Np, bool Pooled>
                 "channel_pass: one LDM takes m, c, e, width, lo");
 }
 
+// What pooled_pass_regs reads: up to 4 doubled weight pairs (0 past the channel's), then the
+// doubled bias, the rescale and the clamp as frame's (width, lo scalars), the output and the end of
+// the im2col.
+struct frame_regs {
+  std::int32_t w[4];
+  std::int32_t bias2, m, c, e, width, lo;
+  std::int8_t* y;
+  const std::int32_t* col_end;
+};
+
+// channel_pass<Np, true> for Np <= 4 weight pairs (C <= 8), the weights in r0-r3: per window one
+// LDM of pairs 0 and 1 (8 words, r4-r11) and one of each further pair (r8-r11); each pixel's sum
+// builds in the register of its pair-0 word (SMUAD, then SMLAD), so no accumulator registers are
+// needed. The rescale's words, the output pointer among them, live on the stack (pushed once).
+// Registers: r0-r3 weights, r4-r11 inputs and sums, r12 the im2col, lr its end.
+template <std::size_t Np>
+[[gnu::noinline]] void pooled_pass_regs(const std::int32_t* col, const frame_regs* f) {
+  static_assert(Np >= 1 && Np <= 4, "pooled_pass_regs: the weights in r0-r3");
+  register const std::int32_t* cp asm("r12") = col;
+  register const frame_regs* fp asm("r4") = f;
+#define STATICNN_PW_PAIR(W, X0, X1, X2, X3)                                                        \
+  "smlad r4, " X0 ", " W ", r4\n"                                                                  \
+  "smlad r5, " X1 ", " W ", r5\n"                                                                  \
+  "smlad r6, " X2 ", " W ", r6\n"                                                                  \
+  "smlad r7, " X3 ", " W ", r7\n"
+  asm volatile(
+      "ldr lr, [r4, #%c[cend]]\n"
+      "add r5, r4, #%c[bias]\n"
+      "ldm r4, {r0, r1, r2, r3}\n"
+      "ldm r5, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, y
+      "push {r5, r6, r7, r8, r9, r10, r11}\n"
+      "1:\n"
+      ".if %c[np] >= 2\n"
+      "ldm r12!, {r4, r5, r6, r7, r8, r9, r10, r11}\n"  // pairs 0 and 1 of the window's 4 pixels
+      ".else\n"
+      "ldm r12!, {r4, r5, r6, r7}\n"
+      ".endif\n"
+      "smuad r4, r4, r0\n"
+      "smuad r5, r5, r0\n"
+      "smuad r6, r6, r0\n"
+      "smuad r7, r7, r0\n"
+      ".if %c[np] >= 2\n" STATICNN_PW_PAIR("r1", "r8", "r9", "r10", "r11") ".endif\n"
+      ".if %c[np] >= 3\n"
+      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r2", "r8", "r9", "r10", "r11") ".endif\n"
+      ".if %c[np] >= 4\n"
+      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r3", "r8", "r9", "r10", "r11") ".endif\n"
+      "cmp r4, r5\n"
+      "it lt\n"
+      "movlt r4, r5\n"
+      "cmp r4, r6\n"
+      "it lt\n"
+      "movlt r4, r6\n"
+      "cmp r4, r7\n"
+      "it lt\n"
+      "movlt r4, r7\n"
+      "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, y
+      "add r4, r4, r5\n"  // A = 2 (acc + bias) of the maximum
+      "smmlar r5, r4, r6, r7\n"
+      "add r4, r5, r4, asr #31\n"
+      "asr r4, r4, r8\n"
+      "usat r4, #8, r4\n"
+      "cmp r4, r9\n"
+      "it gt\n"
+      "movgt r4, r9\n"
+      "add r4, r4, r10\n"
+      "strb r4, [r11], #1\n"
+      "str r11, [sp, #%c[yoff]]\n"
+      "cmp r12, lr\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fsize]\n"
+      : "+r"(cp), "+r"(fp)
+      : [np] "i"(Np), [bias] "i"(offsetof(frame_regs, bias2)), [cend] "i"(offsetof(frame_regs, col_end)),
+        [yoff] "i"(offsetof(frame_regs, y) - offsetof(frame_regs, bias2)),
+        [fsize] "i"(offsetof(frame_regs, col_end) - offsetof(frame_regs, bias2))
+      : "r0", "r1", "r2", "r3", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "lr", "cc", "memory");
+#undef STATICNN_PW_PAIR
+  static_assert(offsetof(frame_regs, bias2) == 16 && offsetof(frame_regs, y) == 40 && offsetof(frame_regs, col_end) == 44,
+                "pooled_pass_regs: the LDM/PUSH register lists lay out frame_regs");
+}
+
 // Channel o's output for pixel i (plane offset) of x by the general rescale (the portable sum,
 // wrapping as int32).
 template <std::size_t C, std::size_t HW>
@@ -373,6 +455,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
   static_assert(conv2d_s8_pointwise_pool_dsp_fits<C, H, W, 1, 1>, "conv2d_s8_pointwise_pool_dsp: shape not taken");
   using P = conv_pointwise::pairs<C>;
   constexpr std::size_t BW = P::block_words, PW = W / 2;
+  constexpr bool regs = P::count <= 4;  // C <= 8: the weights in registers
   // windows per pass: an even number (two share a word of input) within the budget, at least 2
   constexpr std::size_t budget = conv_pointwise::col_budget / (4 * BW) / 2 * 2;
   constexpr std::size_t span = budget >= 2 ? (budget < PW ? budget : PW) : (PW < 2 ? PW : 2);
@@ -380,7 +463,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
   const std::int8_t* const xr = x + oy0 * W;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   alignas(8) std::int32_t col[span * BW];
-  conv_pointwise::frame<P::count> f;
+  [[maybe_unused]] conv_pointwise::frame<P::count> f;
   for (std::size_t p0 = 0; p0 < PW; p0 += span) {
     const std::size_t count = PW - p0 < span ? PW - p0 : span;
     std::size_t p = 0;
@@ -392,8 +475,21 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
       const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
       std::int8_t* yg = y + g * y_stride + p0;
       if (AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
-        conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi);
-        conv_pointwise::channel_pass<P::count, true>(col, &f, yg);
+        if constexpr (regs) {
+          conv_pointwise::frame_regs fr;
+          for (std::size_t k = 0; k < 4; ++k)
+            fr.w[k] = k < P::count ? conv_pointwise::half_pair(2 * wg[P::first(k)],
+                                                               P::second(k) < C ? 2 * wg[P::second(k)] : 0)
+                                   : 0;
+          const std::int32_t e = -shift;
+          fr.bias2 = 2 * bias, fr.m = m, fr.e = e;
+          fr.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
+          fr.width = hi - lo, fr.lo = lo, fr.y = yg, fr.col_end = col + count * BW;
+          conv_pointwise::pooled_pass_regs<P::count>(col, &fr);
+        } else {
+          conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi);
+          conv_pointwise::channel_pass<P::count, true>(col, &f, yg);
+        }
       } else if constexpr (!AllDoubled) {
         for (std::size_t px = 0; px < count; ++px) {
           std::int8_t best = -128;
