@@ -29,7 +29,8 @@ enum class rescales { doubled, general, known };
 // The pooled row from input rows [oy0, oy0 + 4) of a random 1 x H x W input: the kernel against
 // the portable conv's two rows and their 2x2 maxima; the number of differing outputs.
 // C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_pool_dsp (rows oy0, oy0 + 1).
-template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled>
+template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled,
+          std::size_t PR = 1>
 std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   bool print_count = false) {
   constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
@@ -63,30 +64,32 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
     }
   }
   const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), -5, act_min, act_max};
-  // The portable conv's two rows of every channel, then the pool.
-  static std::array<std::int8_t, G * 2 * OW> conv;
-  kernels::conv2d_s8_rows_portable<C, H, W, K, 1, G>(x.data(), w.data(), q, conv.data(), oy0, 2);
-  static std::array<std::int8_t, G * PW> want, got;
+  // The portable conv's 2 PR rows of every channel, then the pool.
+  static_assert(PR == 1 || K == 1, "several pooled rows a call: the 1x1 kernel");
+  static std::array<std::int8_t, G * 2 * PR * OW> conv;
+  kernels::conv2d_s8_rows_portable<C, H, W, K, 1, G>(x.data(), w.data(), q, conv.data(), oy0, 2 * PR);
+  static std::array<std::int8_t, G * PR * PW> want, got;
   for (std::size_t o = 0; o < G; ++o)
-    for (std::size_t px = 0; px < PW; ++px) {
-      const std::int8_t* c = conv.data() + o * 2 * OW + 2 * px;
-      std::int8_t m = c[0];
-      for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
-      want[o * PW + px] = m;
-    }
+    for (std::size_t py = 0; py < PR; ++py)
+      for (std::size_t px = 0; px < PW; ++px) {
+        const std::int8_t* c = conv.data() + (o * 2 * PR + 2 * py) * OW + 2 * px;
+        std::int8_t m = c[0];
+        for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
+        want[(o * PR + py) * PW + px] = m;
+      }
   got.fill(0x55);
   fw::instruction_counter::start();
   if constexpr (K == 3)
     kernels::arm::conv2d_s8_max_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
   else
-    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW,
-                                                                                  oy0);
+    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
+                                                                                  PR * PW, oy0, PR);
   const std::uint64_t n = fw::instruction_counter::stop();
   if (print_count)
     print("fw: kernel conv", K, 'x', K, "_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
-          fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
+          fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PR * PW * 4 * F), 3}, '\n');
   std::size_t differ = 0;
-  for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];
+  for (std::size_t i = 0; i < G * PR * PW; ++i) differ += got[i] != want[i];
   return differ;
   }
 }
@@ -147,6 +150,9 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   STATICNN_CHECK((check<5, 1, 4, 14, 10, Known>(30, 2, -90, 100) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, D>(31, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
+  // several pooled rows a call: passes across rows (C = 8: 64 windows a pass), odd widths
+  STATICNN_CHECK((check<7, 1, 9, 11, 3, Gen, 4>(33, 1, -7, 127) == 0));
+  STATICNN_CHECK((check<8, 1, 32, 32, 4, D, 16>(34, 0, -5, 127, true) == 0));  // as a whole 32 x 32 layer
 }
 
 // conv2d_s8_pointwise_pool_dsp with the weights in a frame: C 9 to 120 (channel quads
@@ -165,6 +171,8 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check<33, 1, 4, 14, 10, Known>(47, 2, -90, 100) == 0));
   STATICNN_CHECK((check<32, 1, 2, 16, 16, D>(48, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<16, 1, 2, 32, 32, Known>(49, 0, -5, 127, true) == 0));
+  STATICNN_CHECK((check<120, 1, 7, 11, 3, Gen, 3>(50, 0, -100, 90) == 0));  // passes of 4 windows across rows of 5
+  STATICNN_CHECK((check<32, 1, 16, 16, 16, D, 8>(51, 0, -5, 127, true) == 0));  // as a whole 16 x 16 layer
 }
 
 }  // namespace

@@ -126,6 +126,19 @@ struct qconv2d_layer {
       kernels::arm::conv2d_s8_pointwise_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride,
                                                                              oy0);
   }
+  // The 1x1 kernel also runs every pooled row in one call (its im2col passes span rows, so each
+  // channel is set up once a pass, not once a row): PR pooled rows from input row 0 of x (C x H x W,
+  // unpadded), channel c's PR x PW outputs at y + c * y_stride, row after row (core/sequential.hpp
+  // takes it where max_pools_rows).
+  static constexpr bool max_pools_rows = pools_pointwise && !pools_3x3 && unpadded;
+  template <bool AllDoubled = false>
+  void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
+                               std::bool_constant<AllDoubled> = {}) const
+    requires max_pools_itself<2> && max_pools_rows
+  {
+    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, 0,
+                                                                          pooled_rows);
+  }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).
   template <std::size_t R>

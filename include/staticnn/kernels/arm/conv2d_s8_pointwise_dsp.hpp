@@ -3,7 +3,7 @@
 // padding) of C >= 8 input channels, TFLite int8 arithmetic and the fused activation clamp, bit for
 // bit as kernels/conv2d_s8.hpp's portable path:
 //   conv2d_s8_pointwise_dsp: output rows [oy0, oy0 + rows) of G output channels;
-//   conv2d_s8_pointwise_pool_dsp: one 2x2 max-pooled row of G output channels (the maximum before
+//   conv2d_s8_pointwise_pool_dsp: 2x2 max-pooled rows of G output channels (the maximum before
 //   the rescale, as kernels/arm/conv2d_s8_max_pool_dsp.hpp argues).
 //
 // Layout. The input channels go in pairs (pairs<C>: (4q, 4q+2), (4q+1, 4q+3) per 4 channels, the
@@ -443,37 +443,43 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
   }
 }
 
-// One 2x2 max-pooled row (stride 2, unpadded) of G output channels of the 1x1 conv, from rows oy0,
-// oy0 + 1 of x (C x H x W int8): channel g's PW = W / 2 outputs at y + g * y_stride,
-//   y[g][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + dy, 2 px + dx))).
-// w, q as conv2d_s8_pointwise_dsp's. AllDoubled: the caller knows the clamp range within int8 is not
-// empty and every channel's rescale takes the doubled form (no per-channel check, no general path).
+// `rows` 2x2 max-pooled rows (stride 2, unpadded) of G output channels of the 1x1 conv, from input
+// rows oy0 .. oy0 + 2 rows - 1 of x (C x H x W int8): channel g's rows x PW outputs (PW = W / 2) at
+// y + g * y_stride, row after row,
+//   y[g][py][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + 2 py + dy, 2 px + dx))).
+// The windows of all the rows, in that order, run in passes of the im2col budget (each channel's
+// frame is set up once a pass). w, q as conv2d_s8_pointwise_dsp's. AllDoubled: the caller knows the
+// clamp range within int8 is not empty and every channel's rescale takes the doubled form (no
+// per-channel check, no general path).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 [[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_pointwise_pool_dsp(
     const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
-    std::size_t oy0) {
+    std::size_t oy0, std::size_t rows = 1) {
   static_assert(conv2d_s8_pointwise_pool_dsp_fits<C, H, W, 1, 1>, "conv2d_s8_pointwise_pool_dsp: shape not taken");
   using P = conv_pointwise::pairs<C>;
   constexpr std::size_t BW = P::block_words, PW = W / 2;
   constexpr bool regs = P::count <= 4;  // C <= 8: the weights in registers
-  // windows per pass: an even number (two share a word of input) within the budget, at least 2
-  constexpr std::size_t budget = conv_pointwise::col_budget / (4 * BW) / 2 * 2;
-  constexpr std::size_t span = budget >= 2 ? (budget < PW ? budget : PW) : (PW < 2 ? PW : 2);
+  // windows per pass within the budget (at least 1)
+  constexpr std::size_t span = conv_pointwise::col_budget / (4 * BW) > 0 ? conv_pointwise::col_budget / (4 * BW) : 1;
   constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
   const std::int8_t* const xr = x + oy0 * W;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   alignas(8) std::int32_t col[span * BW];
   [[maybe_unused]] conv_pointwise::frame<P::count> f;
-  for (std::size_t p0 = 0; p0 < PW; p0 += span) {
-    const std::size_t count = PW - p0 < span ? PW - p0 : span;
-    std::size_t p = 0;
-    for (; p + 2 <= count; p += 2) conv_pointwise::pack_windows2<C, H * W, W>(xr + 2 * (p0 + p), col + p * BW);
-    if (p < count) conv_pointwise::pack_window1<C, H * W, W>(xr + 2 * (p0 + p), col + p * BW);
+  const std::size_t n = rows * PW;  // windows, flat: window i is pooled row i / PW, column i % PW
+  for (std::size_t i0 = 0; i0 < n; i0 += span) {
+    const std::size_t count = n - i0 < span ? n - i0 : span;
+    for (std::size_t i = i0; i < i0 + count;) {  // per pooled row: pairs of windows, a last one alone
+      const std::size_t py = i / PW, px = i % PW, end = i0 + count < (py + 1) * PW ? i0 + count : (py + 1) * PW;
+      const std::int8_t* xw = xr + 2 * py * W + 2 * px;
+      for (; i + 2 <= end; i += 2, xw += 4) conv_pointwise::pack_windows2<C, H * W, W>(xw, col + (i - i0) * BW);
+      if (i < end) conv_pointwise::pack_window1<C, H * W, W>(xw, col + (i++ - i0) * BW);
+    }
     f.col_end = col + count * BW;
     for (std::size_t g = 0; g < G; ++g) {
       const std::int8_t* wg = w + g * C;
       const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
-      std::int8_t* yg = y + g * y_stride + p0;
+      std::int8_t* yg = y + g * y_stride + i0;
       if (AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
         if constexpr (regs) {
           conv_pointwise::frame_regs fr;
@@ -491,15 +497,15 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
           conv_pointwise::channel_pass<P::count, true>(col, &f, yg);
         }
       } else if constexpr (!AllDoubled) {
-        for (std::size_t px = 0; px < count; ++px) {
+        for (std::size_t i = i0; i < i0 + count; ++i) {
           std::int8_t best = -128;
           for (std::size_t dy = 0; dy < 2; ++dy)
             for (std::size_t dx = 0; dx < 2; ++dx) {
-              const std::int8_t v =
-                  conv_pointwise::general_output<C, H * W>(xr, wg, q, g, dy * W + 2 * (p0 + px) + dx);
+              const std::int8_t v = conv_pointwise::general_output<C, H * W>(
+                  xr, wg, q, g, (2 * (i / PW) + dy) * W + 2 * (i % PW) + dx);
               best = v > best ? v : best;
             }
-          yg[px] = best;
+          yg[i - i0] = best;
         }
       }
     }
@@ -511,7 +517,7 @@ void conv2d_s8_pointwise_dsp(const std::int8_t* x, const std::int8_t* w, channel
                              std::size_t oy0, std::size_t rows);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_pointwise_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                                  std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
+                                  std::size_t y_stride, std::size_t oy0, std::size_t rows = 1);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
