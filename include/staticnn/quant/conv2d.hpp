@@ -103,9 +103,9 @@ struct qconv2d_layer {
   }
   // A conv -> non-decreasing activation -> 2x2 max pool stage (core/sequential.hpp,
   // detail::conv_max_pools_itself) of one input channel and a 3x3 stride-1 window pools in the conv
-  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp): one pooled row of every channel, channel c's at
-  // y + c * y_stride, from rows [oy0, oy0 + 4) of x (Hx rows of the padded input, C x Hx x W). The
-  // optional last argument: rows_known<Self>().
+  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp), as does a 1x1 conv (below): one pooled row of
+  // every channel, channel c's at y + c * y_stride, from rows [oy0, oy0 + 4) (1x1: + 2) of x (Hx
+  // rows of the padded input, C x Hx x W). The optional last argument: rows_known<Self>().
   static constexpr bool pools_3x3 = kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, Stride>;
   // A 1x1 conv of 2 to 120 input channels: kernels/arm/conv2d_s8_pointwise_dsp.hpp's
   // conv2d_s8_pointwise_pool_dsp.

@@ -1,10 +1,11 @@
 #pragma once
 // Armv7E-M DSP kernels (Cortex-M4, M7, M33) for an int8 pointwise convolution (K = 1, stride 1, no
-// padding) of C >= 8 input channels, TFLite int8 arithmetic and the fused activation clamp, bit for
-// bit as kernels/conv2d_s8.hpp's portable path:
-//   conv2d_s8_pointwise_dsp: output rows [oy0, oy0 + rows) of G output channels;
-//   conv2d_s8_pointwise_pool_dsp: 2x2 max-pooled rows of G output channels (the maximum before
-//   the rescale, as kernels/arm/conv2d_s8_max_pool_dsp.hpp argues).
+// padding), TFLite int8 arithmetic and the fused activation clamp, bit for bit as
+// kernels/conv2d_s8.hpp's portable path:
+//   conv2d_s8_pointwise_dsp (8 to 120 input channels): output rows [oy0, oy0 + rows) of G output
+//   channels;
+//   conv2d_s8_pointwise_pool_dsp (2 to 120 input channels): 2x2 max-pooled rows of G output
+//   channels (the maximum before the rescale, as kernels/arm/conv2d_s8_max_pool_dsp.hpp argues).
 //
 // Layout. The input channels go in pairs (pairs<C>: (4q, 4q+2), (4q+1, 4q+3) per 4 channels, the
 // last 1-3 channels in one or two pairs, a missing partner 0). A block is 4 pixels (4 consecutive
@@ -16,7 +17,9 @@
 //   LDRD (2 weight pairs), 2 LDM (4 pixels' pair words each), 8 SMLAD = 16 MACs in 11 instructions,
 // the 4 accumulators starting from the doubled bias (the first SMLAD's addend), so they hold
 // A = 2 acc, which the doubled rescale (fixed_point.hpp's doubled_rescale_applies) takes as it is
-// (the pooled kernel keeps weights and bias as they are and doubles the maximum, one ADD a window).
+// (pooled, the frame keeps weights and bias as they are and the maximum is doubled, one ADD a
+// window). Pooled with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in
+// registers instead and loads 2 pairs of a window in one LDM.
 // |A| <= 2 (|bias| + C * 127 * 128) < 2^31 in that form. Channels whose rescale does not take the
 // doubled form run a scalar path (fixed_point.hpp's requantize).
 #include <cstddef>
