@@ -150,14 +150,14 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   STATICNN_CHECK((check<5, 1, 4, 14, 10, Known>(30, 2, -90, 100) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, D>(31, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
-  // several pooled rows a call: passes across rows (C = 8: 64 windows a pass), odd widths
+  // several pooled rows a call: passes across rows (C = 8: 32 windows a pass), odd widths
   STATICNN_CHECK((check<7, 1, 9, 11, 3, Gen, 4>(33, 1, -7, 127) == 0));
   STATICNN_CHECK((check<8, 1, 32, 32, 4, D, 16>(34, 0, -5, 127, true) == 0));  // as a whole 32 x 32 layer
 }
 
 // conv2d_s8_pointwise_pool_dsp with the weights in a frame: C 9 to 120 (channel quads
 // and a last pair of 1, 2 or 3 channels), G 3, 5, 12 and others, widths odd and even (a last window
-// packed byte by byte), passes of the im2col (C = 120: 4 windows a pass), both rescale forms.
+// packed byte by byte), passes of the im2col (C = 120: 2 windows a pass), both rescale forms.
 STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   if (!kernels::target::arm_dsp || kernels::target::arm_mve)
     STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
@@ -167,11 +167,11 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check<24, 1, 4, 11, 12, D>(43, 2, -100, 90) == 0));
   STATICNN_CHECK((check<15, 1, 5, 12, 5, Gen>(44, 3, 10, 9) == 0));     // an empty clamp
   STATICNN_CHECK((check<13, 1, 4, 9, 7, Gen>(45, 1, 3, 3) == 0));
-  STATICNN_CHECK((check<120, 1, 3, 19, 3, Gen>(46, 1) == 0));           // passes of 4 windows, a last one alone
+  STATICNN_CHECK((check<120, 1, 3, 19, 3, Gen>(46, 1) == 0));           // passes of 2 windows, a last one alone
   STATICNN_CHECK((check<33, 1, 4, 14, 10, Known>(47, 2, -90, 100) == 0));
   STATICNN_CHECK((check<32, 1, 2, 16, 16, D>(48, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<16, 1, 2, 32, 32, Known>(49, 0, -5, 127, true) == 0));
-  STATICNN_CHECK((check<120, 1, 7, 11, 3, Gen, 3>(50, 0, -100, 90) == 0));  // passes of 4 windows across rows of 5
+  STATICNN_CHECK((check<120, 1, 7, 11, 3, Gen, 3>(50, 0, -100, 90) == 0));  // passes of 2 windows across rows of 5
   STATICNN_CHECK((check<32, 1, 16, 16, 16, D, 8>(51, 0, -5, 127, true) == 0));  // as a whole 16 x 16 layer
 }
 

@@ -38,7 +38,7 @@ namespace conv_pointwise {
 inline constexpr std::size_t min_channels = 8;      // below: the few-taps kernel (no pool), 1x1 + max pool (pool)
 inline constexpr std::size_t max_channels = 120;    // 60 pair words: a block's im2col 960 B (STRD/LDRD offsets <= 1,020)
 inline constexpr std::size_t pixels = 4;            // a block
-inline constexpr std::size_t col_budget = 4096;     // bytes of im2col per pass over the channels (one block at least)
+inline constexpr std::size_t col_budget = 2048;     // bytes of im2col per pass over the channels (one block at least): the stack a RAM goal allows
 
 // The input channels' pairs: pair k holds channels first(k) and second(k) (second(k) == C: none).
 template <std::size_t C>
