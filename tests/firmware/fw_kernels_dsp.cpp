@@ -470,7 +470,8 @@ STATICNN_TEST(int8_conv_widened_rectangular) {
 // for bit, as int8_conv_rows_any_shape: C from 8 to 120 (whole channel quads, a last pair of 1, 2 or
 // 3 channels (C % 4), odd pair counts), output channel counts 3, 5, 12 and others, pixel counts
 // (rows x W) not a multiple of its 4-pixel blocks or spanning several passes of its im2col, rows
-// from the first and to the last, both rescale forms and clamps.
+// from the first and to the last, the inputs doubled (4 blocks a pass < G) or the weights, both rescale
+// forms and clamps.
 STATICNN_TEST(int8_conv_pointwise_any_shape) {
   if (!kernels::target::arm_dsp)
     STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP pointwise conv kernel on this target");
@@ -491,6 +492,7 @@ STATICNN_TEST(int8_conv_pointwise_any_shape) {
   STATICNN_CHECK((check_conv_rows<120, 5, 9, 1, 1, 3, D, Few, 0, false, false, Pw>(69, 1, 4, -60, 50) == 0));  // passes of 2 blocks
   STATICNN_CHECK((check_conv_rows<16, 4, 16, 1, 1, 32, D, Few, 0, false, false, Pw>(70, 0, 2, -7, 127) == 0));
   STATICNN_CHECK((check_conv_rows<32, 5, 3, 1, 1, 19, G, Few, 0, false, false, Pw>(71, 0, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<64, 3, 7, 1, 1, 19, G, Few, 0, false, false, Pw>(72, 0, 3, -9, 127) == 0));  // inputs doubled
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no

@@ -95,9 +95,10 @@ struct frame {
 }
 
 // Channel o's frame (weights wo, C bytes) for the doubled rescale. Pooled: the weight pairs and the
-// bias as they are (channel_pass doubles the maximum), width and lo as scalars; else doubled, and
-// width and lo as bytes4.
-template <std::size_t C, bool Pooled>
+// bias as they are (channel_pass doubles the maximum), width and lo as scalars; else the bias
+// doubled, the weight pairs too unless InputTwice (the im2col holds doubled inputs), width and lo
+// as bytes4.
+template <std::size_t C, bool Pooled, bool InputTwice = false>
 [[gnu::always_inline]] inline void fill_frame(frame<pairs<C>::count>& f, const std::int8_t* wo, std::int32_t bias,
                                               std::int32_t m, std::int32_t shift, std::int32_t zero_point,
                                               std::int32_t lo, std::int32_t hi) {
@@ -110,14 +111,14 @@ template <std::size_t C, bool Pooled>
     __builtin_memcpy(&v, from, 4);
     from += 4;
     const auto e = static_cast<std::int32_t>(__sxtb16(v)), o = conv_rows::sxtb16_ror8(v);
-    to[0] = Pooled ? e : static_cast<std::int32_t>(__sadd16(e, e));
-    to[1] = Pooled ? o : static_cast<std::int32_t>(__sadd16(o, o));
+    to[0] = Pooled || InputTwice ? e : static_cast<std::int32_t>(__sadd16(e, e));
+    to[1] = Pooled || InputTwice ? o : static_cast<std::int32_t>(__sadd16(o, o));
   }
-  constexpr std::int32_t k2 = Pooled ? 1 : 2;
+  constexpr std::int32_t k2 = Pooled || InputTwice ? 1 : 2;
   for (std::size_t k = 2 * P::quads; k < P::count; ++k)
     f.w[k] = half_pair(k2 * wo[P::first(k)], P::second(k) < C ? k2 * wo[P::second(k)] : 0);
   const std::int32_t e = -shift;
-  f.bias2 = k2 * bias;
+  f.bias2 = Pooled ? bias : 2 * bias;
   f.m = m;
   f.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point - lo) << e);
   f.e = e;
@@ -142,13 +143,19 @@ template <bool Whole>
 // The 4 pair words (x_a[p], x_b[p]), p < 4, of the words va, vb of 4 pixels of channels a and b,
 // at col (8-byte aligned) and col + 2 (then col + BW, col + BW + 2: Split for two pooling windows,
 // see pack_pair_windows).
-template <std::size_t Second = 2>
+template <std::size_t Second = 2, bool Twice = false>
 [[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
   std::uint32_t ea, oa, eb, ob, t0, t1;
   asm volatile("sxtb16 %[ea], %[va]\n"
       "sxtb16 %[oa], %[va], ror #8\n"
       "sxtb16 %[eb], %[vb]\n"
       "sxtb16 %[ob], %[vb], ror #8\n"
+      ".if %c[twice]\n"  // doubled inputs (2 x_a, 2 x_b)
+      "sadd16 %[ea], %[ea], %[ea]\n"
+      "sadd16 %[oa], %[oa], %[oa]\n"
+      "sadd16 %[eb], %[eb], %[eb]\n"
+      "sadd16 %[ob], %[ob], %[ob]\n"
+      ".endif\n"
       "pkhbt %[t0], %[ea], %[eb], lsl #16\n"  // (a0, b0)
       "pkhbt %[t1], %[oa], %[ob], lsl #16\n"  // (a1, b1)
       "pkhtb %[eb], %[eb], %[ea], asr #16\n"  // (a2, b2)
@@ -156,25 +163,25 @@ template <std::size_t Second = 2>
       "strd %[t0], %[t1], [%[col]]\n"
       "strd %[eb], %[ob], [%[col], #%c[second]]\n"
       : [ea] "=&r"(ea), [oa] "=&r"(oa), [eb] "=&r"(eb), [ob] "=&r"(ob), [t0] "=&r"(t0), [t1] "=&r"(t1)
-      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second)
+      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [twice] "i"(Twice)
       : "memory");
 }
 
 // A block of 4 consecutive pixels from xb (channel 0; planes HW bytes apart) into col
 // (block_words words): `valid` of them (Whole: 4), the rest repeating pixel 0.
-template <std::size_t C, std::size_t HW, bool Whole>
+template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false>
 [[gnu::always_inline]] inline void pack_block(const std::int8_t* xb, std::int32_t* col, std::size_t valid) {
   using P = pairs<C>;
 #pragma GCC unroll 2
   for (std::size_t q = 0; q < P::quads; ++q, xb += 4 * HW, col += 8) {  // pairs (c, c+2), (c+1, c+3)
     const std::uint32_t v0 = word4<Whole>(xb, valid), v1 = word4<Whole>(xb + HW, valid);
     const std::uint32_t v2 = word4<Whole>(xb + 2 * HW, valid), v3 = word4<Whole>(xb + 3 * HW, valid);
-    pack_pair(v0, v2, col);
-    pack_pair(v1, v3, col + 4);
+    pack_pair<2, Twice>(v0, v2, col);
+    pack_pair<2, Twice>(v1, v3, col + 4);
   }
   for (std::size_t k = 2 * P::quads; k < P::count; ++k, col += 4) {
     const std::int8_t* x0 = xb - 4 * P::quads * HW;
-    pack_pair(word4<Whole>(x0 + P::first(k) * HW, valid),
+    pack_pair<2, Twice>(word4<Whole>(x0 + P::first(k) * HW, valid),
               P::second(k) < C ? word4<Whole>(x0 + P::second(k) * HW, valid) : 0u, col);
   }
 }
@@ -413,6 +420,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
   constexpr std::size_t P4 = conv_pointwise::pixels, BW = P::block_words;
   constexpr std::size_t blocks_max = conv_pointwise::col_budget / (4 * BW) > 0 ? conv_pointwise::col_budget / (4 * BW) : 1;
   constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
+  // A = 2 acc: the inputs doubled once a pass (4 SADD16 a pair a block, for all G channels) where
+  // that is cheaper than doubling every channel's weight pairs each pass (P::count SADD16 a channel).
+  constexpr bool input_twice = 4 * blocks_max < G;
   const std::size_t n = rows * W;  // output pixels, consecutive in each plane from row oy0
   const std::int8_t* const xs = x + oy0 * W;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
@@ -421,14 +431,15 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
   for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
     const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
     for (std::size_t b = 0; b < whole; ++b)
-      conv_pointwise::pack_block<C, H * W, true>(xs + i0 + b * P4, col + b * BW, P4);
-    if (part != 0) conv_pointwise::pack_block<C, H * W, false>(xs + i0 + whole * P4, col + whole * BW, part);
+      conv_pointwise::pack_block<C, H * W, true, input_twice>(xs + i0 + b * P4, col + b * BW, P4);
+    if (part != 0)
+      conv_pointwise::pack_block<C, H * W, false, input_twice>(xs + i0 + whole * P4, col + whole * BW, part);
     for (std::size_t o = 0; o < G; ++o) {
       const std::int8_t* wo = w + o * C;
       std::int8_t* yo = y + o * n + i0;
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
-        conv_pointwise::fill_frame<C, false>(f, wo, bias, m, shift, q.zero_point, lo, hi);
+        conv_pointwise::fill_frame<C, false, input_twice>(f, wo, bias, m, shift, q.zero_point, lo, hi);
         if (whole != 0) {
           f.col_end = col + whole * BW;
           conv_pointwise::channel_pass<P::count, false>(col, &f, yo);
