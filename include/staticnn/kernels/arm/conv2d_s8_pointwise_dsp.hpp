@@ -79,17 +79,7 @@ struct frame {
   const std::int32_t* col_end;
 };
 
-// (bottom half of lo, bottom half of hi) and (top half of lo, top half of hi) as int16 pair words.
-[[gnu::always_inline]] inline std::int32_t pair_bottoms(std::int32_t lo, std::int32_t hi) {
-  std::int32_t r;
-  asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
-}
-[[gnu::always_inline]] inline std::int32_t pair_tops(std::int32_t lo, std::int32_t hi) {
-  std::int32_t r;
-  asm("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
-}
+// (lo, hi) as an int16 pair word: lo in the bottom half.
 [[gnu::always_inline]] inline std::int32_t half_pair(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
