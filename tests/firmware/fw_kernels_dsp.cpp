@@ -466,30 +466,33 @@ STATICNN_TEST(int8_conv_widened_rectangular) {
   STATICNN_CHECK((check_conv_rect<21, 6, 9, 3, 1, 2, 3, 1, 4, 0, 5, G>(91, 0, 20, -128, 127, 2) == 0));  // 9 x 3, SW 2
 }
 
-// kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 4) against the portable kernel, bit
-// for bit, as int8_conv_rows_any_shape: C from 4 to 67 (weight words whole, a last single channel,
-// last words repeating 1 or 2 channels), output channel counts not a multiple of 4, pixel counts
-// (rows x W) not a multiple of its 4-pixel blocks or spanning several super-blocks, rows from the
-// first and to the last, the im2col doubled (2 C / 4 < G) or not, both rescale forms and clamps.
+// kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 8) against the portable kernel, bit
+// for bit, as int8_conv_rows_any_shape: C from 8 to 120 (whole channel quads, a last pair of 1, 2 or
+// 3 channels (C % 4), odd pair counts), output channel counts 3, 5, 12 and others, pixel counts
+// (rows x W) not a multiple of its 4-pixel blocks or spanning several passes of its im2col, rows
+// from the first and to the last, the inputs doubled (4 blocks a pass < G) or the weights, both rescale
+// forms and clamps.
 STATICNN_TEST(int8_conv_pointwise_any_shape) {
   if (!kernels::target::arm_dsp)
     STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP pointwise conv kernel on this target");
   static_assert(kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 1, 1> == (kernels::target::arm_dsp && !kernels::target::arm_mve));
-  static_assert(!kernels::conv2d_s8_runs_pointwise_dsp<8, 4, 4, 1, 1> &&  // the few-taps kernel's
+  static_assert(kernels::conv2d_s8_runs_pointwise_dsp<8, 4, 4, 1, 1> == (kernels::target::arm_dsp && !kernels::target::arm_mve));
+  static_assert(!kernels::conv2d_s8_runs_pointwise_dsp<7, 4, 4, 1, 1> &&  // the few-taps kernel's
                 !kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 1, 2> && !kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 3, 1>);
   constexpr bool G = true, D = false, Few = false, Pw = true;  // General rescales among the channels, or all Doubled
-  STATICNN_CHECK((check_conv_rows<4, 5, 7, 1, 1, 3, G, Few, 0, false, false, Pw>(60, 0, 5) == 0));
-  STATICNN_CHECK((check_conv_rows<5, 12, 23, 1, 1, 7, D, Few, 0, false, false, Pw>(61, 1, 10, -9, 127) == 0));  // several passes
-  STATICNN_CHECK((check_conv_rows<6, 4, 9, 1, 1, 5, G, Few, 0, false, false, Pw>(62, 1, 3, -20, 20) == 0));
-  STATICNN_CHECK((check_conv_rows<7, 3, 11, 1, 1, 9, D, Few, 0, false, false, Pw>(63, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<8, 5, 7, 1, 1, 3, G, Few, 0, false, false, Pw>(60, 0, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<10, 12, 23, 1, 1, 7, D, Few, 0, false, false, Pw>(61, 1, 10, -9, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<6 + 8, 4, 9, 1, 1, 5, G, Few, 0, false, false, Pw>(62, 1, 3, -20, 20) == 0));
+  STATICNN_CHECK((check_conv_rows<15, 3, 11, 1, 1, 12, D, Few, 0, false, false, Pw>(63, 0, 3) == 0));
   STATICNN_CHECK((check_conv_rows<9, 5, 5, 1, 1, 6, G, Few, 0, false, false, Pw>(64, 2, 3) == 0));
   STATICNN_CHECK((check_conv_rows<11, 6, 7, 1, 1, 13, D, Few, 0, false, false, Pw>(65, 0, 6, -128, 0) == 0));
-  STATICNN_CHECK((check_conv_rows<17, 3, 13, 1, 1, 5, G, Few, 0, false, false, Pw>(66, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<24, 3, 13, 1, 1, 5, G, Few, 0, false, false, Pw>(66, 0, 3) == 0));
   STATICNN_CHECK((check_conv_rows<33, 4, 9, 1, 1, 11, D, Few, 0, false, false, Pw>(67, 1, 3, -3, 127) == 0));
-  STATICNN_CHECK((check_conv_rows<67, 3, 7, 1, 1, 5, G, Few, 0, false, false, Pw>(68, 0, 3) == 0));  // 2 passes of 12, 9
-  STATICNN_CHECK((check_conv_rows<67, 3, 7, 1, 1, 5, D, Few, 0, false, false, Pw>(69, 1, 2, -60, 50) == 0));
+  STATICNN_CHECK((check_conv_rows<67, 3, 7, 1, 1, 5, G, Few, 0, false, false, Pw>(68, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<120, 5, 9, 1, 1, 3, D, Few, 0, false, false, Pw>(69, 1, 4, -60, 50) == 0));  // passes of 2 blocks
   STATICNN_CHECK((check_conv_rows<16, 4, 16, 1, 1, 32, D, Few, 0, false, false, Pw>(70, 0, 2, -7, 127) == 0));
   STATICNN_CHECK((check_conv_rows<32, 5, 3, 1, 1, 19, G, Few, 0, false, false, Pw>(71, 0, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<64, 3, 7, 1, 1, 19, G, Few, 0, false, false, Pw>(72, 0, 3, -9, 127) == 0));  // inputs doubled
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no

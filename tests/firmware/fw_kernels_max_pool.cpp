@@ -1,5 +1,5 @@
 // kernels/arm/conv2d_s8_max_pool_dsp.hpp (a 3x3 stride-1 conv of one input channel, or a 1x1 conv
-// of 2 to 8 channels, then a 2x2 max pool, the maximum taken before the rescale) against the portable conv (kernels/conv2d_s8.hpp's
+// of 2 to 120 channels, then a 2x2 max pool, the maximum taken before the rescale) against the portable conv (kernels/conv2d_s8.hpp's
 // conv2d_s8_rows_portable) followed by the 2x2 maximum of its int8 outputs, bit for bit, on shapes
 // it was not tuned for: even and odd widths (the last conv column dropped by the pool), widths
 // whose widened rows end in a byte-by-byte tail, 1 to 16 output channels, pooled rows from any
@@ -28,12 +28,13 @@ enum class rescales { doubled, general, known };
 
 // The pooled row from input rows [oy0, oy0 + 4) of a random 1 x H x W input: the kernel against
 // the portable conv's two rows and their 2x2 maxima; the number of differing outputs.
-// C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_max_pool_dsp (rows oy0, oy0 + 1).
-template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled>
+// C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_pool_dsp (rows oy0, oy0 + 1).
+template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled,
+          std::size_t PR = 1>
 std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   bool print_count = false) {
   constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
-                               : kernels::arm::conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, K, 1>;
+                               : kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, 1>;
   if constexpr (!fits) {
     return 1000;  // on a DSP target the kernels take every shape here
   } else {
@@ -63,36 +64,38 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
     }
   }
   const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), -5, act_min, act_max};
-  // The portable conv's two rows of every channel, then the pool.
-  static std::array<std::int8_t, G * 2 * OW> conv;
-  kernels::conv2d_s8_rows_portable<C, H, W, K, 1, G>(x.data(), w.data(), q, conv.data(), oy0, 2);
-  static std::array<std::int8_t, G * PW> want, got;
+  // The portable conv's 2 PR rows of every channel, then the pool.
+  static_assert(PR == 1 || K == 1, "several pooled rows a call: the 1x1 kernel");
+  static std::array<std::int8_t, G * 2 * PR * OW> conv;
+  kernels::conv2d_s8_rows_portable<C, H, W, K, 1, G>(x.data(), w.data(), q, conv.data(), oy0, 2 * PR);
+  static std::array<std::int8_t, G * PR * PW> want, got;
   for (std::size_t o = 0; o < G; ++o)
-    for (std::size_t px = 0; px < PW; ++px) {
-      const std::int8_t* c = conv.data() + o * 2 * OW + 2 * px;
-      std::int8_t m = c[0];
-      for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
-      want[o * PW + px] = m;
-    }
+    for (std::size_t py = 0; py < PR; ++py)
+      for (std::size_t px = 0; px < PW; ++px) {
+        const std::int8_t* c = conv.data() + (o * 2 * PR + 2 * py) * OW + 2 * px;
+        std::int8_t m = c[0];
+        for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
+        want[(o * PR + py) * PW + px] = m;
+      }
   got.fill(0x55);
   fw::instruction_counter::start();
   if constexpr (K == 3)
     kernels::arm::conv2d_s8_max_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
   else
-    kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
-                                                                                      PW, oy0);
+    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
+                                                                                  PR * PW, oy0, PR);
   const std::uint64_t n = fw::instruction_counter::stop();
   if (print_count)
     print("fw: kernel conv", K, 'x', K, "_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
-          fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
+          fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PR * PW * 4 * F), 3}, '\n');
   std::size_t differ = 0;
-  for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];
+  for (std::size_t i = 0; i < G * PR * PW; ++i) differ += got[i] != want[i];
   return differ;
   }
 }
 
 // The conv -> activation -> max pool stage takes these kernels by shape (quant/conv2d.hpp's
-// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 8
+// max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 120
 // channels, a 2x2 pool; on DSP targets without MVE only.
 constexpr bool pools_here = kernels::target::arm_dsp && !kernels::target::arm_mve;
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2> == pools_here);
@@ -103,7 +106,8 @@ static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_it
 static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2>);  // 2 channels
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 2, 1>::max_pools_itself<2>);  // stride 2
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2>);  // 5x5
-static_assert(!quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 9 channels
+static_assert(quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);
+static_assert(quant::qconv2d_layer<shape<32, 16, 16>, 16, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(!quant::qconv2d_layer<shape<1, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 1 channel
 
 STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
@@ -128,8 +132,8 @@ STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
   STATICNN_CHECK((check<1, 3, 4, 30, 16, Known>(16, 0, -5, 127, true) == 0));
 }
 
-// conv2d_s8_pointwise_max_pool_dsp: C 2-8 (odd: the last pair word half empty), widths even and
-// odd, with and without a 4-pixel transposition tail, rows from any oy0, both rescale forms.
+// conv2d_s8_pointwise_pool_dsp with the weights in registers: C 2-8 (odd: a last pair half empty),
+// widths even and odd (a last window packed byte by byte), rows from any oy0, both rescale forms.
 STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   if (!kernels::target::arm_dsp || kernels::target::arm_mve)
     STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
@@ -146,6 +150,29 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   STATICNN_CHECK((check<5, 1, 4, 14, 10, Known>(30, 2, -90, 100) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, D>(31, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
+  // several pooled rows a call: passes across rows (C = 8: 32 windows a pass), odd widths
+  STATICNN_CHECK((check<7, 1, 9, 11, 3, Gen, 4>(33, 1, -7, 127) == 0));
+  STATICNN_CHECK((check<8, 1, 32, 32, 4, D, 16>(34, 0, -5, 127, true) == 0));  // as a whole 32 x 32 layer
+}
+
+// conv2d_s8_pointwise_pool_dsp with the weights in a frame: C 9 to 120 (channel quads
+// and a last pair of 1, 2 or 3 channels), G 3, 5, 12 and others, widths odd and even (a last window
+// packed byte by byte), passes of the im2col (C = 120: 2 windows a pass), both rescale forms.
+STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 1x1 + max pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<9, 1, 2, 2, 3, D>(41, 0) == 0));                // one window
+  STATICNN_CHECK((check<10, 1, 3, 5, 5, Gen>(42, 1, -7, 127) == 0));    // odd width
+  STATICNN_CHECK((check<24, 1, 4, 11, 12, D>(43, 2, -100, 90) == 0));
+  STATICNN_CHECK((check<15, 1, 5, 12, 5, Gen>(44, 3, 10, 9) == 0));     // an empty clamp
+  STATICNN_CHECK((check<13, 1, 4, 9, 7, Gen>(45, 1, 3, 3) == 0));
+  STATICNN_CHECK((check<120, 1, 3, 19, 3, Gen>(46, 1) == 0));           // passes of 2 windows, a last one alone
+  STATICNN_CHECK((check<33, 1, 4, 14, 10, Known>(47, 2, -90, 100) == 0));
+  STATICNN_CHECK((check<32, 1, 2, 16, 16, D>(48, 0, -5, 127, true) == 0));
+  STATICNN_CHECK((check<16, 1, 2, 32, 32, Known>(49, 0, -5, 127, true) == 0));
+  STATICNN_CHECK((check<120, 1, 7, 11, 3, Gen, 3>(50, 0, -100, 90) == 0));  // passes of 2 windows across rows of 5
+  STATICNN_CHECK((check<32, 1, 16, 16, 16, D, 8>(51, 0, -5, 127, true) == 0));  // as a whole 16 x 16 layer
 }
 
 }  // namespace

@@ -646,6 +646,11 @@ struct network {
     constexpr std::size_t window_size = Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding);
     std::array<value_type, packs ? window_size : 0> window;  // else the kernel reads x
     if constexpr (detail::act_after_max_pool<layer_type<I + 1>, Pool> && detail::conv_max_pools_itself<Conv, Pool>) {
+      if constexpr (!packs && requires { requires Conv::max_pools_rows; }) {  // every pooled row in one call
+        layer<I>().forward_max_pooled_rows(x, y, PH * PW, PH, known...);
+        for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(y + c * PH * PW, PH * PW);
+        return;
+      }
       for (std::size_t py = 0; py < PH; ++py) {  // the conv kernel pools: no conv rows stored
         value_type* yrow = y + py * PW;
         if constexpr (packs) {

@@ -38,18 +38,16 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_runs_mve = arm::conv2d_s8_mve_fits<C, H, W, K, S>;
 
 // Which DSP kernel conv2d_s8_rows runs for all output channels at once (H, W: the padded input's),
-// in this order: the few-taps kernel (fan-in C K K <= 9), the pointwise kernel (K = 1, stride 1),
+// in this order: the pointwise kernel (K = 1, stride 1, C >= 8), the few-taps kernel (fan-in C K K <= 9),
 // the widened-rows kernel (one input channel, K >= 4, stride 1 or 2), the channel-pairs kernel (4 to
 // 12 input channels, K 2 to 5, stride 1 or 2), else the rows kernel for the shapes it takes.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_runs_few_dsp =
-    !conv2d_s8_runs_mve<C, H, W, K, S> && arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>;
-// The pointwise kernel (K = 1, stride 1): for the 1x1 convs the few-taps kernel does not take (more
-// than 9 input channels), where it is the faster of the two.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_pointwise_dsp =
-    !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
-    arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
+    !conv2d_s8_runs_mve<C, H, W, K, S> && arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_few_dsp = !conv2d_s8_runs_mve<C, H, W, K, S> &&
+                                               !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
+                                               arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>;
 // A rectangular window (KW, SW: its width and horizontal stride, K, S: its height and vertical stride)
 // runs the widened-rows kernel where it fits, except on MVE targets (the other kernels take square
 // windows only).
@@ -104,10 +102,10 @@ constexpr const char* conv2d_s8_kernel_name() {
     return "arm_mve conv (columns, vmladava 4 pixels x 2 channels, vector rescale)";
   else if constexpr (G > 1 && conv2d_s8_runs_mve<C, H, W, K, S>)
     return "arm_mve conv (patches, vmladava 2 pixels x 2 channels, vector rescale)";
+  else if constexpr (G > 1 && conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>)
+    return "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad)";
   else if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
-  else if constexpr (G > 1 && conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>)
-    return "arm_dsp conv pointwise (smlad, 4 pixels x all channels, transposed)";
   else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S>)
     return "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_pairs_dsp<C, H, W, K, S>)
@@ -181,11 +179,11 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
                               std::size_t oy0, std::size_t rows) {
   if constexpr (conv2d_s8_runs_mve<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_mve<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_few_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_few_dsp<C, H, W, K, S, G, AllDoubled>(x, w, q, y, oy0, rows);
-  } else if constexpr (conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>) {
-    if (!std::is_constant_evaluated()) return arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_widened_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_widened_dsp<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_pairs_dsp<C, H, W, K, S>) {

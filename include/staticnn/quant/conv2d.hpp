@@ -103,16 +103,18 @@ struct qconv2d_layer {
   }
   // A conv -> non-decreasing activation -> 2x2 max pool stage (core/sequential.hpp,
   // detail::conv_max_pools_itself) of one input channel and a 3x3 stride-1 window pools in the conv
-  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp): one pooled row of every channel, channel c's at
-  // y + c * y_stride, from rows [oy0, oy0 + 4) of x (Hx rows of the padded input, C x Hx x W). The
-  // optional last argument: rows_known<Self>().
+  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp), as does a 1x1 conv (below): one pooled row of
+  // every channel, channel c's at y + c * y_stride, from rows [oy0, oy0 + 4) (1x1: + 2) of x (Hx
+  // rows of the padded input, C x Hx x W). The optional last argument: rows_known<Self>().
   static constexpr bool pools_3x3 = kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, Stride>;
-  static constexpr bool pools_pointwise = kernels::arm::conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, K, Stride>;
+  // A 1x1 conv of 2 to 120 input channels: kernels/arm/conv2d_s8_pointwise_dsp.hpp's
+  // conv2d_s8_pointwise_pool_dsp.
+  static constexpr bool pools_pointwise = kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, Stride>;
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself = square && PoolK == 2 && !pads_itself && (pools_3x3 || pools_pointwise);
   static constexpr const char* max_pool_kernel_name =
       pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
-                : "arm_dsp conv 1x1 + max pool 2x2 (channel pairs, ldm + smlad a pixel, max before rescale)";
+                : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
   template <std::size_t Hx = H, bool AllDoubled = false>
   void forward_max_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
                               std::bool_constant<AllDoubled> = {}) const
@@ -121,8 +123,21 @@ struct qconv2d_layer {
     if constexpr (pools_3x3)
       kernels::arm::conv2d_s8_max_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
     else
-      kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y,
-                                                                                 y_stride, oy0);
+      kernels::arm::conv2d_s8_pointwise_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride,
+                                                                             oy0);
+  }
+  // The 1x1 kernel also runs every pooled row in one call (its im2col passes span rows, so each
+  // channel is set up once a pass, not once a row): PR pooled rows from input row 0 of x (C x H x W,
+  // unpadded), channel c's PR x PW outputs at y + c * y_stride, row after row (core/sequential.hpp
+  // takes it where max_pools_rows).
+  static constexpr bool max_pools_rows = pools_pointwise && !pools_3x3 && unpadded;
+  template <bool AllDoubled = false>
+  void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
+                               std::bool_constant<AllDoubled> = {}) const
+    requires max_pools_itself<2> && max_pools_rows
+  {
+    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, 0,
+                                                                          pooled_rows);
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).

@@ -3,8 +3,8 @@
 // channel followed by a 2x2 max pool (stride 2, unpadded; a padded conv passes a window of its
 // padded input): one pooled row of G output channels,
 //   y[g][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + dy, 2 px + dx))),
-// px < PW = (W - 2) / 2, bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool;
-// and (conv2d_s8_pointwise_max_pool_dsp, below) the same for a 1x1 conv of 2 to 8 input channels.
+// px < PW = (W - 2) / 2, bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool
+// (1x1 convs: kernels/arm/conv2d_s8_pointwise_dsp.hpp's conv2d_s8_pointwise_pool_dsp).
 // The core/sequential.hpp conv -> non-decreasing activation -> max pool stage runs them
 // (quant/conv2d.hpp's forward_max_pooled_row), so no conv row is stored.
 //
@@ -47,19 +47,6 @@ inline constexpr bool conv2d_s8_max_pool_dsp_fits = target::arm_dsp && !target::
                                                     K == conv_max_pool::kernel && S == 1 &&
                                                     H >= conv_max_pool::in_rows && W >= conv_max_pool::in_rows &&
                                                     W <= conv_max_pool::max_width;
-
-namespace conv_pointwise_max_pool {
-inline constexpr std::size_t max_words = 4;         // ceil(C / 2): the weight words held in registers
-inline constexpr std::size_t max_row_bytes = 2048;  // one transposed input row on the stack
-}  // namespace conv_pointwise_max_pool
-
-// The shapes conv2d_s8_pointwise_max_pool_dsp takes (H, W: the padded input's): K = 1, stride 1,
-// 2 to 8 input channels.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_pointwise_max_pool_dsp_fits =
-    target::arm_dsp && !target::arm_mve && K == 1 && S == 1 && C >= 2 &&
-    (C + 1) / 2 <= conv_pointwise_max_pool::max_words && H >= 2 && W >= 2 &&
-    W * ((C + 1) / 2) * 4 <= conv_pointwise_max_pool::max_row_bytes;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_max_pool {
@@ -231,176 +218,10 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
   }
 }
 
-namespace conv_pointwise_max_pool {
-// What the pooled-row loop reads: the rescale and clamp as conv_max_pool::frame_params's, the end
-// of the channel's pooled row, then the two transposed input rows at pixel 0.
-struct frame_params {
-  std::int32_t bias2, m, c, e, width, lo;
-  std::int8_t* y_end;
-  const std::int32_t* row0;
-  const std::int32_t* row1;
-};
-// The frame the asm pushes (the first seven words of frame_params), at sp.
-struct frame {
-  std::int32_t bias2, m, c, e, width, lo;
-  std::int8_t* y_end;
-};
-static_assert(offsetof(frame_params, row0) == 28 && offsetof(frame, y_end) == 24 && sizeof(frame) == 28,
-              "pooled_row: the LDM/PUSH register lists lay out frame_params and frame");
-
-// One channel's pooled row: for px until y reaches p->y_end, the conv outputs at pixels 2 px and
-// 2 px + 1 of both rows (N pair words a pixel, consecutive), their maximum plus the doubled bias
-// rescaled and clamped as conv_max_pool::pooled_row's, stored at y.
-// Registers: r0-r3 the channel's N weight words; r4-r7 a pixel's N input words; r8 the maximum,
-// r9 the next pixel's output; r10, r11 the two rows at pixel 2 px; r12 the output.
-template <std::size_t N>
-[[gnu::always_inline]] inline void pooled_row(const std::int32_t (&w)[max_words], const frame_params* p,
-                                              std::int8_t* y) {
-  static_assert(N >= 1 && N <= max_words);
-  register std::int32_t w0 asm("r0") = w[0], w1 asm("r1") = w[1], w2 asm("r2") = w[2], w3 asm("r3") = w[3];
-  register const void* pp asm("r10") = p;
-  register std::int8_t* yp asm("r12") = y;
-#define STATICNN_PW_PIXEL(PTR, ACC)                                                                \
-  ".if %c[n] == 1\n"                                                                              \
-  "ldr r4, [" PTR "], #4\n"                                                                       \
-  ".elseif %c[n] == 2\n"                                                                          \
-  "ldm " PTR "!, {r4, r5}\n"                                                                      \
-  ".elseif %c[n] == 3\n"                                                                          \
-  "ldm " PTR "!, {r4, r5, r6}\n"                                                                  \
-  ".else\n"                                                                                       \
-  "ldm " PTR "!, {r4, r5, r6, r7}\n"                                                              \
-  ".endif\n"                                                                                      \
-  "smuad " ACC ", r4, r0\n"                                                                       \
-  ".if %c[n] >= 2\n"                                                                              \
-  "smlad " ACC ", r5, r1, " ACC "\n"                                                              \
-  ".endif\n"                                                                                      \
-  ".if %c[n] >= 3\n"                                                                              \
-  "smlad " ACC ", r6, r2, " ACC "\n"                                                              \
-  ".endif\n"                                                                                      \
-  ".if %c[n] >= 4\n"                                                                              \
-  "smlad " ACC ", r7, r3, " ACC "\n"                                                              \
-  ".endif\n"
-#define STATICNN_PW_MAX                                                                            \
-  "cmp r8, r9\n"                                                                                  \
-  "it lt\n"                                                                                       \
-  "movlt r8, r9\n"
-  asm volatile(
-      "ldm r10, {r4, r5, r6, r7, r8, r9, r11}\n"  // bias2, m, c, e, width, lo, y_end
-      "push {r4, r5, r6, r7, r8, r9, r11}\n"
-      "ldrd r10, r11, [r10, #%c[rows]]\n"
-      "1:\n"
-      STATICNN_PW_PIXEL("r10", "r8") STATICNN_PW_PIXEL("r10", "r9") STATICNN_PW_MAX
-      STATICNN_PW_PIXEL("r11", "r9") STATICNN_PW_MAX STATICNN_PW_PIXEL("r11", "r9") STATICNN_PW_MAX
-      "ldm sp, {r4, r5, r6, r7, r9, lr}\n"  // bias2, m, c, e, width, lo
-      "add r8, r8, r4\n"
-      "smmulr r8, r8, r5\n"
-      "add r6, r6, r8\n"
-      "add r6, r6, r8, asr #31\n"
-      "asr r6, r6, r7\n"
-      "usat r6, #8, r6\n"
-      "cmp r6, r9\n"
-      "it gt\n"
-      "movgt r6, r9\n"
-      "add r6, r6, lr\n"
-      "strb r6, [r12], #1\n"
-      "ldr r4, [sp, #%c[fyend]]\n"
-      "cmp r12, r4\n"
-      "bne 1b\n"
-      "add sp, sp, #%c[fsize]\n"
-      : "+r"(pp), "+r"(yp)
-      : "r"(w0), "r"(w1), "r"(w2), "r"(w3), [n] "i"(N), [rows] "i"(offsetof(frame_params, row0)),
-        [fyend] "i"(offsetof(frame, y_end)), [fsize] "i"(sizeof(frame))
-      : "r4", "r5", "r6", "r7", "r8", "r9", "r11", "lr", "cc", "memory");
-#undef STATICNN_PW_MAX
-#undef STATICNN_PW_PIXEL
-}
-}  // namespace conv_pointwise_max_pool
-
-// A 1x1 stride-1 convolution of C in [2, 8] input channels followed by a 2x2 max pool (stride 2,
-// unpadded): one pooled row of G output channels, as conv2d_s8_max_pool_dsp, the maximum before
-// the rescale for the doubled channels by the same argument. The 2 input rows of the pooled row
-// are transposed once into pixel-major int16 pair words T[r][p][j] = (x[2j][p], x[2j+1][p]) (the
-// top half 0 past the last channel), shared by all G channels; channel g's weights are the N =
-// ceil(C / 2) pair words (w[2j], w[2j+1]), doubled (0 past the last channel), in registers. A conv
-// output is one LDM and N SMLAD; |2 acc| <= 2 * 8 * 127 * 128.
-// x: C x H x W int8 (rows oy0, oy0 + 1 of each channel are read); w: G channels' C weights; q, y,
-// y_stride, AllDoubled as conv2d_s8_max_pool_dsp's.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
-[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_pointwise_max_pool_dsp(
-    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
-    std::size_t oy0) {
-  static_assert(conv2d_s8_pointwise_max_pool_dsp_fits<C, H, W, 1, 1>, "conv2d_s8_pointwise_max_pool_dsp: shape not taken");
-  using namespace conv_pointwise_max_pool;
-  constexpr std::size_t N = (C + 1) / 2, PW = W / 2;
-  constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
-  std::int32_t T[2][W * N];
-  for (std::size_t r = 0; r < 2; ++r)
-    for (std::size_t j = 0; j < N; ++j) {
-      const std::int8_t* a = x + ((2 * j) * H + oy0 + r) * W;
-      if constexpr (C % 2 == 1) {
-        if (2 * j + 1 == C) {
-          for (std::size_t p = 0; p < W; ++p) T[r][p * N + j] = conv_max_pool::pair(a[p], 0);
-          continue;
-        }
-      }
-      const std::int8_t* b = a + H * W;
-      std::size_t p = 0;
-      for (; p + 4 <= W; p += 4) {  // 4 pixels of both channels: a word of each, SXTB16, PKHBT/PKHTB
-        std::uint32_t va, vb;
-        __builtin_memcpy(&va, a + p, 4);
-        __builtin_memcpy(&vb, b + p, 4);
-        std::int32_t ea, oa, eb, ob, t0, t1, t2, t3;
-        asm("sxtb16 %0, %1" : "=r"(ea) : "r"(va));             // (a0, a2)
-        asm("sxtb16 %0, %1, ror #8" : "=r"(oa) : "r"(va));     // (a1, a3)
-        asm("sxtb16 %0, %1" : "=r"(eb) : "r"(vb));             // (b0, b2)
-        asm("sxtb16 %0, %1, ror #8" : "=r"(ob) : "r"(vb));     // (b1, b3)
-        asm("pkhbt %0, %1, %2, lsl #16" : "=r"(t0) : "r"(ea), "r"(eb));  // (a0, b0)
-        asm("pkhbt %0, %1, %2, lsl #16" : "=r"(t1) : "r"(oa), "r"(ob));  // (a1, b1)
-        asm("pkhtb %0, %1, %2, asr #16" : "=r"(t2) : "r"(eb), "r"(ea));  // (a2, b2)
-        asm("pkhtb %0, %1, %2, asr #16" : "=r"(t3) : "r"(ob), "r"(oa));  // (a3, b3)
-        T[r][p * N + j] = t0, T[r][(p + 1) * N + j] = t1, T[r][(p + 2) * N + j] = t2, T[r][(p + 3) * N + j] = t3;
-      }
-      for (; p < W; ++p) T[r][p * N + j] = conv_max_pool::pair(a[p], b[p]);
-    }
-  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  for (std::size_t g = 0; g < G; ++g) {
-    const std::int8_t* wg = w + g * C;
-    const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
-    std::int8_t* yg = y + g * y_stride;
-    const bool doubled =
-        AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
-    if (doubled) {
-      std::int32_t wr[max_words] = {};
-      for (std::size_t j = 0; j < N; ++j)
-        wr[j] = conv_max_pool::pair(2 * wg[2 * j], 2 * j + 1 < C ? 2 * wg[2 * j + 1] : 0);
-      const std::int32_t e = -shift;
-      frame_params p{2 * bias, m,
-                     (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
-                     hi - lo, lo, yg + PW, T[0], T[1]};
-      pooled_row<N>(wr, &p, yg);
-    } else if constexpr (!AllDoubled) {
-      for (std::size_t px = 0; px < PW; ++px) {
-        std::int32_t best = -128;
-        for (std::size_t dy = 0; dy < 2; ++dy)
-          for (std::size_t dx = 0; dx < 2; ++dx) {
-            std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
-            for (std::size_t c = 0; c < C; ++c)
-              a += static_cast<std::uint32_t>(wg[c] * x[(c * H + oy0 + dy) * W + 2 * px + dx]);
-            const std::int32_t v = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
-            best = v > best ? v : best;
-          }
-        yg[px] = static_cast<std::int8_t>(best);
-      }
-    }
-  }
-}
 #else
 template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                             std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
-void conv2d_s8_pointwise_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                                      std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm

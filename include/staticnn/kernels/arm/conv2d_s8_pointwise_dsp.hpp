@@ -1,21 +1,32 @@
 #pragma once
-// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for an int8 pointwise convolution (K = 1, stride 1, no
-// padding) of C >= 4 input channels: output rows [oy0, oy0 + rows) of G output channels, TFLite
-// int8 arithmetic and the fused activation clamp, bit for bit as kernels/conv2d_s8.hpp's portable
-// path. It runs the multiply, rescale and clamp of the DSP rows kernel (kernels/arm/
-// conv2d_s8_rows_dsp.hpp, conv_rows::channel_blocks: per output channel, 4 pixels a block, 16
-// MACs per weight word) on the same im2col layout, which for K = 1 it builds without gathering
-// windows: a block's 4 pixels are consecutive in every channel plane, so the 4 channels of a
-// weight word are 4 words of input, one LDR each, transposed into the 8 im2col words
-//   (x_c[p], x_{c+2}[p]), (x_{c+1}[p], x_{c+3}[p])  for p = 0..3
-// by 8 SXTB16 (the even and odd pixels of each channel as int16 pairs) and 8 PKHBT/PKHTB (pairing
-// the channels). The copy serves all G channels.
+// Armv7E-M DSP kernels (Cortex-M4, M7, M33) for an int8 pointwise convolution (K = 1, stride 1, no
+// padding), TFLite int8 arithmetic and the fused activation clamp, bit for bit as
+// kernels/conv2d_s8.hpp's portable path:
+//   conv2d_s8_pointwise_dsp (8 to 120 input channels): output rows [oy0, oy0 + rows) of G output
+//   channels;
+//   conv2d_s8_pointwise_pool_dsp (2 to 120 input channels): 2x2 max-pooled rows of G output
+//   channels (the maximum before the rescale, as kernels/arm/conv2d_s8_max_pool_dsp.hpp argues).
+//
+// Layout. The input channels go in pairs (pairs<C>: (4q, 4q+2), (4q+1, 4q+3) per 4 channels, the
+// last 1-3 channels in one or two pairs, a missing partner 0). A block is 4 pixels (4 consecutive
+// pixels, or a pooling window's 2x2); its im2col holds per pair k the 4 int16 pair words
+//   col[4k + p] = (x_a[p], x_b[p])   p < 4 (the block's pixels), (a, b) = pair k's channels,
+// built once per block for all G channels (SXTB16 and PKHBT/PKHTB from one word of 4 pixels per
+// channel). Per output channel a frame holds its doubled weight pairs (2 w_a, 2 w_b), its doubled
+// bias and rescale; the asm (channel_pass) runs every block against it, per 2 pairs
+//   LDRD (2 weight pairs), 2 LDM (4 pixels' pair words each), 8 SMLAD = 16 MACs in 11 instructions,
+// the 4 accumulators starting from the doubled bias (the first SMLAD's addend), so they hold
+// A = 2 acc, which the doubled rescale (fixed_point.hpp's doubled_rescale_applies) takes as it is
+// (pooled, the frame keeps weights and bias as they are and the maximum is doubled, one ADD a
+// window). Pooled with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in
+// registers instead and loads 2 pairs of a window in one LDM.
+// |A| <= 2 (|bias| + C * 127 * 128) < 2^31 in that form. Channels whose rescale does not take the
+// doubled form run a scalar path (fixed_point.hpp's requantize).
 #include <cstddef>
 #include <cstdint>
 
 #include "../fixed_point.hpp"
 #include "../target.hpp"
-#include "conv2d_s8_few_dsp.hpp"
 #include "conv2d_s8_rows_dsp.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
@@ -24,47 +35,90 @@
 namespace staticnn::kernels::arm {
 
 namespace conv_pointwise {
-inline constexpr std::size_t max_channels = 120;  // C: one block's im2col fits twice in the rows kernel's budget
+inline constexpr std::size_t min_channels = 8;      // below: the few-taps kernel (no pool), 1x1 + max pool (pool)
+inline constexpr std::size_t max_channels = 120;    // 60 pair words: a block's im2col 960 B (STRD/LDRD offsets <= 1,020)
+inline constexpr std::size_t pixels = 4;            // a block
+inline constexpr std::size_t col_budget = 2048;     // bytes of im2col per pass over the channels (one block at least): the stack a RAM goal allows
+
+// The input channels' pairs: pair k holds channels first(k) and second(k) (second(k) == C: none).
+template <std::size_t C>
+struct pairs {
+  static constexpr std::size_t quads = C / 4, rem = C % 4;
+  static constexpr std::size_t count = 2 * quads + (rem == 3 ? 2 : rem == 0 ? 0 : 1);
+  static constexpr std::size_t first(std::size_t k) {
+    return k < 2 * quads ? 4 * (k / 2) + k % 2 : (rem == 3 ? (k == 2 * quads ? C - 3 : C - 2) : C - rem);
+  }
+  static constexpr std::size_t second(std::size_t k) {
+    return k < 2 * quads ? 4 * (k / 2) + k % 2 + 2 : (rem == 3 ? (k == 2 * quads ? C - 1 : C) : rem == 2 ? C - 1 : C);
+  }
+  static constexpr std::size_t block_words = pixels * count;  // one block's im2col
+};
 }  // namespace conv_pointwise
 
-// The shapes conv2d_s8_pointwise_dsp takes: K = 1, stride 1, a weight word per channel (C >= 4)
-// and super-blocks of at least two blocks (C <= 120).
+// The shapes conv2d_s8_pointwise_dsp takes: K = 1, stride 1, 8 to 120 input channels.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
-inline constexpr bool conv2d_s8_pointwise_dsp_fits =
-    target::arm_dsp && K == 1 && S == 1 && C >= 4 && C <= conv_pointwise::max_channels;
+inline constexpr bool conv2d_s8_pointwise_dsp_fits = target::arm_dsp && K == 1 && S == 1 &&
+                                                     C >= conv_pointwise::min_channels &&
+                                                     C <= conv_pointwise::max_channels;
+// The shapes conv2d_s8_pointwise_pool_dsp takes (H, W: the conv's input, a 2x2 map at least): K = 1,
+// stride 1, 2 to 120 input channels (up to 8: the weights in registers, pooled_pass_regs).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_pointwise_pool_dsp_fits = target::arm_dsp && !target::arm_mve && K == 1 && S == 1 &&
+                                                          C >= 2 && C <= conv_pointwise::max_channels && H >= 2 &&
+                                                          W >= 2;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_pointwise {
-// (bottom half of lo, bottom half of hi) and (top half of lo, top half of hi) as int16 pair words.
-[[gnu::always_inline]] inline std::int32_t pair_bottoms(std::int32_t lo, std::int32_t hi) { return conv_few::pack16(lo, hi); }
-[[gnu::always_inline]] inline std::int32_t pair_tops(std::int32_t lo, std::int32_t hi) {
-  std::int32_t r;
-  asm("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
+// What channel_pass reads: the channel's doubled weight pairs, its doubled bias, the doubled
+// rescale (m, c = 2^(e-1) + ((zero_point - lo) << e), e) and the clamp (width = hi - lo and lo,
+// bytes4 of each for the unpooled pass), and the end of the im2col.
+template <std::size_t Np>
+struct frame {
+  std::int32_t w[Np];
+  std::int32_t bias2, m, c, e, width, lo;
+  const std::int32_t* col_end;
+};
+
+// (lo, hi) as an int16 pair word: lo in the bottom half.
+[[gnu::always_inline]] inline std::int32_t half_pair(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
 
-// The im2col words of one weight word's 4 channels for 4 pixels, from the 4 words v0..v3 of the
-// channels c..c+3 at those pixels (byte p = pixel p), doubled if Twice, stored at col (8 words):
-// pixel p's (x_c, x_{c+2}) and (x_{c+1}, x_{c+3}).
-template <bool Twice>
-[[gnu::always_inline]] inline void transpose_quad(std::uint32_t v0, std::uint32_t v1, std::uint32_t v2,
-                                                  std::uint32_t v3, std::int32_t* col) {
-  // even: pixels 0 and 2 of a channel, odd: pixels 1 and 3, as int16 pairs
-  const auto e0 = static_cast<std::int32_t>(__sxtb16(v0)), e1 = static_cast<std::int32_t>(__sxtb16(v1));
-  const auto e2 = static_cast<std::int32_t>(__sxtb16(v2)), e3 = static_cast<std::int32_t>(__sxtb16(v3));
-  const std::int32_t o0 = conv_rows::sxtb16_ror8(v0), o1 = conv_rows::sxtb16_ror8(v1);
-  const std::int32_t o2 = conv_rows::sxtb16_ror8(v2), o3 = conv_rows::sxtb16_ror8(v3);
-  std::int32_t r[8] = {pair_bottoms(e0, e2), pair_bottoms(e1, e3), pair_bottoms(o0, o2), pair_bottoms(o1, o3),
-                       pair_tops(e0, e2),    pair_tops(e1, e3),    pair_tops(o0, o2),    pair_tops(o1, o3)};
-  if constexpr (Twice)
-    for (auto& v : r) v = static_cast<std::int32_t>(__sadd16(v, v));
-  __builtin_memcpy(col, r, sizeof(r));
+// Channel o's frame (weights wo, C bytes) for the doubled rescale. Pooled: the weight pairs and the
+// bias as they are (channel_pass doubles the maximum), width and lo as scalars; else the bias
+// doubled, the weight pairs too unless InputTwice (the im2col holds doubled inputs), width and lo
+// as bytes4.
+template <std::size_t C, bool Pooled, bool InputTwice = false>
+[[gnu::always_inline]] inline void fill_frame(frame<pairs<C>::count>& f, const std::int8_t* wo, std::int32_t bias,
+                                              std::int32_t m, std::int32_t shift, std::int32_t zero_point,
+                                              std::int32_t lo, std::int32_t hi) {
+  using P = pairs<C>;
+  std::int32_t* to = f.w;
+  const std::int8_t* from = wo;
+#pragma GCC unroll 4
+  for (std::size_t q = 0; q < P::quads; ++q, to += 2) {  // (w0, w2), (w1, w3)
+    std::uint32_t v;
+    __builtin_memcpy(&v, from, 4);
+    from += 4;
+    const auto e = static_cast<std::int32_t>(__sxtb16(v)), o = conv_rows::sxtb16_ror8(v);
+    to[0] = Pooled || InputTwice ? e : static_cast<std::int32_t>(__sadd16(e, e));
+    to[1] = Pooled || InputTwice ? o : static_cast<std::int32_t>(__sadd16(o, o));
+  }
+  constexpr std::int32_t k2 = Pooled || InputTwice ? 1 : 2;
+  for (std::size_t k = 2 * P::quads; k < P::count; ++k)
+    f.w[k] = half_pair(k2 * wo[P::first(k)], P::second(k) < C ? k2 * wo[P::second(k)] : 0);
+  const std::int32_t e = -shift;
+  f.bias2 = Pooled ? bias : 2 * bias;
+  f.m = m;
+  f.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point - lo) << e);
+  f.e = e;
+  f.width = Pooled ? hi - lo : conv_rows::bytes4(hi - lo);
+  f.lo = Pooled ? lo : conv_rows::bytes4(lo);
 }
 
-// Channel c's word of 4 pixels at xc: all 4 (Whole) or `valid` of them, the rest repeating pixel
-// 0 (read nothing past the input).
+// Channel c's 4 bytes at xc: all 4 (Whole) or `valid` of them, the rest repeating byte 0.
 template <bool Whole>
-[[gnu::always_inline]] inline std::uint32_t pixels4(const std::int8_t* xc, [[maybe_unused]] std::size_t valid) {
+[[gnu::always_inline]] inline std::uint32_t word4(const std::int8_t* xc, [[maybe_unused]] std::size_t valid) {
   std::uint32_t v;
   if constexpr (Whole) {
     __builtin_memcpy(&v, xc, 4);
@@ -76,77 +130,387 @@ template <bool Whole>
   return v;
 }
 
-// One block's im2col (the rows kernel's layout<C, 1>) from its first pixel xb (channel 0, planes HW
-// bytes apart), doubled if Twice: per weight word 8 words; a last word of one channel (C = 4k + 1)
-// as its 4 pixels' int16 in 2 words; a last word that repeats channels already counted has their
-// inputs 0.
-template <std::size_t C, std::size_t HW, bool Twice, bool Whole>
+// The 4 pair words (x_a[p], x_b[p]), p < 4, of the words va, vb of 4 pixels of channels a and b,
+// at col (8-byte aligned) and col + 2 (then col + BW, col + BW + 2: Split for two pooling windows,
+// see pack_pair_windows).
+template <std::size_t Second = 2, bool Twice = false>
+[[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
+  std::uint32_t ea, oa, eb, ob, t0, t1;
+  asm volatile("sxtb16 %[ea], %[va]\n"
+      "sxtb16 %[oa], %[va], ror #8\n"
+      "sxtb16 %[eb], %[vb]\n"
+      "sxtb16 %[ob], %[vb], ror #8\n"
+      ".if %c[twice]\n"  // doubled inputs (2 x_a, 2 x_b)
+      "sadd16 %[ea], %[ea], %[ea]\n"
+      "sadd16 %[oa], %[oa], %[oa]\n"
+      "sadd16 %[eb], %[eb], %[eb]\n"
+      "sadd16 %[ob], %[ob], %[ob]\n"
+      ".endif\n"
+      "pkhbt %[t0], %[ea], %[eb], lsl #16\n"  // (a0, b0)
+      "pkhbt %[t1], %[oa], %[ob], lsl #16\n"  // (a1, b1)
+      "pkhtb %[eb], %[eb], %[ea], asr #16\n"  // (a2, b2)
+      "pkhtb %[ob], %[ob], %[oa], asr #16\n"  // (a3, b3)
+      "strd %[t0], %[t1], [%[col]]\n"
+      "strd %[eb], %[ob], [%[col], #%c[second]]\n"
+      : [ea] "=&r"(ea), [oa] "=&r"(oa), [eb] "=&r"(eb), [ob] "=&r"(ob), [t0] "=&r"(t0), [t1] "=&r"(t1)
+      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [twice] "i"(Twice)
+      : "memory");
+}
+
+// A block of 4 consecutive pixels from xb (channel 0; planes HW bytes apart) into col
+// (block_words words): `valid` of them (Whole: 4), the rest repeating pixel 0.
+template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false>
 [[gnu::always_inline]] inline void pack_block(const std::int8_t* xb, std::int32_t* col, std::size_t valid) {
-  using L = conv_rows::layout<C, 1>;
-#pragma GCC unroll 1
-  for (std::size_t q = 0; q < L::main_quads; ++q, xb += 4 * HW, col += L::quad_words)
-    transpose_quad<Twice>(pixels4<Whole>(xb, valid), pixels4<Whole>(xb + HW, valid), pixels4<Whole>(xb + 2 * HW, valid),
-                          pixels4<Whole>(xb + 3 * HW, valid), col);
-  if constexpr (L::single) {  // channel C - 1 alone: (p0, p1), (p2, p3)
-    const std::uint32_t v = pixels4<Whole>(xb, valid);
-    const auto e = static_cast<std::int32_t>(__sxtb16(v)), o = conv_rows::sxtb16_ror8(v);
-    const std::int32_t lo = pair_bottoms(e, o), hi = pair_tops(e, o);
-    col[0] = Twice ? static_cast<std::int32_t>(__sadd16(lo, lo)) : lo;
-    col[1] = Twice ? static_cast<std::int32_t>(__sadd16(hi, hi)) : hi;
-  } else {  // channels C - 4 .. C - 1, the first pad of them 0
-    const std::int8_t* xl = xb - L::pad * HW;
-    std::uint32_t v[4];
-    for (std::size_t j = 0; j < 4; ++j) v[j] = j < L::pad ? 0u : pixels4<Whole>(xl + j * HW, valid);
-    transpose_quad<Twice>(v[0], v[1], v[2], v[3], col);
+  using P = pairs<C>;
+#pragma GCC unroll 2
+  for (std::size_t q = 0; q < P::quads; ++q, xb += 4 * HW, col += 8) {  // pairs (c, c+2), (c+1, c+3)
+    const std::uint32_t v0 = word4<Whole>(xb, valid), v1 = word4<Whole>(xb + HW, valid);
+    const std::uint32_t v2 = word4<Whole>(xb + 2 * HW, valid), v3 = word4<Whole>(xb + 3 * HW, valid);
+    pack_pair<2, Twice>(v0, v2, col);
+    pack_pair<2, Twice>(v1, v3, col + 4);
   }
+  for (std::size_t k = 2 * P::quads; k < P::count; ++k, col += 4) {
+    const std::int8_t* x0 = xb - 4 * P::quads * HW;
+    pack_pair<2, Twice>(word4<Whole>(x0 + P::first(k) * HW, valid),
+              P::second(k) < C ? word4<Whole>(x0 + P::second(k) * HW, valid) : 0u, col);
+  }
+}
+
+// The pair words of two pooling windows side by side from the words va0, vb0 (row 0) and va1, vb1
+// (row 1) of channels a and b at 4 columns: window 2t's (r0 c0, r0 c1, r1 c0, r1 c1) at col, window
+// 2t + 1's at col + BW.
+template <std::size_t BW>
+[[gnu::always_inline]] inline void pack_pair_windows(std::uint32_t va0, std::uint32_t vb0, std::uint32_t va1,
+                                                     std::uint32_t vb1, std::int32_t* col) {
+  // row 0: (a0, b0), (a1, b1) at col, (a2, b2), (a3, b3) at col + BW; row 1 two words on
+  pack_pair<BW>(va0, vb0, col);
+  pack_pair<BW>(va1, vb1, col + 2);
+}
+
+// Two pooling windows side by side (columns 4t .. 4t + 3 of rows r0 = xb, r1 = xb + W) into col
+// (window 2t) and col + block_words (window 2t + 1), each in the order (r0, c), (r0, c+1), (r1, c), (r1, c+1).
+template <std::size_t C, std::size_t HW, std::size_t W>
+[[gnu::always_inline]] inline void pack_windows2(const std::int8_t* xb, std::int32_t* col) {
+  using P = pairs<C>;
+  constexpr std::size_t BW = P::block_words;
+  auto word = [](const std::int8_t* at) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, at, 4);
+    return v;
+  };
+  auto pack = [&](const std::int8_t* a, const std::int8_t* b, std::int32_t* to) {  // b null: none
+    pack_pair_windows<BW>(word(a), b ? word(b) : 0u, word(a + W), b ? word(b + W) : 0u, to);
+  };
+  const std::int8_t* x = xb;
+#pragma GCC unroll 2
+  for (std::size_t q = 0; q < P::quads; ++q, x += 4 * HW, col += 8) {
+    pack(x, x + 2 * HW, col);
+    pack(x + HW, x + 3 * HW, col + 4);
+  }
+  for (std::size_t k = 2 * P::quads; k < P::count; ++k, col += 4)
+    pack(xb + P::first(k) * HW, P::second(k) < C ? xb + P::second(k) * HW : nullptr, col);
+}
+
+// One pooling window (columns c, c + 1 of rows r0 = xb, r1 = xb + W) into col, byte by byte.
+template <std::size_t C, std::size_t HW, std::size_t W>
+inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
+  using P = pairs<C>;
+  for (std::size_t k = 0; k < P::count; ++k) {
+    const std::int8_t* a = xb + P::first(k) * HW;
+    const std::int8_t* b = xb + P::second(k) * HW;
+    const bool has_b = P::second(k) < C;
+    const std::size_t at[4] = {0, 1, W, W + 1};
+    for (std::size_t p = 0; p < 4; ++p) col[4 * k + p] = half_pair(a[at[p]], has_b ? b[at[p]] : 0);
+  }
+}
+
+// The blocks of the im2col from col to f->col_end against one channel's frame f: per block the 4
+// accumulators from the bias and the Np weight pairs (doubled: A = 2 acc); Pooled (not doubled):
+// their maximum doubled, rescaled,
+// clamped and stored as one byte at y (y += 1), else the 4 rescaled, clamped bytewise and stored
+// as one word at y (y += 4). Registers: r0-r3 a pair's 4 pixel words, r4, r5 two weight pairs,
+// r6-r9 the accumulators, r10 the im2col, r11 the frame, r12 the output, lr the im2col's end.
+template <std::size_t Np, bool Pooled>
+[[gnu::noinline]] void channel_pass(const std::int32_t* col, const frame<Np>* f, std::int8_t* y) {
+  static_assert(Np >= 2 && 4 * Np <= 1020, "channel_pass: LDRD reaches the weight pairs");
+  register const std::int32_t* cp asm("r10") = col;
+  register const frame<Np>* fp asm("r11") = f;
+  register std::int8_t* yp asm("r12") = y;
+#define STATICNN_PW_SMLAD4(W)                                                                      \
+  "smlad r6, r0, " W ", r6\n"                                                                       \
+  "smlad r7, r1, " W ", r7\n"                                                                       \
+  "smlad r8, r2, " W ", r8\n"                                                                       \
+  "smlad r9, r3, " W ", r9\n"
+#define STATICNN_PW_RESCALE(A)                                                                     \
+  "smmlar r5, " A ", r0, r1\n"                                                                      \
+  "add " A ", r5, " A ", asr #31\n"                                                                 \
+  "asr " A ", " A ", r2\n"                                                                          \
+  "usat " A ", #8, " A "\n"
+  asm volatile(
+      "ldr lr, [r11, #%c[cend]]\n"
+      "1:\n"
+      "ldr r6, [r11, #%c[bias]]\n"
+      ".set .Lstaticnn_pw_k, 0\n"
+      ".rept %c[np2]\n"
+      "ldrd r4, r5, [r11, #.Lstaticnn_pw_k]\n"
+      "ldm r10!, {r0, r1, r2, r3}\n"
+      ".if .Lstaticnn_pw_k == 0\n"  // the accumulators start from the doubled bias in r6
+      "smlad r7, r1, r4, r6\n"
+      "smlad r8, r2, r4, r6\n"
+      "smlad r9, r3, r4, r6\n"
+      "smlad r6, r0, r4, r6\n"
+      ".else\n" STATICNN_PW_SMLAD4("r4") ".endif\n"
+      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")
+      ".set .Lstaticnn_pw_k, .Lstaticnn_pw_k + 8\n"
+      ".endr\n"
+      ".if %c[odd]\n"
+      "ldr r4, [r11, #.Lstaticnn_pw_k]\n"
+      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4") ".endif\n"
+      "add r5, r11, #%c[par]\n"
+      "ldm r5, {r0, r1, r2, r3, r4}\n"  // m, c, e, width, lo
+      ".if %c[pooled]\n"
+      "cmp r6, r7\n"
+      "it lt\n"
+      "movlt r6, r7\n"
+      "cmp r6, r8\n"
+      "it lt\n"
+      "movlt r6, r8\n"
+      "cmp r6, r9\n"
+      "it lt\n"
+      "movlt r6, r9\n"
+      "add r6, r6, r6\n"  // A = 2 (acc + bias) of the maximum
+      STATICNN_PW_RESCALE("r6")
+      "cmp r6, r3\n"
+      "it gt\n"
+      "movgt r6, r3\n"
+      "add r6, r6, r4\n"
+      "strb r6, [r12], #1\n"
+      ".else\n" STATICNN_PW_RESCALE("r6") STATICNN_PW_RESCALE("r7") STATICNN_PW_RESCALE("r8")
+      STATICNN_PW_RESCALE("r9")
+      "orr r6, r6, r7, lsl #8\n"
+      "orr r6, r6, r8, lsl #16\n"
+      "orr r6, r6, r9, lsl #24\n"
+      "uqsub8 r5, r6, r3\n"  // u - max(u - width, 0) = min(u, width), bytewise
+      "usub8 r6, r6, r5\n"
+      "uadd8 r6, r6, r4\n"
+      "str r6, [r12], #4\n"
+      ".endif\n"
+      "cmp r10, lr\n"
+      "bne 1b\n"
+      : "+r"(cp), "+r"(yp)
+      : "r"(fp), [np2] "i"(Np / 2), [odd] "i"(Np % 2), [bias] "i"(offsetof(frame<Np>, bias2)),
+        [par] "i"(offsetof(frame<Np>, m)), [cend] "i"(offsetof(frame<Np>, col_end)), [pooled] "i"(Pooled)
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "lr", "cc", "memory");
+#undef STATICNN_PW_RESCALE
+#undef STATICNN_PW_SMLAD4
+  static_assert(offsetof(frame<Np>, c) == offsetof(frame<Np>, m) + 4 && offsetof(frame<Np>, e) == offsetof(frame<Np>, m) + 8 &&
+                    offsetof(frame<Np>, width) == offsetof(frame<Np>, m) + 12 &&
+                    offsetof(frame<Np>, lo) == offsetof(frame<Np>, m) + 16,
+                "channel_pass: one LDM takes m, c, e, width, lo");
+}
+
+// What pooled_pass_regs reads: up to 4 doubled weight pairs (0 past the channel's), then the
+// doubled bias, the rescale and the clamp as frame's (width, lo scalars), the output and the end of
+// the im2col.
+struct frame_regs {
+  std::int32_t w[4];
+  std::int32_t bias2, m, c, e, width, lo;
+  std::int8_t* y;
+  const std::int32_t* col_end;
+};
+
+// channel_pass<Np, true> for Np <= 4 weight pairs (C <= 8), the weights in r0-r3: per window one
+// LDM of pairs 0 and 1 (8 words, r4-r11) and one of each further pair (r8-r11); each pixel's sum
+// builds in the register of its pair-0 word (SMUAD, then SMLAD), so no accumulator registers are
+// needed. The rescale's words, the output pointer among them, live on the stack (pushed once).
+// Registers: r0-r3 weights, r4-r11 inputs and sums, r12 the im2col, lr its end.
+template <std::size_t Np>
+[[gnu::noinline]] void pooled_pass_regs(const std::int32_t* col, const frame_regs* f) {
+  static_assert(Np >= 1 && Np <= 4, "pooled_pass_regs: the weights in r0-r3");
+  register const std::int32_t* cp asm("r12") = col;
+  register const frame_regs* fp asm("r4") = f;
+#define STATICNN_PW_PAIR(W, X0, X1, X2, X3)                                                        \
+  "smlad r4, " X0 ", " W ", r4\n"                                                                  \
+  "smlad r5, " X1 ", " W ", r5\n"                                                                  \
+  "smlad r6, " X2 ", " W ", r6\n"                                                                  \
+  "smlad r7, " X3 ", " W ", r7\n"
+  asm volatile(
+      "ldr lr, [r4, #%c[cend]]\n"
+      "add r5, r4, #%c[bias]\n"
+      "ldm r4, {r0, r1, r2, r3}\n"
+      "ldm r5, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, y
+      "push {r5, r6, r7, r8, r9, r10, r11}\n"
+      "1:\n"
+      ".if %c[np] >= 2\n"
+      "ldm r12!, {r4, r5, r6, r7, r8, r9, r10, r11}\n"  // pairs 0 and 1 of the window's 4 pixels
+      ".else\n"
+      "ldm r12!, {r4, r5, r6, r7}\n"
+      ".endif\n"
+      "smuad r4, r4, r0\n"
+      "smuad r5, r5, r0\n"
+      "smuad r6, r6, r0\n"
+      "smuad r7, r7, r0\n"
+      ".if %c[np] >= 2\n" STATICNN_PW_PAIR("r1", "r8", "r9", "r10", "r11") ".endif\n"
+      ".if %c[np] >= 3\n"
+      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r2", "r8", "r9", "r10", "r11") ".endif\n"
+      ".if %c[np] >= 4\n"
+      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r3", "r8", "r9", "r10", "r11") ".endif\n"
+      "cmp r4, r5\n"
+      "it lt\n"
+      "movlt r4, r5\n"
+      "cmp r4, r6\n"
+      "it lt\n"
+      "movlt r4, r6\n"
+      "cmp r4, r7\n"
+      "it lt\n"
+      "movlt r4, r7\n"
+      "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, y
+      "add r4, r4, r5\n"  // A = 2 (acc + bias) of the maximum
+      "smmlar r5, r4, r6, r7\n"
+      "add r4, r5, r4, asr #31\n"
+      "asr r4, r4, r8\n"
+      "usat r4, #8, r4\n"
+      "cmp r4, r9\n"
+      "it gt\n"
+      "movgt r4, r9\n"
+      "add r4, r4, r10\n"
+      "strb r4, [r11], #1\n"
+      "str r11, [sp, #%c[yoff]]\n"
+      "cmp r12, lr\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fsize]\n"
+      : "+r"(cp), "+r"(fp)
+      : [np] "i"(Np), [bias] "i"(offsetof(frame_regs, bias2)), [cend] "i"(offsetof(frame_regs, col_end)),
+        [yoff] "i"(offsetof(frame_regs, y) - offsetof(frame_regs, bias2)),
+        [fsize] "i"(offsetof(frame_regs, col_end) - offsetof(frame_regs, bias2))
+      : "r0", "r1", "r2", "r3", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "lr", "cc", "memory");
+#undef STATICNN_PW_PAIR
+  static_assert(offsetof(frame_regs, bias2) == 16 && offsetof(frame_regs, y) == 40 && offsetof(frame_regs, col_end) == 44,
+                "pooled_pass_regs: the LDM/PUSH register lists lay out frame_regs");
+}
+
+// Channel o's output for pixel i (plane offset) of x by the general rescale (the portable sum,
+// wrapping as int32).
+template <std::size_t C, std::size_t HW>
+inline std::int8_t general_output(const std::int8_t* x, const std::int8_t* wo, const channel_rescale& q, std::size_t o,
+                                  std::size_t i) {
+  auto a = static_cast<std::uint32_t>(q.bias[o]);
+  for (std::size_t c = 0; c < C; ++c) a += static_cast<std::uint32_t>(wo[c] * x[c * HW + i]);
+  return q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[o], q.shift[o], q.zero_point));
 }
 }  // namespace conv_pointwise
 
 // x: C x H x W int8; w: G output channels' C weights (in [-127, 127]); q: the rescale starting at the
 // first of the G channels; y: G x rows x W int8.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
-void conv2d_s8_pointwise_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                             std::size_t oy0, std::size_t rows) {
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_pointwise_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows) {
   static_assert(conv2d_s8_pointwise_dsp_fits<C, H, W, 1, 1>, "conv2d_s8_pointwise_dsp: shape not taken");
-  using L = conv_rows::layout<C, 1>;
-  static_assert(L::blocks > 1, "conv2d_s8_pointwise_dsp: super-blocks of channel_blocks");
-  constexpr std::size_t P = conv_rows::pixels, span = L::blocks * P;
+  using P = conv_pointwise::pairs<C>;
+  constexpr std::size_t P4 = conv_pointwise::pixels, BW = P::block_words;
+  constexpr std::size_t blocks_max = conv_pointwise::col_budget / (4 * BW) > 0 ? conv_pointwise::col_budget / (4 * BW) : 1;
   constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
+  // A = 2 acc: the inputs doubled once a pass (4 SADD16 a pair a block, for all G channels) where
+  // that is cheaper than doubling every channel's weight pairs each pass (P::count SADD16 a channel).
+  constexpr bool input_twice = 4 * blocks_max < G;
   const std::size_t n = rows * W;  // output pixels, consecutive in each plane from row oy0
   const std::int8_t* const xs = x + oy0 * W;
-  // The clamp within int8 (the results are saturated first); an empty range takes the general path.
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const std::int32_t lo4 = conv_rows::bytes4(lo), width4 = conv_rows::bytes4(hi - lo);
-  bool all_doubled = lo <= hi;
-  for (std::size_t o = 0; o < G && all_doubled; ++o)
-    all_doubled = doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
-  // The im2col doubled where that is cheaper than doubling each channel's accumulators.
-  constexpr bool twice = 2 * L::quads < G;
-  alignas(8) std::int32_t col[L::blocks * L::col_words];
-  for (std::size_t i0 = 0; i0 < n; i0 += span) {
-    const std::size_t count = n - i0 < span ? n - i0 : span, blocks = (count + P - 1) / P;
-    for (std::size_t b = 0; b < count / P; ++b)
-      conv_pointwise::pack_block<C, H * W, twice, true>(xs + i0 + b * P, col + b * L::col_words, P);
-    if (count % P != 0)  // past the end: pixel 0 of the block again, not stored
-      conv_pointwise::pack_block<C, H * W, twice, false>(xs + i0 + count / P * P, col + count / P * L::col_words,
-                                                         count % P);
-    const bool whole = count % P == 0;
-    std::int8_t out[span];  // a partial last block's outputs, then copied up to count
+  alignas(8) std::int32_t col[blocks_max * BW];
+  conv_pointwise::frame<P::count> f;
+  for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
+    const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
+    for (std::size_t b = 0; b < whole; ++b)
+      conv_pointwise::pack_block<C, H * W, true, input_twice>(xs + i0 + b * P4, col + b * BW, P4);
+    if (part != 0)
+      conv_pointwise::pack_block<C, H * W, false, input_twice>(xs + i0 + whole * P4, col + whole * BW, part);
     for (std::size_t o = 0; o < G; ++o) {
       const std::int8_t* wo = w + o * C;
       std::int8_t* yo = y + o * n + i0;
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
-      if (all_doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
-        const std::int32_t e = -shift;
-        const std::int32_t c =
-            (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
-        conv_rows::doubled_out d{m, c, e, width4, lo4, whole ? yo : out, col + blocks * L::col_words,
-                                 twice ? 2 * bias : bias};
-        conv_rows::channel_blocks<C, 1, twice>(col, wo, &d);
-        if (!whole)
-          for (std::size_t p = 0; p < count; ++p) yo[p] = out[p];
+      if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
+        conv_pointwise::fill_frame<C, false, input_twice>(f, wo, bias, m, shift, q.zero_point, lo, hi);
+        if (whole != 0) {
+          f.col_end = col + whole * BW;
+          conv_pointwise::channel_pass<P::count, false>(col, &f, yo);
+        }
+        if (part != 0) {
+          std::int8_t out[P4];
+          f.col_end = col + (whole + 1) * BW;
+          conv_pointwise::channel_pass<P::count, false>(col + whole * BW, &f, out);
+          for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
+        }
       } else {
-        conv_rows::general_channel<L, twice>(col, wo, q, o, count, yo);
+        for (std::size_t p = 0; p < count; ++p) yo[p] = conv_pointwise::general_output<C, H * W>(xs, wo, q, o, i0 + p);
+      }
+    }
+  }
+}
+
+// `rows` 2x2 max-pooled rows (stride 2, unpadded) of G output channels of the 1x1 conv, from input
+// rows oy0 .. oy0 + 2 rows - 1 of x (C x H x W int8): channel g's rows x PW outputs (PW = W / 2) at
+// y + g * y_stride, row after row,
+//   y[g][py][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + 2 py + dy, 2 px + dx))).
+// The windows of all the rows, in that order, run in passes of the im2col budget (each channel's
+// frame is set up once a pass). w, q as conv2d_s8_pointwise_dsp's. AllDoubled: the caller knows the
+// clamp range within int8 is not empty and every channel's rescale takes the doubled form (no
+// per-channel check, no general path).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_pointwise_pool_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
+    std::size_t oy0, std::size_t rows = 1) {
+  static_assert(conv2d_s8_pointwise_pool_dsp_fits<C, H, W, 1, 1>, "conv2d_s8_pointwise_pool_dsp: shape not taken");
+  using P = conv_pointwise::pairs<C>;
+  constexpr std::size_t BW = P::block_words, PW = W / 2;
+  constexpr bool regs = P::count <= 4;  // C <= 8: the weights in registers
+  // windows per pass within the budget (at least 1)
+  constexpr std::size_t span = conv_pointwise::col_budget / (4 * BW) > 0 ? conv_pointwise::col_budget / (4 * BW) : 1;
+  constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
+  const std::int8_t* const xr = x + oy0 * W;
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  alignas(8) std::int32_t col[span * BW];
+  [[maybe_unused]] conv_pointwise::frame<P::count> f;
+  const std::size_t n = rows * PW;  // windows, flat: window i is pooled row i / PW, column i % PW
+  for (std::size_t i0 = 0; i0 < n; i0 += span) {
+    const std::size_t count = n - i0 < span ? n - i0 : span;
+    for (std::size_t i = i0; i < i0 + count;) {  // per pooled row: pairs of windows, a last one alone
+      const std::size_t py = i / PW, px = i % PW, end = i0 + count < (py + 1) * PW ? i0 + count : (py + 1) * PW;
+      const std::int8_t* xw = xr + 2 * py * W + 2 * px;
+      for (; i + 2 <= end; i += 2, xw += 4) conv_pointwise::pack_windows2<C, H * W, W>(xw, col + (i - i0) * BW);
+      if (i < end) conv_pointwise::pack_window1<C, H * W, W>(xw, col + (i++ - i0) * BW);
+    }
+    f.col_end = col + count * BW;
+    for (std::size_t g = 0; g < G; ++g) {
+      const std::int8_t* wg = w + g * C;
+      const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+      std::int8_t* yg = y + g * y_stride + i0;
+      if (AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
+        if constexpr (regs) {
+          conv_pointwise::frame_regs fr;
+          for (std::size_t k = 0; k < 4; ++k)
+            fr.w[k] = k < P::count ? conv_pointwise::half_pair(2 * wg[P::first(k)],
+                                                               P::second(k) < C ? 2 * wg[P::second(k)] : 0)
+                                   : 0;
+          const std::int32_t e = -shift;
+          fr.bias2 = 2 * bias, fr.m = m, fr.e = e;
+          fr.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
+          fr.width = hi - lo, fr.lo = lo, fr.y = yg, fr.col_end = col + count * BW;
+          conv_pointwise::pooled_pass_regs<P::count>(col, &fr);
+        } else {
+          conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi);
+          conv_pointwise::channel_pass<P::count, true>(col, &f, yg);
+        }
+      } else if constexpr (!AllDoubled) {
+        for (std::size_t i = i0; i < i0 + count; ++i) {
+          std::int8_t best = -128;
+          for (std::size_t dy = 0; dy < 2; ++dy)
+            for (std::size_t dx = 0; dx < 2; ++dx) {
+              const std::int8_t v = conv_pointwise::general_output<C, H * W>(
+                  xr, wg, q, g, (2 * (i / PW) + dy) * W + 2 * (i % PW) + dx);
+              best = v > best ? v : best;
+            }
+          yg[i - i0] = best;
+        }
       }
     }
   }
@@ -155,6 +519,9 @@ void conv2d_s8_pointwise_dsp(const std::int8_t* x, const std::int8_t* w, channel
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
 void conv2d_s8_pointwise_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                              std::size_t oy0, std::size_t rows);  // Armv7E-M DSP only
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+void conv2d_s8_pointwise_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::size_t rows = 1);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
