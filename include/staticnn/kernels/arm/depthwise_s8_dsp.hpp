@@ -29,7 +29,7 @@ namespace staticnn::kernels::arm {
 namespace depthwise_dsp {
 inline constexpr std::size_t max_taps = 7;           // K: the pair words of a K x K kernel in registers
 inline constexpr std::size_t max_row_bytes = 1024;   // the int16 ring: K rows of the padded width
-inline constexpr std::size_t max_channel_bytes = 1024;  // a whole widened padded channel + its int32 sums
+inline constexpr std::size_t max_channel_bytes = 2048;  // a whole widened padded channel + its int32 sums
 inline constexpr std::size_t quad = 4;               // outputs per rescale step (one word of int8)
 // A whole channel's stack buffers: the widened padded map plus slack_halves int16 (the second
 // output of a K = 3 pair step past the last column reads 2 columns on), the accumulators plus one
