@@ -3,7 +3,8 @@
 // C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7, 9, 11}, strides 1 to 3, odd widths, narrow last
 // blocks, two-row blocks, weight groups, channel steps past 4 KB; and the pointwise kernel
 // (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run), ReLU and
-// the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp) and ReLU6. Then instructions per MAC on a
+// the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6 and the
+// global average pool's sums. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
 // every test skips, the image exits with skip_exit and CTest reports it as skipped.
 #include <array>
@@ -366,6 +367,33 @@ STATICNN_TEST(relu6_vfp) {
     }
   }
   STATICNN_CHECK(wrong == 0);
+}
+
+// Global average pooling (kernels/arm/sum_vfp.hpp's in-order sums) against the sums in order
+// written out here, bit for bit, on maps of 5 to 100 values (the 16-value loop and its tail).
+template <std::size_t C, std::size_t H, std::size_t W>
+std::size_t mean_wrong(std::uint32_t seed) {
+  using layer = global_avg_pool_layer<shape<C, H, W>, float>;
+  static_assert(layer::runs_vfp == kernels::target::arm_vfp);
+  lcg = seed;
+  for (std::size_t i = 0; i < C * H * W; ++i) inputs[i] = next_uniform() * 1000.0f;
+  std::array<float, C> y;
+  layer{}.forward(cview<float, C * H * W>(inputs.data(), C * H * W), view<float, C>(y.data(), C));
+  std::size_t wrong = 0;
+  for (std::size_t c = 0; c < C; ++c) {
+    volatile float s = 0.0f;  // one rounding per addition, in order
+    for (std::size_t i = 0; i < H * W; ++i) s = s + inputs[c * H * W + i];
+    wrong += std::bit_cast<std::uint32_t>(y[c]) != std::bit_cast<std::uint32_t>(s * (1.0f / static_cast<float>(H * W)));
+  }
+  return wrong;
+}
+
+STATICNN_TEST(global_avg_pool_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((mean_wrong<3, 1, 5>(71) == 0));
+  STATICNN_CHECK((mean_wrong<5, 4, 4>(72) == 0));
+  STATICNN_CHECK((mean_wrong<2, 10, 10>(73) == 0));
+  STATICNN_CHECK((mean_wrong<4, 7, 9>(74) == 0));
 }
 
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {
