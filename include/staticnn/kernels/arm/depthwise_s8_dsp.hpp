@@ -86,10 +86,14 @@ template <std::size_t H, std::size_t W, std::size_t P>
 }
 
 // The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
-// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]), ASR e and
-// USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL take
-// min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]; Signed only),
+// ASR e and USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL
+// take min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// Signed = false is for a clamp with lo >= zero_point (a fused ReLU or ReLU6): there an acc < 0
+// has s = SMMULR(2 acc, m) <= 0, so (c2 + s) >> e <= zero_point - lo <= 0 with or without the -1,
+// and USAT makes both 0: the correction cannot change an output.
 // Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
+template <bool Signed>
 [[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
                                             std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t lo4) {
   if (quads == 0) return;
@@ -97,24 +101,22 @@ template <std::size_t H, std::size_t W, std::size_t P>
   std::int32_t t;
   const std::int32_t* end = acc + quad * quads;
   asm volatile(
+      ".macro snn_dw_rescale%= v\n"
+      "smmlar %[t], \\v, %[m], %[c2]\n"
+      ".if %c[sgn]\n"
+      "add \\v, %[t], \\v, asr #31\n"
+      "asr \\v, \\v, %[e]\n"
+      ".else\n"
+      "asr \\v, %[t], %[e]\n"
+      ".endif\n"
+      "usat \\v, #8, \\v\n"
+      ".endm\n"
       "1:\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
-      "smmlar %[t], %[v0], %[m], %[c2]\n"
-      "add %[v0], %[t], %[v0], asr #31\n"
-      "asr %[v0], %[v0], %[e]\n"
-      "usat %[v0], #8, %[v0]\n"
-      "smmlar %[t], %[v1], %[m], %[c2]\n"
-      "add %[v1], %[t], %[v1], asr #31\n"
-      "asr %[v1], %[v1], %[e]\n"
-      "usat %[v1], #8, %[v1]\n"
-      "smmlar %[t], %[v2], %[m], %[c2]\n"
-      "add %[v2], %[t], %[v2], asr #31\n"
-      "asr %[v2], %[v2], %[e]\n"
-      "usat %[v2], #8, %[v2]\n"
-      "smmlar %[t], %[v3], %[m], %[c2]\n"
-      "add %[v3], %[t], %[v3], asr #31\n"
-      "asr %[v3], %[v3], %[e]\n"
-      "usat %[v3], #8, %[v3]\n"
+      "snn_dw_rescale%= %[v0]\n"
+      "snn_dw_rescale%= %[v1]\n"
+      "snn_dw_rescale%= %[v2]\n"
+      "snn_dw_rescale%= %[v3]\n"
       "pkhbt %[v0], %[v0], %[v2], lsl #16\n"  // (u0, u2)
       "pkhbt %[v1], %[v1], %[v3], lsl #16\n"  // (u1, u3)
       "orr %[v0], %[v0], %[v1], lsl #8\n"     // bytes u0 u1 u2 u3
@@ -124,8 +126,9 @@ template <std::size_t H, std::size_t W, std::size_t P>
       "str %[v0], [%[y]], #4\n"
       "cmp %[a], %[end]\n"
       "bne 1b\n"
+      ".purgem snn_dw_rescale%=\n"
       : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end)
+      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end), [sgn] "i"(Signed)
       : "cc", "memory");
 }
 
@@ -370,9 +373,12 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
   const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, lo4 = static_cast<std::uint32_t>(lo & 0xff) * bytes4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
+  // The rescale_quads form (0: not doubled); one value, decided once.
+  const int form = !doubled ? 0 : lo >= q.zero_point ? 1 : 2;
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
-    if (doubled) {
-      depthwise_dsp::rescale_quads(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+    if (form != 0) {
+      if (form == 1) depthwise_dsp::rescale_quads<false>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+      else depthwise_dsp::rescale_quads<true>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
       for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(c2));
