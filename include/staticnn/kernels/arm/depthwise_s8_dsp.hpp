@@ -50,6 +50,27 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
 inline constexpr bool depthwise_s8_dsp_whole_channel =
     depthwise_s8_dsp_fits<H, W, K, S, P> && depthwise_dsp::channel_bytes<H, W, K, S, P> <= depthwise_dsp::max_channel_bytes;
 
+// K = 3, stride 2 on a whole channel split into column planes (depthwise_dsp::planes): each padded
+// row widened as its even columns E then its odd columns O, so that SXTB16's two halves of a word
+// ((x0, x2), (x1, x3)) are stored as they come, with no repacking.
+namespace depthwise_dsp {
+template <std::size_t PW>
+struct planes {
+  // E's int16 and O's, each with one of slack (the second output of a step past an odd OW reads
+  // E[OW + 1] and O[OW]), rounded up to whole words.
+  static constexpr std::size_t even = ((PW + 1) / 2 + 1 + 1) / 2 * 2;
+  static constexpr std::size_t odd = (PW / 2 + 1 + 1) / 2 * 2;
+  static constexpr std::size_t row = even + odd;                       // a padded row's int16
+};
+template <std::size_t H, std::size_t W, std::size_t P>
+inline constexpr std::size_t planes_bytes =
+    2 * (H + 2 * P) * planes<W + 2 * P>::row + 4 * (((H + 2 * P - 3) / 2 + 1) * ((W + 2 * P - 3) / 2 + 1) + 1);
+}  // namespace depthwise_dsp
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_s8_dsp_planes = depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && S == 2 &&
+                                                depthwise_dsp::planes_bytes<H, W, P> <= depthwise_dsp::max_channel_bytes &&
+                                                2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
+
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
 inline constexpr std::uint32_t bottom_half = 0x0000ffffu, top_half = 0xffff0000u;  // of a pair word
@@ -340,6 +361,77 @@ template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
       : [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]), [u] "r"(u), [v] "r"(v), [rb] "i"(row_bytes), [ob] "i"(out_bytes), [thirds] "i"(middle / 3), [rest] "i"(middle % 3)
       : "memory");
 }
+// Padded row iy (of H + 2P; a row inside the map) of the input channel xc (H x W) widened into the
+// planes r (planes<W + 2P>): padded column j at r[j / 2] (j even) or r[even + j / 2] (j odd). Per
+// 4 values LDR, two SXTB16 and two STR (halfword-aligned where P is odd): (x0, x2) and (x1, x3)
+// are consecutive entries of one plane each.
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::always_inline]] inline void widen_row_planes(const std::int8_t* xc, std::size_t iy, std::int16_t* r,
+                                                    std::int16_t zin) {
+  using pl = planes<W + 2 * P>;
+  auto at = [r](std::size_t j) -> std::int16_t& { return j % 2 == 0 ? r[j / 2] : r[pl::even + j / 2]; };
+  const std::int8_t* xr = xc + (iy - P) * W;
+  // x[4q], x[4q + 2] land at padded columns P + 4q, P + 4q + 2: the plane of P's parity, from
+  // entry (P + 4q) / 2; x[4q + 1], x[4q + 3] in the other plane, from entry (P + 4q + 1) / 2.
+  std::int16_t* first = P % 2 == 0 ? r + P / 2 : r + pl::even + P / 2;
+  std::int16_t* second = P % 2 == 0 ? r + pl::even + P / 2 : r + (P + 1) / 2;
+  constexpr std::size_t body = W / 4 * 4;
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < body; i += 4) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, xr + i, 4);
+    const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));
+    __builtin_memcpy(first + i / 2, &even, 4), __builtin_memcpy(second + i / 2, &odd, 4);
+  }
+  for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
+  for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
+}
+// row_sums_k3s2 on planes rows (RowHalves int16 apart from r; E then O at even int16): outputs
+// 2s and 2s + 1 of kernel row ky from ea = (E[2s], E[2s+1]), eb = (E[2s+1], E[2s+2]) (unaligned
+// LDR) and o = (O[2s], O[2s+1]): out0 += SMLAD (w0, w2) ea + w1 O[2s], out1 += SMLAD (w0, w2) eb +
+// w1 O[2s+1]: 7 instructions for 6 MACs; a row's (OW + 1) / 2 steps unrolled with immediate
+// offsets. Registers: w02[ky] = (w0, w2) of kernel row ky, the middle taps u = (w1 of row 0, w1 of
+// row 1) and v (w1 of row 2, bottom half), the initial sum, a0/a1, xa/xb, r and acc: 12.
+template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s2_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
+                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
+  constexpr int steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + odd_bytes + 4 * steps < 4096 && 8 * steps <= 1020,
+                "row_sums_k3s2_planes: offsets beyond LDR's or STRD's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s)]\n"
+      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[ob])]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2)]\n"
+      "smlabb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w0], %[xa], %[init]\n"
+      "smlabt %[a1], %[u], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb] + 2)]\n"
+      "smlatb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w1], %[xa], %[a1]\n"
+      "smlatt %[a1], %[u], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + 2)]\n"
+      "smlabb %[a0], %[v], %[xb], %[a0]\n"
+      "smlad %[a1], %[w2], %[xa], %[a1]\n"
+      "smlabt %[a1], %[v], %[xb], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
+      : "memory");
+}
 }  // namespace depthwise_dsp
 
 // Channel c's whole output (y: OH x OW) from its input xc (H x W) and weights wc (K x K).
@@ -390,7 +482,24 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     }
   };
 
-  if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
+  if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
+    // The whole padded channel widened once into column planes, every accumulator, one rescale pass.
+    using pl = depthwise_dsp::planes<PW>;
+    alignas(4) std::int16_t xp[PH * pl::row];
+    alignas(4) std::int32_t acc[OH * OW + 1];
+    for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = input_zero_point, xp[(P + H) * pl::row + i] = input_zero_point;
+#pragma GCC unroll 1
+    for (std::size_t iy = P; iy < P + H; ++iy)
+      depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, xp + iy * pl::row, input_zero_point);
+    const std::int32_t w02[3] = {depthwise_dsp::pair(scale * wc[0], scale * wc[2]), depthwise_dsp::pair(scale * wc[3], scale * wc[5]),
+                                 depthwise_dsp::pair(scale * wc[6], scale * wc[8])};
+    const std::int32_t u = depthwise_dsp::pair(scale * wc[1], scale * wc[4]), v = scale * wc[7];
+#pragma GCC unroll 1
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
+                                                                  acc + oy * OW);
+    rescale(acc, y, OH * OW);
+  } else if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
     // The whole padded channel widened once, every accumulator, then one rescale pass.
     alignas(4) std::int16_t xp[PH * PW + depthwise_dsp::slack_halves];
     alignas(4) std::int32_t acc[OH * OW + 1];
