@@ -12,7 +12,9 @@
 // The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
 // (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
 // SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
-// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). The rescale takes 4 outputs a step
+// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3, stride 2 a whole channel is
+// widened into even and odd column planes instead (depthwise_s8_dsp_planes: SXTB16's halves stored
+// as they come, no repacking), the same 3 loads for 6 MACs. The rescale takes 4 outputs a step
 // (rescale_quads below).
 #include <cstddef>
 #include <cstdint>
