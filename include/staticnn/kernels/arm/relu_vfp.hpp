@@ -49,39 +49,38 @@ void relu_f32(const float* x, float* y, std::size_t n);  // Cortex-M VFP only
 //   usat31(qadd(v, top - six) - (top - six)),  six = the bits of 6.0f, top = INT32_MAX:
 // QADD saturates the values above 6 to top (6 after the subtraction), USAT takes the negative
 // words to 0. relu6_op's result for every value but a NaN with its sign bit clear (6 here, 0
-// there). Four values a loop (LDM, 12 instructions, STM), then one at a time.
+// there). Eight values a loop (LDM, 24 instructions, STM), then one at a time.
 namespace relu6_bits {
 inline constexpr std::int32_t six = 0x40c00000;  // 6.0f
 inline constexpr std::int32_t offset = 0x7fffffff - six;
 }  // namespace relu6_bits
 [[gnu::noinline]] inline void relu6_f32(const float* x, float* y, std::size_t n) {
-  constexpr std::size_t per_loop = 4;  // values per LDM/STM (r0-r3)
-  register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
+  constexpr std::size_t per_loop = 8;  // values per LDM/STM (r0-r5, r12, lr: ascending, as LDM lists them)
+  register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3"), v4 asm("r4"), v5 asm("r5"),
+      v6 asm("r12"), v7 asm("lr");
   const float* src = x;
   float* dst = y;
   const std::int32_t k = relu6_bits::offset;
   if (std::size_t loops = n / per_loop; loops > 0)
-    asm volatile("1:\n"
-                 "ldm %[x]!, {%[v0], %[v1], %[v2], %[v3]}\n"
-                 "qadd %[v0], %[v0], %[k]\n"
-                 "qadd %[v1], %[v1], %[k]\n"
-                 "qadd %[v2], %[v2], %[k]\n"
-                 "qadd %[v3], %[v3], %[k]\n"
-                 "sub %[v0], %[v0], %[k]\n"
-                 "sub %[v1], %[v1], %[k]\n"
-                 "sub %[v2], %[v2], %[k]\n"
-                 "sub %[v3], %[v3], %[k]\n"
-                 "usat %[v0], #31, %[v0]\n"
-                 "usat %[v1], #31, %[v1]\n"
-                 "usat %[v2], #31, %[v2]\n"
-                 "usat %[v3], #31, %[v3]\n"
-                 "stm %[y]!, {%[v0], %[v1], %[v2], %[v3]}\n"
-                 "subs %[n], %[n], #1\n"
-                 "bne 1b\n"
-                 : [x] "+r"(src), [y] "+r"(dst), [n] "+r"(loops), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2),
-                   [v3] "=&r"(v3)
-                 : [k] "r"(k)
-                 : "cc", "memory");
+    asm volatile(
+        ".macro snn_relu6%= v\n"
+        "qadd \\v, \\v, %[k]\n"
+        "sub \\v, \\v, %[k]\n"
+        "usat \\v, #31, \\v\n"
+        ".endm\n"
+        "1:\n"
+        "ldm %[x]!, {%[v0], %[v1], %[v2], %[v3], %[v4], %[v5], %[v6], %[v7]}\n"
+        ".irp v, %[v0], %[v1], %[v2], %[v3], %[v4], %[v5], %[v6], %[v7]\n"
+        "snn_relu6%= \\v\n"
+        ".endr\n"
+        "stm %[y]!, {%[v0], %[v1], %[v2], %[v3], %[v4], %[v5], %[v6], %[v7]}\n"
+        "subs %[n], %[n], #1\n"
+        "bne 1b\n"
+        ".purgem snn_relu6%=\n"
+        : [x] "+r"(src), [y] "+r"(dst), [n] "+r"(loops), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2),
+          [v3] "=&r"(v3), [v4] "=&r"(v4), [v5] "=&r"(v5), [v6] "=&r"(v6), [v7] "=&r"(v7)
+        : [k] "r"(k)
+        : "cc", "memory");
   for (std::size_t i = n / per_loop * per_loop; i < n; ++i) {
     std::int32_t v;
     __builtin_memcpy(&v, x + i, 4);
