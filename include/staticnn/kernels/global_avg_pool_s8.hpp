@@ -69,8 +69,11 @@ constexpr void global_avg_pool_s8(const std::int8_t* x, std::int8_t* y, std::int
   constexpr auto n = static_cast<std::int32_t>(N);
   for (std::size_t c = 0; c < C; ++c) {
     std::int32_t s = 0;
-    if (arm::global_avg_pool_s8_runs_dsp<N> && !std::is_constant_evaluated()) s = arm::sum_s8_dsp(x + c * N, N);
-    else
+    bool summed = false;
+    if constexpr (arm::global_avg_pool_s8_runs_dsp<N>) {
+      if (!std::is_constant_evaluated()) s = arm::sum_s8_dsp(x + c * N, N), summed = true;
+    }
+    if (!summed)
       for (std::size_t i = 0; i < N; ++i) s += x[c * N + i];
     std::int32_t v = s >= 0 ? (s + n / 2) / n : (s - n / 2) / n;  // in [-128, 127]: a mean of int8
     v = v < act_min ? act_min : (v > act_max ? act_max : v);
