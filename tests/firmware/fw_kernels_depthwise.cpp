@@ -146,6 +146,10 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<2, 40, 37, 3, 2, 1>(25, false, -3, 127) == 0));  // the row ring, odd sizes
   STATICNN_CHECK((check<2, 30, 31, 3, 1, 1>(26) == 0));
   STATICNN_CHECK((check<3, 17, 15, 3, 1, 1>(32, false, -3, 40) == 0));  // whole channel, 1678 of its 2048 B
+  // 3 x 3 in column planes with padding 2 and 3 (both parities of the first column's plane).
+  STATICNN_CHECK((check<3, 7, 10, 3, 1, 2>(33) == 0));
+  STATICNN_CHECK((check<2, 8, 9, 3, 2, 2>(34, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 6, 7, 3, 1, 3>(35, false, -3, 40) == 0));
   // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
   STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));
   STATICNN_CHECK((check_ties<4, 6, 6, 3, 1, 1>(28) == 0));

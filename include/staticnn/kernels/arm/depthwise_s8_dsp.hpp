@@ -12,9 +12,9 @@
 // The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
 // (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
 // SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
-// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3, stride 2 a whole channel is
+// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3 a whole channel is mostly
 // widened into even and odd column planes instead (depthwise_s8_dsp_planes: SXTB16's halves stored
-// as they come, no repacking), the same 3 loads for 6 MACs. The rescale takes 4 outputs a step
+// as they come, no repacking), with the same loads. The rescale takes 4 outputs a step
 // (rescale_quads below).
 #include <cstddef>
 #include <cstdint>
@@ -52,7 +52,7 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
 inline constexpr bool depthwise_s8_dsp_whole_channel =
     depthwise_s8_dsp_fits<H, W, K, S, P> && depthwise_dsp::channel_bytes<H, W, K, S, P> <= depthwise_dsp::max_channel_bytes;
 
-// K = 3, stride 2 on a whole channel split into column planes (depthwise_dsp::planes): each padded
+// K = 3 on a whole channel split into column planes (depthwise_dsp::planes): each padded
 // row widened as its even columns E then its odd columns O, so that SXTB16's two halves of a word
 // ((x0, x2), (x1, x3)) are stored as they come, with no repacking.
 namespace depthwise_dsp {
@@ -64,14 +64,21 @@ struct planes {
   static constexpr std::size_t odd = (PW / 2 + 1 + 1) / 2 * 2;
   static constexpr std::size_t row = even + odd;                       // a padded row's int16
 };
-template <std::size_t H, std::size_t W, std::size_t P>
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
 inline constexpr std::size_t planes_bytes =
-    2 * (H + 2 * P) * planes<W + 2 * P>::row + 4 * (((H + 2 * P - 3) / 2 + 1) * ((W + 2 * P - 3) / 2 + 1) + 1);
+    2 * (H + 2 * P) * planes<W + 2 * P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
+// The narrow, tall maps whose K = 3 stride-1 channel walks down its columns (column_sums_k3s1).
+template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
+inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
+template <std::size_t H, std::size_t W, std::size_t P>
+inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2 * P, W + 2 * P - 2>;
 }  // namespace depthwise_dsp
+// Strides 1 (but for the column walk's maps) and 2.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-inline constexpr bool depthwise_s8_dsp_planes = depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && S == 2 &&
-                                                depthwise_dsp::planes_bytes<H, W, P> <= depthwise_dsp::max_channel_bytes &&
-                                                2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
+inline constexpr bool depthwise_s8_dsp_planes =
+    depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && (S == 2 || (S == 1 && !depthwise_dsp::walks_columns<H, W, P>)) &&
+    depthwise_dsp::planes_bytes<H, W, S, P> <= depthwise_dsp::max_channel_bytes &&
+    2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -315,9 +322,6 @@ template <std::size_t RowHalves, std::size_t OW>
 // and 1 as one pair u = (w2 of row 0, w2 of row 1) and of row 2 in v's bottom half, the initial
 // sum, r, acc, the accumulators a/b/c and x: 12.
 template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
-inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
-
-template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
 [[gnu::always_inline]] inline void column_sums_k3s1(const std::int16_t* r, const std::int32_t (&w01)[3], std::int32_t u,
                                                     std::int32_t v, std::int32_t init, std::int32_t* acc) {
   static_assert(column_walk_fits<RowHalves, PH, OW>, "column_sums_k3s1: post-index offsets beyond 255 bytes");
@@ -387,6 +391,47 @@ template <std::size_t H, std::size_t W, std::size_t P>
   }
   for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
   for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
+}
+// row_sums_k3s1 on planes rows (as row_sums_k3s2_planes): outputs 2s and 2s + 1 of kernel row ky
+// from e = (E[s], E[s+1]) and o = (O[s], O[s+1]) (LDR, unaligned for odd s): out0 += SMLAD (w0, w2)
+// e + w1 O[s], out1 += SMLAD (w0, w2) o + w1 E[s+1]: 6 instructions for 6 MACs. Registers as
+// row_sums_k3s2_planes: 12.
+template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s1_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
+                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
+  constexpr int steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + odd_bytes + 2 * steps < 4096 && 8 * steps <= 1020,
+                "row_sums_k3s1_planes: offsets beyond LDR's or STRD's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_s)]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[ob])]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "smlabb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w0], %[xb], %[init]\n"
+      "smlabt %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "smlatb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w1], %[xb], %[a1]\n"
+      "smlatt %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "smlabb %[a0], %[v], %[xb], %[a0]\n"
+      "smlad %[a1], %[w2], %[xb], %[a1]\n"
+      "smlabt %[a1], %[v], %[xa], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
+      : "memory");
 }
 // row_sums_k3s2 on planes rows (RowHalves int16 apart from r; E then O at even int16): outputs
 // 2s and 2s + 1 of kernel row ky from ea = (E[2s], E[2s+1]), eb = (E[2s+1], E[2s+2]) (unaligned
@@ -497,9 +542,14 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
                                  depthwise_dsp::pair(scale * wc[6], scale * wc[8])};
     const std::int32_t u = depthwise_dsp::pair(scale * wc[1], scale * wc[4]), v = scale * wc[7];
 #pragma GCC unroll 1
-    for (std::size_t oy = 0; oy < OH; ++oy)
-      depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
-                                                                  acc + oy * OW);
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      if constexpr (S == 1)
+        depthwise_dsp::row_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, v, scale * bias,
+                                                                    acc + oy * OW);
+      else
+        depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
+                                                                    acc + oy * OW);
+    }
     rescale(acc, y, OH * OW);
   } else if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
     // The whole padded channel widened once, every accumulator, then one rescale pass.
@@ -509,7 +559,7 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     for (std::size_t i = 0; i < depthwise_dsp::slack_halves; ++i) xp[PH * PW + i] = input_zero_point;
 #pragma GCC unroll 1
     for (std::size_t iy = P; iy < P + H; ++iy) depthwise_dsp::widen_row<H, W, P>(xc, iy, xp + iy * PW, input_zero_point);
-    if constexpr (K == 3 && S == 1 && OH > OW && depthwise_dsp::column_walk_fits<PW, PH, OW>) {
+    if constexpr (K == 3 && S == 1 && depthwise_dsp::walks_columns<H, W, P>) {
       const std::int32_t w01[3] = {wp[0][0], wp[1][0], wp[2][0]};
       const std::int32_t u = depthwise_dsp::pair(ws[0], ws[1]);
 #pragma GCC unroll 1
