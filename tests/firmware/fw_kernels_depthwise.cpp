@@ -160,8 +160,8 @@ STATICNN_TEST(int8_depthwise_any_shape) {
 
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
 // the means rounded half away from zero written out here, on maps of 4 to 100 values (the 16-value
-// loop, its tail, a map of no whole words), input 0 to 3 bytes past a word boundary, values at
-// both ends of int8, and ties.
+// loop, its word tail, 1 to 3 last values alone, maps below 16 inline), input 0 to 3 bytes past a
+// word boundary, values at both ends of int8, and ties.
 template <std::size_t C, std::size_t N>
 std::size_t gap_wrong(std::uint32_t seed, std::size_t misalign) {
   alignas(4) static std::array<std::int8_t, C * N + 3> buf;
@@ -185,12 +185,14 @@ std::size_t gap_wrong(std::uint32_t seed, std::size_t misalign) {
 }
 
 STATICNN_TEST(int8_global_avg_pool) {
-  static_assert(kernels::arm::global_avg_pool_s8_runs_dsp<64> == kernels::target::arm_dsp);
+  static_assert(kernels::arm::global_avg_pool_s8_runs_dsp<25> == kernels::target::arm_dsp);
   for (std::size_t misalign = 0; misalign < 4; ++misalign) {
     STATICNN_CHECK((gap_wrong<5, 64>(40, misalign) == 0));
     STATICNN_CHECK((gap_wrong<3, 100>(41, misalign) == 0));
     STATICNN_CHECK((gap_wrong<4, 4>(42, misalign) == 0));
     STATICNN_CHECK((gap_wrong<3, 25>(43, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<3, 15>(44, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<2, 35>(45, misalign) == 0));
   }
 }
 

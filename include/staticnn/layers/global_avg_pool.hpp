@@ -22,8 +22,9 @@ struct global_avg_pool_layer {
 
   using value_type = T;
   static constexpr const char* name = "global_avg_pool";
-  // Float on VFP targets: the sums by kernels/arm/sum_vfp.hpp (the same sums, in the same order).
-  static constexpr bool runs_vfp = std::is_same_v<T, float> && kernels::target::arm_vfp;
+  // Float on VFP targets, maps of at least one VLDM's 16 values: the sums by kernels/arm/sum_vfp.hpp
+  // (the same sums, in the same order; smaller maps are cheaper inline).
+  static constexpr bool runs_vfp = std::is_same_v<T, float> && kernels::target::arm_vfp && HW >= 16;
   static constexpr const char* kernel_name = runs_vfp ? "arm_vfp mean (vldm, in-order sum)" : "portable mean";
   using in_shape = In;
   using out_shape = shape<C>;
