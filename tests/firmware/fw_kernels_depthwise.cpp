@@ -145,12 +145,55 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<2, 6, 5, 3, 1, 0>(24) == 0));
   STATICNN_CHECK((check<2, 40, 37, 3, 2, 1>(25, false, -3, 127) == 0));  // the row ring, odd sizes
   STATICNN_CHECK((check<2, 30, 31, 3, 1, 1>(26) == 0));
+  STATICNN_CHECK((check<3, 17, 15, 3, 1, 1>(32, false, -3, 40) == 0));  // whole channel, 1678 of its 2048 B
+  // 3 x 3 in column planes with padding 2 and 3 (both parities of the first column's plane).
+  STATICNN_CHECK((check<3, 7, 10, 3, 1, 2>(33) == 0));
+  STATICNN_CHECK((check<2, 8, 9, 3, 2, 2>(34, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 6, 7, 3, 1, 3>(35, false, -3, 40) == 0));
   // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
   STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));
   STATICNN_CHECK((check_ties<4, 6, 6, 3, 1, 1>(28) == 0));
   STATICNN_CHECK((check_ties<4, 9, 11, 3, 2, 1>(29) == 0));
   STATICNN_CHECK((check_ties<2, 20, 41, 3, 1, 1>(30) == 0));
   STATICNN_CHECK((check_ties<3, 7, 8, 5, 1, 2>(31) == 0));
+}
+
+// Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
+// the means rounded half away from zero written out here, on maps of 4 to 100 values (the 16-value
+// loop, its word tail, 1 to 3 last values alone, maps below 16 inline), input 0 to 3 bytes past a
+// word boundary, values at both ends of int8, and ties.
+template <std::size_t C, std::size_t N>
+std::size_t gap_wrong(std::uint32_t seed, std::size_t misalign) {
+  alignas(4) static std::array<std::int8_t, C * N + 3> buf;
+  std::int8_t* x = buf.data() + misalign;
+  std::uint32_t r = seed;
+  for (std::size_t i = 0; i < C * N; ++i) x[i] = static_cast<std::int8_t>(((r = r * 1664525u + 1013904223u) >> 24) - 128);
+  for (std::size_t i = 0; i < N; ++i) x[i] = -128, x[N + i] = 127;  // the int8 ends
+  for (std::size_t i = 0; i < N; ++i) x[2 * N + i] = static_cast<std::int8_t>(i == 0 ? -(static_cast<int>(N) / 2) % 128 : 0);
+  std::array<std::int8_t, C> y{};
+  kernels::global_avg_pool_s8<C, N>(x, y.data(), -120, 127);
+  std::size_t wrong = 0;
+  for (std::size_t c = 0; c < C; ++c) {
+    long s = 0;
+    for (std::size_t i = 0; i < N; ++i) s += x[c * N + i];
+    const long n = static_cast<long>(N), a = s < 0 ? -s : s;
+    long m = (2 * a + n) / (2 * n);  // |mean| rounded half up
+    m = s < 0 ? -m : m;
+    wrong += y[c] != static_cast<std::int8_t>(m < -120 ? -120 : m);
+  }
+  return wrong;
+}
+
+STATICNN_TEST(int8_global_avg_pool) {
+  static_assert(kernels::arm::global_avg_pool_s8_runs_dsp<25> == kernels::target::arm_dsp);
+  for (std::size_t misalign = 0; misalign < 4; ++misalign) {
+    STATICNN_CHECK((gap_wrong<5, 64>(40, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<3, 100>(41, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<4, 4>(42, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<3, 25>(43, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<3, 15>(44, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<2, 35>(45, misalign) == 0));
+  }
 }
 
 STATICNN_TEST(int8_depthwise_instructions_per_mac) {

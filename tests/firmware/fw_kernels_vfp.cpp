@@ -3,7 +3,8 @@
 // C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7, 9, 11}, strides 1 to 3, odd widths, narrow last
 // blocks, two-row blocks, weight groups, channel steps past 4 KB; and the pointwise kernel
 // (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run), ReLU and
-// the 2x2 max-pool row. Then instructions per MAC on a
+// the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6 and the
+// global average pool's sums. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
 // every test skips, the image exits with skip_exit and CTest reports it as skipped.
 #include <array>
@@ -294,6 +295,106 @@ STATICNN_TEST(max_pool2_vfp) {
     STATICNN_CHECK(max_pool_wrong<22>(seed) == 0);
     STATICNN_CHECK(max_pool_wrong<6>(seed) == 0);
   }
+}
+
+// The depthwise kernel (kernels/arm/depthwise_vfp.hpp, through depthwise_conv2d_layer::forward)
+// against the sums in double written out here (taps on padding skipped), every channel, on shapes
+// it was not tuned for: odd channel counts, K 3 and 5, strides 1 and 2, padding 0 to 2, odd maps.
+// Sums of n = K*K + 1 terms: the bound of conv_wrong. Returns the outputs outside it plus the guard
+// floats overwritten.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t depthwise_wrong(std::uint32_t seed) {
+  using layer = depthwise_conv2d_layer<shape<C, H, W>, K, S, P, float>;
+  static_assert(layer::runs_vfp == kernels::target::arm_vfp, "a shape the VFP kernel takes");
+  constexpr std::size_t OH = layer::OH, OW = layer::OW, terms = K * K + 1;
+  static_assert(C * H * W <= inputs.size() && C * OH * OW + guard <= params.size());
+  constexpr double bound = (terms + 1) * unit_roundoff / (1 - (terms + 1) * unit_roundoff);
+  static layer l;  // static: its parameters stay off the stack
+  lcg = seed;
+  for (std::size_t i = 0; i < C * H * W; ++i) inputs[i] = next_uniform();
+  for (float& v : l.params) v = next_uniform();
+  float* y = params.data();  // the outputs, then the guard
+  for (std::size_t i = 0; i < C * OH * OW + guard; ++i) y[i] = canary;
+  l.forward(cview<float, C * H * W>(inputs.data(), C * H * W), view<float, C * OH * OW>(y, C * OH * OW));
+  std::size_t wrong = 0;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        double ref = l.params[C * K * K + c], mag = ref < 0 ? -ref : ref;
+        for (std::size_t ky = 0; ky < K; ++ky)
+          for (std::size_t kx = 0; kx < K; ++kx) {
+            const std::size_t iy = oy * S + ky, ix = ox * S + kx;  // padded coordinates
+            if (iy < P || iy >= H + P || ix < P || ix >= W + P) continue;
+            const double t = static_cast<double>(l.params[(c * K + ky) * K + kx]) * inputs[(c * H + iy - P) * W + ix - P];
+            ref += t;
+            mag += t < 0 ? -t : t;
+          }
+        const double d = y[(c * OH + oy) * OW + ox] - ref;
+        wrong += !((d < 0 ? -d : d) <= bound * mag);  // NaN counts
+      }
+  for (std::size_t i = C * OH * OW; i < C * OH * OW + guard; ++i) wrong += y[i] != canary;
+  return wrong;
+}
+
+STATICNN_TEST(depthwise_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((depthwise_wrong<3, 7, 9, 3, 1, 1>(61) == 0));
+  STATICNN_CHECK((depthwise_wrong<5, 11, 13, 5, 2, 2>(62) == 0));
+  STATICNN_CHECK((depthwise_wrong<12, 9, 7, 3, 2, 0>(63) == 0));
+  STATICNN_CHECK((depthwise_wrong<5, 10, 17, 3, 2, 1>(64) == 0));
+  STATICNN_CHECK((depthwise_wrong<3, 13, 6, 5, 1, 0>(65) == 0));
+}
+
+// The ReLU6 kernel (kernels/arm/relu_vfp.hpp) against relu6_op bit for bit, as relu_vfp; values
+// around 0 and 6 (6 itself, the floats either side of it), zeros of both signs and infinities.
+STATICNN_TEST(relu6_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  using layer = activation_layer<shape<16>, relu6_op, float>;
+  static_assert(layer::relu6_runs_vfp == (kernels::target::arm_vfp && kernels::target::arm_dsp));
+  std::array<float, 16> x, y, z;
+  std::size_t wrong = 0;
+  for (std::size_t n = 0; n < 12; ++n) {
+    for (auto& v : x) v = next_uniform() * 10.0f;
+    x[0] = 6.0f, x[1] = -0.0f, x[2] = 0.0f, x[3] = -__builtin_inff(), x[4] = std::bit_cast<float>(0x40c00001u);
+    x[5] = __builtin_inff(), x[6] = std::bit_cast<float>(0x40bfffffu), x[7] = -6.5f, x[8] = 0x1p-149f;
+    y.fill(canary), z = x;
+    layer::run(x.data(), y.data(), n);
+    layer::run(z.data(), z.data(), n);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const float want = i < n ? relu6_op::f(x[i]) : canary;
+      wrong += std::bit_cast<std::uint32_t>(y[i]) != std::bit_cast<std::uint32_t>(want);
+      wrong += std::bit_cast<std::uint32_t>(z[i]) != std::bit_cast<std::uint32_t>(i < n ? want : x[i]);
+    }
+  }
+  STATICNN_CHECK(wrong == 0);
+}
+
+// Global average pooling (kernels/arm/sum_vfp.hpp's in-order sums) against the sums in order
+// written out here, bit for bit, on maps of 5 (inline) to 100 values (the 16-value loop and its tail).
+template <std::size_t C, std::size_t H, std::size_t W>
+std::size_t mean_wrong(std::uint32_t seed) {
+  using layer = global_avg_pool_layer<shape<C, H, W>, float>;
+  static_assert(layer::runs_vfp == (kernels::target::arm_vfp && H * W >= 16));
+  lcg = seed;
+  for (std::size_t i = 0; i < C * H * W; ++i) inputs[i] = next_uniform() * 1000.0f;
+  std::array<float, C> y;
+  layer{}.forward(cview<float, C * H * W>(inputs.data(), C * H * W), view<float, C>(y.data(), C));
+  std::size_t wrong = 0;
+  for (std::size_t c = 0; c < C; ++c) {
+    volatile float s = 0.0f;  // one rounding per addition, in order
+    for (std::size_t i = 0; i < H * W; ++i) s = s + inputs[c * H * W + i];
+    wrong += std::bit_cast<std::uint32_t>(y[c]) != std::bit_cast<std::uint32_t>(s * (1.0f / static_cast<float>(H * W)));
+  }
+  return wrong;
+}
+
+STATICNN_TEST(global_avg_pool_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((mean_wrong<3, 1, 5>(71) == 0));
+  STATICNN_CHECK((mean_wrong<5, 4, 4>(72) == 0));
+  STATICNN_CHECK((mean_wrong<3, 3, 7>(75) == 0));
+  STATICNN_CHECK((mean_wrong<2, 10, 10>(73) == 0));
+  STATICNN_CHECK((mean_wrong<4, 7, 9>(74) == 0));
 }
 
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {

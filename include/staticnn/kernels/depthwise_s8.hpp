@@ -96,7 +96,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           std::size_t SW = S, std::size_t PL = P, std::size_t PB = P, std::size_t PR = P>
 constexpr const char* depthwise_s8_kernel_name() {
   if constexpr (depthwise_s8_runs_dsp<H, W, K, S, P, KW, SW, PL, PB, PR>) {
-    if constexpr (arm::depthwise_s8_dsp_whole_channel<H, W, K, S, P>) return "arm_dsp depthwise (smlad, whole channel widened)";
+    if constexpr (arm::depthwise_s8_dsp_planes<H, W, K, S, P>) return "arm_dsp depthwise 3x3 (smlad, whole channel in even/odd column planes)";
+    else if constexpr (arm::depthwise_s8_dsp_whole_channel<H, W, K, S, P>) return "arm_dsp depthwise (smlad, whole channel widened)";
     else return "arm_dsp depthwise (smlad, int16 row ring)";
   }
   else return "portable depthwise (rows of int32 accumulators)";

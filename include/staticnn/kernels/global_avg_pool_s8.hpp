@@ -4,22 +4,86 @@
 //   y[c] = clamp((s + n/2) / n if s >= 0 else (s - n/2) / n, act_min, act_max),
 //   s = sum of the n = H W int8 values of channel c (int32), / truncating,
 // i.e. the mean rounded half away from zero. x: C x n int8, y: C int8.
+// On Armv7E-M DSP targets the sums come from USADA8 (global_avg_pool_s8_sums_dsp): the same sums.
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
+#include "target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
 
 namespace staticnn::kernels {
+
+namespace arm {
+// Whether the sums run on USADA8: a DSP target and a channel of at least 16 values.
+template <std::size_t N>
+inline constexpr bool global_avg_pool_s8_runs_dsp = target::arm_dsp && N >= 16;
+#ifdef STATICNN_ARM_DSP
+// The int32 sum of n int8 values: per word x ^ 0x80808080 is
+// its 4 values + 128 as unsigned bytes, and USADA8 against 0 adds those 4 to the sum; so the
+// sum is that total - 128 n. Per word EOR and USADA8, 4 words a loop by LDM where x is 4-byte aligned,
+// else (and for the last n % 16) one LDR (unaligned allowed) a word; the last n % 4 one by one.
+[[gnu::noinline]] inline std::int32_t sum_s8_dsp(const std::int8_t* x, std::size_t n) {
+  constexpr std::uint32_t bias = 0x80808080u;  // +128 on every byte
+  std::uint32_t total = 0;
+  std::size_t i = 0;
+  if (const std::size_t quads = n / 16; quads > 0 && (reinterpret_cast<std::uintptr_t>(x) & 3u) == 0) {
+    register std::uint32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
+    const std::int8_t* end = x + 16 * quads;
+    const std::int8_t* p = x;
+    asm("1:\n"
+        "ldm %[p]!, {%[v0], %[v1], %[v2], %[v3]}\n"
+        "eor %[v0], %[v0], %[b]\n"
+        "eor %[v1], %[v1], %[b]\n"
+        "eor %[v2], %[v2], %[b]\n"
+        "eor %[v3], %[v3], %[b]\n"
+        "usada8 %[t], %[v0], %[z], %[t]\n"
+        "usada8 %[t], %[v1], %[z], %[t]\n"
+        "usada8 %[t], %[v2], %[z], %[t]\n"
+        "usada8 %[t], %[v3], %[z], %[t]\n"
+        "cmp %[p], %[end]\n"
+        "bne 1b\n"
+        : [p] "+&r"(p), [t] "+&r"(total), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3)
+        : [b] "r"(bias), [z] "r"(0u), [end] "r"(end)
+        : "cc", "memory");
+    i = 16 * quads;
+  }
+  for (; i + 4 <= n; i += 4) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, x + i, 4);
+    total = __usada8(v ^ bias, 0u, total);
+  }
+  auto sum = static_cast<std::int32_t>(total) - 128 * static_cast<std::int32_t>(i);
+  for (; i < n; ++i) sum += x[i];
+  return sum;
+}
+#else
+std::int32_t sum_s8_dsp(const std::int8_t* x, std::size_t n);  // Armv7E-M DSP only
+#endif
+}  // namespace arm
 
 template <std::size_t C, std::size_t N>
 constexpr void global_avg_pool_s8(const std::int8_t* x, std::int8_t* y, std::int32_t act_min = -128,
                                   std::int32_t act_max = 127) {
   static_assert(N > 0 && N < (std::size_t{1} << 23), "global_avg_pool_s8: the int32 sum needs n < 2^23");
   constexpr auto n = static_cast<std::int32_t>(N);
-  for (std::size_t c = 0; c < C; ++c) {
-    std::int32_t s = 0;
-    for (std::size_t i = 0; i < N; ++i) s += x[c * N + i];
+  auto put = [&](std::size_t c, std::int32_t s) {
     std::int32_t v = s >= 0 ? (s + n / 2) / n : (s - n / 2) / n;  // in [-128, 127]: a mean of int8
     v = v < act_min ? act_min : (v > act_max ? act_max : v);
     y[c] = static_cast<std::int8_t>(v);
+  };
+  if constexpr (arm::global_avg_pool_s8_runs_dsp<N>) {
+    if (!std::is_constant_evaluated()) {
+      for (std::size_t c = 0; c < C; ++c) put(c, arm::sum_s8_dsp(x + c * N, N));
+      return;
+    }
+  }
+  for (std::size_t c = 0; c < C; ++c) {
+    std::int32_t s = 0;
+    for (std::size_t i = 0; i < N; ++i) s += x[c * N + i];
+    put(c, s);
   }
 }
 

@@ -43,6 +43,8 @@ struct tanh_op {
   static T df(T y) { return T(1) - y * y; }
 };
 
+struct relu6_op;  // layers/relu6.hpp
+
 template <Shape In, class Op, class T>
 struct activation_layer {
   using value_type = T;
@@ -50,6 +52,9 @@ struct activation_layer {
   static constexpr bool non_decreasing = requires { requires Op::non_decreasing; };
   // Whether ReLU runs kernels/arm/relu_vfp.hpp (float on Cortex-M VFP targets).
   static constexpr bool relu_runs_vfp = std::is_same_v<Op, relu_op> && kernels::target::arm_vfp && std::is_same_v<T, float>;
+  // Whether ReLU6 runs kernels/arm/relu_vfp.hpp's relu6_f32 (float on VFP targets with DSP).
+  static constexpr bool relu6_runs_vfp = std::is_same_v<Op, relu6_op> && kernels::target::arm_vfp &&
+                                         kernels::target::arm_dsp && std::is_same_v<T, float>;
   // apply(p, n) is p's bits with a set sign bit's word cleared (relu_runs_vfp).
   static constexpr bool relu_by_sign_bit = relu_runs_vfp;
   // Whether tanh runs the VFP sigmoid kernel's tanh form (kernels/arm/sigmoid_vfp.hpp).
@@ -61,6 +66,7 @@ struct activation_layer {
       : tanh_runs_vfp && kernels::sigmoid_runs_mve<T>                 ? "arm_mve tanh (sigmoid form, 4 lanes)"
       : tanh_runs_vfp                                                 ? "arm_vfp tanh (sigmoid form)"
       : relu_runs_vfp ? "arm_vfp relu (sign bits)"
+      : relu6_runs_vfp ? "arm_vfp relu6 (bits: qadd, usat)"
                       : "portable";
   using in_shape = In;
   using out_shape = In;
@@ -78,6 +84,7 @@ struct activation_layer {
   static void run(const T* x, T* y, std::size_t n) {
     if constexpr (std::is_same_v<Op, sigmoid_op>) kernels::sigmoid(x, y, n);  // the target's kernel
     else if constexpr (relu_runs_vfp) kernels::arm::relu_f32(x, y, n);
+    else if constexpr (relu6_runs_vfp) kernels::arm::relu6_f32(x, y, n);
     else if constexpr (tanh_runs_vfp && kernels::sigmoid_runs_mve<T>) kernels::arm::tanh_mve(x, y, n);
     else if constexpr (tanh_runs_vfp) kernels::arm::tanh(x, y, n);
     else for (std::size_t i = 0; i < n; ++i) y[i] = Op::f(x[i]);

@@ -11,10 +11,12 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/depthwise_vfp.hpp"
 #include "../kernels/dispatch.hpp"
 #include "conv2d.hpp"
 
@@ -33,7 +35,6 @@ struct depthwise_conv2d_layer {
 
   using value_type = T;
   static constexpr const char* name = "depthwise_conv2d";
-  static constexpr const char* kernel_name = "portable depthwise (per output, taps on padding skipped)";
   using in_shape = In;
   using out_shape = shape<C, (PH - K) / Stride + 1, (PW - KW) / SW + 1>;
   static constexpr std::size_t OH = out_shape::height, OW = out_shape::width;
@@ -44,6 +45,11 @@ struct depthwise_conv2d_layer {
   static constexpr std::size_t fan_in = K * KW;  // per output value: the MACs the plan counts
   static constexpr std::size_t weight_count = C * fan_in;
   static constexpr std::size_t param_count = weight_count + C, state_count = 0;
+  // Float square windows on Cortex-M VFP targets run kernels/arm/depthwise_vfp.hpp (the shapes it takes).
+  static constexpr bool runs_vfp =
+      std::is_same_v<T, float> && square && kernels::arm::depthwise_f32_vfp_fits<H, W, K, Stride, Pad>;
+  static constexpr const char* kernel_name = runs_vfp ? "arm_vfp depthwise (padded channel, register-blocked rows)"
+                                                      : "portable depthwise (per output, taps on padding skipped)";
 
   std::array<T, param_count> params{};
 
@@ -54,8 +60,14 @@ struct depthwise_conv2d_layer {
   constexpr std::span<T, C> bias() { return std::span(params).template last<C>(); }
   constexpr std::span<const T, C> bias() const { return std::span(params).template last<C>(); }
 
-  // Inference: per output, the bias then the taps in (ky, kx) order, taps on padding skipped.
+  // Inference: per output, the bias then the taps in (ky, kx) order, taps on padding skipped (the
+  // VFP kernel: the same sums in its order).
   void forward(cview<T, In::size> x, view<T, out_shape::size> y) const {
+    if constexpr (runs_vfp) {
+      kernels::arm::depthwise_f32_vfp<C, H, W, K, Stride, Pad>(x.data(), params.data(), params.data() + weight_count,
+                                                               y.data());
+      return;
+    }
     for (std::size_t c = 0; c < C; ++c) {
       const T* xc = x.data() + c * H * W;
       const T* wc = params.data() + c * fan_in;
@@ -73,6 +85,18 @@ struct depthwise_conv2d_layer {
           y[(c * OH + oy) * OW + ox] = acc;
         }
     }
+  }
+
+  // Inference then an elementwise activation in place on the output (core/sequential.hpp's
+  // absorbs_next: depthwise -> activation runs as one stage).
+  template <class Act>
+    requires std::is_same_v<typename Act::in_shape, out_shape> && requires(const Act& a, T* p) {
+      typename Act::op;
+      a.apply(p, std::size_t{1});
+    }
+  void forward_then(cview<T, In::size> x, view<T, out_shape::size> y, const Act& act) const {
+    forward(x, y);
+    act.apply(y.data(), out_shape::size);
   }
 
   // Training: forward per sample; backward sums the parameter gradient in grad_shards fixed

@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/sum_vfp.hpp"
 #include "../kernels/dispatch.hpp"
+#include "../kernels/target.hpp"
 
 namespace staticnn {
 
@@ -19,7 +22,10 @@ struct global_avg_pool_layer {
 
   using value_type = T;
   static constexpr const char* name = "global_avg_pool";
-  static constexpr const char* kernel_name = "portable mean";
+  // Float on VFP targets, maps of at least one VLDM's 16 values: the sums by kernels/arm/sum_vfp.hpp
+  // (the same sums, in the same order; smaller maps are cheaper inline).
+  static constexpr bool runs_vfp = std::is_same_v<T, float> && kernels::target::arm_vfp && HW >= 16;
+  static constexpr const char* kernel_name = runs_vfp ? "arm_vfp mean (vldm, in-order sum)" : "portable mean";
   using in_shape = In;
   using out_shape = shape<C>;
   static constexpr std::size_t param_count = 0, state_count = 0;
@@ -28,7 +34,9 @@ struct global_avg_pool_layer {
   void forward(cview<T, In::size> x, view<T, C> y) const {
     for (std::size_t c = 0; c < C; ++c) {
       T s = T(0);
-      for (std::size_t i = 0; i < HW; ++i) s += x[c * HW + i];
+      if constexpr (runs_vfp) s = kernels::arm::sum_f32_vfp(x.data() + c * HW, HW);
+      else
+        for (std::size_t i = 0; i < HW; ++i) s += x[c * HW + i];
       y[c] = s * (T(1) / T(HW));
     }
   }

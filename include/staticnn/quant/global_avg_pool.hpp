@@ -17,7 +17,9 @@ struct qglobal_avg_pool_layer {
   static constexpr std::size_t C = In::channels, HW = In::height * In::width;
   using value_type = std::int8_t;
   static constexpr const char* name = "qglobal_avg_pool";
-  static constexpr const char* kernel_name = "portable mean (int32 sum, rounded half away from zero)";
+  static constexpr const char* kernel_name = kernels::arm::global_avg_pool_s8_runs_dsp<HW>
+                                                 ? "arm_dsp mean (usada8 sum, rounded half away from zero)"
+                                                 : "portable mean (int32 sum, rounded half away from zero)";
   using in_shape = In;
   using out_shape = shape<C>;
   static constexpr std::size_t param_count = 0, state_count = 0;

@@ -74,6 +74,42 @@ TEST_CASE("plan: conv -> relu without a pool runs as the layers one by one") {
   CHECK(std::string_view(sn::stage_kind_name(no_pool::stages[0].kind)) == "conv_act");
 }
 
+// A depthwise conv and the activation after it: one layer_then_act stage (its forward, then the
+// activation in place on its output); the same values as the two layers one by one.
+using separable = sn::sequential<sn::shape<3, 7, 6>, sn::depthwise_conv2d<3, 2, 1>, sn::relu6, sn::conv2d<4, 1>,
+                                 sn::relu, sn::depthwise_conv2d<3, 1, 1>, sn::relu, sn::flatten, sn::dense<2>>;
+static_assert(separable::stage_count == 4 && sn::expect_stage<separable, 0, stage_kind::layer_then_act> &&
+              sn::expect_stage<separable, 1, stage_kind::conv_act> &&
+              sn::expect_stage<separable, 2, stage_kind::layer_then_act>);
+static_assert(separable::stages[0].last == 1 && separable::stages[2].first == 4 && separable::stages[2].last == 5);
+
+TEST_CASE("plan: depthwise -> relu6 and depthwise -> relu run as one stage each, values as the layers one by one") {
+  separable net{};
+  std::size_t i = 0;
+  net.for_each_layer([&](auto, auto& l) {
+    if constexpr (std::remove_cvref_t<decltype(l)>::param_count > 0)
+      for (auto& p : l.params) p = static_cast<float>(i++ * 37 % 19) / 2.0f - 4.0f;  // both signs, beyond 6
+  });
+  std::array<float, 3 * 7 * 6> x{};
+  for (std::size_t j = 0; j < x.size(); ++j) x[j] = static_cast<float>(j % 7) * 0.5f - 1.4f;
+  std::array<float, 2> y{};
+  net.forward(x, y);
+  // By hand: relu6 and relu written out on each layer's own forward.
+  std::array<float, 3 * 4 * 3> a{};
+  net.layer<0>().forward(x, a);
+  std::size_t clamped6 = 0;
+  for (float& v : a) clamped6 += v > 6.0f, v = v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
+  CHECK(clamped6 > 0);  // the ReLU6's upper clamp matters here
+  std::array<float, 4 * 4 * 3> b{}, c{};
+  net.layer<2>().forward(a, b);
+  for (float& v : b) v = v < 0.0f ? 0.0f : v;
+  net.layer<4>().forward(b, c);
+  for (float& v : c) v = v < 0.0f ? 0.0f : v;
+  std::array<float, 2> want{};
+  net.layer<7>().forward(c, want);
+  for (std::size_t k = 0; k < 2; ++k) CHECK(y[k] == doctest::Approx(want[k]).epsilon(1e-6));
+}
+
 TEST_CASE("plan: kinds and kernels print with their names") {
   CHECK(std::string_view(sn::stage_kind_name(folded::stages[0].kind)) == "conv_act_pool");
   CHECK(std::string_view(sn::stage_kind_name(int8::stages[3].kind)) == "layer_then_act");

@@ -12,7 +12,9 @@
 // The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
 // (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
 // SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
-// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). The rescale takes 4 outputs a step
+// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3 a whole channel is mostly
+// widened into even and odd column planes instead (depthwise_s8_dsp_planes: SXTB16's halves stored
+// as they come, no repacking), with the same loads. The rescale takes 4 outputs a step
 // (rescale_quads below).
 #include <cstddef>
 #include <cstdint>
@@ -29,7 +31,7 @@ namespace staticnn::kernels::arm {
 namespace depthwise_dsp {
 inline constexpr std::size_t max_taps = 7;           // K: the pair words of a K x K kernel in registers
 inline constexpr std::size_t max_row_bytes = 1024;   // the int16 ring: K rows of the padded width
-inline constexpr std::size_t max_channel_bytes = 1024;  // a whole widened padded channel + its int32 sums
+inline constexpr std::size_t max_channel_bytes = 2048;  // a whole widened padded channel + its int32 sums
 inline constexpr std::size_t quad = 4;               // outputs per rescale step (one word of int8)
 // A whole channel's stack buffers: the widened padded map plus slack_halves int16 (the second
 // output of a K = 3 pair step past the last column reads 2 columns on), the accumulators plus one
@@ -49,6 +51,34 @@ inline constexpr bool depthwise_s8_dsp_fits = target::arm_dsp && K >= 2 && K <= 
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 inline constexpr bool depthwise_s8_dsp_whole_channel =
     depthwise_s8_dsp_fits<H, W, K, S, P> && depthwise_dsp::channel_bytes<H, W, K, S, P> <= depthwise_dsp::max_channel_bytes;
+
+// K = 3 on a whole channel split into column planes (depthwise_dsp::planes): each padded
+// row widened as its even columns E then its odd columns O, so that SXTB16's two halves of a word
+// ((x0, x2), (x1, x3)) are stored as they come, with no repacking.
+namespace depthwise_dsp {
+template <std::size_t PW>
+struct planes {
+  // E's int16 and O's, each with one of slack (the second output of a step past an odd OW reads
+  // E[OW + 1] and O[OW]), rounded up to whole words.
+  static constexpr std::size_t even = ((PW + 1) / 2 + 1 + 1) / 2 * 2;
+  static constexpr std::size_t odd = (PW / 2 + 1 + 1) / 2 * 2;
+  static constexpr std::size_t row = even + odd;                       // a padded row's int16
+};
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
+inline constexpr std::size_t planes_bytes =
+    2 * (H + 2 * P) * planes<W + 2 * P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
+// The narrow, tall maps whose K = 3 stride-1 channel walks down its columns (column_sums_k3s1).
+template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
+inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
+template <std::size_t H, std::size_t W, std::size_t P>
+inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2 * P, W + 2 * P - 2>;
+}  // namespace depthwise_dsp
+// Strides 1 (but for the column walk's maps) and 2.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_s8_dsp_planes =
+    depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && (S == 2 || (S == 1 && !depthwise_dsp::walks_columns<H, W, P>)) &&
+    depthwise_dsp::planes_bytes<H, W, S, P> <= depthwise_dsp::max_channel_bytes &&
+    2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -86,10 +116,14 @@ template <std::size_t H, std::size_t W, std::size_t P>
 }
 
 // The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
-// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]), ASR e and
-// USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL take
-// min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]; Signed only),
+// ASR e and USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL
+// take min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// Signed = false is for a clamp with lo >= zero_point (a fused ReLU or ReLU6): there an acc < 0
+// has s = SMMULR(2 acc, m) <= 0, so (c2 + s) >> e <= zero_point - lo <= 0 with or without the -1,
+// and USAT makes both 0: the correction cannot change an output.
 // Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
+template <bool Signed>
 [[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
                                             std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t lo4) {
   if (quads == 0) return;
@@ -97,24 +131,22 @@ template <std::size_t H, std::size_t W, std::size_t P>
   std::int32_t t;
   const std::int32_t* end = acc + quad * quads;
   asm volatile(
+      ".macro snn_dw_rescale%= v\n"
+      "smmlar %[t], \\v, %[m], %[c2]\n"
+      ".if %c[sgn]\n"
+      "add \\v, %[t], \\v, asr #31\n"
+      "asr \\v, \\v, %[e]\n"
+      ".else\n"
+      "asr \\v, %[t], %[e]\n"
+      ".endif\n"
+      "usat \\v, #8, \\v\n"
+      ".endm\n"
       "1:\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
-      "smmlar %[t], %[v0], %[m], %[c2]\n"
-      "add %[v0], %[t], %[v0], asr #31\n"
-      "asr %[v0], %[v0], %[e]\n"
-      "usat %[v0], #8, %[v0]\n"
-      "smmlar %[t], %[v1], %[m], %[c2]\n"
-      "add %[v1], %[t], %[v1], asr #31\n"
-      "asr %[v1], %[v1], %[e]\n"
-      "usat %[v1], #8, %[v1]\n"
-      "smmlar %[t], %[v2], %[m], %[c2]\n"
-      "add %[v2], %[t], %[v2], asr #31\n"
-      "asr %[v2], %[v2], %[e]\n"
-      "usat %[v2], #8, %[v2]\n"
-      "smmlar %[t], %[v3], %[m], %[c2]\n"
-      "add %[v3], %[t], %[v3], asr #31\n"
-      "asr %[v3], %[v3], %[e]\n"
-      "usat %[v3], #8, %[v3]\n"
+      "snn_dw_rescale%= %[v0]\n"
+      "snn_dw_rescale%= %[v1]\n"
+      "snn_dw_rescale%= %[v2]\n"
+      "snn_dw_rescale%= %[v3]\n"
       "pkhbt %[v0], %[v0], %[v2], lsl #16\n"  // (u0, u2)
       "pkhbt %[v1], %[v1], %[v3], lsl #16\n"  // (u1, u3)
       "orr %[v0], %[v0], %[v1], lsl #8\n"     // bytes u0 u1 u2 u3
@@ -124,8 +156,9 @@ template <std::size_t H, std::size_t W, std::size_t P>
       "str %[v0], [%[y]], #4\n"
       "cmp %[a], %[end]\n"
       "bne 1b\n"
+      ".purgem snn_dw_rescale%=\n"
       : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end)
+      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end), [sgn] "i"(Signed)
       : "cc", "memory");
 }
 
@@ -289,9 +322,6 @@ template <std::size_t RowHalves, std::size_t OW>
 // and 1 as one pair u = (w2 of row 0, w2 of row 1) and of row 2 in v's bottom half, the initial
 // sum, r, acc, the accumulators a/b/c and x: 12.
 template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
-inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
-
-template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
 [[gnu::always_inline]] inline void column_sums_k3s1(const std::int16_t* r, const std::int32_t (&w01)[3], std::int32_t u,
                                                     std::int32_t v, std::int32_t init, std::int32_t* acc) {
   static_assert(column_walk_fits<RowHalves, PH, OW>, "column_sums_k3s1: post-index offsets beyond 255 bytes");
@@ -337,6 +367,118 @@ template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
       : [init] "r"(init), [w0] "r"(w01[0]), [w1] "r"(w01[1]), [w2] "r"(w01[2]), [u] "r"(u), [v] "r"(v), [rb] "i"(row_bytes), [ob] "i"(out_bytes), [thirds] "i"(middle / 3), [rest] "i"(middle % 3)
       : "memory");
 }
+// Padded row iy (of H + 2P; a row inside the map) of the input channel xc (H x W) widened into the
+// planes r (planes<W + 2P>): padded column j at r[j / 2] (j even) or r[even + j / 2] (j odd). Per
+// 4 values LDR, two SXTB16 and two STR (halfword-aligned where P is odd): (x0, x2) and (x1, x3)
+// are consecutive entries of one plane each.
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::always_inline]] inline void widen_row_planes(const std::int8_t* xc, std::size_t iy, std::int16_t* r,
+                                                    std::int16_t zin) {
+  using pl = planes<W + 2 * P>;
+  auto at = [r](std::size_t j) -> std::int16_t& { return j % 2 == 0 ? r[j / 2] : r[pl::even + j / 2]; };
+  const std::int8_t* xr = xc + (iy - P) * W;
+  // x[4q], x[4q + 2] land at padded columns P + 4q, P + 4q + 2: the plane of P's parity, from
+  // entry (P + 4q) / 2; x[4q + 1], x[4q + 3] in the other plane, from entry (P + 4q + 1) / 2.
+  std::int16_t* first = P % 2 == 0 ? r + P / 2 : r + pl::even + P / 2;
+  std::int16_t* second = P % 2 == 0 ? r + pl::even + P / 2 : r + (P + 1) / 2;
+  constexpr std::size_t body = W / 4 * 4;
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < body; i += 4) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, xr + i, 4);
+    const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));
+    __builtin_memcpy(first + i / 2, &even, 4), __builtin_memcpy(second + i / 2, &odd, 4);
+  }
+  for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
+  for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
+}
+// row_sums_k3s1 on planes rows (as row_sums_k3s2_planes): outputs 2s and 2s + 1 of kernel row ky
+// from e = (E[s], E[s+1]) and o = (O[s], O[s+1]) (LDR, unaligned for odd s): out0 += SMLAD (w0, w2)
+// e + w1 O[s], out1 += SMLAD (w0, w2) o + w1 E[s+1]: 6 instructions for 6 MACs. Registers as
+// row_sums_k3s2_planes: 12.
+template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s1_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
+                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
+  constexpr int steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + odd_bytes + 2 * steps < 4096 && 8 * steps <= 1020,
+                "row_sums_k3s1_planes: offsets beyond LDR's or STRD's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_s)]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[ob])]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "smlabb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w0], %[xb], %[init]\n"
+      "smlabt %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "smlatb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w1], %[xb], %[a1]\n"
+      "smlatt %[a1], %[u], %[xa], %[a1]\n"
+      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "smlabb %[a0], %[v], %[xb], %[a0]\n"
+      "smlad %[a1], %[w2], %[xb], %[a1]\n"
+      "smlabt %[a1], %[v], %[xa], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
+      : "memory");
+}
+// row_sums_k3s2 on planes rows (RowHalves int16 apart from r; E then O at even int16): outputs
+// 2s and 2s + 1 of kernel row ky from ea = (E[2s], E[2s+1]), eb = (E[2s+1], E[2s+2]) (unaligned
+// LDR) and o = (O[2s], O[2s+1]): out0 += SMLAD (w0, w2) ea + w1 O[2s], out1 += SMLAD (w0, w2) eb +
+// w1 O[2s+1]: 7 instructions for 6 MACs; a row's (OW + 1) / 2 steps unrolled with immediate
+// offsets. Registers: w02[ky] = (w0, w2) of kernel row ky, the middle taps u = (w1 of row 0, w1 of
+// row 1) and v (w1 of row 2, bottom half), the initial sum, a0/a1, xa/xb, r and acc: 12.
+template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3s2_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
+                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
+  constexpr int steps = static_cast<int>((OW + 1) / 2);
+  static_assert(2 * row_bytes + odd_bytes + 4 * steps < 4096 && 8 * steps <= 1020,
+                "row_sums_k3s2_planes: offsets beyond LDR's or STRD's immediate");
+  std::int32_t a0, a1, xa, xb;
+  asm volatile(
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s)]\n"
+      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[ob])]\n"
+      "smlad %[a0], %[w0], %[xa], %[init]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2)]\n"
+      "smlabb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w0], %[xa], %[init]\n"
+      "smlabt %[a1], %[u], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb])]\n"
+      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w1], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb] + 2)]\n"
+      "smlatb %[a0], %[u], %[xb], %[a0]\n"
+      "smlad %[a1], %[w1], %[xa], %[a1]\n"
+      "smlatt %[a1], %[u], %[xb], %[a1]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
+      "smlad %[a0], %[w2], %[xa], %[a0]\n"
+      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + 2)]\n"
+      "smlabb %[a0], %[v], %[xb], %[a0]\n"
+      "smlad %[a1], %[w2], %[xa], %[a1]\n"
+      "smlabt %[a1], %[v], %[xb], %[a1]\n"
+      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
+      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
+      : "memory");
+}
 }  // namespace depthwise_dsp
 
 // Channel c's whole output (y: OH x OW) from its input xc (H x W) and weights wc (K x K).
@@ -370,9 +512,12 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
   const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, lo4 = static_cast<std::uint32_t>(lo & 0xff) * bytes4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
+  // The rescale_quads form (0: not doubled); one value, decided once.
+  const int form = !doubled ? 0 : lo >= q.zero_point ? 1 : 2;
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
-    if (doubled) {
-      depthwise_dsp::rescale_quads(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+    if (form != 0) {
+      if (form == 1) depthwise_dsp::rescale_quads<false>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+      else depthwise_dsp::rescale_quads<true>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
       for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(c2));
@@ -384,7 +529,29 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     }
   };
 
-  if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
+  if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
+    // The whole padded channel widened once into column planes, every accumulator, one rescale pass.
+    using pl = depthwise_dsp::planes<PW>;
+    alignas(4) std::int16_t xp[PH * pl::row];
+    alignas(4) std::int32_t acc[OH * OW + 1];
+    for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = input_zero_point, xp[(P + H) * pl::row + i] = input_zero_point;
+#pragma GCC unroll 1
+    for (std::size_t iy = P; iy < P + H; ++iy)
+      depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, xp + iy * pl::row, input_zero_point);
+    const std::int32_t w02[3] = {depthwise_dsp::pair(scale * wc[0], scale * wc[2]), depthwise_dsp::pair(scale * wc[3], scale * wc[5]),
+                                 depthwise_dsp::pair(scale * wc[6], scale * wc[8])};
+    const std::int32_t u = depthwise_dsp::pair(scale * wc[1], scale * wc[4]), v = scale * wc[7];
+#pragma GCC unroll 1
+    for (std::size_t oy = 0; oy < OH; ++oy) {
+      if constexpr (S == 1)
+        depthwise_dsp::row_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, v, scale * bias,
+                                                                    acc + oy * OW);
+      else
+        depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
+                                                                    acc + oy * OW);
+    }
+    rescale(acc, y, OH * OW);
+  } else if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
     // The whole padded channel widened once, every accumulator, then one rescale pass.
     alignas(4) std::int16_t xp[PH * PW + depthwise_dsp::slack_halves];
     alignas(4) std::int32_t acc[OH * OW + 1];
@@ -392,7 +559,7 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     for (std::size_t i = 0; i < depthwise_dsp::slack_halves; ++i) xp[PH * PW + i] = input_zero_point;
 #pragma GCC unroll 1
     for (std::size_t iy = P; iy < P + H; ++iy) depthwise_dsp::widen_row<H, W, P>(xc, iy, xp + iy * PW, input_zero_point);
-    if constexpr (K == 3 && S == 1 && OH > OW && depthwise_dsp::column_walk_fits<PW, PH, OW>) {
+    if constexpr (K == 3 && S == 1 && depthwise_dsp::walks_columns<H, W, P>) {
       const std::int32_t w01[3] = {wp[0][0], wp[1][0], wp[2][0]};
       const std::int32_t u = depthwise_dsp::pair(ws[0], ws[1]);
 #pragma GCC unroll 1

@@ -1,0 +1,80 @@
+#pragma once
+// Cortex-M VFP kernel for a float depthwise convolution (channel multiplier 1, square K x K window,
+// stride S, zero padding P on every side), any channel count and map size whose padded channel
+// fits max_channel_bytes:
+//   y[c][oy][ox] = b[c] + sum_{ky,kx} w[c][ky][kx] * xp[c][oy*S + ky][ox*S + kx],
+// xp the input zero-padded. Each channel's rows are copied (VLDM/VSTM, 16 values a pair) into a
+// padded buffer whose border is zeroed once per call, so the taps on padding are ordinary taps on
+// zeros, and the channel then runs as a one-input-channel convolution through conv2d_vfp.hpp's
+// register-blocked rows (per input row one VLDM, A*K VFMAs per output row; blocks of two output
+// rows where its cost model says they pay). Unpadded maps run on the input itself. The portable
+// kernel (layers/depthwise_conv2d.hpp) computes the same sums in another order, skipping the taps
+// on padding (adding 0 * w here: equal but for a sign of zero and non-finite weights).
+#include <cstddef>
+
+#include "../target.hpp"
+#include "conv2d_vfp.hpp"
+
+namespace staticnn::kernels::arm {
+
+namespace depthwise_vfp {
+// The padded channel buffer lives on the stack for the call.
+inline constexpr std::size_t max_channel_bytes = 4096;
+inline constexpr std::size_t copy_chunk = 16;  // floats per VLDM/VSTM pair (s0-s15)
+}  // namespace depthwise_vfp
+
+// The shapes depthwise_f32_vfp takes: those conv2d_vfp.hpp takes as one channel of the padded map,
+// a padded channel of at most max_channel_bytes (none needed for P = 0).
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_f32_vfp_fits =
+    target::arm_vfp && conv_vfp_fits<1, H + 2 * P, W + 2 * P, K, S> &&
+    (P == 0 || (H + 2 * P) * (W + 2 * P) * float_bytes <= depthwise_vfp::max_channel_bytes);
+
+#ifdef STATICNN_ARM_VFP
+namespace depthwise_vfp {
+// dst[0, N) = src[0, N): N / copy_chunk VLDM/VSTM pairs through s0-s15, then one pair of the rest.
+template <std::size_t N>
+[[gnu::always_inline]] inline void copy_row(const float* src, float* dst) {
+  asm volatile(
+      ".altmacro\n"
+      ".macro snn_copy%= lo, hi\n.if \\lo == \\hi\nvldmia %[s]!, {s\\lo}\nvstmia %[d]!, {s\\lo}\n"
+      ".else\nvldmia %[s]!, {s\\lo-s\\hi}\nvstmia %[d]!, {s\\lo-s\\hi}\n.endif\n.endm\n"
+      ".rept %c[full]\nsnn_copy%= 0, %%(%c[chunk]-1)\n.endr\n"
+      ".if %c[rest]\nsnn_copy%= 0, %%(%c[rest]-1)\n.endif\n"
+      ".purgem snn_copy%=\n.noaltmacro\n"
+      : [s] "+r"(src), [d] "+r"(dst)
+      : [full] "i"(N / copy_chunk), [rest] "i"(N % copy_chunk), [chunk] "i"(copy_chunk)
+      : "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
+        "s15");
+}
+}  // namespace depthwise_vfp
+
+// Every channel: x C x H x W, w C x K x K, b C, y C x OH x OW.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+[[gnu::noinline]] void depthwise_f32_vfp(const float* x, const float* w, const float* b, float* y) {
+  static_assert(depthwise_f32_vfp_fits<H, W, K, S, P>, "depthwise_f32_vfp: a shape it does not take");
+  constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OH = (PH - K) / S + 1, OW = (PW - K) / S + 1;
+  if constexpr (P == 0) {
+#pragma GCC unroll 1
+    for (std::size_t c = 0; c < C; ++c) conv_vfp_rows<1, H, W, K, S>(x + c * H * W, w + c * K * K, b[c], y + c * OH * OW, OH);
+  } else {
+    alignas(8) float xp[PH * PW];
+    // The border: P rows above and below, P columns either side of the rows between.
+    for (std::size_t i = 0; i < P * PW; ++i) xp[i] = 0.0f, xp[(P + H) * PW + i] = 0.0f;
+    for (std::size_t r = P; r < P + H; ++r)
+      for (std::size_t i = 0; i < P; ++i) xp[r * PW + i] = 0.0f, xp[r * PW + P + W + i] = 0.0f;
+#pragma GCC unroll 1
+    for (std::size_t c = 0; c < C; ++c) {
+      const float* xc = x + c * H * W;
+#pragma GCC unroll 1
+      for (std::size_t r = 0; r < H; ++r) depthwise_vfp::copy_row<W>(xc + r * W, xp + (P + r) * PW + P);
+      conv_vfp_rows<1, PH, PW, K, S>(xp, w + c * K * K, b[c], y + c * OH * OW, OH);
+    }
+  }
+}
+#else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+void depthwise_f32_vfp(const float* x, const float* w, const float* b, float* y);  // Arm VFP only
+#endif
+
+}  // namespace staticnn::kernels::arm
