@@ -55,8 +55,9 @@ inline constexpr bool dense_s8_packs = target::arm_dsp && !target::arm_mve && ar
 // dense_s8_packs is false.
 template <std::size_t M, std::size_t N, class Weights>
 constexpr Weights dense_s8_pack(const Weights& w) {
-  if constexpr (dense_s8_packs<M, N>) return arm::dense_s8_pack_pairs<M, N>(w);
-  else return w;
+  Weights p = w;
+  if constexpr (dense_s8_packs<M, N>) arm::dense_s8_pack_pairs<M, N>(w.data(), p.data());
+  return p;
 }
 // The kernel dense_s8_packed runs for this shape.
 template <std::size_t M, std::size_t N>

@@ -101,11 +101,11 @@ inline constexpr std::int32_t pairs_step_bytes = 4 * word_bytes;
 // The packed layout's steps run this many at a time (one compare and branch per round).
 inline constexpr std::int32_t pairs_unroll = 4;
 
-// w (row-major, N rows of M) in the row-pair layout, as a constant expression: the weights a
-// network's constant object holds when it is packed for this target (quant/dense.hpp).
-template <std::size_t M, std::size_t N, class Weights>
-constexpr Weights dense_s8_pack_pairs(const Weights& w) {
-  Weights p = w;
+// w (row-major, N rows of M) into p in the row-pair layout, as a constant expression or at run
+// time: the weights a network's constant object holds when it is packed for this target
+// (quant/dense.hpp).
+template <std::size_t M, std::size_t N>
+constexpr void dense_s8_pack_pairs(const std::int8_t* w, std::int8_t* p) {
   for (std::size_t g = 0; g < dense_pairs_s8_groups<M, N>; ++g)
     for (std::size_t q = 0; q < M / 4; ++q)
       for (std::size_t k = 0; k < 2; ++k)
@@ -117,7 +117,7 @@ constexpr Weights dense_s8_pack_pairs(const Weights& w) {
           p[at + 2] = static_cast<std::int8_t>(w[a + j] ^ 0x80);
           p[at + 3] = w[b + j];
         }
-  return p;
+  for (std::size_t i = 4 * dense_pairs_s8_groups<M, N> * M; i < M * N; ++i) p[i] = w[i];
 }
 
 // Row o's weight of input i in dense_s8_pack_pairs's layout p.
