@@ -40,7 +40,7 @@ constexpr const char* dense_s8_kernel_name() {
   if constexpr (target::arm_mve) return "arm_mve dense 4 rows (vmladava, vector rescale)";
   else if constexpr (target::arm_v6m) return "arm_v6m dense 4 rows (ldrsb at one index: x, then per row ldrsb/muls/add)";
   else if constexpr (!target::arm_dsp) return "portable";
-  else if constexpr (arm::dense_pairs_s8_groups<M, N> > 0)  // a constant layer packed for the target: row pairs
+  else if constexpr (arm::dense_pairs_s8_rows<M, N> > 0)  // a constant layer packed for the target: row pairs
     return arm::dense_rows_s8_groups<M, N> > 0 ? "arm_dsp dense 4 rows (smlad; packed: row pairs, smlad of the raw word)"
                                                : "arm_dsp dense rows (smlad; packed: row pairs, smlad of the raw word)";
   else if constexpr (arm::dense_rows_s8_groups<M, N> > 0) return "arm_dsp dense 4 rows (smlad)";
@@ -48,9 +48,9 @@ constexpr const char* dense_s8_kernel_name() {
 }
 
 // Whether dense_s8_packed has a layout of its own for this shape on this target: the Armv7E-M DSP
-// kernel's row pairs (kernels/arm/dense_s8_dsp.hpp), rows of whole words and four rows at least.
+// kernel's row pairs (kernels/arm/dense_s8_dsp.hpp), rows of whole words and two rows at least.
 template <std::size_t M, std::size_t N>
-inline constexpr bool dense_s8_packs = target::arm_dsp && !target::arm_mve && arm::dense_pairs_s8_groups<M, N> > 0;
+inline constexpr bool dense_s8_packs = target::arm_dsp && !target::arm_mve && arm::dense_pairs_s8_rows<M, N> > 0;
 // The weights (N rows of M, row-major) in dense_s8_packed's layout: the same array where
 // dense_s8_packs is false.
 template <std::size_t M, std::size_t N, class Weights>

@@ -91,42 +91,47 @@ inline constexpr std::size_t dense_rows_s8_scratch = M >= 4 ? sizeof(pair_buffer
 // 4 MACs one SXTB16 and two SMLAD. With R = bias_a + 256 bias_b - 128 sum(x) and B = bias_b at the
 // start, row a's sum is R - 256 B at the end (int32 arithmetic modulo 2^32: the wrapped
 // intermediates cancel, as the true sums fit in int32).
-// The groups of four rows (two pairs) the packed layout holds (rows 4g .. 4g + 3 in 4 M bytes at
-// 4g M, in steps of 4 inputs: for pair k and half h the word for pair word 2q + h); the rows
-// left over stay in row-major order after them.
+// The packed layout holds blocks of four rows (two pairs), then one of two rows when N % 4 >= 2:
+// a block of R rows from row r in R M bytes at r M, in steps of 4 inputs (4 R bytes a step), in
+// a step for pair k and half h the word for pair word 2q + h. A last row left over stays
+// row-major after them.
 template <std::size_t M, std::size_t N>
-inline constexpr std::size_t dense_pairs_s8_groups = M % 4 == 0 && M >= 4 ? N / 4 : 0;
-// Bytes of the packed group layout per step of 4 inputs of four rows (one LDM of four words).
+inline constexpr bool dense_pairs_s8_rows_fit = M % 4 == 0 && M >= 4 && N >= 2;
+template <std::size_t M, std::size_t N>
+inline constexpr std::size_t dense_pairs_s8_groups = dense_pairs_s8_rows_fit<M, N> ? N / 4 : 0;
+template <std::size_t M, std::size_t N>
+inline constexpr std::size_t dense_pairs_s8_rows = dense_pairs_s8_rows_fit<M, N> ? N / 2 * 2 : 0;
+// Bytes of the packed layout per step of 4 inputs of four rows (one LDM of four words).
 inline constexpr std::int32_t pairs_step_bytes = 4 * word_bytes;
 // The packed layout's steps run this many at a time (one compare and branch per round).
 inline constexpr std::int32_t pairs_unroll = 4;
+
+// Where the packed layout keeps row o's (o < dense_pairs_s8_rows) weight of input i, and whether
+// that is the first row of its pair (the byte XOR 0x80).
+template <std::size_t M, std::size_t N>
+constexpr std::size_t dense_pairs_s8_at(std::size_t o, std::size_t i) {
+  const std::size_t block = o / 4 * 4, rows = block + 4 <= N ? 4 : 2;
+  const std::size_t k = (o - block) / 2, q = i / 4, h = i % 2, hi = i % 4 / 2;
+  return block * M + rows * 4 * q + 4 * (2 * k + h) + 2 * hi + o % 2;
+}
 
 // w (row-major, N rows of M) into p in the row-pair layout, as a constant expression or at run
 // time: the weights a network's constant object holds when it is packed for this target
 // (quant/dense.hpp).
 template <std::size_t M, std::size_t N>
 constexpr void dense_s8_pack_pairs(const std::int8_t* w, std::int8_t* p) {
-  for (std::size_t g = 0; g < dense_pairs_s8_groups<M, N>; ++g)
-    for (std::size_t q = 0; q < M / 4; ++q)
-      for (std::size_t k = 0; k < 2; ++k)
-        for (std::size_t h = 0; h < 2; ++h) {
-          const std::size_t at = 4 * g * M + 16 * q + 4 * (2 * k + h), a = (4 * g + 2 * k) * M, b = a + M;
-          const std::size_t i = 4 * q + h, j = i + 2;
-          p[at] = static_cast<std::int8_t>(w[a + i] ^ 0x80);
-          p[at + 1] = w[b + i];
-          p[at + 2] = static_cast<std::int8_t>(w[a + j] ^ 0x80);
-          p[at + 3] = w[b + j];
-        }
-  for (std::size_t i = 4 * dense_pairs_s8_groups<M, N> * M; i < M * N; ++i) p[i] = w[i];
+  for (std::size_t o = 0; o < dense_pairs_s8_rows<M, N>; ++o)
+    for (std::size_t i = 0; i < M; ++i)
+      p[dense_pairs_s8_at<M, N>(o, i)] = static_cast<std::int8_t>(o % 2 == 0 ? w[o * M + i] ^ 0x80 : w[o * M + i]);
+  for (std::size_t i = dense_pairs_s8_rows<M, N> * M; i < M * N; ++i) p[i] = w[i];
 }
 
 // Row o's weight of input i in dense_s8_pack_pairs's layout p.
 template <std::size_t M, std::size_t N>
 constexpr std::int8_t dense_s8_packed_weight(const std::int8_t* p, std::size_t o, std::size_t i) {
-  if (o >= 4 * dense_pairs_s8_groups<M, N>) return p[o * M + i];
-  const std::size_t g = o / 4, k = o % 4 / 2, q = i / 4, h = i % 2, hi = i % 4 / 2;
-  const std::size_t at = 4 * g * M + 16 * q + 4 * (2 * k + h) + 2 * hi;
-  return o % 2 == 0 ? static_cast<std::int8_t>(p[at] ^ 0x80) : p[at + 1];
+  if (o >= dense_pairs_s8_rows<M, N>) return p[o * M + i];
+  const std::int8_t v = p[dense_pairs_s8_at<M, N>(o, i)];
+  return o % 2 == 0 ? static_cast<std::int8_t>(v ^ 0x80) : v;
 }
 
 #ifdef STATICNN_ARM_DSP
@@ -301,40 +306,53 @@ template <std::size_t M>
 // too (bias, output, group end, input start and offset live in memory).
 // Registers: r0 r1 pair words, r2 r3 SXTB16 results, r4-r7 weights, r8 r9 (R, B) of pair 0,
 // r10 r11 of pair 1, r12 the pair word pointer, lr the weight pointer.
-template <std::size_t M>
+template <std::size_t M, std::int32_t Rows = 4>
 [[gnu::always_inline]] inline void pair_groups_s8(const std::int32_t* xp, const std::int8_t* w,
                                                   const std::int32_t* bias, std::int32_t* acc, std::size_t groups,
                                                   std::int32_t offset) {
+  static_assert(Rows == 4 || Rows == 2, "pair_groups_s8: blocks of two pairs or one");
   constexpr std::int32_t steps = static_cast<std::int32_t>(M / 4);
   constexpr std::int32_t entry = (pairs_unroll - steps % pairs_unroll) % pairs_unroll;
   register const std::int8_t* pw asm("lr") = w;
   register const std::int32_t* xq asm("r12") = xp;
-  const std::int32_t* const acc_end = acc + 4 * groups;
+  const std::int32_t* const acc_end = acc + Rows * groups;
 #define STATICNN_PAIRS_STEP                  \
+  ".if %c[four]\n"                           \
   "ldm %[w]!, {r4, r5, r6, r7}\n"            \
+  ".else\n"                                  \
+  "ldrd r4, r5, [%[w]], #%c[pairs]\n"        \
+  ".endif\n"                                 \
   "smlad r8, r4, r0, r8\n"                   \
   "sxtb16 r2, r4, ror #8\n"                  \
   "smlad r9, r2, r0, r9\n"                   \
   "smlad r8, r5, r1, r8\n"                   \
   "sxtb16 r3, r5, ror #8\n"                  \
   "smlad r9, r3, r1, r9\n"                   \
+  ".if %c[four]\n"                           \
   "smlad r10, r6, r0, r10\n"                 \
   "sxtb16 r2, r6, ror #8\n"                  \
   "smlad r11, r2, r0, r11\n"                 \
   "smlad r10, r7, r1, r10\n"                 \
   "sxtb16 r3, r7, ror #8\n"                  \
   "smlad r11, r3, r1, r11\n"                 \
+  ".endif\n"                                 \
   "ldrd r0, r1, [%[x]], #%c[pairs]\n"
   asm volatile(
       "2:\n"
       "ldr r2, %[bp]\n"
+      ".if %c[four]\n"
       "ldm r2!, {r8, r9, r10, r11}\n"
+      ".else\n"
+      "ldm r2!, {r8, r9}\n"
+      ".endif\n"
       "str r2, %[bp]\n"
       "ldr r3, %[off]\n"
       "add r8, r8, r9, lsl #8\n"
       "sub r8, r8, r3\n"
+      ".if %c[four]\n"
       "add r10, r10, r11, lsl #8\n"
       "sub r10, r10, r3\n"
+      ".endif\n"
       "ldr %[x], %[xbegin]\n"
       "ldrd r0, r1, [%[x]], #%c[pairs]\n"
       ".if %c[entry] == 1\n"
@@ -355,15 +373,19 @@ template <std::size_t M>
       "cmp r0, #%c[sentinel]\n"
       "bne 1b\n"
       "sub r8, r8, r9, lsl #8\n"
-      "sub r10, r10, r11, lsl #8\n"
       "ldr r2, %[o]\n"
+      ".if %c[four]\n"
+      "sub r10, r10, r11, lsl #8\n"
       "stm r2!, {r8, r9, r10, r11}\n"
+      ".else\n"
+      "stm r2!, {r8, r9}\n"
+      ".endif\n"
       "str r2, %[o]\n"
       "ldr r3, %[end]\n"
       "cmp r2, r3\n"
       "bne 2b\n"
       : [w] "+r"(pw), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
-      : [pairs] "i"(2 * word_bytes), [entry] "i"(entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp),
+      : [pairs] "i"(2 * word_bytes), [four] "i"(Rows == 4 ? 1 : 0), [entry] "i"(entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp),
         [off] "m"(offset), [end] "m"(acc_end)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "cc", "memory");
 #undef STATICNN_PAIRS_STEP
@@ -511,17 +533,20 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
   }
   dense_rows_one_s8<AllDoubled>(a, x, xp, M, 4 * groups, N, acc);
 }
-// dense_rows_s8 on weights in the row-pair layout (dense_s8_pack_pairs): the groups of four rows
-// through pair_groups_s8, the rows left over (row-major after them) one at a time.
+// dense_rows_s8 on weights in the row-pair layout (dense_s8_pack_pairs): the blocks of four rows
+// and the one of two through pair_groups_s8, a last row left over (row-major after them) alone.
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 [[gnu::noinline]] void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x, std::int32_t* xp) {
-  constexpr std::size_t groups = dense_pairs_s8_groups<M, N>;
-  static_assert(groups > 0, "dense_pairs_s8: rows of whole words, four rows at least");
+  constexpr std::size_t groups = dense_pairs_s8_groups<M, N>, rows = dense_pairs_s8_rows<M, N>;
+  static_assert(rows > 0, "dense_pairs_s8: rows of whole words, two rows at least");
   const std::int32_t sum = widen_pairs_sum_s8(x, xp, M / 4);
+  const auto offset = static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 7);
   std::int32_t acc[N];
   xp[pair_buffer<M>::words] = static_cast<std::int32_t>(pair_sentinel);
-  pair_groups_s8<M>(xp, a.w, a.r.bias, acc, groups, static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 7));
-  dense_rows_one_s8<AllDoubled>(a, x, xp, M, 4 * groups, N, acc);
+  if constexpr (groups > 0) pair_groups_s8<M>(xp, a.w, a.r.bias, acc, groups, offset);
+  if constexpr (rows > 4 * groups)
+    pair_groups_s8<M, 2>(xp, a.w + 4 * groups * M, a.r.bias + 4 * groups, acc + 4 * groups, 1, offset);
+  dense_rows_one_s8<AllDoubled>(a, x, xp, M, rows, N, acc);
 }
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 [[gnu::noinline]] void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x) {
