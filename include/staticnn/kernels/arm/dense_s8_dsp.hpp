@@ -95,8 +95,11 @@ inline constexpr std::size_t dense_rows_s8_scratch = M >= 4 ? sizeof(pair_buffer
 // a block of R rows from row r in R M bytes at r M, in steps of 4 inputs (4 R bytes a step), in
 // a step for pair k and half h the word for pair word 2q + h. A last row left over stays
 // row-major after them.
+// Layers of fewer MACs keep the row-major layout: their fixed costs (the sum of the inputs, a
+// call per block size) outweigh what the layout saves.
+inline constexpr std::size_t dense_pairs_min_macs = 512;
 template <std::size_t M, std::size_t N>
-inline constexpr bool dense_pairs_s8_rows_fit = M % 4 == 0 && M >= 4 && N >= 2;
+inline constexpr bool dense_pairs_s8_rows_fit = M % 4 == 0 && M >= 4 && N >= 2 && M * N >= dense_pairs_min_macs;
 template <std::size_t M, std::size_t N>
 inline constexpr std::size_t dense_pairs_s8_groups = dense_pairs_s8_rows_fit<M, N> ? N / 4 : 0;
 template <std::size_t M, std::size_t N>
@@ -297,25 +300,25 @@ template <std::size_t M>
   return sum;
 }
 
-// acc[4g + r] = bias[4g + r] + (row 4g + r) . x for r < 4, g < groups >= 1, w the row-pair layout
-// (dense_s8_pack_pairs, 4-byte aligned), x given as pair words xp[0 .. M/2) followed by
-// pair_sentinel and a readable word; offset = 128 sum(x). Steps of 4 inputs (one LDRD of two pair
-// words, one LDM of the four rows' four words), pairs_unroll at a time, the loop entered at the
-// slot that leaves whole rounds; the next pair words are loaded at the end of each step, so a
-// round ends the group when its first is the sentinel. The loop over the groups is in the asm
-// too (bias, output, group end, input start and offset live in memory).
+// acc[R b + r] = bias[R b + r] + (row R b + r) . x for r < R = Rows (4 or 2), b < blocks >= 1, w
+// the row-pair layout's blocks of R rows (dense_s8_pack_pairs, 4-byte aligned), x given as pair
+// words xp[0 .. M/2) followed by pair_sentinel and a readable word; offset = 128 sum(x); entry =
+// (pairs_unroll - (M/4) % pairs_unroll) % pairs_unroll. Steps of 4 inputs (one LDRD of two pair
+// words, one LDM of the block's R words), pairs_unroll at a time, each block's loop entered at
+// slot `entry` (TBB), so that it runs whole rounds; the next pair words are
+// loaded at the end of each step, so a round ends the block when its first is the sentinel.
+// The loop over the blocks is in the asm too (bias, output, end, input start, offset and entry
+// live in memory). One copy per R for every layer: sizes come at run time.
 // Registers: r0 r1 pair words, r2 r3 SXTB16 results, r4-r7 weights, r8 r9 (R, B) of pair 0,
 // r10 r11 of pair 1, r12 the pair word pointer, lr the weight pointer.
-template <std::size_t M, std::int32_t Rows = 4>
-[[gnu::always_inline]] inline void pair_groups_s8(const std::int32_t* xp, const std::int8_t* w,
-                                                  const std::int32_t* bias, std::int32_t* acc, std::size_t groups,
-                                                  std::int32_t offset) {
-  static_assert(Rows == 4 || Rows == 2, "pair_groups_s8: blocks of two pairs or one");
-  constexpr std::int32_t steps = static_cast<std::int32_t>(M / 4);
-  constexpr std::int32_t entry = (pairs_unroll - steps % pairs_unroll) % pairs_unroll;
+template <std::int32_t Rows>
+[[gnu::noipa]] inline void pair_blocks_s8(const std::int32_t* xp, const std::int8_t* w, const std::int32_t* bias,
+                                         std::int32_t* acc, std::size_t blocks, std::int32_t offset,
+                                         std::int32_t entry) {
+  static_assert(Rows == 4 || Rows == 2, "pair_blocks_s8: blocks of two pairs or one");
   register const std::int8_t* pw asm("lr") = w;
   register const std::int32_t* xq asm("r12") = xp;
-  const std::int32_t* const acc_end = acc + Rows * groups;
+  const std::int32_t* const acc_end = acc + Rows * blocks;
 #define STATICNN_PAIRS_STEP                  \
   ".if %c[four]\n"                           \
   "ldm %[w]!, {r4, r5, r6, r7}\n"            \
@@ -355,13 +358,10 @@ template <std::size_t M, std::int32_t Rows = 4>
       ".endif\n"
       "ldr %[x], %[xbegin]\n"
       "ldrd r0, r1, [%[x]], #%c[pairs]\n"
-      ".if %c[entry] == 1\n"
-      "b 5f\n"
-      ".elseif %c[entry] == 2\n"
-      "b 6f\n"
-      ".elseif %c[entry] == 3\n"
-      "b 7f\n"
-      ".endif\n"
+      "ldr r2, %[entry]\n"
+      "tbb [pc, r2]\n"
+      "3:\n"
+      ".byte (1f - 3b) / 2, (5f - 3b) / 2, (6f - 3b) / 2, (7f - 3b) / 2\n"
       "1:\n"
       STATICNN_PAIRS_STEP
       "5:\n"
@@ -385,13 +385,13 @@ template <std::size_t M, std::int32_t Rows = 4>
       "cmp r2, r3\n"
       "bne 2b\n"
       : [w] "+r"(pw), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
-      : [pairs] "i"(2 * word_bytes), [four] "i"(Rows == 4 ? 1 : 0), [entry] "i"(entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp),
+      : [pairs] "i"(2 * word_bytes), [four] "i"(Rows == 4 ? 1 : 0), [entry] "m"(entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp),
         [off] "m"(offset), [end] "m"(acc_end)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "cc", "memory");
 #undef STATICNN_PAIRS_STEP
 }
-static_assert(pairs_unroll == 4, "pair_groups_s8: four step slots");
-static_assert(pairs_step_bytes == 16, "pair_groups_s8: one LDM of four words a step");
+static_assert(pairs_unroll == 4, "pair_blocks_s8: four step slots");
+static_assert(pairs_step_bytes == 16, "pair_blocks_s8: one LDM of four words a step");
 
 // One output's rescale, saturated to int8 (before the clamp): inline in the short (doubled) form
 // when AllDoubled (SMMULR of 2 acc, as the conv stages; c = 2^(e-1) + (zero_point << e) =
@@ -534,7 +534,7 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
   dense_rows_one_s8<AllDoubled>(a, x, xp, M, 4 * groups, N, acc);
 }
 // dense_rows_s8 on weights in the row-pair layout (dense_s8_pack_pairs): the blocks of four rows
-// and the one of two through pair_groups_s8, a last row left over (row-major after them) alone.
+// and the one of two through pair_blocks_s8, a last row left over (row-major after them) alone.
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 [[gnu::noinline]] void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x, std::int32_t* xp) {
   constexpr std::size_t groups = dense_pairs_s8_groups<M, N>, rows = dense_pairs_s8_rows<M, N>;
@@ -543,9 +543,10 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
   const auto offset = static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 7);
   std::int32_t acc[N];
   xp[pair_buffer<M>::words] = static_cast<std::int32_t>(pair_sentinel);
-  if constexpr (groups > 0) pair_groups_s8<M>(xp, a.w, a.r.bias, acc, groups, offset);
+  constexpr std::int32_t entry = (pairs_unroll - static_cast<std::int32_t>(M / 4) % pairs_unroll) % pairs_unroll;
+  if constexpr (groups > 0) pair_blocks_s8<4>(xp, a.w, a.r.bias, acc, groups, offset, entry);
   if constexpr (rows > 4 * groups)
-    pair_groups_s8<M, 2>(xp, a.w + 4 * groups * M, a.r.bias + 4 * groups, acc + 4 * groups, 1, offset);
+    pair_blocks_s8<2>(xp, a.w + 4 * groups * M, a.r.bias + 4 * groups, acc + 4 * groups, 1, offset, entry);
   dense_rows_one_s8<AllDoubled>(a, x, xp, M, rows, N, acc);
 }
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
