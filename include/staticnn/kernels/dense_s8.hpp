@@ -51,13 +51,12 @@ constexpr const char* dense_s8_kernel_name() {
 // kernel's row pairs (kernels/arm/dense_s8_dsp.hpp), rows of whole words and two rows at least.
 template <std::size_t M, std::size_t N>
 inline constexpr bool dense_s8_packs = target::arm_dsp && !target::arm_mve && arm::dense_pairs_s8_rows<M, N> > 0;
-// The weights (N rows of M, row-major) in dense_s8_packed's layout: the same array where
-// dense_s8_packs is false.
-template <std::size_t M, std::size_t N, class Weights>
-constexpr Weights dense_s8_pack(const Weights& w) {
-  Weights p = w;
-  if constexpr (dense_s8_packs<M, N>) arm::dense_s8_pack_pairs<M, N>(w.data(), p.data());
-  return p;
+// The weights w (N rows of M, row-major) into p (M N bytes, not overlapping w) in
+// dense_s8_packed's layout: a copy where dense_s8_packs is false.
+template <std::size_t M, std::size_t N>
+constexpr void dense_s8_pack(const std::int8_t* w, std::int8_t* p) {
+  if constexpr (dense_s8_packs<M, N>) arm::dense_s8_pack_pairs<M, N>(w, p);
+  else for (std::size_t i = 0; i < M * N; ++i) p[i] = w[i];
 }
 // The kernel dense_s8_packed runs for this shape.
 template <std::size_t M, std::size_t N>

@@ -47,12 +47,15 @@ struct qdense_layer {
   constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y, std::int8_t* scratch = nullptr) const {
     run_read<AllDoubled>(packed, x, y, nullptr, scratch);
   }
-  // This layer with its weights in kernels::dense_s8_pack's layout for the target compiled for
-  // (the same layer where it has none): the same outputs, possibly faster kernels.
-  constexpr qdense_layer packed_for_target() const {
-    qdense_layer p = *this;
-    if (!packed && kernels::dense_s8_packs<M, N>) p.weights = kernels::dense_s8_pack<M, N>(weights), p.packed = true;
-    return p;
+  // Puts the weights in kernels::dense_s8_pack's layout for the target compiled for (nothing
+  // where it has none): the same outputs, possibly faster kernels.
+  constexpr void pack_for_target() {
+    if constexpr (kernels::dense_s8_packs<M, N>) {
+      if (packed) return;
+      const auto rows = weights;
+      kernels::dense_s8_pack<M, N>(rows.data(), weights.data());
+      packed = true;
+    }
   }
   // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
   constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, M); }

@@ -121,12 +121,24 @@ constexpr std::size_t dense_pairs_s8_at(std::size_t o, std::size_t i) {
 // w (row-major, N rows of M) into p in the row-pair layout, as a constant expression or at run
 // time: the weights a network's constant object holds when it is packed for this target
 // (quant/dense.hpp).
+// (Written in the layout's order, with no division: an exported header packs its layers when it
+// is compiled.)
 template <std::size_t M, std::size_t N>
 constexpr void dense_s8_pack_pairs(const std::int8_t* w, std::int8_t* p) {
-  for (std::size_t o = 0; o < dense_pairs_s8_rows<M, N>; ++o)
-    for (std::size_t i = 0; i < M; ++i)
-      p[dense_pairs_s8_at<M, N>(o, i)] = static_cast<std::int8_t>(o % 2 == 0 ? w[o * M + i] ^ 0x80 : w[o * M + i]);
-  for (std::size_t i = dense_pairs_s8_rows<M, N> * M; i < M * N; ++i) p[i] = w[i];
+  std::size_t at = 0;
+  for (std::size_t block = 0; block < dense_pairs_s8_rows<M, N>; block += 4) {
+    const std::size_t rows = block + 4 <= N ? 4 : 2;
+    for (std::size_t i = 0; i < M; i += 4)  // a step: for pair k, half h: [a_i, b_i, a_i+2, b_i+2]
+      for (std::size_t k = 0; k < rows; k += 2)
+        for (std::size_t h = 0; h < 2; ++h, at += 4) {
+          const std::int8_t* a = w + (block + k) * M + i + h;
+          p[at] = static_cast<std::int8_t>(a[0] ^ 0x80);
+          p[at + 1] = a[M];
+          p[at + 2] = static_cast<std::int8_t>(a[2] ^ 0x80);
+          p[at + 3] = a[M + 2];
+        }
+  }
+  for (; at < M * N; ++at) p[at] = w[at];
 }
 
 // Row o's weight of input i in dense_s8_pack_pairs's layout p.
