@@ -28,9 +28,12 @@ static_assert(expect_stage<bn_lenet_int8, 0, int8_conv_stage> && expect_stage<bn
 static_assert(!staticnn::kernels::target::arm_mve ||
               (std::string_view(bn_lenet_int8::stages[2].kernel) == staticnn::kernels::dense_s8_kernel_name<256, 120>() &&
                std::string_view(bn_lenet_int8::stages[2].kernel).starts_with("arm_mve")));
+// On other DSP cores the four-row SMLAD kernel, on the row-pair layout when the network is packed
+// (the exported header's packed_for_target).
 static_assert(!staticnn::kernels::target::arm_dsp || staticnn::kernels::target::arm_mve ||
-              (std::string_view(bn_lenet_int8::stages[2].kernel) == "arm_dsp dense 4 rows (smlad)" &&
-               std::string_view(bn_lenet_int8::stages[3].kernel) == "arm_dsp dense 4 rows (smlad)"));
+              (std::string_view(bn_lenet_int8::stages[2].kernel) == staticnn::kernels::dense_s8_kernel_name<256, 120>() &&
+               std::string_view(bn_lenet_int8::stages[3].kernel) == staticnn::kernels::dense_s8_kernel_name<120, 84>() &&
+               std::string_view(bn_lenet_int8::stages[2].kernel).starts_with("arm_dsp dense 4 rows (smlad")));
 
 }  // namespace
 

@@ -194,7 +194,7 @@ void run(const char* name, std::uint32_t seed) {
 
 #define STATICNN_FAMILY(net, seed)                                                    \
   constexpr auto net##_float = random_float<family::net>(seed);                       \
-  constexpr auto net##_int8 = random_int8<quant::quantized_t<family::net>>(seed + 1); \
+  constexpr auto net##_int8 = random_int8<quant::quantized_t<family::net>>(seed + 1).packed_for_target(); \
   STATICNN_TEST(family_##net##_float) { run<net##_float>(#net, seed + 2); }           \
   STATICNN_TEST(family_##net##_int8) { run<net##_int8>(#net, seed + 3); }
 

@@ -598,13 +598,21 @@ struct dense_case_data {
   std::array<std::int8_t, dense_max_outputs + 1> y_fast, y_portable;  // y[N]: a guard the kernels must not write
 };
 dense_case_data dense_data;
+// The weights in dense_s8_pack's layout and a scratch for the widened input, for the shapes it
+// packs (instantiated where some shape packs: DSP targets without MVE).
+template <std::size_t Bytes>
+alignas(4) std::array<std::int8_t, Bytes> dense_packed_weights;
+template <std::size_t Bytes>
+std::array<std::int8_t, Bytes> dense_packed_scratch;
+constexpr std::size_t dense_longest_m = 2024;  // of the shapes checked
+std::size_t dense_packed_shapes = 0;  // shapes the packed layout was checked on
 std::size_t dense_inside = 0;  // outputs strictly inside their clamp: the comparisons are not all saturated
 
 // The number of outputs (over forms, clamps and tables) where the DSP kernel differs from the
 // portable loop or writes past y[N - 1]; 1000 when the doubled data is not all doubled.
 template <std::size_t M, std::size_t N>
 std::size_t dense_mismatches(std::uint32_t seed) {
-  static_assert(M * N <= dense_weights.size() && N <= dense_max_outputs);
+  static_assert(M * N <= dense_weights.size() && N <= dense_max_outputs && M <= dense_longest_m);
   static_assert(kernels::arm::dot4_groups_s8_supported<2016> && !kernels::arm::dot4_groups_s8_supported<2024>);
   dense_case_data& d = dense_data;
   std::uint32_t r = seed;
@@ -638,9 +646,21 @@ std::size_t dense_mismatches(std::uint32_t seed) {
           kernels::dense_s8<M, N, false>(dense_weights.data(), rescale, x, d.y_fast.data(), table);
         kernels::dense_s8_portable<M, N>(dense_weights.data(), rescale, x, d.y_portable.data(), table);
         for (std::size_t o = 0; o <= N; ++o) wrong += d.y_fast[o] != d.y_portable[o];
+        if constexpr (kernels::dense_s8_packs<M, N>) {  // the row-pair layout, on the stack and in a scratch at offset 1
+          auto& packed = dense_packed_weights<dense_max_m * dense_max_n>;
+          auto& scratch = dense_packed_scratch<kernels::dense_s8_scratch_bytes<dense_longest_m> + 1>;
+          kernels::arm::dense_s8_pack_pairs<M, N>(dense_weights.data(), packed.data());
+          d.y_fast.fill(77);
+          if (doubled)
+            kernels::dense_s8_packed<M, N, true>(packed.data(), rescale, x, d.y_fast.data(), table);
+          else
+            kernels::dense_s8_packed<M, N, false>(packed.data(), rescale, x, d.y_fast.data(), table, scratch.data() + 1);
+          for (std::size_t o = 0; o <= N; ++o) wrong += d.y_fast[o] != d.y_portable[o];
+        }
         for (std::size_t o = 0; table == nullptr && o < N; ++o) dense_inside += d.y_portable[o] > lo && d.y_portable[o] < hi;
       }
   }
+  dense_packed_shapes += kernels::dense_s8_packs<M, N>;
   if (wrong != 0) fw::console::print("dense ", M, " -> ", N, ": ", wrong, " outputs differ from the portable loop\n");
   return wrong;
 }
@@ -672,6 +692,27 @@ std::array<std::uint64_t, 2> dense_instructions() {
                      " per MAC (portable ", portable, ", ", fw::console::fixed{double(portable) / (M * N), 3}, ")\n");
   return {fast, portable};
 }
+// The same for the row-pair layout (dense_s8_packed).
+template <std::size_t M, std::size_t N>
+std::uint64_t dense_packed_instructions() {
+  static_assert(M * N <= dense_weights.size() && N <= dense_max_outputs);
+  if constexpr (!kernels::dense_s8_packs<M, N>) {
+    return 0;  // no buffer on cores without the layout
+  } else {
+    dense_case_data& d = dense_data;
+    auto& packed = dense_packed_weights<dense_max_m * dense_max_n>;
+    kernels::arm::dense_s8_pack_pairs<M, N>(dense_weights.data(), packed.data());
+    for (std::size_t o = 0; o < N; ++o) d.bias[o] = 1000, d.multiplier[o] = 1 << 30, d.shift[o] = -12;
+    const kernels::channel_rescale rescale{d.bias.data(), d.multiplier.data(), d.shift.data(), -3, -3, 127};
+    namespace ic = fw::instruction_counter;
+    ic::start();
+    kernels::dense_s8_packed<M, N, true>(packed.data(), rescale, d.x.data(), d.y_fast.data());
+    const std::uint64_t fast = ic::stop();
+    fw::console::print("dense ", M, " -> ", N, " (row pairs): ", fast, " instructions, ",
+                       fw::console::fixed{double(fast) / (M * N), 3}, " per MAC\n");
+    return fast;
+  }
+}
 }  // namespace
 
 STATICNN_TEST(int8_dense_against_portable) {
@@ -693,6 +734,12 @@ STATICNN_TEST(int8_dense_against_portable) {
   STATICNN_CHECK((dense_mismatches<516, 9>(11) == 0));   // head, 64 steps: slot 0
   STATICNN_CHECK((dense_mismatches<4, 5>(7) == 0));  // one word a row: no step of 8
   STATICNN_CHECK((dense_mismatches<8, 3>(8) == 0));
+  // The row-pair layout (dense_s8_packed) on the shapes above with M % 4 == 0, N >= 2 and
+  // dense_pairs_min_macs MACs (every loop entry slot; N % 4 = 2, 3: the block of two rows, N odd:
+  // a row-major last row), and on 63 outputs.
+  STATICNN_CHECK((dense_mismatches<84, 63>(12) == 0));
+  STATICNN_CHECK((dense_mismatches<20, 63>(13) == 0));
+  STATICNN_CHECK(dense_packed_shapes == (kernels::target::arm_mve ? 0u : 23u));
   STATICNN_CHECK(dense_inside > 1000);
 }
 
@@ -707,6 +754,10 @@ STATICNN_TEST(int8_dense_instructions_per_mac) {
   STATICNN_CHECK(big[0] * 100 < 1568 * 64 * 125);  // below 1.25 per MAC: the four-row unit ran
   STATICNN_CHECK(lenet1[0] * 100 < 256 * 120 * 131);
   STATICNN_CHECK(lenet3[0] * 2 < lenet3[1]);  // one row at a time: a layer too small for the four-row unit
+  if (kernels::dense_s8_packs<1568, 64>) {  // the row-pair layout: one SXTB16 and two SMLAD per 4 MACs
+    STATICNN_CHECK((dense_packed_instructions<1568, 64>() < 1568 * 64));
+    STATICNN_CHECK((dense_packed_instructions<64, 10>() < 64 * 10 * 2));
+  }
 }
 
 // int8 2x2 max and average pooling of a pooled row four outputs a step (quant::qpool_layer::reduce_row

@@ -274,7 +274,8 @@ struct network {
   // without a pool (detail::conv_act), one stage, a layer and the elementwise layer it
   // applies as it writes (detail::absorbs_next), one stage, and layers whose output is their
   // input's values in the same order (flatten, an int8 ReLU fused into the layer before), which
-  // are no stage at all unless first (the stage before a last one writes the output).
+  // are no stage at all (the next stage reads their input), unless the only layer, or first and
+  // followed by a fused conv -> activation -> pool stage.
  private:
   template <std::size_t I>
   static constexpr bool fusable_at() {
@@ -327,9 +328,13 @@ struct network {
     constexpr std::array<bool, depth> scratch_over_out{detail::scratch_overlaps_output_of<Ls>()...};
     constexpr std::array<std::size_t, depth> nested{detail::nested_workspace_of<Ls>()...};
     constexpr std::array<bool, depth> over{detail::output_over_input_of<Ls>()...};
+    // A first layer that copies its input (a flatten of the network's input) is no stage either
+    // when a stage follows that is not a fused one (whose first-stage placement is its own): that
+    // stage reads the network's input. `first` is the first stage.
+    const std::size_t first = n > 1 && same[0] && !same[1] && !can[1] ? 1 : 0;
     for (std::size_t i = 0; i < n; ++i) {
       if (p.skipped[i]) continue;
-      if (same[i] && i > 0) {  // flatten after a stage: read the input where it is
+      if (same[i] && (i > 0 || first > 0)) {  // flatten after a stage or first: read the input where it is
         p.skipped[i] = true;
         continue;
       }
@@ -372,8 +377,8 @@ struct network {
       // the first stage it goes after out + the input's size, where forward_in_workspace's input
       // ends (input_offset = the first output's size: the first stage cannot be fused here).
       if (nested[i] > 0) {
-        p.nested_at[i] = i == 0 ? out + in_shape::size : back ? in : out;
-        p.workspace = std::max(p.workspace, (i == 0 ? in_shape::size : in) + out + nested[i]);
+        p.nested_at[i] = i == first ? out + in_shape::size : back ? in : out;
+        p.workspace = std::max(p.workspace, (i == first ? in_shape::size : in) + out + nested[i]);
       }
       p.in_size[i] = in;
       p.at_back[i] = back;
@@ -382,16 +387,16 @@ struct network {
     // The first stage's scratch, where the rest of the plan leaves room for it: after its output
     // and the input's size (where forward_in_workspace's input ends: input_offset <= the first
     // output's size), overlapping neither. Its stack frame holds it otherwise.
-    if (const std::size_t at = (p.last_stage == 0 ? 0 : p.out_size[0]) + in_shape::size;
-        !p.fused[0] && nested[0] == 0 && scratch[0] > 0 && at + scratch[0] <= p.workspace) {
-      p.scratch[0] = true;
-      p.scratch_at[0] = at;
+    if (const std::size_t at = (p.last_stage == first ? 0 : p.out_size[first]) + in_shape::size;
+        !p.fused[first] && nested[first] == 0 && scratch[first] > 0 && at + scratch[first] <= p.workspace) {
+      p.scratch[first] = true;
+      p.scratch_at[first] = at;
     }
     // The input inside the workspace, after the first stage's output. A fused first stage reads
     // its input front to back, a pooled row at a time, and writes that row of every channel: it
     // may overwrite input rows it has finished with, so the input can start before the output's
     // end, at the lowest offset X where every write lands below the input still to be read.
-    const std::size_t first_out = p.last_stage == 0 ? 0 : p.out_size[0];
+    const std::size_t first_out = p.last_stage == first ? 0 : p.out_size[first];
     p.input_offset = first_out;
     if constexpr (fusable_at<0>()) {
       using Conv = layer_type<0>;

@@ -152,14 +152,16 @@ std::string int8_header(const quant::qnetwork<Ls...>& q, const std::string& ns, 
                   "//   constexpr const auto& net = " + ns + "::get<expected_model_type>();\n"
                   "#pragma once\n#include <cstdint>\n#include <type_traits>\n\n#include <staticnn/staticnn.hpp>\n\n"
                   "namespace " + ns + " {\n\nusing model = " + type + ";\n\n";
-  s += "inline constexpr model network{" + spell_params(q.input) + ", " + spell_params(q.output) + ", {{";
+  // packed_for_target: each layer's weights in the layout of the kernels of the target the header
+  // is compiled for (quant/network.hpp), one copy in flash.
+  s += "inline constexpr model network = model{" + spell_params(q.input) + ", " + spell_params(q.output) + ", {{";
   q.net.for_each_layer([&](auto index, const auto& layer) {
     using L = std::remove_cvref_t<decltype(layer)>;
     constexpr std::size_t I = decltype(index)::value;
     s += std::string(I ? "," : "") + "\n  // layer " + std::to_string(I) + ": " + L::name +
          "\n  {model::network_type::layer_type<" + std::to_string(I) + ">{" + int8_layer_value(layer) + "}}";
   });
-  s += "}}};\n\n";
+  s += "}}}.packed_for_target();\n\n";
   s += "// The network, if Expected is the model type it was exported for; otherwise a compile error.\n"
        "template <class Expected>\nconstexpr const model& get() {\n"
        "  static_assert(std::is_same_v<Expected, model>,\n"

@@ -40,8 +40,29 @@ constexpr const char* dense_s8_kernel_name() {
   if constexpr (target::arm_mve) return "arm_mve dense 4 rows (vmladava, vector rescale)";
   else if constexpr (target::arm_v6m) return "arm_v6m dense 4 rows (ldrsb at one index: x, then per row ldrsb/muls/add)";
   else if constexpr (!target::arm_dsp) return "portable";
+  else if constexpr (arm::dense_pairs_s8_rows<M, N> > 0)  // a constant layer packed for the target: row pairs
+    return arm::dense_rows_s8_groups<M, N> > 0 ? "arm_dsp dense 4 rows (smlad; packed: row pairs, smlad of the raw word)"
+                                               : "arm_dsp dense rows (smlad; packed: row pairs, smlad of the raw word)";
   else if constexpr (arm::dense_rows_s8_groups<M, N> > 0) return "arm_dsp dense 4 rows (smlad)";
   else return "arm_dsp dense rows (smlad)";
+}
+
+// Whether dense_s8_packed has a layout of its own for this shape on this target: the Armv7E-M DSP
+// kernel's row pairs (kernels/arm/dense_s8_dsp.hpp), rows of whole words and two rows at least.
+template <std::size_t M, std::size_t N>
+inline constexpr bool dense_s8_packs = target::arm_dsp && !target::arm_mve && arm::dense_pairs_s8_rows<M, N> > 0;
+// The weights w (N rows of M, row-major) into p (M N bytes, not overlapping w) in
+// dense_s8_packed's layout: a copy where dense_s8_packs is false.
+template <std::size_t M, std::size_t N>
+constexpr void dense_s8_pack(const std::int8_t* w, std::int8_t* p) {
+  if constexpr (dense_s8_packs<M, N>) arm::dense_s8_pack_pairs<M, N>(w, p);
+  else for (std::size_t i = 0; i < M * N; ++i) p[i] = w[i];
+}
+// The kernel dense_s8_packed runs for this shape.
+template <std::size_t M, std::size_t N>
+constexpr const char* dense_s8_packed_kernel_name() {
+  if constexpr (dense_s8_packs<M, N>) return "arm_dsp dense row pairs (smlad of the raw word, 4 rows)";
+  else return dense_s8_kernel_name<M, N>();
 }
 
 // Bytes of scratch dense_s8 can use instead of its stack (0: it needs none).
@@ -75,6 +96,32 @@ constexpr void dense_s8(const std::int8_t* w, const channel_rescale& r, const st
     if (!std::is_constant_evaluated()) return arm::dense_s8_v6m<M, N>(w, r, x, y, table);
   }
   dense_s8_portable<M, N>(w, r, x, y, table);
+}
+
+// dense_s8 on weights in dense_s8_pack's layout (dense_s8 itself where dense_s8_packs is false);
+// the same outputs. Arguments as dense_s8's.
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
+constexpr void dense_s8_packed(const std::int8_t* w, const channel_rescale& r, const std::int8_t* x, std::int8_t* y,
+                               const std::int8_t* table = nullptr, [[maybe_unused]] std::int8_t* scratch = nullptr) {
+  if constexpr (dense_s8_packs<M, N>) {
+    if (!std::is_constant_evaluated()) {
+      if (scratch == nullptr) return arm::dense_pairs_s8<M, N, AllDoubled>({w, y, table, r}, x);
+      const auto a = reinterpret_cast<std::uintptr_t>(scratch);
+      return arm::dense_pairs_s8<M, N, AllDoubled>({w, y, table, r}, x,
+                                                   reinterpret_cast<std::int32_t*>(scratch + ((0u - a) & 3u)));
+    }
+    // Constant evaluation: the portable loop's arithmetic, each weight read where the layout keeps it.
+    const bool clamped = r.act_min > -128 || r.act_max < 127;
+    for (std::size_t o = 0; o < N; ++o) {
+      std::int32_t acc = r.bias[o];
+      for (std::size_t i = 0; i < M; ++i) acc += std::int32_t{arm::dense_s8_packed_weight<M, N>(w, o, i)} * x[i];
+      std::int8_t v = requantize_out_of_line(acc, r.multiplier[o], r.shift[o], r.zero_point);
+      if (clamped) v = r.clamp(v);
+      y[o] = table != nullptr ? table[v] : v;
+    }
+  } else {
+    dense_s8<M, N, AllDoubled>(w, r, x, y, table, scratch);
+  }
 }
 
 }  // namespace staticnn::kernels

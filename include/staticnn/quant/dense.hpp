@@ -35,6 +35,8 @@ struct qdense_layer {
   std::array<std::int8_t, N> shift{};  // in [-31, 31]: int8 keeps it small in flash
   std::int32_t zero_point = 0;  // of the output
   std::int32_t act_min = -128, act_max = 127;  // the fused activation's clamp (ReLU: [zero_point, 127])
+  // weights in kernels::dense_s8_pack's layout for this target (pack_for_target), else row-major.
+  bool packed = false;
 
   constexpr kernels::channel_rescale rescale() const {
     return {bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
@@ -43,13 +45,23 @@ struct qdense_layer {
   // AllDoubled: every output's rescale is known to take the short (doubled) form.
   template <bool AllDoubled = false>
   constexpr void forward(cview<std::int8_t, M> x, view<std::int8_t, N> y, std::int8_t* scratch = nullptr) const {
-    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), nullptr, scratch);
+    run_read<AllDoubled>(packed, x, y, nullptr, scratch);
+  }
+  // Puts the weights in kernels::dense_s8_pack's layout for the target compiled for (nothing
+  // where it has none): the same outputs, possibly faster kernels.
+  constexpr void pack_for_target() {
+    if constexpr (kernels::dense_s8_packs<M, N>) {
+      if (packed) return;
+      const auto rows = weights;
+      kernels::dense_s8_pack<M, N>(rows.data(), weights.data());
+      packed = true;
+    }
   }
   // As qconv2d_layer's: for a layer that is a compile-time constant (network::forward_constant).
   constexpr bool doubled_rescale() const { return doubled_rescale_all(bias, multiplier, shift, zero_point, M); }
   template <const qdense_layer& Self>
   static void forward_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, std::int8_t* scratch = nullptr) {
-    Self.template forward<Self.doubled_rescale()>(x, y, scratch);
+    Self.template run<Self.doubled_rescale(), Self.packed>(x, y, nullptr, scratch);
   }
   // forward, then a table layer (qlookup_layer) on each output as it is written: the network runs
   // the two as one stage. The same results as forward and the table's forward in turn.
@@ -57,12 +69,28 @@ struct qdense_layer {
     requires requires(const Act& a) { a.table[0]; }
   constexpr void forward_then(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act,
                               std::int8_t* scratch = nullptr) const {
-    kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), act.table.data() + 128, scratch);
+    run_read<AllDoubled>(packed, x, y, act.table.data() + 128, scratch);
   }
   template <const qdense_layer& Self, class Act>
   static void forward_then_constant(cview<std::int8_t, M> x, view<std::int8_t, N> y, const Act& act,
                                     std::int8_t* scratch = nullptr) {
-    Self.template forward_then<Self.doubled_rescale()>(x, y, act, scratch);
+    Self.template run<Self.doubled_rescale(), Self.packed>(x, y, act.table.data() + 128, scratch);
+  }
+
+  // The kernel for the weights' layout: known when the layer is a constant, else read.
+  template <bool AllDoubled, bool Packed>
+  constexpr void run(cview<std::int8_t, M> x, view<std::int8_t, N> y, const std::int8_t* table,
+                     std::int8_t* scratch) const {
+    if constexpr (Packed)
+      kernels::dense_s8_packed<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), table, scratch);
+    else
+      kernels::dense_s8<M, N, AllDoubled>(weights.data(), rescale(), x.data(), y.data(), table, scratch);
+  }
+  template <bool AllDoubled>
+  constexpr void run_read(bool is_packed, cview<std::int8_t, M> x, view<std::int8_t, N> y, const std::int8_t* table,
+                     std::int8_t* scratch) const {
+    if (kernels::dense_s8_packs<M, N> && is_packed) run<AllDoubled, true>(x, y, table, scratch);
+    else run<AllDoubled, false>(x, y, table, scratch);
   }
 };
 

@@ -56,6 +56,16 @@ struct qnetwork {
                                Observer&& observer = {}) {
     network_type::template forward_constant<Q.net>(ws, y, observer);
   }
+  // This network with each layer that has a faster weight layout on the target compiled for in
+  // that layout (qdense_layer::pack_for_target): the same outputs. For a constant network (an
+  // exported header's), so that its constant object holds one copy of the weights.
+  constexpr qnetwork packed_for_target() const {
+    qnetwork p = *this;
+    p.net.for_each_layer([](auto, auto& layer) {
+      if constexpr (requires { layer.pack_for_target(); }) layer.pack_for_target();
+    });
+    return p;
+  }
 };
 
 }  // namespace staticnn::quant

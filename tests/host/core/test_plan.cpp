@@ -49,6 +49,39 @@ static_assert(no_pool::stages[0].first == 0 && no_pool::stages[0].last == 1 && n
 using no_pool_int8 = sn::quant::quantized_t<no_pool>::network_type;
 static_assert(sn::expect_stage<no_pool_int8, 0, stage_kind::conv_act> && no_pool_int8::stages[0].last == 1);
 
+// A flatten first (of the network's input) is no stage: the first dense reads the input; the
+// workspace holds no copy of it, and forward_in_workspace's input sits after the first output.
+using flat_first = sn::sequential<sn::shape<1, 4, 4>, sn::flatten, sn::dense<5>, sn::relu, sn::dense<3>>;
+static_assert(flat_first::stages[0].first == 1 && flat_first::stages[0].last == 1 &&
+              flat_first::stages[flat_first::stage_count - 1].first == 4 - 1);
+static_assert(flat_first::workspace_size < 16 && flat_first::input_offset == 5 &&
+              flat_first::workspace_with_input_size == std::max<std::size_t>(flat_first::workspace_size, 5 + 16));
+// Alone, or before a layer that copies too, flatten is still a stage (something writes the output).
+static_assert(sn::sequential<sn::shape<1, 2, 2>, sn::flatten>::stage_count == 1);
+
+TEST_CASE("plan: a flatten first reads the input in place, the same as the layers one by one") {
+  flat_first net{};
+  std::size_t i = 0;
+  net.for_each_layer([&](auto, auto& l) {
+    if constexpr (std::remove_cvref_t<decltype(l)>::param_count > 0)
+      for (auto& p : l.params) p = static_cast<float>(i++ * 37 % 19) / 19.0f - 0.45f;
+  });
+  std::array<float, 16> x{}, flat{};
+  for (std::size_t j = 0; j < x.size(); ++j) x[j] = static_cast<float>(j % 7) * 0.25f - 0.7f;
+  std::array<float, 5> h{}, a{};
+  std::array<float, 3> want{}, got{}, got_in_ws{};
+  net.layer<0>().forward(x, flat);
+  net.layer<1>().forward(flat, h);
+  net.layer<2>().forward(h, a);
+  net.layer<3>().forward(a, want);
+  net.forward(x, got);
+  CHECK(got == want);
+  std::array<float, flat_first::workspace_with_input_size> wsi{};
+  std::copy(x.begin(), x.end(), wsi.begin() + flat_first::input_offset);
+  net.forward_in_workspace(wsi, got_in_ws);
+  CHECK(got_in_ws == want);
+}
+
 TEST_CASE("plan: conv -> relu without a pool runs as the layers one by one") {
   no_pool net{};
   std::size_t i = 0;

@@ -84,6 +84,71 @@ struct pair_buffer {
 template <std::size_t M>
 inline constexpr std::size_t dense_rows_s8_scratch = M >= 4 ? sizeof(pair_buffer<M>) + 3 : 0;
 
+// Row pairs: a weight layout (dense_s8_pack_pairs) in which the two bytes of each int16 half of
+// a word are one input's weights of two rows a, b: [a_i ^ 0x80, b_i, a_j ^ 0x80, b_j] for the
+// pair word (x_i, x_j). As int16 such a half is (a_i + 128) + 256 b_i, so SMLAD of the raw word
+// sums (a + 128) x + 256 b x over the pair, and SMLAD of its SXTB16 ROR #8 sums b x: per word of
+// 4 MACs one SXTB16 and two SMLAD. With R = bias_a + 256 bias_b - 128 sum(x) and B = bias_b at the
+// start, row a's sum is R - 256 B at the end (int32 arithmetic modulo 2^32: the wrapped
+// intermediates cancel, as the true sums fit in int32).
+// The packed layout holds blocks of four rows (two pairs), then one of two rows when N % 4 >= 2:
+// a block of R rows from row r in R M bytes at r M, in steps of 4 inputs (4 R bytes a step), in
+// a step for pair k and half h the word for pair word 2q + h. A last row left over stays
+// row-major after them.
+// Layers of fewer MACs keep the row-major layout: their fixed costs (the sum of the inputs, a
+// call per block size) outweigh what the layout saves.
+inline constexpr std::size_t dense_pairs_min_macs = 512;
+template <std::size_t M, std::size_t N>
+inline constexpr bool dense_pairs_s8_rows_fit = M % 4 == 0 && M >= 4 && N >= 2 && M * N >= dense_pairs_min_macs;
+template <std::size_t M, std::size_t N>
+inline constexpr std::size_t dense_pairs_s8_groups = dense_pairs_s8_rows_fit<M, N> ? N / 4 : 0;
+template <std::size_t M, std::size_t N>
+inline constexpr std::size_t dense_pairs_s8_rows = dense_pairs_s8_rows_fit<M, N> ? N / 2 * 2 : 0;
+// Bytes of the packed layout per step of 4 inputs of four rows (one LDM of four words).
+inline constexpr std::int32_t pairs_step_bytes = 4 * word_bytes;
+// The packed layout's steps run this many at a time (one compare and branch per round).
+inline constexpr std::int32_t pairs_unroll = 4;
+
+// Where the packed layout keeps row o's (o < dense_pairs_s8_rows) weight of input i, and whether
+// that is the first row of its pair (the byte XOR 0x80).
+template <std::size_t M, std::size_t N>
+constexpr std::size_t dense_pairs_s8_at(std::size_t o, std::size_t i) {
+  const std::size_t block = o / 4 * 4, rows = block + 4 <= N ? 4 : 2;
+  const std::size_t k = (o - block) / 2, q = i / 4, h = i % 2, hi = i % 4 / 2;
+  return block * M + rows * 4 * q + 4 * (2 * k + h) + 2 * hi + o % 2;
+}
+
+// w (row-major, N rows of M) into p in the row-pair layout, as a constant expression or at run
+// time: the weights a network's constant object holds when it is packed for this target
+// (quant/dense.hpp).
+// (Written in the layout's order, with no division: an exported header packs its layers when it
+// is compiled.)
+template <std::size_t M, std::size_t N>
+constexpr void dense_s8_pack_pairs(const std::int8_t* w, std::int8_t* p) {
+  std::size_t at = 0;
+  for (std::size_t block = 0; block < dense_pairs_s8_rows<M, N>; block += 4) {
+    const std::size_t rows = block + 4 <= N ? 4 : 2;
+    for (std::size_t i = 0; i < M; i += 4)  // a step: for pair k, half h: [a_i, b_i, a_i+2, b_i+2]
+      for (std::size_t k = 0; k < rows; k += 2)
+        for (std::size_t h = 0; h < 2; ++h, at += 4) {
+          const std::int8_t* a = w + (block + k) * M + i + h;
+          p[at] = static_cast<std::int8_t>(a[0] ^ 0x80);
+          p[at + 1] = a[M];
+          p[at + 2] = static_cast<std::int8_t>(a[2] ^ 0x80);
+          p[at + 3] = a[M + 2];
+        }
+  }
+  for (; at < M * N; ++at) p[at] = w[at];
+}
+
+// Row o's weight of input i in dense_s8_pack_pairs's layout p.
+template <std::size_t M, std::size_t N>
+constexpr std::int8_t dense_s8_packed_weight(const std::int8_t* p, std::size_t o, std::size_t i) {
+  if (o >= dense_pairs_s8_rows<M, N>) return p[o * M + i];
+  const std::int8_t v = p[dense_pairs_s8_at<M, N>(o, i)];
+  return o % 2 == 0 ? static_cast<std::int8_t>(v ^ 0x80) : v;
+}
+
 #ifdef STATICNN_ARM_DSP
 // Pair words of x[0 .. 4 words) into xp[0 .. 2 words): (x0, x2), (x1, x3), (x4, x6), ... One copy
 // for every layer. words >= 1; x at any alignment.
@@ -228,6 +293,118 @@ template <std::size_t M>
 #undef STATICNN_DOT4_ROW
 }
 
+// widen_pairs_s8, returning the sum of the words' 4 words int8 inputs. One copy for every layer.
+[[gnu::noipa]] inline std::int32_t widen_pairs_sum_s8(const std::int8_t* x, std::int32_t* xp, std::size_t words) {
+  std::uint32_t v, a, b;
+  std::int32_t sum = 0;
+  asm volatile("1:\n"
+               "ldr %[v], [%[x]], #%c[word]\n"
+               "sxtb16 %[a], %[v]\n"
+               "sxtb16 %[b], %[v], ror #8\n"
+               "strd %[a], %[b], [%[p]], #%c[pairs]\n"
+               "smlad %[s], %[a], %[ones], %[s]\n"
+               "smlad %[s], %[b], %[ones], %[s]\n"
+               "subs %[n], %[n], #1\n"
+               "bne 1b\n"
+               : [x] "+r"(x), [p] "+r"(xp), [n] "+r"(words), [v] "=&r"(v), [a] "=&r"(a), [b] "=&r"(b), [s] "+r"(sum)
+               : [word] "i"(word_bytes), [pairs] "i"(2 * word_bytes), [ones] "r"(0x00010001)
+               : "cc", "memory");
+  return sum;
+}
+
+// acc[R b + r] = bias[R b + r] + (row R b + r) . x for r < R = Rows (4 or 2), b < blocks >= 1, w
+// the row-pair layout's blocks of R rows (dense_s8_pack_pairs, 4-byte aligned), x given as pair
+// words xp[0 .. M/2) followed by pair_sentinel and a readable word; offset = 128 sum(x); entry =
+// (pairs_unroll - (M/4) % pairs_unroll) % pairs_unroll. Steps of 4 inputs (one LDRD of two pair
+// words, one LDM of the block's R words), pairs_unroll at a time, each block's loop entered at
+// slot `entry` (TBB), so that it runs whole rounds; the next pair words are
+// loaded at the end of each step, so a round ends the block when its first is the sentinel.
+// The loop over the blocks is in the asm too (bias, output, end, input start, offset and entry
+// live in memory). One copy per R for every layer: sizes come at run time.
+// Registers: r0 r1 pair words, r2 r3 SXTB16 results, r4-r7 weights, r8 r9 (R, B) of pair 0,
+// r10 r11 of pair 1, r12 the pair word pointer, lr the weight pointer.
+template <std::int32_t Rows>
+[[gnu::noipa]] inline void pair_blocks_s8(const std::int32_t* xp, const std::int8_t* w, const std::int32_t* bias,
+                                         std::int32_t* acc, std::size_t blocks, std::int32_t offset,
+                                         std::int32_t entry) {
+  static_assert(Rows == 4 || Rows == 2, "pair_blocks_s8: blocks of two pairs or one");
+  register const std::int8_t* pw asm("lr") = w;
+  register const std::int32_t* xq asm("r12") = xp;
+  const std::int32_t* const acc_end = acc + Rows * blocks;
+#define STATICNN_PAIRS_STEP                  \
+  ".if %c[four]\n"                           \
+  "ldm %[w]!, {r4, r5, r6, r7}\n"            \
+  ".else\n"                                  \
+  "ldrd r4, r5, [%[w]], #%c[pairs]\n"        \
+  ".endif\n"                                 \
+  "smlad r8, r4, r0, r8\n"                   \
+  "sxtb16 r2, r4, ror #8\n"                  \
+  "smlad r9, r2, r0, r9\n"                   \
+  "smlad r8, r5, r1, r8\n"                   \
+  "sxtb16 r3, r5, ror #8\n"                  \
+  "smlad r9, r3, r1, r9\n"                   \
+  ".if %c[four]\n"                           \
+  "smlad r10, r6, r0, r10\n"                 \
+  "sxtb16 r2, r6, ror #8\n"                  \
+  "smlad r11, r2, r0, r11\n"                 \
+  "smlad r10, r7, r1, r10\n"                 \
+  "sxtb16 r3, r7, ror #8\n"                  \
+  "smlad r11, r3, r1, r11\n"                 \
+  ".endif\n"                                 \
+  "ldrd r0, r1, [%[x]], #%c[pairs]\n"
+  asm volatile(
+      "2:\n"
+      "ldr r2, %[bp]\n"
+      ".if %c[four]\n"
+      "ldm r2!, {r8, r9, r10, r11}\n"
+      ".else\n"
+      "ldm r2!, {r8, r9}\n"
+      ".endif\n"
+      "str r2, %[bp]\n"
+      "ldr r3, %[off]\n"
+      "add r8, r8, r9, lsl #8\n"
+      "sub r8, r8, r3\n"
+      ".if %c[four]\n"
+      "add r10, r10, r11, lsl #8\n"
+      "sub r10, r10, r3\n"
+      ".endif\n"
+      "ldr %[x], %[xbegin]\n"
+      "ldrd r0, r1, [%[x]], #%c[pairs]\n"
+      "ldr r2, %[entry]\n"
+      "tbb [pc, r2]\n"
+      "3:\n"
+      ".byte (1f - 3b) / 2, (5f - 3b) / 2, (6f - 3b) / 2, (7f - 3b) / 2\n"
+      "1:\n"
+      STATICNN_PAIRS_STEP
+      "5:\n"
+      STATICNN_PAIRS_STEP
+      "6:\n"
+      STATICNN_PAIRS_STEP
+      "7:\n"
+      STATICNN_PAIRS_STEP
+      "cmp r0, #%c[sentinel]\n"
+      "bne 1b\n"
+      "sub r8, r8, r9, lsl #8\n"
+      "ldr r2, %[o]\n"
+      ".if %c[four]\n"
+      "sub r10, r10, r11, lsl #8\n"
+      "stm r2!, {r8, r9, r10, r11}\n"
+      ".else\n"
+      "stm r2!, {r8, r9}\n"
+      ".endif\n"
+      "str r2, %[o]\n"
+      "ldr r3, %[end]\n"
+      "cmp r2, r3\n"
+      "bne 2b\n"
+      : [w] "+r"(pw), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
+      : [pairs] "i"(2 * word_bytes), [four] "i"(Rows == 4 ? 1 : 0), [entry] "m"(entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp),
+        [off] "m"(offset), [end] "m"(acc_end)
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "cc", "memory");
+#undef STATICNN_PAIRS_STEP
+}
+static_assert(pairs_unroll == 4, "pair_blocks_s8: four step slots");
+static_assert(pairs_step_bytes == 16, "pair_blocks_s8: one LDM of four words a step");
+
 // One output's rescale, saturated to int8 (before the clamp): inline in the short (doubled) form
 // when AllDoubled (SMMULR of 2 acc, as the conv stages; c = 2^(e-1) + (zero_point << e) =
 // (2 zero_point + 1) << (e - 1), e - 1 = ~shift), else requantize_out_of_line (fixed_point.hpp).
@@ -368,6 +545,27 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
   }
   dense_rows_one_s8<AllDoubled>(a, x, xp, M, 4 * groups, N, acc);
 }
+// dense_rows_s8 on weights in the row-pair layout (dense_s8_pack_pairs): the blocks of four rows
+// and the one of two through pair_blocks_s8, a last row left over (row-major after them) alone.
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
+[[gnu::noinline]] void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x, std::int32_t* xp) {
+  constexpr std::size_t groups = dense_pairs_s8_groups<M, N>, rows = dense_pairs_s8_rows<M, N>;
+  static_assert(rows > 0, "dense_pairs_s8: rows of whole words, two rows at least");
+  const std::int32_t sum = widen_pairs_sum_s8(x, xp, M / 4);
+  const auto offset = static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 7);
+  std::int32_t acc[N];
+  xp[pair_buffer<M>::words] = static_cast<std::int32_t>(pair_sentinel);
+  constexpr std::int32_t entry = (pairs_unroll - static_cast<std::int32_t>(M / 4) % pairs_unroll) % pairs_unroll;
+  if constexpr (groups > 0) pair_blocks_s8<4>(xp, a.w, a.r.bias, acc, groups, offset, entry);
+  if constexpr (rows > 4 * groups)
+    pair_blocks_s8<2>(xp, a.w + 4 * groups * M, a.r.bias + 4 * groups, acc + 4 * groups, 1, offset, entry);
+  dense_rows_one_s8<AllDoubled>(a, x, xp, M, rows, N, acc);
+}
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
+[[gnu::noinline]] void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x) {
+  pair_buffer<M> buffer;
+  dense_pairs_s8<M, N, AllDoubled>(a, x, buffer.storage);
+}
 // The same with the widened input on the stack. Not inlined: the buffer lives in its own frame,
 // not in the caller's for the whole forward pass (the stack high-water mark is the deepest
 // stage's, not their sum).
@@ -380,6 +578,8 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
 #else
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 void dense_rows_s8(const dense_s8_args& a, const std::int8_t* x);  // DSP only
+template <std::size_t M, std::size_t N, bool AllDoubled = false>
+void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x);  // DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
