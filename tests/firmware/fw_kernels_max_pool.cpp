@@ -8,6 +8,7 @@
 // shift whose product wraps). Elsewhere than Armv7E-M DSP, and on MVE targets (whose conv kernels
 // come first), every test skips (exit 77).
 //   fw: kernel conv<K>x<K>_max_pool C <c> G <g> W <w> instructions <n> per_mac <n/m>
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -146,6 +147,60 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   STATICNN_CHECK((check<5, 1, 4, 14, 10, Known>(30, 2, -90, 100) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, D>(31, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<8, 1, 2, 32, 32, Known>(32, 0, -5, 127, true) == 0));
+}
+
+// The conv -> 256-entry table -> 2x2 max pool stage (core/sequential.hpp): where the conv pools
+// itself (3x3 one input channel, 1x1 2 to 8) the table runs after the maximum if it is
+// non-decreasing (checked at run time for a network that is not a constant), else the stage runs
+// the conv rows, the table, then the pool. Against the layers run one by one through their own
+// forward, bit for bit, with a sorted table and with a random one (which does not commute with max).
+template <class In, std::size_t OutC, std::size_t K, std::size_t Pad>
+std::size_t check_table_stage(std::uint32_t seed, bool sorted) {
+  using conv = quant::qconv2d_layer<In, OutC, K, 1, Pad>;
+  using act = quant::qlookup_layer<typename conv::out_shape>;
+  using pool = quant::qpool_layer<typename conv::out_shape, 2, max_pool_op>;
+  using net = network<conv, act, pool>;
+  static_assert(net::stages[0].kind == stage_kind::conv_act_pool);
+  std::uint32_t r = seed;
+  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+  auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+  static net n;
+  auto& c = n.template layer<0>();
+  auto& a = n.template layer<1>();
+  for (auto& w : c.weights) w = static_cast<std::int8_t>(next() % 255 - 127);
+  for (std::size_t o = 0; o < OutC; ++o) {
+    c.bias[o] = next() % 20001 - 10000;
+    c.multiplier[o] = (1 << 30) + next() % (1 << 30);
+    c.shift[o] = static_cast<std::int8_t>(-7 - static_cast<std::int32_t>(o % 4));
+  }
+  c.zero_point = -3;
+  c.input_zero_point = 5;
+  if (OutC > 2) c.multiplier[2] = -c.multiplier[2];  // a decreasing rescale: the kernel's general path
+  for (auto& t : a.table) t = next8();
+  if (sorted) std::sort(a.table.begin(), a.table.end());
+  if (sorted != a.non_decreasing_table()) return 1000;
+  static std::array<std::int8_t, In::size> x;
+  for (auto& v : x) v = next8();
+  static std::array<std::int8_t, conv::out_shape::size> conv_out;
+  static std::array<std::int8_t, net::out_shape::size> want, got;
+  constexpr std::size_t CN = conv::out_shape::size, PN = net::out_shape::size;
+  c.forward(cview<std::int8_t, In::size>(x.data(), In::size), view<std::int8_t, CN>(conv_out.data(), CN));
+  a.forward(cview<std::int8_t, CN>(conv_out.data(), CN), view<std::int8_t, CN>(conv_out.data(), CN));
+  n.template layer<2>().forward(cview<std::int8_t, CN>(conv_out.data(), CN), view<std::int8_t, PN>(want.data(), PN));
+  got.fill(0x55);
+  n.forward(cview<std::int8_t, In::size>(x.data(), In::size), view<std::int8_t, PN>(got.data(), PN));
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) differ += got[i] != want[i];
+  return differ;
+}
+
+STATICNN_TEST(int8_conv_table_max_pool_stage) {
+  if (!pools_here) STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE: no conv that max-pools itself here");
+  STATICNN_CHECK((check_table_stage<shape<1, 9, 11>, 5, 3, 1>(41, true) == 0));
+  STATICNN_CHECK((check_table_stage<shape<1, 9, 11>, 5, 3, 1>(42, false) == 0));
+  STATICNN_CHECK((check_table_stage<shape<1, 8, 7>, 3, 3, 0>(43, true) == 0));
+  STATICNN_CHECK((check_table_stage<shape<3, 6, 9>, 4, 1, 0>(44, true) == 0));
+  STATICNN_CHECK((check_table_stage<shape<3, 6, 9>, 4, 1, 0>(45, false) == 0));
 }
 
 }  // namespace

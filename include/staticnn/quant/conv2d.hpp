@@ -113,6 +113,13 @@ struct qconv2d_layer {
   static constexpr const char* max_pool_kernel_name =
       pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (channel pairs, ldm + smlad a pixel, max before rescale)";
+  // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
+  // (core/sequential.hpp's act_after_max_pool_if_ordered).
+  static constexpr const char* max_pool_kernel_name_if_ordered =
+      pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
+                  "table after the max where it is non-decreasing, else the conv's rows kernel)"
+                : "arm_dsp conv 1x1 + max pool 2x2 (channel pairs, ldm + smlad a pixel, max before rescale; "
+                  "table after the max where it is non-decreasing, else the conv's rows kernel)";
   template <std::size_t Hx = H, bool AllDoubled = false>
   void forward_max_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
                               std::bool_constant<AllDoubled> = {}) const
