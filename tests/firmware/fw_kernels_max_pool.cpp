@@ -30,7 +30,10 @@ enum class rescales { doubled, general, known };
 // The pooled row from input rows [oy0, oy0 + 4) of a random 1 x H x W input: the kernel against
 // the portable conv's two rows and their 2x2 maxima; the number of differing outputs.
 // C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_max_pool_dsp (rows oy0, oy0 + 1).
-template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled>
+// Avg (C = 1, K = 3): conv2d_s8_avg_pool_dsp against the portable conv's rows and their 2x2 averages
+// rounded half away from zero ((sum +- 2) / 4, quant/pool.hpp).
+template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled,
+          bool Avg = false>
 std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   bool print_count = false) {
   constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
@@ -73,18 +76,21 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
       const std::int8_t* c = conv.data() + o * 2 * OW + 2 * px;
       std::int8_t m = c[0];
       for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
-      want[o * PW + px] = m;
+      const std::int32_t sum = c[0] + c[1] + c[OW] + c[OW + 1];
+      want[o * PW + px] = Avg ? static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : m;
     }
   got.fill(0x55);
   fw::instruction_counter::start();
-  if constexpr (K == 3)
+  if constexpr (Avg)
+    kernels::arm::conv2d_s8_avg_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
+  else if constexpr (K == 3)
     kernels::arm::conv2d_s8_max_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
   else
     kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
                                                                                       PW, oy0);
   const std::uint64_t n = fw::instruction_counter::stop();
   if (print_count)
-    print("fw: kernel conv", K, 'x', K, "_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
+    print("fw: kernel conv", K, 'x', K, Avg ? "_avg_pool C " : "_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
           fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
   std::size_t differ = 0;
   for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];
@@ -127,6 +133,23 @@ STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
   STATICNN_CHECK((check<1, 3, 7, 11, 9, Known>(14, 2, -90, 100) == 0));
   STATICNN_CHECK((check<1, 3, 4, 30, 16, D>(15, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<1, 3, 4, 30, 16, Known>(16, 0, -5, 127, true) == 0));
+}
+
+// conv2d_s8_avg_pool_dsp: the same shapes, clamps and rescale forms with the average.
+STATICNN_TEST(int8_conv3x3_avg_pool_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 3x3 + avg pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<1, 3, 4, 4, 1, D, true>(51, 0) == 0));
+  STATICNN_CHECK((check<1, 3, 5, 5, 2, Gen, true>(52, 1, -7, 127) == 0));
+  STATICNN_CHECK((check<1, 3, 8, 7, 5, Gen, true>(54, 3) == 0));
+  STATICNN_CHECK((check<1, 3, 9, 9, 3, D, true>(55, 4, -100, 90) == 0));
+  STATICNN_CHECK((check<1, 3, 7, 12, 7, Gen, true>(56, 3, 3, 3) == 0));    // a single-value clamp
+  STATICNN_CHECK((check<1, 3, 6, 13, 6, Gen, true>(57, 0, 10, 9) == 0));   // an empty clamp
+  STATICNN_CHECK((check<1, 3, 10, 31, 12, Gen, true>(59, 5, -128, 40) == 0));
+  STATICNN_CHECK((check<1, 3, 5, 160, 3, D, true>(61, 1) == 0));           // the widest it takes
+  STATICNN_CHECK((check<1, 3, 7, 11, 9, Known, true>(64, 2, -90, 100) == 0));
+  STATICNN_CHECK((check<1, 3, 4, 30, 8, Known, true>(66, 0, -5, 127, true) == 0));
 }
 
 // conv2d_s8_pointwise_max_pool_dsp: C 2-8 (odd: the last pair word half empty), widths even and

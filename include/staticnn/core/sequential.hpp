@@ -114,6 +114,16 @@ template <class Conv, class Pool>
 concept conv_max_pools_itself =
     requires { requires Pool::selects_max && square_window<Pool> && Conv::template max_pools_itself<Pool::kernel>; };
 
+// A conv that computes a stage's average-pooled rows itself (int8 on DSP targets: quant/conv2d.hpp's
+//   forward_avg_pooled_row(x, y, y_stride, oy0)), for a K x K stride-K pool that does not select
+// the maximum (an average), after an activation that does nothing (a ReLU fused into the conv's
+// clamp: identity_forward).
+template <class Conv, class Act, class Pool>
+concept conv_avg_pools_itself = requires {
+  requires identity_forward<Act> && !Pool::selects_max && square_window<Pool> &&
+               Conv::template avg_pools_itself<Pool::kernel>;
+};
+
 // A pooling layer with a kernel for one pooled row that applies the activation before it too:
 //   reduce_row_then(rows, y, act): reduce_row(rows, y), then act.apply(y, OW).
 template <class P, class Act>
@@ -461,6 +471,8 @@ struct network {
       if constexpr (detail::act_after_max_pool<layer_type<I + 1>, layer_type<I + 2>> &&
                     detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>)
         return layer_type<I>::max_pool_kernel_name;
+      else if constexpr (detail::conv_avg_pools_itself<layer_type<I>, layer_type<I + 1>, layer_type<I + 2>>)
+        return layer_type<I>::avg_pool_kernel_name;
       else if constexpr (detail::act_after_max_pool_if_ordered<layer_type<I + 1>, layer_type<I + 2>> &&
                          detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>)
         return layer_type<I>::max_pool_kernel_name_if_ordered;
@@ -672,6 +684,18 @@ struct network {
     constexpr bool packs = Conv::padding != 0 && !detail::pads_itself<Conv>;  // a padded window of R rows
     constexpr std::size_t window_size = Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding);
     std::array<value_type, packs ? window_size : 0> window;  // else the kernel reads x
+    if constexpr (detail::conv_avg_pools_itself<Conv, layer_type<I + 1>, Pool>) {
+      for (std::size_t py = 0; py < PH; ++py) {  // the conv kernel pools: no conv rows stored
+        value_type* yrow = y + py * PW;
+        if constexpr (packs) {
+          layer<I>().template pack_window<R>(x, window.data(), py * K * S);
+          layer<I>().template forward_avg_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
+        } else {
+          layer<I>().forward_avg_pooled_row(x, yrow, PH * PW, py * K * S, known...);
+        }
+      }
+      return;
+    }
     if constexpr ((detail::act_after_max_pool<layer_type<I + 1>, Pool> ||
                    detail::act_after_max_pool_if_ordered<layer_type<I + 1>, Pool>) &&
                   detail::conv_max_pools_itself<Conv, Pool>) {

@@ -131,6 +131,20 @@ struct qconv2d_layer {
       kernels::arm::conv2d_s8_pointwise_max_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y,
                                                                                  y_stride, oy0);
   }
+  // The same conv before an activation that does nothing (a fused ReLU) and a 2x2 average pool
+  // (core/sequential.hpp, detail::conv_avg_pools_itself): kernels/arm/conv2d_s8_max_pool_dsp.hpp's
+  // conv2d_s8_avg_pool_dsp, one pooled row of every channel as forward_max_pooled_row.
+  template <std::size_t PoolK>
+  static constexpr bool avg_pools_itself = square && PoolK == 2 && !pads_itself && pools_3x3;
+  static constexpr const char* avg_pool_kernel_name =
+      "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
+  template <std::size_t Hx = H, bool AllDoubled = false>
+  void forward_avg_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
+                              std::bool_constant<AllDoubled> = {}) const
+    requires avg_pools_itself<2>
+  {
+    kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
+  }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).
   template <std::size_t R>

@@ -4,7 +4,8 @@
 // padded input): one pooled row of G output channels,
 //   y[g][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + dy, 2 px + dx))),
 // px < PW = (W - 2) / 2, bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool;
-// and (conv2d_s8_pointwise_max_pool_dsp, below) the same for a 1x1 conv of 2 to 8 input channels.
+// and (conv2d_s8_pointwise_max_pool_dsp, below) the same for a 1x1 conv of 2 to 8 input channels;
+// (conv2d_s8_avg_pool_dsp) the 3x3 conv with a 2x2 average pool, each output rescaled.
 // The core/sequential.hpp conv -> non-decreasing activation -> max pool stage runs them
 // (quant/conv2d.hpp's forward_max_pooled_row), so no conv row is stored.
 //
@@ -177,6 +178,83 @@ template <std::size_t RowBytes>
         [row3] "i"(3 * RowBytes), [pyend] "i"(offsetof(frame_params, y_end)), [px3] "i"(offsetof(frame_params, x3)),
         [flo] "i"(offsetof(frame, lo)), [fsize] "i"(sizeof(frame))
       : "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
+}
+
+// What the average pooled-row loop reads: the rescale as frame_params's (bias2, m, c, e), the
+// clamp's width in each byte (width4) and 4 lo, the end of the channel's pooled row, the last of
+// the 4 widened rows, then the weight words A0 B0 A1 B1 A2 B2. The asm pushes it whole (the
+// x3 word unused there).
+struct avg_frame {
+  std::int32_t bias2, m, c, e, width4, lo_x4;
+  std::int8_t* y_end;
+  const std::int32_t* x3;
+  std::int32_t w[6];
+};
+static_assert(offsetof(avg_frame, y_end) == 24 && offsetof(avg_frame, x3) == 28 && offsetof(avg_frame, w) == 32 &&
+                  sizeof(avg_frame) == 56,
+              "avg_pooled_row: the LDM/PUSH register lists lay out avg_frame");
+
+// One channel's average-pooled row: for px until y reaches p->y_end, the four conv outputs as
+// pooled_row's, each rescaled to u = min(USAT(rescale), width) as there (the sign term folded into
+// SMMLAR's addend: c + [x < 0] + SMMULR(x, m)), the four u packed bytewise, their sum (USAD8
+// against the bytes u - min(u, width) is the sum of min(u, width)) plus 4 lo, divided by 4
+// rounding half away from zero ((sum + 2 + [sum < 0]) >> 2, as qpool_layer's (sum +- 2) / 4),
+// stored at y.
+// Registers in the loop: r0-r5 the weight words (reloaded each step from the frame, then the
+// rescale: bias2, m, c, e, width4, 4 lo); r6, r7 a widened row's words, then temporaries; r10,
+// r9, r8, lr the four outputs; r11 the last widened row at column px; r12 the output.
+template <std::size_t RowBytes>
+[[gnu::always_inline]] inline void avg_pooled_row(const avg_frame* p, std::int8_t* y) {
+  static_assert(3 * RowBytes <= 1020, "avg_pooled_row: LDRD offsets are 8-bit word immediates");
+  register const void* xp asm("r11") = p;
+  register std::int8_t* yp asm("r12") = y;
+#define STATICNN_AVG_RESCALE(X)                                                                    \
+  "add " X ", " X ", r0\n"                                                                         \
+  "add r6, r2, " X ", asr #31\n"                                                                   \
+  "smmlar " X ", " X ", r1, r6\n"                                                                  \
+  "asr " X ", " X ", r3\n"                                                                         \
+  "usat " X ", #8, " X "\n"
+  asm volatile(
+      "add r6, r11, #%c[fw]\n"
+      "ldm r6, {r0, r1, r2, r3, r4, r5}\n"
+      "push {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r11, {r0, r1, r2, r3, r4, r5, r6, r7}\n"
+      "push {r0, r1, r2, r3, r4, r5, r6, r7}\n"
+      "mov r11, r7\n"
+      "1:\n"
+      "add r0, sp, #%c[fw]\n"
+      "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // A0 B0 A1 B1 A2 B2
+      "ldrd r6, r7, [r11, #-%c[row3]]\n"
+      STATICNN_POOL_TAPS("r10", "r9", "r0", "r1", 1)
+      "ldrd r6, r7, [r11, #-%c[row2]]\n"
+      STATICNN_POOL_TAPS("r10", "r9", "r2", "r3", 0)
+      STATICNN_POOL_TAPS("r8", "lr", "r0", "r1", 1)
+      "ldrd r6, r7, [r11, #-%c[row]]\n"
+      STATICNN_POOL_TAPS("r10", "r9", "r4", "r5", 0)
+      STATICNN_POOL_TAPS("r8", "lr", "r2", "r3", 0)
+      "ldrd r6, r7, [r11], #4\n"
+      STATICNN_POOL_TAPS("r8", "lr", "r4", "r5", 0)
+      "ldm sp, {r0, r1, r2, r3, r4, r5}\n"  // bias2, m, c, e, width4, 4 lo
+      STATICNN_AVG_RESCALE("r10") STATICNN_AVG_RESCALE("r9") STATICNN_AVG_RESCALE("r8") STATICNN_AVG_RESCALE("lr")
+      "orr r10, r10, r9, lsl #8\n"
+      "orr r8, r8, lr, lsl #8\n"
+      "orr r10, r10, r8, lsl #16\n"
+      "uqsub8 r6, r10, r4\n"  // u - min(u, width)
+      "usad8 r10, r10, r6\n"  // the sum of min(u, width)
+      "add r6, r10, r5\n"     // the sum of the four outputs
+      "add r10, r6, #2\n"
+      "add r10, r10, r6, asr #31\n"
+      "asr r10, r10, #2\n"
+      "strb r10, [r12], #1\n"
+      "ldr r7, [sp, #%c[yend]]\n"
+      "cmp r12, r7\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fsize]\n"
+      : "+r"(xp), "+r"(yp)
+      : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [row3] "i"(3 * RowBytes), [fw] "i"(offsetof(avg_frame, w)),
+        [yend] "i"(offsetof(avg_frame, y_end)), [fsize] "i"(sizeof(avg_frame))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
+#undef STATICNN_AVG_RESCALE
 #undef STATICNN_POOL_TAPS
 }
 }  // namespace conv_max_pool
@@ -226,6 +304,61 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
             best = v > best ? v : best;
           }
         yg[px] = static_cast<std::int8_t>(best);
+      }
+    }
+  }
+}
+
+// conv2d_s8_max_pool_dsp's shapes and arguments with a 2x2 average pool (stride 2, unpadded)
+// instead: y[g][px] = the average of the four clamp(requantize(acc)) rounded half away from zero,
+// as quant/pool.hpp's qpool_layer (each output rescaled: an average does not commute with the
+// rescale). The multiply as conv2d_s8_max_pool_dsp's; a channel outside the doubled form (or an
+// empty clamp) takes fixed_point.hpp's requantize for each of the four.
+template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_avg_pool_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
+    std::size_t oy0) {
+  static_assert(conv2d_s8_max_pool_dsp_fits<1, H, W, 3, 1>, "conv2d_s8_avg_pool_dsp: shape not taken");
+  using namespace conv_max_pool;
+  constexpr std::size_t OW = W - kernel + 1, PW = OW / pool, words = PW + 1;  // X[r][m], m <= PW
+  constexpr auto sum_max = static_cast<std::uint32_t>(kernel * kernel * 127u * 128u);
+  std::int32_t X[in_rows][words];
+  for (std::size_t r = 0; r < in_rows; ++r) widen_row<W, words>(x + (oy0 + r) * W, X[r]);
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  for (std::size_t g = 0; g < G; ++g) {
+    const std::int8_t* wg = w + g * kernel * kernel;
+    const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+    std::int8_t* yg = y + g * y_stride;
+    const bool doubled =
+        AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
+    if (doubled) {
+      const std::int32_t e = -shift;
+      avg_frame p{2 * bias,
+                  m,
+                  (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+                  e,
+                  static_cast<std::int32_t>(static_cast<std::uint32_t>(hi - lo) * 0x01010101u),
+                  4 * lo,
+                  yg + PW,
+                  X[in_rows - 1],
+                  {}};
+      for (std::size_t k = 0; k < kernel; ++k) {
+        p.w[2 * k] = pair(2 * wg[3 * k], 2 * wg[3 * k + 1]);
+        p.w[2 * k + 1] = pair(2 * wg[3 * k + 1], 2 * wg[3 * k + 2]);
+      }
+      avg_pooled_row<4 * words>(&p, yg);
+    } else if constexpr (!AllDoubled) {
+      for (std::size_t px = 0; px < PW; ++px) {
+        std::int32_t sum = 0;
+        for (std::size_t dy = 0; dy < pool; ++dy)
+          for (std::size_t dx = 0; dx < pool; ++dx) {
+            std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
+            for (std::size_t k = 0; k < kernel; ++k)
+              for (std::size_t j = 0; j < kernel; ++j)
+                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[(oy0 + dy + k) * W + 2 * px + dx + j]);
+            sum += q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
+          }
+        yg[px] = static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4);
       }
     }
   }
@@ -397,6 +530,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
 #else
 template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                            std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
+template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+void conv2d_s8_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                             std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_pointwise_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
