@@ -64,6 +64,11 @@ inline constexpr bool conv2d_s8_pointwise_max_pool_dsp_fits =
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_max_pool {
+// The bottom byte of v in each byte.
+constexpr std::int32_t bytes4(std::int32_t v) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u);
+}
+
 // (lo, hi) as an int16 pair word: lo in the bottom half.
 [[gnu::always_inline]] inline std::int32_t pair(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
@@ -89,27 +94,27 @@ template <std::size_t W, std::size_t N>
 }
 
 // What the pooled-row loop reads: the rescale (doubled bias, multiplier m, c = 2^(e-1) +
-// ((zero_point - lo) << e), right shift e), the clamp (width = hi - lo, lo), the end of the
-// channel's pooled row, and the last of the 4 widened rows, X[3].
+// ((zero_point - lo) << e), right shift e), the clamp (width4, lo4: hi - lo and lo in each byte),
+// the end of the channel's pooled row, and the last of the 4 widened rows, X[3].
 struct frame_params {
-  std::int32_t bias2, m, c, e, width, lo;
+  std::int32_t bias2, m, c, e, width4, lo4;
   std::int8_t* y_end;
   const std::int32_t* x3;
 };
 // The frame the asm pushes (PUSH {y_end}, then PUSH {bias2 .. lo}), at sp: frame_params's first
 // seven words.
 struct frame {
-  std::int32_t bias2, m, c, e, width, lo;
+  std::int32_t bias2, m, c, e, width4, lo4;
   std::int8_t* y_end;
 };
-static_assert(offsetof(frame_params, y_end) == 24 && offsetof(frame_params, x3) == 28 && offsetof(frame, lo) == 20 &&
+static_assert(offsetof(frame_params, y_end) == 24 && offsetof(frame_params, x3) == 28 && offsetof(frame, lo4) == 20 &&
                   offsetof(frame, y_end) == 24 && sizeof(frame) == 28,
               "pooled_row: the LDM/PUSH register lists lay out frame_params and frame");
 
 // One channel's pooled row: for px until y reaches p->y_end, the four conv outputs of window rows
 // X[dy + k][px], X[dy + k][px + 1] (rows RowBytes apart) with weights A[k], B[k], their maximum plus
-// the doubled bias rescaled (SMMULR, the rounding shift by e with the zero point, lo taken off:
-// USAT), clamped to lo + min(u, width), stored at y.
+// the doubled bias rescaled (SMMLAR with c - [x < 0] as conv2d_s8_few_dsp.hpp's, the shift by e,
+// lo taken off: USAT), clamped bytewise to lo + min(u, width) (UQSUB8, USUB8, UADD8), stored at y.
 // Registers: r0-r5 the weight words A0 B0 A1 B1 A2 B2; r6, r7 a widened row's two words; r10, r9
 // the even and odd outputs of conv row 0, r8, lr of conv row 1; r11 the last widened row at
 // column px (the others RowBytes before each other); r12 the output.
@@ -157,18 +162,16 @@ template <std::size_t RowBytes>
       "cmp r10, lr\n"
       "it lt\n"
       "movlt r10, lr\n"
-      "ldm sp, {r6, r7, r8, r9, lr}\n"  // bias2, m, c, e, width
+      "ldm sp, {r6, r7, r8, r9, lr}\n"  // bias2, m, c, e, width4
       "add r10, r10, r6\n"
-      "smmulr r10, r10, r7\n"
-      "add r8, r8, r10\n"
-      "add r8, r8, r10, asr #31\n"
+      "add r8, r8, r10, asr #31\n"  // c - [x < 0]
+      "smmlar r8, r10, r7, r8\n"
       "asr r8, r8, r9\n"
       "usat r8, #8, r8\n"
-      "cmp r8, lr\n"
-      "it gt\n"
-      "movgt r8, lr\n"
-      "ldrd r6, r7, [sp, #%c[flo]]\n"  // lo, y_end
-      "add r8, r8, r6\n"
+      "ldrd r6, r7, [sp, #%c[flo]]\n"  // lo4, y_end
+      "uqsub8 r9, r8, lr\n"  // u - min(u, width)
+      "usub8 r8, r8, r9\n"
+      "uadd8 r8, r8, r6\n"   // lo + min(u, width), bytewise
       "strb r8, [r12], #1\n"
       "cmp r12, r7\n"
       "bne 1b\n"
@@ -176,7 +179,7 @@ template <std::size_t RowBytes>
       : "+r"(xp), "+r"(yp)
       : "r"(a0), "r"(b0), "r"(a1), "r"(b1), "r"(a2), "r"(b2), [row] "i"(RowBytes), [row2] "i"(2 * RowBytes),
         [row3] "i"(3 * RowBytes), [pyend] "i"(offsetof(frame_params, y_end)), [px3] "i"(offsetof(frame_params, x3)),
-        [flo] "i"(offsetof(frame, lo)), [fsize] "i"(sizeof(frame))
+        [flo] "i"(offsetof(frame, lo4)), [fsize] "i"(sizeof(frame))
       : "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
 }
 
@@ -289,7 +292,7 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
       const std::int32_t e = -shift;
       conv_max_pool::frame_params p{
           2 * bias, m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
-          hi - lo,  lo, yg + PW, X[in_rows - 1]};
+          bytes4(hi - lo), bytes4(lo), yg + PW, X[in_rows - 1]};
       conv_max_pool::pooled_row<4 * words>(A, B, &p, yg);
     } else if constexpr (!AllDoubled) {
       for (std::size_t px = 0; px < PW; ++px) {
@@ -337,7 +340,7 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
                   m,
                   (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
                   e,
-                  static_cast<std::int32_t>(static_cast<std::uint32_t>(hi - lo) * 0x01010101u),
+                  bytes4(hi - lo),
                   4 * lo,
                   yg + PW,
                   X[in_rows - 1],
