@@ -67,14 +67,14 @@ struct layout {
 
 // The shapes conv2d_s8_widened_dsp takes (H, W: the padded input's; the kernel's Pad < K):
 // one input channel, K in [4, 11], stride 1 or 2, K widened rows within 4 KB (W up to about 250
-// for K = 7); or 2 to 3 input channels (a first conv's) with a square 3x3 window, stride 1 or 2, their
-// widened rows within 4 KB (W up to about 100). Its sums |2 acc| <= 2 K KW 127 128 stay far inside int32. A rectangular window (KW, SW:
+// for K = 7) or 3 with stride 2; or 2 to 3 input channels (a first conv's) with a square 3x3 window,
+// stride 1 or 2, their widened rows within 4 KB (W up to about 100). Its sums |2 acc| <= 2 K KW 127 128 stay far inside int32. A rectangular window (KW, SW:
 // its width and horizontal stride; K, S: its height and vertical stride): K and KW in [2, 11].
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
           std::size_t SW = S>
 inline constexpr bool conv2d_s8_widened_dsp_fits =
     target::arm_dsp && C >= 1 &&
-    (C == 1 ? (K == KW && S == SW ? K >= 4 : K >= 2 && KW >= 2)
+    (C == 1 ? (K == KW && S == SW ? K >= 4 || (K == 3 && S == 2) : K >= 2 && KW >= 2)
             : C <= conv_widened::max_channels && K == KW && S == SW && K == 3) &&
     K <= conv_widened::max_kernel && KW <= conv_widened::max_kernel && K <= H && KW <= W && (S == 1 || S == 2) &&
     (SW == 1 || SW == 2) && conv_widened::layout<W, KW, SW, K, S, C>::offsets_fit;
