@@ -416,10 +416,14 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
   alignas(8) std::int32_t xw_own[InScratch ? 1 : Buf::xw_words];
-  alignas(8) std::int32_t wk_own[InScratch ? 1 : Buf::wk_words];
+  // A 3x3 window (few products a channel per widened chunk: widening its weights is a large share)
+  // keeps every channel's widened weights for the whole call (widened in the first chunk only) where
+  // they fit beside the widened rows within the rows kernel's stack budget; else one channel's at a time.
+  constexpr bool keep = !InScratch && G > 1 && K == 3 && KW == 3 &&
+                        4 * (Buf::xw_words + G * Buf::wk_words) <= conv_rows::col_budget;
+  alignas(8) std::int32_t wk_own[InScratch ? 1 : (keep ? G : 1) * Buf::wk_words];
   std::int32_t* const xw = InScratch ? scratch : xw_own;
   std::int32_t* const wk = InScratch ? scratch + Buf::xw_words : wk_own;
-  auto& params = *reinterpret_cast<block_params*>(wk + C * K * RK);
   constexpr std::size_t full = OW / B * B;  // outputs of a row in whole blocks
   for (std::size_t c0 = 0; c0 < rows; c0 += Chunk) {
     const std::size_t chunk = rows - c0 < Chunk ? rows - c0 : Chunk;
@@ -429,7 +433,9 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       std::int8_t* yo = y + o * n + c0 * OW;
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
-        widen_weights<KW, SW, C * K>(w + o * C * K * KW, wk);  // OIHW: C K window rows of KW
+        std::int32_t* const wko = keep ? wk + o * Buf::wk_words : wk;
+        auto& params = *reinterpret_cast<block_params*>(wko + C * K * RK);
+        if (!keep || c0 == 0) widen_weights<KW, SW, C * K>(w + o * C * K * KW, wko);  // OIHW: C K window rows of KW
         const std::int32_t e = -shift;
         params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
                   width4, lo4, yo, yo, 2 * bias};
@@ -437,13 +443,13 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
           const std::int32_t* xr = xw + r * S * RW;
           if constexpr (full > 0) {
             params.y = yo, params.y_end = yo + full;
-            row_blocks<B, K, SW, RW, RK, C, CR>(xr, wk);
+            row_blocks<B, K, SW, RW, RK, C, CR>(xr, wko);
           }
           if constexpr (L::tail != 0) {  // the last outputs: a block of 2 or 4, through out unless exact
             constexpr bool exact = L::tail == OW - full;
             alignas(4) std::int8_t out[L::tail];
             params.y = exact ? yo + full : out, params.y_end = params.y + L::tail;
-            row_blocks<L::tail, K, SW, RW, RK, C, CR>(xr + (SW == 1 ? full / 2 : full), wk);
+            row_blocks<L::tail, K, SW, RW, RK, C, CR>(xr + (SW == 1 ? full / 2 : full), wko);
             if constexpr (!exact)
               for (std::size_t p = 0; p < OW - full; ++p) yo[full + p] = out[p];
           }
