@@ -90,7 +90,8 @@ constexpr Net random_float(std::uint32_t seed) {
 
 // int8: weights in [-127, 127], bias within a few products, multipliers in [2^30, 2^31) with a
 // right shift that maps a typical accumulator (sqrt(fan_in) * 127 * 64) to tens of steps; tables
-// random and sorted (non-decreasing, as quantize() makes a sigmoid's or tanh's). The same kernels and rescale forms as a calibrated model's.
+// random and sorted (non-decreasing, as quantize() makes a sigmoid's or tanh's). The same kernels
+// and rescale forms as a calibrated model's.
 template <class Q>
 constexpr Q random_int8(std::uint32_t seed) {
   Q q{};

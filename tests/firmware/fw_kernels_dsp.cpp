@@ -365,7 +365,8 @@ STATICNN_TEST(int8_conv_widened_any_shape) {
   STATICNN_CHECK((check_conv_rows<3, 7, 11, 3, 1, 12, D, Rows, 0, Wide>(81, 0, 5) == 0));                // OW 9
   STATICNN_CHECK((check_conv_rows<2, 10, 9, 3, 1, 7, G, Rows, 2, Wide>(82, 3, 7, -128, 127, -128) == 0));
   STATICNN_CHECK((check_conv_rows<3, 11, 15, 3, 2, 5, G, Rows, 2, Wide>(83, 0, 7, -20, 90, 3) == 0));
-  STATICNN_CHECK((check_conv_rows<1, 13, 17, 3, 2, 7, G, Rows, 1, Wide>(84, 0, 7, -128, 127, 9) == 0));  // 1 channel, 3x3 stride 2
+  // One input channel, 3x3 stride 2.
+  STATICNN_CHECK((check_conv_rows<1, 13, 17, 3, 2, 7, G, Rows, 1, Wide>(84, 0, 7, -128, 127, 9) == 0));
   STATICNN_CHECK((check_conv_rows<1, 10, 8, 3, 2, 3, D, Rows, 0, Wide>(85, 1, 3, -7, 127) == 0));
 }
 

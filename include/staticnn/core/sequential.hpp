@@ -667,14 +667,15 @@ struct network {
   template <std::size_t I, const network* Net = nullptr>
   [[gnu::noinline]] constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
     if constexpr (Net != nullptr && requires { layer_type<I>::template rows_known<Net->template layer<I>()>(); })
-      conv_act_pool<I>(x, y, table_ordered<I, Net>(), layer_type<I>::template rows_known<Net->template layer<I>()>());
+      conv_act_pool<I>(x, y, table_ordered<I, Net>(),
+                       layer_type<I>::template rows_known<Net->template layer<I>()>());
     else
       conv_act_pool<I>(x, y, table_ordered<I, Net>());
   }
   // ordered: whether a table activation (act_after_max_pool_if_ordered) is non-decreasing.
   template <std::size_t I, class Ordered, class... Known>
-  [[gnu::always_inline]] constexpr void conv_act_pool(const value_type* x, value_type* y, [[maybe_unused]] Ordered ordered,
-                                                      Known... known) const {
+  [[gnu::always_inline]] constexpr void conv_act_pool(const value_type* x, value_type* y,
+                                                      [[maybe_unused]] Ordered ordered, Known... known) const {
     using Conv = layer_type<I>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;

@@ -68,8 +68,9 @@ struct layout {
 // The shapes conv2d_s8_widened_dsp takes (H, W: the padded input's; the kernel's Pad < K):
 // one input channel, K in [4, 11], stride 1 or 2, K widened rows within 4 KB (W up to about 250
 // for K = 7) or 3 with stride 2; or 2 to 3 input channels (a first conv's) with a square 3x3 window,
-// stride 1 or 2, their widened rows within 4 KB (W up to about 100). Its sums |2 acc| <= 2 K KW 127 128 stay far inside int32. A rectangular window (KW, SW:
-// its width and horizontal stride; K, S: its height and vertical stride): K and KW in [2, 11].
+// stride 1 or 2, their widened rows within 4 KB (W up to about 100). Its sums |2 acc| <= 2 C K KW
+// 127 128 stay far inside int32. A rectangular window (KW, SW: its width and horizontal stride; K,
+// S: its height and vertical stride; one input channel): K and KW in [2, 11].
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
           std::size_t SW = S>
 inline constexpr bool conv2d_s8_widened_dsp_fits =
@@ -435,7 +436,8 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
         std::int32_t* const wko = keep ? wk + o * Buf::wk_words : wk;
         auto& params = *reinterpret_cast<block_params*>(wko + C * K * RK);
-        if (!keep || c0 == 0) widen_weights<KW, SW, C * K>(w + o * C * K * KW, wko);  // OIHW: C K window rows of KW
+        if (!keep || c0 == 0)  // OIHW: C K window rows of KW weights
+          widen_weights<KW, SW, C * K>(w + o * C * K * KW, wko);
         const std::int32_t e = -shift;
         params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
                   width4, lo4, yo, yo, 2 * bias};
@@ -478,8 +480,8 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
 }  // namespace conv_widened
 
 
-// x: C x H x W int8 (C > 1 only for a square 3x3 window), padded by Pad rows above, PadB below, PadL columns on the left and
-// PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
+// x: C x H x W int8 (C > 1 only for a square 3x3 window), padded by Pad rows above, PadB below,
+// PadL columns on the left and PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
 // weights (contiguous, in [-127, 127]); q: the rescale starting at the first of the G channels;
 // y: G x rows x OW int8. S, SW: the vertical and horizontal strides. scratch: null, or
 // conv2d_s8_widened_dsp_scratch bytes overlapping neither x nor y, with which a call for all
