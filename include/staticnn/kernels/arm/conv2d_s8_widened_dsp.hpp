@@ -1,6 +1,6 @@
 #pragma once
 // Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolutions of one input channel (or 2-3 with a
-// square 3x3 window: each channel's widened rows and weights after the one before's) with a
+// square window K >= 3: each channel's widened rows and weights after the one before's) with a
 // window of K rows and KW columns (square: K >= 4 a side; rectangular: K, KW in [2, 11]), vertical
 // stride S and horizontal SW (each 1 or 2), padded by Pad rows above, PadB below (< K), PadL and
 // PadR columns left and right (< KW) (the padding holds
@@ -33,7 +33,7 @@ namespace staticnn::kernels::arm {
 namespace conv_widened {
 inline constexpr std::size_t max_kernel = 11;   // K: the unrolled multiply grows with K^2
 inline constexpr std::size_t chunk_rows = 2;    // output rows per widened chunk (a 2x2 pool's)
-inline constexpr std::size_t max_channels = 3;  // C of a square 3x3 window (a first conv's)
+inline constexpr std::size_t max_channels = 3;  // C of a square window (a first conv's, colour)
 
 // PW: the padded input's width.
 // The horizontal layout for kernel width K and stride S; KH, SH: the window rows and vertical stride;
@@ -67,8 +67,8 @@ struct layout {
 
 // The shapes conv2d_s8_widened_dsp takes (H, W: the padded input's; the kernel's Pad < K):
 // one input channel, K in [4, 11], stride 1 or 2, K widened rows within 4 KB (W up to about 250
-// for K = 7) or 3 with stride 2; or 2 to 3 input channels (a first conv's) with a square 3x3 window,
-// stride 1 or 2, their widened rows within 4 KB (W up to about 100). Its sums |2 acc| <= 2 C K KW
+// for K = 7) or 3 with stride 2; or 2 to 3 input channels (a first conv's) with a square window of
+// K in [3, 11], stride 1 or 2, their widened rows within 4 KB (W up to about 100 for 3x3). Its sums |2 acc| <= 2 C K KW
 // 127 128 stay far inside int32. A rectangular window (KW, SW: its width and horizontal stride; K,
 // S: its height and vertical stride; one input channel): K and KW in [2, 11].
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
@@ -76,7 +76,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_widened_dsp_fits =
     target::arm_dsp && C >= 1 &&
     (C == 1 ? (K == KW && S == SW ? K >= 4 || (K == 3 && S == 2) : K >= 2 && KW >= 2)
-            : C <= conv_widened::max_channels && K == KW && S == SW && K == 3) &&
+            : C <= conv_widened::max_channels && K == KW && S == SW && K >= 3) &&
     K <= conv_widened::max_kernel && KW <= conv_widened::max_kernel && K <= H && KW <= W && (S == 1 || S == 2) &&
     (SW == 1 || SW == 2) && conv_widened::layout<W, KW, SW, K, S, C>::offsets_fit;
 
@@ -480,7 +480,7 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
 }  // namespace conv_widened
 
 
-// x: C x H x W int8 (C > 1 only for a square 3x3 window), padded by Pad rows above, PadB below,
+// x: C x H x W int8 (C > 1 only for a square window), padded by Pad rows above, PadB below,
 // PadL columns on the left and PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
 // weights (contiguous, in [-127, 127]); q: the rescale starting at the first of the G channels;
 // y: G x rows x OW int8. S, SW: the vertical and horizontal strides. scratch: null, or
