@@ -90,7 +90,8 @@ constexpr Net random_float(std::uint32_t seed) {
 
 // int8: weights in [-127, 127], bias within a few products, multipliers in [2^30, 2^31) with a
 // right shift that maps a typical accumulator (sqrt(fan_in) * 127 * 64) to tens of steps; tables
-// random. The same kernels and rescale forms as a calibrated model's.
+// random and sorted (non-decreasing, as quantize() makes a sigmoid's or tanh's). The same kernels
+// and rescale forms as a calibrated model's.
 template <class Q>
 constexpr Q random_int8(std::uint32_t seed) {
   Q q{};
@@ -108,6 +109,7 @@ constexpr Q random_int8(std::uint32_t seed) {
       l.zero_point = static_cast<std::int32_t>(r.next() % 21) - 10;
     } else if constexpr (requires { l.table; }) {
       for (auto& t : l.table) t = static_cast<std::int8_t>(static_cast<std::int32_t>(r.next() % 256) - 128);
+      std::sort(l.table.begin(), l.table.end());  // non-decreasing, as a sigmoid's or tanh's
     }
   });
   return q;

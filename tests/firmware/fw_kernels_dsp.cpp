@@ -330,8 +330,8 @@ STATICNN_TEST(int8_conv_few_any_shape) {
   STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 5, D, Few, 0, false, Known>(54, 1, 2, -50, 60) == 0));
 }
 
-// kernels/arm/conv2d_s8_widened_dsp.hpp (one input channel, K >= 4, stride 1 or 2, padded by Pad
-// < K itself) against the portable kernel on a padded copy, bit for bit, as
+// kernels/arm/conv2d_s8_widened_dsp.hpp (one input channel, K >= 4 or 3x3 stride 2, or 2-3 channels
+// K >= 3; stride 1 or 2, padded by Pad < K itself) against the portable kernel on a padded copy, bit for bit, as
 // int8_conv_rows_any_shape: K 4-11 (odd and even), strides 1 and 2, pads 0-3 with extreme pad
 // values, odd widths whose output rows end in a block of 1, 2 or 3 outputs (or none), 1 to 13
 // output channels, row ranges from the first, to the last and more rows than one widened chunk
@@ -358,6 +358,20 @@ STATICNN_TEST(int8_conv_widened_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 12, 16, 11, 2, 2, G, Rows, 3, Wide>(76, 0, 4) == 0));
   STATICNN_CHECK((check_conv_rows<1, 28, 28, 7, 2, 12, D, Rows, 3, Wide>(77, 0, 14, 3, 127, -4) == 0));  // stem7's
   STATICNN_CHECK((check_conv_rows<1, 28, 28, 5, 1, 10, D, Rows, 0, Wide>(78, 22, 2, -1, 127) == 0));     // wide5's
+  // 2 and 3 input channels (each channel's widened rows after the one before): K 3, 4, 5, 7,
+  // strides 1 and 2, pads 0-3, odd widths and output channel counts, rows across chunks.
+  STATICNN_CHECK((check_conv_rows<3, 9, 13, 3, 1, 5, G, Rows, 1, Wide>(79, 0, 9, -128, 127, -6) == 0));  // OW 13
+  STATICNN_CHECK((check_conv_rows<2, 8, 10, 3, 2, 3, D, Rows, 1, Wide>(80, 1, 3, -7, 127, 120) == 0));   // OW 5
+  STATICNN_CHECK((check_conv_rows<3, 7, 11, 3, 1, 12, D, Rows, 0, Wide>(81, 0, 5) == 0));                // OW 9
+  STATICNN_CHECK((check_conv_rows<2, 10, 9, 3, 1, 7, G, Rows, 2, Wide>(82, 3, 7, -128, 127, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 11, 15, 3, 2, 5, G, Rows, 2, Wide>(83, 0, 7, -20, 90, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 12, 14, 5, 1, 6, G, Rows, 2, Wide>(86, 0, 12, -128, 127, -9) == 0));  // K 5
+  STATICNN_CHECK((check_conv_rows<2, 11, 13, 7, 2, 5, D, Rows, 3, Wide>(87, 1, 5, -7, 127, 4) == 0));      // K 7
+  STATICNN_CHECK((check_conv_rows<3, 15, 17, 7, 2, 3, G, Rows, 3, Wide>(88, 0, 8, -128, 127, 120) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 9, 11, 4, 1, 5, D, Rows, 1, Wide>(89, 2, 5) == 0));                  // K 4
+  // One input channel, 3x3 stride 2.
+  STATICNN_CHECK((check_conv_rows<1, 13, 17, 3, 2, 7, G, Rows, 1, Wide>(84, 0, 7, -128, 127, 9) == 0));
+  STATICNN_CHECK((check_conv_rows<1, 10, 8, 3, 2, 3, D, Rows, 0, Wide>(85, 1, 3, -7, 127) == 0));
 }
 
 // kernels/arm/conv2d_s8_pairs_dsp.hpp (4 to 12 input channels but 9 and 10, K 2-5, stride 1 or 2,

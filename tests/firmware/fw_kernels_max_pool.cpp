@@ -8,6 +8,7 @@
 // shift whose product wraps). Elsewhere than Armv7E-M DSP, and on MVE targets (whose conv kernels
 // come first), every test skips (exit 77).
 //   fw: kernel conv<K>x<K>_max_pool C <c> G <g> W <w> instructions <n> per_mac <n/m>
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -29,8 +30,10 @@ enum class rescales { doubled, general, known };
 // The pooled row from input rows [oy0, oy0 + 4) of a random 1 x H x W input: the kernel against
 // the portable conv's two rows and their 2x2 maxima; the number of differing outputs.
 // C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_pool_dsp (rows oy0, oy0 + 1).
+// Avg (C = 1, K = 3): conv2d_s8_avg_pool_dsp against the portable conv's rows and their 2x2 averages
+// rounded half away from zero ((sum +- 2) / 4, quant/pool.hpp).
 template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled,
-          std::size_t PR = 1>
+          std::size_t PR = 1, bool Avg = false>
 std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   bool print_count = false) {
   constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
@@ -75,18 +78,22 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
         const std::int8_t* c = conv.data() + (o * 2 * PR + 2 * py) * OW + 2 * px;
         std::int8_t m = c[0];
         for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
-        want[(o * PR + py) * PW + px] = m;
+        const std::int32_t sum = c[0] + c[1] + c[OW] + c[OW + 1];
+        want[(o * PR + py) * PW + px] = Avg ? static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : m;
       }
   got.fill(0x55);
   fw::instruction_counter::start();
-  if constexpr (K == 3)
+  if constexpr (Avg)
+    kernels::arm::conv2d_s8_avg_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
+  else if constexpr (K == 3)
     kernels::arm::conv2d_s8_max_pool_dsp<H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(), PW, oy0);
   else
     kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, G, R == rescales::known>(x.data(), w.data(), q, got.data(),
                                                                                   PR * PW, oy0, PR);
   const std::uint64_t n = fw::instruction_counter::stop();
   if (print_count)
-    print("fw: kernel conv", K, 'x', K, "_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
+    print("fw: kernel conv", K, 'x', K, Avg ? "_avg_pool C " : "_max_pool C ", C, " G ", G, " W ", W,
+          " instructions ", n, " per_mac ",
           fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PR * PW * 4 * F), 3}, '\n');
   std::size_t differ = 0;
   for (std::size_t i = 0; i < G * PR * PW; ++i) differ += got[i] != want[i];
@@ -132,6 +139,23 @@ STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
   STATICNN_CHECK((check<1, 3, 4, 30, 16, Known>(16, 0, -5, 127, true) == 0));
 }
 
+// conv2d_s8_avg_pool_dsp: the same shapes, clamps and rescale forms with the average.
+STATICNN_TEST(int8_conv3x3_avg_pool_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 3x3 + avg pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<1, 3, 4, 4, 1, D, 1, true>(51, 0) == 0));
+  STATICNN_CHECK((check<1, 3, 5, 5, 2, Gen, 1, true>(52, 1, -7, 127) == 0));
+  STATICNN_CHECK((check<1, 3, 8, 7, 5, Gen, 1, true>(54, 3) == 0));
+  STATICNN_CHECK((check<1, 3, 9, 9, 3, D, 1, true>(55, 4, -100, 90) == 0));
+  STATICNN_CHECK((check<1, 3, 7, 12, 7, Gen, 1, true>(56, 3, 3, 3) == 0));    // a single-value clamp
+  STATICNN_CHECK((check<1, 3, 6, 13, 6, Gen, 1, true>(57, 0, 10, 9) == 0));   // an empty clamp
+  STATICNN_CHECK((check<1, 3, 10, 31, 12, Gen, 1, true>(59, 5, -128, 40) == 0));
+  STATICNN_CHECK((check<1, 3, 5, 160, 3, D, 1, true>(61, 1) == 0));           // the widest it takes
+  STATICNN_CHECK((check<1, 3, 7, 11, 9, Known, 1, true>(64, 2, -90, 100) == 0));
+  STATICNN_CHECK((check<1, 3, 4, 30, 8, Known, 1, true>(66, 0, -5, 127, true) == 0));
+}
+
 // conv2d_s8_pointwise_pool_dsp with the weights in registers: C 2-8 (odd: a last pair half empty),
 // widths even and odd (a last window packed byte by byte), rows from any oy0, both rescale forms.
 STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
@@ -173,6 +197,60 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check<16, 1, 2, 32, 32, Known>(49, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<120, 1, 7, 11, 3, Gen, 3>(50, 0, -100, 90) == 0));  // passes of 2 windows across rows of 5
   STATICNN_CHECK((check<32, 1, 16, 16, 16, D, 8>(51, 0, -5, 127, true) == 0));  // as a whole 16 x 16 layer
+}
+
+// The conv -> 256-entry table -> 2x2 max pool stage (core/sequential.hpp): where the conv pools
+// itself (3x3 one input channel, 1x1 2 to 8) the table runs after the maximum if it is
+// non-decreasing (checked at run time for a network that is not a constant), else the stage runs
+// the conv rows, the table, then the pool. Against the layers run one by one through their own
+// forward, bit for bit, with a sorted table and with a random one (which does not commute with max).
+template <class In, std::size_t OutC, std::size_t K, std::size_t Pad>
+std::size_t check_table_stage(std::uint32_t seed, bool sorted) {
+  using conv = quant::qconv2d_layer<In, OutC, K, 1, Pad>;
+  using act = quant::qlookup_layer<typename conv::out_shape>;
+  using pool = quant::qpool_layer<typename conv::out_shape, 2, max_pool_op>;
+  using net = network<conv, act, pool>;
+  static_assert(net::stages[0].kind == stage_kind::conv_act_pool);
+  std::uint32_t r = seed;
+  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+  auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+  static net n;
+  auto& c = n.template layer<0>();
+  auto& a = n.template layer<1>();
+  for (auto& w : c.weights) w = static_cast<std::int8_t>(next() % 255 - 127);
+  for (std::size_t o = 0; o < OutC; ++o) {
+    c.bias[o] = next() % 20001 - 10000;
+    c.multiplier[o] = (1 << 30) + next() % (1 << 30);
+    c.shift[o] = static_cast<std::int8_t>(-7 - static_cast<std::int32_t>(o % 4));
+  }
+  c.zero_point = -3;
+  c.input_zero_point = 5;
+  if (OutC > 2) c.multiplier[2] = -c.multiplier[2];  // a decreasing rescale: the kernel's general path
+  for (auto& t : a.table) t = next8();
+  if (sorted) std::sort(a.table.begin(), a.table.end());
+  if (sorted != a.non_decreasing_table()) return 1000;
+  static std::array<std::int8_t, In::size> x;
+  for (auto& v : x) v = next8();
+  static std::array<std::int8_t, conv::out_shape::size> conv_out;
+  static std::array<std::int8_t, net::out_shape::size> want, got;
+  constexpr std::size_t CN = conv::out_shape::size, PN = net::out_shape::size;
+  c.forward(cview<std::int8_t, In::size>(x.data(), In::size), view<std::int8_t, CN>(conv_out.data(), CN));
+  a.forward(cview<std::int8_t, CN>(conv_out.data(), CN), view<std::int8_t, CN>(conv_out.data(), CN));
+  n.template layer<2>().forward(cview<std::int8_t, CN>(conv_out.data(), CN), view<std::int8_t, PN>(want.data(), PN));
+  got.fill(0x55);
+  n.forward(cview<std::int8_t, In::size>(x.data(), In::size), view<std::int8_t, PN>(got.data(), PN));
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) differ += got[i] != want[i];
+  return differ;
+}
+
+STATICNN_TEST(int8_conv_table_max_pool_stage) {
+  if (!pools_here) STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE: no conv that max-pools itself here");
+  STATICNN_CHECK((check_table_stage<shape<1, 9, 11>, 5, 3, 1>(41, true) == 0));
+  STATICNN_CHECK((check_table_stage<shape<1, 9, 11>, 5, 3, 1>(42, false) == 0));
+  STATICNN_CHECK((check_table_stage<shape<1, 8, 7>, 3, 3, 0>(43, true) == 0));
+  STATICNN_CHECK((check_table_stage<shape<3, 6, 9>, 4, 1, 0>(44, true) == 0));
+  STATICNN_CHECK((check_table_stage<shape<3, 6, 9>, 4, 1, 0>(45, false) == 0));
 }
 
 }  // namespace

@@ -98,12 +98,31 @@ concept conv_act_pool = requires(const A& a, const B& b, typename A::value_type*
 template <class Act, class Pool>
 concept act_after_max_pool = requires { requires Act::non_decreasing && Pool::selects_max; };
 
+// An activation whose order is a property of its values (an int8 table): f(max(a, b)) = max(f(a),
+// f(b)) where non_decreasing_table() holds, which the stage checks (at compile time for a network
+// that is a compile-time constant, else once a stage), then runs as for act_after_max_pool.
+template <class Act, class Pool>
+concept act_after_max_pool_if_ordered = requires(const Act& a) {
+  requires Pool::selects_max;
+  { a.non_decreasing_table() } -> std::same_as<bool>;
+};
+
 // A conv that computes a stage's max-pooled rows itself (int8 on DSP targets: quant/conv2d.hpp's
 //   forward_max_pooled_row(x, y, y_stride, oy0)), for a K x K stride-K max pool; with act_after_max_pool
 // the activation is then applied to the pooled rows.
 template <class Conv, class Pool>
 concept conv_max_pools_itself =
     requires { requires Pool::selects_max && square_window<Pool> && Conv::template max_pools_itself<Pool::kernel>; };
+
+// A conv that computes a stage's average-pooled rows itself (int8 on DSP targets: quant/conv2d.hpp's
+//   forward_avg_pooled_row(x, y, y_stride, oy0)), for a K x K stride-K pool that does not select
+// the maximum (an average), after an activation that does nothing (a ReLU fused into the conv's
+// clamp: identity_forward).
+template <class Conv, class Act, class Pool>
+concept conv_avg_pools_itself = requires {
+  requires identity_forward<Act> && !Pool::selects_max && square_window<Pool> &&
+               Conv::template avg_pools_itself<Pool::kernel>;
+};
 
 // A pooling layer with a kernel for one pooled row that applies the activation before it too:
 //   reduce_row_then(rows, y, act): reduce_row(rows, y), then act.apply(y, OW).
@@ -457,6 +476,11 @@ struct network {
       if constexpr (detail::act_after_max_pool<layer_type<I + 1>, layer_type<I + 2>> &&
                     detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>)
         return layer_type<I>::max_pool_kernel_name;
+      else if constexpr (detail::conv_avg_pools_itself<layer_type<I>, layer_type<I + 1>, layer_type<I + 2>>)
+        return layer_type<I>::avg_pool_kernel_name;
+      else if constexpr (detail::act_after_max_pool_if_ordered<layer_type<I + 1>, layer_type<I + 2>> &&
+                         detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>)
+        return layer_type<I>::max_pool_kernel_name_if_ordered;
       else return kernel_name_of<layer_type<I>>();
     } else return kernel_name_of<layer_type<I>>();
   }
@@ -632,15 +656,31 @@ struct network {
   // Out of line, so its loops compile the same whatever the caller: their register allocation
   // does not depend on the forward pass they are called from. Net: as run_stage's; a conv that
   // is a compile-time constant and has rows_known<Self>() is given that as its rows' last argument.
+  // Whether a table activation before a max pool the conv computes itself
+  // (act_after_max_pool_if_ordered) is non-decreasing: at compile time for a constant network,
+  // else checked once a call; false_type for any other stage.
+  template <std::size_t I, const network* Net>
+  constexpr auto table_ordered() const {
+    if constexpr (!(detail::act_after_max_pool_if_ordered<layer_type<I + 1>, layer_type<I + 2>> &&
+                    detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>))
+      return std::false_type{};
+    else if constexpr (Net != nullptr)
+      return std::bool_constant<Net->template layer<I + 1>().non_decreasing_table()>{};
+    else
+      return layer<I + 1>().non_decreasing_table();
+  }
   template <std::size_t I, const network* Net = nullptr>
   [[gnu::noinline]] constexpr void run_conv_act_pool(const value_type* x, value_type* y) const {
     if constexpr (Net != nullptr && requires { layer_type<I>::template rows_known<Net->template layer<I>()>(); })
-      conv_act_pool<I>(x, y, layer_type<I>::template rows_known<Net->template layer<I>()>());
+      conv_act_pool<I>(x, y, table_ordered<I, Net>(),
+                       layer_type<I>::template rows_known<Net->template layer<I>()>());
     else
-      conv_act_pool<I>(x, y);
+      conv_act_pool<I>(x, y, table_ordered<I, Net>());
   }
-  template <std::size_t I, class... Known>
-  [[gnu::always_inline]] constexpr void conv_act_pool(const value_type* x, value_type* y, Known... known) const {
+  // ordered: whether a table activation (act_after_max_pool_if_ordered) is non-decreasing.
+  template <std::size_t I, class Ordered, class... Known>
+  [[gnu::always_inline]] constexpr void conv_act_pool(const value_type* x, value_type* y,
+                                                      [[maybe_unused]] Ordered ordered, Known... known) const {
     using Conv = layer_type<I>;
     using Pool = layer_type<I + 2>;
     constexpr std::size_t C = Conv::out_shape::channels, W = Conv::out_shape::width, K = Pool::kernel;
@@ -650,23 +690,39 @@ struct network {
     constexpr bool packs = Conv::padding != 0 && !detail::pads_itself<Conv>;  // a padded window of R rows
     constexpr std::size_t window_size = Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding);
     std::array<value_type, packs ? window_size : 0> window;  // else the kernel reads x
-    if constexpr (detail::act_after_max_pool<layer_type<I + 1>, Pool> && detail::conv_max_pools_itself<Conv, Pool>) {
-      if constexpr (!packs && requires { requires Conv::max_pools_rows; }) {  // every pooled row in one call
-        layer<I>().forward_max_pooled_rows(x, y, PH * PW, PH, known...);
-        for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(y + c * PH * PW, PH * PW);
-        return;
-      }
+    if constexpr (detail::conv_avg_pools_itself<Conv, layer_type<I + 1>, Pool>) {
       for (std::size_t py = 0; py < PH; ++py) {  // the conv kernel pools: no conv rows stored
         value_type* yrow = y + py * PW;
         if constexpr (packs) {
           layer<I>().template pack_window<R>(x, window.data(), py * K * S);
-          layer<I>().template forward_max_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
+          layer<I>().template forward_avg_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
         } else {
-          layer<I>().forward_max_pooled_row(x, yrow, PH * PW, py * K * S, known...);
+          layer<I>().forward_avg_pooled_row(x, yrow, PH * PW, py * K * S, known...);
         }
-        for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(yrow + c * PH * PW, PW);
       }
       return;
+    }
+    if constexpr ((detail::act_after_max_pool<layer_type<I + 1>, Pool> ||
+                   detail::act_after_max_pool_if_ordered<layer_type<I + 1>, Pool>) &&
+                  detail::conv_max_pools_itself<Conv, Pool>) {
+      if (detail::act_after_max_pool<layer_type<I + 1>, Pool> || static_cast<bool>(ordered)) {
+        if constexpr (!packs && requires { requires Conv::max_pools_rows; }) {  // every pooled row in one call
+          layer<I>().forward_max_pooled_rows(x, y, PH * PW, PH, known...);
+          for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(y + c * PH * PW, PH * PW);
+          return;
+        }
+        for (std::size_t py = 0; py < PH; ++py) {  // the conv kernel pools: no conv rows stored
+          value_type* yrow = y + py * PW;
+          if constexpr (packs) {
+            layer<I>().template pack_window<R>(x, window.data(), py * K * S);
+            layer<I>().template forward_max_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
+          } else {
+            layer<I>().forward_max_pooled_row(x, yrow, PH * PW, py * K * S, known...);
+          }
+          for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(yrow + c * PH * PW, PW);
+        }
+        return;
+      }
     }
     for (std::size_t py = 0; py < PH; ++py) {
       if constexpr (packs) layer<I>().template pack_window<R>(x, window.data(), py * K * S);

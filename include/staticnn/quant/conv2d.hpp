@@ -115,6 +115,13 @@ struct qconv2d_layer {
   static constexpr const char* max_pool_kernel_name =
       pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
+  // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
+  // (core/sequential.hpp's act_after_max_pool_if_ordered).
+  static constexpr const char* max_pool_kernel_name_if_ordered =
+      pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
+                  "table after the max where it is non-decreasing, else the conv's rows kernel)"
+                : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale; "
+                  "table after the max where it is non-decreasing, else the conv's rows kernel)";
   template <std::size_t Hx = H, bool AllDoubled = false>
   void forward_max_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
                               std::bool_constant<AllDoubled> = {}) const
@@ -138,6 +145,20 @@ struct qconv2d_layer {
   {
     kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, 0,
                                                                           pooled_rows);
+  }
+  // The same conv before an activation that does nothing (a fused ReLU) and a 2x2 average pool
+  // (core/sequential.hpp, detail::conv_avg_pools_itself): kernels/arm/conv2d_s8_max_pool_dsp.hpp's
+  // conv2d_s8_avg_pool_dsp, one pooled row of every channel as forward_max_pooled_row.
+  template <std::size_t PoolK>
+  static constexpr bool avg_pools_itself = square && PoolK == 2 && !pads_itself && pools_3x3;
+  static constexpr const char* avg_pool_kernel_name =
+      "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
+  template <std::size_t Hx = H, bool AllDoubled = false>
+  void forward_avg_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
+                              std::bool_constant<AllDoubled> = {}) const
+    requires avg_pools_itself<2>
+  {
+    kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).

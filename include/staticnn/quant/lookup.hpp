@@ -26,6 +26,15 @@ struct qlookup_layer {
 
   std::array<std::int8_t, 256> table{};
 
+  // Whether the table is non-decreasing (a sigmoid's or tanh's is, as quantize() computes it:
+  // rounding keeps a non-decreasing function's order): it then commutes with a max pool, and a
+  // conv -> table -> max pool stage may apply it to the pooled values (core/sequential.hpp).
+  constexpr bool non_decreasing_table() const {
+    for (std::size_t i = 1; i < table.size(); ++i)
+      if (table[i] < table[i - 1]) return false;
+    return true;
+  }
+
   constexpr void apply(std::int8_t* p, std::size_t n) const { run(p, p, n); }
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, In::size> y) const {
     run(x.data(), y.data(), In::size);

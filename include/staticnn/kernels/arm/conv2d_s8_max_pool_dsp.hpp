@@ -3,7 +3,8 @@
 // channel followed by a 2x2 max pool (stride 2, unpadded; a padded conv passes a window of its
 // padded input): one pooled row of G output channels,
 //   y[g][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + dy, 2 px + dx))),
-// px < PW = (W - 2) / 2, bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool
+// px < PW = (W - 2) / 2, bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool;
+// and (conv2d_s8_avg_pool_dsp) the 3x3 conv with a 2x2 average pool, each output rescaled
 // (1x1 convs: kernels/arm/conv2d_s8_pointwise_dsp.hpp's conv2d_s8_pointwise_pool_dsp).
 // The core/sequential.hpp conv -> non-decreasing activation -> max pool stage runs them
 // (quant/conv2d.hpp's forward_max_pooled_row), so no conv row is stored.
@@ -50,6 +51,11 @@ inline constexpr bool conv2d_s8_max_pool_dsp_fits = target::arm_dsp && !target::
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_max_pool {
+// The bottom byte of v in each byte.
+constexpr std::int32_t bytes4(std::int32_t v) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u);
+}
+
 // (lo, hi) as an int16 pair word: lo in the bottom half.
 [[gnu::always_inline]] inline std::int32_t pair(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
@@ -75,27 +81,27 @@ template <std::size_t W, std::size_t N>
 }
 
 // What the pooled-row loop reads: the rescale (doubled bias, multiplier m, c = 2^(e-1) +
-// ((zero_point - lo) << e), right shift e), the clamp (width = hi - lo, lo), the end of the
-// channel's pooled row, and the last of the 4 widened rows, X[3].
+// ((zero_point - lo) << e), right shift e), the clamp (width4, lo4: hi - lo and lo in each byte),
+// the end of the channel's pooled row, and the last of the 4 widened rows, X[3].
 struct frame_params {
-  std::int32_t bias2, m, c, e, width, lo;
+  std::int32_t bias2, m, c, e, width4, lo4;
   std::int8_t* y_end;
   const std::int32_t* x3;
 };
 // The frame the asm pushes (PUSH {y_end}, then PUSH {bias2 .. lo}), at sp: frame_params's first
 // seven words.
 struct frame {
-  std::int32_t bias2, m, c, e, width, lo;
+  std::int32_t bias2, m, c, e, width4, lo4;
   std::int8_t* y_end;
 };
-static_assert(offsetof(frame_params, y_end) == 24 && offsetof(frame_params, x3) == 28 && offsetof(frame, lo) == 20 &&
+static_assert(offsetof(frame_params, y_end) == 24 && offsetof(frame_params, x3) == 28 && offsetof(frame, lo4) == 20 &&
                   offsetof(frame, y_end) == 24 && sizeof(frame) == 28,
               "pooled_row: the LDM/PUSH register lists lay out frame_params and frame");
 
 // One channel's pooled row: for px until y reaches p->y_end, the four conv outputs of window rows
 // X[dy + k][px], X[dy + k][px + 1] (rows RowBytes apart) with weights A[k], B[k], their maximum plus
-// the doubled bias rescaled (SMMULR, the rounding shift by e with the zero point, lo taken off:
-// USAT), clamped to lo + min(u, width), stored at y.
+// the doubled bias rescaled (SMMLAR with c - [x < 0] as conv2d_s8_few_dsp.hpp's, the shift by e,
+// lo taken off: USAT), clamped bytewise to lo + min(u, width) (UQSUB8, USUB8, UADD8), stored at y.
 // Registers: r0-r5 the weight words A0 B0 A1 B1 A2 B2; r6, r7 a widened row's two words; r10, r9
 // the even and odd outputs of conv row 0, r8, lr of conv row 1; r11 the last widened row at
 // column px (the others RowBytes before each other); r12 the output.
@@ -143,18 +149,16 @@ template <std::size_t RowBytes>
       "cmp r10, lr\n"
       "it lt\n"
       "movlt r10, lr\n"
-      "ldm sp, {r6, r7, r8, r9, lr}\n"  // bias2, m, c, e, width
+      "ldm sp, {r6, r7, r8, r9, lr}\n"  // bias2, m, c, e, width4
       "add r10, r10, r6\n"
-      "smmulr r10, r10, r7\n"
-      "add r8, r8, r10\n"
-      "add r8, r8, r10, asr #31\n"
+      "add r8, r8, r10, asr #31\n"  // c - [x < 0]
+      "smmlar r8, r10, r7, r8\n"
       "asr r8, r8, r9\n"
       "usat r8, #8, r8\n"
-      "cmp r8, lr\n"
-      "it gt\n"
-      "movgt r8, lr\n"
-      "ldrd r6, r7, [sp, #%c[flo]]\n"  // lo, y_end
-      "add r8, r8, r6\n"
+      "ldrd r6, r7, [sp, #%c[flo]]\n"  // lo4, y_end
+      "uqsub8 r9, r8, lr\n"  // u - min(u, width)
+      "usub8 r8, r8, r9\n"
+      "uadd8 r8, r8, r6\n"   // lo + min(u, width), bytewise
       "strb r8, [r12], #1\n"
       "cmp r12, r7\n"
       "bne 1b\n"
@@ -162,8 +166,85 @@ template <std::size_t RowBytes>
       : "+r"(xp), "+r"(yp)
       : "r"(a0), "r"(b0), "r"(a1), "r"(b1), "r"(a2), "r"(b2), [row] "i"(RowBytes), [row2] "i"(2 * RowBytes),
         [row3] "i"(3 * RowBytes), [pyend] "i"(offsetof(frame_params, y_end)), [px3] "i"(offsetof(frame_params, x3)),
-        [flo] "i"(offsetof(frame, lo)), [fsize] "i"(sizeof(frame))
+        [flo] "i"(offsetof(frame, lo4)), [fsize] "i"(sizeof(frame))
       : "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
+}
+
+// What the average pooled-row loop reads: the rescale as frame_params's (bias2, m, c, e), the
+// clamp's width in each byte (width4) and 4 lo, the end of the channel's pooled row, the last of
+// the 4 widened rows, then the weight words A0 B0 A1 B1 A2 B2. The asm pushes it whole (the
+// x3 word unused there).
+struct avg_frame {
+  std::int32_t bias2, m, c, e, width4, lo_x4;
+  std::int8_t* y_end;
+  const std::int32_t* x3;
+  std::int32_t w[6];
+};
+static_assert(offsetof(avg_frame, y_end) == 24 && offsetof(avg_frame, x3) == 28 && offsetof(avg_frame, w) == 32 &&
+                  sizeof(avg_frame) == 56,
+              "avg_pooled_row: the LDM/PUSH register lists lay out avg_frame");
+
+// One channel's average-pooled row: for px until y reaches p->y_end, the four conv outputs as
+// pooled_row's, each rescaled to u = min(USAT(rescale), width) as there (the sign term folded into
+// SMMLAR's addend: c + [x < 0] + SMMULR(x, m)), the four u packed bytewise, their sum (USAD8
+// against the bytes u - min(u, width) is the sum of min(u, width)) plus 4 lo, divided by 4
+// rounding half away from zero ((sum + 2 + [sum < 0]) >> 2, as qpool_layer's (sum +- 2) / 4),
+// stored at y.
+// Registers in the loop: r0-r5 the weight words (reloaded each step from the frame, then the
+// rescale: bias2, m, c, e, width4, 4 lo); r6, r7 a widened row's words, then temporaries; r10,
+// r9, r8, lr the four outputs; r11 the last widened row at column px; r12 the output.
+template <std::size_t RowBytes>
+[[gnu::always_inline]] inline void avg_pooled_row(const avg_frame* p, std::int8_t* y) {
+  static_assert(3 * RowBytes <= 1020, "avg_pooled_row: LDRD offsets are 8-bit word immediates");
+  register const void* xp asm("r11") = p;
+  register std::int8_t* yp asm("r12") = y;
+#define STATICNN_AVG_RESCALE(X)                                                                    \
+  "add " X ", " X ", r0\n"                                                                         \
+  "add r6, r2, " X ", asr #31\n"                                                                   \
+  "smmlar " X ", " X ", r1, r6\n"                                                                  \
+  "asr " X ", " X ", r3\n"                                                                         \
+  "usat " X ", #8, " X "\n"
+  asm volatile(
+      "add r6, r11, #%c[fw]\n"
+      "ldm r6, {r0, r1, r2, r3, r4, r5}\n"
+      "push {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r11, {r0, r1, r2, r3, r4, r5, r6, r7}\n"
+      "push {r0, r1, r2, r3, r4, r5, r6, r7}\n"
+      "mov r11, r7\n"
+      "1:\n"
+      "add r0, sp, #%c[fw]\n"
+      "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // A0 B0 A1 B1 A2 B2
+      "ldrd r6, r7, [r11, #-%c[row3]]\n"
+      STATICNN_POOL_TAPS("r10", "r9", "r0", "r1", 1)
+      "ldrd r6, r7, [r11, #-%c[row2]]\n"
+      STATICNN_POOL_TAPS("r10", "r9", "r2", "r3", 0)
+      STATICNN_POOL_TAPS("r8", "lr", "r0", "r1", 1)
+      "ldrd r6, r7, [r11, #-%c[row]]\n"
+      STATICNN_POOL_TAPS("r10", "r9", "r4", "r5", 0)
+      STATICNN_POOL_TAPS("r8", "lr", "r2", "r3", 0)
+      "ldrd r6, r7, [r11], #4\n"
+      STATICNN_POOL_TAPS("r8", "lr", "r4", "r5", 0)
+      "ldm sp, {r0, r1, r2, r3, r4, r5}\n"  // bias2, m, c, e, width4, 4 lo
+      STATICNN_AVG_RESCALE("r10") STATICNN_AVG_RESCALE("r9") STATICNN_AVG_RESCALE("r8") STATICNN_AVG_RESCALE("lr")
+      "orr r10, r10, r9, lsl #8\n"
+      "orr r8, r8, lr, lsl #8\n"
+      "orr r10, r10, r8, lsl #16\n"
+      "uqsub8 r6, r10, r4\n"  // u - min(u, width)
+      "usad8 r10, r10, r6\n"  // the sum of min(u, width)
+      "add r6, r10, r5\n"     // the sum of the four outputs
+      "add r10, r6, #2\n"
+      "add r10, r10, r6, asr #31\n"
+      "asr r10, r10, #2\n"
+      "strb r10, [r12], #1\n"
+      "ldr r7, [sp, #%c[yend]]\n"
+      "cmp r12, r7\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fsize]\n"
+      : "+r"(xp), "+r"(yp)
+      : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [row3] "i"(3 * RowBytes), [fw] "i"(offsetof(avg_frame, w)),
+        [yend] "i"(offsetof(avg_frame, y_end)), [fsize] "i"(sizeof(avg_frame))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
+#undef STATICNN_AVG_RESCALE
 #undef STATICNN_POOL_TAPS
 }
 }  // namespace conv_max_pool
@@ -198,7 +279,7 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
       const std::int32_t e = -shift;
       conv_max_pool::frame_params p{
           2 * bias, m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
-          hi - lo,  lo, yg + PW, X[in_rows - 1]};
+          bytes4(hi - lo), bytes4(lo), yg + PW, X[in_rows - 1]};
       conv_max_pool::pooled_row<4 * words>(A, B, &p, yg);
     } else if constexpr (!AllDoubled) {
       for (std::size_t px = 0; px < PW; ++px) {
@@ -218,9 +299,66 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
   }
 }
 
+// conv2d_s8_max_pool_dsp's shapes and arguments with a 2x2 average pool (stride 2, unpadded)
+// instead: y[g][px] = the average of the four clamp(requantize(acc)) rounded half away from zero,
+// as quant/pool.hpp's qpool_layer (each output rescaled: an average does not commute with the
+// rescale). The multiply as conv2d_s8_max_pool_dsp's; a channel outside the doubled form (or an
+// empty clamp) takes fixed_point.hpp's requantize for each of the four.
+template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_avg_pool_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
+    std::size_t oy0) {
+  static_assert(conv2d_s8_max_pool_dsp_fits<1, H, W, 3, 1>, "conv2d_s8_avg_pool_dsp: shape not taken");
+  using namespace conv_max_pool;
+  constexpr std::size_t OW = W - kernel + 1, PW = OW / pool, words = PW + 1;  // X[r][m], m <= PW
+  constexpr auto sum_max = static_cast<std::uint32_t>(kernel * kernel * 127u * 128u);
+  std::int32_t X[in_rows][words];
+  for (std::size_t r = 0; r < in_rows; ++r) widen_row<W, words>(x + (oy0 + r) * W, X[r]);
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  for (std::size_t g = 0; g < G; ++g) {
+    const std::int8_t* wg = w + g * kernel * kernel;
+    const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+    std::int8_t* yg = y + g * y_stride;
+    const bool doubled =
+        AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
+    if (doubled) {
+      const std::int32_t e = -shift;
+      avg_frame p{2 * bias,
+                  m,
+                  (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+                  e,
+                  bytes4(hi - lo),
+                  4 * lo,
+                  yg + PW,
+                  X[in_rows - 1],
+                  {}};
+      for (std::size_t k = 0; k < kernel; ++k) {
+        p.w[2 * k] = pair(2 * wg[3 * k], 2 * wg[3 * k + 1]);
+        p.w[2 * k + 1] = pair(2 * wg[3 * k + 1], 2 * wg[3 * k + 2]);
+      }
+      avg_pooled_row<4 * words>(&p, yg);
+    } else if constexpr (!AllDoubled) {
+      for (std::size_t px = 0; px < PW; ++px) {
+        std::int32_t sum = 0;
+        for (std::size_t dy = 0; dy < pool; ++dy)
+          for (std::size_t dx = 0; dx < pool; ++dx) {
+            std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
+            for (std::size_t k = 0; k < kernel; ++k)
+              for (std::size_t j = 0; j < kernel; ++j)
+                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[(oy0 + dy + k) * W + 2 * px + dx + j]);
+            sum += q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
+          }
+        yg[px] = static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4);
+      }
+    }
+  }
+}
 #else
 template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                            std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
+template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+void conv2d_s8_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                             std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
 #endif
 

@@ -1,5 +1,6 @@
 #pragma once
-// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolutions of one input channel with a
+// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolutions of one input channel (or 2-3 with a
+// square window K >= 3: each channel's widened rows and weights after the one before's) with a
 // window of K rows and KW columns (square: K >= 4 a side; rectangular: K, KW in [2, 11]), vertical
 // stride S and horizontal SW (each 1 or 2), padded by Pad rows above, PadB below (< K), PadL and
 // PadR columns left and right (< KW) (the padding holds
@@ -32,10 +33,12 @@ namespace staticnn::kernels::arm {
 namespace conv_widened {
 inline constexpr std::size_t max_kernel = 11;   // K: the unrolled multiply grows with K^2
 inline constexpr std::size_t chunk_rows = 2;    // output rows per widened chunk (a 2x2 pool's)
+inline constexpr std::size_t max_channels = 3;  // C of a square window (a first conv's, colour)
 
 // PW: the padded input's width.
-// The horizontal layout for kernel width K and stride S; KH, SH: the window rows and vertical stride.
-template <std::size_t PW, std::size_t K, std::size_t S, std::size_t KH = K, std::size_t SH = S>
+// The horizontal layout for kernel width K and stride S; KH, SH: the window rows and vertical stride;
+// C: the input channels (each channel's widened rows after the one before).
+template <std::size_t PW, std::size_t K, std::size_t S, std::size_t KH = K, std::size_t SH = S, std::size_t C = 1>
 struct layout {
   static constexpr std::size_t OW = (PW - K) / S + 1;
   // Weight words per window row: stride 2, E_j for j < even; stride 1, E_j and O_j for j < steps
@@ -53,24 +56,29 @@ struct layout {
   static constexpr std::size_t last_x = OW % block == 0 ? OW - block : OW - OW % block;
   static constexpr std::size_t row_words_read = reads(last_x, block);  // at most a whole last block's
   static constexpr std::size_t row_words = row_words_read > (PW + 1) / 2 ? row_words_read : (PW + 1) / 2;
-  static constexpr std::size_t rows = (chunk_rows - 1) * SH + KH;  // widened rows per chunk
+  static constexpr std::size_t rows = (chunk_rows - 1) * SH + KH;  // widened rows per chunk (a channel's)
   // The block loop's offsets from its row and weight pointers are 12-bit immediates (8 words of
   // block parameters after the weights).
-  static constexpr bool offsets_fit = 4 * KH * row_words <= 4095 && 4 * (KH * row_weights + 8) <= 4095;
+  static constexpr bool offsets_fit =
+      4 * ((C - 1) * rows + KH) * row_words <= 4095 && 4 * (C * KH * row_weights + 8) <= 4095;
 };
 }  // namespace conv_widened
 
 
 // The shapes conv2d_s8_widened_dsp takes (H, W: the padded input's; the kernel's Pad < K):
 // one input channel, K in [4, 11], stride 1 or 2, K widened rows within 4 KB (W up to about 250
-// for K = 7). Its sums |2 acc| <= 2 K KW 127 128 stay far inside int32. A rectangular window (KW, SW:
-// its width and horizontal stride; K, S: its height and vertical stride): K and KW in [2, 11].
+// for K = 7) or 3 with stride 2; or 2 to 3 input channels (a first conv's) with a square window of
+// K in [3, 11], stride 1 or 2, their widened rows within 4 KB (W up to about 100 for 3x3). Its sums |2 acc| <= 2 C K KW
+// 127 128 stay far inside int32. A rectangular window (KW, SW: its width and horizontal stride; K,
+// S: its height and vertical stride; one input channel): K and KW in [2, 11].
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
           std::size_t SW = S>
 inline constexpr bool conv2d_s8_widened_dsp_fits =
-    target::arm_dsp && C == 1 && (K == KW && S == SW ? K >= 4 : K >= 2 && KW >= 2) &&
+    target::arm_dsp && C >= 1 &&
+    (C == 1 ? (K == KW && S == SW ? K >= 4 || (K == 3 && S == 2) : K >= 2 && KW >= 2)
+            : C <= conv_widened::max_channels && K == KW && S == SW && K >= 3) &&
     K <= conv_widened::max_kernel && KW <= conv_widened::max_kernel && K <= H && KW <= W && (S == 1 || S == 2) &&
-    (SW == 1 || SW == 2) && conv_widened::layout<W, KW, SW, K, S>::offsets_fit;
+    (SW == 1 || SW == 2) && conv_widened::layout<W, KW, SW, K, S, C>::offsets_fit;
 
 namespace conv_widened {
 // What the block loop reads after one channel's widened weights (and updates: y).
@@ -83,12 +91,15 @@ struct block_params {
 };
 
 // The words rows_impl widens into (as its template arguments): xw, Chunk output rows' widened
-// input rows; wk, one channel's widened weights, then its block_params.
-template <std::size_t PW, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW, std::size_t Chunk>
+// input rows of each of the C input channels; wk, one output channel's widened weights (C K
+// window rows), then its block_params.
+template <std::size_t PW, std::size_t K, std::size_t S, std::size_t KW, std::size_t SW, std::size_t Chunk,
+          std::size_t C = 1>
 struct rows_buffers {
   static_assert(sizeof(block_params) % 4 == 0, "block_params: whole words after the weights");
-  static constexpr std::size_t xw_words = ((Chunk - 1) * S + K) * layout<PW, KW, SW, K, S>::row_words;
-  static constexpr std::size_t wk_words = K * layout<PW, KW, SW, K, S>::row_weights + sizeof(block_params) / 4;
+  static constexpr std::size_t channel_rows = (Chunk - 1) * S + K;  // widened rows of one input channel
+  static constexpr std::size_t xw_words = C * channel_rows * layout<PW, KW, SW, K, S>::row_words;
+  static constexpr std::size_t wk_words = C * K * layout<PW, KW, SW, K, S>::row_weights + sizeof(block_params) / 4;
 };
 
 // A window taller than wide (K > KW) whose output rows are shorter than its columns (OW < OH) runs,
@@ -198,12 +209,18 @@ template <int Shift>
 // at a time into r2..r6, lr; X[j], X[j + 1] rotate through r0, r1. Accumulators r7, r8, r10, r11;
 // after the multiply r0-r5 take {m, c, e, width4, lo4, y} (one LDM) and r6 is scratch.
 // Near: every row's words within an LDRD offset of xr (no pointer steps within a block).
-template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std::size_t RowWeights>
+// C input channels: the window's K rows of channel c start ChannelRows widened rows after channel
+// c - 1's, the weights of its K window rows after c - 1's.
+template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std::size_t RowWeights, std::size_t C = 1,
+          std::size_t ChannelRows = K>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* xr, const std::int32_t* wk) {
   static_assert(N == 4 || N == 2);
-  constexpr std::size_t row = 4 * RowWords, weights = 4 * K * RowWeights, step = 4 * (S == 2 ? N : N / 2);
-  constexpr bool near = (K - 1) * row + 8 <= 1020 && (K - 1) * row + row <= 4095;
-  static_assert(weights + sizeof(block_params) <= 4095 && K * row <= 4095, "row_blocks: offsets within 12 bits");
+  static_assert(ChannelRows >= K);
+  constexpr std::size_t row = 4 * RowWords, weights = 4 * C * K * RowWeights, step = 4 * (S == 2 ? N : N / 2);
+  constexpr std::size_t rows_spanned = (C - 1) * ChannelRows + K, skip = 4 * RowWords * (ChannelRows - K);
+  constexpr bool near = (rows_spanned - 1) * row + 8 <= 1020 && rows_spanned * row <= 4095;
+  static_assert(weights + sizeof(block_params) <= 4095 && rows_spanned * row <= 4095,
+                "row_blocks: offsets within 12 bits");
   register const std::int32_t* xp asm("r12") = xr;
   register const std::int32_t* wp asm("r9") = wk;
   register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
@@ -218,7 +235,8 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
                "ldr r7, [r9, #%c[bias]]\n"
                ".set snn_row, 0\n"
                ".set snn_first, 1\n"
-               ".rept %c[K]\n"
+               ".set snn_k, 0\n"
+               ".rept %c[CK]\n"
                ".if %c[S] == 2\n"
                ".if %c[near]\n"
                " ldrd r0, r1, [r12, #snn_row]\n"
@@ -260,6 +278,10 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
                ".endr\n"
                ".endif\n"
                ".if %c[near]\n.set snn_row, snn_row + %c[row]\n.else\n add r12, r12, #%c[row]\n.endif\n"
+               ".set snn_k, snn_k + 1\n"
+               ".if %c[skip] > 0 && snn_k %% %c[K] == 0 && snn_k < %c[CK]\n"  // the next input channel's rows
+               ".if %c[near]\n.set snn_row, snn_row + %c[skip]\n.else\n add r12, r12, #%c[skip]\n.endif\n"
+               ".endif\n"
                ".endr\n"
                "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
                STATICNN_WIDE_RESCALE("r7") STATICNN_WIDE_RESCALE("r8")
@@ -278,8 +300,9 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
                "bne 1b\n" STATICNN_WIDE_PURGE
                : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
                  "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
-               : [K] "i"(K), [S] "i"(S), [N] "i"(N), [RK] "i"(RowWeights), [row] "i"(row), [near] "i"(near ? 1 : 0),
-                 [weights] "i"(weights), [step] "i"(step), [back] "i"(K * row - step),
+               : [K] "i"(K), [CK] "i"(C * K), [skip] "i"(skip), [S] "i"(S), [N] "i"(N), [RK] "i"(RowWeights),
+                 [row] "i"(row), [near] "i"(near ? 1 : 0),
+                 [weights] "i"(weights), [step] "i"(step), [back] "i"(rows_spanned * row - step),
                  [bias] "i"(weights + offsetof(block_params, bias2)), [y] "i"(offsetof(block_params, y)),
                  [yend] "i"(offsetof(block_params, y_end))
                : "lr", "cc", "memory");
@@ -382,31 +405,39 @@ namespace conv_widened {
 // square shapes compiled worse). Buffers: xw and wk (rows_buffers) on its stack, or (InScratch)
 // at scratch, 8-byte aligned, xw_words + wk_words words.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad, std::size_t KW,
-          std::size_t SW, std::size_t PadL, std::size_t PW, std::size_t Chunk, bool InScratch = false>
+          std::size_t SW, std::size_t PadL, std::size_t PW, std::size_t Chunk, bool InScratch = false, std::size_t C = 1>
 void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
                std::int8_t* y, std::size_t oy0, std::size_t rows, std::int8_t pad,
                [[maybe_unused]] std::int32_t* scratch = nullptr) {
   using L = layout<PW, KW, SW, K, S>;
-  using Buf = rows_buffers<PW, K, S, KW, SW, Chunk>;
-  constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights;
-  constexpr auto sum_max = static_cast<std::uint32_t>(K * KW * 127u * 128u);
+  using Buf = rows_buffers<PW, K, S, KW, SW, Chunk, C>;
+  constexpr std::size_t OW = L::OW, B = L::block, RW = L::row_words, RK = L::row_weights, CR = Buf::channel_rows;
+  constexpr auto sum_max = static_cast<std::uint32_t>(C * K * KW * 127u * 128u);
   const std::size_t n = rows * OW;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
   alignas(8) std::int32_t xw_own[InScratch ? 1 : Buf::xw_words];
-  alignas(8) std::int32_t wk_own[InScratch ? 1 : Buf::wk_words];
+  // A 3x3 window (few products a channel per widened chunk: widening its weights is a large share)
+  // keeps every channel's widened weights for the whole call (widened in the first chunk only) where
+  // they fit beside the widened rows within the rows kernel's stack budget; else one channel's at a time.
+  constexpr bool keep = !InScratch && G > 1 && K == 3 && KW == 3 &&
+                        4 * (Buf::xw_words + G * Buf::wk_words) <= conv_rows::col_budget;
+  alignas(8) std::int32_t wk_own[InScratch ? 1 : (keep ? G : 1) * Buf::wk_words];
   std::int32_t* const xw = InScratch ? scratch : xw_own;
   std::int32_t* const wk = InScratch ? scratch + Buf::xw_words : wk_own;
-  auto& params = *reinterpret_cast<block_params*>(wk + K * RK);
   constexpr std::size_t full = OW / B * B;  // outputs of a row in whole blocks
   for (std::size_t c0 = 0; c0 < rows; c0 += Chunk) {
     const std::size_t chunk = rows - c0 < Chunk ? rows - c0 : Chunk;
-    widen_rows<H, W, Pad, PadL, RW>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
+    for (std::size_t c = 0; c < C; ++c)
+      widen_rows<H, W, Pad, PadL, RW>(x + c * H * W, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw + c * CR * RW);
     for (std::size_t o = 0; o < G; ++o) {
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       std::int8_t* yo = y + o * n + c0 * OW;
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
-        widen_weights<KW, SW, K>(w + o * K * KW, wk);
+        std::int32_t* const wko = keep ? wk + o * Buf::wk_words : wk;
+        auto& params = *reinterpret_cast<block_params*>(wko + C * K * RK);
+        if (!keep || c0 == 0)  // OIHW: C K window rows of KW weights
+          widen_weights<KW, SW, C * K>(w + o * C * K * KW, wko);
         const std::int32_t e = -shift;
         params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
                   width4, lo4, yo, yo, 2 * bias};
@@ -414,30 +445,31 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
           const std::int32_t* xr = xw + r * S * RW;
           if constexpr (full > 0) {
             params.y = yo, params.y_end = yo + full;
-            row_blocks<B, K, SW, RW, RK>(xr, wk);
+            row_blocks<B, K, SW, RW, RK, C, CR>(xr, wko);
           }
           if constexpr (L::tail != 0) {  // the last outputs: a block of 2 or 4, through out unless exact
             constexpr bool exact = L::tail == OW - full;
             alignas(4) std::int8_t out[L::tail];
             params.y = exact ? yo + full : out, params.y_end = params.y + L::tail;
-            row_blocks<L::tail, K, SW, RW, RK>(xr + (SW == 1 ? full / 2 : full), wk);
+            row_blocks<L::tail, K, SW, RW, RK, C, CR>(xr + (SW == 1 ? full / 2 : full), wko);
             if constexpr (!exact)
               for (std::size_t p = 0; p < OW - full; ++p) yo[full + p] = out[p];
           }
         }
       } else {  // the general rescale (fixed_point.hpp), the sums from x as the portable kernel's
-        const std::int8_t* wo = w + o * K * KW;
+        const std::int8_t* wo = w + o * C * K * KW;
         for (std::size_t r = 0; r < chunk; ++r, yo += OW)
           for (std::size_t ox = 0; ox < OW; ++ox) {
             auto a = static_cast<std::uint32_t>(bias);  // wrapping as the portable kernel's int32 sum
-            for (std::size_t ky = 0; ky < K; ++ky) {
-              const std::size_t iy = (oy0 + c0 + r) * S + ky - Pad;  // wraps above the input
-              for (std::size_t kx = 0; kx < KW; ++kx) {
-                const std::size_t ix = ox * SW + kx - PadL;
-                const std::int32_t v = iy < H && ix < W ? x[iy * W + ix] : pad;
-                a += static_cast<std::uint32_t>(v * wo[ky * KW + kx]);
+            for (std::size_t c = 0; c < C; ++c)
+              for (std::size_t ky = 0; ky < K; ++ky) {
+                const std::size_t iy = (oy0 + c0 + r) * S + ky - Pad;  // wraps above the input
+                for (std::size_t kx = 0; kx < KW; ++kx) {
+                  const std::size_t ix = ox * SW + kx - PadL;
+                  const std::int32_t v = iy < H && ix < W ? x[(c * H + iy) * W + ix] : pad;
+                  a += static_cast<std::uint32_t>(v * wo[(c * K + ky) * KW + kx]);
+                }
               }
-            }
             yo[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
           }
       }
@@ -448,8 +480,8 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
 }  // namespace conv_widened
 
 
-// x: H x W int8 (one channel), padded by Pad rows above, PadB below, PadL columns on the left and
-// PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
+// x: C x H x W int8 (C > 1 only for a square window), padded by Pad rows above, PadB below,
+// PadL columns on the left and PadR on the right with pad (the kernel reads no padded copy); w: G output channels' K x KW
 // weights (contiguous, in [-127, 127]); q: the rescale starting at the first of the G channels;
 // y: G x rows x OW int8. S, SW: the vertical and horizontal strides. scratch: null, or
 // conv2d_s8_widened_dsp_scratch bytes overlapping neither x nor y, with which a call for all
@@ -490,7 +522,8 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
       return;
     }
   }
-  conv_widened::rows_impl<H, W, K, S, G, Pad, KW, SW, PadL, PW, conv_widened::chunk_rows>(x, w, q, y, oy0, rows, pad);
+  conv_widened::rows_impl<H, W, K, S, G, Pad, KW, SW, PadL, PW, conv_widened::chunk_rows, false, C>(x, w, q, y, oy0,
+                                                                                                  rows, pad);
 }
 #else
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
