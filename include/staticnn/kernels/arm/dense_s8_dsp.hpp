@@ -437,10 +437,35 @@ template <bool AllDoubled>
   return v;
 }
 
+// All N accumulators rescaled, clamped and looked up into a.y in a loop with no asm in it (so the
+// compiler keeps its state in registers): one copy with the clamp and one without (for
+// act_min/act_max at the int8 range), each looking up whether or not a.mid is set
+// (no-unswitch-loops). One copy for all layers (sizes at run time).
+template <bool AllDoubled>
+[[gnu::noipa, gnu::optimize("no-unswitch-loops")]] void dense_rescale_s8(const dense_s8_args& a, std::size_t N,
+                                                                        const std::int32_t* acc) {
+  const std::int32_t* const multiplier = a.r.multiplier;
+  const std::int8_t* const shift = a.r.shift;
+  const std::int8_t* const mid = a.mid;
+  const std::int32_t zero_point = a.r.zero_point, lo = a.r.act_min, hi = a.r.act_max;
+  std::int8_t* const y = a.y;
+  // Two copies of the loop: without the clamp where it is the saturation's identity.
+  auto rescale = [&]<bool Clamped>() {
+#pragma GCC unroll 1
+    for (std::size_t o = 0; o < N; ++o) {
+      std::int32_t v = dense_out<AllDoubled>(acc[o], multiplier[o], shift[o], zero_point);
+      if constexpr (Clamped) v = clamp_s8(v, lo, hi);
+      y[o] = mid != nullptr ? mid[v] : static_cast<std::int8_t>(v);
+    }
+  };
+  if (lo > -128 || hi < 127)
+    rescale.template operator()<true>();
+  else
+    rescale.template operator()<false>();
+}
+
 // Rows [done, N) one at a time into acc[done .. N) (the four-row unit left acc[0 .. done)), then
-// all N rescaled, clamped and looked up in a loop with no asm in it (so the compiler keeps its
-// state in registers): one copy with the clamp and one without (for act_min/act_max at the int8
-// range), each looking up whether or not a.mid is set (no-unswitch-loops).
+// all N through dense_rescale_s8.
 // Rows of whole words (M % 4 == 0, w 4-byte aligned) take per 8 inputs one LDRD of weights and one
 // LDM of 4 pair words (a head of 4 inputs when M % 8 == 4); other rows one unaligned LDR per word
 // (Armv7-M allows it unless CCR.UNALIGN_TRP is set) and the last M % 4 products from x itself. Sizes at run time, so that every layer shares this copy.
@@ -507,24 +532,7 @@ template <bool AllDoubled>
                  : "cc", "memory");
     acc[o] = sum;
   }
-  const std::int32_t* const multiplier = a.r.multiplier;
-  const std::int8_t* const shift = a.r.shift;
-  const std::int8_t* const mid = a.mid;
-  const std::int32_t zero_point = a.r.zero_point, lo = a.r.act_min, hi = a.r.act_max;
-  std::int8_t* const y = a.y;
-  // Two copies of the loop: without the clamp where it is the saturation's identity.
-  auto rescale = [&]<bool Clamped>() {
-#pragma GCC unroll 1
-    for (std::size_t o = 0; o < N; ++o) {
-      std::int32_t v = dense_out<AllDoubled>(acc[o], multiplier[o], shift[o], zero_point);
-      if constexpr (Clamped) v = clamp_s8(v, lo, hi);
-      y[o] = mid != nullptr ? mid[v] : static_cast<std::int8_t>(v);
-    }
-  };
-  if (lo > -128 || hi < 127)
-    rescale.template operator()<true>();
-  else
-    rescale.template operator()<false>();
+  dense_rescale_s8<AllDoubled>(a, N, acc);
 }
 
 
@@ -559,7 +567,10 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
   if constexpr (groups > 0) pair_blocks_s8<4>(xp, a.w, a.r.bias, acc, groups, offset, entry);
   if constexpr (rows > 4 * groups)
     pair_blocks_s8<2>(xp, a.w + 4 * groups * M, a.r.bias + 4 * groups, acc + 4 * groups, 1, offset, entry);
-  dense_rows_one_s8<AllDoubled>(a, x, xp, M, rows, N, acc);
+  if constexpr (rows < N)  // a last row left over
+    dense_rows_one_s8<AllDoubled>(a, x, xp, M, rows, N, acc);
+  else
+    dense_rescale_s8<AllDoubled>(a, N, acc);
 }
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 [[gnu::noinline]] void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x) {
