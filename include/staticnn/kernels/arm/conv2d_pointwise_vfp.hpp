@@ -28,6 +28,28 @@ inline constexpr std::size_t unrolled_groups = 2; // up to 2 groups of 4 channel
 template <std::size_t C>
 inline constexpr bool conv_pointwise_vfp_fits = target::arm_vfp && C >= 1;
 
+namespace pointwise_vfp {
+// conv_pointwise_vfp_channels: M (2 to 4) output channels x group_pixels(M) pixels a block, the
+// sums, the M weights and the block's inputs of one channel all in S registers
+// (M P + M + P <= 32).
+inline constexpr std::size_t group_channels = 4;  // the widest block
+inline constexpr std::size_t group_max_inputs = 64; // C up to this: the transposed weights on the stack
+inline constexpr std::size_t group_stream_width = 24; // row-streamed calls (2 rows) from this width on
+constexpr std::size_t group_pixels(std::size_t M) { return M == 4 ? 5 : M == 3 ? 7 : 10; }
+}  // namespace pointwise_vfp
+
+// Whether conv_pointwise_vfp_channels takes C input channels (then any number of output channels).
+template <std::size_t C>
+inline constexpr bool conv_pointwise_vfp_channels_fit =
+    target::arm_vfp && C >= 2 && C <= pointwise_vfp::group_max_inputs;
+
+// The output channels a call of conv_pointwise_vfp_channels takes at a time (a divisor of OC, so
+// the callers' channel loops step evenly): 4 where 4 divides OC, all of them up to 12, else 3 or 2
+// where they divide OC, else 1 (then the one-channel kernel).
+constexpr std::size_t conv_pointwise_vfp_group(std::size_t OC) {
+  return OC % 4 == 0 ? 4 : OC <= 12 ? OC : OC % 3 == 0 ? 3 : OC % 2 == 0 ? 2 : 1;
+}
+
 #ifdef STATICNN_ARM_VFP
 namespace pointwise_vfp {
 // The A pixels at x (channel 0; planes `stride` bytes apart) of C channels with weights w into y
@@ -82,6 +104,95 @@ template <std::size_t C, std::size_t A>
   static_assert(weight_group == 4 && first_input == weight_group, "pointwise_vfp::block: weights in s0-s3");
 }
 
+// The P pixels at x (channel 0; planes `stride` bytes apart) of M output channels from C input
+// channels into y (output planes `y_stride` bytes apart), from the sums b (M x P: each channel's
+// bias P times). wt: the M channels' weights transposed, C x M (channel c's M weights one VLDM).
+// Sums s(32-MP).. as [m][p], weights s0.., the block's inputs of one channel s(M)..
+template <std::size_t C, std::size_t M, std::size_t P>
+[[gnu::always_inline]] inline void group_block(const float* x, const float* wt, const float* b, float* y,
+                                               std::size_t stride, std::size_t y_stride) {
+  static_assert(M >= 2 && M * P + M + P <= sum_registers, "pointwise_vfp::group_block: does not fit the S registers");
+  constexpr std::size_t groups = C / weight_group;
+  constexpr bool looped = groups > unrolled_groups;  // else every channel written out
+  std::size_t n;
+  asm volatile(
+      ".altmacro\n"
+      ".macro snn_xfer%= op, p, lo, hi\n\\op \\p, {s\\lo-s\\hi}\n.endm\n"
+      ".macro snn_vfma%= acc, wt, in\nvfma.f32 s\\acc, s\\wt, s\\in\n.endm\n"
+      // One input channel: its M weights, its P inputs, then the M x P products.
+      ".macro snn_channel%=\n"
+      "snn_xfer%= vldmia, %[w]!, 0, %%(%c[m]-1)\n"
+      "snn_xfer%= vldmia, %[x], %c[m], %%(%c[m]+%c[p]-1)\n"
+      "add %[x], %[x], %[stride]\n"
+      ".set .Lsnn_j, 0\n"
+      ".rept %c[m]\n"
+      ".set .Lsnn_i, 0\n"
+      ".rept %c[p]\n"
+      "snn_vfma%= %%(%c[acc]+.Lsnn_j*%c[p]+.Lsnn_i), %%(.Lsnn_j), %%(%c[m]+.Lsnn_i)\n"
+      ".set .Lsnn_i, .Lsnn_i+1\n"
+      ".endr\n"
+      ".set .Lsnn_j, .Lsnn_j+1\n"
+      ".endr\n"
+      ".endm\n"
+      ".macro snn_store%= j\n"
+      "snn_xfer%= vstmia, %[y], %%(%c[acc]+\\j*%c[p]), %%(%c[acc]+\\j*%c[p]+%c[p]-1)\n"
+      "add %[y], %[y], %[ystride]\n"
+      ".endm\n"
+      "snn_xfer%= vldmia, %[b], %c[acc], 31\n"
+      ".if %c[looped]\n"
+      "mov %[n], #%c[groups]\n"
+      "1:\n"
+      "snn_channel%=\nsnn_channel%=\nsnn_channel%=\nsnn_channel%=\n"
+      "subs %[n], %[n], #1\n"
+      "bne 1b\n"
+      ".rept %c[rest]\n"
+      "snn_channel%=\n"
+      ".endr\n"
+      ".else\n"
+      ".rept %c[c]\n"
+      "snn_channel%=\n"
+      ".endr\n"
+      ".endif\n"
+      ".set .Lsnn_k, 0\n"
+      ".rept %c[m]\n"
+      "snn_store%= %%(.Lsnn_k)\n"
+      ".set .Lsnn_k, .Lsnn_k+1\n"
+      ".endr\n"
+      ".purgem snn_store%=\n.purgem snn_channel%=\n.purgem snn_vfma%=\n.purgem snn_xfer%=\n"
+      ".noaltmacro\n"
+      : [x] "+r"(x), [w] "+r"(wt), [y] "+r"(y), [n] "=&r"(n)
+      : [b] "r"(b), [stride] "r"(stride), [ystride] "r"(y_stride), [m] "i"(M), [p] "i"(P),
+        [acc] "i"(sum_registers - M * P), [c] "i"(C), [groups] "i"(groups), [rest] "i"(C % weight_group),
+        [looped] "i"(looped)
+      : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13",
+        "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28",
+        "s29", "s30", "s31");
+}
+
+// M output channels (weights w, OIHW from the first; biases bias[0..M)) over n >= P pixels into
+// y (output planes y_plane floats apart): blocks of P pixels, the last overlapping the one before
+// where P does not divide n (its pixels computed again, to the same values).
+template <std::size_t C, std::size_t HW, std::size_t M>
+[[gnu::always_inline]] inline void group_pass(const float* x, const float* w, const float* bias, float* y,
+                                              std::size_t n, std::size_t y_plane) {
+  constexpr std::size_t P = group_pixels(M);
+  float wt[C * M];
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t m = 0; m < M; ++m) wt[c * M + m] = w[m * C + c];
+  float b[M * P];
+  for (std::size_t m = 0; m < M; ++m)
+    for (std::size_t p = 0; p < P; ++p) b[m * P + p] = bias[m];
+  const std::size_t y_stride = y_plane * sizeof(float);
+  const float* const x_end = x + n;
+#pragma GCC unroll 1
+  for (; x_end - x >= static_cast<std::ptrdiff_t>(P); x += P, y += P)
+    group_block<C, M, P>(x, wt, b, y, HW * sizeof(float), y_stride);
+  if (x != x_end) {
+    const std::ptrdiff_t back = static_cast<std::ptrdiff_t>(P) - (x_end - x);
+    group_block<C, M, P>(x - back, wt, b, y - back, HW * sizeof(float), y_stride);
+  }
+}
+
 }  // namespace pointwise_vfp
 
 // y[p] = bias + sum_c w[c] * x[c * HW + p] for p < n: x at the first pixel of channel 0, w the
@@ -117,9 +228,43 @@ template <std::size_t C, std::size_t HW>
     block<C, small_pixels>(x - back, w, b, y, stride);
   }
 }
+
+// Output channels [0, G) (weights w from the first's, OIHW; biases bias[0..G)) over the n
+// consecutive pixels at x (channel 0 of planes HW floats apart) into y, output planes y_plane
+// floats apart: 4 channels a pass, then a pass of the 2 or 3 left (one left: conv_pointwise_vfp);
+// fewer pixels than a pass's block run conv_pointwise_vfp per channel. The same sums in the same
+// order (from the bias, channel by channel) as conv_pointwise_vfp.
+template <std::size_t C, std::size_t HW, std::size_t G>
+[[gnu::noinline]] void conv_pointwise_vfp_channels(const float* x, const float* w, const float* bias, float* y,
+                                                   std::size_t n, std::size_t y_plane) {
+  using namespace pointwise_vfp;
+  static_assert(conv_pointwise_vfp_channels_fit<C>, "conv_pointwise_vfp_channels: C out of range");
+  constexpr std::size_t full = G / group_channels, rest = G % group_channels;
+  if (n < group_pixels(group_channels)) {
+    for (std::size_t g = 0; g < G; ++g) conv_pointwise_vfp<C, HW>(x, w + g * C, bias[g], y + g * y_plane, n);
+    return;
+  }
+#pragma GCC unroll 1
+  for (std::size_t g = 0; g < full; ++g)
+    group_pass<C, HW, group_channels>(x, w + g * group_channels * C, bias + g * group_channels,
+                                      y + g * group_channels * y_plane, n, y_plane);
+  constexpr std::size_t done = full * group_channels;
+  if constexpr (rest == 1) {
+    conv_pointwise_vfp<C, HW>(x, w + done * C, bias[done], y + done * y_plane, n);
+  } else if constexpr (rest > 1) {
+    if (n < group_pixels(rest)) {
+      for (std::size_t g = done; g < G; ++g) conv_pointwise_vfp<C, HW>(x, w + g * C, bias[g], y + g * y_plane, n);
+    } else {
+      group_pass<C, HW, rest>(x, w + done * C, bias + done, y + done * y_plane, n, y_plane);
+    }
+  }
+}
 #else
 template <std::size_t C, std::size_t HW>
 void conv_pointwise_vfp(const float* x, const float* w, float bias, float* y, std::size_t n);  // Arm VFP only
+template <std::size_t C, std::size_t HW, std::size_t G>
+void conv_pointwise_vfp_channels(const float* x, const float* w, const float* bias, float* y, std::size_t n,
+                                 std::size_t y_plane);  // Arm VFP only
 #endif
 
 }  // namespace staticnn::kernels::arm
