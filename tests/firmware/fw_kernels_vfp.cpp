@@ -199,16 +199,16 @@ STATICNN_TEST(conv_pointwise_vfp) {
 
 // The multi-channel pointwise kernel (conv_pointwise_vfp_channels: 4, 3 or 2 output channels x 5,
 // 7 or 10 pixels a block) against the same sums in double, on shapes it was not tuned for: its
-// calls as a row-streamed stage makes them (conv2d_group_rows, a group of conv_pointwise_vfp_group
-// channels, 1 and 2 rows at the first and last rows), as an unstreamed layer does (conv2d_forward,
-// all channels at once), and through a network's fused conv -> ReLU -> 2x2 max pool stage (it
-// streams the kernel from rows of group_stream_width pixels on) (pooled with the
+// calls as a row-streamed stage makes them (conv2d_group_rows, channel_group channels, 1 and 2
+// rows at the first and last rows), as an unstreamed layer does (conv2d_forward, all channels at
+// once), and through a network's fused conv -> ReLU -> 2x2 max pool stage (pooled with the
 // conv's bound: max and ReLU move no value by more than the sums' error). Bound as conv_wrong's.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC>
 std::size_t pointwise_channels_wrong(std::uint32_t seed) {
   static_assert(!kernels::target::arm_vfp || kernels::conv2d_runs_pointwise_vfp_channels<C, H, W, OC, 1, 1, float>(),
                 "a shape the multi-channel kernel takes");
-  constexpr std::size_t G = kernels::arm::conv_pointwise_vfp_group(OC), terms = C + 1;
+  constexpr std::size_t G = kernels::conv2d_channel_group<C, H, W, OC, 1, 1, float>(), terms = C + 1;
+  static_assert(!kernels::target::arm_vfp || G == kernels::arm::conv_pointwise_vfp_group(OC));
   constexpr double bound = (terms + 1) * unit_roundoff / (1 - (terms + 1) * unit_roundoff);
   fill_uniform<C, H, W, OC, 1>(seed);
   const float* x = inputs.data();
@@ -281,8 +281,8 @@ STATICNN_TEST(conv_pointwise_vfp_channels) {
   STATICNN_CHECK((pointwise_channels_wrong<8, 2, 3, 3>(52) == 0));    // G 3; 3, 6 pixels: below 7, per channel
   STATICNN_CHECK((pointwise_channels_wrong<24, 4, 11, 6>(53) == 0));  // G 6: 4 + 2; looped channels
   STATICNN_CHECK((pointwise_channels_wrong<2, 4, 7, 5>(54) == 0));    // G 5: 4 + 1
-  STATICNN_CHECK((pointwise_channels_wrong<3, 2, 27, 7>(55) == 0));   // streamed in the pooled stage
-  STATICNN_CHECK((pointwise_channels_wrong<5, 4, 25, 16>(56) == 0));  // streamed; 25, 50 pixels
+  STATICNN_CHECK((pointwise_channels_wrong<3, 2, 27, 7>(55) == 0));   // 27, 54: 4-pixel, 3-pixel tails
+  STATICNN_CHECK((pointwise_channels_wrong<5, 4, 11, 16>(56) == 0));  // 11, 22: 1-pixel, 2-pixel tails
 }
 
 // The ReLU kernel (kernels/arm/relu_vfp.hpp) against relu_op on values of both signs, zeros of both

@@ -43,20 +43,11 @@ constexpr bool conv2d_runs_pointwise_vfp_channels() {
          !conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>() && !conv2d_runs_mve<C, H, W, K, S, T>();
 }
 
-// Row-streamed stages (a 2x2 pool's two rows a call) take it only for rows of
-// arm::pointwise_vfp::group_stream_width pixels or more: on narrower rows the weights'
-// transposition each call and the last block's overlap cost more than the blocks save.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
-          std::size_t KW = K, std::size_t SW = S>
-constexpr bool conv2d_streams_pointwise_vfp_channels() {
-  return conv2d_runs_pointwise_vfp_channels<C, H, W, OC, K, S, T, KW, SW>() && W >= arm::pointwise_vfp::group_stream_width;
-}
-
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
           std::size_t KW = K, std::size_t SW = S>
 constexpr std::size_t conv2d_channel_group() {
   if constexpr (conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>()) return arm::conv_mve4_group(OC);
-  else if constexpr (conv2d_streams_pointwise_vfp_channels<C, H, W, OC, K, S, T, KW, SW>()) return arm::conv_pointwise_vfp_group(OC);
+  else if constexpr (conv2d_runs_pointwise_vfp_channels<C, H, W, OC, K, S, T, KW, SW>()) return arm::conv_pointwise_vfp_group(OC);
   else return 1;
 }
 

@@ -50,8 +50,7 @@ struct conv2d_layer {
           ? "arm_mve conv (4 channels a vector, vfma by scalar)"
       : square && kernels::conv2d_runs_mve<C, PH, PW, K, Stride, T>() ? "arm_mve conv (16 outputs in 4 vectors, vfma by scalar)"
       : kernels::conv2d_runs_pointwise_vfp_channels<C, PH, PW, OutC, K, Stride, T, KW, SW>()
-          ? (kernels::conv2d_channel_group<C, PH, PW, OutC, K, Stride, T, KW, SW>() > 1 ? "arm_vfp conv pointwise (channels x pixels blocks, vfma)"
-                               : "arm_vfp conv pointwise (channels x pixels blocks; streamed rows 12 pixels)")
+          ? "arm_vfp conv pointwise (channels x pixels blocks, vfma)"
       : square && kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
       : square && kernels::conv2d_runs_vfp<C, PH, PW, K, Stride, T>()   ? "arm_vfp conv (register-blocked rows)"
                                                                         : "portable";

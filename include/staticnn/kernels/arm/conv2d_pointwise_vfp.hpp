@@ -34,7 +34,6 @@ namespace pointwise_vfp {
 // (M P + M + P <= 32).
 inline constexpr std::size_t group_channels = 4;  // the widest block
 inline constexpr std::size_t group_max_inputs = 64; // C up to this: the transposed weights on the stack
-inline constexpr std::size_t group_stream_width = 24; // row-streamed calls (2 rows) from this width on
 constexpr std::size_t group_pixels(std::size_t M) { return M == 4 ? 5 : M == 3 ? 7 : 10; }
 }  // namespace pointwise_vfp
 
@@ -105,19 +104,20 @@ template <std::size_t C, std::size_t A>
 }
 
 // The P pixels at x (channel 0; planes `stride` bytes apart) of M output channels from C input
-// channels into y (output planes `y_stride` bytes apart), from the sums b (M x P: each channel's
-// bias P times). wt: the M channels' weights transposed, C x M (channel c's M weights one VLDM).
+// channels into y (output planes `y_stride` bytes apart), from the sums b (M rows of B >= P, each
+// channel's bias: one VLDM where B = P, else one a row). wt: the M channels' weights transposed, C x M (channel c's M weights one VLDM).
 // Sums s(32-MP).. as [m][p], weights s0.., the block's inputs of one channel s(M)..
-template <std::size_t C, std::size_t M, std::size_t P>
+template <std::size_t C, std::size_t M, std::size_t P, std::size_t B = P>
 [[gnu::always_inline]] inline void group_block(const float* x, const float* wt, const float* b, float* y,
                                                std::size_t stride, std::size_t y_stride) {
+  static_assert(B >= P, "pointwise_vfp::group_block: b's rows hold P sums at least");
   static_assert(M >= 2 && M * P + M + P <= sum_registers, "pointwise_vfp::group_block: does not fit the S registers");
   constexpr std::size_t groups = C / weight_group;
   constexpr bool looped = groups > unrolled_groups;  // else every channel written out
   std::size_t n;
   asm volatile(
       ".altmacro\n"
-      ".macro snn_xfer%= op, p, lo, hi\n\\op \\p, {s\\lo-s\\hi}\n.endm\n"
+      ".macro snn_xfer%= op, p, lo, hi\n.if \\hi-\\lo\n\\op \\p, {s\\lo-s\\hi}\n.else\n\\op \\p, {s\\lo}\n.endif\n.endm\n"
       ".macro snn_vfma%= acc, wt, in\nvfma.f32 s\\acc, s\\wt, s\\in\n.endm\n"
       // One input channel: its M weights, its P inputs, then the M x P products.
       ".macro snn_channel%=\n"
@@ -138,7 +138,16 @@ template <std::size_t C, std::size_t M, std::size_t P>
       "snn_xfer%= vstmia, %[y], %%(%c[acc]+\\j*%c[p]), %%(%c[acc]+\\j*%c[p]+%c[p]-1)\n"
       "add %[y], %[y], %[ystride]\n"
       ".endm\n"
+      ".if %c[brow] == %c[p]\n"
       "snn_xfer%= vldmia, %[b], %c[acc], 31\n"
+      ".else\n"
+      ".set .Lsnn_k, 0\n"
+      ".rept %c[m]\n"
+      "snn_xfer%= vldmia, %[b], %%(%c[acc]+.Lsnn_k*%c[p]), %%(%c[acc]+.Lsnn_k*%c[p]+%c[p]-1)\n"
+      "add %[b], %[b], #%c[brow]*4\n"
+      ".set .Lsnn_k, .Lsnn_k+1\n"
+      ".endr\n"
+      ".endif\n"
       ".if %c[looped]\n"
       "mov %[n], #%c[groups]\n"
       "1:\n"
@@ -160,8 +169,8 @@ template <std::size_t C, std::size_t M, std::size_t P>
       ".endr\n"
       ".purgem snn_store%=\n.purgem snn_channel%=\n.purgem snn_vfma%=\n.purgem snn_xfer%=\n"
       ".noaltmacro\n"
-      : [x] "+r"(x), [w] "+r"(wt), [y] "+r"(y), [n] "=&r"(n)
-      : [b] "r"(b), [stride] "r"(stride), [ystride] "r"(y_stride), [m] "i"(M), [p] "i"(P),
+      : [x] "+r"(x), [w] "+r"(wt), [y] "+r"(y), [n] "=&r"(n), [b] "+r"(b)
+      : [stride] "r"(stride), [ystride] "r"(y_stride), [m] "i"(M), [p] "i"(P), [brow] "i"(B),
         [acc] "i"(sum_registers - M * P), [c] "i"(C), [groups] "i"(groups), [rest] "i"(C % weight_group),
         [looped] "i"(looped)
       : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13",
@@ -169,27 +178,77 @@ template <std::size_t C, std::size_t M, std::size_t P>
         "s29", "s30", "s31");
 }
 
+// wt[c M + m] = w[m C + c] for c < C, m < M: four channels of each of the M rows a step (M
+// VLDMs with write-back, then 4 M VSTRs), the C % 4 left one by one.
+template <std::size_t C, std::size_t M>
+[[gnu::always_inline]] inline void transpose_weights(const float* w, float* wt) {
+  static_assert(M >= 2 && M <= 4, "pointwise_vfp::transpose_weights: 2 to 4 rows");
+  const float* r0 = w;
+  const float* r1 = w + C;
+  const float* r2 = w + (M > 2 ? 2 : 1) * C;  // rows past M read (but not stored) again
+  const float* r3 = w + (M - 1) * C;
+  float* out = wt;
+#pragma GCC unroll 1
+  for (std::size_t c = 0; c + weight_group <= C; c += weight_group)
+    asm volatile(
+        ".altmacro\n"
+        ".macro snn_out%= r, off\nvstr s\\r, [%[out], #\\off]\n.endm\n"
+        "vldmia %[r0]!, {s0-s3}\n"
+        "vldmia %[r1]!, {s4-s7}\n"
+        ".if %c[m] > 2\nvldmia %[r2]!, {s8-s11}\n.endif\n"
+        ".if %c[m] > 3\nvldmia %[r3]!, {s12-s15}\n.endif\n"
+        ".set .Lsnn_j, 0\n"
+        ".rept 4\n"
+        ".set .Lsnn_m, 0\n"
+        ".rept %c[m]\n"
+        "snn_out%= %%(4*.Lsnn_m+.Lsnn_j), %%(4*(.Lsnn_j*%c[m]+.Lsnn_m))\n"
+        ".set .Lsnn_m, .Lsnn_m+1\n"
+        ".endr\n"
+        ".set .Lsnn_j, .Lsnn_j+1\n"
+        ".endr\n"
+        "add %[out], %[out], #%c[step]\n"
+        ".purgem snn_out%=\n"
+        ".noaltmacro\n"
+        : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [r3] "+r"(r3), [out] "+r"(out)
+        : [m] "i"(M), [step] "i"(weight_group * M * sizeof(float))
+        : "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
+          "s15");
+  for (std::size_t c = C / weight_group * weight_group; c < C; ++c)
+    for (std::size_t m = 0; m < M; ++m) wt[c * M + m] = w[m * C + c];
+}
+
 // M output channels (weights w, OIHW from the first; biases bias[0..M)) over n >= P pixels into
-// y (output planes y_plane floats apart): blocks of P pixels, the last overlapping the one before
-// where P does not divide n (its pixels computed again, to the same values).
+// y (output planes y_plane floats apart): blocks of P pixels, then the 1 to P - 1 left as one
+// narrower block where M = 4 (P = 5), else as a block of P overlapping the one before (its
+// pixels computed again, to the same values).
 template <std::size_t C, std::size_t HW, std::size_t M>
 [[gnu::always_inline]] inline void group_pass(const float* x, const float* w, const float* bias, float* y,
                                               std::size_t n, std::size_t y_plane) {
   constexpr std::size_t P = group_pixels(M);
   float wt[C * M];
-  for (std::size_t c = 0; c < C; ++c)
-    for (std::size_t m = 0; m < M; ++m) wt[c * M + m] = w[m * C + c];
+  transpose_weights<C, M>(w, wt);
   float b[M * P];
   for (std::size_t m = 0; m < M; ++m)
     for (std::size_t p = 0; p < P; ++p) b[m * P + p] = bias[m];
   const std::size_t y_stride = y_plane * sizeof(float);
+  constexpr std::size_t stride = HW * sizeof(float);
   const float* const x_end = x + n;
 #pragma GCC unroll 1
-  for (; x_end - x >= static_cast<std::ptrdiff_t>(P); x += P, y += P)
-    group_block<C, M, P>(x, wt, b, y, HW * sizeof(float), y_stride);
-  if (x != x_end) {
-    const std::ptrdiff_t back = static_cast<std::ptrdiff_t>(P) - (x_end - x);
-    group_block<C, M, P>(x - back, wt, b, y - back, HW * sizeof(float), y_stride);
+  for (; x_end - x >= static_cast<std::ptrdiff_t>(P); x += P, y += P) group_block<C, M, P>(x, wt, b, y, stride, y_stride);
+  const std::size_t left = static_cast<std::size_t>(x_end - x);
+  if (left == 0) return;
+  if constexpr (M == group_channels) {
+    static_assert(P == 5, "pointwise_vfp::group_pass: tails of 1 to 4 pixels");
+    // b's rows of 5 sums hold the r-pixel block's too, a row at a time (group_block's B)
+    switch (left) {
+      case 1: group_block<C, M, 1, P>(x, wt, b, y, stride, y_stride); break;
+      case 2: group_block<C, M, 2, P>(x, wt, b, y, stride, y_stride); break;
+      case 3: group_block<C, M, 3, P>(x, wt, b, y, stride, y_stride); break;
+      default: group_block<C, M, 4, P>(x, wt, b, y, stride, y_stride); break;
+    }
+  } else {
+    const std::ptrdiff_t back = static_cast<std::ptrdiff_t>(P - left);
+    group_block<C, M, P>(x - back, wt, b, y - back, stride, y_stride);
   }
 }
 
