@@ -104,17 +104,19 @@ template <std::size_t C, std::size_t A>
 }
 
 // The P pixels at x (channel 0; planes `stride` bytes apart) of M output channels from C input
-// channels into y (output planes `y_stride` bytes apart), from the sums b (M rows of B >= P, each
+// channels into the M output planes at y[0..M) (each advanced by P), from the sums b (M rows of B >= P, each
 // channel's bias: one VLDM where B = P, else one a row). wt: the M channels' weights transposed, C x M (channel c's M weights one VLDM).
 // Sums s(32-MP).. as [m][p], weights s0.., the block's inputs of one channel s(M)..
 template <std::size_t C, std::size_t M, std::size_t P, std::size_t B = P>
-[[gnu::always_inline]] inline void group_block(const float* x, const float* wt, const float* b, float* y,
-                                               std::size_t stride, std::size_t y_stride) {
+[[gnu::always_inline]] inline void group_block(const float* x, const float* wt, const float* b, float* (&y)[M],
+                                               std::size_t stride) {
   static_assert(B >= P, "pointwise_vfp::group_block: b's rows hold P sums at least");
   static_assert(M >= 2 && M * P + M + P <= sum_registers, "pointwise_vfp::group_block: does not fit the S registers");
   constexpr std::size_t groups = C / weight_group;
   constexpr bool looped = groups > unrolled_groups;  // else every channel written out
   std::size_t n;
+  float* y2 = y[M > 2 ? 2 : 0];  // planes 2 and 3 where M has them (else unused)
+  float* y3 = y[M > 3 ? 3 : 0];
   asm volatile(
       ".altmacro\n"
       ".macro snn_xfer%= op, p, lo, hi\n.if \\hi-\\lo\n\\op \\p, {s\\lo-s\\hi}\n.else\n\\op \\p, {s\\lo}\n.endif\n.endm\n"
@@ -134,9 +136,8 @@ template <std::size_t C, std::size_t M, std::size_t P, std::size_t B = P>
       ".set .Lsnn_j, .Lsnn_j+1\n"
       ".endr\n"
       ".endm\n"
-      ".macro snn_store%= j\n"
-      "snn_xfer%= vstmia, %[y], %%(%c[acc]+\\j*%c[p]), %%(%c[acc]+\\j*%c[p]+%c[p]-1)\n"
-      "add %[y], %[y], %[ystride]\n"
+      ".macro snn_store%= j, y\n"
+      "snn_xfer%= vstmia, \\y!, %%(%c[acc]+\\j*%c[p]), %%(%c[acc]+\\j*%c[p]+%c[p]-1)\n"
       ".endm\n"
       ".if %c[brow] == %c[p]\n"
       "snn_xfer%= vldmia, %[b], %c[acc], 31\n"
@@ -162,20 +163,22 @@ template <std::size_t C, std::size_t M, std::size_t P, std::size_t B = P>
       "snn_channel%=\n"
       ".endr\n"
       ".endif\n"
-      ".set .Lsnn_k, 0\n"
-      ".rept %c[m]\n"
-      "snn_store%= %%(.Lsnn_k)\n"
-      ".set .Lsnn_k, .Lsnn_k+1\n"
-      ".endr\n"
+      "snn_store%= 0, %[y0]\n"
+      "snn_store%= 1, %[y1]\n"
+      ".if %c[m] > 2\nsnn_store%= 2, %[y2]\n.endif\n"
+      ".if %c[m] > 3\nsnn_store%= 3, %[y3]\n.endif\n"
       ".purgem snn_store%=\n.purgem snn_channel%=\n.purgem snn_vfma%=\n.purgem snn_xfer%=\n"
       ".noaltmacro\n"
-      : [x] "+r"(x), [w] "+r"(wt), [y] "+r"(y), [n] "=&r"(n), [b] "+r"(b)
-      : [stride] "r"(stride), [ystride] "r"(y_stride), [m] "i"(M), [p] "i"(P), [brow] "i"(B),
+      : [x] "+r"(x), [w] "+r"(wt), [n] "=&r"(n), [b] "+r"(b), [y0] "+r"(y[0]), [y1] "+r"(y[1]),
+        [y2] "+r"(y2), [y3] "+r"(y3)
+      : [stride] "r"(stride), [m] "i"(M), [p] "i"(P), [brow] "i"(B),
         [acc] "i"(sum_registers - M * P), [c] "i"(C), [groups] "i"(groups), [rest] "i"(C % weight_group),
         [looped] "i"(looped)
       : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13",
         "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28",
         "s29", "s30", "s31");
+  if constexpr (M > 2) y[2] = y2;
+  if constexpr (M > 3) y[3] = y3;
 }
 
 // wt[c M + m] = w[m C + c] for c < C, m < M: four channels of each of the M rows a step (M
@@ -230,25 +233,27 @@ template <std::size_t C, std::size_t HW, std::size_t M>
   float b[M * P];
   for (std::size_t m = 0; m < M; ++m)
     for (std::size_t p = 0; p < P; ++p) b[m * P + p] = bias[m];
-  const std::size_t y_stride = y_plane * sizeof(float);
+  float* ys[M];
+  for (std::size_t m = 0; m < M; ++m) ys[m] = y + m * y_plane;
   constexpr std::size_t stride = HW * sizeof(float);
   const float* const x_end = x + n;
 #pragma GCC unroll 1
-  for (; x_end - x >= static_cast<std::ptrdiff_t>(P); x += P, y += P) group_block<C, M, P>(x, wt, b, y, stride, y_stride);
+  for (; x_end - x >= static_cast<std::ptrdiff_t>(P); x += P) group_block<C, M, P>(x, wt, b, ys, stride);
   const std::size_t left = static_cast<std::size_t>(x_end - x);
   if (left == 0) return;
   if constexpr (M == group_channels) {
     static_assert(P == 5, "pointwise_vfp::group_pass: tails of 1 to 4 pixels");
     // b's rows of 5 sums hold the r-pixel block's too, a row at a time (group_block's B)
     switch (left) {
-      case 1: group_block<C, M, 1, P>(x, wt, b, y, stride, y_stride); break;
-      case 2: group_block<C, M, 2, P>(x, wt, b, y, stride, y_stride); break;
-      case 3: group_block<C, M, 3, P>(x, wt, b, y, stride, y_stride); break;
-      default: group_block<C, M, 4, P>(x, wt, b, y, stride, y_stride); break;
+      case 1: group_block<C, M, 1, P>(x, wt, b, ys, stride); break;
+      case 2: group_block<C, M, 2, P>(x, wt, b, ys, stride); break;
+      case 3: group_block<C, M, 3, P>(x, wt, b, ys, stride); break;
+      default: group_block<C, M, 4, P>(x, wt, b, ys, stride); break;
     }
   } else {
     const std::ptrdiff_t back = static_cast<std::ptrdiff_t>(P - left);
-    group_block<C, M, P>(x - back, wt, b, y - back, stride, y_stride);
+    for (float*& v : ys) v -= back;
+    group_block<C, M, P>(x - back, wt, b, ys, stride);
   }
 }
 
