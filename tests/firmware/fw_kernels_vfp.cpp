@@ -2,7 +2,8 @@
 // kernels::conv2d_channel_rows) against the same sums in double, on shapes it was not tuned for:
 // C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7, 9, 11}, strides 1 to 3, odd widths, narrow last
 // blocks, two-row blocks, weight groups, channel steps past 4 KB; and the pointwise kernel
-// (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run), ReLU and
+// (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run, one output
+// channel a call, and its multi-channel kernel on C 2, 3, 5, 8, 24 x OC 3, 5, 6, 7, 16), ReLU and
 // the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6 and the
 // global average pool's sums. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP

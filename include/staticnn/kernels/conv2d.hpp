@@ -104,7 +104,8 @@ constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, 
 }
 
 // Output rows [oy0, oy0 + rows) of channels [oc, oc + G), into y laid out G x rows x OW: the
-// 4-channel MVE kernel where conv2d_runs_mve_channels() and G > 1, else conv2d_channel_rows per
+// 4-channel MVE kernel where conv2d_runs_mve_channels() and G > 1, the multi-channel pointwise VFP
+// kernel where conv2d_runs_pointwise_vfp_channels() and G > 1, else conv2d_channel_rows per
 // channel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T, std::size_t KW, std::size_t SW, std::size_t G>
@@ -123,7 +124,8 @@ constexpr void conv2d_group_rows(const T* x, const T* w, const T* bias, T* y, st
     conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + g * rows * OW, oc + g, oy0, rows);
 }
 
-// Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW.
+// Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW (all channels in
+// one call of the MVE or the multi-channel pointwise VFP kernel where they run).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T, std::size_t KW = K, std::size_t SW = S>
 constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,

@@ -1,14 +1,25 @@
 #pragma once
-// Cortex-M VFP kernel for a pointwise convolution (K = 1, stride 1, no padding), one output
-// channel: y[p] = b + sum_c w[c] * x[c][p] over n consecutive pixels p of the channel planes
-// (plane stride HW floats). A block of A pixels accumulates in s(32-A)..s31 over every channel:
-// per channel one VLDM brings the block's A inputs into s4.., then A VFMAs by that channel's
-// weight, which came with three others in one VLDM into s0-s3 (the channels in groups of four,
-// written out for up to 8 channels, else in a loop, then the rest one at a time). Blocks of `pixels` (12) pixels, then at most one of 8 and one of
-// 4; 1 to 3 pixels left run as a block of 4 overlapping the one before (its pixels computed again,
-// to the same values). Fewer than 4 pixels in all run the portable loop. The sums run
-// in channel order from the bias, as kernels/conv2d.hpp's portable loop (which GCC may not fuse
-// into FMAs, so the two agree within rounding).
+// Cortex-M VFP kernels for a pointwise convolution (K = 1, stride 1, no padding) over n
+// consecutive pixels p of the channel planes (plane stride HW floats):
+// y[o][p] = b[o] + sum_c w[o][c] * x[c][p].
+//
+// conv_pointwise_vfp_channels, M = 2 to 4 output channels at a time (C from 2 to 64): a block of
+// M channels x P pixels (P = 5, 7, 10: M P + M + P <= 32) accumulates in s(32-MP)..s31, [m][p];
+// per input channel one VLDM brings its M weights into s0.. (from a copy of the M channels'
+// weights transposed to C x M, made once a call) and one VLDM the block's P inputs into s(M)..,
+// then M P VFMAs. Blocks of P, then the 1 to 4 pixels left as one narrower block (M = 4) or a
+// block of P overlapping the one before (M = 2, 3: its pixels computed again, to the same
+// values). Fewer than P pixels in all run conv_pointwise_vfp per channel.
+//
+// conv_pointwise_vfp, one output channel: a block of A pixels accumulates in s(32-A)..s31 over
+// every channel: per channel one VLDM brings the block's A inputs into s4.., then A VFMAs by that
+// channel's weight, which came with three others in one VLDM into s0-s3 (the channels in groups
+// of four, written out for up to 8 channels, else in a loop, then the rest one at a time). Blocks
+// of `pixels` (12) pixels, then at most one of 8 and one of 4; 1 to 3 pixels left run as a block
+// of 4 overlapping the one before. Fewer than 4 pixels in all run the portable loop.
+//
+// Both run each sum in channel order from the bias, as kernels/conv2d.hpp's portable loop (which
+// GCC may not fuse into FMAs, so they agree within rounding).
 #include <cstddef>
 
 #include "../target.hpp"
