@@ -202,9 +202,9 @@ STATICNN_TEST(conv_pointwise_vfp) {
 // 7 or 10 pixels a block) against the same sums in double, on shapes it was not tuned for: its
 // calls as a row-streamed stage makes them (conv2d_group_rows, channel_group channels, 1 and 2
 // rows at the first and last rows), as an unstreamed layer does (conv2d_forward, all channels at
-// once), and through a network's fused conv -> ReLU -> 2x2 max pool stage (pooled with the
+// once), and (Pooled) through a network's fused conv -> ReLU -> 2x2 max pool stage (pooled with the
 // conv's bound: max and ReLU move no value by more than the sums' error). Bound as conv_wrong's.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, bool Pooled>
 std::size_t pointwise_channels_wrong(std::uint32_t seed) {
   static_assert(!kernels::target::arm_vfp || kernels::conv2d_runs_pointwise_vfp_channels<C, H, W, OC, 1, 1, float>(),
                 "a shape the multi-channel kernel takes");
@@ -246,6 +246,7 @@ std::size_t pointwise_channels_wrong(std::uint32_t seed) {
   for (std::size_t oc = 0; oc < OC; ++oc)
     for (std::size_t i = 0; i < H * W; ++i) wrong += off(y[oc * H * W + i], oc, i);
   for (std::size_t i = OC * H * W; i < OC * H * W + guard; ++i) wrong += y[i] != canary;
+  if constexpr (!Pooled) return wrong;
   // Fused conv -> ReLU -> 2x2 max pool.
   using net_t = sequential<shape<C, H, W>, conv2d<OC, 1>, relu, max_pool<2>>;
   static_assert(expect_stage<net_t, 0, stage_kind::conv_act_pool>);
@@ -277,13 +278,12 @@ STATICNN_TEST(conv_pointwise_vfp_channels) {
   static_assert(!kernels::conv2d_runs_pointwise_vfp_channels<8, 6, 6, 4, 1, 2, float>() &&
                 !kernels::conv2d_runs_pointwise_vfp_channels<8, 6, 6, 4, 3, 1, float>() &&
                 !kernels::conv2d_runs_pointwise_vfp_channels<8, 6, 6, 1, 1, 1, float>());
-  STATICNN_CHECK((pointwise_channels_wrong<3, 6, 13, 7>(50) == 0));   // G 7: 4 + 3; 13, 26 pixels
-  STATICNN_CHECK((pointwise_channels_wrong<5, 4, 9, 16>(51) == 0));   // G 4; 9, 18: one block + overlap
-  STATICNN_CHECK((pointwise_channels_wrong<8, 2, 3, 3>(52) == 0));    // G 3; 3, 6 pixels: below 7, per channel
-  STATICNN_CHECK((pointwise_channels_wrong<24, 4, 11, 6>(53) == 0));  // G 6: 4 + 2; looped channels
-  STATICNN_CHECK((pointwise_channels_wrong<2, 4, 7, 5>(54) == 0));    // G 5: 4 + 1
-  STATICNN_CHECK((pointwise_channels_wrong<3, 2, 27, 7>(55) == 0));   // 27, 54: 4-pixel, 3-pixel tails
-  STATICNN_CHECK((pointwise_channels_wrong<5, 4, 11, 16>(56) == 0));  // 11, 22: 1-pixel, 2-pixel tails
+  STATICNN_CHECK((pointwise_channels_wrong<3, 6, 13, 7, true>(50) == 0));    // G 7: 4 + 3; 13, 26 pixels
+  STATICNN_CHECK((pointwise_channels_wrong<8, 2, 3, 3, false>(52) == 0));    // G 3; 3, 6 pixels: below 7, per channel
+  STATICNN_CHECK((pointwise_channels_wrong<24, 4, 11, 6, false>(53) == 0));  // G 6: 4 + 2; looped channels
+  STATICNN_CHECK((pointwise_channels_wrong<2, 4, 7, 5, false>(54) == 0));    // G 5: 4 + 1
+  STATICNN_CHECK((pointwise_channels_wrong<3, 2, 27, 7, false>(55) == 0));   // 27, 54: 4-pixel, 3-pixel tails
+  STATICNN_CHECK((pointwise_channels_wrong<5, 4, 11, 16, true>(56) == 0));   // G 4; 11, 22: 1-pixel, 2-pixel tails
 }
 
 // The ReLU kernel (kernels/arm/relu_vfp.hpp) against relu_op on values of both signs, zeros of both
