@@ -206,10 +206,13 @@ STATICNN_TEST(conv_pointwise_vfp) {
 // conv's bound: max and ReLU move no value by more than the sums' error). Bound as conv_wrong's.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, bool Pooled>
 std::size_t pointwise_channels_wrong(std::uint32_t seed) {
-  static_assert(!kernels::target::arm_vfp || kernels::conv2d_runs_pointwise_vfp_channels<C, H, W, OC, 1, 1, float>(),
+  // (on MVE targets the MVE kernels take what they fit first: then those are checked)
+  constexpr bool mve = kernels::conv2d_runs_mve_channels<C, H, W, OC, 1, 1, float>() ||
+                       kernels::conv2d_runs_mve<C, H, W, 1, 1, float>();
+  static_assert(!kernels::target::arm_vfp || mve || kernels::conv2d_runs_pointwise_vfp_channels<C, H, W, OC, 1, 1, float>(),
                 "a shape the multi-channel kernel takes");
   constexpr std::size_t G = kernels::conv2d_channel_group<C, H, W, OC, 1, 1, float>(), terms = C + 1;
-  static_assert(!kernels::target::arm_vfp || G == kernels::arm::conv_pointwise_vfp_group(OC));
+  static_assert(!kernels::target::arm_vfp || mve || G == kernels::arm::conv_pointwise_vfp_group(OC));
   constexpr double bound = (terms + 1) * unit_roundoff / (1 - (terms + 1) * unit_roundoff);
   fill_uniform<C, H, W, OC, 1>(seed);
   const float* x = inputs.data();
