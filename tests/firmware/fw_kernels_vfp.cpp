@@ -2,7 +2,8 @@
 // kernels::conv2d_channel_rows) against the same sums in double, on shapes it was not tuned for:
 // C in {1, 2, 3, 5, 16}, K in {1, 2, 3, 5, 7, 9, 11}, strides 1 to 3, odd widths, narrow last
 // blocks, two-row blocks, weight groups, channel steps past 4 KB; and the pointwise kernel
-// (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run), ReLU and
+// (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run, one output
+// channel a call, and its multi-channel kernel on C 2, 3, 5, 8, 24 x OC 3, 5, 6, 7, 16), ReLU and
 // the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6 and the
 // global average pool's sums. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
@@ -86,20 +87,21 @@ std::size_t conv_wrong(std::uint32_t seed) {
   return wrong;
 }
 
-// Instructions per MAC of conv2d_channel_rows as a row-streamed stage calls it: per output channel,
+// Instructions per MAC of conv2d_group_rows as a row-streamed stage calls it: per channel group,
 // two rows at a time (a 2x2 pool's rows), one row for an odd last row.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S>
 void bench(const char* label) {
   constexpr std::size_t OH = (H - K) / S + 1, OW = (W - K) / S + 1;
   fill_uniform<C, H, W, OC, K>(7);
-  std::array<float, 2 * OW> y;
+  constexpr std::size_t G = kernels::conv2d_channel_group<C, H, W, OC, K, S, float>();
+  std::array<float, G * 2 * OW> y;
   namespace ic = fw::instruction_counter;
   ic::start();
-  for (std::size_t oc = 0; oc < OC; ++oc)
+  for (std::size_t oc = 0; oc < OC; oc += G)
     for (std::size_t oy = 0; oy < OH; oy += 2)
-      kernels::conv2d_channel_rows<C, H, W, OC, K, S>(inputs.data(), params.data(),
-                                                      params.data() + OC * C * K * K, y.data(), oc,
-                                                      oy, oy + 1 < OH ? 2 : 1);
+      kernels::conv2d_group_rows<C, H, W, OC, K, S, float, K, S, G>(inputs.data(), params.data(),
+                                                                     params.data() + OC * C * K * K, y.data(), oc,
+                                                                     oy, oy + 1 < OH ? 2 : 1);
   const std::uint64_t count = ic::stop();
   constexpr std::uint64_t macs = std::uint64_t{OC} * OH * OW * C * K * K;
   fw::console::print("bench: conv ", label, " C=", C, " ", H, "x", W, " K=", K, " S=", S,
@@ -194,6 +196,97 @@ STATICNN_TEST(conv_pointwise_vfp) {
   STATICNN_CHECK((conv_wrong<17, 7, 11, 4, 1, 1>(44) == 0));  // 4 groups + 1; 11, 22, 33
   STATICNN_CHECK((conv_wrong<2, 9, 17, 3, 1, 1>(45) == 0));   // 0 groups + 2; 17, 34, 51
   STATICNN_CHECK((conv_wrong<3, 5, 7, 3, 1, 1>(46) == 0));    // 0 groups + 3; 7, 14, 21
+}
+
+// The multi-channel pointwise kernel (conv_pointwise_vfp_channels: 4, 3 or 2 output channels x 5,
+// 7 or 10 pixels a block) against the same sums in double, on shapes it was not tuned for: its
+// calls as a row-streamed stage makes them (conv2d_group_rows, channel_group channels, 1 and 2
+// rows at the first and last rows), as an unstreamed layer does (conv2d_forward, all channels at
+// once), and (Pooled) through a network's fused conv -> ReLU -> 2x2 max pool stage (pooled with the
+// conv's bound: max and ReLU move no value by more than the sums' error). Bound as conv_wrong's.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, bool Pooled>
+std::size_t pointwise_channels_wrong(std::uint32_t seed) {
+  // (on MVE targets the MVE kernels take what they fit first: then those are checked)
+  constexpr bool mve = kernels::conv2d_runs_mve_channels<C, H, W, OC, 1, 1, float>() ||
+                       kernels::conv2d_runs_mve<C, H, W, 1, 1, float>();
+  static_assert(!kernels::target::arm_vfp || mve || kernels::conv2d_runs_pointwise_vfp_channels<C, H, W, OC, 1, 1, float>(),
+                "a shape the multi-channel kernel takes");
+  constexpr std::size_t G = kernels::conv2d_channel_group<C, H, W, OC, 1, 1, float>(), terms = C + 1;
+  static_assert(!kernels::target::arm_vfp || mve || G == kernels::arm::conv_pointwise_vfp_group(OC));
+  constexpr double bound = (terms + 1) * unit_roundoff / (1 - (terms + 1) * unit_roundoff);
+  fill_uniform<C, H, W, OC, 1>(seed);
+  const float* x = inputs.data();
+  const float* w = params.data();
+  const float* b = params.data() + OC * C;
+  struct sum { double ref, mag; };
+  auto exact = [&](std::size_t oc, std::size_t pixel) {  // the double sum and its terms' magnitudes
+    sum r{b[oc], b[oc] < 0 ? -static_cast<double>(b[oc]) : b[oc]};
+    for (std::size_t ic = 0; ic < C; ++ic) {
+      const double t = static_cast<double>(w[oc * C + ic]) * x[ic * H * W + pixel];
+      r.ref += t;
+      r.mag += t < 0 ? -t : t;
+    }
+    return r;
+  };
+  auto off = [&](float got, std::size_t oc, std::size_t pixel) {  // outside the bound of the double sum
+    const sum r = exact(oc, pixel);
+    const double d = got - r.ref;
+    return !((d < 0 ? -d : d) <= bound * r.mag);
+  };
+  std::size_t wrong = 0;
+  static std::array<float, OC * H * W + guard> y;
+  for (std::size_t rows = 1; rows <= 2; ++rows)
+    for (std::size_t oy0 : {std::size_t{0}, H - rows})
+      for (std::size_t oc = 0; oc < OC; oc += G) {
+        y.fill(canary);
+        kernels::conv2d_group_rows<C, H, W, OC, 1, 1, float, 1, 1, G>(x, w, b, y.data(), oc, oy0, rows);
+        for (std::size_t g = 0; g < G; ++g)
+          for (std::size_t i = 0; i < rows * W; ++i) wrong += off(y[g * rows * W + i], oc + g, oy0 * W + i);
+        for (std::size_t i = G * rows * W; i < G * rows * W + guard; ++i) wrong += y[i] != canary;
+      }
+  y.fill(canary);
+  kernels::conv2d_forward<C, H, W, OC, 1, 1, float>(x, w, b, y.data());
+  for (std::size_t oc = 0; oc < OC; ++oc)
+    for (std::size_t i = 0; i < H * W; ++i) wrong += off(y[oc * H * W + i], oc, i);
+  for (std::size_t i = OC * H * W; i < OC * H * W + guard; ++i) wrong += y[i] != canary;
+  if constexpr (!Pooled) return wrong;
+  // Fused conv -> ReLU -> 2x2 max pool.
+  using net_t = sequential<shape<C, H, W>, conv2d<OC, 1>, relu, max_pool<2>>;
+  static_assert(expect_stage<net_t, 0, stage_kind::conv_act_pool>);
+  static net_t net;
+  std::copy(params.begin(), params.begin() + OC * C + OC, net.template layer<0>().params.begin());
+  constexpr std::size_t PH = H / 2, PW = W / 2;
+  static std::array<float, OC * PH * PW> pooled;
+  net.forward(cview<float, C * H * W>(x, C * H * W), view<float, OC * PH * PW>(pooled.data(), pooled.size()));
+  for (std::size_t oc = 0; oc < OC; ++oc)
+    for (std::size_t py = 0; py < PH; ++py)
+      for (std::size_t px = 0; px < PW; ++px) {
+        // max and ReLU are 1-Lipschitz: within bound * (the window's largest magnitude) of
+        // max(0, the window's double sums)
+        double want = 0, mag = 0;
+        for (std::size_t dy = 0; dy < 2; ++dy)
+          for (std::size_t dx = 0; dx < 2; ++dx) {
+            const sum r = exact(oc, (2 * py + dy) * W + 2 * px + dx);
+            want = r.ref > want ? r.ref : want;
+            mag = r.mag > mag ? r.mag : mag;
+          }
+        const double d = pooled[(oc * PH + py) * PW + px] - want;
+        wrong += !((d < 0 ? -d : d) <= bound * mag);
+      }
+  return wrong;
+}
+
+STATICNN_TEST(conv_pointwise_vfp_channels) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  static_assert(!kernels::conv2d_runs_pointwise_vfp_channels<8, 6, 6, 4, 1, 2, float>() &&
+                !kernels::conv2d_runs_pointwise_vfp_channels<8, 6, 6, 4, 3, 1, float>() &&
+                !kernels::conv2d_runs_pointwise_vfp_channels<8, 6, 6, 1, 1, 1, float>());
+  STATICNN_CHECK((pointwise_channels_wrong<3, 6, 13, 7, true>(50) == 0));    // G 7: 4 + 3; 13, 26 pixels
+  STATICNN_CHECK((pointwise_channels_wrong<8, 2, 3, 3, false>(52) == 0));    // G 3; 3, 6 pixels: below 7, per channel
+  STATICNN_CHECK((pointwise_channels_wrong<24, 4, 11, 6, false>(53) == 0));  // G 6: 4 + 2; looped channels
+  STATICNN_CHECK((pointwise_channels_wrong<2, 4, 7, 5, false>(54) == 0));    // G 5: 4 + 1
+  STATICNN_CHECK((pointwise_channels_wrong<3, 2, 27, 7, false>(55) == 0));   // 27, 54: 4-pixel, 3-pixel tails
+  STATICNN_CHECK((pointwise_channels_wrong<5, 4, 11, 16, true>(56) == 0));   // G 4; 11, 22: 1-pixel, 2-pixel tails
 }
 
 // The ReLU kernel (kernels/arm/relu_vfp.hpp) against relu_op on values of both signs, zeros of both

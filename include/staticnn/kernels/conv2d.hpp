@@ -31,10 +31,24 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size
 constexpr bool conv2d_runs_mve_channels() {
   return std::is_same_v<T, float> && arm::conv_mve4_fits<C, H, W, K, S, OC, KW, SW>;
 }
+// Whether a float conv runs kernels/arm/conv2d_pointwise_vfp.hpp's conv_pointwise_vfp_channels
+// (several output channels x several pixels a block) on a VFP target: K = 1, stride 1, C from 2
+// to arm::pointwise_vfp::group_max_inputs, more than one output channel a group
+// (arm::conv_pointwise_vfp_group), and not an MVE kernel.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
+          std::size_t KW = K, std::size_t SW = S>
+constexpr bool conv2d_runs_pointwise_vfp_channels() {
+  return target::arm_vfp && std::is_same_v<T, float> && K == 1 && KW == 1 && S == 1 && SW == 1 &&
+         arm::conv_pointwise_vfp_channels_fit<C> && arm::conv_pointwise_vfp_group(OC) > 1 &&
+         !conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>() && !conv2d_runs_mve<C, H, W, K, S, T>();
+}
+
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, class T,
           std::size_t KW = K, std::size_t SW = S>
 constexpr std::size_t conv2d_channel_group() {
-  return conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>() ? arm::conv_mve4_group(OC) : 1;
+  if constexpr (conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>()) return arm::conv_mve4_group(OC);
+  else if constexpr (conv2d_runs_pointwise_vfp_channels<C, H, W, OC, K, S, T, KW, SW>()) return arm::conv_pointwise_vfp_group(OC);
+  else return 1;
 }
 
 // Whether conv2d_channel_rows runs the Cortex-M VFP kernel (kernels/arm/conv2d_vfp.hpp) on an
@@ -90,7 +104,8 @@ constexpr void conv2d_channel_rows(const T* x, const T* w, const T* bias, T* y, 
 }
 
 // Output rows [oy0, oy0 + rows) of channels [oc, oc + G), into y laid out G x rows x OW: the
-// 4-channel MVE kernel where conv2d_runs_mve_channels() and G > 1, else conv2d_channel_rows per
+// 4-channel MVE kernel where conv2d_runs_mve_channels() and G > 1, the multi-channel pointwise VFP
+// kernel where conv2d_runs_pointwise_vfp_channels() and G > 1, else conv2d_channel_rows per
 // channel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T, std::size_t KW, std::size_t SW, std::size_t G>
@@ -101,11 +116,16 @@ constexpr void conv2d_group_rows(const T* x, const T* w, const T* bias, T* y, st
     if (!std::is_constant_evaluated())
       return arm::conv_mve_channels<C, H, W, K, S, OC, KW, SW>(x + oy0 * S * W, w, bias, y, oc, G, rows * OW, rows);
   }
+  if constexpr (G > 1 && conv2d_runs_pointwise_vfp_channels<C, H, W, OC, K, S, T, KW, SW>()) {
+    if (!std::is_constant_evaluated())
+      return arm::conv_pointwise_vfp_channels<C, H * W, G>(x + oy0 * W, w + oc * C, bias + oc, y, rows * W, rows * W);
+  }
   for (std::size_t g = 0; g < G; ++g)
     conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + g * rows * OW, oc + g, oy0, rows);
 }
 
-// Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW.
+// Output rows [oy0, oy0 + rows) of every channel, into y laid out OC x rows x OW (all channels in
+// one call of the MVE or the multi-channel pointwise VFP kernel where they run).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S,
           class T, std::size_t KW = K, std::size_t SW = S>
 constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, std::size_t oy0,
@@ -114,6 +134,10 @@ constexpr void conv2d_forward_rows(const T* x, const T* w, const T* bias, T* y, 
   if constexpr (conv2d_runs_mve_channels<C, H, W, OC, K, S, T, KW, SW>()) {
     if (!std::is_constant_evaluated())
       return arm::conv_mve_channels<C, H, W, K, S, OC, KW, SW>(x + oy0 * S * W, w, bias, y, 0, OC, rows * OW, rows);
+  }
+  if constexpr (conv2d_runs_pointwise_vfp_channels<C, H, W, OC, K, S, T, KW, SW>()) {
+    if (!std::is_constant_evaluated())
+      return arm::conv_pointwise_vfp_channels<C, H * W, OC>(x + oy0 * W, w, bias, y, rows * W, rows * W);
   }
   for (std::size_t oc = 0; oc < OC; ++oc)
     conv2d_channel_rows<C, H, W, OC, K, S, T, KW, SW>(x, w, bias, y + oc * rows * OW, oc, oy0, rows);

@@ -49,6 +49,8 @@ struct conv2d_layer {
       kernels::conv2d_runs_mve_channels<C, PH, PW, OutC, K, Stride, T, KW, SW>()
           ? "arm_mve conv (4 channels a vector, vfma by scalar)"
       : square && kernels::conv2d_runs_mve<C, PH, PW, K, Stride, T>() ? "arm_mve conv (16 outputs in 4 vectors, vfma by scalar)"
+      : kernels::conv2d_runs_pointwise_vfp_channels<C, PH, PW, OutC, K, Stride, T, KW, SW>()
+          ? "arm_vfp conv pointwise (channels x pixels blocks, vfma)"
       : square && kernels::conv2d_runs_pointwise_vfp<C, K, Stride, T>() ? "arm_vfp conv pointwise (12 pixels, 4 channels a load)"
       : square && kernels::conv2d_runs_vfp<C, PH, PW, K, Stride, T>()   ? "arm_vfp conv (register-blocked rows)"
                                                                         : "portable";
