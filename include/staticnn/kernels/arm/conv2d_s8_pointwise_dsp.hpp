@@ -20,6 +20,11 @@
 // (pooled, the frame keeps weights and bias as they are and the maximum is doubled, one ADD a
 // window). Pooled with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in
 // registers instead and loads 2 pairs of a window in one LDM.
+// The rescale takes one of four forms by the layer's clamp and zero point (rescale_form): the sign
+// correction only where the clamp's lower end is below the zero point, and for the whole int8
+// range (no activation, or a ReLU as quantize() sets it: zero point -128) SSAT to the output with
+// no further clamp; an unpooled block of 4 outputs then costs, for C = 8, 22 instructions of
+// multiply and 19 (ReLU) or 23 (no activation) of rescale, packing and loop.
 // |A| <= 2 (|bias| + C * 127 * 128) < 2^31 in that form. Channels whose rescale does not take the
 // doubled form run a scalar path (fixed_point.hpp's requantize).
 #include <cstddef>
@@ -108,7 +113,7 @@ template <class Fn>
   }
 }
 
-// What channel_pass reads: the doubled rescale (m, c = 2^(e-1) + ((zero_point - lo) << e), e) and
+// What channel_pass reads: the doubled rescale (m, c = addend(e, zero_point, lo, whole), e) and
 // the clamp (width = hi - lo and lo, bytes4 of each for the unpooled pass) just before the words
 // the pass points at: the channel's first two doubled weight pairs, its doubled bias, its further
 // weight pairs (pair k >= 2 at w[k + 1]); then the end of the im2col. So one LDMDB takes the
@@ -127,7 +132,7 @@ struct frame {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
 
-// Channel o's frame (weights wo, C bytes) for the doubled rescale. Pooled: the weight pairs and the
+// Channel o's frame (weights wo, C bytes) for the doubled rescale, c for form `whole`. Pooled: the weight pairs and the
 // bias as they are (channel_pass doubles the maximum), width and lo as scalars; else the bias
 // doubled, the weight pairs too unless InputTwice (the im2col holds doubled inputs), width and lo
 // as bytes4.
