@@ -129,7 +129,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           bool General = true, bool Few = false, std::size_t Pad = 0, bool Widened = false, bool Known = false,
           bool Pointwise = false, bool Pairs = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
-                            std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0) {
+                            std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0,
+                            std::int32_t zero_point = -5) {
   if constexpr (!kernels::target::arm_dsp) {
     return 1000;  // the test skips: no DSP kernel on this target
   } else {
@@ -167,7 +168,7 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
             break;
         }
     }
-    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -5, act_min, act_max};
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), zero_point, act_min, act_max};
     static std::array<std::int8_t, G * OH * OW> got{}, want{};
     got.fill(0x5a), want.fill(0x5a);
     if constexpr (Few)
@@ -507,6 +508,11 @@ STATICNN_TEST(int8_conv_pointwise_any_shape) {
   STATICNN_CHECK((check_conv_rows<16, 4, 16, 1, 1, 32, D, Few, 0, false, false, Pw>(70, 0, 2, -7, 127) == 0));
   STATICNN_CHECK((check_conv_rows<32, 5, 3, 1, 1, 19, G, Few, 0, false, false, Pw>(71, 0, 5) == 0));
   STATICNN_CHECK((check_conv_rows<64, 3, 7, 1, 1, 19, G, Few, 0, false, false, Pw>(72, 0, 3, -9, 127) == 0));  // inputs doubled
+  // a ReLU's clamp as quantize() sets it (zero point -128: no sign correction, the whole int8
+  // range), and a ReLU6's (no sign correction, hi < 127)
+  STATICNN_CHECK((check_conv_rows<8, 3, 13, 1, 1, 6, G, Few, 0, false, false, Pw>(73, 0, 3, -128, 127, 0, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<13, 4, 7, 1, 1, 9, D, Few, 0, false, false, Pw>(74, 1, 3, -128, 60, 0, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<20, 3, 9, 1, 1, 5, D, Few, 0, false, false, Pw>(75, 0, 3, -128, 127, 0, -128) == 0));
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no

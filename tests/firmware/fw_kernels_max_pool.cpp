@@ -35,7 +35,7 @@ enum class rescales { doubled, general, known };
 template <std::size_t C, std::size_t K, std::size_t H, std::size_t W, std::size_t G, rescales R = rescales::doubled,
           std::size_t PR = 1, bool Avg = false>
 std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
-                  bool print_count = false) {
+                  bool print_count = false, std::int32_t zero_point = -5) {
   constexpr bool fits = K == 3 ? kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, 1>
                                : kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, 1>;
   if constexpr (!fits) {
@@ -66,7 +66,7 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
       }
     }
   }
-  const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), -5, act_min, act_max};
+  const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
   // The portable conv's 2 PR rows of every channel, then the pool.
   static_assert(PR == 1 || K == 1, "several pooled rows a call: the 1x1 kernel");
   static std::array<std::int8_t, G * 2 * PR * OW> conv;
@@ -177,6 +177,10 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   // several pooled rows a call: passes across rows (C = 8: 32 windows a pass), odd widths
   STATICNN_CHECK((check<7, 1, 9, 11, 3, Gen, 4>(33, 1, -7, 127) == 0));
   STATICNN_CHECK((check<8, 1, 32, 32, 4, D, 16>(34, 0, -5, 127, true) == 0));  // as a whole 32 x 32 layer
+  // a ReLU's clamp as quantize() sets it (zero point -128: no sign correction, the whole int8
+  // range), and a ReLU6's (no sign correction, hi < 127)
+  STATICNN_CHECK((check<6, 1, 4, 10, 5, Gen>(35, 1, -128, 127, false, -128) == 0));
+  STATICNN_CHECK((check<8, 1, 3, 9, 7, D>(36, 0, -128, 50, false, -128) == 0));
 }
 
 // conv2d_s8_pointwise_pool_dsp with the weights in a frame: C 9 to 120 (channel quads
@@ -197,6 +201,8 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check<16, 1, 2, 32, 32, Known>(49, 0, -5, 127, true) == 0));
   STATICNN_CHECK((check<120, 1, 7, 11, 3, Gen, 3>(50, 0, -100, 90) == 0));  // passes of 2 windows across rows of 5
   STATICNN_CHECK((check<32, 1, 16, 16, 16, D, 8>(51, 0, -5, 127, true) == 0));  // as a whole 16 x 16 layer
+  STATICNN_CHECK((check<12, 1, 4, 10, 5, Gen>(52, 1, -128, 127, false, -128) == 0));  // a ReLU's clamp, zero point -128
+  STATICNN_CHECK((check<17, 1, 3, 9, 7, D>(53, 0, -128, 50, false, -128) == 0));      // a ReLU6's
 }
 
 // The conv -> 256-entry table -> 2x2 max pool stage (core/sequential.hpp): where the conv pools

@@ -20,10 +20,16 @@
 // (pooled, the frame keeps weights and bias as they are and the maximum is doubled, one ADD a
 // window). Pooled with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in
 // registers instead and loads 2 pairs of a window in one LDM.
+// The rescale takes one of four forms by the layer's clamp and zero point (rescale_form): the sign
+// correction only where the clamp's lower end is below the zero point, and for the whole int8
+// range (no activation, or a ReLU as quantize() sets it: zero point -128) SSAT to the output with
+// no further clamp; an unpooled block of 4 outputs then costs, for C = 8, 22 instructions of
+// multiply and 19 (ReLU) or 23 (no activation) of rescale, packing and loop.
 // |A| <= 2 (|bias| + C * 127 * 128) < 2^31 in that form. Channels whose rescale does not take the
 // doubled form run a scalar path (fixed_point.hpp's requantize).
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../fixed_point.hpp"
 #include "../target.hpp"
@@ -69,14 +75,56 @@ inline constexpr bool conv2d_s8_pointwise_pool_dsp_fits = target::arm_dsp && !ta
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_pointwise {
-// What channel_pass reads: the channel's doubled weight pairs, its doubled bias, the doubled
-// rescale (m, c = 2^(e-1) + ((zero_point - lo) << e), e) and the clamp (width = hi - lo and lo,
-// bytes4 of each for the unpooled pass), and the end of the im2col.
+// The rescale's forms (fixed_point.hpp's doubled form throughout), chosen per layer by its clamp
+// [lo, hi] (within int8) and zero point:
+//   t = c + SMMULR(A, m), u = (t - [A < 0]) >> e (A = 2 acc),
+// two choices independent of each other:
+//   correct: the term [A < 0] (conv2d_s8_few_dsp.hpp's argument). Without it where lo >= zero_point
+//            (a ReLU's clamp): for A < 0 the product rounds to s <= 0, so t <= 2^(e-1) +
+//            ((zero_point - lo') << e) < 2^e for lo' = lo (or for lo' = 0 and zero_point = -128
+//            below) and u <= 0 or u <= -128 with or without it: the output is lo either way;
+//   whole:   the clamp is the whole int8 range (lo = -128, hi = 127): c = 2^(e-1) + (zero_point << e)
+//            and u saturated to [-128, 127] (SSAT) is the output; else c = 2^(e-1) + ((zero_point -
+//            lo) << e), u saturated to [0, 255] (USAT), the output lo + min(u, hi - lo).
+struct rescale_form {
+  bool correct, whole;
+};
+
+// The form a layer's clamp [lo, hi] (within int8) and zero point allow.
+constexpr rescale_form form_of(std::int32_t lo, std::int32_t hi, std::int32_t zero_point) {
+  return {lo < zero_point, lo == -128 && hi == 127};
+}
+
+// The rescale's addend c for form `whole`.
+constexpr std::int32_t addend(std::int32_t e, std::int32_t zero_point, std::int32_t lo, bool whole) {
+  return (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point - (whole ? 0 : lo)) << e);
+}
+
+// fn(std::integral_constant<rescale_form, form>{}): each form's pass instantiated once.
+template <class Fn>
+[[gnu::always_inline]] inline void with_form(rescale_form form, Fn&& fn) {
+  using K = rescale_form;
+  if (form.correct) {
+    if (form.whole) fn(std::integral_constant<K, K{true, true}>{});
+    else fn(std::integral_constant<K, K{true, false}>{});
+  } else {
+    if (form.whole) fn(std::integral_constant<K, K{false, true}>{});
+    else fn(std::integral_constant<K, K{false, false}>{});
+  }
+}
+
+// What channel_pass reads: the doubled rescale (m, c = addend(e, zero_point, lo, whole), e) and
+// the clamp (width = hi - lo and lo, bytes4 of each for the unpooled pass) just before the words
+// the pass points at: the channel's first two doubled weight pairs, its doubled bias, its further
+// weight pairs (pair k >= 2 at w[k + 1]); then the end of the im2col. So one LDMDB takes the
+// rescale and one LDM the first two pairs and the bias.
 template <std::size_t Np>
 struct frame {
-  std::int32_t w[Np];
-  std::int32_t bias2, m, c, e, width, lo;
+  std::int32_t m, c, e, width, lo;
+  std::int32_t w[Np + 1];
   const std::int32_t* col_end;
+  static constexpr std::size_t at(std::size_t k) { return k < 2 ? k : k + 1; }  // pair k's word
+  static constexpr std::size_t bias = 2;
 };
 
 // (lo, hi) as an int16 pair word: lo in the bottom half.
@@ -84,33 +132,35 @@ struct frame {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
 
-// Channel o's frame (weights wo, C bytes) for the doubled rescale. Pooled: the weight pairs and the
+// Channel o's frame (weights wo, C bytes) for the doubled rescale, c for form `whole`. Pooled: the weight pairs and the
 // bias as they are (channel_pass doubles the maximum), width and lo as scalars; else the bias
 // doubled, the weight pairs too unless InputTwice (the im2col holds doubled inputs), width and lo
 // as bytes4.
 template <std::size_t C, bool Pooled, bool InputTwice = false>
 [[gnu::always_inline]] inline void fill_frame(frame<pairs<C>::count>& f, const std::int8_t* wo, std::int32_t bias,
                                               std::int32_t m, std::int32_t shift, std::int32_t zero_point,
-                                              std::int32_t lo, std::int32_t hi) {
+                                              std::int32_t lo, std::int32_t hi, bool whole) {
   using P = pairs<C>;
-  std::int32_t* to = f.w;
+  using F = frame<P::count>;
   const std::int8_t* from = wo;
-#pragma GCC unroll 4
-  for (std::size_t q = 0; q < P::quads; ++q, to += 2) {  // (w0, w2), (w1, w3)
+  auto quad = [&](std::int32_t* to) {  // (w0, w2), (w1, w3) of the next 4 weights
     std::uint32_t v;
     __builtin_memcpy(&v, from, 4);
     from += 4;
     const auto e = static_cast<std::int32_t>(__sxtb16(v)), o = conv_rows::sxtb16_ror8(v);
     to[0] = Pooled || InputTwice ? e : static_cast<std::int32_t>(__sadd16(e, e));
     to[1] = Pooled || InputTwice ? o : static_cast<std::int32_t>(__sadd16(o, o));
-  }
+  };
+  if constexpr (P::quads > 0) quad(f.w);  // pairs 0, 1; the bias after them
+#pragma GCC unroll 4
+  for (std::size_t q = 1; q < P::quads; ++q) quad(f.w + F::at(2 * q));
   constexpr std::int32_t k2 = Pooled || InputTwice ? 1 : 2;
   for (std::size_t k = 2 * P::quads; k < P::count; ++k)
-    f.w[k] = half_pair(k2 * wo[P::first(k)], P::second(k) < C ? k2 * wo[P::second(k)] : 0);
+    f.w[F::at(k)] = half_pair(k2 * wo[P::first(k)], P::second(k) < C ? k2 * wo[P::second(k)] : 0);
   const std::int32_t e = -shift;
-  f.bias2 = Pooled ? bias : 2 * bias;
+  f.w[F::bias] = Pooled ? bias : 2 * bias;
   f.m = m;
-  f.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zero_point - lo) << e);
+  f.c = addend(e, zero_point, lo, whole);
   f.e = e;
   f.width = Pooled ? hi - lo : conv_rows::bytes4(hi - lo);
   f.lo = Pooled ? lo : conv_rows::bytes4(lo);
@@ -224,50 +274,60 @@ inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
   }
 }
 
-// The blocks of the im2col from col to f->col_end against one channel's frame f: per block the 4
-// accumulators from the bias and the Np weight pairs (doubled: A = 2 acc); Pooled (not doubled):
-// their maximum doubled, rescaled,
-// clamped and stored as one byte at y (y += 1), else the 4 rescaled, clamped bytewise and stored
-// as one word at y (y += 4). Registers: r0-r3 a pair's 4 pixel words, r4, r5 two weight pairs,
-// r6-r9 the accumulators, r10 the im2col, r11 the frame, r12 the output, lr the im2col's end.
-template <std::size_t Np, bool Pooled>
-[[gnu::noinline]] void channel_pass(const std::int32_t* col, const frame<Np>* f, std::int8_t* y) {
-  static_assert(Np >= 2 && 4 * Np <= 1020, "channel_pass: LDRD reaches the weight pairs");
+// The blocks of the im2col from col to f->col_end against one channel's frame (its weight words
+// at w: &frame::w[0]): per block the 4 accumulators from the bias and the Np weight pairs (doubled:
+// A = 2 acc); Pooled (not doubled): their maximum doubled, rescaled in form Form, clamped and
+// stored as one byte at y (y += 1), else the 4 rescaled, clamped bytewise and stored as one word
+// at y (y += 4). Registers: r0-r3 a pair's 4 pixel words (the rescale's words after the sums),
+// r4, r5 two weight pairs, r6-r9 the accumulators, r10 the im2col, r11 the weight words, r12 the
+// output, lr the im2col's end.
+template <std::size_t Np, bool Pooled, rescale_form Form>
+[[gnu::noinline]] void channel_pass(const std::int32_t* col, const std::int32_t* w, std::int8_t* y) {
+  using F = frame<Np>;
+  static_assert(Np >= 2 && 4 * (Np + 2) <= 1020, "channel_pass: LDRD reaches the weight pairs");
   register const std::int32_t* cp asm("r10") = col;
-  register const frame<Np>* fp asm("r11") = f;
+  register const std::int32_t* wp asm("r11") = w;
   register std::int8_t* yp asm("r12") = y;
 #define STATICNN_PW_SMLAD4(W)                                                                      \
   "smlad r6, r0, " W ", r6\n"                                                                       \
   "smlad r7, r1, " W ", r7\n"                                                                       \
   "smlad r8, r2, " W ", r8\n"                                                                       \
   "smlad r9, r3, " W ", r9\n"
+  // u of A (r0: m, r1: c, r2: e), in A; general: r5 the product
 #define STATICNN_PW_RESCALE(A)                                                                     \
+  ".if %c[correct]\n"                                                                               \
   "smmlar r5, " A ", r0, r1\n"                                                                      \
   "add " A ", r5, " A ", asr #31\n"                                                                 \
+  ".else\n"                                                                                         \
+  "smmlar " A ", " A ", r0, r1\n"                                                                   \
+  ".endif\n"                                                                                        \
   "asr " A ", " A ", r2\n"                                                                          \
-  "usat " A ", #8, " A "\n"
+  ".if %c[whole]\n"                                                                                 \
+  "ssat " A ", #8, " A "\n"                                                                         \
+  ".else\n"                                                                                         \
+  "usat " A ", #8, " A "\n"                                                                         \
+  ".endif\n"
   asm volatile(
       "ldr lr, [r11, #%c[cend]]\n"
       "1:\n"
-      "ldr r6, [r11, #%c[bias]]\n"
-      ".set .Lstaticnn_pw_k, 0\n"
-      ".rept %c[np2]\n"
-      "ldrd r4, r5, [r11, #.Lstaticnn_pw_k]\n"
+      "ldm r11, {r4, r5, r6}\n"  // pairs 0 and 1, the bias
       "ldm r10!, {r0, r1, r2, r3}\n"
-      ".if .Lstaticnn_pw_k == 0\n"  // the accumulators start from the doubled bias in r6
-      "smlad r7, r1, r4, r6\n"
+      "smlad r7, r1, r4, r6\n"  // the accumulators start from the bias
       "smlad r8, r2, r4, r6\n"
       "smlad r9, r3, r4, r6\n"
       "smlad r6, r0, r4, r6\n"
-      ".else\n" STATICNN_PW_SMLAD4("r4") ".endif\n"
+      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")
+      ".set .Lstaticnn_pw_k, 12\n"  // pair 2's word
+      ".rept %c[np2]\n"
+      "ldrd r4, r5, [r11, #.Lstaticnn_pw_k]\n"
+      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4")
       "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")
       ".set .Lstaticnn_pw_k, .Lstaticnn_pw_k + 8\n"
       ".endr\n"
       ".if %c[odd]\n"
       "ldr r4, [r11, #.Lstaticnn_pw_k]\n"
       "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4") ".endif\n"
-      "add r5, r11, #%c[par]\n"
-      "ldm r5, {r0, r1, r2, r3, r4}\n"  // m, c, e, width, lo
+      "ldmdb r11, {r0, r1, r2, r3, r4}\n"  // m, c, e, width, lo
       ".if %c[pooled]\n"
       "cmp r6, r7\n"
       "it lt\n"
@@ -280,51 +340,58 @@ template <std::size_t Np, bool Pooled>
       "movlt r6, r9\n"
       "add r6, r6, r6\n"  // A = 2 (acc + bias) of the maximum
       STATICNN_PW_RESCALE("r6")
-      "cmp r6, r3\n"
-      "it gt\n"
-      "movgt r6, r3\n"
+      ".if %c[whole] == 0\n"
+      "uqsub8 r5, r6, r3\n"  // u - max(u - width, 0) = min(u, width)
+      "usub8 r6, r6, r5\n"
       "add r6, r6, r4\n"
+      ".endif\n"
       "strb r6, [r12], #1\n"
       ".else\n" STATICNN_PW_RESCALE("r6") STATICNN_PW_RESCALE("r7") STATICNN_PW_RESCALE("r8")
       STATICNN_PW_RESCALE("r9")
+      ".if %c[whole]\n"  // the outputs' bytes
+      "bfi r6, r7, #8, #8\n"
+      "bfi r6, r8, #16, #8\n"
+      "bfi r6, r9, #24, #8\n"
+      ".else\n"
       "orr r6, r6, r7, lsl #8\n"
       "orr r6, r6, r8, lsl #16\n"
       "orr r6, r6, r9, lsl #24\n"
       "uqsub8 r5, r6, r3\n"  // u - max(u - width, 0) = min(u, width), bytewise
       "usub8 r6, r6, r5\n"
       "uadd8 r6, r6, r4\n"
+      ".endif\n"
       "str r6, [r12], #4\n"
       ".endif\n"
       "cmp r10, lr\n"
       "bne 1b\n"
       : "+r"(cp), "+r"(yp)
-      : "r"(fp), [np2] "i"(Np / 2), [odd] "i"(Np % 2), [bias] "i"(offsetof(frame<Np>, bias2)),
-        [par] "i"(offsetof(frame<Np>, m)), [cend] "i"(offsetof(frame<Np>, col_end)), [pooled] "i"(Pooled)
+      : "r"(wp), [np2] "i"((Np - 2) / 2), [odd] "i"(Np % 2), [pooled] "i"(Pooled),
+        [cend] "i"(offsetof(F, col_end) - offsetof(F, w)), [correct] "i"(Form.correct), [whole] "i"(Form.whole)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "lr", "cc", "memory");
 #undef STATICNN_PW_RESCALE
 #undef STATICNN_PW_SMLAD4
-  static_assert(offsetof(frame<Np>, c) == offsetof(frame<Np>, m) + 4 && offsetof(frame<Np>, e) == offsetof(frame<Np>, m) + 8 &&
-                    offsetof(frame<Np>, width) == offsetof(frame<Np>, m) + 12 &&
-                    offsetof(frame<Np>, lo) == offsetof(frame<Np>, m) + 16,
-                "channel_pass: one LDM takes m, c, e, width, lo");
+  static_assert(offsetof(F, w) == offsetof(F, m) + 20 && offsetof(F, c) == offsetof(F, m) + 4 &&
+                    offsetof(F, e) == offsetof(F, m) + 8 && offsetof(F, width) == offsetof(F, m) + 12 &&
+                    offsetof(F, lo) == offsetof(F, m) + 16 && F::at(2) == 3 && F::bias == 2,
+                "channel_pass: one LDMDB takes m, c, e, width, lo; one LDM pairs 0, 1 and the bias");
 }
 
 // What pooled_pass_regs reads: up to 4 doubled weight pairs (0 past the channel's), then the
-// doubled bias, the rescale and the clamp as frame's (width, lo scalars), the output and the end of
-// the im2col.
+// doubled bias, the rescale and the clamp as frame's (width, lo scalars), the end of the im2col and
+// the output.
 struct frame_regs {
   std::int32_t w[4];
   std::int32_t bias2, m, c, e, width, lo;
-  std::int8_t* y;
   const std::int32_t* col_end;
+  std::int8_t* y;
 };
 
-// channel_pass<Np, true> for Np <= 4 weight pairs (C <= 8), the weights in r0-r3: per window one
-// LDM of pairs 0 and 1 (8 words, r4-r11) and one of each further pair (r8-r11); each pixel's sum
-// builds in the register of its pair-0 word (SMUAD, then SMLAD), so no accumulator registers are
-// needed. The rescale's words, the output pointer among them, live on the stack (pushed once).
-// Registers: r0-r3 weights, r4-r11 inputs and sums, r12 the im2col, lr its end.
-template <std::size_t Np>
+// channel_pass<Np, true, Form> for Np <= 4 weight pairs (C <= 8), the weights in r0-r3: per window
+// one LDM of pairs 0 and 1 (8 words, r4-r11) and one of each further pair (r8-r11); each pixel's
+// sum builds in the register of its pair-0 word (SMUAD, then SMLAD), so no accumulator registers
+// are needed. The rescale's words and the im2col's end live on the stack (pushed once).
+// Registers: r0-r3 weights, r4-r11 inputs and sums, r12 the im2col, lr the output.
+template <std::size_t Np, rescale_form Form>
 [[gnu::noinline]] void pooled_pass_regs(const std::int32_t* col, const frame_regs* f) {
   static_assert(Np >= 1 && Np <= 4, "pooled_pass_regs: the weights in r0-r3");
   register const std::int32_t* cp asm("r12") = col;
@@ -335,10 +402,10 @@ template <std::size_t Np>
   "smlad r6, " X2 ", " W ", r6\n"                                                                  \
   "smlad r7, " X3 ", " W ", r7\n"
   asm volatile(
-      "ldr lr, [r4, #%c[cend]]\n"
+      "ldr lr, [r4, #%c[yo]]\n"
       "add r5, r4, #%c[bias]\n"
       "ldm r4, {r0, r1, r2, r3}\n"
-      "ldm r5, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, y
+      "ldm r5, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, col_end
       "push {r5, r6, r7, r8, r9, r10, r11}\n"
       "1:\n"
       ".if %c[np] >= 2\n"
@@ -364,28 +431,34 @@ template <std::size_t Np>
       "cmp r4, r7\n"
       "it lt\n"
       "movlt r4, r7\n"
-      "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, y
+      "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, col_end
       "add r4, r4, r5\n"  // A = 2 (acc + bias) of the maximum
+      ".if %c[correct]\n"
       "smmlar r5, r4, r6, r7\n"
       "add r4, r5, r4, asr #31\n"
+      ".else\n"
+      "smmlar r4, r4, r6, r7\n"
+      ".endif\n"
       "asr r4, r4, r8\n"
+      ".if %c[whole]\n"
+      "ssat r4, #8, r4\n"
+      ".else\n"
       "usat r4, #8, r4\n"
-      "cmp r4, r9\n"
-      "it gt\n"
-      "movgt r4, r9\n"
+      "uqsub8 r5, r4, r9\n"  // u - max(u - width, 0) = min(u, width)
+      "usub8 r4, r4, r5\n"
       "add r4, r4, r10\n"
-      "strb r4, [r11], #1\n"
-      "str r11, [sp, #%c[yoff]]\n"
-      "cmp r12, lr\n"
+      ".endif\n"
+      "strb r4, [lr], #1\n"
+      "cmp r12, r11\n"
       "bne 1b\n"
       "add sp, sp, #%c[fsize]\n"
       : "+r"(cp), "+r"(fp)
-      : [np] "i"(Np), [bias] "i"(offsetof(frame_regs, bias2)), [cend] "i"(offsetof(frame_regs, col_end)),
-        [yoff] "i"(offsetof(frame_regs, y) - offsetof(frame_regs, bias2)),
-        [fsize] "i"(offsetof(frame_regs, col_end) - offsetof(frame_regs, bias2))
+      : [np] "i"(Np), [bias] "i"(offsetof(frame_regs, bias2)), [yo] "i"(offsetof(frame_regs, y)),
+        [fsize] "i"(offsetof(frame_regs, y) - offsetof(frame_regs, bias2)),
+        [correct] "i"(Form.correct), [whole] "i"(Form.whole)
       : "r0", "r1", "r2", "r3", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "lr", "cc", "memory");
 #undef STATICNN_PW_PAIR
-  static_assert(offsetof(frame_regs, bias2) == 16 && offsetof(frame_regs, y) == 40 && offsetof(frame_regs, col_end) == 44,
+  static_assert(offsetof(frame_regs, bias2) == 16 && offsetof(frame_regs, col_end) == 40 && offsetof(frame_regs, y) == 44,
                 "pooled_pass_regs: the LDM/PUSH register lists lay out frame_regs");
 }
 
@@ -416,6 +489,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
   const std::size_t n = rows * W;  // output pixels, consecutive in each plane from row oy0
   const std::int8_t* const xs = x + oy0 * W;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const auto form = conv_pointwise::form_of(lo, hi, q.zero_point);
   alignas(8) std::int32_t col[blocks_max * BW];
   conv_pointwise::frame<P::count> f;
   for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
@@ -429,17 +503,19 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
       std::int8_t* yo = y + o * n + i0;
       const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
       if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
-        conv_pointwise::fill_frame<C, false, input_twice>(f, wo, bias, m, shift, q.zero_point, lo, hi);
-        if (whole != 0) {
-          f.col_end = col + whole * BW;
-          conv_pointwise::channel_pass<P::count, false>(col, &f, yo);
-        }
-        if (part != 0) {
-          std::int8_t out[P4];
-          f.col_end = col + (whole + 1) * BW;
-          conv_pointwise::channel_pass<P::count, false>(col + whole * BW, &f, out);
-          for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
-        }
+        conv_pointwise::fill_frame<C, false, input_twice>(f, wo, bias, m, shift, q.zero_point, lo, hi, form.whole);
+        conv_pointwise::with_form(form, [&](auto k) {
+          if (whole != 0) {
+            f.col_end = col + whole * BW;
+            conv_pointwise::channel_pass<P::count, false, k()>(col, f.w, yo);
+          }
+          if (part != 0) {
+            std::int8_t out[P4];
+            f.col_end = col + (whole + 1) * BW;
+            conv_pointwise::channel_pass<P::count, false, k()>(col + whole * BW, f.w, out);
+            for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
+          }
+        });
       } else {
         for (std::size_t p = 0; p < count; ++p) yo[p] = conv_pointwise::general_output<C, H * W>(xs, wo, q, o, i0 + p);
       }
@@ -468,6 +544,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
   constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
   const std::int8_t* const xr = x + oy0 * W;
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const auto form = conv_pointwise::form_of(lo, hi, q.zero_point);
   alignas(8) std::int32_t col[span * BW];
   [[maybe_unused]] conv_pointwise::frame<P::count> f;
   const std::size_t n = rows * PW;  // windows, flat: window i is pooled row i / PW, column i % PW
@@ -493,12 +570,12 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
                                    : 0;
           const std::int32_t e = -shift;
           fr.bias2 = 2 * bias, fr.m = m, fr.e = e;
-          fr.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
+          fr.c = conv_pointwise::addend(e, q.zero_point, lo, form.whole);
           fr.width = hi - lo, fr.lo = lo, fr.y = yg, fr.col_end = col + count * BW;
-          conv_pointwise::pooled_pass_regs<P::count>(col, &fr);
+          conv_pointwise::with_form(form, [&](auto k) { conv_pointwise::pooled_pass_regs<P::count, k()>(col, &fr); });
         } else {
-          conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi);
-          conv_pointwise::channel_pass<P::count, true>(col, &f, yg);
+          conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi, form.whole);
+          conv_pointwise::with_form(form, [&](auto k) { conv_pointwise::channel_pass<P::count, true, k()>(col, f.w, yg); });
         }
       } else if constexpr (!AllDoubled) {
         for (std::size_t i = i0; i < i0 + count; ++i) {
