@@ -110,14 +110,21 @@ struct qconv2d_layer {
   // A 1x1 conv of 2 to 120 input channels: kernels/arm/conv2d_s8_pointwise_dsp.hpp's
   // conv2d_s8_pointwise_pool_dsp.
   static constexpr bool pools_pointwise = kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, Stride>;
+  // A conv of 4 to 12 input channels that runs the channel-pairs kernel (padded or not: it pads
+  // itself): kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp.
+  static constexpr bool pools_pairs = square && kernels::conv2d_s8_runs_pairs_dsp<C, H, W, K, Stride>;
   template <std::size_t PoolK>
-  static constexpr bool max_pools_itself = square && PoolK == 2 && !pads_itself && (pools_3x3 || pools_pointwise);
+  static constexpr bool max_pools_itself =
+      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs);
   static constexpr const char* max_pool_kernel_name =
+      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before rescale)" :
       pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
+      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
+                    "rescale; table after the max where it is non-decreasing, else the conv's kernel)" :
       pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
                   "table after the max where it is non-decreasing, else the conv's rows kernel)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale; "
@@ -127,7 +134,10 @@ struct qconv2d_layer {
                               std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2>
   {
-    if constexpr (pools_3x3)
+    if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
+      kernels::arm::conv2d_s8_pairs_max_pool_dsp<C, In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_3x3)
       kernels::arm::conv2d_s8_max_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
     else
       kernels::arm::conv2d_s8_pointwise_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride,
