@@ -204,9 +204,10 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
 // kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp (C 4 to 12 channels, K 2 to
 // 5, stride S, padding Pad with the value -7): pooled row oy0 / 2 of a random C x H x W input
 // against the portable conv of the padded input (conv rows oy0, oy0 + 1) and their 2x2 maxima;
-// the number of differing outputs.
+// the number of differing outputs. Avg: conv2d_s8_pairs_avg_pool_dsp against their 2x2 averages
+// rounded half away from zero ((sum +- 2) / 4, quant/pool.hpp).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad, std::size_t G,
-          rescales R = rescales::doubled>
+          rescales R = rescales::doubled, bool Avg = false>
 std::size_t check_pairs(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
                         bool print_count = false) {
   constexpr std::size_t PH = H + 2 * Pad, PWd = W + 2 * Pad;
@@ -254,15 +255,20 @@ std::size_t check_pairs(std::uint32_t seed, std::size_t oy0, std::int32_t act_mi
         const std::int8_t* c = conv.data() + o * 2 * OW + 2 * px;
         std::int8_t m = c[0];
         for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
-        want[o * PW + px] = m;
+        const std::int32_t sum = c[0] + c[1] + c[OW] + c[OW + 1];
+        want[o * PW + px] = Avg ? static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : m;
       }
     got.fill(0x55);
     fw::instruction_counter::start();
-    kernels::arm::conv2d_s8_pairs_max_pool_dsp<C, H, W, K, S, G, Pad, R == rescales::known>(
-        x.data(), w.data(), q, got.data(), PW, oy0, pad);
+    if constexpr (Avg)
+      kernels::arm::conv2d_s8_pairs_avg_pool_dsp<C, H, W, K, S, G, Pad, R == rescales::known>(
+          x.data(), w.data(), q, got.data(), PW, oy0, pad);
+    else
+      kernels::arm::conv2d_s8_pairs_max_pool_dsp<C, H, W, K, S, G, Pad, R == rescales::known>(
+          x.data(), w.data(), q, got.data(), PW, oy0, pad);
     const std::uint64_t n = fw::instruction_counter::stop();
     if (print_count)
-      print("fw: kernel conv", K, 'x', K, "_pairs_max_pool C ", C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
+      print("fw: kernel conv", K, 'x', K, (Avg ? "_pairs_avg_pool C " : "_pairs_max_pool C "), C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
             fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
     std::size_t differ = 0;
     for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];
@@ -280,6 +286,15 @@ STATICNN_TEST(int8_conv_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check_pairs<8, 10, 10, 5, 2, 2, 4, Gen>(65, 0, 3, 3) == 0));    // one value
   STATICNN_CHECK((check_pairs<6, 7, 9, 2, 1, 0, 7, D>(66, 2) == 0));              // K 2
   STATICNN_CHECK((check_pairs<8, 14, 14, 3, 1, 1, 16, Known>(67, 6, -3, 127, true) == 0));  // tables' stage 1 shape
+  // the average
+  STATICNN_CHECK((check_pairs<4, 6, 7, 3, 1, 1, 3, D, true>(71, 0) == 0));
+  STATICNN_CHECK((check_pairs<5, 9, 11, 5, 1, 2, 5, Gen, true>(72, 2, -7, 127) == 0));
+  STATICNN_CHECK((check_pairs<7, 11, 13, 3, 2, 1, 12, Gen, true>(73, 4, -100, 90) == 0));
+  STATICNN_CHECK((check_pairs<12, 8, 9, 3, 1, 0, 5, D, true>(74, 4, 10, 9) == 0));
+  STATICNN_CHECK((check_pairs<8, 10, 10, 5, 2, 2, 4, Gen, true>(75, 0, 3, 3) == 0));
+  STATICNN_CHECK((check_pairs<6, 7, 9, 2, 1, 0, 7, D, true>(76, 2, -128, -100) == 0));  // sums all negative
+  STATICNN_CHECK((check_pairs<5, 8, 8, 3, 1, 1, 6, D, true>(77, 2, 100, 127) == 0));     // sums all positive
+  STATICNN_CHECK((check_pairs<8, 14, 14, 3, 1, 1, 16, Known, true>(78, 6, -3, 127, true) == 0));
 }
 
 // The conv -> 256-entry table -> 2x2 max pool stage (core/sequential.hpp): where the conv pools

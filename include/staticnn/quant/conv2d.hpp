@@ -158,17 +158,23 @@ struct qconv2d_layer {
   }
   // The same conv before an activation that does nothing (a fused ReLU) and a 2x2 average pool
   // (core/sequential.hpp, detail::conv_avg_pools_itself): kernels/arm/conv2d_s8_max_pool_dsp.hpp's
-  // conv2d_s8_avg_pool_dsp, one pooled row of every channel as forward_max_pooled_row.
+  // conv2d_s8_avg_pool_dsp (3x3, one input channel) or conv2d_s8_pairs_dsp.hpp's
+  // conv2d_s8_pairs_avg_pool_dsp (channel pairs), one pooled row of every channel as forward_max_pooled_row.
   template <std::size_t PoolK>
-  static constexpr bool avg_pools_itself = square && PoolK == 2 && !pads_itself && pools_3x3;
+  static constexpr bool avg_pools_itself = square && PoolK == 2 && ((!pads_itself && pools_3x3) || pools_pairs);
   static constexpr const char* avg_pool_kernel_name =
-      "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
+      pools_pairs ? "arm_dsp conv channel pairs + avg pool 2x2 (int16 rows once, smlad, 4 channels a pixel, uxtab16 sums)"
+                  : "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
   template <std::size_t Hx = H, bool AllDoubled = false>
   void forward_avg_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
                               std::bool_constant<AllDoubled> = {}) const
     requires avg_pools_itself<2>
   {
-    kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
+    if constexpr (pools_pairs)  // as forward_max_pooled_row's
+      kernels::arm::conv2d_s8_pairs_avg_pool_dsp<C, In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else
+      kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).

@@ -16,6 +16,8 @@
 // u = (SMMULR(2 acc, m) + c - [acc < 0]) >> e saturated to [0, 255], the 4 channels' u clamped
 // bytewise to lo + min(u, hi - lo). Channels outside the doubled form take fixed_point.hpp's
 // requantize (a group of 4 with one such channel computes all 4 that way).
+// conv2d_s8_pairs_max_pool_dsp and conv2d_s8_pairs_avg_pool_dsp: the same conv followed by a 2x2
+// max or average pool, a pooled row a call (core/sequential.hpp's conv -> activation -> pool stage).
 #include <cstddef>
 #include <cstdint>
 
@@ -211,6 +213,35 @@ template <class L, std::size_t K, std::size_t S, std::size_t PW>
   }
 }
 
+// The same window's 2x2 average: each of the 4 pixels rescaled and clamped whole, its 4 channels'
+// bytes b (int8) summed as b + 128 (XOR 0x80) in the int16 lanes of two words (UXTAB16: channels
+// 0, 2 and 1, 3), S = sum + 512 in [0, 1020]; the average rounded half away from zero,
+// (sum + 2 - [sum < 0]) >> 2 (qpool_layer's (sum +- 2) / 4), is
+// ((S + 1 + [S >= 512]) >> 2) - 128, [S >= 512] bit 9 of the lane (S + 2 < 1024: no carry out).
+template <class L, std::size_t K, std::size_t S, std::size_t PW>
+[[gnu::noinline]] void avg_pooled_pixels(const std::int32_t* xw, const std::int32_t* gw, std::int8_t* yg,
+                                         std::size_t y_stride, std::size_t count) {
+  constexpr std::size_t dx = S * L::pairs, dy = S * L::row_words;
+  auto lanes = [](std::uint32_t a) {  // the 2 lanes' averages + 128 in bytes 0 and 2
+    a = a + 0x00010001u + ((a >> 9) & 0x00010001u);
+    return __uxtb16(a >> 2);
+  };
+#pragma GCC unroll 1
+  for (std::size_t px = 0; px < PW; ++px, xw += 2 * dx) {
+    std::uint32_t a02 = 0, a13 = 0;
+    for (const std::int32_t* p : {xw, xw + dx, xw + dy, xw + dy + dx}) {
+      const std::uint32_t v = pixel<L, K>(p, gw) ^ 0x80808080u;
+      a02 = __uxtab16(a02, v);
+      a13 = __uxtab16(a13, v >> 8);
+    }
+    const std::uint32_t v = (lanes(a02) | lanes(a13) << 8) ^ 0x80808080u;
+    yg[px] = static_cast<std::int8_t>(v);
+    if (count > 1) yg[y_stride + px] = static_cast<std::int8_t>(v >> 8);
+    if (count > 2) yg[2 * y_stride + px] = static_cast<std::int8_t>(v >> 16);
+    if (count > 3) yg[3 * y_stride + px] = static_cast<std::int8_t>(v >> 24);
+  }
+}
+
 // Padded rows [r0, r0 + n) of the C x H x W input x (padded by Pad with pad) widened and doubled
 // into rows of L::row_words words: padded column col's pair p at col P + p.
 template <class L, std::size_t C, std::size_t H, std::size_t W, std::size_t Pad>
@@ -346,11 +377,14 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 // all take the doubled form, f: acc -> clamp(rescale(acc)) is non-decreasing (conv2d_s8_max_pool_dsp.hpp
 // says why), so f(max acc) = max f(acc) and each pooled output is rescaled once; any other group
 // takes fixed_point.hpp's requantize of each of the four and their maximum.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
-          bool AllDoubled = false>
-[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_pairs_max_pool_dsp(
-    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
-    std::size_t oy0, [[maybe_unused]] std::int8_t pad = 0) {
+namespace conv_pairs {
+// conv2d_s8_pairs_max_pool_dsp (Avg false) and conv2d_s8_pairs_avg_pool_dsp (Avg true).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
+          bool AllDoubled, bool Avg>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void pool_row(const std::int8_t* x, const std::int8_t* w,
+                                                                    channel_rescale q, std::int8_t* y,
+                                                                    std::size_t y_stride, std::size_t oy0,
+                                                                    [[maybe_unused]] std::int8_t pad) {
   static_assert(conv2d_s8_pairs_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
                 "conv2d_s8_pairs_max_pool_dsp: shape not taken (see conv2d_s8_pairs_dsp_fits)");
   constexpr std::size_t PW = W + 2 * Pad, OW = (PW - K) / S + 1, F = C * K * K, PO = OW / 2;
@@ -371,13 +405,14 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
     std::int8_t* yg = y + o0 * y_stride;
     if (doubled) {
       conv_pairs::pair_weights<L, C, K, G>(w, q, lo, width4, lo4, o0, gw);
-      conv_pairs::pooled_pixels<L, K, S, PO>(xw, gw, yg, y_stride, count);
+      if constexpr (Avg) conv_pairs::avg_pooled_pixels<L, K, S, PO>(xw, gw, yg, y_stride, count);
+      else conv_pairs::pooled_pixels<L, K, S, PO>(xw, gw, yg, y_stride, count);
     } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), sums from x
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t o = o0 + j;
         const std::int8_t* wo = w + o * F;
         for (std::size_t px = 0; px < PO; ++px) {
-          std::int32_t best = -128;
+          std::int32_t best = -128, sum = 0;
           for (std::size_t r = 0; r < 2; ++r)
             for (std::size_t ox = 2 * px; ox < 2 * px + 2; ++ox) {
               auto a = static_cast<std::uint32_t>(q.bias[o]);  // wrapping as the portable kernel's int32 sum
@@ -393,17 +428,41 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
               const std::int32_t v =
                   q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[o], q.shift[o], q.zero_point));
               best = v > best ? v : best;
+              sum += v;
             }
-          yg[j * y_stride + px] = static_cast<std::int8_t>(best);
+          yg[j * y_stride + px] =
+              static_cast<std::int8_t>(Avg ? (sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : best);
         }
       }
     }
   }
 }
+}  // namespace conv_pairs
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_pairs_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0) {
+  conv_pairs::pool_row<C, H, W, K, S, G, Pad, AllDoubled, false>(x, w, q, y, y_stride, oy0, pad);
+}
+
+// conv2d_s8_pairs_max_pool_dsp's shapes and arguments with a 2x2 average pool instead:
+// y[g][px] = the average of the four clamp(requantize(acc)) rounded half away from zero, as
+// quant/pool.hpp's qpool_layer (each output rescaled: an average does not commute with the rescale).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_pairs_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0) {
+  conv_pairs::pool_row<C, H, W, K, S, G, Pad, AllDoubled, true>(x, w, q, y, y_stride, oy0, pad);
+}
 #else
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
           bool AllDoubled = false>
 void conv2d_s8_pairs_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0);  // Armv7E-M DSP only
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_pairs_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                                   std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
           bool AllDoubled = false>
