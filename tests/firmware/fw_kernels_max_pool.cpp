@@ -268,7 +268,8 @@ std::size_t check_pairs(std::uint32_t seed, std::size_t oy0, std::int32_t act_mi
           x.data(), w.data(), q, got.data(), PW, oy0, pad);
     const std::uint64_t n = fw::instruction_counter::stop();
     if (print_count)
-      print("fw: kernel conv", K, 'x', K, (Avg ? "_pairs_avg_pool C " : "_pairs_max_pool C "), C, " G ", G, " W ", W, " instructions ", n, " per_mac ",
+      print("fw: kernel conv", K, 'x', K, (Avg ? "_pairs_avg_pool C " : "_pairs_max_pool C "), C, " G ", G, " W ", W,
+            " instructions ", n, " per_mac ",
             fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
     std::size_t differ = 0;
     for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];

@@ -103,7 +103,8 @@ struct qconv2d_layer {
   }
   // A conv -> non-decreasing activation -> 2x2 max pool stage (core/sequential.hpp,
   // detail::conv_max_pools_itself) of one input channel and a 3x3 stride-1 window pools in the conv
-  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp), as does a 1x1 conv (below): one pooled row of
+  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp), as do a 1x1 conv and a conv the channel-pairs
+  // kernel runs (below): one pooled row of
   // every channel, channel c's at y + c * y_stride, from rows [oy0, oy0 + 4) (1x1: + 2) of x (Hx
   // rows of the padded input, C x Hx x W). The optional last argument: rows_known<Self>().
   static constexpr bool pools_3x3 = kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, Stride>;
@@ -111,21 +112,23 @@ struct qconv2d_layer {
   // conv2d_s8_pointwise_pool_dsp.
   static constexpr bool pools_pointwise = kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, Stride>;
   // A conv of 4 to 12 input channels that runs the channel-pairs kernel (padded or not: it pads
-  // itself): kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp.
+  // itself): kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp (x the unpadded
+  // input, oy0 a padded input row; conv2d_s8_pairs_avg_pool_dsp for an average pool).
   static constexpr bool pools_pairs = square && kernels::conv2d_s8_runs_pairs_dsp<C, H, W, K, Stride>;
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself =
       square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs);
   static constexpr const char* max_pool_kernel_name =
-      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before rescale)" :
-      pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
+      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
+                    "before rescale)"
+      : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
       pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
-                    "rescale; table after the max where it is non-decreasing, else the conv's kernel)" :
-      pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
+                    "rescale; table after the max where it is non-decreasing, else the conv's kernel)"
+      : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
                   "table after the max where it is non-decreasing, else the conv's rows kernel)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale; "
                   "table after the max where it is non-decreasing, else the conv's rows kernel)";
@@ -163,8 +166,9 @@ struct qconv2d_layer {
   template <std::size_t PoolK>
   static constexpr bool avg_pools_itself = square && PoolK == 2 && ((!pads_itself && pools_3x3) || pools_pairs);
   static constexpr const char* avg_pool_kernel_name =
-      pools_pairs ? "arm_dsp conv channel pairs + avg pool 2x2 (int16 rows once, smlad, 4 channels a pixel, uxtab16 sums)"
-                  : "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
+      pools_pairs
+          ? "arm_dsp conv channel pairs + avg pool 2x2 (int16 rows once, smlad, 4 channels a pixel, uxtab16 sums)"
+          : "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
   template <std::size_t Hx = H, bool AllDoubled = false>
   void forward_avg_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
                               std::bool_constant<AllDoubled> = {}) const

@@ -167,7 +167,8 @@ template <class L, std::size_t K, acc_use Use = acc_use::whole>
         [small_count] "i"(L::small_count), [row_step] "i"(4 * (L::row_words - K * L::pairs)),
         [use] "i"(static_cast<int>(Use)), [maxo] "i"(offsetof(group_params, max))
       : "lr", "cc", "memory");
-  static_assert(offsetof(group_params, width4) == 4 * 3 * outputs && offsetof(group_params, max) == 4 * (3 * outputs + 2),
+  static_assert(offsetof(group_params, width4) == 4 * 3 * outputs &&
+                    offsetof(group_params, max) == 4 * (3 * outputs + 2),
                 "pixel: two LDMs of 6 take m, c, e of the 4 channels, one of 2 the clamp, the maxima after");
   static_assert(static_cast<int>(acc_use::first) == 1 && static_cast<int>(acc_use::more) == 2 &&
                     static_cast<int>(acc_use::last) == 3,
@@ -425,8 +426,8 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
                     a += static_cast<std::uint32_t>(v * wo[(c * K + ky) * K + kx]);
                   }
                 }
-              const std::int32_t v =
-                  q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[o], q.shift[o], q.zero_point));
+              const std::int32_t v = q.clamp(
+                  requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[o], q.shift[o], q.zero_point));
               best = v > best ? v : best;
               sum += v;
             }
