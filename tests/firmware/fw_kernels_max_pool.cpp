@@ -116,6 +116,8 @@ static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_it
 static_assert(quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(quant::qconv2d_layer<shape<32, 16, 16>, 16, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(!quant::qconv2d_layer<shape<1, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 1 channel
+static_assert(quant::qconv2d_layer<shape<8, 14, 14>, 16, 3, 1, 1>::max_pools_itself<2> == pools_here);  // pairs
+static_assert(quant::qconv2d_layer<shape<5, 9, 9>, 4, 5, 2, 2>::max_pools_itself<2> == pools_here);
 
 STATICNN_TEST(int8_conv3x3_max_pool_any_shape) {
   if (!kernels::target::arm_dsp || kernels::target::arm_mve)
@@ -205,14 +207,111 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check<17, 1, 3, 9, 7, D>(53, 0, -128, 50, false, -128) == 0));      // a ReLU6's
 }
 
+// kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp (C 4 to 12 channels, K 2 to
+// 5, stride S, padding Pad with the value -7): pooled row oy0 / 2 of a random C x H x W input
+// against the portable conv of the padded input (conv rows oy0, oy0 + 1) and their 2x2 maxima;
+// the number of differing outputs. Avg: conv2d_s8_pairs_avg_pool_dsp against their 2x2 averages
+// rounded half away from zero ((sum +- 2) / 4, quant/pool.hpp).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad, std::size_t G,
+          rescales R = rescales::doubled, bool Avg = false>
+std::size_t check_pairs(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -128, std::int32_t act_max = 127,
+                        bool print_count = false) {
+  constexpr std::size_t PH = H + 2 * Pad, PWd = W + 2 * Pad;
+  if constexpr (!kernels::conv2d_s8_runs_pairs_dsp<C, PH, PWd, K, S>) {
+    return 1000;  // on a DSP target without MVE the channel-pairs kernel takes every shape here
+  } else {
+    constexpr std::size_t OW = (PWd - K) / S + 1, PW = OW / 2, F = C * K * K;
+    constexpr std::int8_t pad = -7;
+    std::uint32_t r = seed;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+    static std::array<std::int8_t, C * H * W> x;
+    static std::array<std::int8_t, C * PH * PWd> xp;
+    static std::array<std::int8_t, G * F> w;
+    static std::array<std::int32_t, G> bias, multiplier;
+    static std::array<std::int8_t, G> shift;
+    for (auto& v : x) v = next8();
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    for (std::size_t o = 0; o < G; ++o) {
+      bias[o] = next() % 40001 - 20000;
+      multiplier[o] = (1 << 30) + next() % (1 << 30);
+      shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 4));
+    }
+    if constexpr (R == rescales::general) {  // channel 5 (second group) and channel 2 outside the doubled form
+      for (std::size_t o = 2; o < G; o += 3) {
+        switch (o / 3 % 3) {
+          case 0: multiplier[o] = -multiplier[o]; break;         // decreasing rescale
+          case 1: shift[o] = 2, multiplier[o] = 1 << 30; break;  // left shift
+          default: multiplier[o] = 3 << 25, shift[o] = 0; break;
+        }
+      }
+    }
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t iy = 0; iy < PH; ++iy)
+        for (std::size_t ix = 0; ix < PWd; ++ix)
+          xp[(c * PH + iy) * PWd + ix] = iy >= Pad && iy < Pad + H && ix >= Pad && ix < Pad + W
+                                             ? x[(c * H + iy - Pad) * W + ix - Pad]
+                                             : pad;
+    const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), 6, act_min, act_max};
+    static std::array<std::int8_t, G * 2 * OW> conv;
+    kernels::conv2d_s8_rows_portable<C, PH, PWd, K, S, G>(xp.data(), w.data(), q, conv.data(), oy0, 2);
+    static std::array<std::int8_t, G * PW> want, got;
+    for (std::size_t o = 0; o < G; ++o)
+      for (std::size_t px = 0; px < PW; ++px) {
+        const std::int8_t* c = conv.data() + o * 2 * OW + 2 * px;
+        std::int8_t m = c[0];
+        for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
+        const std::int32_t sum = c[0] + c[1] + c[OW] + c[OW + 1];
+        want[o * PW + px] = Avg ? static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : m;
+      }
+    got.fill(0x55);
+    fw::instruction_counter::start();
+    if constexpr (Avg)
+      kernels::arm::conv2d_s8_pairs_avg_pool_dsp<C, H, W, K, S, G, Pad, R == rescales::known>(
+          x.data(), w.data(), q, got.data(), PW, oy0, pad);
+    else
+      kernels::arm::conv2d_s8_pairs_max_pool_dsp<C, H, W, K, S, G, Pad, R == rescales::known>(
+          x.data(), w.data(), q, got.data(), PW, oy0, pad);
+    const std::uint64_t n = fw::instruction_counter::stop();
+    if (print_count)
+      print("fw: kernel conv", K, 'x', K, (Avg ? "_pairs_avg_pool C " : "_pairs_max_pool C "), C, " G ", G, " W ", W,
+            " instructions ", n, " per_mac ",
+            fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];
+    return differ;
+  }
+}
+
+STATICNN_TEST(int8_conv_pairs_max_pool_any_shape) {
+  if (!pools_here) STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE: no channel-pairs conv + max pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check_pairs<4, 6, 7, 3, 1, 1, 3, D>(61, 0) == 0));              // odd width, G 3
+  STATICNN_CHECK((check_pairs<5, 9, 11, 5, 1, 2, 5, Gen>(62, 2, -7, 127) == 0));  // K 5, pad 2, odd C
+  STATICNN_CHECK((check_pairs<7, 11, 13, 3, 2, 1, 12, Gen>(63, 4, -100, 90) == 0));  // stride 2
+  STATICNN_CHECK((check_pairs<12, 8, 9, 3, 1, 0, 5, D>(64, 4, 10, 9) == 0));      // an empty clamp
+  STATICNN_CHECK((check_pairs<8, 10, 10, 5, 2, 2, 4, Gen>(65, 0, 3, 3) == 0));    // one value
+  STATICNN_CHECK((check_pairs<6, 7, 9, 2, 1, 0, 7, D>(66, 2) == 0));              // K 2
+  STATICNN_CHECK((check_pairs<8, 14, 14, 3, 1, 1, 16, Known>(67, 6, -3, 127, true) == 0));  // tables' stage 1 shape
+  // the average
+  STATICNN_CHECK((check_pairs<4, 6, 7, 3, 1, 1, 3, D, true>(71, 0) == 0));
+  STATICNN_CHECK((check_pairs<5, 9, 11, 5, 1, 2, 5, Gen, true>(72, 2, -7, 127) == 0));
+  STATICNN_CHECK((check_pairs<7, 11, 13, 3, 2, 1, 12, Gen, true>(73, 4, -100, 90) == 0));
+  STATICNN_CHECK((check_pairs<12, 8, 9, 3, 1, 0, 5, D, true>(74, 4, 10, 9) == 0));
+  STATICNN_CHECK((check_pairs<8, 10, 10, 5, 2, 2, 4, Gen, true>(75, 0, 3, 3) == 0));
+  STATICNN_CHECK((check_pairs<6, 7, 9, 2, 1, 0, 7, D, true>(76, 2, -128, -100) == 0));  // sums all negative
+  STATICNN_CHECK((check_pairs<5, 8, 8, 3, 1, 1, 6, D, true>(77, 2, 100, 127) == 0));     // sums all positive
+  STATICNN_CHECK((check_pairs<8, 14, 14, 3, 1, 1, 16, Known, true>(78, 6, -3, 127, true) == 0));
+}
+
 // The conv -> 256-entry table -> 2x2 max pool stage (core/sequential.hpp): where the conv pools
 // itself (3x3 one input channel, 1x1 2 to 8) the table runs after the maximum if it is
 // non-decreasing (checked at run time for a network that is not a constant), else the stage runs
 // the conv rows, the table, then the pool. Against the layers run one by one through their own
 // forward, bit for bit, with a sorted table and with a random one (which does not commute with max).
-template <class In, std::size_t OutC, std::size_t K, std::size_t Pad>
+template <class In, std::size_t OutC, std::size_t K, std::size_t Pad, std::size_t S = 1>
 std::size_t check_table_stage(std::uint32_t seed, bool sorted) {
-  using conv = quant::qconv2d_layer<In, OutC, K, 1, Pad>;
+  using conv = quant::qconv2d_layer<In, OutC, K, S, Pad>;
   using act = quant::qlookup_layer<typename conv::out_shape>;
   using pool = quant::qpool_layer<typename conv::out_shape, 2, max_pool_op>;
   using net = network<conv, act, pool>;
@@ -257,6 +356,12 @@ STATICNN_TEST(int8_conv_table_max_pool_stage) {
   STATICNN_CHECK((check_table_stage<shape<1, 8, 7>, 3, 3, 0>(43, true) == 0));
   STATICNN_CHECK((check_table_stage<shape<3, 6, 9>, 4, 1, 0>(44, true) == 0));
   STATICNN_CHECK((check_table_stage<shape<3, 6, 9>, 4, 1, 0>(45, false) == 0));
+  STATICNN_CHECK((check_table_stage<shape<5, 7, 9>, 6, 3, 1>(46, true) == 0));    // channel pairs, padded
+  STATICNN_CHECK((check_table_stage<shape<5, 7, 9>, 6, 3, 1>(47, false) == 0));
+  STATICNN_CHECK((check_table_stage<shape<12, 8, 7>, 5, 5, 2>(48, true) == 0));
+  STATICNN_CHECK((check_table_stage<shape<7, 6, 8>, 3, 3, 0>(49, true) == 0));    // unpadded
+  STATICNN_CHECK((check_table_stage<shape<4, 9, 9>, 5, 3, 1, 2>(50, true) == 0));  // stride 2
+  STATICNN_CHECK((check_table_stage<shape<4, 9, 9>, 5, 3, 1, 2>(51, false) == 0));
 }
 
 }  // namespace

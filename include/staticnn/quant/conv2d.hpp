@@ -103,22 +103,32 @@ struct qconv2d_layer {
   }
   // A conv -> non-decreasing activation -> 2x2 max pool stage (core/sequential.hpp,
   // detail::conv_max_pools_itself) of one input channel and a 3x3 stride-1 window pools in the conv
-  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp), as does a 1x1 conv (below): one pooled row of
+  // kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp), as do a 1x1 conv and a conv the channel-pairs
+  // kernel runs (below): one pooled row of
   // every channel, channel c's at y + c * y_stride, from rows [oy0, oy0 + 4) (1x1: + 2) of x (Hx
   // rows of the padded input, C x Hx x W). The optional last argument: rows_known<Self>().
   static constexpr bool pools_3x3 = kernels::arm::conv2d_s8_max_pool_dsp_fits<C, H, W, K, Stride>;
   // A 1x1 conv of 2 to 120 input channels: kernels/arm/conv2d_s8_pointwise_dsp.hpp's
   // conv2d_s8_pointwise_pool_dsp.
   static constexpr bool pools_pointwise = kernels::arm::conv2d_s8_pointwise_pool_dsp_fits<C, H, W, K, Stride>;
+  // A conv of 4 to 12 input channels that runs the channel-pairs kernel (padded or not: it pads
+  // itself): kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp (x the unpadded
+  // input, oy0 a padded input row; conv2d_s8_pairs_avg_pool_dsp for an average pool).
+  static constexpr bool pools_pairs = square && kernels::conv2d_s8_runs_pairs_dsp<C, H, W, K, Stride>;
   template <std::size_t PoolK>
-  static constexpr bool max_pools_itself = square && PoolK == 2 && !pads_itself && (pools_3x3 || pools_pointwise);
+  static constexpr bool max_pools_itself =
+      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs);
   static constexpr const char* max_pool_kernel_name =
-      pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
+      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
+                    "before rescale)"
+      : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
-      pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
+      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
+                    "rescale; table after the max where it is non-decreasing, else the conv's kernel)"
+      : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
                   "table after the max where it is non-decreasing, else the conv's rows kernel)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale; "
                   "table after the max where it is non-decreasing, else the conv's rows kernel)";
@@ -127,7 +137,10 @@ struct qconv2d_layer {
                               std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2>
   {
-    if constexpr (pools_3x3)
+    if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
+      kernels::arm::conv2d_s8_pairs_max_pool_dsp<C, In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_3x3)
       kernels::arm::conv2d_s8_max_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
     else
       kernels::arm::conv2d_s8_pointwise_pool_dsp<C, Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride,
@@ -148,17 +161,24 @@ struct qconv2d_layer {
   }
   // The same conv before an activation that does nothing (a fused ReLU) and a 2x2 average pool
   // (core/sequential.hpp, detail::conv_avg_pools_itself): kernels/arm/conv2d_s8_max_pool_dsp.hpp's
-  // conv2d_s8_avg_pool_dsp, one pooled row of every channel as forward_max_pooled_row.
+  // conv2d_s8_avg_pool_dsp (3x3, one input channel) or conv2d_s8_pairs_dsp.hpp's
+  // conv2d_s8_pairs_avg_pool_dsp (channel pairs), one pooled row of every channel as forward_max_pooled_row.
   template <std::size_t PoolK>
-  static constexpr bool avg_pools_itself = square && PoolK == 2 && !pads_itself && pools_3x3;
+  static constexpr bool avg_pools_itself = square && PoolK == 2 && ((!pads_itself && pools_3x3) || pools_pairs);
   static constexpr const char* avg_pool_kernel_name =
-      "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
+      pools_pairs
+          ? "arm_dsp conv channel pairs + avg pool 2x2 (int16 rows once, smlad, 4 channels a pixel, uxtab16 sums)"
+          : "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
   template <std::size_t Hx = H, bool AllDoubled = false>
   void forward_avg_pooled_row(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t oy0,
                               std::bool_constant<AllDoubled> = {}) const
     requires avg_pools_itself<2>
   {
-    kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
+    if constexpr (pools_pairs)  // as forward_max_pooled_row's
+      kernels::arm::conv2d_s8_pairs_avg_pool_dsp<C, In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else
+      kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).

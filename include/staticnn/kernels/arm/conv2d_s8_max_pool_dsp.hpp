@@ -170,28 +170,29 @@ template <std::size_t RowBytes>
       : "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
 }
 
-// What the average pooled-row loop reads: the rescale as frame_params's (bias2, m, c, e), the
-// clamp's width in each byte (width4) and 4 lo, the end of the channel's pooled row, the last of
-// the 4 widened rows, then the weight words A0 B0 A1 B1 A2 B2. The asm pushes it whole (the
-// x3 word unused there).
+// What the average pooled-row loop reads: the rescale as frame_params's (m, c, e), the clamp's
+// width in each byte (width4) and 4 lo, the doubled bias twice (one LDRD starts a conv row's two
+// accumulators at it), the end of the channel's pooled row, the weight words A0 B0 A1 B1 A2 B2,
+// then the last of the 4 widened rows, X[3]. The asm pushes all but X[3].
 struct avg_frame {
-  std::int32_t bias2, m, c, e, width4, lo_x4;
+  std::int32_t m, c, e, width4, lo_x4, bias2, bias2_again;
   std::int8_t* y_end;
-  const std::int32_t* x3;
   std::int32_t w[6];
+  const std::int32_t* x3;
 };
-static_assert(offsetof(avg_frame, y_end) == 24 && offsetof(avg_frame, x3) == 28 && offsetof(avg_frame, w) == 32 &&
-                  sizeof(avg_frame) == 56,
+static_assert(offsetof(avg_frame, bias2) == 20 && offsetof(avg_frame, y_end) == 28 && offsetof(avg_frame, w) == 32 &&
+                  offsetof(avg_frame, x3) == 56 && sizeof(avg_frame) == 60,
               "avg_pooled_row: the LDM/PUSH register lists lay out avg_frame");
 
 // One channel's average-pooled row: for px until y reaches p->y_end, the four conv outputs as
-// pooled_row's, each rescaled to u = min(USAT(rescale), width) as there (the sign term folded into
+// pooled_row's but each accumulator started at the doubled bias, each rescaled to
+// u = min(USAT(rescale), width) as there (the sign term folded into
 // SMMLAR's addend: c + [x < 0] + SMMULR(x, m)), the four u packed bytewise, their sum (USAD8
 // against the bytes u - min(u, width) is the sum of min(u, width)) plus 4 lo, divided by 4
 // rounding half away from zero ((sum + 2 + [sum < 0]) >> 2, as qpool_layer's (sum +- 2) / 4),
 // stored at y.
-// Registers in the loop: r0-r5 the weight words (reloaded each step from the frame, then the
-// rescale: bias2, m, c, e, width4, 4 lo); r6, r7 a widened row's words, then temporaries; r10,
+// Registers in the loop: r0-r5 the weight words (reloaded each step from the frame), then r1-r5
+// the rescale (m, c, e, width4, 4 lo); r6, r7 a widened row's words, then temporaries; r10,
 // r9, r8, lr the four outputs; r11 the last widened row at column px; r12 the output.
 template <std::size_t RowBytes>
 [[gnu::always_inline]] inline void avg_pooled_row(const avg_frame* p, std::int8_t* y) {
@@ -199,32 +200,33 @@ template <std::size_t RowBytes>
   register const void* xp asm("r11") = p;
   register std::int8_t* yp asm("r12") = y;
 #define STATICNN_AVG_RESCALE(X)                                                                    \
-  "add " X ", " X ", r0\n"                                                                         \
   "add r6, r2, " X ", asr #31\n"                                                                   \
   "smmlar " X ", " X ", r1, r6\n"                                                                  \
   "asr " X ", " X ", r3\n"                                                                         \
   "usat " X ", #8, " X "\n"
   asm volatile(
       "add r6, r11, #%c[fw]\n"
-      "ldm r6, {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r6, {r0, r1, r2, r3, r4, r5, r6}\n"  // the weight words, X[3]
       "push {r0, r1, r2, r3, r4, r5}\n"
-      "ldm r11, {r0, r1, r2, r3, r4, r5, r6, r7}\n"
-      "push {r0, r1, r2, r3, r4, r5, r6, r7}\n"
-      "mov r11, r7\n"
+      "ldm r11, {r0, r1, r2, r3, r4, r5, r7, lr}\n"
+      "push {r0, r1, r2, r3, r4, r5, r7, lr}\n"
+      "mov r11, r6\n"
       "1:\n"
       "add r0, sp, #%c[fw]\n"
       "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // A0 B0 A1 B1 A2 B2
+      "ldrd r10, r9, [sp, #%c[fbias]]\n"
       "ldrd r6, r7, [r11, #-%c[row3]]\n"
-      STATICNN_POOL_TAPS("r10", "r9", "r0", "r1", 1)
+      STATICNN_POOL_TAPS("r10", "r9", "r0", "r1", 0)
       "ldrd r6, r7, [r11, #-%c[row2]]\n"
       STATICNN_POOL_TAPS("r10", "r9", "r2", "r3", 0)
-      STATICNN_POOL_TAPS("r8", "lr", "r0", "r1", 1)
+      "ldrd r8, lr, [sp, #%c[fbias]]\n"
+      STATICNN_POOL_TAPS("r8", "lr", "r0", "r1", 0)
       "ldrd r6, r7, [r11, #-%c[row]]\n"
       STATICNN_POOL_TAPS("r10", "r9", "r4", "r5", 0)
       STATICNN_POOL_TAPS("r8", "lr", "r2", "r3", 0)
       "ldrd r6, r7, [r11], #4\n"
       STATICNN_POOL_TAPS("r8", "lr", "r4", "r5", 0)
-      "ldm sp, {r0, r1, r2, r3, r4, r5}\n"  // bias2, m, c, e, width4, 4 lo
+      "ldm sp, {r1, r2, r3, r4, r5}\n"  // m, c, e, width4, 4 lo
       STATICNN_AVG_RESCALE("r10") STATICNN_AVG_RESCALE("r9") STATICNN_AVG_RESCALE("r8") STATICNN_AVG_RESCALE("lr")
       "orr r10, r10, r9, lsl #8\n"
       "orr r8, r8, lr, lsl #8\n"
@@ -239,10 +241,11 @@ template <std::size_t RowBytes>
       "ldr r7, [sp, #%c[yend]]\n"
       "cmp r12, r7\n"
       "bne 1b\n"
-      "add sp, sp, #%c[fsize]\n"
+      "add sp, sp, #%c[fpush]\n"
       : "+r"(xp), "+r"(yp)
       : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [row3] "i"(3 * RowBytes), [fw] "i"(offsetof(avg_frame, w)),
-        [yend] "i"(offsetof(avg_frame, y_end)), [fsize] "i"(sizeof(avg_frame))
+        [yend] "i"(offsetof(avg_frame, y_end)), [fbias] "i"(offsetof(avg_frame, bias2)),
+        [fpush] "i"(offsetof(avg_frame, x3))
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
 #undef STATICNN_AVG_RESCALE
 #undef STATICNN_POOL_TAPS
@@ -323,15 +326,16 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
         AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
     if (doubled) {
       const std::int32_t e = -shift;
-      avg_frame p{2 * bias,
-                  m,
+      avg_frame p{m,
                   (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
                   e,
                   bytes4(hi - lo),
                   4 * lo,
+                  2 * bias,
+                  2 * bias,
                   yg + PW,
-                  X[in_rows - 1],
-                  {}};
+                  {},
+                  X[in_rows - 1]};
       for (std::size_t k = 0; k < kernel; ++k) {
         p.w[2 * k] = pair(2 * wg[3 * k], 2 * wg[3 * k + 1]);
         p.w[2 * k + 1] = pair(2 * wg[3 * k + 1], 2 * wg[3 * k + 2]);

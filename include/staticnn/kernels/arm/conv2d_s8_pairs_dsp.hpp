@@ -16,6 +16,8 @@
 // u = (SMMULR(2 acc, m) + c - [acc < 0]) >> e saturated to [0, 255], the 4 channels' u clamped
 // bytewise to lo + min(u, hi - lo). Channels outside the doubled form take fixed_point.hpp's
 // requantize (a group of 4 with one such channel computes all 4 that way).
+// conv2d_s8_pairs_max_pool_dsp and conv2d_s8_pairs_avg_pool_dsp: the same conv followed by a 2x2
+// max or average pool, a pooled row a call (core/sequential.hpp's conv -> activation -> pool stage).
 #include <cstddef>
 #include <cstdint>
 
@@ -62,11 +64,18 @@ struct layout {
 };
 
 // What the asm reads after a group's weights: per channel its doubled rescale, lo taken off
-// (c = 2^(e-1) + ((zero_point - lo) << e)), then the clamp.
+// (c = 2^(e-1) + ((zero_point - lo) << e)), then the clamp; then the 4 channels' running maxima
+// of a 2x2 max pool's window (conv2d_s8_pairs_max_pool_dsp), which the asm writes.
 struct group_params {
   std::int32_t mce[outputs][3];  // m, c, e
   std::int32_t width4, lo4;      // bytes4(hi - lo), bytes4(lo)
+  std::int32_t max[outputs];     // accumulators (2 acc, bias included) of the window so far
 };
+
+// What pixel does with a pixel's 4 accumulators: rescale and clamp them (whole), or, for the
+// pixels of a 2x2 max pool's window, keep them as the running maxima (first), take the maxima
+// with them (more), or take the maxima and rescale and clamp those (last).
+enum class acc_use { whole, first, more, last };
 }  // namespace conv_pairs
 
 // The shapes conv2d_s8_pairs_dsp takes (H, W: the padded input's; the kernel's Pad < K).
@@ -83,7 +92,8 @@ namespace conv_pairs {
 // column kx = 0) and the group's words gw (biases, weights, group_params), the 4 clamped outputs
 // as the bytes of one word (channel j in byte j). Registers: pair words r0-r3, weight words r4-r6
 // and lr, accumulators r7, r8, r10, r11, the walk over the weights r9, over the input r12.
-template <class L, std::size_t K>
+// Use: acc_use (whole, or a max pool window's pixels, the output only after the last).
+template <class L, std::size_t K, acc_use Use = acc_use::whole>
 [[gnu::always_inline]] inline std::uint32_t pixel(const std::int32_t* xp, const std::int32_t* gw) {
   register const std::int32_t* xr asm("r12") = xp;
   register const std::int32_t* wr asm("r9") = gw;
@@ -119,6 +129,22 @@ template <class L, std::size_t K>
       ".endr\n"
       ".if %c[row_step]\n add r12, r12, #%c[row_step]\n.endif\n"
       ".endr\n"
+      // the window's running maxima (group_params::max, past the clamp words)
+      ".if %c[use] == 1\n"
+      " add r6, r9, #%c[maxo]\n"
+      " stm r6, {r7, r8, r10, r11}\n"
+      ".elseif %c[use] >= 2\n"
+      " add r6, r9, #%c[maxo]\n"
+      " ldm r6, {r0, r1, r2, r3}\n"
+      " cmp r7, r0\n it lt\n movlt r7, r0\n"
+      " cmp r8, r1\n it lt\n movlt r8, r1\n"
+      " cmp r10, r2\n it lt\n movlt r10, r2\n"
+      " cmp r11, r3\n it lt\n movlt r11, r3\n"
+      ".if %c[use] == 2\n"
+      " stm r6, {r7, r8, r10, r11}\n"
+      ".endif\n"
+      ".endif\n"
+      ".if %c[use] == 0 || %c[use] == 3\n"
       "ldm r9!, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e of channels 0 and 1
       "snn_rescale r7, r0, r1, r2\n"
       "snn_rescale r8, r3, r4, r5\n"
@@ -132,15 +158,21 @@ template <class L, std::size_t K>
       "uqsub8 r6, r7, r0\n"  // u - min(u, hi - lo)
       "usub8 r7, r7, r6\n"
       "uadd8 r7, r7, r1\n"
+      ".endif\n"
       ".purgem snn_chunk\n"
       ".purgem snn_rescale\n"
       : "+r"(xr), "+r"(wr), "=&r"(out), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5),
         "=&r"(r6), "=&r"(r8), "=&r"(r10), "=&r"(r11)
       : [K] "i"(K), [big] "i"(L::big), [big_count] "i"(L::big_count), [small] "i"(L::small),
-        [small_count] "i"(L::small_count), [row_step] "i"(4 * (L::row_words - K * L::pairs))
+        [small_count] "i"(L::small_count), [row_step] "i"(4 * (L::row_words - K * L::pairs)),
+        [use] "i"(static_cast<int>(Use)), [maxo] "i"(offsetof(group_params, max))
       : "lr", "cc", "memory");
-  static_assert(sizeof(group_params) == 4 * (3 * outputs + 2) && offsetof(group_params, width4) == 4 * 3 * outputs,
-                "pixel: two LDMs of 6 take m, c, e of the 4 channels, one of 2 the clamp");
+  static_assert(offsetof(group_params, width4) == 4 * 3 * outputs &&
+                    offsetof(group_params, max) == 4 * (3 * outputs + 2),
+                "pixel: two LDMs of 6 take m, c, e of the 4 channels, one of 2 the clamp, the maxima after");
+  static_assert(static_cast<int>(acc_use::first) == 1 && static_cast<int>(acc_use::more) == 2 &&
+                    static_cast<int>(acc_use::last) == 3,
+                "pixel: the asm tests Use by value");
   return out;
 }
 
@@ -159,6 +191,56 @@ template <class L, std::size_t K, std::size_t S, std::size_t OW>
       if (count > 2) yg[2 * n + ox] = static_cast<std::int8_t>(v >> 16);
       if (count > 3) yg[3 * n + ox] = static_cast<std::int8_t>(v >> 24);
     }
+}
+
+// A pooled row of a 2x2 max pool for a group: pooled pixel px from the window of conv pixels
+// (dy, 2 px + dx), dy, dx in {0, 1}, of the widened rows xw (2 output rows' worth), the maximum of
+// the 4 accumulators rescaled once, into yg[j y_stride + px] for the first `count` channels j.
+// gw: the group's words, whose group_params::max the asm writes.
+template <class L, std::size_t K, std::size_t S, std::size_t PW>
+[[gnu::noinline]] void pooled_pixels(const std::int32_t* xw, const std::int32_t* gw, std::int8_t* yg,
+                                     std::size_t y_stride, std::size_t count) {
+  constexpr std::size_t dx = S * L::pairs, dy = S * L::row_words;
+#pragma GCC unroll 1
+  for (std::size_t px = 0; px < PW; ++px, xw += 2 * dx) {
+    pixel<L, K, acc_use::first>(xw, gw);
+    pixel<L, K, acc_use::more>(xw + dx, gw);
+    pixel<L, K, acc_use::more>(xw + dy, gw);
+    const std::uint32_t v = pixel<L, K, acc_use::last>(xw + dy + dx, gw);
+    yg[px] = static_cast<std::int8_t>(v);
+    if (count > 1) yg[y_stride + px] = static_cast<std::int8_t>(v >> 8);
+    if (count > 2) yg[2 * y_stride + px] = static_cast<std::int8_t>(v >> 16);
+    if (count > 3) yg[3 * y_stride + px] = static_cast<std::int8_t>(v >> 24);
+  }
+}
+
+// The same window's 2x2 average: each of the 4 pixels rescaled and clamped whole, its 4 channels'
+// bytes b (int8) summed as b + 128 (XOR 0x80) in the int16 lanes of two words (UXTAB16: channels
+// 0, 2 and 1, 3), S = sum + 512 in [0, 1020]; the average rounded half away from zero,
+// (sum + 2 - [sum < 0]) >> 2 (qpool_layer's (sum +- 2) / 4), is
+// ((S + 1 + [S >= 512]) >> 2) - 128, [S >= 512] bit 9 of the lane (S + 2 < 1024: no carry out).
+template <class L, std::size_t K, std::size_t S, std::size_t PW>
+[[gnu::noinline]] void avg_pooled_pixels(const std::int32_t* xw, const std::int32_t* gw, std::int8_t* yg,
+                                         std::size_t y_stride, std::size_t count) {
+  constexpr std::size_t dx = S * L::pairs, dy = S * L::row_words;
+  auto lanes = [](std::uint32_t a) {  // the 2 lanes' averages + 128 in bytes 0 and 2
+    a = a + 0x00010001u + ((a >> 9) & 0x00010001u);
+    return __uxtb16(a >> 2);
+  };
+#pragma GCC unroll 1
+  for (std::size_t px = 0; px < PW; ++px, xw += 2 * dx) {
+    std::uint32_t a02 = 0, a13 = 0;
+    for (const std::int32_t* p : {xw, xw + dx, xw + dy, xw + dy + dx}) {
+      const std::uint32_t v = pixel<L, K>(p, gw) ^ 0x80808080u;
+      a02 = __uxtab16(a02, v);
+      a13 = __uxtab16(a13, v >> 8);
+    }
+    const std::uint32_t v = (lanes(a02) | lanes(a13) << 8) ^ 0x80808080u;
+    yg[px] = static_cast<std::int8_t>(v);
+    if (count > 1) yg[y_stride + px] = static_cast<std::int8_t>(v >> 8);
+    if (count > 2) yg[2 * y_stride + px] = static_cast<std::int8_t>(v >> 16);
+    if (count > 3) yg[3 * y_stride + px] = static_cast<std::int8_t>(v >> 24);
+  }
 }
 
 // Padded rows [r0, r0 + n) of the C x H x W input x (padded by Pad with pad) widened and doubled
@@ -286,7 +368,103 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
     }
   }
 }
+
+// conv2d_s8_pairs_dsp's shapes and arguments followed by a 2x2 max pool (stride 2, unpadded; the
+// conv's last row and column are dropped where its output height or width is odd): pooled row
+// py = oy0 / 2 (oy0 even: the first of its two conv rows) of the G channels, channel g's PW =
+// OW / 2 values at y + g * y_stride,
+//   y[g][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(oy0 + dy, 2 px + dx))),
+// bit for bit as the portable conv then the pool. Max before rescale: for a group whose channels
+// all take the doubled form, f: acc -> clamp(rescale(acc)) is non-decreasing (conv2d_s8_max_pool_dsp.hpp
+// says why), so f(max acc) = max f(acc) and each pooled output is rescaled once; any other group
+// takes fixed_point.hpp's requantize of each of the four and their maximum.
+namespace conv_pairs {
+// conv2d_s8_pairs_max_pool_dsp (Avg false) and conv2d_s8_pairs_avg_pool_dsp (Avg true).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad,
+          bool AllDoubled, bool Avg>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void pool_row(const std::int8_t* x, const std::int8_t* w,
+                                                                    channel_rescale q, std::int8_t* y,
+                                                                    std::size_t y_stride, std::size_t oy0,
+                                                                    [[maybe_unused]] std::int8_t pad) {
+  static_assert(conv2d_s8_pairs_dsp_fits<C, H + 2 * Pad, W + 2 * Pad, K, S> && Pad < K,
+                "conv2d_s8_pairs_max_pool_dsp: shape not taken (see conv2d_s8_pairs_dsp_fits)");
+  constexpr std::size_t PW = W + 2 * Pad, OW = (PW - K) / S + 1, F = C * K * K, PO = OW / 2;
+  using L = conv_pairs::layout<C, PW, K, S>;
+  static_assert(conv_pairs::chunk_rows == 2, "conv2d_s8_pairs_max_pool_dsp: a chunk is a pooled row's 2 conv rows");
+  constexpr auto sum_max = static_cast<std::uint32_t>(F * 127u * 128u);
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
+  alignas(8) std::int32_t xw[L::rows * L::row_words];
+  alignas(8) std::int32_t gw[L::bias_words + L::weight_words + sizeof(conv_pairs::group_params) / 4];
+  conv_pairs::widen_rows<L, C, H, W, Pad>(x, oy0 * S, L::rows, pad, xw);
+  for (std::size_t o0 = 0; o0 < G; o0 += conv_pairs::outputs) {
+    const std::size_t count = G - o0 < conv_pairs::outputs ? G - o0 : conv_pairs::outputs;
+    bool doubled = AllDoubled || lo <= hi;
+    if constexpr (!AllDoubled)
+      for (std::size_t j = 0; j < count && doubled; ++j)
+        doubled = doubled_rescale_applies(q.bias[o0 + j], q.multiplier[o0 + j], q.shift[o0 + j], q.zero_point, sum_max);
+    std::int8_t* yg = y + o0 * y_stride;
+    if (doubled) {
+      conv_pairs::pair_weights<L, C, K, G>(w, q, lo, width4, lo4, o0, gw);
+      if constexpr (Avg) conv_pairs::avg_pooled_pixels<L, K, S, PO>(xw, gw, yg, y_stride, count);
+      else conv_pairs::pooled_pixels<L, K, S, PO>(xw, gw, yg, y_stride, count);
+    } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), sums from x
+      for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t o = o0 + j;
+        const std::int8_t* wo = w + o * F;
+        for (std::size_t px = 0; px < PO; ++px) {
+          std::int32_t best = -128, sum = 0;
+          for (std::size_t r = 0; r < 2; ++r)
+            for (std::size_t ox = 2 * px; ox < 2 * px + 2; ++ox) {
+              auto a = static_cast<std::uint32_t>(q.bias[o]);  // wrapping as the portable kernel's int32 sum
+              for (std::size_t c = 0; c < C; ++c)
+                for (std::size_t ky = 0; ky < K; ++ky) {
+                  const std::size_t iy = (oy0 + r) * S + ky - Pad;  // wraps above the input
+                  for (std::size_t kx = 0; kx < K; ++kx) {
+                    const std::size_t ix = ox * S + kx - Pad;
+                    const std::int32_t v = iy < H && ix < W ? x[(c * H + iy) * W + ix] : pad;
+                    a += static_cast<std::uint32_t>(v * wo[(c * K + ky) * K + kx]);
+                  }
+                }
+              const std::int32_t v = q.clamp(
+                  requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[o], q.shift[o], q.zero_point));
+              best = v > best ? v : best;
+              sum += v;
+            }
+          yg[j * y_stride + px] =
+              static_cast<std::int8_t>(Avg ? (sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : best);
+        }
+      }
+    }
+  }
+}
+}  // namespace conv_pairs
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_pairs_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0) {
+  conv_pairs::pool_row<C, H, W, K, S, G, Pad, AllDoubled, false>(x, w, q, y, y_stride, oy0, pad);
+}
+
+// conv2d_s8_pairs_max_pool_dsp's shapes and arguments with a 2x2 average pool instead:
+// y[g][px] = the average of the four clamp(requantize(acc)) rounded half away from zero, as
+// quant/pool.hpp's qpool_layer (each output rescaled: an average does not commute with the rescale).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_pairs_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0) {
+  conv_pairs::pool_row<C, H, W, K, S, G, Pad, AllDoubled, true>(x, w, q, y, y_stride, oy0, pad);
+}
 #else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_pairs_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0);  // Armv7E-M DSP only
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_pairs_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                  std::size_t y_stride, std::size_t oy0, std::int8_t pad = 0);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
           bool AllDoubled = false>
 void conv2d_s8_pairs_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
