@@ -40,9 +40,9 @@ constexpr const char* dense_s8_kernel_name() {
   if constexpr (target::arm_mve) return "arm_mve dense 4 rows (vmladava, vector rescale)";
   else if constexpr (target::arm_v6m) return "arm_v6m dense 4 rows (ldrsb at one index: x, then per row ldrsb/muls/add)";
   else if constexpr (!target::arm_dsp) return "portable";
-  else if constexpr (arm::dense_pairs_s8_rows<M, N> > 0)  // a constant layer packed for the target: row pairs
-    return arm::dense_rows_s8_groups<M, N> > 0 ? "arm_dsp dense 4 rows (smlad; packed: row pairs, smlad of the raw word)"
-                                               : "arm_dsp dense rows (smlad; packed: row pairs, smlad of the raw word)";
+  else if constexpr (arm::dense_pairs_s8_rows<M, N> > 0)  // row pairs where the layer was packed for the target
+    return arm::dense_rows_s8_groups<M, N> > 0 ? "arm_dsp dense 4 rows (smlad; row pairs if packed_for_target)"
+                                               : "arm_dsp dense rows (smlad; row pairs if packed_for_target)";
   else if constexpr (arm::dense_rows_s8_groups<M, N> > 0) return "arm_dsp dense 4 rows (smlad)";
   else return "arm_dsp dense rows (smlad)";
 }
