@@ -691,22 +691,24 @@ struct network {
     constexpr std::size_t window_size = Conv::in_shape::channels * R * (Conv::in_shape::width + 2 * Conv::padding);
     std::array<value_type, packs ? window_size : 0> window;  // else the kernel reads x
     // Pooled row py of every channel from a conv kernel that pools itself (no conv rows stored):
-    // on a window of R padded rows where the layer does not pad itself, else on x.
-    auto pooled_row = [&]<bool Avg>(std::size_t py) {
+    // on a window of R padded rows where the layer does not pad itself, else on x. The layer is a
+    // parameter so that the kernel calls depend on the lambda's own template arguments (the branch
+    // of the other pooling is then never instantiated, for layers without it).
+    auto pooled_row = [&]<bool Avg>(const auto& conv, std::size_t py) {
       value_type* yrow = y + py * PW;
       if constexpr (packs) {
-        layer<I>().template pack_window<R>(x, window.data(), py * K * S);
-        if constexpr (Avg) layer<I>().template forward_avg_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
-        else layer<I>().template forward_max_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
+        conv.template pack_window<R>(x, window.data(), py * K * S);
+        if constexpr (Avg) conv.template forward_avg_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
+        else conv.template forward_max_pooled_row<R>(window.data(), yrow, PH * PW, 0, known...);
       } else if constexpr (Avg) {
-        layer<I>().forward_avg_pooled_row(x, yrow, PH * PW, py * K * S, known...);
+        conv.forward_avg_pooled_row(x, yrow, PH * PW, py * K * S, known...);
       } else {
-        layer<I>().forward_max_pooled_row(x, yrow, PH * PW, py * K * S, known...);
+        conv.forward_max_pooled_row(x, yrow, PH * PW, py * K * S, known...);
       }
       return yrow;
     };
     if constexpr (detail::conv_avg_pools_itself<Conv, layer_type<I + 1>, Pool>) {
-      for (std::size_t py = 0; py < PH; ++py) pooled_row.template operator()<true>(py);
+      for (std::size_t py = 0; py < PH; ++py) pooled_row.template operator()<true>(layer<I>(), py);
       return;
     }
     if constexpr ((detail::act_after_max_pool<layer_type<I + 1>, Pool> ||
@@ -719,7 +721,7 @@ struct network {
           return;
         }
         for (std::size_t py = 0; py < PH; ++py) {
-          value_type* yrow = pooled_row.template operator()<false>(py);
+          value_type* yrow = pooled_row.template operator()<false>(layer<I>(), py);
           for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(yrow + c * PH * PW, PW);
         }
         return;
