@@ -250,6 +250,22 @@ template <std::size_t RowBytes>
 #undef STATICNN_AVG_RESCALE
 #undef STATICNN_POOL_TAPS
 }
+
+// The general path (a channel outside the doubled form, or an empty clamp): each of the four
+// outputs clamp(requantize(acc)) of pooled pixel px's 2x2 window, channel g (weights wg), conv row
+// oy0, passed to take; the sums wrap as the portable kernel's int32 sums.
+template <std::size_t W, class Take>
+void general_window(const std::int8_t* x, const std::int8_t* wg, const channel_rescale& q, std::size_t g,
+                    std::size_t oy0, std::size_t px, Take take) {
+  for (std::size_t dy = 0; dy < pool; ++dy)
+    for (std::size_t dx = 0; dx < pool; ++dx) {
+      auto a = static_cast<std::uint32_t>(q.bias[g]);
+      for (std::size_t k = 0; k < kernel; ++k)
+        for (std::size_t j = 0; j < kernel; ++j)
+          a += static_cast<std::uint32_t>(wg[3 * k + j] * x[(oy0 + dy + k) * W + 2 * px + dx + j]);
+      take(q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[g], q.shift[g], q.zero_point)));
+    }
+}
 }  // namespace conv_max_pool
 
 // x: 1 x H x W int8 (rows oy0 .. oy0 + 3 are read); w: G channels' 3 x 3 weights (OIHW,
@@ -287,15 +303,7 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
     } else if constexpr (!AllDoubled) {
       for (std::size_t px = 0; px < PW; ++px) {
         std::int32_t best = -128;
-        for (std::size_t dy = 0; dy < pool; ++dy)
-          for (std::size_t dx = 0; dx < pool; ++dx) {
-            std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
-            for (std::size_t k = 0; k < kernel; ++k)
-              for (std::size_t j = 0; j < kernel; ++j)
-                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[(oy0 + dy + k) * W + 2 * px + dx + j]);
-            const std::int32_t v = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
-            best = v > best ? v : best;
-          }
+        general_window<W>(x, wg, q, g, oy0, px, [&](std::int32_t v) { best = v > best ? v : best; });
         yg[px] = static_cast<std::int8_t>(best);
       }
     }
@@ -344,14 +352,7 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
     } else if constexpr (!AllDoubled) {
       for (std::size_t px = 0; px < PW; ++px) {
         std::int32_t sum = 0;
-        for (std::size_t dy = 0; dy < pool; ++dy)
-          for (std::size_t dx = 0; dx < pool; ++dx) {
-            std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
-            for (std::size_t k = 0; k < kernel; ++k)
-              for (std::size_t j = 0; j < kernel; ++j)
-                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[(oy0 + dy + k) * W + 2 * px + dx + j]);
-            sum += q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
-          }
+        general_window<W>(x, wg, q, g, oy0, px, [&](std::int32_t v) { sum += v; });
         yg[px] = static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4);
       }
     }

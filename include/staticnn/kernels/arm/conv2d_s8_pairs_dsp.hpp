@@ -176,6 +176,15 @@ template <class L, std::size_t K, acc_use Use = acc_use::whole>
   return out;
 }
 
+// The bytes of v (one pixel's 4 channels, channel j in byte j) at y[j stride] for j < count.
+[[gnu::always_inline]] inline void store_lanes(std::uint32_t v, std::int8_t* y, std::size_t stride,
+                                               std::size_t count) {
+  y[0] = static_cast<std::int8_t>(v);
+  if (count > 1) y[stride] = static_cast<std::int8_t>(v >> 8);
+  if (count > 2) y[2 * stride] = static_cast<std::int8_t>(v >> 16);
+  if (count > 3) y[3 * stride] = static_cast<std::int8_t>(v >> 24);
+}
+
 // Output rows [0, rows) of a chunk for a group: pixel (r, ox) from the widened rows xw into
 // yg[j n + r OW + ox] for the group's first `count` channels j. Out of line: its unrolled asm,
 // longer than GCC counts it, keeps out of any caller's literal-pool range.
@@ -186,10 +195,7 @@ template <class L, std::size_t K, std::size_t S, std::size_t OW>
 #pragma GCC unroll 1
     for (std::size_t ox = 0; ox < OW; ++ox) {
       const std::uint32_t v = pixel<L, K>(xw + ox * S * L::pairs, gw);
-      yg[ox] = static_cast<std::int8_t>(v);
-      if (count > 1) yg[n + ox] = static_cast<std::int8_t>(v >> 8);
-      if (count > 2) yg[2 * n + ox] = static_cast<std::int8_t>(v >> 16);
-      if (count > 3) yg[3 * n + ox] = static_cast<std::int8_t>(v >> 24);
+      store_lanes(v, yg + ox, n, count);
     }
 }
 
@@ -207,10 +213,7 @@ template <class L, std::size_t K, std::size_t S, std::size_t PW>
     pixel<L, K, acc_use::more>(xw + dx, gw);
     pixel<L, K, acc_use::more>(xw + dy, gw);
     const std::uint32_t v = pixel<L, K, acc_use::last>(xw + dy + dx, gw);
-    yg[px] = static_cast<std::int8_t>(v);
-    if (count > 1) yg[y_stride + px] = static_cast<std::int8_t>(v >> 8);
-    if (count > 2) yg[2 * y_stride + px] = static_cast<std::int8_t>(v >> 16);
-    if (count > 3) yg[3 * y_stride + px] = static_cast<std::int8_t>(v >> 24);
+    store_lanes(v, yg + px, y_stride, count);
   }
 }
 
@@ -236,10 +239,7 @@ template <class L, std::size_t K, std::size_t S, std::size_t PW>
       a13 = __uxtab16(a13, v >> 8);
     }
     const std::uint32_t v = (lanes(a02) | lanes(a13) << 8) ^ 0x80808080u;
-    yg[px] = static_cast<std::int8_t>(v);
-    if (count > 1) yg[y_stride + px] = static_cast<std::int8_t>(v >> 8);
-    if (count > 2) yg[2 * y_stride + px] = static_cast<std::int8_t>(v >> 16);
-    if (count > 3) yg[3 * y_stride + px] = static_cast<std::int8_t>(v >> 24);
+    store_lanes(v, yg + px, y_stride, count);
   }
 }
 
