@@ -375,7 +375,7 @@ STATICNN_TEST(int8_conv_widened_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 10, 8, 3, 2, 3, D, Rows, 0, Wide>(85, 1, 3, -7, 127) == 0));
 }
 
-// kernels/arm/conv2d_s8_pairs_dsp.hpp (4 to 12 input channels but 9 and 10, K 2-5, stride 1 or 2,
+// kernels/arm/conv2d_s8_pairs_dsp.hpp (4 to 12 input channels, 9 and 10 for K <= 3 only, K 2-5, stride 1 or 2,
 // padded by Pad < K itself) against the portable kernel on a padded copy, bit for bit, as
 // int8_conv_rows_any_shape: odd channel counts (a pair word with one channel), chunks of 2, 3 and
 // 4 pair words, even and odd K, pads 0-4 with extreme pad values, odd widths, output channel
@@ -386,7 +386,8 @@ STATICNN_TEST(int8_conv_pairs_any_shape) {
   if (!kernels::target::arm_dsp)
     STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP channel-pairs conv kernel on this target");
   static_assert(kernels::conv2d_s8_runs_pairs_dsp<6, 16, 16, 3, 1> == kernels::target::arm_dsp &&
-                !kernels::conv2d_s8_runs_pairs_dsp<3, 16, 16, 3, 1> && !kernels::conv2d_s8_runs_pairs_dsp<10, 16, 16, 3, 1> &&
+                !kernels::conv2d_s8_runs_pairs_dsp<3, 16, 16, 3, 1> && kernels::conv2d_s8_runs_pairs_dsp<10, 16, 16, 3, 1> == kernels::target::arm_dsp &&
+                !kernels::conv2d_s8_runs_pairs_dsp<10, 16, 16, 5, 1> &&
                 !kernels::conv2d_s8_runs_pairs_dsp<16, 16, 16, 3, 1> && !kernels::conv2d_s8_runs_pairs_dsp<8, 16, 16, 1, 1>);
   constexpr bool G = true, D = false, Few = false, Wide = false, Known = true, Pw = false, Pairs = true;
   STATICNN_CHECK((check_conv_rows<5, 9, 13, 3, 1, 3, G, Few, 1, Wide, D, Pw, Pairs>(81, 0, 9, -128, 127, 7) == 0));
@@ -398,6 +399,11 @@ STATICNN_TEST(int8_conv_pairs_any_shape) {
   STATICNN_CHECK((check_conv_rows<8, 12, 17, 5, 2, 1, D, Few, 4, Wide, D, Pw, Pairs>(87, 0, 8, -128, 127, -77) == 0));  // 4 words, pad 4
   STATICNN_CHECK((check_conv_rows<7, 14, 14, 3, 1, 6, D, Few, 1, Wide, Known, Pw, Pairs>(88, 12, 2, -20, 127, -7) == 0));
   STATICNN_CHECK((check_conv_rows<6, 9, 9, 3, 2, 2, D, Few, 0, Wide, Known, Pw, Pairs>(89, 0, 4, -128, 127) == 0));
+  // 9 and 10 channels, K <= 3: chunks of 3 and 2 pair words.
+  STATICNN_CHECK((check_conv_rows<10, 9, 13, 3, 1, 7, G, Few, 1, Wide, D, Pw, Pairs>(90, 0, 9, -128, 127, 7) == 0));
+  STATICNN_CHECK((check_conv_rows<9, 11, 9, 3, 2, 5, D, Few, 1, Wide, D, Pw, Pairs>(91, 0, 6, -9, 127, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<10, 8, 11, 2, 1, 6, G, Few, 0, Wide, D, Pw, Pairs>(92, 1, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<9, 14, 14, 3, 1, 10, D, Few, 1, Wide, Known, Pw, Pairs>(93, 12, 2, -20, 127, -7) == 0));
 }
 
 // The widened-rows kernel on rectangular windows (K rows x KW columns, vertical stride S and

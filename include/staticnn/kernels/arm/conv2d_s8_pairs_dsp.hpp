@@ -1,6 +1,6 @@
 #pragma once
 // Armv7E-M DSP kernel (Cortex-M4, M7, M33) for int8 convolutions of a few input channels (C in
-// [4, 12] but 9 and 10), K in [2, 5], stride 1 or 2, padded by Pad < K on every side (the padding holds pad):
+// [4, 12]; 9 and 10 for K <= 3 only), K in [2, 5], stride 1 or 2, padded by Pad < K on every side (the padding holds pad):
 // output rows [oy0, oy0 + rows) of G output channels, TFLite int8 arithmetic and the fused
 // activation clamp, bit for bit as kernels/conv2d_s8.hpp's portable path (on the padded input).
 //
@@ -57,10 +57,12 @@ struct layout {
   }
   static constexpr std::size_t chunk_size(std::size_t p) { return p < big_count * big ? big : small; }
   // The widened rows within the budget, a row step within an ADDW immediate, and chunks of one
-  // size (5 pair words, C = 9 or 10, would load chunks of 3 and 2: there the rows kernel measured
-  // faster, fw_family's wide5 10-channel 5x5 conv 0.995 instructions/MAC against 1.013).
+  // size but for K <= 3 (5 pair words, C = 9 or 10, load chunks of 3 and 2: for 5x5 the rows kernel
+  // measured faster, fw_family's wide5 10-channel 5x5 conv 0.995 instructions/MAC against 1.013;
+  // for 3x3 this kernel, a 10-channel 3x3 conv to 20 with a 2x2 max pool 0.978 against the rows
+  // kernel's 1.218).
   static constexpr bool fits =
-      rows * row_words * 4 <= row_budget && 4 * (row_words - K * pairs) <= 4095 && big_count == 0;
+      rows * row_words * 4 <= row_budget && 4 * (row_words - K * pairs) <= 4095 && (big_count == 0 || K <= 3);
 };
 
 // What the asm reads after a group's weights: per channel its doubled rescale, lo taken off
