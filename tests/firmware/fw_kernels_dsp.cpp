@@ -270,6 +270,14 @@ STATICNN_TEST(int8_conv_rows_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 7, 11, 3, 1, 16, D, Rows, 0, false, Known>(46, 0, 5, -9, 100) == 0));
   STATICNN_CHECK((check_conv_rows<2, 11, 17, 5, 1, 5, D, Rows, 2, false, Known>(47, 2, 9, -128, 90, 4) == 0));
   STATICNN_CHECK((check_conv_rows<17, 3, 6, 1, 1, 3, D, Rows, 0, false, Known>(48, 0, 3, 3, 3) == 0));
+  // Fan-ins above 576 (up to 1020: 5x5 over 32 and 40 channels, 3x3 over 96 and 113): one block's
+  // im2col up to 8 KB, stepped back over in two SUBs; each form of the last weight word.
+  STATICNN_CHECK((check_conv_rows<32, 7, 10, 5, 1, 6>(49, 0, 3, -128, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<40, 7, 9, 5, 2, 5, false>(50, 0, 2, -20, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<113, 5, 7, 3, 1, 3>(51, 0, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<96, 6, 6, 3, 1, 7, true, false, 1>(52, 0, 6, -128, 127, -3) == 0));
+  STATICNN_CHECK((check_conv_rows<24, 8, 10, 5, 1, 5, D, Rows, 1, false, Known>(53, 1, 5, -3, 127, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<113, 4, 6, 3, 1, 6, false>(54, 0, 2, -128, 127) == 0));
 }
 
 // qconv2d_layer::rows_known(), the kernels' AllDoubled for a layer that is a compile-time constant

@@ -31,11 +31,12 @@ namespace staticnn::kernels::arm {
 namespace conv_rows {
 inline constexpr std::size_t pixels = 4;           // output pixels per block (accumulators per channel)
 inline constexpr std::size_t col_budget = 2048;    // bytes of a super-block's im2col (one block at least)
-inline constexpr std::size_t max_fan_in = 576;     // C K K: one block's im2col is 8 (C K K + 3) bytes
+inline constexpr std::size_t max_fan_in = 1020;    // C K K: one block's im2col is 8 (C K K + 3) bytes
 }  // namespace conv_rows
 
 // The shapes conv2d_s8_rows_dsp takes: at least one word of weights per channel (4 <= C K K) and
-// one block's im2col within a stack budget (C K K <= 576, a 3x3 conv over 64 channels: 4.6 KB; so
+// one block's im2col within a stack budget (C K K <= 1020, a 5x5 conv over 40 channels or a 3x3 over
+// 113: 8.2 KB, the most block_channels' two SUBs step back over; so
 // 2 C K K * 127 * 128 < 2^30).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_rows_dsp_fits = target::arm_dsp && K >= 1 && S >= 1 && K <= H && K <= W &&
