@@ -4,7 +4,8 @@
 // blocks, two-row blocks, weight groups, channel steps past 4 KB; and the pointwise kernel
 // (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run, one output
 // channel a call, and its multi-channel kernel on C 2, 3, 5, 8, 24 x OC 3, 5, 6, 7, 16), ReLU and
-// the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6 and the
+// the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6, the padded
+// window copy (kernels/arm/pad_rows_vfp.hpp) and the
 // global average pool's sums. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
 // every test skips, the image exits with skip_exit and CTest reports it as skipped.
@@ -488,6 +489,61 @@ STATICNN_TEST(global_avg_pool_vfp) {
   STATICNN_CHECK((mean_wrong<3, 3, 7>(75) == 0));
   STATICNN_CHECK((mean_wrong<2, 10, 10>(73) == 0));
   STATICNN_CHECK((mean_wrong<4, 7, 9>(74) == 0));
+}
+
+// The padded window copy of float convs (kernels/arm/pad_rows_vfp.hpp, conv2d_layer::pack_window)
+// against the portable pad_rows bit for bit, for every start row from above the map to below it:
+// widths 1 to 35 (VLDM/VSTM chunks of 16 and their rests), 1 to 5 channels, paddings 0 to 2 with
+// left and right apart, inputs with -0.0 among them, the floats past the window untouched.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P, std::size_t R, std::size_t PL, std::size_t PR>
+std::size_t pad_rows_wrong(std::uint32_t seed) {
+  constexpr std::size_t PW = PL + W + PR, n = C * R * PW;
+  lcg = seed;
+  for (std::size_t i = 0; i < C * H * W; ++i) inputs[i] = i % 7 == 3 ? -0.0f : next_uniform();
+  std::array<float, n + guard> got, want;
+  std::size_t wrong = 0;
+  for (std::size_t iy0 = 0; iy0 + R <= H + 2 * P + R - 1; ++iy0) {
+    got.fill(canary), want.fill(canary);
+    kernels::arm::pad_rows_f32<C, H, W, P, R, PL, PR>(inputs.data(), got.data(), iy0);
+    kernels::pad_rows<C, H, W, P, R, float, PL, PR>(inputs.data(), want.data(), iy0, 0.0f);
+    for (std::size_t i = 0; i < got.size(); ++i)
+      wrong += std::bit_cast<std::uint32_t>(got[i]) != std::bit_cast<std::uint32_t>(want[i]);
+  }
+  return wrong;
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, std::size_t P>
+std::size_t padded_conv_wrong(std::uint32_t seed) {
+  using layer_t = conv2d_layer<shape<C, H, W>, OC, K, S, P, float>;
+  using out = typename layer_t::out_shape;
+  constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P;
+  static layer_t conv;
+  fill_uniform<C, H, W, 1, 1>(seed);
+  for (auto& v : conv.params) v = next_uniform();
+  static std::array<float, C * PH * PW> padded;
+  kernels::pad_rows<C, H, W, P, PH, float>(inputs.data(), padded.data(), 0, 0.0f);
+  std::array<float, out::size> got, want;
+  conv.forward(cview<float, C * H * W>(inputs.data(), C * H * W), view<float, out::size>(got.data(), out::size));
+  kernels::conv2d_forward<C, PH, PW, OC, K, S, float>(padded.data(), conv.params.data(),
+                                                      conv.params.data() + layer_t::weight_count, want.data());
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < out::size; ++i)
+    wrong += std::bit_cast<std::uint32_t>(got[i]) != std::bit_cast<std::uint32_t>(want[i]);
+  return wrong;
+}
+
+STATICNN_TEST(pad_rows_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((pad_rows_wrong<1, 5, 1, 1, 3, 1, 1>(81) == 0));
+  STATICNN_CHECK((pad_rows_wrong<2, 7, 16, 2, 5, 2, 2>(82) == 0));
+  STATICNN_CHECK((pad_rows_wrong<3, 6, 17, 1, 3, 1, 1>(83) == 0));
+  STATICNN_CHECK((pad_rows_wrong<5, 4, 35, 0, 2, 0, 0>(84) == 0));
+  STATICNN_CHECK((pad_rows_wrong<3, 9, 32, 1, 4, 0, 1>(85) == 0));  // 'same' stride 2: right only
+  STATICNN_CHECK((pad_rows_wrong<2, 3, 13, 2, 7, 1, 2>(86) == 0));
+  // Through the layer: a padded conv run by rows (pack_window) equals the unpadded kernel on a
+  // whole padded copy made by the portable pad_rows, bit for bit (the same kernel, the same order).
+  STATICNN_CHECK((padded_conv_wrong<3, 9, 11, 4, 3, 2, 1>(87) == 0));
+  STATICNN_CHECK((padded_conv_wrong<2, 8, 7, 3, 3, 1, 2>(88) == 0));
 }
 
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {
