@@ -443,14 +443,18 @@ STATICNN_TEST(depthwise_vfp) {
 // around 0 and 6 (6 itself, the floats either side of it), zeros of both signs and infinities.
 STATICNN_TEST(relu6_vfp) {
   STATICNN_SKIP_WITHOUT_VFP;
-  using layer = activation_layer<shape<16>, relu6_op, float>;
+  using layer = activation_layer<shape<80>, relu6_op, float>;
   static_assert(layer::relu6_runs_vfp == (kernels::target::arm_vfp && kernels::target::arm_dsp));
-  std::array<float, 16> x, y, z;
+  std::array<float, 80> x, y, z;
   std::size_t wrong = 0;
-  for (std::size_t n = 0; n < 12; ++n) {
+  // Counts below one group of 8, around the 32-value passes and the single groups after them.
+  for (std::size_t n : {0, 1, 2, 3, 5, 7, 8, 9, 11, 15, 16, 17, 24, 31, 32, 33, 39, 40, 47, 63, 64, 65, 71, 72, 79}) {
     for (auto& v : x) v = next_uniform() * 10.0f;
-    x[0] = 6.0f, x[1] = -0.0f, x[2] = 0.0f, x[3] = -__builtin_inff(), x[4] = std::bit_cast<float>(0x40c00001u);
-    x[5] = __builtin_inff(), x[6] = std::bit_cast<float>(0x40bfffffu), x[7] = -6.5f, x[8] = 0x1p-149f;
+    for (std::size_t i = 0; i + 9 <= x.size(); i += 27) {  // the special values in every group position
+      float* p = x.data() + i;
+      p[0] = 6.0f, p[1] = -0.0f, p[2] = 0.0f, p[3] = -__builtin_inff(), p[4] = std::bit_cast<float>(0x40c00001u);
+      p[5] = __builtin_inff(), p[6] = std::bit_cast<float>(0x40bfffffu), p[7] = -6.5f, p[8] = 0x1p-149f;
+    }
     y.fill(canary), z = x;
     layer::run(x.data(), y.data(), n);
     layer::run(z.data(), z.data(), n);
