@@ -548,6 +548,14 @@ STATICNN_TEST(pad_rows_vfp) {
   // whole padded copy made by the portable pad_rows, bit for bit (the same kernel, the same order).
   STATICNN_CHECK((padded_conv_wrong<3, 9, 11, 4, 3, 2, 1>(87) == 0));
   STATICNN_CHECK((padded_conv_wrong<2, 8, 7, 3, 3, 1, 2>(88) == 0));
+  // Windows of several output rows (layers/conv_rows.hpp) with a shorter last one: 4, 4, 2 rows
+  // at stride 1, and 7, 2 at stride 2.
+  static_assert(conv_rows::output_rows_per_window<conv2d_layer<shape<5, 10, 29>, 4, 3, 1, 1, float>, float>() ==
+                (kernels::target::arm_vfp ? 4 : 1));
+  static_assert(conv_rows::output_rows_per_window<conv2d_layer<shape<3, 17, 20>, 2, 3, 2, 1, float>, float>() ==
+                (kernels::target::arm_vfp ? 7 : 1));
+  STATICNN_CHECK((padded_conv_wrong<5, 10, 29, 4, 3, 1, 1>(89) == 0));
+  STATICNN_CHECK((padded_conv_wrong<3, 17, 20, 2, 3, 2, 1>(90) == 0));
 }
 
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {
