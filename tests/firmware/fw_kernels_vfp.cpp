@@ -437,6 +437,11 @@ STATICNN_TEST(depthwise_vfp) {
   STATICNN_CHECK((depthwise_wrong<12, 9, 7, 3, 2, 0>(63) == 0));
   STATICNN_CHECK((depthwise_wrong<5, 10, 17, 3, 2, 1>(64) == 0));
   STATICNN_CHECK((depthwise_wrong<3, 13, 6, 5, 1, 0>(65) == 0));
+  // Channel rows copied four a pass (kernels/arm/pad_rows_vfp.hpp's copy_rows_f32): 16 rows (no
+  // rest) of 16, 4 rows (one pass) of 33 (two chunks and one value), 2 (no pass) of 7.
+  STATICNN_CHECK((depthwise_wrong<2, 16, 16, 3, 1, 1>(66) == 0));
+  STATICNN_CHECK((depthwise_wrong<1, 4, 33, 3, 2, 2>(67) == 0));
+  STATICNN_CHECK((depthwise_wrong<7, 2, 7, 3, 1, 1>(68) == 0));
 }
 
 // The ReLU6 kernel (kernels/arm/relu_vfp.hpp) against relu6_op bit for bit, as relu_vfp; values

@@ -49,8 +49,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 #pragma GCC unroll 1
     for (std::size_t c = 0; c < C; ++c) {
       const float* xc = x + c * H * W;
-#pragma GCC unroll 1
-      for (std::size_t r = 0; r < H; ++r) copy_f32<W>(xc + r * W, xp + (P + r) * PW + P);
+      copy_rows_f32<H, W, PW>(xc, xp + P * PW + P);
       conv_vfp_rows<1, PH, PW, K, S>(xp, w + c * K * K, b[c], y + c * OH * OW, OH);
     }
   }
