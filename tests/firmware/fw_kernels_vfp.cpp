@@ -5,7 +5,7 @@
 // (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run, one output
 // channel a call, and its multi-channel kernel on C 2, 3, 5, 8, 24 x OC 3, 5, 6, 7, 16), ReLU and
 // the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6, the padded
-// window copy (kernels/arm/pad_rows_vfp.hpp) and the
+// window copy (kernels/arm/pad_rows_vfp.hpp), the 2x2 average-pool row and the
 // global average pool's sums. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
 // every test skips, the image exits with skip_exit and CTest reports it as skipped.
@@ -391,6 +391,49 @@ STATICNN_TEST(max_pool2_vfp) {
   }
 }
 
+// The 2x2 average-pool row (kernels/arm/avg_pool_vfp.hpp, through pool_layer::reduce_row) against
+// the portable reduce and the sum written out here in its order, bit for bit: widths of 0 to 5
+// steps of 4 outputs and tails of 0 to 3, windows of zeros of both signs (a -0.0 top-left among
+// them), the floats past the row untouched.
+template <std::size_t W>
+std::size_t avg_pool_wrong(std::uint32_t seed) {
+  using pool = pool_layer<shape<1, 2, W>, 2, avg_pool_op, float>;
+  constexpr std::size_t OW = W / 2;
+  static_assert(pool::has_row_kernel == kernels::target::arm_vfp);
+  lcg = seed;
+  std::array<float, 2 * W> rows;
+  for (auto& v : rows) v = next_uniform();
+  if constexpr (OW >= 2) {
+    rows[0] = rows[1] = rows[W] = rows[W + 1] = -0.0f;  // all -0.0: +0.0 by the first step
+    rows[2] = -0.0f, rows[3] = 0.0f, rows[W + 2] = -0.0f, rows[W + 3] = -0.0f;
+  }
+  std::array<float, OW + guard> y;
+  y.fill(canary);
+  pool::reduce_row(rows.data(), y.data());
+  std::size_t wrong = 0;
+  for (std::size_t px = 0; px < OW; ++px) {
+    volatile float r = 0.0f;  // one rounding a step, in reduce's order
+    r = r + rows[2 * px], r = r + rows[2 * px + 1], r = r + rows[W + 2 * px], r = r + rows[W + 2 * px + 1];
+    const float want = r * 0.25f;
+    wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(want);
+    wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(pool::reduce(rows.data() + 2 * px, W));
+  }
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  return wrong;
+}
+
+STATICNN_TEST(avg_pool2_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  for (std::uint32_t seed = 90; seed < 94; ++seed) {
+    STATICNN_CHECK(avg_pool_wrong<2>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<7>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<8>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<13>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<28>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<46>(seed) == 0);
+  }
+}
+
 // The depthwise kernel (kernels/arm/depthwise_vfp.hpp, through depthwise_conv2d_layer::forward)
 // against the sums in double written out here (taps on padding skipped), every channel, on shapes
 // it was not tuned for: odd channel counts, K 3 and 5, strides 1 and 2, padding 0 to 2, odd maps.
@@ -555,10 +598,13 @@ STATICNN_TEST(pad_rows_vfp) {
   STATICNN_CHECK((padded_conv_wrong<2, 8, 7, 3, 3, 1, 2>(88) == 0));
   // Windows of several output rows (layers/conv_rows.hpp) with a shorter last one: 4, 4, 2 rows
   // at stride 1, and 7, 2 at stride 2.
-  static_assert(conv_rows::output_rows_per_window<conv2d_layer<shape<5, 10, 29>, 4, 3, 1, 1, float>, float>() ==
-                (kernels::target::arm_vfp ? 4 : 1));
-  static_assert(conv_rows::output_rows_per_window<conv2d_layer<shape<3, 17, 20>, 2, 3, 2, 1, float>, float>() ==
-                (kernels::target::arm_vfp ? 7 : 1));
+  // (one a window where a kernel takes several channels a call: the MVE targets' 4-channel one)
+  using stride1 = conv2d_layer<shape<5, 10, 29>, 4, 3, 1, 1, float>;
+  using stride2 = conv2d_layer<shape<3, 17, 20>, 2, 3, 2, 1, float>;
+  static_assert(conv_rows::output_rows_per_window<stride1, float>() ==
+                (kernels::target::arm_vfp && stride1::channel_group == 1 ? 4 : 1));
+  static_assert(conv_rows::output_rows_per_window<stride2, float>() ==
+                (kernels::target::arm_vfp && stride2::channel_group == 1 ? 7 : 1));
   STATICNN_CHECK((padded_conv_wrong<5, 10, 29, 4, 3, 1, 1>(89) == 0));
   STATICNN_CHECK((padded_conv_wrong<3, 17, 20, 2, 3, 2, 1>(90) == 0));
 }
