@@ -4,7 +4,8 @@
 // blocks, two-row blocks, weight groups, channel steps past 4 KB; and the pointwise kernel
 // (kernels/arm/conv2d_pointwise_vfp.hpp, which the K = 1 stride-1 shapes among them run, one output
 // channel a call, and its multi-channel kernel on C 2, 3, 5, 8, 24 x OC 3, 5, 6, 7, 16), ReLU and
-// the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6 and the
+// the 2x2 max-pool row; the depthwise kernel (kernels/arm/depthwise_vfp.hpp), ReLU6, the padded
+// window copy (kernels/arm/pad_rows_vfp.hpp), the 2x2 average-pool row and the
 // global average pool's sums. Then instructions per MAC on a
 // few layer shapes (the benchmark prints them; it checks nothing). Where the target has no VFP
 // every test skips, the image exits with skip_exit and CTest reports it as skipped.
@@ -390,6 +391,54 @@ STATICNN_TEST(max_pool2_vfp) {
   }
 }
 
+// The 2x2 average-pool row (kernels/arm/avg_pool_vfp.hpp, through pool_layer::reduce_row) against
+// the portable reduce and the sum written out here in its order, bit for bit (on MVE targets, whose
+// kernel starts from the top-left value, equal up to a zero's sign): widths of 0 to 5
+// steps of 4 outputs and tails of 0 to 3, windows of zeros of both signs (a -0.0 top-left among
+// them), the floats past the row untouched.
+template <std::size_t W>
+std::size_t avg_pool_wrong(std::uint32_t seed) {
+  using pool = pool_layer<shape<1, 2, W>, 2, avg_pool_op, float>;
+  constexpr std::size_t OW = W / 2;
+  static_assert(pool::has_row_kernel == kernels::target::arm_vfp);
+  lcg = seed;
+  std::array<float, 2 * W> rows;
+  for (auto& v : rows) v = next_uniform();
+  if constexpr (OW >= 2) {
+    rows[0] = rows[1] = rows[W] = rows[W + 1] = -0.0f;  // all -0.0: +0.0 by the first step
+    rows[2] = -0.0f, rows[3] = 0.0f, rows[W + 2] = -0.0f, rows[W + 3] = -0.0f;
+  }
+  std::array<float, OW + guard> y;
+  y.fill(canary);
+  pool::reduce_row(rows.data(), y.data());
+  std::size_t wrong = 0;
+  for (std::size_t px = 0; px < OW; ++px) {
+    volatile float r = 0.0f;  // one rounding a step, in reduce's order
+    r = r + rows[2 * px], r = r + rows[2 * px + 1], r = r + rows[W + 2 * px], r = r + rows[W + 2 * px + 1];
+    const float want = r * 0.25f, portable = pool::reduce(rows.data() + 2 * px, W);
+    if constexpr (pool::avg_row_vfp) {
+      wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(want);
+      wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(portable);
+    } else {  // MVE targets' kernel (kernels/arm/pool_mve.hpp): the same values up to a zero's sign
+      wrong += !(y[px] == want) + !(y[px] == portable);
+    }
+  }
+  for (std::size_t i = OW; i < y.size(); ++i) wrong += y[i] != canary;
+  return wrong;
+}
+
+STATICNN_TEST(avg_pool2_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  for (std::uint32_t seed = 90; seed < 94; ++seed) {
+    STATICNN_CHECK(avg_pool_wrong<2>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<7>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<8>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<13>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<28>(seed) == 0);
+    STATICNN_CHECK(avg_pool_wrong<46>(seed) == 0);
+  }
+}
+
 // The depthwise kernel (kernels/arm/depthwise_vfp.hpp, through depthwise_conv2d_layer::forward)
 // against the sums in double written out here (taps on padding skipped), every channel, on shapes
 // it was not tuned for: odd channel counts, K 3 and 5, strides 1 and 2, padding 0 to 2, odd maps.
@@ -436,20 +485,29 @@ STATICNN_TEST(depthwise_vfp) {
   STATICNN_CHECK((depthwise_wrong<12, 9, 7, 3, 2, 0>(63) == 0));
   STATICNN_CHECK((depthwise_wrong<5, 10, 17, 3, 2, 1>(64) == 0));
   STATICNN_CHECK((depthwise_wrong<3, 13, 6, 5, 1, 0>(65) == 0));
+  // Channel rows copied four a pass (kernels/arm/pad_rows_vfp.hpp's copy_rows_f32): 16 rows (no
+  // rest) of 16, 4 rows (one pass) of 33 (two chunks and one value), 2 (no pass) of 7.
+  STATICNN_CHECK((depthwise_wrong<2, 16, 16, 3, 1, 1>(66) == 0));
+  STATICNN_CHECK((depthwise_wrong<1, 4, 33, 3, 2, 2>(67) == 0));
+  STATICNN_CHECK((depthwise_wrong<7, 2, 7, 3, 1, 1>(68) == 0));
 }
 
 // The ReLU6 kernel (kernels/arm/relu_vfp.hpp) against relu6_op bit for bit, as relu_vfp; values
 // around 0 and 6 (6 itself, the floats either side of it), zeros of both signs and infinities.
 STATICNN_TEST(relu6_vfp) {
   STATICNN_SKIP_WITHOUT_VFP;
-  using layer = activation_layer<shape<16>, relu6_op, float>;
+  using layer = activation_layer<shape<80>, relu6_op, float>;
   static_assert(layer::relu6_runs_vfp == (kernels::target::arm_vfp && kernels::target::arm_dsp));
-  std::array<float, 16> x, y, z;
+  std::array<float, 80> x, y, z;
   std::size_t wrong = 0;
-  for (std::size_t n = 0; n < 12; ++n) {
+  // Counts below one group of 8, around the 32-value passes and the single groups after them.
+  for (std::size_t n : {0, 1, 2, 3, 5, 7, 8, 9, 11, 15, 16, 17, 24, 31, 32, 33, 39, 40, 47, 63, 64, 65, 71, 72, 79}) {
     for (auto& v : x) v = next_uniform() * 10.0f;
-    x[0] = 6.0f, x[1] = -0.0f, x[2] = 0.0f, x[3] = -__builtin_inff(), x[4] = std::bit_cast<float>(0x40c00001u);
-    x[5] = __builtin_inff(), x[6] = std::bit_cast<float>(0x40bfffffu), x[7] = -6.5f, x[8] = 0x1p-149f;
+    for (std::size_t i = 0; i + 9 <= x.size(); i += 27) {  // the special values in every group position
+      float* p = x.data() + i;
+      p[0] = 6.0f, p[1] = -0.0f, p[2] = 0.0f, p[3] = -__builtin_inff(), p[4] = std::bit_cast<float>(0x40c00001u);
+      p[5] = __builtin_inff(), p[6] = std::bit_cast<float>(0x40bfffffu), p[7] = -6.5f, p[8] = 0x1p-149f;
+    }
     y.fill(canary), z = x;
     layer::run(x.data(), y.data(), n);
     layer::run(z.data(), z.data(), n);
@@ -488,6 +546,72 @@ STATICNN_TEST(global_avg_pool_vfp) {
   STATICNN_CHECK((mean_wrong<3, 3, 7>(75) == 0));
   STATICNN_CHECK((mean_wrong<2, 10, 10>(73) == 0));
   STATICNN_CHECK((mean_wrong<4, 7, 9>(74) == 0));
+}
+
+// The padded window copy of float convs (kernels/arm/pad_rows_vfp.hpp, conv2d_layer::pack_window)
+// against the portable pad_rows bit for bit, for every start row from above the map to below it:
+// widths 1 to 35 (VLDM/VSTM chunks of 16 and their rests), 1 to 5 channels, paddings 0 to 2 with
+// left and right apart, inputs with -0.0 among them, the floats past the window untouched.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P, std::size_t R, std::size_t PL, std::size_t PR>
+std::size_t pad_rows_wrong(std::uint32_t seed) {
+  constexpr std::size_t PW = PL + W + PR, n = C * R * PW;
+  lcg = seed;
+  for (std::size_t i = 0; i < C * H * W; ++i) inputs[i] = i % 7 == 3 ? -0.0f : next_uniform();
+  std::array<float, n + guard> got, want;
+  std::size_t wrong = 0;
+  for (std::size_t iy0 = 0; iy0 + R <= H + 2 * P + R - 1; ++iy0) {
+    got.fill(canary), want.fill(canary);
+    kernels::arm::pad_rows_f32<C, H, W, P, R, PL, PR>(inputs.data(), got.data(), iy0);
+    kernels::pad_rows<C, H, W, P, R, float, PL, PR>(inputs.data(), want.data(), iy0, 0.0f);
+    for (std::size_t i = 0; i < got.size(); ++i)
+      wrong += std::bit_cast<std::uint32_t>(got[i]) != std::bit_cast<std::uint32_t>(want[i]);
+  }
+  return wrong;
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t OC, std::size_t K, std::size_t S, std::size_t P>
+std::size_t padded_conv_wrong(std::uint32_t seed) {
+  using layer_t = conv2d_layer<shape<C, H, W>, OC, K, S, P, float>;
+  using out = typename layer_t::out_shape;
+  constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P;
+  static layer_t conv;
+  fill_uniform<C, H, W, 1, 1>(seed);
+  for (auto& v : conv.params) v = next_uniform();
+  static std::array<float, C * PH * PW> padded;
+  kernels::pad_rows<C, H, W, P, PH, float>(inputs.data(), padded.data(), 0, 0.0f);
+  std::array<float, out::size> got, want;
+  conv.forward(cview<float, C * H * W>(inputs.data(), C * H * W), view<float, out::size>(got.data(), out::size));
+  kernels::conv2d_forward<C, PH, PW, OC, K, S, float>(padded.data(), conv.params.data(),
+                                                      conv.params.data() + layer_t::weight_count, want.data());
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < out::size; ++i)
+    wrong += std::bit_cast<std::uint32_t>(got[i]) != std::bit_cast<std::uint32_t>(want[i]);
+  return wrong;
+}
+
+STATICNN_TEST(pad_rows_vfp) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  STATICNN_CHECK((pad_rows_wrong<1, 5, 1, 1, 3, 1, 1>(81) == 0));
+  STATICNN_CHECK((pad_rows_wrong<2, 7, 16, 2, 5, 2, 2>(82) == 0));
+  STATICNN_CHECK((pad_rows_wrong<3, 6, 17, 1, 3, 1, 1>(83) == 0));
+  STATICNN_CHECK((pad_rows_wrong<5, 4, 35, 0, 2, 0, 0>(84) == 0));
+  STATICNN_CHECK((pad_rows_wrong<3, 9, 32, 1, 4, 0, 1>(85) == 0));  // 'same' stride 2: right only
+  STATICNN_CHECK((pad_rows_wrong<2, 3, 13, 2, 7, 1, 2>(86) == 0));
+  // Through the layer: a padded conv run by rows (pack_window) equals the unpadded kernel on a
+  // whole padded copy made by the portable pad_rows, bit for bit (the same kernel, the same order).
+  STATICNN_CHECK((padded_conv_wrong<3, 9, 11, 4, 3, 2, 1>(87) == 0));
+  STATICNN_CHECK((padded_conv_wrong<2, 8, 7, 3, 3, 1, 2>(88) == 0));
+  // Windows of several output rows (layers/conv_rows.hpp) with a shorter last one: 4, 4, 2 rows
+  // at stride 1, and 7, 2 at stride 2.
+  // (one a window where a kernel takes several channels a call: the MVE targets' 4-channel one)
+  using stride1 = conv2d_layer<shape<5, 10, 29>, 4, 3, 1, 1, float>;
+  using stride2 = conv2d_layer<shape<3, 17, 20>, 2, 3, 2, 1, float>;
+  static_assert(conv_rows::output_rows_per_window<stride1, float>() ==
+                (kernels::target::arm_vfp && stride1::channel_group == 1 ? 4 : 1));
+  static_assert(conv_rows::output_rows_per_window<stride2, float>() ==
+                (kernels::target::arm_vfp && stride2::channel_group == 1 ? 7 : 1));
+  STATICNN_CHECK((padded_conv_wrong<5, 10, 29, 4, 3, 1, 1>(89) == 0));
+  STATICNN_CHECK((padded_conv_wrong<3, 17, 20, 2, 3, 2, 1>(90) == 0));
 }
 
 STATICNN_TEST(conv_vfp_channel_step_past_4k) {

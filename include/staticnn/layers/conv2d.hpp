@@ -19,6 +19,7 @@
 #include "conv_rows.hpp"
 #include "../kernels/conv2d.hpp"
 #include "../kernels/dispatch.hpp"
+#include "../kernels/arm/pad_rows_vfp.hpp"
 #include "../kernels/pad_rows.hpp"
 #include "../kernels/vector.hpp"
 
@@ -92,9 +93,13 @@ struct conv2d_layer {
         x, params.data(), params.data() + weight_count, y, oc, oy0, rows);
   }
   // Rows [iy0, iy0 + R) of the zero-padded input (padded coordinates), every channel, into
-  // window (C x R x PW).
+  // window (C x R x PW). Float on VFP targets: kernels/arm/pad_rows_vfp.hpp (rows by VLDM/VSTM).
   template <std::size_t R>
   constexpr void pack_window(const T* x, T* window, std::size_t iy0) const {
+    if constexpr (std::is_same_v<T, float> && kernels::target::arm_vfp) {
+      if (!std::is_constant_evaluated())
+        return kernels::arm::pad_rows_f32<C, In::height, In::width, Pad, R, PadL, PadR>(x, window, iy0);
+    }
     kernels::pad_rows<C, In::height, In::width, Pad, R, T, PadL, PadR>(x, window, iy0, T(0));
   }
   // Output rows [oy0, oy0 + rows) of every channel, unpadded (the same values as forward).

@@ -10,7 +10,29 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../kernels/target.hpp"
+
 namespace staticnn {
+
+// The output rows conv_forward_by_rows packs one window for: float on VFP targets (a kernel
+// call per channel, kernels/arm/conv2d_vfp.hpp), as many as a window of at most
+// window_rows_bytes holds, so each kernel call (its set-up) and each window row shared by
+// neighbouring output rows serve several output rows; else one.
+namespace conv_rows {
+inline constexpr std::size_t window_rows_bytes = 4096;
+template <class Conv, class T>
+constexpr std::size_t output_rows_per_window() {
+  constexpr std::size_t K = Conv::kernel_h, S = Conv::stride_h, OH = Conv::out_shape::height;
+  constexpr std::size_t row_bytes = Conv::in_shape::channels * (Conv::pad_left + Conv::in_shape::width + Conv::pad_right) * sizeof(T);
+  if constexpr (!(std::is_same_v<T, float> && kernels::target::arm_vfp && Conv::channel_group == 1)) {
+    return 1;
+  } else {
+    std::size_t r = 1;
+    while (r < OH && (r * S + K) * row_bytes <= window_rows_bytes) ++r;
+    return r;
+  }
+}
+}  // namespace conv_rows
 
 template <class Conv, class T>
 constexpr void conv_forward_by_rows(const Conv& conv, const T* x, T* y) {
@@ -18,6 +40,18 @@ constexpr void conv_forward_by_rows(const Conv& conv, const T* x, T* y) {
   constexpr std::size_t C = Conv::in_shape::channels, PW = Conv::pad_left + Conv::in_shape::width + Conv::pad_right;
   constexpr std::size_t OC = Conv::out_shape::channels, OH = Conv::out_shape::height, OW = Conv::out_shape::width;
   static_assert(OC % G == 0, "conv: channel_group must divide the output channels");
+  constexpr std::size_t RB = conv_rows::output_rows_per_window<Conv, T>();
+  if constexpr (RB > 1) {  // G == 1: RB output rows a window (the last window: those left)
+    constexpr std::size_t R = (RB - 1) * S + K;
+    std::array<T, C * R * PW> window;
+    for (std::size_t oy = 0; oy < OH; oy += RB) {
+      const std::size_t rows = OH - oy < RB ? OH - oy : RB;
+      conv.template pack_window<R>(x, window.data(), oy * S);
+      for (std::size_t oc = 0; oc < OC; ++oc)
+        conv.template forward_channel_rows<R>(window.data(), y + (oc * OH + oy) * OW, oc, 0, rows);
+    }
+    return;
+  }
   std::array<T, C * K * PW> window;
   for (std::size_t oy = 0; oy < OH; ++oy) {
     conv.template pack_window<K>(x, window.data(), oy * S);

@@ -16,6 +16,7 @@
 #include "../core/parallel.hpp"
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/avg_pool_vfp.hpp"
 #include "../kernels/arm/max_pool_vfp.hpp"
 #include "../kernels/arm/pool_mve.hpp"
 #include "../kernels/dispatch.hpp"
@@ -92,12 +93,17 @@ struct pool_layer {
   // step (kernels/arm/max_pool_vfp.hpp); the same values.
   // On MVE targets 2x2 float average pooling four outputs a step too (kernels/arm/pool_mve.hpp;
   // the same values up to a zero's sign).
+  // On other VFP targets 2x2 float average pooling four outputs a step (kernels/arm/avg_pool_vfp.hpp;
+  // the same values bit for bit).
   static constexpr bool avg_row_mve =
       kernels::target::arm_mve && square && K == 2 && std::is_same_v<Op, avg_pool_op> && std::is_same_v<T, float>;
+  static constexpr bool avg_row_vfp = kernels::target::arm_vfp && !kernels::target::arm_mve && square && K == 2 &&
+                                      std::is_same_v<Op, avg_pool_op> && std::is_same_v<T, float>;
   static constexpr bool has_row_kernel =
       (kernels::target::arm_vfp && square && K == 2 && std::is_same_v<Op, max_pool_op> && std::is_same_v<T, float>) ||
-      avg_row_mve;
-  static constexpr const char* kernel_name = avg_row_mve      ? "arm_mve avg 2x2 (vld2, 4 a step)"
+      avg_row_mve || avg_row_vfp;
+  static constexpr const char* kernel_name = avg_row_mve   ? "arm_mve avg 2x2 (vld2, 4 a step)"
+                                             : avg_row_vfp ? "arm_vfp avg 2x2 (vadd in order, 4 a step)"
                                              : has_row_kernel ? "arm_vfp max 2x2 (vcmpe, 4 a step)"
                                                               : "portable";
   static void reduce_row(const T* rows, T* y) {
@@ -105,8 +111,12 @@ struct pool_layer {
     if constexpr (constexpr std::size_t vsteps = OW / kernels::arm::pool2_mve_step_outputs; avg_row_mve && vsteps > 0) {
       kernels::arm::avg_pool2_row_mve<W>(rows, y, vsteps);
       px = vsteps * kernels::arm::pool2_mve_step_outputs;
+    } else if constexpr (constexpr std::size_t asteps = OW / kernels::arm::avg_pool2_f32_step_outputs;
+                         avg_row_vfp && asteps > 0) {
+      kernels::arm::avg_pool2_row_f32<W>(rows, y, asteps);
+      px = asteps * kernels::arm::avg_pool2_f32_step_outputs;
     } else if constexpr (constexpr std::size_t steps = OW / kernels::arm::max_pool2_f32_step_outputs;
-                         has_row_kernel && !avg_row_mve && steps > 0) {
+                         has_row_kernel && !avg_row_mve && !avg_row_vfp && steps > 0) {
       kernels::arm::max_pool2_row_f32<W>(rows, y, steps);
       px = steps * kernels::arm::max_pool2_f32_step_outputs;
     }
@@ -119,7 +129,8 @@ struct pool_layer {
   // without a NaN.
   // (on MVE targets four outputs a step, kernels/arm/pool_mve.hpp, the same values).
   template <class Act>
-  static constexpr bool fuses_row_then = has_row_kernel && !avg_row_mve && requires { requires Act::relu_by_sign_bit; };
+  static constexpr bool fuses_row_then =
+      has_row_kernel && !avg_row_mve && !avg_row_vfp && requires { requires Act::relu_by_sign_bit; };
   template <class Act>
   static void reduce_row_then(const T* rows, T* y, const Act& act)
     requires fuses_row_then<Act>

@@ -14,13 +14,13 @@
 
 #include "../target.hpp"
 #include "conv2d_vfp.hpp"
+#include "pad_rows_vfp.hpp"
 
 namespace staticnn::kernels::arm {
 
 namespace depthwise_vfp {
 // The padded channel buffer lives on the stack for the call.
 inline constexpr std::size_t max_channel_bytes = 4096;
-inline constexpr std::size_t copy_chunk = 16;  // floats per VLDM/VSTM pair (s0-s15)
 }  // namespace depthwise_vfp
 
 // The shapes depthwise_f32_vfp takes: those conv2d_vfp.hpp takes as one channel of the padded map,
@@ -31,23 +31,6 @@ inline constexpr bool depthwise_f32_vfp_fits =
     (P == 0 || (H + 2 * P) * (W + 2 * P) * float_bytes <= depthwise_vfp::max_channel_bytes);
 
 #ifdef STATICNN_ARM_VFP
-namespace depthwise_vfp {
-// dst[0, N) = src[0, N): N / copy_chunk VLDM/VSTM pairs through s0-s15, then one pair of the rest.
-template <std::size_t N>
-[[gnu::always_inline]] inline void copy_row(const float* src, float* dst) {
-  asm volatile(
-      ".altmacro\n"
-      ".macro snn_copy%= lo, hi\n.if \\lo == \\hi\nvldmia %[s]!, {s\\lo}\nvstmia %[d]!, {s\\lo}\n"
-      ".else\nvldmia %[s]!, {s\\lo-s\\hi}\nvstmia %[d]!, {s\\lo-s\\hi}\n.endif\n.endm\n"
-      ".rept %c[full]\nsnn_copy%= 0, %%(%c[chunk]-1)\n.endr\n"
-      ".if %c[rest]\nsnn_copy%= 0, %%(%c[rest]-1)\n.endif\n"
-      ".purgem snn_copy%=\n.noaltmacro\n"
-      : [s] "+r"(src), [d] "+r"(dst)
-      : [full] "i"(N / copy_chunk), [rest] "i"(N % copy_chunk), [chunk] "i"(copy_chunk)
-      : "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-        "s15");
-}
-}  // namespace depthwise_vfp
 
 // Every channel: x C x H x W, w C x K x K, b C, y C x OH x OW.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
@@ -66,8 +49,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 #pragma GCC unroll 1
     for (std::size_t c = 0; c < C; ++c) {
       const float* xc = x + c * H * W;
-#pragma GCC unroll 1
-      for (std::size_t r = 0; r < H; ++r) depthwise_vfp::copy_row<W>(xc + r * W, xp + (P + r) * PW + P);
+      copy_rows_f32<H, W, PW>(xc, xp + P * PW + P);
       conv_vfp_rows<1, PH, PW, K, S>(xp, w + c * K * K, b[c], y + c * OH * OW, OH);
     }
   }
