@@ -70,6 +70,11 @@ inline constexpr std::size_t planes_bytes =
 // The narrow, tall maps whose K = 3 stride-1 channel walks down its columns (column_sums_k3s1).
 template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
 inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
+// The offsets of row_pair_sums_k3s1_planes (4 rows' loads, 2 rows' stores) within LDR's and STRD's
+// immediates.
+template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+inline constexpr bool row_pair_fits = 2 * ((OW + 1) / 2) + 6 * RowHalves + 2 * EvenHalves < 4096 &&
+                                      8 * ((OW + 1) / 2) + 4 * OW <= 1020;
 template <std::size_t H, std::size_t W, std::size_t P>
 inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2 * P, W + 2 * P - 2>;
 }  // namespace depthwise_dsp
@@ -433,6 +438,85 @@ template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
         [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
       : "memory");
 }
+// Two output rows (oy, oy + 1) of row_sums_k3s1_planes at once from the padded rows R0..R3 at r
+// (RowHalves int16 apart): outputs 2s, 2s + 1 of both rows a step, from the words e_k = (E[s],
+// E[s+1]) and o_k = (O[s], O[s+1]) of each row R_k (8 loads). The outer columns take SMLAD with
+// (w0, w2) of the kernel row; the middle column's taps of R1 and R2, which both output rows read,
+// come as one vertical pair word (O1[s], O2[s]) (PKHBT) and (E1[s+1], E2[s+1]) (PKHTB), each
+// taking one SMLAD per output row with u12 = (w1 of row 1, w1 of row 2) or u01 = (w1 of row 0,
+// w1 of row 1); R0's and R3's middle taps are single products. 8 loads, 2 packs and 20 multiplies
+// for 36 MACs, 2 STRD. For an odd OW the last step stores only row oy's first output (its second
+// would land on row oy + 1's first sum), and row oy + 1's second lands past it (acc[2 OW]: row
+// oy + 2's first, written after, or the array's slack slot).
+// Registers (all 14 named: the step uses every one): r0, r1 the loads (r0 brings init, kept in lr),
+// r2-r4 (w0, w2) of kernel rows 0-2, r5 u01, r6 u12, r7/r8 row oy's sums, r10/r11 row oy + 1's,
+// r12 r, r9 acc.
+template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_pair_sums_k3s1_planes(const std::int16_t* r, const std::int32_t (&w02)[3],
+                                                             std::int32_t u01, std::int32_t u12, std::int32_t init,
+                                                             std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
+  constexpr int steps = static_cast<int>((OW + 1) / 2), out_row = static_cast<int>(4 * OW);
+  static_assert(row_pair_fits<RowHalves, EvenHalves, OW>, "row_pair_sums_k3s1_planes: offsets beyond LDR's or STRD's immediate");
+  register std::int32_t x0 asm("r0") = init;
+  register std::int32_t x1 asm("r1");
+  register std::int32_t w0 asm("r2") = w02[0], w1 asm("r3") = w02[1], w2 asm("r4") = w02[2];
+  register std::int32_t v01 asm("r5") = u01, v12 asm("r6") = u12;
+  register std::int32_t a00 asm("r7"), a01 asm("r8"), a10 asm("r10"), a11 asm("r11");
+  register const std::int16_t* rp asm("r12") = r;
+  register std::int32_t* ap asm("r9") = acc;
+  asm volatile(
+      "mov lr, r0\n"
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      // R1, R2 even words: the outer columns of output 2s (row oy: kernel rows 1, 2; row oy + 1:
+      // kernel rows 0, 1), then their middle taps (E1[s+1], E2[s+1]) of output 2s + 1.
+      "ldr r0, [r12, #(2 * staticnn_dw_s + %c[rb])]\n"
+      "smlad r7, r3, r0, lr\n"
+      "smlad r10, r2, r0, lr\n"
+      "ldr r1, [r12, #(2 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "smlad r7, r4, r1, r7\n"
+      "smlad r10, r3, r1, r10\n"
+      "pkhtb r0, r1, r0, asr #16\n"
+      "smlad r8, r6, r0, lr\n"
+      "smlad r11, r5, r0, lr\n"
+      // R1, R2 odd words: the outer columns of output 2s + 1, then the middle taps (O1[s], O2[s])
+      // of output 2s.
+      "ldr r0, [r12, #(2 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
+      "smlad r8, r3, r0, r8\n"
+      "smlad r11, r2, r0, r11\n"
+      "ldr r1, [r12, #(2 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
+      "smlad r8, r4, r1, r8\n"
+      "smlad r11, r3, r1, r11\n"
+      "pkhbt r0, r0, r1, lsl #16\n"
+      "smlad r7, r6, r0, r7\n"
+      "smlad r10, r5, r0, r10\n"
+      // R0 (row oy's kernel row 0) and R3 (row oy + 1's kernel row 2).
+      "ldr r0, [r12, #(2 * staticnn_dw_s)]\n"
+      "smlad r7, r2, r0, r7\n"
+      "smlabt r8, r5, r0, r8\n"
+      "ldr r0, [r12, #(2 * staticnn_dw_s + %c[ob])]\n"
+      "smlad r8, r2, r0, r8\n"
+      "smlabb r7, r5, r0, r7\n"
+      "ldr r0, [r12, #(2 * staticnn_dw_s + 3 * %c[rb])]\n"
+      "smlad r10, r4, r0, r10\n"
+      "smlatt r11, r6, r0, r11\n"
+      "ldr r0, [r12, #(2 * staticnn_dw_s + 3 * %c[rb] + %c[ob])]\n"
+      "smlad r11, r4, r0, r11\n"
+      "smlatb r10, r6, r0, r10\n"
+      ".if %c[odd] && staticnn_dw_s == %c[steps] - 1\n"
+      "str r7, [r9, #(8 * staticnn_dw_s)]\n"
+      ".else\n"
+      "strd r7, r8, [r9, #(8 * staticnn_dw_s)]\n"
+      ".endif\n"
+      "strd r10, r11, [r9, #(8 * staticnn_dw_s + %c[orow])]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : "+r"(x0), "=&r"(x1), "=&r"(a00), "=&r"(a01), "=&r"(a10), "=&r"(a11)
+      : "r"(rp), "r"(ap), "r"(w0), "r"(w1), "r"(w2), "r"(v01), "r"(v12), [steps] "i"(steps), [rb] "i"(row_bytes),
+        [ob] "i"(odd_bytes), [orow] "i"(out_row), [odd] "i"(static_cast<int>(OW % 2))
+      : "lr", "memory");
+}
 // row_sums_k3s2 on planes rows (RowHalves int16 apart from r; E then O at even int16): outputs
 // 2s and 2s + 1 of kernel row ky from ea = (E[2s], E[2s+1]), eb = (E[2s+1], E[2s+2]) (unaligned
 // LDR) and o = (O[2s], O[2s+1]): out0 += SMLAD (w0, w2) ea + w1 O[2s], out1 += SMLAD (w0, w2) eb +
@@ -541,8 +625,16 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     const std::int32_t w02[3] = {depthwise_dsp::pair(scale * wc[0], scale * wc[2]), depthwise_dsp::pair(scale * wc[3], scale * wc[5]),
                                  depthwise_dsp::pair(scale * wc[6], scale * wc[8])};
     const std::int32_t u = depthwise_dsp::pair(scale * wc[1], scale * wc[4]), v = scale * wc[7];
+    std::size_t oy = 0;
+    if constexpr (S == 1 && depthwise_dsp::row_pair_fits<pl::row, pl::even, OW>) {
+      const std::int32_t u12 = depthwise_dsp::pair(scale * wc[4], v);
 #pragma GCC unroll 1
-    for (std::size_t oy = 0; oy < OH; ++oy) {
+      for (; oy + 1 < OH; oy += 2)
+        depthwise_dsp::row_pair_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, u12, scale * bias,
+                                                                         acc + oy * OW);
+    }
+#pragma GCC unroll 1
+    for (; oy < OH; ++oy) {
       if constexpr (S == 1)
         depthwise_dsp::row_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, v, scale * bias,
                                                                     acc + oy * OW);
