@@ -67,6 +67,22 @@ struct planes {
 template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
 inline constexpr std::size_t planes_bytes =
     2 * (H + 2 * P) * planes<W + 2 * P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
+// A larger channel runs in chunks of output rows, each chunk's padded rows widened (the rows two
+// chunks share twice) and its sums rescaled before the next: within max_chunk_bytes, the most rows
+// (an even count for stride 1: whole row pairs), at least 2.
+inline constexpr std::size_t max_chunk_bytes = 3072;
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
+inline constexpr std::size_t planes_chunk = [] {
+  constexpr std::size_t OH = (H + 2 * P - 3) / S + 1, OW = (W + 2 * P - 3) / S + 1, row = 2 * planes<W + 2 * P>::row;
+  if constexpr (planes_bytes<H, W, S, P> <= max_channel_bytes) {
+    return OH;
+  } else {
+    constexpr std::size_t fixed = row * (3 - S) + 4, per_row = row * S + 4 * OW;
+    constexpr std::size_t n = fixed < max_chunk_bytes ? (max_chunk_bytes - fixed) / per_row : 0;
+    constexpr std::size_t rows = S == 1 ? n / 2 * 2 : n;
+    return rows >= OH ? OH : rows >= 2 ? rows : std::size_t{0};
+  }
+}();
 // The narrow, tall maps whose K = 3 stride-1 channel walks down its columns (column_sums_k3s1).
 template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
 inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
@@ -82,8 +98,7 @@ inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 inline constexpr bool depthwise_s8_dsp_planes =
     depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && (S == 2 || (S == 1 && !depthwise_dsp::walks_columns<H, W, P>)) &&
-    depthwise_dsp::planes_bytes<H, W, S, P> <= depthwise_dsp::max_channel_bytes &&
-    2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
+    depthwise_dsp::planes_chunk<H, W, S, P> != 0 && 2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -121,16 +136,17 @@ template <std::size_t H, std::size_t W, std::size_t P>
 }
 
 // The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
-// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]; Signed only),
-// ASR e and USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL
-// take min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// (4-byte aligned) into y, 4 outputs a step, 2 steps a loop: per output SMMLAR, ADD (t - [acc <
+// 0]; Signed only), ASR e and USAT 8 (u in [0, 255]); three ORR put the 4 u in one word, UQSUB8
+// takes d = max(width - u, 0) bytewise and USUB8 hi - d = lo + min(u, width) (in [lo, hi]: int8
+// bytes), one STR.
 // Signed = false is for a clamp with lo >= zero_point (a fused ReLU or ReLU6): there an acc < 0
 // has s = SMMULR(2 acc, m) <= 0, so (c2 + s) >> e <= zero_point - lo <= 0 with or without the -1,
 // and USAT makes both 0: the correction cannot change an output.
 // Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
 template <bool Signed>
 [[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
-                                            std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t lo4) {
+                                            std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t hi4) {
   if (quads == 0) return;
   register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
   std::int32_t t;
@@ -146,24 +162,35 @@ template <bool Signed>
       ".endif\n"
       "usat \\v, #8, \\v\n"
       ".endm\n"
-      "1:\n"
+      ".macro snn_dw_quad%=\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
       "snn_dw_rescale%= %[v0]\n"
       "snn_dw_rescale%= %[v1]\n"
       "snn_dw_rescale%= %[v2]\n"
       "snn_dw_rescale%= %[v3]\n"
-      "pkhbt %[v0], %[v0], %[v2], lsl #16\n"  // (u0, u2)
-      "pkhbt %[v1], %[v1], %[v3], lsl #16\n"  // (u1, u3)
-      "orr %[v0], %[v0], %[v1], lsl #8\n"     // bytes u0 u1 u2 u3
-      "usub8 %[t], %[v0], %[wd]\n"            // GE where u >= width
-      "sel %[v0], %[wd], %[v0]\n"
-      "uadd8 %[v0], %[v0], %[lo]\n"
+      "orr %[v0], %[v0], %[v1], lsl #8\n"
+      "orr %[v0], %[v0], %[v2], lsl #16\n"
+      "orr %[v0], %[v0], %[v3], lsl #24\n"  // bytes u0 u1 u2 u3
+      "uqsub8 %[t], %[wd], %[v0]\n"          // max(width - u, 0)
+      "usub8 %[v0], %[hi], %[t]\n"
       "str %[v0], [%[y]], #4\n"
+      ".endm\n"
+      "tst %[n], #1\n"
+      "beq 1f\n"
+      "snn_dw_quad%=\n"
+      "cmp %[a], %[end]\n"
+      "beq 2f\n"
+      "1:\n"
+      "snn_dw_quad%=\n"
+      "snn_dw_quad%=\n"
       "cmp %[a], %[end]\n"
       "bne 1b\n"
+      "2:\n"
       ".purgem snn_dw_rescale%=\n"
+      ".purgem snn_dw_quad%=\n"
       : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end), [sgn] "i"(Signed)
+      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [hi] "r"(hi4), [end] "r"(end), [n] "r"(quads),
+        [sgn] "i"(Signed)
       : "cc", "memory");
 }
 
@@ -594,14 +621,14 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   const std::int32_t e = -shift, width = hi - lo;
   const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e) : 0;
   constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
-  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, lo4 = static_cast<std::uint32_t>(lo & 0xff) * bytes4;
+  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, hi4 = static_cast<std::uint32_t>(hi & 0xff) * bytes4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
   // The rescale_quads form (0: not doubled); one value, decided once.
   const int form = !doubled ? 0 : lo >= q.zero_point ? 1 : 2;
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (form != 0) {
-      if (form == 1) depthwise_dsp::rescale_quads<false>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
-      else depthwise_dsp::rescale_quads<true>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+      if (form == 1) depthwise_dsp::rescale_quads<false>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, hi4);
+      else depthwise_dsp::rescale_quads<true>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, hi4);
       for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(c2));
@@ -614,35 +641,55 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   };
 
   if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
-    // The whole padded channel widened once into column planes, every accumulator, one rescale pass.
+    // The padded channel widened into column planes a chunk of output rows at a time (the whole
+    // channel at once where it fits), the chunk's sums, one rescale pass over them.
     using pl = depthwise_dsp::planes<PW>;
-    alignas(4) std::int16_t xp[PH * pl::row];
-    alignas(4) std::int32_t acc[OH * OW + 1];
-    for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = input_zero_point, xp[(P + H) * pl::row + i] = input_zero_point;
-#pragma GCC unroll 1
-    for (std::size_t iy = P; iy < P + H; ++iy)
-      depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, xp + iy * pl::row, input_zero_point);
+    constexpr std::size_t CH = depthwise_dsp::planes_chunk<H, W, S, P>;  // output rows a chunk
+    constexpr std::size_t CR = CH == OH ? PH : (CH - 1) * S + 3;            // their padded rows
+    alignas(4) std::int16_t xp[CR * pl::row];
+    alignas(4) std::int32_t acc[CH * OW + 1];
     const std::int32_t w02[3] = {depthwise_dsp::pair(scale * wc[0], scale * wc[2]), depthwise_dsp::pair(scale * wc[3], scale * wc[5]),
                                  depthwise_dsp::pair(scale * wc[6], scale * wc[8])};
     const std::int32_t u = depthwise_dsp::pair(scale * wc[1], scale * wc[4]), v = scale * wc[7];
-    std::size_t oy = 0;
-    if constexpr (S == 1 && depthwise_dsp::row_pair_fits<pl::row, pl::even, OW>) {
-      const std::int32_t u12 = depthwise_dsp::pair(scale * wc[4], v);
+    const std::int32_t u12 = depthwise_dsp::pair(scale * wc[4], v);
 #pragma GCC unroll 1
-      for (; oy + 1 < OH; oy += 2)
-        depthwise_dsp::row_pair_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, u12, scale * bias,
-                                                                         acc + oy * OW);
-    }
+    for (std::size_t oy0 = 0; oy0 < OH; oy0 += CH) {
+      const std::size_t rows = OH - oy0 < CH ? OH - oy0 : CH;
+      if constexpr (CH == OH) {  // the whole channel: its padding rows, then its rows
+        for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = input_zero_point, xp[(P + H) * pl::row + i] = input_zero_point;
 #pragma GCC unroll 1
-    for (; oy < OH; ++oy) {
-      if constexpr (S == 1)
-        depthwise_dsp::row_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, v, scale * bias,
-                                                                    acc + oy * OW);
-      else
-        depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
-                                                                    acc + oy * OW);
+        for (std::size_t iy = P; iy < P + H; ++iy)
+          depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, xp + iy * pl::row, input_zero_point);
+      } else {
+        const std::int32_t zz = depthwise_dsp::pair(input_zero_point, input_zero_point);
+#pragma GCC unroll 1
+        for (std::size_t i = 0; i < (rows - 1) * S + 3; ++i) {
+          const std::size_t iy = oy0 * S + i;  // padded row
+          std::int16_t* r = xp + i * pl::row;
+          if (iy < P || iy >= P + H)
+            for (std::size_t j = 0; j < pl::row; j += 2) __builtin_memcpy(r + j, &zz, 4);
+          else
+            depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, r, input_zero_point);
+        }
+      }
+      std::size_t oy = 0;
+      if constexpr (S == 1 && depthwise_dsp::row_pair_fits<pl::row, pl::even, OW>) {
+#pragma GCC unroll 1
+        for (; oy + 1 < rows; oy += 2)
+          depthwise_dsp::row_pair_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, u12, scale * bias,
+                                                                           acc + oy * OW);
+      }
+#pragma GCC unroll 1
+      for (; oy < rows; ++oy) {
+        if constexpr (S == 1)
+          depthwise_dsp::row_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, v, scale * bias,
+                                                                      acc + oy * OW);
+        else
+          depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
+                                                                      acc + oy * OW);
+      }
+      rescale(acc, y + oy0 * OW, rows * OW);
     }
-    rescale(acc, y, OH * OW);
   } else if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
     // The whole padded channel widened once, every accumulator, then one rescale pass.
     alignas(4) std::int16_t xp[PH * PW + depthwise_dsp::slack_halves];
