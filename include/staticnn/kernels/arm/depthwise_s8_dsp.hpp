@@ -107,6 +107,17 @@ inline constexpr std::uint32_t bottom_half = 0x0000ffffu, top_half = 0xffff0000u
 [[gnu::always_inline]] inline std::int32_t pair(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & bottom_half) | (static_cast<std::uint32_t>(hi) << 16));
 }
+// (lo's bottom half, hi's bottom half) and (lo's bottom half, hi's top half): PKHBT.
+[[gnu::always_inline]] inline std::int32_t pack_bottoms(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+[[gnu::always_inline]] inline std::int32_t pack_bottom_top(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhbt %0, %1, %2" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
 // n int8 values widened to int16 (n a multiple of 4): per word one LDR, two SXTB16 ((x0, x2),
 // (x1, x3)), PKHBT and PKHTB ((x0, x1), (x2, x3)), two STR.
 [[gnu::always_inline]] inline void widen(const std::int8_t* x, std::int16_t* r, std::size_t n) {
@@ -648,10 +659,18 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     constexpr std::size_t CR = CH == OH ? PH : (CH - 1) * S + 3;            // their padded rows
     alignas(4) std::int16_t xp[CR * pl::row];
     alignas(4) std::int32_t acc[CH * OW + 1];
-    const std::int32_t w02[3] = {depthwise_dsp::pair(scale * wc[0], scale * wc[2]), depthwise_dsp::pair(scale * wc[3], scale * wc[5]),
-                                 depthwise_dsp::pair(scale * wc[6], scale * wc[8])};
-    const std::int32_t u = depthwise_dsp::pair(scale * wc[1], scale * wc[4]), v = scale * wc[7];
-    const std::int32_t u12 = depthwise_dsp::pair(scale * wc[4], v);
+    // The weight words from 3 word loads of w[0..3], w[3..6], w[5..8] (SXTB16: (w0, w2), (w3, w5),
+    // (w5, w7); of each ror 8: (w1, w3), (w4, w6), (w6, w8)), doubled by SADD16 where scale is 2.
+    std::uint32_t wa, wb, wd;
+    __builtin_memcpy(&wa, wc, 4), __builtin_memcpy(&wb, wc + 3, 4), __builtin_memcpy(&wd, wc + 5, 4);
+    auto scaled = [doubled](std::int32_t p) { return doubled ? static_cast<std::int32_t>(__sadd16(p, p)) : p; };
+    const std::int32_t w13 = conv_rows::sxtb16_ror8(wa), w46 = conv_rows::sxtb16_ror8(wb);
+    const std::int32_t w57 = scaled(static_cast<std::int32_t>(__sxtb16(wd)));
+    const std::int32_t w02[3] = {scaled(static_cast<std::int32_t>(__sxtb16(wa))), scaled(static_cast<std::int32_t>(__sxtb16(wb))),
+                                 scaled(conv_rows::sxtb16_ror8(wd))};
+    const std::int32_t u = scaled(depthwise_dsp::pack_bottoms(w13, w46));  // (w1, w4)
+    const std::int32_t u12 = depthwise_dsp::pack_bottom_top(scaled(w46), w57);  // (w4, w7)
+    const std::int32_t v = w57 >> 16;                                   // w7
 #pragma GCC unroll 1
     for (std::size_t oy0 = 0; oy0 < OH; oy0 += CH) {
       const std::size_t rows = OH - oy0 < CH ? OH - oy0 : CH;
