@@ -12,10 +12,12 @@
 // The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
 // (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
 // SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
-// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3 a whole channel is mostly
+// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3 a channel is mostly
 // widened into even and odd column planes instead (depthwise_s8_dsp_planes: SXTB16's halves stored
-// as they come, no repacking), with the same loads. The rescale takes 4 outputs a step
-// (rescale_quads below).
+// as they come, no repacking), the whole channel at once or, for larger maps, a chunk of output
+// rows at a time; stride 1 computes two output rows a step (row_pair_sums_k3s1_planes), which share
+// two of their four rows' loads and pair those rows' middle taps. The rescale takes 4 outputs a
+// step (rescale_quads below).
 #include <cstddef>
 #include <cstdint>
 
@@ -435,48 +437,58 @@ template <std::size_t H, std::size_t W, std::size_t P>
   for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
   for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
 }
-// row_sums_k3s1 on planes rows (as row_sums_k3s2_planes): outputs 2s and 2s + 1 of kernel row ky
-// from e = (E[s], E[s+1]) and o = (O[s], O[s+1]) (LDR, unaligned for odd s): out0 += SMLAD (w0, w2)
-// e + w1 O[s], out1 += SMLAD (w0, w2) o + w1 E[s+1]: 6 instructions for 6 MACs. Registers as
-// row_sums_k3s2_planes: 12.
-template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
-[[gnu::always_inline]] inline void row_sums_k3s1_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
-                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
+// One output row on planes rows (RowHalves int16 apart from r; E then O, EvenHalves int16 on),
+// stride S (1 or 2): outputs 2s and 2s + 1 a step, kernel row ky from two words of its row:
+//   S = 1: e = (E[s], E[s+1]), o = (O[s], O[s+1]) (LDR, unaligned for odd s):
+//          out0 += SMLAD (w0, w2) e + w1 O[s],  out1 += SMLAD (w0, w2) o + w1 E[s+1]
+//   S = 2: e = (E[2s], E[2s+1]), o = (O[2s], O[2s+1]) and e' = (E[2s+1], E[2s+2]) (unaligned):
+//          out0 += SMLAD (w0, w2) e + w1 O[2s], out1 += SMLAD (w0, w2) e' + w1 O[2s+1]
+// (6 or 7 instructions for 6 MACs); a row's (OW + 1) / 2 steps unrolled with immediate offsets,
+// the last of an odd OW writing acc[OW]. Registers: w02[ky] = (w0, w2) of kernel row ky, the
+// middle taps u = (w1 of row 0, w1 of row 1) and v (w1 of row 2, bottom half), the initial sum,
+// a0/a1, xa/xb, r and acc: 12.
+template <std::size_t S, std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
+                                                      std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  static_assert(S == 1 || S == 2);
   constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
-  constexpr int steps = static_cast<int>((OW + 1) / 2);
-  static_assert(2 * row_bytes + odd_bytes + 2 * steps < 4096 && 8 * steps <= 1020,
-                "row_sums_k3s1_planes: offsets beyond LDR's or STRD's immediate");
+  constexpr int steps = static_cast<int>((OW + 1) / 2), step_bytes = static_cast<int>(2 * S);
+  static_assert(2 * row_bytes + odd_bytes + step_bytes * steps + 2 < 4096 && 8 * steps <= 1020,
+                "row_sums_k3_planes: offsets beyond LDR's or STRD's immediate");
   std::int32_t a0, a1, xa, xb;
   asm volatile(
+      // Kernel row k (its row k row_bytes on) with its pair word w, its middle tap in half h
+      // (b: bottom, t: top) of m; s0/s1: the sums a0/a1 start from (init for k = 0).
+      ".macro snn_dw_k3row%= k, w, m, h, s0, s1\n"
+      "ldr %[xa], [%[r], #(%c[sb] * staticnn_dw_s + \\k * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(%c[sb] * staticnn_dw_s + \\k * %c[rb] + %c[ob])]\n"
+      "smlad %[a0], \\w, %[xa], \\s0\n"
+      ".if %c[S] == 1\n"
+      "smla\\h\\()b %[a0], \\m, %[xb], %[a0]\n"
+      "smlad %[a1], \\w, %[xb], \\s1\n"
+      "smla\\h\\()t %[a1], \\m, %[xa], %[a1]\n"
+      ".else\n"
+      "ldr %[xa], [%[r], #(%c[sb] * staticnn_dw_s + \\k * %c[rb] + 2)]\n"
+      "smla\\h\\()b %[a0], \\m, %[xb], %[a0]\n"
+      "smlad %[a1], \\w, %[xa], \\s1\n"
+      "smla\\h\\()t %[a1], \\m, %[xb], %[a1]\n"
+      ".endif\n"
+      ".endm\n"
       ".set staticnn_dw_s, 0\n"
       ".rept %c[steps]\n"
-      "ldr %[xa], [%[r], #(2 * staticnn_dw_s)]\n"
-      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[ob])]\n"
-      "smlad %[a0], %[w0], %[xa], %[init]\n"
-      "smlabb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w0], %[xb], %[init]\n"
-      "smlabt %[a1], %[u], %[xa], %[a1]\n"
-      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + %c[rb])]\n"
-      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w1], %[xa], %[a0]\n"
-      "smlatb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w1], %[xb], %[a1]\n"
-      "smlatt %[a1], %[u], %[xa], %[a1]\n"
-      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb])]\n"
-      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w2], %[xa], %[a0]\n"
-      "smlabb %[a0], %[v], %[xb], %[a0]\n"
-      "smlad %[a1], %[w2], %[xb], %[a1]\n"
-      "smlabt %[a1], %[v], %[xa], %[a1]\n"
+      "snn_dw_k3row%= 0, %[w0], %[u], b, %[init], %[init]\n"
+      "snn_dw_k3row%= 1, %[w1], %[u], t, %[a0], %[a1]\n"
+      "snn_dw_k3row%= 2, %[w2], %[v], b, %[a0], %[a1]\n"
       "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
       ".set staticnn_dw_s, staticnn_dw_s + 1\n"
       ".endr\n"
+      ".purgem snn_dw_k3row%=\n"
       : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
       : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
-        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes), [sb] "i"(step_bytes), [S] "i"(S)
       : "memory");
 }
-// Two output rows (oy, oy + 1) of row_sums_k3s1_planes at once from the padded rows R0..R3 at r
+// Two output rows (oy, oy + 1) of row_sums_k3_planes<1> at once from the padded rows R0..R3 at r
 // (RowHalves int16 apart): outputs 2s, 2s + 1 of both rows a step, from the words e_k = (E[s],
 // E[s+1]) and o_k = (O[s], O[s+1]) of each row R_k (8 loads). The outer columns take SMLAD with
 // (w0, w2) of the kernel row; the middle column's taps of R1 and R2, which both output rows read,
@@ -554,52 +566,6 @@ template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
       : "r"(rp), "r"(ap), "r"(w0), "r"(w1), "r"(w2), "r"(v01), "r"(v12), [steps] "i"(steps), [rb] "i"(row_bytes),
         [ob] "i"(odd_bytes), [orow] "i"(out_row), [odd] "i"(static_cast<int>(OW % 2))
       : "lr", "memory");
-}
-// row_sums_k3s2 on planes rows (RowHalves int16 apart from r; E then O at even int16): outputs
-// 2s and 2s + 1 of kernel row ky from ea = (E[2s], E[2s+1]), eb = (E[2s+1], E[2s+2]) (unaligned
-// LDR) and o = (O[2s], O[2s+1]): out0 += SMLAD (w0, w2) ea + w1 O[2s], out1 += SMLAD (w0, w2) eb +
-// w1 O[2s+1]: 7 instructions for 6 MACs; a row's (OW + 1) / 2 steps unrolled with immediate
-// offsets. Registers: w02[ky] = (w0, w2) of kernel row ky, the middle taps u = (w1 of row 0, w1 of
-// row 1) and v (w1 of row 2, bottom half), the initial sum, a0/a1, xa/xb, r and acc: 12.
-template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
-[[gnu::always_inline]] inline void row_sums_k3s2_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
-                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
-  constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
-  constexpr int steps = static_cast<int>((OW + 1) / 2);
-  static_assert(2 * row_bytes + odd_bytes + 4 * steps < 4096 && 8 * steps <= 1020,
-                "row_sums_k3s2_planes: offsets beyond LDR's or STRD's immediate");
-  std::int32_t a0, a1, xa, xb;
-  asm volatile(
-      ".set staticnn_dw_s, 0\n"
-      ".rept %c[steps]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s)]\n"
-      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[ob])]\n"
-      "smlad %[a0], %[w0], %[xa], %[init]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2)]\n"
-      "smlabb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w0], %[xa], %[init]\n"
-      "smlabt %[a1], %[u], %[xb], %[a1]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb])]\n"
-      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w1], %[xa], %[a0]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb] + 2)]\n"
-      "smlatb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w1], %[xa], %[a1]\n"
-      "smlatt %[a1], %[u], %[xb], %[a1]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb])]\n"
-      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w2], %[xa], %[a0]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + 2)]\n"
-      "smlabb %[a0], %[v], %[xb], %[a0]\n"
-      "smlad %[a1], %[w2], %[xa], %[a1]\n"
-      "smlabt %[a1], %[v], %[xb], %[a1]\n"
-      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
-      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
-      ".endr\n"
-      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
-      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
-        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
-      : "memory");
 }
 }  // namespace depthwise_dsp
 
@@ -700,12 +666,8 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
       }
 #pragma GCC unroll 1
       for (; oy < rows; ++oy) {
-        if constexpr (S == 1)
-          depthwise_dsp::row_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, v, scale * bias,
-                                                                      acc + oy * OW);
-        else
-          depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
-                                                                      acc + oy * OW);
+        depthwise_dsp::row_sums_k3_planes<S, pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
+                                                                     acc + oy * OW);
       }
       rescale(acc, y + oy0 * OW, rows * OW);
     }
