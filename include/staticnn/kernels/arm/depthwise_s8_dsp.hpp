@@ -58,24 +58,28 @@ inline constexpr bool depthwise_s8_dsp_whole_channel =
 // row widened as its even columns E then its odd columns O, so that SXTB16's two halves of a word
 // ((x0, x2), (x1, x3)) are stored as they come, with no repacking.
 namespace depthwise_dsp {
-template <std::size_t PW>
+template <std::size_t PW, std::size_t P>
 struct planes {
   // E's int16 and O's, each with one of slack (the second output of a step past an odd OW reads
-  // E[OW + 1] and O[OW]), rounded up to whole words.
-  static constexpr std::size_t even = ((PW + 1) / 2 + 1 + 1) / 2 * 2;
-  static constexpr std::size_t odd = (PW / 2 + 1 + 1) / 2 * 2;
-  static constexpr std::size_t row = even + odd;                       // a padded row's int16
+  // E[OW + 1] and O[OW]).
+  static constexpr std::size_t even = (PW + 1) / 2 + 1, odd = PW / 2 + 1;
+  // The first input column's entries, E[(P + 1) / 2] and O[P / 2], start a word (each plane one
+  // int16 on where that entry is odd), so that the row's words widen into whole-word stores.
+  static constexpr std::size_t e_at = (P + 1) / 2 % 2;                                 // E[0]'s int16
+  static constexpr std::size_t o_at = e_at + even + (e_at + even + P / 2) % 2;          // O[0]'s
+  static constexpr std::size_t odd_from_even = o_at - e_at;                             // O[0] - E[0]
+  static constexpr std::size_t row = (o_at + odd + 1) / 2 * 2;                          // a padded row's int16
 };
 template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
 inline constexpr std::size_t planes_bytes =
-    2 * (H + 2 * P) * planes<W + 2 * P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
+    2 * (H + 2 * P) * planes<W + 2 * P, P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
 // A larger channel runs in chunks of output rows, each chunk's padded rows widened (the rows two
 // chunks share twice) and its sums rescaled before the next: within max_chunk_bytes, the most rows
 // (an even count for stride 1: whole row pairs), at least 2.
 inline constexpr std::size_t max_chunk_bytes = 3072;
 template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
 inline constexpr std::size_t planes_chunk = [] {
-  constexpr std::size_t OH = (H + 2 * P - 3) / S + 1, OW = (W + 2 * P - 3) / S + 1, row = 2 * planes<W + 2 * P>::row;
+  constexpr std::size_t OH = (H + 2 * P - 3) / S + 1, OW = (W + 2 * P - 3) / S + 1, row = 2 * planes<W + 2 * P, P>::row;
   if constexpr (planes_bytes<H, W, S, P> <= max_channel_bytes) {
     return OH;
   } else {
@@ -100,7 +104,7 @@ inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 inline constexpr bool depthwise_s8_dsp_planes =
     depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && (S == 2 || (S == 1 && !depthwise_dsp::walks_columns<H, W, P>)) &&
-    depthwise_dsp::planes_chunk<H, W, S, P> != 0 && 2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
+    depthwise_dsp::planes_chunk<H, W, S, P> != 0 && 2 * 2 * depthwise_dsp::planes<W + 2 * P, P>::row + 4 * (W + 2 * P) < 4096;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -413,26 +417,44 @@ template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
       : "memory");
 }
 // Padded row iy (of H + 2P; a row inside the map) of the input channel xc (H x W) widened into the
-// planes r (planes<W + 2P>): padded column j at r[j / 2] (j even) or r[even + j / 2] (j odd). Per
-// 4 values LDR, two SXTB16 and two STR (halfword-aligned where P is odd): (x0, x2) and (x1, x3)
-// are consecutive entries of one plane each.
+// planes r (planes<W + 2P, P>): padded column j at E[j / 2] (j even) or O[j / 2] (j odd). Per 8
+// values two LDR, four SXTB16 and two STRD (both planes' entries word-aligned there): (x0, x2),
+// (x4, x6) and (x1, x3), (x5, x7) are consecutive entries of one plane each.
 template <std::size_t H, std::size_t W, std::size_t P>
 [[gnu::always_inline]] inline void widen_row_planes(const std::int8_t* xc, std::size_t iy, std::int16_t* r,
                                                     std::int16_t zin) {
-  using pl = planes<W + 2 * P>;
-  auto at = [r](std::size_t j) -> std::int16_t& { return j % 2 == 0 ? r[j / 2] : r[pl::even + j / 2]; };
+  using pl = planes<W + 2 * P, P>;
+  auto at = [r](std::size_t j) -> std::int16_t& { return j % 2 == 0 ? r[pl::e_at + j / 2] : r[pl::o_at + j / 2]; };
   const std::int8_t* xr = xc + (iy - P) * W;
   // x[4q], x[4q + 2] land at padded columns P + 4q, P + 4q + 2: the plane of P's parity, from
   // entry (P + 4q) / 2; x[4q + 1], x[4q + 3] in the other plane, from entry (P + 4q + 1) / 2.
-  std::int16_t* first = P % 2 == 0 ? r + P / 2 : r + pl::even + P / 2;
-  std::int16_t* second = P % 2 == 0 ? r + pl::even + P / 2 : r + (P + 1) / 2;
-  constexpr std::size_t body = W / 4 * 4;
-#pragma GCC unroll 16
-  for (std::size_t i = 0; i < body; i += 4) {
+  std::int16_t* first = P % 2 == 0 ? r + pl::e_at + P / 2 : r + pl::o_at + P / 2;
+  std::int16_t* second = P % 2 == 0 ? r + pl::o_at + P / 2 : r + pl::e_at + (P + 1) / 2;
+  constexpr std::size_t octets = W / 8, body = W / 4 * 4;
+  if constexpr (octets > 0) {
+    const std::int8_t* x = xr;
+    std::int16_t *pf = first, *ps = second;
+    std::int32_t v0, v1, e0, e1;
+    asm volatile(
+        ".rept %c[n]\n"
+        "ldr %[v1], [%[x], #4]\n"
+        "ldr %[v0], [%[x]], #8\n"
+        "sxtb16 %[e0], %[v0]\n"
+        "sxtb16 %[e1], %[v1]\n"
+        "sxtb16 %[v0], %[v0], ror #8\n"
+        "sxtb16 %[v1], %[v1], ror #8\n"
+        "strd %[e0], %[e1], [%[pf]], #8\n"
+        "strd %[v0], %[v1], [%[ps]], #8\n"
+        ".endr\n"
+        : [x] "+r"(x), [pf] "+r"(pf), [ps] "+r"(ps), [v0] "=&r"(v0), [v1] "=&r"(v1), [e0] "=&r"(e0), [e1] "=&r"(e1)
+        : [n] "i"(octets)
+        : "memory");
+  }
+  if constexpr (body > 8 * octets) {
     std::uint32_t v;
-    __builtin_memcpy(&v, xr + i, 4);
+    __builtin_memcpy(&v, xr + 8 * octets, 4);
     const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));
-    __builtin_memcpy(first + i / 2, &even, 4), __builtin_memcpy(second + i / 2, &odd, 4);
+    __builtin_memcpy(first + 4 * octets, &even, 4), __builtin_memcpy(second + 4 * octets, &odd, 4);
   }
   for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
   for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
@@ -620,7 +642,7 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
     // The padded channel widened into column planes a chunk of output rows at a time (the whole
     // channel at once where it fits), the chunk's sums, one rescale pass over them.
-    using pl = depthwise_dsp::planes<PW>;
+    using pl = depthwise_dsp::planes<PW, P>;
     constexpr std::size_t CH = depthwise_dsp::planes_chunk<H, W, S, P>;  // output rows a chunk
     constexpr std::size_t CR = CH == OH ? PH : (CH - 1) * S + 3;            // their padded rows
     alignas(4) std::int16_t xp[CR * pl::row];
@@ -658,16 +680,17 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
         }
       }
       std::size_t oy = 0;
-      if constexpr (S == 1 && depthwise_dsp::row_pair_fits<pl::row, pl::even, OW>) {
+      const std::int16_t* x0 = xp + pl::e_at;  // E[0] of the chunk's first row
+      if constexpr (S == 1 && depthwise_dsp::row_pair_fits<pl::row, pl::odd_from_even, OW>) {
 #pragma GCC unroll 1
         for (; oy + 1 < rows; oy += 2)
-          depthwise_dsp::row_pair_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, u12, scale * bias,
-                                                                           acc + oy * OW);
+          depthwise_dsp::row_pair_sums_k3s1_planes<pl::row, pl::odd_from_even, OW>(x0 + oy * pl::row, w02, u, u12,
+                                                                                   scale * bias, acc + oy * OW);
       }
 #pragma GCC unroll 1
       for (; oy < rows; ++oy) {
-        depthwise_dsp::row_sums_k3_planes<S, pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
-                                                                     acc + oy * OW);
+        depthwise_dsp::row_sums_k3_planes<S, pl::row, pl::odd_from_even, OW>(x0 + oy * S * pl::row, w02, u, v,
+                                                                              scale * bias, acc + oy * OW);
       }
       rescale(acc, y + oy0 * OW, rows * OW);
     }
