@@ -160,8 +160,11 @@ template <std::size_t H, std::size_t W, std::size_t P>
 // Signed = false is for a clamp with lo >= zero_point (a fused ReLU or ReLU6): there an acc < 0
 // has s = SMMULR(2 acc, m) <= 0, so (c2 + s) >> e <= zero_point - lo <= 0 with or without the -1,
 // and USAT makes both 0: the correction cannot change an output.
+// Narrow: every (t - [acc < 0]) >> e of the channel is known to lie in int16 (narrow_rescale):
+// two PKHBT put the 4 in halfword pairs (u0, u2), (u1, u3) and two USAT16 saturate them, one ORR
+// makes the word.
 // Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
-template <bool Signed>
+template <bool Signed, bool Narrow>
 [[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
                                             std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t hi4) {
   if (quads == 0) return;
@@ -177,7 +180,9 @@ template <bool Signed>
       ".else\n"
       "asr \\v, %[t], %[e]\n"
       ".endif\n"
+      ".if !%c[nar]\n"
       "usat \\v, #8, \\v\n"
+      ".endif\n"
       ".endm\n"
       ".macro snn_dw_quad%=\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
@@ -185,9 +190,17 @@ template <bool Signed>
       "snn_dw_rescale%= %[v1]\n"
       "snn_dw_rescale%= %[v2]\n"
       "snn_dw_rescale%= %[v3]\n"
+      ".if %c[nar]\n"
+      "pkhbt %[v0], %[v0], %[v2], lsl #16\n"
+      "pkhbt %[v1], %[v1], %[v3], lsl #16\n"
+      "usat16 %[v0], #8, %[v0]\n"            // (u0, u2)
+      "usat16 %[v1], #8, %[v1]\n"            // (u1, u3)
+      "orr %[v0], %[v0], %[v1], lsl #8\n"
+      ".else\n"
       "orr %[v0], %[v0], %[v1], lsl #8\n"
       "orr %[v0], %[v0], %[v2], lsl #16\n"
-      "orr %[v0], %[v0], %[v3], lsl #24\n"  // bytes u0 u1 u2 u3
+      "orr %[v0], %[v0], %[v3], lsl #24\n"
+      ".endif\n"                              // bytes u0 u1 u2 u3
       "uqsub8 %[t], %[wd], %[v0]\n"          // max(width - u, 0)
       "usub8 %[v0], %[hi], %[t]\n"
       "str %[v0], [%[y]], #4\n"
@@ -207,7 +220,7 @@ template <bool Signed>
       ".purgem snn_dw_quad%=\n"
       : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
       : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [hi] "r"(hi4), [end] "r"(end), [n] "r"(quads),
-        [sgn] "i"(Signed)
+        [sgn] "i"(Signed), [nar] "i"(Narrow)
       : "cc", "memory");
 }
 
@@ -623,11 +636,20 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, hi4 = static_cast<std::uint32_t>(hi & 0xff) * bytes4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
   // The rescale_quads form (0: not doubled); one value, decided once.
-  const int form = !doubled ? 0 : lo >= q.zero_point ? 1 : 2;
+  // Narrow (rescale_quads): |t| <= |acc| + 2 + c2 with |acc| <= |bias| + sum_max, so (t - [acc <
+  // 0]) >> e lies within (|acc| + 3) / 2^e + 256 of 0: in int16 when (|acc| + 3) >> e < 32000.
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  const bool narrow = doubled && (bias_abs + sum_max + 3) >> e < 32000u;
+  const int form = !doubled ? 0 : (lo >= q.zero_point ? 1 : 2) + (narrow ? 2 : 0);
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (form != 0) {
-      if (form == 1) depthwise_dsp::rescale_quads<false>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, hi4);
-      else depthwise_dsp::rescale_quads<true>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, hi4);
+      constexpr std::size_t Q = depthwise_dsp::quad;
+      switch (form) {
+        case 1: depthwise_dsp::rescale_quads<false, false>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+        case 2: depthwise_dsp::rescale_quads<true, false>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+        case 3: depthwise_dsp::rescale_quads<false, true>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+        default: depthwise_dsp::rescale_quads<true, true>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+      }
       for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(c2));
