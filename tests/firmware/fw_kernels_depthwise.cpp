@@ -30,7 +30,7 @@ struct problem {
   std::array<std::int8_t, C> shift{};
   std::array<std::int8_t, C * OH * OW> got{}, want{};
   std::int8_t zin = 0;
-  kernels::channel_rescale q{};
+  kernels::channel_rescale q{nullptr, nullptr, nullptr, 0, 0, 0};  // all zero: a static problem lives in .bss, not flash
 
   // General: some channels in the rescale forms outside the fast one (shift 0 and 1, a small
   // multiplier, a shift below -22). Ties: small inputs, weights and biases with multiplier 2^30
