@@ -92,8 +92,8 @@ inline constexpr std::size_t planes_chunk = [] {
 // The narrow, tall maps whose K = 3 stride-1 channel walks down its columns (column_sums_k3s1).
 template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
 inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
-// The offsets of row_pair_sums_k3s1_planes / _k3s2_planes (stride S: 2 S + 2 rows' loads, 2 rows'
-// stores) within LDR's and STRD's immediates.
+// The offsets of row_pair_sums_k3s1_planes / _k3s2_planes within LDR's and STRD's immediates: loads
+// from rows up to 2 S + 1 rows on (a bound: stride 2 reads up to 4 on), stores into 2 output rows.
 template <std::size_t S, std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
 inline constexpr bool row_pair_fits = 2 * S * ((OW + 1) / 2) + 2 + 2 * (2 * S + 1) * RowHalves + 2 * EvenHalves < 4096 &&
                                       8 * ((OW + 1) / 2) + 4 * OW <= 1020;
@@ -160,7 +160,7 @@ template <std::size_t H, std::size_t W, std::size_t P>
 // Signed = false is for a clamp with lo >= zero_point (a fused ReLU or ReLU6): there an acc < 0
 // has s = SMMULR(2 acc, m) <= 0, so (c2 + s) >> e <= zero_point - lo <= 0 with or without the -1,
 // and USAT makes both 0: the correction cannot change an output.
-// Narrow: every (t - [acc < 0]) >> e of the channel is known to lie in int16 (narrow_rescale):
+// Narrow: every (t - [acc < 0]) >> e of the channel is known to lie in int16 (depthwise_s8_channel_dsp's narrow):
 // two PKHBT put the 4 in halfword pairs (u0, u2), (u1, u3) and two USAT16 saturate them, one ORR
 // makes the word.
 // Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
