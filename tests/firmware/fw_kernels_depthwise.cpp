@@ -158,6 +158,7 @@ STATICNN_TEST(int8_depthwise_any_shape) {
                          kernels::arm::depthwise_s8_dsp_planes<9, 16, 3, 1, 0>));
   static_assert(!dsp || (kernels::arm::depthwise_dsp::planes_chunk<45, 21, 1, 1> == 20 &&
                          kernels::arm::depthwise_dsp::planes_chunk<44, 33, 2, 1> < 22 &&
+                         kernels::arm::depthwise_dsp::planes_chunk<45, 33, 2, 1> < 23 &&
                          kernels::arm::depthwise_dsp::planes_chunk<39, 40, 1, 0> < 37));
   STATICNN_CHECK((check<1, 7, 9, 3, 1, 1>(50) == 0));
   STATICNN_CHECK((check<17, 9, 7, 3, 1, 1>(51, true, -3, 127) == 0));
@@ -176,6 +177,7 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<2, 45, 21, 3, 1, 1>(61, true, -3, 127) == 0));
   STATICNN_CHECK((check<2, 44, 33, 3, 2, 1>(62, false, -3, 40) == 0));
   STATICNN_CHECK((check<1, 39, 40, 3, 1, 0>(66) == 0));
+  STATICNN_CHECK((check<1, 45, 33, 3, 2, 1>(67, true, -3, 127) == 0));  // stride 2, OH 23: a last row alone
   STATICNN_CHECK((check_ties<3, 7, 9, 3, 1, 1>(63) == 0));
   // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
   STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));

@@ -75,7 +75,7 @@ inline constexpr std::size_t planes_bytes =
     2 * (H + 2 * P) * planes<W + 2 * P, P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
 // A larger channel runs in chunks of output rows, each chunk's padded rows widened (the rows two
 // chunks share twice) and its sums rescaled before the next: within max_chunk_bytes, the most rows
-// (an even count for stride 1: whole row pairs), at least 2.
+// in an even count (whole row pairs), at least 2.
 inline constexpr std::size_t max_chunk_bytes = 3072;
 template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
 inline constexpr std::size_t planes_chunk = [] {
@@ -85,7 +85,7 @@ inline constexpr std::size_t planes_chunk = [] {
   } else {
     constexpr std::size_t fixed = row * (3 - S) + 4, per_row = row * S + 4 * OW;
     constexpr std::size_t n = fixed < max_chunk_bytes ? (max_chunk_bytes - fixed) / per_row : 0;
-    constexpr std::size_t rows = S == 1 ? n / 2 * 2 : n;
+    constexpr std::size_t rows = n / 2 * 2;
     return rows >= OH ? OH : rows >= 2 ? rows : std::size_t{0};
   }
 }();
@@ -205,17 +205,14 @@ template <bool Signed, bool Narrow>
       "usub8 %[v0], %[hi], %[t]\n"
       "str %[v0], [%[y]], #4\n"
       ".endm\n"
-      "tst %[n], #1\n"
-      "beq 1f\n"
-      "snn_dw_quad%=\n"
-      "cmp %[a], %[end]\n"
-      "beq 2f\n"
+      "tst %[n], #1\n"  // an odd count enters at the loop's second quad
+      "bne 2f\n"
       "1:\n"
       "snn_dw_quad%=\n"
+      "2:\n"
       "snn_dw_quad%=\n"
       "cmp %[a], %[end]\n"
       "bne 1b\n"
-      "2:\n"
       ".purgem snn_dw_rescale%=\n"
       ".purgem snn_dw_quad%=\n"
       : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
@@ -796,11 +793,13 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
             depthwise_dsp::row_pair_sums_k3s2_planes<pl::row, pl::odd_from_even, OW>(x0 + 2 * oy * pl::row, w02, u, v,
                                                                                      scale * bias, acc + oy * OW);
       }
+      // A row alone: the last of an odd OH (every chunk but the last has an even count).
+      constexpr bool pairs_only = depthwise_dsp::row_pair_fits<S, pl::row, pl::odd_from_even, OW> && OH % 2 == 0;
+      if constexpr (!pairs_only)
 #pragma GCC unroll 1
-      for (; oy < rows; ++oy) {
-        depthwise_dsp::row_sums_k3_planes<S, pl::row, pl::odd_from_even, OW>(x0 + oy * S * pl::row, w02, u, v,
-                                                                              scale * bias, acc + oy * OW);
-      }
+        for (; oy < rows; ++oy)
+          depthwise_dsp::row_sums_k3_planes<S, pl::row, pl::odd_from_even, OW>(x0 + oy * S * pl::row, w02, u, v,
+                                                                                scale * bias, acc + oy * OW);
       rescale(acc, y + oy0 * OW, rows * OW);
     }
   } else if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
