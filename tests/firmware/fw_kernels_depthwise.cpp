@@ -30,7 +30,7 @@ struct problem {
   std::array<std::int8_t, C> shift{};
   std::array<std::int8_t, C * OH * OW> got{}, want{};
   std::int8_t zin = 0;
-  kernels::channel_rescale q{};
+  kernels::channel_rescale q{nullptr, nullptr, nullptr, 0, 0, 0};  // all zero: a static problem lives in .bss, not flash
 
   // General: some channels in the rescale forms outside the fast one (shift 0 and 1, a small
   // multiplier, a shift below -22). Ties: small inputs, weights and biases with multiplier 2^30
@@ -150,6 +150,35 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<3, 7, 10, 3, 1, 2>(33) == 0));
   STATICNN_CHECK((check<2, 8, 9, 3, 2, 2>(34, true, -3, 127) == 0));
   STATICNN_CHECK((check<2, 6, 7, 3, 1, 3>(35, false, -3, 40) == 0));
+  // 3 x 3 column planes, two output rows a step: 1 to 17 channels, odd heights (a last row alone)
+  // and widths (a last step half used), a single row, padding 0; clamps of one value and empty.
+  constexpr bool dsp = kernels::target::arm_dsp;
+  static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 1> &&
+                         kernels::arm::depthwise_s8_dsp_planes<1, 9, 3, 1, 1> &&
+                         kernels::arm::depthwise_s8_dsp_planes<9, 16, 3, 1, 0>));
+  static_assert(!dsp || (kernels::arm::depthwise_dsp::planes_chunk<45, 21, 1, 1> == 20 &&
+                         kernels::arm::depthwise_dsp::planes_chunk<44, 33, 2, 1> < 22 &&
+                         kernels::arm::depthwise_dsp::planes_chunk<45, 33, 2, 1> < 23 &&
+                         kernels::arm::depthwise_dsp::planes_chunk<39, 40, 1, 0> < 37));
+  STATICNN_CHECK((check<1, 7, 9, 3, 1, 1>(50) == 0));
+  STATICNN_CHECK((check<17, 9, 7, 3, 1, 1>(51, true, -3, 127) == 0));
+  STATICNN_CHECK((check<5, 15, 5, 3, 1, 1>(52, false, -3, 40) == 0));
+  STATICNN_CHECK((check<3, 5, 15, 3, 1, 1>(53) == 0));
+  STATICNN_CHECK((check<1, 1, 9, 3, 1, 1>(54, false, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 1, 9, 3, 2, 1>(55) == 0));
+  STATICNN_CHECK((check<3, 7, 9, 3, 2, 1>(56, false, 5, 5) == 0));     // one value
+  STATICNN_CHECK((check<3, 7, 9, 3, 1, 1>(57, false, 10, -10) == 0));  // empty: the general path
+  STATICNN_CHECK((check<3, 8, 9, 3, 1, 1>(64, false, 0, 0) == 0));
+  STATICNN_CHECK((check<5, 9, 7, 3, 2, 0>(58, true, -3, 127) == 0));
+  STATICNN_CHECK((check<17, 15, 5, 3, 2, 1>(59) == 0));
+  STATICNN_CHECK((check<1, 9, 16, 3, 1, 0>(60) == 0));
+  STATICNN_CHECK((check<3, 10, 3, 3, 1, 1>(65, false, -3, 127) == 0));
+  // Maps beyond the whole-channel budget: chunks of rows (20, 20, 5 for the first; stride 2 odd).
+  STATICNN_CHECK((check<2, 45, 21, 3, 1, 1>(61, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 44, 33, 3, 2, 1>(62, false, -3, 40) == 0));
+  STATICNN_CHECK((check<1, 39, 40, 3, 1, 0>(66) == 0));
+  STATICNN_CHECK((check<1, 45, 33, 3, 2, 1>(67, true, -3, 127) == 0));  // stride 2, OH 23: a last row alone
+  STATICNN_CHECK((check_ties<3, 7, 9, 3, 1, 1>(63) == 0));
   // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
   STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));
   STATICNN_CHECK((check_ties<4, 6, 6, 3, 1, 1>(28) == 0));

@@ -12,10 +12,12 @@
 // The channel's K x K weights stay in registers as int16 pair words, row ky's taps (w0, w1),
 // (w2, w3), ... and, for odd K, the last tap alone: per output and kernel row K / 2 loads and
 // SMLADs, and for odd K one LDRSH and one MLA; for K = 3 two outputs a step share their loads
-// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3 a whole channel is mostly
+// (stride 1: 2 loads, stride 2: 3 loads for 6 MACs each). For K = 3 a channel is mostly
 // widened into even and odd column planes instead (depthwise_s8_dsp_planes: SXTB16's halves stored
-// as they come, no repacking), with the same loads. The rescale takes 4 outputs a step
-// (rescale_quads below).
+// as they come, no repacking), the whole channel at once or, for larger maps, a chunk of output
+// rows at a time; stride 1 computes two output rows a step (row_pair_sums_k3s1_planes), which share
+// two of their four rows' loads and pair those rows' middle taps. The rescale takes 4 outputs a
+// step (rescale_quads below).
 #include <cstddef>
 #include <cstdint>
 
@@ -56,20 +58,45 @@ inline constexpr bool depthwise_s8_dsp_whole_channel =
 // row widened as its even columns E then its odd columns O, so that SXTB16's two halves of a word
 // ((x0, x2), (x1, x3)) are stored as they come, with no repacking.
 namespace depthwise_dsp {
-template <std::size_t PW>
+template <std::size_t PW, std::size_t P>
 struct planes {
   // E's int16 and O's, each with one of slack (the second output of a step past an odd OW reads
-  // E[OW + 1] and O[OW]), rounded up to whole words.
-  static constexpr std::size_t even = ((PW + 1) / 2 + 1 + 1) / 2 * 2;
-  static constexpr std::size_t odd = (PW / 2 + 1 + 1) / 2 * 2;
-  static constexpr std::size_t row = even + odd;                       // a padded row's int16
+  // E[OW + 1] and O[OW]).
+  static constexpr std::size_t even = (PW + 1) / 2 + 1, odd = PW / 2 + 1;
+  // The first input column's entries, E[(P + 1) / 2] and O[P / 2], start a word (each plane one
+  // int16 on where that entry is odd), so that the row's words widen into whole-word stores.
+  static constexpr std::size_t e_at = (P + 1) / 2 % 2;                                 // E[0]'s int16
+  static constexpr std::size_t o_at = e_at + even + (e_at + even + P / 2) % 2;          // O[0]'s
+  static constexpr std::size_t odd_from_even = o_at - e_at;                             // O[0] - E[0]
+  static constexpr std::size_t row = (o_at + odd + 1) / 2 * 2;                          // a padded row's int16
 };
 template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
 inline constexpr std::size_t planes_bytes =
-    2 * (H + 2 * P) * planes<W + 2 * P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
+    2 * (H + 2 * P) * planes<W + 2 * P, P>::row + 4 * (((H + 2 * P - 3) / S + 1) * ((W + 2 * P - 3) / S + 1) + 1);
+// A larger channel runs in chunks of output rows, each chunk's padded rows widened (the rows two
+// chunks share twice) and its sums rescaled before the next: within max_chunk_bytes, the most rows
+// in an even count (whole row pairs), at least 2.
+inline constexpr std::size_t max_chunk_bytes = 3072;
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t P>
+inline constexpr std::size_t planes_chunk = [] {
+  constexpr std::size_t OH = (H + 2 * P - 3) / S + 1, OW = (W + 2 * P - 3) / S + 1, row = 2 * planes<W + 2 * P, P>::row;
+  if constexpr (planes_bytes<H, W, S, P> <= max_channel_bytes) {
+    return OH;
+  } else {
+    constexpr std::size_t fixed = row * (3 - S) + 4, per_row = row * S + 4 * OW;
+    constexpr std::size_t n = fixed < max_chunk_bytes ? (max_chunk_bytes - fixed) / per_row : 0;
+    constexpr std::size_t rows = n / 2 * 2;
+    return rows >= OH ? OH : rows >= 2 ? rows : std::size_t{0};
+  }
+}();
 // The narrow, tall maps whose K = 3 stride-1 channel walks down its columns (column_sums_k3s1).
 template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
 inline constexpr bool column_walk_fits = PH >= 3 && PH <= 66 && 2 * RowHalves <= 255 && 4 * OW <= 255;
+// The offsets of row_pair_sums_k3s1_planes / _k3s2_planes within LDR's and STRD's immediates: loads
+// from rows up to 2 S + 1 rows on (a bound: stride 2 reads up to 4 on), stores into 2 output rows.
+template <std::size_t S, std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+inline constexpr bool row_pair_fits = 2 * S * ((OW + 1) / 2) + 2 + 2 * (2 * S + 1) * RowHalves + 2 * EvenHalves < 4096 &&
+                                      8 * ((OW + 1) / 2) + 4 * OW <= 1020;
 template <std::size_t H, std::size_t W, std::size_t P>
 inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2 * P, W + 2 * P - 2>;
 }  // namespace depthwise_dsp
@@ -77,8 +104,7 @@ inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 inline constexpr bool depthwise_s8_dsp_planes =
     depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && (S == 2 || (S == 1 && !depthwise_dsp::walks_columns<H, W, P>)) &&
-    depthwise_dsp::planes_bytes<H, W, S, P> <= depthwise_dsp::max_channel_bytes &&
-    2 * 2 * depthwise_dsp::planes<W + 2 * P>::row + 4 * (W + 2 * P) < 4096;
+    depthwise_dsp::planes_chunk<H, W, S, P> != 0 && 2 * 2 * depthwise_dsp::planes<W + 2 * P, P>::row + 4 * (W + 2 * P) < 4096;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -86,6 +112,17 @@ inline constexpr std::uint32_t bottom_half = 0x0000ffffu, top_half = 0xffff0000u
 // The int16 pair word (lo, hi): lo in the bottom half.
 [[gnu::always_inline]] inline std::int32_t pair(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & bottom_half) | (static_cast<std::uint32_t>(hi) << 16));
+}
+// (lo's bottom half, hi's bottom half) and (lo's bottom half, hi's top half): PKHBT.
+[[gnu::always_inline]] inline std::int32_t pack_bottoms(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+[[gnu::always_inline]] inline std::int32_t pack_bottom_top(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhbt %0, %1, %2" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
 }
 // n int8 values widened to int16 (n a multiple of 4): per word one LDR, two SXTB16 ((x0, x2),
 // (x1, x3)), PKHBT and PKHTB ((x0, x1), (x2, x3)), two STR.
@@ -116,16 +153,20 @@ template <std::size_t H, std::size_t W, std::size_t P>
 }
 
 // The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
-// (4-byte aligned) into y, 4 outputs a step: per output SMMLAR, ADD (t - [acc < 0]; Signed only),
-// ASR e and USAT 8 (u in [0, 255]); then two PKHBT and an ORR put the 4 u in one word, USUB8 + SEL
-// take min(u, width) bytewise, UADD8 adds lo (the sum is in [lo, hi], so bytewise int8), and one STR.
+// (4-byte aligned) into y, 4 outputs a step, 2 steps a loop: per output SMMLAR, ADD (t - [acc <
+// 0]; Signed only), ASR e and USAT 8 (u in [0, 255]); three ORR put the 4 u in one word, UQSUB8
+// takes d = max(width - u, 0) bytewise and USUB8 hi - d = lo + min(u, width) (in [lo, hi]: int8
+// bytes), one STR.
 // Signed = false is for a clamp with lo >= zero_point (a fused ReLU or ReLU6): there an acc < 0
 // has s = SMMULR(2 acc, m) <= 0, so (c2 + s) >> e <= zero_point - lo <= 0 with or without the -1,
 // and USAT makes both 0: the correction cannot change an output.
+// Narrow: every (t - [acc < 0]) >> e of the channel is known to lie in int16 (depthwise_s8_channel_dsp's narrow):
+// two PKHBT put the 4 in halfword pairs (u0, u2), (u1, u3) and two USAT16 saturate them, one ORR
+// makes the word.
 // Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
-template <bool Signed>
+template <bool Signed, bool Narrow>
 [[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
-                                            std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t lo4) {
+                                            std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t hi4) {
   if (quads == 0) return;
   register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
   std::int32_t t;
@@ -139,26 +180,44 @@ template <bool Signed>
       ".else\n"
       "asr \\v, %[t], %[e]\n"
       ".endif\n"
+      ".if !%c[nar]\n"
       "usat \\v, #8, \\v\n"
+      ".endif\n"
       ".endm\n"
-      "1:\n"
+      ".macro snn_dw_quad%=\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
       "snn_dw_rescale%= %[v0]\n"
       "snn_dw_rescale%= %[v1]\n"
       "snn_dw_rescale%= %[v2]\n"
       "snn_dw_rescale%= %[v3]\n"
-      "pkhbt %[v0], %[v0], %[v2], lsl #16\n"  // (u0, u2)
-      "pkhbt %[v1], %[v1], %[v3], lsl #16\n"  // (u1, u3)
-      "orr %[v0], %[v0], %[v1], lsl #8\n"     // bytes u0 u1 u2 u3
-      "usub8 %[t], %[v0], %[wd]\n"            // GE where u >= width
-      "sel %[v0], %[wd], %[v0]\n"
-      "uadd8 %[v0], %[v0], %[lo]\n"
+      ".if %c[nar]\n"
+      "pkhbt %[v0], %[v0], %[v2], lsl #16\n"
+      "pkhbt %[v1], %[v1], %[v3], lsl #16\n"
+      "usat16 %[v0], #8, %[v0]\n"            // (u0, u2)
+      "usat16 %[v1], #8, %[v1]\n"            // (u1, u3)
+      "orr %[v0], %[v0], %[v1], lsl #8\n"
+      ".else\n"
+      "orr %[v0], %[v0], %[v1], lsl #8\n"
+      "orr %[v0], %[v0], %[v2], lsl #16\n"
+      "orr %[v0], %[v0], %[v3], lsl #24\n"
+      ".endif\n"                              // bytes u0 u1 u2 u3
+      "uqsub8 %[t], %[wd], %[v0]\n"          // max(width - u, 0)
+      "usub8 %[v0], %[hi], %[t]\n"
       "str %[v0], [%[y]], #4\n"
+      ".endm\n"
+      "tst %[n], #1\n"  // an odd count enters at the loop's second quad
+      "bne 2f\n"
+      "1:\n"
+      "snn_dw_quad%=\n"
+      "2:\n"
+      "snn_dw_quad%=\n"
       "cmp %[a], %[end]\n"
       "bne 1b\n"
       ".purgem snn_dw_rescale%=\n"
+      ".purgem snn_dw_quad%=\n"
       : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [lo] "r"(lo4), [end] "r"(end), [sgn] "i"(Signed)
+      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [hi] "r"(hi4), [end] "r"(end), [n] "r"(quads),
+        [sgn] "i"(Signed), [nar] "i"(Narrow)
       : "cc", "memory");
 }
 
@@ -368,116 +427,260 @@ template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
       : "memory");
 }
 // Padded row iy (of H + 2P; a row inside the map) of the input channel xc (H x W) widened into the
-// planes r (planes<W + 2P>): padded column j at r[j / 2] (j even) or r[even + j / 2] (j odd). Per
-// 4 values LDR, two SXTB16 and two STR (halfword-aligned where P is odd): (x0, x2) and (x1, x3)
-// are consecutive entries of one plane each.
+// planes r (planes<W + 2P, P>): padded column j at E[j / 2] (j even) or O[j / 2] (j odd). Per 8
+// values two LDR, four SXTB16 and two STRD (both planes' entries word-aligned there): (x0, x2),
+// (x4, x6) and (x1, x3), (x5, x7) are consecutive entries of one plane each.
 template <std::size_t H, std::size_t W, std::size_t P>
 [[gnu::always_inline]] inline void widen_row_planes(const std::int8_t* xc, std::size_t iy, std::int16_t* r,
                                                     std::int16_t zin) {
-  using pl = planes<W + 2 * P>;
-  auto at = [r](std::size_t j) -> std::int16_t& { return j % 2 == 0 ? r[j / 2] : r[pl::even + j / 2]; };
+  using pl = planes<W + 2 * P, P>;
+  auto at = [r](std::size_t j) -> std::int16_t& { return j % 2 == 0 ? r[pl::e_at + j / 2] : r[pl::o_at + j / 2]; };
   const std::int8_t* xr = xc + (iy - P) * W;
   // x[4q], x[4q + 2] land at padded columns P + 4q, P + 4q + 2: the plane of P's parity, from
   // entry (P + 4q) / 2; x[4q + 1], x[4q + 3] in the other plane, from entry (P + 4q + 1) / 2.
-  std::int16_t* first = P % 2 == 0 ? r + P / 2 : r + pl::even + P / 2;
-  std::int16_t* second = P % 2 == 0 ? r + pl::even + P / 2 : r + (P + 1) / 2;
-  constexpr std::size_t body = W / 4 * 4;
-#pragma GCC unroll 16
-  for (std::size_t i = 0; i < body; i += 4) {
+  std::int16_t* first = P % 2 == 0 ? r + pl::e_at + P / 2 : r + pl::o_at + P / 2;
+  std::int16_t* second = P % 2 == 0 ? r + pl::o_at + P / 2 : r + pl::e_at + (P + 1) / 2;
+  constexpr std::size_t octets = W / 8, body = W / 4 * 4;
+  if constexpr (octets > 0) {
+    const std::int8_t* x = xr;
+    std::int16_t *pf = first, *ps = second;
+    std::int32_t v0, v1, e0, e1;
+    asm volatile(
+        ".rept %c[n]\n"
+        "ldr %[v1], [%[x], #4]\n"
+        "ldr %[v0], [%[x]], #8\n"
+        "sxtb16 %[e0], %[v0]\n"
+        "sxtb16 %[e1], %[v1]\n"
+        "sxtb16 %[v0], %[v0], ror #8\n"
+        "sxtb16 %[v1], %[v1], ror #8\n"
+        "strd %[e0], %[e1], [%[pf]], #8\n"
+        "strd %[v0], %[v1], [%[ps]], #8\n"
+        ".endr\n"
+        : [x] "+r"(x), [pf] "+r"(pf), [ps] "+r"(ps), [v0] "=&r"(v0), [v1] "=&r"(v1), [e0] "=&r"(e0), [e1] "=&r"(e1)
+        : [n] "i"(octets)
+        : "memory");
+  }
+  if constexpr (body > 8 * octets) {
     std::uint32_t v;
-    __builtin_memcpy(&v, xr + i, 4);
+    __builtin_memcpy(&v, xr + 8 * octets, 4);
     const std::uint32_t even = __sxtb16(v), odd = static_cast<std::uint32_t>(conv_rows::sxtb16_ror8(v));
-    __builtin_memcpy(first + i / 2, &even, 4), __builtin_memcpy(second + i / 2, &odd, 4);
+    __builtin_memcpy(first + 4 * octets, &even, 4), __builtin_memcpy(second + 4 * octets, &odd, 4);
   }
   for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
   for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
 }
-// row_sums_k3s1 on planes rows (as row_sums_k3s2_planes): outputs 2s and 2s + 1 of kernel row ky
-// from e = (E[s], E[s+1]) and o = (O[s], O[s+1]) (LDR, unaligned for odd s): out0 += SMLAD (w0, w2)
-// e + w1 O[s], out1 += SMLAD (w0, w2) o + w1 E[s+1]: 6 instructions for 6 MACs. Registers as
-// row_sums_k3s2_planes: 12.
-template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
-[[gnu::always_inline]] inline void row_sums_k3s1_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
-                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
+// One output row on planes rows (RowHalves int16 apart from r; E then O, EvenHalves int16 on),
+// stride S (1 or 2): outputs 2s and 2s + 1 a step, kernel row ky from two words of its row:
+//   S = 1: e = (E[s], E[s+1]), o = (O[s], O[s+1]) (LDR, unaligned for odd s):
+//          out0 += SMLAD (w0, w2) e + w1 O[s],  out1 += SMLAD (w0, w2) o + w1 E[s+1]
+//   S = 2: e = (E[2s], E[2s+1]), o = (O[2s], O[2s+1]) and e' = (E[2s+1], E[2s+2]) (unaligned):
+//          out0 += SMLAD (w0, w2) e + w1 O[2s], out1 += SMLAD (w0, w2) e' + w1 O[2s+1]
+// (6 or 7 instructions for 6 MACs); a row's (OW + 1) / 2 steps unrolled with immediate offsets,
+// the last of an odd OW writing acc[OW]. Registers: w02[ky] = (w0, w2) of kernel row ky, the
+// middle taps u = (w1 of row 0, w1 of row 1) and v (w1 of row 2, bottom half), the initial sum,
+// a0/a1, xa/xb, r and acc: 12.
+template <std::size_t S, std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_sums_k3_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
+                                                      std::int32_t v, std::int32_t init, std::int32_t* acc) {
+  static_assert(S == 1 || S == 2);
   constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
-  constexpr int steps = static_cast<int>((OW + 1) / 2);
-  static_assert(2 * row_bytes + odd_bytes + 2 * steps < 4096 && 8 * steps <= 1020,
-                "row_sums_k3s1_planes: offsets beyond LDR's or STRD's immediate");
+  constexpr int steps = static_cast<int>((OW + 1) / 2), step_bytes = static_cast<int>(2 * S);
+  static_assert(2 * row_bytes + odd_bytes + step_bytes * steps + 2 < 4096 && 8 * steps <= 1020,
+                "row_sums_k3_planes: offsets beyond LDR's or STRD's immediate");
   std::int32_t a0, a1, xa, xb;
   asm volatile(
+      // Kernel row k (its row k row_bytes on) with its pair word w, its middle tap in half h
+      // (b: bottom, t: top) of m; s0/s1: the sums a0/a1 start from (init for k = 0).
+      ".macro snn_dw_k3row%= k, w, m, h, s0, s1\n"
+      "ldr %[xa], [%[r], #(%c[sb] * staticnn_dw_s + \\k * %c[rb])]\n"
+      "ldr %[xb], [%[r], #(%c[sb] * staticnn_dw_s + \\k * %c[rb] + %c[ob])]\n"
+      "smlad %[a0], \\w, %[xa], \\s0\n"
+      ".if %c[S] == 1\n"
+      "smla\\h\\()b %[a0], \\m, %[xb], %[a0]\n"
+      "smlad %[a1], \\w, %[xb], \\s1\n"
+      "smla\\h\\()t %[a1], \\m, %[xa], %[a1]\n"
+      ".else\n"
+      "ldr %[xa], [%[r], #(%c[sb] * staticnn_dw_s + \\k * %c[rb] + 2)]\n"
+      "smla\\h\\()b %[a0], \\m, %[xb], %[a0]\n"
+      "smlad %[a1], \\w, %[xa], \\s1\n"
+      "smla\\h\\()t %[a1], \\m, %[xb], %[a1]\n"
+      ".endif\n"
+      ".endm\n"
       ".set staticnn_dw_s, 0\n"
       ".rept %c[steps]\n"
-      "ldr %[xa], [%[r], #(2 * staticnn_dw_s)]\n"
-      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[ob])]\n"
-      "smlad %[a0], %[w0], %[xa], %[init]\n"
-      "smlabb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w0], %[xb], %[init]\n"
-      "smlabt %[a1], %[u], %[xa], %[a1]\n"
-      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + %c[rb])]\n"
-      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w1], %[xa], %[a0]\n"
-      "smlatb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w1], %[xb], %[a1]\n"
-      "smlatt %[a1], %[u], %[xa], %[a1]\n"
-      "ldr %[xa], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb])]\n"
-      "ldr %[xb], [%[r], #(2 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w2], %[xa], %[a0]\n"
-      "smlabb %[a0], %[v], %[xb], %[a0]\n"
-      "smlad %[a1], %[w2], %[xb], %[a1]\n"
-      "smlabt %[a1], %[v], %[xa], %[a1]\n"
+      "snn_dw_k3row%= 0, %[w0], %[u], b, %[init], %[init]\n"
+      "snn_dw_k3row%= 1, %[w1], %[u], t, %[a0], %[a1]\n"
+      "snn_dw_k3row%= 2, %[w2], %[v], b, %[a0], %[a1]\n"
       "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
       ".set staticnn_dw_s, staticnn_dw_s + 1\n"
       ".endr\n"
+      ".purgem snn_dw_k3row%=\n"
       : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
       : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
-        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
+        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes), [sb] "i"(step_bytes), [S] "i"(S)
       : "memory");
 }
-// row_sums_k3s2 on planes rows (RowHalves int16 apart from r; E then O at even int16): outputs
-// 2s and 2s + 1 of kernel row ky from ea = (E[2s], E[2s+1]), eb = (E[2s+1], E[2s+2]) (unaligned
-// LDR) and o = (O[2s], O[2s+1]): out0 += SMLAD (w0, w2) ea + w1 O[2s], out1 += SMLAD (w0, w2) eb +
-// w1 O[2s+1]: 7 instructions for 6 MACs; a row's (OW + 1) / 2 steps unrolled with immediate
-// offsets. Registers: w02[ky] = (w0, w2) of kernel row ky, the middle taps u = (w1 of row 0, w1 of
-// row 1) and v (w1 of row 2, bottom half), the initial sum, a0/a1, xa/xb, r and acc: 12.
+// Two output rows (oy, oy + 1) of row_sums_k3_planes<1> at once from the padded rows R0..R3 at r
+// (RowHalves int16 apart): outputs 2s, 2s + 1 of both rows a step, from the words e_k = (E[s],
+// E[s+1]) and o_k = (O[s], O[s+1]) of each row R_k (8 loads). The outer columns take SMLAD with
+// (w0, w2) of the kernel row; the middle column's taps of R1 and R2, which both output rows read,
+// come as one vertical pair word (O1[s], O2[s]) (PKHBT) and (E1[s+1], E2[s+1]) (PKHTB), each
+// taking one SMLAD per output row with u12 = (w1 of row 1, w1 of row 2) or u01 = (w1 of row 0,
+// w1 of row 1); R0's and R3's middle taps are single products. 8 loads, 2 packs and 20 multiplies
+// for 36 MACs, 2 STRD. For an odd OW the last step stores only row oy's first output (its second
+// would land on row oy + 1's first sum), and row oy + 1's second lands past it (acc[2 OW]: row
+// oy + 2's first, written after, or the array's slack slot).
+// Registers (all 14 named: the step uses every one): r0, r1 the loads (r0 brings init, kept in lr),
+// r2-r4 (w0, w2) of kernel rows 0-2, r5 u01, r6 u12, r7/r8 row oy's sums, r10/r11 row oy + 1's,
+// r12 r, r9 acc.
 template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
-[[gnu::always_inline]] inline void row_sums_k3s2_planes(const std::int16_t* r, const std::int32_t (&w02)[3], std::int32_t u,
-                                                        std::int32_t v, std::int32_t init, std::int32_t* acc) {
+[[gnu::always_inline]] inline void row_pair_sums_k3s1_planes(const std::int16_t* r, const std::int32_t (&w02)[3],
+                                                             std::int32_t u01, std::int32_t u12, std::int32_t init,
+                                                             std::int32_t* acc) {
   constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
-  constexpr int steps = static_cast<int>((OW + 1) / 2);
-  static_assert(2 * row_bytes + odd_bytes + 4 * steps < 4096 && 8 * steps <= 1020,
-                "row_sums_k3s2_planes: offsets beyond LDR's or STRD's immediate");
-  std::int32_t a0, a1, xa, xb;
+  constexpr int steps = static_cast<int>((OW + 1) / 2), out_row = static_cast<int>(4 * OW);
+  static_assert(row_pair_fits<1, RowHalves, EvenHalves, OW>, "row_pair_sums_k3s1_planes: offsets beyond LDR's or STRD's immediate");
+  register std::int32_t x0 asm("r0") = init;
+  register std::int32_t x1 asm("r1");
+  register std::int32_t w0 asm("r2") = w02[0], w1 asm("r3") = w02[1], w2 asm("r4") = w02[2];
+  register std::int32_t v01 asm("r5") = u01, v12 asm("r6") = u12;
+  register std::int32_t a00 asm("r7"), a01 asm("r8"), a10 asm("r10"), a11 asm("r11");
+  register const std::int16_t* rp asm("r12") = r;
+  register std::int32_t* ap asm("r9") = acc;
   asm volatile(
+      "mov lr, r0\n"
       ".set staticnn_dw_s, 0\n"
       ".rept %c[steps]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s)]\n"
-      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[ob])]\n"
-      "smlad %[a0], %[w0], %[xa], %[init]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2)]\n"
-      "smlabb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w0], %[xa], %[init]\n"
-      "smlabt %[a1], %[u], %[xb], %[a1]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb])]\n"
-      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w1], %[xa], %[a0]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + %c[rb] + 2)]\n"
-      "smlatb %[a0], %[u], %[xb], %[a0]\n"
-      "smlad %[a1], %[w1], %[xa], %[a1]\n"
-      "smlatt %[a1], %[u], %[xb], %[a1]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb])]\n"
-      "ldr %[xb], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
-      "smlad %[a0], %[w2], %[xa], %[a0]\n"
-      "ldr %[xa], [%[r], #(4 * staticnn_dw_s + 2 * %c[rb] + 2)]\n"
-      "smlabb %[a0], %[v], %[xb], %[a0]\n"
-      "smlad %[a1], %[w2], %[xa], %[a1]\n"
-      "smlabt %[a1], %[v], %[xb], %[a1]\n"
-      "strd %[a0], %[a1], [%[acc], #(8 * staticnn_dw_s)]\n"
+      // R1, R2 even words: the outer columns of output 2s (row oy: kernel rows 1, 2; row oy + 1:
+      // kernel rows 0, 1), then their middle taps (E1[s+1], E2[s+1]) of output 2s + 1.
+      "ldr r0, [r12, #(2 * staticnn_dw_s + %c[rb])]\n"
+      "smlad r7, r3, r0, lr\n"
+      "smlad r10, r2, r0, lr\n"
+      "ldr r1, [r12, #(2 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "smlad r7, r4, r1, r7\n"
+      "smlad r10, r3, r1, r10\n"
+      "pkhtb r0, r1, r0, asr #16\n"
+      "smlad r8, r6, r0, lr\n"
+      "smlad r11, r5, r0, lr\n"
+      // R1, R2 odd words: the outer columns of output 2s + 1, then the middle taps (O1[s], O2[s])
+      // of output 2s.
+      "ldr r0, [r12, #(2 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
+      "smlad r8, r3, r0, r8\n"
+      "smlad r11, r2, r0, r11\n"
+      "ldr r1, [r12, #(2 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
+      "smlad r8, r4, r1, r8\n"
+      "smlad r11, r3, r1, r11\n"
+      "pkhbt r0, r0, r1, lsl #16\n"
+      "smlad r7, r6, r0, r7\n"
+      "smlad r10, r5, r0, r10\n"
+      // R0 (row oy's kernel row 0) and R3 (row oy + 1's kernel row 2).
+      "ldr r0, [r12, #(2 * staticnn_dw_s)]\n"
+      "smlad r7, r2, r0, r7\n"
+      "smlabt r8, r5, r0, r8\n"
+      "ldr r0, [r12, #(2 * staticnn_dw_s + %c[ob])]\n"
+      "smlad r8, r2, r0, r8\n"
+      "smlabb r7, r5, r0, r7\n"
+      "ldr r0, [r12, #(2 * staticnn_dw_s + 3 * %c[rb])]\n"
+      "smlad r10, r4, r0, r10\n"
+      "smlatt r11, r6, r0, r11\n"
+      "ldr r0, [r12, #(2 * staticnn_dw_s + 3 * %c[rb] + %c[ob])]\n"
+      "smlad r11, r4, r0, r11\n"
+      "smlatb r10, r6, r0, r10\n"
+      ".if %c[odd] && staticnn_dw_s == %c[steps] - 1\n"
+      "str r7, [r9, #(8 * staticnn_dw_s)]\n"
+      ".else\n"
+      "strd r7, r8, [r9, #(8 * staticnn_dw_s)]\n"
+      ".endif\n"
+      "strd r10, r11, [r9, #(8 * staticnn_dw_s + %c[orow])]\n"
       ".set staticnn_dw_s, staticnn_dw_s + 1\n"
       ".endr\n"
-      : [a0] "=&r"(a0), [a1] "=&r"(a1), [xa] "=&r"(xa), [xb] "=&r"(xb)
-      : [r] "r"(r), [acc] "r"(acc), [init] "r"(init), [w0] "r"(w02[0]), [w1] "r"(w02[1]), [w2] "r"(w02[2]), [u] "r"(u),
-        [v] "r"(v), [steps] "i"(steps), [rb] "i"(row_bytes), [ob] "i"(odd_bytes)
-      : "memory");
+      : "+r"(x0), "=&r"(x1), "=&r"(a00), "=&r"(a01), "=&r"(a10), "=&r"(a11)
+      : "r"(rp), "r"(ap), "r"(w0), "r"(w1), "r"(w2), "r"(v01), "r"(v12), [steps] "i"(steps), [rb] "i"(row_bytes),
+        [ob] "i"(odd_bytes), [orow] "i"(out_row), [odd] "i"(static_cast<int>(OW % 2))
+      : "lr", "memory");
+}
+// Two output rows (oy, oy + 1) of row_sums_k3_planes<2> at once from the padded rows R0..R4 at r
+// (RowHalves int16 apart): outputs 2s, 2s + 1 of both rows a step. Each row R_k's words e = (E[2s],
+// E[2s+1]), e' = (E[2s+1], E[2s+2]) and o = (O[2s], O[2s+1]) are loaded once, R2's (row oy's
+// kernel row 2, row oy + 1's kernel row 0) for both rows: 15 loads, 24 multiplies and 2 STRD for
+// 36 MACs, against 18 loads in two single rows. Odd OW as row_pair_sums_k3s1_planes.
+// Registers (all 14 named): r0 the loads (bringing init, kept in lr), r2-r4 (w0, w2) of kernel
+// rows 0-2, r5 u = (w1 of row 0, w1 of row 1), r6 v (w1 of row 2, bottom half), r7/r8 row oy's
+// sums, r10/r11 row oy + 1's, r12 r, r9 acc (r1 unused).
+template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
+[[gnu::always_inline]] inline void row_pair_sums_k3s2_planes(const std::int16_t* r, const std::int32_t (&w02)[3],
+                                                             std::int32_t u, std::int32_t v, std::int32_t init,
+                                                             std::int32_t* acc) {
+  constexpr int row_bytes = static_cast<int>(2 * RowHalves), odd_bytes = static_cast<int>(2 * EvenHalves);
+  constexpr int steps = static_cast<int>((OW + 1) / 2), out_row = static_cast<int>(4 * OW);
+  static_assert(row_pair_fits<2, RowHalves, EvenHalves, OW>,
+                "row_pair_sums_k3s2_planes: offsets beyond LDR's or STRD's immediate");
+  register std::int32_t x0 asm("r0") = init;
+  register std::int32_t w0 asm("r2") = w02[0], w1 asm("r3") = w02[1], w2 asm("r4") = w02[2];
+  register std::int32_t vu asm("r5") = u, vv asm("r6") = v;
+  register std::int32_t a00 asm("r7"), a01 asm("r8"), a10 asm("r10"), a11 asm("r11");
+  register const std::int16_t* rp asm("r12") = r;
+  register std::int32_t* ap asm("r9") = acc;
+  asm volatile(
+      "mov lr, r0\n"
+      ".set staticnn_dw_s, 0\n"
+      ".rept %c[steps]\n"
+      // R0: row oy's kernel row 0 (the sums start from init)
+      "ldr r0, [r12, #(4 * staticnn_dw_s)]\n"
+      "smlad r7, r2, r0, lr\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 2)]\n"
+      "smlad r8, r2, r0, lr\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + %c[ob])]\n"
+      "smlabb r7, r5, r0, r7\n"
+      "smlabt r8, r5, r0, r8\n"
+      // R1: row oy's kernel row 1
+      "ldr r0, [r12, #(4 * staticnn_dw_s + %c[rb])]\n"
+      "smlad r7, r3, r0, r7\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + %c[rb] + 2)]\n"
+      "smlad r8, r3, r0, r8\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + %c[rb] + %c[ob])]\n"
+      "smlatb r7, r5, r0, r7\n"
+      "smlatt r8, r5, r0, r8\n"
+      // R2: row oy's kernel row 2, row oy + 1's kernel row 0 (its sums start from init)
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 2 * %c[rb])]\n"
+      "smlad r7, r4, r0, r7\n"
+      "smlad r10, r2, r0, lr\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 2 * %c[rb] + 2)]\n"
+      "smlad r8, r4, r0, r8\n"
+      "smlad r11, r2, r0, lr\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 2 * %c[rb] + %c[ob])]\n"
+      "smlabb r7, r6, r0, r7\n"
+      "smlabt r8, r6, r0, r8\n"
+      "smlabb r10, r5, r0, r10\n"
+      "smlabt r11, r5, r0, r11\n"
+      // R3: row oy + 1's kernel row 1
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 3 * %c[rb])]\n"
+      "smlad r10, r3, r0, r10\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 3 * %c[rb] + 2)]\n"
+      "smlad r11, r3, r0, r11\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 3 * %c[rb] + %c[ob])]\n"
+      "smlatb r10, r5, r0, r10\n"
+      "smlatt r11, r5, r0, r11\n"
+      // R4: row oy + 1's kernel row 2
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 4 * %c[rb])]\n"
+      "smlad r10, r4, r0, r10\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 4 * %c[rb] + 2)]\n"
+      "smlad r11, r4, r0, r11\n"
+      "ldr r0, [r12, #(4 * staticnn_dw_s + 4 * %c[rb] + %c[ob])]\n"
+      "smlabb r10, r6, r0, r10\n"
+      "smlabt r11, r6, r0, r11\n"
+      ".if %c[odd] && staticnn_dw_s == %c[steps] - 1\n"
+      "str r7, [r9, #(8 * staticnn_dw_s)]\n"
+      ".else\n"
+      "strd r7, r8, [r9, #(8 * staticnn_dw_s)]\n"
+      ".endif\n"
+      "strd r10, r11, [r9, #(8 * staticnn_dw_s + %c[orow])]\n"
+      ".set staticnn_dw_s, staticnn_dw_s + 1\n"
+      ".endr\n"
+      : "+r"(x0), "=&r"(a00), "=&r"(a01), "=&r"(a10), "=&r"(a11)
+      : "r"(rp), "r"(ap), "r"(w0), "r"(w1), "r"(w2), "r"(vu), "r"(vv), [steps] "i"(steps), [rb] "i"(row_bytes),
+        [ob] "i"(odd_bytes), [orow] "i"(out_row), [odd] "i"(static_cast<int>(OW % 2))
+      : "lr", "memory");
 }
 }  // namespace depthwise_dsp
 
@@ -510,14 +713,23 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   const std::int32_t e = -shift, width = hi - lo;
   const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e) : 0;
   constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
-  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, lo4 = static_cast<std::uint32_t>(lo & 0xff) * bytes4;
+  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, hi4 = static_cast<std::uint32_t>(hi & 0xff) * bytes4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
   // The rescale_quads form (0: not doubled); one value, decided once.
-  const int form = !doubled ? 0 : lo >= q.zero_point ? 1 : 2;
+  // Narrow (rescale_quads): |t| <= |acc| + 2 + c2 with |acc| <= |bias| + sum_max, so (t - [acc <
+  // 0]) >> e lies within (|acc| + 3) / 2^e + 256 of 0: in int16 when (|acc| + 3) >> e < 32000.
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  const bool narrow = doubled && (bias_abs + sum_max + 3) >> e < 32000u;
+  const int form = !doubled ? 0 : (lo >= q.zero_point ? 1 : 2) + (narrow ? 2 : 0);
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (form != 0) {
-      if (form == 1) depthwise_dsp::rescale_quads<false>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
-      else depthwise_dsp::rescale_quads<true>(acc, yr, n / depthwise_dsp::quad, m, c2, e, width4, lo4);
+      constexpr std::size_t Q = depthwise_dsp::quad;
+      switch (form) {
+        case 1: depthwise_dsp::rescale_quads<false, false>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+        case 2: depthwise_dsp::rescale_quads<true, false>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+        case 3: depthwise_dsp::rescale_quads<false, true>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+        default: depthwise_dsp::rescale_quads<true, true>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
+      }
       for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(c2));
@@ -530,27 +742,66 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
   };
 
   if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
-    // The whole padded channel widened once into column planes, every accumulator, one rescale pass.
-    using pl = depthwise_dsp::planes<PW>;
-    alignas(4) std::int16_t xp[PH * pl::row];
-    alignas(4) std::int32_t acc[OH * OW + 1];
-    for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = input_zero_point, xp[(P + H) * pl::row + i] = input_zero_point;
+    // The padded channel widened into column planes a chunk of output rows at a time (the whole
+    // channel at once where it fits), the chunk's sums, one rescale pass over them.
+    using pl = depthwise_dsp::planes<PW, P>;
+    constexpr std::size_t CH = depthwise_dsp::planes_chunk<H, W, S, P>;  // output rows a chunk
+    constexpr std::size_t CR = CH == OH ? PH : (CH - 1) * S + 3;            // their padded rows
+    alignas(4) std::int16_t xp[CR * pl::row];
+    alignas(4) std::int32_t acc[CH * OW + 1];
+    // The weight words from 3 word loads of w[0..3], w[3..6], w[5..8] (SXTB16: (w0, w2), (w3, w5),
+    // (w5, w7); of each ror 8: (w1, w3), (w4, w6), (w6, w8)), doubled by SADD16 where scale is 2.
+    std::uint32_t wa, wb, wd;
+    __builtin_memcpy(&wa, wc, 4), __builtin_memcpy(&wb, wc + 3, 4), __builtin_memcpy(&wd, wc + 5, 4);
+    auto scaled = [doubled](std::int32_t p) { return doubled ? static_cast<std::int32_t>(__sadd16(p, p)) : p; };
+    const std::int32_t w13 = conv_rows::sxtb16_ror8(wa), w46 = conv_rows::sxtb16_ror8(wb);
+    const std::int32_t w57 = scaled(static_cast<std::int32_t>(__sxtb16(wd)));
+    const std::int32_t w02[3] = {scaled(static_cast<std::int32_t>(__sxtb16(wa))), scaled(static_cast<std::int32_t>(__sxtb16(wb))),
+                                 scaled(conv_rows::sxtb16_ror8(wd))};
+    const std::int32_t u = scaled(depthwise_dsp::pack_bottoms(w13, w46));  // (w1, w4)
+    const std::int32_t u12 = depthwise_dsp::pack_bottom_top(scaled(w46), w57);  // (w4, w7)
+    const std::int32_t v = w57 >> 16;                                   // w7
 #pragma GCC unroll 1
-    for (std::size_t iy = P; iy < P + H; ++iy)
-      depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, xp + iy * pl::row, input_zero_point);
-    const std::int32_t w02[3] = {depthwise_dsp::pair(scale * wc[0], scale * wc[2]), depthwise_dsp::pair(scale * wc[3], scale * wc[5]),
-                                 depthwise_dsp::pair(scale * wc[6], scale * wc[8])};
-    const std::int32_t u = depthwise_dsp::pair(scale * wc[1], scale * wc[4]), v = scale * wc[7];
+    for (std::size_t oy0 = 0; oy0 < OH; oy0 += CH) {
+      const std::size_t rows = OH - oy0 < CH ? OH - oy0 : CH;
+      if constexpr (CH == OH) {  // the whole channel: its padding rows, then its rows
+        for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = input_zero_point, xp[(P + H) * pl::row + i] = input_zero_point;
 #pragma GCC unroll 1
-    for (std::size_t oy = 0; oy < OH; ++oy) {
-      if constexpr (S == 1)
-        depthwise_dsp::row_sums_k3s1_planes<pl::row, pl::even, OW>(xp + oy * pl::row, w02, u, v, scale * bias,
-                                                                    acc + oy * OW);
-      else
-        depthwise_dsp::row_sums_k3s2_planes<pl::row, pl::even, OW>(xp + oy * S * pl::row, w02, u, v, scale * bias,
-                                                                    acc + oy * OW);
+        for (std::size_t iy = P; iy < P + H; ++iy)
+          depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, xp + iy * pl::row, input_zero_point);
+      } else {
+        const std::int32_t zz = depthwise_dsp::pair(input_zero_point, input_zero_point);
+#pragma GCC unroll 1
+        for (std::size_t i = 0; i < (rows - 1) * S + 3; ++i) {
+          const std::size_t iy = oy0 * S + i;  // padded row
+          std::int16_t* r = xp + i * pl::row;
+          if (iy < P || iy >= P + H)
+            for (std::size_t j = 0; j < pl::row; j += 2) __builtin_memcpy(r + j, &zz, 4);
+          else
+            depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, r, input_zero_point);
+        }
+      }
+      std::size_t oy = 0;
+      const std::int16_t* x0 = xp + pl::e_at;  // E[0] of the chunk's first row
+      if constexpr (depthwise_dsp::row_pair_fits<S, pl::row, pl::odd_from_even, OW>) {
+#pragma GCC unroll 1
+        for (; oy + 1 < rows; oy += 2)
+          if constexpr (S == 1)
+            depthwise_dsp::row_pair_sums_k3s1_planes<pl::row, pl::odd_from_even, OW>(x0 + oy * pl::row, w02, u, u12,
+                                                                                     scale * bias, acc + oy * OW);
+          else
+            depthwise_dsp::row_pair_sums_k3s2_planes<pl::row, pl::odd_from_even, OW>(x0 + 2 * oy * pl::row, w02, u, v,
+                                                                                     scale * bias, acc + oy * OW);
+      }
+      // A row alone: the last of an odd OH (every chunk but the last has an even count).
+      constexpr bool pairs_only = depthwise_dsp::row_pair_fits<S, pl::row, pl::odd_from_even, OW> && OH % 2 == 0;
+      if constexpr (!pairs_only)
+#pragma GCC unroll 1
+        for (; oy < rows; ++oy)
+          depthwise_dsp::row_sums_k3_planes<S, pl::row, pl::odd_from_even, OW>(x0 + oy * S * pl::row, w02, u, v,
+                                                                                scale * bias, acc + oy * OW);
+      rescale(acc, y + oy0 * OW, rows * OW);
     }
-    rescale(acc, y, OH * OW);
   } else if constexpr (depthwise_s8_dsp_whole_channel<H, W, K, S, P>) {
     // The whole padded channel widened once, every accumulator, then one rescale pass.
     alignas(4) std::int16_t xp[PH * PW + depthwise_dsp::slack_halves];
