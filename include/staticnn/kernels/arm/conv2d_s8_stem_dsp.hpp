@@ -105,14 +105,36 @@ template <std::size_t W, std::size_t PadL>
                                               std::int32_t* out, std::size_t n) {
   std::size_t x = 0;
   for (; x < PadL && x < n; ++x) out[x] = pad2;
-  for (; x + 4 <= PadL + W && x + 4 <= n; x += 4) {
-    std::uint32_t va, vb;
-    __builtin_memcpy(&va, a + (x - PadL), 4);
-    __builtin_memcpy(&vb, b + (x - PadL), 4);
-    const auto ae = static_cast<std::int32_t>(__sxtb16(va)), be = static_cast<std::int32_t>(__sxtb16(vb));
-    const std::int32_t ao = sxtb16_ror8(va), bo = sxtb16_ror8(vb);
-    out[x] = pack_bottoms(ae, be), out[x + 1] = pack_bottoms(ao, bo);
-    out[x + 2] = pack_tops(ae, be), out[x + 3] = pack_tops(ao, bo);
+  // Inside the row: groups of 4 columns, one word load of each row (any alignment) a group.
+  constexpr std::size_t groups = W / 4;
+  const std::size_t g = (n - x) / 4 < groups ? (n - x) / 4 : groups;
+  if (g > 0) {
+    const std::int8_t* pa = a + (x - PadL);
+    const std::int8_t* pb = b + (x - PadL);
+    std::int32_t* po = out + x;
+    std::int32_t* const end = po + 4 * g;
+    std::uint32_t va, vb, ae, be, t0, t1;
+    asm volatile(
+        "1:\n"
+        "ldr %[va], [%[pa]], #4\n"
+        "ldr %[vb], [%[pb]], #4\n"
+        "sxtb16 %[ae], %[va]\n"
+        "sxtb16 %[va], %[va], ror #8\n"
+        "sxtb16 %[be], %[vb]\n"
+        "sxtb16 %[vb], %[vb], ror #8\n"
+        "pkhbt %[t0], %[ae], %[be], lsl #16\n"  // (a0, b0)
+        "pkhbt %[t1], %[va], %[vb], lsl #16\n"  // (a1, b1)
+        "strd %[t0], %[t1], [%[po]], #8\n"
+        "pkhtb %[t0], %[be], %[ae], asr #16\n"  // (a2, b2)
+        "pkhtb %[t1], %[vb], %[va], asr #16\n"  // (a3, b3)
+        "strd %[t0], %[t1], [%[po]], #8\n"
+        "cmp %[po], %[end]\n"
+        "bne 1b\n"
+        : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [va] "=&r"(va), [vb] "=&r"(vb), [ae] "=&r"(ae),
+          [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
+        : [end] "r"(end)
+        : "cc", "memory");
+    x += 4 * g;
   }
   for (; x < PadL + W && x < n; ++x)
     out[x] = static_cast<std::int32_t>(halves(a[x - PadL], b[x - PadL]));
@@ -127,12 +149,29 @@ template <std::size_t W, std::size_t PadL>
   auto tap = [&](std::size_t col) -> std::int32_t { return col >= PadL && col < W + PadL ? r[col - PadL] : pad; };
   std::size_t m = 0;
   for (; m < n && 2 * m < PadL; ++m) out[2 * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
-  for (; m + 2 <= n && 2 * m + 4 <= PadL + W; m += 2) {
-    std::uint32_t v;
-    __builtin_memcpy(&v, r + (2 * m - PadL), 4);
-    const auto e = static_cast<std::int32_t>(__sxtb16(v));
-    const std::int32_t o = sxtb16_ror8(v);
-    out[2 * m] = pack_bottoms(e, o), out[2 * m + 2] = pack_tops(e, o);
+  // Inside the row: 2 words from one word load (any alignment).
+  const std::size_t inner = 2 * m + 4 <= PadL + W ? (PadL + W - 2 * m) / 4 : 0;
+  const std::size_t g = (n - m) / 2 < inner ? (n - m) / 2 : inner;
+  if (g > 0) {
+    const std::int8_t* pr = r + (2 * m - PadL);
+    std::int32_t* po = out + 2 * m;
+    std::int32_t* const end = po + 4 * g;
+    std::uint32_t v, e, t;
+    asm volatile(
+        "1:\n"
+        "ldr %[v], [%[pr]], #4\n"
+        "sxtb16 %[e], %[v]\n"
+        "sxtb16 %[v], %[v], ror #8\n"
+        "pkhbt %[t], %[e], %[v], lsl #16\n"  // (r0, r1)
+        "pkhtb %[e], %[v], %[e], asr #16\n"  // (r2, r3)
+        "str %[e], [%[po], #8]\n"
+        "str %[t], [%[po]], #16\n"
+        "cmp %[po], %[end]\n"
+        "bne 1b\n"
+        : [pr] "+r"(pr), [po] "+r"(po), [v] "=&r"(v), [e] "=&r"(e), [t] "=&r"(t)
+        : [end] "r"(end)
+        : "cc", "memory");
+    m += 2 * g;
   }
   for (; m < n; ++m) out[2 * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
 }
