@@ -50,10 +50,17 @@ struct layout {
       single ? (S == 1 ? block * (blocks - 1) / 2 + 3 : block * (blocks - 1) + 5) : 0;
   static constexpr std::size_t single_weights = single ? (S == 1 ? 4 : 2) : 0;
   static constexpr std::size_t weight_words = 3 * pairs + single_weights;  // per channel
-  // The single row's word m at index 2m of its plane (so that it advances with the planes).
-  static constexpr std::size_t buffer_words = (pairs + (single ? 1 : 0)) * plane_words;
+  // Stride 1: the planes one after the other, then the single row's word m at index 2m of a plane
+  // of its own (so that it advances with the planes). Stride 2: block-major, per block of 4 outputs
+  // the 9 words of each plane it reads (one shared with the next block) and the 5 of the single
+  // row (H[4b .. 4b + 4]), built through a plane-major row (the last plane_words).
+  static constexpr std::size_t block_words = 9 * pairs + (single ? 5 : 0);
+  static constexpr std::size_t buffer_words =
+      S == 1 ? (pairs + (single ? 1 : 0)) * plane_words : blocks * block_words + plane_words;
+  // The words from one block's first to the next one's.
+  static constexpr std::size_t block_step = S == 1 ? block : block_words;
   // A channel's block in the weights buffer: 2 bias four times, the widened weights, block_params; even.
-  static constexpr std::size_t channel_words = (4 + weight_words + 7 + 1) / 2 * 2;
+  static constexpr std::size_t channel_words = (4 + weight_words + 8 + 1) / 2 * 2;
 };
 
 // What the block loop reads after one channel's widened weights (and updates: y).
@@ -62,6 +69,7 @@ struct block_params {
   std::int32_t width4, lo4;  // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;            // the next 4 outputs
   std::int8_t* y_end;        // past the last
+  std::int32_t next;         // bytes from this channel's block to the next one's in the same call; 0: the last
 };
 }  // namespace conv_stem
 
@@ -142,20 +150,20 @@ template <std::size_t W, std::size_t PadL>
 }
 
 // The horizontal pairs of the unpadded row r over the padded columns [0, 2n): word m = (r[2m -
-// PadL], r[2m + 1 - PadL]), pad outside the row, stored at out[2m].
-template <std::size_t W, std::size_t PadL>
+// PadL], r[2m + 1 - PadL]), pad outside the row, stored at out[Spread m].
+template <std::size_t W, std::size_t PadL, std::size_t Spread>
 [[gnu::always_inline]] inline void single_row(const std::int8_t* r, std::int8_t pad, std::int32_t* out,
                                               std::size_t n) {
   auto tap = [&](std::size_t col) -> std::int32_t { return col >= PadL && col < W + PadL ? r[col - PadL] : pad; };
   std::size_t m = 0;
-  for (; m < n && 2 * m < PadL; ++m) out[2 * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
+  for (; m < n && 2 * m < PadL; ++m) out[Spread * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
   // Inside the row: 2 words from one word load (any alignment).
   const std::size_t inner = 2 * m + 4 <= PadL + W ? (PadL + W - 2 * m) / 4 : 0;
   const std::size_t g = (n - m) / 2 < inner ? (n - m) / 2 : inner;
   if (g > 0) {
     const std::int8_t* pr = r + (2 * m - PadL);
-    std::int32_t* po = out + 2 * m;
-    std::int32_t* const end = po + 4 * g;
+    std::int32_t* po = out + Spread * m;
+    std::int32_t* const end = po + 2 * Spread * g;
     std::uint32_t v, e, t;
     asm volatile(
         "1:\n"
@@ -164,16 +172,16 @@ template <std::size_t W, std::size_t PadL>
         "sxtb16 %[v], %[v], ror #8\n"
         "pkhbt %[t], %[e], %[v], lsl #16\n"  // (r0, r1)
         "pkhtb %[e], %[v], %[e], asr #16\n"  // (r2, r3)
-        "str %[e], [%[po], #8]\n"
-        "str %[t], [%[po]], #16\n"
+        "str %[e], [%[po], #%c[second]]\n"
+        "str %[t], [%[po]], #%c[next]\n"
         "cmp %[po], %[end]\n"
         "bne 1b\n"
         : [pr] "+r"(pr), [po] "+r"(po), [v] "=&r"(v), [e] "=&r"(e), [t] "=&r"(t)
-        : [end] "r"(end)
+        : [end] "r"(end), [second] "i"(4 * Spread), [next] "i"(8 * Spread)
         : "cc", "memory");
     m += 2 * g;
   }
-  for (; m < n; ++m) out[2 * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
+  for (; m < n; ++m) out[Spread * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
 }
 
 // One channel's 3C x 3 weights w (OIHW) widened and doubled into wk: per pair p the words
@@ -198,18 +206,19 @@ template <std::size_t C, std::size_t S>
 }
 
 // For the blocks of 4 outputs of one output row and one channel, from the block whose planes
-// start at v until params.y reaches params.y_end: the 4 accumulators from 2 bias, the products
+// start at v until params.y reaches params.y_end (then, Channels, the same for the channel
+// block params.next bytes on until a next of 0, the planes again from v): the 4 accumulators from 2 bias, the products
 // with the channel's widened weights, the doubled rescale, the clamp, 4 bytes stored at y. cb: the
 // channel's block (2 bias four times, the weights, block_params). All in one asm. Registers: r12
 // the planes (plane p at p PlaneWords words, the single row after them; the block's first word of
 // each at offset 0), r9 walks cb; accumulators r7, r8, r10, r11; weights r4-r6 (the single row's
 // four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r5 take {m, c, e, width4, lo4, y}.
 // Stride 1: plane words I0..I5 serve outputs i at I(i + kx); stride 2: I0..I8 at I(2i + kx).
-template <std::size_t C, std::size_t S, std::size_t PlaneWords>
+template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* v, std::int32_t* cb) {
   using L = layout<C, 3, S>;
   constexpr std::size_t plane = 4 * PlaneWords, single = 4 * L::pairs * PlaneWords;
-  constexpr std::size_t back = 4 * (4 + L::weight_words), step = 4 * S * block;
+  constexpr std::size_t back = 4 * (4 + L::weight_words), step = 4 * L::block_step;
   static_assert(single + 4 * 8 + 4 <= 4095, "row_blocks: plane offsets within 12 bits");
   static_assert(back + sizeof(block_params) <= 255, "row_blocks: the channel's block within a SUB immediate");
   register const std::int32_t* xp asm("r12") = v;
@@ -237,17 +246,14 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords>
                " snn_ld2 r0, lr, snn_off+16\n"
                " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, r0, r5, r11\n"
                " smlad r7, r2, r6, r7\n smlad r8, r3, r6, r8\n smlad r10, r0, r6, r10\n smlad r11, lr, r6, r11\n"
-               ".else\n"
-               " snn_ld2 r0, r1, snn_off\n"
-               " snn_ld2 r2, r3, snn_off+8\n"
+               ".else\n"  // the block's 9 words of the plane: I0-I4, then I5-I8
+               " ldm r12!, {r0, r1, r2, r3, lr}\n"
                " smlad r7, r0, r4, r7\n smlad r7, r1, r5, r7\n smlad r7, r2, r6, r7\n"
-               " smlad r8, r2, r4, r8\n smlad r8, r3, r5, r8\n"
-               " snn_ld2 r0, r1, snn_off+16\n"
-               " smlad r8, r0, r6, r8\n smlad r10, r0, r4, r10\n smlad r10, r1, r5, r10\n"
-               " snn_ld2 r2, r3, snn_off+24\n"
-               " smlad r10, r2, r6, r10\n smlad r11, r2, r4, r11\n smlad r11, r3, r5, r11\n"
-               " ldr r0, [r12, #snn_off+32]\n"
-               " smlad r11, r0, r6, r11\n"
+               " smlad r8, r2, r4, r8\n smlad r8, r3, r5, r8\n smlad r8, lr, r6, r8\n"
+               " smlad r10, lr, r4, r10\n"
+               " ldm r12!, {r0, r1, r2, r3}\n"
+               " smlad r10, r0, r5, r10\n smlad r10, r1, r6, r10\n"
+               " smlad r11, r1, r4, r11\n smlad r11, r2, r5, r11\n smlad r11, r3, r6, r11\n"
                ".endif\n"
                ".set snn_off, snn_off + %c[plane]\n"
                ".endr\n"
@@ -257,13 +263,11 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords>
                " ldr r0, [r12, #%c[soff]]\n ldr r1, [r12, #%c[soff] + 8]\n ldr r2, [r12, #%c[soff] + 16]\n"
                " smlad r7, r0, r4, r7\n smlad r8, r0, r5, r8\n smlad r10, r1, r4, r10\n smlad r11, r1, r5, r11\n"
                " smlad r7, r1, r6, r7\n smlad r8, r1, lr, r8\n smlad r10, r2, r6, r10\n smlad r11, r2, lr, r11\n"
-               ".else\n"  // E0, E1; H[0..4] at words 0, 2, .., 8
+               ".else\n"  // E0, E1; the block's H[0..4]
                " ldm r9!, {r4, r5}\n"
-               " ldr r0, [r12, #%c[soff]]\n ldr r1, [r12, #%c[soff] + 8]\n ldr r2, [r12, #%c[soff] + 16]\n"
-               " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n"
-               " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n"
-               " ldr r0, [r12, #%c[soff] + 24]\n ldr r1, [r12, #%c[soff] + 32]\n"
-               " smlad r11, r0, r4, r11\n smlad r10, r0, r5, r10\n smlad r11, r1, r5, r11\n"
+               " ldm r12!, {r0, r1, r2, r3, lr}\n"
+               " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n"
+               " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, lr, r5, r11\n"
                ".endif\n"
                ".endif\n"
                "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
@@ -279,15 +283,23 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords>
                "str r5, [r9, #%c[y]]\n"
                "ldr r6, [r9, #%c[yend]]\n"
                "sub r9, r9, #%c[back]\n"
-               "add r12, r12, #%c[step]\n"
+               ".if %c[S] == 1\n add r12, r12, #%c[step]\n.endif\n"
                "cmp r5, r6\n"
                "bne 1b\n"
+               ".if %c[channels]\n"
+               " ldr r6, [r9, #%c[back] + %c[next]]\n"
+               " sub r12, r12, #%c[row]\n"
+               " add r9, r9, r6\n"
+               " cmp r6, #0\n"
+               " bne 1b\n"
+               ".endif\n"
                ".purgem snn_ld2\n"
                : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
                  "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
                : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
                  [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
-                 [yend] "i"(offsetof(block_params, y_end))
+                 [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
+                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks)
                : "lr", "cc", "memory");
 #undef STATICNN_STEM_RESCALE
   static_assert(offsetof(block_params, m) == 0 && offsetof(block_params, c) == 4 && offsetof(block_params, e) == 8 &&
@@ -340,31 +352,63 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
       const std::int32_t e = -q.shift[oc];
       *reinterpret_cast<conv_stem::block_params*>(cb + 4 + L::weight_words) = {
           q.multiplier[oc], (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
-          e, static_cast<std::int32_t>(width4), static_cast<std::int32_t>(lo4), nullptr, nullptr};
+          e, static_cast<std::int32_t>(width4), static_cast<std::int32_t>(lo4), nullptr, nullptr, 0};
     }
+    // The doubled channels as a list for the block loop (next: bytes to the next one).
+    std::size_t first = gn, last = gn;
+    for (std::size_t o = gn; o-- > 0;)
+      if (doubled[o]) {
+        if (last != gn)
+          reinterpret_cast<conv_stem::block_params*>(wk + o * L::channel_words + 4 + L::weight_words)->next =
+              static_cast<std::int32_t>(4 * (last - o) * L::channel_words);
+        first = last = o;
+      }
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t oy = oy0 + r, iy = oy * S;
-      for (std::size_t p = 0; p < L::pairs; ++p) {
-        const std::size_t ka = 2 * p, kb = 2 * p + 1;  // channel rows 3c + ky
-        conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, planes + p * PL,
-                                       PL);
+      if constexpr (S == 1) {
+#pragma GCC unroll 4
+        for (std::size_t p = 0; p < L::pairs; ++p) {
+          const std::size_t ka = 2 * p, kb = 2 * p + 1;  // channel rows 3c + ky
+          conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2,
+                                         planes + p * PL, PL);
+        }
+        if constexpr (L::single)
+          conv_stem::single_row<W, PadL, 2>(in_row(2, iy + 2), pad, planes + L::pairs * PL, L::single_words);
+      } else {  // each plane built whole, then its blocks' words copied (block_words)
+        std::int32_t* const row = planes + L::blocks * L::block_words;
+#pragma GCC unroll 4
+        for (std::size_t p = 0; p < L::pairs; ++p) {
+          const std::size_t ka = 2 * p, kb = 2 * p + 1;
+          conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, row, PL);
+          for (std::size_t b = 0; b < L::blocks; ++b)
+            __builtin_memcpy(planes + b * L::block_words + 9 * p, row + 8 * b, 9 * 4);
+        }
+        if constexpr (L::single) {
+          conv_stem::single_row<W, PadL, 1>(in_row(2, iy + 2), pad, row, L::single_words);
+          for (std::size_t b = 0; b < L::blocks; ++b)
+            __builtin_memcpy(planes + b * L::block_words + 9 * L::pairs, row + 4 * b, 5 * 4);
+        }
       }
-      if constexpr (L::single)
-        conv_stem::single_row<W, PadL>(in_row(2, iy + 2), pad, planes + L::pairs * PL, L::single_words);
+      if constexpr (full > 0)
+        if (first != gn) {  // every doubled channel's whole blocks in one asm
+          for (std::size_t o = first; o < gn; ++o) {
+            if (!doubled[o]) continue;
+            std::int8_t* yo = y + (g0 + o) * n + r * OW;
+            auto& params = *reinterpret_cast<conv_stem::block_params*>(wk + o * L::channel_words + 4 + L::weight_words);
+            params.y = yo, params.y_end = yo + B * full;
+          }
+          conv_stem::row_blocks<C, S, PL, true, full>(planes, wk + first * L::channel_words);
+        }
       for (std::size_t o = 0; o < gn; ++o) {
         const std::size_t oc = g0 + o;
         std::int8_t* yo = y + oc * n + r * OW;
         if (doubled[o]) {
           std::int32_t* const cb = wk + o * L::channel_words;
           auto& params = *reinterpret_cast<conv_stem::block_params*>(cb + 4 + L::weight_words);
-          if constexpr (full > 0) {
-            params.y = yo, params.y_end = yo + B * full;
-            conv_stem::row_blocks<C, S, PL>(planes, cb);
-          }
           if constexpr (OW % B != 0) {
             alignas(4) std::int8_t out[B];
             params.y = out, params.y_end = out + B;
-            conv_stem::row_blocks<C, S, PL>(planes + S * B * full, cb);
+            conv_stem::row_blocks<C, S, PL>(planes + L::block_step * full, cb);
             for (std::size_t i = 0; i < OW % B; ++i) yo[B * full + i] = out[i];
           }
         } else {  // the general rescale (fixed_point.hpp), the sums from x as the portable kernel's
