@@ -184,6 +184,36 @@ template <std::size_t W, std::size_t PadL, std::size_t Spread>
   for (; m < n; ++m) out[Spread * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
 }
 
+// Blocks words of a plane-major row src (Words words per block, From apart: the next block's
+// first) copied to the blocks at out (BlockWords apart). Words: 9 (a plane's) or 5 (the single row's).
+template <std::size_t Words, std::size_t From, std::size_t BlockWords>
+[[gnu::always_inline]] inline void copy_blocks(const std::int32_t* src, std::int32_t* out, std::size_t blocks) {
+  static_assert((Words == 9 && From == 8) || (Words == 5 && From == 4));
+  register const std::int32_t* ps asm("r12") = src;
+  register std::int32_t* po asm("lr") = out;
+  register std::size_t count asm("r9") = blocks;  // at least 1
+  register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4");
+  asm volatile("1:\n"
+               ".if %c[words] == 9\n"
+               " ldm r12!, {r0, r1, r2, r3}\n"
+               " stm lr!, {r0, r1, r2, r3}\n"
+               "  ldm r12, {r0, r1, r2, r3, r4}\n"
+               " stm lr, {r0, r1, r2, r3, r4}\n"
+               " add r12, r12, #16\n"
+               " add lr, lr, #%c[bw] - 16\n"
+               ".else\n"
+               " ldm r12, {r0, r1, r2, r3, r4}\n"
+               " stm lr, {r0, r1, r2, r3, r4}\n"
+               " add r12, r12, #16\n"
+               " add lr, lr, #%c[bw]\n"
+               ".endif\n"
+               "subs r9, r9, #1\n"
+               "bne 1b\n"
+               : "+r"(ps), "+r"(po), "+r"(count), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4)
+               : [words] "i"(Words), [bw] "i"(4 * BlockWords)
+               : "cc", "memory");
+}
+
 // One channel's 3C x 3 weights w (OIHW) widened and doubled into wk: per pair p the words
 // W_p[kx] = (2 w_2p[kx], 2 w_2p+1[kx]) (w_k: channel row k = 3c + ky), then (C = 3) row 8's E0, E1
 // and, stride 1, O0, O1 (layout's order: E0, O0, E1, O1).
@@ -380,13 +410,11 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
         for (std::size_t p = 0; p < L::pairs; ++p) {
           const std::size_t ka = 2 * p, kb = 2 * p + 1;
           conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, row, PL);
-          for (std::size_t b = 0; b < L::blocks; ++b)
-            __builtin_memcpy(planes + b * L::block_words + 9 * p, row + 8 * b, 9 * 4);
+          conv_stem::copy_blocks<9, 8, L::block_words>(row, planes + 9 * p, L::blocks);
         }
         if constexpr (L::single) {
           conv_stem::single_row<W, PadL, 1>(in_row(2, iy + 2), pad, row, L::single_words);
-          for (std::size_t b = 0; b < L::blocks; ++b)
-            __builtin_memcpy(planes + b * L::block_words + 9 * L::pairs, row + 4 * b, 5 * 4);
+          conv_stem::copy_blocks<5, 4, L::block_words>(row, planes + 9 * L::pairs, L::blocks);
         }
       }
       if constexpr (full > 0)
