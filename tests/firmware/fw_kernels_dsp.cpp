@@ -417,6 +417,9 @@ STATICNN_TEST(int8_conv_stem_any_shape) {
   STATICNN_CHECK((check_conv_rows<2, 17, 31, 3, 2, 13, D, Rows, 0, Wide>(217, 0, 8, -100, 127) == 0));
   STATICNN_CHECK((check_conv_rows<2, 8, 12, 3, 2, 1, D, Rows, 1, Wide>(218, 0, 4, 9, 9, 4) == 0));         // one value
   STATICNN_CHECK((check_conv_rows<2, 8, 12, 3, 1, 8, G, Rows, 0, Wide>(219, 0, 6, 60, 50) == 0));          // empty
+  // Wide rows: stride-1 planes past an LDRD offset (two LDRs), stride-2 blocks of a 97-wide row.
+  STATICNN_CHECK((check_conv_rows<3, 5, 97, 3, 1, 3, G, Rows, 1, Wide>(220, 0, 5, -128, 127, -3) == 0));  // OW 97
+  STATICNN_CHECK((check_conv_rows<3, 6, 97, 3, 2, 5, D, Rows, 1, Wide>(221, 0, 3, zp, 127, 8, zp) == 0)); // OW 49
 }
 
 // kernels/arm/conv2d_s8_pairs_dsp.hpp (4 to 12 input channels but 9 and 10, K 2-5, stride 1 or 2,

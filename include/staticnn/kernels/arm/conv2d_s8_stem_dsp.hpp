@@ -32,8 +32,8 @@ namespace staticnn::kernels::arm {
 
 namespace conv_stem {
 inline constexpr std::size_t block = 4;            // outputs of one channel per block
-inline constexpr std::size_t group = 32;           // output channels whose weights are widened at once
-inline constexpr std::size_t plane_budget = 2048;  // bytes of one output row's planes (on the stack)
+inline constexpr std::size_t group = 16;           // output channels whose weights are widened at once
+inline constexpr std::size_t plane_budget = 3072;  // bytes of one output row's planes (on the stack)
 
 // PW: the padded input's width; C input channels; S the stride.
 template <std::size_t C, std::size_t PW, std::size_t S>
@@ -74,7 +74,7 @@ struct block_params {
 }  // namespace conv_stem
 
 // The shapes conv2d_s8_stem_dsp takes (H, W: the padded input's): 2 or 3 input channels, 3x3,
-// stride 1 or 2, an output row's planes within plane_budget (W up to about 120 at stride 1).
+// stride 1 or 2, an output row's planes within plane_budget (W up to about 150 at stride 1, 120 at stride 2).
 // Its sums |2 acc| <= 2 x 27 x 127 x 128 stay far inside int32.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_stem_dsp_fits =
