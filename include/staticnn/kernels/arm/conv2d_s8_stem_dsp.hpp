@@ -5,13 +5,13 @@
 // output channels, TFLite int8 arithmetic and the fused activation clamp, bit for bit as
 // kernels/conv2d_s8.hpp's portable path (on the padded input).
 //
-// The window's 3C channel rows (c, ky), k = 3c + ky, are taken two at a time: rows 2p and 2p + 1
-// of an output row make the pair plane V_p[x] = (row_2p[x], row_2p+1[x]) (int16, padded columns),
-// one word per column, so each word is the two taps of one window column and no SMLAD carries a
-// zero for any stride: channel rows 2p, 2p + 1 of output x sum W_p[kx] . V_p[S x + kx], kx < 3.
-// C = 3 leaves row 8 (c 2, ky 2) alone: its horizontal pairs H[m] = (r[2m], r[2m + 1]) and the
-// words E0 = (w0, w1), E1 = (w2, 0) (stride 1 also O0 = (0, w0), O1 = (w1, w2) for odd outputs)
-// take its 3 taps in 2 SMLADs. An output sums 3C/2 x 3 + 2 SMLADs (C = 3: 14 for 27 MACs; C = 2:
+// The window's 3C channel rows (c, ky), k = 3c + ky, are taken two at a time: rows a and b of
+// pair p (layout::pair_a, pair_b) make the pair plane V_p[x] = (row_a[x], row_b[x]) (int16,
+// padded columns), one word per column, so each word is the two taps of one window column and no
+// SMLAD carries a zero for any stride: rows a, b of output x sum W_p[kx] . V_p[S x + kx], kx < 3.
+// C = 3 leaves one row alone (layout::single_row): its horizontal pairs H[m] = (r[2m], r[2m + 1])
+// and the words E0 = (w0, w1), E1 = (w2, 0) (stride 1 also O0 = (0, w0), O1 = (w1, w2) for odd
+// outputs) take its 3 taps in 2 SMLADs. An output sums 3C/2 x 3 + 2 SMLADs (C = 3: 14 for 27 MACs; C = 2:
 // 9 for 18). The planes of an output row are built once and serve every output channel; the
 // weights of up to group channels are widened (and doubled, so that the sums are 2 acc) once per
 // call. Blocks of 4 outputs of one channel keep 4 accumulators; where a channel's rescale takes
@@ -41,6 +41,13 @@ struct layout {
   static constexpr std::size_t OW = (PW - 3) / S + 1;
   static constexpr std::size_t blocks = (OW + block - 1) / block;  // the last one may reach past OW
   static constexpr std::size_t pairs = 3 * C / 2;
+  // The channel rows k = 3c + ky of pair p: pair_rows[p], pair_rows[p] + 1 in order (stride 1);
+  // stride 2 pairs rows across channels so that pair 1 (ky 2 of channels 0, 1: input row 2 oy + 2)
+  // is the next output row's pair 0 (their ky 0) and is copied, not built: (0, 3), (2, 5), (1, 4),
+  // then (C = 3) (6, 8) and the single 7.
+  static constexpr std::size_t pair_a(std::size_t p) { return S == 1 ? 2 * p : (p < 3 ? (p == 2 ? 1 : 2 * p) : 6); }
+  static constexpr std::size_t pair_b(std::size_t p) { return S == 1 ? 2 * p + 1 : (p < 3 ? pair_a(p) + 3 : 8); }
+  static constexpr std::size_t single_row = S == 1 ? 8 : 7;
   static constexpr bool single = 3 * C % 2 == 1;
   // Words a plane holds: the last block reads V[S x + kx] up to x = 4 blocks - 1, kx = 2; even.
   static constexpr std::size_t plane_words = (S * (block * blocks - 1) + 3 + 1) / 2 * 2;
@@ -188,7 +195,7 @@ template <std::size_t W, std::size_t PadL, std::size_t Spread>
 // first) copied to the blocks at out (BlockWords apart). Words: 9 (a plane's) or 5 (the single row's).
 template <std::size_t Words, std::size_t From, std::size_t BlockWords>
 [[gnu::always_inline]] inline void copy_blocks(const std::int32_t* src, std::int32_t* out, std::size_t blocks) {
-  static_assert((Words == 9 && From == 8) || (Words == 5 && From == 4));
+  static_assert((Words == 9 && From >= 8) || (Words == 5 && From == 4));
   register const std::int32_t* ps asm("r12") = src;
   register std::int32_t* po asm("lr") = out;
   register std::size_t count asm("r9") = blocks;  // at least 1
@@ -199,7 +206,7 @@ template <std::size_t Words, std::size_t From, std::size_t BlockWords>
                " stm lr!, {r0, r1, r2, r3}\n"
                "  ldm r12, {r0, r1, r2, r3, r4}\n"
                " stm lr, {r0, r1, r2, r3, r4}\n"
-               " add r12, r12, #16\n"
+               " add r12, r12, #%c[from] - 16\n"
                " add lr, lr, #%c[bw] - 16\n"
                ".else\n"
                " ldm r12, {r0, r1, r2, r3, r4}\n"
@@ -210,7 +217,7 @@ template <std::size_t Words, std::size_t From, std::size_t BlockWords>
                "subs r9, r9, #1\n"
                "bne 1b\n"
                : "+r"(ps), "+r"(po), "+r"(count), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4)
-               : [words] "i"(Words), [bw] "i"(4 * BlockWords)
+               : [words] "i"(Words), [bw] "i"(4 * BlockWords), [from] "i"(4 * From)
                : "cc", "memory");
 }
 
@@ -222,9 +229,11 @@ template <std::size_t C, std::size_t S>
   using L = layout<C, 3, S>;
   for (std::size_t p = 0; p < L::pairs; ++p)
     for (std::size_t kx = 0; kx < 3; ++kx)
-      wk[3 * p + kx] = static_cast<std::int32_t>(halves(2 * w[6 * p + kx], 2 * w[6 * p + 3 + kx]));
+      wk[3 * p + kx] =
+          static_cast<std::int32_t>(halves(2 * w[3 * L::pair_a(p) + kx], 2 * w[3 * L::pair_b(p) + kx]));
   if constexpr (L::single) {
-    const std::int32_t w0 = 2 * w[24], w1 = 2 * w[25], w2 = 2 * w[26];
+    constexpr std::size_t k = 3 * L::single_row;
+    const std::int32_t w0 = 2 * w[k], w1 = 2 * w[k + 1], w2 = 2 * w[k + 2];
     std::int32_t* s = wk + 3 * L::pairs;
     if constexpr (S == 1) {
       s[0] = static_cast<std::int32_t>(halves(w0, w1)), s[1] = static_cast<std::int32_t>(halves(0, w0));
@@ -408,12 +417,16 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
         std::int32_t* const row = planes + L::blocks * L::block_words;
 #pragma GCC unroll 4
         for (std::size_t p = 0; p < L::pairs; ++p) {
-          const std::size_t ka = 2 * p, kb = 2 * p + 1;
+          if (p == 0 && r > 0) {  // the row before's pair 1 (its input row iy)
+            conv_stem::copy_blocks<9, L::block_words, L::block_words>(planes + 9, planes, L::blocks);
+            continue;
+          }
+          const std::size_t ka = L::pair_a(p), kb = L::pair_b(p);
           conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, row, PL);
           conv_stem::copy_blocks<9, 8, L::block_words>(row, planes + 9 * p, L::blocks);
         }
         if constexpr (L::single) {
-          conv_stem::single_row<W, PadL, 1>(in_row(2, iy + 2), pad, row, L::single_words);
+          conv_stem::single_row<W, PadL, 1>(in_row(2, iy + L::single_row % 3), pad, row, L::single_words);
           conv_stem::copy_blocks<5, 4, L::block_words>(row, planes + 9 * L::pairs, L::blocks);
         }
       }
