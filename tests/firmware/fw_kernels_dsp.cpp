@@ -383,6 +383,53 @@ STATICNN_TEST(int8_conv_widened_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 10, 8, 3, 2, 3, D, Rows, 0, Wide>(85, 1, 3, -7, 127) == 0));
 }
 
+// kernels/arm/conv2d_s8_stem_dsp.hpp (2 or 3 input channels, 3x3, stride 1 or 2: row-pair planes;
+// the widened-rows kernel hands it these shapes) against the portable kernel on a padded copy, bit
+// for bit: none of the shapes it was tuned on (3 x 32 x 32 to 8 or 16 channels). Odd widths and
+// heights (output rows ending in 1, 2 or 3 outputs past the last whole block, or none), 1 to 13
+// output channels, pads 0 and 1 with extreme pad values, rows from the first, to the last and
+// ranges in between, both rescale forms (General: every 7th channel from the third in one of
+// four general forms), and the clamps: int8's whole range, a ReLU's (lo = zero_point), a single
+// value, an empty one (lo > hi: the general path for every channel).
+STATICNN_TEST(int8_conv_stem_any_shape) {
+  if (!kernels::target::arm_dsp)
+    STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP stem conv kernel on this target");
+  static_assert(kernels::arm::conv2d_s8_widened_runs_stem<3, 9, 11, 3, 1> == kernels::target::arm_dsp &&
+                kernels::arm::conv2d_s8_widened_runs_stem<2, 19, 33, 3, 2> == kernels::target::arm_dsp &&
+                !kernels::arm::conv2d_s8_widened_runs_stem<1, 19, 33, 3, 2> &&
+                !kernels::arm::conv2d_s8_widened_runs_stem<3, 19, 33, 5, 1>,
+                "the stem kernel takes 2-3 channels, 3x3, and nothing else");
+  static_assert(kernels::conv2d_s8_runs_widened_dsp<3, 34, 34, 3, 1> == kernels::target::arm_dsp,
+                "a layer's 3x3 RGB conv runs the widened kernel (and so the stem kernel)");
+  constexpr bool G = true, D = false, Rows = false, Wide = true;
+  constexpr std::int32_t zp = -5;
+  // 3 channels, stride 1: 7 x 9 (OW 7 / 9), 31 x 17, 1 to 13 output channels.
+  STATICNN_CHECK((check_conv_rows<3, 7, 9, 3, 1, 1, D, Rows, 0, Wide>(201, 0, 5) == 0));                  // OW 7
+  STATICNN_CHECK((check_conv_rows<3, 7, 9, 3, 1, 3, G, Rows, 1, Wide>(202, 0, 7, -128, 127, -128) == 0));  // OW 9
+  STATICNN_CHECK((check_conv_rows<3, 17, 31, 3, 1, 5, G, Rows, 1, Wide>(203, 2, 13, zp, 127, 127, zp) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 17, 31, 3, 1, 8, D, Rows, 0, Wide>(204, 0, 15, -128, 127) == 0));     // OW 29
+  STATICNN_CHECK((check_conv_rows<3, 9, 14, 3, 1, 13, G, Rows, 1, Wide>(205, 0, 9, -30, 40, 3) == 0));     // OW 14
+  STATICNN_CHECK((check_conv_rows<3, 8, 10, 3, 1, 5, D, Rows, 1, Wide>(206, 7, 1, 17, 17, -9) == 0));       // one value
+  STATICNN_CHECK((check_conv_rows<3, 8, 10, 3, 1, 3, D, Rows, 0, Wide>(207, 0, 6, 20, -20) == 0));         // empty
+  // 3 channels, stride 2.
+  STATICNN_CHECK((check_conv_rows<3, 9, 7, 3, 2, 1, D, Rows, 1, Wide>(208, 0, 5, -128, 127, 99) == 0));     // OW 4
+  STATICNN_CHECK((check_conv_rows<3, 17, 31, 3, 2, 5, G, Rows, 1, Wide>(209, 0, 9, zp, 127, -128, zp) == 0));  // OW 16
+  STATICNN_CHECK((check_conv_rows<3, 17, 31, 3, 2, 8, D, Rows, 0, Wide>(210, 3, 5) == 0));                 // OW 15
+  STATICNN_CHECK((check_conv_rows<3, 13, 27, 3, 2, 13, G, Rows, 1, Wide>(211, 0, 7, -128, 100, 127) == 0)); // OW 14
+  STATICNN_CHECK((check_conv_rows<3, 11, 21, 3, 2, 3, D, Rows, 0, Wide>(212, 0, 5, 0, 0) == 0));           // OW 10; one value
+  STATICNN_CHECK((check_conv_rows<3, 11, 21, 3, 2, 5, G, Rows, 1, Wide>(213, 1, 4, 1, -1, 5) == 0));       // empty
+  // 2 channels, strides 1 and 2.
+  STATICNN_CHECK((check_conv_rows<2, 7, 9, 3, 1, 3, G, Rows, 1, Wide>(214, 0, 7, zp, 127, -77, zp) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 17, 31, 3, 1, 8, D, Rows, 0, Wide>(215, 4, 11) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 9, 7, 3, 2, 5, G, Rows, 1, Wide>(216, 0, 5, -128, 127, -1) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 17, 31, 3, 2, 13, D, Rows, 0, Wide>(217, 0, 8, -100, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 8, 12, 3, 2, 1, D, Rows, 1, Wide>(218, 0, 4, 9, 9, 4) == 0));         // one value
+  STATICNN_CHECK((check_conv_rows<2, 8, 12, 3, 1, 8, G, Rows, 0, Wide>(219, 0, 6, 60, 50) == 0));          // empty
+  // Wide rows: stride-1 planes past an LDRD offset (two LDRs), stride-2 blocks of a 97-wide row.
+  STATICNN_CHECK((check_conv_rows<3, 5, 97, 3, 1, 3, G, Rows, 1, Wide>(220, 0, 5, -128, 127, -3) == 0));  // OW 97
+  STATICNN_CHECK((check_conv_rows<3, 6, 97, 3, 2, 5, D, Rows, 1, Wide>(221, 0, 3, zp, 127, 8, zp) == 0)); // OW 49
+}
+
 // kernels/arm/conv2d_s8_pairs_dsp.hpp (4 to 12 input channels, 9 and 10 for K <= 3 only, K 2-5, stride 1 or 2,
 // padded by Pad < K itself) against the portable kernel on a padded copy, bit for bit, as
 // int8_conv_rows_any_shape: odd channel counts (a pair word with one channel), chunks of 2, 3 and

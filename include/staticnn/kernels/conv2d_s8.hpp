@@ -110,6 +110,8 @@ constexpr const char* conv2d_s8_kernel_name() {
     return "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad)";
   else if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
+  else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S> && arm::conv2d_s8_widened_runs_stem<C, H, W, K, S>)
+    return "arm_dsp conv stem (int16 row-pair planes once, smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S>)
     return "arm_dsp conv widened rows (int16 rows once, smlad, 4 pixels x all channels)";
   else if constexpr (G > 1 && conv2d_s8_runs_pairs_dsp<C, H, W, K, S>)

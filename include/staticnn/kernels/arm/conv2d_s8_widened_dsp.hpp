@@ -24,6 +24,7 @@
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #include "conv2d_s8_rows_dsp.hpp"
+#include "conv2d_s8_stem_dsp.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
 #endif
@@ -134,6 +135,14 @@ struct transposed_scratch {
       runs_transposed<PH, PW, K, S, KW, SW, G> ? 7 + 4 * words + W * H + G * K * KW + OW * OH : 0;
 };
 }  // namespace conv_widened
+
+// Whether conv2d_s8_widened_dsp runs a shape through conv2d_s8_stem_dsp.hpp (2 or 3 input
+// channels, a 3x3 window, stride 1 or 2: pair planes instead of horizontal pairs, no zero taps).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t KW = K,
+          std::size_t SW = S>
+inline constexpr bool conv2d_s8_widened_runs_stem =
+    K == KW && S == SW && C > 1 && conv2d_s8_widened_dsp_fits<C, H, W, K, S, KW, SW> &&
+    conv2d_s8_stem_dsp_fits<C, H, W, K, S>;
 
 // Bytes of scratch conv2d_s8_widened_dsp takes (its scratch argument) to run the shape on the
 // transposed input (conv_widened::runs_transposed), any alignment; 0: it takes none.
@@ -496,6 +505,9 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
   constexpr std::size_t PH = Pad + H + PadB, PW = PadL + W + PadR;
   static_assert(conv2d_s8_widened_dsp_fits<C, PH, PW, K, S, KW, SW> && Pad < K && PadB < K && PadL < KW && PadR < KW,
                 "conv2d_s8_widened_dsp: shape not taken (see conv2d_s8_widened_dsp_fits)");
+  if constexpr (conv2d_s8_widened_runs_stem<C, PH, PW, K, S, KW, SW>) {  // 2-3 channels, 3x3: pair planes
+    return conv2d_s8_stem_dsp<C, H, W, S, G, Pad, PadL, PadB, PadR>(x, w, q, y, oy0, rows, pad);
+  }
   if constexpr (conv_widened::runs_transposed<PH, PW, K, S, KW, SW, G>) {
     using T = conv_widened::transposed_scratch<H, W, PH, PW, K, S, KW, SW, G>;
     constexpr std::size_t OW = T::OW, OH = T::OH, F = K * KW;

@@ -1,0 +1,483 @@
+#pragma once
+// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for the int8 first convolution of 2 or 3 input
+// channels (colour) with a 3x3 window, stride 1 or 2, padded by Pad rows above, PadB below, PadL
+// columns left and PadR right (each 0 to 2, filled with pad): output rows [oy0, oy0 + rows) of G
+// output channels, TFLite int8 arithmetic and the fused activation clamp, bit for bit as
+// kernels/conv2d_s8.hpp's portable path (on the padded input).
+//
+// The window's 3C channel rows (c, ky), k = 3c + ky, are taken two at a time: rows a and b of
+// pair p (layout::pair_a, pair_b) make the pair plane V_p[x] = (row_a[x], row_b[x]) (int16,
+// padded columns), one word per column, so each word is the two taps of one window column and no
+// SMLAD carries a zero for any stride: rows a, b of output x sum W_p[kx] . V_p[S x + kx], kx < 3.
+// C = 3 leaves one row alone (layout::single_row): its horizontal pairs H[m] = (r[2m], r[2m + 1])
+// and the words E0 = (w0, w1), E1 = (w2, 0) (stride 1 also O0 = (0, w0), O1 = (w1, w2) for odd
+// outputs) take its 3 taps in 2 SMLADs. An output sums 3C/2 x 3 + 2 SMLADs (C = 3: 14 for 27 MACs; C = 2:
+// 9 for 18). The planes of an output row are built once and serve every output channel; the
+// weights of up to group channels are widened (and doubled, so that the sums are 2 acc) once per
+// call. Blocks of 4 outputs of one channel keep 4 accumulators; where a channel's rescale takes
+// the doubled form (fixed_point.hpp's doubled_rescale_applies) it is
+//   u = (SMMULR(2 acc, m) + c - [acc < 0]) >> e saturated to [0, 255], c = 2^(e-1) + ((zero_point - lo) << e),
+// four u clamped bytewise to lo + min(u, hi - lo), as conv2d_s8_widened_dsp.hpp's; other channels
+// (and an empty clamp) take fixed_point.hpp's requantize on sums from x.
+#include <cstddef>
+#include <cstdint>
+
+#include "../fixed_point.hpp"
+#include "../target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
+
+namespace staticnn::kernels::arm {
+
+namespace conv_stem {
+inline constexpr std::size_t block = 4;            // outputs of one channel per block
+inline constexpr std::size_t group = 16;           // output channels whose weights are widened at once
+inline constexpr std::size_t plane_budget = 3072;  // bytes of one output row's planes (on the stack)
+
+// PW: the padded input's width; C input channels; S the stride.
+template <std::size_t C, std::size_t PW, std::size_t S>
+struct layout {
+  static constexpr std::size_t OW = (PW - 3) / S + 1;
+  static constexpr std::size_t blocks = (OW + block - 1) / block;  // the last one may reach past OW
+  static constexpr std::size_t pairs = 3 * C / 2;
+  // The channel rows k = 3c + ky of pair p: pair_rows[p], pair_rows[p] + 1 in order (stride 1);
+  // stride 2 pairs rows across channels so that pair 1 (ky 2 of channels 0, 1: input row 2 oy + 2)
+  // is the next output row's pair 0 (their ky 0) and is copied, not built: (0, 3), (2, 5), (1, 4),
+  // then (C = 3) (6, 8) and the single 7.
+  static constexpr std::size_t pair_a(std::size_t p) { return S == 1 ? 2 * p : (p < 3 ? (p == 2 ? 1 : 2 * p) : 6); }
+  static constexpr std::size_t pair_b(std::size_t p) { return S == 1 ? 2 * p + 1 : (p < 3 ? pair_a(p) + 3 : 8); }
+  static constexpr std::size_t single_row = S == 1 ? 8 : 7;
+  static constexpr bool single = 3 * C % 2 == 1;
+  // Words a plane holds: the last block reads V[S x + kx] up to x = 4 blocks - 1, kx = 2; even.
+  static constexpr std::size_t plane_words = (S * (block * blocks - 1) + 3 + 1) / 2 * 2;
+  // The single row's words: the last block reads H up to (stride 1) x / 2 + 2 or (stride 2) x + 4
+  // for its first output x.
+  static constexpr std::size_t single_words =
+      single ? (S == 1 ? block * (blocks - 1) / 2 + 3 : block * (blocks - 1) + 5) : 0;
+  static constexpr std::size_t single_weights = single ? (S == 1 ? 4 : 2) : 0;
+  static constexpr std::size_t weight_words = 3 * pairs + single_weights;  // per channel
+  // Stride 1: the planes one after the other, then the single row's word m at index 2m of a plane
+  // of its own (so that it advances with the planes). Stride 2: block-major, per block of 4 outputs
+  // the 9 words of each plane it reads (one shared with the next block) and the 5 of the single
+  // row (H[4b .. 4b + 4]), built through a plane-major row (the last plane_words).
+  static constexpr std::size_t block_words = 9 * pairs + (single ? 5 : 0);
+  static constexpr std::size_t buffer_words =
+      S == 1 ? (pairs + (single ? 1 : 0)) * plane_words : blocks * block_words + plane_words;
+  // The words from one block's first to the next one's.
+  static constexpr std::size_t block_step = S == 1 ? block : block_words;
+  // A channel's block in the weights buffer: 2 bias four times, the widened weights, block_params; even.
+  static constexpr std::size_t channel_words = (4 + weight_words + 8 + 1) / 2 * 2;
+};
+
+// What the block loop reads after one channel's widened weights (and updates: y).
+struct block_params {
+  std::int32_t m, c, e;      // the doubled rescale, lo taken off: c = 2^(e-1) + ((zero_point - lo) << e)
+  std::int32_t width4, lo4;  // the clamp: bytes4(hi - lo), bytes4(lo)
+  std::int8_t* y;            // the next 4 outputs
+  std::int8_t* y_end;        // past the last
+  std::int32_t next;         // bytes from this channel's block to the next one's in the same call; 0: the last
+};
+}  // namespace conv_stem
+
+// The shapes conv2d_s8_stem_dsp takes (H, W: the padded input's): 2 or 3 input channels, 3x3,
+// stride 1 or 2, an output row's planes within plane_budget (W up to about 150 at stride 1, 120 at stride 2).
+// Its sums |2 acc| <= 2 x 27 x 127 x 128 stay far inside int32.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_stem_dsp_fits =
+    target::arm_dsp && (C == 2 || C == 3) && K == 3 && (S == 1 || S == 2) && H >= 3 && W >= 3 &&
+    4 * conv_stem::layout<C, W, S>::buffer_words <= conv_stem::plane_budget;
+
+#ifdef STATICNN_ARM_DSP
+namespace conv_stem {
+
+[[gnu::always_inline]] inline std::int32_t sxtb16_ror8(std::uint32_t v) {
+  std::int32_t r;
+  asm("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+// (bottom half of lo, bottom half of hi) (PKHBT with LSL #16).
+[[gnu::always_inline]] inline std::int32_t pack_bottoms(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+// (top half of lo, top half of hi) (PKHTB with ASR #16).
+[[gnu::always_inline]] inline std::int32_t pack_tops(std::int32_t lo, std::int32_t hi) {
+  std::int32_t r;
+  asm("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+[[gnu::always_inline]] inline std::uint32_t halves(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::uint16_t>(lo) | static_cast<std::uint32_t>(hi) << 16;
+}
+
+// The pair plane of the unpadded rows a and b (W bytes each; a padding row: W bytes of pad)
+// over the padded columns [0, n): word x = (a[x - PadL], b[x - PadL]), pad outside the row.
+// Inside, one word load of each row makes 4 words.
+template <std::size_t W, std::size_t PadL>
+[[gnu::always_inline]] inline void pair_plane(const std::int8_t* a, const std::int8_t* b, std::int32_t pad2,
+                                              std::int32_t* out, std::size_t n) {
+  std::size_t x = 0;
+  for (; x < PadL && x < n; ++x) out[x] = pad2;
+  // Inside the row: groups of 4 columns, one word load of each row (any alignment) a group.
+  constexpr std::size_t groups = W / 4;
+  const std::size_t g = (n - x) / 4 < groups ? (n - x) / 4 : groups;
+  if (g > 0) {
+    const std::int8_t* pa = a + (x - PadL);
+    const std::int8_t* pb = b + (x - PadL);
+    std::int32_t* po = out + x;
+    std::int32_t* const end = po + 4 * g;
+    std::uint32_t va, vb, ae, be, t0, t1;
+    asm volatile(
+        "1:\n"
+        "ldr %[va], [%[pa]], #4\n"
+        "ldr %[vb], [%[pb]], #4\n"
+        "sxtb16 %[ae], %[va]\n"
+        "sxtb16 %[va], %[va], ror #8\n"
+        "sxtb16 %[be], %[vb]\n"
+        "sxtb16 %[vb], %[vb], ror #8\n"
+        "pkhbt %[t0], %[ae], %[be], lsl #16\n"  // (a0, b0)
+        "pkhbt %[t1], %[va], %[vb], lsl #16\n"  // (a1, b1)
+        "strd %[t0], %[t1], [%[po]], #8\n"
+        "pkhtb %[t0], %[be], %[ae], asr #16\n"  // (a2, b2)
+        "pkhtb %[t1], %[vb], %[va], asr #16\n"  // (a3, b3)
+        "strd %[t0], %[t1], [%[po]], #8\n"
+        "cmp %[po], %[end]\n"
+        "bne 1b\n"
+        : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [va] "=&r"(va), [vb] "=&r"(vb), [ae] "=&r"(ae),
+          [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
+        : [end] "r"(end)
+        : "cc", "memory");
+    x += 4 * g;
+  }
+  for (; x < PadL + W && x < n; ++x)
+    out[x] = static_cast<std::int32_t>(halves(a[x - PadL], b[x - PadL]));
+  for (; x < n; ++x) out[x] = pad2;
+}
+
+// The horizontal pairs of the unpadded row r over the padded columns [0, 2n): word m = (r[2m -
+// PadL], r[2m + 1 - PadL]), pad outside the row, stored at out[Spread m].
+template <std::size_t W, std::size_t PadL, std::size_t Spread>
+[[gnu::always_inline]] inline void single_row(const std::int8_t* r, std::int8_t pad, std::int32_t* out,
+                                              std::size_t n) {
+  auto tap = [&](std::size_t col) -> std::int32_t { return col >= PadL && col < W + PadL ? r[col - PadL] : pad; };
+  std::size_t m = 0;
+  for (; m < n && 2 * m < PadL; ++m) out[Spread * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
+  // Inside the row: 2 words from one word load (any alignment).
+  const std::size_t inner = 2 * m + 4 <= PadL + W ? (PadL + W - 2 * m) / 4 : 0;
+  const std::size_t g = (n - m) / 2 < inner ? (n - m) / 2 : inner;
+  if (g > 0) {
+    const std::int8_t* pr = r + (2 * m - PadL);
+    std::int32_t* po = out + Spread * m;
+    std::int32_t* const end = po + 2 * Spread * g;
+    std::uint32_t v, e, t;
+    asm volatile(
+        "1:\n"
+        "ldr %[v], [%[pr]], #4\n"
+        "sxtb16 %[e], %[v]\n"
+        "sxtb16 %[v], %[v], ror #8\n"
+        "pkhbt %[t], %[e], %[v], lsl #16\n"  // (r0, r1)
+        "pkhtb %[e], %[v], %[e], asr #16\n"  // (r2, r3)
+        "str %[e], [%[po], #%c[second]]\n"
+        "str %[t], [%[po]], #%c[next]\n"
+        "cmp %[po], %[end]\n"
+        "bne 1b\n"
+        : [pr] "+r"(pr), [po] "+r"(po), [v] "=&r"(v), [e] "=&r"(e), [t] "=&r"(t)
+        : [end] "r"(end), [second] "i"(4 * Spread), [next] "i"(8 * Spread)
+        : "cc", "memory");
+    m += 2 * g;
+  }
+  for (; m < n; ++m) out[Spread * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
+}
+
+// Blocks words of a plane-major row src (Words words per block, From apart: the next block's
+// first) copied to the blocks at out (BlockWords apart). Words: 9 (a plane's) or 5 (the single row's).
+template <std::size_t Words, std::size_t From, std::size_t BlockWords>
+[[gnu::always_inline]] inline void copy_blocks(const std::int32_t* src, std::int32_t* out, std::size_t blocks) {
+  static_assert((Words == 9 && From >= 8) || (Words == 5 && From == 4));
+  register const std::int32_t* ps asm("r12") = src;
+  register std::int32_t* po asm("lr") = out;
+  register std::size_t count asm("r9") = blocks;  // at least 1
+  register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4");
+  asm volatile("1:\n"
+               ".if %c[words] == 9\n"
+               " ldm r12!, {r0, r1, r2, r3}\n"
+               " stm lr!, {r0, r1, r2, r3}\n"
+               "  ldm r12, {r0, r1, r2, r3, r4}\n"
+               " stm lr, {r0, r1, r2, r3, r4}\n"
+               " add r12, r12, #%c[from] - 16\n"
+               " add lr, lr, #%c[bw] - 16\n"
+               ".else\n"
+               " ldm r12, {r0, r1, r2, r3, r4}\n"
+               " stm lr, {r0, r1, r2, r3, r4}\n"
+               " add r12, r12, #16\n"
+               " add lr, lr, #%c[bw]\n"
+               ".endif\n"
+               "subs r9, r9, #1\n"
+               "bne 1b\n"
+               : "+r"(ps), "+r"(po), "+r"(count), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4)
+               : [words] "i"(Words), [bw] "i"(4 * BlockWords), [from] "i"(4 * From)
+               : "cc", "memory");
+}
+
+// One channel's 3C x 3 weights w (OIHW) widened and doubled into wk: per pair p the words
+// W_p[kx] = (2 w_2p[kx], 2 w_2p+1[kx]) (w_k: channel row k = 3c + ky), then (C = 3) row 8's E0, E1
+// and, stride 1, O0, O1 (layout's order: E0, O0, E1, O1).
+template <std::size_t C, std::size_t S>
+[[gnu::always_inline]] inline void widen_weights(const std::int8_t* w, std::int32_t* wk) {
+  using L = layout<C, 3, S>;
+  for (std::size_t p = 0; p < L::pairs; ++p)
+    for (std::size_t kx = 0; kx < 3; ++kx)
+      wk[3 * p + kx] =
+          static_cast<std::int32_t>(halves(2 * w[3 * L::pair_a(p) + kx], 2 * w[3 * L::pair_b(p) + kx]));
+  if constexpr (L::single) {
+    constexpr std::size_t k = 3 * L::single_row;
+    const std::int32_t w0 = 2 * w[k], w1 = 2 * w[k + 1], w2 = 2 * w[k + 2];
+    std::int32_t* s = wk + 3 * L::pairs;
+    if constexpr (S == 1) {
+      s[0] = static_cast<std::int32_t>(halves(w0, w1)), s[1] = static_cast<std::int32_t>(halves(0, w0));
+      s[2] = static_cast<std::int32_t>(halves(w2, 0)), s[3] = static_cast<std::int32_t>(halves(w1, w2));
+    } else {
+      s[0] = static_cast<std::int32_t>(halves(w0, w1)), s[1] = static_cast<std::int32_t>(halves(w2, 0));
+    }
+  }
+}
+
+// For the blocks of 4 outputs of one output row and one channel, from the block whose planes
+// start at v until params.y reaches params.y_end (then, Channels, the same for the channel
+// block params.next bytes on until a next of 0, the planes again from v): the 4 accumulators from 2 bias, the products
+// with the channel's widened weights, the doubled rescale, the clamp, 4 bytes stored at y. cb: the
+// channel's block (2 bias four times, the weights, block_params). All in one asm. Registers: r12
+// the planes (plane p at p PlaneWords words, the single row after them; the block's first word of
+// each at offset 0), r9 walks cb; accumulators r7, r8, r10, r11; weights r4-r6 (the single row's
+// four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r5 take {m, c, e, width4, lo4, y}.
+// Stride 1: plane words I0..I5 serve outputs i at I(i + kx); stride 2: I0..I8 at I(2i + kx).
+template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1>
+[[gnu::always_inline]] inline void row_blocks(const std::int32_t* v, std::int32_t* cb) {
+  using L = layout<C, 3, S>;
+  constexpr std::size_t plane = 4 * PlaneWords, single = 4 * L::pairs * PlaneWords;
+  constexpr std::size_t back = 4 * (4 + L::weight_words), step = 4 * L::block_step;
+  static_assert(single + 4 * 8 + 4 <= 4095, "row_blocks: plane offsets within 12 bits");
+  static_assert(back + sizeof(block_params) <= 255, "row_blocks: the channel's block within a SUB immediate");
+  register const std::int32_t* xp asm("r12") = v;
+  register std::int32_t* wp asm("r9") = cb;
+  register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
+      r6 asm("r6"), r7 asm("r7"), r8 asm("r8"), r10 asm("r10"), r11 asm("r11");
+#define STATICNN_STEM_RESCALE(A)                                                                    \
+  "smmlar r6, " A ", r0, r1\n"                                                                      \
+  "add " A ", r6, " A ", asr #31\n"                                                                 \
+  "asr " A ", " A ", r2\n"                                                                          \
+  "usat " A ", #8, " A "\n"
+  asm volatile(".macro snn_ld2 ra, rb, off\n"
+               ".if \\off <= 1016\n ldrd \\ra, \\rb, [r12, #\\off]\n"
+               ".else\n ldr \\ra, [r12, #\\off]\n ldr \\rb, [r12, #\\off + 4]\n.endif\n"
+               ".endm\n"
+               "1:\n"
+               "ldm r9!, {r7, r8, r10, r11}\n"  // 2 bias
+               ".set snn_off, 0\n"
+               ".rept %c[P]\n"
+               "ldm r9!, {r4, r5, r6}\n"
+               ".if %c[S] == 1\n"
+               " snn_ld2 r0, r1, snn_off\n"
+               " snn_ld2 r2, r3, snn_off+8\n"
+               " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n"
+               " snn_ld2 r0, lr, snn_off+16\n"
+               " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, r0, r5, r11\n"
+               " smlad r7, r2, r6, r7\n smlad r8, r3, r6, r8\n smlad r10, r0, r6, r10\n smlad r11, lr, r6, r11\n"
+               ".else\n"  // the block's 9 words of the plane: I0-I4, then I5-I8
+               " ldm r12!, {r0, r1, r2, r3, lr}\n"
+               " smlad r7, r0, r4, r7\n smlad r7, r1, r5, r7\n smlad r7, r2, r6, r7\n"
+               " smlad r8, r2, r4, r8\n smlad r8, r3, r5, r8\n smlad r8, lr, r6, r8\n"
+               " smlad r10, lr, r4, r10\n"
+               " ldm r12!, {r0, r1, r2, r3}\n"
+               " smlad r10, r0, r5, r10\n smlad r10, r1, r6, r10\n"
+               " smlad r11, r1, r4, r11\n smlad r11, r2, r5, r11\n smlad r11, r3, r6, r11\n"
+               ".endif\n"
+               ".set snn_off, snn_off + %c[plane]\n"
+               ".endr\n"
+               ".if %c[single]\n"
+               ".if %c[S] == 1\n"  // E0, O0, E1, O1; H[0], H[1], H[2] at words 0, 2, 4
+               " ldm r9!, {r4, r5, r6, lr}\n"
+               " ldr r0, [r12, #%c[soff]]\n ldr r1, [r12, #%c[soff] + 8]\n ldr r2, [r12, #%c[soff] + 16]\n"
+               " smlad r7, r0, r4, r7\n smlad r8, r0, r5, r8\n smlad r10, r1, r4, r10\n smlad r11, r1, r5, r11\n"
+               " smlad r7, r1, r6, r7\n smlad r8, r1, lr, r8\n smlad r10, r2, r6, r10\n smlad r11, r2, lr, r11\n"
+               ".else\n"  // E0, E1; the block's H[0..4]
+               " ldm r9!, {r4, r5}\n"
+               " ldm r12!, {r0, r1, r2, r3, lr}\n"
+               " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n"
+               " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, lr, r5, r11\n"
+               ".endif\n"
+               ".endif\n"
+               "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
+               STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r8") STATICNN_STEM_RESCALE("r10")
+               STATICNN_STEM_RESCALE("r11")
+               "orr r7, r7, r8, lsl #8\n"
+               "orr r7, r7, r10, lsl #16\n"
+               "orr r7, r7, r11, lsl #24\n"
+               "uqsub8 r6, r7, r3\n"  // u - min(u, hi - lo)
+               "usub8 r7, r7, r6\n"
+               "uadd8 r7, r7, r4\n"
+               "str r7, [r5], #4\n"
+               "str r5, [r9, #%c[y]]\n"
+               "ldr r6, [r9, #%c[yend]]\n"
+               "sub r9, r9, #%c[back]\n"
+               ".if %c[S] == 1\n add r12, r12, #%c[step]\n.endif\n"
+               "cmp r5, r6\n"
+               "bne 1b\n"
+               ".if %c[channels]\n"
+               " ldr r6, [r9, #%c[back] + %c[next]]\n"
+               " sub r12, r12, #%c[row]\n"
+               " add r9, r9, r6\n"
+               " cmp r6, #0\n"
+               " bne 1b\n"
+               ".endif\n"
+               ".purgem snn_ld2\n"
+               : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
+                 "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
+               : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
+                 [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
+                 [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
+                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks)
+               : "lr", "cc", "memory");
+#undef STATICNN_STEM_RESCALE
+  static_assert(offsetof(block_params, m) == 0 && offsetof(block_params, c) == 4 && offsetof(block_params, e) == 8 &&
+                    offsetof(block_params, width4) == 12 && offsetof(block_params, lo4) == 16 &&
+                    offsetof(block_params, y) == 20,
+                "row_blocks: one LDM takes m, c, e, width4, lo4, y in this order");
+}
+
+inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u; }
+
+}  // namespace conv_stem
+
+// x: C x H x W int8 padded by Pad rows above, PadB below, PadL columns left and PadR right with
+// pad (read unpadded); w: G output channels' C x 3 x 3 weights (OIHW, in [-127, 127]); q: the
+// rescale from the first of them; y: G x rows x OW int8, output rows [oy0, oy0 + rows).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL>
+void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                        std::size_t oy0, std::size_t rows, std::int8_t pad = 0) {
+  constexpr std::size_t K = 3, PH = Pad + H + PadB, PW = PadL + W + PadR;
+  static_assert(conv2d_s8_stem_dsp_fits<C, PH, PW, K, S> && Pad < K && PadB < K && PadL < K && PadR < K,
+                "conv2d_s8_stem_dsp: shape not taken (see conv2d_s8_stem_dsp_fits)");
+  using L = conv_stem::layout<C, PW, S>;
+  constexpr std::size_t OW = L::OW, PL = L::plane_words, B = conv_stem::block;
+  constexpr std::size_t full = OW / B, GG = G < conv_stem::group ? G : conv_stem::group;
+  constexpr auto sum_max = static_cast<std::uint32_t>(C * K * K * 127u * 128u);
+  const std::size_t n = rows * OW;
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const std::uint32_t width4 = conv_stem::bytes4(hi - lo), lo4 = conv_stem::bytes4(lo);
+  const std::int32_t pad2 = static_cast<std::int32_t>(conv_stem::halves(pad, pad));
+  alignas(8) std::int32_t planes[L::buffer_words];
+  alignas(8) std::int32_t wk[GG * L::channel_words];
+  std::int8_t pad_row[W];
+  for (auto& b : pad_row) b = pad;
+  // Padded row iy of channel c (a padding row: pad_row).
+  auto in_row = [&](std::size_t c, std::size_t iy) -> const std::int8_t* {
+    const std::size_t r = iy - Pad;  // wraps above the input
+    return r < H ? x + (c * H + r) * W : pad_row;
+  };
+  for (std::size_t g0 = 0; g0 < G; g0 += GG) {
+    const std::size_t gn = G - g0 < GG ? G - g0 : GG;
+    bool doubled[GG];
+    for (std::size_t o = 0; o < gn; ++o) {
+      const std::size_t oc = g0 + o;
+      doubled[o] = lo <= hi && doubled_rescale_applies(q.bias[oc], q.multiplier[oc], q.shift[oc], q.zero_point, sum_max);
+      if (!doubled[o]) continue;
+      std::int32_t* const cb = wk + o * L::channel_words;
+      cb[0] = cb[1] = cb[2] = cb[3] = 2 * q.bias[oc];
+      conv_stem::widen_weights<C, S>(w + oc * C * K * K, cb + 4);
+      const std::int32_t e = -q.shift[oc];
+      *reinterpret_cast<conv_stem::block_params*>(cb + 4 + L::weight_words) = {
+          q.multiplier[oc], (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+          e, static_cast<std::int32_t>(width4), static_cast<std::int32_t>(lo4), nullptr, nullptr, 0};
+    }
+    // The doubled channels as a list for the block loop (next: bytes to the next one).
+    std::size_t first = gn, last = gn;
+    for (std::size_t o = gn; o-- > 0;)
+      if (doubled[o]) {
+        if (last != gn)
+          reinterpret_cast<conv_stem::block_params*>(wk + o * L::channel_words + 4 + L::weight_words)->next =
+              static_cast<std::int32_t>(4 * (last - o) * L::channel_words);
+        first = last = o;
+      }
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t oy = oy0 + r, iy = oy * S;
+      if constexpr (S == 1) {
+#pragma GCC unroll 4
+        for (std::size_t p = 0; p < L::pairs; ++p) {
+          const std::size_t ka = 2 * p, kb = 2 * p + 1;  // channel rows 3c + ky
+          conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2,
+                                         planes + p * PL, PL);
+        }
+        if constexpr (L::single)
+          conv_stem::single_row<W, PadL, 2>(in_row(2, iy + 2), pad, planes + L::pairs * PL, L::single_words);
+      } else {  // each plane built whole, then its blocks' words copied (block_words)
+        std::int32_t* const row = planes + L::blocks * L::block_words;
+#pragma GCC unroll 4
+        for (std::size_t p = 0; p < L::pairs; ++p) {
+          if (p == 0 && r > 0) {  // the row before's pair 1 (its input row iy)
+            conv_stem::copy_blocks<9, L::block_words, L::block_words>(planes + 9, planes, L::blocks);
+            continue;
+          }
+          const std::size_t ka = L::pair_a(p), kb = L::pair_b(p);
+          conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, row, PL);
+          conv_stem::copy_blocks<9, 8, L::block_words>(row, planes + 9 * p, L::blocks);
+        }
+        if constexpr (L::single) {
+          conv_stem::single_row<W, PadL, 1>(in_row(2, iy + L::single_row % 3), pad, row, L::single_words);
+          conv_stem::copy_blocks<5, 4, L::block_words>(row, planes + 9 * L::pairs, L::blocks);
+        }
+      }
+      if constexpr (full > 0)
+        if (first != gn) {  // every doubled channel's whole blocks in one asm
+          for (std::size_t o = first; o < gn; ++o) {
+            if (!doubled[o]) continue;
+            std::int8_t* yo = y + (g0 + o) * n + r * OW;
+            auto& params = *reinterpret_cast<conv_stem::block_params*>(wk + o * L::channel_words + 4 + L::weight_words);
+            params.y = yo, params.y_end = yo + B * full;
+          }
+          conv_stem::row_blocks<C, S, PL, true, full>(planes, wk + first * L::channel_words);
+        }
+      for (std::size_t o = 0; o < gn; ++o) {
+        const std::size_t oc = g0 + o;
+        std::int8_t* yo = y + oc * n + r * OW;
+        if (doubled[o]) {
+          std::int32_t* const cb = wk + o * L::channel_words;
+          auto& params = *reinterpret_cast<conv_stem::block_params*>(cb + 4 + L::weight_words);
+          if constexpr (OW % B != 0) {
+            alignas(4) std::int8_t out[B];
+            params.y = out, params.y_end = out + B;
+            conv_stem::row_blocks<C, S, PL>(planes + L::block_step * full, cb);
+            for (std::size_t i = 0; i < OW % B; ++i) yo[B * full + i] = out[i];
+          }
+        } else {  // the general rescale (fixed_point.hpp), the sums from x as the portable kernel's
+          const std::int8_t* wo = w + oc * C * K * K;
+          for (std::size_t ox = 0; ox < OW; ++ox) {
+            auto a = static_cast<std::uint32_t>(q.bias[oc]);  // wrapping as the portable kernel's int32 sum
+            for (std::size_t ch = 0; ch < C; ++ch)
+              for (std::size_t ky = 0; ky < K; ++ky) {
+                const std::size_t yy = iy + ky - Pad;  // wraps above the input
+                for (std::size_t kx = 0; kx < K; ++kx) {
+                  const std::size_t xx = ox * S + kx - PadL;
+                  const std::int32_t v = yy < H && xx < W ? x[(ch * H + yy) * W + xx] : pad;
+                  a += static_cast<std::uint32_t>(v * wo[(ch * K + ky) * K + kx]);
+                }
+              }
+            yo[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[oc], q.shift[oc],
+                                                    q.zero_point));
+          }
+        }
+      }
+    }
+  }
+}
+#else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL>
+void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                        std::size_t oy0, std::size_t rows, std::int8_t pad = 0);  // Armv7E-M DSP only
+#endif
+
+}  // namespace staticnn::kernels::arm
