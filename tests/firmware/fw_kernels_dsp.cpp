@@ -180,7 +180,7 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
           padded[(c * PH + iy) * PW + ix] = inside ? x[(c * H + iy - Pad) * W + ix - Pad] : pad;
         }
     if constexpr (Three)  // reads a padded window, as a layer passes it
-      kernels::arm::conv2d_s8_3x3_rows_dsp<PH, PW, G, Known>(padded.data(), w.data(), q, got.data(), oy0, rows);
+      kernels::arm::conv2d_s8_3x3_rows_dsp<PH, PW, S, G, Known>(padded.data(), w.data(), q, got.data(), oy0, rows);
     else if constexpr (Few)
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G, Known>(x.data(), w.data(), q, got.data(), oy0, rows);
     else if constexpr (Widened)
@@ -334,8 +334,8 @@ STATICNN_TEST(int8_conv_few_any_shape) {
   STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 5, D, Few, 0, false, Known>(54, 1, 2, -50, 60) == 0));
 }
 
-// kernels/arm/conv2d_s8_max_pool_dsp.hpp's conv2d_s8_3x3_rows_dsp (one input channel, 3x3 stride 1,
-// every output stored) against the portable kernel, bit for bit, as int8_conv_rows_any_shape: on a
+// kernels/arm/conv2d_s8_max_pool_dsp.hpp's conv2d_s8_3x3_rows_dsp (one input channel, 3x3 stride 1
+// or 2, every output stored) against the portable kernel, bit for bit, as int8_conv_rows_any_shape: on a
 // window of the input padded by 0 or 1, widths whose output rows end in a step of 1 to 4 outputs
 // (or have none whole), 1 to 32 output channels, row ranges from the first and to the last, both
 // rescale forms, clamps full, ReLU, one value and empty.
@@ -346,6 +346,8 @@ STATICNN_TEST(int8_conv_3x3_rows_any_shape) {
     constexpr bool G = true, D = false, Few = false, Pw = false, Pairs = false, Three = true, Known = true;
 #define STATICNN_CHECK_3X3(H, W, Pad, Gs, Gen, Kn, ...)                                                        \
   STATICNN_CHECK((check_conv_rows<1, H, W, 3, 1, Gs, Gen, Few, Pad, false, Kn, Pw, Pairs, Three>(__VA_ARGS__) == 0))
+#define STATICNN_CHECK_3X3_S2(H, W, Pad, Gs, Gen, Kn, ...)                                                     \
+  STATICNN_CHECK((check_conv_rows<1, H, W, 3, 2, Gs, Gen, Few, Pad, false, Kn, Pw, Pairs, Three>(__VA_ARGS__) == 0))
     STATICNN_CHECK_3X3(5, 5, 0, 1, D, false, 61, 0, 3);                          // OW 3: no whole step
     STATICNN_CHECK_3X3(7, 7, 1, 3, G, false, 62, 0, 7, -128, 127, -4);          // OW 7
     STATICNN_CHECK_3X3(9, 9, 0, 5, G, false, 63, 2, 5, -5, 127);               // ReLU, OW 7
@@ -358,6 +360,18 @@ STATICNN_TEST(int8_conv_3x3_rows_any_shape) {
     STATICNN_CHECK_3X3(28, 9, 0, 8, D, Known, 70, 0, 26, -5, 127);             // known doubled
     STATICNN_CHECK_3X3(7, 31, 1, 3, D, Known, 71, 2, 5, -128, 20, -128);
     STATICNN_CHECK_3X3(31, 5, 1, 6, G, false, 72, 0, 31, -128, 127, 0);        // OW 5
+    // Stride 2: OW 2 to 17 (steps of 1 to 4 outputs, none whole), both paddings.
+    STATICNN_CHECK_3X3_S2(5, 5, 0, 1, D, false, 73, 0, 2);                       // OW 2
+    STATICNN_CHECK_3X3_S2(7, 7, 1, 3, G, false, 74, 0, 4, -128, 127, -4);       // OW 4
+    STATICNN_CHECK_3X3_S2(9, 9, 0, 5, G, false, 75, 1, 3, -5, 127);            // OW 4
+    STATICNN_CHECK_3X3_S2(28, 28, 1, 16, D, false, 76, 0, 14, -5, 127, -5);    // the stem's shape, OW 14
+    STATICNN_CHECK_3X3_S2(31, 31, 1, 13, G, false, 77, 10, 6, -128, 127, 11);   // OW 16, the last rows
+    STATICNN_CHECK_3X3_S2(33, 33, 0, 32, D, false, 78, 3, 13, -100, 90);       // OW 16
+    STATICNN_CHECK_3X3_S2(9, 28, 0, 8, G, false, 79, 1, 3, 3, 3);               // one value, OW 13
+    STATICNN_CHECK_3X3_S2(9, 33, 1, 5, G, false, 80, 0, 5, 10, 9, 2);           // an empty clamp, OW 17
+    STATICNN_CHECK_3X3_S2(28, 31, 0, 8, D, Known, 81, 0, 13, -5, 127);         // known doubled, OW 15
+    STATICNN_CHECK_3X3_S2(31, 9, 1, 32, D, Known, 82, 2, 14, -128, 20, -128);  // OW 5
+#undef STATICNN_CHECK_3X3_S2
 #undef STATICNN_CHECK_3X3
   }
 }
@@ -572,7 +586,7 @@ void bench_conv_rows(const char* what, std::size_t rows) {
     const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -3, -3, 127};
     ic::start();
     if constexpr (Three)
-      kernels::arm::conv2d_s8_3x3_rows_dsp<H, W, G>(x.data(), w.data(), q, y.data(), 0, rows);
+      kernels::arm::conv2d_s8_3x3_rows_dsp<H, W, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
     else if constexpr (Few)
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
     else if constexpr (Pointwise)
@@ -606,6 +620,7 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
     bench_conv_rows<1, 30, 30, 3, 1, 16, few, pw, three>("3x3: C=1 K=3 30x30 -> 16, 28 rows", 28);
     bench_conv_rows<1, 3, 30, 3, 1, 8, few, pw, three>("3x3: C=1 K=3 3x30 -> 8, 1 row (a padded row)", 1);
     bench_conv_rows<1, 5, 30, 3, 1, 16, few, pw, three>("3x3: C=1 K=3 5x30 -> 16, 3 rows (a 3x3 pool's)", 3);
+    bench_conv_rows<1, 30, 30, 3, 2, 24, few, pw, three>("3x3: C=1 K=3 S=2 30x30 -> 24, 14 rows", 14);
   }
   bench_conv_rows<1, 4, 30, 3, 1, 16, true>("few: C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
   bench_conv_rows<1, 3, 30, 3, 2, 24, true>("few: C=1 K=3 S=2 3x30 -> 24, 1 row", 1);

@@ -47,8 +47,9 @@ inline constexpr bool conv2d_s8_runs_mve = arm::conv2d_s8_mve_fits<C, H, W, K, S
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_pointwise_dsp =
     !conv2d_s8_runs_mve<C, H, W, K, S> && arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
-// One input channel, a 3x3 stride-1 window: kernels/arm/conv2d_s8_max_pool_dsp.hpp's
-// conv2d_s8_3x3_rows_dsp (the pooled kernels' multiply, every output stored), before the few-taps kernel.
+// One input channel, a 3x3 window of stride 1 or 2: kernels/arm/conv2d_s8_max_pool_dsp.hpp's
+// conv2d_s8_3x3_rows_dsp (the pooled kernels' pair words, every output stored), before the few-taps
+// and the widened-rows kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_3x3_dsp = arm::conv2d_s8_3x3_rows_dsp_fits<C, H, W, K, S>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
@@ -196,7 +197,7 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
   } else if constexpr (conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_3x3_dsp<C, H, W, K, S>) {
-    if (!std::is_constant_evaluated()) return arm::conv2d_s8_3x3_rows_dsp<H, W, G, AllDoubled>(x, w, q, y, oy0, rows);
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_3x3_rows_dsp<H, W, S, G, AllDoubled>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_few_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_few_dsp<C, H, W, K, S, G, AllDoubled>(x, w, q, y, oy0, rows);

@@ -28,6 +28,7 @@
 // maximum (max(a + b) = max(a) + b). |2 acc| <= 2 * 9 * 127 * 128 stays far inside int32.
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../fixed_point.hpp"
 #include "../target.hpp"
@@ -50,7 +51,7 @@ inline constexpr bool conv2d_s8_max_pool_dsp_fits = target::arm_dsp && !target::
                                                     W <= conv_max_pool::max_width;
 
 // The shapes conv2d_s8_3x3_rows_dsp takes (H, W: the padded input's): one input channel, a 3x3
-// stride-1 window, OW = W - 2 outputs a row with 2 ceil(OW / 4) + 1 widened words a row within
+// window of stride 1 or 2, OW outputs a row with S 2 ceil(OW / 4) + 1 widened words a row within
 // the LDRD immediate of window row 2 (conv_3x3_rows::max_width).
 namespace conv_3x3_rows {
 inline constexpr std::size_t max_width = 240;
@@ -58,7 +59,8 @@ inline constexpr std::size_t x_budget = 1152;  // bytes of widened input rows a 
 }
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_3x3_rows_dsp_fits = target::arm_dsp && !target::arm_mve && C == 1 && K == 3 &&
-                                                    S == 1 && H >= 3 && W >= 3 && W <= conv_3x3_rows::max_width;
+                                                    (S == 1 || S == 2) && H >= 3 && W >= 3 &&
+                                                    W <= conv_3x3_rows::max_width;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_max_pool {
@@ -369,7 +371,7 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
   }
 }
 
-// Every output of a one-channel 3x3 stride-1 conv (no pool): output rows [oy0, oy0 + rows) of G
+// Every output of a one-channel 3x3 conv of stride 1 or 2 (no pool): output rows [oy0, oy0 + rows) of G
 // channels, y[g][r][ox] = clamp(requantize(acc_g(oy0 + r, ox))), bit for bit as the portable conv.
 // Each output row's 3 input rows are widened once to the pair words X[k][m] = (x[2m], x[2m+1])
 // (zero past the row), shared by the G channels; a channel's weights A_k = (w0, w1),
@@ -378,7 +380,8 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 //   col 4j: SMLAD(X[2j], A) + SMLABT(X[2j+1], B)   col 4j+1: SMLATB(X[2j], A) + SMLAD(X[2j+1], B)
 //   col 4j+2: SMLAD(X[2j+1], A) + SMLABT(X[2j+2], B)   col 4j+3: SMLATB(X[2j+1], A) + SMLAD(X[2j+2], B)
 // (8 instructions for 12 products a window row; the first window row starts from the doubled
-// bias), then conv2d_s8_few_dsp.hpp's four-instruction doubled rescale of each, the four packed
+// bias); stride 2 (channel_row_s2): col 4j+i: SMLAD(X[4j+i], A) + SMLABT(X[4j+i+1], B), 8
+// instructions and 3 loads a window row, the four outputs started at the doubled bias by one LDM. Then conv2d_s8_few_dsp.hpp's four-instruction doubled rescale of each, the four packed
 // and clamped bytewise and stored with one STR. A channel outside the doubled form (or an empty
 // clamp) takes fixed_point.hpp's requantize.
 namespace conv_3x3_rows {
@@ -480,26 +483,99 @@ template <std::size_t RowBytes>
 #undef STATICNN_3X3_RESCALE
 #undef STATICNN_3X3_ROW
 }
+
+// channel_row's frame for stride 2: the weight words, the doubled bias 4 times (one LDM starts
+// the four outputs), the rescale, the end of the outputs (pushed, 16 words), the first widened row.
+struct frame_s2 {
+  std::int32_t w[6], bias2[4], m, c, e, width4, lo4;
+  std::int8_t* y_end;
+  const std::int32_t* x0;
+};
+static_assert(offsetof(frame_s2, m) == 40 && offsetof(frame_s2, y_end) == 60 && offsetof(frame_s2, x0) == 64,
+              "rows_3x3_s2: the LDM/PUSH register lists lay out frame_s2");
+
+// channel_row for stride 2: outputs 4 a step from the widened words X[4j .. 4j+4] of each window
+// row. Registers as channel_row's.
+template <std::size_t RowBytes>
+[[gnu::always_inline]] inline void channel_row_s2(const frame_s2* p, std::int8_t* y) {
+  static_assert(2 * RowBytes <= 1020, "rows_3x3_s2: LDRD offsets are 8-bit word immediates");
+  register const void* xp asm("r11") = p;
+  register std::int8_t* yp asm("r12") = y;
+#define STATICNN_3X3_ROW_S2(AW, BW, FIRST, OFF)                                                    \
+  ".if " #FIRST "\n"                                                                              \
+  "ldrd r6, r7, [r11], #16\n"                                                                     \
+  ".else\n"                                                                                       \
+  "ldrd r6, r7, [r11, #" OFF " - 16]\n"                                                           \
+  ".endif\n"                                                                                      \
+  "smlad r8, r6, " AW ", r8\n"                                                                    \
+  "smlabt r8, r7, " BW ", r8\n"                                                                   \
+  "smlad r9, r7, " AW ", r9\n"                                                                    \
+  "ldrd r6, r7, [r11, #" OFF " - 8]\n"                                                            \
+  "smlabt r9, r6, " BW ", r9\n"                                                                   \
+  "smlad r10, r6, " AW ", r10\n"                                                                  \
+  "smlabt r10, r7, " BW ", r10\n"                                                                 \
+  "smlad lr, r7, " AW ", lr\n"                                                                    \
+  "ldr r6, [r11, #" OFF "]\n"                                                                     \
+  "smlabt lr, r6, " BW ", lr\n"
+#define STATICNN_3X3_RESCALE(X)                                                                    \
+  "add r6, r1, " X ", asr #31\n"                                                                   \
+  "smmlar " X ", " X ", r0, r6\n"                                                                  \
+  "asr " X ", " X ", r2\n"                                                                         \
+  "usat " X ", #8, " X "\n"
+  asm volatile(
+      "add r6, r11, #%c[fm]\n"
+      "ldm r6, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y_end, x0
+      "push {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r11, {r0, r1, r2, r3, r4, r5, r7, r8, r9, r10}\n"  // A0 B0 A1 B1 A2 B2, bias2 x 4
+      "push {r0, r1, r2, r3, r4, r5, r7, r8, r9, r10}\n"
+      "mov r11, r6\n"
+      "1:\n"
+      "ldm sp, {r0, r1, r2, r3, r4, r5, r8, r9, r10, lr}\n"
+      STATICNN_3X3_ROW_S2("r0", "r1", 1, "0")
+      STATICNN_3X3_ROW_S2("r2", "r3", 0, "%c[row]")
+      STATICNN_3X3_ROW_S2("r4", "r5", 0, "%c[row2]")
+      "add r0, sp, #%c[fm]\n"
+      "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y_end
+      STATICNN_3X3_RESCALE("r8") STATICNN_3X3_RESCALE("r9") STATICNN_3X3_RESCALE("r10") STATICNN_3X3_RESCALE("lr")
+      "orr r8, r8, r9, lsl #8\n"
+      "orr r10, r10, lr, lsl #8\n"
+      "orr r8, r8, r10, lsl #16\n"
+      "uqsub8 r6, r8, r3\n"  // u - min(u, width)
+      "usub8 r8, r8, r6\n"
+      "uadd8 r8, r8, r4\n"  // lo + min(u, width), bytewise
+      "str r8, [r12], #4\n"
+      "cmp r12, r5\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fpush]\n"
+      : "+r"(xp), "+r"(yp)
+      : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [fm] "i"(offsetof(frame_s2, m)),
+        [fpush] "i"(offsetof(frame_s2, x0))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
+#undef STATICNN_3X3_RESCALE
+#undef STATICNN_3X3_ROW_S2
+}
 }  // namespace conv_3x3_rows
 
 // x: 1 x H x W int8 (a padded layer passes a window of its padded input); w: G channels' 3 x 3
 // weights (OIHW, contiguous, in [-127, 127]); q: the rescale from the first of them; y: G x rows x
-// OW int8 (OW = W - 2), channel g's rows at y + g * y_stride (0: rows * OW). AllDoubled: as
-// conv2d_s8_max_pool_dsp's.
-template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+// OW int8 (OW = (W - 3) / S + 1), channel g's rows at y + g * y_stride (0: rows * OW). AllDoubled:
+// as conv2d_s8_max_pool_dsp's.
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t G, bool AllDoubled = false>
 [[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_3x3_rows_dsp(
     const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
     std::size_t rows, std::size_t y_stride = 0) {
-  static_assert(conv2d_s8_3x3_rows_dsp_fits<1, H, W, 3, 1>, "conv2d_s8_3x3_rows_dsp: shape not taken");
-  constexpr std::size_t K = 3, OW = W - K + 1, steps = (OW + 3) / 4, full = OW / 4, words = 2 * steps + 1;
-  // Output rows a pass: their widened input rows within conv_3x3_rows::x_budget bytes.
-  constexpr std::size_t chunk = conv_3x3_rows::x_budget / (4 * words) > K ? conv_3x3_rows::x_budget / (4 * words) - 2 : 1;
+  static_assert(conv2d_s8_3x3_rows_dsp_fits<1, H, W, 3, S>, "conv2d_s8_3x3_rows_dsp: shape not taken");
+  constexpr std::size_t K = 3, OW = (W - K) / S + 1, steps = (OW + 3) / 4, full = OW / 4, words = S * 2 * steps + 1;
+  // Output rows a pass: their (chunk - 1) S + K widened input rows within conv_3x3_rows::x_budget bytes.
+  constexpr std::size_t fit = conv_3x3_rows::x_budget / (4 * words);
+  constexpr std::size_t chunk = fit > K ? (fit - K) / S + 1 : 1;
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
-  std::int32_t X[chunk + K - 1][words];
+  std::int32_t X[(chunk - 1) * S + K][words];
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   for (std::size_t r0 = 0; r0 < rows; r0 += chunk) {
     const std::size_t n = rows - r0 < chunk ? rows - r0 : chunk;
-    for (std::size_t k = 0; k < n + K - 1; ++k) conv_3x3_rows::widen_row<W, words>(x + (oy0 + r0 + k) * W, X[k]);
+    for (std::size_t k = 0; k < (n - 1) * S + K; ++k)
+      conv_3x3_rows::widen_row<W, words>(x + ((oy0 + r0) * S + k) * W, X[k]);
     for (std::size_t g = 0; g < G; ++g) {
       const std::int8_t* wg = w + g * K * K;
       const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
@@ -508,29 +584,38 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
           AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
       if (doubled) {
         const std::int32_t e = -shift;
-        conv_3x3_rows::frame p{{},
-                               2 * bias,
-                               m,
-                               (1 << (e - 1)) +
-                                   static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
-                               e,
-                               conv_max_pool::bytes4(hi - lo),
-                               conv_max_pool::bytes4(lo),
-                               nullptr,
-                               nullptr};
+        using frame_t = std::conditional_t<S == 1, conv_3x3_rows::frame, conv_3x3_rows::frame_s2>;
+        frame_t p{};
+        if constexpr (S == 1) p.bias2 = 2 * bias;
+        else p.bias2[0] = p.bias2[1] = p.bias2[2] = p.bias2[3] = 2 * bias;
+        p.m = m;
+        p.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
+        p.e = e;
+        p.width4 = conv_max_pool::bytes4(hi - lo), p.lo4 = conv_max_pool::bytes4(lo);
         for (std::size_t k = 0; k < K; ++k) {
           p.w[2 * k] = conv_max_pool::pair(2 * wg[3 * k], 2 * wg[3 * k + 1]);
           p.w[2 * k + 1] = conv_max_pool::pair(2 * wg[3 * k + 1], 2 * wg[3 * k + 2]);
         }
+        auto run = [&](std::int8_t* to) {
+          if constexpr (S == 1) conv_3x3_rows::channel_row<4 * words>(&p, to);
+          else conv_3x3_rows::channel_row_s2<4 * words>(&p, to);
+        };
         for (std::size_t r = 0; r < n; ++r, yg += OW) {
+          // A row but the call's last stores its last step whole: the bytes past OW land in the
+          // channel's next row, stored after it.
+          if (full < steps && r0 + r + 1 < rows) {
+            p.y_end = yg + 4 * steps, p.x0 = X[r * S];
+            run(yg);
+            continue;
+          }
           if constexpr (full > 0) {
-            p.y_end = yg + 4 * full, p.x0 = X[r];
-            conv_3x3_rows::channel_row<4 * words>(&p, yg);
+            p.y_end = yg + 4 * full, p.x0 = X[r * S];
+            run(yg);
           }
           if constexpr (full < steps) {  // the last step's outputs past OW are not stored
             alignas(4) std::int8_t last[4];
-            p.y_end = last + 4, p.x0 = X[r] + 2 * full;
-            conv_3x3_rows::channel_row<4 * words>(&p, last);
+            p.y_end = last + 4, p.x0 = X[r * S] + S * 2 * full;
+            run(last);
             for (std::size_t i = 0; i < OW - 4 * full; ++i) yg[4 * full + i] = last[i];
           }
         }
@@ -540,7 +625,7 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
             std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
             for (std::size_t k = 0; k < K; ++k)
               for (std::size_t j = 0; j < K; ++j)
-                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[(oy0 + r0 + r + k) * W + ox + j]);
+                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[((oy0 + r0 + r) * S + k) * W + ox * S + j]);
             yg[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
           }
       }
@@ -554,7 +639,7 @@ void conv2d_s8_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_
 template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                             std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
-template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_3x3_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                             std::size_t oy0, std::size_t rows, std::size_t y_stride = 0);  // Armv7E-M DSP only
 #endif
