@@ -371,19 +371,22 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
   }
 }
 
-// Every output of a one-channel 3x3 conv of stride 1 or 2 (no pool): output rows [oy0, oy0 + rows) of G
-// channels, y[g][r][ox] = clamp(requantize(acc_g(oy0 + r, ox))), bit for bit as the portable conv.
-// Each output row's 3 input rows are widened once to the pair words X[k][m] = (x[2m], x[2m+1])
-// (zero past the row), shared by the G channels; a channel's weights A_k = (w0, w1),
-// B_k = (w1, w2) (doubled) and doubled bias, then its rescale, live in a frame on the stack. Per
-// step 4 outputs at columns 4j .. 4j+3 from X[k][2j], X[k][2j+1], X[k][2j+2]:
+// Every output of a one-channel 3x3 conv of stride 1 or 2 (no pool): output rows [oy0, oy0 + rows)
+// of G channels, y[g][r][ox] = clamp(requantize(acc_g(oy0 + r, ox))), bit for bit as the portable
+// conv. The input rows of a pass (up to conv_3x3_rows::x_budget bytes of them) are widened once to
+// the pair words X[k][m] = (x[2m], x[2m+1]) (zero past the row), shared by the G channels; a
+// channel's weights A_k = (w0, w1), B_k = (w1, w2) (doubled) and doubled bias, then its rescale,
+// live in a frame on the stack, set up once a pass. Per step 4 outputs of a row; stride 1
+// (channel_row), columns 4j .. 4j+3 from X[k][2j], X[k][2j+1], X[k][2j+2]:
 //   col 4j: SMLAD(X[2j], A) + SMLABT(X[2j+1], B)   col 4j+1: SMLATB(X[2j], A) + SMLAD(X[2j+1], B)
 //   col 4j+2: SMLAD(X[2j+1], A) + SMLABT(X[2j+2], B)   col 4j+3: SMLATB(X[2j+1], A) + SMLAD(X[2j+2], B)
-// (8 instructions for 12 products a window row; the first window row starts from the doubled
-// bias); stride 2 (channel_row_s2): col 4j+i: SMLAD(X[4j+i], A) + SMLABT(X[4j+i+1], B), 8
-// instructions and 3 loads a window row, the four outputs started at the doubled bias by one LDM. Then conv2d_s8_few_dsp.hpp's four-instruction doubled rescale of each, the four packed
-// and clamped bytewise and stored with one STR. A channel outside the doubled form (or an empty
-// clamp) takes fixed_point.hpp's requantize.
+// (8 instructions and 2 loads for 12 products a window row; the first window row starts from the
+// doubled bias); stride 2 (channel_row_s2): col 4j+i: SMLAD(X[4j+i], A) + SMLABT(X[4j+i+1], B),
+// 8 instructions and 3 loads a window row, the four outputs started at the doubled bias by one
+// LDM. Then conv2d_s8_few_dsp.hpp's four-instruction doubled rescale of each, the four packed and
+// clamped bytewise and stored with one STR (a row's last step may store up to 3 bytes past it,
+// into the channel's next row, except in the call's last row). A channel outside the doubled form
+// (or an empty clamp) takes fixed_point.hpp's requantize.
 namespace conv_3x3_rows {
 // What a channel's row loop reads: the weight words A0 B0 A1 B1 A2 B2 and the doubled bias
 // (one LDM), the rescale as conv_max_pool::frame_params's (m, c, e, width4, lo4), the end of the
