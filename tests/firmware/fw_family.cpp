@@ -64,6 +64,9 @@ using mlp = sequential<shape<1, 28, 28>, flatten, dense<128>, relu, dense<64>, r
 using separable = sequential<shape<3, 32, 32>, conv2d<8, 3, 2, 1>, relu6, depthwise_conv2d<3, 1, 1>, relu6,
                              conv2d<16, 1>, relu6, depthwise_conv2d<3, 2, 1>, relu6, conv2d<32, 1>, relu6,
                              global_avg_pool, dense<10>>;
+// Two convs before a pool (VGG style): a one-channel 3x3 conv whose outputs are all stored.
+using vgg = sequential<shape<1, 28, 28>, conv2d<8, 3, 1, 1>, relu, conv2d<8, 3, 1, 1>, relu, max_pool<2>, flatten,
+                       dense<10>>;
 }  // namespace family
 
 struct lcg {
@@ -213,6 +216,7 @@ STATICNN_FAMILY(rgb5, 100)
 STATICNN_FAMILY(tables, 110)
 STATICNN_FAMILY(mlp, 120)
 STATICNN_FAMILY(separable, 130)
+STATICNN_FAMILY(vgg, 140)
 
 }  // namespace
 

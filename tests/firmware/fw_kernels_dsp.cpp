@@ -127,17 +127,18 @@ void random_conv_operands(std::uint32_t seed, std::array<std::int8_t, XN>& x, st
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G,
           bool General = true, bool Few = false, std::size_t Pad = 0, bool Widened = false, bool Known = false,
-          bool Pointwise = false, bool Pairs = false>
+          bool Pointwise = false, bool Pairs = false, bool Three = false>
 std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t rows,
                             std::int32_t act_min = -128, std::int32_t act_max = 127, std::int8_t pad = 0,
                             std::int32_t zero_point = -5) {
-  if constexpr (!kernels::target::arm_dsp) {
+  if constexpr (!kernels::target::arm_dsp || (Three && kernels::target::arm_mve)) {
     return 1000;  // the test skips: no DSP kernel on this target
   } else {
     static_assert(Pad == 0 || !Few, "the few-taps kernel reads a padded window");
     static_assert(!(Known && General), "a kernel told that every channel is doubled takes no general one");
     constexpr std::size_t PH = H + 2 * Pad, PW = W + 2 * Pad;
-    static_assert(Few         ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
+    static_assert(Three       ? kernels::arm::conv2d_s8_3x3_rows_dsp_fits<C, PH, PW, K, S>
+                  : Few       ? kernels::arm::conv2d_s8_few_dsp_fits<C, H, W, K, S>
                   : Widened   ? kernels::arm::conv2d_s8_widened_dsp_fits<C, PH, PW, K, S>
                   : Pointwise ? kernels::arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S> && Pad == 0
                   : Pairs     ? kernels::arm::conv2d_s8_pairs_dsp_fits<C, PH, PW, K, S>
@@ -171,7 +172,16 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
     const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), zero_point, act_min, act_max};
     static std::array<std::int8_t, G * OH * OW> got{}, want{};
     got.fill(0x5a), want.fill(0x5a);
-    if constexpr (Few)
+    static std::array<std::int8_t, C * PH * PW> padded{};  // x inside a border of pad
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t iy = 0; iy < PH; ++iy)
+        for (std::size_t ix = 0; ix < PW; ++ix) {
+          const bool inside = iy >= Pad && iy < H + Pad && ix >= Pad && ix < W + Pad;
+          padded[(c * PH + iy) * PW + ix] = inside ? x[(c * H + iy - Pad) * W + ix - Pad] : pad;
+        }
+    if constexpr (Three)  // reads a padded window, as a layer passes it
+      kernels::arm::conv2d_s8_3x3_rows_dsp<PH, PW, S, G, Known>(padded.data(), w.data(), q, got.data(), oy0, rows);
+    else if constexpr (Few)
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G, Known>(x.data(), w.data(), q, got.data(), oy0, rows);
     else if constexpr (Widened)
       kernels::arm::conv2d_s8_widened_dsp<C, H, W, K, S, G, Pad>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
@@ -181,13 +191,6 @@ std::size_t check_conv_rows(std::uint32_t seed, std::size_t oy0, std::size_t row
       kernels::arm::conv2d_s8_pairs_dsp<C, H, W, K, S, G, Pad, Known>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
     else
       kernels::arm::conv2d_s8_rows_dsp<C, H, W, K, S, G, Pad, Known>(x.data(), w.data(), q, got.data(), oy0, rows, pad);
-    static std::array<std::int8_t, C * PH * PW> padded{};  // x inside a border of pad
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t iy = 0; iy < PH; ++iy)
-        for (std::size_t ix = 0; ix < PW; ++ix) {
-          const bool inside = iy >= Pad && iy < H + Pad && ix >= Pad && ix < W + Pad;
-          padded[(c * PH + iy) * PW + ix] = inside ? x[(c * H + iy - Pad) * W + ix - Pad] : pad;
-        }
     kernels::conv2d_s8_rows_portable<C, PH, PW, K, S, G>(padded.data(), w.data(), q, want.data(), oy0, rows);
     std::size_t wrong = 0;
     for (std::size_t i = 0; i < got.size(); ++i)
@@ -337,6 +340,48 @@ STATICNN_TEST(int8_conv_few_any_shape) {
   STATICNN_CHECK((check_conv_rows<1, 4, 30, 3, 1, 16, D, Few, 0, false, Known>(52, 0, 2, -3, 127) == 0));
   STATICNN_CHECK((check_conv_rows<1, 12, 31, 3, 1, 4, D, Few, 0, false, Known>(53, 0, 10, -128, 20) == 0));
   STATICNN_CHECK((check_conv_rows<2, 7, 10, 2, 2, 5, D, Few, 0, false, Known>(54, 1, 2, -50, 60) == 0));
+}
+
+// kernels/arm/conv2d_s8_max_pool_dsp.hpp's conv2d_s8_3x3_rows_dsp (one input channel, 3x3 stride 1
+// or 2, every output stored) against the portable kernel, bit for bit, as int8_conv_rows_any_shape: on a
+// window of the input padded by 0 or 1, widths whose output rows end in a step of 1 to 4 outputs
+// (or have none whole), 1 to 32 output channels, row ranges from the first and to the last, both
+// rescale forms, clamps full, ReLU, one value and empty.
+STATICNN_TEST(int8_conv_3x3_rows_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP kernel (or MVE's instead): no one-channel 3x3 rows kernel on this target");
+  if constexpr (kernels::target::arm_dsp && !kernels::target::arm_mve) {
+    constexpr bool G = true, D = false, Few = false, Pw = false, Pairs = false, Three = true, Known = true;
+#define STATICNN_CHECK_3X3(H, W, Pad, Gs, Gen, Kn, ...)                                                        \
+  STATICNN_CHECK((check_conv_rows<1, H, W, 3, 1, Gs, Gen, Few, Pad, false, Kn, Pw, Pairs, Three>(__VA_ARGS__) == 0))
+#define STATICNN_CHECK_3X3_S2(H, W, Pad, Gs, Gen, Kn, ...)                                                     \
+  STATICNN_CHECK((check_conv_rows<1, H, W, 3, 2, Gs, Gen, Few, Pad, false, Kn, Pw, Pairs, Three>(__VA_ARGS__) == 0))
+    STATICNN_CHECK_3X3(5, 5, 0, 1, D, false, 61, 0, 3);                          // OW 3: no whole step
+    STATICNN_CHECK_3X3(7, 7, 1, 3, G, false, 62, 0, 7, -128, 127, -4);          // OW 7
+    STATICNN_CHECK_3X3(9, 9, 0, 5, G, false, 63, 2, 5, -5, 127);               // ReLU, OW 7
+    STATICNN_CHECK_3X3(28, 28, 1, 8, D, false, 64, 0, 28, -5, 127, -5);        // the first layer's shape
+    STATICNN_CHECK_3X3(31, 31, 1, 13, G, false, 65, 27, 4, -128, 127, 11);      // OW 31, the last rows
+    STATICNN_CHECK_3X3(33, 33, 0, 32, D, false, 66, 3, 2, -100, 90);           // OW 31
+    STATICNN_CHECK_3X3(7, 28, 0, 13, G, false, 67, 1, 4, 3, 3);                 // one value, OW 26
+    STATICNN_CHECK_3X3(9, 31, 1, 5, G, false, 68, 0, 9, 10, 9, 2);              // an empty clamp
+    STATICNN_CHECK_3X3(5, 33, 1, 32, D, false, 69, 1, 3, -128, 127, 127);      // OW 33
+    STATICNN_CHECK_3X3(28, 9, 0, 8, D, Known, 70, 0, 26, -5, 127);             // known doubled
+    STATICNN_CHECK_3X3(7, 31, 1, 3, D, Known, 71, 2, 5, -128, 20, -128);
+    STATICNN_CHECK_3X3(31, 5, 1, 6, G, false, 72, 0, 31, -128, 127, 0);        // OW 5
+    // Stride 2: OW 2 to 17 (steps of 1 to 4 outputs, none whole), both paddings.
+    STATICNN_CHECK_3X3_S2(5, 5, 0, 1, D, false, 73, 0, 2);                       // OW 2
+    STATICNN_CHECK_3X3_S2(7, 7, 1, 3, G, false, 74, 0, 4, -128, 127, -4);       // OW 4
+    STATICNN_CHECK_3X3_S2(9, 9, 0, 5, G, false, 75, 1, 3, -5, 127);            // OW 4
+    STATICNN_CHECK_3X3_S2(28, 28, 1, 16, D, false, 76, 0, 14, -5, 127, -5);    // the stem's shape, OW 14
+    STATICNN_CHECK_3X3_S2(31, 31, 1, 13, G, false, 77, 10, 6, -128, 127, 11);   // OW 16, the last rows
+    STATICNN_CHECK_3X3_S2(33, 33, 0, 32, D, false, 78, 3, 13, -100, 90);       // OW 16
+    STATICNN_CHECK_3X3_S2(9, 28, 0, 8, G, false, 79, 1, 3, 3, 3);               // one value, OW 13
+    STATICNN_CHECK_3X3_S2(9, 33, 1, 5, G, false, 80, 0, 5, 10, 9, 2);           // an empty clamp, OW 17
+    STATICNN_CHECK_3X3_S2(28, 31, 0, 8, D, Known, 81, 0, 13, -5, 127);         // known doubled, OW 15
+    STATICNN_CHECK_3X3_S2(31, 9, 1, 32, D, Known, 82, 2, 14, -128, 20, -128);  // OW 5
+#undef STATICNN_CHECK_3X3_S2
+#undef STATICNN_CHECK_3X3
+  }
 }
 
 // kernels/arm/conv2d_s8_widened_dsp.hpp (one input channel, K >= 4 or 3x3 stride 2, or 2-3 channels
@@ -582,8 +627,9 @@ namespace {
 constexpr std::size_t bench_arena_bytes = 24 * 1024;
 alignas(4) std::array<std::int8_t, bench_arena_bytes> bench_arena;
 // Few: the few-taps kernel (kernels/arm/conv2d_s8_few_dsp.hpp); Pointwise: the pointwise kernel.
+// Three: the one-channel 3x3 kernel (kernels/arm/conv2d_s8_max_pool_dsp.hpp's conv2d_s8_3x3_rows_dsp).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, bool Few = false,
-          bool Pointwise = false>
+          bool Pointwise = false, bool Three = false>
 void bench_conv_rows(const char* what, std::size_t rows) {
   if constexpr (kernels::target::arm_dsp) {
     namespace ic = fw::instruction_counter;
@@ -600,7 +646,9 @@ void bench_conv_rows(const char* what, std::size_t rows) {
     bias.fill(1000), mult.fill(1 << 30), shift.fill(-9);
     const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), -3, -3, 127};
     ic::start();
-    if constexpr (Few)
+    if constexpr (Three)
+      kernels::arm::conv2d_s8_3x3_rows_dsp<H, W, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
+    else if constexpr (Few)
       kernels::arm::conv2d_s8_few_dsp<C, H, W, K, S, G>(x.data(), w.data(), q, y.data(), 0, rows);
     else if constexpr (Pointwise)
       kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x.data(), w.data(), q, y.data(), 0, rows);
@@ -628,6 +676,13 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   bench_conv_rows<16, 4, 16, 3, 1, 32>("C=16 K=3 4x16 -> 32, 2 rows (one pooled row)", 2);
   // The few-taps kernel on the same first-layer shapes.
   bench_conv_rows<1, 30, 30, 3, 1, 16, true>("few: C=1 K=3 30x30 -> 16, 28 rows", 28);
+  if constexpr (!kernels::target::arm_mve) {  // the one-channel 3x3 kernel, as the layers call it
+    constexpr bool few = false, pw = false, three = true;
+    bench_conv_rows<1, 30, 30, 3, 1, 16, few, pw, three>("3x3: C=1 K=3 30x30 -> 16, 28 rows", 28);
+    bench_conv_rows<1, 3, 30, 3, 1, 8, few, pw, three>("3x3: C=1 K=3 3x30 -> 8, 1 row (a padded row)", 1);
+    bench_conv_rows<1, 5, 30, 3, 1, 16, few, pw, three>("3x3: C=1 K=3 5x30 -> 16, 3 rows (a 3x3 pool's)", 3);
+    bench_conv_rows<1, 30, 30, 3, 2, 24, few, pw, three>("3x3: C=1 K=3 S=2 30x30 -> 24, 14 rows", 14);
+  }
   bench_conv_rows<1, 4, 30, 3, 1, 16, true>("few: C=1 K=3 4x30 -> 16, 2 rows (one pooled row)", 2);
   bench_conv_rows<1, 3, 30, 3, 2, 24, true>("few: C=1 K=3 S=2 3x30 -> 24, 1 row", 1);
   // First layers the few-taps kernel does not take, as their stages call the rows kernel.

@@ -38,17 +38,21 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_runs_mve = arm::conv2d_s8_mve_fits<C, H, W, K, S>;
 
 // Which DSP kernel conv2d_s8_rows runs for all output channels at once (H, W: the padded input's),
-// in this order: the pointwise kernel (K = 1, stride 1, C >= 8), the few-taps kernel (fan-in C K K <= 9),
-// the widened-rows kernel (one input channel, K >= 4 or 3x3 stride 2, or 2 to 3 channels K >= 3;
-// stride 1 or 2), the channel-pairs kernel (4 to
-// 12 input channels, K 2 to 5, stride 1 or 2), else the rows kernel for the shapes it takes.
-// (A 3x3 stride-2 window of one input channel runs the widened-rows kernel where it fits: its 4
-// outputs a block share the window rows' words.)
+// in this order: the pointwise kernel (K = 1, stride 1, C >= 8), the one-channel 3x3 kernel (stride
+// 1 or 2), the few-taps kernel (fan-in C K K <= 9), the widened-rows kernel (one input channel,
+// K >= 4, or 2 to 3 channels K >= 3; stride 1 or 2), the channel-pairs kernel (4 to 12 input
+// channels, K 2 to 5, stride 1 or 2), else the rows kernel for the shapes it takes.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_pointwise_dsp =
     !conv2d_s8_runs_mve<C, H, W, K, S> && arm::conv2d_s8_pointwise_dsp_fits<C, H, W, K, S>;
+// One input channel, a 3x3 window of stride 1 or 2: kernels/arm/conv2d_s8_max_pool_dsp.hpp's
+// conv2d_s8_3x3_rows_dsp (the pooled kernels' pair words, every output stored), before the few-taps
+// and the widened-rows kernel.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_runs_3x3_dsp = arm::conv2d_s8_3x3_rows_dsp_fits<C, H, W, K, S>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_few_dsp = !conv2d_s8_runs_mve<C, H, W, K, S> &&
+                                               !conv2d_s8_runs_3x3_dsp<C, H, W, K, S> &&
                                                !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
                                                arm::conv2d_s8_few_dsp_fits<C, H, W, K, S> &&
                                                !(C == 1 && K == 3 && S == 2 && arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S>);
@@ -59,11 +63,13 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           std::size_t SW = S>
 inline constexpr bool conv2d_s8_runs_widened_dsp =
     (K == KW && S == SW ? !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+                              !conv2d_s8_runs_3x3_dsp<C, H, W, K, S> &&
                               !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>
                         : !target::arm_mve) &&
     arm::conv2d_s8_widened_dsp_fits<C, H, W, K, S, KW, SW>;
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_pairs_dsp = !conv2d_s8_runs_mve<C, H, W, K, S> &&
+                                                 !conv2d_s8_runs_3x3_dsp<C, H, W, K, S> &&
                                                  !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
                                                  !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> &&
                                                  !conv2d_s8_runs_widened_dsp<C, H, W, K, S> &&
@@ -71,6 +77,7 @@ inline constexpr bool conv2d_s8_runs_pairs_dsp = !conv2d_s8_runs_mve<C, H, W, K,
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_runs_rows_dsp =
     !conv2d_s8_runs_mve<C, H, W, K, S> && !conv2d_s8_runs_few_dsp<C, H, W, K, S> &&
+    !conv2d_s8_runs_3x3_dsp<C, H, W, K, S> &&
     !conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> && !conv2d_s8_runs_widened_dsp<C, H, W, K, S> &&
     !conv2d_s8_runs_pairs_dsp<C, H, W, K, S> && arm::conv2d_s8_rows_dsp_fits<C, H, W, K, S>;
 // On ARMv6-M: kernels/arm/conv2d_s8_v6m.hpp for the shapes it takes (8 output pixels a row at least).
@@ -80,7 +87,7 @@ inline constexpr bool conv2d_s8_runs_v6m = arm::conv2d_s8_v6m_fits<C, H, W, K, S
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_rows_all_channels =
     conv2d_s8_runs_mve<C, H, W, K, S> || conv2d_s8_runs_few_dsp<C, H, W, K, S> ||
-    conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> || conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
+    conv2d_s8_runs_3x3_dsp<C, H, W, K, S> || conv2d_s8_runs_pointwise_dsp<C, H, W, K, S> || conv2d_s8_runs_widened_dsp<C, H, W, K, S> ||
     conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> ||
     conv2d_s8_runs_v6m<C, H, W, K, S>;
 // Whether that kernel can also read an unpadded input and fill the padding in itself
@@ -108,6 +115,8 @@ constexpr const char* conv2d_s8_kernel_name() {
     return "arm_mve conv (patches, vmladava 2 pixels x 2 channels, vector rescale)";
   else if constexpr (G > 1 && conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>)
     return "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad)";
+  else if constexpr (G > 1 && conv2d_s8_runs_3x3_dsp<C, H, W, K, S>)
+    return "arm_dsp conv 3x3 one channel (int16 rows once, smlad 4 pixels x 2 taps, word stores)";
   else if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)
     return "arm_dsp conv few taps (smlad, weights in registers x pixels)";
   else if constexpr (G > 1 && conv2d_s8_runs_widened_dsp<C, H, W, K, S> && arm::conv2d_s8_widened_runs_stem<C, H, W, K, S>)
@@ -187,6 +196,8 @@ constexpr void conv2d_s8_rows(const std::int8_t* x, const std::int8_t* w, channe
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_rows_mve<C, H, W, K, S, G>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated()) return arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x, w, q, y, oy0, rows);
+  } else if constexpr (conv2d_s8_runs_3x3_dsp<C, H, W, K, S>) {
+    if (!std::is_constant_evaluated()) return arm::conv2d_s8_3x3_rows_dsp<H, W, S, G, AllDoubled>(x, w, q, y, oy0, rows);
   } else if constexpr (conv2d_s8_runs_few_dsp<C, H, W, K, S>) {
     if (!std::is_constant_evaluated())
       return arm::conv2d_s8_few_dsp<C, H, W, K, S, G, AllDoubled>(x, w, q, y, oy0, rows);

@@ -246,6 +246,15 @@ struct qconv2d_layer {
                : 0;
   // scratch: null, or scratch_bytes bytes overlapping neither x nor y.
   static constexpr bool scratch_overlaps_output = false;
+  // A padded one-channel 3x3 conv of stride 1 or 2 (kernels/arm/conv2d_s8_max_pool_dsp.hpp's
+  // conv2d_s8_3x3_rows_dsp) runs bands of output rows, each from one packed window, so that each
+  // channel's setup and each input row's widening serve a band, not one row.
+  static constexpr bool bands_3x3 = square && !unpadded && channel_group == OutC &&
+                                    kernels::conv2d_s8_runs_3x3_dsp<C, H, W, K, Stride>;
+  static constexpr std::size_t band_3x3 = [] {
+    constexpr std::size_t rows = 1024 / W > K ? (1024 / W - K) / Stride + 1 : 1;  // a window within 1 KiB
+    return rows < out_shape::height ? rows : out_shape::height;
+  }();
   constexpr void forward(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y,
                          [[maybe_unused]] std::int8_t* scratch = nullptr) const {
     constexpr std::size_t P = out_shape::height * out_shape::width;
@@ -263,6 +272,21 @@ struct qconv2d_layer {
       if (!std::is_constant_evaluated()) {
         for (std::size_t oc = 0; oc < OutC; oc += channel_group)
           forward_padded_rows(x.data(), y.data() + oc * P, oc, 0, out_shape::height);
+        return;
+      }
+      conv_forward_by_rows(*this, x.data(), y.data());
+    } else if constexpr (bands_3x3) {
+      if (!std::is_constant_evaluated()) {
+        // Bands of up to band_3x3 output rows, each from a window of its (band - 1) Stride + K
+        // padded rows (the last band's window may reach past the input: padding rows, not read).
+        constexpr std::size_t R = (band_3x3 - 1) * Stride + K;
+        std::array<std::int8_t, R * W> window;
+        for (std::size_t oy = 0; oy < out_shape::height; oy += band_3x3) {
+          const std::size_t n = out_shape::height - oy < band_3x3 ? out_shape::height - oy : band_3x3;
+          pack_window<R>(x.data(), window.data(), oy * Stride);
+          kernels::arm::conv2d_s8_3x3_rows_dsp<R, W, Stride, OutC>(window.data(), weights.data(), rescale(),
+                                                                    y.data() + oy * out_shape::width, 0, n, P);
+        }
         return;
       }
       conv_forward_by_rows(*this, x.data(), y.data());

@@ -28,6 +28,7 @@
 // maximum (max(a + b) = max(a) + b). |2 acc| <= 2 * 9 * 127 * 128 stays far inside int32.
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../fixed_point.hpp"
 #include "../target.hpp"
@@ -48,6 +49,18 @@ inline constexpr bool conv2d_s8_max_pool_dsp_fits = target::arm_dsp && !target::
                                                     K == conv_max_pool::kernel && S == 1 &&
                                                     H >= conv_max_pool::in_rows && W >= conv_max_pool::in_rows &&
                                                     W <= conv_max_pool::max_width;
+
+// The shapes conv2d_s8_3x3_rows_dsp takes (H, W: the padded input's): one input channel, a 3x3
+// window of stride 1 or 2, OW outputs a row with S 2 ceil(OW / 4) + 1 widened words a row within
+// the LDRD immediate of window row 2 (conv_3x3_rows::max_width).
+namespace conv_3x3_rows {
+inline constexpr std::size_t max_width = 240;
+inline constexpr std::size_t x_budget = 1152;  // bytes of widened input rows a pass (3 rows at least)
+}
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_3x3_rows_dsp_fits = target::arm_dsp && !target::arm_mve && C == 1 && K == 3 &&
+                                                    (S == 1 || S == 2) && H >= 3 && W >= 3 &&
+                                                    W <= conv_3x3_rows::max_width;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_max_pool {
@@ -358,6 +371,271 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
     }
   }
 }
+
+// Every output of a one-channel 3x3 conv of stride 1 or 2 (no pool): output rows [oy0, oy0 + rows)
+// of G channels, y[g][r][ox] = clamp(requantize(acc_g(oy0 + r, ox))), bit for bit as the portable
+// conv. The input rows of a pass (up to conv_3x3_rows::x_budget bytes of them) are widened once to
+// the pair words X[k][m] = (x[2m], x[2m+1]) (zero past the row), shared by the G channels; a
+// channel's weights A_k = (w0, w1), B_k = (w1, w2) (doubled) and doubled bias, then its rescale,
+// live in a frame on the stack, set up once a pass. Per step 4 outputs of a row; stride 1
+// (channel_row), columns 4j .. 4j+3 from X[k][2j], X[k][2j+1], X[k][2j+2]:
+//   col 4j: SMLAD(X[2j], A) + SMLABT(X[2j+1], B)   col 4j+1: SMLATB(X[2j], A) + SMLAD(X[2j+1], B)
+//   col 4j+2: SMLAD(X[2j+1], A) + SMLABT(X[2j+2], B)   col 4j+3: SMLATB(X[2j+1], A) + SMLAD(X[2j+2], B)
+// (8 instructions and 2 loads for 12 products a window row; the first window row starts from the
+// doubled bias); stride 2 (channel_row_s2): col 4j+i: SMLAD(X[4j+i], A) + SMLABT(X[4j+i+1], B),
+// 8 instructions and 3 loads a window row, the four outputs started at the doubled bias by one
+// LDM. Then conv2d_s8_few_dsp.hpp's four-instruction doubled rescale of each, the four packed and
+// clamped bytewise and stored with one STR (a row's last step may store up to 3 bytes past it,
+// into the channel's next row, except in the call's last row). A channel outside the doubled form
+// (or an empty clamp) takes fixed_point.hpp's requantize.
+namespace conv_3x3_rows {
+// What a channel's row loop reads: the weight words A0 B0 A1 B1 A2 B2 and the doubled bias
+// (one LDM), the rescale as conv_max_pool::frame_params's (m, c, e, width4, lo4), the end of the
+// stored outputs (pushed, 13 words), then the first widened row at the first step's column.
+struct frame {
+  std::int32_t w[6], bias2, m, c, e, width4, lo4;
+  std::int8_t* y_end;
+  const std::int32_t* x0;
+};
+static_assert(offsetof(frame, bias2) == 24 && offsetof(frame, m) == 28 && offsetof(frame, y_end) == 48 &&
+                  offsetof(frame, x0) == 52,
+              "rows_3x3: the LDM/PUSH register lists lay out frame");
+
+// Row x (W int8) as the n pair words (x[2m], x[2m+1]), m < N, zero past the row: whole words
+// through SXTB16 while 4 bytes lie inside the row, the rest byte by byte.
+template <std::size_t W, std::size_t N>
+[[gnu::always_inline]] inline void widen_row(const std::int8_t* x, std::int32_t* out) {
+  std::size_t m = 0;
+  for (; 2 * m + 4 <= W && m + 2 <= N; m += 2) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, x + 2 * m, 4);
+    std::int32_t even, odd, lo, hi;
+    asm("sxtb16 %0, %1" : "=r"(even) : "r"(v));
+    asm("sxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(v));
+    asm("pkhbt %0, %1, %2, lsl #16" : "=r"(lo) : "r"(even), "r"(odd));  // (x0, x1)
+    asm("pkhtb %0, %1, %2, asr #16" : "=r"(hi) : "r"(odd), "r"(even));  // (x2, x3)
+    out[m] = lo;
+    out[m + 1] = hi;
+  }
+  for (; m < N; ++m)
+    out[m] = conv_max_pool::pair(2 * m < W ? x[2 * m] : 0, 2 * m + 1 < W ? x[2 * m + 1] : 0);
+}
+
+// One channel's outputs 4 a step from p->x0 (window rows RowBytes apart) into y until p->y_end.
+// Registers: r0-r5 the weight words, then the rescale (m, c, e, width4, lo4, y_end); r6, r7 a
+// widened row's words, then temporaries; r8, r9, r10, lr the four outputs; r11 window row 0 at the
+// step's column; r12 the output.
+template <std::size_t RowBytes>
+[[gnu::always_inline]] inline void channel_row(const frame* p, std::int8_t* y) {
+  static_assert(2 * RowBytes - 8 <= 1020, "rows_3x3: LDRD offsets are 8-bit word immediates");
+  register const void* xp asm("r11") = p;
+  register std::int8_t* yp asm("r12") = y;
+#define STATICNN_3X3_ROW(AW, BW, OFF)                                                              \
+  "ldrd r6, r7, [r11, #" OFF "]\n"                                                                 \
+  "smlad r8, r6, " AW ", r8\n"                                                                     \
+  "smlatb r9, r6, " AW ", r9\n"                                                                    \
+  "smlabt r8, r7, " BW ", r8\n"                                                                    \
+  "smlad r9, r7, " BW ", r9\n"                                                                     \
+  "smlad r10, r7, " AW ", r10\n"                                                                   \
+  "smlatb lr, r7, " AW ", lr\n"                                                                    \
+  "ldr r6, [r11, #" OFF " + 8]\n"                                                                  \
+  "smlabt r10, r6, " BW ", r10\n"                                                                  \
+  "smlad lr, r6, " BW ", lr\n"
+#define STATICNN_3X3_RESCALE(X)                                                                    \
+  "add r6, r1, " X ", asr #31\n"                                                                   \
+  "smmlar " X ", " X ", r0, r6\n"                                                                  \
+  "asr " X ", " X ", r2\n"                                                                         \
+  "usat " X ", #8, " X "\n"
+  asm volatile(
+      "add r6, r11, #%c[fm]\n"
+      "ldm r6, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y_end, x0
+      "push {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r11, {r0, r1, r2, r3, r4, r5, r7}\n"  // A0 B0 A1 B1 A2 B2, bias2
+      "push {r0, r1, r2, r3, r4, r5, r7}\n"
+      "mov r11, r6\n"
+      "1:\n"
+      "ldm sp, {r0, r1, r2, r3, r4, r5, r8}\n"
+      "ldrd r6, r7, [r11], #8\n"  // window row 0: the four outputs start at the doubled bias
+      "smlatb r9, r6, r0, r8\n"
+      "smlad r10, r7, r0, r8\n"
+      "smlatb lr, r7, r0, r8\n"
+      "smlad r8, r6, r0, r8\n"
+      "smlabt r8, r7, r1, r8\n"
+      "smlad r9, r7, r1, r9\n"
+      "ldr r6, [r11]\n"
+      "smlabt r10, r6, r1, r10\n"
+      "smlad lr, r6, r1, lr\n"
+      STATICNN_3X3_ROW("r2", "r3", "%c[row] - 8")
+      STATICNN_3X3_ROW("r4", "r5", "%c[row2] - 8")
+      "add r0, sp, #%c[fm]\n"
+      "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y_end
+      STATICNN_3X3_RESCALE("r8") STATICNN_3X3_RESCALE("r9") STATICNN_3X3_RESCALE("r10") STATICNN_3X3_RESCALE("lr")
+      "orr r8, r8, r9, lsl #8\n"
+      "orr r10, r10, lr, lsl #8\n"
+      "orr r8, r8, r10, lsl #16\n"
+      "uqsub8 r6, r8, r3\n"  // u - min(u, width)
+      "usub8 r8, r8, r6\n"
+      "uadd8 r8, r8, r4\n"  // lo + min(u, width), bytewise
+      "str r8, [r12], #4\n"
+      "cmp r12, r5\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fpush]\n"
+      : "+r"(xp), "+r"(yp)
+      : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [fm] "i"(offsetof(frame, m)),
+        [fpush] "i"(offsetof(frame, x0))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
+#undef STATICNN_3X3_RESCALE
+#undef STATICNN_3X3_ROW
+}
+
+// channel_row's frame for stride 2: the weight words, the doubled bias 4 times (one LDM starts
+// the four outputs), the rescale, the end of the outputs (pushed, 16 words), the first widened row.
+struct frame_s2 {
+  std::int32_t w[6], bias2[4], m, c, e, width4, lo4;
+  std::int8_t* y_end;
+  const std::int32_t* x0;
+};
+static_assert(offsetof(frame_s2, m) == 40 && offsetof(frame_s2, y_end) == 60 && offsetof(frame_s2, x0) == 64,
+              "rows_3x3_s2: the LDM/PUSH register lists lay out frame_s2");
+
+// channel_row for stride 2: outputs 4 a step from the widened words X[4j .. 4j+4] of each window
+// row. Registers as channel_row's.
+template <std::size_t RowBytes>
+[[gnu::always_inline]] inline void channel_row_s2(const frame_s2* p, std::int8_t* y) {
+  static_assert(2 * RowBytes <= 1020, "rows_3x3_s2: LDRD offsets are 8-bit word immediates");
+  register const void* xp asm("r11") = p;
+  register std::int8_t* yp asm("r12") = y;
+#define STATICNN_3X3_ROW_S2(AW, BW, FIRST, OFF)                                                    \
+  ".if " #FIRST "\n"                                                                              \
+  "ldrd r6, r7, [r11], #16\n"                                                                     \
+  ".else\n"                                                                                       \
+  "ldrd r6, r7, [r11, #" OFF " - 16]\n"                                                           \
+  ".endif\n"                                                                                      \
+  "smlad r8, r6, " AW ", r8\n"                                                                    \
+  "smlabt r8, r7, " BW ", r8\n"                                                                   \
+  "smlad r9, r7, " AW ", r9\n"                                                                    \
+  "ldrd r6, r7, [r11, #" OFF " - 8]\n"                                                            \
+  "smlabt r9, r6, " BW ", r9\n"                                                                   \
+  "smlad r10, r6, " AW ", r10\n"                                                                  \
+  "smlabt r10, r7, " BW ", r10\n"                                                                 \
+  "smlad lr, r7, " AW ", lr\n"                                                                    \
+  "ldr r6, [r11, #" OFF "]\n"                                                                     \
+  "smlabt lr, r6, " BW ", lr\n"
+#define STATICNN_3X3_RESCALE(X)                                                                    \
+  "add r6, r1, " X ", asr #31\n"                                                                   \
+  "smmlar " X ", " X ", r0, r6\n"                                                                  \
+  "asr " X ", " X ", r2\n"                                                                         \
+  "usat " X ", #8, " X "\n"
+  asm volatile(
+      "add r6, r11, #%c[fm]\n"
+      "ldm r6, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y_end, x0
+      "push {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r11, {r0, r1, r2, r3, r4, r5, r7, r8, r9, r10}\n"  // A0 B0 A1 B1 A2 B2, bias2 x 4
+      "push {r0, r1, r2, r3, r4, r5, r7, r8, r9, r10}\n"
+      "mov r11, r6\n"
+      "1:\n"
+      "ldm sp, {r0, r1, r2, r3, r4, r5, r8, r9, r10, lr}\n"
+      STATICNN_3X3_ROW_S2("r0", "r1", 1, "0")
+      STATICNN_3X3_ROW_S2("r2", "r3", 0, "%c[row]")
+      STATICNN_3X3_ROW_S2("r4", "r5", 0, "%c[row2]")
+      "add r0, sp, #%c[fm]\n"
+      "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y_end
+      STATICNN_3X3_RESCALE("r8") STATICNN_3X3_RESCALE("r9") STATICNN_3X3_RESCALE("r10") STATICNN_3X3_RESCALE("lr")
+      "orr r8, r8, r9, lsl #8\n"
+      "orr r10, r10, lr, lsl #8\n"
+      "orr r8, r8, r10, lsl #16\n"
+      "uqsub8 r6, r8, r3\n"  // u - min(u, width)
+      "usub8 r8, r8, r6\n"
+      "uadd8 r8, r8, r4\n"  // lo + min(u, width), bytewise
+      "str r8, [r12], #4\n"
+      "cmp r12, r5\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fpush]\n"
+      : "+r"(xp), "+r"(yp)
+      : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [fm] "i"(offsetof(frame_s2, m)),
+        [fpush] "i"(offsetof(frame_s2, x0))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
+#undef STATICNN_3X3_RESCALE
+#undef STATICNN_3X3_ROW_S2
+}
+}  // namespace conv_3x3_rows
+
+// x: 1 x H x W int8 (a padded layer passes a window of its padded input); w: G channels' 3 x 3
+// weights (OIHW, contiguous, in [-127, 127]); q: the rescale from the first of them; y: G x rows x
+// OW int8 (OW = (W - 3) / S + 1), channel g's rows at y + g * y_stride (0: rows * OW). AllDoubled:
+// as conv2d_s8_max_pool_dsp's.
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t G, bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_3x3_rows_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0,
+    std::size_t rows, std::size_t y_stride = 0) {
+  static_assert(conv2d_s8_3x3_rows_dsp_fits<1, H, W, 3, S>, "conv2d_s8_3x3_rows_dsp: shape not taken");
+  constexpr std::size_t K = 3, OW = (W - K) / S + 1, steps = (OW + 3) / 4, full = OW / 4, words = S * 2 * steps + 1;
+  // Output rows a pass: their (chunk - 1) S + K widened input rows within conv_3x3_rows::x_budget bytes.
+  constexpr std::size_t fit = conv_3x3_rows::x_budget / (4 * words);
+  constexpr std::size_t chunk = fit > K ? (fit - K) / S + 1 : 1;
+  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
+  std::int32_t X[(chunk - 1) * S + K][words];
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  for (std::size_t r0 = 0; r0 < rows; r0 += chunk) {
+    const std::size_t n = rows - r0 < chunk ? rows - r0 : chunk;
+    for (std::size_t k = 0; k < (n - 1) * S + K; ++k)
+      conv_3x3_rows::widen_row<W, words>(x + ((oy0 + r0) * S + k) * W, X[k]);
+    for (std::size_t g = 0; g < G; ++g) {
+      const std::int8_t* wg = w + g * K * K;
+      const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+      std::int8_t* yg = y + g * (y_stride != 0 ? y_stride : rows * OW) + r0 * OW;
+      const bool doubled =
+          AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
+      if (doubled) {
+        const std::int32_t e = -shift;
+        using frame_t = std::conditional_t<S == 1, conv_3x3_rows::frame, conv_3x3_rows::frame_s2>;
+        frame_t p{};
+        if constexpr (S == 1) p.bias2 = 2 * bias;
+        else p.bias2[0] = p.bias2[1] = p.bias2[2] = p.bias2[3] = 2 * bias;
+        p.m = m;
+        p.c = (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e);
+        p.e = e;
+        p.width4 = conv_max_pool::bytes4(hi - lo), p.lo4 = conv_max_pool::bytes4(lo);
+        for (std::size_t k = 0; k < K; ++k) {
+          p.w[2 * k] = conv_max_pool::pair(2 * wg[3 * k], 2 * wg[3 * k + 1]);
+          p.w[2 * k + 1] = conv_max_pool::pair(2 * wg[3 * k + 1], 2 * wg[3 * k + 2]);
+        }
+        auto run = [&](std::int8_t* to) {
+          if constexpr (S == 1) conv_3x3_rows::channel_row<4 * words>(&p, to);
+          else conv_3x3_rows::channel_row_s2<4 * words>(&p, to);
+        };
+        for (std::size_t r = 0; r < n; ++r, yg += OW) {
+          // A row but the call's last stores its last step whole: the bytes past OW land in the
+          // channel's next row, stored after it.
+          if (full < steps && r0 + r + 1 < rows) {
+            p.y_end = yg + 4 * steps, p.x0 = X[r * S];
+            run(yg);
+            continue;
+          }
+          if constexpr (full > 0) {
+            p.y_end = yg + 4 * full, p.x0 = X[r * S];
+            run(yg);
+          }
+          if constexpr (full < steps) {  // the last step's outputs past OW are not stored
+            alignas(4) std::int8_t last[4];
+            p.y_end = last + 4, p.x0 = X[r * S] + S * 2 * full;
+            run(last);
+            for (std::size_t i = 0; i < OW - 4 * full; ++i) yg[4 * full + i] = last[i];
+          }
+        }
+      } else if constexpr (!AllDoubled) {
+        for (std::size_t r = 0; r < n; ++r, yg += OW)
+          for (std::size_t ox = 0; ox < OW; ++ox) {
+            std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
+            for (std::size_t k = 0; k < K; ++k)
+              for (std::size_t j = 0; j < K; ++j)
+                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[((oy0 + r0 + r) * S + k) * W + ox * S + j]);
+            yg[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
+          }
+      }
+    }
+  }
+}
 #else
 template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
@@ -365,6 +643,9 @@ void conv2d_s8_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_
 template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_avg_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                             std::size_t y_stride, std::size_t oy0);  // Armv7E-M DSP only
+template <std::size_t H, std::size_t W, std::size_t S, std::size_t G, bool AllDoubled = false>
+void conv2d_s8_3x3_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                            std::size_t oy0, std::size_t rows, std::size_t y_stride = 0);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
