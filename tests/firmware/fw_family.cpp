@@ -64,6 +64,10 @@ using mlp = sequential<shape<1, 28, 28>, flatten, dense<128>, relu, dense<64>, r
 using separable = sequential<shape<3, 32, 32>, conv2d<8, 3, 2, 1>, relu6, depthwise_conv2d<3, 1, 1>, relu6,
                              conv2d<16, 1>, relu6, depthwise_conv2d<3, 2, 1>, relu6, conv2d<32, 1>, relu6,
                              global_avg_pool, dense<10>>;
+// A flatten of an odd map with a channel count not a multiple of 4 (250 inputs: dense rows that
+// are not whole words).
+using odd10 = sequential<shape<1, 28, 28>, conv2d<6, 5>, relu, max_pool<2>, conv2d<10, 3>, relu, max_pool<2>,
+                         flatten, dense<64>, relu, dense<10>>;
 }  // namespace family
 
 struct lcg {
@@ -213,6 +217,7 @@ STATICNN_FAMILY(rgb5, 100)
 STATICNN_FAMILY(tables, 110)
 STATICNN_FAMILY(mlp, 120)
 STATICNN_FAMILY(separable, 130)
+STATICNN_FAMILY(odd10, 140)
 
 }  // namespace
 
