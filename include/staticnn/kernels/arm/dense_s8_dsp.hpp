@@ -339,8 +339,8 @@ template <std::size_t M>
 
 // acc[R b + r] = bias[R b + r] + (row R b + r) . x for r < R = Rows (4 or 2), b < blocks >= 1, w
 // the row-pair layout's blocks of R rows (dense_s8_pack_pairs, 4-byte aligned), x given as pair
-// words xp[0 .. 2 (M/4)) followed by pair_sentinel and two readable words (the tail's pair words); offset = 128 sum(x); entry =
-// (pairs_unroll - (M/4) % pairs_unroll) % pairs_unroll. Steps of 4 inputs (one LDRD of two pair
+// words xp[0 .. 2 (M/4)) followed by pair_sentinel and two readable words (the tail's pair
+// words); offset = 128 sum(x); entry = (pairs_unroll - (M/4) % pairs_unroll) % pairs_unroll. Steps of 4 inputs (one LDRD of two pair
 // words, one LDM of the block's R words), pairs_unroll at a time, each block's loop entered at
 // slot `entry` (TBB), so that it runs whole rounds; the next pair words are
 // loaded at the end of each step, so a round ends the block when its first is the sentinel.
