@@ -67,6 +67,10 @@ using separable = sequential<shape<3, 32, 32>, conv2d<8, 3, 2, 1>, relu6, depthw
 // Two convs before a pool (VGG style): a one-channel 3x3 conv whose outputs are all stored.
 using vgg = sequential<shape<1, 28, 28>, conv2d<8, 3, 1, 1>, relu, conv2d<8, 3, 1, 1>, relu, max_pool<2>, flatten,
                        dense<10>>;
+// A flatten of an odd map with a channel count not a multiple of 4 (250 inputs: dense rows that
+// are not whole words).
+using odd10 = sequential<shape<1, 28, 28>, conv2d<6, 5>, relu, max_pool<2>, conv2d<10, 3>, relu, max_pool<2>,
+                         flatten, dense<64>, relu, dense<10>>;
 }  // namespace family
 
 struct lcg {
@@ -217,6 +221,7 @@ STATICNN_FAMILY(tables, 110)
 STATICNN_FAMILY(mlp, 120)
 STATICNN_FAMILY(separable, 130)
 STATICNN_FAMILY(vgg, 140)
+STATICNN_FAMILY(odd10, 150)
 
 }  // namespace
 

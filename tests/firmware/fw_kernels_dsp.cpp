@@ -714,6 +714,10 @@ namespace {
 constexpr std::size_t dense_max_m = 1568, dense_max_n = 64;
 constexpr std::array<std::size_t, 11> dense_ms{1, 2, 3, 5, 7, 12, 13, 84, 341, 1000, 1568};
 constexpr std::array<std::size_t, 6> dense_ns{1, 3, 4, 5, 10, 64};
+// Rows of M % 4 = 1, 2, 3 inputs (the row-pair layout's tails of each length, rows pointers not
+// word aligned), flatten sizes of odd maps among them.
+constexpr std::array<std::size_t, 9> dense_tail_ms{5, 49, 50, 51, 97, 250, 350, 490, 1021};
+constexpr std::array<std::size_t, 5> dense_tail_ns{1, 3, 8, 10, 33};
 
 constexpr std::uint32_t lcg(std::uint32_t& r) { return (r = r * 1664525u + 1013904223u) >> 8; }
 // Weights in [-127, 127] as quantize writes them, in flash (a RAM copy would not fit every board).
@@ -801,13 +805,13 @@ std::size_t dense_mismatches(std::uint32_t seed) {
   return wrong;
 }
 
-template <std::size_t M, std::size_t... Ni>
+template <std::size_t M, const auto& Ns, std::size_t... Ni>
 std::size_t dense_mismatches_for_ns(std::index_sequence<Ni...>) {
-  return (dense_mismatches<M, dense_ns[Ni]>(static_cast<std::uint32_t>(M * 131 + dense_ns[Ni])) + ...);
+  return (dense_mismatches<M, Ns[Ni]>(static_cast<std::uint32_t>(M * 131 + Ns[Ni])) + ...);
 }
-template <std::size_t... Mi>
+template <const auto& Ms, const auto& Ns, std::size_t... Mi>
 void check_dense_shapes(std::index_sequence<Mi...>) {
-  ((STATICNN_CHECK((dense_mismatches_for_ns<dense_ms[Mi]>(std::make_index_sequence<dense_ns.size()>{}) == 0))), ...);
+  ((STATICNN_CHECK((dense_mismatches_for_ns<Ms[Mi], Ns>(std::make_index_sequence<Ns.size()>{}) == 0))), ...);
 }
 
 // Instructions of one call of the kernel (doubled form, no table, ReLU clamp) and of the portable loop.
@@ -854,7 +858,8 @@ std::uint64_t dense_packed_instructions() {
 STATICNN_TEST(int8_dense_against_portable) {
   if (!kernels::target::arm_dsp) STATICNN_SKIP("no Armv7E-M DSP instructions: dense_s8 is the portable loop here");
   dense_inside = 0;
-  check_dense_shapes(std::make_index_sequence<dense_ms.size()>{});
+  check_dense_shapes<dense_ms, dense_ns>(std::make_index_sequence<dense_ms.size()>{});
+  check_dense_shapes<dense_tail_ms, dense_tail_ns>(std::make_index_sequence<dense_tail_ms.size()>{});
   // Rows past one pointer's LDRD reach (four steps a round) entered at each slot, with and without
   // a head of 4 inputs, the longest such rows, and longer ones (one at a time).
   STATICNN_CHECK((dense_mismatches<1048, 5>(1) == 0));   // 131 steps: entered at slot 1
@@ -870,12 +875,12 @@ STATICNN_TEST(int8_dense_against_portable) {
   STATICNN_CHECK((dense_mismatches<516, 9>(11) == 0));   // head, 64 steps: slot 0
   STATICNN_CHECK((dense_mismatches<4, 5>(7) == 0));  // one word a row: no step of 8
   STATICNN_CHECK((dense_mismatches<8, 3>(8) == 0));
-  // The row-pair layout (dense_s8_packed) on the shapes above with M % 4 == 0, N >= 2 and
+  // The row-pair layout (dense_s8_packed) on the shapes above with N >= 2 and, for M % 4 == 0,
   // dense_pairs_min_macs MACs (every loop entry slot; N % 4 = 2, 3: the block of two rows, N odd:
-  // a row-major last row), and on 63 outputs.
+  // a row-major last row; M % 4 = 1, 2, 3: each tail), and on 63 outputs.
   STATICNN_CHECK((dense_mismatches<84, 63>(12) == 0));
   STATICNN_CHECK((dense_mismatches<20, 63>(13) == 0));
-  STATICNN_CHECK(dense_packed_shapes == (kernels::target::arm_mve ? 0u : 23u));
+  STATICNN_CHECK(dense_packed_shapes == (kernels::target::arm_mve ? 0u : 80u));
   STATICNN_CHECK(dense_inside > 1000);
 }
 
@@ -894,6 +899,10 @@ STATICNN_TEST(int8_dense_instructions_per_mac) {
     STATICNN_CHECK((dense_packed_instructions<1568, 64>() < 1568 * 64));
     STATICNN_CHECK((dense_packed_instructions<64, 10>() < 64 * 10 * 2));
   }
+  // Rows with a tail (M % 4 != 0; row pairs at any size): the layout's word and halfword tails.
+  STATICNN_CHECK((dense_packed_instructions<250, 64>() * 100 < 250 * 64 * 110));
+  STATICNN_CHECK((dense_packed_instructions<1021, 33>() * 100 < 1021 * 33 * 110));
+  STATICNN_CHECK((dense_packed_instructions<51, 10>() * 100 < 51 * 10 * 200));
 }
 
 // int8 2x2 max and average pooling of a pooled row four outputs a step (quant::qpool_layer::reduce_row

@@ -48,7 +48,7 @@ constexpr const char* dense_s8_kernel_name() {
 }
 
 // Whether dense_s8_packed has a layout of its own for this shape on this target: the Armv7E-M DSP
-// kernel's row pairs (kernels/arm/dense_s8_dsp.hpp), rows of whole words and two rows at least.
+// kernel's row pairs (kernels/arm/dense_s8_dsp.hpp), a word of inputs and two rows at least.
 template <std::size_t M, std::size_t N>
 inline constexpr bool dense_s8_packs = target::arm_dsp && !target::arm_mve && arm::dense_pairs_s8_rows<M, N> > 0;
 // The weights w (N rows of M, row-major) into p (M N bytes, not overlapping w) in

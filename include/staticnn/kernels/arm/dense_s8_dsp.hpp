@@ -73,7 +73,8 @@ struct dense_s8_args {
   channel_rescale r;
 };
 
-// A buffer for M/2 pair words (M % 4 == 0 of them at least), the sentinel and 3 words an LDM past it reads.
+// A buffer for the pair words of M / 4 words of inputs, the sentinel and 3 words an LDM past it
+// reads (or the row-pair layout's tail pair words).
 template <std::size_t M>
 struct pair_buffer {
   static constexpr std::size_t words = M / 4 * 2;
@@ -95,11 +96,17 @@ inline constexpr std::size_t dense_rows_s8_scratch = M >= 4 ? sizeof(pair_buffer
 // a block of R rows from row r in R M bytes at r M, in steps of 4 inputs (4 R bytes a step), in
 // a step for pair k and half h the word for pair word 2q + h. A last row left over stays
 // row-major after them.
-// Layers of fewer MACs keep the row-major layout: their fixed costs (the sum of the inputs, a
-// call per block size) outweigh what the layout saves.
+// When t = M % 4 != 0 the block ends in a tail of R t bytes for inputs j = 4 (M/4) .. M - 1
+// (blocks stay R M bytes, so 4-row blocks stay word aligned): for t >= 2 per pair k the word
+// [a_j ^ 0x80, b_j, a_j+1 ^ 0x80, b_j+1] (for the pair word (x_j, x_j+1)); for t odd per pair k
+// the halfword [a_l ^ 0x80, b_l] of the last input l = M - 1 (for a pair word (x_l, *)).
+// Layers of rows of whole words and fewer MACs keep the row-major layout: their fixed costs (the
+// sum of the inputs, a call per block size) outweigh what the layout saves. Rows with a tail take
+// the layout at any size (row-major they run unaligned loads and a byte loop: 49 -> 8 on the M4F
+// 3.88 -> 1.84 instructions per MAC, 5 -> 2 20 -> 16).
 inline constexpr std::size_t dense_pairs_min_macs = 512;
 template <std::size_t M, std::size_t N>
-inline constexpr bool dense_pairs_s8_rows_fit = M % 4 == 0 && M >= 4 && N >= 2 && M * N >= dense_pairs_min_macs;
+inline constexpr bool dense_pairs_s8_rows_fit = M >= 4 && N >= 2 && (M % 4 != 0 || M * N >= dense_pairs_min_macs);
 template <std::size_t M, std::size_t N>
 inline constexpr std::size_t dense_pairs_s8_groups = dense_pairs_s8_rows_fit<M, N> ? N / 4 : 0;
 template <std::size_t M, std::size_t N>
@@ -115,7 +122,10 @@ template <std::size_t M, std::size_t N>
 constexpr std::size_t dense_pairs_s8_at(std::size_t o, std::size_t i) {
   const std::size_t block = o / 4 * 4, rows = block + 4 <= N ? 4 : 2;
   const std::size_t k = (o - block) / 2, q = i / 4, h = i % 2, hi = i % 4 / 2;
-  return block * M + rows * 4 * q + 4 * (2 * k + h) + 2 * hi + o % 2;
+  if (q < M / 4) return block * M + rows * 4 * q + 4 * (2 * k + h) + 2 * hi + o % 2;
+  const std::size_t tail = block * M + rows * 4 * q, u = i - 4 * q;  // the tail's input u < M % 4
+  if (M % 4 >= 2 && u < 2) return tail + 4 * k + 2 * u + o % 2;
+  return tail + (M % 4 >= 2 ? 2 * rows : 0) + 2 * k + o % 2;  // the last input, t odd
 }
 
 // w (row-major, N rows of M) into p in the row-pair layout, as a constant expression or at run
@@ -128,7 +138,7 @@ constexpr void dense_s8_pack_pairs(const std::int8_t* w, std::int8_t* p) {
   std::size_t at = 0;
   for (std::size_t block = 0; block < dense_pairs_s8_rows<M, N>; block += 4) {
     const std::size_t rows = block + 4 <= N ? 4 : 2;
-    for (std::size_t i = 0; i < M; i += 4)  // a step: for pair k, half h: [a_i, b_i, a_i+2, b_i+2]
+    for (std::size_t i = 0; i < M / 4 * 4; i += 4)  // a step: for pair k, half h: [a_i, b_i, a_i+2, b_i+2]
       for (std::size_t k = 0; k < rows; k += 2)
         for (std::size_t h = 0; h < 2; ++h, at += 4) {
           const std::int8_t* a = w + (block + k) * M + i + h;
@@ -137,6 +147,21 @@ constexpr void dense_s8_pack_pairs(const std::int8_t* w, std::int8_t* p) {
           p[at + 2] = static_cast<std::int8_t>(a[2] ^ 0x80);
           p[at + 3] = a[M + 2];
         }
+    constexpr std::size_t j = M / 4 * 4;  // the tail: for t >= 2 a word per pair, for t odd a halfword
+    if constexpr (M % 4 >= 2)
+      for (std::size_t k = 0; k < rows; k += 2, at += 4) {
+        const std::int8_t* a = w + (block + k) * M + j;
+        p[at] = static_cast<std::int8_t>(a[0] ^ 0x80);
+        p[at + 1] = a[M];
+        p[at + 2] = static_cast<std::int8_t>(a[1] ^ 0x80);
+        p[at + 3] = a[M + 1];
+      }
+    if constexpr (M % 2 == 1)
+      for (std::size_t k = 0; k < rows; k += 2, at += 2) {
+        const std::int8_t* a = w + (block + k) * M + M - 1;
+        p[at] = static_cast<std::int8_t>(a[0] ^ 0x80);
+        p[at + 1] = a[M];
+      }
   }
   for (; at < M * N; ++at) p[at] = w[at];
 }
@@ -314,20 +339,25 @@ template <std::size_t M>
 
 // acc[R b + r] = bias[R b + r] + (row R b + r) . x for r < R = Rows (4 or 2), b < blocks >= 1, w
 // the row-pair layout's blocks of R rows (dense_s8_pack_pairs, 4-byte aligned), x given as pair
-// words xp[0 .. M/2) followed by pair_sentinel and a readable word; offset = 128 sum(x); entry =
-// (pairs_unroll - (M/4) % pairs_unroll) % pairs_unroll. Steps of 4 inputs (one LDRD of two pair
+// words xp[0 .. 2 (M/4)) followed by pair_sentinel and two readable words (the tail's pair
+// words); offset = 128 sum(x); entry = (pairs_unroll - (M/4) % pairs_unroll) % pairs_unroll. Steps of 4 inputs (one LDRD of two pair
 // words, one LDM of the block's R words), pairs_unroll at a time, each block's loop entered at
 // slot `entry` (TBB), so that it runs whole rounds; the next pair words are
 // loaded at the end of each step, so a round ends the block when its first is the sentinel.
 // The loop over the blocks is in the asm too (bias, output, end, input start, offset and entry
-// live in memory). One copy per R for every layer: sizes come at run time.
+// live in memory). One copy per R and Tail for every layer: sizes come at run time.
+// Tail = M % 4: each block ends in the layout's tail of R Tail bytes, and the sentinel is followed
+// by the pair word (x_j, x_j+1) (j = 4 (M/4); for Tail = 1 (x_j, *)), for Tail = 3 by (x_M-1, *):
+// the loop's last LDRD leaves the first in r1; SMLAD takes the tail's words of inputs j, j+1,
+// SMLABB (SMLATB) the last input's halfword of pair 0 (1).
 // Registers: r0 r1 pair words, r2 r3 SXTB16 results, r4-r7 weights, r8 r9 (R, B) of pair 0,
 // r10 r11 of pair 1, r12 the pair word pointer, lr the weight pointer.
-template <std::int32_t Rows>
+template <std::int32_t Rows, std::int32_t Tail = 0>
 [[gnu::noipa]] inline void pair_blocks_s8(const std::int32_t* xp, const std::int8_t* w, const std::int32_t* bias,
                                          std::int32_t* acc, std::size_t blocks, std::int32_t offset,
                                          std::int32_t entry) {
   static_assert(Rows == 4 || Rows == 2, "pair_blocks_s8: blocks of two pairs or one");
+  static_assert(Tail >= 0 && Tail < word_bytes, "pair_blocks_s8: a tail of M % 4 inputs");
   register const std::int8_t* pw asm("lr") = w;
   register const std::int32_t* xq asm("r12") = xp;
   const std::int32_t* const acc_end = acc + Rows * blocks;
@@ -384,6 +414,39 @@ template <std::int32_t Rows>
       STATICNN_PAIRS_STEP
       "cmp r0, #%c[sentinel]\n"
       "bne 1b\n"
+      ".if %c[tail] >= 2\n"  // inputs j, j+1: per pair a word, against r1 = (x_j, x_j+1)
+      ".if %c[four]\n"
+      "ldrd r4, r5, [%[w]], #%c[pairs]\n"
+      ".else\n"
+      "ldr r4, [%[w]], #%c[word]\n"
+      ".endif\n"
+      "smlad r8, r4, r1, r8\n"
+      "sxtb16 r2, r4, ror #8\n"
+      "smlad r9, r2, r1, r9\n"
+      ".if %c[four]\n"
+      "smlad r10, r5, r1, r10\n"
+      "sxtb16 r3, r5, ror #8\n"
+      "smlad r11, r3, r1, r11\n"
+      ".endif\n"
+      ".endif\n"
+      ".if %c[tail] == 3\n"
+      "ldr r1, [%[x]]\n"  // (x_M-1, *)
+      ".endif\n"
+      ".if %c[tail] & 1\n"  // the last input: per pair a halfword, against r1's bottom half
+      ".if %c[four]\n"
+      "ldr r4, [%[w]], #%c[word]\n"
+      "smlabb r8, r4, r1, r8\n"
+      "smlatb r10, r4, r1, r10\n"
+      "sxtb16 r2, r4, ror #8\n"
+      "smlabb r9, r2, r1, r9\n"
+      "smlatb r11, r2, r1, r11\n"
+      ".else\n"
+      "ldrh r4, [%[w]], #%c[half]\n"
+      "smlabb r8, r4, r1, r8\n"
+      "sxtb16 r2, r4, ror #8\n"
+      "smlabb r9, r2, r1, r9\n"
+      ".endif\n"
+      ".endif\n"
       "sub r8, r8, r9, lsl #8\n"
       "ldr r2, %[o]\n"
       ".if %c[four]\n"
@@ -397,7 +460,8 @@ template <std::int32_t Rows>
       "cmp r2, r3\n"
       "bne 2b\n"
       : [w] "+r"(pw), [x] "+r"(xq), [bp] "+m"(bias), [o] "+m"(acc)
-      : [pairs] "i"(2 * word_bytes), [four] "i"(Rows == 4 ? 1 : 0), [entry] "m"(entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp),
+      : [pairs] "i"(2 * word_bytes), [word] "i"(word_bytes), [half] "i"(word_bytes / 2), [tail] "i"(Tail),
+        [four] "i"(Rows == 4 ? 1 : 0), [entry] "m"(entry), [sentinel] "i"(pair_sentinel), [xbegin] "m"(xp),
         [off] "m"(offset), [end] "m"(acc_end)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "cc", "memory");
 #undef STATICNN_PAIRS_STEP
@@ -558,15 +622,26 @@ template <std::size_t M, std::size_t N, bool AllDoubled = false>
 template <std::size_t M, std::size_t N, bool AllDoubled = false>
 [[gnu::noinline]] void dense_pairs_s8(const dense_s8_args& a, const std::int8_t* x, std::int32_t* xp) {
   constexpr std::size_t groups = dense_pairs_s8_groups<M, N>, rows = dense_pairs_s8_rows<M, N>;
-  static_assert(rows > 0, "dense_pairs_s8: rows of whole words, two rows at least");
-  const std::int32_t sum = widen_pairs_sum_s8(x, xp, M / 4);
+  static_assert(rows > 0, "dense_pairs_s8: a word of inputs and two rows at least");
+  constexpr std::size_t words = pair_buffer<M>::words;
+  constexpr auto tail = static_cast<std::int32_t>(M % 4);
+  std::int32_t sum = widen_pairs_sum_s8(x, xp, M / 4);
+  xp[words] = static_cast<std::int32_t>(pair_sentinel);
+  if constexpr (tail != 0) {  // the pair words of the tail after the sentinel (pair_blocks_s8)
+    constexpr std::size_t j = M / 4 * 4;
+    const auto pair = [](std::int32_t lo, std::int32_t hi) {
+      return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | static_cast<std::uint32_t>(hi) << 16);
+    };
+    for (std::size_t i = j; i < M; ++i) sum += x[i];
+    xp[words + 1] = pair(x[j], tail >= 2 ? x[j + 1] : 0);
+    if constexpr (tail == 3) xp[words + 2] = pair(x[M - 1], 0);
+  }
   const auto offset = static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 7);
   std::int32_t acc[N];
-  xp[pair_buffer<M>::words] = static_cast<std::int32_t>(pair_sentinel);
   constexpr std::int32_t entry = (pairs_unroll - static_cast<std::int32_t>(M / 4) % pairs_unroll) % pairs_unroll;
-  if constexpr (groups > 0) pair_blocks_s8<4>(xp, a.w, a.r.bias, acc, groups, offset, entry);
+  if constexpr (groups > 0) pair_blocks_s8<4, tail>(xp, a.w, a.r.bias, acc, groups, offset, entry);
   if constexpr (rows > 4 * groups)
-    pair_blocks_s8<2>(xp, a.w + 4 * groups * M, a.r.bias + 4 * groups, acc + 4 * groups, 1, offset, entry);
+    pair_blocks_s8<2, tail>(xp, a.w + 4 * groups * M, a.r.bias + 4 * groups, acc + 4 * groups, 1, offset, entry);
   if constexpr (rows < N)  // a last row left over
     dense_rows_one_s8<AllDoubled>(a, x, xp, M, rows, N, acc);
   else
