@@ -183,7 +183,9 @@ template <bool Whole>
 // The 4 pair words (x_a[p], x_b[p]), p < 4, of the words va, vb of 4 pixels of channels a and b,
 // at col (8-byte aligned) and col + 2 (then col + BW, col + BW + 2: Split for two pooling windows,
 // see pack_pair_windows).
-template <std::size_t Second = 2, bool Twice = false>
+// Diff (pooling windows): the second and fourth words as differences, (a1 - a0, b1 - b0) and
+// (a3 - a2, b3 - b2) (see window_max).
+template <std::size_t Second = 2, bool Twice = false, bool Diff = false>
 [[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
   std::uint32_t ea, oa, eb, ob, t0, t1;
   asm volatile("sxtb16 %[ea], %[va]\n"
@@ -200,10 +202,15 @@ template <std::size_t Second = 2, bool Twice = false>
       "pkhbt %[t1], %[oa], %[ob], lsl #16\n"  // (a1, b1)
       "pkhtb %[eb], %[eb], %[ea], asr #16\n"  // (a2, b2)
       "pkhtb %[ob], %[ob], %[oa], asr #16\n"  // (a3, b3)
+      ".if %c[diff]\n"
+      "ssub16 %[t1], %[t1], %[t0]\n"
+      "ssub16 %[ob], %[ob], %[eb]\n"
+      ".endif\n"
       "strd %[t0], %[t1], [%[col]]\n"
       "strd %[eb], %[ob], [%[col], #%c[second]]\n"
       : [ea] "=&r"(ea), [oa] "=&r"(oa), [eb] "=&r"(eb), [ob] "=&r"(ob), [t0] "=&r"(t0), [t1] "=&r"(t1)
-      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [twice] "i"(Twice)
+      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [twice] "i"(Twice),
+        [diff] "i"(Diff)
       : "memory");
 }
 
@@ -232,9 +239,10 @@ template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false>
 template <std::size_t BW>
 [[gnu::always_inline]] inline void pack_pair_windows(std::uint32_t va0, std::uint32_t vb0, std::uint32_t va1,
                                                      std::uint32_t vb1, std::int32_t* col) {
-  // row 0: (a0, b0), (a1, b1) at col, (a2, b2), (a3, b3) at col + BW; row 1 two words on
-  pack_pair<BW>(va0, vb0, col);
-  pack_pair<BW>(va1, vb1, col + 2);
+  // row 0: (a0, b0), (a1, b1) at col, (a2, b2), (a3, b3) at col + BW; row 1 two words on; each
+  // window's second and fourth word as differences (window_max)
+  pack_pair<BW, false, true>(va0, vb0, col);
+  pack_pair<BW, false, true>(va1, vb1, col + 2);
 }
 
 // Two pooling windows side by side (columns 4t .. 4t + 3 of rows r0 = xb, r1 = xb + W) into col
@@ -270,7 +278,11 @@ inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
     const std::int8_t* b = xb + P::second(k) * HW;
     const bool has_b = P::second(k) < C;
     const std::size_t at[4] = {0, 1, W, W + 1};
-    for (std::size_t p = 0; p < 4; ++p) col[4 * k + p] = half_pair(a[at[p]], has_b ? b[at[p]] : 0);
+    for (std::size_t p = 0; p < 4; ++p) {
+      const std::size_t p0 = p & 2u;  // odd p: the difference from pixel p - 1 (window_max)
+      const std::int32_t ap = a[at[p]] - (p & 1u ? a[at[p0]] : 0), bp = has_b ? b[at[p]] - (p & 1u ? b[at[p0]] : 0) : 0;
+      col[4 * k + p] = half_pair(ap, bp);
+    }
   }
 }
 
@@ -312,9 +324,15 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
       "1:\n"
       "ldm r11, {r4, r5, r6}\n"  // pairs 0 and 1, the bias
       "ldm r10!, {r0, r1, r2, r3}\n"
-      "smlad r7, r1, r4, r6\n"  // the accumulators start from the bias
+      ".if %c[pooled]\n"  // pixels 0 and 2 from the bias, the differences 1 - 0 and 3 - 2 from 0
+      "smuad r7, r1, r4\n"
+      "smlad r8, r2, r4, r6\n"
+      "smuad r9, r3, r4\n"
+      ".else\n"  // the accumulators start from the bias
+      "smlad r7, r1, r4, r6\n"
       "smlad r8, r2, r4, r6\n"
       "smlad r9, r3, r4, r6\n"
+      ".endif\n"
       "smlad r6, r0, r4, r6\n"
       "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")
       ".set .Lstaticnn_pw_k, 12\n"  // pair 2's word
@@ -329,15 +347,13 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
       "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4") ".endif\n"
       "ldmdb r11, {r0, r1, r2, r3, r4}\n"  // m, c, e, width, lo
       ".if %c[pooled]\n"
-      "cmp r6, r7\n"
-      "it lt\n"
-      "movlt r6, r7\n"
+      "usat r7, #31, r7\n"  // max(0, d1): r6 + r7 the maximum of pixels 0 and 1
+      "add r6, r6, r7\n"
+      "usat r9, #31, r9\n"
+      "add r8, r8, r9\n"
       "cmp r6, r8\n"
       "it lt\n"
       "movlt r6, r8\n"
-      "cmp r6, r9\n"
-      "it lt\n"
-      "movlt r6, r9\n"
       "add r6, r6, r6\n"  // A = 2 (acc + bias) of the maximum
       STATICNN_PW_RESCALE("r6")
       ".if %c[whole] == 0\n"
@@ -377,19 +393,23 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
 }
 
 // What pooled_pass_regs reads: up to 4 doubled weight pairs (0 past the channel's), then the
-// doubled bias, the rescale and the clamp as frame's (width, lo scalars), the end of the im2col and
-// the output.
+// doubled bias, the rescale and the clamp as frame's (width, lo scalars), the end of the im2col,
+// the output and whether the window count is odd.
 struct frame_regs {
   std::int32_t w[4];
   std::int32_t bias2, m, c, e, width, lo;
   const std::int32_t* col_end;
   std::int8_t* y;
+  std::int32_t odd;
 };
 
 // channel_pass<Np, true, Form> for Np <= 4 weight pairs (C <= 8), the weights in r0-r3: per window
 // one LDM of pairs 0 and 1 (8 words, r4-r11) and one of each further pair (r8-r11); each pixel's
 // sum builds in the register of its pair-0 word (SMUAD, then SMLAD), so no accumulator registers
-// are needed. The rescale's words and the im2col's end live on the stack (pushed once).
+// are needed: r4, r6 the sums of pixels 0 and 2, r5, r7 the differences 1 - 0 and 3 - 2 (the
+// im2col's, pack_pair's Diff), so the maximum is max(r4 + max(r5, 0), r6 + max(r7, 0)) (USAT #31
+// is max(d, 0) for any int32 d; the sums are below 2^30). Two windows a loop (the first skipped
+// for an odd count). The rescale's words and the im2col's end live on the stack (pushed once).
 // Registers: r0-r3 weights, r4-r11 inputs and sums, r12 the im2col, lr the output.
 template <std::size_t Np, rescale_form Form>
 [[gnu::noinline]] void pooled_pass_regs(const std::int32_t* col, const frame_regs* f) {
@@ -401,62 +421,66 @@ template <std::size_t Np, rescale_form Form>
   "smlad r5, " X1 ", " W ", r5\n"                                                                  \
   "smlad r6, " X2 ", " W ", r6\n"                                                                  \
   "smlad r7, " X3 ", " W ", r7\n"
+#define STATICNN_PW_WINDOW                                                                         \
+  ".if %c[np] >= 2\n"                                                                               \
+  "ldm r12!, {r4, r5, r6, r7, r8, r9, r10, r11}\n" /* pairs 0 and 1 of the window's 4 pixels */   \
+  ".else\n"                                                                                         \
+  "ldm r12!, {r4, r5, r6, r7}\n"                                                                    \
+  ".endif\n"                                                                                        \
+  "smuad r4, r4, r0\n"                                                                              \
+  "smuad r5, r5, r0\n"                                                                              \
+  "smuad r6, r6, r0\n"                                                                              \
+  "smuad r7, r7, r0\n"                                                                              \
+  ".if %c[np] >= 2\n" STATICNN_PW_PAIR("r1", "r8", "r9", "r10", "r11") ".endif\n"                   \
+  ".if %c[np] >= 3\n"                                                                               \
+  "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r2", "r8", "r9", "r10", "r11") ".endif\n"      \
+  ".if %c[np] >= 4\n"                                                                               \
+  "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r3", "r8", "r9", "r10", "r11") ".endif\n"      \
+  "usat r5, #31, r5\n"                                                                              \
+  "add r4, r4, r5\n"                                                                                \
+  "usat r7, #31, r7\n"                                                                              \
+  "add r6, r6, r7\n"                                                                                \
+  "cmp r4, r6\n"                                                                                    \
+  "it lt\n"                                                                                         \
+  "movlt r4, r6\n"                                                                                  \
+  "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n" /* bias2, m, c, e, width, lo, col_end */              \
+  "add r4, r4, r5\n" /* A = 2 (acc + bias) of the maximum */                                        \
+  ".if %c[correct]\n"                                                                               \
+  "smmlar r5, r4, r6, r7\n"                                                                         \
+  "add r4, r5, r4, asr #31\n"                                                                       \
+  ".else\n"                                                                                         \
+  "smmlar r4, r4, r6, r7\n"                                                                         \
+  ".endif\n"                                                                                        \
+  "asr r4, r4, r8\n"                                                                                \
+  ".if %c[whole]\n"                                                                                 \
+  "ssat r4, #8, r4\n"                                                                               \
+  ".else\n"                                                                                         \
+  "usat r4, #8, r4\n"                                                                               \
+  "uqsub8 r5, r4, r9\n" /* u - max(u - width, 0) = min(u, width) */                                 \
+  "usub8 r4, r4, r5\n"                                                                              \
+  "add r4, r4, r10\n"                                                                               \
+  ".endif\n"                                                                                        \
+  "strb r4, [lr], #1\n"
   asm volatile(
+      "ldr r5, [r4, #%c[oddo]]\n"
       "ldr lr, [r4, #%c[yo]]\n"
+      "cmp r5, #0\n"
       "add r5, r4, #%c[bias]\n"
       "ldm r4, {r0, r1, r2, r3}\n"
       "ldm r5, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, col_end
       "push {r5, r6, r7, r8, r9, r10, r11}\n"
-      "1:\n"
-      ".if %c[np] >= 2\n"
-      "ldm r12!, {r4, r5, r6, r7, r8, r9, r10, r11}\n"  // pairs 0 and 1 of the window's 4 pixels
-      ".else\n"
-      "ldm r12!, {r4, r5, r6, r7}\n"
-      ".endif\n"
-      "smuad r4, r4, r0\n"
-      "smuad r5, r5, r0\n"
-      "smuad r6, r6, r0\n"
-      "smuad r7, r7, r0\n"
-      ".if %c[np] >= 2\n" STATICNN_PW_PAIR("r1", "r8", "r9", "r10", "r11") ".endif\n"
-      ".if %c[np] >= 3\n"
-      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r2", "r8", "r9", "r10", "r11") ".endif\n"
-      ".if %c[np] >= 4\n"
-      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r3", "r8", "r9", "r10", "r11") ".endif\n"
-      "cmp r4, r5\n"
-      "it lt\n"
-      "movlt r4, r5\n"
-      "cmp r4, r6\n"
-      "it lt\n"
-      "movlt r4, r6\n"
-      "cmp r4, r7\n"
-      "it lt\n"
-      "movlt r4, r7\n"
-      "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, col_end
-      "add r4, r4, r5\n"  // A = 2 (acc + bias) of the maximum
-      ".if %c[correct]\n"
-      "smmlar r5, r4, r6, r7\n"
-      "add r4, r5, r4, asr #31\n"
-      ".else\n"
-      "smmlar r4, r4, r6, r7\n"
-      ".endif\n"
-      "asr r4, r4, r8\n"
-      ".if %c[whole]\n"
-      "ssat r4, #8, r4\n"
-      ".else\n"
-      "usat r4, #8, r4\n"
-      "uqsub8 r5, r4, r9\n"  // u - max(u - width, 0) = min(u, width)
-      "usub8 r4, r4, r5\n"
-      "add r4, r4, r10\n"
-      ".endif\n"
-      "strb r4, [lr], #1\n"
+      "bne 2f\n"
+      "1:\n" STATICNN_PW_WINDOW
+      "2:\n" STATICNN_PW_WINDOW
       "cmp r12, r11\n"
       "bne 1b\n"
       "add sp, sp, #%c[fsize]\n"
       : "+r"(cp), "+r"(fp)
       : [np] "i"(Np), [bias] "i"(offsetof(frame_regs, bias2)), [yo] "i"(offsetof(frame_regs, y)),
-        [fsize] "i"(offsetof(frame_regs, y) - offsetof(frame_regs, bias2)),
+        [oddo] "i"(offsetof(frame_regs, odd)), [fsize] "i"(offsetof(frame_regs, y) - offsetof(frame_regs, bias2)),
         [correct] "i"(Form.correct), [whole] "i"(Form.whole)
       : "r0", "r1", "r2", "r3", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "lr", "cc", "memory");
+#undef STATICNN_PW_WINDOW
 #undef STATICNN_PW_PAIR
   static_assert(offsetof(frame_regs, bias2) == 16 && offsetof(frame_regs, col_end) == 40 && offsetof(frame_regs, y) == 44,
                 "pooled_pass_regs: the LDM/PUSH register lists lay out frame_regs");
@@ -547,6 +571,13 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
   const auto form = conv_pointwise::form_of(lo, hi, q.zero_point);
   alignas(8) std::int32_t col[span * BW];
   [[maybe_unused]] conv_pointwise::frame<P::count> f;
+  [[maybe_unused]] conv_pointwise::frame_regs fr;  // regs: the clamp once, the end once a pass, the rest a channel
+  // addend(e, zero_point, lo, whole) = (2 (zero_point - lo') + 1) 2^(e-1), lo' = 0 if whole else lo
+  [[maybe_unused]] const std::uint32_t c_base = 2u * static_cast<std::uint32_t>(q.zero_point - (form.whole ? 0 : lo)) + 1u;
+  if constexpr (regs) {
+    for (std::size_t k = P::count; k < 4; ++k) fr.w[k] = 0;
+    fr.width = hi - lo, fr.lo = lo;
+  }
   const std::size_t n = rows * PW;  // windows, flat: window i is pooled row i / PW, column i % PW
   for (std::size_t i0 = 0; i0 < n; i0 += span) {
     const std::size_t count = n - i0 < span ? n - i0 : span;
@@ -557,21 +588,26 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
       if (i < end) conv_pointwise::pack_window1<C, H * W, W>(xw, col + (i++ - i0) * BW);
     }
     f.col_end = col + count * BW;
+    if constexpr (regs) fr.col_end = col + count * BW, fr.odd = static_cast<std::int32_t>(count & 1u);
     for (std::size_t g = 0; g < G; ++g) {
       const std::int8_t* wg = w + g * C;
       const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
       std::int8_t* yg = y + g * y_stride + i0;
       if (AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
         if constexpr (regs) {
-          conv_pointwise::frame_regs fr;
-          for (std::size_t k = 0; k < 4; ++k)
-            fr.w[k] = k < P::count ? conv_pointwise::half_pair(2 * wg[P::first(k)],
-                                                               P::second(k) < C ? 2 * wg[P::second(k)] : 0)
-                                   : 0;
+          const std::int8_t* from = wg;
+          for (std::size_t k = 0; k < 2 * P::quads; k += 2, from += 4) {  // (w0, w2), (w1, w3) doubled
+            std::uint32_t v;
+            __builtin_memcpy(&v, from, 4);
+            const auto ev = static_cast<std::int32_t>(__sxtb16(v)), od = conv_rows::sxtb16_ror8(v);
+            fr.w[k] = static_cast<std::int32_t>(__sadd16(ev, ev));
+            fr.w[k + 1] = static_cast<std::int32_t>(__sadd16(od, od));
+          }
+          for (std::size_t k = 2 * P::quads; k < P::count; ++k)
+            fr.w[k] = conv_pointwise::half_pair(2 * wg[P::first(k)], P::second(k) < C ? 2 * wg[P::second(k)] : 0);
           const std::int32_t e = -shift;
-          fr.bias2 = 2 * bias, fr.m = m, fr.e = e;
-          fr.c = conv_pointwise::addend(e, q.zero_point, lo, form.whole);
-          fr.width = hi - lo, fr.lo = lo, fr.y = yg, fr.col_end = col + count * BW;
+          fr.bias2 = 2 * bias, fr.m = m, fr.e = e, fr.y = yg;
+          fr.c = static_cast<std::int32_t>(c_base << (e - 1));  // addend(e, zero_point, lo, whole)
           conv_pointwise::with_form(form, [&](auto k) { conv_pointwise::pooled_pass_regs<P::count, k()>(col, &fr); });
         } else {
           conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi, form.whole);
