@@ -18,8 +18,12 @@
 // the 4 accumulators starting from the doubled bias (the first SMLAD's addend), so they hold
 // A = 2 acc, which the doubled rescale (fixed_point.hpp's doubled_rescale_applies) takes as it is
 // (pooled, the frame keeps weights and bias as they are and the maximum is doubled, one ADD a
-// window). Pooled with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in
-// registers instead and loads 2 pairs of a window in one LDM.
+// window). Pooled, a window's pixels 1 and 3 may be held as differences from pixels 0 and 2
+// (pack_pair's Diff, where G exceeds the pair count or C <= 8), so the maximum of the 4 sums is
+// max(s0 + max(d1, 0), s2 + max(d3, 0)): 2 USAT + 2 ADD + 1 compare instead of 3 compares. Pooled
+// with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in registers instead,
+// loads 2 pairs of a window in one LDM and runs up to 32 channels a call (channel_regs built once
+// a call).
 // The rescale takes one of four forms by the layer's clamp and zero point (rescale_form): the sign
 // correction only where the clamp's lower end is below the zero point, and for the whole int8
 // range (no activation, or a ReLU as quantize() sets it: zero point -128) SSAT to the output with
