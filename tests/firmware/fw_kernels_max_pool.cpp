@@ -183,6 +183,13 @@ STATICNN_TEST(int8_conv1x1_max_pool_any_shape) {
   // range), and a ReLU6's (no sign correction, hi < 127)
   STATICNN_CHECK((check<6, 1, 4, 10, 5, Gen>(35, 1, -128, 127, false, -128) == 0));
   STATICNN_CHECK((check<8, 1, 3, 9, 7, D>(36, 0, -128, 50, false, -128) == 0));
+  // more channels than one call's channel_regs (32): a second group, general channels in both
+  STATICNN_CHECK((check<8, 1, 4, 9, 33, Gen>(37, 1, -5, 127) == 0));
+  STATICNN_CHECK((check<3, 1, 5, 7, 33, D, 2>(38, 0, -128, 127, false, -128) == 0));
+  STATICNN_CHECK((check<5, 1, 7, 13, 33, Known, 3>(39, 0, -20, 20) == 0));
+  STATICNN_CHECK((check<2, 1, 3, 3, 1, D>(40, 1, -60, 127) == 0));         // one channel, one window
+  STATICNN_CHECK((check<7, 1, 6, 13, 16, Gen, 3>(41, 0, 4, 4) == 0));      // a single-value clamp, rows of 6
+  STATICNN_CHECK((check<8, 1, 5, 6, 3, Gen, 2>(42, 1, 10, 9) == 0));       // an empty clamp: all general
 }
 
 // conv2d_s8_pointwise_pool_dsp with the weights in a frame: C 9 to 120 (channel quads
@@ -205,6 +212,13 @@ STATICNN_TEST(int8_conv1x1_pairs_max_pool_any_shape) {
   STATICNN_CHECK((check<32, 1, 16, 16, 16, D, 8>(51, 0, -5, 127, true) == 0));  // as a whole 16 x 16 layer
   STATICNN_CHECK((check<12, 1, 4, 10, 5, Gen>(52, 1, -128, 127, false, -128) == 0));  // a ReLU's clamp, zero point -128
   STATICNN_CHECK((check<17, 1, 3, 9, 7, D>(53, 0, -128, 50, false, -128) == 0));      // a ReLU6's
+  // G above the pair count (the windows' differences) and not, a second pooled row, G = 33, 1
+  STATICNN_CHECK((check<12, 1, 4, 9, 3, D, 2>(54, 0, -128, 127, false, -128) == 0));
+  STATICNN_CHECK((check<16, 1, 2, 10, 33, Gen>(55, 0, -5, 127) == 0));
+  STATICNN_CHECK((check<13, 1, 5, 11, 5, D, 2>(56, 1, -7, 127) == 0));
+  STATICNN_CHECK((check<17, 1, 3, 7, 16, Gen>(57, 0, -128, 50, false, -128) == 0));
+  STATICNN_CHECK((check<9, 1, 4, 5, 1, Known, 2>(58, 0, -90, 100) == 0));
+  STATICNN_CHECK((check<16, 1, 3, 9, 16, Gen>(59, 1, 3, 3) == 0));
 }
 
 // kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp (C 4 to 12 channels, K 2 to

@@ -18,8 +18,12 @@
 // the 4 accumulators starting from the doubled bias (the first SMLAD's addend), so they hold
 // A = 2 acc, which the doubled rescale (fixed_point.hpp's doubled_rescale_applies) takes as it is
 // (pooled, the frame keeps weights and bias as they are and the maximum is doubled, one ADD a
-// window). Pooled with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in
-// registers instead and loads 2 pairs of a window in one LDM.
+// window). Pooled, a window's pixels 1 and 3 may be held as differences from pixels 0 and 2
+// (pack_pair's Diff, where G exceeds the pair count or C <= 8), so the maximum of the 4 sums is
+// max(s0 + max(d1, 0), s2 + max(d3, 0)): 2 USAT + 2 ADD + 1 compare instead of 3 compares. Pooled
+// with at most 4 pairs (C <= 8), pooled_pass_regs keeps the doubled weights in registers instead,
+// loads 2 pairs of a window in one LDM and runs up to 32 channels a call (channel_regs built once
+// a call).
 // The rescale takes one of four forms by the layer's clamp and zero point (rescale_form): the sign
 // correction only where the clamp's lower end is below the zero point, and for the whole int8
 // range (no activation, or a ReLU as quantize() sets it: zero point -128) SSAT to the output with
@@ -183,7 +187,9 @@ template <bool Whole>
 // The 4 pair words (x_a[p], x_b[p]), p < 4, of the words va, vb of 4 pixels of channels a and b,
 // at col (8-byte aligned) and col + 2 (then col + BW, col + BW + 2: Split for two pooling windows,
 // see pack_pair_windows).
-template <std::size_t Second = 2, bool Twice = false>
+// Diff (pooling windows): the second and fourth words as differences, (a1 - a0, b1 - b0) and
+// (a3 - a2, b3 - b2) (see window_max).
+template <std::size_t Second = 2, bool Twice = false, bool Diff = false>
 [[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
   std::uint32_t ea, oa, eb, ob, t0, t1;
   asm volatile("sxtb16 %[ea], %[va]\n"
@@ -200,10 +206,15 @@ template <std::size_t Second = 2, bool Twice = false>
       "pkhbt %[t1], %[oa], %[ob], lsl #16\n"  // (a1, b1)
       "pkhtb %[eb], %[eb], %[ea], asr #16\n"  // (a2, b2)
       "pkhtb %[ob], %[ob], %[oa], asr #16\n"  // (a3, b3)
+      ".if %c[diff]\n"
+      "ssub16 %[t1], %[t1], %[t0]\n"
+      "ssub16 %[ob], %[ob], %[eb]\n"
+      ".endif\n"
       "strd %[t0], %[t1], [%[col]]\n"
       "strd %[eb], %[ob], [%[col], #%c[second]]\n"
       : [ea] "=&r"(ea), [oa] "=&r"(oa), [eb] "=&r"(eb), [ob] "=&r"(ob), [t0] "=&r"(t0), [t1] "=&r"(t1)
-      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [twice] "i"(Twice)
+      : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [twice] "i"(Twice),
+        [diff] "i"(Diff)
       : "memory");
 }
 
@@ -229,17 +240,18 @@ template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false>
 // The pair words of two pooling windows side by side from the words va0, vb0 (row 0) and va1, vb1
 // (row 1) of channels a and b at 4 columns: window 2t's (r0 c0, r0 c1, r1 c0, r1 c1) at col, window
 // 2t + 1's at col + BW.
-template <std::size_t BW>
+template <std::size_t BW, bool Diff = true>
 [[gnu::always_inline]] inline void pack_pair_windows(std::uint32_t va0, std::uint32_t vb0, std::uint32_t va1,
                                                      std::uint32_t vb1, std::int32_t* col) {
-  // row 0: (a0, b0), (a1, b1) at col, (a2, b2), (a3, b3) at col + BW; row 1 two words on
-  pack_pair<BW>(va0, vb0, col);
-  pack_pair<BW>(va1, vb1, col + 2);
+  // row 0: (a0, b0), (a1, b1) at col, (a2, b2), (a3, b3) at col + BW; row 1 two words on; each
+  // window's second and fourth word as differences (window_max)
+  pack_pair<BW, false, Diff>(va0, vb0, col);
+  pack_pair<BW, false, Diff>(va1, vb1, col + 2);
 }
 
 // Two pooling windows side by side (columns 4t .. 4t + 3 of rows r0 = xb, r1 = xb + W) into col
 // (window 2t) and col + block_words (window 2t + 1), each in the order (r0, c), (r0, c+1), (r1, c), (r1, c+1).
-template <std::size_t C, std::size_t HW, std::size_t W>
+template <std::size_t C, std::size_t HW, std::size_t W, bool Diff = true>
 [[gnu::always_inline]] inline void pack_windows2(const std::int8_t* xb, std::int32_t* col) {
   using P = pairs<C>;
   constexpr std::size_t BW = P::block_words;
@@ -249,7 +261,7 @@ template <std::size_t C, std::size_t HW, std::size_t W>
     return v;
   };
   auto pack = [&](const std::int8_t* a, const std::int8_t* b, std::int32_t* to) {  // b null: none
-    pack_pair_windows<BW>(word(a), b ? word(b) : 0u, word(a + W), b ? word(b + W) : 0u, to);
+    pack_pair_windows<BW, Diff>(word(a), b ? word(b) : 0u, word(a + W), b ? word(b + W) : 0u, to);
   };
   const std::int8_t* x = xb;
 #pragma GCC unroll 2
@@ -262,7 +274,7 @@ template <std::size_t C, std::size_t HW, std::size_t W>
 }
 
 // One pooling window (columns c, c + 1 of rows r0 = xb, r1 = xb + W) into col, byte by byte.
-template <std::size_t C, std::size_t HW, std::size_t W>
+template <std::size_t C, std::size_t HW, std::size_t W, bool Diff = true>
 inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
   using P = pairs<C>;
   for (std::size_t k = 0; k < P::count; ++k) {
@@ -270,7 +282,12 @@ inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
     const std::int8_t* b = xb + P::second(k) * HW;
     const bool has_b = P::second(k) < C;
     const std::size_t at[4] = {0, 1, W, W + 1};
-    for (std::size_t p = 0; p < 4; ++p) col[4 * k + p] = half_pair(a[at[p]], has_b ? b[at[p]] : 0);
+    for (std::size_t p = 0; p < 4; ++p) {
+      const std::size_t p0 = p & 2u;  // Diff, odd p: the difference from pixel p - 1
+      const bool d = Diff && (p & 1u) != 0;
+      const std::int32_t ap = a[at[p]] - (d ? a[at[p0]] : 0), bp = has_b ? b[at[p]] - (d ? b[at[p0]] : 0) : 0;
+      col[4 * k + p] = half_pair(ap, bp);
+    }
   }
 }
 
@@ -281,7 +298,7 @@ inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
 // at y (y += 4). Registers: r0-r3 a pair's 4 pixel words (the rescale's words after the sums),
 // r4, r5 two weight pairs, r6-r9 the accumulators, r10 the im2col, r11 the weight words, r12 the
 // output, lr the im2col's end.
-template <std::size_t Np, bool Pooled, rescale_form Form>
+template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false>
 [[gnu::noinline]] void channel_pass(const std::int32_t* col, const std::int32_t* w, std::int8_t* y) {
   using F = frame<Np>;
   static_assert(Np >= 2 && 4 * (Np + 2) <= 1020, "channel_pass: LDRD reaches the weight pairs");
@@ -312,9 +329,15 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
       "1:\n"
       "ldm r11, {r4, r5, r6}\n"  // pairs 0 and 1, the bias
       "ldm r10!, {r0, r1, r2, r3}\n"
-      "smlad r7, r1, r4, r6\n"  // the accumulators start from the bias
+      ".if %c[diff]\n"  // pixels 0 and 2 from the bias, the differences 1 - 0 and 3 - 2 from 0
+      "smuad r7, r1, r4\n"
+      "smlad r8, r2, r4, r6\n"
+      "smuad r9, r3, r4\n"
+      ".else\n"  // the accumulators start from the bias
+      "smlad r7, r1, r4, r6\n"
       "smlad r8, r2, r4, r6\n"
       "smlad r9, r3, r4, r6\n"
+      ".endif\n"
       "smlad r6, r0, r4, r6\n"
       "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")
       ".set .Lstaticnn_pw_k, 12\n"  // pair 2's word
@@ -329,6 +352,15 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
       "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4") ".endif\n"
       "ldmdb r11, {r0, r1, r2, r3, r4}\n"  // m, c, e, width, lo
       ".if %c[pooled]\n"
+      ".if %c[diff]\n"
+      "usat r7, #31, r7\n"  // max(0, d1): r6 + r7 the maximum of pixels 0 and 1
+      "add r6, r6, r7\n"
+      "usat r9, #31, r9\n"
+      "add r8, r8, r9\n"
+      "cmp r6, r8\n"
+      "it lt\n"
+      "movlt r6, r8\n"
+      ".else\n"
       "cmp r6, r7\n"
       "it lt\n"
       "movlt r6, r7\n"
@@ -338,6 +370,7 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
       "cmp r6, r9\n"
       "it lt\n"
       "movlt r6, r9\n"
+      ".endif\n"
       "add r6, r6, r6\n"  // A = 2 (acc + bias) of the maximum
       STATICNN_PW_RESCALE("r6")
       ".if %c[whole] == 0\n"
@@ -366,7 +399,8 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
       "bne 1b\n"
       : "+r"(cp), "+r"(yp)
       : "r"(wp), [np2] "i"((Np - 2) / 2), [odd] "i"(Np % 2), [pooled] "i"(Pooled),
-        [cend] "i"(offsetof(F, col_end) - offsetof(F, w)), [correct] "i"(Form.correct), [whole] "i"(Form.whole)
+        [cend] "i"(offsetof(F, col_end) - offsetof(F, w)), [correct] "i"(Form.correct), [whole] "i"(Form.whole),
+        [diff] "i"(Pooled && Diff)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "lr", "cc", "memory");
 #undef STATICNN_PW_RESCALE
 #undef STATICNN_PW_SMLAD4
@@ -376,90 +410,123 @@ template <std::size_t Np, bool Pooled, rescale_form Form>
                 "channel_pass: one LDMDB takes m, c, e, width, lo; one LDM pairs 0, 1 and the bias");
 }
 
-// What pooled_pass_regs reads: up to 4 doubled weight pairs (0 past the channel's), then the
-// doubled bias, the rescale and the clamp as frame's (width, lo scalars), the end of the im2col and
-// the output.
-struct frame_regs {
+// What pooled_pass_regs reads per channel: up to 4 doubled weight pairs (0 past the channel's),
+// the doubled bias and the rescale (m, c = addend(e, zero_point, lo, whole), e).
+struct channel_regs {
   std::int32_t w[4];
+  std::int32_t bias2, m, c, e;
+};
+inline constexpr std::size_t group_channels = 32;  // channel_regs a call of the pooled kernel keeps (1 KiB)
+
+// What pooled_pass_regs reads per pass, copied to its stack: the current channel's bias2, m, c, e
+// (its own), the clamp (width = hi - lo, lo), the im2col's end and start, the first channel's
+// output and the step to the next, the channels [ch, ch_end) and whether the window count is odd.
+struct pass_regs {
   std::int32_t bias2, m, c, e, width, lo;
   const std::int32_t* col_end;
+  const std::int32_t* col;
   std::int8_t* y;
+  std::size_t y_stride;
+  const channel_regs* ch;
+  const channel_regs* ch_end;
+  std::int32_t odd;
+  std::int32_t pad;  // the stack copy a multiple of 8 bytes
 };
 
-// channel_pass<Np, true, Form> for Np <= 4 weight pairs (C <= 8), the weights in r0-r3: per window
-// one LDM of pairs 0 and 1 (8 words, r4-r11) and one of each further pair (r8-r11); each pixel's
-// sum builds in the register of its pair-0 word (SMUAD, then SMLAD), so no accumulator registers
-// are needed. The rescale's words and the im2col's end live on the stack (pushed once).
+// channel_pass<Np, true, Form> for Np <= 4 weight pairs (C <= 8) and channels [ch, ch_end) in one
+// call, the weights in r0-r3: per window one LDM of pairs 0 and 1 (8 words, r4-r11) and one of
+// each further pair (r8-r11); each pixel's sum builds in the register of its pair-0 word (SMUAD,
+// then SMLAD), so no accumulator registers are needed: r4, r6 the sums of pixels 0 and 2, r5, r7
+// the differences 1 - 0 and 3 - 2 (the im2col's, pack_pair's Diff), so the maximum is
+// max(r4 + max(r5, 0), r6 + max(r7, 0)) (USAT #31 is max(d, 0) for any int32 d; |sums| < 2^30).
+// Two windows a loop (the first skipped for an odd count). pass_regs lives on the stack (the one
+// free pointer in the window loop: LDM sp takes the rescale, the clamp and the im2col's end).
 // Registers: r0-r3 weights, r4-r11 inputs and sums, r12 the im2col, lr the output.
 template <std::size_t Np, rescale_form Form>
-[[gnu::noinline]] void pooled_pass_regs(const std::int32_t* col, const frame_regs* f) {
+[[gnu::noinline]] void pooled_pass_regs(const pass_regs* f) {
   static_assert(Np >= 1 && Np <= 4, "pooled_pass_regs: the weights in r0-r3");
-  register const std::int32_t* cp asm("r12") = col;
-  register const frame_regs* fp asm("r4") = f;
+  register const pass_regs* fp asm("r4") = f;
 #define STATICNN_PW_PAIR(W, X0, X1, X2, X3)                                                        \
   "smlad r4, " X0 ", " W ", r4\n"                                                                  \
   "smlad r5, " X1 ", " W ", r5\n"                                                                  \
   "smlad r6, " X2 ", " W ", r6\n"                                                                  \
   "smlad r7, " X3 ", " W ", r7\n"
+#define STATICNN_PW_WINDOW                                                                         \
+  ".if %c[np] >= 2\n"                                                                               \
+  "ldm r12!, {r4, r5, r6, r7, r8, r9, r10, r11}\n" /* pairs 0 and 1 of the window's 4 pixels */   \
+  ".else\n"                                                                                         \
+  "ldm r12!, {r4, r5, r6, r7}\n"                                                                    \
+  ".endif\n"                                                                                        \
+  "smuad r4, r4, r0\n"                                                                              \
+  "smuad r5, r5, r0\n"                                                                              \
+  "smuad r6, r6, r0\n"                                                                              \
+  "smuad r7, r7, r0\n"                                                                              \
+  ".if %c[np] >= 2\n" STATICNN_PW_PAIR("r1", "r8", "r9", "r10", "r11") ".endif\n"                   \
+  ".if %c[np] >= 3\n"                                                                               \
+  "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r2", "r8", "r9", "r10", "r11") ".endif\n"      \
+  ".if %c[np] >= 4\n"                                                                               \
+  "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r3", "r8", "r9", "r10", "r11") ".endif\n"      \
+  "usat r5, #31, r5\n"                                                                              \
+  "add r4, r4, r5\n"                                                                                \
+  "usat r7, #31, r7\n"                                                                              \
+  "add r6, r6, r7\n"                                                                                \
+  "cmp r4, r6\n"                                                                                    \
+  "it lt\n"                                                                                         \
+  "movlt r4, r6\n"                                                                                  \
+  "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n" /* bias2, m, c, e, width, lo, col_end */              \
+  "add r4, r4, r5\n" /* A = 2 (acc + bias) of the maximum */                                        \
+  ".if %c[correct]\n"                                                                               \
+  "smmlar r5, r4, r6, r7\n"                                                                         \
+  "add r4, r5, r4, asr #31\n"                                                                       \
+  ".else\n"                                                                                         \
+  "smmlar r4, r4, r6, r7\n"                                                                         \
+  ".endif\n"                                                                                        \
+  "asr r4, r4, r8\n"                                                                                \
+  ".if %c[whole]\n"                                                                                 \
+  "ssat r4, #8, r4\n"                                                                               \
+  ".else\n"                                                                                         \
+  "usat r4, #8, r4\n"                                                                               \
+  "uqsub8 r5, r4, r9\n" /* u - max(u - width, 0) = min(u, width) */                                 \
+  "usub8 r4, r4, r5\n"                                                                              \
+  "add r4, r4, r10\n"                                                                               \
+  ".endif\n"                                                                                        \
+  "strb r4, [lr], #1\n"
   asm volatile(
-      "ldr lr, [r4, #%c[yo]]\n"
-      "add r5, r4, #%c[bias]\n"
-      "ldm r4, {r0, r1, r2, r3}\n"
-      "ldm r5, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, col_end
-      "push {r5, r6, r7, r8, r9, r10, r11}\n"
-      "1:\n"
-      ".if %c[np] >= 2\n"
-      "ldm r12!, {r4, r5, r6, r7, r8, r9, r10, r11}\n"  // pairs 0 and 1 of the window's 4 pixels
-      ".else\n"
-      "ldm r12!, {r4, r5, r6, r7}\n"
-      ".endif\n"
-      "smuad r4, r4, r0\n"
-      "smuad r5, r5, r0\n"
-      "smuad r6, r6, r0\n"
-      "smuad r7, r7, r0\n"
-      ".if %c[np] >= 2\n" STATICNN_PW_PAIR("r1", "r8", "r9", "r10", "r11") ".endif\n"
-      ".if %c[np] >= 3\n"
-      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r2", "r8", "r9", "r10", "r11") ".endif\n"
-      ".if %c[np] >= 4\n"
-      "ldm r12!, {r8, r9, r10, r11}\n" STATICNN_PW_PAIR("r3", "r8", "r9", "r10", "r11") ".endif\n"
-      "cmp r4, r5\n"
-      "it lt\n"
-      "movlt r4, r5\n"
-      "cmp r4, r6\n"
-      "it lt\n"
-      "movlt r4, r6\n"
-      "cmp r4, r7\n"
-      "it lt\n"
-      "movlt r4, r7\n"
-      "ldm sp, {r5, r6, r7, r8, r9, r10, r11}\n"  // bias2, m, c, e, width, lo, col_end
-      "add r4, r4, r5\n"  // A = 2 (acc + bias) of the maximum
-      ".if %c[correct]\n"
-      "smmlar r5, r4, r6, r7\n"
-      "add r4, r5, r4, asr #31\n"
-      ".else\n"
-      "smmlar r4, r4, r6, r7\n"
-      ".endif\n"
-      "asr r4, r4, r8\n"
-      ".if %c[whole]\n"
-      "ssat r4, #8, r4\n"
-      ".else\n"
-      "usat r4, #8, r4\n"
-      "uqsub8 r5, r4, r9\n"  // u - max(u - width, 0) = min(u, width)
-      "usub8 r4, r4, r5\n"
-      "add r4, r4, r10\n"
-      ".endif\n"
-      "strb r4, [lr], #1\n"
+      "sub sp, sp, #%c[fsize]\n"
+      "ldm r4, {r0, r1, r2, r3, r5, r6, r7, r8, r9, r10, r11, r12, lr}\n"  // pass_regs but pad
+      "stm sp, {r0, r1, r2, r3, r5, r6, r7, r8, r9, r10, r11, r12, lr}\n"
+      "3:\n"  // a channel: its weights in r0-r3, its rescale to the stack, its output
+      "ldr r4, [sp, #%c[cho]]\n"
+      "ldm r4!, {r0, r1, r2, r3, r5, r6, r7, r8}\n"
+      "str r4, [sp, #%c[cho]]\n"
+      "stm sp, {r5, r6, r7, r8}\n"
+      "ldrd r12, lr, [sp, #%c[colo]]\n"  // the im2col, the output
+      "ldr r5, [sp, #%c[ystep]]\n"
+      "add r5, lr, r5\n"
+      "str r5, [sp, #%c[yo]]\n"  // the next channel's
+      "ldr r5, [sp, #%c[oddo]]\n"
+      "cmp r5, #0\n"
+      "bne 2f\n"
+      "1:\n" STATICNN_PW_WINDOW
+      "2:\n" STATICNN_PW_WINDOW
       "cmp r12, r11\n"
       "bne 1b\n"
+      "ldrd r4, r5, [sp, #%c[cho]]\n"
+      "cmp r4, r5\n"
+      "bne 3b\n"
       "add sp, sp, #%c[fsize]\n"
-      : "+r"(cp), "+r"(fp)
-      : [np] "i"(Np), [bias] "i"(offsetof(frame_regs, bias2)), [yo] "i"(offsetof(frame_regs, y)),
-        [fsize] "i"(offsetof(frame_regs, y) - offsetof(frame_regs, bias2)),
-        [correct] "i"(Form.correct), [whole] "i"(Form.whole)
-      : "r0", "r1", "r2", "r3", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "lr", "cc", "memory");
+      : "+r"(fp)
+      : [np] "i"(Np), [cho] "i"(offsetof(pass_regs, ch)), [colo] "i"(offsetof(pass_regs, col)),
+        [yo] "i"(offsetof(pass_regs, y)), [ystep] "i"(offsetof(pass_regs, y_stride)),
+        [oddo] "i"(offsetof(pass_regs, odd)), [fsize] "i"(sizeof(pass_regs)), [correct] "i"(Form.correct),
+        [whole] "i"(Form.whole)
+      : "r0", "r1", "r2", "r3", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+#undef STATICNN_PW_WINDOW
 #undef STATICNN_PW_PAIR
-  static_assert(offsetof(frame_regs, bias2) == 16 && offsetof(frame_regs, col_end) == 40 && offsetof(frame_regs, y) == 44,
-                "pooled_pass_regs: the LDM/PUSH register lists lay out frame_regs");
+  static_assert(offsetof(pass_regs, width) == 16 && offsetof(pass_regs, col_end) == 24 &&
+                    offsetof(pass_regs, col) == 28 && offsetof(pass_regs, y) == 32 && offsetof(pass_regs, ch_end) == 44 &&
+                    offsetof(pass_regs, odd) == 48 && sizeof(pass_regs) == 56 && sizeof(channel_regs) == 32,
+                "pooled_pass_regs: the LDM/STM register lists lay out pass_regs and channel_regs");
 }
 
 // Channel o's output for pixel i (plane offset) of x by the general rescale (the portable sum,
@@ -539,6 +606,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
   using P = conv_pointwise::pairs<C>;
   constexpr std::size_t BW = P::block_words, PW = W / 2;
   constexpr bool regs = P::count <= 4;  // C <= 8: the weights in registers
+  // Each window's pixels 1 and 3 as differences (pack_pair's Diff; the maximum 2 instructions
+  // cheaper a window and channel, the packing 2 dearer a window and pair): in registers always.
+  constexpr bool diff = regs || G > P::count;
   // windows per pass within the budget (at least 1)
   constexpr std::size_t span = conv_pointwise::col_budget / (4 * BW) > 0 ? conv_pointwise::col_budget / (4 * BW) : 1;
   constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
@@ -546,47 +616,105 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const auto form = conv_pointwise::form_of(lo, hi, q.zero_point);
   alignas(8) std::int32_t col[span * BW];
-  [[maybe_unused]] conv_pointwise::frame<P::count> f;
   const std::size_t n = rows * PW;  // windows, flat: window i is pooled row i / PW, column i % PW
-  for (std::size_t i0 = 0; i0 < n; i0 += span) {
-    const std::size_t count = n - i0 < span ? n - i0 : span;
-    for (std::size_t i = i0; i < i0 + count;) {  // per pooled row: pairs of windows, a last one alone
+  // Windows [i0, i0 + count) into col: per pooled row pairs of windows, a last one alone.
+  auto pack = [&](std::size_t i0, std::size_t count) __attribute__((always_inline)) {
+    for (std::size_t i = i0; i < i0 + count;) {
       const std::size_t py = i / PW, px = i % PW, end = i0 + count < (py + 1) * PW ? i0 + count : (py + 1) * PW;
       const std::int8_t* xw = xr + 2 * py * W + 2 * px;
-      for (; i + 2 <= end; i += 2, xw += 4) conv_pointwise::pack_windows2<C, H * W, W>(xw, col + (i - i0) * BW);
-      if (i < end) conv_pointwise::pack_window1<C, H * W, W>(xw, col + (i++ - i0) * BW);
+      for (; i + 2 <= end; i += 2, xw += 4) conv_pointwise::pack_windows2<C, H * W, W, diff>(xw, col + (i - i0) * BW);
+      if (i < end) conv_pointwise::pack_window1<C, H * W, W, diff>(xw, col + (i++ - i0) * BW);
     }
-    f.col_end = col + count * BW;
-    for (std::size_t g = 0; g < G; ++g) {
-      const std::int8_t* wg = w + g * C;
-      const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
-      std::int8_t* yg = y + g * y_stride + i0;
-      if (AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
-        if constexpr (regs) {
-          conv_pointwise::frame_regs fr;
-          for (std::size_t k = 0; k < 4; ++k)
-            fr.w[k] = k < P::count ? conv_pointwise::half_pair(2 * wg[P::first(k)],
-                                                               P::second(k) < C ? 2 * wg[P::second(k)] : 0)
-                                   : 0;
-          const std::int32_t e = -shift;
-          fr.bias2 = 2 * bias, fr.m = m, fr.e = e;
-          fr.c = conv_pointwise::addend(e, q.zero_point, lo, form.whole);
-          fr.width = hi - lo, fr.lo = lo, fr.y = yg, fr.col_end = col + count * BW;
-          conv_pointwise::with_form(form, [&](auto k) { conv_pointwise::pooled_pass_regs<P::count, k()>(col, &fr); });
-        } else {
-          conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi, form.whole);
-          conv_pointwise::with_form(form, [&](auto k) { conv_pointwise::channel_pass<P::count, true, k()>(col, f.w, yg); });
+  };
+  // Channel g's outputs of windows [i0, i0 + count) by the general rescale.
+  auto general = [&](std::size_t g, std::size_t i0, std::size_t count) __attribute__((noinline)) {
+    const std::int8_t* wg = w + g * C;
+    for (std::size_t i = i0; i < i0 + count; ++i) {
+      std::int8_t best = -128;
+      for (std::size_t dy = 0; dy < 2; ++dy)
+        for (std::size_t dx = 0; dx < 2; ++dx) {
+          const std::int8_t v = conv_pointwise::general_output<C, H * W>(xr, wg, q, g,
+                                                                         (2 * (i / PW) + dy) * W + 2 * (i % PW) + dx);
+          best = v > best ? v : best;
         }
-      } else if constexpr (!AllDoubled) {
-        for (std::size_t i = i0; i < i0 + count; ++i) {
-          std::int8_t best = -128;
-          for (std::size_t dy = 0; dy < 2; ++dy)
-            for (std::size_t dx = 0; dx < 2; ++dx) {
-              const std::int8_t v = conv_pointwise::general_output<C, H * W>(
-                  xr, wg, q, g, (2 * (i / PW) + dy) * W + 2 * (i % PW) + dx);
-              best = v > best ? v : best;
+      y[g * y_stride + i] = best;
+    }
+  };
+  if constexpr (regs) {
+    // Groups of up to group_channels channels: their channel_regs once a call, then per pass of
+    // the im2col one pooled_pass_regs call for all of them (or for each run of channels in the
+    // doubled form, the others by the general rescale).
+    constexpr std::size_t GC = G < conv_pointwise::group_channels ? G : conv_pointwise::group_channels;
+    alignas(8) conv_pointwise::channel_regs ch[GC];
+    bool doubled[GC];
+    conv_pointwise::pass_regs pr;
+    pr.width = hi - lo, pr.lo = lo, pr.y_stride = y_stride;
+    // addend(e, zero_point, lo, whole) = (2 (zero_point - lo') + 1) 2^(e-1), lo' = 0 if whole else lo
+    const std::uint32_t c_base = 2u * static_cast<std::uint32_t>(q.zero_point - (form.whole ? 0 : lo)) + 1u;
+    for (std::size_t g0 = 0; g0 < G; g0 += GC) {
+      const std::size_t gc = G - g0 < GC ? G - g0 : GC;
+      bool all = true;
+      for (std::size_t j = 0; j < gc; ++j) {
+        const std::size_t g = g0 + j;
+        const std::int8_t* from = w + g * C;
+        conv_pointwise::channel_regs& r = ch[j];
+        for (std::size_t k = 0; k < 2 * P::quads; k += 2, from += 4) {  // (w0, w2), (w1, w3) doubled
+          std::uint32_t v;
+          __builtin_memcpy(&v, from, 4);
+          const auto ev = static_cast<std::int32_t>(__sxtb16(v)), od = conv_rows::sxtb16_ror8(v);
+          r.w[k] = static_cast<std::int32_t>(__sadd16(ev, ev));
+          r.w[k + 1] = static_cast<std::int32_t>(__sadd16(od, od));
+        }
+        for (std::size_t k = 2 * P::quads; k < 4; ++k)
+          r.w[k] = k < P::count ? conv_pointwise::half_pair(2 * from[P::first(k) - 4 * P::quads],
+                                                            P::second(k) < C ? 2 * from[P::second(k) - 4 * P::quads] : 0)
+                                : 0;
+        const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g], e = -shift;
+        r.bias2 = 2 * bias, r.m = m, r.e = e;
+        r.c = static_cast<std::int32_t>(c_base << ((e - 1) & 31));
+        doubled[j] = AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
+        all = all && doubled[j];
+      }
+      for (std::size_t i0 = 0; i0 < n; i0 += span) {
+        const std::size_t count = n - i0 < span ? n - i0 : span;
+        pack(i0, count);
+        pr.col = col, pr.col_end = col + count * BW, pr.odd = static_cast<std::int32_t>(count & 1u);
+        auto run = [&](std::size_t j0, std::size_t j1) {  // channels g0 + [j0, j1)
+          pr.y = y + (g0 + j0) * y_stride + i0, pr.ch = ch + j0, pr.ch_end = ch + j1;
+          conv_pointwise::with_form(form, [&](auto k) { conv_pointwise::pooled_pass_regs<P::count, k()>(&pr); });
+        };
+        if (AllDoubled || all) {
+          run(0, gc);
+        } else {
+          for (std::size_t j = 0; j < gc;) {
+            if (!doubled[j]) {
+              general(g0 + j, i0, count);
+              ++j;
+              continue;
             }
-          yg[i - i0] = best;
+            std::size_t j1 = j + 1;
+            while (j1 < gc && doubled[j1]) ++j1;
+            run(j, j1);
+            j = j1;
+          }
+        }
+      }
+    }
+  } else {
+    conv_pointwise::frame<P::count> f;
+    for (std::size_t i0 = 0; i0 < n; i0 += span) {
+      const std::size_t count = n - i0 < span ? n - i0 : span;
+      pack(i0, count);
+      f.col_end = col + count * BW;
+      for (std::size_t g = 0; g < G; ++g) {
+        const std::int8_t* wg = w + g * C;
+        const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+        std::int8_t* yg = y + g * y_stride + i0;
+        if (AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
+          conv_pointwise::fill_frame<C, true>(f, wg, bias, m, shift, q.zero_point, lo, hi, form.whole);
+          conv_pointwise::with_form(form, [&](auto k) { conv_pointwise::channel_pass<P::count, true, k(), diff>(col, f.w, yg); });
+        } else if constexpr (!AllDoubled) {
+          general(g, i0, count);
         }
       }
     }
