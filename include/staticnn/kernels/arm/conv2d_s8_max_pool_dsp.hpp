@@ -372,6 +372,31 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
   }
 }
 
+// The doubled rescale of the sum in register X (m, c, e in r0, r1, r2; r6 scratch):
+// X = (SMMULR(X, m) + c - [X < 0]) >> e, saturated to [0, 255].
+#define STATICNN_3X3_RESCALE(X)                                                                    \
+  "add r6, r1, " X ", asr #31\n"                                                                   \
+  "smmlar " X ", " X ", r0, r6\n"                                                                  \
+  "asr " X ", " X ", r2\n"                                                                         \
+  "usat " X ", #8, " X "\n"
+// The end of a step of channel_row and channel_row_s2: the rescale (m, c, e from the frame at
+// %[fm] above sp) of the four sums r8, r9, r10, lr, the clamp of the four bytes, one word stored at
+// r12 (advanced), and the loop back while r12 has not reached y_end.
+#define STATICNN_3X3_STORE4                                                                        \
+  "add r0, sp, #%c[fm]\n"                                                                          \
+  "ldm r0, {r0, r1, r2, r3, r4, r5}\n" /* m, c, e, width4, lo4, y_end */                            \
+  STATICNN_3X3_RESCALE("r8") STATICNN_3X3_RESCALE("r9") STATICNN_3X3_RESCALE("r10")               \
+  STATICNN_3X3_RESCALE("lr")                                                                       \
+  "orr r8, r8, r9, lsl #8\n"                                                                       \
+  "orr r10, r10, lr, lsl #8\n"                                                                     \
+  "orr r8, r8, r10, lsl #16\n"                                                                     \
+  "uqsub8 r6, r8, r3\n" /* u - min(u, width) */                                                    \
+  "usub8 r8, r8, r6\n"                                                                             \
+  "uadd8 r8, r8, r4\n" /* lo + min(u, width), bytewise */                                          \
+  "str r8, [r12], #4\n"                                                                            \
+  "cmp r12, r5\n"                                                                                  \
+  "bne 1b\n"
+
 // Every output of a one-channel 3x3 conv of stride 1 or 2 (no pool): output rows [oy0, oy0 + rows)
 // of G channels, y[g][r][ox] = clamp(requantize(acc_g(oy0 + r, ox))), bit for bit as the portable
 // conv. The input rows of a pass (up to conv_3x3_rows::x_budget bytes of them) are widened once to
@@ -441,11 +466,6 @@ template <std::size_t RowBytes>
   "ldr r6, [r11, #" OFF " + 8]\n"                                                                  \
   "smlabt r10, r6, " BW ", r10\n"                                                                  \
   "smlad lr, r6, " BW ", lr\n"
-#define STATICNN_3X3_RESCALE(X)                                                                    \
-  "add r6, r1, " X ", asr #31\n"                                                                   \
-  "smmlar " X ", " X ", r0, r6\n"                                                                  \
-  "asr " X ", " X ", r2\n"                                                                         \
-  "usat " X ", #8, " X "\n"
   asm volatile(
       "add r6, r11, #%c[fm]\n"
       "ldm r6, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y_end, x0
@@ -467,24 +487,12 @@ template <std::size_t RowBytes>
       "smlad lr, r6, r1, lr\n"
       STATICNN_3X3_ROW("r2", "r3", "%c[row] - 8")
       STATICNN_3X3_ROW("r4", "r5", "%c[row2] - 8")
-      "add r0, sp, #%c[fm]\n"
-      "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y_end
-      STATICNN_3X3_RESCALE("r8") STATICNN_3X3_RESCALE("r9") STATICNN_3X3_RESCALE("r10") STATICNN_3X3_RESCALE("lr")
-      "orr r8, r8, r9, lsl #8\n"
-      "orr r10, r10, lr, lsl #8\n"
-      "orr r8, r8, r10, lsl #16\n"
-      "uqsub8 r6, r8, r3\n"  // u - min(u, width)
-      "usub8 r8, r8, r6\n"
-      "uadd8 r8, r8, r4\n"  // lo + min(u, width), bytewise
-      "str r8, [r12], #4\n"
-      "cmp r12, r5\n"
-      "bne 1b\n"
+      STATICNN_3X3_STORE4
       "add sp, sp, #%c[fpush]\n"
       : "+r"(xp), "+r"(yp)
       : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [fm] "i"(offsetof(frame, m)),
         [fpush] "i"(offsetof(frame, x0))
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
-#undef STATICNN_3X3_RESCALE
 #undef STATICNN_3X3_ROW
 }
 
@@ -521,11 +529,6 @@ template <std::size_t RowBytes>
   "smlad lr, r7, " AW ", lr\n"                                                                    \
   "ldr r6, [r11, #" OFF "]\n"                                                                     \
   "smlabt lr, r6, " BW ", lr\n"
-#define STATICNN_3X3_RESCALE(X)                                                                    \
-  "add r6, r1, " X ", asr #31\n"                                                                   \
-  "smmlar " X ", " X ", r0, r6\n"                                                                  \
-  "asr " X ", " X ", r2\n"                                                                         \
-  "usat " X ", #8, " X "\n"
   asm volatile(
       "add r6, r11, #%c[fm]\n"
       "ldm r6, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y_end, x0
@@ -538,26 +541,16 @@ template <std::size_t RowBytes>
       STATICNN_3X3_ROW_S2("r0", "r1", 1, "0")
       STATICNN_3X3_ROW_S2("r2", "r3", 0, "%c[row]")
       STATICNN_3X3_ROW_S2("r4", "r5", 0, "%c[row2]")
-      "add r0, sp, #%c[fm]\n"
-      "ldm r0, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y_end
-      STATICNN_3X3_RESCALE("r8") STATICNN_3X3_RESCALE("r9") STATICNN_3X3_RESCALE("r10") STATICNN_3X3_RESCALE("lr")
-      "orr r8, r8, r9, lsl #8\n"
-      "orr r10, r10, lr, lsl #8\n"
-      "orr r8, r8, r10, lsl #16\n"
-      "uqsub8 r6, r8, r3\n"  // u - min(u, width)
-      "usub8 r8, r8, r6\n"
-      "uadd8 r8, r8, r4\n"  // lo + min(u, width), bytewise
-      "str r8, [r12], #4\n"
-      "cmp r12, r5\n"
-      "bne 1b\n"
+      STATICNN_3X3_STORE4
       "add sp, sp, #%c[fpush]\n"
       : "+r"(xp), "+r"(yp)
       : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [fm] "i"(offsetof(frame_s2, m)),
         [fpush] "i"(offsetof(frame_s2, x0))
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "lr", "cc", "memory");
-#undef STATICNN_3X3_RESCALE
 #undef STATICNN_3X3_ROW_S2
 }
+#undef STATICNN_3X3_STORE4
+#undef STATICNN_3X3_RESCALE
 }  // namespace conv_3x3_rows
 
 // x: 1 x H x W int8 (a padded layer passes a window of its padded input); w: G channels' 3 x 3
