@@ -115,18 +115,28 @@ struct qconv2d_layer {
   // itself): kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp (x the unpadded
   // input, oy0 a padded input row; conv2d_s8_pairs_avg_pool_dsp for an average pool).
   static constexpr bool pools_pairs = square && kernels::conv2d_s8_runs_pairs_dsp<C, H, W, K, Stride>;
+  // A conv of one input channel that runs the widened-rows kernel (K in [4, 11], padded or not: it
+  // pads itself): kernels/arm/conv2d_s8_widened_dsp.hpp's conv2d_s8_widened_max_pool_dsp (x the
+  // unpadded input, oy0 a padded input row).
+  static constexpr bool pools_widened = square && C == 1 && channel_group == OutC && OutC > 1 &&
+                                        kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
+                                        kernels::arm::conv2d_s8_widened_max_pool_fits<H, W, K, Stride>;
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself =
-      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs);
+      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened);
   static constexpr const char* max_pool_kernel_name =
-      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
+      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+                      "before rescale)"
+      : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
                     "before rescale)"
       : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
-      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
+      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+                      "before rescale; table after the max where it is non-decreasing, else the conv's kernel)"
+      : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
                     "rescale; table after the max where it is non-decreasing, else the conv's kernel)"
       : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
                   "table after the max where it is non-decreasing, else the conv's rows kernel)"
@@ -137,7 +147,10 @@ struct qconv2d_layer {
                               std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2>
   {
-    if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
+    if constexpr (pools_widened)  // x the unpadded input, oy0 a padded input row (conv row oy0 / Stride)
+      kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
       kernels::arm::conv2d_s8_pairs_max_pool_dsp<C, In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
     else if constexpr (pools_3x3)
