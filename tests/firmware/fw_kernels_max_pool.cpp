@@ -106,7 +106,7 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
 // on the padded input (conv rows 2 py, 2 py + 1) and the 2x2 maxima of its int8 outputs; the number
 // of differing outputs.
 template <std::size_t K, std::size_t S, std::size_t H, std::size_t W, std::size_t G, std::size_t Pad,
-          rescales R = rescales::doubled>
+          rescales R = rescales::doubled, std::size_t PR = 1>
 std::size_t check_widened(std::uint32_t seed, std::size_t py, std::int32_t act_min = -128, std::int32_t act_max = 127,
                           bool print_count = false, std::int8_t zx = -3) {
   constexpr std::size_t PH = Pad + H + Pad, PWd = Pad + W + Pad;
@@ -143,26 +143,27 @@ std::size_t check_widened(std::uint32_t seed, std::size_t py, std::int32_t act_m
       for (std::size_t j = 0; j < PWd; ++j)
         xp[i * PWd + j] = i >= Pad && i < Pad + H && j >= Pad && j < Pad + W ? x[(i - Pad) * W + j - Pad] : zx;
     const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), -5, act_min, act_max};
-    static std::array<std::int8_t, G * 2 * OW> conv;
-    kernels::conv2d_s8_rows_portable<1, PH, PWd, K, S, G>(xp.data(), w.data(), q, conv.data(), 2 * py, 2);
-    static std::array<std::int8_t, G * PW> want, got;
+    static std::array<std::int8_t, G * 2 * PR * OW> conv;
+    kernels::conv2d_s8_rows_portable<1, PH, PWd, K, S, G>(xp.data(), w.data(), q, conv.data(), 2 * py, 2 * PR);
+    static std::array<std::int8_t, G * PR * PW> want, got;
     for (std::size_t o = 0; o < G; ++o)
-      for (std::size_t px = 0; px < PW; ++px) {
-        const std::int8_t* c = conv.data() + o * 2 * OW + 2 * px;
-        std::int8_t m = c[0];
-        for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
-        want[o * PW + px] = m;
-      }
+      for (std::size_t i = 0; i < PR; ++i)
+        for (std::size_t px = 0; px < PW; ++px) {
+          const std::int8_t* c = conv.data() + (o * 2 * PR + 2 * i) * OW + 2 * px;
+          std::int8_t m = c[0];
+          for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
+          want[(o * PR + i) * PW + px] = m;
+        }
     got.fill(0x55);
     fw::instruction_counter::start();
     kernels::arm::conv2d_s8_widened_max_pool_dsp<H, W, K, S, G, Pad, R == rescales::known>(x.data(), w.data(), q,
-                                                                                           got.data(), PW, 2 * py, zx);
+                                                                                           got.data(), PR * PW, 2 * py, zx, PR);
     const std::uint64_t n = fw::instruction_counter::stop();
     if (print_count)
       print("fw: kernel conv", K, 'x', K, "_s", S, "_widened_max_pool G ", G, " W ", W, " instructions ", n,
-            " per_mac ", fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PW * 4 * F), 3}, '\n');
+            " per_mac ", fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PR * PW * 4 * F), 3}, '\n');
     std::size_t differ = 0;
-    for (std::size_t i = 0; i < G * PW; ++i) differ += got[i] != want[i];
+    for (std::size_t i = 0; i < G * PR * PW; ++i) differ += got[i] != want[i];
     return differ;
   }
 }
@@ -187,6 +188,11 @@ STATICNN_TEST(int8_conv_widened_max_pool_any_shape) {
   STATICNN_CHECK((check_widened<7, 2, 23, 40, 3, 3, Known>(114, 2, -20, 20) == 0));
   STATICNN_CHECK((check_widened<11, 2, 30, 35, 6, 2, Gen>(115, 1, 4, 4) == 0));
   STATICNN_CHECK((check_widened<6, 1, 10, 47, 5, 0, D>(116, 1, -128, 0, false, -128) == 0));
+  // several pooled rows a call (as a whole layer: weights widened once where they fit)
+  STATICNN_CHECK((check_widened<5, 1, 28, 28, 6, 0, D, 12>(117, 0, -5, 127, true) == 0));  // LeNet's, whole
+  STATICNN_CHECK((check_widened<5, 1, 13, 17, 13, 2, Gen, 6>(118, 0, -7, 127) == 0));
+  STATICNN_CHECK((check_widened<7, 2, 23, 40, 3, 3, Known, 3>(119, 2, -20, 20) == 0));
+  STATICNN_CHECK((check_widened<4, 1, 9, 11, 40, 1, Gen, 3>(120, 0) == 0));  // weights widened a row at a time
 }
 
 // The conv -> activation -> max pool stage takes these kernels by shape (quant/conv2d.hpp's

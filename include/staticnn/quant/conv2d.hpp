@@ -163,13 +163,18 @@ struct qconv2d_layer {
   // channel is set up once a pass, not once a row): PR pooled rows from input row 0 of x (C x H x W,
   // unpadded), channel c's PR x PW outputs at y + c * y_stride, row after row (core/sequential.hpp
   // takes it where max_pools_rows).
-  static constexpr bool max_pools_rows = pools_pointwise && !pools_3x3 && unpadded;
+  // So does the widened kernel (each channel's widened weights then once a call where they fit).
+  static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened;
   template <bool AllDoubled = false>
   void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
                                std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2> && max_pools_rows
   {
-    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, 0,
+    if constexpr (pools_widened)
+      kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, 0, static_cast<std::int8_t>(input_zero_point), pooled_rows);
+    else
+      kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, 0,
                                                                           pooled_rows);
   }
   // The same conv before an activation that does nothing (a fused ReLU) and a 2x2 average pool

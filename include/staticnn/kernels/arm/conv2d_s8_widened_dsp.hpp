@@ -554,63 +554,78 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
 
 // Conv (one input channel, a square K x K window of stride S, padded by Pad on every side with pad)
 // -> 2x2 max pool, bit for bit as conv2d_s8.hpp's portable kernel followed by the max pool: pooled
-// row cy0 / 2 of the G channels (conv rows cy0, cy0 + 1; floor pooling: an odd last conv row or
-// column is dropped), channel o's OW / 2 bytes at y + o * y_stride. x: the H x W input (unpadded),
-// w: G x K x K. The doubled rescale (conv2d_s8_widened_dsp's) is non-decreasing (m > 0), so each
+// rows [cy0 / 2, cy0 / 2 + pooled_rows) of the G channels (pooled row i from conv rows cy0 + 2 i,
+// cy0 + 2 i + 1; floor pooling: an odd last conv row or column is dropped), channel o's rows of
+// OW / 2 bytes one after the other from y + o * y_stride. x: the H x W input (unpadded), w:
+// G x K x K. The doubled rescale (conv2d_s8_widened_dsp's) is non-decreasing (m > 0), so each
 // pooled output is the rescale of the largest of its four sums (row_blocks' PoolRows: one rescale a
 // pooled output); channels that do not take it (AllDoubled false only) compute their four outputs
-// with the general rescale and take the largest.
+// with the general rescale and take the largest. Where all G channels' widened weights fit beside
+// the widened rows in conv_rows::col_budget bytes of stack, they are widened once a call.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
           bool AllDoubled = false>
 void conv2d_s8_widened_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                                    std::size_t y_stride, std::size_t cy0, std::int8_t pad = 0) {
+                                    std::size_t y_stride, std::size_t cy0, std::int8_t pad = 0,
+                                    std::size_t pooled_rows = 1) {
   constexpr std::size_t PW = Pad + W + Pad;
   static_assert(conv2d_s8_widened_max_pool_fits<Pad + H + Pad, PW, K, S> && Pad < K,
                 "conv2d_s8_widened_max_pool_dsp: shape not taken (see conv2d_s8_widened_max_pool_fits)");
   using L = conv_widened::layout<PW, K, S>;
   using Buf = conv_widened::rows_buffers<PW, K, S, K, S, 2>;
-  constexpr std::size_t OW = L::OW, PO = OW / 2, RW = L::row_words, RK = L::row_weights;
+  constexpr std::size_t OW = L::OW, PO = OW / 2, RW = L::row_words, RK = L::row_weights, WK = Buf::wk_words;
   constexpr std::size_t full = PO / 2;      // blocks of 4 conv columns (2 pooled outputs)
   constexpr bool tail = PO % 2 != 0;        // a last block of 2 conv columns (1 pooled output)
+  constexpr bool keep = G > 1 && 4 * (Buf::xw_words + G * WK) <= conv_rows::col_budget;
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
   alignas(8) std::int32_t xw[Buf::xw_words];
-  alignas(8) std::int32_t wk[Buf::wk_words];
-  auto& params = *reinterpret_cast<conv_widened::block_params*>(wk + K * RK);
-  conv_widened::widen_rows<H, W, Pad, Pad, RW>(x, cy0 * S, S + K, pad, xw);
-  for (std::size_t o = 0; o < G; ++o) {
-    const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
-    std::int8_t* const yo = y + o * y_stride;
-    if (AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max))) {
-      conv_widened::widen_weights<K, S, K>(w + o * K * K, wk);
-      const std::int32_t e = -shift;
-      params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
-                width4, lo4, yo, yo + 2 * full, 2 * bias, 0, 0};
-      if constexpr (full > 0) conv_widened::row_blocks<4, K, S, RW, RK, 1, K, S>(xw, wk);
-      if constexpr (tail) {
-        params.y = yo + 2 * full, params.y_end = yo + 2 * full + 1;
-        conv_widened::row_blocks<2, K, S, RW, RK, 1, K, S>(xw + (S == 1 ? 2 * full : 4 * full), wk);
-      }
-    } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), the sums from x
-      const std::int8_t* wo = w + o * K * K;
-      for (std::size_t px = 0; px < PO; ++px) {
-        std::int8_t best = -128;
-        for (std::size_t d = 0; d < 4; ++d) {
-          const std::size_t oy = cy0 + d / 2, ox = 2 * px + d % 2;
-          auto a = static_cast<std::uint32_t>(bias);  // wrapping as the portable kernel's int32 sum
-          for (std::size_t ky = 0; ky < K; ++ky) {
-            const std::size_t iy = oy * S + ky - Pad;  // wraps above the input
-            for (std::size_t kx = 0; kx < K; ++kx) {
-              const std::size_t ix = ox * S + kx - Pad;
-              const std::int32_t v = iy < H && ix < W ? x[iy * W + ix] : pad;
-              a += static_cast<std::uint32_t>(v * wo[ky * K + kx]);
-            }
-          }
-          const std::int8_t v = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
-          if (v > best) best = v;
+  alignas(8) std::int32_t wk[(keep ? G : 1) * WK];
+  auto doubled = [&](std::size_t o) {
+    return AllDoubled || (lo <= hi && doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point,
+                                                              sum_max));
+  };
+  if constexpr (keep)
+    for (std::size_t o = 0; o < G; ++o)
+      if (doubled(o)) conv_widened::widen_weights<K, S, K>(w + o * K * K, wk + o * WK);
+  for (std::size_t i = 0; i < pooled_rows; ++i, cy0 += 2) {
+    conv_widened::widen_rows<H, W, Pad, Pad, RW>(x, cy0 * S, S + K, pad, xw);
+    for (std::size_t o = 0; o < G; ++o) {
+      const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+      std::int8_t* const yo = y + o * y_stride + i * PO;
+      if (doubled(o)) {
+        std::int32_t* const wko = keep ? wk + o * WK : wk;
+        if constexpr (!keep) conv_widened::widen_weights<K, S, K>(w + o * K * K, wko);
+        auto& params = *reinterpret_cast<conv_widened::block_params*>(wko + K * RK);
+        const std::int32_t e = -shift;
+        params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
+                  width4, lo4, yo, yo + 2 * full, 2 * bias, 0, 0};
+        if constexpr (full > 0) conv_widened::row_blocks<4, K, S, RW, RK, 1, K, S>(xw, wko);
+        if constexpr (tail) {
+          params.y = yo + 2 * full, params.y_end = yo + 2 * full + 1;
+          conv_widened::row_blocks<2, K, S, RW, RK, 1, K, S>(xw + (S == 1 ? 2 * full : 4 * full), wko);
         }
-        yo[px] = best;
+      } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), the sums from x
+        const std::int8_t* wo = w + o * K * K;
+        for (std::size_t px = 0; px < PO; ++px) {
+          std::int8_t best = -128;
+          for (std::size_t d = 0; d < 4; ++d) {
+            const std::size_t oy = cy0 + d / 2, ox = 2 * px + d % 2;
+            auto a = static_cast<std::uint32_t>(bias);  // wrapping as the portable kernel's int32 sum
+            for (std::size_t ky = 0; ky < K; ++ky) {
+              const std::size_t iy = oy * S + ky - Pad;  // wraps above the input
+              for (std::size_t kx = 0; kx < K; ++kx) {
+                const std::size_t ix = ox * S + kx - Pad;
+                const std::int32_t v = iy < H && ix < W ? x[iy * W + ix] : pad;
+                a += static_cast<std::uint32_t>(v * wo[ky * K + kx]);
+              }
+            }
+            const std::int8_t v =
+                q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
+            if (v > best) best = v;
+          }
+          yo[px] = best;
+        }
       }
     }
   }
@@ -675,8 +690,8 @@ void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_r
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
           bool AllDoubled = false>
 void conv2d_s8_widened_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                                    std::size_t y_stride, std::size_t cy0,
-                                    std::int8_t pad = 0);  // Armv7E-M DSP only
+                                    std::size_t y_stride, std::size_t cy0, std::int8_t pad = 0,
+                                    std::size_t pooled_rows = 1);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
