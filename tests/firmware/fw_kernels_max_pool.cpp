@@ -1,5 +1,6 @@
 // kernels/arm/conv2d_s8_max_pool_dsp.hpp (a 3x3 stride-1 conv of one input channel, or a 1x1 conv
-// of 2 to 120 channels, then a 2x2 max pool, the maximum taken before the rescale) against the portable conv (kernels/conv2d_s8.hpp's
+// of 2 to 120 channels, then a 2x2 max pool, the maximum taken before the rescale; the same for the
+// widened-rows kernel's one-channel K x K windows, K 4 to 11, stride 1 or 2: check_widened) against the portable conv (kernels/conv2d_s8.hpp's
 // conv2d_s8_rows_portable) followed by the 2x2 maximum of its int8 outputs, bit for bit, on shapes
 // it was not tuned for: even and odd widths (the last conv column dropped by the pool), widths
 // whose widened rows end in a byte-by-byte tail, 1 to 16 output channels, pooled rows from any
@@ -208,6 +209,9 @@ static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_it
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 2, 1>::max_pools_itself<2>);  // stride 2
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2> == pools_here);  // widened
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 6, 5, 1>::max_pools_itself<2> == pools_here);  // LeNet's
+static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 6, 5, 1>::max_pools_rows == pools_here);  // all rows a call
+static_assert(kernels::arm::conv2d_s8_widened_max_pool_keeps<28, 28, 5, 1, 6>);         // weights widened once
+static_assert(!kernels::arm::conv2d_s8_widened_max_pool_keeps<34, 34, 7, 2, 12>);       // once a pooled row
 static_assert(quant::qconv2d_layer<shape<1, 31, 29>, 4, 7, 2, 3>::max_pools_itself<2> == pools_here);
 static_assert(!quant::qconv2d_layer<shape<3, 28, 28>, 6, 5, 1>::max_pools_itself<2>);  // 3 channels
 static_assert(quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);

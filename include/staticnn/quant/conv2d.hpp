@@ -163,7 +163,8 @@ struct qconv2d_layer {
   // channel is set up once a pass, not once a row): PR pooled rows from input row 0 of x (C x H x W,
   // unpadded), channel c's PR x PW outputs at y + c * y_stride, row after row (core/sequential.hpp
   // takes it where max_pools_rows).
-  // So does the widened kernel (each channel's widened weights then once a call where they fit).
+  // So does the widened kernel (each channel's widened weights then widened once a call where they
+  // fit: kernels::arm::conv2d_s8_widened_max_pool_keeps).
   static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened;
   template <bool AllDoubled = false>
   void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,

@@ -7,6 +7,9 @@
 // pad): output rows [oy0, oy0 + rows) of G output channels, TFLite int8 arithmetic and the fused
 // activation clamp, bit for bit as kernels/conv2d_s8.hpp's portable path (on the padded input).
 //
+// conv2d_s8_widened_max_pool_dsp: the same followed by a 2x2 max pool (one input channel, a square
+// window), the maximum of a pooled output's four sums taken before its one rescale.
+//
 // Each padded input row a call needs is widened once to int16, doubled, as the pair words
 // X[m] = (2 x[2m], 2 x[2m+1]) (padded columns), and serves all K window rows and all G channels.
 // Each channel's weights are widened once per call: per window row the even words
@@ -162,6 +165,13 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_widened_max_pool_fits =
     conv2d_s8_widened_dsp_fits<1, H, W, K, S> && K >= 4 && H >= K + S && W >= K + S &&
     4 * (K + S) * conv_widened::layout<W, K, S>::row_words <= 4095;
+// Whether conv2d_s8_widened_max_pool_dsp keeps the G channels' widened weights for a call (they fit
+// beside the widened rows in conv_rows::col_budget bytes): then a call for many pooled rows widens
+// them once, not once a pooled row.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+inline constexpr bool conv2d_s8_widened_max_pool_keeps =
+    G > 1 && 4 * (conv_widened::rows_buffers<W, K, S, K, S, 2>::xw_words +
+                  G * conv_widened::rows_buffers<W, K, S, K, S, 2>::wk_words) <= conv_rows::col_budget;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_widened {
@@ -575,7 +585,7 @@ void conv2d_s8_widened_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, 
   constexpr std::size_t OW = L::OW, PO = OW / 2, RW = L::row_words, RK = L::row_weights, WK = Buf::wk_words;
   constexpr std::size_t full = PO / 2;      // blocks of 4 conv columns (2 pooled outputs)
   constexpr bool tail = PO % 2 != 0;        // a last block of 2 conv columns (1 pooled output)
-  constexpr bool keep = G > 1 && 4 * (Buf::xw_words + G * WK) <= conv_rows::col_budget;
+  constexpr bool keep = conv2d_s8_widened_max_pool_keeps<Pad + H + Pad, PW, K, S, G>;
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
