@@ -1,5 +1,6 @@
 // kernels/arm/conv2d_s8_max_pool_dsp.hpp (a 3x3 stride-1 conv of one input channel, or a 1x1 conv
-// of 2 to 120 channels, then a 2x2 max pool, the maximum taken before the rescale) against the portable conv (kernels/conv2d_s8.hpp's
+// of 2 to 120 channels, then a 2x2 max pool, the maximum taken before the rescale; the same for the
+// widened-rows kernel's one-channel K x K windows, K 4 to 11, stride 1 or 2: check_widened) against the portable conv (kernels/conv2d_s8.hpp's
 // conv2d_s8_rows_portable) followed by the 2x2 maximum of its int8 outputs, bit for bit, on shapes
 // it was not tuned for: even and odd widths (the last conv column dropped by the pool), widths
 // whose widened rows end in a byte-by-byte tail, 1 to 16 output channels, pooled rows from any
@@ -101,6 +102,100 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
   }
 }
 
+// conv2d_s8_widened_max_pool_dsp (one input channel, a K x K window of stride S, padded by Pad on
+// every side with the input zero point zx): pooled row py of G channels against the portable conv
+// on the padded input (conv rows 2 py, 2 py + 1) and the 2x2 maxima of its int8 outputs; the number
+// of differing outputs.
+template <std::size_t K, std::size_t S, std::size_t H, std::size_t W, std::size_t G, std::size_t Pad,
+          rescales R = rescales::doubled, std::size_t PR = 1>
+std::size_t check_widened(std::uint32_t seed, std::size_t py, std::int32_t act_min = -128, std::int32_t act_max = 127,
+                          bool print_count = false, std::int8_t zx = -3) {
+  constexpr std::size_t PH = Pad + H + Pad, PWd = Pad + W + Pad;
+  if constexpr (!kernels::arm::conv2d_s8_widened_max_pool_fits<PH, PWd, K, S>) {
+    return 1000;  // on a DSP target the kernel takes every shape here
+  } else {
+    constexpr std::size_t OW = (PWd - K) / S + 1, PW = OW / 2, F = K * K;
+    std::uint32_t r = seed;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+    static std::array<std::int8_t, H * W> x;
+    static std::array<std::int8_t, PH * PWd> xp;  // the padded input, for the portable conv
+    static std::array<std::int8_t, G * F> w;
+    static std::array<std::int32_t, G> bias, multiplier;
+    static std::array<std::int8_t, G> shift;
+    for (auto& v : x) v = next8();
+    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
+    for (std::size_t o = 0; o < G; ++o) {
+      bias[o] = next() % 40001 - 20000;
+      multiplier[o] = (1 << 30) + next() % (1 << 30);
+      shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 5));
+    }
+    if constexpr (R == rescales::general) {  // every third channel outside the doubled form
+      for (std::size_t o = 0; o < G; o += 3) {
+        switch (o / 3 % 4) {
+          case 0: multiplier[o] = -multiplier[o]; break;         // decreasing rescale
+          case 1: shift[o] = 3, multiplier[o] = 1 << 30; break;  // left shift: may wrap
+          case 2: multiplier[o] = 3 << 25, shift[o] = 0; break;  // multiplier < 2^30
+          default: shift[o] = -23; break;                        // shift below -22
+        }
+      }
+    }
+    for (std::size_t i = 0; i < PH; ++i)
+      for (std::size_t j = 0; j < PWd; ++j)
+        xp[i * PWd + j] = i >= Pad && i < Pad + H && j >= Pad && j < Pad + W ? x[(i - Pad) * W + j - Pad] : zx;
+    const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), -5, act_min, act_max};
+    static std::array<std::int8_t, G * 2 * PR * OW> conv;
+    kernels::conv2d_s8_rows_portable<1, PH, PWd, K, S, G>(xp.data(), w.data(), q, conv.data(), 2 * py, 2 * PR);
+    static std::array<std::int8_t, G * PR * PW> want, got;
+    for (std::size_t o = 0; o < G; ++o)
+      for (std::size_t i = 0; i < PR; ++i)
+        for (std::size_t px = 0; px < PW; ++px) {
+          const std::int8_t* c = conv.data() + (o * 2 * PR + 2 * i) * OW + 2 * px;
+          std::int8_t m = c[0];
+          for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
+          want[(o * PR + i) * PW + px] = m;
+        }
+    got.fill(0x55);
+    fw::instruction_counter::start();
+    kernels::arm::conv2d_s8_widened_max_pool_dsp<H, W, K, S, G, Pad, R == rescales::known>(x.data(), w.data(), q,
+                                                                                           got.data(), PR * PW, 2 * py, zx, PR);
+    const std::uint64_t n = fw::instruction_counter::stop();
+    if (print_count)
+      print("fw: kernel conv", K, 'x', K, "_s", S, "_widened_max_pool G ", G, " W ", W, " instructions ", n,
+            " per_mac ", fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * PR * PW * 4 * F), 3}, '\n');
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < G * PR * PW; ++i) differ += got[i] != want[i];
+    return differ;
+  }
+}
+
+STATICNN_TEST(int8_conv_widened_max_pool_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no widened conv + max pool kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check_widened<4, 1, 5, 5, 1, 0, D>(101, 0) == 0));            // one pooled output
+  STATICNN_CHECK((check_widened<4, 1, 9, 11, 3, 1, Gen>(102, 2, -7, 127) == 0));  // conv width 10, pooled 5
+  STATICNN_CHECK((check_widened<5, 1, 28, 28, 6, 0, D>(103, 11, -5, 127, true) == 0));  // LeNet's
+  STATICNN_CHECK((check_widened<5, 1, 28, 28, 6, 0, Known>(104, 5, -5, 127, true) == 0));
+  STATICNN_CHECK((check_widened<5, 1, 13, 17, 13, 2, Gen>(105, 3) == 0));     // conv 13 x 17: floor pooling
+  STATICNN_CHECK((check_widened<5, 1, 12, 15, 6, 1, D>(106, 4, 3, 3) == 0));  // a single-value clamp
+  STATICNN_CHECK((check_widened<5, 1, 12, 15, 6, 1, Gen>(107, 1, 10, 9) == 0));  // an empty clamp: general
+  STATICNN_CHECK((check_widened<7, 1, 15, 21, 13, 2, Gen>(108, 4, -128, 40) == 0));
+  STATICNN_CHECK((check_widened<7, 1, 20, 33, 3, 0, D>(109, 6, -100, 90) == 0));  // pooled width 13
+  STATICNN_CHECK((check_widened<11, 1, 24, 30, 6, 1, Gen>(110, 3) == 0));
+  STATICNN_CHECK((check_widened<11, 1, 14, 13, 1, 0, D>(111, 0, -5, 127) == 0));  // conv 4 x 3: pooled 2 x 1
+  STATICNN_CHECK((check_widened<4, 2, 16, 21, 6, 1, Gen>(112, 1, -7, 127) == 0));  // stride 2
+  STATICNN_CHECK((check_widened<5, 2, 31, 29, 13, 2, D>(113, 3) == 0));
+  STATICNN_CHECK((check_widened<7, 2, 23, 40, 3, 3, Known>(114, 2, -20, 20) == 0));
+  STATICNN_CHECK((check_widened<11, 2, 30, 35, 6, 2, Gen>(115, 1, 4, 4) == 0));
+  STATICNN_CHECK((check_widened<6, 1, 10, 47, 5, 0, D>(116, 1, -128, 0, false, -128) == 0));
+  // several pooled rows a call (as a whole layer: weights widened once where they fit)
+  STATICNN_CHECK((check_widened<5, 1, 28, 28, 6, 0, D, 12>(117, 0, -5, 127, true) == 0));  // LeNet's, whole
+  STATICNN_CHECK((check_widened<5, 1, 13, 17, 13, 2, Gen, 6>(118, 0, -7, 127) == 0));
+  STATICNN_CHECK((check_widened<7, 2, 23, 40, 3, 3, Known, 3>(119, 2, -20, 20) == 0));
+  STATICNN_CHECK((check_widened<4, 1, 9, 11, 40, 1, Gen, 3>(120, 0) == 0));  // weights widened a row at a time
+}
+
 // The conv -> activation -> max pool stage takes these kernels by shape (quant/conv2d.hpp's
 // max_pools_itself): a 3x3 stride-1 conv of one input channel (padded or not), a 1x1 conv of 2 to 120
 // channels, a 2x2 pool; on DSP targets without MVE only.
@@ -112,7 +207,13 @@ static_assert(quant::qconv2d_layer<shape<3, 8, 9>, 4, 1, 1>::max_pools_itself<2>
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<3>);  // a 3x3 pool
 static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2>);  // 2 channels
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 2, 1>::max_pools_itself<2>);  // stride 2
-static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2>);  // 5x5
+static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2> == pools_here);  // widened
+static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 6, 5, 1>::max_pools_itself<2> == pools_here);  // LeNet's
+static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 6, 5, 1>::max_pools_rows == pools_here);  // all rows a call
+static_assert(kernels::arm::conv2d_s8_widened_max_pool_keeps<28, 28, 5, 1, 6>);         // weights widened once
+static_assert(!kernels::arm::conv2d_s8_widened_max_pool_keeps<34, 34, 7, 2, 12>);       // once a pooled row
+static_assert(quant::qconv2d_layer<shape<1, 31, 29>, 4, 7, 2, 3>::max_pools_itself<2> == pools_here);
+static_assert(!quant::qconv2d_layer<shape<3, 28, 28>, 6, 5, 1>::max_pools_itself<2>);  // 3 channels
 static_assert(quant::qconv2d_layer<shape<9, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(quant::qconv2d_layer<shape<32, 16, 16>, 16, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(!quant::qconv2d_layer<shape<1, 32, 32>, 32, 1, 1>::max_pools_itself<2>);     // 1 channel

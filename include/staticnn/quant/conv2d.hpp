@@ -115,18 +115,28 @@ struct qconv2d_layer {
   // itself): kernels/arm/conv2d_s8_pairs_dsp.hpp's conv2d_s8_pairs_max_pool_dsp (x the unpadded
   // input, oy0 a padded input row; conv2d_s8_pairs_avg_pool_dsp for an average pool).
   static constexpr bool pools_pairs = square && kernels::conv2d_s8_runs_pairs_dsp<C, H, W, K, Stride>;
+  // A conv of one input channel that runs the widened-rows kernel (K in [4, 11], padded or not: it
+  // pads itself): kernels/arm/conv2d_s8_widened_dsp.hpp's conv2d_s8_widened_max_pool_dsp (x the
+  // unpadded input, oy0 a padded input row).
+  static constexpr bool pools_widened = square && C == 1 && channel_group == OutC && OutC > 1 &&
+                                        kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
+                                        kernels::arm::conv2d_s8_widened_max_pool_fits<H, W, K, Stride>;
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself =
-      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs);
+      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened);
   static constexpr const char* max_pool_kernel_name =
-      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
+      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+                      "before rescale)"
+      : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
                     "before rescale)"
       : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale)"
                 : "arm_dsp conv 1x1 + max pool 2x2 (int16 channel pairs, a window x 2 pairs a load, max before rescale)";
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
-      pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
+      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+                      "before rescale; table after the max where it is non-decreasing, else the conv's kernel)"
+      : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
                     "rescale; table after the max where it is non-decreasing, else the conv's kernel)"
       : pools_3x3 ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, smlad 2 pixels x 2 taps, max before rescale; "
                   "table after the max where it is non-decreasing, else the conv's rows kernel)"
@@ -137,7 +147,10 @@ struct qconv2d_layer {
                               std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2>
   {
-    if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
+    if constexpr (pools_widened)  // x the unpadded input, oy0 a padded input row (conv row oy0 / Stride)
+      kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
       kernels::arm::conv2d_s8_pairs_max_pool_dsp<C, In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
     else if constexpr (pools_3x3)
@@ -150,13 +163,19 @@ struct qconv2d_layer {
   // channel is set up once a pass, not once a row): PR pooled rows from input row 0 of x (C x H x W,
   // unpadded), channel c's PR x PW outputs at y + c * y_stride, row after row (core/sequential.hpp
   // takes it where max_pools_rows).
-  static constexpr bool max_pools_rows = pools_pointwise && !pools_3x3 && unpadded;
+  // So does the widened kernel (each channel's widened weights then widened once a call where they
+  // fit: kernels::arm::conv2d_s8_widened_max_pool_keeps).
+  static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened;
   template <bool AllDoubled = false>
   void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
                                std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2> && max_pools_rows
   {
-    kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, 0,
+    if constexpr (pools_widened)
+      kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, 0, static_cast<std::int8_t>(input_zero_point), pooled_rows);
+    else
+      kernels::arm::conv2d_s8_pointwise_pool_dsp<C, H, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, 0,
                                                                           pooled_rows);
   }
   // The same conv before an activation that does nothing (a fused ReLU) and a 2x2 average pool

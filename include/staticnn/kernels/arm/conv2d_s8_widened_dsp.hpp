@@ -7,6 +7,9 @@
 // pad): output rows [oy0, oy0 + rows) of G output channels, TFLite int8 arithmetic and the fused
 // activation clamp, bit for bit as kernels/conv2d_s8.hpp's portable path (on the padded input).
 //
+// conv2d_s8_widened_max_pool_dsp: the same followed by a 2x2 max pool (one input channel, a square
+// window), the maximum of a pooled output's four sums taken before its one rescale.
+//
 // Each padded input row a call needs is widened once to int16, doubled, as the pair words
 // X[m] = (2 x[2m], 2 x[2m+1]) (padded columns), and serves all K window rows and all G channels.
 // Each channel's weights are widened once per call: per window row the even words
@@ -61,7 +64,7 @@ struct layout {
   // The block loop's offsets from its row and weight pointers are 12-bit immediates (8 words of
   // block parameters after the weights).
   static constexpr bool offsets_fit =
-      4 * ((C - 1) * rows + KH) * row_words <= 4095 && 4 * (C * KH * row_weights + 8) <= 4095;
+      4 * ((C - 1) * rows + KH) * row_words <= 4095 && 4 * (C * KH * row_weights + 10) <= 4095;  // + block_params
 };
 }  // namespace conv_widened
 
@@ -89,6 +92,7 @@ struct block_params {
   std::int8_t* y;             // the next N outputs
   std::int8_t* y_end;         // past the last
   std::int32_t bias2;         // 2 bias
+  std::int32_t pair0, pair1;  // the pooled kernel's: the first conv row's pair maxima of a block
 };
 
 // The words rows_impl widens into (as its template arguments): xw, Chunk output rows' widened
@@ -153,6 +157,21 @@ inline constexpr std::size_t conv2d_s8_widened_dsp_scratch =
     conv2d_s8_widened_dsp_fits<1, Pad + H + PadB, PadL + W + PadR, K, S, KW, SW>
         ? conv_widened::transposed_scratch<H, W, Pad + H + PadB, PadL + W + PadR, K, S, KW, SW, G>::bytes
         : 0;
+
+// The shapes conv2d_s8_widened_max_pool_dsp takes (H, W: the padded input's): one input channel, a
+// square window of K in [4, 11], stride 1 or 2, as conv2d_s8_widened_dsp takes them, at least 2 x 2
+// outputs, the K + S widened rows of a pooled row within the block loop's 12-bit offsets.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline constexpr bool conv2d_s8_widened_max_pool_fits =
+    conv2d_s8_widened_dsp_fits<1, H, W, K, S> && K >= 4 && H >= K + S && W >= K + S &&
+    4 * (K + S) * conv_widened::layout<W, K, S>::row_words <= 4095;
+// Whether conv2d_s8_widened_max_pool_dsp keeps the G channels' widened weights for a call (they fit
+// beside the widened rows in conv_rows::col_budget bytes): then a call for many pooled rows widens
+// them once, not once a pooled row.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G>
+inline constexpr bool conv2d_s8_widened_max_pool_keeps =
+    G > 1 && 4 * (conv_widened::rows_buffers<W, K, S, K, S, 2>::xw_words +
+                  G * conv_widened::rows_buffers<W, K, S, K, S, 2>::wk_words) <= conv_rows::col_budget;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_widened {
@@ -220,15 +239,22 @@ template <int Shift>
 // Near: every row's words within an LDRD offset of xr (no pointer steps within a block).
 // C input channels: the window's K rows of channel c start ChannelRows widened rows after channel
 // c - 1's, the weights of its K window rows after c - 1's.
+// PoolRows > 0 (one input channel): max before rescale for a 2x2 max pool. Each block computes its
+// N outputs on the conv row at xr and on the conv row PoolRows widened rows below (the vertical
+// stride), takes the maximum of each horizontal pair of each row (the first row's kept in
+// block_params' pair0, pair1 meanwhile) and of the two rows, and rescales and clamps those N / 2
+// maxima only (the doubled rescale is non-decreasing: m > 0), N / 2 bytes stored at y.
 template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std::size_t RowWeights, std::size_t C = 1,
-          std::size_t ChannelRows = K>
+          std::size_t ChannelRows = K, std::size_t PoolRows = 0>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* xr, const std::int32_t* wk) {
   static_assert(N == 4 || N == 2);
   static_assert(ChannelRows >= K);
+  static_assert(PoolRows == 0 || C == 1, "row_blocks: the pooled blocks take one input channel");
   constexpr std::size_t row = 4 * RowWords, weights = 4 * C * K * RowWeights, step = 4 * (S == 2 ? N : N / 2);
   constexpr std::size_t rows_spanned = (C - 1) * ChannelRows + K, skip = 4 * RowWords * (ChannelRows - K);
-  constexpr bool near = (rows_spanned - 1) * row + 8 <= 1020 && rows_spanned * row <= 4095;
-  static_assert(weights + sizeof(block_params) <= 4095 && rows_spanned * row <= 4095,
+  constexpr std::size_t pool_row = PoolRows * row;  // the second conv row's offset from the first's
+  constexpr bool near = (rows_spanned - 1) * row + pool_row + 8 <= 1020 && rows_spanned * row + pool_row <= 4095;
+  static_assert(weights + sizeof(block_params) <= 4095 && rows_spanned * row + pool_row <= 4095,
                 "row_blocks: offsets within 12 bits");
   register const std::int32_t* xp asm("r12") = xr;
   register const std::int32_t* wp asm("r9") = wk;
@@ -239,59 +265,62 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
   "add " A ", r6, " A ", asr #31\n"                                                                 \
   "asr " A ", " A ", r2\n"                                                                          \
   "usat " A ", #8, " A "\n"
+#define STATICNN_WIDE_MULTIPLY \
+               ".set snn_first, 1\n" \
+               ".set snn_k, 0\n" \
+               ".rept %c[CK]\n" \
+               ".if %c[S] == 2\n" \
+               ".if %c[near]\n" \
+               " ldrd r0, r1, [r12, #snn_row]\n" \
+               " .if %c[N] == 4\n ldrd r2, r3, [r12, #snn_row + 8]\n .endif\n" \
+               ".elseif %c[N] == 4\n ldm r12, {r0, r1, r2, r3}\n.else\n ldm r12, {r0, r1}\n.endif\n" \
+               ".set snn_j, 0\n" \
+               ".rept %c[RK]\n" \
+               ".if snn_j %% 4 == 0\n" \
+               ".if %c[RK] - snn_j >= 4\n snn_ldw 2, 4\n.else\n snn_ldw 2, %c[RK] - snn_j\n.endif\n" \
+               ".endif\n" \
+               ".if snn_j > 0\n snn_ldx (snn_j + %c[N] - 1) %% %c[N], snn_row + 4 * (snn_j + %c[N] - 1)\n.endif\n" \
+               ".set snn_p, %c[N] - 1\n" \
+               ".rept %c[N]\n snn_mac snn_p, (snn_j + snn_p) %% %c[N], 2 + snn_j %% 4\n.set snn_p, snn_p - 1\n.endr\n" \
+               ".set snn_first, 0\n" \
+               ".set snn_j, snn_j + 1\n" \
+               ".endr\n" \
+               ".else\n" \
+               ".if %c[N] == 4\n" \
+               ".if %c[near]\n ldrd r0, r1, [r12, #snn_row]\n.else\n ldm r12, {r0, r1}\n.endif\n" \
+               ".endif\n" \
+               ".set snn_j, 0\n" \
+               ".rept %c[RK] / 2\n" \
+               ".if (2 * snn_j) %% 6 == 0\n" \
+               ".if %c[RK] - 2 * snn_j >= 6\n snn_ldw 0, 6\n.else\n snn_ldw 0, %c[RK] - 2 * snn_j\n.endif\n" \
+               ".endif\n" \
+               ".if %c[N] == 4\n" \
+               ".if snn_j > 0\n snn_ldx (snn_j + 1) %% 2, snn_row + 4 * (snn_j + 1)\n.endif\n" \
+               " snn_mac 3, (snn_j + 1) %% 2, (2 * snn_j + 1) %% 6\n" \
+               " snn_mac 2, (snn_j + 1) %% 2, (2 * snn_j) %% 6\n" \
+               " snn_mac 1, snn_j %% 2, (2 * snn_j + 1) %% 6\n" \
+               " snn_mac 0, snn_j %% 2, (2 * snn_j) %% 6\n" \
+               ".else\n" \
+               " snn_ldx 0, snn_row + 4 * snn_j\n" \
+               " snn_mac 1, 0, (2 * snn_j + 1) %% 6\n" \
+               " snn_mac 0, 0, (2 * snn_j) %% 6\n" \
+               ".endif\n" \
+               ".set snn_first, 0\n" \
+               ".set snn_j, snn_j + 1\n" \
+               ".endr\n" \
+               ".endif\n" \
+               ".if %c[near]\n.set snn_row, snn_row + %c[row]\n.else\n add r12, r12, #%c[row]\n.endif\n" \
+               ".set snn_k, snn_k + 1\n" \
+               ".if %c[skip] > 0 && snn_k %% %c[K] == 0 && snn_k < %c[CK]\n" \
+               ".if %c[near]\n.set snn_row, snn_row + %c[skip]\n.else\n add r12, r12, #%c[skip]\n.endif\n" \
+               ".endif\n" \
+               ".endr\n"
+  if constexpr (PoolRows == 0) {
   asm volatile(STATICNN_WIDE_MACROS
                "1:\n"
                "ldr r7, [r9, #%c[bias]]\n"
                ".set snn_row, 0\n"
-               ".set snn_first, 1\n"
-               ".set snn_k, 0\n"
-               ".rept %c[CK]\n"
-               ".if %c[S] == 2\n"
-               ".if %c[near]\n"
-               " ldrd r0, r1, [r12, #snn_row]\n"
-               " .if %c[N] == 4\n ldrd r2, r3, [r12, #snn_row + 8]\n .endif\n"
-               ".elseif %c[N] == 4\n ldm r12, {r0, r1, r2, r3}\n.else\n ldm r12, {r0, r1}\n.endif\n"
-               ".set snn_j, 0\n"
-               ".rept %c[RK]\n"
-               ".if snn_j %% 4 == 0\n"
-               ".if %c[RK] - snn_j >= 4\n snn_ldw 2, 4\n.else\n snn_ldw 2, %c[RK] - snn_j\n.endif\n"
-               ".endif\n"
-               ".if snn_j > 0\n snn_ldx (snn_j + %c[N] - 1) %% %c[N], snn_row + 4 * (snn_j + %c[N] - 1)\n.endif\n"
-               ".set snn_p, %c[N] - 1\n"
-               ".rept %c[N]\n snn_mac snn_p, (snn_j + snn_p) %% %c[N], 2 + snn_j %% 4\n.set snn_p, snn_p - 1\n.endr\n"
-               ".set snn_first, 0\n"
-               ".set snn_j, snn_j + 1\n"
-               ".endr\n"
-               ".else\n"  // stride 1
-               ".if %c[N] == 4\n"
-               ".if %c[near]\n ldrd r0, r1, [r12, #snn_row]\n.else\n ldm r12, {r0, r1}\n.endif\n"
-               ".endif\n"
-               ".set snn_j, 0\n"
-               ".rept %c[RK] / 2\n"
-               ".if (2 * snn_j) %% 6 == 0\n"
-               ".if %c[RK] - 2 * snn_j >= 6\n snn_ldw 0, 6\n.else\n snn_ldw 0, %c[RK] - 2 * snn_j\n.endif\n"
-               ".endif\n"
-               ".if %c[N] == 4\n"
-               ".if snn_j > 0\n snn_ldx (snn_j + 1) %% 2, snn_row + 4 * (snn_j + 1)\n.endif\n"
-               " snn_mac 3, (snn_j + 1) %% 2, (2 * snn_j + 1) %% 6\n"
-               " snn_mac 2, (snn_j + 1) %% 2, (2 * snn_j) %% 6\n"
-               " snn_mac 1, snn_j %% 2, (2 * snn_j + 1) %% 6\n"
-               " snn_mac 0, snn_j %% 2, (2 * snn_j) %% 6\n"
-               ".else\n"
-               " snn_ldx 0, snn_row + 4 * snn_j\n"
-               " snn_mac 1, 0, (2 * snn_j + 1) %% 6\n"
-               " snn_mac 0, 0, (2 * snn_j) %% 6\n"
-               ".endif\n"
-               ".set snn_first, 0\n"
-               ".set snn_j, snn_j + 1\n"
-               ".endr\n"
-               ".endif\n"
-               ".if %c[near]\n.set snn_row, snn_row + %c[row]\n.else\n add r12, r12, #%c[row]\n.endif\n"
-               ".set snn_k, snn_k + 1\n"
-               ".if %c[skip] > 0 && snn_k %% %c[K] == 0 && snn_k < %c[CK]\n"  // the next input channel's rows
-               ".if %c[near]\n.set snn_row, snn_row + %c[skip]\n.else\n add r12, r12, #%c[skip]\n.endif\n"
-               ".endif\n"
-               ".endr\n"
+               STATICNN_WIDE_MULTIPLY
                "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
                STATICNN_WIDE_RESCALE("r7") STATICNN_WIDE_RESCALE("r8")
                ".if %c[N] == 4\n" STATICNN_WIDE_RESCALE("r10") STATICNN_WIDE_RESCALE("r11") ".endif\n"
@@ -315,11 +344,56 @@ template <std::size_t N, std::size_t K, std::size_t S, std::size_t RowWords, std
                  [bias] "i"(weights + offsetof(block_params, bias2)), [y] "i"(offsetof(block_params, y)),
                  [yend] "i"(offsetof(block_params, y_end))
                : "lr", "cc", "memory");
+  } else {
+    // Signed maximum of two accumulators into the first.
+#define STATICNN_WIDE_MAX(A, B) "cmp " A ", " B "\n it lt\n movlt " A ", " B "\n"
+    asm volatile(STATICNN_WIDE_MACROS
+                 "1:\n"
+                 "ldr r7, [r9, #%c[bias]]\n"
+                 ".set snn_row, 0\n"
+                 STATICNN_WIDE_MULTIPLY
+                 STATICNN_WIDE_MAX("r7", "r8")
+                 ".if %c[N] == 4\n" STATICNN_WIDE_MAX("r10", "r11") " strd r7, r10, [r9, #%c[y] + 12]\n"
+                 ".else\n str r7, [r9, #%c[y] + 12]\n.endif\n"
+                 "sub r9, r9, #%c[weights]\n"
+                 ".if %c[near] == 0\n sub r12, r12, #%c[CK] * %c[row] - %c[pool_row]\n.endif\n"  // to the second conv row
+                 "ldr r7, [r9, #%c[bias]]\n"
+                 ".set snn_row, %c[pool_row]\n"
+                 STATICNN_WIDE_MULTIPLY
+                 STATICNN_WIDE_MAX("r7", "r8")
+                 ".if %c[N] == 4\n ldrd r0, r1, [r9, #%c[y] + 12]\n" STATICNN_WIDE_MAX("r10", "r11")
+                 STATICNN_WIDE_MAX("r10", "r1") ".else\n ldr r0, [r9, #%c[y] + 12]\n.endif\n"
+                 STATICNN_WIDE_MAX("r7", "r0")
+                 "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
+                 STATICNN_WIDE_RESCALE("r7")
+                 ".if %c[N] == 4\n" STATICNN_WIDE_RESCALE("r10") " orr r7, r7, r10, lsl #8\n.endif\n"
+                 "uqsub8 r6, r7, r3\n"  // u - min(u, hi - lo)
+                 "usub8 r7, r7, r6\n"
+                 "uadd8 r7, r7, r4\n"
+                 ".if %c[N] == 4\n strh r7, [r5], #2\n.else\n strb r7, [r5], #1\n.endif\n"
+                 "str r5, [r9, #%c[y]]\n"
+                 "ldr r6, [r9, #%c[y] + 4]\n"
+                 "sub r9, r9, #%c[weights]\n"
+                 ".if %c[near]\n add r12, r12, #%c[step]\n.else\n sub r12, r12, #%c[back]\n.endif\n"
+                 "cmp r5, r6\n"
+                 "bne 1b\n" STATICNN_WIDE_PURGE
+                 : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
+                   "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
+                 : [K] "i"(K), [CK] "i"(C * K), [skip] "i"(skip), [S] "i"(S), [N] "i"(N), [RK] "i"(RowWeights),
+                   [row] "i"(row), [near] "i"(near ? 1 : 0), [weights] "i"(weights), [step] "i"(step),
+                   [pool_row] "i"(pool_row),
+                   [back] "i"(rows_spanned * row + pool_row - step),
+                   [bias] "i"(weights + offsetof(block_params, bias2)), [y] "i"(offsetof(block_params, y))
+                 : "lr", "cc", "memory");
+#undef STATICNN_WIDE_MAX
+  }
+#undef STATICNN_WIDE_MULTIPLY
 #undef STATICNN_WIDE_RESCALE
   static_assert(offsetof(block_params, m) == 0 && offsetof(block_params, c) == 4 && offsetof(block_params, e) == 8 &&
                     offsetof(block_params, width4) == 12 && offsetof(block_params, lo4) == 16 &&
-                    offsetof(block_params, y) == 20,
-                "row_blocks: one LDM takes m, c, e, width4, lo4, y in this order");
+                    offsetof(block_params, y) == 20 && offsetof(block_params, y_end) == 24 &&
+                    offsetof(block_params, pair0) == 32 && offsetof(block_params, pair1) == 36,
+                "row_blocks: one LDM takes m, c, e, width4, lo4, y in this order; y_end, pair0 at y + 4, y + 12");
 }
 #undef STATICNN_WIDE_PURGE
 #undef STATICNN_WIDE_MACROS
@@ -449,7 +523,7 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
           widen_weights<KW, SW, C * K>(w + o * C * K * KW, wko);
         const std::int32_t e = -shift;
         params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
-                  width4, lo4, yo, yo, 2 * bias};
+                  width4, lo4, yo, yo, 2 * bias, 0, 0};
         for (std::size_t r = 0; r < chunk; ++r, yo += OW) {
           const std::int32_t* xr = xw + r * S * RW;
           if constexpr (full > 0) {
@@ -487,6 +561,85 @@ void rows_impl(const std::int8_t* x, const std::int8_t* w, channel_rescale q,
 }
 
 }  // namespace conv_widened
+
+// Conv (one input channel, a square K x K window of stride S, padded by Pad on every side with pad)
+// -> 2x2 max pool, bit for bit as conv2d_s8.hpp's portable kernel followed by the max pool: pooled
+// rows [cy0 / 2, cy0 / 2 + pooled_rows) of the G channels (pooled row i from conv rows cy0 + 2 i,
+// cy0 + 2 i + 1; floor pooling: an odd last conv row or column is dropped), channel o's rows of
+// OW / 2 bytes one after the other from y + o * y_stride. x: the H x W input (unpadded), w:
+// G x K x K. The doubled rescale (conv2d_s8_widened_dsp's) is non-decreasing (m > 0), so each
+// pooled output is the rescale of the largest of its four sums (row_blocks' PoolRows: one rescale a
+// pooled output); channels that do not take it (AllDoubled false only) compute their four outputs
+// with the general rescale and take the largest. Where all G channels' widened weights fit beside
+// the widened rows in conv_rows::col_budget bytes of stack, they are widened once a call.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_widened_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                    std::size_t y_stride, std::size_t cy0, std::int8_t pad = 0,
+                                    std::size_t pooled_rows = 1) {
+  constexpr std::size_t PW = Pad + W + Pad;
+  static_assert(conv2d_s8_widened_max_pool_fits<Pad + H + Pad, PW, K, S> && Pad < K,
+                "conv2d_s8_widened_max_pool_dsp: shape not taken (see conv2d_s8_widened_max_pool_fits)");
+  using L = conv_widened::layout<PW, K, S>;
+  using Buf = conv_widened::rows_buffers<PW, K, S, K, S, 2>;
+  constexpr std::size_t OW = L::OW, PO = OW / 2, RW = L::row_words, RK = L::row_weights, WK = Buf::wk_words;
+  constexpr std::size_t full = PO / 2;      // blocks of 4 conv columns (2 pooled outputs)
+  constexpr bool tail = PO % 2 != 0;        // a last block of 2 conv columns (1 pooled output)
+  constexpr bool keep = conv2d_s8_widened_max_pool_keeps<Pad + H + Pad, PW, K, S, G>;
+  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const std::int32_t width4 = conv_rows::bytes4(hi - lo), lo4 = conv_rows::bytes4(lo);
+  alignas(8) std::int32_t xw[Buf::xw_words];
+  alignas(8) std::int32_t wk[(keep ? G : 1) * WK];
+  auto doubled = [&](std::size_t o) {
+    return AllDoubled || (lo <= hi && doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point,
+                                                              sum_max));
+  };
+  if constexpr (keep)
+    for (std::size_t o = 0; o < G; ++o)
+      if (doubled(o)) conv_widened::widen_weights<K, S, K>(w + o * K * K, wk + o * WK);
+  for (std::size_t i = 0; i < pooled_rows; ++i, cy0 += 2) {
+    conv_widened::widen_rows<H, W, Pad, Pad, RW>(x, cy0 * S, S + K, pad, xw);
+    for (std::size_t o = 0; o < G; ++o) {
+      const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+      std::int8_t* const yo = y + o * y_stride + i * PO;
+      if (doubled(o)) {
+        std::int32_t* const wko = keep ? wk + o * WK : wk;
+        if constexpr (!keep) conv_widened::widen_weights<K, S, K>(w + o * K * K, wko);
+        auto& params = *reinterpret_cast<conv_widened::block_params*>(wko + K * RK);
+        const std::int32_t e = -shift;
+        params = {m, (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e), e,
+                  width4, lo4, yo, yo + 2 * full, 2 * bias, 0, 0};
+        if constexpr (full > 0) conv_widened::row_blocks<4, K, S, RW, RK, 1, K, S>(xw, wko);
+        if constexpr (tail) {
+          params.y = yo + 2 * full, params.y_end = yo + 2 * full + 1;
+          conv_widened::row_blocks<2, K, S, RW, RK, 1, K, S>(xw + (S == 1 ? 2 * full : 4 * full), wko);
+        }
+      } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), the sums from x
+        const std::int8_t* wo = w + o * K * K;
+        for (std::size_t px = 0; px < PO; ++px) {
+          std::int8_t best = -128;
+          for (std::size_t d = 0; d < 4; ++d) {
+            const std::size_t oy = cy0 + d / 2, ox = 2 * px + d % 2;
+            auto a = static_cast<std::uint32_t>(bias);  // wrapping as the portable kernel's int32 sum
+            for (std::size_t ky = 0; ky < K; ++ky) {
+              const std::size_t iy = oy * S + ky - Pad;  // wraps above the input
+              for (std::size_t kx = 0; kx < K; ++kx) {
+                const std::size_t ix = ox * S + kx - Pad;
+                const std::int32_t v = iy < H && ix < W ? x[iy * W + ix] : pad;
+                a += static_cast<std::uint32_t>(v * wo[ky * K + kx]);
+              }
+            }
+            const std::int8_t v =
+                q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
+            if (v > best) best = v;
+          }
+          yo[px] = best;
+        }
+      }
+    }
+  }
+}
 
 
 // x: C x H x W int8 (C > 1 only for a square window), padded by Pad rows above, PadB below,
@@ -544,6 +697,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 void conv2d_s8_widened_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                            std::size_t oy0, std::size_t rows, std::int8_t pad = 0,
                            std::int8_t* scratch = nullptr);  // Armv7E-M DSP only
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_widened_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                    std::size_t y_stride, std::size_t cy0, std::int8_t pad = 0,
+                                    std::size_t pooled_rows = 1);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
