@@ -28,6 +28,38 @@ namespace {
 // Which channels take a rescale outside the doubled form (the kernel's general path).
 enum class rescales { doubled, general, known };
 
+// The tests' operands from one LCG (the draws' order is part of each test's inputs).
+struct lcg {
+  std::uint32_t r;
+  std::int32_t next() { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); }
+  std::int8_t next8() { return static_cast<std::int8_t>((next() & 0xff) - 128); }
+};
+
+// Each channel's bias in [-BiasSpan, BiasSpan] and multiplier in [2^30, 2^31) (drawn in that
+// order, channel by channel), shift -shift0 - o % period: all in the doubled form.
+template <class Bias, class Multiplier, class Shift>
+void draw_rescales(lcg& g, Bias& bias, Multiplier& multiplier, Shift& shift, std::int32_t bias_span,
+                   std::int32_t shift0, std::size_t period) {
+  for (std::size_t o = 0; o < bias.size(); ++o) {
+    bias[o] = g.next() % (2 * bias_span + 1) - bias_span;
+    multiplier[o] = (1 << 30) + g.next() % (1 << 30);
+    shift[o] = static_cast<std::int8_t>(-shift0 - static_cast<std::int32_t>(o % period));
+  }
+}
+
+// Every third channel from the first in one of four forms outside the doubled form.
+template <std::size_t G>
+void general_forms(std::array<std::int32_t, G>& multiplier, std::array<std::int8_t, G>& shift) {
+  for (std::size_t o = 0; o < G; o += 3) {
+    switch (o / 3 % 4) {
+      case 0: multiplier[o] = -multiplier[o]; break;         // decreasing rescale
+      case 1: shift[o] = 3, multiplier[o] = 1 << 30; break;  // left shift: 8 acc, may wrap int8 wide
+      case 2: multiplier[o] = 3 << 25, shift[o] = 0; break;  // multiplier < 2^30
+      default: shift[o] = -23; break;                        // shift below -22
+    }
+  }
+}
+
 // The pooled row from input rows [oy0, oy0 + 4) of a random 1 x H x W input: the kernel against
 // the portable conv's two rows and their 2x2 maxima; the number of differing outputs.
 // C = 1, K = 3: conv2d_s8_max_pool_dsp; K = 1: conv2d_s8_pointwise_pool_dsp (rows oy0, oy0 + 1).
@@ -43,30 +75,15 @@ std::size_t check(std::uint32_t seed, std::size_t oy0, std::int32_t act_min = -1
     return 1000;  // on a DSP target the kernels take every shape here
   } else {
   constexpr std::size_t OW = W - K + 1, PW = OW / 2, F = C * K * K;
-  std::uint32_t r = seed;
-  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-  auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+  lcg g{seed};
   static std::array<std::int8_t, C * H * W> x;
   static std::array<std::int8_t, G * F> w;
   static std::array<std::int32_t, G> bias, multiplier;
   static std::array<std::int8_t, G> shift;
-  for (auto& v : x) v = next8();
-  for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
-  for (std::size_t o = 0; o < G; ++o) {
-    bias[o] = next() % 40001 - 20000;
-    multiplier[o] = (1 << 30) + next() % (1 << 30);
-    shift[o] = static_cast<std::int8_t>(-7 - static_cast<std::int32_t>(o % 5));
-  }
-  if constexpr (R == rescales::general) {  // every third channel outside the doubled form
-    for (std::size_t o = 0; o < G; o += 3) {
-      switch (o / 3 % 4) {
-        case 0: multiplier[o] = -multiplier[o]; break;           // decreasing rescale
-        case 1: shift[o] = 3, multiplier[o] = 1 << 30; break;    // left shift: 8 acc, may wrap int8 wide
-        case 2: multiplier[o] = 3 << 25, shift[o] = 0; break;    // multiplier < 2^30
-        default: shift[o] = -23; break;                          // shift below -22
-      }
-    }
-  }
+  for (auto& v : x) v = g.next8();
+  for (auto& v : w) v = static_cast<std::int8_t>(g.next() % 255 - 127);
+  draw_rescales(g, bias, multiplier, shift, 20000, 7, 5);
+  if constexpr (R == rescales::general) general_forms(multiplier, shift);
   const kernels::channel_rescale q{bias.data(), multiplier.data(), shift.data(), zero_point, act_min, act_max};
   // The portable conv's 2 PR rows of every channel, then the pool.
   static_assert(PR == 1 || K == 1, "several pooled rows a call: the 1x1 kernel");
@@ -115,31 +132,16 @@ std::size_t check_widened(std::uint32_t seed, std::size_t py, std::int32_t act_m
     return 1000;  // on a DSP target the kernel takes every shape here
   } else {
     constexpr std::size_t OW = (PWd - K) / S + 1, PW = OW / 2, F = K * K;
-    std::uint32_t r = seed;
-    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-    auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+    lcg g{seed};
     static std::array<std::int8_t, H * W> x;
     static std::array<std::int8_t, PH * PWd> xp;  // the padded input, for the portable conv
     static std::array<std::int8_t, G * F> w;
     static std::array<std::int32_t, G> bias, multiplier;
     static std::array<std::int8_t, G> shift;
-    for (auto& v : x) v = next8();
-    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
-    for (std::size_t o = 0; o < G; ++o) {
-      bias[o] = next() % 40001 - 20000;
-      multiplier[o] = (1 << 30) + next() % (1 << 30);
-      shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 5));
-    }
-    if constexpr (R == rescales::general) {  // every third channel outside the doubled form
-      for (std::size_t o = 0; o < G; o += 3) {
-        switch (o / 3 % 4) {
-          case 0: multiplier[o] = -multiplier[o]; break;         // decreasing rescale
-          case 1: shift[o] = 3, multiplier[o] = 1 << 30; break;  // left shift: may wrap
-          case 2: multiplier[o] = 3 << 25, shift[o] = 0; break;  // multiplier < 2^30
-          default: shift[o] = -23; break;                        // shift below -22
-        }
-      }
-    }
+    for (auto& v : x) v = g.next8();
+    for (auto& v : w) v = static_cast<std::int8_t>(g.next() % 255 - 127);
+    draw_rescales(g, bias, multiplier, shift, 20000, 8, 5);
+    if constexpr (R == rescales::general) general_forms(multiplier, shift);
     for (std::size_t i = 0; i < PH; ++i)
       for (std::size_t j = 0; j < PWd; ++j)
         xp[i * PWd + j] = i >= Pad && i < Pad + H && j >= Pad && j < Pad + W ? x[(i - Pad) * W + j - Pad] : zx;
@@ -337,21 +339,15 @@ std::size_t check_pairs(std::uint32_t seed, std::size_t oy0, std::int32_t act_mi
   } else {
     constexpr std::size_t OW = (PWd - K) / S + 1, PW = OW / 2, F = C * K * K;
     constexpr std::int8_t pad = -7;
-    std::uint32_t r = seed;
-    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-    auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+    lcg g{seed};
     static std::array<std::int8_t, C * H * W> x;
     static std::array<std::int8_t, C * PH * PWd> xp;
     static std::array<std::int8_t, G * F> w;
     static std::array<std::int32_t, G> bias, multiplier;
     static std::array<std::int8_t, G> shift;
-    for (auto& v : x) v = next8();
-    for (auto& v : w) v = static_cast<std::int8_t>(next() % 255 - 127);
-    for (std::size_t o = 0; o < G; ++o) {
-      bias[o] = next() % 40001 - 20000;
-      multiplier[o] = (1 << 30) + next() % (1 << 30);
-      shift[o] = static_cast<std::int8_t>(-8 - static_cast<std::int32_t>(o % 4));
-    }
+    for (auto& v : x) v = g.next8();
+    for (auto& v : w) v = static_cast<std::int8_t>(g.next() % 255 - 127);
+    draw_rescales(g, bias, multiplier, shift, 20000, 8, 4);
     if constexpr (R == rescales::general) {  // channel 5 (second group) and channel 2 outside the doubled form
       for (std::size_t o = 2; o < G; o += 3) {
         switch (o / 3 % 3) {
@@ -431,26 +427,20 @@ std::size_t check_table_stage(std::uint32_t seed, bool sorted) {
   using pool = quant::qpool_layer<typename conv::out_shape, 2, max_pool_op>;
   using net = network<conv, act, pool>;
   static_assert(net::stages[0].kind == stage_kind::conv_act_pool);
-  std::uint32_t r = seed;
-  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
-  auto next8 = [&] { return static_cast<std::int8_t>((next() & 0xff) - 128); };
+  lcg g{seed};
   static net n;
   auto& c = n.template layer<0>();
   auto& a = n.template layer<1>();
-  for (auto& w : c.weights) w = static_cast<std::int8_t>(next() % 255 - 127);
-  for (std::size_t o = 0; o < OutC; ++o) {
-    c.bias[o] = next() % 20001 - 10000;
-    c.multiplier[o] = (1 << 30) + next() % (1 << 30);
-    c.shift[o] = static_cast<std::int8_t>(-7 - static_cast<std::int32_t>(o % 4));
-  }
+  for (auto& w : c.weights) w = static_cast<std::int8_t>(g.next() % 255 - 127);
+  draw_rescales(g, c.bias, c.multiplier, c.shift, 10000, 7, 4);
   c.zero_point = -3;
   c.input_zero_point = 5;
   if (OutC > 2) c.multiplier[2] = -c.multiplier[2];  // a decreasing rescale: the kernel's general path
-  for (auto& t : a.table) t = next8();
+  for (auto& t : a.table) t = g.next8();
   if (sorted) std::sort(a.table.begin(), a.table.end());
   if (sorted != a.non_decreasing_table()) return 1000;
   static std::array<std::int8_t, In::size> x;
-  for (auto& v : x) v = next8();
+  for (auto& v : x) v = g.next8();
   static std::array<std::int8_t, conv::out_shape::size> conv_out;
   static std::array<std::int8_t, net::out_shape::size> want, got;
   constexpr std::size_t CN = conv::out_shape::size, PN = net::out_shape::size;

@@ -178,6 +178,22 @@ template <class L, std::size_t K, acc_use Use = acc_use::whole>
   return out;
 }
 
+// Whether the group of `count` channels from o0 runs the doubled rescale: the clamp range within
+// int8 is not empty and every channel's rescale takes the doubled form (AllDoubled: the caller
+// knows both).
+template <bool AllDoubled>
+inline bool group_doubled(const channel_rescale& q, std::size_t o0, std::size_t count, std::int32_t lo,
+                          std::int32_t hi, std::uint32_t sum_max) {
+  if constexpr (AllDoubled) {
+    return true;
+  } else {
+    bool doubled = lo <= hi;
+    for (std::size_t j = 0; j < count && doubled; ++j)
+      doubled = doubled_rescale_applies(q.bias[o0 + j], q.multiplier[o0 + j], q.shift[o0 + j], q.zero_point, sum_max);
+    return doubled;
+  }
+}
+
 // The bytes of v (one pixel's 4 channels, channel j in byte j) at y[j stride] for j < count.
 [[gnu::always_inline]] inline void store_lanes(std::uint32_t v, std::int8_t* y, std::size_t stride,
                                                std::size_t count) {
@@ -338,10 +354,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
     conv_pairs::widen_rows<L, C, H, W, Pad>(x, (oy0 + c0) * S, (chunk - 1) * S + K, pad, xw);
     for (std::size_t o0 = 0; o0 < G; o0 += conv_pairs::outputs) {
       const std::size_t count = G - o0 < conv_pairs::outputs ? G - o0 : conv_pairs::outputs;
-      bool doubled = AllDoubled || lo <= hi;
-      if constexpr (!AllDoubled)
-        for (std::size_t j = 0; j < count && doubled; ++j)
-          doubled = doubled_rescale_applies(q.bias[o0 + j], q.multiplier[o0 + j], q.shift[o0 + j], q.zero_point, sum_max);
+      const bool doubled = conv_pairs::group_doubled<AllDoubled>(q, o0, count, lo, hi, sum_max);
       std::int8_t* yg = y + o0 * n + c0 * OW;
       if (doubled) {
         conv_pairs::pair_weights<L, C, K, G>(w, q, lo, width4, lo4, o0, gw);
@@ -401,10 +414,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   conv_pairs::widen_rows<L, C, H, W, Pad>(x, oy0 * S, L::rows, pad, xw);
   for (std::size_t o0 = 0; o0 < G; o0 += conv_pairs::outputs) {
     const std::size_t count = G - o0 < conv_pairs::outputs ? G - o0 : conv_pairs::outputs;
-    bool doubled = AllDoubled || lo <= hi;
-    if constexpr (!AllDoubled)
-      for (std::size_t j = 0; j < count && doubled; ++j)
-        doubled = doubled_rescale_applies(q.bias[o0 + j], q.multiplier[o0 + j], q.shift[o0 + j], q.zero_point, sum_max);
+    const bool doubled = conv_pairs::group_doubled<AllDoubled>(q, o0, count, lo, hi, sum_max);
     std::int8_t* yg = y + o0 * y_stride;
     if (doubled) {
       conv_pairs::pair_weights<L, C, K, G>(w, q, lo, width4, lo4, o0, gw);
