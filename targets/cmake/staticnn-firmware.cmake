@@ -7,8 +7,9 @@
 #   staticnn_add_firmware(<name> | NAME <name> SOURCES <src>... [LIBRARIES <lib>...]
 #                         [MACHINE <machine>] [MODEL <header>] [MODEL_NAMESPACE <ns>]
 #                         [STACK_SIZE <bytes>])
-#     <name>.elf (+ .bin, .hex, .map, .size) for MACHINE (default: STATICNN_MACHINE), and the CTest
-#     <name>_no_heap. MODEL adds -DSTATICNN_MODEL_HEADER="<header>" (and STATICNN_MODEL_NAMESPACE,
+#     <name>.elf (+ .bin, .hex, .map, .size) for MACHINE (default: STATICNN_MACHINE), and the CTests
+#     <name>_no_heap and <name>_load (load-check.cmake: no zero-filled segment tail, i.e. .bss, at a
+#     load address other than its run address). MODEL adds -DSTATICNN_MODEL_HEADER="<header>" (and STATICNN_MODEL_NAMESPACE,
 #     default staticnn_model) so the source can `#include STATICNN_MODEL_HEADER`. With MODEL and
 #     no SOURCES the image is the inference application (../firmware: inference.cpp, main.cpp,
 #     harness.cpp) for the header written by `staticnn export [--int8]`, run as
@@ -165,8 +166,9 @@ function(_staticnn_use_machine machine)
   endforeach()
 endfunction()
 
-# Builds <name>.elf (+ .bin, .hex, .map, .size), prints its size, and registers the CTest
-# <name>_no_heap that fails if malloc, _sbrk or operator new is linked into it.
+# Builds <name>.elf (+ .bin, .hex, .map, .size), prints its size, and registers the CTests
+# <name>_no_heap, that fails if malloc, _sbrk or operator new is linked into it, and <name>_load,
+# that fails if a loader would write its .bss (a zero-filled segment tail) anywhere but in RAM.
 function(staticnn_add_firmware name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "MACHINE;MODEL;MODEL_NAMESPACE;STACK_SIZE" "SOURCES;LIBRARIES")
   if(name STREQUAL "NAME")  # staticnn_add_firmware(NAME <name> SOURCES ...) works too
@@ -246,6 +248,10 @@ function(staticnn_add_firmware name)
             -DMAP=$<TARGET_FILE_DIR:${name}>/${name}.map
             -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/no-heap-check.cmake)
   set_tests_properties(${name}_no_heap PROPERTIES LABELS no_heap)
+  # Every loaded segment's zero-filled part (.bss) loads where it runs, never at a flash address.
+  add_test(NAME ${name}_load
+    COMMAND ${CMAKE_COMMAND} -DELF=$<TARGET_FILE:${name}> -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/load-check.cmake)
+  set_tests_properties(${name}_load PROPERTIES LABELS load_check)
 endfunction()
 
 # Runs image TARGET under QEMU (via the image's emulator) with ARGS. Without PASS_REGEX,
