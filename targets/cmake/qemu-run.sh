@@ -65,7 +65,8 @@ cleanup() { [ -z "$semihosting_log" ] || rm -f "$semihosting_log"; [ -z "$tmp" ]
 trap cleanup EXIT
 if [ -n "$fill" ] && [ "$(od -An -tx1 -N6 "$image" | tr -d ' \n')" = 7f454c460101 ]; then
   u() {  # unsigned little-endian integer of $3 bytes at offset $2 of file $1
-    od -An -tu1 -j "$2" -N "$3" "$1" | awk '{ for (i = NF; i >= 1; --i) v = v * 256 + $i } END { print v + 0 }'
+    od -An -tu1 -j "$2" -N "$3" "$1" |
+      awk '{ for (i = NF; i >= 1; --i) v = v * 256 + $i } END { print v + 0 }'
   }
   phoff=$(u "$image" 28 4) phentsize=$(u "$image" 42 2) phnum=$(u "$image" 44 2)
   i=0 nulls=
