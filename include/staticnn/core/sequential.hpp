@@ -715,7 +715,8 @@ struct network {
                    detail::act_after_max_pool_if_ordered<layer_type<I + 1>, Pool>) &&
                   detail::conv_max_pools_itself<Conv, Pool>) {
       if (detail::act_after_max_pool<layer_type<I + 1>, Pool> || static_cast<bool>(ordered)) {
-        if constexpr (!packs && requires { requires Conv::max_pools_rows; }) {  // every pooled row in one call
+        if constexpr ((!packs || requires { requires Conv::max_pools_rows_pads_itself; }) &&
+                      requires { requires Conv::max_pools_rows; }) {  // every pooled row in one call
           layer<I>().forward_max_pooled_rows(x, y, PH * PW, PH, known...);
           for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(y + c * PH * PW, PH * PW);
           return;

@@ -1,0 +1,262 @@
+#pragma once
+// Armv7E-M DSP kernel (Cortex-M4, M7, M33) for an int8 3x3 stride-1 convolution of one input
+// channel, padded by Pad (< 3) on every side with the value pad, followed by a 2x2 max pool
+// (stride 2, unpadded): every pooled row of G output channels in one call,
+//   y[g][py][px] = max over dy, dx in {0, 1} of clamp(requantize(acc_g(2 py + dy, 2 px + dx))),
+// bit for bit as the portable conv (kernels/conv2d_s8.hpp) then the pool. The input is read
+// unpadded; the kernel pads the 4 input rows of a pooled row itself.
+//
+// The multiply is a small GEMM: a pooled row's 4 input rows P0..P3 are laid out once (shared by
+// all G channels) as 14 int16 pair words a pooled pixel (column c = 2 px):
+//   X_r = (P_r[c], P_r[c+1]), r < 4;  V_r(j) = (P_r[j], P_{r+1}[j]), r < 3, j = c + 2;
+//   Y_r = (P_r[c+1], P_r[c+2]), r < 4;  V_r(c + 3), r < 3,
+// in the order X0 X1 X2 X3 V0(c+2) V1(c+2) V2(c+2) Y0 Y1 Y2 Y3 V0(c+3) V1(c+3) V2(c+3). Channel g's
+// weights, doubled, are the 5 words W0 = (w00, w01), W1 = (w10, w11), W2 = (w20, w21),
+// W3 = (w02, w12), W4 = (w22, -); then the window's four outputs, 5 instructions each,
+//   acc(dy, 0) = W0.X_dy + W1.X_{dy+1} + W2.X_{dy+2} + W3.V_dy(c+2) + W4b * V_2(c+2)[dy]
+//   acc(dy, 1) = the same with Y for X and c + 3 for c + 2
+// (V_2's bottom half is P2's, its top P3's: SMLABB for dy = 0, SMLATB for dy = 1), read with
+// 4 LDMs. The maximum of the four sums is taken before the one rescale (max before rescale: see
+// conv2d_s8_max_pool_dsp.hpp; the channel's rescale takes the doubled form), plus the doubled
+// bias; the rescale with the clamp's lower bound lo taken off (conv2d_s8_few_dsp.hpp's:
+// u = USAT(SMMULR(2 acc, m) + c - [acc < 0]) >> e), four pooled outputs packed a word, clamped
+// bytewise to lo + min(u, hi - lo) and stored with one STR. A channel outside the doubled form
+// (or an empty clamp) takes fixed_point.hpp's requantize for each of the four.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "../fixed_point.hpp"
+#include "../target.hpp"
+
+namespace staticnn::kernels::arm {
+
+namespace conv_3x3_pool {
+inline constexpr std::size_t kernel = 3, pool = 2, in_rows = 4;  // input rows of a pooled row
+inline constexpr std::size_t words = 14;                         // layout words a pooled pixel
+inline constexpr std::size_t max_pooled_width = 32;              // the layout: 14 x 4 x 32 = 1792 bytes
+inline constexpr std::size_t frame_block = 16;                   // channels whose frames a pass keeps
+}  // namespace conv_3x3_pool
+
+// The shapes conv2d_s8_3x3_max_pool_rows_dsp takes (H, W: the unpadded input's).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad>
+inline constexpr bool conv2d_s8_3x3_pool_rows_fits =
+    target::arm_dsp && !target::arm_mve && C == 1 && K == conv_3x3_pool::kernel && S == 1 && Pad < K &&
+    H + 2 * Pad >= conv_3x3_pool::in_rows && W + 2 * Pad >= conv_3x3_pool::in_rows &&
+    (W + 2 * Pad - 2) / 2 <= conv_3x3_pool::max_pooled_width;
+
+#ifdef STATICNN_ARM_DSP
+namespace conv_3x3_pool {
+// (lo, hi) as an int16 pair word: lo in the bottom half.
+constexpr std::int32_t pair(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
+}
+constexpr std::int32_t bytes4(std::int32_t v) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u);
+}
+
+// A doubled channel's parameters: the weight words W0..W4, then what the asm pushes (frame).
+struct channel {
+  std::int32_t w[5];
+  std::int32_t bias2, m, c, e, width4, lo4;
+};
+// The frame the asm pushes (PUSH {y, y_end}, then PUSH {bias2 .. lo4}), at sp.
+struct frame {
+  std::int32_t bias2, m, c, e, width4, lo4;
+  std::int8_t* y;
+  std::int8_t* y_end;
+};
+static_assert(offsetof(channel, bias2) == 20 && sizeof(channel) == 44 && offsetof(frame, width4) == 16 &&
+                  offsetof(frame, y) == 24 && offsetof(frame, y_end) == 28 && sizeof(frame) == 32,
+              "conv_3x3_pool: the LDM/PUSH register lists lay out channel and frame");
+
+// The layout of pooled pixels [0, PW) from 4 padded rows P (Wp bytes each, rows Wp apart).
+template <std::size_t Wp, std::size_t PW>
+[[gnu::always_inline]] inline void lay_out(const std::int8_t* P, std::int32_t* L) {
+  for (std::size_t px = 0; px < PW; ++px, L += words) {
+    std::int32_t e[in_rows], o[in_rows];
+    for (std::size_t r = 0; r < in_rows; ++r) {
+      std::uint32_t v;
+      std::memcpy(&v, P + r * Wp + 2 * px, 4);
+      asm("sxtb16 %0, %1" : "=r"(e[r]) : "r"(v));          // (P[c], P[c+2])
+      asm("sxtb16 %0, %1, ror #8" : "=r"(o[r]) : "r"(v));  // (P[c+1], P[c+3])
+    }
+    for (std::size_t r = 0; r < in_rows; ++r) {
+      asm("pkhbt %0, %1, %2, lsl #16" : "=r"(L[r]) : "r"(e[r]), "r"(o[r]));  // X_r
+      asm("pkhbt %0, %1, %2" : "=r"(L[7 + r]) : "r"(o[r]), "r"(e[r]));       // Y_r
+    }
+    for (std::size_t r = 0; r + 1 < in_rows; ++r) {
+      asm("pkhtb %0, %1, %2, asr #16" : "=r"(L[4 + r]) : "r"(e[r + 1]), "r"(e[r]));   // V_r(c + 2)
+      asm("pkhtb %0, %1, %2, asr #16" : "=r"(L[11 + r]) : "r"(o[r + 1]), "r"(o[r]));  // V_r(c + 3)
+    }
+  }
+}
+
+// One channel's pooled row, N (1..4) pooled outputs a step, from the layout at L until y reaches
+// y_end (a multiple of N bytes after y). Registers: r0-r4 the weight words; r5-r8 layout words,
+// then the rescale; r9, r10, r11 sums (r9 the window's maximum); r12 the layout; lr the packed
+// outputs.
+template <std::size_t N>
+[[gnu::always_inline]] inline void max_row(const channel* ch, const std::int32_t* L, std::int8_t* y,
+                                           std::int8_t* y_end) {
+  static_assert(N >= 1 && N <= 4);
+  register const void* cp asm("r10") = ch;
+  register const std::int32_t* lp asm("r12") = L;
+  register std::int8_t* yp asm("r8") = y;
+  register std::int8_t* ye asm("r9") = y_end;
+#define STATICNN_3X3P_PAIR(A, B)                                                                   \
+  "ldm r12!, {r5, r6, r7, r8}\n"                                                                   \
+  "smuad " A ", r5, r0\n"                                                                          \
+  "smuad " B ", r6, r0\n"                                                                          \
+  "smlad " A ", r6, r1, " A "\n"                                                                   \
+  "smlad " B ", r7, r1, " B "\n"                                                                   \
+  "smlad " A ", r7, r2, " A "\n"                                                                   \
+  "smlad " B ", r8, r2, " B "\n"                                                                   \
+  "ldm r12!, {r5, r6, r7}\n"                                                                       \
+  "smlad " A ", r5, r3, " A "\n"                                                                   \
+  "smlad " B ", r6, r3, " B "\n"                                                                   \
+  "smlabb " A ", r7, r4, " A "\n"                                                                  \
+  "smlatb " B ", r7, r4, " B "\n"                                                                  \
+  "cmp " A ", " B "\n"                                                                             \
+  "it lt\n"                                                                                        \
+  "movlt " A ", " B "\n"
+#define STATICNN_3X3P_WINDOW(I)                                                                    \
+  ".if " #I " < %c[n]\n"                                                                           \
+  STATICNN_3X3P_PAIR("r9", "r10") STATICNN_3X3P_PAIR("r10", "r11")                                 \
+  "cmp r9, r10\n"                                                                                  \
+  "it lt\n"                                                                                        \
+  "movlt r9, r10\n"                                                                                \
+  "ldm sp, {r5, r6, r7, r8}\n" /* bias2, m, c, e */                                                \
+  "add r9, r9, r5\n"                                                                               \
+  "add r7, r7, r9, asr #31\n" /* c - [x < 0] */                                                    \
+  "smmlar r9, r9, r6, r7\n"                                                                        \
+  "asr r9, r9, r8\n"                                                                               \
+  ".if " #I " == 0\n"                                                                              \
+  "usat lr, #8, r9\n"                                                                              \
+  ".else\n"                                                                                        \
+  "usat r9, #8, r9\n"                                                                              \
+  "orr lr, lr, r9, lsl #(8 * " #I ")\n"                                                            \
+  ".endif\n"                                                                                       \
+  ".endif\n"
+  asm volatile(
+      "push {r8, r9}\n"  // y, y_end
+      "add r5, r10, #%c[cb]\n"
+      "ldm r5, {r0, r1, r2, r3, r4, r5}\n"  // bias2, m, c, e, width4, lo4
+      "push {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r10, {r0, r1, r2, r3, r4}\n"  // W0 .. W4
+      "1:\n"
+      STATICNN_3X3P_WINDOW(0) STATICNN_3X3P_WINDOW(1) STATICNN_3X3P_WINDOW(2) STATICNN_3X3P_WINDOW(3)
+      "ldrd r5, r6, [sp, #%c[fw]]\n"  // width4, lo4
+      "uqsub8 r7, lr, r5\n"           // u - min(u, width)
+      "usub8 lr, lr, r7\n"
+      "uadd8 lr, lr, r6\n"  // lo + min(u, width), bytewise
+      "ldrd r7, r8, [sp, #%c[fy]]\n"
+      ".if %c[n] == 4\n"
+      "str lr, [r7], #4\n"
+      ".elseif %c[n] == 3\n"
+      "strh lr, [r7], #2\n"
+      "lsr lr, lr, #16\n"
+      "strb lr, [r7], #1\n"
+      ".elseif %c[n] == 2\n"
+      "strh lr, [r7], #2\n"
+      ".else\n"
+      "strb lr, [r7], #1\n"
+      ".endif\n"
+      "str r7, [sp, #%c[fy]]\n"
+      "cmp r7, r8\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fsize]\n"
+      : "+r"(cp), "+r"(lp), "+r"(yp), "+r"(ye)
+      : [n] "i"(N), [cb] "i"(offsetof(channel, bias2)), [fw] "i"(offsetof(frame, width4)),
+        [fy] "i"(offsetof(frame, y)), [fsize] "i"(sizeof(frame))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r11", "lr", "cc", "memory");
+#undef STATICNN_3X3P_WINDOW
+#undef STATICNN_3X3P_PAIR
+}
+}  // namespace conv_3x3_pool
+
+// x: 1 x H x W int8, unpadded (the kernel pads it with pad); w: G channels' 3 x 3 weights (OIHW,
+// contiguous, in [-127, 127]); q: the rescale from the first of them; y: channel g's pooled rows
+// [0, pooled_rows) at y + g * y_stride, PW bytes each (PW = (W + 2 Pad - 2) / 2). AllDoubled: the
+// caller knows the clamp range within int8 is not empty and every channel's rescale takes the
+// doubled form. Stack: the layout (14 x 4 x PW bytes), 4 padded rows, 16 channels' parameters.
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_3x3_max_pool_rows_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
+    std::size_t pooled_rows, std::int8_t pad) {
+  static_assert(conv2d_s8_3x3_pool_rows_fits<1, H, W, 3, 1, Pad>, "conv2d_s8_3x3_max_pool_rows_dsp: shape not taken");
+  using namespace conv_3x3_pool;
+  constexpr std::size_t Hp = H + 2 * Pad, Wp = W + 2 * Pad, OW = Wp - kernel + 1, PW = OW / pool;
+  constexpr std::size_t full = PW / 4 * 4, tail = PW % 4, B = G < frame_block ? G : frame_block;
+  constexpr auto sum_max = static_cast<std::uint32_t>(kernel * kernel * 127u * 128u);
+  static_assert(Hp >= in_rows);
+  alignas(4) std::int8_t P[in_rows][Wp + 2];  // + 2: the last pixel's 4-byte loads stay inside
+  std::int32_t L[PW * words];
+  channel ch[B];
+  bool doubled[B];
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  for (std::size_t g0 = 0; g0 < G; g0 += B) {
+    const std::size_t nb = G - g0 < B ? G - g0 : B;
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t g = g0 + b;
+      const std::int8_t* wg = w + g * kernel * kernel;
+      const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+      doubled[b] = AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
+      if (!doubled[b]) continue;
+      const std::int32_t e = -shift;
+      ch[b] = {{pair(2 * wg[0], 2 * wg[1]), pair(2 * wg[3], 2 * wg[4]), pair(2 * wg[6], 2 * wg[7]),
+                pair(2 * wg[2], 2 * wg[5]), pair(2 * wg[8], 0)},
+               2 * bias,
+               m,
+               (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+               e,
+               bytes4(hi - lo),
+               bytes4(lo)};
+    }
+    for (std::size_t py = 0; py < pooled_rows; ++py) {
+      for (std::size_t r = 0; r < in_rows; ++r) {  // padded rows 2 py + r
+        const std::size_t iy = pool * py + r;
+        std::int8_t* row = P[r];
+        if (iy < Pad || iy >= Pad + H) {
+          for (std::size_t i = 0; i < Wp + 2; ++i) row[i] = pad;
+          continue;
+        }
+        for (std::size_t i = 0; i < Pad; ++i) row[i] = pad;
+        std::memcpy(row + Pad, x + (iy - Pad) * W, W);
+        for (std::size_t i = Pad + W; i < Wp + 2; ++i) row[i] = pad;
+      }
+      lay_out<Wp + 2, PW>(P[0], L);
+      for (std::size_t b = 0; b < nb; ++b) {
+        const std::size_t g = g0 + b;
+        std::int8_t* yg = y + g * y_stride + py * PW;
+        if (doubled[b]) {
+          if constexpr (full > 0) max_row<4>(&ch[b], L, yg, yg + full);
+          if constexpr (tail > 0) max_row<tail>(&ch[b], L + full * words, yg + full, yg + PW);
+        } else if constexpr (!AllDoubled) {
+          const std::int8_t* wg = w + g * kernel * kernel;
+          for (std::size_t px = 0; px < PW; ++px) {
+            std::int32_t best = -128;
+            for (std::size_t dy = 0; dy < pool; ++dy)
+              for (std::size_t dx = 0; dx < pool; ++dx) {
+                auto a = static_cast<std::uint32_t>(q.bias[g]);  // wraps as the portable int32 sum
+                for (std::size_t k = 0; k < kernel; ++k)
+                  for (std::size_t j = 0; j < kernel; ++j)
+                    a += static_cast<std::uint32_t>(wg[3 * k + j] * P[dy + k][2 * px + dx + j]);
+                const std::int32_t v = q.clamp(
+                    requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[g], q.shift[g], q.zero_point));
+                best = v > best ? v : best;
+              }
+            yg[px] = static_cast<std::int8_t>(best);
+          }
+        }
+      }
+    }
+  }
+}
+#else
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false>
+void conv2d_s8_3x3_max_pool_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                     std::size_t y_stride, std::size_t pooled_rows, std::int8_t pad);  // DSP only
+#endif
+
+}  // namespace staticnn::kernels::arm
