@@ -19,7 +19,8 @@
 // 4 LDMs. The maximum of the four sums is taken before the one rescale (max before rescale: see
 // conv2d_s8_max_pool_dsp.hpp; the channel's rescale takes the doubled form), plus the doubled
 // bias; the rescale with the clamp's lower bound lo taken off (conv2d_s8_few_dsp.hpp's:
-// u = USAT(SMMULR(2 acc, m) + c - [acc < 0]) >> e), four pooled outputs packed a word, clamped
+// u = USAT(SMMULR(2 acc, m) + c - [acc < 0]) >> e; no sign term where lo >= the zero point), four
+// pooled outputs packed a word, clamped
 // bytewise to lo + min(u, hi - lo) and stored with one STR. A channel outside the doubled form
 // (or an empty clamp) takes fixed_point.hpp's requantize for each of the four.
 #include <cstddef>
@@ -70,36 +71,62 @@ static_assert(offsetof(channel, bias2) == 20 && sizeof(channel) == 44 && offseto
                   offsetof(frame, y) == 24 && offsetof(frame, y_end) == 28 && sizeof(frame) == 32,
               "conv_3x3_pool: the LDM/PUSH register lists lay out channel and frame");
 
-// The layout of pooled pixels [0, PW) from 4 padded rows P (Wp bytes each, rows Wp apart).
-template <std::size_t Wp, std::size_t PW>
+// The layout of pooled pixels [0, PW) from 4 padded rows P (RowBytes apart; 4 bytes from column
+// 2 px of each row are read). Per pixel: the 4 rows' words, SXTB16 to e_r = (P_r[c], P_r[c+2])
+// (r6-r9) and o_r = (P_r[c+1], P_r[c+3]) (r2-r5); X_r = PKHBT(e_r, o_r), V_r(c+2) = PKHTB(e_{r+1},
+// e_r), Y_r = PKHBT(o_r, e_r) (over e_r), V_r(c+3) = PKHTB(o_{r+1}, o_r); three STMs.
+template <std::size_t RowBytes, std::size_t PW>
 [[gnu::always_inline]] inline void lay_out(const std::int8_t* P, std::int32_t* L) {
-  for (std::size_t px = 0; px < PW; ++px, L += words) {
-    std::int32_t e[in_rows], o[in_rows];
-    for (std::size_t r = 0; r < in_rows; ++r) {
-      std::uint32_t v;
-      std::memcpy(&v, P + r * Wp + 2 * px, 4);
-      asm("sxtb16 %0, %1" : "=r"(e[r]) : "r"(v));          // (P[c], P[c+2])
-      asm("sxtb16 %0, %1, ror #8" : "=r"(o[r]) : "r"(v));  // (P[c+1], P[c+3])
-    }
-    for (std::size_t r = 0; r < in_rows; ++r) {
-      asm("pkhbt %0, %1, %2, lsl #16" : "=r"(L[r]) : "r"(e[r]), "r"(o[r]));  // X_r
-      asm("pkhbt %0, %1, %2" : "=r"(L[7 + r]) : "r"(o[r]), "r"(e[r]));       // Y_r
-    }
-    for (std::size_t r = 0; r + 1 < in_rows; ++r) {
-      asm("pkhtb %0, %1, %2, asr #16" : "=r"(L[4 + r]) : "r"(e[r + 1]), "r"(e[r]));   // V_r(c + 2)
-      asm("pkhtb %0, %1, %2, asr #16" : "=r"(L[11 + r]) : "r"(o[r + 1]), "r"(o[r]));  // V_r(c + 3)
-    }
-  }
+  static_assert(3 * RowBytes <= 4095, "lay_out: LDR offsets are 12-bit immediates");
+  register const std::int8_t* pp asm("r0") = P;
+  register std::int32_t* lp asm("r1") = L;
+  for (std::size_t px = 0; px < PW; ++px)
+    asm volatile(
+        "ldr r6, [r0]\n"
+        "ldr r7, [r0, #%c[row]]\n"
+        "ldr r8, [r0, #%c[row2]]\n"
+        "ldr r9, [r0, #%c[row3]]\n"
+        "adds r0, r0, #2\n"
+        "sxtb16 r2, r6, ror #8\n"
+        "sxtb16 r6, r6\n"
+        "sxtb16 r3, r7, ror #8\n"
+        "sxtb16 r7, r7\n"
+        "sxtb16 r4, r8, ror #8\n"
+        "sxtb16 r8, r8\n"
+        "sxtb16 r5, r9, ror #8\n"
+        "sxtb16 r9, r9\n"
+        "pkhbt r10, r6, r2, lsl #16\n"  // X0 .. X3
+        "pkhbt r11, r7, r3, lsl #16\n"
+        "pkhbt r12, r8, r4, lsl #16\n"
+        "pkhbt lr, r9, r5, lsl #16\n"
+        "stm r1!, {r10, r11, r12, lr}\n"
+        "pkhtb r10, r7, r6, asr #16\n"  // V0 .. V2 (c + 2)
+        "pkhtb r11, r8, r7, asr #16\n"
+        "pkhtb r12, r9, r8, asr #16\n"
+        "stm r1!, {r10, r11, r12}\n"
+        "pkhbt r6, r2, r6\n"  // Y0 .. Y3
+        "pkhbt r7, r3, r7\n"
+        "pkhbt r8, r4, r8\n"
+        "pkhbt r9, r5, r9\n"
+        "pkhtb r10, r3, r2, asr #16\n"  // V0 .. V2 (c + 3)
+        "pkhtb r11, r4, r3, asr #16\n"
+        "pkhtb r12, r5, r4, asr #16\n"
+        "stm r1!, {r6, r7, r8, r9, r10, r11, r12}\n"
+        : "+r"(pp), "+r"(lp)
+        : [row] "i"(RowBytes), [row2] "i"(2 * RowBytes), [row3] "i"(3 * RowBytes)
+        : "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
 }
 
-// One channel's pooled row, N (1..4) pooled outputs a step, from the layout at L until y reaches
-// y_end (a multiple of N bytes after y). Registers: r0-r4 the weight words; r5-r8 layout words,
-// then the rescale; r9, r10, r11 sums (r9 the window's maximum); r12 the layout; lr the packed
-// outputs.
-template <std::size_t N>
+// One channel's pooled row: 4 pooled outputs a step from the layout at L until y reaches
+// y_end, then Tail (0..3) more. Signed: the rounding's sign term c - [acc < 0]; a clamp whose
+// lower bound lo is at least the zero point takes none (an accumulator < 0 rescales to at most
+// the zero point either way, then clamps to lo). Registers: r0-r4 the weight words; r5-r8
+// layout words, then the rescale; r9, r10, r11 sums (r9 the window's maximum); r12 the layout;
+// lr the packed outputs.
+template <std::size_t Tail, bool Signed>
 [[gnu::always_inline]] inline void max_row(const channel* ch, const std::int32_t* L, std::int8_t* y,
                                            std::int8_t* y_end) {
-  static_assert(N >= 1 && N <= 4);
+  static_assert(Tail < 4);
   register const void* cp asm("r10") = ch;
   register const std::int32_t* lp asm("r12") = L;
   register std::int8_t* yp asm("r8") = y;
@@ -121,14 +148,15 @@ template <std::size_t N>
   "it lt\n"                                                                                        \
   "movlt " A ", " B "\n"
 #define STATICNN_3X3P_WINDOW(I)                                                                    \
-  ".if " #I " < %c[n]\n"                                                                           \
   STATICNN_3X3P_PAIR("r9", "r10") STATICNN_3X3P_PAIR("r10", "r11")                                 \
   "cmp r9, r10\n"                                                                                  \
   "it lt\n"                                                                                        \
   "movlt r9, r10\n"                                                                                \
   "ldm sp, {r5, r6, r7, r8}\n" /* bias2, m, c, e */                                                \
   "add r9, r9, r5\n"                                                                               \
+  ".if %c[sgn]\n"                                                                               \
   "add r7, r7, r9, asr #31\n" /* c - [x < 0] */                                                    \
+  ".endif\n"                                                                                       \
   "smmlar r9, r9, r6, r7\n"                                                                        \
   "asr r9, r9, r8\n"                                                                               \
   ".if " #I " == 0\n"                                                                              \
@@ -136,40 +164,55 @@ template <std::size_t N>
   ".else\n"                                                                                        \
   "usat r9, #8, r9\n"                                                                              \
   "orr lr, lr, r9, lsl #(8 * " #I ")\n"                                                            \
-  ".endif\n"                                                                                       \
   ".endif\n"
+// The clamp of the packed outputs (width4, lo4 at %[fw] above sp), y from the frame in r7.
+#define STATICNN_3X3P_CLAMP                                                                        \
+  "ldrd r5, r6, [sp, #%c[fw]]\n"                                                                   \
+  "uqsub8 r7, lr, r5\n" /* u - min(u, width) */                                                    \
+  "usub8 lr, lr, r7\n"                                                                             \
+  "uadd8 lr, lr, r6\n" /* lo + min(u, width), bytewise */                                          \
+  "ldrd r7, r8, [sp, #%c[fy]]\n"
   asm volatile(
       "push {r8, r9}\n"  // y, y_end
       "add r5, r10, #%c[cb]\n"
       "ldm r5, {r0, r1, r2, r3, r4, r5}\n"  // bias2, m, c, e, width4, lo4
       "push {r0, r1, r2, r3, r4, r5}\n"
       "ldm r10, {r0, r1, r2, r3, r4}\n"  // W0 .. W4
+      "cmp r8, r9\n"
+      "beq 2f\n"
       "1:\n"
       STATICNN_3X3P_WINDOW(0) STATICNN_3X3P_WINDOW(1) STATICNN_3X3P_WINDOW(2) STATICNN_3X3P_WINDOW(3)
-      "ldrd r5, r6, [sp, #%c[fw]]\n"  // width4, lo4
-      "uqsub8 r7, lr, r5\n"           // u - min(u, width)
-      "usub8 lr, lr, r7\n"
-      "uadd8 lr, lr, r6\n"  // lo + min(u, width), bytewise
-      "ldrd r7, r8, [sp, #%c[fy]]\n"
-      ".if %c[n] == 4\n"
+      STATICNN_3X3P_CLAMP
       "str lr, [r7], #4\n"
-      ".elseif %c[n] == 3\n"
-      "strh lr, [r7], #2\n"
-      "lsr lr, lr, #16\n"
-      "strb lr, [r7], #1\n"
-      ".elseif %c[n] == 2\n"
-      "strh lr, [r7], #2\n"
-      ".else\n"
-      "strb lr, [r7], #1\n"
-      ".endif\n"
       "str r7, [sp, #%c[fy]]\n"
       "cmp r7, r8\n"
       "bne 1b\n"
+      "2:\n"
+      ".if %c[tail] > 0\n"
+      STATICNN_3X3P_WINDOW(0)
+      ".if %c[tail] > 1\n"
+      STATICNN_3X3P_WINDOW(1)
+      ".endif\n"
+      ".if %c[tail] > 2\n"
+      STATICNN_3X3P_WINDOW(2)
+      ".endif\n"
+      STATICNN_3X3P_CLAMP
+      ".if %c[tail] == 1\n"
+      "strb lr, [r7]\n"
+      ".else\n"
+      "strh lr, [r7]\n"
+      ".if %c[tail] == 3\n"
+      "lsr lr, lr, #16\n"
+      "strb lr, [r7, #2]\n"
+      ".endif\n"
+      ".endif\n"
+      ".endif\n"
       "add sp, sp, #%c[fsize]\n"
       : "+r"(cp), "+r"(lp), "+r"(yp), "+r"(ye)
-      : [n] "i"(N), [cb] "i"(offsetof(channel, bias2)), [fw] "i"(offsetof(frame, width4)),
-        [fy] "i"(offsetof(frame, y)), [fsize] "i"(sizeof(frame))
+      : [tail] "i"(Tail), [sgn] "i"(Signed ? 1 : 0), [cb] "i"(offsetof(channel, bias2)),
+        [fw] "i"(offsetof(frame, width4)), [fy] "i"(offsetof(frame, y)), [fsize] "i"(sizeof(frame))
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r11", "lr", "cc", "memory");
+#undef STATICNN_3X3P_CLAMP
 #undef STATICNN_3X3P_WINDOW
 #undef STATICNN_3X3P_PAIR
 }
@@ -230,8 +273,8 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
         const std::size_t g = g0 + b;
         std::int8_t* yg = y + g * y_stride + py * PW;
         if (doubled[b]) {
-          if constexpr (full > 0) max_row<4>(&ch[b], L, yg, yg + full);
-          if constexpr (tail > 0) max_row<tail>(&ch[b], L + full * words, yg + full, yg + PW);
+          if (lo >= q.zero_point) max_row<tail, false>(&ch[b], L, yg, yg + full);
+          else max_row<tail, true>(&ch[b], L, yg, yg + full);
         } else if constexpr (!AllDoubled) {
           const std::int8_t* wg = w + g * kernel * kernel;
           for (std::size_t px = 0; px < PW; ++px) {
