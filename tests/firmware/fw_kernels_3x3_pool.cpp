@@ -52,7 +52,8 @@ void draw_rescales(lcg& g, std::array<std::int32_t, G>& bias, std::array<std::in
 
 // PR pooled rows from row 0 of a random H x W input, padded by Pad with zx: the kernel against the
 // portable conv of the padded input and the 2x2 maxima of its outputs; the number of differing outputs.
-template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, rescales R, std::size_t PR = 0>
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, rescales R, std::size_t PR = 0,
+          bool Avg = false>
 std::size_t check(std::uint32_t seed, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   std::int32_t zero_point = -5, std::int8_t zx = -3, bool print_count = false) {
   constexpr std::size_t Hp = H + 2 * Pad, Wp = W + 2 * Pad, OH = Hp - 2, OW = Wp - 2, PH = OH / 2, PW = OW / 2;
@@ -84,14 +85,16 @@ std::size_t check(std::uint32_t seed, std::int32_t act_min = -128, std::int32_t 
           const std::int8_t* c = conv.data() + (o * OH + 2 * py) * OW + 2 * px;
           std::int8_t m = c[0];
           for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
-          want[(o * PH + py) * PW + px] = m;
+          const std::int32_t sum = c[0] + c[1] + c[OW] + c[OW + 1];
+          want[(o * PH + py) * PW + px] =
+              Avg ? static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : m;
         }
     fw::instruction_counter::start();
-    kernels::arm::conv2d_s8_3x3_max_pool_rows_dsp<H, W, Pad, G, R == rescales::known>(x.data(), w.data(), q,
-                                                                                      got.data(), PH * PW, rows, zx);
+    kernels::arm::conv2d_s8_3x3_pool_rows_dsp<H, W, Pad, G, R == rescales::known, Avg>(x.data(), w.data(), q,
+                                                                                   got.data(), PH * PW, rows, zx);
     const std::uint64_t n = fw::instruction_counter::stop();
     if (print_count)
-      print("fw: kernel conv3x3_max_pool_rows G ", G, " H ", H, " W ", W, " Pad ", Pad, " instructions ", n,
+      print("fw: kernel conv3x3_", Avg ? "avg" : "max", "_pool_rows G ", G, " H ", H, " W ", W, " Pad ", Pad, " instructions ", n,
             " per_mac ", fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * rows * PW * 4 * 9), 3},
             '\n');
     std::size_t differ = 0;
@@ -134,6 +137,28 @@ STATICNN_TEST(int8_conv3x3_max_pool_rows_any_shape) {
   STATICNN_CHECK((check<6, 6, 1, 1, Gen>(16) == 0));                  // one channel, general
   STATICNN_CHECK((check<28, 28, 1, 16, D>(17, -5, 127, -5, -3, true) == 0));  // cnn3x3's first stage
   STATICNN_CHECK((check<28, 28, 1, 8, Known>(18, -5, 127, -5, -3, true) == 0));
+}
+
+// The same with a 2x2 average pool (each output rescaled, the four averaged).
+STATICNN_TEST(int8_conv3x3_avg_pool_rows_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 3x3 + pool rows kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<4, 4, 0, 1, D, 0, true>(31) == 0));
+  STATICNN_CHECK((check<5, 5, 1, 2, Gen, 0, true>(32, -7, 127) == 0));
+  STATICNN_CHECK((check<7, 9, 0, 3, D, 0, true>(33, -5, 127) == 0));
+  STATICNN_CHECK((check<9, 11, 1, 5, Gen, 0, true>(34) == 0));
+  STATICNN_CHECK((check<11, 13, 2, 7, D, 0, true>(35, -100, 90) == 0));
+  STATICNN_CHECK((check<13, 14, 1, 9, Gen, 0, true>(36, 3, 3) == 0));
+  STATICNN_CHECK((check<8, 13, 0, 6, Gen, 0, true>(37, 10, 9) == 0));
+  STATICNN_CHECK((check<17, 15, 1, 33, Gen, 0, true>(39, -128, 40) == 0));
+  STATICNN_CHECK((check<21, 19, 2, 11, Gen, 0, true>(40, -128, 127, -128) == 0));
+  STATICNN_CHECK((check<33, 33, 1, 4, D, 0, true>(41, -128, 0, 127, 127) == 0));
+  STATICNN_CHECK((check<31, 64, 1, 2, Gen, 0, true>(42) == 0));
+  STATICNN_CHECK((check<9, 7, 1, 9, Known, 0, true>(44, -90, 100, -5, -128) == 0));
+  STATICNN_CHECK((check<19, 23, 0, 12, D, 3, true>(45, -20, 20) == 0));
+  STATICNN_CHECK((check<28, 28, 1, 10, D, 0, true>(46, -5, 127, -5, -3, true) == 0));  // c10avg's first stage
+  STATICNN_CHECK((check<28, 28, 1, 8, Known, 0, true>(47, -128, 127, -128, -128, true) == 0));
 }
 
 int main() { return fw_test::run_all("kernels_3x3_pool"); }

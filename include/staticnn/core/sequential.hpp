@@ -708,6 +708,10 @@ struct network {
       return yrow;
     };
     if constexpr (detail::conv_avg_pools_itself<Conv, layer_type<I + 1>, Pool>) {
+      if constexpr (requires { requires Conv::avg_pools_rows; }) {  // every pooled row in one call (pads itself)
+        layer<I>().forward_avg_pooled_rows(x, y, PH * PW, PH, known...);
+        return;
+      }
       for (std::size_t py = 0; py < PH; ++py) pooled_row.template operator()<true>(layer<I>(), py);
       return;
     }

@@ -123,7 +123,7 @@ struct qconv2d_layer {
                                         kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
                                         kernels::arm::conv2d_s8_widened_max_pool_fits<H, W, K, Stride>;
   // A 3x3 stride-1 conv of one input channel (padded or not: it pads itself) whose pooled row's
-  // layout fits: kernels/arm/conv2d_s8_3x3_pool_dsp.hpp's conv2d_s8_3x3_max_pool_rows_dsp, every
+  // layout fits: kernels/arm/conv2d_s8_3x3_pool_dsp.hpp's conv2d_s8_3x3_pool_rows_dsp, every
   // pooled row in one call (x the unpadded input).
   static constexpr bool pools_3x3_rows =
       square && !pads_itself && kernels::arm::conv2d_s8_3x3_pool_rows_fits<C, In::height, In::width, K, Stride, Pad>;
@@ -187,7 +187,7 @@ struct qconv2d_layer {
     requires max_pools_itself<2> && max_pools_rows
   {
     if constexpr (pools_3x3_rows)
-      kernels::arm::conv2d_s8_3x3_max_pool_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled>(
+      kernels::arm::conv2d_s8_3x3_pool_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
     else if constexpr (pools_widened)
       kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
@@ -201,9 +201,12 @@ struct qconv2d_layer {
   // conv2d_s8_avg_pool_dsp (3x3, one input channel) or conv2d_s8_pairs_dsp.hpp's
   // conv2d_s8_pairs_avg_pool_dsp (channel pairs), one pooled row of every channel as forward_max_pooled_row.
   template <std::size_t PoolK>
-  static constexpr bool avg_pools_itself = square && PoolK == 2 && ((!pads_itself && pools_3x3) || pools_pairs);
+  static constexpr bool avg_pools_itself =
+      square && PoolK == 2 && ((!pads_itself && pools_3x3) || pools_pairs || pools_3x3_rows);
   static constexpr const char* avg_pool_kernel_name =
-      pools_pairs
+      pools_3x3_rows ? "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
+                       "all channels, 5 smlad an output, 4 rescales, usad8 sum)"
+      : pools_pairs
           ? "arm_dsp conv channel pairs + avg pool 2x2 (int16 rows once, smlad, 4 channels a pixel, uxtab16 sums)"
           : "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
   template <std::size_t Hx = H, bool AllDoubled = false>
@@ -216,6 +219,17 @@ struct qconv2d_layer {
           x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
     else
       kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
+  }
+  // Every pooled row in one call (x the unpadded input, as forward_max_pooled_rows): the 3x3
+  // pooled-layout kernel (pools_3x3_rows).
+  static constexpr bool avg_pools_rows = pools_3x3_rows;
+  template <bool AllDoubled = false>
+  void forward_avg_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
+                               std::bool_constant<AllDoubled> = {}) const
+    requires avg_pools_itself<2> && avg_pools_rows
+  {
+    kernels::arm::conv2d_s8_3x3_pool_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled, true>(
+        x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).

@@ -21,8 +21,10 @@
 // bias; the rescale with the clamp's lower bound lo taken off (conv2d_s8_few_dsp.hpp's:
 // u = USAT(SMMULR(2 acc, m) + c - [acc < 0]) >> e; no sign term where lo >= the zero point), four
 // pooled outputs packed a word, clamped
-// bytewise to lo + min(u, hi - lo) and stored with one STR. A channel outside the doubled form
-// (or an empty clamp) takes fixed_point.hpp's requantize for each of the four.
+// bytewise to lo + min(u, hi - lo) and stored with one STR. With a 2x2 average pool instead
+// (Avg), each of the four sums is started at the doubled bias and rescaled (an average does not
+// commute with the rescale), the four clamped and summed with USAD8 (avg_row). A channel outside
+// the doubled form (or an empty clamp) takes fixed_point.hpp's requantize for each of the four.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -39,7 +41,7 @@ inline constexpr std::size_t max_pooled_width = 32;              // the layout: 
 inline constexpr std::size_t frame_block = 16;                   // channels whose frames a pass keeps
 }  // namespace conv_3x3_pool
 
-// The shapes conv2d_s8_3x3_max_pool_rows_dsp takes (H, W: the unpadded input's).
+// The shapes conv2d_s8_3x3_pool_rows_dsp takes (H, W: the unpadded input's).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad>
 inline constexpr bool conv2d_s8_3x3_pool_rows_fits =
     target::arm_dsp && !target::arm_mve && C == 1 && K == conv_3x3_pool::kernel && S == 1 && Pad < K &&
@@ -59,7 +61,7 @@ constexpr std::int32_t bytes4(std::int32_t v) {
 // A doubled channel's parameters: the weight words W0..W4, then what the asm pushes (frame).
 struct channel {
   std::int32_t w[5];
-  std::int32_t bias2, m, c, e, width4, lo4;
+  std::int32_t bias2, m, c, e, width4, lo4, lo_x4;  // lo_x4: 4 lo (avg_row)
 };
 // The frame the asm pushes (PUSH {y, y_end}, then PUSH {bias2 .. lo4}), at sp.
 struct frame {
@@ -67,7 +69,16 @@ struct frame {
   std::int8_t* y;
   std::int8_t* y_end;
 };
-static_assert(offsetof(channel, bias2) == 20 && sizeof(channel) == 44 && offsetof(frame, width4) == 16 &&
+// avg_row's frame (PUSH {y, y_end}, then PUSH {m, c, e, width4, 4 lo}), at sp.
+struct avg_frame {
+  std::int32_t m, c, e, width4, lo_x4;
+  std::int8_t* y;
+  std::int8_t* y_end;
+};
+static_assert(offsetof(avg_frame, width4) == 12 && offsetof(avg_frame, lo_x4) == 16 && offsetof(avg_frame, y) == 20 &&
+                  sizeof(avg_frame) == 28 && offsetof(channel, m) == 24 && offsetof(channel, lo_x4) == 44,
+              "conv_3x3_pool: avg_row's LDM/PUSH register lists lay out channel and avg_frame");
+static_assert(offsetof(channel, bias2) == 20 && sizeof(channel) == 48 && offsetof(frame, width4) == 16 &&
                   offsetof(frame, y) == 24 && offsetof(frame, y_end) == 28 && sizeof(frame) == 32,
               "conv_3x3_pool: the LDM/PUSH register lists lay out channel and frame");
 
@@ -216,6 +227,85 @@ template <std::size_t Tail, bool Signed>
 #undef STATICNN_3X3P_WINDOW
 #undef STATICNN_3X3P_PAIR
 }
+
+// One channel's average-pooled row, a pooled output a step from the layout at L until y reaches
+// y_end: the window's four sums, each started at the doubled bias, each rescaled as max_row's to
+// u (Signed as there), packed bytewise; the sum of min(u, width) (USAD8 of the u against
+// u - min(u, width)) plus 4 lo is the sum of the four clamped outputs, divided by 4 rounding half
+// away from zero ((sum + 2 - [sum < 0]) >> 2, as quant/pool.hpp's (sum +- 2) / 4), stored at y.
+// Registers: r0-r4 the weight words; r5-r8 layout words, then the rescale; r9, r10 sums; r11 the
+// doubled bias; r12 the layout; lr the packed u.
+template <bool Signed>
+[[gnu::always_inline]] inline void avg_row(const channel* ch, const std::int32_t* L, std::int8_t* y,
+                                           std::int8_t* y_end) {
+  register const void* cp asm("r10") = ch;
+  register const std::int32_t* lp asm("r12") = L;
+  register std::int8_t* yp asm("r8") = y;
+  register std::int8_t* ye asm("r9") = y_end;
+#define STATICNN_3X3A_PAIR                                                                         \
+  "ldm r12!, {r5, r6, r7, r8}\n"                                                                   \
+  "smlad r9, r5, r0, r11\n"                                                                        \
+  "smlad r10, r6, r0, r11\n"                                                                       \
+  "smlad r9, r6, r1, r9\n"                                                                         \
+  "smlad r10, r7, r1, r10\n"                                                                       \
+  "smlad r9, r7, r2, r9\n"                                                                         \
+  "smlad r10, r8, r2, r10\n"                                                                       \
+  "ldm r12!, {r5, r6, r7}\n"                                                                       \
+  "smlad r9, r5, r3, r9\n"                                                                         \
+  "smlad r10, r6, r3, r10\n"                                                                       \
+  "smlabb r9, r7, r4, r9\n"                                                                        \
+  "smlatb r10, r7, r4, r10\n"                                                                      \
+  "ldm sp, {r5, r6, r7}\n" /* m, c, e */
+#define STATICNN_3X3A_RESCALE(X)                                                                   \
+  ".if %c[sgn]\n"                                                                                  \
+  "add r8, r6, " X ", asr #31\n" /* c - [x < 0] */                                                 \
+  "smmlar " X ", " X ", r5, r8\n"                                                                  \
+  ".else\n"                                                                                        \
+  "smmlar " X ", " X ", r5, r6\n"                                                                  \
+  ".endif\n"                                                                                       \
+  "asr " X ", " X ", r7\n"
+  asm volatile(
+      "push {r8, r9}\n"  // y, y_end
+      "add r5, r10, #%c[cm]\n"
+      "ldm r5, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, 4 lo
+      "mov r4, r5\n"
+      "push {r0, r1, r2, r3, r4}\n"
+      "ldr r11, [r10, #%c[cb]]\n"
+      "ldm r10, {r0, r1, r2, r3, r4}\n"  // W0 .. W4
+      "1:\n"
+      STATICNN_3X3A_PAIR
+      STATICNN_3X3A_RESCALE("r9")
+      "usat lr, #8, r9\n"
+      STATICNN_3X3A_RESCALE("r10")
+      "usat r10, #8, r10\n"
+      "orr lr, lr, r10, lsl #8\n"
+      STATICNN_3X3A_PAIR
+      STATICNN_3X3A_RESCALE("r9")
+      "usat r9, #8, r9\n"
+      "orr lr, lr, r9, lsl #16\n"
+      STATICNN_3X3A_RESCALE("r10")
+      "usat r10, #8, r10\n"
+      "orr lr, lr, r10, lsl #24\n"
+      "ldrd r5, r6, [sp, #%c[fw]]\n"  // width4, 4 lo
+      "uqsub8 r7, lr, r5\n"           // u - min(u, width)
+      "usad8 r7, lr, r7\n"            // the sum of min(u, width)
+      "add r7, r7, r6\n"              // the sum of the four outputs
+      "add r8, r7, #2\n"
+      "add r8, r8, r7, asr #31\n"
+      "asr r8, r8, #2\n"
+      "ldrd r5, r6, [sp, #%c[fy]]\n"
+      "strb r8, [r5], #1\n"
+      "str r5, [sp, #%c[fy]]\n"
+      "cmp r5, r6\n"
+      "bne 1b\n"
+      "add sp, sp, #%c[fsize]\n"
+      : "+r"(cp), "+r"(lp), "+r"(yp), "+r"(ye)
+      : [sgn] "i"(Signed ? 1 : 0), [cm] "i"(offsetof(channel, m)), [cb] "i"(offsetof(channel, bias2)),
+        [fw] "i"(offsetof(avg_frame, width4)), [fy] "i"(offsetof(avg_frame, y)), [fsize] "i"(sizeof(avg_frame))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r11", "lr", "cc", "memory");
+#undef STATICNN_3X3A_RESCALE
+#undef STATICNN_3X3A_PAIR
+}
 }  // namespace conv_3x3_pool
 
 // x: 1 x H x W int8, unpadded (the kernel pads it with pad); w: G channels' 3 x 3 weights (OIHW,
@@ -223,11 +313,13 @@ template <std::size_t Tail, bool Signed>
 // [0, pooled_rows) at y + g * y_stride, PW bytes each (PW = (W + 2 Pad - 2) / 2). AllDoubled: the
 // caller knows the clamp range within int8 is not empty and every channel's rescale takes the
 // doubled form. Stack: the layout (14 x 4 x PW bytes), 4 padded rows, 16 channels' parameters.
-template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false>
-[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_3x3_max_pool_rows_dsp(
+// Avg: a 2x2 average pool instead (each conv output rescaled and clamped, the four averaged
+// rounding half away from zero, as quant/pool.hpp's qpool_layer).
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false, bool Avg = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_3x3_pool_rows_dsp(
     const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
     std::size_t pooled_rows, std::int8_t pad) {
-  static_assert(conv2d_s8_3x3_pool_rows_fits<1, H, W, 3, 1, Pad>, "conv2d_s8_3x3_max_pool_rows_dsp: shape not taken");
+  static_assert(conv2d_s8_3x3_pool_rows_fits<1, H, W, 3, 1, Pad>, "conv2d_s8_3x3_pool_rows_dsp: shape not taken");
   using namespace conv_3x3_pool;
   constexpr std::size_t Hp = H + 2 * Pad, Wp = W + 2 * Pad, OW = Wp - kernel + 1, PW = OW / pool;
   constexpr std::size_t full = PW / 4 * 4, tail = PW % 4, B = G < frame_block ? G : frame_block;
@@ -254,7 +346,8 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
                (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
                e,
                bytes4(hi - lo),
-               bytes4(lo)};
+               bytes4(lo),
+               4 * lo};
     }
     for (std::size_t py = 0; py < pooled_rows; ++py) {
       for (std::size_t r = 0; r < in_rows; ++r) {  // padded rows 2 py + r
@@ -273,12 +366,17 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
         const std::size_t g = g0 + b;
         std::int8_t* yg = y + g * y_stride + py * PW;
         if (doubled[b]) {
-          if (lo >= q.zero_point) max_row<tail, false>(&ch[b], L, yg, yg + full);
-          else max_row<tail, true>(&ch[b], L, yg, yg + full);
+          if constexpr (Avg) {
+            if (lo >= q.zero_point) avg_row<false>(&ch[b], L, yg, yg + PW);
+            else avg_row<true>(&ch[b], L, yg, yg + PW);
+          } else {
+            if (lo >= q.zero_point) max_row<tail, false>(&ch[b], L, yg, yg + full);
+            else max_row<tail, true>(&ch[b], L, yg, yg + full);
+          }
         } else if constexpr (!AllDoubled) {
           const std::int8_t* wg = w + g * kernel * kernel;
           for (std::size_t px = 0; px < PW; ++px) {
-            std::int32_t best = -128;
+            std::int32_t best = -128, sum = 0;
             for (std::size_t dy = 0; dy < pool; ++dy)
               for (std::size_t dx = 0; dx < pool; ++dx) {
                 auto a = static_cast<std::uint32_t>(q.bias[g]);  // wraps as the portable int32 sum
@@ -288,8 +386,10 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
                 const std::int32_t v = q.clamp(
                     requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[g], q.shift[g], q.zero_point));
                 best = v > best ? v : best;
+                sum += v;
               }
-            yg[px] = static_cast<std::int8_t>(best);
+            if constexpr (Avg) yg[px] = static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4);
+            else yg[px] = static_cast<std::int8_t>(best);
           }
         }
       }
@@ -297,8 +397,8 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
   }
 }
 #else
-template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false>
-void conv2d_s8_3x3_max_pool_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false, bool Avg = false>
+void conv2d_s8_3x3_pool_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                                      std::size_t y_stride, std::size_t pooled_rows, std::int8_t pad);  // DSP only
 #endif
 
