@@ -52,13 +52,15 @@ void draw_rescales(lcg& g, std::array<std::int32_t, G>& bias, std::array<std::in
 
 // PR pooled rows from row 0 of a random H x W input, padded by Pad with zx: the kernel against the
 // portable conv of the padded input and the 2x2 maxima of its outputs; the number of differing outputs.
+// PK = 3: conv2d_s8_3x3_max_pool3_rows_dsp (a 3x3 max pool of stride 3) against the 3x3 maxima.
 template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, rescales R, std::size_t PR = 0,
-          bool Avg = false>
+          bool Avg = false, std::size_t PK = 2>
 std::size_t check(std::uint32_t seed, std::int32_t act_min = -128, std::int32_t act_max = 127,
                   std::int32_t zero_point = -5, std::int8_t zx = -3, bool print_count = false) {
-  constexpr std::size_t Hp = H + 2 * Pad, Wp = W + 2 * Pad, OH = Hp - 2, OW = Wp - 2, PH = OH / 2, PW = OW / 2;
+  constexpr std::size_t Hp = H + 2 * Pad, Wp = W + 2 * Pad, OH = Hp - 2, OW = Wp - 2, PH = OH / PK, PW = OW / PK;
   constexpr std::size_t rows = PR == 0 ? PH : PR;
-  if constexpr (!kernels::arm::conv2d_s8_3x3_pool_rows_fits<1, H, W, 3, 1, Pad>) {
+  if constexpr (PK == 2 ? !kernels::arm::conv2d_s8_3x3_pool_rows_fits<1, H, W, 3, 1, Pad>
+                        : !kernels::arm::conv2d_s8_3x3_pool3_rows_fits<1, H, W, 3, 1, Pad>) {
     return 1000;  // on a DSP target the kernel takes every shape here
   } else {
     lcg g{seed};
@@ -82,20 +84,25 @@ std::size_t check(std::uint32_t seed, std::int32_t act_min = -128, std::int32_t 
     for (std::size_t o = 0; o < G; ++o)
       for (std::size_t py = 0; py < rows; ++py)
         for (std::size_t px = 0; px < PW; ++px) {
-          const std::int8_t* c = conv.data() + (o * OH + 2 * py) * OW + 2 * px;
+          const std::int8_t* c = conv.data() + (o * OH + PK * py) * OW + PK * px;
           std::int8_t m = c[0];
-          for (std::int8_t v : {c[1], c[OW], c[OW + 1]}) m = v > m ? v : m;
+          for (std::size_t dy = 0; dy < PK; ++dy)
+            for (std::size_t dx = 0; dx < PK; ++dx) m = c[dy * OW + dx] > m ? c[dy * OW + dx] : m;
           const std::int32_t sum = c[0] + c[1] + c[OW] + c[OW + 1];
           want[(o * PH + py) * PW + px] =
               Avg ? static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : m;
         }
     fw::instruction_counter::start();
-    kernels::arm::conv2d_s8_3x3_pool_rows_dsp<H, W, Pad, G, R == rescales::known, Avg>(x.data(), w.data(), q,
-                                                                                   got.data(), PH * PW, rows, zx);
+    if constexpr (PK == 3)
+      kernels::arm::conv2d_s8_3x3_max_pool3_rows_dsp<H, W, Pad, G, R == rescales::known>(x.data(), w.data(), q,
+                                                                                        got.data(), PH * PW, rows, zx);
+    else
+      kernels::arm::conv2d_s8_3x3_pool_rows_dsp<H, W, Pad, G, R == rescales::known, Avg>(x.data(), w.data(), q,
+                                                                                     got.data(), PH * PW, rows, zx);
     const std::uint64_t n = fw::instruction_counter::stop();
     if (print_count)
-      print("fw: kernel conv3x3_", Avg ? "avg" : "max", "_pool_rows G ", G, " H ", H, " W ", W, " Pad ", Pad, " instructions ", n,
-            " per_mac ", fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * rows * PW * 4 * 9), 3},
+      print("fw: kernel conv3x3_", Avg ? "avg" : "max", "_pool", PK, "_rows G ", G, " H ", H, " W ", W, " Pad ", Pad, " instructions ", n,
+            " per_mac ", fw::console::fixed{static_cast<double>(n) / static_cast<double>(G * rows * PW * PK * PK * 9), 3},
             '\n');
     std::size_t differ = 0;
     for (std::size_t i = 0; i < want.size(); ++i) differ += got[i] != want[i];
@@ -159,6 +166,32 @@ STATICNN_TEST(int8_conv3x3_avg_pool_rows_any_shape) {
   STATICNN_CHECK((check<19, 23, 0, 12, D, 3, true>(45, -20, 20) == 0));
   STATICNN_CHECK((check<28, 28, 1, 10, D, 0, true>(46, -5, 127, -5, -3, true) == 0));  // c10avg's first stage
   STATICNN_CHECK((check<28, 28, 1, 8, Known, 0, true>(47, -128, 127, -128, -128, true) == 0));
+}
+
+// conv2d_s8_3x3_max_pool3_rows_dsp: a 3x3 max pool of stride 3 (floor: up to 2 conv rows and
+// columns dropped), the same shapes, rescale forms and clamps.
+static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<3> == pools_here);
+static_assert(quant::qconv2d_layer<shape<1, 20, 17>, 5, 3, 1, 0>::max_pools_itself<3> == pools_here);
+static_assert(!quant::qconv2d_layer<shape<1, 28, 40>, 16, 3, 1, 1>::max_pools_itself<3>);  // layout too wide
+static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<3>);  // 2 channels
+STATICNN_TEST(int8_conv3x3_max_pool3_rows_any_shape) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE (its own kernels): no DSP conv 3x3 + pool rows kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  STATICNN_CHECK((check<5, 5, 0, 1, D, 0, false, 3>(61) == 0));              // one pooled output
+  STATICNN_CHECK((check<7, 6, 1, 2, Gen, 0, false, 3>(62, -7, 127) == 0));   // conv 7 x 6: a row dropped
+  STATICNN_CHECK((check<9, 13, 0, 3, D, 0, false, 3>(63, -5, 127) == 0));    // conv 7 x 11: tail 3
+  STATICNN_CHECK((check<11, 14, 1, 5, Gen, 0, false, 3>(64) == 0));
+  STATICNN_CHECK((check<13, 10, 2, 7, D, 0, false, 3>(65, -100, 90) == 0));  // pad 2
+  STATICNN_CHECK((check<12, 19, 1, 9, Gen, 0, false, 3>(66, 3, 3) == 0));    // a single-value clamp
+  STATICNN_CHECK((check<8, 13, 0, 6, Gen, 0, false, 3>(67, 10, 9) == 0));    // an empty clamp
+  STATICNN_CHECK((check<17, 15, 1, 33, Gen, 0, false, 3>(69, -128, 40) == 0));  // 33 channels
+  STATICNN_CHECK((check<21, 19, 2, 11, Gen, 0, false, 3>(70, -128, 127, -128) == 0));
+  STATICNN_CHECK((check<33, 33, 1, 4, D, 0, false, 3>(71, -128, 0, 127, 127) == 0));  // the widest: pooled 11
+  STATICNN_CHECK((check<9, 7, 1, 9, Known, 0, false, 3>(74, -90, 100, -5, -128) == 0));
+  STATICNN_CHECK((check<19, 23, 0, 12, D, 3, false, 3>(75, -20, 20) == 0));
+  STATICNN_CHECK((check<28, 28, 1, 16, D, 0, false, 3>(76, -5, 127, -5, -3, true) == 0));  // pool3's first stage
+  STATICNN_CHECK((check<28, 28, 1, 16, Known, 0, false, 3>(77, -128, 127, -128, -128, true) == 0));
 }
 
 int main() { return fw_test::run_all("kernels_3x3_pool"); }

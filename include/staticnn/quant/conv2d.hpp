@@ -127,10 +127,22 @@ struct qconv2d_layer {
   // pooled row in one call (x the unpadded input).
   static constexpr bool pools_3x3_rows =
       square && !pads_itself && kernels::arm::conv2d_s8_3x3_pool_rows_fits<C, In::height, In::width, K, Stride, Pad>;
+  // With a 3x3 max pool (stride 3): conv2d_s8_3x3_pool_dsp.hpp's conv2d_s8_3x3_max_pool3_rows_dsp,
+  // every pooled row a call (forward_max_pooled_rows<3>, x the unpadded input: it pads itself).
+  static constexpr bool pools3_3x3_rows =
+      square && !pads_itself && kernels::arm::conv2d_s8_3x3_pool3_rows_fits<C, In::height, In::width, K, Stride, Pad>;
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself =
-      square && PoolK == 2 &&
-      ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened || pools_3x3_rows);
+      square && ((PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened ||
+                                 pools_3x3_rows)) ||
+                 (PoolK == 3 && pools3_3x3_rows));
+  // The kernel name of a stage with a PoolK x PoolK max pool, PoolK != 2 (a table activation after
+  // it only where the table is non-decreasing, else the conv's rows kernel).
+  template <std::size_t PoolK>
+  static constexpr const char* max_pool_kernel_name_k =
+      PoolK == 3 ? "arm_dsp conv 3x3 + max pool 3x3 (one input channel, 5-word layout an output shared by all "
+                   "channels, 5 smlad an output, max before rescale, 4 outputs a store)"
+                 : "portable";
   static constexpr const char* max_pool_kernel_name =
       pools_3x3_rows ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
                        "all channels, 5 smlad an output, max before rescale, 4 outputs a store)"
@@ -181,12 +193,16 @@ struct qconv2d_layer {
   // layout of a pooled row once for all channels; it pads itself, so a padded stage packs no window).
   static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened || pools_3x3_rows;
   static constexpr bool max_pools_rows_pads_itself = pools_3x3_rows;
-  template <bool AllDoubled = false>
+  // PoolK: the max pool's window (3: pools3_3x3_rows).
+  template <std::size_t PoolK = 2, bool AllDoubled = false>
   void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
                                std::bool_constant<AllDoubled> = {}) const
-    requires max_pools_itself<2> && max_pools_rows
+    requires max_pools_itself<PoolK> && (PoolK == 3 || max_pools_rows)
   {
-    if constexpr (pools_3x3_rows)
+    if constexpr (PoolK == 3)
+      kernels::arm::conv2d_s8_3x3_max_pool3_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_3x3_rows)
       kernels::arm::conv2d_s8_3x3_pool_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
     else if constexpr (pools_widened)

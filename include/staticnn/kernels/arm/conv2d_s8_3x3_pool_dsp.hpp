@@ -41,12 +41,22 @@ inline constexpr std::size_t max_pooled_width = 32;              // the layout: 
 inline constexpr std::size_t frame_block = 16;                   // channels whose frames a pass keeps
 }  // namespace conv_3x3_pool
 
-// The shapes conv2d_s8_3x3_pool_rows_dsp takes (H, W: the unpadded input's).
+// The shapes conv2d_s8_3x3_pool_rows_dsp takes (H, W: the unpadded input's) with a 2x2 pool, and
+// (conv2d_s8_3x3_pool3_rows_fits) conv2d_s8_3x3_max_pool3_rows_dsp with a 3x3 max pool.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad>
 inline constexpr bool conv2d_s8_3x3_pool_rows_fits =
     target::arm_dsp && !target::arm_mve && C == 1 && K == conv_3x3_pool::kernel && S == 1 && Pad < K &&
     H + 2 * Pad >= conv_3x3_pool::in_rows && W + 2 * Pad >= conv_3x3_pool::in_rows &&
     (W + 2 * Pad - 2) / 2 <= conv_3x3_pool::max_pooled_width;
+namespace conv_3x3_pool3 {
+inline constexpr std::size_t pool = 3, in_rows = 5, words = 45;  // 9 outputs x 5 words a pooled pixel
+inline constexpr std::size_t max_pooled_width = 12;              // the layout: 45 x 4 x 12 = 2160 bytes
+}  // namespace conv_3x3_pool3
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t Pad>
+inline constexpr bool conv2d_s8_3x3_pool3_rows_fits =
+    target::arm_dsp && !target::arm_mve && C == 1 && K == conv_3x3_pool::kernel && S == 1 && Pad < K &&
+    H + 2 * Pad >= conv_3x3_pool3::in_rows && W + 2 * Pad >= conv_3x3_pool3::in_rows &&
+    (W + 2 * Pad - 2) / 3 <= conv_3x3_pool3::max_pooled_width;
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_3x3_pool {
@@ -396,7 +406,203 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
     }
   }
 }
+
+namespace conv_3x3_pool {
+// One channel's 3x3-pooled row: 4 pooled outputs a step from the 3x3-pool layout at L until y
+// reaches y_end, then Tail (0..3) more; as max_row (the same frame) but 9 sums a window, each
+// read with one LDM of its 5 words (W0 . H_dy, W1 . H_dy+1, W2 . H_dy+2, W3 . V_dy, W4b * V_dy+2b),
+// their running maximum in r11. Registers: r0-r4 the weight words; r5-r9 an output's layout
+// words, then the rescale; r10 the sum; r11 the maximum; r12 the layout; lr the packed outputs.
+template <std::size_t Tail, bool Signed>
+[[gnu::always_inline]] inline void max3_row(const channel* ch, const std::int32_t* L, std::int8_t* y,
+                                            std::int8_t* y_end) {
+  static_assert(Tail < 4);
+  register const void* cp asm("r10") = ch;
+  register const std::int32_t* lp asm("r12") = L;
+  register std::int8_t* yp asm("r8") = y;
+  register std::int8_t* ye asm("r9") = y_end;
+#define STATICNN_3X3P3_SUM(A)                                                                      \
+  "ldm r12!, {r5, r6, r7, r8, r9}\n"                                                               \
+  "smuad " A ", r5, r0\n"                                                                          \
+  "smlad " A ", r6, r1, " A "\n"                                                                   \
+  "smlad " A ", r7, r2, " A "\n"                                                                   \
+  "smlad " A ", r8, r3, " A "\n"                                                                   \
+  "smlabb " A ", r9, r4, " A "\n"
+#define STATICNN_3X3P3_NEXT                                                                        \
+  STATICNN_3X3P3_SUM("r10")                                                                        \
+  "cmp r11, r10\n"                                                                                 \
+  "it lt\n"                                                                                        \
+  "movlt r11, r10\n"
+#define STATICNN_3X3P3_WINDOW(I)                                                                   \
+  STATICNN_3X3P3_SUM("r11")                                                                        \
+  STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT                  \
+  STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT                  \
+  "ldm sp, {r5, r6, r7, r8}\n" /* bias2, m, c, e */                                                \
+  "add r11, r11, r5\n"                                                                             \
+  ".if %c[sgn]\n"                                                                                  \
+  "add r7, r7, r11, asr #31\n" /* c - [x < 0] */                                                   \
+  ".endif\n"                                                                                       \
+  "smmlar r11, r11, r6, r7\n"                                                                      \
+  "asr r11, r11, r8\n"                                                                             \
+  ".if " #I " == 0\n"                                                                              \
+  "usat lr, #8, r11\n"                                                                             \
+  ".else\n"                                                                                        \
+  "usat r11, #8, r11\n"                                                                            \
+  "orr lr, lr, r11, lsl #(8 * " #I ")\n"                                                           \
+  ".endif\n"
+#define STATICNN_3X3P3_CLAMP                                                                       \
+  "ldrd r5, r6, [sp, #%c[fw]]\n"                                                                   \
+  "uqsub8 r7, lr, r5\n" /* u - min(u, width) */                                                    \
+  "usub8 lr, lr, r7\n"                                                                             \
+  "uadd8 lr, lr, r6\n" /* lo + min(u, width), bytewise */                                          \
+  "ldrd r7, r8, [sp, #%c[fy]]\n"
+  asm volatile(
+      "push {r8, r9}\n"  // y, y_end
+      "add r5, r10, #%c[cb]\n"
+      "ldm r5, {r0, r1, r2, r3, r4, r5}\n"  // bias2, m, c, e, width4, lo4
+      "push {r0, r1, r2, r3, r4, r5}\n"
+      "ldm r10, {r0, r1, r2, r3, r4}\n"  // W0 .. W4
+      "cmp r8, r9\n"
+      "beq 2f\n"
+      "1:\n"
+      STATICNN_3X3P3_WINDOW(0) STATICNN_3X3P3_WINDOW(1) STATICNN_3X3P3_WINDOW(2) STATICNN_3X3P3_WINDOW(3)
+      STATICNN_3X3P3_CLAMP
+      "str lr, [r7], #4\n"
+      "str r7, [sp, #%c[fy]]\n"
+      "cmp r7, r8\n"
+      "bne 1b\n"
+      "2:\n"
+      ".if %c[tail] > 0\n"
+      STATICNN_3X3P3_WINDOW(0)
+      ".if %c[tail] > 1\n"
+      STATICNN_3X3P3_WINDOW(1)
+      ".endif\n"
+      ".if %c[tail] > 2\n"
+      STATICNN_3X3P3_WINDOW(2)
+      ".endif\n"
+      STATICNN_3X3P3_CLAMP
+      ".if %c[tail] == 1\n"
+      "strb lr, [r7]\n"
+      ".else\n"
+      "strh lr, [r7]\n"
+      ".if %c[tail] == 3\n"
+      "lsr lr, lr, #16\n"
+      "strb lr, [r7, #2]\n"
+      ".endif\n"
+      ".endif\n"
+      ".endif\n"
+      "add sp, sp, #%c[fsize]\n"
+      : "+r"(cp), "+r"(lp), "+r"(yp), "+r"(ye)
+      : [tail] "i"(Tail), [sgn] "i"(Signed ? 1 : 0), [cb] "i"(offsetof(channel, bias2)),
+        [fw] "i"(offsetof(frame, width4)), [fy] "i"(offsetof(frame, y)), [fsize] "i"(sizeof(frame))
+      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r11", "lr", "cc", "memory");
+#undef STATICNN_3X3P3_CLAMP
+#undef STATICNN_3X3P3_WINDOW
+#undef STATICNN_3X3P3_NEXT
+#undef STATICNN_3X3P3_SUM
+}
+}  // namespace conv_3x3_pool
+
+// conv2d_s8_3x3_pool_rows_dsp's conv with a 3x3 max pool of stride 3 (unpadded, floor):
+// y[g][py][px] = max over dy, dx < 3 of clamp(requantize(acc_g(3 py + dy, 3 px + dx))), PW =
+// (W + 2 Pad - 2) / 3. Each pooled row's 5 padded input rows P0..P4 are laid out once for all
+// channels as 5 words an output (9 a pooled pixel, dx-major): H_r(c) = (P_r[c], P_r[c+1]) for
+// r = dy .. dy + 2, V_dy(c+2) = (P_dy[c+2], P_dy+1[c+2]), then (P_dy+2[c+2], -) (only its bottom
+// half is read); the weight words as conv2d_s8_3x3_pool_rows_dsp's. The maximum before the rescale
+// (the doubled form), 4 pooled outputs a store. Stack: the layout (180 x PW bytes), 5 padded
+// rows, 16 channels' parameters.
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false>
+[[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_3x3_max_pool3_rows_dsp(
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
+    std::size_t pooled_rows, std::int8_t pad) {
+  static_assert(conv2d_s8_3x3_pool3_rows_fits<1, H, W, 3, 1, Pad>, "conv2d_s8_3x3_max_pool3_rows_dsp: shape not taken");
+  using conv_3x3_pool::channel, conv_3x3_pool::pair, conv_3x3_pool::bytes4, conv_3x3_pool::frame_block;
+  constexpr std::size_t K = 3, PK = conv_3x3_pool3::pool, R = conv_3x3_pool3::in_rows, WD = conv_3x3_pool3::words;
+  constexpr std::size_t Wp = W + 2 * Pad, OW = Wp - K + 1, PW = OW / PK;
+  constexpr std::size_t full = PW / 4 * 4, tail = PW % 4, B = G < frame_block ? G : frame_block;
+  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
+  std::int8_t P[R][Wp];
+  std::int32_t L[PW * WD];
+  channel ch[B];
+  bool doubled[B];
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  for (std::size_t g0 = 0; g0 < G; g0 += B) {
+    const std::size_t nb = G - g0 < B ? G - g0 : B;
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t g = g0 + b;
+      const std::int8_t* wg = w + g * K * K;
+      const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+      doubled[b] = AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
+      if (!doubled[b]) continue;
+      const std::int32_t e = -shift;
+      ch[b] = {{pair(2 * wg[0], 2 * wg[1]), pair(2 * wg[3], 2 * wg[4]), pair(2 * wg[6], 2 * wg[7]),
+                pair(2 * wg[2], 2 * wg[5]), pair(2 * wg[8], 0)},
+               2 * bias,
+               m,
+               (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+               e,
+               bytes4(hi - lo),
+               bytes4(lo),
+               4 * lo};
+    }
+    for (std::size_t py = 0; py < pooled_rows; ++py) {
+      for (std::size_t r = 0; r < R; ++r) {  // padded rows 3 py + r
+        const std::size_t iy = PK * py + r;
+        std::int8_t* row = P[r];
+        if (iy < Pad || iy >= Pad + H) {
+          for (std::size_t i = 0; i < Wp; ++i) row[i] = pad;
+          continue;
+        }
+        for (std::size_t i = 0; i < Pad; ++i) row[i] = pad;
+        std::memcpy(row + Pad, x + (iy - Pad) * W, W);
+        for (std::size_t i = Pad + W; i < Wp; ++i) row[i] = pad;
+      }
+      std::int32_t* l = L;
+      for (std::size_t px = 0; px < PW; ++px)
+        for (std::size_t dx = 0; dx < PK; ++dx) {
+          const std::size_t c = PK * px + dx;
+          const std::int32_t h0 = pair(P[0][c], P[0][c + 1]), h1 = pair(P[1][c], P[1][c + 1]),
+                             h2 = pair(P[2][c], P[2][c + 1]), h3 = pair(P[3][c], P[3][c + 1]),
+                             h4 = pair(P[4][c], P[4][c + 1]);
+          const std::int32_t v0 = pair(P[0][c + 2], P[1][c + 2]), v1 = pair(P[1][c + 2], P[2][c + 2]),
+                             v2 = pair(P[2][c + 2], P[3][c + 2]), v3 = pair(P[3][c + 2], P[4][c + 2]),
+                             v4 = P[4][c + 2];
+          l[0] = h0, l[1] = h1, l[2] = h2, l[3] = v0, l[4] = v2;
+          l[5] = h1, l[6] = h2, l[7] = h3, l[8] = v1, l[9] = v3;
+          l[10] = h2, l[11] = h3, l[12] = h4, l[13] = v2, l[14] = v4;
+          l += 15;
+        }
+      for (std::size_t b = 0; b < nb; ++b) {
+        const std::size_t g = g0 + b;
+        std::int8_t* yg = y + g * y_stride + py * PW;
+        if (doubled[b]) {
+          if (lo >= q.zero_point) conv_3x3_pool::max3_row<tail, false>(&ch[b], L, yg, yg + full);
+          else conv_3x3_pool::max3_row<tail, true>(&ch[b], L, yg, yg + full);
+        } else if constexpr (!AllDoubled) {
+          const std::int8_t* wg = w + g * K * K;
+          for (std::size_t px = 0; px < PW; ++px) {
+            std::int32_t best = -128;
+            for (std::size_t dy = 0; dy < PK; ++dy)
+              for (std::size_t dx = 0; dx < PK; ++dx) {
+                auto a = static_cast<std::uint32_t>(q.bias[g]);  // wraps as the portable int32 sum
+                for (std::size_t k = 0; k < K; ++k)
+                  for (std::size_t j = 0; j < K; ++j)
+                    a += static_cast<std::uint32_t>(wg[3 * k + j] * P[dy + k][PK * px + dx + j]);
+                const std::int32_t v = q.clamp(
+                    requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[g], q.shift[g], q.zero_point));
+                best = v > best ? v : best;
+              }
+            yg[px] = static_cast<std::int8_t>(best);
+          }
+        }
+      }
+    }
+  }
+}
 #else
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false>
+void conv2d_s8_3x3_max_pool3_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                      std::size_t y_stride, std::size_t pooled_rows, std::int8_t pad);  // DSP only
 template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool AllDoubled = false, bool Avg = false>
 void conv2d_s8_3x3_pool_rows_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                                      std::size_t y_stride, std::size_t pooled_rows, std::int8_t pad);  // DSP only
