@@ -473,8 +473,12 @@ struct network {
   static constexpr const char* stage_kernel_at() {
     if constexpr (kind_at<I>() == stage_kind::fused_kernel) return layer_type<I>::fused_stage_kernel_name;
     else if constexpr (kind_at<I>() == stage_kind::conv_act_pool) {
-      if constexpr (detail::act_after_max_pool<layer_type<I + 1>, layer_type<I + 2>> &&
-                    detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>)
+      if constexpr ((detail::act_after_max_pool<layer_type<I + 1>, layer_type<I + 2>> ||
+                     detail::act_after_max_pool_if_ordered<layer_type<I + 1>, layer_type<I + 2>>) &&
+                    detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>> && layer_type<I + 2>::kernel != 2)
+        return layer_type<I>::template max_pool_kernel_name_k<layer_type<I + 2>::kernel>;
+      else if constexpr (detail::act_after_max_pool<layer_type<I + 1>, layer_type<I + 2>> &&
+                         detail::conv_max_pools_itself<layer_type<I>, layer_type<I + 2>>)
         return layer_type<I>::max_pool_kernel_name;
       else if constexpr (detail::conv_avg_pools_itself<layer_type<I>, layer_type<I + 1>, layer_type<I + 2>>)
         return layer_type<I>::avg_pool_kernel_name;
@@ -708,6 +712,10 @@ struct network {
       return yrow;
     };
     if constexpr (detail::conv_avg_pools_itself<Conv, layer_type<I + 1>, Pool>) {
+      if constexpr (requires { requires Conv::avg_pools_rows; }) {  // every pooled row in one call (pads itself)
+        layer<I>().forward_avg_pooled_rows(x, y, PH * PW, PH, known...);
+        return;
+      }
       for (std::size_t py = 0; py < PH; ++py) pooled_row.template operator()<true>(layer<I>(), py);
       return;
     }
@@ -715,16 +723,18 @@ struct network {
                    detail::act_after_max_pool_if_ordered<layer_type<I + 1>, Pool>) &&
                   detail::conv_max_pools_itself<Conv, Pool>) {
       if (detail::act_after_max_pool<layer_type<I + 1>, Pool> || static_cast<bool>(ordered)) {
-        if constexpr (!packs && requires { requires Conv::max_pools_rows; }) {  // every pooled row in one call
-          layer<I>().forward_max_pooled_rows(x, y, PH * PW, PH, known...);
+        if constexpr (K != 2 || ((!packs || requires { requires Conv::max_pools_rows_pads_itself; }) &&
+                                 requires { requires Conv::max_pools_rows; })) {  // every pooled row in one call
+          layer<I>().template forward_max_pooled_rows<K>(x, y, PH * PW, PH, known...);  // K != 2: pads itself
           for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(y + c * PH * PW, PH * PW);
           return;
+        } else {
+          for (std::size_t py = 0; py < PH; ++py) {
+            value_type* yrow = pooled_row.template operator()<false>(layer<I>(), py);
+            for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(yrow + c * PH * PW, PW);
+          }
+          return;
         }
-        for (std::size_t py = 0; py < PH; ++py) {
-          value_type* yrow = pooled_row.template operator()<false>(layer<I>(), py);
-          for (std::size_t c = 0; c < C; ++c) layer<I + 1>().apply(yrow + c * PH * PW, PW);
-        }
-        return;
       }
     }
     for (std::size_t py = 0; py < PH; ++py) {

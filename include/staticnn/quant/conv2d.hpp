@@ -15,6 +15,7 @@
 
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/arm/conv2d_s8_3x3_pool_dsp.hpp"
 #include "../kernels/arm/conv2d_s8_stage_dsp.hpp"
 #include "../kernels/conv2d_s8.hpp"
 #include "../kernels/target.hpp"
@@ -121,11 +122,31 @@ struct qconv2d_layer {
   static constexpr bool pools_widened = square && C == 1 && channel_group == OutC && OutC > 1 &&
                                         kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
                                         kernels::arm::conv2d_s8_widened_max_pool_fits<H, W, K, Stride>;
+  // A 3x3 stride-1 conv of one input channel (padded or not: it pads itself) whose pooled row's
+  // layout fits: kernels/arm/conv2d_s8_3x3_pool_dsp.hpp's conv2d_s8_3x3_pool_rows_dsp, every
+  // pooled row in one call (x the unpadded input).
+  static constexpr bool pools_3x3_rows =
+      square && !pads_itself && kernels::arm::conv2d_s8_3x3_pool_rows_fits<C, In::height, In::width, K, Stride, Pad>;
+  // With a 3x3 max pool (stride 3): conv2d_s8_3x3_pool_dsp.hpp's conv2d_s8_3x3_max_pool3_rows_dsp,
+  // every pooled row a call (forward_max_pooled_rows<3>, x the unpadded input: it pads itself).
+  static constexpr bool pools3_3x3_rows =
+      square && !pads_itself && kernels::arm::conv2d_s8_3x3_pool3_rows_fits<C, In::height, In::width, K, Stride, Pad>;
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself =
-      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened);
+      square && ((PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened ||
+                                 pools_3x3_rows)) ||
+                 (PoolK == 3 && pools3_3x3_rows));
+  // The kernel name of a stage with a PoolK x PoolK max pool, PoolK != 2 (a table activation after
+  // it only where the table is non-decreasing, else the conv's rows kernel).
+  template <std::size_t PoolK>
+  static constexpr const char* max_pool_kernel_name_k =
+      PoolK == 3 ? "arm_dsp conv 3x3 + max pool 3x3 (one input channel, 5-word layout an output shared by all "
+                   "channels, 5 smlad an output, max before rescale, 4 outputs a store)"
+                 : "portable";
   static constexpr const char* max_pool_kernel_name =
-      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+      pools_3x3_rows ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
+                       "all channels, 5 smlad an output, max before rescale, 4 outputs a store)"
+      : pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
                       "before rescale)"
       : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
                     "before rescale)"
@@ -134,7 +155,10 @@ struct qconv2d_layer {
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
-      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+      pools_3x3_rows ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
+                       "all channels, 5 smlad an output, max before rescale; table after the max where it is "
+                       "non-decreasing, else the conv's rows kernel)"
+      : pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
                       "before rescale; table after the max where it is non-decreasing, else the conv's kernel)"
       : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
                     "rescale; table after the max where it is non-decreasing, else the conv's kernel)"
@@ -165,13 +189,23 @@ struct qconv2d_layer {
   // takes it where max_pools_rows).
   // So does the widened kernel (each channel's widened weights then widened once a call where they
   // fit: kernels::arm::conv2d_s8_widened_max_pool_keeps).
-  static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened;
-  template <bool AllDoubled = false>
+  // So does the 3x3 pooled-layout kernel (pools_3x3_rows: each channel set up once a call, the
+  // layout of a pooled row once for all channels; it pads itself, so a padded stage packs no window).
+  static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened || pools_3x3_rows;
+  static constexpr bool max_pools_rows_pads_itself = pools_3x3_rows;
+  // PoolK: the max pool's window (3: pools3_3x3_rows).
+  template <std::size_t PoolK = 2, bool AllDoubled = false>
   void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
                                std::bool_constant<AllDoubled> = {}) const
-    requires max_pools_itself<2> && max_pools_rows
+    requires max_pools_itself<PoolK> && (PoolK == 3 || max_pools_rows)
   {
-    if constexpr (pools_widened)
+    if constexpr (PoolK == 3)
+      kernels::arm::conv2d_s8_3x3_max_pool3_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_3x3_rows)
+      kernels::arm::conv2d_s8_3x3_pool_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_widened)
       kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, 0, static_cast<std::int8_t>(input_zero_point), pooled_rows);
     else
@@ -183,9 +217,12 @@ struct qconv2d_layer {
   // conv2d_s8_avg_pool_dsp (3x3, one input channel) or conv2d_s8_pairs_dsp.hpp's
   // conv2d_s8_pairs_avg_pool_dsp (channel pairs), one pooled row of every channel as forward_max_pooled_row.
   template <std::size_t PoolK>
-  static constexpr bool avg_pools_itself = square && PoolK == 2 && ((!pads_itself && pools_3x3) || pools_pairs);
+  static constexpr bool avg_pools_itself =
+      square && PoolK == 2 && ((!pads_itself && pools_3x3) || pools_pairs || pools_3x3_rows);
   static constexpr const char* avg_pool_kernel_name =
-      pools_pairs
+      pools_3x3_rows ? "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
+                       "all channels, 5 smlad an output, 4 rescales, usad8 sum)"
+      : pools_pairs
           ? "arm_dsp conv channel pairs + avg pool 2x2 (int16 rows once, smlad, 4 channels a pixel, uxtab16 sums)"
           : "arm_dsp conv 3x3 + avg pool 2x2 (one input channel, smlad 2 pixels x 2 taps, 4 rescales, usad8 sum)";
   template <std::size_t Hx = H, bool AllDoubled = false>
@@ -198,6 +235,17 @@ struct qconv2d_layer {
           x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
     else
       kernels::arm::conv2d_s8_avg_pool_dsp<Hx, W, OutC, AllDoubled>(x, weights.data(), rescale(), y, y_stride, oy0);
+  }
+  // Every pooled row in one call (x the unpadded input, as forward_max_pooled_rows): the 3x3
+  // pooled-layout kernel (pools_3x3_rows).
+  static constexpr bool avg_pools_rows = pools_3x3_rows;
+  template <bool AllDoubled = false>
+  void forward_avg_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
+                               std::bool_constant<AllDoubled> = {}) const
+    requires avg_pools_itself<2> && avg_pools_rows
+  {
+    kernels::arm::conv2d_s8_3x3_pool_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled, true>(
+        x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
   }
   // Rows [iy0, iy0 + R) of the padded input (padding = the input zero point) into window
   // (C x R x W).
