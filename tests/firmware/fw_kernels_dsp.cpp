@@ -633,6 +633,8 @@ STATICNN_TEST(int8_conv_pointwise_any_shape) {
   STATICNN_CHECK((check_conv_rows<7, 5, 13, 1, 1, 1, D, Few, 0, false, false, Pw>(84, 2, 3) == 0));
   STATICNN_CHECK((check_conv_rows<5, 2, 11, 1, 1, 9, D, Few, 0, false, false, Pw>(85, 0, 2, 5, 5, 0, 5) == 0));  // one value
   STATICNN_CHECK((check_conv_rows<17, 3, 11, 1, 1, 31, G, Few, 0, false, false, Pw>(86, 0, 3, -128, 127, 0, 127) == 0));
+  // general rescales among the channels over 3 passes of the im2col (500 pixels, 168 a pass)
+  STATICNN_CHECK((check_conv_rows<5, 30, 20, 1, 1, 9, G, Few, 0, false, false, Pw>(87, 2, 25, -7, 90) == 0));
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
