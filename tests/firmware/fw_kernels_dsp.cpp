@@ -587,8 +587,8 @@ STATICNN_TEST(int8_conv_widened_rectangular) {
   STATICNN_CHECK((check_conv_rect<21, 6, 9, 3, 1, 2, 3, 1, 4, 0, 5, G>(91, 0, 20, -128, 127, 2) == 0));  // 9 x 3, SW 2
 }
 
-// kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 8) against the portable kernel, bit
-// for bit, as int8_conv_rows_any_shape: C from 8 to 120 (whole channel quads, a last pair of 1, 2 or
+// kernels/arm/conv2d_s8_pointwise_dsp.hpp (K = 1, stride 1, C >= 2) against the portable kernel, bit
+// for bit, as int8_conv_rows_any_shape: C from 2 to 120 (whole channel quads, a last pair of 1, 2 or
 // 3 channels (C % 4), odd pair counts), output channel counts 3, 5, 12 and others, pixel counts
 // (rows x W) not a multiple of its 4-pixel blocks or spanning several passes of its im2col, rows
 // from the first and to the last, the inputs doubled (4 blocks a pass < G) or the weights, both rescale
@@ -598,7 +598,8 @@ STATICNN_TEST(int8_conv_pointwise_any_shape) {
     STATICNN_SKIP("no Armv7E-M DSP instructions: no DSP pointwise conv kernel on this target");
   static_assert(kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 1, 1> == (kernels::target::arm_dsp && !kernels::target::arm_mve));
   static_assert(kernels::conv2d_s8_runs_pointwise_dsp<8, 4, 4, 1, 1> == (kernels::target::arm_dsp && !kernels::target::arm_mve));
-  static_assert(!kernels::conv2d_s8_runs_pointwise_dsp<7, 4, 4, 1, 1> &&  // the few-taps kernel's
+  static_assert(kernels::conv2d_s8_runs_pointwise_dsp<2, 4, 4, 1, 1> == (kernels::target::arm_dsp && !kernels::target::arm_mve));
+  static_assert(!kernels::conv2d_s8_runs_pointwise_dsp<1, 4, 4, 1, 1> &&  // the few-taps kernel's
                 !kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 1, 2> && !kernels::conv2d_s8_runs_pointwise_dsp<16, 4, 4, 3, 1>);
   constexpr bool G = true, D = false, Few = false, Pw = true;  // General rescales among the channels, or all Doubled
   STATICNN_CHECK((check_conv_rows<8, 5, 7, 1, 1, 3, G, Few, 0, false, false, Pw>(60, 0, 5) == 0));
@@ -619,6 +620,21 @@ STATICNN_TEST(int8_conv_pointwise_any_shape) {
   STATICNN_CHECK((check_conv_rows<8, 3, 13, 1, 1, 6, G, Few, 0, false, false, Pw>(73, 0, 3, -128, 127, 0, -128) == 0));
   STATICNN_CHECK((check_conv_rows<13, 4, 7, 1, 1, 9, D, Few, 0, false, false, Pw>(74, 1, 3, -128, 60, 0, -128) == 0));
   STATICNN_CHECK((check_conv_rows<20, 3, 9, 1, 1, 5, D, Few, 0, false, false, Pw>(75, 0, 3, -128, 127, 0, -128) == 0));
+  // 2 to 7 input channels (one to four pairs, a pair's partner missing for odd C), odd pixel counts
+  // (a last partial block), 1 to 33 output channels
+  STATICNN_CHECK((check_conv_rows<2, 5, 7, 1, 1, 3, G, Few, 0, false, false, Pw>(76, 0, 5) == 0));
+  STATICNN_CHECK((check_conv_rows<2, 1, 1, 1, 1, 1, D, Few, 0, false, false, Pw>(77, 0, 1, -128, 127, 0, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 9, 7, 1, 1, 17, G, Few, 0, false, false, Pw>(78, 1, 8, -9, 127) == 0));
+  STATICNN_CHECK((check_conv_rows<3, 32, 32, 1, 1, 4, D, Few, 0, false, false, Pw>(79, 3, 20, -128, 127, 0, -128) == 0));  // passes
+  STATICNN_CHECK((check_conv_rows<4, 3, 5, 1, 1, 33, G, Few, 0, false, false, Pw>(80, 0, 3, -20, 20) == 0));
+  STATICNN_CHECK((check_conv_rows<5, 1, 67, 1, 1, 7, G, Few, 0, false, false, Pw>(81, 0, 1, -128, 60, 0, -128) == 0));
+  STATICNN_CHECK((check_conv_rows<6, 4, 9, 1, 1, 2, D, Few, 0, false, false, Pw>(82, 1, 3, -128, 0, 0, 17) == 0));
+  STATICNN_CHECK((check_conv_rows<7, 7, 3, 1, 1, 10, G, Few, 0, false, false, Pw>(83, 0, 7, -3, 100, 0, 40) == 0));
+  STATICNN_CHECK((check_conv_rows<7, 5, 13, 1, 1, 1, D, Few, 0, false, false, Pw>(84, 2, 3) == 0));
+  STATICNN_CHECK((check_conv_rows<5, 2, 11, 1, 1, 9, D, Few, 0, false, false, Pw>(85, 0, 2, 5, 5, 0, 5) == 0));  // one value
+  STATICNN_CHECK((check_conv_rows<17, 3, 11, 1, 1, 31, G, Few, 0, false, false, Pw>(86, 0, 3, -128, 127, 0, 127) == 0));
+  // general rescales among the channels over 3 passes of the im2col (500 pixels, 168 a pass)
+  STATICNN_CHECK((check_conv_rows<5, 30, 20, 1, 1, 9, G, Few, 0, false, false, Pw>(87, 2, 25, -7, 90) == 0));
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
@@ -692,8 +708,13 @@ STATICNN_TEST(int8_conv_rows_instructions_per_mac) {
   // 1x1 convs, the rows of one pooled row, by the kernels that take them.
   constexpr bool few = true, pw = true;
   bench_conv_rows<3, 2, 32, 1, 1, 16, few>("few: C=3 K=1 2x32 -> 16", 2);
+  bench_conv_rows<3, 2, 32, 1, 1, 16, false, pw>("pointwise: C=3 K=1 2x32 -> 16", 2);
+  bench_conv_rows<3, 8, 32, 1, 1, 16, false, pw>("pointwise: C=3 K=1 8x32 -> 16", 8);
+  bench_conv_rows<12, 8, 16, 1, 1, 10, false, pw>("pointwise: C=12 K=1 8x16 -> 10", 8);
   bench_conv_rows<8, 2, 32, 1, 1, 32, few>("few: C=8 K=1 2x32 -> 32", 2);
   bench_conv_rows<8, 2, 32, 1, 1, 32, false, pw>("pointwise: C=8 K=1 2x32 -> 32", 2);
+  bench_conv_rows<8, 16, 16, 1, 1, 16, false, pw>("pointwise: C=8 K=1 16x16 -> 16 (a separable block's)", 16);
+  bench_conv_rows<16, 8, 8, 1, 1, 32, false, pw>("pointwise: C=16 K=1 8x8 -> 32 (a separable block's)", 8);
   bench_conv_rows<8, 2, 32, 1, 1, 32>("rows: C=8 K=1 2x32 -> 32", 2);
   bench_conv_rows<16, 2, 16, 1, 1, 32, false, pw>("pointwise: C=16 K=1 2x16 -> 32", 2);
   bench_conv_rows<16, 2, 16, 1, 1, 32>("rows: C=16 K=1 2x16 -> 32", 2);

@@ -38,7 +38,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_runs_mve = arm::conv2d_s8_mve_fits<C, H, W, K, S>;
 
 // Which DSP kernel conv2d_s8_rows runs for all output channels at once (H, W: the padded input's),
-// in this order: the pointwise kernel (K = 1, stride 1, C >= 8), the one-channel 3x3 kernel (stride
+// in this order: the pointwise kernel (K = 1, stride 1, C >= 2), the one-channel 3x3 kernel (stride
 // 1 or 2), the few-taps kernel (fan-in C K K <= 9), the widened-rows kernel (one input channel,
 // K >= 4, or 2 to 3 channels K >= 3; stride 1 or 2), the channel-pairs kernel (4 to 12 input
 // channels, K 2 to 5, stride 1 or 2), else the rows kernel for the shapes it takes.

@@ -2,7 +2,7 @@
 // Armv7E-M DSP kernels (Cortex-M4, M7, M33) for an int8 pointwise convolution (K = 1, stride 1, no
 // padding), TFLite int8 arithmetic and the fused activation clamp, bit for bit as
 // kernels/conv2d_s8.hpp's portable path:
-//   conv2d_s8_pointwise_dsp (8 to 120 input channels): output rows [oy0, oy0 + rows) of G output
+//   conv2d_s8_pointwise_dsp (2 to 120 input channels): output rows [oy0, oy0 + rows) of G output
 //   channels;
 //   conv2d_s8_pointwise_pool_dsp (2 to 120 input channels): 2x2 max-pooled rows of G output
 //   channels (the maximum before the rescale, as kernels/arm/conv2d_s8_max_pool_dsp.hpp argues).
@@ -45,7 +45,7 @@
 namespace staticnn::kernels::arm {
 
 namespace conv_pointwise {
-inline constexpr std::size_t min_channels = 8;      // below: the few-taps kernel (no pool), 1x1 + max pool (pool)
+inline constexpr std::size_t min_channels = 2;      // one channel: the few-taps kernel
 inline constexpr std::size_t max_channels = 120;    // 60 pair words: a block's im2col 960 B (STRD/LDRD offsets <= 1,020)
 inline constexpr std::size_t pixels = 4;            // a block
 inline constexpr std::size_t col_budget = 2048;     // bytes of im2col per pass over the channels (one block at least): the stack a RAM goal allows
@@ -65,7 +65,7 @@ struct pairs {
 };
 }  // namespace conv_pointwise
 
-// The shapes conv2d_s8_pointwise_dsp takes: K = 1, stride 1, 8 to 120 input channels.
+// The shapes conv2d_s8_pointwise_dsp takes: K = 1, stride 1, 2 to 120 input channels.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
 inline constexpr bool conv2d_s8_pointwise_dsp_fits = target::arm_dsp && K == 1 && S == 1 &&
                                                      C >= conv_pointwise::min_channels &&
@@ -125,8 +125,9 @@ template <class Fn>
 template <std::size_t Np>
 struct frame {
   std::int32_t m, c, e, width, lo;
-  std::int32_t w[Np + 1];
+  std::int32_t w[(Np < 2 ? 2 : Np) + 1];  // one pair (C = 2): word 1 unused, the bias at word 2
   const std::int32_t* col_end;
+  std::int32_t odd;  // whether the blocks from col to col_end are an odd count (channel_pass runs two a loop)
   static constexpr std::size_t at(std::size_t k) { return k < 2 ? k : k + 1; }  // pair k's word
   static constexpr std::size_t bias = 2;
 };
@@ -191,28 +192,28 @@ template <bool Whole>
 // (a3 - a2, b3 - b2) (see window_max).
 template <std::size_t Second = 2, bool Twice = false, bool Diff = false>
 [[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
-  std::uint32_t ea, oa, eb, ob, t0, t1;
-  asm volatile("sxtb16 %[ea], %[va]\n"
-      "sxtb16 %[oa], %[va], ror #8\n"
-      "sxtb16 %[eb], %[vb]\n"
-      "sxtb16 %[ob], %[vb], ror #8\n"
+  // The bytes (a0, a1, b0, b1) and (a2, a3, b2, b3) first (2 PKH), then each pair word is one SXTB16
+  // of them (bytes 0 and 2, or 1 and 3).
+  std::uint32_t w0, w1, w2, w3, t0, t1;
+  asm volatile("pkhbt %[t0], %[va], %[vb], lsl #16\n"  // (a0, a1, b0, b1)
+      "pkhtb %[t1], %[vb], %[va], asr #16\n"            // (a2, a3, b2, b3)
+      "sxtb16 %[w0], %[t0]\n"                           // (a0, b0)
+      "sxtb16 %[w1], %[t0], ror #8\n"                   // (a1, b1)
+      "sxtb16 %[w2], %[t1]\n"                           // (a2, b2)
+      "sxtb16 %[w3], %[t1], ror #8\n"                   // (a3, b3)
       ".if %c[twice]\n"  // doubled inputs (2 x_a, 2 x_b)
-      "sadd16 %[ea], %[ea], %[ea]\n"
-      "sadd16 %[oa], %[oa], %[oa]\n"
-      "sadd16 %[eb], %[eb], %[eb]\n"
-      "sadd16 %[ob], %[ob], %[ob]\n"
+      "sadd16 %[w0], %[w0], %[w0]\n"
+      "sadd16 %[w1], %[w1], %[w1]\n"
+      "sadd16 %[w2], %[w2], %[w2]\n"
+      "sadd16 %[w3], %[w3], %[w3]\n"
       ".endif\n"
-      "pkhbt %[t0], %[ea], %[eb], lsl #16\n"  // (a0, b0)
-      "pkhbt %[t1], %[oa], %[ob], lsl #16\n"  // (a1, b1)
-      "pkhtb %[eb], %[eb], %[ea], asr #16\n"  // (a2, b2)
-      "pkhtb %[ob], %[ob], %[oa], asr #16\n"  // (a3, b3)
       ".if %c[diff]\n"
-      "ssub16 %[t1], %[t1], %[t0]\n"
-      "ssub16 %[ob], %[ob], %[eb]\n"
+      "ssub16 %[w1], %[w1], %[w0]\n"
+      "ssub16 %[w3], %[w3], %[w2]\n"
       ".endif\n"
-      "strd %[t0], %[t1], [%[col]]\n"
-      "strd %[eb], %[ob], [%[col], #%c[second]]\n"
-      : [ea] "=&r"(ea), [oa] "=&r"(oa), [eb] "=&r"(eb), [ob] "=&r"(ob), [t0] "=&r"(t0), [t1] "=&r"(t1)
+      "strd %[w0], %[w1], [%[col]]\n"
+      "strd %[w2], %[w3], [%[col], #%c[second]]\n"
+      : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [t0] "=&r"(t0), [t1] "=&r"(t1)
       : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [twice] "i"(Twice),
         [diff] "i"(Diff)
       : "memory");
@@ -295,13 +296,14 @@ inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
 // at w: &frame::w[0]): per block the 4 accumulators from the bias and the Np weight pairs (doubled:
 // A = 2 acc); Pooled (not doubled): their maximum doubled, rescaled in form Form, clamped and
 // stored as one byte at y (y += 1), else the 4 rescaled, clamped bytewise and stored as one word
-// at y (y += 4). Registers: r0-r3 a pair's 4 pixel words (the rescale's words after the sums),
+// at y (y += 4). Two blocks a loop, the first skipped for an odd count (frame::odd). Registers:
+// r0-r3 a pair's 4 pixel words (the rescale's words after the sums),
 // r4, r5 two weight pairs, r6-r9 the accumulators, r10 the im2col, r11 the weight words, r12 the
 // output, lr the im2col's end.
 template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false>
 [[gnu::noinline]] void channel_pass(const std::int32_t* col, const std::int32_t* w, std::int8_t* y) {
   using F = frame<Np>;
-  static_assert(Np >= 2 && 4 * (Np + 2) <= 1020, "channel_pass: LDRD reaches the weight pairs");
+  static_assert(Np >= 1 && 4 * (Np + 2) <= 1020, "channel_pass: LDRD reaches the weight pairs");
   register const std::int32_t* cp asm("r10") = col;
   register const std::int32_t* wp asm("r11") = w;
   register std::int8_t* yp asm("r12") = y;
@@ -324,84 +326,92 @@ template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false>
   ".else\n"                                                                                         \
   "usat " A ", #8, " A "\n"                                                                         \
   ".endif\n"
+#define STATICNN_PW_BLOCK                                                                     \
+  "ldm r11, {r4, r5, r6}\n" /* pairs 0 and 1, the bias */                                     \
+  "ldm r10!, {r0, r1, r2, r3}\n"                                                              \
+  ".if %c[diff]\n" /* pixels 0 and 2 from the bias, the differences 1 - 0 and 3 - 2 from 0 */ \
+  "smuad r7, r1, r4\n"                                                                        \
+  "smlad r8, r2, r4, r6\n"                                                                    \
+  "smuad r9, r3, r4\n"                                                                        \
+  ".else\n" /* the accumulators start from the bias */                                        \
+  "smlad r7, r1, r4, r6\n"                                                                    \
+  "smlad r8, r2, r4, r6\n"                                                                    \
+  "smlad r9, r3, r4, r6\n"                                                                    \
+  ".endif\n"                                                                                  \
+  "smlad r6, r0, r4, r6\n"                                                                    \
+  ".if %c[np] >= 2\n"                                                                         \
+  "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5") ".endif\n"                          \
+  ".set .Lstaticnn_pw_k, 12\n" /* pair 2's word */                                            \
+  ".rept %c[np2]\n"                                                                           \
+  "ldrd r4, r5, [r11, #.Lstaticnn_pw_k]\n"                                                    \
+  "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4")                                     \
+  "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")                                     \
+  ".set .Lstaticnn_pw_k, .Lstaticnn_pw_k + 8\n"                                               \
+  ".endr\n"                                                                                   \
+  ".if %c[odd]\n"                                                                             \
+  "ldr r4, [r11, #.Lstaticnn_pw_k]\n"                                                         \
+  "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4") ".endif\n"                          \
+  "ldmdb r11, {r0, r1, r2, r3, r4}\n" /* m, c, e, width, lo */                                \
+  ".if %c[pooled]\n"                                                                          \
+  ".if %c[diff]\n"                                                                            \
+  "usat r7, #31, r7\n" /* max(0, d1): r6 + r7 the maximum of pixels 0 and 1 */                \
+  "add r6, r6, r7\n"                                                                          \
+  "usat r9, #31, r9\n"                                                                        \
+  "add r8, r8, r9\n"                                                                          \
+  "cmp r6, r8\n"                                                                              \
+  "it lt\n"                                                                                   \
+  "movlt r6, r8\n"                                                                            \
+  ".else\n"                                                                                   \
+  "cmp r6, r7\n"                                                                              \
+  "it lt\n"                                                                                   \
+  "movlt r6, r7\n"                                                                            \
+  "cmp r6, r8\n"                                                                              \
+  "it lt\n"                                                                                   \
+  "movlt r6, r8\n"                                                                            \
+  "cmp r6, r9\n"                                                                              \
+  "it lt\n"                                                                                   \
+  "movlt r6, r9\n"                                                                            \
+  ".endif\n"                                                                                  \
+  "add r6, r6, r6\n" /* A = 2 (acc + bias) of the maximum */                                  \
+  STATICNN_PW_RESCALE("r6")                                                                   \
+  ".if %c[whole] == 0\n"                                                                      \
+  "uqsub8 r5, r6, r3\n" /* u - max(u - width, 0) = min(u, width) */                           \
+  "usub8 r6, r6, r5\n"                                                                        \
+  "add r6, r6, r4\n"                                                                          \
+  ".endif\n"                                                                                  \
+  "strb r6, [r12], #1\n"                                                                      \
+  ".else\n" STATICNN_PW_RESCALE("r6") STATICNN_PW_RESCALE("r7") STATICNN_PW_RESCALE("r8")     \
+  STATICNN_PW_RESCALE("r9")                                                                   \
+  ".if %c[whole]\n" /* the outputs' bytes */                                                  \
+  "bfi r6, r7, #8, #8\n"                                                                      \
+  "bfi r6, r8, #16, #8\n"                                                                     \
+  "bfi r6, r9, #24, #8\n"                                                                     \
+  ".else\n"                                                                                   \
+  "orr r6, r6, r7, lsl #8\n"                                                                  \
+  "orr r6, r6, r8, lsl #16\n"                                                                 \
+  "orr r6, r6, r9, lsl #24\n"                                                                 \
+  "uqsub8 r5, r6, r3\n" /* u - max(u - width, 0) = min(u, width), bytewise */                 \
+  "usub8 r6, r6, r5\n"                                                                        \
+  "uadd8 r6, r6, r4\n"                                                                        \
+  ".endif\n"                                                                                  \
+  "str r6, [r12], #4\n"                                                                       \
+  ".endif\n"
   asm volatile(
+      "ldr lr, [r11, #%c[oddo]]\n"
+      "cmp lr, #0\n"
       "ldr lr, [r11, #%c[cend]]\n"
-      "1:\n"
-      "ldm r11, {r4, r5, r6}\n"  // pairs 0 and 1, the bias
-      "ldm r10!, {r0, r1, r2, r3}\n"
-      ".if %c[diff]\n"  // pixels 0 and 2 from the bias, the differences 1 - 0 and 3 - 2 from 0
-      "smuad r7, r1, r4\n"
-      "smlad r8, r2, r4, r6\n"
-      "smuad r9, r3, r4\n"
-      ".else\n"  // the accumulators start from the bias
-      "smlad r7, r1, r4, r6\n"
-      "smlad r8, r2, r4, r6\n"
-      "smlad r9, r3, r4, r6\n"
-      ".endif\n"
-      "smlad r6, r0, r4, r6\n"
-      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")
-      ".set .Lstaticnn_pw_k, 12\n"  // pair 2's word
-      ".rept %c[np2]\n"
-      "ldrd r4, r5, [r11, #.Lstaticnn_pw_k]\n"
-      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4")
-      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r5")
-      ".set .Lstaticnn_pw_k, .Lstaticnn_pw_k + 8\n"
-      ".endr\n"
-      ".if %c[odd]\n"
-      "ldr r4, [r11, #.Lstaticnn_pw_k]\n"
-      "ldm r10!, {r0, r1, r2, r3}\n" STATICNN_PW_SMLAD4("r4") ".endif\n"
-      "ldmdb r11, {r0, r1, r2, r3, r4}\n"  // m, c, e, width, lo
-      ".if %c[pooled]\n"
-      ".if %c[diff]\n"
-      "usat r7, #31, r7\n"  // max(0, d1): r6 + r7 the maximum of pixels 0 and 1
-      "add r6, r6, r7\n"
-      "usat r9, #31, r9\n"
-      "add r8, r8, r9\n"
-      "cmp r6, r8\n"
-      "it lt\n"
-      "movlt r6, r8\n"
-      ".else\n"
-      "cmp r6, r7\n"
-      "it lt\n"
-      "movlt r6, r7\n"
-      "cmp r6, r8\n"
-      "it lt\n"
-      "movlt r6, r8\n"
-      "cmp r6, r9\n"
-      "it lt\n"
-      "movlt r6, r9\n"
-      ".endif\n"
-      "add r6, r6, r6\n"  // A = 2 (acc + bias) of the maximum
-      STATICNN_PW_RESCALE("r6")
-      ".if %c[whole] == 0\n"
-      "uqsub8 r5, r6, r3\n"  // u - max(u - width, 0) = min(u, width)
-      "usub8 r6, r6, r5\n"
-      "add r6, r6, r4\n"
-      ".endif\n"
-      "strb r6, [r12], #1\n"
-      ".else\n" STATICNN_PW_RESCALE("r6") STATICNN_PW_RESCALE("r7") STATICNN_PW_RESCALE("r8")
-      STATICNN_PW_RESCALE("r9")
-      ".if %c[whole]\n"  // the outputs' bytes
-      "bfi r6, r7, #8, #8\n"
-      "bfi r6, r8, #16, #8\n"
-      "bfi r6, r9, #24, #8\n"
-      ".else\n"
-      "orr r6, r6, r7, lsl #8\n"
-      "orr r6, r6, r8, lsl #16\n"
-      "orr r6, r6, r9, lsl #24\n"
-      "uqsub8 r5, r6, r3\n"  // u - max(u - width, 0) = min(u, width), bytewise
-      "usub8 r6, r6, r5\n"
-      "uadd8 r6, r6, r4\n"
-      ".endif\n"
-      "str r6, [r12], #4\n"
-      ".endif\n"
+      "bne 2f\n"
+      "1:\n" STATICNN_PW_BLOCK
+      "2:\n" STATICNN_PW_BLOCK
       "cmp r10, lr\n"
       "bne 1b\n"
       : "+r"(cp), "+r"(yp)
-      : "r"(wp), [np2] "i"((Np - 2) / 2), [odd] "i"(Np % 2), [pooled] "i"(Pooled),
-        [cend] "i"(offsetof(F, col_end) - offsetof(F, w)), [correct] "i"(Form.correct), [whole] "i"(Form.whole),
+      : "r"(wp), [np] "i"(Np), [np2] "i"(Np >= 2 ? (Np - 2) / 2 : 0), [odd] "i"(Np >= 2 ? Np % 2 : 0),
+        [pooled] "i"(Pooled),
+        [cend] "i"(offsetof(F, col_end) - offsetof(F, w)), [oddo] "i"(offsetof(F, odd) - offsetof(F, w)), [correct] "i"(Form.correct), [whole] "i"(Form.whole),
         [diff] "i"(Pooled && Diff)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "lr", "cc", "memory");
+#undef STATICNN_PW_BLOCK
 #undef STATICNN_PW_RESCALE
 #undef STATICNN_PW_SMLAD4
   static_assert(offsetof(F, w) == offsetof(F, m) + 20 && offsetof(F, c) == offsetof(F, m) + 4 &&
@@ -573,12 +583,12 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
         conv_pointwise::fill_frame<C, false, input_twice>(f, wo, bias, m, shift, q.zero_point, lo, hi, form.whole);
         conv_pointwise::with_form(form, [&](auto k) {
           if (whole != 0) {
-            f.col_end = col + whole * BW;
+            f.col_end = col + whole * BW, f.odd = static_cast<std::int32_t>(whole & 1u);
             conv_pointwise::channel_pass<P::count, false, k()>(col, f.w, yo);
           }
           if (part != 0) {
             std::int8_t out[P4];
-            f.col_end = col + (whole + 1) * BW;
+            f.col_end = col + (whole + 1) * BW, f.odd = 1;
             conv_pointwise::channel_pass<P::count, false, k()>(col + whole * BW, f.w, out);
             for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
           }
@@ -705,7 +715,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
     for (std::size_t i0 = 0; i0 < n; i0 += span) {
       const std::size_t count = n - i0 < span ? n - i0 : span;
       pack(i0, count);
-      f.col_end = col + count * BW;
+      f.col_end = col + count * BW, f.odd = static_cast<std::int32_t>(count & 1u);
       for (std::size_t g = 0; g < G; ++g) {
         const std::int8_t* wg = w + g * C;
         const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
