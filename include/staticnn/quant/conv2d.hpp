@@ -121,11 +121,21 @@ struct qconv2d_layer {
   static constexpr bool pools_widened = square && C == 1 && channel_group == OutC && OutC > 1 &&
                                         kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
                                         kernels::arm::conv2d_s8_widened_max_pool_fits<H, W, K, Stride>;
+  // A conv of 2 or 3 input channels with a 3x3 window that runs the stem kernel (stride 1 or 2,
+  // padded or not: it pads itself): kernels/arm/conv2d_s8_stem_dsp.hpp's
+  // conv2d_s8_stem_max_pool_dsp (x the unpadded input, oy0 a padded input row).
+  static constexpr bool pools_stem = square && channel_group == OutC && OutC > 1 &&
+                                     kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
+                                     kernels::arm::conv2d_s8_widened_runs_stem<C, H, W, K, Stride> &&
+                                     kernels::arm::conv2d_s8_stem_max_pool_fits<C, H, W, Stride>;
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself =
-      square && PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened);
+      square && PoolK == 2 &&
+      ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened || pools_stem);
   static constexpr const char* max_pool_kernel_name =
-      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+      pools_stem ? "arm_dsp conv stem + max pool 2x2 (int16 row-pair planes once, smlad, 4 pixels of 2 rows, max "
+                   "before rescale)"
+      : pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
                       "before rescale)"
       : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max "
                     "before rescale)"
@@ -134,7 +144,9 @@ struct qconv2d_layer {
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
-      pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
+      pools_stem ? "arm_dsp conv stem + max pool 2x2 (int16 row-pair planes once, smlad, 4 pixels of 2 rows, max "
+                   "before rescale; table after the max where it is non-decreasing, else the conv's kernel)"
+      : pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
                       "before rescale; table after the max where it is non-decreasing, else the conv's kernel)"
       : pools_pairs ? "arm_dsp conv channel pairs + max pool 2x2 (int16 rows once, smlad, 4 channels a pixel, max before "
                     "rescale; table after the max where it is non-decreasing, else the conv's kernel)"
@@ -147,7 +159,10 @@ struct qconv2d_layer {
                               std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2>
   {
-    if constexpr (pools_widened)  // x the unpadded input, oy0 a padded input row (conv row oy0 / Stride)
+    if constexpr (pools_stem)  // x the unpadded input, oy0 a padded input row (conv row oy0 / Stride)
+      kernels::arm::conv2d_s8_stem_max_pool_dsp<C, In::height, In::width, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_widened)  // as the stem's
       kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
     else if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
@@ -165,13 +180,17 @@ struct qconv2d_layer {
   // takes it where max_pools_rows).
   // So does the widened kernel (each channel's widened weights then widened once a call where they
   // fit: kernels::arm::conv2d_s8_widened_max_pool_keeps).
-  static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened;
+  // So does the stem kernel (its widened weights kept for the call where they fit).
+  static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened || pools_stem;
   template <bool AllDoubled = false>
   void forward_max_pooled_rows(const std::int8_t* x, std::int8_t* y, std::size_t y_stride, std::size_t pooled_rows,
                                std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2> && max_pools_rows
   {
-    if constexpr (pools_widened)
+    if constexpr (pools_stem)
+      kernels::arm::conv2d_s8_stem_max_pool_dsp<C, In::height, In::width, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, 0, static_cast<std::int8_t>(input_zero_point), pooled_rows);
+    else if constexpr (pools_widened)
       kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, 0, static_cast<std::int8_t>(input_zero_point), pooled_rows);
     else
