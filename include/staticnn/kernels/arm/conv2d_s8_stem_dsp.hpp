@@ -139,7 +139,7 @@ namespace conv_stem {
 
 // The pair plane of the unpadded rows a and b (W bytes each; a padding row: W bytes of pad)
 // over the padded columns [0, n): word x = (a[x - PadL], b[x - PadL]), pad outside the row.
-// Inside, one word load of each row makes 4 words.
+// Inside, one word load of each row makes 4 words (two such groups a loop step).
 template <std::size_t W, std::size_t PadL>
 [[gnu::always_inline]] inline void pair_plane(const std::int8_t* a, const std::int8_t* b, std::int32_t pad2,
                                               std::int32_t* out, std::size_t n) {
@@ -152,28 +152,40 @@ template <std::size_t W, std::size_t PadL>
     const std::int8_t* pa = a + (x - PadL);
     const std::int8_t* pb = b + (x - PadL);
     std::int32_t* po = out + x;
-    std::int32_t* const end = po + 4 * g;
+    std::int32_t* const end = po + 4 * (g & ~std::size_t{1});  // pairs of groups, then an odd last group
     std::uint32_t va, vb, ae, be, t0, t1;
+#define STATICNN_STEM_GROUP                                                      \
+  "ldr %[va], [%[pa]], #4\n"                                                     \
+  "ldr %[vb], [%[pb]], #4\n"                                                     \
+  "sxtb16 %[ae], %[va]\n"                                                        \
+  "sxtb16 %[va], %[va], ror #8\n"                                                \
+  "sxtb16 %[be], %[vb]\n"                                                        \
+  "sxtb16 %[vb], %[vb], ror #8\n"                                                \
+  "pkhbt %[t0], %[ae], %[be], lsl #16\n" /* (a0, b0) */                          \
+  "pkhbt %[t1], %[va], %[vb], lsl #16\n" /* (a1, b1) */                          \
+  "strd %[t0], %[t1], [%[po]], #8\n"                                             \
+  "pkhtb %[t0], %[be], %[ae], asr #16\n" /* (a2, b2) */                          \
+  "pkhtb %[t1], %[vb], %[va], asr #16\n" /* (a3, b3) */                          \
+  "strd %[t0], %[t1], [%[po]], #8\n"
     asm volatile(
-        "1:\n"
-        "ldr %[va], [%[pa]], #4\n"
-        "ldr %[vb], [%[pb]], #4\n"
-        "sxtb16 %[ae], %[va]\n"
-        "sxtb16 %[va], %[va], ror #8\n"
-        "sxtb16 %[be], %[vb]\n"
-        "sxtb16 %[vb], %[vb], ror #8\n"
-        "pkhbt %[t0], %[ae], %[be], lsl #16\n"  // (a0, b0)
-        "pkhbt %[t1], %[va], %[vb], lsl #16\n"  // (a1, b1)
-        "strd %[t0], %[t1], [%[po]], #8\n"
-        "pkhtb %[t0], %[be], %[ae], asr #16\n"  // (a2, b2)
-        "pkhtb %[t1], %[vb], %[va], asr #16\n"  // (a3, b3)
-        "strd %[t0], %[t1], [%[po]], #8\n"
+        "cmp %[po], %[end]\n"
+        "beq 2f\n"
+        "1:\n" STATICNN_STEM_GROUP STATICNN_STEM_GROUP
         "cmp %[po], %[end]\n"
         "bne 1b\n"
+        "2:\n"
+        ".if %c[odd]\n" STATICNN_STEM_GROUP ".endif\n"
         : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [va] "=&r"(va), [vb] "=&r"(vb), [ae] "=&r"(ae),
           [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
-        : [end] "r"(end)
+        : [end] "r"(end), [odd] "i"(0)
         : "cc", "memory");
+    if (g & 1)
+      asm volatile(STATICNN_STEM_GROUP
+                   : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [va] "=&r"(va), [vb] "=&r"(vb), [ae] "=&r"(ae),
+                     [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
+                   :
+                   : "memory");
+#undef STATICNN_STEM_GROUP
     x += 4 * g;
   }
   for (; x < PadL + W && x < n; ++x)
@@ -277,7 +289,9 @@ template <std::size_t C, std::size_t S>
 // the planes (plane p at p PlaneWords words, the single row after them; the block's first word of
 // each at offset 0), r9 walks cb; accumulators r7, r8, r10, r11; weights r4-r6 (the single row's
 // four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r5 take {m, c, e, width4, lo4, y}.
-// Stride 1: plane words I0..I5 serve outputs i at I(i + kx); stride 2: I0..I8 at I(2i + kx).
+// Stride 1: plane words I0..I5 serve outputs i at I(i + kx), the first plane's I4, I5 loaded with
+// writeback (r12 on to the next block, 16 bytes, the offsets after it 16 less); stride 2: I0..I8
+// at I(2i + kx), walked by LDM.
 // Pool (a 2x2 max pool): each block computes its 4 outputs on conv row A (planes at r12) and on
 // conv row B (stride 1: planes PoolWords words on; stride 2: the block's words right after A's),
 // keeps the larger of each horizontal pair of A (block_params' pair0, pair1 meanwhile), takes the
@@ -293,7 +307,8 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   static_assert(single + 4 * 8 + 4 <= 4095, "row_blocks: plane offsets within 12 bits");
   static_assert(back + sizeof(block_params) <= 255, "row_blocks: the channel's block within a SUB immediate");
   static_assert(!Channels || step * Blocks <= 4095, "row_blocks: a row's blocks within a SUB immediate");
-  static_assert(!Pool || (pool_off <= 4095 && (S == 2 || pool_off >= step)), "row_blocks: row B within a SUB immediate");
+  static_assert(!Pool || (pool_off <= 4095 && (S == 2 || pool_off >= 16)), "row_blocks: row B within a SUB immediate");
+  static_assert(S == 2 || step == 16, "row_blocks: stride 1 steps r12 16 bytes a block (the first plane's last LDRD)");
   register const std::int32_t* xp asm("r12") = v;
   register std::int32_t* wp asm("r9") = cb;
   register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
@@ -307,13 +322,15 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
 #define STATICNN_STEM_MULTIPLY                                                                      \
   "ldm r9!, {r7, r8, r10, r11}\n" /* 2 bias */                                                      \
   ".set snn_off, 0\n"                                                                               \
+  ".set snn_base, 0\n" /* stride 1: r12 is 16 bytes on after the first plane's last load */        \
   ".rept %c[P]\n"                                                                                   \
   "ldm r9!, {r4, r5, r6}\n"                                                                         \
   ".if %c[S] == 1\n"                                                                                \
-  " snn_ld2 r0, r1, snn_off\n"                                                                      \
-  " snn_ld2 r2, r3, snn_off+8\n"                                                                    \
+  " snn_ld2 r0, r1, snn_off - snn_base\n"                                                           \
+  " snn_ld2 r2, r3, snn_off - snn_base + 8\n"                                                       \
   " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n" \
-  " snn_ld2 r0, lr, snn_off+16\n"                                                                   \
+  " .if snn_off == 0\n ldrd r0, lr, [r12, #16]!\n .set snn_base, 16\n"                             \
+  " .else\n snn_ld2 r0, lr, snn_off - snn_base + 16\n .endif\n"                                       \
   " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, r0, r5, r11\n" \
   " smlad r7, r2, r6, r7\n smlad r8, r3, r6, r8\n smlad r10, r0, r6, r10\n smlad r11, lr, r6, r11\n" \
   ".else\n" /* the block's 9 words of the plane: I0-I4, then I5-I8 */                               \
@@ -330,7 +347,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   ".if %c[single]\n"                                                                                \
   ".if %c[S] == 1\n" /* E0, O0, E1, O1; H[0], H[1], H[2] at words 0, 2, 4 */                        \
   " ldm r9!, {r4, r5, r6, lr}\n"                                                                    \
-  " ldr r0, [r12, #%c[soff]]\n ldr r1, [r12, #%c[soff] + 8]\n ldr r2, [r12, #%c[soff] + 16]\n"      \
+  " ldr r0, [r12, #%c[soff] - 16]\n ldr r1, [r12, #%c[soff] - 8]\n ldr r2, [r12, #%c[soff]]\n"      \
   " smlad r7, r0, r4, r7\n smlad r8, r0, r5, r8\n smlad r10, r1, r4, r10\n smlad r11, r1, r5, r11\n" \
   " smlad r7, r1, r6, r7\n smlad r8, r1, lr, r8\n smlad r10, r2, r6, r10\n smlad r11, r2, lr, r11\n" \
   ".else\n" /* E0, E1; the block's H[0..4] */                                                       \
@@ -370,7 +387,6 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                "str r5, [r9, #%c[y]]\n"
                "ldr r6, [r9, #%c[yend]]\n"
                "sub r9, r9, #%c[back]\n"
-               ".if %c[S] == 1\n add r12, r12, #%c[step]\n.endif\n"
                "cmp r5, r6\n"
                "bne 1b\n"
                STATICNN_STEM_NEXT_CHANNEL
@@ -391,7 +407,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  STATICNN_STEM_MAX("r7", "r8") STATICNN_STEM_MAX("r10", "r11")
                  "strd r7, r10, [r9, #%c[pair0]]\n"
                  "sub r9, r9, #%c[back]\n"
-                 ".if %c[S] == 1\n add r12, r12, #%c[pool_off]\n.endif\n"  // to row B's planes
+                 ".if %c[S] == 1\n add r12, r12, #%c[pool_off] - 16\n.endif\n"  // to row B's planes (A's LDRD took 16)
                  STATICNN_STEM_MULTIPLY
                  STATICNN_STEM_MAX("r7", "r8") STATICNN_STEM_MAX("r10", "r11")
                  "ldrd r0, r1, [r9, #%c[pair0]]\n"
@@ -406,7 +422,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  "str r5, [r9, #%c[y]]\n"
                  "ldr r6, [r9, #%c[yend]]\n"
                  "sub r9, r9, #%c[back]\n"
-                 ".if %c[S] == 1\n sub r12, r12, #%c[pool_off] - %c[step]\n.endif\n"  // row A's next block
+                 ".if %c[S] == 1\n sub r12, r12, #%c[pool_off]\n.endif\n"  // row A's next block
                  "cmp r5, r6\n"
                  "bne 1b\n"
                  STATICNN_STEM_NEXT_CHANNEL
