@@ -2,12 +2,13 @@
 // by 0 to 2 on every side): conv2d_s8_stem_max_pool_dsp (the conv and a 2x2 max pool, the maximum
 // of four sums taken before one rescale) against the portable conv (kernels/conv2d_s8.hpp's
 // conv2d_s8_rows_portable on a padded copy) followed by the 2x2 maximum of its int8 outputs; the
-// unpooled conv2d_s8_stem_dsp with every channel's weights kept for a call (G up to 32) and the
-// rescale known at compile time (AllDoubled) against the same portable conv; the conv -> table ->
+// unpooled conv2d_s8_stem_dsp with every channel's weights kept for a call (G up to 33) or in
+// groups of 16 (40, 45), whole-block rows whose outputs run on from row to row, and the rescale
+// known at compile time (AllDoubled) against the same portable conv; the conv -> table ->
 // max pool stage a network runs through it against its layers one by one. Bit for bit, on shapes
 // none of the kernels was tuned for (3 x 32 x 32 to 8, 16 or 32 channels): odd widths and heights
 // (the last conv column and row dropped by the pool, a last block of one pooled output), 1 to 13
-// and 20 to 33 output channels, pads 0 to 2 with extreme pad values, pooled rows from any input
+// and 20 to 45 output channels, pads 0 to 2 with extreme pad values, pooled rows from any input
 // row, both rescale forms (the general ones include a decreasing rescale and a left shift, where a
 // maximum before the rescale would be wrong) and clamps. Elsewhere than Armv7E-M DSP (or on MVE
 // targets, whose conv kernels come first) every test skips (exit 77).
@@ -215,7 +216,9 @@ STATICNN_TEST(int8_conv_stem_max_pool_any_shape) {
   STATICNN_CHECK((check_pool<2, 8, 6, 1, 3, 0, Gen>(305, 0, 10, 9) == 0));         // an empty clamp: general
   STATICNN_CHECK((check_pool<3, 10, 14, 1, 6, 1, D>(306, 3, 4, 4) == 0));          // a single value
   STATICNN_CHECK((check_pool<3, 31, 97, 1, 3, 1, Gen, 2>(307, 5, -128, 127, 99) == 0));  // wide: row B past an LDRD
-  STATICNN_CHECK((check_pool<3, 16, 16, 1, 33, 1, Gen, 8>(308, 0) == 0));          // 33 channels: groups of 16
+  STATICNN_CHECK((check_pool<3, 16, 16, 1, 33, 1, Gen, 8>(308, 0) == 0));          // 33 channels kept
+  STATICNN_CHECK((check_pool<3, 12, 13, 1, 40, 1, Gen, 3>(321, 1, -5, 127) == 0));  // 40: groups of 16, widened a row
+  STATICNN_CHECK((check_pool<2, 10, 18, 2, 45, 2, D, 2>(322, 0, -128, 127, 9) == 0));
   STATICNN_CHECK((check_pool<3, 12, 12, 1, 20, 1, Known, 6>(309, 0, -5, 127) == 0));
   // stride 2
   STATICNN_CHECK((check_pool<3, 9, 9, 2, 1, 1, D>(311, 0) == 0));                  // conv 5 x 5: pooled 2 x 2
@@ -235,7 +238,10 @@ STATICNN_TEST(int8_conv_stem_rows_kept_weights) {
   if (!stem_here) STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE: no stem conv kernel here");
   constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
   STATICNN_CHECK((check_rows<3, 11, 13, 1, 20, 1, Gen>(331, 0, 11, -128, 127, -128) == 0));  // kept, OW 13
-  STATICNN_CHECK((check_rows<3, 9, 15, 2, 33, 1, Gen>(332, 1, 3, -9, 127) == 0));            // groups of 16
+  STATICNN_CHECK((check_rows<3, 9, 15, 2, 33, 1, Gen>(332, 1, 3, -9, 127) == 0));            // 33 kept
+  STATICNN_CHECK((check_rows<3, 9, 12, 1, 40, 1, Gen>(340, 0, 9, -9, 127) == 0));             // groups of 16
+  STATICNN_CHECK((check_rows<2, 11, 9, 2, 45, 0, D>(341, 1, 3, -128, 127) == 0));
+  STATICNN_CHECK((check_rows<3, 9, 14, 1, 6, 1, D>(342, 0, 9, -128, 127, 3) == 0));  // OW 14: a last block of 2
   STATICNN_CHECK((check_rows<2, 10, 7, 2, 32, 2, D>(333, 0, 6, -128, 127, 127) == 0));       // pad 2
   STATICNN_CHECK((check_rows<3, 12, 10, 1, 7, 0, Known>(334, 2, 8, -5, 127) == 0));
   STATICNN_CHECK((check_rows<2, 9, 13, 2, 13, 1, Known>(335, 0, 5, 3, 3) == 0));

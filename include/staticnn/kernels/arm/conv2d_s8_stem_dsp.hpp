@@ -297,8 +297,11 @@ template <std::size_t C, std::size_t S>
 // keeps the larger of each horizontal pair of A (block_params' pair0, pair1 meanwhile), takes the
 // larger of those and B's pairs, and rescales and clamps those 2 only (the doubled rescale is
 // non-decreasing, m > 0): 2 bytes stored at y. BlockStep: words from a block's planes to the next one's.
+// Advance (Channels): each channel's y_end moves Advance bytes on when its row is done (its next
+// row's outputs follow this row's, y already there), so the caller sets y, y_end for the first row only.
 template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1,
-          bool Pool = false, std::size_t PoolWords = 0, std::size_t BlockStep = layout<C, 3, S>::block_step>
+          bool Pool = false, std::size_t PoolWords = 0, std::size_t BlockStep = layout<C, 3, S>::block_step,
+          std::size_t Advance = 0>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* v, std::int32_t* cb) {
   using L = layout<C, 3, S>;
   constexpr std::size_t plane = 4 * PlaneWords, single = 4 * L::pairs * PlaneWords;
@@ -307,6 +310,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   static_assert(single + 4 * 8 + 4 <= 4095, "row_blocks: plane offsets within 12 bits");
   static_assert(back + sizeof(block_params) <= 255, "row_blocks: the channel's block within a SUB immediate");
   static_assert(!Channels || step * Blocks <= 4095, "row_blocks: a row's blocks within a SUB immediate");
+  static_assert(Advance <= 255 || Advance % 4 == 0, "row_blocks: Advance an ADD immediate");
   static_assert(!Pool || (pool_off <= 4095 && (S == 2 || pool_off >= 16)), "row_blocks: row B within a SUB immediate");
   static_assert(S == 2 || step == 16, "row_blocks: stride 1 steps r12 16 bytes a block (the first plane's last LDRD)");
   register const std::int32_t* xp asm("r12") = v;
@@ -364,6 +368,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   ".endm\n"
 #define STATICNN_STEM_NEXT_CHANNEL                                                                  \
   ".if %c[channels]\n"                                                                              \
+  " .if %c[advance]\n add r6, r6, #%c[advance]\n str r6, [r9, #%c[back] + %c[yend]]\n .endif\n"     \
   " ldr r6, [r9, #%c[back] + %c[next]]\n"                                                           \
   " sub r12, r12, #%c[row]\n"                                                                       \
   " add r9, r9, r6\n"                                                                               \
@@ -396,7 +401,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
                  [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
                  [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
-                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks)
+                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks), [advance] "i"(Advance)
                : "lr", "cc", "memory");
   } else {
     // Signed maximum of two accumulators into the first.
@@ -433,7 +438,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                    [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
                    [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
                    [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks),
-                   [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off)
+                   [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off), [advance] "i"(Advance)
                  : "lr", "cc", "memory");
 #undef STATICNN_STEM_MAX
   }
@@ -567,6 +572,7 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
   constexpr std::size_t OW = L::OW, PL = L::plane_words, B = conv_stem::block, CW = L::channel_words;
   constexpr bool keep = 4 * G * CW <= conv_stem::keep_budget;
   constexpr std::size_t full = OW / B, GG = keep || G < conv_stem::group ? G : conv_stem::group;
+  constexpr bool advance = OW % B == 0;  // a channel's rows in whole blocks: y runs on from row to row
   const std::size_t n = rows * OW;
   alignas(8) std::int32_t planes[L::buffer_words];
   alignas(8) std::int32_t wk[GG * CW];
@@ -579,19 +585,24 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
     const std::size_t gn = G - g0 < GG ? G - g0 : GG;
     bool doubled[GG];
     const std::size_t first = conv_stem::setup_channels<C, S, AllDoubled>(w, q, g0, gn, doubled, wk);
+    bool general = false;  // a channel not doubled
+    for (std::size_t o = 0; o < gn; ++o) general |= !doubled[o];
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t oy = oy0 + r;
       conv_stem::build_planes<C, H, W, PW, S, Pad, PadL, L::block_words>(
           x, pad_row, pad, oy, planes, planes + L::blocks * L::block_words, r > 0 ? planes : nullptr);
       if constexpr (full > 0)
         if (first != gn) {  // every doubled channel's whole blocks in one asm
-          for (std::size_t o = first; o < gn; ++o) {
-            if (!doubled[o]) continue;
-            std::int8_t* yo = y + (g0 + o) * n + r * OW;
-            params(o).y = yo, params(o).y_end = yo + B * full;
-          }
-          conv_stem::row_blocks<C, S, PL, true, full>(planes, wk + first * CW);
+          if (!advance || r == 0)
+            for (std::size_t o = first; o < gn; ++o) {
+              if (!doubled[o]) continue;
+              std::int8_t* yo = y + (g0 + o) * n + r * OW;
+              params(o).y = yo, params(o).y_end = yo + B * full;
+            }
+          conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, advance ? OW : 0>(planes,
+                                                                                           wk + first * CW);
         }
+      if (OW % B != 0 || general)
       for (std::size_t o = 0; o < gn; ++o) {
         const std::size_t oc = g0 + o;
         std::int8_t* yo = y + oc * n + r * OW;
@@ -636,6 +647,7 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
   constexpr bool keep = 4 * G * CW <= conv_stem::keep_budget;
   constexpr std::size_t GG = keep || G < conv_stem::group ? G : conv_stem::group;
   constexpr bool chain = 4 * step * full <= 4095;  // every channel's blocks in one asm
+  constexpr bool advance = keep && chain && !tail;  // y runs on from pooled row to pooled row
   alignas(8) std::int32_t planes[L::pooled_buffer_words];
   alignas(8) std::int32_t wk[GG * CW];
   std::int32_t* const row = planes + (S == 1 ? 0 : 2 * L::blocks * L::block_words);  // stride 2's plane-major row
@@ -644,7 +656,7 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
   auto params = [&](std::size_t o) -> conv_stem::block_params& {
     return *reinterpret_cast<conv_stem::block_params*>(wk + o * CW + 4 + L::weight_words);
   };
-  bool doubled[GG];
+  bool doubled[GG], general = false;  // general: a channel not doubled
   std::size_t first = GG;
   for (std::size_t i = 0; i < pooled_rows; ++i) {
     const std::size_t a = cy0 + 2 * i;  // conv rows a (A) and a + 1 (B)
@@ -657,16 +669,23 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
       if (!keep || i == 0) first = conv_stem::setup_channels<C, S, AllDoubled>(w, q, g0, gn, doubled, wk);
       if constexpr (full > 0)
         if (first != gn) {
-          for (std::size_t o = first; o < gn; ++o) {
-            if (!doubled[o]) continue;
-            std::int8_t* yo = y + (g0 + o) * y_stride + i * PO;
-            params(o).y = yo, params(o).y_end = yo + 2 * full;
-            if constexpr (!chain)
-              conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step>(planes, wk + o * CW);
-          }
+          if (!advance || i == 0)
+            for (std::size_t o = first; o < gn; ++o) {
+              if (!doubled[o]) continue;
+              std::int8_t* yo = y + (g0 + o) * y_stride + i * PO;
+              params(o).y = yo, params(o).y_end = yo + 2 * full;
+              if constexpr (!chain)
+                conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step>(planes, wk + o * CW);
+            }
           if constexpr (chain)
-            conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step>(planes, wk + first * CW);
+            conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, advance ? PO : 0>(
+                planes, wk + first * CW);
         }
+      if (!keep || i == 0) {
+        general = false;
+        for (std::size_t o = 0; o < gn; ++o) general |= !doubled[o];
+      }
+      if (tail || general)
       for (std::size_t o = 0; o < gn; ++o) {
         const std::size_t oc = g0 + o;
         std::int8_t* yo = y + oc * y_stride + i * PO;
