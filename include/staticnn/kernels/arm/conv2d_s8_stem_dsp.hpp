@@ -13,12 +13,17 @@
 // and the words E0 = (w0, w1), E1 = (w2, 0) (stride 1 also O0 = (0, w0), O1 = (w1, w2) for odd
 // outputs) take its 3 taps in 2 SMLADs. An output sums 3C/2 x 3 + 2 SMLADs (C = 3: 14 for 27 MACs; C = 2:
 // 9 for 18). The planes of an output row are built once and serve every output channel; the
-// weights of up to group channels are widened (and doubled, so that the sums are 2 acc) once per
-// call. Blocks of 4 outputs of one channel keep 4 accumulators; where a channel's rescale takes
+// weights are widened (and doubled, so that the sums are 2 acc) once per call, every channel's
+// where they fit in keep_budget bytes, else groups of `group` channels (the planes then built
+// once per group). Blocks of 4 outputs of one channel keep 4 accumulators; where a channel's rescale takes
 // the doubled form (fixed_point.hpp's doubled_rescale_applies) it is
 //   u = (SMMULR(2 acc, m) + c - [acc < 0]) >> e saturated to [0, 255], c = 2^(e-1) + ((zero_point - lo) << e),
 // four u clamped bytewise to lo + min(u, hi - lo), as conv2d_s8_widened_dsp.hpp's; other channels
 // (and an empty clamp) take fixed_point.hpp's requantize on sums from x.
+//
+// conv2d_s8_stem_max_pool_dsp: the same followed by a 2x2 max pool (a square padding), a block's
+// 4 outputs on both conv rows of a pooled row, the maximum of a pooled output's four sums taken
+// before its one rescale.
 #include <cstddef>
 #include <cstdint>
 
