@@ -207,7 +207,7 @@ static_assert(quant::qconv2d_layer<shape<1, 9, 7>, 5, 3, 1>::max_pools_itself<2>
 static_assert(quant::qconv2d_layer<shape<8, 32, 32>, 32, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(quant::qconv2d_layer<shape<3, 8, 9>, 4, 1, 1>::max_pools_itself<2> == pools_here);
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 1, 1>::max_pools_itself<3> == pools_here);  // a 3x3 pool: fw_kernels_3x3_pool
-static_assert(!quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2>);  // 2 channels
+static_assert(quant::qconv2d_layer<shape<2, 28, 28>, 16, 3, 1, 1>::max_pools_itself<2> == pools_here);  // 2 channels: the stem kernel (fw_kernels_stem)
 static_assert(!quant::qconv2d_layer<shape<1, 28, 28>, 16, 3, 2, 1>::max_pools_itself<2>);  // stride 2
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 16, 5, 1, 2>::max_pools_itself<2> == pools_here);  // widened
 static_assert(quant::qconv2d_layer<shape<1, 28, 28>, 6, 5, 1>::max_pools_itself<2> == pools_here);  // LeNet's

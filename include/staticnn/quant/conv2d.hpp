@@ -122,6 +122,13 @@ struct qconv2d_layer {
   static constexpr bool pools_widened = square && C == 1 && channel_group == OutC && OutC > 1 &&
                                         kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
                                         kernels::arm::conv2d_s8_widened_max_pool_fits<H, W, K, Stride>;
+  // A conv of 2 or 3 input channels with a 3x3 window that runs the stem kernel (stride 1 or 2,
+  // padded or not: it pads itself): kernels/arm/conv2d_s8_stem_dsp.hpp's
+  // conv2d_s8_stem_max_pool_dsp (x the unpadded input, oy0 a padded input row).
+  static constexpr bool pools_stem = square && channel_group == OutC && OutC > 1 &&
+                                     kernels::conv2d_s8_runs_widened_dsp<C, H, W, K, Stride> &&
+                                     kernels::arm::conv2d_s8_widened_runs_stem<C, H, W, K, Stride> &&
+                                     kernels::arm::conv2d_s8_stem_max_pool_fits<C, H, W, Stride>;
   // A 3x3 stride-1 conv of one input channel (padded or not: it pads itself) whose pooled row's
   // layout fits: kernels/arm/conv2d_s8_3x3_pool_dsp.hpp's conv2d_s8_3x3_pool_rows_dsp, every
   // pooled row in one call (x the unpadded input).
@@ -134,7 +141,7 @@ struct qconv2d_layer {
   template <std::size_t PoolK>
   static constexpr bool max_pools_itself =
       square && ((PoolK == 2 && ((!pads_itself && (pools_3x3 || pools_pointwise)) || pools_pairs || pools_widened ||
-                                 pools_3x3_rows)) ||
+                                 pools_3x3_rows || pools_stem)) ||
                  (PoolK == 3 && pools3_3x3_rows));
   // The kernel name of a stage with a PoolK x PoolK max pool, PoolK != 2 (a table activation after
   // it only where the table is non-decreasing, else the conv's rows kernel).
@@ -144,7 +151,9 @@ struct qconv2d_layer {
                    "channels, 5 smlad an output, max before rescale, 4 outputs a store)"
                  : "portable";
   static constexpr const char* max_pool_kernel_name =
-      pools_3x3_rows ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
+      pools_stem ? "arm_dsp conv stem + max pool 2x2 (int16 row-pair planes once, smlad, 4 pixels of 2 rows, max "
+                   "before rescale)"
+      : pools_3x3_rows ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
                        "all channels, 5 smlad an output, max before rescale, 4 outputs a store)"
       : pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
                       "before rescale)"
@@ -155,7 +164,9 @@ struct qconv2d_layer {
   // The same before a table activation (quant/lookup.hpp), which the stage checks is non-decreasing
   // (core/sequential.hpp's act_after_max_pool_if_ordered).
   static constexpr const char* max_pool_kernel_name_if_ordered =
-      pools_3x3_rows ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
+      pools_stem ? "arm_dsp conv stem + max pool 2x2 (int16 row-pair planes once, smlad, 4 pixels of 2 rows, max "
+                   "before rescale; table after the max where it is non-decreasing, else the conv's kernel)"
+      : pools_3x3_rows ? "arm_dsp conv 3x3 + max pool 2x2 (one input channel, 14-word layout a pooled pixel shared by "
                        "all channels, 5 smlad an output, max before rescale; table after the max where it is "
                        "non-decreasing, else the conv's rows kernel)"
       : pools_widened ? "arm_dsp conv widened rows + max pool 2x2 (int16 rows once, smlad, 4 pixels of 2 rows, max "
@@ -171,7 +182,10 @@ struct qconv2d_layer {
                               std::bool_constant<AllDoubled> = {}) const
     requires max_pools_itself<2>
   {
-    if constexpr (pools_widened)  // x the unpadded input, oy0 a padded input row (conv row oy0 / Stride)
+    if constexpr (pools_stem)  // x the unpadded input, oy0 a padded input row (conv row oy0 / Stride)
+      kernels::arm::conv2d_s8_stem_max_pool_dsp<C, In::height, In::width, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_widened)  // as the stem's
       kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, oy0 / Stride, static_cast<std::int8_t>(input_zero_point));
     else if constexpr (pools_pairs)  // x the unpadded input, oy0 a padded input row (pooled row oy0 / (2 Stride))
@@ -189,9 +203,11 @@ struct qconv2d_layer {
   // takes it where max_pools_rows).
   // So does the widened kernel (each channel's widened weights then widened once a call where they
   // fit: kernels::arm::conv2d_s8_widened_max_pool_keeps).
+  // So does the stem kernel (its widened weights kept for the call where they fit).
   // So does the 3x3 pooled-layout kernel (pools_3x3_rows: each channel set up once a call, the
   // layout of a pooled row once for all channels; it pads itself, so a padded stage packs no window).
-  static constexpr bool max_pools_rows = (pools_pointwise && !pools_3x3 && unpadded) || pools_widened || pools_3x3_rows;
+  static constexpr bool max_pools_rows =
+      (pools_pointwise && !pools_3x3 && unpadded) || pools_widened || pools_3x3_rows || pools_stem;
   static constexpr bool max_pools_rows_pads_itself = pools_3x3_rows;
   // PoolK: the max pool's window (3: pools3_3x3_rows).
   template <std::size_t PoolK = 2, bool AllDoubled = false>
@@ -205,6 +221,9 @@ struct qconv2d_layer {
     else if constexpr (pools_3x3_rows)
       kernels::arm::conv2d_s8_3x3_pool_rows_dsp<In::height, In::width, Pad, OutC, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, pooled_rows, static_cast<std::int8_t>(input_zero_point));
+    else if constexpr (pools_stem)
+      kernels::arm::conv2d_s8_stem_max_pool_dsp<C, In::height, In::width, Stride, OutC, Pad, AllDoubled>(
+          x, weights.data(), rescale(), y, y_stride, 0, static_cast<std::int8_t>(input_zero_point), pooled_rows);
     else if constexpr (pools_widened)
       kernels::arm::conv2d_s8_widened_max_pool_dsp<In::height, In::width, K, Stride, OutC, Pad, AllDoubled>(
           x, weights.data(), rescale(), y, y_stride, 0, static_cast<std::int8_t>(input_zero_point), pooled_rows);

@@ -13,12 +13,17 @@
 // and the words E0 = (w0, w1), E1 = (w2, 0) (stride 1 also O0 = (0, w0), O1 = (w1, w2) for odd
 // outputs) take its 3 taps in 2 SMLADs. An output sums 3C/2 x 3 + 2 SMLADs (C = 3: 14 for 27 MACs; C = 2:
 // 9 for 18). The planes of an output row are built once and serve every output channel; the
-// weights of up to group channels are widened (and doubled, so that the sums are 2 acc) once per
-// call. Blocks of 4 outputs of one channel keep 4 accumulators; where a channel's rescale takes
+// weights are widened (and doubled, so that the sums are 2 acc) once per call, every channel's
+// where they fit in keep_budget bytes, else groups of `group` channels (the planes then built
+// once per group). Blocks of 4 outputs of one channel keep 4 accumulators; where a channel's rescale takes
 // the doubled form (fixed_point.hpp's doubled_rescale_applies) it is
 //   u = (SMMULR(2 acc, m) + c - [acc < 0]) >> e saturated to [0, 255], c = 2^(e-1) + ((zero_point - lo) << e),
 // four u clamped bytewise to lo + min(u, hi - lo), as conv2d_s8_widened_dsp.hpp's; other channels
 // (and an empty clamp) take fixed_point.hpp's requantize on sums from x.
+//
+// conv2d_s8_stem_max_pool_dsp: the same followed by a 2x2 max pool (a square padding), a block's
+// 4 outputs on both conv rows of a pooled row, the maximum of a pooled output's four sums taken
+// before its one rescale.
 #include <cstddef>
 #include <cstdint>
 
@@ -34,6 +39,9 @@ namespace conv_stem {
 inline constexpr std::size_t block = 4;            // outputs of one channel per block
 inline constexpr std::size_t group = 16;           // output channels whose weights are widened at once
 inline constexpr std::size_t plane_budget = 3072;  // bytes of one output row's planes (on the stack)
+// Bytes of widened weights kept for a whole call: every channel's where they fit (G up to 32 for
+// C = 3), so that each row's planes are built once for all channels; else groups of `group`.
+inline constexpr std::size_t keep_budget = 4096;
 
 // PW: the padded input's width; C input channels; S the stride.
 template <std::size_t C, std::size_t PW, std::size_t S>
@@ -66,8 +74,15 @@ struct layout {
       S == 1 ? (pairs + (single ? 1 : 0)) * plane_words : blocks * block_words + plane_words;
   // The words from one block's first to the next one's.
   static constexpr std::size_t block_step = S == 1 ? block : block_words;
-  // A channel's block in the weights buffer: 2 bias four times, the widened weights, block_params; even.
-  static constexpr std::size_t channel_words = (4 + weight_words + 8 + 1) / 2 * 2;
+  // A channel's block in the weights buffer: 2 bias four times, the widened weights, block_params
+  // (10 words); even.
+  static constexpr std::size_t channel_words = (4 + weight_words + 10 + 1) / 2 * 2;
+  // The pooled kernel's two conv rows A, B: stride 1, B's planes pool_words after A's; stride 2,
+  // B's words of a block right after A's (block_words), blocks 2 block_words apart, then the
+  // plane-major row.
+  static constexpr std::size_t pool_words = S == 1 ? buffer_words : block_words;
+  static constexpr std::size_t pooled_buffer_words = S == 1 ? 2 * buffer_words : 2 * blocks * block_words + plane_words;
+  static constexpr std::size_t pooled_block_step = S == 1 ? block : 2 * block_words;
 };
 
 // What the block loop reads after one channel's widened weights (and updates: y).
@@ -77,6 +92,7 @@ struct block_params {
   std::int8_t* y;            // the next 4 outputs
   std::int8_t* y_end;        // past the last
   std::int32_t next;         // bytes from this channel's block to the next one's in the same call; 0: the last
+  std::int32_t pair0, pair1;  // the pooled loop's: the first conv row's pair maxima of a block
 };
 }  // namespace conv_stem
 
@@ -87,6 +103,20 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_stem_dsp_fits =
     target::arm_dsp && (C == 2 || C == 3) && K == 3 && (S == 1 || S == 2) && H >= 3 && W >= 3 &&
     4 * conv_stem::layout<C, W, S>::buffer_words <= conv_stem::plane_budget;
+
+// The shapes conv2d_s8_stem_max_pool_dsp takes (H, W: the padded input's): conv2d_s8_stem_dsp's,
+// at least 2 x 2 outputs, two output rows' planes within 2 plane_budget bytes (stride 1: row B's
+// planes within a 12-bit offset of row A's).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t S>
+inline constexpr bool conv2d_s8_stem_max_pool_fits = [] {
+  if constexpr (conv2d_s8_stem_dsp_fits<C, H, W, 3, S>) {
+    using L = conv_stem::layout<C, W, S>;
+    return (H - 3) / S + 1 >= 2 && L::OW >= 2 && 4 * L::pooled_buffer_words <= 2 * conv_stem::plane_budget &&
+           4 * L::pool_words <= 4095;
+  } else {
+    return false;
+  }
+}();
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_stem {
@@ -114,7 +144,7 @@ namespace conv_stem {
 
 // The pair plane of the unpadded rows a and b (W bytes each; a padding row: W bytes of pad)
 // over the padded columns [0, n): word x = (a[x - PadL], b[x - PadL]), pad outside the row.
-// Inside, one word load of each row makes 4 words.
+// Inside, one word load of each row makes 4 words (two such groups a loop step).
 template <std::size_t W, std::size_t PadL>
 [[gnu::always_inline]] inline void pair_plane(const std::int8_t* a, const std::int8_t* b, std::int32_t pad2,
                                               std::int32_t* out, std::size_t n) {
@@ -127,28 +157,40 @@ template <std::size_t W, std::size_t PadL>
     const std::int8_t* pa = a + (x - PadL);
     const std::int8_t* pb = b + (x - PadL);
     std::int32_t* po = out + x;
-    std::int32_t* const end = po + 4 * g;
+    std::int32_t* const end = po + 4 * (g & ~std::size_t{1});  // pairs of groups, then an odd last group
     std::uint32_t va, vb, ae, be, t0, t1;
+#define STATICNN_STEM_GROUP                                                      \
+  "ldr %[va], [%[pa]], #4\n"                                                     \
+  "ldr %[vb], [%[pb]], #4\n"                                                     \
+  "sxtb16 %[ae], %[va]\n"                                                        \
+  "sxtb16 %[va], %[va], ror #8\n"                                                \
+  "sxtb16 %[be], %[vb]\n"                                                        \
+  "sxtb16 %[vb], %[vb], ror #8\n"                                                \
+  "pkhbt %[t0], %[ae], %[be], lsl #16\n" /* (a0, b0) */                          \
+  "pkhbt %[t1], %[va], %[vb], lsl #16\n" /* (a1, b1) */                          \
+  "strd %[t0], %[t1], [%[po]], #8\n"                                             \
+  "pkhtb %[t0], %[be], %[ae], asr #16\n" /* (a2, b2) */                          \
+  "pkhtb %[t1], %[vb], %[va], asr #16\n" /* (a3, b3) */                          \
+  "strd %[t0], %[t1], [%[po]], #8\n"
     asm volatile(
-        "1:\n"
-        "ldr %[va], [%[pa]], #4\n"
-        "ldr %[vb], [%[pb]], #4\n"
-        "sxtb16 %[ae], %[va]\n"
-        "sxtb16 %[va], %[va], ror #8\n"
-        "sxtb16 %[be], %[vb]\n"
-        "sxtb16 %[vb], %[vb], ror #8\n"
-        "pkhbt %[t0], %[ae], %[be], lsl #16\n"  // (a0, b0)
-        "pkhbt %[t1], %[va], %[vb], lsl #16\n"  // (a1, b1)
-        "strd %[t0], %[t1], [%[po]], #8\n"
-        "pkhtb %[t0], %[be], %[ae], asr #16\n"  // (a2, b2)
-        "pkhtb %[t1], %[vb], %[va], asr #16\n"  // (a3, b3)
-        "strd %[t0], %[t1], [%[po]], #8\n"
+        "cmp %[po], %[end]\n"
+        "beq 2f\n"
+        "1:\n" STATICNN_STEM_GROUP STATICNN_STEM_GROUP
         "cmp %[po], %[end]\n"
         "bne 1b\n"
+        "2:\n"
+        ".if %c[odd]\n" STATICNN_STEM_GROUP ".endif\n"
         : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [va] "=&r"(va), [vb] "=&r"(vb), [ae] "=&r"(ae),
           [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
-        : [end] "r"(end)
+        : [end] "r"(end), [odd] "i"(0)
         : "cc", "memory");
+    if (g & 1)
+      asm volatile(STATICNN_STEM_GROUP
+                   : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [va] "=&r"(va), [vb] "=&r"(vb), [ae] "=&r"(ae),
+                     [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
+                   :
+                   : "memory");
+#undef STATICNN_STEM_GROUP
     x += 4 * g;
   }
   for (; x < PadL + W && x < n; ++x)
@@ -252,14 +294,30 @@ template <std::size_t C, std::size_t S>
 // the planes (plane p at p PlaneWords words, the single row after them; the block's first word of
 // each at offset 0), r9 walks cb; accumulators r7, r8, r10, r11; weights r4-r6 (the single row's
 // four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r5 take {m, c, e, width4, lo4, y}.
-// Stride 1: plane words I0..I5 serve outputs i at I(i + kx); stride 2: I0..I8 at I(2i + kx).
-template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1>
+// Stride 1: plane words I0..I5 serve outputs i at I(i + kx), the first plane's I4, I5 loaded with
+// writeback (r12 on to the next block, 16 bytes, the offsets after it 16 less); stride 2: I0..I8
+// at I(2i + kx), walked by LDM.
+// Pool (a 2x2 max pool): each block computes its 4 outputs on conv row A (planes at r12) and on
+// conv row B (stride 1: planes PoolWords words on; stride 2: the block's words right after A's),
+// keeps the larger of each horizontal pair of A (block_params' pair0, pair1 meanwhile), takes the
+// larger of those and B's pairs, and rescales and clamps those 2 only (the doubled rescale is
+// non-decreasing, m > 0): 2 bytes stored at y. BlockStep: words from a block's planes to the next one's.
+// Advance (Channels): each channel's y_end moves Advance bytes on when its row is done (its next
+// row's outputs follow this row's, y already there), so the caller sets y, y_end for the first row only.
+template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1,
+          bool Pool = false, std::size_t PoolWords = 0, std::size_t BlockStep = layout<C, 3, S>::block_step,
+          std::size_t Advance = 0>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* v, std::int32_t* cb) {
   using L = layout<C, 3, S>;
   constexpr std::size_t plane = 4 * PlaneWords, single = 4 * L::pairs * PlaneWords;
-  constexpr std::size_t back = 4 * (4 + L::weight_words), step = 4 * L::block_step;
+  constexpr std::size_t back = 4 * (4 + L::weight_words), step = 4 * BlockStep;
+  constexpr std::size_t pool_off = S == 1 ? 4 * PoolWords : 0;  // stride 1: r12 from row A's planes to B's
   static_assert(single + 4 * 8 + 4 <= 4095, "row_blocks: plane offsets within 12 bits");
   static_assert(back + sizeof(block_params) <= 255, "row_blocks: the channel's block within a SUB immediate");
+  static_assert(!Channels || step * Blocks <= 4095, "row_blocks: a row's blocks within a SUB immediate");
+  static_assert(Advance <= 255 || Advance % 4 == 0, "row_blocks: Advance an ADD immediate");
+  static_assert(!Pool || (pool_off <= 4095 && (S == 2 || pool_off >= 16)), "row_blocks: row B within a SUB immediate");
+  static_assert(S == 2 || step == 16, "row_blocks: stride 1 steps r12 16 bytes a block (the first plane's last LDRD)");
   register const std::int32_t* xp asm("r12") = v;
   register std::int32_t* wp asm("r9") = cb;
   register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
@@ -269,46 +327,63 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   "add " A ", r6, " A ", asr #31\n"                                                                 \
   "asr " A ", " A ", r2\n"                                                                          \
   "usat " A ", #8, " A "\n"
-  asm volatile(".macro snn_ld2 ra, rb, off\n"
-               ".if \\off <= 1016\n ldrd \\ra, \\rb, [r12, #\\off]\n"
-               ".else\n ldr \\ra, [r12, #\\off]\n ldr \\rb, [r12, #\\off + 4]\n.endif\n"
-               ".endm\n"
+  // The 4 accumulators from 2 bias and the products of one block (r9 from the bias to the block_params).
+#define STATICNN_STEM_MULTIPLY                                                                      \
+  "ldm r9!, {r7, r8, r10, r11}\n" /* 2 bias */                                                      \
+  ".set snn_off, 0\n"                                                                               \
+  ".set snn_base, 0\n" /* stride 1: r12 is 16 bytes on after the first plane's last load */        \
+  ".rept %c[P]\n"                                                                                   \
+  "ldm r9!, {r4, r5, r6}\n"                                                                         \
+  ".if %c[S] == 1\n"                                                                                \
+  " snn_ld2 r0, r1, snn_off - snn_base\n"                                                           \
+  " snn_ld2 r2, r3, snn_off - snn_base + 8\n"                                                       \
+  " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n" \
+  " .if snn_off == 0\n ldrd r0, lr, [r12, #16]!\n .set snn_base, 16\n"                             \
+  " .else\n snn_ld2 r0, lr, snn_off - snn_base + 16\n .endif\n"                                       \
+  " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, r0, r5, r11\n" \
+  " smlad r7, r2, r6, r7\n smlad r8, r3, r6, r8\n smlad r10, r0, r6, r10\n smlad r11, lr, r6, r11\n" \
+  ".else\n" /* the block's 9 words of the plane: I0-I4, then I5-I8 */                               \
+  " ldm r12!, {r0, r1, r2, r3, lr}\n"                                                               \
+  " smlad r7, r0, r4, r7\n smlad r7, r1, r5, r7\n smlad r7, r2, r6, r7\n"                           \
+  " smlad r8, r2, r4, r8\n smlad r8, r3, r5, r8\n smlad r8, lr, r6, r8\n"                           \
+  " smlad r10, lr, r4, r10\n"                                                                       \
+  " ldm r12!, {r0, r1, r2, r3}\n"                                                                   \
+  " smlad r10, r0, r5, r10\n smlad r10, r1, r6, r10\n"                                              \
+  " smlad r11, r1, r4, r11\n smlad r11, r2, r5, r11\n smlad r11, r3, r6, r11\n"                     \
+  ".endif\n"                                                                                        \
+  ".set snn_off, snn_off + %c[plane]\n"                                                             \
+  ".endr\n"                                                                                         \
+  ".if %c[single]\n"                                                                                \
+  ".if %c[S] == 1\n" /* E0, O0, E1, O1; H[0], H[1], H[2] at words 0, 2, 4 */                        \
+  " ldm r9!, {r4, r5, r6, lr}\n"                                                                    \
+  " ldr r0, [r12, #%c[soff] - 16]\n ldr r1, [r12, #%c[soff] - 8]\n ldr r2, [r12, #%c[soff]]\n"      \
+  " smlad r7, r0, r4, r7\n smlad r8, r0, r5, r8\n smlad r10, r1, r4, r10\n smlad r11, r1, r5, r11\n" \
+  " smlad r7, r1, r6, r7\n smlad r8, r1, lr, r8\n smlad r10, r2, r6, r10\n smlad r11, r2, lr, r11\n" \
+  ".else\n" /* E0, E1; the block's H[0..4] */                                                       \
+  " ldm r9!, {r4, r5}\n"                                                                            \
+  " ldm r12!, {r0, r1, r2, r3, lr}\n"                                                               \
+  " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n" \
+  " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, lr, r5, r11\n" \
+  ".endif\n"                                                                                        \
+  ".endif\n"
+#define STATICNN_STEM_LD2                                                                           \
+  ".macro snn_ld2 ra, rb, off\n"                                                                    \
+  ".if \\off <= 1016\n ldrd \\ra, \\rb, [r12, #\\off]\n"                                            \
+  ".else\n ldr \\ra, [r12, #\\off]\n ldr \\rb, [r12, #\\off + 4]\n.endif\n"                         \
+  ".endm\n"
+#define STATICNN_STEM_NEXT_CHANNEL                                                                  \
+  ".if %c[channels]\n"                                                                              \
+  " .if %c[advance]\n add r6, r6, #%c[advance]\n str r6, [r9, #%c[back] + %c[yend]]\n .endif\n"     \
+  " ldr r6, [r9, #%c[back] + %c[next]]\n"                                                           \
+  " sub r12, r12, #%c[row]\n"                                                                       \
+  " add r9, r9, r6\n"                                                                               \
+  " cmp r6, #0\n"                                                                                   \
+  " bne 1b\n"                                                                                       \
+  ".endif\n"
+  if constexpr (!Pool) {
+  asm volatile(STATICNN_STEM_LD2
                "1:\n"
-               "ldm r9!, {r7, r8, r10, r11}\n"  // 2 bias
-               ".set snn_off, 0\n"
-               ".rept %c[P]\n"
-               "ldm r9!, {r4, r5, r6}\n"
-               ".if %c[S] == 1\n"
-               " snn_ld2 r0, r1, snn_off\n"
-               " snn_ld2 r2, r3, snn_off+8\n"
-               " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n"
-               " snn_ld2 r0, lr, snn_off+16\n"
-               " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, r0, r5, r11\n"
-               " smlad r7, r2, r6, r7\n smlad r8, r3, r6, r8\n smlad r10, r0, r6, r10\n smlad r11, lr, r6, r11\n"
-               ".else\n"  // the block's 9 words of the plane: I0-I4, then I5-I8
-               " ldm r12!, {r0, r1, r2, r3, lr}\n"
-               " smlad r7, r0, r4, r7\n smlad r7, r1, r5, r7\n smlad r7, r2, r6, r7\n"
-               " smlad r8, r2, r4, r8\n smlad r8, r3, r5, r8\n smlad r8, lr, r6, r8\n"
-               " smlad r10, lr, r4, r10\n"
-               " ldm r12!, {r0, r1, r2, r3}\n"
-               " smlad r10, r0, r5, r10\n smlad r10, r1, r6, r10\n"
-               " smlad r11, r1, r4, r11\n smlad r11, r2, r5, r11\n smlad r11, r3, r6, r11\n"
-               ".endif\n"
-               ".set snn_off, snn_off + %c[plane]\n"
-               ".endr\n"
-               ".if %c[single]\n"
-               ".if %c[S] == 1\n"  // E0, O0, E1, O1; H[0], H[1], H[2] at words 0, 2, 4
-               " ldm r9!, {r4, r5, r6, lr}\n"
-               " ldr r0, [r12, #%c[soff]]\n ldr r1, [r12, #%c[soff] + 8]\n ldr r2, [r12, #%c[soff] + 16]\n"
-               " smlad r7, r0, r4, r7\n smlad r8, r0, r5, r8\n smlad r10, r1, r4, r10\n smlad r11, r1, r5, r11\n"
-               " smlad r7, r1, r6, r7\n smlad r8, r1, lr, r8\n smlad r10, r2, r6, r10\n smlad r11, r2, lr, r11\n"
-               ".else\n"  // E0, E1; the block's H[0..4]
-               " ldm r9!, {r4, r5}\n"
-               " ldm r12!, {r0, r1, r2, r3, lr}\n"
-               " smlad r7, r0, r4, r7\n smlad r8, r1, r4, r8\n smlad r10, r2, r4, r10\n smlad r11, r3, r4, r11\n"
-               " smlad r7, r1, r5, r7\n smlad r8, r2, r5, r8\n smlad r10, r3, r5, r10\n smlad r11, lr, r5, r11\n"
-               ".endif\n"
-               ".endif\n"
+               STATICNN_STEM_MULTIPLY
                "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
                STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r8") STATICNN_STEM_RESCALE("r10")
                STATICNN_STEM_RESCALE("r11")
@@ -322,151 +397,320 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                "str r5, [r9, #%c[y]]\n"
                "ldr r6, [r9, #%c[yend]]\n"
                "sub r9, r9, #%c[back]\n"
-               ".if %c[S] == 1\n add r12, r12, #%c[step]\n.endif\n"
                "cmp r5, r6\n"
                "bne 1b\n"
-               ".if %c[channels]\n"
-               " ldr r6, [r9, #%c[back] + %c[next]]\n"
-               " sub r12, r12, #%c[row]\n"
-               " add r9, r9, r6\n"
-               " cmp r6, #0\n"
-               " bne 1b\n"
-               ".endif\n"
+               STATICNN_STEM_NEXT_CHANNEL
                ".purgem snn_ld2\n"
                : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
                  "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
                : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
                  [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
                  [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
-                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks)
+                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks), [advance] "i"(Advance)
                : "lr", "cc", "memory");
+  } else {
+    // Signed maximum of two accumulators into the first.
+#define STATICNN_STEM_MAX(A, B) "cmp " A ", " B "\n it lt\n movlt " A ", " B "\n"
+    asm volatile(STATICNN_STEM_LD2
+                 "1:\n"
+                 STATICNN_STEM_MULTIPLY
+                 STATICNN_STEM_MAX("r7", "r8") STATICNN_STEM_MAX("r10", "r11")
+                 "strd r7, r10, [r9, #%c[pair0]]\n"
+                 "sub r9, r9, #%c[back]\n"
+                 ".if %c[S] == 1\n add r12, r12, #%c[pool_off] - 16\n.endif\n"  // to row B's planes (A's LDRD took 16)
+                 STATICNN_STEM_MULTIPLY
+                 STATICNN_STEM_MAX("r7", "r8") STATICNN_STEM_MAX("r10", "r11")
+                 "ldrd r0, r1, [r9, #%c[pair0]]\n"
+                 STATICNN_STEM_MAX("r7", "r0") STATICNN_STEM_MAX("r10", "r1")
+                 "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
+                 STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r10")
+                 "orr r7, r7, r10, lsl #8\n"
+                 "uqsub8 r6, r7, r3\n"  // u - min(u, hi - lo)
+                 "usub8 r7, r7, r6\n"
+                 "uadd8 r7, r7, r4\n"
+                 "strh r7, [r5], #2\n"
+                 "str r5, [r9, #%c[y]]\n"
+                 "ldr r6, [r9, #%c[yend]]\n"
+                 "sub r9, r9, #%c[back]\n"
+                 ".if %c[S] == 1\n sub r12, r12, #%c[pool_off]\n.endif\n"  // row A's next block
+                 "cmp r5, r6\n"
+                 "bne 1b\n"
+                 STATICNN_STEM_NEXT_CHANNEL
+                 ".purgem snn_ld2\n"
+                 : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
+                   "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
+                 : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
+                   [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
+                   [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
+                   [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks),
+                   [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off), [advance] "i"(Advance)
+                 : "lr", "cc", "memory");
+#undef STATICNN_STEM_MAX
+  }
+#undef STATICNN_STEM_NEXT_CHANNEL
+#undef STATICNN_STEM_LD2
+#undef STATICNN_STEM_MULTIPLY
 #undef STATICNN_STEM_RESCALE
   static_assert(offsetof(block_params, m) == 0 && offsetof(block_params, c) == 4 && offsetof(block_params, e) == 8 &&
                     offsetof(block_params, width4) == 12 && offsetof(block_params, lo4) == 16 &&
-                    offsetof(block_params, y) == 20,
-                "row_blocks: one LDM takes m, c, e, width4, lo4, y in this order");
+                    offsetof(block_params, y) == 20 && sizeof(block_params) == 40,
+                "row_blocks: one LDM takes m, c, e, width4, lo4, y in this order; 10 words (layout::channel_words)");
 }
 
 inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u; }
+
+// The planes of output row oy (padded input rows S oy .. S oy + 2 of x, C x H x W, padded by Pad
+// rows above and PadL columns left with pad; a padding row reads pad_row, W bytes of pad) at v:
+// stride 1 plane-major (plane p at p plane_words words, the single row's after them); stride 2
+// block-major, Step words from a block's to the next one's, each plane built whole in `row`
+// (plane_words) and its blocks' words copied; prev: null, or the blocks of output row oy - 1 (Step
+// apart), whose pair 1 is this row's pair 0 (stride 2: copied, not built).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t PW, std::size_t S, std::size_t Pad,
+          std::size_t PadL, std::size_t Step>
+[[gnu::always_inline]] inline void build_planes(const std::int8_t* x, const std::int8_t* pad_row, std::int8_t pad,
+                                                std::size_t oy, std::int32_t* v, std::int32_t* row,
+                                                const std::int32_t* prev) {
+  using L = layout<C, PW, S>;
+  constexpr std::size_t PL = L::plane_words;
+  const std::int32_t pad2 = static_cast<std::int32_t>(halves(pad, pad));
+  auto in_row = [&](std::size_t c, std::size_t iy) -> const std::int8_t* {  // padded row iy of channel c
+    const std::size_t r = iy - Pad;                                        // wraps above the input
+    return r < H ? x + (c * H + r) * W : pad_row;
+  };
+  const std::size_t iy = oy * S;
+  if constexpr (S == 1) {
+#pragma GCC unroll 4
+    for (std::size_t p = 0; p < L::pairs; ++p) {
+      const std::size_t ka = 2 * p, kb = 2 * p + 1;  // channel rows 3c + ky
+      pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, v + p * PL, PL);
+    }
+    if constexpr (L::single) single_row<W, PadL, 2>(in_row(2, iy + 2), pad, v + L::pairs * PL, L::single_words);
+  } else {
+#pragma GCC unroll 4
+    for (std::size_t p = 0; p < L::pairs; ++p) {
+      if (p == 0 && prev != nullptr) {  // the row before's pair 1 (its input row iy)
+        copy_blocks<9, Step, Step>(prev + 9, v, L::blocks);
+        continue;
+      }
+      const std::size_t ka = L::pair_a(p), kb = L::pair_b(p);
+      pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, row, PL);
+      copy_blocks<9, 8, Step>(row, v + 9 * p, L::blocks);
+    }
+    if constexpr (L::single) {
+      single_row<W, PadL, 1>(in_row(2, iy + L::single_row % 3), pad, row, L::single_words);
+      copy_blocks<5, 4, Step>(row, v + 9 * L::pairs, L::blocks);
+    }
+  }
+}
+
+// Widens and doubles the weights of the channels [g0, g0 + gn) (of w, OIHW; q from the first of
+// all) whose rescale takes the doubled form (doubled[o]; AllDoubled: all) into their blocks of wk
+// (channel_words each) and fills their block_params but y, y_end, each one's next to the next
+// doubled one; returns the first doubled channel (gn: none).
+template <std::size_t C, std::size_t S, bool AllDoubled>
+inline std::size_t setup_channels(const std::int8_t* w, const channel_rescale& q, std::size_t g0, std::size_t gn,
+                                  bool* doubled, std::int32_t* wk) {
+  using L = layout<C, 3, S>;
+  constexpr std::size_t CW = L::channel_words;
+  constexpr auto sum_max = static_cast<std::uint32_t>(C * 9 * 127u * 128u);
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  const auto width4 = static_cast<std::int32_t>(bytes4(hi - lo)), lo4 = static_cast<std::int32_t>(bytes4(lo));
+  auto params = [&](std::size_t o) { return reinterpret_cast<block_params*>(wk + o * CW + 4 + L::weight_words); };
+  for (std::size_t o = 0; o < gn; ++o) {
+    const std::size_t oc = g0 + o;
+    doubled[o] =
+        AllDoubled || (lo <= hi && doubled_rescale_applies(q.bias[oc], q.multiplier[oc], q.shift[oc], q.zero_point, sum_max));
+    if (!doubled[o]) continue;
+    std::int32_t* const cb = wk + o * CW;
+    cb[0] = cb[1] = cb[2] = cb[3] = 2 * q.bias[oc];
+    widen_weights<C, S>(w + oc * C * 9, cb + 4);
+    const std::int32_t e = -q.shift[oc];
+    *params(o) = {q.multiplier[oc],
+                  (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+                  e, width4, lo4, nullptr, nullptr, 0, 0, 0};
+  }
+  std::size_t first = gn, last = gn;
+  for (std::size_t o = gn; o-- > 0;)
+    if (doubled[o]) {
+      if (last != gn) params(o)->next = static_cast<std::int32_t>(4 * (last - o) * CW);
+      first = last = o;
+    }
+  return first;
+}
+
+// Output (oy, ox) of the channel whose weights are wo (C x 3 x 3) and rescale q.from(oc) through
+// fixed_point.hpp's general requantize, the sums from x (padded as build_planes reads it) as the
+// portable kernel's.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t Pad, std::size_t PadL>
+inline std::int8_t general_output(const std::int8_t* x, const std::int8_t* wo, const channel_rescale& q,
+                                  std::size_t oc, std::size_t oy, std::size_t ox, std::int8_t pad) {
+  auto a = static_cast<std::uint32_t>(q.bias[oc]);  // wrapping as the portable kernel's int32 sum
+  for (std::size_t ch = 0; ch < C; ++ch)
+    for (std::size_t ky = 0; ky < 3; ++ky) {
+      const std::size_t yy = oy * S + ky - Pad;  // wraps above the input
+      for (std::size_t kx = 0; kx < 3; ++kx) {
+        const std::size_t xx = ox * S + kx - PadL;
+        const std::int32_t v = yy < H && xx < W ? x[(ch * H + yy) * W + xx] : pad;
+        a += static_cast<std::uint32_t>(v * wo[(ch * 3 + ky) * 3 + kx]);
+      }
+    }
+  return q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[oc], q.shift[oc], q.zero_point));
+}
 
 }  // namespace conv_stem
 
 // x: C x H x W int8 padded by Pad rows above, PadB below, PadL columns left and PadR right with
 // pad (read unpadded); w: G output channels' C x 3 x 3 weights (OIHW, in [-127, 127]); q: the
 // rescale from the first of them; y: G x rows x OW int8, output rows [oy0, oy0 + rows).
+// AllDoubled: the caller knows that the clamp range within int8 is not empty and every channel's
+// rescale takes the doubled form (no check, no general path). Every channel's widened weights are
+// kept for the call where they fit in keep_budget bytes (each row's planes then serve all of them),
+// else groups of `group` channels, the planes built again for each.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t G, std::size_t Pad = 0,
-          std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL>
+          std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL, bool AllDoubled = false>
 void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                         std::size_t oy0, std::size_t rows, std::int8_t pad = 0) {
   constexpr std::size_t K = 3, PH = Pad + H + PadB, PW = PadL + W + PadR;
   static_assert(conv2d_s8_stem_dsp_fits<C, PH, PW, K, S> && Pad < K && PadB < K && PadL < K && PadR < K,
                 "conv2d_s8_stem_dsp: shape not taken (see conv2d_s8_stem_dsp_fits)");
   using L = conv_stem::layout<C, PW, S>;
-  constexpr std::size_t OW = L::OW, PL = L::plane_words, B = conv_stem::block;
-  constexpr std::size_t full = OW / B, GG = G < conv_stem::group ? G : conv_stem::group;
-  constexpr auto sum_max = static_cast<std::uint32_t>(C * K * K * 127u * 128u);
+  constexpr std::size_t OW = L::OW, PL = L::plane_words, B = conv_stem::block, CW = L::channel_words;
+  constexpr bool keep = 4 * G * CW <= conv_stem::keep_budget;
+  constexpr std::size_t full = OW / B, GG = keep || G < conv_stem::group ? G : conv_stem::group;
+  constexpr bool advance = OW % B == 0;  // a channel's rows in whole blocks: y runs on from row to row
   const std::size_t n = rows * OW;
-  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const std::uint32_t width4 = conv_stem::bytes4(hi - lo), lo4 = conv_stem::bytes4(lo);
-  const std::int32_t pad2 = static_cast<std::int32_t>(conv_stem::halves(pad, pad));
   alignas(8) std::int32_t planes[L::buffer_words];
-  alignas(8) std::int32_t wk[GG * L::channel_words];
+  alignas(8) std::int32_t wk[GG * CW];
   std::int8_t pad_row[W];
   for (auto& b : pad_row) b = pad;
-  // Padded row iy of channel c (a padding row: pad_row).
-  auto in_row = [&](std::size_t c, std::size_t iy) -> const std::int8_t* {
-    const std::size_t r = iy - Pad;  // wraps above the input
-    return r < H ? x + (c * H + r) * W : pad_row;
+  auto params = [&](std::size_t o) -> conv_stem::block_params& {
+    return *reinterpret_cast<conv_stem::block_params*>(wk + o * CW + 4 + L::weight_words);
   };
   for (std::size_t g0 = 0; g0 < G; g0 += GG) {
     const std::size_t gn = G - g0 < GG ? G - g0 : GG;
     bool doubled[GG];
-    for (std::size_t o = 0; o < gn; ++o) {
-      const std::size_t oc = g0 + o;
-      doubled[o] = lo <= hi && doubled_rescale_applies(q.bias[oc], q.multiplier[oc], q.shift[oc], q.zero_point, sum_max);
-      if (!doubled[o]) continue;
-      std::int32_t* const cb = wk + o * L::channel_words;
-      cb[0] = cb[1] = cb[2] = cb[3] = 2 * q.bias[oc];
-      conv_stem::widen_weights<C, S>(w + oc * C * K * K, cb + 4);
-      const std::int32_t e = -q.shift[oc];
-      *reinterpret_cast<conv_stem::block_params*>(cb + 4 + L::weight_words) = {
-          q.multiplier[oc], (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
-          e, static_cast<std::int32_t>(width4), static_cast<std::int32_t>(lo4), nullptr, nullptr, 0};
-    }
-    // The doubled channels as a list for the block loop (next: bytes to the next one).
-    std::size_t first = gn, last = gn;
-    for (std::size_t o = gn; o-- > 0;)
-      if (doubled[o]) {
-        if (last != gn)
-          reinterpret_cast<conv_stem::block_params*>(wk + o * L::channel_words + 4 + L::weight_words)->next =
-              static_cast<std::int32_t>(4 * (last - o) * L::channel_words);
-        first = last = o;
-      }
+    const std::size_t first = conv_stem::setup_channels<C, S, AllDoubled>(w, q, g0, gn, doubled, wk);
+    bool general = false;  // a channel not doubled
+    for (std::size_t o = 0; o < gn; ++o) general |= !doubled[o];
     for (std::size_t r = 0; r < rows; ++r) {
-      const std::size_t oy = oy0 + r, iy = oy * S;
-      if constexpr (S == 1) {
-#pragma GCC unroll 4
-        for (std::size_t p = 0; p < L::pairs; ++p) {
-          const std::size_t ka = 2 * p, kb = 2 * p + 1;  // channel rows 3c + ky
-          conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2,
-                                         planes + p * PL, PL);
-        }
-        if constexpr (L::single)
-          conv_stem::single_row<W, PadL, 2>(in_row(2, iy + 2), pad, planes + L::pairs * PL, L::single_words);
-      } else {  // each plane built whole, then its blocks' words copied (block_words)
-        std::int32_t* const row = planes + L::blocks * L::block_words;
-#pragma GCC unroll 4
-        for (std::size_t p = 0; p < L::pairs; ++p) {
-          if (p == 0 && r > 0) {  // the row before's pair 1 (its input row iy)
-            conv_stem::copy_blocks<9, L::block_words, L::block_words>(planes + 9, planes, L::blocks);
-            continue;
-          }
-          const std::size_t ka = L::pair_a(p), kb = L::pair_b(p);
-          conv_stem::pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, row, PL);
-          conv_stem::copy_blocks<9, 8, L::block_words>(row, planes + 9 * p, L::blocks);
-        }
-        if constexpr (L::single) {
-          conv_stem::single_row<W, PadL, 1>(in_row(2, iy + L::single_row % 3), pad, row, L::single_words);
-          conv_stem::copy_blocks<5, 4, L::block_words>(row, planes + 9 * L::pairs, L::blocks);
-        }
-      }
+      const std::size_t oy = oy0 + r;
+      conv_stem::build_planes<C, H, W, PW, S, Pad, PadL, L::block_words>(
+          x, pad_row, pad, oy, planes, planes + L::blocks * L::block_words, r > 0 ? planes : nullptr);
       if constexpr (full > 0)
         if (first != gn) {  // every doubled channel's whole blocks in one asm
-          for (std::size_t o = first; o < gn; ++o) {
-            if (!doubled[o]) continue;
-            std::int8_t* yo = y + (g0 + o) * n + r * OW;
-            auto& params = *reinterpret_cast<conv_stem::block_params*>(wk + o * L::channel_words + 4 + L::weight_words);
-            params.y = yo, params.y_end = yo + B * full;
-          }
-          conv_stem::row_blocks<C, S, PL, true, full>(planes, wk + first * L::channel_words);
+          if (!advance || r == 0)
+            for (std::size_t o = first; o < gn; ++o) {
+              if (!doubled[o]) continue;
+              std::int8_t* yo = y + (g0 + o) * n + r * OW;
+              params(o).y = yo, params(o).y_end = yo + B * full;
+            }
+          conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, advance ? OW : 0>(planes,
+                                                                                           wk + first * CW);
         }
+      if (OW % B != 0 || general)
       for (std::size_t o = 0; o < gn; ++o) {
         const std::size_t oc = g0 + o;
         std::int8_t* yo = y + oc * n + r * OW;
         if (doubled[o]) {
-          std::int32_t* const cb = wk + o * L::channel_words;
-          auto& params = *reinterpret_cast<conv_stem::block_params*>(cb + 4 + L::weight_words);
           if constexpr (OW % B != 0) {
             alignas(4) std::int8_t out[B];
-            params.y = out, params.y_end = out + B;
-            conv_stem::row_blocks<C, S, PL>(planes + L::block_step * full, cb);
+            params(o).y = out, params(o).y_end = out + B;
+            conv_stem::row_blocks<C, S, PL>(planes + L::block_step * full, wk + o * CW);
             for (std::size_t i = 0; i < OW % B; ++i) yo[B * full + i] = out[i];
           }
-        } else {  // the general rescale (fixed_point.hpp), the sums from x as the portable kernel's
+        } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp)
+          for (std::size_t ox = 0; ox < OW; ++ox)
+            yo[ox] = conv_stem::general_output<C, H, W, S, Pad, PadL>(x, w + oc * C * K * K, q, oc, oy, ox, pad);
+        }
+      }
+    }
+  }
+}
+
+// Conv (C = 2 or 3 input channels, 3x3, stride S, padded by Pad on every side with pad) -> 2x2 max
+// pool, bit for bit as the portable conv followed by the max pool: pooled rows [cy0 / 2, cy0 / 2 +
+// pooled_rows) of the G channels (pooled row i from conv rows cy0 + 2 i, cy0 + 2 i + 1; floor
+// pooling: an odd last conv row or column is dropped), channel o's rows of OW / 2 bytes one after
+// the other from y + o * y_stride. x: the C x H x W input (unpadded), w: G x C x 3 x 3. Each pooled
+// output is the doubled rescale (non-decreasing) of the largest of its four sums; channels that do
+// not take it (AllDoubled false only) compute their four outputs with the general rescale and take
+// the largest. A pooled row's two conv rows' planes are built once for all channels; the widened
+// weights are kept for the call where they fit in keep_budget bytes, else widened again for each
+// pooled row. Pooled row i is written after its input rows are read and before any later row is.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                 std::size_t y_stride, std::size_t cy0, std::int8_t pad = 0,
+                                 std::size_t pooled_rows = 1) {
+  constexpr std::size_t K = 3, PH = Pad + H + Pad, PW = Pad + W + Pad;
+  static_assert(conv2d_s8_stem_max_pool_fits<C, PH, PW, S> && Pad < K,
+                "conv2d_s8_stem_max_pool_dsp: shape not taken (see conv2d_s8_stem_max_pool_fits)");
+  using L = conv_stem::layout<C, PW, S>;
+  constexpr std::size_t OW = L::OW, PO = OW / 2, full = PO / 2, PL = L::plane_words, CW = L::channel_words;
+  constexpr std::size_t step = L::pooled_block_step;  // words from a block's planes to the next one's
+  constexpr bool tail = PO % 2 != 0;                  // a last block of which 2 conv columns are pooled
+  constexpr bool keep = 4 * G * CW <= conv_stem::keep_budget;
+  constexpr std::size_t GG = keep || G < conv_stem::group ? G : conv_stem::group;
+  constexpr bool chain = 4 * step * full <= 4095;  // every channel's blocks in one asm
+  constexpr bool advance = keep && chain && !tail;  // y runs on from pooled row to pooled row
+  alignas(8) std::int32_t planes[L::pooled_buffer_words];
+  alignas(8) std::int32_t wk[GG * CW];
+  std::int32_t* const row = planes + (S == 1 ? 0 : 2 * L::blocks * L::block_words);  // stride 2's plane-major row
+  std::int8_t pad_row[W];
+  for (auto& b : pad_row) b = pad;
+  auto params = [&](std::size_t o) -> conv_stem::block_params& {
+    return *reinterpret_cast<conv_stem::block_params*>(wk + o * CW + 4 + L::weight_words);
+  };
+  bool doubled[GG], general = false;  // general: a channel not doubled
+  std::size_t first = GG;
+  for (std::size_t i = 0; i < pooled_rows; ++i) {
+    const std::size_t a = cy0 + 2 * i;  // conv rows a (A) and a + 1 (B)
+    conv_stem::build_planes<C, H, W, PW, S, Pad, Pad, step>(x, pad_row, pad, a, planes, row,
+                                                            S == 2 && i > 0 ? planes + L::block_words : nullptr);
+    conv_stem::build_planes<C, H, W, PW, S, Pad, Pad, step>(x, pad_row, pad, a + 1, planes + L::pool_words, row,
+                                                            S == 2 ? planes : nullptr);
+    for (std::size_t g0 = 0; g0 < G; g0 += GG) {
+      const std::size_t gn = G - g0 < GG ? G - g0 : GG;
+      if (!keep || i == 0) first = conv_stem::setup_channels<C, S, AllDoubled>(w, q, g0, gn, doubled, wk);
+      if constexpr (full > 0)
+        if (first != gn) {
+          if (!advance || i == 0)
+            for (std::size_t o = first; o < gn; ++o) {
+              if (!doubled[o]) continue;
+              std::int8_t* yo = y + (g0 + o) * y_stride + i * PO;
+              params(o).y = yo, params(o).y_end = yo + 2 * full;
+              if constexpr (!chain)
+                conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step>(planes, wk + o * CW);
+            }
+          if constexpr (chain)
+            conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, advance ? PO : 0>(
+                planes, wk + first * CW);
+        }
+      if (!keep || i == 0) {
+        general = false;
+        for (std::size_t o = 0; o < gn; ++o) general |= !doubled[o];
+      }
+      if (tail || general)
+      for (std::size_t o = 0; o < gn; ++o) {
+        const std::size_t oc = g0 + o;
+        std::int8_t* yo = y + oc * y_stride + i * PO;
+        if (doubled[o]) {
+          if constexpr (tail) {
+            alignas(4) std::int8_t out[2];
+            params(o).y = out, params(o).y_end = out + 2;
+            conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step>(planes + step * full, wk + o * CW);
+            yo[PO - 1] = out[0];
+          }
+        } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), the largest of four
           const std::int8_t* wo = w + oc * C * K * K;
-          for (std::size_t ox = 0; ox < OW; ++ox) {
-            auto a = static_cast<std::uint32_t>(q.bias[oc]);  // wrapping as the portable kernel's int32 sum
-            for (std::size_t ch = 0; ch < C; ++ch)
-              for (std::size_t ky = 0; ky < K; ++ky) {
-                const std::size_t yy = iy + ky - Pad;  // wraps above the input
-                for (std::size_t kx = 0; kx < K; ++kx) {
-                  const std::size_t xx = ox * S + kx - PadL;
-                  const std::int32_t v = yy < H && xx < W ? x[(ch * H + yy) * W + xx] : pad;
-                  a += static_cast<std::uint32_t>(v * wo[(ch * K + ky) * K + kx]);
-                }
-              }
-            yo[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[oc], q.shift[oc],
-                                                    q.zero_point));
+          for (std::size_t px = 0; px < PO; ++px) {
+            std::int8_t best = -128;
+            for (std::size_t d = 0; d < 4; ++d) {
+              const std::int8_t v =
+                  conv_stem::general_output<C, H, W, S, Pad, Pad>(x, wo, q, oc, a + d / 2, 2 * px + d % 2, pad);
+              best = v > best ? v : best;
+            }
+            yo[px] = best;
           }
         }
       }
@@ -475,9 +719,14 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
 }
 #else
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t G, std::size_t Pad = 0,
-          std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL>
+          std::size_t PadL = Pad, std::size_t PadB = Pad, std::size_t PadR = PadL, bool AllDoubled = false>
 void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                         std::size_t oy0, std::size_t rows, std::int8_t pad = 0);  // Armv7E-M DSP only
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t G, std::size_t Pad = 0,
+          bool AllDoubled = false>
+void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
+                                 std::size_t y_stride, std::size_t cy0, std::int8_t pad = 0,
+                                 std::size_t pooled_rows = 1);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
