@@ -414,7 +414,10 @@ std::size_t avg_pool_wrong(std::uint32_t seed) {
   std::size_t wrong = 0;
   for (std::size_t px = 0; px < OW; ++px) {
     volatile float r = 0.0f;  // one rounding a step, in reduce's order
-    r = r + rows[2 * px], r = r + rows[2 * px + 1], r = r + rows[W + 2 * px], r = r + rows[W + 2 * px + 1];
+    r = r + rows[2 * px];
+    r = r + rows[2 * px + 1];
+    r = r + rows[W + 2 * px];
+    r = r + rows[W + 2 * px + 1];
     const float want = r * 0.25f, portable = pool::reduce(rows.data() + 2 * px, W);
     if constexpr (pool::avg_row_vfp) {
       wrong += std::bit_cast<std::uint32_t>(y[px]) != std::bit_cast<std::uint32_t>(want);

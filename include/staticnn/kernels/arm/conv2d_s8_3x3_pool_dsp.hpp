@@ -139,12 +139,11 @@ template <std::size_t RowBytes, std::size_t PW>
 }
 
 // One channel's pooled row: 4 pooled outputs a step from the layout at L until y reaches
-// y_end, then Tail (0..3) more. Signed: the rounding's sign term c - [acc < 0]; a clamp whose
-// lower bound lo is at least the zero point takes none (an accumulator < 0 rescales to at most
-// the zero point either way, then clamps to lo). Registers: r0-r4 the weight words; r5-r8
-// layout words, then the rescale; r9, r10, r11 sums (r9 the window's maximum); r12 the layout;
-// lr the packed outputs.
-template <std::size_t Tail, bool Signed>
+// y_end, then Tail (0..3) more. The rounding takes its sign term c - [acc < 0] whatever the
+// clamp (one copy of the code a shape: a clamp at or above the zero point could skip it, at twice
+// the flash). Registers: r0-r4 the weight words; r5-r8 layout words, then the rescale; r9, r10,
+// r11 sums (r9 the window's maximum); r12 the layout; lr the packed outputs.
+template <std::size_t Tail>
 [[gnu::always_inline]] inline void max_row(const channel* ch, const std::int32_t* L, std::int8_t* y,
                                            std::int8_t* y_end) {
   static_assert(Tail < 4);
@@ -175,9 +174,7 @@ template <std::size_t Tail, bool Signed>
   "movlt r9, r10\n"                                                                                \
   "ldm sp, {r5, r6, r7, r8}\n" /* bias2, m, c, e */                                                \
   "add r9, r9, r5\n"                                                                               \
-  ".if %c[sgn]\n"                                                                               \
   "add r7, r7, r9, asr #31\n" /* c - [x < 0] */                                                    \
-  ".endif\n"                                                                                       \
   "smmlar r9, r9, r6, r7\n"                                                                        \
   "asr r9, r9, r8\n"                                                                               \
   ".if " #I " == 0\n"                                                                              \
@@ -230,7 +227,7 @@ template <std::size_t Tail, bool Signed>
       ".endif\n"
       "add sp, sp, #%c[fsize]\n"
       : "+r"(cp), "+r"(lp), "+r"(yp), "+r"(ye)
-      : [tail] "i"(Tail), [sgn] "i"(Signed ? 1 : 0), [cb] "i"(offsetof(channel, bias2)),
+      : [tail] "i"(Tail), [cb] "i"(offsetof(channel, bias2)),
         [fw] "i"(offsetof(frame, width4)), [fy] "i"(offsetof(frame, y)), [fsize] "i"(sizeof(frame))
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r11", "lr", "cc", "memory");
 #undef STATICNN_3X3P_CLAMP
@@ -240,12 +237,11 @@ template <std::size_t Tail, bool Signed>
 
 // One channel's average-pooled row, a pooled output a step from the layout at L until y reaches
 // y_end: the window's four sums, each started at the doubled bias, each rescaled as max_row's to
-// u (Signed as there), packed bytewise; the sum of min(u, width) (USAD8 of the u against
+// u, packed bytewise; the sum of min(u, width) (USAD8 of the u against
 // u - min(u, width)) plus 4 lo is the sum of the four clamped outputs, divided by 4 rounding half
 // away from zero ((sum + 2 - [sum < 0]) >> 2, as quant/pool.hpp's (sum +- 2) / 4), stored at y.
 // Registers: r0-r4 the weight words; r5-r8 layout words, then the rescale; r9, r10 sums; r11 the
 // doubled bias; r12 the layout; lr the packed u.
-template <bool Signed>
 [[gnu::always_inline]] inline void avg_row(const channel* ch, const std::int32_t* L, std::int8_t* y,
                                            std::int8_t* y_end) {
   register const void* cp asm("r10") = ch;
@@ -267,12 +263,8 @@ template <bool Signed>
   "smlatb r10, r7, r4, r10\n"                                                                      \
   "ldm sp, {r5, r6, r7}\n" /* m, c, e */
 #define STATICNN_3X3A_RESCALE(X)                                                                   \
-  ".if %c[sgn]\n"                                                                                  \
   "add r8, r6, " X ", asr #31\n" /* c - [x < 0] */                                                 \
   "smmlar " X ", " X ", r5, r8\n"                                                                  \
-  ".else\n"                                                                                        \
-  "smmlar " X ", " X ", r5, r6\n"                                                                  \
-  ".endif\n"                                                                                       \
   "asr " X ", " X ", r7\n"
   asm volatile(
       "push {r8, r9}\n"  // y, y_end
@@ -310,7 +302,7 @@ template <bool Signed>
       "bne 1b\n"
       "add sp, sp, #%c[fsize]\n"
       : "+r"(cp), "+r"(lp), "+r"(yp), "+r"(ye)
-      : [sgn] "i"(Signed ? 1 : 0), [cm] "i"(offsetof(channel, m)), [cb] "i"(offsetof(channel, bias2)),
+      : [cm] "i"(offsetof(channel, m)), [cb] "i"(offsetof(channel, bias2)),
         [fw] "i"(offsetof(avg_frame, width4)), [fy] "i"(offsetof(avg_frame, y)), [fsize] "i"(sizeof(avg_frame))
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r11", "lr", "cc", "memory");
 #undef STATICNN_3X3A_RESCALE
@@ -377,11 +369,9 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
         std::int8_t* yg = y + g * y_stride + py * PW;
         if (doubled[b]) {
           if constexpr (Avg) {
-            if (lo >= q.zero_point) avg_row<false>(&ch[b], L, yg, yg + PW);
-            else avg_row<true>(&ch[b], L, yg, yg + PW);
+            avg_row(&ch[b], L, yg, yg + PW);
           } else {
-            if (lo >= q.zero_point) max_row<tail, false>(&ch[b], L, yg, yg + full);
-            else max_row<tail, true>(&ch[b], L, yg, yg + full);
+            max_row<tail>(&ch[b], L, yg, yg + full);
           }
         } else if constexpr (!AllDoubled) {
           const std::int8_t* wg = w + g * kernel * kernel;
@@ -413,7 +403,7 @@ namespace conv_3x3_pool {
 // read with one LDM of its 5 words (W0 . H_dy, W1 . H_dy+1, W2 . H_dy+2, W3 . V_dy, W4b * V_dy+2b),
 // their running maximum in r11. Registers: r0-r4 the weight words; r5-r9 an output's layout
 // words, then the rescale; r10 the sum; r11 the maximum; r12 the layout; lr the packed outputs.
-template <std::size_t Tail, bool Signed>
+template <std::size_t Tail>
 [[gnu::always_inline]] inline void max3_row(const channel* ch, const std::int32_t* L, std::int8_t* y,
                                             std::int8_t* y_end) {
   static_assert(Tail < 4);
@@ -439,9 +429,7 @@ template <std::size_t Tail, bool Signed>
   STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT STATICNN_3X3P3_NEXT                  \
   "ldm sp, {r5, r6, r7, r8}\n" /* bias2, m, c, e */                                                \
   "add r11, r11, r5\n"                                                                             \
-  ".if %c[sgn]\n"                                                                                  \
   "add r7, r7, r11, asr #31\n" /* c - [x < 0] */                                                   \
-  ".endif\n"                                                                                       \
   "smmlar r11, r11, r6, r7\n"                                                                      \
   "asr r11, r11, r8\n"                                                                             \
   ".if " #I " == 0\n"                                                                              \
@@ -493,7 +481,7 @@ template <std::size_t Tail, bool Signed>
       ".endif\n"
       "add sp, sp, #%c[fsize]\n"
       : "+r"(cp), "+r"(lp), "+r"(yp), "+r"(ye)
-      : [tail] "i"(Tail), [sgn] "i"(Signed ? 1 : 0), [cb] "i"(offsetof(channel, bias2)),
+      : [tail] "i"(Tail), [cb] "i"(offsetof(channel, bias2)),
         [fw] "i"(offsetof(frame, width4)), [fy] "i"(offsetof(frame, y)), [fsize] "i"(sizeof(frame))
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r11", "lr", "cc", "memory");
 #undef STATICNN_3X3P3_CLAMP
@@ -576,8 +564,7 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
         const std::size_t g = g0 + b;
         std::int8_t* yg = y + g * y_stride + py * PW;
         if (doubled[b]) {
-          if (lo >= q.zero_point) conv_3x3_pool::max3_row<tail, false>(&ch[b], L, yg, yg + full);
-          else conv_3x3_pool::max3_row<tail, true>(&ch[b], L, yg, yg + full);
+          conv_3x3_pool::max3_row<tail>(&ch[b], L, yg, yg + full);
         } else if constexpr (!AllDoubled) {
           const std::int8_t* wg = w + g * K * K;
           for (std::size_t px = 0; px < PW; ++px) {
