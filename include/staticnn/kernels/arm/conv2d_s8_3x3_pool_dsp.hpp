@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "../conv_window_s8.hpp"
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 
@@ -374,23 +375,9 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
             max_row<tail>(&ch[b], L, yg, yg + full);
           }
         } else if constexpr (!AllDoubled) {
-          const std::int8_t* wg = w + g * kernel * kernel;
-          for (std::size_t px = 0; px < PW; ++px) {
-            std::int32_t best = -128, sum = 0;
-            for (std::size_t dy = 0; dy < pool; ++dy)
-              for (std::size_t dx = 0; dx < pool; ++dx) {
-                auto a = static_cast<std::uint32_t>(q.bias[g]);  // wraps as the portable int32 sum
-                for (std::size_t k = 0; k < kernel; ++k)
-                  for (std::size_t j = 0; j < kernel; ++j)
-                    a += static_cast<std::uint32_t>(wg[3 * k + j] * P[dy + k][2 * px + dx + j]);
-                const std::int32_t v = q.clamp(
-                    requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[g], q.shift[g], q.zero_point));
-                best = v > best ? v : best;
-                sum += v;
-              }
-            if constexpr (Avg) yg[px] = static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4);
-            else yg[px] = static_cast<std::int8_t>(best);
-          }
+          const conv_window_s8 win{P[0], 1, in_rows, Wp + 2, Wp + 2, kernel, kernel};
+          for (std::size_t px = 0; px < PW; ++px)
+            yg[px] = conv_window_pooled(win, w + g * kernel * kernel, q, g, 0, 2 * px, 1, 1, pool, Avg);
         }
       }
     }
@@ -566,21 +553,9 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
         if (doubled[b]) {
           conv_3x3_pool::max3_row<tail>(&ch[b], L, yg, yg + full);
         } else if constexpr (!AllDoubled) {
-          const std::int8_t* wg = w + g * K * K;
-          for (std::size_t px = 0; px < PW; ++px) {
-            std::int32_t best = -128;
-            for (std::size_t dy = 0; dy < PK; ++dy)
-              for (std::size_t dx = 0; dx < PK; ++dx) {
-                auto a = static_cast<std::uint32_t>(q.bias[g]);  // wraps as the portable int32 sum
-                for (std::size_t k = 0; k < K; ++k)
-                  for (std::size_t j = 0; j < K; ++j)
-                    a += static_cast<std::uint32_t>(wg[3 * k + j] * P[dy + k][PK * px + dx + j]);
-                const std::int32_t v = q.clamp(
-                    requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[g], q.shift[g], q.zero_point));
-                best = v > best ? v : best;
-              }
-            yg[px] = static_cast<std::int8_t>(best);
-          }
+          const conv_window_s8 win{P[0], 1, R, Wp, Wp, K, K};
+          for (std::size_t px = 0; px < PW; ++px)
+            yg[px] = conv_window_pooled(win, w + g * K * K, q, g, 0, PK * px, 1, 1, PK, false);
         }
       }
     }

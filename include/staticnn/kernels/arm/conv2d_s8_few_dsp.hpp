@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../conv_window_s8.hpp"
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #include "conv2d_s8_rows_dsp.hpp"
@@ -280,17 +281,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           conv_few::channel_groups<F>(col + full * L::words, wr, last, last + P, width4, lo4);
           for (std::size_t p = 0; p < count - full; ++p) yo[full + p] = last[p];
         }
-      } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp)
-        std::int32_t wp[L::words];
-        conv_few::pair_words<C, K, K * K, K>(wo, wp);
+      } else if constexpr (!AllDoubled) {  // the general rescale (conv_window_s8.hpp), the sums from x
+        const conv_window_s8 win{x, C, H, W, W, K, K};
         for (std::size_t p = 0; p < count; ++p) {
-          const std::int32_t* xc = col + p * L::words;
-          // bias + the products, wrapping as the portable kernel's int32 sum
-          auto a = static_cast<std::uint32_t>(bias);
-          for (std::size_t j = 0; j < L::pairs; ++j) a += static_cast<std::uint32_t>(__smlad(xc[j], wp[j], 0));
-          if constexpr (L::single)  // the bottom halves
-            a += static_cast<std::uint32_t>(static_cast<std::int16_t>(xc[L::pairs]) * static_cast<std::int16_t>(wp[L::pairs]));
-          yo[p] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
+          const std::size_t i = i0 + p;
+          yo[p] = conv_window_output(win, wo, q, o, (oy0 + i / OW) * S, i % OW * S);
         }
       }
     }

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../conv_window_s8.hpp"
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
@@ -263,22 +264,6 @@ template <std::size_t RowBytes>
 #undef STATICNN_AVG_RESCALE
 #undef STATICNN_POOL_TAPS
 }
-
-// The general path (a channel outside the doubled form, or an empty clamp): each of the four
-// outputs clamp(requantize(acc)) of pooled pixel px's 2x2 window, channel g (weights wg), conv row
-// oy0, passed to take; the sums wrap as the portable kernel's int32 sums.
-template <std::size_t W, class Take>
-void general_window(const std::int8_t* x, const std::int8_t* wg, const channel_rescale& q, std::size_t g,
-                    std::size_t oy0, std::size_t px, Take take) {
-  for (std::size_t dy = 0; dy < pool; ++dy)
-    for (std::size_t dx = 0; dx < pool; ++dx) {
-      auto a = static_cast<std::uint32_t>(q.bias[g]);
-      for (std::size_t k = 0; k < kernel; ++k)
-        for (std::size_t j = 0; j < kernel; ++j)
-          a += static_cast<std::uint32_t>(wg[3 * k + j] * x[(oy0 + dy + k) * W + 2 * px + dx + j]);
-      take(q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[g], q.shift[g], q.zero_point)));
-    }
-}
 }  // namespace conv_max_pool
 
 // x: 1 x H x W int8 (rows oy0 .. oy0 + 3 are read); w: G channels' 3 x 3 weights (OIHW,
@@ -314,11 +299,8 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
           bytes4(hi - lo), bytes4(lo), yg + PW, X[in_rows - 1]};
       conv_max_pool::pooled_row<4 * words>(A, B, &p, yg);
     } else if constexpr (!AllDoubled) {
-      for (std::size_t px = 0; px < PW; ++px) {
-        std::int32_t best = -128;
-        general_window<W>(x, wg, q, g, oy0, px, [&](std::int32_t v) { best = v > best ? v : best; });
-        yg[px] = static_cast<std::int8_t>(best);
-      }
+      const conv_window_s8 win{x, 1, H, W, W, kernel, kernel};
+      for (std::size_t px = 0; px < PW; ++px) yg[px] = conv_window_pooled(win, wg, q, g, oy0, 2 * px, 1, 1, pool, false);
     }
   }
 }
@@ -363,11 +345,8 @@ template <std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
       }
       avg_pooled_row<4 * words>(&p, yg);
     } else if constexpr (!AllDoubled) {
-      for (std::size_t px = 0; px < PW; ++px) {
-        std::int32_t sum = 0;
-        general_window<W>(x, wg, q, g, oy0, px, [&](std::int32_t v) { sum += v; });
-        yg[px] = static_cast<std::int8_t>(sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4);
-      }
+      const conv_window_s8 win{x, 1, H, W, W, kernel, kernel};
+      for (std::size_t px = 0; px < PW; ++px) yg[px] = conv_window_pooled(win, wg, q, g, oy0, 2 * px, 1, 1, pool, true);
     }
   }
 }
@@ -617,14 +596,9 @@ template <std::size_t H, std::size_t W, std::size_t S, std::size_t G, bool AllDo
           }
         }
       } else if constexpr (!AllDoubled) {
+        const conv_window_s8 win{x, 1, H, W, W, K, K};
         for (std::size_t r = 0; r < n; ++r, yg += OW)
-          for (std::size_t ox = 0; ox < OW; ++ox) {
-            std::uint32_t a = static_cast<std::uint32_t>(bias);  // wraps as the portable int32 sum
-            for (std::size_t k = 0; k < K; ++k)
-              for (std::size_t j = 0; j < K; ++j)
-                a += static_cast<std::uint32_t>(wg[3 * k + j] * x[((oy0 + r0 + r) * S + k) * W + ox * S + j]);
-            yg[ox] = q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), m, shift, q.zero_point));
-          }
+          for (std::size_t ox = 0; ox < OW; ++ox) yg[ox] = conv_window_output(win, wg, q, g, (oy0 + r0 + r) * S, ox * S);
       }
     }
   }

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../conv_window_s8.hpp"
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #include "conv2d_s8_rows_dsp.hpp"
@@ -360,25 +361,12 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
         conv_pairs::pair_weights<L, C, K, G>(w, q, lo, width4, lo4, o0, gw);
         conv_pairs::rows_pixels<L, K, S, OW>(xw, gw, yg, n, chunk, count);
       } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), sums from x
-        for (std::size_t j = 0; j < count; ++j) {
-          const std::size_t o = o0 + j;
-          const std::int8_t* wo = w + o * F;
+        const conv_window_s8 win{x, C, H, W, W, K, K, pad};
+        for (std::size_t j = 0; j < count; ++j)
           for (std::size_t r = 0; r < chunk; ++r)
-            for (std::size_t ox = 0; ox < OW; ++ox) {
-              auto a = static_cast<std::uint32_t>(q.bias[o]);  // wrapping as the portable kernel's int32 sum
-              for (std::size_t c = 0; c < C; ++c)
-                for (std::size_t ky = 0; ky < K; ++ky) {
-                  const std::size_t iy = (oy0 + c0 + r) * S + ky - Pad;  // wraps above the input
-                  for (std::size_t kx = 0; kx < K; ++kx) {
-                    const std::size_t ix = ox * S + kx - Pad;
-                    const std::int32_t v = iy < H && ix < W ? x[(c * H + iy) * W + ix] : pad;
-                    a += static_cast<std::uint32_t>(v * wo[(c * K + ky) * K + kx]);
-                  }
-                }
+            for (std::size_t ox = 0; ox < OW; ++ox)
               yg[j * n + r * OW + ox] =
-                  q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[o], q.shift[o], q.zero_point));
-            }
-        }
+                  conv_window_output(win, w + (o0 + j) * F, q, o0 + j, (oy0 + c0 + r) * S - Pad, ox * S - Pad);
       }
     }
   }
@@ -421,32 +409,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
       if constexpr (Avg) conv_pairs::avg_pooled_pixels<L, K, S, PO>(xw, gw, yg, y_stride, count);
       else conv_pairs::pooled_pixels<L, K, S, PO>(xw, gw, yg, y_stride, count);
     } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), sums from x
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t o = o0 + j;
-        const std::int8_t* wo = w + o * F;
-        for (std::size_t px = 0; px < PO; ++px) {
-          std::int32_t best = -128, sum = 0;
-          for (std::size_t r = 0; r < 2; ++r)
-            for (std::size_t ox = 2 * px; ox < 2 * px + 2; ++ox) {
-              auto a = static_cast<std::uint32_t>(q.bias[o]);  // wrapping as the portable kernel's int32 sum
-              for (std::size_t c = 0; c < C; ++c)
-                for (std::size_t ky = 0; ky < K; ++ky) {
-                  const std::size_t iy = (oy0 + r) * S + ky - Pad;  // wraps above the input
-                  for (std::size_t kx = 0; kx < K; ++kx) {
-                    const std::size_t ix = ox * S + kx - Pad;
-                    const std::int32_t v = iy < H && ix < W ? x[(c * H + iy) * W + ix] : pad;
-                    a += static_cast<std::uint32_t>(v * wo[(c * K + ky) * K + kx]);
-                  }
-                }
-              const std::int32_t v = q.clamp(
-                  requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[o], q.shift[o], q.zero_point));
-              best = v > best ? v : best;
-              sum += v;
-            }
+      const conv_window_s8 win{x, C, H, W, W, K, K, pad};
+      for (std::size_t j = 0; j < count; ++j)
+        for (std::size_t px = 0; px < PO; ++px)
           yg[j * y_stride + px] =
-              static_cast<std::int8_t>(Avg ? (sum >= 0 ? (sum + 2) / 4 : (sum - 2) / 4) : best);
-        }
-      }
+              conv_window_pooled(win, w + (o0 + j) * F, q, o0 + j, oy0 * S - Pad, 2 * px * S - Pad, S, S, 2, Avg);
     }
   }
 }

@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../conv_window_s8.hpp"
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
@@ -538,25 +539,6 @@ inline std::size_t setup_channels(const std::int8_t* w, const channel_rescale& q
   return first;
 }
 
-// Output (oy, ox) of the channel whose weights are wo (C x 3 x 3) and rescale q.from(oc) through
-// fixed_point.hpp's general requantize, the sums from x (padded as build_planes reads it) as the
-// portable kernel's.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t S, std::size_t Pad, std::size_t PadL>
-inline std::int8_t general_output(const std::int8_t* x, const std::int8_t* wo, const channel_rescale& q,
-                                  std::size_t oc, std::size_t oy, std::size_t ox, std::int8_t pad) {
-  auto a = static_cast<std::uint32_t>(q.bias[oc]);  // wrapping as the portable kernel's int32 sum
-  for (std::size_t ch = 0; ch < C; ++ch)
-    for (std::size_t ky = 0; ky < 3; ++ky) {
-      const std::size_t yy = oy * S + ky - Pad;  // wraps above the input
-      for (std::size_t kx = 0; kx < 3; ++kx) {
-        const std::size_t xx = ox * S + kx - PadL;
-        const std::int32_t v = yy < H && xx < W ? x[(ch * H + yy) * W + xx] : pad;
-        a += static_cast<std::uint32_t>(v * wo[(ch * 3 + ky) * 3 + kx]);
-      }
-    }
-  return q.clamp(requantize_out_of_line(static_cast<std::int32_t>(a), q.multiplier[oc], q.shift[oc], q.zero_point));
-}
-
 }  // namespace conv_stem
 
 // x: C x H x W int8 padded by Pad rows above, PadB below, PadL columns left and PadR right with
@@ -619,8 +601,9 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
             for (std::size_t i = 0; i < OW % B; ++i) yo[B * full + i] = out[i];
           }
         } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp)
+          const conv_window_s8 win{x, C, H, W, W, K, K, pad};
           for (std::size_t ox = 0; ox < OW; ++ox)
-            yo[ox] = conv_stem::general_output<C, H, W, S, Pad, PadL>(x, w + oc * C * K * K, q, oc, oy, ox, pad);
+            yo[ox] = conv_window_output(win, w + oc * C * K * K, q, oc, oy * S - Pad, ox * S - PadL);
         }
       }
     }
@@ -702,16 +685,9 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
             yo[PO - 1] = out[0];
           }
         } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), the largest of four
-          const std::int8_t* wo = w + oc * C * K * K;
-          for (std::size_t px = 0; px < PO; ++px) {
-            std::int8_t best = -128;
-            for (std::size_t d = 0; d < 4; ++d) {
-              const std::int8_t v =
-                  conv_stem::general_output<C, H, W, S, Pad, Pad>(x, wo, q, oc, a + d / 2, 2 * px + d % 2, pad);
-              best = v > best ? v : best;
-            }
-            yo[px] = best;
-          }
+          const conv_window_s8 win{x, C, H, W, W, K, K, pad};
+          for (std::size_t px = 0; px < PO; ++px)
+            yo[px] = conv_window_pooled(win, w + oc * C * K * K, q, oc, a * S - Pad, 2 * px * S - Pad, S, S, 2, false);
         }
       }
     }
