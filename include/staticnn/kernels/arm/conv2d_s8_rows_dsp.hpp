@@ -16,10 +16,10 @@
 // doubling high multiply. Small windows copy several blocks at once (a super-block of at most
 // col_budget bytes) and set up each channel once per super-block (channel_blocks); a large window
 // copies one block and its asm walks the channels (block_channels).
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
-#include "../conv_window_s8.hpp"
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
@@ -115,6 +115,30 @@ namespace conv_rows {
   register std::int32_t a0 asm("r7"), a1 asm("r8"), a2 asm("r10"), a3 asm("r11");                   \
   register const std::int8_t* wp asm("r9") = w;                                                     \
   register const std::int32_t* cp asm("r12") = col;
+
+// acc[p] = init + the F products of one channel's weights w with one block's im2col col (4-byte
+// aligned), p < 4: the asm's multiply (STATICNN_ROWS_MACS) in C, for the general rescale's rare
+// channels; sizes at run time (main_quads = L::main_quads, pad = L::pad), one copy for every shape.
+[[gnu::noipa]] inline void block_sums(const std::int32_t* col, const std::int8_t* w, std::size_t main_quads,
+                                         std::size_t pad, std::int32_t init, std::int32_t (&acc)[pixels]) {
+  for (auto& a : acc) a = init;
+  auto quad = [&](const std::int8_t* from) {  // 4 weights against the block's next 8 words
+    std::uint32_t v;
+    __builtin_memcpy(&v, from, 4);
+    const auto we = static_cast<std::int32_t>(__sxtb16(v)), wo = static_cast<std::int32_t>(__sxtb16(std::rotr(v, 8)));
+    for (std::size_t p = 0; p < pixels; ++p)
+      acc[p] = __smlad(col[2 * p + 1], wo, __smlad(col[2 * p], we, acc[p]));
+    col += 2 * pixels;
+  };
+  for (std::size_t q = 0; q < main_quads; ++q) quad(w + 4 * q);
+  if (pad == 3) {  // a single weight: its 4 pixels' inputs as the halves of 2 words
+    const std::int32_t v = w[4 * main_quads];
+    acc[0] = __smlabb(col[0], v, acc[0]), acc[1] = __smlatb(col[0], v, acc[1]);
+    acc[2] = __smlabb(col[1], v, acc[2]), acc[3] = __smlatb(col[1], v, acc[3]);
+  } else {
+    quad(w + 4 * main_quads - pad);
+  }
+}
 
 // What channel_blocks reads (and updates: y) per block, at the offsets it names.
 struct doubled_out {
@@ -393,6 +417,28 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   unpack_window<C, K, Twice>(win, col, p);  // one copy of the unpack for both
 }
 
+// One channel's outputs yo[0, count) from the im2col col (count pixels in blocks of L::col_words
+// words) through the general rescale (fixed_point.hpp): the path of a channel whose rescale does
+// not take the doubled form. Twice: col holds doubled inputs, so the sums are halved before the
+// bias is added (wrapping as the portable kernel's int32 sum, |2 sum| < 2^30).
+template <class L, bool Twice>
+inline void general_channel(const std::int32_t* col, const std::int8_t* wo, const channel_rescale& q, std::size_t o,
+                            std::size_t count, std::int8_t* yo) {
+  const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+  const std::size_t blocks = (count + pixels - 1) / pixels;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    std::int32_t acc[pixels];
+    block_sums(col + b * L::col_words, wo, L::main_quads, L::pad, Twice ? 0 : bias, acc);
+    const std::size_t valid = count - b * pixels < pixels ? count - b * pixels : pixels;
+    for (std::size_t p = 0; p < valid; ++p) {
+      const std::int32_t a = Twice ? static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) +
+                                                               static_cast<std::uint32_t>(acc[p] >> 1))
+                                   : acc[p];
+      yo[b * pixels + p] = q.clamp(requantize_out_of_line(a, m, shift, q.zero_point));
+    }
+  }
+}
+
 }  // namespace conv_rows
 
 namespace conv_rows {
@@ -448,11 +494,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
         if (!whole)
           for (std::size_t p = 0; p < count; ++p) yo[p] = out[p];
       } else if constexpr (!AllDoubled) {
-        const conv_window_s8 win{x, C, H, W, W, K, K, pad};  // the general rescale, the sums from x
-        for (std::size_t p = 0; p < count; ++p) {
-          const std::size_t i = i0 + p;
-          yo[p] = conv_window_output(win, wo, q, o, (oy0 + i / OW) * S - Pad, i % OW * S - Pad);
-        }
+        conv_rows::general_channel<L, twice>(col, wo, q, o, count, yo);
       }
     }
   }
