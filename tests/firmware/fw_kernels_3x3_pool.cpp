@@ -14,6 +14,7 @@
 
 #include "harness.hpp"
 #include "instruction_counter.hpp"
+#include "kernel_operands.hpp"
 #include "runtime.hpp"
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
@@ -23,32 +24,7 @@ using fw::console::print;
 
 namespace {
 
-enum class rescales { doubled, general, known };
-
-struct lcg {
-  std::uint32_t r;
-  std::int32_t next() { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); }
-  std::int8_t next8() { return static_cast<std::int8_t>((next() & 0xff) - 128); }
-};
-
-// G channels' rescales: bias in [-span, span], multiplier in [2^30, 2^31), shift -shift0 - o % 5
-// (doubled); general: every third channel in one of four forms outside the doubled form.
-template <std::size_t G>
-void draw_rescales(lcg& g, std::array<std::int32_t, G>& bias, std::array<std::int32_t, G>& multiplier,
-                   std::array<std::int8_t, G>& shift, bool general, std::int32_t shift0) {
-  for (std::size_t o = 0; o < G; ++o) {
-    bias[o] = g.next() % 40001 - 20000;
-    multiplier[o] = (1 << 30) + g.next() % (1 << 30);
-    shift[o] = static_cast<std::int8_t>(-shift0 - static_cast<std::int32_t>(o % 5));
-  }
-  if (general)
-    for (std::size_t o = 0; o < G; o += 3) switch (o / 3 % 4) {
-        case 0: multiplier[o] = -multiplier[o]; break;         // decreasing rescale
-        case 1: shift[o] = 3, multiplier[o] = 1 << 30; break;  // left shift: may wrap
-        case 2: multiplier[o] = 3 << 25, shift[o] = 0; break;  // multiplier < 2^30
-        default: shift[o] = -23; break;                        // shift below -22
-      }
-}
+using fw_test::lcg, fw_test::rescales;
 
 // PR pooled rows from row 0 of a random H x W input, padded by Pad with zx: the kernel against the
 // portable conv of the padded input and the 2x2 maxima of its outputs; the number of differing outputs.
@@ -71,7 +47,8 @@ std::size_t check(std::uint32_t seed, std::int32_t act_min = -128, std::int32_t 
     static std::array<std::int8_t, G> shift;
     for (auto& v : x) v = g.next8();
     for (auto& v : w) v = static_cast<std::int8_t>(g.next() % 255 - 127);
-    draw_rescales(g, bias, multiplier, shift, R == rescales::general, 7 + static_cast<std::int32_t>(seed % 3));
+    fw_test::draw_rescales(g, bias, multiplier, shift, 20000, 7 + static_cast<std::int32_t>(seed % 3), 5);
+    if (R == rescales::general) fw_test::general_forms(multiplier, shift);
     for (std::size_t i = 0; i < Hp; ++i)
       for (std::size_t j = 0; j < Wp; ++j)
         xp[i * Wp + j] = i >= Pad && i < Pad + H && j >= Pad && j < Pad + W ? x[(i - Pad) * W + j - Pad] : zx;

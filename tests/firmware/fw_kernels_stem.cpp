@@ -20,6 +20,7 @@
 
 #include "harness.hpp"
 #include "instruction_counter.hpp"
+#include "kernel_operands.hpp"
 #include "runtime.hpp"
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
@@ -31,13 +32,7 @@ namespace {
 
 constexpr bool stem_here = kernels::target::arm_dsp && !kernels::target::arm_mve;
 
-enum class rescales { doubled, general, known };
-
-struct lcg {
-  std::uint32_t r;
-  std::int32_t next() { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); }
-  std::int8_t next8() { return static_cast<std::int8_t>((next() & 0xff) - 128); }
-};
+using fw_test::lcg, fw_test::rescales;
 
 // Random operands: input bytes, weights in [-127, 127], per channel a bias and a doubled-form
 // rescale (multiplier in [2^30, 2^31), right shift 7-11); General: every third channel from the
@@ -47,11 +42,7 @@ void draw(lcg& g, std::array<std::int8_t, XN>& x, std::array<std::int8_t, WN>& w
           std::array<std::int32_t, G>& multiplier, std::array<std::int8_t, G>& shift, bool general) {
   for (auto& v : x) v = g.next8();
   for (auto& v : w) v = static_cast<std::int8_t>(g.next() % 255 - 127);
-  for (std::size_t o = 0; o < G; ++o) {
-    bias[o] = g.next() % 40001 - 20000;
-    multiplier[o] = (1 << 30) + g.next() % (1 << 30);
-    shift[o] = static_cast<std::int8_t>(-7 - static_cast<std::int32_t>(o % 5));
-  }
+  fw_test::draw_rescales(g, bias, multiplier, shift, 20000, 7, 5);
   if (general)
     for (std::size_t o = 1; o < G; o += 3) switch (o / 3 % 5) {
         case 0: multiplier[o] = -multiplier[o]; break;         // decreasing rescale

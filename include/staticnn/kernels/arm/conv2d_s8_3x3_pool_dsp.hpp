@@ -93,6 +93,47 @@ static_assert(offsetof(channel, bias2) == 20 && sizeof(channel) == 48 && offseto
                   offsetof(frame, y) == 24 && offsetof(frame, y_end) == 28 && sizeof(frame) == 32,
               "conv_3x3_pool: the LDM/PUSH register lists lay out channel and frame");
 
+// Channels [g0, g0 + nb) of a 3x3 one-channel conv (weights w, 9 a channel): doubled[b] whether
+// channel g0 + b takes the doubled rescale for the clamp [lo, hi] (always, given AllDoubled), and
+// then ch[b] its parameters (its weights doubled into the five words the row routines read).
+template <bool AllDoubled>
+inline void set_up_channels(const std::int8_t* w, const channel_rescale& q, std::size_t g0, std::size_t nb,
+                            std::int32_t lo, std::int32_t hi, channel* ch, bool* doubled) {
+  constexpr auto sum_max = static_cast<std::uint32_t>(kernel * kernel * 127u * 128u);
+  for (std::size_t b = 0; b < nb; ++b) {
+    const std::size_t g = g0 + b;
+    const std::int8_t* wg = w + g * kernel * kernel;
+    const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
+    doubled[b] = AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
+    if (!doubled[b]) continue;
+    const std::int32_t e = -shift;
+    ch[b] = {{pair(2 * wg[0], 2 * wg[1]), pair(2 * wg[3], 2 * wg[4]), pair(2 * wg[6], 2 * wg[7]),
+              pair(2 * wg[2], 2 * wg[5]), pair(2 * wg[8], 0)},
+             2 * bias,
+             m,
+             (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+             e,
+             bytes4(hi - lo),
+             bytes4(lo),
+             4 * lo};
+  }
+}
+
+// Padded input row iy of the H x W input x (Pad rows and columns of pad around it) into
+// row[0, n), n >= W + 2 Pad (the bytes past W + 2 Pad hold pad too). Loops, not memset: the
+// drivers are built without loop-to-library-call patterns.
+template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t n>
+[[gnu::always_inline]] inline void padded_row(std::int8_t* row, const std::int8_t* x, std::size_t iy,
+                                              std::int8_t pad) {
+  if (iy < Pad || iy >= Pad + H) {
+    for (std::size_t i = 0; i < n; ++i) row[i] = pad;
+    return;
+  }
+  for (std::size_t i = 0; i < Pad; ++i) row[i] = pad;
+  std::memcpy(row + Pad, x + (iy - Pad) * W, W);
+  for (std::size_t i = Pad + W; i < n; ++i) row[i] = pad;
+}
+
 // The layout of pooled pixels [0, PW) from 4 padded rows P (RowBytes apart; 4 bytes from column
 // 2 px of each row are read). Per pixel: the 4 rows' words, SXTB16 to e_r = (P_r[c], P_r[c+2])
 // (r6-r9) and o_r = (P_r[c+1], P_r[c+3]) (r2-r5); X_r = PKHBT(e_r, o_r), V_r(c+2) = PKHTB(e_{r+1},
@@ -326,7 +367,6 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
   using namespace conv_3x3_pool;
   constexpr std::size_t Hp = H + 2 * Pad, Wp = W + 2 * Pad, OW = Wp - kernel + 1, PW = OW / pool;
   constexpr std::size_t full = PW / 4 * 4, tail = PW % 4, B = G < frame_block ? G : frame_block;
-  constexpr auto sum_max = static_cast<std::uint32_t>(kernel * kernel * 127u * 128u);
   static_assert(Hp >= in_rows);
   alignas(4) std::int8_t P[in_rows][Wp + 2];  // + 2: the last pixel's 4-byte loads stay inside
   std::int32_t L[PW * words];
@@ -335,35 +375,10 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   for (std::size_t g0 = 0; g0 < G; g0 += B) {
     const std::size_t nb = G - g0 < B ? G - g0 : B;
-    for (std::size_t b = 0; b < nb; ++b) {
-      const std::size_t g = g0 + b;
-      const std::int8_t* wg = w + g * kernel * kernel;
-      const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
-      doubled[b] = AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
-      if (!doubled[b]) continue;
-      const std::int32_t e = -shift;
-      ch[b] = {{pair(2 * wg[0], 2 * wg[1]), pair(2 * wg[3], 2 * wg[4]), pair(2 * wg[6], 2 * wg[7]),
-                pair(2 * wg[2], 2 * wg[5]), pair(2 * wg[8], 0)},
-               2 * bias,
-               m,
-               (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
-               e,
-               bytes4(hi - lo),
-               bytes4(lo),
-               4 * lo};
-    }
+    set_up_channels<AllDoubled>(w, q, g0, nb, lo, hi, ch, doubled);
     for (std::size_t py = 0; py < pooled_rows; ++py) {
-      for (std::size_t r = 0; r < in_rows; ++r) {  // padded rows 2 py + r
-        const std::size_t iy = pool * py + r;
-        std::int8_t* row = P[r];
-        if (iy < Pad || iy >= Pad + H) {
-          for (std::size_t i = 0; i < Wp + 2; ++i) row[i] = pad;
-          continue;
-        }
-        for (std::size_t i = 0; i < Pad; ++i) row[i] = pad;
-        std::memcpy(row + Pad, x + (iy - Pad) * W, W);
-        for (std::size_t i = Pad + W; i < Wp + 2; ++i) row[i] = pad;
-      }
+      for (std::size_t r = 0; r < in_rows; ++r)  // padded rows 2 py + r
+        padded_row<H, W, Pad, Wp + 2>(P[r], x, pool * py + r, pad);
       lay_out<Wp + 2, PW>(P[0], L);
       for (std::size_t b = 0; b < nb; ++b) {
         const std::size_t g = g0 + b;
@@ -491,11 +506,10 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
     const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t y_stride,
     std::size_t pooled_rows, std::int8_t pad) {
   static_assert(conv2d_s8_3x3_pool3_rows_fits<1, H, W, 3, 1, Pad>, "conv2d_s8_3x3_max_pool3_rows_dsp: shape not taken");
-  using conv_3x3_pool::channel, conv_3x3_pool::pair, conv_3x3_pool::bytes4, conv_3x3_pool::frame_block;
+  using conv_3x3_pool::channel, conv_3x3_pool::pair, conv_3x3_pool::frame_block;
   constexpr std::size_t K = 3, PK = conv_3x3_pool3::pool, R = conv_3x3_pool3::in_rows, WD = conv_3x3_pool3::words;
   constexpr std::size_t Wp = W + 2 * Pad, OW = Wp - K + 1, PW = OW / PK;
   constexpr std::size_t full = PW / 4 * 4, tail = PW % 4, B = G < frame_block ? G : frame_block;
-  constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
   std::int8_t P[R][Wp];
   std::int32_t L[PW * WD];
   channel ch[B];
@@ -503,35 +517,10 @@ template <std::size_t H, std::size_t W, std::size_t Pad, std::size_t G, bool All
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   for (std::size_t g0 = 0; g0 < G; g0 += B) {
     const std::size_t nb = G - g0 < B ? G - g0 : B;
-    for (std::size_t b = 0; b < nb; ++b) {
-      const std::size_t g = g0 + b;
-      const std::int8_t* wg = w + g * K * K;
-      const std::int32_t bias = q.bias[g], m = q.multiplier[g], shift = q.shift[g];
-      doubled[b] = AllDoubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max));
-      if (!doubled[b]) continue;
-      const std::int32_t e = -shift;
-      ch[b] = {{pair(2 * wg[0], 2 * wg[1]), pair(2 * wg[3], 2 * wg[4]), pair(2 * wg[6], 2 * wg[7]),
-                pair(2 * wg[2], 2 * wg[5]), pair(2 * wg[8], 0)},
-               2 * bias,
-               m,
-               (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
-               e,
-               bytes4(hi - lo),
-               bytes4(lo),
-               4 * lo};
-    }
+    conv_3x3_pool::set_up_channels<AllDoubled>(w, q, g0, nb, lo, hi, ch, doubled);
     for (std::size_t py = 0; py < pooled_rows; ++py) {
-      for (std::size_t r = 0; r < R; ++r) {  // padded rows 3 py + r
-        const std::size_t iy = PK * py + r;
-        std::int8_t* row = P[r];
-        if (iy < Pad || iy >= Pad + H) {
-          for (std::size_t i = 0; i < Wp; ++i) row[i] = pad;
-          continue;
-        }
-        for (std::size_t i = 0; i < Pad; ++i) row[i] = pad;
-        std::memcpy(row + Pad, x + (iy - Pad) * W, W);
-        for (std::size_t i = Pad + W; i < Wp; ++i) row[i] = pad;
-      }
+      for (std::size_t r = 0; r < R; ++r)  // padded rows 3 py + r
+        conv_3x3_pool::padded_row<H, W, Pad, Wp>(P[r], x, PK * py + r, pad);
       std::int32_t* l = L;
       for (std::size_t px = 0; px < PW; ++px)
         for (std::size_t dx = 0; dx < PK; ++dx) {
