@@ -97,8 +97,11 @@ constexpr Net random_float(std::uint32_t seed) {
 
 // int8: weights in [-127, 127], bias within a few products, multipliers in [2^30, 2^31) with a
 // right shift that maps a typical accumulator (sqrt(fan_in) * 127 * 64) to tens of steps; tables
-// random and sorted (non-decreasing, as quantize() makes a sigmoid's or tanh's). The same kernels
-// and rescale forms as a calibrated model's.
+// random and sorted (non-decreasing, as quantize() makes a sigmoid's or tanh's). A layer with a
+// fused ReLU or ReLU6 (clamped) gets the output grid and clamp quantize() gives it: the ReLU's
+// range starts at 0, so zero point -128 and clamp [-128, 127] (ReLU6: its range at most 6 wide);
+// any other layer a zero point in [-10, 10] and no clamp. The same kernels and rescale forms as a
+// calibrated model's.
 template <class Q>
 constexpr Q random_int8(std::uint32_t seed) {
   Q q{};
@@ -114,6 +117,7 @@ constexpr Q random_int8(std::uint32_t seed) {
         l.shift[o] = static_cast<std::int8_t>(-7 - log2_fan_in / 2 - static_cast<int>(o % 2));
       }
       l.zero_point = static_cast<std::int32_t>(r.next() % 21) - 10;
+      if constexpr (L::clamped) l.zero_point = -128, l.act_min = -128, l.act_max = 127;
     } else if constexpr (requires { l.table; }) {
       for (auto& t : l.table) t = static_cast<std::int8_t>(static_cast<std::int32_t>(r.next() % 256) - 128);
       std::sort(l.table.begin(), l.table.end());  // non-decreasing, as a sigmoid's or tanh's
