@@ -26,6 +26,7 @@
 // before its one rescale.
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../conv_window_s8.hpp"
 #include "../fixed_point.hpp"
@@ -75,8 +76,8 @@ struct layout {
       S == 1 ? (pairs + (single ? 1 : 0)) * plane_words : blocks * block_words + plane_words;
   // The words from one block's first to the next one's.
   static constexpr std::size_t block_step = S == 1 ? block : block_words;
-  // A channel's block in the weights buffer: 2 bias four times, the widened weights, block_params
-  // (10 words); even.
+  // A channel's block in the weights buffer: the first pair's 3 widened weights, 2 bias four
+  // times (the block's first LDM takes both), the other widened weights, block_params (10 words); even.
   static constexpr std::size_t channel_words = (4 + weight_words + 10 + 1) / 2 * 2;
   // The pooled kernel's two conv rows A, B: stride 1, B's planes pool_words after A's; stride 2,
   // B's words of a block right after A's (block_words), blocks 2 block_words apart, then the
@@ -291,10 +292,12 @@ template <std::size_t C, std::size_t S>
 // start at v until params.y reaches params.y_end (then, Channels, the same for the channel
 // block params.next bytes on until a next of 0, the planes again from v): the 4 accumulators from 2 bias, the products
 // with the channel's widened weights, the doubled rescale, the clamp, 4 bytes stored at y. cb: the
-// channel's block (2 bias four times, the weights, block_params). All in one asm. Registers: r12
+// channel's block (layout::channel_words: the first pair's weights, 2 bias four times, the other
+// weights, block_params). All in one asm. Registers: r12
 // the planes (plane p at p PlaneWords words, the single row after them; the block's first word of
 // each at offset 0), r9 walks cb; accumulators r7, r8, r10, r11; weights r4-r6 (the single row's
-// four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r5 take {m, c, e, width4, lo4, y}.
+// four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r6 take {m, c, e, width4, lo4, y,
+// y_end}, lr a scratch. Floor: the caller's clamp has lo >= zero_point (see STATICNN_STEM_RESCALE).
 // Stride 1: plane words I0..I5 serve outputs i at I(i + kx), the first plane's I4, I5 loaded with
 // writeback (r12 on to the next block, 16 bytes, the offsets after it 16 less); stride 2: I0..I8
 // at I(2i + kx), walked by LDM.
@@ -307,7 +310,7 @@ template <std::size_t C, std::size_t S>
 // row's outputs follow this row's, y already there), so the caller sets y, y_end for the first row only.
 template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1,
           bool Pool = false, std::size_t PoolWords = 0, std::size_t BlockStep = layout<C, 3, S>::block_step,
-          std::size_t Advance = 0>
+          std::size_t Advance = 0, bool Floor = false>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* v, std::int32_t* cb) {
   using L = layout<C, 3, S>;
   constexpr std::size_t plane = 4 * PlaneWords, single = 4 * L::pairs * PlaneWords;
@@ -323,18 +326,25 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   register std::int32_t* wp asm("r9") = cb;
   register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
       r6 asm("r6"), r7 asm("r7"), r8 asm("r8"), r10 asm("r10"), r11 asm("r11");
+  // Floor: the clamp's lo >= zero_point, so that an accumulator < 0 (an output <= zero_point
+  // before the clamp) clamps to lo whatever its rounding: the -[acc < 0] term is left out (the
+  // sum without it is still <= 0 there, u = 0).
 #define STATICNN_STEM_RESCALE(A)                                                                    \
-  "smmlar r6, " A ", r0, r1\n"                                                                      \
-  "add " A ", r6, " A ", asr #31\n"                                                                 \
+  ".if %c[floor]\n"                                                                                 \
+  " smmlar " A ", " A ", r0, r1\n"                                                                   \
+  ".else\n"                                                                                         \
+  " smmlar lr, " A ", r0, r1\n"                                                                     \
+  " add " A ", lr, " A ", asr #31\n"                                                                \
+  ".endif\n"                                                                                        \
   "asr " A ", " A ", r2\n"                                                                          \
   "usat " A ", #8, " A "\n"
-  // The 4 accumulators from 2 bias and the products of one block (r9 from the bias to the block_params).
+  // The 4 accumulators from 2 bias and the products of one block (r9 from the block's first
+  // weights, then its 2 bias four times (one LDM), to the block_params).
 #define STATICNN_STEM_MULTIPLY                                                                      \
-  "ldm r9!, {r7, r8, r10, r11}\n" /* 2 bias */                                                      \
   ".set snn_off, 0\n"                                                                               \
   ".set snn_base, 0\n" /* stride 1: r12 is 16 bytes on after the first plane's last load */        \
   ".rept %c[P]\n"                                                                                   \
-  "ldm r9!, {r4, r5, r6}\n"                                                                         \
+  ".if snn_off == 0\n ldm r9!, {r4, r5, r6, r7, r8, r10, r11}\n.else\n ldm r9!, {r4, r5, r6}\n.endif\n" \
   ".if %c[S] == 1\n"                                                                                \
   " snn_ld2 r0, r1, snn_off - snn_base\n"                                                           \
   " snn_ld2 r2, r3, snn_off - snn_base + 8\n"                                                       \
@@ -385,18 +395,17 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   asm volatile(STATICNN_STEM_LD2
                "1:\n"
                STATICNN_STEM_MULTIPLY
-               "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
+               "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, y_end
                STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r8") STATICNN_STEM_RESCALE("r10")
                STATICNN_STEM_RESCALE("r11")
                "orr r7, r7, r8, lsl #8\n"
                "orr r7, r7, r10, lsl #16\n"
                "orr r7, r7, r11, lsl #24\n"
-               "uqsub8 r6, r7, r3\n"  // u - min(u, hi - lo)
-               "usub8 r7, r7, r6\n"
+               "uqsub8 lr, r7, r3\n"  // u - min(u, hi - lo)
+               "usub8 r7, r7, lr\n"
                "uadd8 r7, r7, r4\n"
                "str r7, [r5], #4\n"
                "str r5, [r9, #%c[y]]\n"
-               "ldr r6, [r9, #%c[yend]]\n"
                "sub r9, r9, #%c[back]\n"
                "cmp r5, r6\n"
                "bne 1b\n"
@@ -405,9 +414,10 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
                  "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
                : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
-                 [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
+                 [soff] "i"(single), [back] "i"(back), [y] "i"(offsetof(block_params, y)),
                  [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
-                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks), [advance] "i"(Advance)
+                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks), [advance] "i"(Advance),
+                 [floor] "i"(Floor ? 1 : 0)
                : "lr", "cc", "memory");
   } else {
     // Signed maximum of two accumulators into the first.
@@ -423,15 +433,14 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  STATICNN_STEM_MAX("r7", "r8") STATICNN_STEM_MAX("r10", "r11")
                  "ldrd r0, r1, [r9, #%c[pair0]]\n"
                  STATICNN_STEM_MAX("r7", "r0") STATICNN_STEM_MAX("r10", "r1")
-                 "ldm r9, {r0, r1, r2, r3, r4, r5}\n"  // m, c, e, width4, lo4, y
+                 "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, y_end
                  STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r10")
                  "orr r7, r7, r10, lsl #8\n"
-                 "uqsub8 r6, r7, r3\n"  // u - min(u, hi - lo)
-                 "usub8 r7, r7, r6\n"
+                 "uqsub8 lr, r7, r3\n"  // u - min(u, hi - lo)
+                 "usub8 r7, r7, lr\n"
                  "uadd8 r7, r7, r4\n"
                  "strh r7, [r5], #2\n"
                  "str r5, [r9, #%c[y]]\n"
-                 "ldr r6, [r9, #%c[yend]]\n"
                  "sub r9, r9, #%c[back]\n"
                  ".if %c[S] == 1\n sub r12, r12, #%c[pool_off]\n.endif\n"  // row A's next block
                  "cmp r5, r6\n"
@@ -441,10 +450,11 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
                    "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
                  : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
-                   [soff] "i"(single), [back] "i"(back), [step] "i"(step), [y] "i"(offsetof(block_params, y)),
+                   [soff] "i"(single), [back] "i"(back), [y] "i"(offsetof(block_params, y)),
                    [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
                    [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks),
-                   [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off), [advance] "i"(Advance)
+                   [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off), [advance] "i"(Advance),
+                   [floor] "i"(Floor ? 1 : 0)
                  : "lr", "cc", "memory");
 #undef STATICNN_STEM_MAX
   }
@@ -454,8 +464,19 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
 #undef STATICNN_STEM_RESCALE
   static_assert(offsetof(block_params, m) == 0 && offsetof(block_params, c) == 4 && offsetof(block_params, e) == 8 &&
                     offsetof(block_params, width4) == 12 && offsetof(block_params, lo4) == 16 &&
-                    offsetof(block_params, y) == 20 && sizeof(block_params) == 40,
-                "row_blocks: one LDM takes m, c, e, width4, lo4, y in this order; 10 words (layout::channel_words)");
+                    offsetof(block_params, y) == 20 && offsetof(block_params, y_end) == 24 &&
+                    sizeof(block_params) == 40,
+                "row_blocks: one LDM takes m, c, e, width4, lo4, y, y_end in this order; 10 words (layout::channel_words)");
+}
+
+// f(std::true_type{}) where q's clamp has lo >= zero_point (row_blocks' Floor: ReLU, ReLU6), else
+// f(std::false_type{}).
+template <class F>
+[[gnu::always_inline]] inline void with_floor(const channel_rescale& q, F&& f) {
+  if (q.act_min >= q.zero_point)
+    f(std::true_type{});
+  else
+    f(std::false_type{});
 }
 
 inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u; }
@@ -523,8 +544,10 @@ inline std::size_t setup_channels(const std::int8_t* w, const channel_rescale& q
         AllDoubled || (lo <= hi && doubled_rescale_applies(q.bias[oc], q.multiplier[oc], q.shift[oc], q.zero_point, sum_max));
     if (!doubled[o]) continue;
     std::int32_t* const cb = wk + o * CW;
-    cb[0] = cb[1] = cb[2] = cb[3] = 2 * q.bias[oc];
-    widen_weights<C, S>(w + oc * C * 9, cb + 4);
+    std::int32_t widened[L::weight_words];
+    widen_weights<C, S>(w + oc * C * 9, widened);
+    for (std::size_t i = 0; i < L::weight_words; ++i) cb[i < 3 ? i : i + 4] = widened[i];
+    cb[3] = cb[4] = cb[5] = cb[6] = 2 * q.bias[oc];
     const std::int32_t e = -q.shift[oc];
     *params(o) = {q.multiplier[oc],
                   (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
@@ -586,8 +609,10 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
               std::int8_t* yo = y + (g0 + o) * n + r * OW;
               params(o).y = yo, params(o).y_end = yo + B * full;
             }
-          conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, advance ? OW : 0>(planes,
-                                                                                           wk + first * CW);
+          conv_stem::with_floor(q, [&](auto floor) {
+            conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, advance ? OW : 0, floor()>(
+                planes, wk + first * CW);
+          });
         }
       if (OW % B != 0 || general)
       for (std::size_t o = 0; o < gn; ++o) {
@@ -597,7 +622,10 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
           if constexpr (OW % B != 0) {
             alignas(4) std::int8_t out[B];
             params(o).y = out, params(o).y_end = out + B;
-            conv_stem::row_blocks<C, S, PL>(planes + L::block_step * full, wk + o * CW);
+            conv_stem::with_floor(q, [&](auto floor) {
+              conv_stem::row_blocks<C, S, PL, false, 1, false, 0, L::block_step, 0, floor()>(
+                  planes + L::block_step * full, wk + o * CW);
+            });
             for (std::size_t i = 0; i < OW % B; ++i) yo[B * full + i] = out[i];
           }
         } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp)
@@ -663,11 +691,16 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
               std::int8_t* yo = y + (g0 + o) * y_stride + i * PO;
               params(o).y = yo, params(o).y_end = yo + 2 * full;
               if constexpr (!chain)
-                conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step>(planes, wk + o * CW);
+                conv_stem::with_floor(q, [&](auto floor) {
+                  conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, floor()>(planes,
+                                                                                                 wk + o * CW);
+                });
             }
           if constexpr (chain)
-            conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, advance ? PO : 0>(
-                planes, wk + first * CW);
+            conv_stem::with_floor(q, [&](auto floor) {
+              conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, advance ? PO : 0, floor()>(
+                  planes, wk + first * CW);
+            });
         }
       if (!keep || i == 0) {
         general = false;
@@ -681,7 +714,10 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
           if constexpr (tail) {
             alignas(4) std::int8_t out[2];
             params(o).y = out, params(o).y_end = out + 2;
-            conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step>(planes + step * full, wk + o * CW);
+            conv_stem::with_floor(q, [&](auto floor) {
+              conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, floor()>(planes + step * full,
+                                                                                              wk + o * CW);
+            });
             yo[PO - 1] = out[0];
           }
         } else if constexpr (!AllDoubled) {  // the general rescale (fixed_point.hpp), the largest of four
