@@ -70,7 +70,8 @@ struct layout {
   // Stride 1: the planes one after the other, then the single row's word m at index 2m of a plane
   // of its own (so that it advances with the planes). Stride 2: block-major, per block of 4 outputs
   // the 9 words of each plane it reads (one shared with the next block) and the 5 of the single
-  // row (H[4b .. 4b + 4]), built through a plane-major row (the last plane_words).
+  // row (H[4b .. 4b + 4]), built in place (block_plane); the last plane_words (a plane-major row
+  // the builder once used) are left unused so that the shapes taken stay those measured.
   static constexpr std::size_t block_words = 9 * pairs + (single ? 5 : 0);
   static constexpr std::size_t buffer_words =
       S == 1 ? (pairs + (single ? 1 : 0)) * plane_words : blocks * block_words + plane_words;
@@ -81,7 +82,7 @@ struct layout {
   static constexpr std::size_t channel_words = (4 + weight_words + 10 + 1) / 2 * 2;
   // The pooled kernel's two conv rows A, B: stride 1, B's planes pool_words after A's; stride 2,
   // B's words of a block right after A's (block_words), blocks 2 block_words apart, then the
-  // plane-major row.
+  // unused plane-major row.
   static constexpr std::size_t pool_words = S == 1 ? buffer_words : block_words;
   static constexpr std::size_t pooled_buffer_words = S == 1 ? 2 * buffer_words : 2 * blocks * block_words + plane_words;
   static constexpr std::size_t pooled_block_step = S == 1 ? block : 2 * block_words;
@@ -233,6 +234,111 @@ template <std::size_t W, std::size_t PadL, std::size_t Spread>
     m += 2 * g;
   }
   for (; m < n; ++m) out[Spread * m] = static_cast<std::int32_t>(halves(tap(2 * m), tap(2 * m + 1)));
+}
+
+// v in each of the 4 bytes.
+inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u; }
+
+// Stride 2, built block-major directly: Single false, the pair plane of the unpadded rows a and b
+// (W bytes each), word c = (a[c - PadL], b[c - PadL]) (pad outside the rows) for the padded
+// columns c <= 8 Blocks, stored at block c / 8's word c % 8 and (c % 8 == 0, c > 0) at block c / 8
+// - 1's word 8; Single true, the horizontal pairs of the row a, word m = (a[2m - PadL], a[2m + 1 -
+// PadL]) for m <= 4 Blocks, at block m / 4's word m % 4 and (m % 4 == 0, m > 0) block m / 4 - 1's
+// word 4. out: block 0's first word, Step words from a block's to the next one's. One asm takes
+// the groups of 4 columns [0, gB) that end inside the row (one word load of each row a group, any
+// alignment; group 0 loaded from the row's start and its PadL padding bytes shifted in; then loop
+// steps of block b's odd group and block b + 1's even one) and (Last) the word 8 Blocks (4 Blocks)
+// where it is inside the row; the words after them (padding, the row's end) are stored one by
+// one, their places known at compile time. Rows of fewer than 4 bytes: every word one by one.
+template <std::size_t W, std::size_t PadL, std::size_t Blocks, std::size_t Step, bool Single>
+[[gnu::always_inline]] inline void block_plane(const std::int8_t* a, const std::int8_t* b, std::int8_t pad,
+                                               std::int32_t* out) {
+  static_assert(PadL < 4, "block_plane: group 0 starts with at most 3 padding columns");
+  constexpr std::size_t per = Single ? 2 : 4;  // words a group of 4 columns makes
+  constexpr std::size_t span = 2 * per;        // words a block takes from its own columns
+  constexpr std::size_t words = Single ? 4 * Blocks + 1 : 8 * Blocks + 1;
+  constexpr std::size_t gB0 = W >= 4 ? (PadL + W) / 4 : 0, gB = gB0 < 2 * Blocks ? gB0 : 2 * Blocks;
+  // The last word (word 8 Blocks or 4 Blocks, a duplicate only) in the asm: its columns inside the row.
+  constexpr bool last_word = gB == 2 * Blocks && 8 * Blocks + (Single ? 1 : 0) < PadL + W;
+  auto put = [&](std::size_t i, std::int32_t word) {  // word i: its block's and the one before's
+    if (i / span < Blocks) out[i / span * Step + i % span] = word;
+    if (i % span == 0 && i > 0) out[(i / span - 1) * Step + span] = word;
+  };
+  auto tap = [&](const std::int8_t* r, std::size_t col) -> std::int32_t {
+    return col >= PadL && col < PadL + W ? r[col - PadL] : pad;
+  };
+  auto word = [&](std::size_t i) -> std::int32_t {
+    return Single ? static_cast<std::int32_t>(halves(tap(a, 2 * i), tap(a, 2 * i + 1)))
+                  : static_cast<std::int32_t>(halves(tap(a, i), tap(b, i)));
+  };
+  constexpr std::size_t last = per * gB + (last_word ? 1 : 0);  // words from the asm: [0, last)
+  if constexpr (gB > 0) {
+    const std::int8_t* pa = a + (4 - PadL);  // group 1's columns
+    const std::int8_t* pb = Single ? a : b + (4 - PadL);
+    std::int32_t* po = out;  // the block of the next odd group
+    const std::uint32_t pad_low = bytes4(pad) & ((1u << (8 * PadL)) - 1u);  // group 0's padding bytes
+    constexpr bool odd_last = (gB - 1) % 2 == 1;
+    std::uint32_t va, vb, ae, be, t0, t1, n = (gB - 1) / 2;
+    // STATICNN_STEM_WORDS: a group's words (pair plane: t0, t1 then ae, be; single: t0, t1); First:
+    // group 0, loaded from the row's start (pa, pb are at group 1's columns), padding shifted in.
+#define STATICNN_STEM_WORDS(FIRST)                                                  \
+  ".if " FIRST "\n"                                                                 \
+  " ldr %[va], [%[pa], #-%c[back]]\n"                                               \
+  " .if %c[padl]\n orr %[va], %[padlo], %[va], lsl #%c[padl]\n .endif\n"             \
+  " .if %c[single] == 0\n"                                                          \
+  "  ldr %[vb], [%[pb], #-%c[back]]\n"                                              \
+  "  .if %c[padl]\n orr %[vb], %[padlo], %[vb], lsl #%c[padl]\n .endif\n"            \
+  " .endif\n"                                                                       \
+  ".else\n"                                                                         \
+  " ldr %[va], [%[pa]], #4\n"                                                       \
+  " .if %c[single] == 0\n ldr %[vb], [%[pb]], #4\n .endif\n"                        \
+  ".endif\n"                                                                        \
+  ".if %c[single]\n"                                                                \
+  " sxtb16 %[ae], %[va]\n"                                                          \
+  " sxtb16 %[va], %[va], ror #8\n"                                                  \
+  " pkhbt %[t0], %[ae], %[va], lsl #16\n" /* (r0, r1) */                            \
+  " pkhtb %[t1], %[va], %[ae], asr #16\n" /* (r2, r3) */                            \
+  ".else\n"                                                                         \
+  " sxtb16 %[ae], %[va]\n"                                                          \
+  " sxtb16 %[va], %[va], ror #8\n"                                                  \
+  " sxtb16 %[be], %[vb]\n"                                                          \
+  " sxtb16 %[vb], %[vb], ror #8\n"                                                  \
+  " pkhbt %[t0], %[ae], %[be], lsl #16\n" /* (a0, b0) */                            \
+  " pkhbt %[t1], %[va], %[vb], lsl #16\n" /* (a1, b1) */                            \
+  " pkhtb %[ae], %[be], %[ae], asr #16\n" /* (a2, b2) */                            \
+  " pkhtb %[be], %[vb], %[va], asr #16\n" /* (a3, b3) */                            \
+  ".endif\n"
+#define STATICNN_STEM_STORE(OFF)                                                    \
+  "strd %[t0], %[t1], [%[po], #" OFF "]\n"                                          \
+  ".if %c[single] == 0\n strd %[ae], %[be], [%[po], #" OFF " + 8]\n.endif\n"
+    asm volatile(
+        STATICNN_STEM_WORDS("1") STATICNN_STEM_STORE("0")
+        "cmp %[n], #0\n"
+        "beq 2f\n"
+        "1:\n" STATICNN_STEM_WORDS("0") STATICNN_STEM_STORE("%c[odd]") STATICNN_STEM_WORDS("0")
+        "str %[t0], [%[po], #%c[dup]]\n" STATICNN_STEM_STORE("%c[next]")
+        "add %[po], %[po], #%c[next]\n"
+        "subs %[n], %[n], #1\n"
+        "bne 1b\n"
+        "2:\n"
+        ".if %c[odd_last]\n" STATICNN_STEM_WORDS("0") STATICNN_STEM_STORE("%c[odd]") ".endif\n"
+        ".if %c[last_word]\n" /* the columns at pa (pb, or pa + 1) */
+        " ldrsb %[va], [%[pa]]\n"
+        " .if %c[single]\n ldrsb %[vb], [%[pa], #1]\n .else\n ldrsb %[vb], [%[pb]]\n .endif\n"
+        " pkhbt %[t0], %[va], %[vb], lsl #16\n"
+        " str %[t0], [%[po], #%c[dup]]\n"
+        ".endif\n"
+        : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [n] "+r"(n), [va] "=&r"(va), [vb] "=&r"(vb),
+          [ae] "=&r"(ae), [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
+        : [padlo] "r"(pad_low), [single] "i"(Single ? 1 : 0), [odd_last] "i"(odd_last ? 1 : 0),
+          [last_word] "i"(last_word ? 1 : 0), [padl] "i"(8 * PadL), [back] "i"(4 - PadL), [odd] "i"(4 * per),
+          [next] "i"(4 * Step), [dup] "i"(4 * span)
+        : "cc", "memory");
+#undef STATICNN_STEM_STORE
+#undef STATICNN_STEM_WORDS
+  }
+#pragma GCC unroll 8
+  for (std::size_t i = last; i < words; ++i) put(i, word(i));
 }
 
 // Blocks words of a plane-major row src (Words words per block, From apart: the next block's
@@ -479,8 +585,6 @@ template <class F>
     f(std::false_type{});
 }
 
-inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u; }
-
 // The planes of output row oy (padded input rows S oy .. S oy + 2 of x, C x H x W, padded by Pad
 // rows above and PadL columns left with pad; a padding row reads pad_row, W bytes of pad) at v:
 // stride 1 plane-major (plane p at p plane_words words, the single row's after them); stride 2
@@ -490,8 +594,7 @@ inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std:
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t PW, std::size_t S, std::size_t Pad,
           std::size_t PadL, std::size_t Step>
 [[gnu::always_inline]] inline void build_planes(const std::int8_t* x, const std::int8_t* pad_row, std::int8_t pad,
-                                                std::size_t oy, std::int32_t* v, std::int32_t* row,
-                                                const std::int32_t* prev) {
+                                                std::size_t oy, std::int32_t* v, const std::int32_t* prev) {
   using L = layout<C, PW, S>;
   constexpr std::size_t PL = L::plane_words;
   const std::int32_t pad2 = static_cast<std::int32_t>(halves(pad, pad));
@@ -515,13 +618,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t PW, std::size
         continue;
       }
       const std::size_t ka = L::pair_a(p), kb = L::pair_b(p);
-      pair_plane<W, PadL>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad2, row, PL);
-      copy_blocks<9, 8, Step>(row, v + 9 * p, L::blocks);
+      block_plane<W, PadL, L::blocks, Step, false>(in_row(ka / 3, iy + ka % 3), in_row(kb / 3, iy + kb % 3), pad,
+                                                    v + 9 * p);
     }
-    if constexpr (L::single) {
-      single_row<W, PadL, 1>(in_row(2, iy + L::single_row % 3), pad, row, L::single_words);
-      copy_blocks<5, 4, Step>(row, v + 9 * L::pairs, L::blocks);
-    }
+    if constexpr (L::single)
+      block_plane<W, PadL, L::blocks, Step, true>(in_row(2, iy + L::single_row % 3), nullptr, pad, v + 9 * L::pairs);
   }
 }
 
@@ -600,7 +701,7 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t oy = oy0 + r;
       conv_stem::build_planes<C, H, W, PW, S, Pad, PadL, L::block_words>(
-          x, pad_row, pad, oy, planes, planes + L::blocks * L::block_words, r > 0 ? planes : nullptr);
+          x, pad_row, pad, oy, planes, r > 0 ? planes : nullptr);
       if constexpr (full > 0)
         if (first != gn) {  // every doubled channel's whole blocks in one asm
           if (!advance || r == 0)
@@ -666,7 +767,6 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
   constexpr bool advance = keep && chain && !tail;  // y runs on from pooled row to pooled row
   alignas(8) std::int32_t planes[L::pooled_buffer_words];
   alignas(8) std::int32_t wk[GG * CW];
-  std::int32_t* const row = planes + (S == 1 ? 0 : 2 * L::blocks * L::block_words);  // stride 2's plane-major row
   std::int8_t pad_row[W];
   for (auto& b : pad_row) b = pad;
   auto params = [&](std::size_t o) -> conv_stem::block_params& {
@@ -676,9 +776,9 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
   std::size_t first = GG;
   for (std::size_t i = 0; i < pooled_rows; ++i) {
     const std::size_t a = cy0 + 2 * i;  // conv rows a (A) and a + 1 (B)
-    conv_stem::build_planes<C, H, W, PW, S, Pad, Pad, step>(x, pad_row, pad, a, planes, row,
+    conv_stem::build_planes<C, H, W, PW, S, Pad, Pad, step>(x, pad_row, pad, a, planes,
                                                             S == 2 && i > 0 ? planes + L::block_words : nullptr);
-    conv_stem::build_planes<C, H, W, PW, S, Pad, Pad, step>(x, pad_row, pad, a + 1, planes + L::pool_words, row,
+    conv_stem::build_planes<C, H, W, PW, S, Pad, Pad, step>(x, pad_row, pad, a + 1, planes + L::pool_words,
                                                             S == 2 ? planes : nullptr);
     for (std::size_t g0 = 0; g0 < G; g0 += GG) {
       const std::size_t gn = G - g0 < GG ? G - g0 : GG;
