@@ -88,9 +88,16 @@ struct layout {
   static constexpr std::size_t pooled_block_step = S == 1 ? block : 2 * block_words;
 };
 
+// row_blocks' rescale forms for a call (bits): form_floor, the clamp's lo >= zero_point (ReLU,
+// ReLU6: no -[acc < 0] term); form_full, the clamp is all of int8 (no clamp but the saturation).
+inline constexpr int form_floor = 1, form_full = 2;
+constexpr int rescale_form(const channel_rescale& q) {
+  return (q.act_min >= q.zero_point ? form_floor : 0) | (q.act_min <= -128 && q.act_max >= 127 ? form_full : 0);
+}
+
 // What the block loop reads after one channel's widened weights (and updates: y).
 struct block_params {
-  std::int32_t m, c, e;      // the doubled rescale, lo taken off: c = 2^(e-1) + ((zero_point - lo) << e)
+  std::int32_t m, c, e;      // the doubled rescale, lo taken off: c = 2^(e-1) + ((zero_point - lo) << e) (form_full: lo 0)
   std::int32_t width4, lo4;  // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;            // the next 4 outputs
   std::int8_t* y_end;        // past the last
@@ -403,7 +410,7 @@ template <std::size_t C, std::size_t S>
 // the planes (plane p at p PlaneWords words, the single row after them; the block's first word of
 // each at offset 0), r9 walks cb; accumulators r7, r8, r10, r11; weights r4-r6 (the single row's
 // four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r6 take {m, c, e, width4, lo4, y,
-// y_end}, lr a scratch. Floor: the caller's clamp has lo >= zero_point (see STATICNN_STEM_RESCALE).
+// y_end}, lr a scratch. Form: rescale_form's bits (see STATICNN_STEM_RESCALE).
 // Stride 1: plane words I0..I5 serve outputs i at I(i + kx), the first plane's I4, I5 loaded with
 // writeback (r12 on to the next block, 16 bytes, the offsets after it 16 less); stride 2: I0..I8
 // at I(2i + kx), walked by LDM.
@@ -416,8 +423,9 @@ template <std::size_t C, std::size_t S>
 // row's outputs follow this row's, y already there), so the caller sets y, y_end for the first row only.
 template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1,
           bool Pool = false, std::size_t PoolWords = 0, std::size_t BlockStep = layout<C, 3, S>::block_step,
-          std::size_t Advance = 0, bool Floor = false>
+          std::size_t Advance = 0, int Form = 0>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* v, std::int32_t* cb) {
+  static_assert(form_floor == 1 && form_full == 2, "row_blocks: the asm tests Form's bits 1 and 2");
   using L = layout<C, 3, S>;
   constexpr std::size_t plane = 4 * PlaneWords, single = 4 * L::pairs * PlaneWords;
   constexpr std::size_t back = 4 * (4 + L::weight_words), step = 4 * BlockStep;
@@ -432,18 +440,19 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   register std::int32_t* wp asm("r9") = cb;
   register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
       r6 asm("r6"), r7 asm("r7"), r8 asm("r8"), r10 asm("r10"), r11 asm("r11");
-  // Floor: the clamp's lo >= zero_point, so that an accumulator < 0 (an output <= zero_point
+  // form_floor: the clamp's lo >= zero_point, so that an accumulator < 0 (an output <= zero_point
   // before the clamp) clamps to lo whatever its rounding: the -[acc < 0] term is left out (the
-  // sum without it is still <= 0 there, u = 0).
+  // sum without it is still <= 0 there, u = 0). form_full: the clamp is [-128, 127], c has no lo
+  // taken off (setup_channels), the output is the sum saturated to int8 (SSAT), packed by BFI.
 #define STATICNN_STEM_RESCALE(A)                                                                    \
-  ".if %c[floor]\n"                                                                                 \
+  ".if (%c[form] & 1)\n"                                                                                 \
   " smmlar " A ", " A ", r0, r1\n"                                                                   \
   ".else\n"                                                                                         \
   " smmlar lr, " A ", r0, r1\n"                                                                     \
   " add " A ", lr, " A ", asr #31\n"                                                                \
   ".endif\n"                                                                                        \
   "asr " A ", " A ", r2\n"                                                                          \
-  "usat " A ", #8, " A "\n"
+  ".if (%c[form] & 2)\n ssat " A ", #8, " A "\n.else\n usat " A ", #8, " A "\n.endif\n"
   // The 4 accumulators from 2 bias and the products of one block (r9 from the block's first
   // weights, then its 2 bias four times (one LDM), to the block_params).
 #define STATICNN_STEM_MULTIPLY                                                                      \
@@ -504,12 +513,18 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, y_end
                STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r8") STATICNN_STEM_RESCALE("r10")
                STATICNN_STEM_RESCALE("r11")
-               "orr r7, r7, r8, lsl #8\n"
-               "orr r7, r7, r10, lsl #16\n"
-               "orr r7, r7, r11, lsl #24\n"
-               "uqsub8 lr, r7, r3\n"  // u - min(u, hi - lo)
-               "usub8 r7, r7, lr\n"
-               "uadd8 r7, r7, r4\n"
+               ".if (%c[form] & 2)\n"
+               " bfi r7, r8, #8, #8\n"
+               " bfi r7, r10, #16, #8\n"
+               " bfi r7, r11, #24, #8\n"
+               ".else\n"
+               " orr r7, r7, r8, lsl #8\n"
+               " orr r7, r7, r10, lsl #16\n"
+               " orr r7, r7, r11, lsl #24\n"
+               " uqsub8 lr, r7, r3\n"  // u - min(u, hi - lo)
+               " usub8 r7, r7, lr\n"
+               " uadd8 r7, r7, r4\n"
+               ".endif\n"
                "str r7, [r5], #4\n"
                "str r5, [r9, #%c[y]]\n"
                "sub r9, r9, #%c[back]\n"
@@ -523,7 +538,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  [soff] "i"(single), [back] "i"(back), [y] "i"(offsetof(block_params, y)),
                  [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
                  [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks), [advance] "i"(Advance),
-                 [floor] "i"(Floor ? 1 : 0)
+                 [form] "i"(Form)
                : "lr", "cc", "memory");
   } else {
     // Signed maximum of two accumulators into the first.
@@ -541,10 +556,14 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  STATICNN_STEM_MAX("r7", "r0") STATICNN_STEM_MAX("r10", "r1")
                  "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, y_end
                  STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r10")
-                 "orr r7, r7, r10, lsl #8\n"
-                 "uqsub8 lr, r7, r3\n"  // u - min(u, hi - lo)
-                 "usub8 r7, r7, lr\n"
-                 "uadd8 r7, r7, r4\n"
+                 ".if (%c[form] & 2)\n"
+                 " bfi r7, r10, #8, #8\n"
+                 ".else\n"
+                 " orr r7, r7, r10, lsl #8\n"
+                 " uqsub8 lr, r7, r3\n"  // u - min(u, hi - lo)
+                 " usub8 r7, r7, lr\n"
+                 " uadd8 r7, r7, r4\n"
+                 ".endif\n"
                  "strh r7, [r5], #2\n"
                  "str r5, [r9, #%c[y]]\n"
                  "sub r9, r9, #%c[back]\n"
@@ -560,7 +579,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                    [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
                    [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks),
                    [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off), [advance] "i"(Advance),
-                   [floor] "i"(Floor ? 1 : 0)
+                   [form] "i"(Form)
                  : "lr", "cc", "memory");
 #undef STATICNN_STEM_MAX
   }
@@ -575,14 +594,15 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                 "row_blocks: one LDM takes m, c, e, width4, lo4, y, y_end in this order; 10 words (layout::channel_words)");
 }
 
-// f(std::true_type{}) where q's clamp has lo >= zero_point (row_blocks' Floor: ReLU, ReLU6), else
-// f(std::false_type{}).
+// f(std::integral_constant<int, rescale_form(q)>{}).
 template <class F>
-[[gnu::always_inline]] inline void with_floor(const channel_rescale& q, F&& f) {
-  if (q.act_min >= q.zero_point)
-    f(std::true_type{});
-  else
-    f(std::false_type{});
+[[gnu::always_inline]] inline void with_form(const channel_rescale& q, F&& f) {
+  switch (rescale_form(q)) {
+    case 0: f(std::integral_constant<int, 0>{}); break;
+    case form_floor: f(std::integral_constant<int, form_floor>{}); break;
+    case form_full: f(std::integral_constant<int, form_full>{}); break;
+    default: f(std::integral_constant<int, form_floor | form_full>{}); break;
+  }
 }
 
 // The planes of output row oy (padded input rows S oy .. S oy + 2 of x, C x H x W, padded by Pad
@@ -638,6 +658,7 @@ inline std::size_t setup_channels(const std::int8_t* w, const channel_rescale& q
   constexpr auto sum_max = static_cast<std::uint32_t>(C * 9 * 127u * 128u);
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
   const auto width4 = static_cast<std::int32_t>(bytes4(hi - lo)), lo4 = static_cast<std::int32_t>(bytes4(lo));
+  const std::int32_t off = rescale_form(q) & form_full ? 0 : lo;  // taken off in c: form_full's SSAT needs none
   auto params = [&](std::size_t o) { return reinterpret_cast<block_params*>(wk + o * CW + 4 + L::weight_words); };
   for (std::size_t o = 0; o < gn; ++o) {
     const std::size_t oc = g0 + o;
@@ -651,7 +672,7 @@ inline std::size_t setup_channels(const std::int8_t* w, const channel_rescale& q
     cb[3] = cb[4] = cb[5] = cb[6] = 2 * q.bias[oc];
     const std::int32_t e = -q.shift[oc];
     *params(o) = {q.multiplier[oc],
-                  (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e),
+                  (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - off) << e),
                   e, width4, lo4, nullptr, nullptr, 0, 0, 0};
   }
   std::size_t first = gn, last = gn;
@@ -710,8 +731,8 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
               std::int8_t* yo = y + (g0 + o) * n + r * OW;
               params(o).y = yo, params(o).y_end = yo + B * full;
             }
-          conv_stem::with_floor(q, [&](auto floor) {
-            conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, advance ? OW : 0, floor()>(
+          conv_stem::with_form(q, [&](auto form) {
+            conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, advance ? OW : 0, form()>(
                 planes, wk + first * CW);
           });
         }
@@ -723,8 +744,8 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
           if constexpr (OW % B != 0) {
             alignas(4) std::int8_t out[B];
             params(o).y = out, params(o).y_end = out + B;
-            conv_stem::with_floor(q, [&](auto floor) {
-              conv_stem::row_blocks<C, S, PL, false, 1, false, 0, L::block_step, 0, floor()>(
+            conv_stem::with_form(q, [&](auto form) {
+              conv_stem::row_blocks<C, S, PL, false, 1, false, 0, L::block_step, 0, form()>(
                   planes + L::block_step * full, wk + o * CW);
             });
             for (std::size_t i = 0; i < OW % B; ++i) yo[B * full + i] = out[i];
@@ -791,14 +812,14 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
               std::int8_t* yo = y + (g0 + o) * y_stride + i * PO;
               params(o).y = yo, params(o).y_end = yo + 2 * full;
               if constexpr (!chain)
-                conv_stem::with_floor(q, [&](auto floor) {
-                  conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, floor()>(planes,
+                conv_stem::with_form(q, [&](auto form) {
+                  conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, form()>(planes,
                                                                                                  wk + o * CW);
                 });
             }
           if constexpr (chain)
-            conv_stem::with_floor(q, [&](auto floor) {
-              conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, advance ? PO : 0, floor()>(
+            conv_stem::with_form(q, [&](auto form) {
+              conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, advance ? PO : 0, form()>(
                   planes, wk + first * CW);
             });
         }
@@ -814,8 +835,8 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
           if constexpr (tail) {
             alignas(4) std::int8_t out[2];
             params(o).y = out, params(o).y_end = out + 2;
-            conv_stem::with_floor(q, [&](auto floor) {
-              conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, floor()>(planes + step * full,
+            conv_stem::with_form(q, [&](auto form) {
+              conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, form()>(planes + step * full,
                                                                                               wk + o * CW);
             });
             yo[PO - 1] = out[0];
