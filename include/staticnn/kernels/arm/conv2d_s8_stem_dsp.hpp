@@ -100,7 +100,7 @@ struct block_params {
   std::int32_t m, c, e;      // the doubled rescale, lo taken off: c = 2^(e-1) + ((zero_point - lo) << e) (form_full: lo 0)
   std::int32_t width4, lo4;  // the clamp: bytes4(hi - lo), bytes4(lo)
   std::int8_t* y;            // the next 4 outputs
-  std::int8_t* y_end;        // past the last
+  const std::int32_t* end;   // the planes past the call's last block (the blocks run until r12 is there)
   std::int32_t next;         // bytes from this channel's block to the next one's in the same call; 0: the last
   std::int32_t pair0, pair1;  // the pooled loop's: the first conv row's pair maxima of a block
 };
@@ -402,7 +402,7 @@ template <std::size_t C, std::size_t S>
 }
 
 // For the blocks of 4 outputs of one output row and one channel, from the block whose planes
-// start at v until params.y reaches params.y_end (then, Channels, the same for the channel
+// start at v until r12 reaches params.end (then, Channels, the same for the channel
 // block params.next bytes on until a next of 0, the planes again from v): the 4 accumulators from 2 bias, the products
 // with the channel's widened weights, the doubled rescale, the clamp, 4 bytes stored at y. cb: the
 // channel's block (layout::channel_words: the first pair's weights, 2 bias four times, the other
@@ -410,7 +410,7 @@ template <std::size_t C, std::size_t S>
 // the planes (plane p at p PlaneWords words, the single row after them; the block's first word of
 // each at offset 0), r9 walks cb; accumulators r7, r8, r10, r11; weights r4-r6 (the single row's
 // four: r4-r6, lr); inputs r0-r3, lr; after the multiply r0-r6 take {m, c, e, width4, lo4, y,
-// y_end}, lr a scratch. Form: rescale_form's bits (see STATICNN_STEM_RESCALE).
+// end}, lr a scratch. Form: rescale_form's bits (see STATICNN_STEM_RESCALE).
 // Stride 1: plane words I0..I5 serve outputs i at I(i + kx), the first plane's I4, I5 loaded with
 // writeback (r12 on to the next block, 16 bytes, the offsets after it 16 less); stride 2: I0..I8
 // at I(2i + kx), walked by LDM.
@@ -419,11 +419,11 @@ template <std::size_t C, std::size_t S>
 // keeps the larger of each horizontal pair of A (block_params' pair0, pair1 meanwhile), takes the
 // larger of those and B's pairs, and rescales and clamps those 2 only (the doubled rescale is
 // non-decreasing, m > 0): 2 bytes stored at y. BlockStep: words from a block's planes to the next one's.
-// Advance (Channels): each channel's y_end moves Advance bytes on when its row is done (its next
-// row's outputs follow this row's, y already there), so the caller sets y, y_end for the first row only.
+// Each channel's y is left past its last outputs, so that a next row whose outputs follow them
+// needs no new y; end, the same for every channel of a call, needs none either.
 template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = false, std::size_t Blocks = 1,
           bool Pool = false, std::size_t PoolWords = 0, std::size_t BlockStep = layout<C, 3, S>::block_step,
-          std::size_t Advance = 0, int Form = 0>
+          int Form = 0>
 [[gnu::always_inline]] inline void row_blocks(const std::int32_t* v, std::int32_t* cb) {
   static_assert(form_floor == 1 && form_full == 2, "row_blocks: the asm tests Form's bits 1 and 2");
   using L = layout<C, 3, S>;
@@ -433,7 +433,6 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   static_assert(single + 4 * 8 + 4 <= 4095, "row_blocks: plane offsets within 12 bits");
   static_assert(back + sizeof(block_params) <= 255, "row_blocks: the channel's block within a SUB immediate");
   static_assert(!Channels || step * Blocks <= 4095, "row_blocks: a row's blocks within a SUB immediate");
-  static_assert(Advance <= 255 || Advance % 4 == 0, "row_blocks: Advance an ADD immediate");
   static_assert(!Pool || (pool_off <= 4095 && (S == 2 || pool_off >= 16)), "row_blocks: row B within a SUB immediate");
   static_assert(S == 2 || step == 16, "row_blocks: stride 1 steps r12 16 bytes a block (the first plane's last LDRD)");
   register const std::int32_t* xp asm("r12") = v;
@@ -499,7 +498,6 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   ".endm\n"
 #define STATICNN_STEM_NEXT_CHANNEL                                                                  \
   ".if %c[channels]\n"                                                                              \
-  " .if %c[advance]\n add r6, r6, #%c[advance]\n str r6, [r9, #%c[back] + %c[yend]]\n .endif\n"     \
   " ldr r6, [r9, #%c[back] + %c[next]]\n"                                                           \
   " sub r12, r12, #%c[row]\n"                                                                       \
   " add r9, r9, r6\n"                                                                               \
@@ -510,7 +508,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   asm volatile(STATICNN_STEM_LD2
                "1:\n"
                STATICNN_STEM_MULTIPLY
-               "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, y_end
+               "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, end
                STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r8") STATICNN_STEM_RESCALE("r10")
                STATICNN_STEM_RESCALE("r11")
                ".if (%c[form] & 2)\n"
@@ -528,7 +526,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                "str r7, [r5], #4\n"
                "str r5, [r9, #%c[y]]\n"
                "sub r9, r9, #%c[back]\n"
-               "cmp r5, r6\n"
+               "cmp r12, r6\n"
                "bne 1b\n"
                STATICNN_STEM_NEXT_CHANNEL
                ".purgem snn_ld2\n"
@@ -536,8 +534,8 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
                : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
                  [soff] "i"(single), [back] "i"(back), [y] "i"(offsetof(block_params, y)),
-                 [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
-                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks), [advance] "i"(Advance),
+                 [channels] "i"(Channels ? 1 : 0),
+                 [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks),
                  [form] "i"(Form)
                : "lr", "cc", "memory");
   } else {
@@ -554,7 +552,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  STATICNN_STEM_MAX("r7", "r8") STATICNN_STEM_MAX("r10", "r11")
                  "ldrd r0, r1, [r9, #%c[pair0]]\n"
                  STATICNN_STEM_MAX("r7", "r0") STATICNN_STEM_MAX("r10", "r1")
-                 "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, y_end
+                 "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, end
                  STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r10")
                  ".if (%c[form] & 2)\n"
                  " bfi r7, r10, #8, #8\n"
@@ -568,7 +566,7 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                  "str r5, [r9, #%c[y]]\n"
                  "sub r9, r9, #%c[back]\n"
                  ".if %c[S] == 1\n sub r12, r12, #%c[pool_off]\n.endif\n"  // row A's next block
-                 "cmp r5, r6\n"
+                 "cmp r12, r6\n"
                  "bne 1b\n"
                  STATICNN_STEM_NEXT_CHANNEL
                  ".purgem snn_ld2\n"
@@ -576,9 +574,9 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                    "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
                  : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
                    [soff] "i"(single), [back] "i"(back), [y] "i"(offsetof(block_params, y)),
-                   [yend] "i"(offsetof(block_params, y_end)), [channels] "i"(Channels ? 1 : 0),
+                   [channels] "i"(Channels ? 1 : 0),
                    [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks),
-                   [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off), [advance] "i"(Advance),
+                   [pair0] "i"(offsetof(block_params, pair0)), [pool_off] "i"(pool_off),
                    [form] "i"(Form)
                  : "lr", "cc", "memory");
 #undef STATICNN_STEM_MAX
@@ -589,9 +587,9 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
 #undef STATICNN_STEM_RESCALE
   static_assert(offsetof(block_params, m) == 0 && offsetof(block_params, c) == 4 && offsetof(block_params, e) == 8 &&
                     offsetof(block_params, width4) == 12 && offsetof(block_params, lo4) == 16 &&
-                    offsetof(block_params, y) == 20 && offsetof(block_params, y_end) == 24 &&
+                    offsetof(block_params, y) == 20 && offsetof(block_params, end) == 24 &&
                     sizeof(block_params) == 40,
-                "row_blocks: one LDM takes m, c, e, width4, lo4, y, y_end in this order; 10 words (layout::channel_words)");
+                "row_blocks: one LDM takes m, c, e, width4, lo4, y, end in this order; 10 words (layout::channel_words)");
 }
 
 // f(std::integral_constant<int, rescale_form(q)>{}).
@@ -648,7 +646,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t PW, std::size
 
 // Widens and doubles the weights of the channels [g0, g0 + gn) (of w, OIHW; q from the first of
 // all) whose rescale takes the doubled form (doubled[o]; AllDoubled: all) into their blocks of wk
-// (channel_words each) and fills their block_params but y, y_end, each one's next to the next
+// (channel_words each) and fills their block_params but y, end, each one's next to the next
 // doubled one; returns the first doubled channel (gn: none).
 template <std::size_t C, std::size_t S, bool AllDoubled>
 inline std::size_t setup_channels(const std::int8_t* w, const channel_rescale& q, std::size_t g0, std::size_t gn,
@@ -729,10 +727,10 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
             for (std::size_t o = first; o < gn; ++o) {
               if (!doubled[o]) continue;
               std::int8_t* yo = y + (g0 + o) * n + r * OW;
-              params(o).y = yo, params(o).y_end = yo + B * full;
+              params(o).y = yo, params(o).end = planes + L::block_step * full;
             }
           conv_stem::with_form(q, [&](auto form) {
-            conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, advance ? OW : 0, form()>(
+            conv_stem::row_blocks<C, S, PL, true, full, false, 0, L::block_step, form()>(
                 planes, wk + first * CW);
           });
         }
@@ -743,9 +741,9 @@ void conv2d_s8_stem_dsp(const std::int8_t* x, const std::int8_t* w, channel_resc
         if (doubled[o]) {
           if constexpr (OW % B != 0) {
             alignas(4) std::int8_t out[B];
-            params(o).y = out, params(o).y_end = out + B;
+            params(o).y = out, params(o).end = planes + L::block_step * (full + 1);
             conv_stem::with_form(q, [&](auto form) {
-              conv_stem::row_blocks<C, S, PL, false, 1, false, 0, L::block_step, 0, form()>(
+              conv_stem::row_blocks<C, S, PL, false, 1, false, 0, L::block_step, form()>(
                   planes + L::block_step * full, wk + o * CW);
             });
             for (std::size_t i = 0; i < OW % B; ++i) yo[B * full + i] = out[i];
@@ -810,16 +808,16 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
             for (std::size_t o = first; o < gn; ++o) {
               if (!doubled[o]) continue;
               std::int8_t* yo = y + (g0 + o) * y_stride + i * PO;
-              params(o).y = yo, params(o).y_end = yo + 2 * full;
+              params(o).y = yo, params(o).end = planes + step * full;
               if constexpr (!chain)
                 conv_stem::with_form(q, [&](auto form) {
-                  conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, form()>(planes,
+                  conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, form()>(planes,
                                                                                                  wk + o * CW);
                 });
             }
           if constexpr (chain)
             conv_stem::with_form(q, [&](auto form) {
-              conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, advance ? PO : 0, form()>(
+              conv_stem::row_blocks<C, S, PL, true, full, true, L::pool_words, step, form()>(
                   planes, wk + first * CW);
             });
         }
@@ -834,9 +832,9 @@ void conv2d_s8_stem_max_pool_dsp(const std::int8_t* x, const std::int8_t* w, cha
         if (doubled[o]) {
           if constexpr (tail) {
             alignas(4) std::int8_t out[2];
-            params(o).y = out, params(o).y_end = out + 2;
+            params(o).y = out, params(o).end = planes + step * (full + 1);
             conv_stem::with_form(q, [&](auto form) {
-              conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, 0, form()>(planes + step * full,
+              conv_stem::row_blocks<C, S, PL, false, 1, true, L::pool_words, step, form()>(planes + step * full,
                                                                                               wk + o * CW);
             });
             yo[PO - 1] = out[0];
