@@ -505,8 +505,11 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
   " bne 1b\n"                                                                                       \
   ".endif\n"
   if constexpr (!Pool) {
+  // Channels with an even number of blocks: two blocks a loop step (one test of r12 for both).
+  constexpr int unroll = Channels && Blocks % 2 == 0 ? 2 : 1;
   asm volatile(STATICNN_STEM_LD2
                "1:\n"
+               ".rept %c[unroll]\n"
                STATICNN_STEM_MULTIPLY
                "ldm r9, {r0, r1, r2, r3, r4, r5, r6}\n"  // m, c, e, width4, lo4, y, end
                STATICNN_STEM_RESCALE("r7") STATICNN_STEM_RESCALE("r8") STATICNN_STEM_RESCALE("r10")
@@ -526,13 +529,14 @@ template <std::size_t C, std::size_t S, std::size_t PlaneWords, bool Channels = 
                "str r7, [r5], #4\n"
                "str r5, [r9, #%c[y]]\n"
                "sub r9, r9, #%c[back]\n"
+               ".endr\n"
                "cmp r12, r6\n"
                "bne 1b\n"
                STATICNN_STEM_NEXT_CHANNEL
                ".purgem snn_ld2\n"
                : "+r"(xp), "+r"(wp), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
                  "=&r"(r7), "=&r"(r8), "=&r"(r10), "=&r"(r11)
-               : [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
+               : [unroll] "i"(unroll), [P] "i"(L::pairs), [S] "i"(S), [plane] "i"(plane), [single] "i"(L::single ? 1 : 0),
                  [soff] "i"(single), [back] "i"(back), [y] "i"(offsetof(block_params, y)),
                  [channels] "i"(Channels ? 1 : 0),
                  [next] "i"(offsetof(block_params, next)), [row] "i"(step * Blocks),
