@@ -378,20 +378,21 @@ template <std::size_t Words, std::size_t From, std::size_t BlockWords>
                : "cc", "memory");
 }
 
-// One channel's 3C x 3 weights w (OIHW) widened and doubled into wk: per pair p the words
-// W_p[kx] = (2 w_2p[kx], 2 w_2p+1[kx]) (w_k: channel row k = 3c + ky), then (C = 3) row 8's E0, E1
-// and, stride 1, O0, O1 (layout's order: E0, O0, E1, O1).
+// One channel's 3C x 3 weights w (OIHW) widened and doubled into its channel block wk
+// (layout::channel_words; words 3-6, the bias, left to the caller): per pair p the words
+// W_p[kx] = (2 w_a[kx], 2 w_b[kx]) (w_k: channel row k = 3c + ky; a, b: layout::pair_a, pair_b),
+// then (C = 3) the single row's E0, E1 and, stride 1, O0, O1 (layout's order: E0, O0, E1, O1).
 template <std::size_t C, std::size_t S>
 [[gnu::always_inline]] inline void widen_weights(const std::int8_t* w, std::int32_t* wk) {
   using L = layout<C, 3, S>;
-  for (std::size_t p = 0; p < L::pairs; ++p)
+  for (std::size_t p = 0; p < L::pairs; ++p)  // pair 0 at words 0-2, the bias at 3-6, then the others
     for (std::size_t kx = 0; kx < 3; ++kx)
-      wk[3 * p + kx] =
+      wk[3 * p + kx + (p > 0 ? 4 : 0)] =
           static_cast<std::int32_t>(halves(2 * w[3 * L::pair_a(p) + kx], 2 * w[3 * L::pair_b(p) + kx]));
   if constexpr (L::single) {
     constexpr std::size_t k = 3 * L::single_row;
     const std::int32_t w0 = 2 * w[k], w1 = 2 * w[k + 1], w2 = 2 * w[k + 2];
-    std::int32_t* s = wk + 3 * L::pairs;
+    std::int32_t* s = wk + 3 * L::pairs + 4;
     if constexpr (S == 1) {
       s[0] = static_cast<std::int32_t>(halves(w0, w1)), s[1] = static_cast<std::int32_t>(halves(0, w0));
       s[2] = static_cast<std::int32_t>(halves(w2, 0)), s[3] = static_cast<std::int32_t>(halves(w1, w2));
@@ -668,9 +669,7 @@ inline std::size_t setup_channels(const std::int8_t* w, const channel_rescale& q
         AllDoubled || (lo <= hi && doubled_rescale_applies(q.bias[oc], q.multiplier[oc], q.shift[oc], q.zero_point, sum_max));
     if (!doubled[o]) continue;
     std::int32_t* const cb = wk + o * CW;
-    std::int32_t widened[L::weight_words];
-    widen_weights<C, S>(w + oc * C * 9, widened);
-    for (std::size_t i = 0; i < L::weight_words; ++i) cb[i < 3 ? i : i + 4] = widened[i];
+    widen_weights<C, S>(w + oc * C * 9, cb);
     cb[3] = cb[4] = cb[5] = cb[6] = 2 * q.bias[oc];
     const std::int32_t e = -q.shift[oc];
     *params(o) = {q.multiplier[oc],
