@@ -348,34 +348,26 @@ template <std::size_t W, std::size_t PadL, std::size_t Blocks, std::size_t Step,
   for (std::size_t i = last; i < words; ++i) put(i, word(i));
 }
 
-// Blocks words of a plane-major row src (Words words per block, From apart: the next block's
-// first) copied to the blocks at out (BlockWords apart). Words: 9 (a plane's) or 5 (the single row's).
-template <std::size_t Words, std::size_t From, std::size_t BlockWords>
-[[gnu::always_inline]] inline void copy_blocks(const std::int32_t* src, std::int32_t* out, std::size_t blocks) {
-  static_assert((Words == 9 && From >= 8) || (Words == 5 && From == 4));
-  register const std::int32_t* ps asm("r12") = src;
-  register std::int32_t* po asm("lr") = out;
-  register std::size_t count asm("r9") = blocks;  // at least 1
-  register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4");
-  asm volatile("1:\n"
-               ".if %c[words] == 9\n"
-               " ldm r12!, {r0, r1, r2, r3}\n"
-               " stm lr!, {r0, r1, r2, r3}\n"
-               "  ldm r12, {r0, r1, r2, r3, r4}\n"
-               " stm lr, {r0, r1, r2, r3, r4}\n"
-               " add r12, r12, #%c[from] - 16\n"
-               " add lr, lr, #%c[bw] - 16\n"
-               ".else\n"
-               " ldm r12, {r0, r1, r2, r3, r4}\n"
-               " stm lr, {r0, r1, r2, r3, r4}\n"
-               " add r12, r12, #16\n"
-               " add lr, lr, #%c[bw]\n"
-               ".endif\n"
-               "subs r9, r9, #1\n"
-               "bne 1b\n"
-               : "+r"(ps), "+r"(po), "+r"(count), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4)
-               : [words] "i"(Words), [bw] "i"(4 * BlockWords), [from] "i"(4 * From)
-               : "cc", "memory");
+// Stride 2: the 9 words of pair 1 of each of the Blocks blocks at prev (Step words apart) copied
+// to pair 0 (the first 9 words) of the blocks at v: the next output row's pair 0 is this row's
+// pair 1. A block a load and a store of 9 registers.
+template <std::size_t Blocks, std::size_t Step>
+[[gnu::always_inline]] inline void copy_pair1_to_pair0(const std::int32_t* prev, std::int32_t* v) {
+  static_assert(Step >= 18 && 4 * Step <= 4095, "copy_pair1_to_pair0: pairs 0 and 1 in each block, an ADD immediate");
+  register const std::int32_t* ps asm("r12") = prev + 9;  // a block's pair 1
+  register std::int32_t* po asm("lr") = v;
+  register std::int32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
+      r6 asm("r6"), r7 asm("r7"), r8 asm("r8");
+  asm volatile(".rept %c[blocks]\n"
+               " ldm r12, {r0, r1, r2, r3, r4, r5, r6, r7, r8}\n"
+               " stm lr, {r0, r1, r2, r3, r4, r5, r6, r7, r8}\n"
+               " add r12, r12, #%c[step]\n"
+               " add lr, lr, #%c[step]\n"
+               ".endr\n"
+               : "+r"(ps), "+r"(po), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6),
+                 "=&r"(r7), "=&r"(r8)
+               : [blocks] "i"(Blocks), [step] "i"(4 * Step)
+               : "memory");
 }
 
 // One channel's 3C x 3 weights w (OIHW) widened and doubled into its channel block wk
@@ -637,7 +629,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t PW, std::size
 #pragma GCC unroll 4
     for (std::size_t p = 0; p < L::pairs; ++p) {
       if (p == 0 && prev != nullptr) {  // the row before's pair 1 (its input row iy)
-        copy_blocks<9, Step, Step>(prev + 9, v, L::blocks);
+        copy_pair1_to_pair0<L::blocks, Step>(prev, v);
         continue;
       }
       const std::size_t ka = L::pair_a(p), kb = L::pair_b(p);
