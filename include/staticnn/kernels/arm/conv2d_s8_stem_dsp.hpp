@@ -253,8 +253,8 @@ inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std:
 // PadL]) for m <= 4 Blocks, at block m / 4's word m % 4 and (m % 4 == 0, m > 0) block m / 4 - 1's
 // word 4. out: block 0's first word, Step words from a block's to the next one's. One asm takes
 // the groups of 4 columns [0, gB) that end inside the row (one word load of each row a group, any
-// alignment; group 0 loaded from the row's start and its PadL padding bytes shifted in; then loop
-// steps of block b's odd group and block b + 1's even one) and (Last) the word 8 Blocks (4 Blocks)
+// alignment; group 0 loaded from the row's start and its PadL padding bytes shifted in; then, unrolled,
+// steps of block b's odd group and block b + 1's even one, two STMs a step) and the word 8 Blocks (4 Blocks)
 // where it is inside the row; the words after them (padding, the row's end) are stored one by
 // one, their places known at compile time. Rows of fewer than 4 bytes: every word one by one.
 template <std::size_t W, std::size_t PadL, std::size_t Blocks, std::size_t Step, bool Single>
@@ -280,69 +280,79 @@ template <std::size_t W, std::size_t PadL, std::size_t Blocks, std::size_t Step,
   };
   constexpr std::size_t last = per * gB + (last_word ? 1 : 0);  // words from the asm: [0, last)
   if constexpr (gB > 0) {
-    const std::int8_t* pa = a + (4 - PadL);  // group 1's columns
-    const std::int8_t* pb = Single ? a : b + (4 - PadL);
-    std::int32_t* po = out;  // the block of the next odd group
-    const std::uint32_t pad_low = bytes4(pad) & ((1u << (8 * PadL)) - 1u);  // group 0's padding bytes
+    // Registers: a group's words w0-w3 (single: w0, w1) ascending, so that one STM stores a block's
+    // odd group and the next block's first word (its duplicate), another the next block's even
+    // group: odd group r0-r3, even group r4-r7, r8 a scratch; pa r9, pb r10, po r11 (the word after
+    // the current block's even group), group 0's padding bytes r12.
+    register const std::int8_t* pa asm("r9") = a + (4 - PadL);  // group 1's columns
+    register const std::int8_t* pb asm("r10") = Single ? a : b + (4 - PadL);
+    register std::int32_t* po asm("r11") = out;
+    register std::uint32_t pad_low asm("r12") = bytes4(pad) & ((1u << (8 * PadL)) - 1u);
+    register std::uint32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
+        r6 asm("r6"), r7 asm("r7"), r8 asm("r8");
+    constexpr std::size_t steps = (gB - 1) / 2;  // after group 0: an odd group and the next even one
     constexpr bool odd_last = (gB - 1) % 2 == 1;
-    std::uint32_t va, vb, ae, be, t0, t1, n = (gB - 1) / 2;
-    // STATICNN_STEM_WORDS: a group's words (pair plane: t0, t1 then ae, be; single: t0, t1); First:
-    // group 0, loaded from the row's start (pa, pb are at group 1's columns), padding shifted in.
-#define STATICNN_STEM_WORDS(FIRST)                                                  \
-  ".if " FIRST "\n"                                                                 \
-  " ldr %[va], [%[pa], #-%c[back]]\n"                                               \
-  " .if %c[padl]\n orr %[va], %[padlo], %[va], lsl #%c[padl]\n .endif\n"             \
-  " .if %c[single] == 0\n"                                                          \
-  "  ldr %[vb], [%[pb], #-%c[back]]\n"                                              \
-  "  .if %c[padl]\n orr %[vb], %[padlo], %[vb], lsl #%c[padl]\n .endif\n"            \
+    // snn_group w0, w1, w2, w3, first: a group's words (pair plane: (a0, b0) .. (a3, b3); single:
+    // (r0, r1), (r2, r3) in w0, w1); first: group 0, loaded from the rows' start (pa, pb are at
+    // group 1's columns), its padding bytes shifted in.
+#define STATICNN_STEM_GROUP_MACRO                                                   \
+  ".macro snn_load r, p, first\n"                                                   \
+  " .if \\first\n"                                                                \
+  "  ldr \\r, [\\p, #-%c[back]]\n"                                               \
+  "  .if %c[padl]\n orr \\r, r12, \\r, lsl #%c[padl]\n .endif\n"                   \
+  " .else\n"                                                                        \
+  "  ldr \\r, [\\p], #4\n"                                                         \
   " .endif\n"                                                                       \
-  ".else\n"                                                                         \
-  " ldr %[va], [%[pa]], #4\n"                                                       \
-  " .if %c[single] == 0\n ldr %[vb], [%[pb]], #4\n .endif\n"                        \
-  ".endif\n"                                                                        \
-  ".if %c[single]\n"                                                                \
-  " sxtb16 %[ae], %[va]\n"                                                          \
-  " sxtb16 %[va], %[va], ror #8\n"                                                  \
-  " pkhbt %[t0], %[ae], %[va], lsl #16\n" /* (r0, r1) */                            \
-  " pkhtb %[t1], %[va], %[ae], asr #16\n" /* (r2, r3) */                            \
-  ".else\n"                                                                         \
-  " sxtb16 %[ae], %[va]\n"                                                          \
-  " sxtb16 %[va], %[va], ror #8\n"                                                  \
-  " sxtb16 %[be], %[vb]\n"                                                          \
-  " sxtb16 %[vb], %[vb], ror #8\n"                                                  \
-  " pkhbt %[t0], %[ae], %[be], lsl #16\n" /* (a0, b0) */                            \
-  " pkhbt %[t1], %[va], %[vb], lsl #16\n" /* (a1, b1) */                            \
-  " pkhtb %[ae], %[be], %[ae], asr #16\n" /* (a2, b2) */                            \
-  " pkhtb %[be], %[vb], %[va], asr #16\n" /* (a3, b3) */                            \
-  ".endif\n"
-#define STATICNN_STEM_STORE(OFF)                                                    \
-  "strd %[t0], %[t1], [%[po], #" OFF "]\n"                                          \
-  ".if %c[single] == 0\n strd %[ae], %[be], [%[po], #" OFF " + 8]\n.endif\n"
+  ".endm\n"                                                                         \
+  ".macro snn_group w0, w1, w2, w3, first\n"                                        \
+  " snn_load r8, r9, \\first\n"                                                    \
+  " .if %c[single]\n"                                                               \
+  "  sxtb16 \\w1, r8\n"                  /* (r0, r2) */                            \
+  "  sxtb16 r8, r8, ror #8\n"             /* (r1, r3) */                            \
+  "  pkhbt \\w0, \\w1, r8, lsl #16\n"    /* (r0, r1) */                            \
+  "  pkhtb \\w1, r8, \\w1, asr #16\n"    /* (r2, r3) */                            \
+  " .else\n"                                                                        \
+  "  snn_load \\w3, r10, \\first\n"                                               \
+  "  sxtb16 \\w2, r8\n"                  /* (a0, a2) */                            \
+  "  sxtb16 r8, r8, ror #8\n"             /* (a1, a3) */                            \
+  "  sxtb16 \\w1, \\w3\n"               /* (b0, b2) */                            \
+  "  sxtb16 \\w3, \\w3, ror #8\n"       /* (b1, b3) */                            \
+  "  pkhbt \\w0, \\w2, \\w1, lsl #16\n" /* (a0, b0) */                            \
+  "  pkhtb \\w2, \\w1, \\w2, asr #16\n" /* (a2, b2) */                            \
+  "  pkhbt \\w1, r8, \\w3, lsl #16\n"    /* (a1, b1) */                            \
+  "  pkhtb \\w3, \\w3, r8, asr #16\n"    /* (a3, b3) */                            \
+  " .endif\n"                                                                       \
+  ".endm\n"
     asm volatile(
-        STATICNN_STEM_WORDS("1") STATICNN_STEM_STORE("0")
-        "cmp %[n], #0\n"
-        "beq 2f\n"
-        "1:\n" STATICNN_STEM_WORDS("0") STATICNN_STEM_STORE("%c[odd]") STATICNN_STEM_WORDS("0")
-        "str %[t0], [%[po], #%c[dup]]\n" STATICNN_STEM_STORE("%c[next]")
-        "add %[po], %[po], #%c[next]\n"
-        "subs %[n], %[n], #1\n"
-        "bne 1b\n"
-        "2:\n"
-        ".if %c[odd_last]\n" STATICNN_STEM_WORDS("0") STATICNN_STEM_STORE("%c[odd]") ".endif\n"
-        ".if %c[last_word]\n" /* the columns at pa (pb, or pa + 1) */
-        " ldrsb %[va], [%[pa]]\n"
-        " .if %c[single]\n ldrsb %[vb], [%[pa], #1]\n .else\n ldrsb %[vb], [%[pb]]\n .endif\n"
-        " pkhbt %[t0], %[va], %[vb], lsl #16\n"
-        " str %[t0], [%[po], #%c[dup]]\n"
+        STATICNN_STEM_GROUP_MACRO
+        "snn_group r4, r5, r6, r7, 1\n"
+        ".if %c[single]\n stm r11!, {r4, r5}\n.else\n stm r11!, {r4, r5, r6, r7}\n.endif\n"
+        ".rept %c[steps]\n"
+        " snn_group r0, r1, r2, r3, 0\n"
+        " snn_group r4, r5, r6, r7, 0\n"
+        " .if %c[single]\n stm r11, {r0, r1, r4}\n .else\n stm r11, {r0, r1, r2, r3, r4}\n .endif\n"
+        " add r11, r11, #%c[next] - %c[odd]\n"
+        " .if %c[single]\n stm r11!, {r4, r5}\n .else\n stm r11!, {r4, r5, r6, r7}\n .endif\n"
+        ".endr\n"
+        ".if %c[odd_last]\n"
+        " snn_group r0, r1, r2, r3, 0\n"
+        " .if %c[single]\n strd r0, r1, [r11]\n .else\n stm r11, {r0, r1, r2, r3}\n .endif\n"
         ".endif\n"
-        : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [n] "+r"(n), [va] "=&r"(va), [vb] "=&r"(vb),
-          [ae] "=&r"(ae), [be] "=&r"(be), [t0] "=&r"(t0), [t1] "=&r"(t1)
-        : [padlo] "r"(pad_low), [single] "i"(Single ? 1 : 0), [odd_last] "i"(odd_last ? 1 : 0),
+        ".if %c[last_word]\n" /* the columns at pa (pb, or pa + 1); the block's duplicate word */
+        " ldrsb r4, [r9]\n"
+        " .if %c[single]\n ldrsb r5, [r9, #1]\n .else\n ldrsb r5, [r10]\n .endif\n"
+        " pkhbt r4, r4, r5, lsl #16\n"
+        " str r4, [r11, #%c[odd]]\n"
+        ".endif\n"
+        ".purgem snn_group\n"
+        ".purgem snn_load\n"
+        : "+r"(pa), "+r"(pb), "+r"(po), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5),
+          "=&r"(r6), "=&r"(r7), "=&r"(r8)
+        : "r"(pad_low), [single] "i"(Single ? 1 : 0), [steps] "i"(steps), [odd_last] "i"(odd_last ? 1 : 0),
           [last_word] "i"(last_word ? 1 : 0), [padl] "i"(8 * PadL), [back] "i"(4 - PadL), [odd] "i"(4 * per),
-          [next] "i"(4 * Step), [dup] "i"(4 * span)
-        : "cc", "memory");
-#undef STATICNN_STEM_STORE
-#undef STATICNN_STEM_WORDS
+          [next] "i"(4 * Step)
+        : "memory");
+#undef STATICNN_STEM_GROUP_MACRO
   }
 #pragma GCC unroll 8
   for (std::size_t i = last; i < words; ++i) put(i, word(i));
