@@ -18,8 +18,12 @@
 // once per group). Blocks of 4 outputs of one channel keep 4 accumulators; where a channel's rescale takes
 // the doubled form (fixed_point.hpp's doubled_rescale_applies) it is
 //   u = (SMMULR(2 acc, m) + c - [acc < 0]) >> e saturated to [0, 255], c = 2^(e-1) + ((zero_point - lo) << e),
-// four u clamped bytewise to lo + min(u, hi - lo), as conv2d_s8_widened_dsp.hpp's; other channels
-// (and an empty clamp) take fixed_point.hpp's requantize on sums from x.
+// four u clamped bytewise to lo + min(u, hi - lo), as conv2d_s8_widened_dsp.hpp's, in one of the
+// call's forms (rescale_form): lo >= zero_point leaves out the -[acc < 0] term (ReLU, ReLU6: such
+// sums clamp to lo whatever their rounding); a clamp of all of int8 takes c without lo and
+// saturates to int8 (SSAT), no bytewise clamp. Other channels (and an empty clamp) take
+// fixed_point.hpp's requantize on sums from x. Stride 2 builds the planes block-major in place
+// (block_plane), the row before's pair 1 copied as this row's pair 0.
 //
 // conv2d_s8_stem_max_pool_dsp: the same followed by a 2x2 max pool (a square padding), a block's
 // 4 outputs on both conv rows of a pooled row, the maximum of a pooled output's four sums taken
