@@ -257,8 +257,8 @@ inline constexpr std::uint32_t bytes4(std::int32_t v) { return (static_cast<std:
 // PadL]) for m <= 4 Blocks, at block m / 4's word m % 4 and (m % 4 == 0, m > 0) block m / 4 - 1's
 // word 4. out: block 0's first word, Step words from a block's to the next one's. One asm takes
 // the groups of 4 columns [0, gB) that end inside the row (one word load of each row a group, any
-// alignment; group 0 loaded from the row's start and its PadL padding bytes shifted in; then, unrolled,
-// steps of block b's odd group and block b + 1's even one, two STMs a step) and the word 8 Blocks (4 Blocks)
+// alignment; group 0 loaded from the row's start and its PadL padding bytes shifted in; then
+// steps of block b's odd group and block b + 1's even one, two STMs a step, unrolled up to 4) and the word 8 Blocks (4 Blocks)
 // where it is inside the row; the words after them (padding, the row's end) are stored one by
 // one, their places known at compile time. Rows of fewer than 4 bytes: every word one by one.
 template <std::size_t W, std::size_t PadL, std::size_t Blocks, std::size_t Step, bool Single>
@@ -295,6 +295,7 @@ template <std::size_t W, std::size_t PadL, std::size_t Blocks, std::size_t Step,
     register std::uint32_t r0 asm("r0"), r1 asm("r1"), r2 asm("r2"), r3 asm("r3"), r4 asm("r4"), r5 asm("r5"),
         r6 asm("r6"), r7 asm("r7"), r8 asm("r8");
     constexpr std::size_t steps = (gB - 1) / 2;  // after group 0: an odd group and the next even one
+    constexpr bool loop = steps > 4;  // else unrolled
     constexpr bool odd_last = (gB - 1) % 2 == 1;
     // snn_group w0, w1, w2, w3, first: a group's words (pair plane: (a0, b0) .. (a3, b3); single:
     // (r0, r1), (r2, r3) in w0, w1); first: group 0, loaded from the rows' start (pa, pb are at
@@ -327,35 +328,53 @@ template <std::size_t W, std::size_t PadL, std::size_t Blocks, std::size_t Step,
   "  pkhtb \\w3, \\w3, r8, asr #16\n"    /* (a3, b3) */                            \
   " .endif\n"                                                                       \
   ".endm\n"
-    asm volatile(
-        STATICNN_STEM_GROUP_MACRO
-        "snn_group r4, r5, r6, r7, 1\n"
-        ".if %c[single]\n stm r11!, {r4, r5}\n.else\n stm r11!, {r4, r5, r6, r7}\n.endif\n"
-        ".rept %c[steps]\n"
-        " snn_group r0, r1, r2, r3, 0\n"
-        " snn_group r4, r5, r6, r7, 0\n"
-        " .if %c[single]\n stm r11, {r0, r1, r4}\n .else\n stm r11, {r0, r1, r2, r3, r4}\n .endif\n"
-        " add r11, r11, #%c[next] - %c[odd]\n"
-        " .if %c[single]\n stm r11!, {r4, r5}\n .else\n stm r11!, {r4, r5, r6, r7}\n .endif\n"
-        ".endr\n"
-        ".if %c[odd_last]\n"
-        " snn_group r0, r1, r2, r3, 0\n"
-        " .if %c[single]\n strd r0, r1, [r11]\n .else\n stm r11, {r0, r1, r2, r3}\n .endif\n"
-        ".endif\n"
-        ".if %c[last_word]\n" /* the columns at pa (pb, or pa + 1); the block's duplicate word */
-        " ldrsb r4, [r9]\n"
-        " .if %c[single]\n ldrsb r5, [r9, #1]\n .else\n ldrsb r5, [r10]\n .endif\n"
-        " pkhbt r4, r4, r5, lsl #16\n"
-        " str r4, [r11, #%c[odd]]\n"
-        ".endif\n"
-        ".purgem snn_group\n"
-        ".purgem snn_load\n"
-        : "+r"(pa), "+r"(pb), "+r"(po), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5),
-          "=&r"(r6), "=&r"(r7), "=&r"(r8)
-        : "r"(pad_low), [single] "i"(Single ? 1 : 0), [steps] "i"(steps), [odd_last] "i"(odd_last ? 1 : 0),
-          [last_word] "i"(last_word ? 1 : 0), [padl] "i"(8 * PadL), [back] "i"(4 - PadL), [odd] "i"(4 * per),
-          [next] "i"(4 * Step)
-        : "memory");
+    // Short rows' steps unrolled; longer ones a loop counted in lr (flash).
+#define STATICNN_STEM_PLANE_TEXT                                                                   \
+  STATICNN_STEM_GROUP_MACRO                                                                        \
+  "snn_group r4, r5, r6, r7, 1\n"                                                                  \
+  ".if %c[single]\n stm r11!, {r4, r5}\n.else\n stm r11!, {r4, r5, r6, r7}\n.endif\n"            \
+  ".macro snn_step\n"                                                                              \
+  " snn_group r0, r1, r2, r3, 0\n"                                                                 \
+  " snn_group r4, r5, r6, r7, 0\n"                                                                 \
+  " .if %c[single]\n stm r11, {r0, r1, r4}\n .else\n stm r11, {r0, r1, r2, r3, r4}\n .endif\n"  \
+  " add r11, r11, #%c[next] - %c[odd]\n"                                                           \
+  " .if %c[single]\n stm r11!, {r4, r5}\n .else\n stm r11!, {r4, r5, r6, r7}\n .endif\n"        \
+  ".endm\n"                                                                                        \
+  ".if %c[loop]\n 1:\n snn_step\n subs lr, lr, #1\n bne 1b\n"                                     \
+  ".else\n .rept %c[steps]\n snn_step\n .endr\n.endif\n"                                          \
+  ".if %c[odd_last]\n"                                                                             \
+  " snn_group r0, r1, r2, r3, 0\n"                                                                 \
+  " .if %c[single]\n strd r0, r1, [r11]\n .else\n stm r11, {r0, r1, r2, r3}\n .endif\n"         \
+  ".endif\n"                                                                                       \
+  ".if %c[last_word]\n" /* the columns at pa (pb, or pa + 1); the block's duplicate word */      \
+  " ldrsb r4, [r9]\n"                                                                              \
+  " .if %c[single]\n ldrsb r5, [r9, #1]\n .else\n ldrsb r5, [r10]\n .endif\n"                    \
+  " pkhbt r4, r4, r5, lsl #16\n"                                                                   \
+  " str r4, [r11, #%c[odd]]\n"                                                                     \
+  ".endif\n"                                                                                       \
+  ".purgem snn_step\n"                                                                             \
+  ".purgem snn_group\n"                                                                            \
+  ".purgem snn_load\n"
+#define STATICNN_STEM_PLANE_INPUTS                                                                 \
+  "r"(pad_low), [single] "i"(Single ? 1 : 0), [steps] "i"(steps), [odd_last] "i"(odd_last ? 1 : 0),   \
+      [last_word] "i"(last_word ? 1 : 0), [padl] "i"(8 * PadL), [back] "i"(4 - PadL), [odd] "i"(4 * per), \
+      [next] "i"(4 * Step), [loop] "i"(loop ? 1 : 0)
+    if constexpr (!loop) {
+      asm volatile(STATICNN_STEM_PLANE_TEXT
+                   : "+r"(pa), "+r"(pb), "+r"(po), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4),
+                     "=&r"(r5), "=&r"(r6), "=&r"(r7), "=&r"(r8)
+                   : STATICNN_STEM_PLANE_INPUTS
+                   : "memory");
+    } else {
+      register std::uint32_t count asm("lr") = steps;
+      asm volatile(STATICNN_STEM_PLANE_TEXT
+                   : "+r"(pa), "+r"(pb), "+r"(po), "+r"(count), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3),
+                     "=&r"(r4), "=&r"(r5), "=&r"(r6), "=&r"(r7), "=&r"(r8)
+                   : STATICNN_STEM_PLANE_INPUTS
+                   : "cc", "memory");
+    }
+#undef STATICNN_STEM_PLANE_INPUTS
+#undef STATICNN_STEM_PLANE_TEXT
 #undef STATICNN_STEM_GROUP_MACRO
   }
 #pragma GCC unroll 8
