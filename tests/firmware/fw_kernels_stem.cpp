@@ -242,6 +242,45 @@ STATICNN_TEST(int8_conv_stem_rows_kept_weights) {
   STATICNN_CHECK((check_rows<3, 32, 32, 2, 32, 1, D>(339, 0, 16, -5, 127, 0, true) == 0));  // s2rgb's
 }
 
+// The rescale forms a call takes (conv_stem::rescale_form): the clamp all of int8 (form_full: SSAT,
+// BFI), lo >= zero_point (form_floor: no -[acc < 0] term; ReLU, ReLU6), both (zero point -128), and
+// neither; on shapes none of the kernels was tuned for: 2 and 3 channels, 1 to 17 output channels,
+// odd and even heights and widths down to 3 (rows of fewer than 4 bytes: stride 2's planes built
+// word by word), strides 1 and 2, pads 0 and 1, zero points from -128 to 127, the general rescales.
+STATICNN_TEST(int8_conv_stem_rows_rescale_forms) {
+  if (!stem_here) STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE: no stem conv kernel here");
+  constexpr auto D = rescales::doubled, Gen = rescales::general, Known = rescales::known;
+  // form_full
+  STATICNN_CHECK((check_rows<3, 7, 9, 2, 1, 1, D>(351, 0, 4, -128, 127, 5, false, 7) == 0));
+  STATICNN_CHECK((check_rows<3, 10, 13, 1, 4, 1, D>(355, 0, 10, -128, 127, 1, false, 0) == 0));
+  STATICNN_CHECK((check_rows<2, 9, 8, 1, 6, 0, Gen>(356, 2, 5, -128, 127, -7, false, 100) == 0));
+  STATICNN_CHECK((check_rows<3, 9, 21, 1, 12, 1, D>(360, 0, 9, -128, 127, 5, false, 8) == 0));
+  STATICNN_CHECK((check_rows<3, 16, 23, 2, 15, 1, D>(361, 0, 8, -128, 127, 9, false, -1) == 0));
+  STATICNN_CHECK((check_rows<2, 7, 7, 2, 17, 1, D>(362, 0, 4, -128, 127, -100, false, 12) == 0));
+  STATICNN_CHECK((check_rows<3, 10, 18, 2, 16, 0, Gen>(363, 0, 4, -128, 127, 0, false, 127) == 0));
+  STATICNN_CHECK((check_rows<3, 5, 3, 2, 3, 1, D>(365, 0, 3, -128, 127, 4, false, 2) == 0));   // W 3
+  STATICNN_CHECK((check_rows<2, 6, 4, 2, 8, 0, D>(366, 0, 2, -128, 127, -2, false, -9) == 0));  // W 4
+  // form_full | form_floor: zero point -128
+  STATICNN_CHECK((check_rows<3, 8, 10, 2, 2, 0, Gen>(352, 0, 3, -128, 127, -3, false, -128) == 0));
+  STATICNN_CHECK((check_rows<3, 12, 17, 2, 9, 0, Known>(358, 1, 4, -128, 127, 0, false, -128) == 0));
+  STATICNN_CHECK((check_rows<2, 11, 14, 1, 10, 1, D>(367, 0, 11, -128, 127, 6, false, -128) == 0));
+  // form_floor: ReLU (lo = zero point), ReLU6 (and hi below 127), lo above the zero point
+  STATICNN_CHECK((check_rows<2, 9, 11, 2, 3, 1, D>(353, 1, 4, 4, 127, 9, false, 4) == 0));
+  STATICNN_CHECK((check_rows<3, 11, 12, 2, 5, 1, Gen>(354, 0, 6, -20, 60, 0, false, -20) == 0));
+  STATICNN_CHECK((check_rows<3, 6, 5, 1, 13, 1, D>(364, 0, 6, 0, 127, 0, false, 0) == 0));
+  STATICNN_CHECK((check_rows<2, 14, 19, 2, 11, 1, Gen>(359, 0, 7, -3, 30, 2, false, -3) == 0));
+  STATICNN_CHECK((check_rows<3, 9, 10, 2, 14, 1, D>(368, 0, 5, 20, 90, -1, false, 10) == 0));
+  // neither: lo below the zero point
+  STATICNN_CHECK((check_rows<3, 13, 15, 2, 7, 1, D>(357, 0, 7, -50, 127, 3, false, -10) == 0));
+  STATICNN_CHECK((check_rows<2, 8, 9, 1, 5, 0, Gen>(369, 0, 6, -128, 100, 1, false, 0) == 0));
+  // the max pool kernel in the same forms
+  STATICNN_CHECK((check_pool<3, 11, 13, 2, 6, 1, D, 2>(371, 0, -128, 127, 5, false, -128) == 0));
+  STATICNN_CHECK((check_pool<2, 10, 12, 1, 4, 1, Gen, 3>(372, 1, -128, 127, -9, false, 30) == 0));
+  STATICNN_CHECK((check_pool<3, 12, 9, 2, 9, 0, D, 2>(373, 0, 7, 70, 0, false, 7) == 0));
+  // separable's stage 0 as fw_family draws it (the clamp all of int8), counted
+  STATICNN_CHECK((check_rows<3, 32, 32, 2, 8, 1, D>(370, 0, 16, -128, 127, 0, true, 3) == 0));
+}
+
 STATICNN_TEST(int8_conv_stem_table_max_pool_stage) {
   if (!stem_here) STATICNN_SKIP("no Armv7E-M DSP instructions, or MVE: no stem conv that max-pools itself here");
   STATICNN_CHECK((check_stage<shape<3, 9, 11>, 5, 1, 1>(341, true) == 0));
