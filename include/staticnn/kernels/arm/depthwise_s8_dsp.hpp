@@ -163,14 +163,25 @@ template <std::size_t H, std::size_t W, std::size_t P>
 // Narrow: every (t - [acc < 0]) >> e of the channel is known to lie in int16 (depthwise_s8_channel_dsp's narrow):
 // two PKHBT put the 4 in halfword pairs (u0, u2), (u1, u3) and two USAT16 saturate them, one ORR
 // makes the word.
-// Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
+// Narrow channels whose clamp is int8's own range (lo = -128, hi = 127: width4 all ones; no fused
+// activation, or a calibrated ReLU / ReLU6 whose zero point is -128) take a second loop where
+// lo + min(u, width) = u - 128 is one EOR of each byte's top bit instead of UQSUB8 and USUB8; the
+// choice costs a CMN and a branch a call.
+// Registers (all named, so that the arguments stay where the call brings them): acc r0, y r1,
+// quads r2, m r3, the 4 sums r4-r7 (LDM), c2 r8, e r9, width4 r10, hi4 r11, the end r12, t lr.
 template <bool Signed, bool Narrow>
 [[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
                                             std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t hi4) {
   if (quads == 0) return;
-  register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
-  std::int32_t t;
-  const std::int32_t* end = acc + quad * quads;
+  register const std::int32_t* ra asm("r0") = acc;
+  register std::int8_t* ry asm("r1") = y;
+  register std::size_t rn asm("r2") = quads;
+  register std::int32_t rm asm("r3") = m;
+  register std::int32_t v0 asm("r4"), v1 asm("r5"), v2 asm("r6"), v3 asm("r7");
+  register std::int32_t rc2 asm("r8") = c2, re asm("r9") = e;
+  register std::uint32_t rwd asm("r10") = width4, rhi asm("r11") = hi4;
+  register const std::int32_t* rend asm("r12") = acc + quad * quads;
+  register std::int32_t t asm("lr");
   asm volatile(
       ".macro snn_dw_rescale%= v\n"
       "smmlar %[t], \\v, %[m], %[c2]\n"
@@ -184,7 +195,7 @@ template <bool Signed, bool Narrow>
       "usat \\v, #8, \\v\n"
       ".endif\n"
       ".endm\n"
-      ".macro snn_dw_quad%=\n"
+      ".macro snn_dw_quad%= wide\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
       "snn_dw_rescale%= %[v0]\n"
       "snn_dw_rescale%= %[v1]\n"
@@ -201,22 +212,41 @@ template <bool Signed, bool Narrow>
       "orr %[v0], %[v0], %[v2], lsl #16\n"
       "orr %[v0], %[v0], %[v3], lsl #24\n"
       ".endif\n"                              // bytes u0 u1 u2 u3
+      ".if \\wide\n"
+      "eor %[v0], %[v0], #0x80808080\n"     // u - 128 bytewise
+      ".else\n"
       "uqsub8 %[t], %[wd], %[v0]\n"          // max(width - u, 0)
       "usub8 %[v0], %[hi], %[t]\n"
+      ".endif\n"
       "str %[v0], [%[y]], #4\n"
       ".endm\n"
+      ".if %c[nar]\n"
+      "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
+      "bne 5f\n"
+      "tst %[n], #1\n"
+      "bne 4f\n"
+      "3:\n"
+      "snn_dw_quad%= 1\n"
+      "4:\n"
+      "snn_dw_quad%= 1\n"
+      "cmp %[a], %[end]\n"
+      "bne 3b\n"
+      "b 9f\n"
+      "5:\n"
+      ".endif\n"
       "tst %[n], #1\n"  // an odd count enters at the loop's second quad
       "bne 2f\n"
       "1:\n"
-      "snn_dw_quad%=\n"
+      "snn_dw_quad%= 0\n"
       "2:\n"
-      "snn_dw_quad%=\n"
+      "snn_dw_quad%= 0\n"
       "cmp %[a], %[end]\n"
       "bne 1b\n"
+      "9:\n"
       ".purgem snn_dw_rescale%=\n"
       ".purgem snn_dw_quad%=\n"
-      : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [hi] "r"(hi4), [end] "r"(end), [n] "r"(quads),
+      : [a] "+r"(ra), [y] "+r"(ry), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
+      : [m] "r"(rm), [c2] "r"(rc2), [e] "r"(re), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn),
         [sgn] "i"(Signed), [nar] "i"(Narrow)
       : "cc", "memory");
 }
