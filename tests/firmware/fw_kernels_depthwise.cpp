@@ -39,7 +39,7 @@ struct problem {
   // zp: the output zero point; tie_shift: ties' right shift (channels alternate tie_shift and
   // tie_shift + 1; 3 and up keep the accumulators in the DSP kernel's narrow rescale forms).
   void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max, bool ties = false,
-            std::int32_t zp = -3, std::int32_t tie_shift = 1) {
+            std::int32_t zp = -3, std::int32_t tie_shift = 1, std::int32_t fixed_shift = 0) {
     std::uint32_t r = seed;
     auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
     for (auto& v : x) v = static_cast<std::int8_t>(ties ? (next() & 15) - 8 : (next() & 0xff) - 128);
@@ -52,6 +52,9 @@ struct problem {
       bias[c] = raw_bias[c] - zin * sum;  // the layer's contract: padding holds z_in
       mult[c] = ties ? 1 << 30 : (1 << 30) + next() % (1 << 30);
       shift[c] = static_cast<std::int8_t>(ties ? -tie_shift - static_cast<std::int32_t>(c % 2) : -5 - next() % 8);
+      // fixed_shift: multiplier 2^30 and shifts fixed_shift, fixed_shift + 1 on full-range inputs
+      // (exact ties where the rescale's shift is large).
+      if (fixed_shift > 0) mult[c] = 1 << 30, shift[c] = static_cast<std::int8_t>(-fixed_shift - static_cast<std::int32_t>(c % 2));
       if (general) switch (c % 5) {
           case 1: mult[c] = 3 << 25; break;
           case 2: shift[c] = 0, mult[c] = 1 << 22; break;
@@ -101,6 +104,14 @@ std::size_t check_ties(std::uint32_t seed, std::int32_t zp = -3, std::int32_t ti
                        std::int32_t act_max = 127) {
   static problem<C, H, W, K, S, P> p;
   p.fill(seed, false, act_min, act_max, true, zp, tie_shift);
+  return p.wrong();
+}
+// Multiplier 2^30, shifts fixed_shift and fixed_shift + 1, full-range inputs, clamp [act_min, act_max].
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t check_shift(std::uint32_t seed, std::int32_t fixed_shift, std::int32_t zp, std::int32_t act_min,
+                        std::int32_t act_max) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill(seed, false, act_min, act_max, false, zp, 1, fixed_shift);
   return p.wrong();
 }
 // With the output zero point zp (-128: a calibrated ReLU's or ReLU6's grid).
@@ -225,6 +236,24 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check_ties<2, 20, 41, 3, 1, 1>(87, -128, 3) == 0));    // the ring
   STATICNN_CHECK((check_ties<3, 11, 11, 3, 2, 1>(88, -3, 6) == 0));
   STATICNN_CHECK((check_ties<4, 9, 9, 3, 1, 1>(89, -3, 3, -3, 127) == 0));  // unsigned narrow, ReLU at the zero point
+  // Large shifts (8 to 16) with multiplier 2^30, so that exact ties occur there too: wide and
+  // clamped (a ReLU6-like top below 127, a ReLU at zero point 5), Signed (zero points 9 and -3
+  // without a clamp), whole planes (odd and even sizes), chunks, the column walk, the ring, K 5,
+  // stride 2, padding 0, a map of 9 outputs.
+  for (std::int32_t sh = 8; sh <= 16; ++sh) {
+    const auto seed = static_cast<std::uint32_t>(90 + sh);
+    STATICNN_CHECK((check_shift<8, 16, 16, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));
+    STATICNN_CHECK((check_shift<5, 9, 7, 3, 1, 1>(seed, sh, -3, -3, 127) == 0));
+    STATICNN_CHECK((check_shift<3, 15, 16, 3, 1, 0>(seed, sh, -128, -128, 100) == 0));
+    STATICNN_CHECK((check_shift<17, 7, 9, 3, 2, 1>(seed, sh, 5, 5, 127) == 0));
+    STATICNN_CHECK((check_shift<2, 45, 21, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));  // chunks
+    STATICNN_CHECK((check_shift<2, 25, 5, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));   // the column walk
+    STATICNN_CHECK((check_shift<2, 30, 31, 3, 1, 1>(seed, sh, -128, -128, 60) == 0));   // the ring
+    STATICNN_CHECK((check_shift<2, 9, 13, 5, 1, 2>(seed, sh, -128, -128, 127) == 0));   // K 5
+    STATICNN_CHECK((check_shift<4, 3, 3, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));    // 9 outputs
+    STATICNN_CHECK((check_shift<6, 11, 10, 3, 1, 1>(seed, sh, 9, -128, 127) == 0));     // Signed, no clamp
+    STATICNN_CHECK((check_shift<3, 16, 16, 3, 1, 1>(seed, sh, -3, -128, 127) == 0));    // Signed, no clamp
+  }
 }
 
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
