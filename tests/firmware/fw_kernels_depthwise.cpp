@@ -36,7 +36,10 @@ struct problem {
   // multiplier, a shift below -22). Ties: small inputs, weights and biases with multiplier 2^30
   // and shift -1 or -2, so that outputs stay within int8 and many accumulators lie halfway
   // between two outputs (TFLite rounds those away from zero), negative and positive.
-  void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max, bool ties = false) {
+  // zp: the output zero point; tie_shift: ties' right shift (channels alternate tie_shift and
+  // tie_shift + 1; 3 and up keep the accumulators in the DSP kernel's narrow rescale forms).
+  void fill(std::uint32_t seed, bool general, std::int32_t act_min, std::int32_t act_max, bool ties = false,
+            std::int32_t zp = -3, std::int32_t tie_shift = 1, std::int32_t fixed_shift = 0) {
     std::uint32_t r = seed;
     auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
     for (auto& v : x) v = static_cast<std::int8_t>(ties ? (next() & 15) - 8 : (next() & 0xff) - 128);
@@ -48,7 +51,10 @@ struct problem {
       raw_bias[c] = ties ? next() % 41 - 20 : next() % 20001 - 10000;
       bias[c] = raw_bias[c] - zin * sum;  // the layer's contract: padding holds z_in
       mult[c] = ties ? 1 << 30 : (1 << 30) + next() % (1 << 30);
-      shift[c] = static_cast<std::int8_t>(ties ? -1 - static_cast<std::int32_t>(c % 2) : -5 - next() % 8);
+      shift[c] = static_cast<std::int8_t>(ties ? -tie_shift - static_cast<std::int32_t>(c % 2) : -5 - next() % 8);
+      // fixed_shift: multiplier 2^30 and shifts fixed_shift, fixed_shift + 1 on full-range inputs
+      // (exact ties where the rescale's shift is large).
+      if (fixed_shift > 0) mult[c] = 1 << 30, shift[c] = static_cast<std::int8_t>(-fixed_shift - static_cast<std::int32_t>(c % 2));
       if (general) switch (c % 5) {
           case 1: mult[c] = 3 << 25; break;
           case 2: shift[c] = 0, mult[c] = 1 << 22; break;
@@ -57,7 +63,7 @@ struct problem {
           default: break;
         }
     }
-    q = {bias.data(), mult.data(), shift.data(), -3, act_min, act_max};
+    q = {bias.data(), mult.data(), shift.data(), zp, act_min, act_max};
   }
   // Outputs that differ from TFLite's arithmetic and from the portable kernel.
   std::size_t wrong() {
@@ -94,21 +100,41 @@ std::size_t check(std::uint32_t seed, bool general = true, std::int32_t act_min 
 }
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-std::size_t check_ties(std::uint32_t seed) {
+std::size_t check_ties(std::uint32_t seed, std::int32_t zp = -3, std::int32_t tie_shift = 1, std::int32_t act_min = -128,
+                       std::int32_t act_max = 127) {
   static problem<C, H, W, K, S, P> p;
-  p.fill(seed, false, -128, 127, true);
+  p.fill(seed, false, act_min, act_max, true, zp, tie_shift);
+  return p.wrong();
+}
+// Multiplier 2^30, shifts fixed_shift and fixed_shift + 1, full-range inputs, clamp [act_min, act_max].
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t check_shift(std::uint32_t seed, std::int32_t fixed_shift, std::int32_t zp, std::int32_t act_min,
+                        std::int32_t act_max) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill(seed, false, act_min, act_max, false, zp, 1, fixed_shift);
+  return p.wrong();
+}
+// With the output zero point zp (-128: a calibrated ReLU's or ReLU6's grid).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t check_zp(std::uint32_t seed, std::int32_t zp, bool general = true, std::int32_t act_min = -128,
+                     std::int32_t act_max = 127) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill(seed, general, act_min, act_max, false, zp);
   return p.wrong();
 }
 
+// Clamp [act_min, act_max] with output zero point zp: the default (a ReLU at the zero point -3)
+// takes the unsigned rescale forms, no clamp with zp -3 the Signed ones (fw_family's random
+// networks), no clamp with zp -128 the wide unsigned ones (a calibrated ReLU / ReLU6).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-void measure(std::uint32_t seed) {
+void measure(std::uint32_t seed, std::int32_t act_min = -3, std::int32_t act_max = 127, std::int32_t zp = -3) {
   static problem<C, H, W, K, S, P> p;
-  p.fill(seed, false, -3, 127);
+  p.fill(seed, false, act_min, act_max, false, zp);
   fw::instruction_counter::start();
   kernels::depthwise_s8<C, H, W, K, S, P>(p.x.data(), p.w.data(), p.q, p.got.data(), p.zin);
   const std::uint64_t n = fw::instruction_counter::stop();
   const std::uint64_t macs = C * p.OH * p.OW * K * K;
-  print("fw: depthwise ", C, 'x', H, 'x', W, " k", K, " s", S, " p", P, " kernel ",
+  print("fw: depthwise ", C, 'x', H, 'x', W, " k", K, " s", S, " p", P, " clamp ", act_min, ' ', act_max, " zp ", zp, " kernel ",
         kernels::depthwise_s8_kernel_name<C, H, W, K, S, P>(), " instructions ", n, " macs ", macs, " per_mac ",
         fw::console::fixed{static_cast<double>(n) / static_cast<double>(macs), 3}, '\n');
   STATICNN_CHECK(p.wrong() == 0);
@@ -185,6 +211,49 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check_ties<4, 9, 11, 3, 2, 1>(29) == 0));
   STATICNN_CHECK((check_ties<2, 20, 41, 3, 1, 1>(30) == 0));
   STATICNN_CHECK((check_ties<3, 7, 8, 5, 1, 2>(31) == 0));
+  // The wide rescale forms (clamp = int8's range) and the narrow ones with ties (shifts 3 to 6),
+  // unsigned (zero point -128, a calibrated ReLU's) and Signed (zero point -3 or 9, no clamp),
+  // beside clamps that are not wide (a ReLU6's top below 127, a ReLU's bottom above -128), on
+  // odd and even sizes, 1 to 17 channels, padding 0 and 1, planes whole and chunked, the column
+  // walk, the ring and K 5.
+  STATICNN_CHECK((check_zp<8, 16, 16, 3, 1, 1>(70, -128) == 0));
+  STATICNN_CHECK((check_zp<8, 16, 16, 3, 1, 1>(71, -3) == 0));
+  STATICNN_CHECK((check_zp<5, 7, 5, 3, 1, 1>(72, -128, false) == 0));
+  STATICNN_CHECK((check_zp<17, 9, 9, 3, 1, 1>(73, -128, true, -128, 100) == 0));
+  STATICNN_CHECK((check_zp<3, 15, 16, 3, 1, 1>(74, 9, false) == 0));
+  STATICNN_CHECK((check_zp<4, 16, 15, 3, 1, 0>(75, -128, false) == 0));
+  STATICNN_CHECK((check_zp<1, 45, 21, 3, 1, 1>(76, -128, false) == 0));  // chunks
+  STATICNN_CHECK((check_zp<3, 30, 5, 3, 1, 1>(77, -128, false) == 0));   // the column walk
+  STATICNN_CHECK((check_zp<2, 30, 31, 3, 1, 1>(78, -128, false) == 0));  // the ring
+  STATICNN_CHECK((check_zp<2, 9, 13, 5, 1, 2>(79, -128, false) == 0));   // K 5
+  STATICNN_CHECK((check_zp<6, 11, 9, 3, 2, 1>(80, -128, false) == 0));   // stride 2
+  STATICNN_CHECK((check_zp<7, 8, 8, 3, 1, 1>(81, -100, false, -100, 127) == 0));  // ReLU at -100: not wide
+  STATICNN_CHECK((check_ties<8, 16, 16, 3, 1, 1>(82, -128, 3) == 0));
+  STATICNN_CHECK((check_ties<8, 16, 16, 3, 1, 1>(83, -3, 3) == 0));
+  STATICNN_CHECK((check_ties<5, 9, 7, 3, 1, 1>(84, 2, 4) == 0));
+  STATICNN_CHECK((check_ties<3, 15, 16, 3, 1, 0>(85, -128, 5) == 0));
+  STATICNN_CHECK((check_ties<2, 25, 5, 3, 1, 1>(86, -3, 3) == 0));       // the column walk
+  STATICNN_CHECK((check_ties<2, 20, 41, 3, 1, 1>(87, -128, 3) == 0));    // the ring
+  STATICNN_CHECK((check_ties<3, 11, 11, 3, 2, 1>(88, -3, 6) == 0));
+  STATICNN_CHECK((check_ties<4, 9, 9, 3, 1, 1>(89, -3, 3, -3, 127) == 0));  // unsigned narrow, ReLU at the zero point
+  // Large shifts (8 to 16) with multiplier 2^30, so that exact ties occur there too: wide and
+  // clamped (a ReLU6-like top below 127, a ReLU at zero point 5), Signed (zero points 9 and -3
+  // without a clamp), whole planes (odd and even sizes), chunks, the column walk, the ring, K 5,
+  // stride 2, padding 0, a map of 9 outputs.
+  for (std::int32_t sh = 8; sh <= 16; ++sh) {
+    const auto seed = static_cast<std::uint32_t>(90 + sh);
+    STATICNN_CHECK((check_shift<8, 16, 16, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));
+    STATICNN_CHECK((check_shift<5, 9, 7, 3, 1, 1>(seed, sh, -3, -3, 127) == 0));
+    STATICNN_CHECK((check_shift<3, 15, 16, 3, 1, 0>(seed, sh, -128, -128, 100) == 0));
+    STATICNN_CHECK((check_shift<17, 7, 9, 3, 2, 1>(seed, sh, 5, 5, 127) == 0));
+    STATICNN_CHECK((check_shift<2, 45, 21, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));  // chunks
+    STATICNN_CHECK((check_shift<2, 25, 5, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));   // the column walk
+    STATICNN_CHECK((check_shift<2, 30, 31, 3, 1, 1>(seed, sh, -128, -128, 60) == 0));   // the ring
+    STATICNN_CHECK((check_shift<2, 9, 13, 5, 1, 2>(seed, sh, -128, -128, 127) == 0));   // K 5
+    STATICNN_CHECK((check_shift<4, 3, 3, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));    // 9 outputs
+    STATICNN_CHECK((check_shift<6, 11, 10, 3, 1, 1>(seed, sh, 9, -128, 127) == 0));     // Signed, no clamp
+    STATICNN_CHECK((check_shift<3, 16, 16, 3, 1, 1>(seed, sh, -3, -128, 127) == 0));    // Signed, no clamp
+  }
 }
 
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
@@ -236,6 +305,11 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
   measure<32, 24, 24, 3, 2, 1>(28);
   measure<256, 3, 3, 3, 1, 1>(29);
   measure<16, 24, 24, 3, 1, 1>(30);
+  // fw_family's separable stage 1 (no clamp, zero point -3: Signed) and the same map calibrated.
+  measure<8, 16, 16, 3, 1, 1>(31, -128, 127, -3);
+  measure<8, 16, 16, 3, 1, 1>(31, -128, 127, -128);
+  measure<16, 16, 16, 3, 1, 1>(21, -128, 127, -128);
+  measure<128, 6, 6, 3, 1, 1>(26, -128, 127, -128);
 }
 
 int main() { return staticnn::fw_test::run_all("kernels_depthwise"); }

@@ -81,9 +81,7 @@ constexpr void depthwise_s8(const std::int8_t* x, const std::int8_t* w, const ch
   constexpr std::size_t OH = (P + H + PB - K) / S + 1, OW = (PL + W + PR - KW) / SW + 1;
   if constexpr (depthwise_s8_runs_dsp<H, W, K, S, P, KW, SW, PL, PB, PR>) {
     if (!std::is_constant_evaluated()) {
-      for (std::size_t c = 0; c < C; ++c)
-        arm::depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW,
-                                                     input_zero_point);
+      arm::depthwise_s8_dsp<C, H, W, K, S, P>(x, w, q, y, input_zero_point);
       return;
     }
   }

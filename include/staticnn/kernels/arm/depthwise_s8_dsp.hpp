@@ -163,14 +163,25 @@ template <std::size_t H, std::size_t W, std::size_t P>
 // Narrow: every (t - [acc < 0]) >> e of the channel is known to lie in int16 (depthwise_s8_channel_dsp's narrow):
 // two PKHBT put the 4 in halfword pairs (u0, u2), (u1, u3) and two USAT16 saturate them, one ORR
 // makes the word.
-// Registers: the 4 sums in r0-r3 (LDM), the rest where the compiler puts them.
+// Narrow channels whose clamp is int8's own range (lo = -128, hi = 127: width4 all ones; no fused
+// activation, or a calibrated ReLU / ReLU6 whose zero point is -128) take a second loop where
+// lo + min(u, width) = u - 128 is one EOR of each byte's top bit instead of UQSUB8 and USUB8; the
+// choice costs a CMN and a branch a call.
+// Registers (all named, so that the arguments stay where the call brings them): acc r0, y r1,
+// quads r2, m r3, the 4 sums r4-r7 (LDM), c2 r8, e r9, width4 r10, hi4 r11, the end r12, t lr.
 template <bool Signed, bool Narrow>
 [[gnu::noinline]] inline void rescale_quads(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
                                             std::int32_t c2, std::int32_t e, std::uint32_t width4, std::uint32_t hi4) {
   if (quads == 0) return;
-  register std::int32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
-  std::int32_t t;
-  const std::int32_t* end = acc + quad * quads;
+  register const std::int32_t* ra asm("r0") = acc;
+  register std::int8_t* ry asm("r1") = y;
+  register std::size_t rn asm("r2") = quads;
+  register std::int32_t rm asm("r3") = m;
+  register std::int32_t v0 asm("r4"), v1 asm("r5"), v2 asm("r6"), v3 asm("r7");
+  register std::int32_t rc2 asm("r8") = c2, re asm("r9") = e;
+  register std::uint32_t rwd asm("r10") = width4, rhi asm("r11") = hi4;
+  register const std::int32_t* rend asm("r12") = acc + quad * quads;
+  register std::int32_t t asm("lr");
   asm volatile(
       ".macro snn_dw_rescale%= v\n"
       "smmlar %[t], \\v, %[m], %[c2]\n"
@@ -184,7 +195,7 @@ template <bool Signed, bool Narrow>
       "usat \\v, #8, \\v\n"
       ".endif\n"
       ".endm\n"
-      ".macro snn_dw_quad%=\n"
+      ".macro snn_dw_quad%= wide\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
       "snn_dw_rescale%= %[v0]\n"
       "snn_dw_rescale%= %[v1]\n"
@@ -201,22 +212,41 @@ template <bool Signed, bool Narrow>
       "orr %[v0], %[v0], %[v2], lsl #16\n"
       "orr %[v0], %[v0], %[v3], lsl #24\n"
       ".endif\n"                              // bytes u0 u1 u2 u3
+      ".if \\wide\n"
+      "eor %[v0], %[v0], #0x80808080\n"     // u - 128 bytewise
+      ".else\n"
       "uqsub8 %[t], %[wd], %[v0]\n"          // max(width - u, 0)
       "usub8 %[v0], %[hi], %[t]\n"
+      ".endif\n"
       "str %[v0], [%[y]], #4\n"
       ".endm\n"
+      ".if %c[nar]\n"
+      "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
+      "bne 5f\n"
+      "tst %[n], #1\n"
+      "bne 4f\n"
+      "3:\n"
+      "snn_dw_quad%= 1\n"
+      "4:\n"
+      "snn_dw_quad%= 1\n"
+      "cmp %[a], %[end]\n"
+      "bne 3b\n"
+      "b 9f\n"
+      "5:\n"
+      ".endif\n"
       "tst %[n], #1\n"  // an odd count enters at the loop's second quad
       "bne 2f\n"
       "1:\n"
-      "snn_dw_quad%=\n"
+      "snn_dw_quad%= 0\n"
       "2:\n"
-      "snn_dw_quad%=\n"
+      "snn_dw_quad%= 0\n"
       "cmp %[a], %[end]\n"
       "bne 1b\n"
+      "9:\n"
       ".purgem snn_dw_rescale%=\n"
       ".purgem snn_dw_quad%=\n"
-      : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(m), [c2] "r"(c2), [e] "r"(e), [wd] "r"(width4), [hi] "r"(hi4), [end] "r"(end), [n] "r"(quads),
+      : [a] "+r"(ra), [y] "+r"(ry), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
+      : [m] "r"(rm), [c2] "r"(rc2), [e] "r"(re), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn),
         [sgn] "i"(Signed), [nar] "i"(Narrow)
       : "cc", "memory");
 }
@@ -430,7 +460,10 @@ template <std::size_t RowHalves, std::size_t PH, std::size_t OW>
 // planes r (planes<W + 2P, P>): padded column j at E[j / 2] (j even) or O[j / 2] (j odd). Per 8
 // values two LDR, four SXTB16 and two STRD (both planes' entries word-aligned there): (x0, x2),
 // (x4, x6) and (x1, x3), (x5, x7) are consecutive entries of one plane each.
-template <std::size_t H, std::size_t W, std::size_t P>
+// Pads: also write the row's P padding columns at each end (zin); without, they are left as they
+// are (a buffer whose padding was written once, depthwise_s8_dsp's whole channels: the stores here
+// reach only the input's own columns).
+template <std::size_t H, std::size_t W, std::size_t P, bool Pads = true>
 [[gnu::always_inline]] inline void widen_row_planes(const std::int8_t* xc, std::size_t iy, std::int16_t* r,
                                                     std::int16_t zin) {
   using pl = planes<W + 2 * P, P>;
@@ -467,7 +500,21 @@ template <std::size_t H, std::size_t W, std::size_t P>
     __builtin_memcpy(first + 4 * octets, &even, 4), __builtin_memcpy(second + 4 * octets, &odd, 4);
   }
   for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
-  for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
+  if constexpr (Pads)
+    for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
+}
+// The padding of a whole channel's planes (planes_chunk == OH): the P rows above and below, the P
+// columns at each end of the rows between, all zin. widen_row_planes<..., false> then fills the
+// rest, channel after channel, without touching it.
+template <std::size_t H, std::size_t W, std::size_t P>
+inline void pad_planes(std::int16_t* xp, std::int16_t zin) {
+  using pl = planes<W + 2 * P, P>;
+  for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = zin, xp[(P + H) * pl::row + i] = zin;
+  for (std::size_t iy = P; iy < P + H; ++iy) {
+    std::int16_t* r = xp + iy * pl::row;
+    auto at = [r](std::size_t j) -> std::int16_t& { return j % 2 == 0 ? r[pl::e_at + j / 2] : r[pl::o_at + j / 2]; };
+    for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
+  }
 }
 // One output row on planes rows (RowHalves int16 apart from r; E then O, EvenHalves int16 on),
 // stride S (1 or 2): outputs 2s and 2s + 1 a step, kernel row ky from two words of its row:
@@ -690,9 +737,14 @@ template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
 //   t = c2 + SMMULR(2 acc, m),  c2 = 2^(e-1) + ((zero_point - lo) << e)    (SMMLAR)
 //   u = usat8((t - [acc < 0]) >> e),  y = lo + min(u, hi - lo)
 // (kernels/arm/conv2d_s8_few_dsp.hpp's rescale); any other channel takes requantize().
+// whole_planes: where depthwise_s8_dsp_planes takes the whole channel at once (planes_chunk ==
+// OH), the planes buffer (planes<W + 2P, P>::row int16 a padded row) with its padding already
+// written (pad_planes); unused otherwise.
+// Not inlined: the layer loop's two calls would make two copies.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q, std::size_t c,
-                              std::int8_t* y, std::int8_t input_zero_point) {
+[[gnu::noinline]] void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q,
+                                                std::size_t c, std::int8_t* y, std::int8_t input_zero_point,
+                                                std::int16_t* whole_planes = nullptr) {
   constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OH = (PH - K) / S + 1, OW = (PW - K) / S + 1;
   constexpr std::size_t pairs = K / 2;  // pair words per kernel row
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
@@ -747,7 +799,8 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     using pl = depthwise_dsp::planes<PW, P>;
     constexpr std::size_t CH = depthwise_dsp::planes_chunk<H, W, S, P>;  // output rows a chunk
     constexpr std::size_t CR = CH == OH ? PH : (CH - 1) * S + 3;            // their padded rows
-    alignas(4) std::int16_t xp[CR * pl::row];
+    alignas(4) std::int16_t chunk_planes[CH == OH ? 2 : CR * pl::row];
+    std::int16_t* const xp = CH == OH ? whole_planes : chunk_planes;
     alignas(4) std::int32_t acc[CH * OW + 1];
     // The weight words from 3 word loads of w[0..3], w[3..6], w[5..8] (SXTB16: (w0, w2), (w3, w5),
     // (w5, w7); of each ror 8: (w1, w3), (w4, w6), (w6, w8)), doubled by SADD16 where scale is 2.
@@ -764,11 +817,10 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
 #pragma GCC unroll 1
     for (std::size_t oy0 = 0; oy0 < OH; oy0 += CH) {
       const std::size_t rows = OH - oy0 < CH ? OH - oy0 : CH;
-      if constexpr (CH == OH) {  // the whole channel: its padding rows, then its rows
-        for (std::size_t i = 0; i < P * pl::row; ++i) xp[i] = input_zero_point, xp[(P + H) * pl::row + i] = input_zero_point;
+      if constexpr (CH == OH) {  // the whole channel: its rows (the padding is written)
 #pragma GCC unroll 1
         for (std::size_t iy = P; iy < P + H; ++iy)
-          depthwise_dsp::widen_row_planes<H, W, P>(xc, iy, xp + iy * pl::row, input_zero_point);
+          depthwise_dsp::widen_row_planes<H, W, P, false>(xc, iy, xp + iy * pl::row, input_zero_point);
       } else {
         const std::int32_t zz = depthwise_dsp::pair(input_zero_point, input_zero_point);
 #pragma GCC unroll 1
@@ -855,10 +907,34 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     }
   }
 }
+// The layer: C channels of H x W (x), weights C x K x K (w), outputs C x OH x OW (y). Channels
+// taken whole in column planes share one planes buffer whose padding is written once. Not inlined:
+// a network's layers, inlined into one frame, would each keep their buffer on the stack at once.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+[[gnu::noinline]] void depthwise_s8_dsp(const std::int8_t* x, const std::int8_t* w, const channel_rescale& q, std::int8_t* y,
+                      std::int8_t input_zero_point) {
+  constexpr std::size_t OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
+  if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
+    if constexpr (depthwise_dsp::planes_chunk<H, W, S, P> == OH) {
+      alignas(4) std::int16_t xp[(H + 2 * P) * depthwise_dsp::planes<W + 2 * P, P>::row];
+      depthwise_dsp::pad_planes<H, W, P>(xp, input_zero_point);
+#pragma GCC unroll 1
+      for (std::size_t c = 0; c < C; ++c)
+        depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, input_zero_point, xp);
+      return;
+    }
+  }
+#pragma GCC unroll 1
+  for (std::size_t c = 0; c < C; ++c)
+    depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, input_zero_point);
+}
 #else
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+void depthwise_s8_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::int8_t*,
+                      std::int8_t);  // Armv7E-M DSP only
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void depthwise_s8_channel_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::size_t, std::int8_t*,
-                              std::int8_t);  // Armv7E-M DSP only
+                              std::int8_t, std::int16_t* = nullptr);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
