@@ -638,12 +638,11 @@ STATICNN_TEST(int8_conv_pointwise_any_shape) {
 }
 
 namespace {
-// The pointwise kernel's halves rescale (conv_pointwise::halves_input_scale: a clamp with lo >=
-// zero_point, every channel's right shift e in [1, 9] (inputs times 2^8) or in [9, 15] (inputs as
-// they are), |bias| + sum_max < 2^(14+e)) against the portable kernel, bit for bit: shifts drawn
-// in [e_lo, e_hi]; Bias: the bias drawn in [-bias, bias] (at the bound: some layers fall back to the
-// other forms, which must agree too). Returns the wrong outputs; halves: whether the kernel took the
-// form (checked by the caller, so each check knows the path it tests).
+// The pointwise kernel's halves rescale (conv_pointwise::halves_input_scale: every channel's right
+// shift e in [1, 15], their range at most 8 wide, |bias| + sum_max < 2^(14+e)) against the portable
+// kernel, bit for bit: shifts drawn in [e_lo, e_hi], the bias in [-bias_bound, bias_bound] (at the
+// bound: some layers fall back to the other forms, which must agree too). Returns the wrong outputs;
+// halves: whether the kernel took the form (checked by the caller, so each check knows its path).
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
 std::size_t check_pointwise_halves(std::uint32_t seed, std::size_t oy0, std::size_t rows, std::int32_t act_min,
                                    std::int32_t act_max, std::int32_t zero_point, std::int32_t e_lo, std::int32_t e_hi,
@@ -689,6 +688,7 @@ STATICNN_TEST(int8_conv_pointwise_halves) {
   if (!kernels::target::arm_dsp || kernels::target::arm_mve)
     STATICNN_SKIP("no Armv7E-M DSP pointwise kernel on this target");
   bool h = false;
+  // ReLU clamps (lo >= zero point: no sign term), the whole range (zero point -128) or not
   STATICNN_CHECK((check_pointwise_halves<8, 16, 16, 16>(1, 0, 16, -128, 127, -128, 8, 9, 10000, h) == 0 && h));
   STATICNN_CHECK((check_pointwise_halves<16, 8, 8, 32>(2, 0, 8, -128, -30, -128, 9, 10, 10000, h) == 0 && h));
   STATICNN_CHECK((check_pointwise_halves<2, 5, 7, 3>(3, 0, 5, -7, 100, -7, 1, 9, 500, h) == 0 && h));
@@ -704,11 +704,18 @@ STATICNN_TEST(int8_conv_pointwise_halves) {
   STATICNN_CHECK((check_pointwise_halves<4, 30, 20, 7>(13, 2, 25, -128, 127, -128, 5, 9, 20000, h) == 0 && h));  // passes
   STATICNN_CHECK((check_pointwise_halves<2, 4, 9, 2>(14, 1, 3, -1, 2, -1, 1, 1, 3, h) == 0 && h));  // e = 1
   STATICNN_CHECK((check_pointwise_halves<19, 1, 67, 4>(15, 0, 1, -100, 27, -100, 15, 15, 1 << 28, h) == 0 && h));
-  // Not taken (then the other forms): shifts both sides of 9, a bias past the bound, lo below the
-  // zero point, e = 16.
-  STATICNN_CHECK((check_pointwise_halves<8, 4, 9, 6>(16, 0, 4, -128, 127, -128, 8, 10, 10000, h) == 0 && !h));
-  STATICNN_CHECK((check_pointwise_halves<8, 4, 9, 6>(17, 0, 4, -128, 127, -128, 5, 5, 1 << 22, h) == 0 && !h));
+  // shifts both sides of 9 (inputs times 2^s, 1 <= s <= 7, at run time)
+  STATICNN_CHECK((check_pointwise_halves<8, 4, 9, 6>(16, 0, 4, -128, 127, -128, 8, 10, 10000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<16, 5, 7, 11>(20, 1, 4, -128, 127, -128, 7, 10, 100000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<6, 3, 13, 9>(21, 0, 3, -3, 80, -3, 5, 13, 3000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<14, 2, 9, 3>(22, 0, 2, 20, 127, 20, 7, 15, 2000, h) == 0 && h));
+  // Not taken (then the other forms): a shift range 9 wide, a bias past the bound, e = 16, a clamp
+  // below the zero point (the sign term), the whole range and not, zero points of both signs.
   STATICNN_CHECK((check_pointwise_halves<12, 4, 9, 6>(18, 0, 4, -128, 127, -5, 9, 12, 10000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<8, 16, 16, 16>(23, 0, 16, -128, 127, 7, 8, 9, 10000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<3, 7, 5, 5>(25, 1, 5, -100, 90, 30, 2, 9, 9000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<2, 4, 9, 40>(29, 0, 4, -128, 127, -128, 4, 13, 1000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<8, 4, 9, 6>(17, 0, 4, -128, 127, -128, 5, 5, 1 << 22, h) == 0 && !h));
   STATICNN_CHECK((check_pointwise_halves<12, 4, 9, 6>(19, 0, 4, -128, 127, -128, 16, 16, 10000, h) == 0 && !h));
 }
 

@@ -170,18 +170,20 @@ template <std::size_t C, bool Pooled, bool InputTwice = false>
   f.lo = Pooled ? lo : conv_rows::bytes4(lo);
 }
 
-// The halves rescale (unpooled, a clamp with lo >= zero_point: no sign correction, see
-// rescale_form). With the doubled form's u = (c + SMMULR(A, m)) >> e = floor((A m + 2^31 + c 2^32)
-// / 2^(32+e)) (floor(floor(y) / n) = floor(y / n)), the accumulator taken as A_s = acc 2^(17-e) =
-// A 2^(16-e) (1 <= e <= 15) gives
+// The halves rescale (unpooled, a clamp with lo >= zero_point: no sign term, see rescale_form).
+// With the doubled form's u = (c + SMMULR(A, m)) >> e = floor((A m + 2^31 + c 2^32) / 2^(32+e))
+// (floor(floor(y) / n) = floor(y / n)), the accumulator taken as A_s = acc 2^(17-e) = A K,
+// K = 2^(16-e) (1 <= e <= 15), gives
 //   t = SMMLA(A_s, m, c') = floor((A_s m + c' 2^32) / 2^32),  c' = 2^(15-e) + 2^15 + ((zero_point - lo) << 16),
-// whose top halfword floor(t / 2^16) = floor((A m 2^(16-e) + 2^(47-e) + c 2^(48-e)) / 2^48) is u
-// exactly (c' 2^32 = 2^(31+16-e) + c 2^(32+16-e)), with no further shift: PKHTB puts two outputs'
-// top halves in one word and USAT16 saturates both to [0, 255]. |A_s| < 2^31 where (|bias| +
-// sum_max) < 2^(14+e) (|t| < 2^30 + 2^24 then). The factor 2^(17-e) is the inputs' 2^s (s = 8:
-// pack_pair's Shift8, or 0) times the channel's weights' and bias's 2^(17-e-s), weights at most
-// 2^8 (|256 w| <= 32,512: int16). halves_input_scale: s if every one of the G channels takes the
-// form with it (e <= 9 for s = 8, e >= 9 for s = 0), else -1 (the forms above).
+// whose top halfword floor(t / 2^16) is u exactly (c' 2^32 = 2^31 K + c K 2^32), with no shift:
+// PKHTB puts two outputs' top halves in one word and USAT16 saturates both to [0, 255]. |A_s| <
+// 2^31 where (|bias| + sum_max) < 2^(14+e) (|t| < 2^30 + 2^24 then). The factor 2^(17-e) is the
+// inputs' 2^s (pack_pair's Scale) times the channel's weights' and bias's 2^(17-e-s), weights at
+// most 2^8 (|256 w| <= 32,512: int16). halves_input_scale: an s in [0, 8] with which every one of
+// the G channels takes the form (e_max - e_min <= 8: 8 where e_max <= 9, 0 where e_min >= 9, the
+// two cheap packings), else -1 (the forms above). With the sign term (lo < zero_point) the form
+// would need 2 instructions an output for it (t - K [A < 0]): about what it saves, so those
+// layers keep the forms above.
 template <std::size_t C>
 int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo, std::int32_t hi) {
   if (lo > hi || lo < q.zero_point) return -1;
@@ -194,7 +196,7 @@ int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo,
     if (bias_abs + sum_max >= (1u << (14 + e))) return -1;  // both < 2^29 (doubled_rescale_applies)
     e_min = e < e_min ? e : e_min, e_max = e > e_max ? e : e_max;
   }
-  return e_max <= 9 ? 8 : e_min >= 9 ? 0 : -1;
+  return e_max <= 9 ? 8 : e_min >= 9 ? 0 : e_max - e_min <= 8 ? 9 - e_min : -1;
 }
 
 // Channel o's frame (weights wo, C bytes) for the halves rescale with input scale s: the weight
@@ -253,12 +255,16 @@ template <bool Whole>
 // see pack_pair_windows).
 // Diff (pooling windows): the second and fourth words as differences, (a1 - a0, b1 - b0) and
 // (a3 - a2, b3 - b2) (see window_max).
-// Shift8 (the halves rescale's input scale, halves_input_scale): (256 x_a[p], 256 x_b[p]), each
-// word one AND of the bytes (a_p, b_p) in place or shifted left 8 with 0xff00ff00.
-template <std::size_t Second = 2, bool Twice = false, bool Diff = false, bool Shift8 = false>
-[[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
-  if constexpr (Shift8) {
-    static_assert(!Twice && !Diff, "pack_pair: Shift8 alone");
+// Scale (the halves rescale's input scale 2^s, halves_input_scale): 8: (256 x_a[p], 256 x_b[p]),
+// each word one AND of the bytes (a_p, b_p) in place or shifted left 8 with 0xff00ff00; 1: times
+// k = 2^s (s < 8) at run time: the bytes x + 128 (EOR) zero-extended in pairs (UXTB16), one MUL
+// for both halves (each product below 2^16: no carry between them), minus (128 k, 128 k)
+// halfwise (USUB16: x k modulo 2^16 in each half).
+template <std::size_t Second = 2, bool Twice = false, bool Diff = false, int Scale = 0>
+[[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col,
+                                             [[maybe_unused]] std::uint32_t k = 1) {
+  static_assert(Scale == 0 || (!Twice && !Diff), "pack_pair: a Scale alone");
+  if constexpr (Scale == 8) {
     std::uint32_t w0, w1, w2, w3, t0, t1;
     asm volatile("pkhbt %[t0], %[va], %[vb], lsl #16\n"  // (a0, a1, b0, b1)
         "pkhtb %[t1], %[vb], %[va], asr #16\n"            // (a2, a3, b2, b3)
@@ -270,6 +276,31 @@ template <std::size_t Second = 2, bool Twice = false, bool Diff = false, bool Sh
         "strd %[w2], %[w3], [%[col], #%c[second]]\n"
         : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [t0] "=&r"(t0), [t1] "=&r"(t1)
         : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [mask] "r"(0xff00ff00u)
+        : "memory");
+    return;
+  } else if constexpr (Scale == 1) {
+    std::uint32_t w0, w1, w2, w3, t0, t1;
+    asm volatile("pkhbt %[t0], %[va], %[vb], lsl #16\n"  // (a0, a1, b0, b1)
+        "pkhtb %[t1], %[vb], %[va], asr #16\n"            // (a2, a3, b2, b3)
+        "eor %[t0], %[t0], #0x80808080\n"                 // x + 128
+        "eor %[t1], %[t1], #0x80808080\n"
+        "uxtb16 %[w0], %[t0]\n"
+        "uxtb16 %[w1], %[t0], ror #8\n"
+        "uxtb16 %[w2], %[t1]\n"
+        "uxtb16 %[w3], %[t1], ror #8\n"
+        "mul %[w0], %[w0], %[k]\n"
+        "mul %[w1], %[w1], %[k]\n"
+        "mul %[w2], %[w2], %[k]\n"
+        "mul %[w3], %[w3], %[k]\n"
+        "usub16 %[w0], %[w0], %[off]\n"
+        "usub16 %[w1], %[w1], %[off]\n"
+        "usub16 %[w2], %[w2], %[off]\n"
+        "usub16 %[w3], %[w3], %[off]\n"
+        "strd %[w0], %[w1], [%[col]]\n"
+        "strd %[w2], %[w3], [%[col], #%c[second]]\n"
+        : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [t0] "=&r"(t0), [t1] "=&r"(t1)
+        : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [k] "r"(k),
+          [off] "r"(k * 128u * 0x00010001u)
         : "memory");
     return;
   }
@@ -302,20 +333,21 @@ template <std::size_t Second = 2, bool Twice = false, bool Diff = false, bool Sh
 
 // A block of 4 consecutive pixels from xb (channel 0; planes HW bytes apart) into col
 // (block_words words): `valid` of them (Whole: 4), the rest repeating pixel 0.
-template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false, bool Shift8 = false>
-[[gnu::always_inline]] inline void pack_block(const std::int8_t* xb, std::int32_t* col, std::size_t valid) {
+template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false, int Scale = 0>
+[[gnu::always_inline]] inline void pack_block(const std::int8_t* xb, std::int32_t* col, std::size_t valid,
+                                              std::uint32_t k = 1) {
   using P = pairs<C>;
 #pragma GCC unroll 2
   for (std::size_t q = 0; q < P::quads; ++q, xb += 4 * HW, col += 8) {  // pairs (c, c+2), (c+1, c+3)
     const std::uint32_t v0 = word4<Whole>(xb, valid), v1 = word4<Whole>(xb + HW, valid);
     const std::uint32_t v2 = word4<Whole>(xb + 2 * HW, valid), v3 = word4<Whole>(xb + 3 * HW, valid);
-    pack_pair<2, Twice, false, Shift8>(v0, v2, col);
-    pack_pair<2, Twice, false, Shift8>(v1, v3, col + 4);
+    pack_pair<2, Twice, false, Scale>(v0, v2, col, k);
+    pack_pair<2, Twice, false, Scale>(v1, v3, col + 4, k);
   }
-  for (std::size_t k = 2 * P::quads; k < P::count; ++k, col += 4) {
+  for (std::size_t j = 2 * P::quads; j < P::count; ++j, col += 4) {
     const std::int8_t* x0 = xb - 4 * P::quads * HW;
-    pack_pair<2, Twice, false, Shift8>(word4<Whole>(x0 + P::first(k) * HW, valid),
-              P::second(k) < C ? word4<Whole>(x0 + P::second(k) * HW, valid) : 0u, col);
+    pack_pair<2, Twice, false, Scale>(word4<Whole>(x0 + P::first(j) * HW, valid),
+              P::second(j) < C ? word4<Whole>(x0 + P::second(j) * HW, valid) : 0u, col, k);
   }
 }
 
@@ -667,31 +699,34 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
     // every channel in the halves rescale: inputs times 2^s
     for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
       const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
-      auto pack = [&](auto shift8) {
+      const std::uint32_t k = 1u << s;
+      auto pack = [&](auto scale) {
         if constexpr (H * W >= P4)
           for (std::size_t b = 0; b < whole; ++b)
-            conv_pointwise::pack_block<C, H * W, true, false, shift8()>(xs + i0 + b * P4, col + b * BW, P4);
+            conv_pointwise::pack_block<C, H * W, true, false, scale()>(xs + i0 + b * P4, col + b * BW, P4, k);
         if (part != 0)
-          conv_pointwise::pack_block<C, H * W, false, false, shift8()>(xs + i0 + whole * P4, col + whole * BW, part);
+          conv_pointwise::pack_block<C, H * W, false, false, scale()>(xs + i0 + whole * P4, col + whole * BW, part, k);
       };
-      if (s == 8) pack(std::true_type{});
-      else pack(std::false_type{});
+      if (s == 8) pack(std::integral_constant<int, 8>{});
+      else if (s == 0) pack(std::integral_constant<int, 0>{});
+      else pack(std::integral_constant<int, 1>{});
       for (std::size_t o = 0; o < G; ++o) {
         std::int8_t* yo = y + o * n + i0;
         conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, lo, hi, s);
         auto run = [&](auto halves) {
-          constexpr conv_pointwise::rescale_form k{false, false};
+          constexpr conv_pointwise::rescale_form none{false, false};
           if (whole != 0) {
             f.col_end = col + whole * BW;
-            conv_pointwise::channel_pass<P::count, false, k, false, halves()>(col, f.w, yo);
+            conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col, f.w, yo);
           }
           if (part != 0) {
             std::int8_t out[P4];
             f.col_end = col + (whole + 1) * BW;
-            conv_pointwise::channel_pass<P::count, false, k, false, halves()>(col + whole * BW, f.w, out);
+            conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col + whole * BW, f.w, out);
             for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
           }
         };
+        // the halves variant: 1 the clamp's width below 255 (a min), 2 the whole of [0, 255]
         if (hi - lo == 255) run(std::integral_constant<int, 2>{});
         else run(std::integral_constant<int, 1>{});
       }
