@@ -666,7 +666,7 @@ std::size_t check_pointwise_halves(std::uint32_t seed, std::size_t oy0, std::siz
     for (std::size_t i = 0; i < C; ++i) x[i * H * W] = -128, x[i * H * W + 1] = 127;  // the inputs'
     const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), zero_point, act_min, act_max};
     const std::int32_t lo = act_min < -128 ? -128 : act_min, hi = act_max > 127 ? 127 : act_max;
-    halves = kernels::arm::conv_pointwise::halves_input_scale<C>(q, G, lo, hi) >= 0;
+    halves = kernels::arm::conv_pointwise::halves_scale<C, G>(q, lo, hi, rows * W) >= 0;
     static std::array<std::int8_t, G * H * W> got{}, want{};
     got.fill(0x5a), want.fill(0x5a);
     kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x.data(), w.data(), q, got.data(), oy0, rows);
@@ -717,6 +717,8 @@ STATICNN_TEST(int8_conv_pointwise_halves) {
   STATICNN_CHECK((check_pointwise_halves<2, 4, 9, 40>(29, 0, 4, -128, 127, -128, 4, 13, 1000, h) == 0 && !h));
   STATICNN_CHECK((check_pointwise_halves<8, 4, 9, 6>(17, 0, 4, -128, 127, -128, 5, 5, 1 << 22, h) == 0 && !h));
   STATICNN_CHECK((check_pointwise_halves<12, 4, 9, 6>(19, 0, 4, -128, 127, -128, 16, 16, 10000, h) == 0 && !h));
+  // ... and where it does not pay: 12 pixels (3 blocks) of 40 channels
+  STATICNN_CHECK((check_pointwise_halves<40, 3, 4, 9>(30, 0, 3, -128, 127, -128, 9, 12, 10000, h) == 0 && !h));
 }
 
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
