@@ -77,6 +77,49 @@ inline constexpr bool conv2d_s8_pointwise_pool_dsp_fits = target::arm_dsp && !ta
                                                           C >= 2 && C <= conv_pointwise::max_channels && H >= 2 &&
                                                           W >= 2;
 
+namespace conv_pointwise {
+// The halves rescale (unpooled, a clamp with lo >= zero_point: no sign term, see rescale_form).
+// With the doubled form's u = (c + SMMULR(A, m)) >> e = floor((A m + 2^31 + c 2^32) / 2^(32+e))
+// (floor(floor(y) / n) = floor(y / n)), the accumulator taken as A_s = acc 2^(17-e) = A K,
+// K = 2^(16-e) (1 <= e <= 15), gives
+//   t = SMMLA(A_s, m, c') = floor((A_s m + c' 2^32) / 2^32),  c' = 2^(15-e) + 2^15 + ((zero_point - lo) << 16),
+// whose top halfword floor(t / 2^16) is u exactly (c' 2^32 = 2^31 K + c K 2^32), with no shift:
+// PKHTB puts two outputs' top halves in one word and USAT16 saturates both to [0, 255]. |A_s| <
+// 2^31 where (|bias| + sum_max) < 2^(14+e) (|t| < 2^30 + 2^24 then). The factor 2^(17-e) is the
+// inputs' 2^s (pack_pair's Scale) times the channel's weights' and bias's 2^(17-e-s), weights at
+// most 2^8 (|256 w| <= 32,512: int16). halves_input_scale: an s in [0, 8] with which every one of
+// the G channels takes the form (e_max - e_min <= 8: 8 where e_max <= 9, 0 where e_min >= 9, the
+// two cheap packings), else -1 (the forms above). With the sign term (lo < zero_point) the form
+// would need 2 instructions an output for it (t - K [A < 0]): about what it saves, so those
+// layers keep the forms above.
+template <std::size_t C>
+int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo, std::int32_t hi) {
+  if (lo > hi || lo < q.zero_point) return -1;
+  constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
+  std::int32_t e_min = 16, e_max = 0;
+  for (std::size_t o = 0; o < G; ++o) {
+    const std::int32_t bias = q.bias[o], e = -q.shift[o];
+    if (!doubled_rescale_applies(bias, q.multiplier[o], q.shift[o], q.zero_point, sum_max) || e > 15) return -1;
+    const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+    if (bias_abs + sum_max >= (1u << (14 + e))) return -1;  // both < 2^29 (doubled_rescale_applies)
+    e_min = e < e_min ? e : e_min, e_max = e > e_max ? e : e_max;
+  }
+  return e_max <= 9 ? 8 : e_min >= 9 ? 0 : e_max - e_min <= 8 ? 9 - e_min : -1;
+}
+
+// The input scale conv2d_s8_pointwise_dsp takes the halves rescale with for n pixels, or -1: where
+// halves_input_scale allows it and it pays: about 5 instructions fewer a block (4 outputs of a
+// channel), about 2 more a pair word of a channel's frame each pass of the im2col (the weights
+// times 2^(17-e-s)) and the check (measured at C = 16 to 64: fw_kernels_dsp's bench).
+template <std::size_t C, std::size_t G>
+int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32_t hi, std::size_t n) {
+  constexpr std::size_t blocks_max = col_budget / (4 * pairs<C>::block_words) > 0 ? col_budget / (4 * pairs<C>::block_words) : 1;
+  const std::size_t blocks = (n + pixels - 1) / pixels < blocks_max ? (n + pixels - 1) / pixels : blocks_max;
+  return 5 * blocks >= 2 * pairs<C>::count + 8 ? halves_input_scale<C>(q, G, lo, hi) : -1;
+}
+
+}  // namespace conv_pointwise
+
 #ifdef STATICNN_ARM_DSP
 namespace conv_pointwise {
 // The rescale's forms (fixed_point.hpp's doubled form throughout), chosen per layer by its clamp
@@ -168,46 +211,6 @@ template <std::size_t C, bool Pooled, bool InputTwice = false>
   f.e = e;
   f.width = Pooled ? hi - lo : conv_rows::bytes4(hi - lo);
   f.lo = Pooled ? lo : conv_rows::bytes4(lo);
-}
-
-// The halves rescale (unpooled, a clamp with lo >= zero_point: no sign term, see rescale_form).
-// With the doubled form's u = (c + SMMULR(A, m)) >> e = floor((A m + 2^31 + c 2^32) / 2^(32+e))
-// (floor(floor(y) / n) = floor(y / n)), the accumulator taken as A_s = acc 2^(17-e) = A K,
-// K = 2^(16-e) (1 <= e <= 15), gives
-//   t = SMMLA(A_s, m, c') = floor((A_s m + c' 2^32) / 2^32),  c' = 2^(15-e) + 2^15 + ((zero_point - lo) << 16),
-// whose top halfword floor(t / 2^16) is u exactly (c' 2^32 = 2^31 K + c K 2^32), with no shift:
-// PKHTB puts two outputs' top halves in one word and USAT16 saturates both to [0, 255]. |A_s| <
-// 2^31 where (|bias| + sum_max) < 2^(14+e) (|t| < 2^30 + 2^24 then). The factor 2^(17-e) is the
-// inputs' 2^s (pack_pair's Scale) times the channel's weights' and bias's 2^(17-e-s), weights at
-// most 2^8 (|256 w| <= 32,512: int16). halves_input_scale: an s in [0, 8] with which every one of
-// the G channels takes the form (e_max - e_min <= 8: 8 where e_max <= 9, 0 where e_min >= 9, the
-// two cheap packings), else -1 (the forms above). With the sign term (lo < zero_point) the form
-// would need 2 instructions an output for it (t - K [A < 0]): about what it saves, so those
-// layers keep the forms above.
-template <std::size_t C>
-int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo, std::int32_t hi) {
-  if (lo > hi || lo < q.zero_point) return -1;
-  constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
-  std::int32_t e_min = 16, e_max = 0;
-  for (std::size_t o = 0; o < G; ++o) {
-    const std::int32_t bias = q.bias[o], e = -q.shift[o];
-    if (!doubled_rescale_applies(bias, q.multiplier[o], q.shift[o], q.zero_point, sum_max) || e > 15) return -1;
-    const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
-    if (bias_abs + sum_max >= (1u << (14 + e))) return -1;  // both < 2^29 (doubled_rescale_applies)
-    e_min = e < e_min ? e : e_min, e_max = e > e_max ? e : e_max;
-  }
-  return e_max <= 9 ? 8 : e_min >= 9 ? 0 : e_max - e_min <= 8 ? 9 - e_min : -1;
-}
-
-// The input scale conv2d_s8_pointwise_dsp takes the halves rescale with for n pixels, or -1: where
-// halves_input_scale allows it and it pays: about 5 instructions fewer a block (4 outputs of a
-// channel), about 2 more a pair word of a channel's frame each pass of the im2col (the weights
-// times 2^(17-e-s)) and the check (measured at C = 16 to 64: fw_kernels_dsp's bench).
-template <std::size_t C, std::size_t G>
-int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32_t hi, std::size_t n) {
-  constexpr std::size_t blocks_max = col_budget / (4 * pairs<C>::block_words) > 0 ? col_budget / (4 * pairs<C>::block_words) : 1;
-  const std::size_t blocks = (n + pixels - 1) / pixels < blocks_max ? (n + pixels - 1) / pixels : blocks_max;
-  return 5 * blocks >= 2 * pairs<C>::count + 8 ? halves_input_scale<C>(q, G, lo, hi) : -1;
 }
 
 // Channel o's frame (weights wo, C bytes) for the halves rescale with input scale s: the weight
