@@ -111,11 +111,16 @@ int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo,
 // halves_input_scale allows it and it pays: about 5 instructions fewer a block (4 outputs of a
 // channel), about 2 more a pair word of a channel's frame each pass of the im2col (the weights
 // times 2^(17-e-s)) and the check (measured at C = 16 to 64: fw_kernels_dsp's bench).
-template <std::size_t C, std::size_t G>
-int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32_t hi, std::size_t n) {
+// halves_pays<C>(H W) false: the kernel for an H x W map has no halves path (no flash for it).
+template <std::size_t C>
+constexpr bool halves_pays(std::size_t n) {
   constexpr std::size_t blocks_max = col_budget / (4 * pairs<C>::block_words) > 0 ? col_budget / (4 * pairs<C>::block_words) : 1;
   const std::size_t blocks = (n + pixels - 1) / pixels < blocks_max ? (n + pixels - 1) / pixels : blocks_max;
-  return 5 * blocks >= 2 * pairs<C>::count + 8 ? halves_input_scale<C>(q, G, lo, hi) : -1;
+  return 5 * blocks >= 2 * pairs<C>::count + 8;
+}
+template <std::size_t C, std::size_t G>
+int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32_t hi, std::size_t n) {
+  return lo >= q.zero_point && halves_pays<C>(n) ? halves_input_scale<C>(q, G, lo, hi) : -1;
 }
 
 }  // namespace conv_pointwise
@@ -709,43 +714,45 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
   const auto form = conv_pointwise::form_of(lo, hi, q.zero_point);
   alignas(8) std::int32_t col[blocks_max * BW];
   conv_pointwise::frame<P::count> f;
-  if (const int s = conv_pointwise::halves_scale<C, G>(q, lo, hi, n); s >= 0) {
-    // every channel in the halves rescale: inputs times 2^s
-    for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
-      const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
-      const std::uint32_t k = 1u << s;
-      auto pack = [&](auto scale) {
-        if constexpr (H * W >= P4)
-          for (std::size_t b = 0; b < whole; ++b)
-            conv_pointwise::pack_block<C, H * W, true, false, scale()>(xs + i0 + b * P4, col + b * BW, P4, k);
-        if (part != 0)
-          conv_pointwise::pack_block<C, H * W, false, false, scale()>(xs + i0 + whole * P4, col + whole * BW, part, k);
-      };
-      if (s == 8) pack(std::integral_constant<int, 8>{});
-      else if (s == 0) pack(std::integral_constant<int, 0>{});
-      else pack(std::integral_constant<int, 1>{});
-      for (std::size_t o = 0; o < G; ++o) {
-        std::int8_t* yo = y + o * n + i0;
-        conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, lo, hi, s);
-        auto run = [&](auto halves) {
-          constexpr conv_pointwise::rescale_form none{false, false};
-          if (whole != 0) {
-            f.col_end = col + whole * BW;
-            conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col, f.w, yo);
-          }
-          if (part != 0) {
-            std::int8_t out[P4];
-            f.col_end = col + (whole + 1) * BW;
-            conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col + whole * BW, f.w, out);
-            for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
-          }
+  if constexpr (conv_pointwise::halves_pays<C>(H * W)) {  // no halves path where it cannot pay
+    if (const int s = conv_pointwise::halves_scale<C, G>(q, lo, hi, n); s >= 0) {
+      // every channel in the halves rescale: inputs times 2^s
+      for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
+        const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
+        const std::uint32_t k = 1u << s;
+        auto pack = [&](auto scale) {
+          if constexpr (H * W >= P4)
+            for (std::size_t b = 0; b < whole; ++b)
+              conv_pointwise::pack_block<C, H * W, true, false, scale()>(xs + i0 + b * P4, col + b * BW, P4, k);
+          if (part != 0)
+            conv_pointwise::pack_block<C, H * W, false, false, scale()>(xs + i0 + whole * P4, col + whole * BW, part, k);
         };
-        // the halves variant: 1 the clamp's width below 255 (a min), 2 the whole of [0, 255]
-        if (hi - lo == 255) run(std::integral_constant<int, 2>{});
-        else run(std::integral_constant<int, 1>{});
+        if (s == 8) pack(std::integral_constant<int, 8>{});
+        else if (s == 0) pack(std::integral_constant<int, 0>{});
+        else pack(std::integral_constant<int, 1>{});
+        for (std::size_t o = 0; o < G; ++o) {
+          std::int8_t* yo = y + o * n + i0;
+          conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, lo, hi, s);
+          auto run = [&](auto halves) {
+            constexpr conv_pointwise::rescale_form none{false, false};
+            if (whole != 0) {
+              f.col_end = col + whole * BW;
+              conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col, f.w, yo);
+            }
+            if (part != 0) {
+              std::int8_t out[P4];
+              f.col_end = col + (whole + 1) * BW;
+              conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col + whole * BW, f.w, out);
+              for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
+            }
+          };
+          // the halves variant: 1 the clamp's width below 255 (a min), 2 the whole of [0, 255]
+          if (hi - lo == 255) run(std::integral_constant<int, 2>{});
+          else run(std::integral_constant<int, 1>{});
+        }
       }
+      return;
     }
-    return;
   }
   for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
     const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
