@@ -637,6 +637,90 @@ STATICNN_TEST(int8_conv_pointwise_any_shape) {
   STATICNN_CHECK((check_conv_rows<5, 30, 20, 1, 1, 9, G, Few, 0, false, false, Pw>(87, 2, 25, -7, 90) == 0));
 }
 
+namespace {
+// The pointwise kernel's halves rescale (conv_pointwise::halves_input_scale: every channel's right
+// shift e in [1, 15], their range at most 8 wide, |bias| + sum_max < 2^(14+e)) against the portable
+// kernel, bit for bit: shifts drawn in [e_lo, e_hi], the bias in [-bias_bound, bias_bound] (at the
+// bound: some layers fall back to the other forms, which must agree too). Returns the wrong outputs;
+// halves: whether the kernel took the form (checked by the caller, so each check knows its path).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
+std::size_t check_pointwise_halves(std::uint32_t seed, std::size_t oy0, std::size_t rows, std::int32_t act_min,
+                                   std::int32_t act_max, std::int32_t zero_point, std::int32_t e_lo, std::int32_t e_hi,
+                                   std::int32_t bias_bound, bool& halves) {
+  if constexpr (!kernels::target::arm_dsp || kernels::target::arm_mve) {
+    halves = true;
+    return 0;
+  } else {
+    static std::array<std::int8_t, C * H * W> x{};
+    static std::array<std::int8_t, G * C> w{};
+    static std::array<std::int32_t, G> bias{}, mult{};
+    static std::array<std::int8_t, G> shift{};
+    random_conv_operands(seed, x, w, bias, mult, shift);
+    std::uint32_t r = seed * 7u + 3u;
+    auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+    for (std::size_t o = 0; o < G; ++o) {
+      shift[o] = static_cast<std::int8_t>(-(e_lo + next() % (e_hi - e_lo + 1)));
+      bias[o] = next() % (2 * bias_bound + 1) - bias_bound;
+      if (o % 5 == 1) w[o * C] = -127, w[o * C + C - 1] = 127;  // the weights' extremes
+    }
+    for (std::size_t i = 0; i < C; ++i) x[i * H * W] = -128, x[i * H * W + 1] = 127;  // the inputs'
+    const kernels::channel_rescale q{bias.data(), mult.data(), shift.data(), zero_point, act_min, act_max};
+    const std::int32_t lo = act_min < -128 ? -128 : act_min, hi = act_max > 127 ? 127 : act_max;
+    halves = kernels::arm::conv_pointwise::halves_scale<C, G>(q, lo, hi, rows * W) >= 0;
+    static std::array<std::int8_t, G * H * W> got{}, want{};
+    got.fill(0x5a), want.fill(0x5a);
+    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G>(x.data(), w.data(), q, got.data(), oy0, rows);
+    kernels::conv2d_s8_rows_portable<C, H, W, 1, 1, G>(x.data(), w.data(), q, want.data(), oy0, rows);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];
+    return wrong;
+  }
+}
+}  // namespace
+
+// The halves rescale of the pointwise kernel on shapes it was not tuned for: C from 2 to 20 (odd,
+// a last pair of 1-3 channels), output channels 1 to 19, pixel counts not a multiple of 4 (a last
+// partial block) or over several passes of the im2col, rows from the middle; ReLU clamps as
+// quantize() sets them (zero point -128: no min with the width), ReLU6-like (hi < 127), lo above
+// the zero point, one value; shifts of both input scales at their ends (1, 9, 15), biases at the
+// bound.
+STATICNN_TEST(int8_conv_pointwise_halves) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP pointwise kernel on this target");
+  bool h = false;
+  // ReLU clamps (lo >= zero point: no sign term), the whole range (zero point -128) or not
+  STATICNN_CHECK((check_pointwise_halves<8, 16, 16, 16>(1, 0, 16, -128, 127, -128, 8, 9, 10000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<16, 8, 8, 32>(2, 0, 8, -128, -30, -128, 9, 10, 10000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<2, 5, 7, 3>(3, 0, 5, -7, 100, -7, 1, 9, 500, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<3, 9, 7, 17>(4, 1, 8, 4, 60, -3, 9, 15, 100000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<5, 2, 11, 9>(5, 0, 2, 5, 5, 5, 3, 7, 3000, h) == 0 && h));  // one value
+  STATICNN_CHECK((check_pointwise_halves<7, 7, 3, 10>(6, 2, 5, 0, 127, -20, 9, 9, 20000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<9, 5, 5, 6>(7, 1, 3, -128, 127, -128, 12, 15, 1 << 20, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<11, 6, 7, 13>(8, 0, 6, 10, 90, 10, 4, 9, 60000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<13, 4, 7, 1>(9, 0, 4, -128, 0, -128, 9, 13, 7000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<15, 3, 11, 12>(10, 0, 3, -50, 127, -50, 5, 8, 40000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<17, 3, 11, 19>(11, 0, 3, 127, 127, 127, 10, 14, 9000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<20, 3, 9, 5>(12, 0, 3, -128, 60, -128, 6, 8, 1000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<4, 30, 20, 7>(13, 2, 25, -128, 127, -128, 5, 9, 20000, h) == 0 && h));  // passes
+  STATICNN_CHECK((check_pointwise_halves<2, 4, 9, 2>(14, 1, 3, -1, 2, -1, 1, 1, 3, h) == 0 && h));  // e = 1
+  STATICNN_CHECK((check_pointwise_halves<19, 1, 67, 4>(15, 0, 1, -100, 27, -100, 15, 15, 1 << 28, h) == 0 && h));
+  // shifts both sides of 9 (inputs times 2^s, 1 <= s <= 7, at run time)
+  STATICNN_CHECK((check_pointwise_halves<8, 4, 9, 6>(16, 0, 4, -128, 127, -128, 8, 10, 10000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<16, 5, 7, 11>(20, 1, 4, -128, 127, -128, 7, 10, 100000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<6, 3, 13, 9>(21, 0, 3, -3, 80, -3, 5, 13, 3000, h) == 0 && h));
+  STATICNN_CHECK((check_pointwise_halves<14, 2, 9, 3>(22, 0, 2, 20, 127, 20, 7, 15, 2000, h) == 0 && h));
+  // Not taken (then the other forms): a shift range 9 wide, a bias past the bound, e = 16, a clamp
+  // below the zero point (the sign term), the whole range and not, zero points of both signs.
+  STATICNN_CHECK((check_pointwise_halves<12, 4, 9, 6>(18, 0, 4, -128, 127, -5, 9, 12, 10000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<8, 16, 16, 16>(23, 0, 16, -128, 127, 7, 8, 9, 10000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<3, 7, 5, 5>(25, 1, 5, -100, 90, 30, 2, 9, 9000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<2, 4, 9, 40>(29, 0, 4, -128, 127, -128, 4, 13, 1000, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<8, 4, 9, 6>(17, 0, 4, -128, 127, -128, 5, 5, 1 << 22, h) == 0 && !h));
+  STATICNN_CHECK((check_pointwise_halves<12, 4, 9, 6>(19, 0, 4, -128, 127, -128, 16, 16, 10000, h) == 0 && !h));
+  // ... and where it does not pay: 12 pixels (3 blocks) of 40 channels
+  STATICNN_CHECK((check_pointwise_halves<40, 3, 4, 9>(30, 0, 3, -128, 127, -128, 9, 12, 10000, h) == 0 && !h));
+}
+
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
 // assertion): all channels of a few output rows, every channel's rescale in the doubled form.
 namespace {

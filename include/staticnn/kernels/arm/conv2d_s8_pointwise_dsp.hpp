@@ -31,6 +31,11 @@
 // multiply and 19 (ReLU) or 23 (no activation) of rescale, packing and loop.
 // |A| <= 2 (|bias| + C * 127 * 128) < 2^31 in that form. Channels whose rescale does not take the
 // doubled form run a scalar path (fixed_point.hpp's requantize).
+// Unpooled, a layer whose clamp has lo >= zero_point (a fused ReLU or ReLU6) and whose channels'
+// shifts allow it takes the halves rescale instead where it pays (conv_pointwise::halves_scale):
+// the accumulators scaled to acc 2^(17-e) (inputs by 2^s, weights and bias by the rest), so
+// SMMLA's top halfword is the output before its clamp: a block's rescale, packing and clamp in 12
+// instructions (14 with a clamp below 127 - lo).
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -76,6 +81,54 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 inline constexpr bool conv2d_s8_pointwise_pool_dsp_fits = target::arm_dsp && !target::arm_mve && K == 1 && S == 1 &&
                                                           C >= 2 && C <= conv_pointwise::max_channels && H >= 2 &&
                                                           W >= 2;
+
+namespace conv_pointwise {
+// The halves rescale (unpooled, a clamp with lo >= zero_point: no sign term, see rescale_form).
+// With the doubled form's u = (c + SMMULR(A, m)) >> e = floor((A m + 2^31 + c 2^32) / 2^(32+e))
+// (floor(floor(y) / n) = floor(y / n)), the accumulator taken as A_s = acc 2^(17-e) = A K,
+// K = 2^(16-e) (1 <= e <= 15), gives
+//   t = SMMLA(A_s, m, c') = floor((A_s m + c' 2^32) / 2^32),  c' = 2^(15-e) + 2^15 + ((zero_point - lo) << 16),
+// whose top halfword floor(t / 2^16) is u exactly (c' 2^32 = 2^31 K + c K 2^32), with no shift:
+// PKHTB puts two outputs' top halves in one word and USAT16 saturates both to [0, 255]. |A_s| <
+// 2^31 where (|bias| + sum_max) < 2^(14+e) (|t| < 2^30 + 2^24 then). The factor 2^(17-e) is the
+// inputs' 2^s (pack_pair's Scale) times the channel's weights' and bias's 2^(17-e-s), weights at
+// most 2^8 (|256 w| <= 32,512: int16). halves_input_scale: an s in [0, 8] with which every one of
+// the G channels takes the form (e_max - e_min <= 8: 8 where e_max <= 9, 0 where e_min >= 9, the
+// two cheap packings), else -1 (the forms above). With the sign term (lo < zero_point) the form
+// would need 2 instructions an output for it (t - K [A < 0]): about what it saves, so those
+// layers keep the forms above.
+template <std::size_t C>
+int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo, std::int32_t hi) {
+  if (lo > hi || lo < q.zero_point) return -1;
+  constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
+  std::int32_t e_min = 16, e_max = 0;
+  for (std::size_t o = 0; o < G; ++o) {
+    const std::int32_t bias = q.bias[o], e = -q.shift[o];
+    if (!doubled_rescale_applies(bias, q.multiplier[o], q.shift[o], q.zero_point, sum_max) || e > 15) return -1;
+    const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+    if (bias_abs + sum_max >= (1u << (14 + e))) return -1;  // both < 2^29 (doubled_rescale_applies)
+    e_min = e < e_min ? e : e_min, e_max = e > e_max ? e : e_max;
+  }
+  return e_max <= 9 ? 8 : e_min >= 9 ? 0 : e_max - e_min <= 8 ? 9 - e_min : -1;
+}
+
+// The input scale conv2d_s8_pointwise_dsp takes the halves rescale with for n pixels, or -1: where
+// halves_input_scale allows it and it pays: about 5 instructions fewer a block (4 outputs of a
+// channel), about 2 more a pair word of a channel's frame each pass of the im2col (the weights
+// times 2^(17-e-s)) and the check (measured at C = 16 to 64: fw_kernels_dsp's bench).
+// halves_pays<C>(H W) false: the kernel for an H x W map has no halves path (no flash for it).
+template <std::size_t C>
+constexpr bool halves_pays(std::size_t n) {
+  constexpr std::size_t blocks_max = col_budget / (4 * pairs<C>::block_words) > 0 ? col_budget / (4 * pairs<C>::block_words) : 1;
+  const std::size_t blocks = (n + pixels - 1) / pixels < blocks_max ? (n + pixels - 1) / pixels : blocks_max;
+  return 5 * blocks >= 2 * pairs<C>::count + 8;
+}
+template <std::size_t C, std::size_t G>
+int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32_t hi, std::size_t n) {
+  return lo >= q.zero_point && halves_pays<C>(n) ? halves_input_scale<C>(q, G, lo, hi) : -1;
+}
+
+}  // namespace conv_pointwise
 
 #ifdef STATICNN_ARM_DSP
 namespace conv_pointwise {
@@ -170,6 +223,43 @@ template <std::size_t C, bool Pooled, bool InputTwice = false>
   f.lo = Pooled ? lo : conv_rows::bytes4(lo);
 }
 
+// Channel o's frame (weights wo, C bytes) for the halves rescale with input scale s: the weight
+// pairs and the bias times 2^(17-e-s) and 2^(17-e), m, c', width and lo as bytes4.
+template <std::size_t C>
+[[gnu::always_inline]] inline void fill_frame_halves(frame<pairs<C>::count>& f, const std::int8_t* wo, std::int32_t bias,
+                                                     std::int32_t m, std::int32_t shift, std::int32_t zero_point,
+                                                     std::int32_t lo, std::int32_t hi, int s) {
+  using P = pairs<C>;
+  using F = frame<P::count>;
+  const std::int32_t e = -shift, sw = 17 - e - s;
+  // Per 4 weights (w0, w2), (w1, w3) times K = 2^sw: the bytes w + 128 (EOR) zero-extended in
+  // pairs (UXTB16), one MUL for both (each product below 2^16: no carry between the halves), minus
+  // (128 K, 128 K) halfwise (USUB16: w K modulo 2^16 in each half).
+  const std::uint32_t k = 1u << sw, offset = (128u << sw) * 0x00010001u;
+  const std::int8_t* from = wo;
+  auto quad = [&](std::int32_t* to) __attribute__((always_inline)) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, from, 4);
+    from += 4;
+    v ^= 0x80808080u;
+    to[0] = static_cast<std::int32_t>(__usub16(__uxtb16(v) * k, offset));
+    std::uint32_t odd;
+    asm("uxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(v));
+    to[1] = static_cast<std::int32_t>(__usub16(odd * k, offset));
+  };
+  if constexpr (P::quads > 0) quad(f.w);  // pairs 0, 1; the bias after them
+#pragma GCC unroll 8
+  for (std::size_t q = 1; q < P::quads; ++q) quad(f.w + F::at(2 * q));
+  for (std::size_t j = 2 * P::quads; j < P::count; ++j)
+    f.w[F::at(j)] = half_pair(wo[P::first(j)] << sw, P::second(j) < C ? wo[P::second(j)] << sw : 0);
+  f.w[F::bias] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) << (17 - e));
+  f.m = m;
+  f.c = (1 << (15 - e)) + (1 << 15) + (zero_point - lo) * 65536;
+  f.e = e;
+  f.width = conv_rows::bytes4(hi - lo);
+  f.lo = conv_rows::bytes4(lo);
+}
+
 // Channel c's 4 bytes at xc: all 4 (Whole) or `valid` of them, the rest repeating byte 0.
 template <bool Whole>
 [[gnu::always_inline]] inline std::uint32_t word4(const std::int8_t* xc, [[maybe_unused]] std::size_t valid) {
@@ -189,8 +279,55 @@ template <bool Whole>
 // see pack_pair_windows).
 // Diff (pooling windows): the second and fourth words as differences, (a1 - a0, b1 - b0) and
 // (a3 - a2, b3 - b2) (see window_max).
-template <std::size_t Second = 2, bool Twice = false, bool Diff = false>
-[[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col) {
+// Scale (the halves rescale's input scale 2^s, halves_input_scale): 8: (256 x_a[p], 256 x_b[p]),
+// each word one AND of the bytes (a_p, b_p) in place or shifted left 8 with 0xff00ff00; 1: times
+// k = 2^s (s < 8) at run time: the bytes x + 128 (EOR) zero-extended in pairs (UXTB16), one MUL
+// for both halves (each product below 2^16: no carry between them), minus (128 k, 128 k)
+// halfwise (USUB16: x k modulo 2^16 in each half).
+template <std::size_t Second = 2, bool Twice = false, bool Diff = false, int Scale = 0>
+[[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col,
+                                             [[maybe_unused]] std::uint32_t k = 1) {
+  static_assert(Scale == 0 || (!Twice && !Diff), "pack_pair: a Scale alone");
+  if constexpr (Scale == 8) {
+    std::uint32_t w0, w1, w2, w3, t0, t1;
+    asm volatile("pkhbt %[t0], %[va], %[vb], lsl #16\n"  // (a0, a1, b0, b1)
+        "pkhtb %[t1], %[vb], %[va], asr #16\n"            // (a2, a3, b2, b3)
+        "and %[w0], %[mask], %[t0], lsl #8\n"             // (256 a0, 256 b0)
+        "and %[w1], %[mask], %[t0]\n"                     // (256 a1, 256 b1)
+        "and %[w2], %[mask], %[t1], lsl #8\n"
+        "and %[w3], %[mask], %[t1]\n"
+        "strd %[w0], %[w1], [%[col]]\n"
+        "strd %[w2], %[w3], [%[col], #%c[second]]\n"
+        : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [t0] "=&r"(t0), [t1] "=&r"(t1)
+        : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [mask] "r"(0xff00ff00u)
+        : "memory");
+    return;
+  } else if constexpr (Scale == 1) {
+    std::uint32_t w0, w1, w2, w3, t0, t1;
+    asm volatile("pkhbt %[t0], %[va], %[vb], lsl #16\n"  // (a0, a1, b0, b1)
+        "pkhtb %[t1], %[vb], %[va], asr #16\n"            // (a2, a3, b2, b3)
+        "eor %[t0], %[t0], #0x80808080\n"                 // x + 128
+        "eor %[t1], %[t1], #0x80808080\n"
+        "uxtb16 %[w0], %[t0]\n"
+        "uxtb16 %[w1], %[t0], ror #8\n"
+        "uxtb16 %[w2], %[t1]\n"
+        "uxtb16 %[w3], %[t1], ror #8\n"
+        "mul %[w0], %[w0], %[k]\n"
+        "mul %[w1], %[w1], %[k]\n"
+        "mul %[w2], %[w2], %[k]\n"
+        "mul %[w3], %[w3], %[k]\n"
+        "usub16 %[w0], %[w0], %[off]\n"
+        "usub16 %[w1], %[w1], %[off]\n"
+        "usub16 %[w2], %[w2], %[off]\n"
+        "usub16 %[w3], %[w3], %[off]\n"
+        "strd %[w0], %[w1], [%[col]]\n"
+        "strd %[w2], %[w3], [%[col], #%c[second]]\n"
+        : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [t0] "=&r"(t0), [t1] "=&r"(t1)
+        : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [k] "r"(k),
+          [off] "r"(k * 128u * 0x00010001u)
+        : "memory");
+    return;
+  }
   // The bytes (a0, a1, b0, b1) and (a2, a3, b2, b3) first (2 PKH), then each pair word is one SXTB16
   // of them (bytes 0 and 2, or 1 and 3).
   std::uint32_t w0, w1, w2, w3, t0, t1;
@@ -220,20 +357,21 @@ template <std::size_t Second = 2, bool Twice = false, bool Diff = false>
 
 // A block of 4 consecutive pixels from xb (channel 0; planes HW bytes apart) into col
 // (block_words words): `valid` of them (Whole: 4), the rest repeating pixel 0.
-template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false>
-[[gnu::always_inline]] inline void pack_block(const std::int8_t* xb, std::int32_t* col, std::size_t valid) {
+template <std::size_t C, std::size_t HW, bool Whole, bool Twice = false, int Scale = 0>
+[[gnu::always_inline]] inline void pack_block(const std::int8_t* xb, std::int32_t* col, std::size_t valid,
+                                              std::uint32_t k = 1) {
   using P = pairs<C>;
 #pragma GCC unroll 2
   for (std::size_t q = 0; q < P::quads; ++q, xb += 4 * HW, col += 8) {  // pairs (c, c+2), (c+1, c+3)
     const std::uint32_t v0 = word4<Whole>(xb, valid), v1 = word4<Whole>(xb + HW, valid);
     const std::uint32_t v2 = word4<Whole>(xb + 2 * HW, valid), v3 = word4<Whole>(xb + 3 * HW, valid);
-    pack_pair<2, Twice>(v0, v2, col);
-    pack_pair<2, Twice>(v1, v3, col + 4);
+    pack_pair<2, Twice, false, Scale>(v0, v2, col, k);
+    pack_pair<2, Twice, false, Scale>(v1, v3, col + 4, k);
   }
-  for (std::size_t k = 2 * P::quads; k < P::count; ++k, col += 4) {
+  for (std::size_t j = 2 * P::quads; j < P::count; ++j, col += 4) {
     const std::int8_t* x0 = xb - 4 * P::quads * HW;
-    pack_pair<2, Twice>(word4<Whole>(x0 + P::first(k) * HW, valid),
-              P::second(k) < C ? word4<Whole>(x0 + P::second(k) * HW, valid) : 0u, col);
+    pack_pair<2, Twice, false, Scale>(word4<Whole>(x0 + P::first(j) * HW, valid),
+              P::second(j) < C ? word4<Whole>(x0 + P::second(j) * HW, valid) : 0u, col, k);
   }
 }
 
@@ -299,9 +437,10 @@ inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
 // flash over fw_family's shapes). Registers: r0-r3 a pair's 4 pixel words (the rescale's words
 // after the sums), r4, r5 two weight pairs, r6-r9 the accumulators, r10 the im2col, r11 the
 // weight words, r12 the output, lr the im2col's end.
-template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false>
+template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false, int Halves = 0>
 [[gnu::noinline]] void channel_pass(const std::int32_t* col, const std::int32_t* w, std::int8_t* y) {
   using F = frame<Np>;
+  static_assert(Halves == 0 || !Pooled, "channel_pass: the halves rescale unpooled");
   static_assert(Np >= 1 && 4 * (Np + 2) <= 1020, "channel_pass: LDRD reaches the weight pairs");
   register const std::int32_t* cp asm("r10") = col;
   register const std::int32_t* wp asm("r11") = w;
@@ -379,6 +518,22 @@ template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false>
   "add r6, r6, r4\n"                                                                          \
   ".endif\n"                                                                                  \
   "strb r6, [r12], #1\n"                                                                      \
+  ".elseif %c[halves]\n" /* r1 = c', r3 = width4, r4 = lo4 (halves_input_scale) */          \
+  "smmla r6, r6, r0, r1\n"                                                                    \
+  "smmla r7, r7, r0, r1\n"                                                                    \
+  "smmla r8, r8, r0, r1\n"                                                                    \
+  "smmla r9, r9, r0, r1\n"                                                                    \
+  "pkhtb r6, r8, r6, asr #16\n" /* (u0, u2): the top halves */                               \
+  "pkhtb r7, r9, r7, asr #16\n" /* (u1, u3) */                                               \
+  "usat16 r6, #8, r6\n"                                                                       \
+  "usat16 r7, #8, r7\n"                                                                       \
+  "orr r6, r6, r7, lsl #8\n" /* bytes u0 u1 u2 u3 */                                         \
+  ".if %c[halves] == 1\n"                                                                     \
+  "uqsub8 r5, r6, r3\n" /* u - max(u - width, 0) = min(u, width), bytewise */                \
+  "usub8 r6, r6, r5\n"                                                                        \
+  ".endif\n"                                                                                  \
+  "uadd8 r6, r6, r4\n"                                                                        \
+  "str r6, [r12], #4\n"                                                                       \
   ".else\n" STATICNN_PW_RESCALE("r6") STATICNN_PW_RESCALE("r7") STATICNN_PW_RESCALE("r8")     \
   STATICNN_PW_RESCALE("r9")                                                                   \
   ".if %c[whole]\n" /* the outputs' bytes */                                                  \
@@ -404,7 +559,7 @@ template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false>
       : "r"(wp), [np] "i"(Np), [np2] "i"(Np >= 2 ? (Np - 2) / 2 : 0), [odd] "i"(Np >= 2 ? Np % 2 : 0),
         [pooled] "i"(Pooled),
         [cend] "i"(offsetof(F, col_end) - offsetof(F, w)), [correct] "i"(Form.correct), [whole] "i"(Form.whole),
-        [diff] "i"(Pooled && Diff)
+        [diff] "i"(Pooled && Diff), [halves] "i"(Halves)
       : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "lr", "cc", "memory");
 #undef STATICNN_PW_BLOCK
 #undef STATICNN_PW_RESCALE
@@ -564,6 +719,46 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
   const auto form = conv_pointwise::form_of(lo, hi, q.zero_point);
   alignas(8) std::int32_t col[blocks_max * BW];
   conv_pointwise::frame<P::count> f;
+  if constexpr (conv_pointwise::halves_pays<C>(H * W)) {  // no halves path where it cannot pay
+    if (const int s = conv_pointwise::halves_scale<C, G>(q, lo, hi, n); s >= 0) {
+      // every channel in the halves rescale: inputs times 2^s
+      for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
+        const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
+        const std::uint32_t k = 1u << s;
+        auto pack = [&](auto scale) {
+          if constexpr (H * W >= P4)
+            for (std::size_t b = 0; b < whole; ++b)
+              conv_pointwise::pack_block<C, H * W, true, false, scale()>(xs + i0 + b * P4, col + b * BW, P4, k);
+          if (part != 0)
+            conv_pointwise::pack_block<C, H * W, false, false, scale()>(xs + i0 + whole * P4, col + whole * BW, part, k);
+        };
+        if (s == 8) pack(std::integral_constant<int, 8>{});
+        else if (s == 0) pack(std::integral_constant<int, 0>{});
+        else pack(std::integral_constant<int, 1>{});
+        for (std::size_t o = 0; o < G; ++o) {
+          std::int8_t* yo = y + o * n + i0;
+          conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, lo, hi, s);
+          auto run = [&](auto halves) {
+            constexpr conv_pointwise::rescale_form none{false, false};
+            if (whole != 0) {
+              f.col_end = col + whole * BW;
+              conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col, f.w, yo);
+            }
+            if (part != 0) {
+              std::int8_t out[P4];
+              f.col_end = col + (whole + 1) * BW;
+              conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col + whole * BW, f.w, out);
+              for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
+            }
+          };
+          // the halves variant: 1 the clamp's width below 255 (a min), 2 the whole of [0, 255]
+          if (hi - lo == 255) run(std::integral_constant<int, 2>{});
+          else run(std::integral_constant<int, 1>{});
+        }
+      }
+      return;
+    }
+  }
   for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
     const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
     if constexpr (H * W >= P4)  // a plane of fewer pixels has no whole block (nor 4 bytes to read)
