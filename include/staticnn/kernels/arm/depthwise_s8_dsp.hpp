@@ -24,6 +24,7 @@
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #include "conv2d_s8_rows_dsp.hpp"
+#include "depthwise_s8_s2_dsp.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
 #endif
@@ -741,7 +742,14 @@ void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, cons
     }
   };
 
-  if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
+  if constexpr (depthwise_s8_dsp_s2_columns<H, W, K, S, P>) {
+    // K = 3, stride 2: the sums straight from the int8 rows (depthwise_s8_s2_dsp.hpp), one rescale pass.
+    alignas(4) std::int32_t acc[OH * OW];
+    std::int32_t wsc[9];
+    for (std::size_t i = 0; i < 9; ++i) wsc[i] = scale * wc[i];
+    depthwise_dsp::depthwise_s8_s2_sums<H, W, P>(xc, wsc, scale * bias, input_zero_point, acc);
+    rescale(acc, y, OH * OW);
+  } else if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
     // The padded channel widened into column planes a chunk of output rows at a time (the whole
     // channel at once where it fits), the chunk's sums, one rescale pass over them.
     using pl = depthwise_dsp::planes<PW, P>;
