@@ -18,6 +18,9 @@
 #include <cstdint>
 
 #include "../target.hpp"
+#ifdef STATICNN_ARM_DSP
+#include <arm_acle.h>
+#endif
 
 namespace staticnn::kernels::arm {
 
@@ -218,18 +221,17 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
 }
 
 // The OH x OW sums of channel xc (H x W int8) into acc: init (scale * bias) plus the taps of the
-// 3 x 3 weights ws (int32, scaled) on the input padded with z, stride 2, padding P.
+// 3 x 3 weights (w0 .. w8, scaled) on the input padded with z, stride 2, padding P. The weights
+// as int16 pair words: w02 = (w0, w2), (w3, w5), (w6, w8); u = (w1, w4); v = w7 (bottom half).
 template <std::size_t H, std::size_t W, std::size_t P>
-[[gnu::always_inline]] inline void depthwise_s8_s2_sums(const std::int8_t* xc, const std::int32_t (&ws)[9],
-                                                        std::int32_t init, std::int32_t z, std::int32_t* acc) {
+[[gnu::always_inline]] inline void depthwise_s8_s2_sums(const std::int8_t* xc, const std::int32_t (&w02)[3], std::int32_t u,
+                                                        std::int32_t v, std::int32_t init, std::int32_t z, std::int32_t* acc) {
   constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1;
-  auto pair = [](std::int32_t lo, std::int32_t hi) {
-    return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
-  };
-  const std::int32_t w02[3] = {pair(ws[0], ws[2]), pair(ws[3], ws[5]), pair(ws[6], ws[8])};
-  const std::int32_t u = pair(ws[1], ws[4]), v = ws[7];
-  const std::int32_t top = P == 1 ? init + z * (ws[0] + ws[1] + ws[2]) : init;  // row 0's kernel row 0 on padding
   constexpr bool right_pad = P == 1 && W % 2 == 1;  // the last window's right column is padding
+  constexpr bool bottom_pad = P == 1 && 2 * OH - P > H - 1;  // the last output row's kernel row 2
+  const auto zz = static_cast<std::int32_t>((static_cast<std::uint32_t>(z) & 0xffffu) * 0x10001u);  // (z, z)
+  // Row 0's kernel row 0 on padding (P = 1): z (w0 + w1 + w2) in its initial sums.
+  const std::int32_t top = P == 1 ? __smlabb(u, zz, __smlad(w02[0], zz, init)) : init;
 #pragma GCC unroll 1
   for (std::size_t q = 0; q < (OW + 1) / 2; ++q) {
     const std::size_t c = 4 * q;  // c0 + P
@@ -249,21 +251,22 @@ template <std::size_t H, std::size_t W, std::size_t P>
       s2_strip_sums<s2_half_back, H, W, P, OH, OW>(xc + c - P - 1, w02, u, v, init, top, top, a);
   }
   if constexpr (P == 1) {
-    // The padding taps the strips skip: the left column (w0 of each kernel row on a real row),
-    // the right column for odd W (w2), the bottom row for odd H (kernel row 2, all three).
-    constexpr bool bottom_pad = 2 * OH - P > H - 1;
-    const std::int32_t left = z * (ws[3] + ws[6]), right = z * (ws[5] + ws[8]);
-    const std::int32_t left_all = left + z * ws[0], right_all = right + z * ws[2];
-#pragma GCC unroll 1
+    // The padding taps the strips skip: the left column (w0, w3, w6 on real rows), the right
+    // column for odd W (w2, w5, w8), the bottom row for odd H (kernel row 2, all three).
+    auto lo = [](std::int32_t p) { return static_cast<std::int32_t>(static_cast<std::int16_t>(p)); };
+    auto hi = [](std::int32_t p) { return p >> 16; };
+    const std::int32_t left = z * (lo(w02[1]) + lo(w02[2])), left0 = left + z * lo(w02[0]);
+    const std::int32_t right = z * (hi(w02[1]) + hi(w02[2])), right0 = right + z * hi(w02[0]);
+    const std::int32_t bottom_left = z * (lo(w02[0]) + lo(w02[1])), bottom_right = z * (hi(w02[0]) + hi(w02[1]));
+#pragma GCC unroll 64
     for (std::size_t oy = 0; oy < OH; ++oy) {
-      const bool first = oy == 0, final = bottom_pad && oy == OH - 1;
-      std::int32_t l = first ? left : left_all, r = first ? right : right_all;
-      if (final) l -= z * ws[6], r -= z * ws[8];
-      acc[oy * OW] += l;
-      if constexpr (right_pad) acc[oy * OW + OW - 1] += r;
+      const bool final = bottom_pad && oy == OH - 1;
+      acc[oy * OW] += oy == 0 ? (final ? z * lo(w02[1]) : left) : (final ? bottom_left : left0);
+      if constexpr (right_pad) acc[oy * OW + OW - 1] += oy == 0 ? (final ? z * hi(w02[1]) : right) : (final ? bottom_right : right0);
     }
     if constexpr (bottom_pad) {
-      const std::int32_t b = z * (ws[6] + ws[7] + ws[8]);
+      const std::int32_t b = __smlabb(v, zz, __smuad(w02[2], zz));
+#pragma GCC unroll 1
       for (std::size_t ox = 0; ox < OW; ++ox) acc[(OH - 1) * OW + ox] += b;
     }
   }
