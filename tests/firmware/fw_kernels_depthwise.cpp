@@ -185,7 +185,8 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   // not tuned for: every strip kind (the left one of padding 1, inner, a right one reaching the
   // right padding with two outputs or one, a last output alone read from its column or one or
   // two further left), top and bottom padding rows (odd H), a single output row or column pair,
-  // the row-pair loop run 0 to 12 times, 1 to 17 channels, padding 0 and 1; rescales in the
+  // the row-pair loop run 0 to 12 times, the
+  // inner strips one by one or looped (1 to 9), 1 to 17 channels, padding 0 and 1; rescales in the
   // general forms (shift 0, 1, -23, multiplier < 2^30), the doubled form signed and unsigned
   // (clamp at the zero point), narrow and not (ties: shift -1, -2), zero points -128 to 100.
   static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_s2_columns<5, 7, 3, 2, 1> &&
@@ -213,6 +214,8 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<1, 50, 40, 3, 2, 1>(85) == 0));
   STATICNN_CHECK((check<16, 16, 16, 3, 2, 1>(86, true, -128, 127, 7) == 0));
   STATICNN_CHECK((check<1, 12, 4, 3, 2, 0>(87) == 0));
+  STATICNN_CHECK((check<3, 4, 16, 3, 2, 1>(91, true, -3, 127) == 0));  // inner strips looped, no row pairs
+  STATICNN_CHECK((check<2, 3, 13, 3, 2, 0>(92) == 0));                  // the same with one output row
   STATICNN_CHECK((check_ties<3, 9, 9, 3, 2, 1>(88) == 0));
   STATICNN_CHECK((check_ties<2, 11, 16, 3, 2, 0>(89) == 0));
   STATICNN_CHECK((check_ties<2, 16, 15, 3, 2, 1>(90) == 0));

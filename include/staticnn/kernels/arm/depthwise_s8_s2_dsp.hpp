@@ -37,6 +37,17 @@ inline constexpr bool depthwise_s8_dsp_s2_columns =
     4 * ((W + 2 * P - 3) / 2 + 1) <= 255 &&
     4 * (((H + 2 * P - 3) / 2 + 1) * ((W + 2 * P - 3) / 2 + 1) + 1) <= depthwise_dsp::max_s2_acc_bytes;
 
+namespace depthwise_dsp {
+// Whether s2_strip_sums can loop over strips: x's and acc's way back within SUBW's immediate, the
+// row-pair count within ADD's (an 8-bit value shifted).
+template <std::size_t H, std::size_t W, std::size_t P>
+inline constexpr bool s2_strips_loop = [] {
+  constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1;
+  constexpr std::size_t iter = OH % 2 == 1 ? (OH - 1) / 2 : (OH - 2) / 2;
+  return 4 * W * iter < 4096 && 4 * OW * OH < 4096 && iter < 256;
+}();
+}  // namespace depthwise_dsp
+
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
 // A strip's kind: how its rows are read (x: the strip's pointer, at input column c0 but for
@@ -58,7 +69,10 @@ enum s2_strip : int {
 // in lr), r2-r4 (w0, w2) of kernel rows 0-2, r5 (w1 of row 0, w1 of row 1), r6 (w1 of row 2,
 // the row-pair loop's iterations left - 1 in the top half), r7/r8 and r10/r11 the sums of two output rows
 // (even and odd rows alternate), r12 x, r9 acc.
-template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_t OH, std::size_t OW>
+// Strips > 1: that many strips of this kind side by side (x and acc 4 bytes and 2 sums on each
+// time), looped in the asm: the first row's sums a0 and the end of x kept on the stack (8 bytes).
+template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_t OH, std::size_t OW,
+          std::size_t Strips = 1>
 [[gnu::always_inline]] inline void s2_strip_sums(const std::int8_t* x, const std::int32_t (&w02)[3], std::int32_t u,
                                                  std::int32_t v, std::int32_t init, std::int32_t a0, std::int32_t a1,
                                                  std::int32_t* acc) {
@@ -71,6 +85,7 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
   constexpr int row = static_cast<int>(W), first = static_cast<int>(2 - P) * row;  // the loop's first row
   constexpr bool two = Kind == s2_inner || Kind == s2_left || Kind == s2_right_pad;
   static_assert(iterations < 0x8000, "s2_strip_sums: the count in r6's top half");
+  static_assert(Strips == 1 || s2_strips_loop<H, W, P>, "s2_strip_sums: strip loop offsets beyond SUBW's immediate");
   register std::int32_t r0 asm("r0") = init;
   register std::int32_t w0 asm("r2") = w02[0], w1 asm("r3") = w02[1], w2 asm("r4") = w02[2];
   register std::int32_t ru asm("r5") = u, rv asm("r6") = static_cast<std::int32_t>(
@@ -179,6 +194,11 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
       ".endif\n"
       ".endm\n"
       "mov lr, r0\n"
+      ".if %c[strips] > 1\n"
+      "add r0, r12, #(4 * %c[strips])\n"
+      "strd r7, r0, [sp, #-8]!\n"
+      "3:\n"
+      ".endif\n"
       // The first output row (r7/r8): kernel row 0 (P = 0) and kernel row 1.
       ".if %c[P] == 0\n"
       "snn_row%= 0, 1, r7, r8, r2, r5, b, 1, r10, r11, r2, r5, b\n"
@@ -210,13 +230,28 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
       ".endif\n"
       "snn_store%= r10, r11\n"
       ".endif\n"
+      ".if %c[strips] > 1\n"  // the next strip: x back to its first row 4 on, acc to its row 0
+      ".if %c[iter] > 0\n"
+      "subw r12, r12, #(4 * %c[rb] * %c[iter] - 4)\n"
+      "add r6, r6, #(%c[iter] << 16)\n"  // the top half back to iterations - 1
+      ".else\n"
+      "add r12, r12, #4\n"
+      ".endif\n"
+      "subw r9, r9, #(%c[ob] * %c[oh] - 8)\n"
+      "ldrd r7, r0, [sp]\n"
+      "mov r8, r7\n"
+      "cmp r12, r0\n"
+      "bne 3b\n"
+      "add sp, sp, #8\n"
+      ".endif\n"
       ".purgem snn_mac%=\n"
       ".purgem snn_row%=\n"
       ".purgem snn_store%=\n"
       : "+r"(r0), "+r"(s00), "+r"(s01), "=&r"(s10), "=&r"(s11), "+r"(rx), "+r"(ra), "+r"(rv)
       : "r"(w0), "r"(w1), "r"(w2), "r"(ru), [kind] "i"(static_cast<int>(Kind)), [P] "i"(static_cast<int>(P)),
         [rb] "i"(row), [fr] "i"(first), [iter] "i"(iterations), [odd] "i"(static_cast<int>(OH % 2)),
-        [real] "i"(static_cast<int>(last_real)), [two] "i"(static_cast<int>(two)), [ob] "i"(static_cast<int>(4 * OW))
+        [real] "i"(static_cast<int>(last_real)), [two] "i"(static_cast<int>(two)), [ob] "i"(static_cast<int>(4 * OW)),
+        [strips] "i"(static_cast<int>(Strips)), [oh] "i"(static_cast<int>(OH))
       : "r1", "lr", "cc", "memory");
 }
 
@@ -232,20 +267,30 @@ template <std::size_t H, std::size_t W, std::size_t P>
   const auto zz = static_cast<std::int32_t>((static_cast<std::uint32_t>(z) & 0xffffu) * 0x10001u);  // (z, z)
   // Row 0's kernel row 0 on padding (P = 1): z (w0 + w1 + w2) in its initial sums.
   const std::int32_t top = P == 1 ? __smlabb(u, zz, __smlad(w02[0], zz, init)) : init;
+  // The left strip (P = 1), the inner ones (looped in one asm where s2_strips_loop), the last one
+  // if it is of another kind.
+  constexpr std::size_t strips = (OW + 1) / 2, first_inner = P == 1 ? 1 : 0;
+  constexpr bool last_inner = OW % 2 == 0 && !right_pad;
+  constexpr std::size_t end_inner = last_inner ? strips : strips - 1;
+  if constexpr (P == 1) s2_strip_sums<s2_left, H, W, P, OH, OW>(xc, w02, u, v, init, top, top, acc);
+  if constexpr (end_inner > first_inner) {
+    if constexpr (s2_strips_loop<H, W, P> && end_inner - first_inner > 1) {
+      s2_strip_sums<s2_inner, H, W, P, OH, OW, end_inner - first_inner>(xc + 4 * first_inner - P, w02, u, v, init, top, top,
+                                                                        acc + 2 * first_inner);
+    } else {
 #pragma GCC unroll 1
-  for (std::size_t q = 0; q < (OW + 1) / 2; ++q) {
-    const std::size_t c = 4 * q;  // c0 + P
+      for (std::size_t q = first_inner; q < end_inner; ++q)
+        s2_strip_sums<s2_inner, H, W, P, OH, OW>(xc + 4 * q - P, w02, u, v, init, top, top, acc + 2 * q);
+    }
+  }
+  if constexpr (end_inner < strips && !(P == 1 && strips == 1)) {
+    constexpr std::size_t q = strips - 1, c = 4 * q;  // c0 + P
     std::int32_t* a = acc + 2 * q;
-    const bool last = q == (OW - 1) / 2;
-    if (P == 1 && q == 0)
-      s2_strip_sums<s2_left, H, W, P, OH, OW>(xc, w02, u, v, init, top, top, a);
-    else if (!last || (OW % 2 == 0 && !right_pad))
-      s2_strip_sums<s2_inner, H, W, P, OH, OW>(xc + c - P, w02, u, v, init, top, top, a);
-    else if constexpr (OW % 2 == 0)
+    if constexpr (OW % 2 == 0)
       s2_strip_sums<s2_right_pad, H, W, P, OH, OW>(xc + c - P, w02, u, v, init, top, top, a);
     else if constexpr (right_pad)
       s2_strip_sums<s2_half_pad, H, W, P, OH, OW>(xc + c - P - 2, w02, u, v, init, top, top, a);
-    else if constexpr (4 * ((OW - 1) / 2) - P + 3 <= W - 1)
+    else if constexpr (c - P + 3 <= W - 1)
       s2_strip_sums<s2_half, H, W, P, OH, OW>(xc + c - P, w02, u, v, init, top, top, a);
     else
       s2_strip_sums<s2_half_back, H, W, P, OH, OW>(xc + c - P - 1, w02, u, v, init, top, top, a);
