@@ -93,9 +93,10 @@ struct problem {
 };
 
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-std::size_t check(std::uint32_t seed, bool general = true, std::int32_t act_min = -128, std::int32_t act_max = 127) {
+std::size_t check(std::uint32_t seed, bool general = true, std::int32_t act_min = -128, std::int32_t act_max = 127,
+                  std::int32_t zero_point = -3) {
   static problem<C, H, W, K, S, P> p;
-  p.fill(seed, general, act_min, act_max);
+  p.fill(seed, general, act_min, act_max, false, zero_point);
   return p.wrong();
 }
 
@@ -205,6 +206,44 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<1, 39, 40, 3, 1, 0>(66) == 0));
   STATICNN_CHECK((check<1, 45, 33, 3, 2, 1>(67, true, -3, 127) == 0));  // stride 2, OH 23: a last row alone
   STATICNN_CHECK((check_ties<3, 7, 9, 3, 1, 1>(63) == 0));
+  // 3 x 3 stride 2 from the int8 rows in column strips (depthwise_s8_s2_dsp.hpp) on shapes it was
+  // not tuned for: every strip kind (the left one of padding 1, inner, a right one reaching the
+  // right padding with two outputs or one, a last output alone read from its column or one or
+  // two further left), top and bottom padding rows (odd H), a single output row or column pair,
+  // the row-pair loop run 0 to 12 times, the
+  // inner strips one by one or looped (1 to 9), 1 to 17 channels, padding 0 and 1; rescales in the
+  // general forms (shift 0, 1, -23, multiplier < 2^30), the doubled form signed and unsigned
+  // (clamp at the zero point), narrow and not (ties: shift -1, -2), zero points -128 to 100.
+  static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_s2_columns<5, 7, 3, 2, 1> &&
+                         kernels::arm::depthwise_s8_dsp_s2_columns<9, 9, 3, 2, 1> &&
+                         kernels::arm::depthwise_s8_dsp_s2_columns<16, 15, 3, 2, 1> &&
+                         kernels::arm::depthwise_s8_dsp_s2_columns<8, 11, 3, 2, 0> &&
+                         kernels::arm::depthwise_s8_dsp_s2_columns<50, 40, 3, 2, 1> &&
+                         !kernels::arm::depthwise_s8_dsp_s2_columns<8, 9, 3, 2, 2> &&
+                         !kernels::arm::depthwise_s8_dsp_s2_columns<9, 3, 3, 2, 1>));
+  STATICNN_CHECK((check<3, 5, 7, 3, 2, 1>(70, true, -3, 127) == 0));       // right padding, two outputs
+  STATICNN_CHECK((check<2, 9, 9, 3, 2, 1>(71) == 0));                      // right padding, one; bottom
+  STATICNN_CHECK((check<4, 15, 16, 3, 2, 1>(72, false, -3, 40) == 0));
+  STATICNN_CHECK((check<5, 16, 15, 3, 2, 1>(73, true, -128, 127, 20) == 0));
+  STATICNN_CHECK((check<17, 6, 6, 3, 2, 1>(74, true, -3, 127) == 0));      // one output from c0 - 1
+  STATICNN_CHECK((check<2, 10, 10, 3, 2, 1>(75, false, -128, 127, -128) == 0));
+  STATICNN_CHECK((check<1, 7, 7, 3, 2, 1>(76) == 0));
+  STATICNN_CHECK((check<3, 9, 9, 3, 2, 0>(77, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 8, 11, 3, 2, 0>(78) == 0));                     // one output from c0 - 1
+  STATICNN_CHECK((check<2, 7, 12, 3, 2, 0>(79, false, 100, 127, 100) == 0));  // one output from c0
+  STATICNN_CHECK((check<3, 4, 4, 3, 2, 0>(80) == 0));                      // a single output
+  STATICNN_CHECK((check<2, 3, 4, 3, 2, 1>(81, true, -3, 127) == 0));       // left strip only, bottom
+  STATICNN_CHECK((check<2, 1, 5, 3, 2, 1>(82) == 0));                      // top and bottom padding
+  STATICNN_CHECK((check<2, 2, 8, 3, 2, 1>(83, false, 5, 5) == 0));         // one value
+  STATICNN_CHECK((check<2, 30, 29, 3, 2, 1>(84, true, -3, 127) == 0));
+  STATICNN_CHECK((check<1, 50, 40, 3, 2, 1>(85) == 0));
+  STATICNN_CHECK((check<16, 16, 16, 3, 2, 1>(86, true, -128, 127, 7) == 0));
+  STATICNN_CHECK((check<1, 12, 4, 3, 2, 0>(87) == 0));
+  STATICNN_CHECK((check<3, 4, 16, 3, 2, 1>(91, true, -3, 127) == 0));  // inner strips looped, no row pairs
+  STATICNN_CHECK((check<2, 3, 13, 3, 2, 0>(92) == 0));                  // the same with one output row
+  STATICNN_CHECK((check_ties<3, 9, 9, 3, 2, 1>(88) == 0));
+  STATICNN_CHECK((check_ties<2, 11, 16, 3, 2, 0>(89) == 0));
+  STATICNN_CHECK((check_ties<2, 16, 15, 3, 2, 1>(90) == 0));
   // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
   STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));
   STATICNN_CHECK((check_ties<4, 6, 6, 3, 1, 1>(28) == 0));

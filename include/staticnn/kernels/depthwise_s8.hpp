@@ -94,7 +94,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
           std::size_t SW = S, std::size_t PL = P, std::size_t PB = P, std::size_t PR = P>
 constexpr const char* depthwise_s8_kernel_name() {
   if constexpr (depthwise_s8_runs_dsp<H, W, K, S, P, KW, SW, PL, PB, PR>) {
-    if constexpr (arm::depthwise_s8_dsp_planes<H, W, K, S, P>) {
+    if constexpr (arm::depthwise_s8_dsp_s2_columns<H, W, K, S, P>)
+      return "arm_dsp depthwise 3x3 s2 (int8 rows, sxtb16 pairs, column strips)";
+    else if constexpr (arm::depthwise_s8_dsp_planes<H, W, K, S, P>) {
       if constexpr (arm::depthwise_dsp::planes_chunk<H, W, S, P> == (H + 2 * P - 3) / S + 1)
         return "arm_dsp depthwise 3x3 (smlad, whole channel in even/odd column planes)";
       else

@@ -24,6 +24,7 @@
 #include "../fixed_point.hpp"
 #include "../target.hpp"
 #include "conv2d_s8_rows_dsp.hpp"
+#include "depthwise_s8_s2_dsp.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
 #endif
@@ -793,7 +794,21 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
     }
   };
 
-  if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
+  if constexpr (depthwise_s8_dsp_s2_columns<H, W, K, S, P>) {
+    // K = 3, stride 2: the sums straight from the int8 rows (depthwise_s8_s2_dsp.hpp), one rescale pass.
+    // The weight words from 3 word loads of w[0..3], w[3..6], w[5..8] (as the planes branch's).
+    alignas(4) std::int32_t acc[OH * OW];
+    std::uint32_t wa, wb, wd;
+    __builtin_memcpy(&wa, wc, 4), __builtin_memcpy(&wb, wc + 3, 4), __builtin_memcpy(&wd, wc + 5, 4);
+    auto scaled = [doubled](std::int32_t p) { return doubled ? static_cast<std::int32_t>(__sadd16(p, p)) : p; };
+    const std::int32_t w13 = conv_rows::sxtb16_ror8(wa), w46 = conv_rows::sxtb16_ror8(wb);
+    const std::int32_t w02[3] = {scaled(static_cast<std::int32_t>(__sxtb16(wa))), scaled(static_cast<std::int32_t>(__sxtb16(wb))),
+                                 scaled(conv_rows::sxtb16_ror8(wd))};
+    const std::int32_t u = scaled(depthwise_dsp::pack_bottoms(w13, w46));  // (w1, w4)
+    const std::int32_t v = scaled(static_cast<std::int32_t>(__sxtb16(wd))) >> 16;  // w7
+    depthwise_dsp::depthwise_s8_s2_sums<H, W, P>(xc, w02, u, v, scale * bias, input_zero_point, acc);
+    rescale(acc, y, OH * OW);
+  } else if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
     // The padded channel widened into column planes a chunk of output rows at a time (the whole
     // channel at once where it fits), the chunk's sums, one rescale pass over them.
     using pl = depthwise_dsp::planes<PW, P>;
