@@ -296,17 +296,19 @@ STATICNN_TEST(int8_depthwise_any_shape) {
 }
 
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
-// the means rounded half away from zero written out here, on maps of 4 to 100 values (the 16-value
-// loop, its word tail, 1 to 3 last values alone, maps below 16 inline), input 0 to 3 bytes past a
-// word boundary, values at both ends of int8, and ties.
+// the means rounded half away from zero written out here, on maps of 4 to 272 values (the 16-value
+// loop, its word tail, 1 to 3 last values alone, maps below 16 inline; aligned maps of 16 to 256
+// unrolled), input 0 to 3 bytes past a word boundary, values at both ends of int8, and ties.
 template <std::size_t C, std::size_t N>
+  requires(C >= 2)
 std::size_t gap_wrong(std::uint32_t seed, std::size_t misalign) {
   alignas(4) static std::array<std::int8_t, C * N + 3> buf;
   std::int8_t* x = buf.data() + misalign;
   std::uint32_t r = seed;
   for (std::size_t i = 0; i < C * N; ++i) x[i] = static_cast<std::int8_t>(((r = r * 1664525u + 1013904223u) >> 24) - 128);
   for (std::size_t i = 0; i < N; ++i) x[i] = -128, x[N + i] = 127;  // the int8 ends
-  for (std::size_t i = 0; i < N; ++i) x[2 * N + i] = static_cast<std::int8_t>(i == 0 ? -(static_cast<int>(N) / 2) % 128 : 0);
+  if constexpr (C >= 3)  // a tie: the sum -n/2
+    for (std::size_t i = 0; i < N; ++i) x[2 * N + i] = static_cast<std::int8_t>(i == 0 ? -(static_cast<int>(N) / 2) % 128 : 0);
   std::array<std::int8_t, C> y{};
   kernels::global_avg_pool_s8<C, N>(x, y.data(), -120, 127);
   std::size_t wrong = 0;
@@ -330,6 +332,10 @@ STATICNN_TEST(int8_global_avg_pool) {
     STATICNN_CHECK((gap_wrong<3, 25>(43, misalign) == 0));
     STATICNN_CHECK((gap_wrong<3, 15>(44, misalign) == 0));
     STATICNN_CHECK((gap_wrong<2, 35>(45, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<3, 16>(46, misalign) == 0));   // aligned: unrolled, one group
+    STATICNN_CHECK((gap_wrong<4, 48>(47, misalign) == 0));
+    STATICNN_CHECK((gap_wrong<3, 256>(48, misalign) == 0));  // the most unrolled
+    STATICNN_CHECK((gap_wrong<3, 272>(49, misalign) == 0));  // past it: the loop
   }
 }
 

@@ -4,7 +4,8 @@
 //   y[c] = clamp((s + n/2) / n if s >= 0 else (s - n/2) / n, act_min, act_max),
 //   s = sum of the n = H W int8 values of channel c (int32), / truncating,
 // i.e. the mean rounded half away from zero. x: C x n int8, y: C int8.
-// On Armv7E-M DSP targets the sums come from USADA8 (global_avg_pool_s8_sums_dsp): the same sums.
+// On Armv7E-M DSP targets the sums come from USADA8 (arm::sum_s8_dsp; for a 4-byte aligned map
+// of a multiple of 16 values up to 256 a channel, arm::sum_s8_dsp_unrolled): the same sums.
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -59,6 +60,30 @@ inline constexpr bool global_avg_pool_s8_runs_dsp = target::arm_dsp && N >= 16;
   for (; i < n; ++i) sum += x[i];
   return sum;
 }
+// The same sum for a compile-time n, a multiple of 16 of at most max_unrolled, from a 4-byte
+// aligned x: its n / 16 LDM groups unrolled (no loop, no call), each 4 words EOR and USADA8.
+inline constexpr std::size_t max_unrolled = 256;
+template <std::size_t N>
+  requires(N % 16 == 0 && N > 0 && N <= max_unrolled)
+[[gnu::always_inline]] inline std::int32_t sum_s8_dsp_unrolled(const std::int8_t* x) {
+  constexpr std::uint32_t bias = 0x80808080u;  // +128 on every byte
+  std::uint32_t total = 0, v0, v1, v2, v3;
+  asm(".rept %c[groups]\n"
+      "ldm %[p]!, {%[v0], %[v1], %[v2], %[v3]}\n"
+      "eor %[v0], %[v0], %[b]\n"
+      "eor %[v1], %[v1], %[b]\n"
+      "eor %[v2], %[v2], %[b]\n"
+      "eor %[v3], %[v3], %[b]\n"
+      "usada8 %[t], %[v0], %[z], %[t]\n"
+      "usada8 %[t], %[v1], %[z], %[t]\n"
+      "usada8 %[t], %[v2], %[z], %[t]\n"
+      "usada8 %[t], %[v3], %[z], %[t]\n"
+      ".endr\n"
+      : [p] "+&r"(x), [t] "+&r"(total), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3)
+      : [b] "r"(bias), [z] "r"(0u), [groups] "i"(N / 16)
+      : "memory");
+  return static_cast<std::int32_t>(total) - 128 * static_cast<std::int32_t>(N);
+}
 #else
 std::int32_t sum_s8_dsp(const std::int8_t* x, std::size_t n);  // Armv7E-M DSP only
 #endif
@@ -76,6 +101,12 @@ constexpr void global_avg_pool_s8(const std::int8_t* x, std::int8_t* y, std::int
   };
   if constexpr (arm::global_avg_pool_s8_runs_dsp<N>) {
     if (!std::is_constant_evaluated()) {
+      if constexpr (N % 16 == 0 && N <= arm::max_unrolled) {
+        if ((reinterpret_cast<std::uintptr_t>(x) & 3u) == 0) {  // then every channel's start is too
+          for (std::size_t c = 0; c < C; ++c) put(c, arm::sum_s8_dsp_unrolled<N>(x + c * N));
+          return;
+        }
+      }
       for (std::size_t c = 0; c < C; ++c) put(c, arm::sum_s8_dsp(x + c * N, N));
       return;
     }
