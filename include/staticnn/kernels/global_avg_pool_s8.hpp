@@ -21,6 +21,7 @@ namespace arm {
 // Whether the sums run on USADA8: a DSP target and a channel of at least 16 values.
 template <std::size_t N>
 inline constexpr bool global_avg_pool_s8_runs_dsp = target::arm_dsp && N >= 16;
+inline constexpr std::size_t max_unrolled = 256;  // sum_s8_dsp_unrolled's largest n
 #ifdef STATICNN_ARM_DSP
 // The int32 sum of n int8 values: per word x ^ 0x80808080 is
 // its 4 values + 128 as unsigned bytes, and USADA8 against 0 adds those 4 to the sum; so the
@@ -62,7 +63,6 @@ inline constexpr bool global_avg_pool_s8_runs_dsp = target::arm_dsp && N >= 16;
 }
 // The same sum for a compile-time n, a multiple of 16 of at most max_unrolled, from a 4-byte
 // aligned x: its n / 16 LDM groups unrolled (no loop, no call), each 4 words EOR and USADA8.
-inline constexpr std::size_t max_unrolled = 256;
 template <std::size_t N>
   requires(N % 16 == 0 && N > 0 && N <= max_unrolled)
 [[gnu::always_inline]] inline std::int32_t sum_s8_dsp_unrolled(const std::int8_t* x) {
@@ -86,6 +86,8 @@ template <std::size_t N>
 }
 #else
 std::int32_t sum_s8_dsp(const std::int8_t* x, std::size_t n);  // Armv7E-M DSP only
+template <std::size_t N>
+std::int32_t sum_s8_dsp_unrolled(const std::int8_t* x);  // Armv7E-M DSP only
 #endif
 }  // namespace arm
 
