@@ -799,6 +799,27 @@ template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
 }
 }  // namespace depthwise_dsp
 
+namespace depthwise_dsp {
+// What the rescale of every channel of a layer shares (its clamp and zero point), worked out once
+// a layer by depthwise_s8_dsp: the clamp [lo, hi] within int8, width = hi - lo, their bytes
+// repeated in a word (width4, hi4), zl = zero_point - lo; clamped: the clamp is not empty and the
+// zero point an int8 (doubled_rescale_applies's conditions that do not depend on the channel);
+// at_or_above: lo >= zero_point (the unsigned forms).
+struct layer_clamp {
+  std::int32_t lo, width, zl;
+  std::uint32_t width4, hi4;
+  bool clamped, at_or_above;
+  explicit layer_clamp(const channel_rescale& q) {
+    const std::int32_t l = q.act_min < -128 ? -128 : q.act_min, h = q.act_max > 127 ? 127 : q.act_max;
+    constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
+    lo = l, width = h - l, zl = q.zero_point - l;
+    width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, hi4 = static_cast<std::uint32_t>(h & 0xff) * bytes4;
+    clamped = l <= h && q.zero_point >= -128 && q.zero_point <= 127;
+    at_or_above = l >= q.zero_point;
+  }
+};
+}  // namespace depthwise_dsp
+
 // Channel c's whole output (y: OH x OW) from its input xc (H x W) and weights wc (K x K).
 // A channel whose rescale takes fixed_point.hpp's doubled form (doubled_rescale_applies) and
 // whose clamp is not empty runs with doubled weights and bias, and per output
@@ -811,15 +832,16 @@ template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
 // Not inlined: the layer loop's two calls would make two copies.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 [[gnu::noinline]] void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q,
-                                                std::size_t c, std::int8_t* y, std::int8_t input_zero_point,
-                                                std::int16_t* whole_planes = nullptr) {
+                                                const depthwise_dsp::layer_clamp& lc, std::size_t c, std::int8_t* y,
+                                                std::int8_t input_zero_point, std::int16_t* whole_planes = nullptr) {
   constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OH = (PH - K) / S + 1, OW = (PW - K) / S + 1;
   constexpr std::size_t pairs = K / 2;  // pair words per kernel row
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
   const std::int32_t bias = q.bias[c], m = q.multiplier[c], shift = q.shift[c];
-  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const bool doubled = lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max);
-  const std::int32_t e = -shift, width = hi - lo;
+  const std::int32_t lo = lc.lo, width = lc.width;
+  // doubled_rescale_applies, its zero point and clamp conditions taken from lc.clamped.
+  const bool doubled = lc.clamped && doubled_rescale_applies(bias, m, shift, 0, sum_max);
+  const std::int32_t e = -shift;
   // Narrow (rescale_quads): |t| <= |acc| + 2 + c2 with |acc| <= |bias| + sum_max, so (t - [acc <
   // 0]) >> e lies within (|acc| + 3) / 2^e + 256 of 0: in int16 when (|acc| + 3) >> e < 32000.
   const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
@@ -839,7 +861,7 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
   constexpr std::size_t top_min_outputs = 16;
   constexpr bool top_shape = OH * OW >= top_min_outputs &&
                              (depthwise_s8_dsp_s2_columns<H, W, K, S, P> || depthwise_s8_dsp_planes<H, W, K, S, P>);
-  const bool top = top_shape && narrow && lo >= q.zero_point && e >= top_min_e && e <= top_max_e &&
+  const bool top = top_shape && lc.at_or_above && narrow && e >= top_min_e && e <= top_max_e &&
                    (bias_abs + sum_max) >> (14 + e) == 0;
   const int g = top ? 17 - e : doubled ? 1 : 0;  // the weights' and the bias's scale, 2^g
   const std::int32_t scale = 1 << g;
@@ -853,13 +875,12 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
   // For K = 3, S = 1: row ky's pair word (w1, w2).
   std::int32_t w12[K];
   for (std::size_t ky = 0; ky < K; ++ky) w12[ky] = depthwise_dsp::pair(scale * wc[ky * K + 1], ws[ky]);
-  const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e) : 0;
-  constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
-  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, hi4 = static_cast<std::uint32_t>(hi & 0xff) * bytes4;
+  const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << e) : 0;
+  const std::uint32_t width4 = lc.width4, hi4 = lc.hi4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
-  const std::int32_t ra = top ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << 16) : 0;
+  const std::int32_t ra = top ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << 16) : 0;
   // The rescale_quads form (0: not doubled, 5: top); one value, decided once.
-  const int form = top ? 5 : !doubled ? 0 : (lo >= q.zero_point ? 1 : 2) + (narrow ? 2 : 0);
+  const int form = top ? 5 : !doubled ? 0 : (lc.at_or_above ? 1 : 2) + (narrow ? 2 : 0);
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (form == 5) {
       depthwise_dsp::rescale_quads_top(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
@@ -1027,27 +1048,31 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 [[gnu::noinline]] void depthwise_s8_dsp(const std::int8_t* x, const std::int8_t* w, const channel_rescale& q, std::int8_t* y,
                       std::int8_t input_zero_point) {
   constexpr std::size_t OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
+  const depthwise_dsp::layer_clamp lc(q);
   if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
     if constexpr (depthwise_dsp::planes_chunk<H, W, S, P> == OH) {
       alignas(4) std::int16_t xp[(H + 2 * P) * depthwise_dsp::planes<W + 2 * P, P>::row];
       depthwise_dsp::pad_planes<H, W, P>(xp, input_zero_point);
 #pragma GCC unroll 1
       for (std::size_t c = 0; c < C; ++c)
-        depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, input_zero_point, xp);
+        depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, lc, c, y + c * OH * OW, input_zero_point, xp);
       return;
     }
   }
 #pragma GCC unroll 1
   for (std::size_t c = 0; c < C; ++c)
-    depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, input_zero_point);
+    depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, lc, c, y + c * OH * OW, input_zero_point);
 }
 #else
+namespace depthwise_dsp {
+struct layer_clamp;
+}  // namespace depthwise_dsp
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void depthwise_s8_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::int8_t*,
                       std::int8_t);  // Armv7E-M DSP only
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-void depthwise_s8_channel_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::size_t, std::int8_t*,
-                              std::int8_t, std::int16_t* = nullptr);  // Armv7E-M DSP only
+void depthwise_s8_channel_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, const depthwise_dsp::layer_clamp&,
+                              std::size_t, std::int8_t*, std::int8_t, std::int16_t* = nullptr);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
