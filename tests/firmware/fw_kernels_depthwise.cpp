@@ -278,13 +278,16 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   // Large shifts (8 to 16) with multiplier 2^30, so that exact ties occur there too: wide and
   // clamped (a ReLU6-like top below 127, a ReLU at zero point 5), Signed (zero points 9 and -3
   // without a clamp), whole planes (odd and even sizes), chunks, the column walk, the ring, K 5,
-  // stride 2, padding 0, a map of 9 outputs.
+  // stride 2 (the column strips, padding 1 and 0), padding 0, a map of 9 outputs. The unsigned
+  // narrow ones with shift 9 to 15 on maps of 16 outputs or more take the top form.
   for (std::int32_t sh = 8; sh <= 16; ++sh) {
     const auto seed = static_cast<std::uint32_t>(90 + sh);
     STATICNN_CHECK((check_shift<8, 16, 16, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));
     STATICNN_CHECK((check_shift<5, 9, 7, 3, 1, 1>(seed, sh, -3, -3, 127) == 0));
     STATICNN_CHECK((check_shift<3, 15, 16, 3, 1, 0>(seed, sh, -128, -128, 100) == 0));
     STATICNN_CHECK((check_shift<17, 7, 9, 3, 2, 1>(seed, sh, 5, 5, 127) == 0));
+    STATICNN_CHECK((check_shift<3, 16, 16, 3, 2, 1>(seed, sh, -128, -128, 127) == 0));  // stride 2, wide
+    STATICNN_CHECK((check_shift<2, 13, 10, 3, 2, 0>(seed, sh, -7, -7, 90) == 0));       // stride 2, padding 0
     STATICNN_CHECK((check_shift<2, 45, 21, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));  // chunks
     STATICNN_CHECK((check_shift<2, 25, 5, 3, 1, 1>(seed, sh, -128, -128, 127) == 0));   // the column walk
     STATICNN_CHECK((check_shift<2, 30, 31, 3, 1, 1>(seed, sh, -128, -128, 60) == 0));   // the ring

@@ -252,6 +252,73 @@ template <bool Signed, bool Narrow>
       : "cc", "memory");
 }
 
+// The top-half rescale (depthwise_s8_channel_dsp's top form): accumulators scaled by 2^(17 - e),
+// per output T = SMMLA(acc, m, ra) whose top half is the output's u before saturation, so that no
+// shift is needed: PKHTB ..., ASR #16 takes two top halves into a halfword pair ((u0, u2) and
+// (u1, u3)), USAT16 saturates them, one ORR makes the word, and the clamp as rescale_quads's
+// (UQSUB8 and USUB8, or where width4 is all ones one EOR): 13 or 12 instructions for 4 outputs
+// (rescale_quads<false, true>: 17 or 16).
+// Registers (all named, the arguments where the call brings them): acc r0, y r1, quads r2, m r3,
+// the 4 sums r4-r7 (LDM), ra r8, width4 r9, hi4 r10, the end r12, t lr.
+[[gnu::noinline]] inline void rescale_quads_top(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
+                                                std::int32_t ra, std::uint32_t width4, std::uint32_t hi4) {
+  if (quads == 0) return;
+  register const std::int32_t* pa asm("r0") = acc;
+  register std::int8_t* py asm("r1") = y;
+  register std::size_t rn asm("r2") = quads;
+  register std::int32_t rm asm("r3") = m;
+  register std::int32_t v0 asm("r4"), v1 asm("r5"), v2 asm("r6"), v3 asm("r7");
+  register std::int32_t rra asm("r8") = ra;
+  register std::uint32_t rwd asm("r9") = width4, rhi asm("r10") = hi4;
+  register const std::int32_t* rend asm("r12") = acc + quad * quads;
+  register std::int32_t t asm("lr");
+  asm volatile(
+      ".macro snn_dw_quad_top%= wide\n"
+      "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
+      "smmla %[v0], %[v0], %[m], %[ra]\n"
+      "smmla %[v1], %[v1], %[m], %[ra]\n"
+      "smmla %[v2], %[v2], %[m], %[ra]\n"
+      "smmla %[v3], %[v3], %[m], %[ra]\n"
+      "pkhtb %[v0], %[v2], %[v0], asr #16\n"  // (u0, u2)
+      "pkhtb %[v1], %[v3], %[v1], asr #16\n"  // (u1, u3)
+      "usat16 %[v0], #8, %[v0]\n"
+      "usat16 %[v1], #8, %[v1]\n"
+      "orr %[v0], %[v0], %[v1], lsl #8\n"      // bytes u0 u1 u2 u3
+      ".if \\wide\n"
+      "eor %[v0], %[v0], #0x80808080\n"       // u - 128 bytewise
+      ".else\n"
+      "uqsub8 %[t], %[wd], %[v0]\n"            // max(width - u, 0)
+      "usub8 %[v0], %[hi], %[t]\n"
+      ".endif\n"
+      "str %[v0], [%[y]], #4\n"
+      ".endm\n"
+      "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
+      "bne 5f\n"
+      "tst %[n], #1\n"  // an odd count enters at the loop's second quad
+      "bne 4f\n"
+      "3:\n"
+      "snn_dw_quad_top%= 1\n"
+      "4:\n"
+      "snn_dw_quad_top%= 1\n"
+      "cmp %[a], %[end]\n"
+      "bne 3b\n"
+      "b 9f\n"
+      "5:\n"
+      "tst %[n], #1\n"
+      "bne 2f\n"
+      "1:\n"
+      "snn_dw_quad_top%= 0\n"
+      "2:\n"
+      "snn_dw_quad_top%= 0\n"
+      "cmp %[a], %[end]\n"
+      "bne 1b\n"
+      "9:\n"
+      ".purgem snn_dw_quad_top%=\n"
+      : [a] "+r"(pa), [y] "+r"(py), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
+      : [m] "r"(rm), [ra] "r"(rra), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn)
+      : "cc", "memory");
+}
+
 // The accumulators (plus scale * bias) of an output row from its K widened padded rows (row(ky):
 // kernel row ky's, stride S) into acc[0, OW); for K = 3 two outputs a step, the last of an odd OW
 // writing acc[OW] and reading 2 columns past the row's last window. Rows may be a fixed stride
@@ -732,6 +799,27 @@ template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
 }
 }  // namespace depthwise_dsp
 
+namespace depthwise_dsp {
+// What the rescale of every channel of a layer shares (its clamp and zero point), worked out once
+// a layer by depthwise_s8_dsp: the clamp [lo, hi] within int8, width = hi - lo, their bytes
+// repeated in a word (width4, hi4), zl = zero_point - lo; clamped: the clamp is not empty and the
+// zero point an int8 (doubled_rescale_applies's conditions that do not depend on the channel);
+// at_or_above: lo >= zero_point (the unsigned forms).
+struct layer_clamp {
+  std::int32_t lo, width, zl;
+  std::uint32_t width4, hi4;
+  bool clamped, at_or_above;
+  explicit layer_clamp(const channel_rescale& q) {
+    const std::int32_t l = q.act_min < -128 ? -128 : q.act_min, h = q.act_max > 127 ? 127 : q.act_max;
+    constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
+    lo = l, width = h - l, zl = q.zero_point - l;
+    width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, hi4 = static_cast<std::uint32_t>(h & 0xff) * bytes4;
+    clamped = l <= h && q.zero_point >= -128 && q.zero_point <= 127;
+    at_or_above = l >= q.zero_point;
+  }
+};
+}  // namespace depthwise_dsp
+
 // Channel c's whole output (y: OH x OW) from its input xc (H x W) and weights wc (K x K).
 // A channel whose rescale takes fixed_point.hpp's doubled form (doubled_rescale_applies) and
 // whose clamp is not empty runs with doubled weights and bias, and per output
@@ -744,15 +832,39 @@ template <std::size_t RowHalves, std::size_t EvenHalves, std::size_t OW>
 // Not inlined: the layer loop's two calls would make two copies.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 [[gnu::noinline]] void depthwise_s8_channel_dsp(const std::int8_t* xc, const std::int8_t* wc, const channel_rescale& q,
-                                                std::size_t c, std::int8_t* y, std::int8_t input_zero_point,
-                                                std::int16_t* whole_planes = nullptr) {
+                                                const depthwise_dsp::layer_clamp& lc, std::size_t c, std::int8_t* y,
+                                                std::int8_t input_zero_point, std::int16_t* whole_planes = nullptr) {
   constexpr std::size_t PH = H + 2 * P, PW = W + 2 * P, OH = (PH - K) / S + 1, OW = (PW - K) / S + 1;
   constexpr std::size_t pairs = K / 2;  // pair words per kernel row
   constexpr auto sum_max = static_cast<std::uint32_t>(K * K * 127u * 128u);
   const std::int32_t bias = q.bias[c], m = q.multiplier[c], shift = q.shift[c];
-  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const bool doubled = lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max);
-  const std::int32_t scale = doubled ? 2 : 1;  // of the weights and the bias
+  const std::int32_t lo = lc.lo, width = lc.width;
+  // doubled_rescale_applies, its zero point and clamp conditions taken from lc.clamped.
+  const bool doubled = lc.clamped && doubled_rescale_applies(bias, m, shift, 0, sum_max);
+  const std::int32_t e = -shift;
+  // Narrow (rescale_quads): |t| <= |acc| + 2 + c2 with |acc| <= |bias| + sum_max, so (t - [acc <
+  // 0]) >> e lies within (|acc| + 3) / 2^e + 256 of 0: in int16 when (|acc| + 3) >> e < 32000.
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  const bool narrow = doubled && (bias_abs + sum_max + 3) >> e < 32000u;
+  // The top form (rescale_quads_top): a narrow channel without the [acc < 0] correction (lo >=
+  // zero_point), e in [top_min_e, top_max_e], |acc| < 2^(14 + e). Its weights and bias are scaled
+  // by 2^g, g = 17 - e in [2, 8] (int8 times 2^8 still fits an int16 half; |2^g acc| < 2^31), and
+  //   T = SMMLA(2^g acc, m, ra),  ra = 2^(15-e) + 2^15 + (zero_point - lo) 2^16
+  // is floor((2^g acc m + 2^32 ra) / 2^32); T's top half, floor(T / 2^16), is floor((2 acc m +
+  // 2^31 + 2^32 c2) / 2^(32+e)) (the numerator and 2^48 both times 2^(16-e)), i.e. the doubled
+  // form's (t = c2 + SMMULR(2 acc, m)) >> e, which narrow keeps within int16 (T within int32).
+  // Not on maps of fewer than top_min_outputs outputs: the weights' scaling would cost more than
+  // the rescale saves; only in the branches that take the weights as pair words (the column
+  // strips and the planes): elsewhere (the whole channel widened, the ring) the choice's per-channel
+  // setup cost DS-CNN more than its rescale saved. (dw4's 5bd913d.)
+  constexpr std::int32_t top_min_e = 9, top_max_e = 15;
+  constexpr std::size_t top_min_outputs = 16;
+  constexpr bool top_shape = OH * OW >= top_min_outputs &&
+                             (depthwise_s8_dsp_s2_columns<H, W, K, S, P> || depthwise_s8_dsp_planes<H, W, K, S, P>);
+  const bool top = top_shape && lc.at_or_above && narrow && e >= top_min_e && e <= top_max_e &&
+                   (bias_abs + sum_max) >> (14 + e) == 0;
+  const int g = top ? 17 - e : doubled ? 1 : 0;  // the weights' and the bias's scale, 2^g
+  const std::int32_t scale = 1 << g;
   // Row ky's pair words (w[2j], w[2j+1]) and its single tap, times scale.
   std::int32_t wp[K][pairs > 0 ? pairs : 1], ws[K];
   for (std::size_t ky = 0; ky < K; ++ky) {
@@ -763,19 +875,22 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
   // For K = 3, S = 1: row ky's pair word (w1, w2).
   std::int32_t w12[K];
   for (std::size_t ky = 0; ky < K; ++ky) w12[ky] = depthwise_dsp::pair(scale * wc[ky * K + 1], ws[ky]);
-  const std::int32_t e = -shift, width = hi - lo;
-  const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(q.zero_point - lo) << e) : 0;
-  constexpr std::uint32_t bytes4 = 0x01010101u;  // a byte repeated in a word
-  const std::uint32_t width4 = static_cast<std::uint32_t>(width & 0xff) * bytes4, hi4 = static_cast<std::uint32_t>(hi & 0xff) * bytes4;
+  const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << e) : 0;
+  const std::uint32_t width4 = lc.width4, hi4 = lc.hi4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
-  // The rescale_quads form (0: not doubled); one value, decided once.
-  // Narrow (rescale_quads): |t| <= |acc| + 2 + c2 with |acc| <= |bias| + sum_max, so (t - [acc <
-  // 0]) >> e lies within (|acc| + 3) / 2^e + 256 of 0: in int16 when (|acc| + 3) >> e < 32000.
-  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
-  const bool narrow = doubled && (bias_abs + sum_max + 3) >> e < 32000u;
-  const int form = !doubled ? 0 : (lo >= q.zero_point ? 1 : 2) + (narrow ? 2 : 0);
+  const std::int32_t ra = top ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << 16) : 0;
+  // The rescale_quads form (0: not doubled, 5: top); one value, decided once.
+  const int form = top ? 5 : !doubled ? 0 : (lc.at_or_above ? 1 : 2) + (narrow ? 2 : 0);
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
-    if (form != 0) {
+    if (form == 5) {
+      depthwise_dsp::rescale_quads_top(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
+      for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
+        std::int32_t t;
+        asm("smmla %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(ra));
+        const auto u = static_cast<std::int32_t>(__usat(t >> 16, 8));
+        yr[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
+      }
+    } else if (form != 0) {
       constexpr std::size_t Q = depthwise_dsp::quad;
       switch (form) {
         case 1: depthwise_dsp::rescale_quads<false, false>(acc, yr, n / Q, m, c2, e, width4, hi4); break;
@@ -794,13 +909,18 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
     }
   };
 
+  // A pair word's halves times 2^g, for the branches that take the weights as SXTB16 pair words
+  // (the bottom half's shifted-out sign bits kept out of the top).
+  auto scaled = [g](std::int32_t p) {
+    if (g <= 1) return g == 0 ? p : static_cast<std::int32_t>(__sadd16(p, p));
+    return depthwise_dsp::pack_bottoms(p << g, static_cast<std::int32_t>(static_cast<std::uint32_t>(p >> 16) << g));
+  };
   if constexpr (depthwise_s8_dsp_s2_columns<H, W, K, S, P>) {
     // K = 3, stride 2: the sums straight from the int8 rows (depthwise_s8_s2_dsp.hpp), one rescale pass.
     // The weight words from 3 word loads of w[0..3], w[3..6], w[5..8] (as the planes branch's).
     alignas(4) std::int32_t acc[OH * OW];
     std::uint32_t wa, wb, wd;
     __builtin_memcpy(&wa, wc, 4), __builtin_memcpy(&wb, wc + 3, 4), __builtin_memcpy(&wd, wc + 5, 4);
-    auto scaled = [doubled](std::int32_t p) { return doubled ? static_cast<std::int32_t>(__sadd16(p, p)) : p; };
     const std::int32_t w13 = conv_rows::sxtb16_ror8(wa), w46 = conv_rows::sxtb16_ror8(wb);
     const std::int32_t w02[3] = {scaled(static_cast<std::int32_t>(__sxtb16(wa))), scaled(static_cast<std::int32_t>(__sxtb16(wb))),
                                  scaled(conv_rows::sxtb16_ror8(wd))};
@@ -818,10 +938,9 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
     std::int16_t* const xp = CH == OH ? whole_planes : chunk_planes;
     alignas(4) std::int32_t acc[CH * OW + 1];
     // The weight words from 3 word loads of w[0..3], w[3..6], w[5..8] (SXTB16: (w0, w2), (w3, w5),
-    // (w5, w7); of each ror 8: (w1, w3), (w4, w6), (w6, w8)), doubled by SADD16 where scale is 2.
+    // (w5, w7); of each ror 8: (w1, w3), (w4, w6), (w6, w8)), each half times 2^g (scaled).
     std::uint32_t wa, wb, wd;
     __builtin_memcpy(&wa, wc, 4), __builtin_memcpy(&wb, wc + 3, 4), __builtin_memcpy(&wd, wc + 5, 4);
-    auto scaled = [doubled](std::int32_t p) { return doubled ? static_cast<std::int32_t>(__sadd16(p, p)) : p; };
     const std::int32_t w13 = conv_rows::sxtb16_ror8(wa), w46 = conv_rows::sxtb16_ror8(wb);
     const std::int32_t w57 = scaled(static_cast<std::int32_t>(__sxtb16(wd)));
     const std::int32_t w02[3] = {scaled(static_cast<std::int32_t>(__sxtb16(wa))), scaled(static_cast<std::int32_t>(__sxtb16(wb))),
@@ -929,27 +1048,31 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
 [[gnu::noinline]] void depthwise_s8_dsp(const std::int8_t* x, const std::int8_t* w, const channel_rescale& q, std::int8_t* y,
                       std::int8_t input_zero_point) {
   constexpr std::size_t OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
+  const depthwise_dsp::layer_clamp lc(q);
   if constexpr (depthwise_s8_dsp_planes<H, W, K, S, P>) {
     if constexpr (depthwise_dsp::planes_chunk<H, W, S, P> == OH) {
       alignas(4) std::int16_t xp[(H + 2 * P) * depthwise_dsp::planes<W + 2 * P, P>::row];
       depthwise_dsp::pad_planes<H, W, P>(xp, input_zero_point);
 #pragma GCC unroll 1
       for (std::size_t c = 0; c < C; ++c)
-        depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, input_zero_point, xp);
+        depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, lc, c, y + c * OH * OW, input_zero_point, xp);
       return;
     }
   }
 #pragma GCC unroll 1
   for (std::size_t c = 0; c < C; ++c)
-    depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, c, y + c * OH * OW, input_zero_point);
+    depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, lc, c, y + c * OH * OW, input_zero_point);
 }
 #else
+namespace depthwise_dsp {
+struct layer_clamp;
+}  // namespace depthwise_dsp
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void depthwise_s8_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::int8_t*,
                       std::int8_t);  // Armv7E-M DSP only
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
-void depthwise_s8_channel_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::size_t, std::int8_t*,
-                              std::int8_t, std::int16_t* = nullptr);  // Armv7E-M DSP only
+void depthwise_s8_channel_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, const depthwise_dsp::layer_clamp&,
+                              std::size_t, std::int8_t*, std::int8_t, std::int16_t* = nullptr);  // Armv7E-M DSP only
 #endif
 
 }  // namespace staticnn::kernels::arm
