@@ -16,6 +16,13 @@
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
 
+// Built twice (one image would not fit the 512 KB of the M55's flash): part 1
+// (fw_kernels_depthwise) the shapes, global average pooling and the per-MAC figures, part 2
+// (fw_kernels_depthwise_forms) the rescale forms, ties and clamps.
+#ifndef STATICNN_DEPTHWISE_PART
+#define STATICNN_DEPTHWISE_PART 1
+#endif
+
 using namespace staticnn;
 using fw::console::print;
 
@@ -143,6 +150,7 @@ void measure(std::uint32_t seed, std::int32_t act_min = -3, std::int32_t act_max
 
 }  // namespace
 
+#if STATICNN_DEPTHWISE_PART == 1
 STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check<3, 8, 8, 3, 1, 1>(1) == 0));
   STATICNN_CHECK((check<5, 7, 9, 3, 2, 1>(2, true, -3, 127) == 0));   // ReLU clamp at the zero point
@@ -244,6 +252,11 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   STATICNN_CHECK((check_ties<3, 9, 9, 3, 2, 1>(88) == 0));
   STATICNN_CHECK((check_ties<2, 11, 16, 3, 2, 0>(89) == 0));
   STATICNN_CHECK((check_ties<2, 16, 15, 3, 2, 1>(90) == 0));
+}
+#endif
+
+#if STATICNN_DEPTHWISE_PART == 2
+STATICNN_TEST(int8_depthwise_rescale_forms) {
   // Rounding ties in every rescale path: whole channel (column walk, rows, stride 2), ring.
   STATICNN_CHECK((check_ties<4, 25, 5, 3, 1, 1>(27) == 0));
   STATICNN_CHECK((check_ties<4, 6, 6, 3, 1, 1>(28) == 0));
@@ -298,6 +311,9 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   }
 }
 
+#endif
+
+#if STATICNN_DEPTHWISE_PART == 1
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
 // the means rounded half away from zero written out here, on maps of 4 to 272 values (the 16-value
 // loop, its word tail, 1 to 3 last values alone, maps below 16 inline; aligned maps of 16 to 256
@@ -360,4 +376,6 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
   measure<128, 6, 6, 3, 1, 1>(26, -128, 127, -128);
 }
 
-int main() { return staticnn::fw_test::run_all("kernels_depthwise"); }
+#endif
+
+int main() { return staticnn::fw_test::run_all(STATICNN_DEPTHWISE_PART == 1 ? "kernels_depthwise" : "kernels_depthwise_forms"); }
