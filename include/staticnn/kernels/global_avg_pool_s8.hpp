@@ -23,53 +23,12 @@ template <std::size_t N>
 inline constexpr bool global_avg_pool_s8_runs_dsp = target::arm_dsp && N >= 16;
 inline constexpr std::size_t max_unrolled = 256;  // sum_s8_dsp_unrolled's largest n
 #ifdef STATICNN_ARM_DSP
-// The int32 sum of n int8 values: per word x ^ 0x80808080 is
-// its 4 values + 128 as unsigned bytes, and USADA8 against 0 adds those 4 to the sum; so the
-// sum is that total - 128 n. Per word EOR and USADA8, 4 words a loop by LDM where x is 4-byte aligned,
-// else (and for the last n % 16) one LDR (unaligned allowed) a word; the last n % 4 one by one.
-[[gnu::noinline]] inline std::int32_t sum_s8_dsp(const std::int8_t* x, std::size_t n) {
-  constexpr std::uint32_t bias = 0x80808080u;  // +128 on every byte
-  std::uint32_t total = 0;
-  std::size_t i = 0;
-  if (const std::size_t quads = n / 16; quads > 0 && (reinterpret_cast<std::uintptr_t>(x) & 3u) == 0) {
-    register std::uint32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
-    const std::int8_t* end = x + 16 * quads;
-    const std::int8_t* p = x;
-    asm("1:\n"
-        "ldm %[p]!, {%[v0], %[v1], %[v2], %[v3]}\n"
-        "eor %[v0], %[v0], %[b]\n"
-        "eor %[v1], %[v1], %[b]\n"
-        "eor %[v2], %[v2], %[b]\n"
-        "eor %[v3], %[v3], %[b]\n"
-        "usada8 %[t], %[v0], %[z], %[t]\n"
-        "usada8 %[t], %[v1], %[z], %[t]\n"
-        "usada8 %[t], %[v2], %[z], %[t]\n"
-        "usada8 %[t], %[v3], %[z], %[t]\n"
-        "cmp %[p], %[end]\n"
-        "bne 1b\n"
-        : [p] "+&r"(p), [t] "+&r"(total), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3)
-        : [b] "r"(bias), [z] "r"(0u), [end] "r"(end)
-        : "cc", "memory");
-    i = 16 * quads;
-  }
-  for (; i + 4 <= n; i += 4) {
-    std::uint32_t v;
-    __builtin_memcpy(&v, x + i, 4);
-    total = __usada8(v ^ bias, 0u, total);
-  }
-  auto sum = static_cast<std::int32_t>(total) - 128 * static_cast<std::int32_t>(i);
-  for (; i < n; ++i) sum += x[i];
-  return sum;
-}
-// The same sum for a compile-time n, a multiple of 16 of at most max_unrolled, from a 4-byte
-// aligned x: its n / 16 LDM groups unrolled (no loop, no call), each 4 words EOR and USADA8.
-template <std::size_t N>
-  requires(N % 16 == 0 && N > 0 && N <= max_unrolled)
-[[gnu::always_inline]] inline std::int32_t sum_s8_dsp_unrolled(const std::int8_t* x) {
-  constexpr std::uint32_t bias = 0x80808080u;  // +128 on every byte
-  std::uint32_t total = 0, v0, v1, v2, v3;
-  asm(".rept %c[groups]\n"
-      "ldm %[p]!, {%[v0], %[v1], %[v2], %[v3]}\n"
+inline constexpr std::uint32_t plus_128 = 0x80808080u;  // x ^ plus_128: each byte + 128, unsigned
+// One group of 16 values from p (4-byte aligned; p moves past them) added to total: LDM of 4
+// words (r0-r3: the list in ascending order), each EOR plus_128 and USADA8 against 0.
+[[gnu::always_inline]] inline void add_group_dsp(const std::int8_t*& p, std::uint32_t& total) {
+  register std::uint32_t v0 asm("r0"), v1 asm("r1"), v2 asm("r2"), v3 asm("r3");
+  asm("ldm %[p]!, {%[v0], %[v1], %[v2], %[v3]}\n"
       "eor %[v0], %[v0], %[b]\n"
       "eor %[v1], %[v1], %[b]\n"
       "eor %[v2], %[v2], %[b]\n"
@@ -78,10 +37,42 @@ template <std::size_t N>
       "usada8 %[t], %[v1], %[z], %[t]\n"
       "usada8 %[t], %[v2], %[z], %[t]\n"
       "usada8 %[t], %[v3], %[z], %[t]\n"
-      ".endr\n"
-      : [p] "+&r"(x), [t] "+&r"(total), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3)
-      : [b] "r"(bias), [z] "r"(0u), [groups] "i"(N / 16)
+      : [p] "+&r"(p), [t] "+&r"(total), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3)
+      : [b] "r"(plus_128), [z] "r"(0u)
       : "memory");
+}
+// The int32 sum of n int8 values: per word x ^ plus_128 is its 4 values + 128 as unsigned
+// bytes, and USADA8 against 0 adds those 4 to the sum; so the sum is that total - 128 n. Groups
+// of 16 (add_group_dsp) where x is 4-byte aligned, else (and for the last n % 16) one LDR
+// (unaligned allowed) a word; the last n % 4 one by one.
+[[gnu::noinline]] inline std::int32_t sum_s8_dsp(const std::int8_t* x, std::size_t n) {
+  std::uint32_t total = 0;
+  std::size_t i = 0;
+  if (const std::size_t groups = n / 16; groups > 0 && (reinterpret_cast<std::uintptr_t>(x) & 3u) == 0) {
+    const std::int8_t* p = x;
+    const std::int8_t* end = x + 16 * groups;
+#pragma GCC unroll 1
+    do add_group_dsp(p, total);
+    while (p != end);
+    i = 16 * groups;
+  }
+  for (; i + 4 <= n; i += 4) {
+    std::uint32_t v;
+    __builtin_memcpy(&v, x + i, 4);
+    total = __usada8(v ^ plus_128, 0u, total);
+  }
+  auto sum = static_cast<std::int32_t>(total) - 128 * static_cast<std::int32_t>(i);
+  for (; i < n; ++i) sum += x[i];
+  return sum;
+}
+// The same sum for a compile-time n, a multiple of 16 of at most max_unrolled, from a 4-byte
+// aligned x: its n / 16 groups written out (no loop, no call).
+template <std::size_t N>
+  requires(N % 16 == 0 && N > 0 && N <= max_unrolled)
+[[gnu::always_inline]] inline std::int32_t sum_s8_dsp_unrolled(const std::int8_t* x) {
+  std::uint32_t total = 0;
+#pragma GCC unroll 16
+  for (std::size_t g = 0; g < N / 16; ++g) add_group_dsp(x, total);
   return static_cast<std::int32_t>(total) - 128 * static_cast<std::int32_t>(N);
 }
 #else
