@@ -16,8 +16,12 @@
 // widened into even and odd column planes instead (depthwise_s8_dsp_planes: SXTB16's halves stored
 // as they come, no repacking), the whole channel at once or, for larger maps, a chunk of output
 // rows at a time; stride 1 computes two output rows a step (row_pair_sums_k3s1_planes), which share
-// two of their four rows' loads and pair those rows' middle taps. The rescale takes 4 outputs a
-// step (rescale_quads below).
+// two of their four rows' loads and pair those rows' middle taps. K = 3, stride 2, padding 0-1
+// (depthwise_s8_dsp_s2_columns) takes neither: its sums come straight from the int8 rows in
+// column strips (depthwise_s8_s2_dsp.hpp); the planes' stride-2 routines serve the other
+// stride-2 shapes (padding 2, rows under 4, sums over max_s2_acc_bytes). The rescale takes 4 outputs a step
+// (rescale_quads below); the layer loop (depthwise_s8_dsp) works out the clamp's constants once
+// (layer_clamp).
 #include <cstddef>
 #include <cstdint>
 
