@@ -84,3 +84,46 @@ function(staticnn_float_int8_example)
       PASS_REGEX "${pass}" FAIL_REGEX "mismatch: " TIMEOUT 600 ${uart_only})
   endforeach()
 endfunction()
+
+# Goals for an example's image on the Cortex-M4F (mps2-an386, the machine issue 14 states its
+# goals for): CTest fw_<NAME>_<KIND>_goals runs the image on IMAGES test images (default 4) and
+# checks it with targets/cmake/goal-check.sh: at most PER_MAC thousandths of an instruction per
+# multiply-add (MACS an inference), RAM (data + bss + stack) at most RAM bytes, flash (text + data)
+# at most the weights (the symbol <NAME>_<KIND>::network) + CODE bytes. Each goal is optional; a
+# CODE figure is a budget to stop silent growth of the code, set a little above what it measured.
+#
+#   staticnn_example_goals(NAME <name> KIND <float|int8> [MACS <n> PER_MAC <thousandths>]
+#     [RAM <bytes>] [CODE <bytes>] [IMAGES <n>] [MODEL_DIR <dir>])
+function(staticnn_example_goals)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;KIND;MACS;PER_MAC;RAM;CODE;IMAGES;MODEL_DIR" "")
+  set(image fw_${ARG_NAME}_${ARG_KIND})
+  if(NOT CMAKE_CROSSCOMPILING OR NOT STATICNN_MACHINE STREQUAL "mps2-an386" OR NOT TARGET ${image})
+    return()
+  endif()
+  if(ARG_MODEL_DIR)
+    set(out ${ARG_MODEL_DIR})
+  else()
+    set(out ${STATICNN_EXAMPLES_OUTPUT}/${ARG_NAME}/model)
+  endif()
+  set(images 4)
+  if(ARG_IMAGES)
+    set(images ${ARG_IMAGES})
+  endif()
+  set(goals)
+  if(ARG_PER_MAC)
+    list(APPEND goals -m ${ARG_MACS} -i ${ARG_PER_MAC})
+  endif()
+  if(ARG_RAM)
+    list(APPEND goals -r ${ARG_RAM})
+  endif()
+  if(ARG_CODE)
+    list(APPEND goals -s ${ARG_NAME}_${ARG_KIND}::network -f ${ARG_CODE})
+  endif()
+  get_target_property(emulator ${image} CROSSCOMPILING_EMULATOR)
+  add_test(NAME ${image}_goals
+    COMMAND sh ${PROJECT_SOURCE_DIR}/targets/cmake/goal-check.sh -e $<TARGET_FILE:${image}>
+            -z ${STATICNN_ARM_SIZE} -n ${STATICNN_ARM_NM} ${goals}
+            -- ${emulator} $<TARGET_FILE:${image}> ${out}/test-images.idx ${out}/test-labels.idx ${images}
+            ${out}/${ARG_KIND}-reference.bin)
+  set_tests_properties(${image}_goals PROPERTIES LABELS qemu TIMEOUT 300)
+endfunction()
