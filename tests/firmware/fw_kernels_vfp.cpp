@@ -12,6 +12,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <string_view>
 
 #include "harness.hpp"
 #include "instruction_counter.hpp"
@@ -446,11 +447,16 @@ STATICNN_TEST(avg_pool2_vfp) {
 // against the sums in double written out here (taps on padding skipped), every channel, on shapes
 // it was not tuned for: odd channel counts, K 3 and 5, strides 1 and 2, padding 0 to 2, odd maps.
 // Sums of n = K*K + 1 terms: the bound of conv_wrong. Returns the outputs outside it plus the guard
-// floats overwritten.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+// floats overwritten. WindowBytes below the kernel's own bound: the kernel called directly with
+// that window (depthwise_vfp::window_plan), so small maps run in chunks of padded rows.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P,
+          std::size_t WindowBytes = kernels::arm::depthwise_vfp::max_window_bytes>
 std::size_t depthwise_wrong(std::uint32_t seed) {
   using layer = depthwise_conv2d_layer<shape<C, H, W>, K, S, P, float>;
-  static_assert(layer::runs_vfp == kernels::target::arm_vfp, "a shape the VFP kernel takes");
+  constexpr bool own_window = WindowBytes == kernels::arm::depthwise_vfp::max_window_bytes;
+  static_assert(!own_window || layer::runs_vfp == kernels::target::arm_vfp, "a shape the VFP kernel takes");
+  static_assert(kernels::arm::depthwise_f32_vfp_fits<H, W, K, S, P, WindowBytes> == kernels::target::arm_vfp,
+                "a window the VFP kernel takes");
   constexpr std::size_t OH = layer::OH, OW = layer::OW, terms = K * K + 1;
   static_assert(C * H * W <= inputs.size() && C * OH * OW + guard <= params.size());
   constexpr double bound = (terms + 1) * unit_roundoff / (1 - (terms + 1) * unit_roundoff);
@@ -460,7 +466,11 @@ std::size_t depthwise_wrong(std::uint32_t seed) {
   for (float& v : l.params) v = next_uniform();
   float* y = params.data();  // the outputs, then the guard
   for (std::size_t i = 0; i < C * OH * OW + guard; ++i) y[i] = canary;
-  l.forward(cview<float, C * H * W>(inputs.data(), C * H * W), view<float, C * OH * OW>(y, C * OH * OW));
+  if constexpr (own_window)
+    l.forward(cview<float, C * H * W>(inputs.data(), C * H * W), view<float, C * OH * OW>(y, C * OH * OW));
+  else if constexpr (kernels::target::arm_vfp)
+    kernels::arm::depthwise_f32_vfp<C, H, W, K, S, P, WindowBytes>(inputs.data(), l.params.data(),
+                                                                   l.params.data() + C * K * K, y);
   std::size_t wrong = 0;
   for (std::size_t c = 0; c < C; ++c)
     for (std::size_t oy = 0; oy < OH; ++oy)
@@ -493,6 +503,53 @@ STATICNN_TEST(depthwise_vfp) {
   STATICNN_CHECK((depthwise_wrong<2, 16, 16, 3, 1, 1>(66) == 0));
   STATICNN_CHECK((depthwise_wrong<1, 4, 33, 3, 2, 2>(67) == 0));
   STATICNN_CHECK((depthwise_wrong<7, 2, 7, 3, 1, 1>(68) == 0));
+}
+
+// The depthwise kernel's chunks of padded rows (depthwise_vfp::window_plan), against the same sums
+// in double as depthwise_vfp: maps whose padded channel is past the whole-channel bound, through
+// the layer, and small maps with small windows (many chunks), K 1, 3 and 5, strides 1 and 2,
+// padding 1 and 2 (rows on padding at both ends of a chunk, a chunk all padding), odd sizes,
+// several channels, and a last chunk shorter than the others.
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P,
+          std::size_t WindowBytes = kernels::arm::depthwise_vfp::max_window_bytes>
+constexpr bool runs_in_chunks = [] {
+  using plan = kernels::arm::depthwise_vfp::window_plan<H, W, K, S, P, WindowBytes>;
+  return !plan::whole && plan::out_rows >= 1 && plan::out_rows < plan::OH;
+}();
+template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P,
+          std::size_t WindowBytes = kernels::arm::depthwise_vfp::max_window_bytes>
+constexpr bool short_last_chunk = [] {
+  using plan = kernels::arm::depthwise_vfp::window_plan<H, W, K, S, P, WindowBytes>;
+  return runs_in_chunks<H, W, K, S, P, WindowBytes> && plan::OH % plan::out_rows != 0;
+}();
+
+STATICNN_TEST(depthwise_vfp_chunks) {
+  STATICNN_SKIP_WITHOUT_VFP;
+  // Past the old 4 KB padded channel: a user's 32x32 pad 1 (34*34*4 = 4,624 bytes), odd maps.
+  static_assert(runs_in_chunks<32, 32, 3, 1, 1> && short_last_chunk<33, 31, 3, 1, 1> &&
+                runs_in_chunks<47, 45, 5, 2, 2> && runs_in_chunks<36, 29, 5, 1, 2> &&
+                runs_in_chunks<30, 101, 3, 1, 2> && short_last_chunk<49, 33, 3, 2, 1>);
+  static_assert(std::string_view(depthwise_conv2d_layer<shape<3, 32, 32>, 3, 1, 1, float>::kernel_name) ==
+                (kernels::target::arm_vfp ? "arm_vfp depthwise (chunks of padded rows, register-blocked rows)"
+                                          : "portable depthwise (per output, taps on padding skipped)"));
+  STATICNN_CHECK((depthwise_wrong<3, 32, 32, 3, 1, 1>(71) == 0));
+  STATICNN_CHECK((depthwise_wrong<2, 33, 31, 3, 1, 1>(72) == 0));
+  STATICNN_CHECK((depthwise_wrong<1, 47, 45, 5, 2, 2>(73) == 0));
+  STATICNN_CHECK((depthwise_wrong<2, 36, 29, 5, 1, 2>(74) == 0));
+  STATICNN_CHECK((depthwise_wrong<1, 30, 101, 3, 1, 2>(75) == 0));
+  STATICNN_CHECK((depthwise_wrong<2, 49, 33, 3, 2, 1>(76) == 0));
+  // Unpadded maps past the bound run on the input itself.
+  STATICNN_CHECK((depthwise_wrong<2, 40, 41, 3, 2, 0>(77) == 0));
+  // Small windows: chunks of 1 to a few output rows.
+  static_assert(short_last_chunk<10, 11, 3, 1, 1, 300> && short_last_chunk<10, 17, 3, 2, 1, 380> &&
+                runs_in_chunks<13, 7, 5, 2, 2, 400> && runs_in_chunks<6, 8, 3, 1, 2, 200> &&
+                runs_in_chunks<5, 6, 1, 1, 1, 40> && runs_in_chunks<11, 9, 5, 1, 2, 500>);
+  STATICNN_CHECK((depthwise_wrong<3, 10, 11, 3, 1, 1, 300>(78) == 0));
+  STATICNN_CHECK((depthwise_wrong<5, 10, 17, 3, 2, 1, 380>(79) == 0));
+  STATICNN_CHECK((depthwise_wrong<2, 13, 7, 5, 2, 2, 400>(80) == 0));
+  STATICNN_CHECK((depthwise_wrong<1, 6, 8, 3, 1, 2, 200>(81) == 0));
+  STATICNN_CHECK((depthwise_wrong<2, 5, 6, 1, 1, 1, 40>(82) == 0));  // the first and last chunks all padding
+  STATICNN_CHECK((depthwise_wrong<4, 11, 9, 5, 1, 2, 500>(83) == 0));
 }
 
 // The ReLU6 kernel (kernels/arm/relu_vfp.hpp) against relu6_op bit for bit, as relu_vfp; values

@@ -48,7 +48,7 @@ struct depthwise_conv2d_layer {
   // Float square windows on Cortex-M VFP targets run kernels/arm/depthwise_vfp.hpp (the shapes it takes).
   static constexpr bool runs_vfp =
       std::is_same_v<T, float> && square && kernels::arm::depthwise_f32_vfp_fits<H, W, K, Stride, Pad>;
-  static constexpr const char* kernel_name = runs_vfp ? "arm_vfp depthwise (padded channel, register-blocked rows)"
+  static constexpr const char* kernel_name = runs_vfp ? kernels::arm::depthwise_f32_vfp_name<H, W, K, Stride, Pad>
                                                       : "portable depthwise (per output, taps on padding skipped)";
 
   std::array<T, param_count> params{};
