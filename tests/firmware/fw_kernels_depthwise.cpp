@@ -16,9 +16,10 @@
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
 
-// Built twice (one image would not fit the 512 KB of the M55's flash): part 1
+// Built three times (one image would not fit the 512 KB of the M55's flash): part 1
 // (fw_kernels_depthwise) the shapes, global average pooling and the per-MAC figures, part 2
-// (fw_kernels_depthwise_forms) the rescale forms, ties and clamps.
+// (fw_kernels_depthwise_forms) the rescale forms, ties and clamps, part 3 (fw_kernels_depthwise_s2)
+// stride 2 with padding 1 (the column strips' padding taps).
 #ifndef STATICNN_DEPTHWISE_PART
 #define STATICNN_DEPTHWISE_PART 1
 #endif
@@ -313,6 +314,35 @@ STATICNN_TEST(int8_depthwise_rescale_forms) {
 
 #endif
 
+#if STATICNN_DEPTHWISE_PART == 3
+STATICNN_TEST(int8_depthwise_s2_padding_columns) {
+  // The column strips (depthwise_s8_s2_dsp.hpp) with padding 1: the left strip's column 0 starts
+  // each output row with its taps on the left padding column (z (w3 + w6) in row 0, z (w0 + w3 +
+  // w6) below, w6's taken back where kernel row 2 is the bottom padding). Odd and even heights
+  // (the bottom padding row or none, one output row), odd and even widths (the right padding,
+  // the half strips, a left strip alone), 1 to 9 channels, random input zero points, every
+  // rescale form (general, ties, wide and clamped, Signed, the top form's shifts), clamps.
+  STATICNN_CHECK((check<3, 1, 4, 3, 2, 1>(300) == 0));    // one output row, top and bottom padding
+  STATICNN_CHECK((check<2, 2, 5, 3, 2, 1>(301) == 0));    // one output row, no bottom padding
+  STATICNN_CHECK((check<5, 3, 6, 3, 2, 1>(302) == 0));
+  STATICNN_CHECK((check<4, 13, 7, 3, 2, 1>(303) == 0));
+  STATICNN_CHECK((check<9, 12, 4, 3, 2, 1>(304) == 0));   // the left strip alone
+  STATICNN_CHECK((check<2, 17, 18, 3, 2, 1>(305) == 0));
+  STATICNN_CHECK((check<3, 15, 23, 3, 2, 1>(306, true, -20, 90) == 0));
+  STATICNN_CHECK((check_zp<7, 16, 16, 3, 2, 1>(307, -128, false) == 0));
+  STATICNN_CHECK((check_zp<3, 11, 10, 3, 2, 1>(308, 9, false) == 0));
+  STATICNN_CHECK((check_ties<5, 9, 9, 3, 2, 1>(309, -3, 1) == 0));
+  STATICNN_CHECK((check_ties<2, 8, 13, 3, 2, 1>(310, -128, 3) == 0));
+  STATICNN_CHECK((check_ties<3, 1, 9, 3, 2, 1>(311, 2, 4) == 0));
+  for (std::int32_t sh = 8; sh <= 16; sh += 2) {
+    const auto seed = static_cast<std::uint32_t>(320 + sh);
+    STATICNN_CHECK((check_shift<3, 16, 16, 3, 2, 1>(seed, sh, -128, -128, 127) == 0));
+    STATICNN_CHECK((check_shift<2, 9, 12, 3, 2, 1>(seed, sh, -128, -128, 100) == 0));
+    STATICNN_CHECK((check_shift<4, 14, 5, 3, 2, 1>(seed, sh, 6, 6, 127) == 0));
+  }
+}
+#endif
+
 #if STATICNN_DEPTHWISE_PART == 1
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
 // the means rounded half away from zero written out here, on maps of 4 to 272 values (the 16-value
@@ -378,4 +408,8 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
 
 #endif
 
-int main() { return staticnn::fw_test::run_all(STATICNN_DEPTHWISE_PART == 1 ? "kernels_depthwise" : "kernels_depthwise_forms"); }
+int main() {
+  return staticnn::fw_test::run_all(STATICNN_DEPTHWISE_PART == 1   ? "kernels_depthwise"
+                                    : STATICNN_DEPTHWISE_PART == 2 ? "kernels_depthwise_forms"
+                                                                   : "kernels_depthwise_s2");
+}
