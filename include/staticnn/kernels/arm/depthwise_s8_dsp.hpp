@@ -1067,10 +1067,66 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   for (std::size_t c = 0; c < C; ++c)
     depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, lc, c, y + c * OH * OW, input_zero_point);
 }
+// Channel c (the column strips' shapes) of a constant layer from its words k (s2_known_table):
+// the sums, then the rescale in k's form, as depthwise_s8_channel_dsp's but with none of its
+// per-channel setup.
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::noinline]] void depthwise_s8_channel_s2_known(const std::int8_t* xc, const depthwise_dsp::s2_channel& k,
+                                                     const channel_rescale& q, const depthwise_dsp::layer_clamp& lc,
+                                                     std::size_t c, std::int8_t* y, std::int8_t input_zero_point) {
+  constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1, n = OH * OW;
+  constexpr std::size_t Q = depthwise_dsp::quad, quads = n / Q;
+  alignas(4) std::int32_t acc[n];
+  depthwise_dsp::depthwise_s8_s2_sums<H, W, P>(xc, k.w02, k.u, k.v, k.init, input_zero_point, acc);
+  const auto v = static_cast<std::uint32_t>(k.v);
+  const int form = static_cast<int>((v >> depthwise_dsp::s2_form_bit) & 0xffu);
+  const auto e = static_cast<std::int32_t>(v >> depthwise_dsp::s2_e_bit);
+  const std::int32_t m = k.m, lo = lc.lo, width = lc.width;
+  if (form == 5) {
+    depthwise_dsp::rescale_quads_top(acc, y, quads, m, k.k, lc.width4, lc.hi4);
+    for (std::size_t i = quads * Q; i < n; ++i) {
+      std::int32_t t;
+      asm("smmla %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(k.k));
+      const auto u = static_cast<std::int32_t>(__usat(t >> 16, 8));
+      y[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
+    }
+    return;
+  }
+  if (form == 0) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = q.clamp(requantize_out_of_line(acc[i], m, q.shift[c], q.zero_point));
+    return;
+  }
+  switch (form) {
+    case 1: depthwise_dsp::rescale_quads<false, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    case 2: depthwise_dsp::rescale_quads<true, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    case 3: depthwise_dsp::rescale_quads<false, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    default: depthwise_dsp::rescale_quads<true, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+  }
+  for (std::size_t i = quads * Q; i < n; ++i) {
+    std::int32_t t;
+    asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(k.k));
+    const auto u = static_cast<std::int32_t>(__usat((t + (acc[i] >> 31)) >> e, 8));
+    y[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
+  }
+}
+// The layer (depthwise_s8_dsp_s2_table's shapes) of a constant layer: table its channels' words
+// (s2_known_table, in flash), q its rescale (the clamp and, for form 0, the shifts).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+[[gnu::noinline]] void depthwise_s8_dsp_s2_known(const std::int8_t* x, const depthwise_dsp::s2_channel* table,
+                                                 const channel_rescale& q, std::int8_t* y, std::int8_t input_zero_point) {
+  constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1;
+  const depthwise_dsp::layer_clamp lc(q);
+#pragma GCC unroll 1
+  for (std::size_t c = 0; c < C; ++c)
+    depthwise_s8_channel_s2_known<H, W, P>(x + c * H * W, table[c], q, lc, c, y + c * OH * OW, input_zero_point);
+}
 #else
 namespace depthwise_dsp {
 struct layer_clamp;
 }  // namespace depthwise_dsp
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+void depthwise_s8_dsp_s2_known(const std::int8_t*, const depthwise_dsp::s2_channel*, const channel_rescale&, std::int8_t*,
+                               std::int8_t);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void depthwise_s8_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::int8_t*,
                       std::int8_t);  // Armv7E-M DSP only

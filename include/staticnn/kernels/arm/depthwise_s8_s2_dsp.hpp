@@ -15,9 +15,11 @@
 // after: the top padding row in the first output row's initial sum, the left column in the
 // initial sums of the left strip's column 0 (each output row's), the right column and the bottom
 // row by depthwise_s8_s2_sums' fix-ups.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
+#include "../fixed_point.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
@@ -47,7 +49,70 @@ inline constexpr bool s2_strips_loop = [] {
   constexpr std::size_t iter = OH % 2 == 1 ? (OH - 1) / 2 : (OH - 2) / 2;
   return 4 * W * iter < 4096 && 4 * OW * OH < 4096 && iter < 256;
 }();
+
+// A channel of a layer that is a compile-time constant, as the column strips and the rescale
+// take it, worked out when the program is compiled (s2_known_table) instead of at run time
+// (depthwise_s8_channel_dsp's per-channel setup: its rescale form, the weights' pair words):
+// w02, u and v as depthwise_s8_s2_sums takes them (weights times 2^g), init = 2^g bias, m the
+// multiplier, k the form's constant (c2 for the doubled forms, ra for the top form), and in v's
+// top half (which the strips do not read) the form (bits 16-23; 0: requantize(), 1-4 as
+// rescale_quads<at_or_above == false, narrow>, 5: rescale_quads_top) and e = -shift (bits 24-31).
+struct s2_channel {
+  std::int32_t w02[3], u, v, init, m, k;
+};
+inline constexpr int s2_form_bit = 16, s2_e_bit = 24;
+// The shapes whose constant layers take the table: the column strips' shapes, a table of at most
+// max_s2_table_bytes (flash) and channels of at most max_s2_table_outputs outputs, where the
+// per-channel setup the table saves (about 100 instructions) is more than 1.5 instructions an
+// output.
+inline constexpr std::size_t max_s2_table_bytes = 1024, max_s2_table_outputs = 64;
+// The int16 pair word (lo, hi), at compile time.
+constexpr std::int32_t pair_of(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
+}
+// Channel c's words: the same choices as depthwise_s8_channel_dsp makes at run time (its doubled,
+// narrow and top conditions, with layer_clamp's clamp), for an OH x OW map.
+template <std::size_t OH, std::size_t OW>
+constexpr s2_channel s2_known_channel(const std::int8_t* wc, std::int32_t bias, std::int32_t m, std::int32_t shift,
+                                      std::int32_t zero_point, std::int32_t act_min, std::int32_t act_max) {
+  constexpr auto sum_max = static_cast<std::uint32_t>(9u * 127u * 128u);
+  const std::int32_t lo = act_min < -128 ? -128 : act_min, hi = act_max > 127 ? 127 : act_max;
+  const std::int32_t zl = zero_point - lo;
+  const bool clamped = lo <= hi && zero_point >= -128 && zero_point <= 127, at_or_above = lo >= zero_point;
+  const bool doubled = clamped && doubled_rescale_applies(bias, m, shift, 0, sum_max);
+  const std::int32_t e = -shift;
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  const bool narrow = doubled && (bias_abs + sum_max + 3) >> e < 32000u;
+  const bool top = OH * OW >= 16 && at_or_above && narrow && e >= 9 && e <= 15 && (bias_abs + sum_max) >> (14 + e) == 0;
+  const std::int32_t g = top ? 17 - e : doubled ? 1 : 0, scale = std::int32_t{1} << g;
+  const int form = top ? 5 : !doubled ? 0 : (at_or_above ? 1 : 2) + (narrow ? 2 : 0);
+  s2_channel r{};
+  for (std::size_t ky = 0; ky < 3; ++ky) r.w02[ky] = pair_of(scale * wc[3 * ky], scale * wc[3 * ky + 2]);
+  r.u = pair_of(scale * wc[1], scale * wc[4]);
+  r.v = static_cast<std::int32_t>((static_cast<std::uint32_t>(scale * wc[7]) & 0xffffu) |
+                                  (static_cast<std::uint32_t>(form) << s2_form_bit) |
+                                  ((static_cast<std::uint32_t>(e) & 0xffu) << s2_e_bit));
+  r.init = scale * bias, r.m = m;
+  r.k = top ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << 16)
+        : doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << e)
+                  : 0;
+  return r;
+}
+// Every channel's words of a constant layer (L: a quant::qdepthwise_conv2d_layer, K = 3).
+template <std::size_t OH, std::size_t OW, class L>
+constexpr auto s2_known_table(const L& l) {
+  std::array<s2_channel, L::out_channels> t{};
+  for (std::size_t c = 0; c < L::out_channels; ++c)
+    t[c] = s2_known_channel<OH, OW>(l.weights.data() + 9 * c, l.bias[c], l.multiplier[c], l.shift[c], l.zero_point,
+                                    l.act_min, l.act_max);
+  return t;
+}
 }  // namespace depthwise_dsp
+// Whether a constant layer of C channels takes s2_known_table (depthwise_s8_dsp_s2_known).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_s8_dsp_s2_table =
+    depthwise_s8_dsp_s2_columns<H, W, K, S, P> && C * sizeof(depthwise_dsp::s2_channel) <= depthwise_dsp::max_s2_table_bytes &&
+    ((H + 2 * P - 3) / 2 + 1) * ((W + 2 * P - 3) / 2 + 1) <= depthwise_dsp::max_s2_table_outputs;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
