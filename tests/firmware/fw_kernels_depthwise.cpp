@@ -321,7 +321,7 @@ namespace {
 // channel run from a table of their words made when the program is compiled). The parameters as
 // problem::fill makes them: general (channels in every rescale form: shift 0 and 1, a small
 // multiplier, a shift below -22), fixed_shift (multiplier 2^30, shifts fixed_shift and
-// fixed_shift + 1 a channel in turn: the top form for 9 to 15 on maps of 16 outputs or more).
+// fixed_shift + 1 a channel in turn: the top forms for 8 to 15).
 template <class L>
 constexpr L constant_layer(std::uint32_t seed, bool general, std::int32_t zp, std::int32_t act_min, std::int32_t act_max,
                            std::int32_t fixed_shift) {
@@ -393,7 +393,7 @@ std::size_t check_constant() {
 
 STATICNN_TEST(int8_depthwise_s2_constant_layers) {
   // The table's words in every rescale form: general channels (requantize(), the doubled forms),
-  // the top form's shifts 9 to 15 and the doubled ones beside them (8, 16), unsigned (clamped at
+  // the top forms' shifts 8 to 15 and the doubled ones beside them (7, 16), unsigned (clamped at
   // or above the zero point) and Signed (zero point 9 or -3, no clamp), wide and clamped; the
   // separable net's shape, odd sizes (right and bottom padding), padding 0, one output row, maps
   // under 16 outputs (no top form), 32 channels (the largest table).
@@ -413,6 +413,12 @@ STATICNN_TEST(int8_depthwise_s2_constant_layers) {
   STATICNN_CHECK((check_constant<2, 1, 9, 1, 413, true, -128, -128, 60>() == 0));
   STATICNN_CHECK((check_constant<32, 8, 8, 1, 414, false, -128, -128, 127, 14>() == 0));
   STATICNN_CHECK((check_constant<32, 8, 8, 1, 415, true, 2, -128, 127>() == 0));
+  // The top form for e = 8 (and the top form beside it, e = 9) clamped and wide, on an odd count
+  // of quads with a tail of outputs, on 3 quads, on 2 outputs (the tail alone).
+  STATICNN_CHECK((check_constant<5, 9, 11, 1, 416, false, -128, -128, 100, 8>() == 0));
+  STATICNN_CHECK((check_constant<6, 5, 7, 1, 417, false, 3, 3, 127, 8>() == 0));
+  STATICNN_CHECK((check_constant<4, 1, 4, 1, 418, false, -128, -128, 127, 8>() == 0));
+  STATICNN_CHECK((check_constant<4, 1, 4, 1, 419, false, -128, -128, 90, 8>() == 0));
 }
 
 STATICNN_TEST(int8_depthwise_s2_padding_columns) {

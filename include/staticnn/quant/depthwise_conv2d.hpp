@@ -56,7 +56,7 @@ struct qdepthwise_conv2d_layer {
   template <const qdepthwise_conv2d_layer& Self>
   static void forward_constant(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) {
     if constexpr (square && kernels::arm::depthwise_s8_dsp_s2_table<C, H, W, K, Stride, Pad>) {
-      static constexpr auto table = kernels::arm::depthwise_dsp::s2_known_table<out_shape::height, out_shape::width>(Self);
+      static constexpr auto table = kernels::arm::depthwise_dsp::s2_known_table(Self);
       kernels::arm::depthwise_s8_dsp_s2_known<C, H, W, Pad>(x.data(), table.data(), Self.rescale(), y.data(),
                                                             static_cast<std::int8_t>(Self.input_zero_point));
     } else {

@@ -56,7 +56,14 @@ inline constexpr bool s2_strips_loop = [] {
 // w02, u and v as depthwise_s8_s2_sums takes them (weights times 2^g), init = 2^g bias, m the
 // multiplier, k the form's constant (c2 for the doubled forms, ra for the top form), and in v's
 // top half (which the strips do not read) the form (bits 16-23; 0: requantize(), 1-4 as
-// rescale_quads<at_or_above == false, narrow>, 5: rescale_quads_top) and e = -shift (bits 24-31).
+// rescale_quads<at_or_above == false, narrow>, 5: the top form (rescale_quads_top), 6: the top
+// form for e = 8 (rescale_top_known<1>)) and e = -shift (bits 24-31).
+// The top form for e = 8 (form 6): weights and bias times 2^8 (2^9, top's g = 17 - e, would take
+// int8 weights past int16) and ra = 2^6 + 2^14 + (zero_point - lo) 2^15, so that T = SMMLA(2^8
+// acc, m, ra) has floor(T / 2^15) = floor((2 acc m + 2^31 + 2^39 + 2^40 (zero_point - lo)) / 2^40),
+// the doubled form's (c2 + SMMULR(2 acc, m)) >> 8 (as the top form's proof, the numerator and
+// 2^48 times 2^-7); within int16 where narrow, with |2^8 acc| < 2^31. Without the per-channel
+// setup the top forms cost the table nothing, so they are taken on maps of any size.
 struct s2_channel {
   std::int32_t w02[3], u, v, init, m, k;
 };
@@ -71,8 +78,7 @@ constexpr std::int32_t pair_of(std::int32_t lo, std::int32_t hi) {
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
 }
 // Channel c's words: the same choices as depthwise_s8_channel_dsp makes at run time (its doubled,
-// narrow and top conditions, with layer_clamp's clamp), for an OH x OW map.
-template <std::size_t OH, std::size_t OW>
+// narrow and top conditions, with layer_clamp's clamp), but for the top forms (above).
 constexpr s2_channel s2_known_channel(const std::int8_t* wc, std::int32_t bias, std::int32_t m, std::int32_t shift,
                                       std::int32_t zero_point, std::int32_t act_min, std::int32_t act_max) {
   constexpr auto sum_max = static_cast<std::uint32_t>(9u * 127u * 128u);
@@ -83,9 +89,10 @@ constexpr s2_channel s2_known_channel(const std::int8_t* wc, std::int32_t bias, 
   const std::int32_t e = -shift;
   const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
   const bool narrow = doubled && (bias_abs + sum_max + 3) >> e < 32000u;
-  const bool top = OH * OW >= 16 && at_or_above && narrow && e >= 9 && e <= 15 && (bias_abs + sum_max) >> (14 + e) == 0;
-  const std::int32_t g = top ? 17 - e : doubled ? 1 : 0, scale = std::int32_t{1} << g;
-  const int form = top ? 5 : !doubled ? 0 : (at_or_above ? 1 : 2) + (narrow ? 2 : 0);
+  const bool top = at_or_above && narrow && e >= 9 && e <= 15 && (bias_abs + sum_max) >> (14 + e) == 0;
+  const bool top8 = at_or_above && narrow && e == 8 && (bias_abs + sum_max) >> 23 == 0;
+  const std::int32_t g = top ? 17 - e : top8 ? 8 : doubled ? 1 : 0, scale = std::int32_t{1} << g;
+  const int form = top ? 5 : top8 ? 6 : !doubled ? 0 : (at_or_above ? 1 : 2) + (narrow ? 2 : 0);
   s2_channel r{};
   for (std::size_t ky = 0; ky < 3; ++ky) r.w02[ky] = pair_of(scale * wc[3 * ky], scale * wc[3 * ky + 2]);
   r.u = pair_of(scale * wc[1], scale * wc[4]);
@@ -93,17 +100,18 @@ constexpr s2_channel s2_known_channel(const std::int8_t* wc, std::int32_t bias, 
                                   (static_cast<std::uint32_t>(form) << s2_form_bit) |
                                   ((static_cast<std::uint32_t>(e) & 0xffu) << s2_e_bit));
   r.init = scale * bias, r.m = m;
-  r.k = top ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << 16)
+  r.k = top    ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << 16)
+        : top8  ? (1 << 6) + (1 << 14) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << 15)
         : doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << e)
                   : 0;
   return r;
 }
 // Every channel's words of a constant layer (L: a quant::qdepthwise_conv2d_layer, K = 3).
-template <std::size_t OH, std::size_t OW, class L>
+template <class L>
 constexpr auto s2_known_table(const L& l) {
   std::array<s2_channel, L::out_channels> t{};
   for (std::size_t c = 0; c < L::out_channels; ++c)
-    t[c] = s2_known_channel<OH, OW>(l.weights.data() + 9 * c, l.bias[c], l.multiplier[c], l.shift[c], l.zero_point,
+    t[c] = s2_known_channel(l.weights.data() + 9 * c, l.bias[c], l.multiplier[c], l.shift[c], l.zero_point,
                                     l.act_min, l.act_max);
   return t;
 }
