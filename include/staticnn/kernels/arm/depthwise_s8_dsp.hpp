@@ -1127,9 +1127,10 @@ template <int L, bool Wide, std::size_t Quads>
 
 // Channel c (the column strips' shapes) of a constant layer from its words k (s2_known_table):
 // the sums, then the rescale in k's form, as depthwise_s8_channel_dsp's but with none of its
-// per-channel setup.
+// per-channel setup. Inlined into its one caller, depthwise_s8_dsp_s2_known's loop (no call a
+// channel).
 template <std::size_t H, std::size_t W, std::size_t P>
-[[gnu::noinline]] void depthwise_s8_channel_s2_known(const std::int8_t* xc, const depthwise_dsp::s2_channel& k,
+[[gnu::always_inline]] inline void depthwise_s8_channel_s2_known(const std::int8_t* xc, const depthwise_dsp::s2_channel& k,
                                                      const channel_rescale& q, const depthwise_dsp::layer_clamp& lc,
                                                      std::size_t c, std::int8_t* y, std::int8_t input_zero_point) {
   constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1, n = OH * OW;
