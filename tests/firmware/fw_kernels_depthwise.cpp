@@ -16,9 +16,10 @@
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
 
-// Built twice (one image would not fit the 512 KB of the M55's flash): part 1
+// Built three times (one image would not fit the 512 KB of the M55's flash): part 1
 // (fw_kernels_depthwise) the shapes, global average pooling and the per-MAC figures, part 2
-// (fw_kernels_depthwise_forms) the rescale forms, ties and clamps.
+// (fw_kernels_depthwise_forms) the rescale forms, ties and clamps, part 3 (fw_kernels_depthwise_s2)
+// stride 2 with padding 1 (the column strips' padding taps).
 #ifndef STATICNN_DEPTHWISE_PART
 #define STATICNN_DEPTHWISE_PART 1
 #endif
@@ -313,6 +314,141 @@ STATICNN_TEST(int8_depthwise_rescale_forms) {
 
 #endif
 
+#if STATICNN_DEPTHWISE_PART == 3
+namespace {
+// A qdepthwise_conv2d layer (K 3, stride 2) made at compile time, as a constant network's
+// (network::forward_constant: the column strips' shapes of at most 32 channels and 64 outputs a
+// channel run from a table of their words made when the program is compiled). The parameters as
+// problem::fill makes them: general (channels in every rescale form: shift 0 and 1, a small
+// multiplier, a shift below -22), fixed_shift (multiplier 2^30, shifts fixed_shift and
+// fixed_shift + 1 a channel in turn: the top forms for 8 to 15).
+template <class L>
+constexpr L constant_layer(std::uint32_t seed, bool general, std::int32_t zp, std::int32_t act_min, std::int32_t act_max,
+                           std::int32_t fixed_shift) {
+  L l{};
+  std::uint32_t r = seed;
+  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+  for (auto& v : l.weights) v = static_cast<std::int8_t>(next() % 255 - 127);
+  l.input_zero_point = (next() & 0xff) - 128;
+  for (std::size_t c = 0; c < L::out_channels; ++c) {
+    std::int32_t sum = 0;
+    for (std::size_t k = 0; k < 9; ++k) sum += l.weights[c * 9 + k];
+    l.bias[c] = next() % 20001 - 10000 - l.input_zero_point * sum;
+    l.multiplier[c] = (1 << 30) + next() % (1 << 30);
+    l.shift[c] = static_cast<std::int8_t>(-5 - next() % 8);
+    if (fixed_shift > 0)
+      l.multiplier[c] = 1 << 30, l.shift[c] = static_cast<std::int8_t>(-fixed_shift - static_cast<std::int32_t>(c % 2));
+    if (general) switch (c % 5) {
+        case 1: l.multiplier[c] = 3 << 25; break;
+        case 2: l.shift[c] = 0, l.multiplier[c] = 1 << 22; break;
+        case 3: l.shift[c] = 1, l.multiplier[c] = 1 << 20; break;
+        case 4: l.shift[c] = -23; break;
+        default: break;
+      }
+  }
+  l.zero_point = zp, l.act_min = act_min, l.act_max = act_max;
+  return l;
+}
+// Outputs of the constant layer's forward_constant that differ from TFLite's arithmetic (the bias
+// with the input zero point folded in: every tap times the padded input) and from the portable kernel.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P, std::uint32_t Seed, bool General, std::int32_t Zp,
+          std::int32_t Lo, std::int32_t Hi, std::int32_t FixedShift = 0>
+std::size_t check_constant() {
+  using L = quant::qdepthwise_conv2d_layer<shape<C, H, W>, 3, 2, P, true>;
+  static constexpr L layer = constant_layer<L>(Seed, General, Zp, Lo, Hi, FixedShift);
+  static_assert(!kernels::target::arm_dsp || kernels::arm::depthwise_s8_dsp_s2_table<C, H, W, 3, 2, P>,
+                "check_constant: a shape the table does not take");
+  constexpr std::size_t OH = L::out_shape::height, OW = L::out_shape::width;
+  static std::array<std::int8_t, C * H * W> x;
+  static std::array<std::int8_t, C * OH * OW> got, want;
+  std::uint32_t r = Seed * 7u + 1u;
+  for (auto& v : x) v = static_cast<std::int8_t>(((r = r * 1664525u + 1013904223u) >> 24) - 128);
+  got.fill(0x5a);
+  L::template forward_constant<layer>(cview<std::int8_t, C * H * W>(x.data(), x.size()),
+                                      view<std::int8_t, C * OH * OW>(got.data(), got.size()));
+  const auto q = layer.rescale();
+  const auto zin = static_cast<std::int8_t>(layer.input_zero_point);
+  for (std::size_t c = 0; c < C; ++c)
+    kernels::depthwise_s8_channel_rows_portable<H, W, 3, 2, P>(x.data() + c * H * W, layer.weights.data() + c * 9, q, c,
+                                                               want.data() + c * OH * OW, 0, OH, zin);
+  std::size_t n = 0;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        std::int32_t acc = layer.bias[c];
+        for (std::size_t ky = 0; ky < 3; ++ky)
+          for (std::size_t kx = 0; kx < 3; ++kx) {
+            const std::size_t iy = oy * 2 + ky, ix = ox * 2 + kx;  // padded coordinates
+            const bool inside = iy >= P && ix >= P && iy < H + P && ix < W + P;
+            acc += layer.weights[(c * 3 + ky) * 3 + kx] * (inside ? x[(c * H + iy - P) * W + ix - P] : zin);
+          }
+        std::int32_t ref = fw_test::requant_any(acc, layer.multiplier[c], layer.shift[c], layer.zero_point);
+        ref = ref < Lo ? Lo : ref > Hi ? Hi : ref;
+        const std::size_t i = (c * OH + oy) * OW + ox;
+        n += (got[i] != ref) + (want[i] != ref);
+      }
+  return n;
+}
+}  // namespace
+
+STATICNN_TEST(int8_depthwise_s2_constant_layers) {
+  // The table's words in every rescale form: general channels (requantize(), the doubled forms),
+  // the top forms' shifts 8 to 15 and the doubled ones beside them (7, 16), unsigned (clamped at
+  // or above the zero point) and Signed (zero point 9 or -3, no clamp), wide and clamped; the
+  // separable net's shape, odd sizes (right and bottom padding), padding 0, one output row, maps
+  // under 16 outputs (no top form), 32 channels (the largest table).
+  STATICNN_CHECK((check_constant<16, 16, 16, 1, 400, true, -3, -128, 127>() == 0));
+  STATICNN_CHECK((check_constant<16, 16, 16, 1, 401, false, -128, -128, 127, 8>() == 0));
+  STATICNN_CHECK((check_constant<16, 16, 16, 1, 402, false, -128, -128, 127, 9>() == 0));
+  STATICNN_CHECK((check_constant<16, 16, 16, 1, 403, false, -128, -128, 100, 12>() == 0));
+  STATICNN_CHECK((check_constant<16, 16, 16, 1, 404, false, -128, -128, 127, 15>() == 0));
+  STATICNN_CHECK((check_constant<16, 16, 16, 1, 405, false, 5, 5, 127, 16>() == 0));
+  STATICNN_CHECK((check_constant<5, 9, 11, 1, 406, true, -3, -20, 90>() == 0));
+  STATICNN_CHECK((check_constant<5, 9, 11, 1, 407, false, 9, -128, 127, 10>() == 0));
+  STATICNN_CHECK((check_constant<9, 12, 15, 1, 408, false, -7, -7, 127, 11>() == 0));
+  STATICNN_CHECK((check_constant<9, 12, 15, 1, 409, false, -3, -128, 127, 7>() == 0));
+  STATICNN_CHECK((check_constant<3, 13, 10, 0, 410, true, 9, -128, 127>() == 0));
+  STATICNN_CHECK((check_constant<3, 13, 10, 0, 411, false, -128, -128, 127, 13>() == 0));
+  STATICNN_CHECK((check_constant<7, 7, 4, 1, 412, false, -128, -128, 127, 9>() == 0));
+  STATICNN_CHECK((check_constant<2, 1, 9, 1, 413, true, -128, -128, 60>() == 0));
+  STATICNN_CHECK((check_constant<32, 8, 8, 1, 414, false, -128, -128, 127, 14>() == 0));
+  STATICNN_CHECK((check_constant<32, 8, 8, 1, 415, true, 2, -128, 127>() == 0));
+  // The top form for e = 8 (and the top form beside it, e = 9) clamped and wide, on an odd count
+  // of quads with a tail of outputs, on 3 quads, on 2 outputs (the tail alone).
+  STATICNN_CHECK((check_constant<5, 9, 11, 1, 416, false, -128, -128, 100, 8>() == 0));
+  STATICNN_CHECK((check_constant<6, 5, 7, 1, 417, false, 3, 3, 127, 8>() == 0));
+  STATICNN_CHECK((check_constant<4, 1, 4, 1, 418, false, -128, -128, 127, 8>() == 0));
+  STATICNN_CHECK((check_constant<4, 1, 4, 1, 419, false, -128, -128, 90, 8>() == 0));
+}
+
+STATICNN_TEST(int8_depthwise_s2_padding_columns) {
+  // The column strips (depthwise_s8_s2_dsp.hpp) with padding 1: the left strip's column 0 starts
+  // each output row with its taps on the left padding column (z (w3 + w6) in row 0, z (w0 + w3 +
+  // w6) below, w6's taken back where kernel row 2 is the bottom padding). Odd and even heights
+  // (the bottom padding row or none, one output row), odd and even widths (the right padding,
+  // the half strips, a left strip alone), 1 to 9 channels, random input zero points, every
+  // rescale form (general, ties, wide and clamped, Signed, the top form's shifts), clamps.
+  STATICNN_CHECK((check<3, 1, 4, 3, 2, 1>(300) == 0));    // one output row, top and bottom padding
+  STATICNN_CHECK((check<2, 2, 5, 3, 2, 1>(301) == 0));    // one output row, no bottom padding
+  STATICNN_CHECK((check<5, 3, 6, 3, 2, 1>(302) == 0));
+  STATICNN_CHECK((check<4, 13, 7, 3, 2, 1>(303) == 0));
+  STATICNN_CHECK((check<9, 12, 4, 3, 2, 1>(304) == 0));   // the left strip alone
+  STATICNN_CHECK((check<2, 17, 18, 3, 2, 1>(305) == 0));
+  STATICNN_CHECK((check<3, 15, 23, 3, 2, 1>(306, true, -20, 90) == 0));
+  STATICNN_CHECK((check_zp<7, 16, 16, 3, 2, 1>(307, -128, false) == 0));
+  STATICNN_CHECK((check_zp<3, 11, 10, 3, 2, 1>(308, 9, false) == 0));
+  STATICNN_CHECK((check_ties<5, 9, 9, 3, 2, 1>(309, -3, 1) == 0));
+  STATICNN_CHECK((check_ties<2, 8, 13, 3, 2, 1>(310, -128, 3) == 0));
+  STATICNN_CHECK((check_ties<3, 1, 9, 3, 2, 1>(311, 2, 4) == 0));
+  for (std::int32_t sh = 8; sh <= 16; sh += 2) {
+    const auto seed = static_cast<std::uint32_t>(320 + sh);
+    STATICNN_CHECK((check_shift<3, 16, 16, 3, 2, 1>(seed, sh, -128, -128, 127) == 0));
+    STATICNN_CHECK((check_shift<2, 9, 12, 3, 2, 1>(seed, sh, -128, -128, 100) == 0));
+    STATICNN_CHECK((check_shift<4, 14, 5, 3, 2, 1>(seed, sh, 6, 6, 127) == 0));
+  }
+}
+#endif
+
 #if STATICNN_DEPTHWISE_PART == 1
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
 // the means rounded half away from zero written out here, on maps of 4 to 272 values (the 16-value
@@ -378,4 +514,8 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
 
 #endif
 
-int main() { return staticnn::fw_test::run_all(STATICNN_DEPTHWISE_PART == 1 ? "kernels_depthwise" : "kernels_depthwise_forms"); }
+int main() {
+  return staticnn::fw_test::run_all(STATICNN_DEPTHWISE_PART == 1   ? "kernels_depthwise"
+                                    : STATICNN_DEPTHWISE_PART == 2 ? "kernels_depthwise_forms"
+                                                                   : "kernels_depthwise_s2");
+}

@@ -1067,10 +1067,133 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_
   for (std::size_t c = 0; c < C; ++c)
     depthwise_s8_channel_dsp<H, W, K, S, P>(x + c * H * W, w + c * K * K, q, lc, c, y + c * OH * OW, input_zero_point);
 }
+namespace depthwise_dsp {
+// The top forms' rescale (rescale_quads_top's, L = 0; for e = 8, L = 1: s2_channel's form 6)
+// inline, for a channel of Quads quads known when compiled: per output T = SMMLA(acc, m, ra),
+// the output's u before saturation in bits 16 - L to 31 - L of T (L = 1: the top halves' T
+// shifted left once before PKHTB), USAT16, ORR, the clamp (Wide: width4 all ones, one EOR; else
+// UQSUB8 and USUB8), one STR: 13 or 12 instructions for 4 outputs (L = 1: 15 or 14), 2 quads a
+// loop. Registers: the 4 sums r4-r7 (LDM), the rest the compiler's.
+template <int L, bool Wide, std::size_t Quads>
+[[gnu::always_inline]] inline void rescale_top_known(const std::int32_t* acc, std::int8_t* y, std::int32_t m, std::int32_t ra,
+                                                     std::uint32_t width4, std::uint32_t hi4) {
+  static_assert(L == 0 || L == 1, "rescale_top_known: the top form or its e = 8 form");
+  if constexpr (Quads > 0) {
+    register std::int32_t v0 asm("r4"), v1 asm("r5"), v2 asm("r6"), v3 asm("r7");
+    std::int32_t t;
+    const std::int32_t* end = acc + quad * Quads;
+    asm volatile(
+        ".macro snn_dw_topk%=\n"
+        "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
+        "smmla %[v0], %[v0], %[m], %[ra]\n"
+        "smmla %[v1], %[v1], %[m], %[ra]\n"
+        "smmla %[v2], %[v2], %[m], %[ra]\n"
+        "smmla %[v3], %[v3], %[m], %[ra]\n"
+        ".if %c[L]\n"
+        "lsl %[v2], %[v2], #%c[L]\n"
+        "lsl %[v3], %[v3], #%c[L]\n"
+        ".endif\n"
+        "pkhtb %[v0], %[v2], %[v0], asr #(16 - %c[L])\n"  // (u0, u2)
+        "pkhtb %[v1], %[v3], %[v1], asr #(16 - %c[L])\n"  // (u1, u3)
+        "usat16 %[v0], #8, %[v0]\n"
+        "usat16 %[v1], #8, %[v1]\n"
+        "orr %[v0], %[v0], %[v1], lsl #8\n"                // bytes u0 u1 u2 u3
+        ".if %c[wide]\n"
+        "eor %[v0], %[v0], #0x80808080\n"                 // u - 128 bytewise
+        ".else\n"
+        "uqsub8 %[t], %[wd], %[v0]\n"                      // max(width - u, 0)
+        "usub8 %[v0], %[hi], %[t]\n"
+        ".endif\n"
+        "str %[v0], [%[y]], #4\n"
+        ".endm\n"
+        ".if %c[odd]\n"
+        "snn_dw_topk%=\n"
+        ".endif\n"
+        ".if %c[quads] > 1\n"
+        "1:\n"
+        "snn_dw_topk%=\n"
+        "snn_dw_topk%=\n"
+        "cmp %[a], %[end]\n"
+        "bne 1b\n"
+        ".endif\n"
+        ".purgem snn_dw_topk%=\n"
+        : [a] "+r"(acc), [y] "+r"(y), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
+        : [m] "r"(m), [ra] "r"(ra), [wd] "r"(width4), [hi] "r"(hi4), [end] "r"(end), [L] "i"(L), [wide] "i"(Wide),
+          [quads] "i"(static_cast<int>(Quads)), [odd] "i"(static_cast<int>(Quads % 2))
+        : "cc", "memory");
+  }
+}
+}  // namespace depthwise_dsp
+
+// Channel c (the column strips' shapes) of a constant layer from its words k (s2_known_table):
+// the sums, then the rescale in k's form, as depthwise_s8_channel_dsp's but with none of its
+// per-channel setup. Inlined into its one caller, depthwise_s8_dsp_s2_known's loop (no call a
+// channel).
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::always_inline]] inline void depthwise_s8_channel_s2_known(const std::int8_t* xc, const depthwise_dsp::s2_channel& k,
+                                                     const channel_rescale& q, const depthwise_dsp::layer_clamp& lc,
+                                                     std::size_t c, std::int8_t* y, std::int8_t input_zero_point) {
+  constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1, n = OH * OW;
+  constexpr std::size_t Q = depthwise_dsp::quad, quads = n / Q;
+  alignas(4) std::int32_t acc[n];
+  depthwise_dsp::depthwise_s8_s2_sums<H, W, P>(xc, k.w02, k.u, k.v, k.init, input_zero_point, acc);
+  const auto v = static_cast<std::uint32_t>(k.v);
+  const int form = static_cast<int>((v >> depthwise_dsp::s2_form_bit) & 0xffu);
+  const auto e = static_cast<std::int32_t>(v >> depthwise_dsp::s2_e_bit);
+  const std::int32_t m = k.m, lo = lc.lo, width = lc.width;
+  if (form >= 5) {  // the top forms, inline
+    const bool wide = lc.width4 == ~0u;
+    if (form == 5) {
+      if (wide) depthwise_dsp::rescale_top_known<0, true, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+      else depthwise_dsp::rescale_top_known<0, false, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+    } else {
+      if (wide) depthwise_dsp::rescale_top_known<1, true, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+      else depthwise_dsp::rescale_top_known<1, false, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+    }
+    const int down = form == 5 ? 16 : 15;  // T's bits that hold u
+    for (std::size_t i = quads * Q; i < n; ++i) {
+      std::int32_t t;
+      asm("smmla %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(k.k));
+      const auto u = static_cast<std::int32_t>(__usat(t >> down, 8));
+      y[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
+    }
+    return;
+  }
+  if (form == 0) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = q.clamp(requantize_out_of_line(acc[i], m, q.shift[c], q.zero_point));
+    return;
+  }
+  switch (form) {
+    case 1: depthwise_dsp::rescale_quads<false, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    case 2: depthwise_dsp::rescale_quads<true, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    case 3: depthwise_dsp::rescale_quads<false, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    default: depthwise_dsp::rescale_quads<true, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+  }
+  for (std::size_t i = quads * Q; i < n; ++i) {
+    std::int32_t t;
+    asm("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(k.k));
+    const auto u = static_cast<std::int32_t>(__usat((t + (acc[i] >> 31)) >> e, 8));
+    y[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
+  }
+}
+// The layer (depthwise_s8_dsp_s2_table's shapes) of a constant layer: table its channels' words
+// (s2_known_table, in flash), q its rescale (the clamp and, for form 0, the shifts).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+[[gnu::noinline]] void depthwise_s8_dsp_s2_known(const std::int8_t* x, const depthwise_dsp::s2_channel* table,
+                                                 const channel_rescale& q, std::int8_t* y, std::int8_t input_zero_point) {
+  constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1;
+  const depthwise_dsp::layer_clamp lc(q);
+#pragma GCC unroll 1
+  for (std::size_t c = 0; c < C; ++c)
+    depthwise_s8_channel_s2_known<H, W, P>(x + c * H * W, table[c], q, lc, c, y + c * OH * OW, input_zero_point);
+}
 #else
 namespace depthwise_dsp {
 struct layer_clamp;
 }  // namespace depthwise_dsp
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+void depthwise_s8_dsp_s2_known(const std::int8_t*, const depthwise_dsp::s2_channel*, const channel_rescale&, std::int8_t*,
+                               std::int8_t);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void depthwise_s8_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::int8_t*,
                       std::int8_t);  // Armv7E-M DSP only

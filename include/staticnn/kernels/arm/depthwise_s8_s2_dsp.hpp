@@ -12,11 +12,14 @@
 // Every load lies inside its row: the first strip of P = 1 (c0 = -1) reads from column 0 and
 // skips the left padding tap, the last strip of an odd OW (one output) or a window reaching the
 // right padding reads from further left; the padding taps (zero point z times a weight) are added
-// after: the top padding row in the first output row's initial sum, the left and right columns
-// and the bottom row by depthwise_s8_s2_sums' fix-ups.
+// after: the top padding row in the first output row's initial sum, the left column in the
+// initial sums of the left strip's column 0 (each output row's), the right column and the bottom
+// row by depthwise_s8_s2_sums' fix-ups.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
+#include "../fixed_point.hpp"
 #include "../target.hpp"
 #ifdef STATICNN_ARM_DSP
 #include <arm_acle.h>
@@ -46,7 +49,78 @@ inline constexpr bool s2_strips_loop = [] {
   constexpr std::size_t iter = OH % 2 == 1 ? (OH - 1) / 2 : (OH - 2) / 2;
   return 4 * W * iter < 4096 && 4 * OW * OH < 4096 && iter < 256;
 }();
+
+// A channel of a layer that is a compile-time constant, as the column strips and the rescale
+// take it, worked out when the program is compiled (s2_known_table) instead of at run time
+// (depthwise_s8_channel_dsp's per-channel setup: its rescale form, the weights' pair words):
+// w02, u and v as depthwise_s8_s2_sums takes them (weights times 2^g), init = 2^g bias, m the
+// multiplier, k the form's constant (c2 for the doubled forms, ra for the top form), and in v's
+// top half (which the strips do not read) the form (bits 16-23; 0: requantize(), 1-4 as
+// rescale_quads<at_or_above == false, narrow>, 5: the top form (rescale_quads_top), 6: the top
+// form for e = 8 (rescale_top_known<1>)) and e = -shift (bits 24-31).
+// The top form for e = 8 (form 6): weights and bias times 2^8 (2^9, top's g = 17 - e, would take
+// int8 weights past int16) and ra = 2^6 + 2^14 + (zero_point - lo) 2^15, so that T = SMMLA(2^8
+// acc, m, ra) has floor(T / 2^15) = floor((2 acc m + 2^31 + 2^39 + 2^40 (zero_point - lo)) / 2^40),
+// the doubled form's (c2 + SMMULR(2 acc, m)) >> 8 (as the top form's proof, the numerator and
+// 2^48 times 2^-7); within int16 where narrow, with |2^8 acc| < 2^31. Without the per-channel
+// setup the top forms cost the table nothing, so they are taken on maps of any size.
+struct s2_channel {
+  std::int32_t w02[3], u, v, init, m, k;
+};
+inline constexpr int s2_form_bit = 16, s2_e_bit = 24;
+// The shapes whose constant layers take the table: the column strips' shapes, a table of at most
+// max_s2_table_bytes (flash) and channels of at most max_s2_table_outputs outputs, where the
+// per-channel setup the table saves (about 100 instructions) is more than 1.5 instructions an
+// output.
+inline constexpr std::size_t max_s2_table_bytes = 1024, max_s2_table_outputs = 64;
+// The int16 pair word (lo, hi), at compile time.
+constexpr std::int32_t pair_of(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(lo) & 0xffffu) | (static_cast<std::uint32_t>(hi) << 16));
+}
+// Channel c's words: the same choices as depthwise_s8_channel_dsp makes at run time (its doubled,
+// narrow and top conditions, with layer_clamp's clamp), but for the top forms (above).
+constexpr s2_channel s2_known_channel(const std::int8_t* wc, std::int32_t bias, std::int32_t m, std::int32_t shift,
+                                      std::int32_t zero_point, std::int32_t act_min, std::int32_t act_max) {
+  constexpr auto sum_max = static_cast<std::uint32_t>(9u * 127u * 128u);
+  const std::int32_t lo = act_min < -128 ? -128 : act_min, hi = act_max > 127 ? 127 : act_max;
+  const std::int32_t zl = zero_point - lo;
+  const bool clamped = lo <= hi && zero_point >= -128 && zero_point <= 127, at_or_above = lo >= zero_point;
+  const bool doubled = clamped && doubled_rescale_applies(bias, m, shift, 0, sum_max);
+  const std::int32_t e = -shift;
+  const std::uint32_t bias_abs = bias < 0 ? 0u - static_cast<std::uint32_t>(bias) : static_cast<std::uint32_t>(bias);
+  const bool narrow = doubled && (bias_abs + sum_max + 3) >> e < 32000u;
+  const bool top = at_or_above && narrow && e >= 9 && e <= 15 && (bias_abs + sum_max) >> (14 + e) == 0;
+  const bool top8 = at_or_above && narrow && e == 8 && (bias_abs + sum_max) >> 23 == 0;
+  const std::int32_t g = top ? 17 - e : top8 ? 8 : doubled ? 1 : 0, scale = std::int32_t{1} << g;
+  const int form = top ? 5 : top8 ? 6 : !doubled ? 0 : (at_or_above ? 1 : 2) + (narrow ? 2 : 0);
+  s2_channel r{};
+  for (std::size_t ky = 0; ky < 3; ++ky) r.w02[ky] = pair_of(scale * wc[3 * ky], scale * wc[3 * ky + 2]);
+  r.u = pair_of(scale * wc[1], scale * wc[4]);
+  r.v = static_cast<std::int32_t>((static_cast<std::uint32_t>(scale * wc[7]) & 0xffffu) |
+                                  (static_cast<std::uint32_t>(form) << s2_form_bit) |
+                                  ((static_cast<std::uint32_t>(e) & 0xffu) << s2_e_bit));
+  r.init = scale * bias, r.m = m;
+  r.k = top    ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << 16)
+        : top8  ? (1 << 6) + (1 << 14) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << 15)
+        : doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(zl) << e)
+                  : 0;
+  return r;
+}
+// Every channel's words of a constant layer (L: a quant::qdepthwise_conv2d_layer, K = 3).
+template <class L>
+constexpr auto s2_known_table(const L& l) {
+  std::array<s2_channel, L::out_channels> t{};
+  for (std::size_t c = 0; c < L::out_channels; ++c)
+    t[c] = s2_known_channel(l.weights.data() + 9 * c, l.bias[c], l.multiplier[c], l.shift[c], l.zero_point,
+                                    l.act_min, l.act_max);
+  return t;
+}
 }  // namespace depthwise_dsp
+// Whether a constant layer of C channels takes s2_known_table (depthwise_s8_dsp_s2_known).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_s8_dsp_s2_table =
+    depthwise_s8_dsp_s2_columns<H, W, K, S, P> && C * sizeof(depthwise_dsp::s2_channel) <= depthwise_dsp::max_s2_table_bytes &&
+    ((H + 2 * P - 3) / 2 + 1) * ((W + 2 * P - 3) / 2 + 1) <= depthwise_dsp::max_s2_table_outputs;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -64,9 +138,10 @@ enum s2_strip : int {
 // One strip of an OH x OW channel: the sums of output columns 2q (and 2q + 1) of every output
 // row into acc (column 2q of row 0; rows 4 OW bytes apart). x: the strip's first input row at
 // its kind's column; rows W bytes apart. a0/a1: the first output row's initial sums (init plus
-// the top padding row's taps for P = 1); init: every other row's.
+// the top padding row's taps for P = 1); init: every other row's, but for the left strip's
+// column 0, whose other rows start from left_start (init plus the left padding column's taps).
 // Registers (all 14 named): r0, r1 the loaded word and its SXTB16 halves (r0 brings init, kept
-// in lr), r2-r4 (w0, w2) of kernel rows 0-2, r5 (w1 of row 0, w1 of row 1), r6 (w1 of row 2,
+// in lr; r1 left_start, kept at [sp] for the left strip), r2-r4 (w0, w2) of kernel rows 0-2, r5 (w1 of row 0, w1 of row 1), r6 (w1 of row 2,
 // the row-pair loop's iterations left - 1 in the top half), r7/r8 and r10/r11 the sums of two output rows
 // (even and odd rows alternate), r12 x, r9 acc.
 // Strips > 1: that many strips of this kind side by side (x and acc 4 bytes and 2 sums on each
@@ -75,7 +150,7 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
           std::size_t Strips = 1>
 [[gnu::always_inline]] inline void s2_strip_sums(const std::int8_t* x, const std::int32_t (&w02)[3], std::int32_t u,
                                                  std::int32_t v, std::int32_t init, std::int32_t a0, std::int32_t a1,
-                                                 std::int32_t* acc) {
+                                                 std::int32_t* acc, std::int32_t left_start = 0) {
   // Padded row 2 oy + k is input row 2 oy + k - P. After the first output row's first rows
   // (kernel row 0 unless it is padding, kernel row 1), row pairs: each of the loop's iterations
   // finishes two output rows and brings the next one to kernel row 1; the last one or two rows
@@ -83,10 +158,9 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
   constexpr int iterations = OH % 2 == 1 ? static_cast<int>(OH - 1) / 2 : static_cast<int>(OH - 2) / 2;
   constexpr bool last_real = 2 * OH - P <= H - 1;
   constexpr int row = static_cast<int>(W), first = static_cast<int>(2 - P) * row;  // the loop's first row
-  constexpr bool two = Kind == s2_inner || Kind == s2_left || Kind == s2_right_pad;
   static_assert(iterations < 0x8000, "s2_strip_sums: the count in r6's top half");
   static_assert(Strips == 1 || s2_strips_loop<H, W, P>, "s2_strip_sums: strip loop offsets beyond SUBW's immediate");
-  register std::int32_t r0 asm("r0") = init;
+  register std::int32_t r0 asm("r0") = init, r1 asm("r1") = left_start;
   register std::int32_t w0 asm("r2") = w02[0], w1 asm("r3") = w02[1], w2 asm("r4") = w02[2];
   register std::int32_t ru asm("r5") = u, rv asm("r6") = static_cast<std::int32_t>(
                                               (static_cast<std::uint32_t>(v) & 0xffffu) | (static_cast<std::uint32_t>(iterations > 0 ? iterations - 1 : 0) << 16));
@@ -130,13 +204,15 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
       "sxtb16 r1, r0\n"
       "sxtb16 r0, r0, ror #8\n"
       ".if %c[kind] == 1\n"
-      // 2q: w1 x0 + w2 x1; 2q + 1: w1 x2 + (w0 x1 + w2 x3)
+      // 2q: w1 x0 + w2 x1; 2q + 1: w1 x2 + (w0 x1 + w2 x3); an output row's 2q starts from
+      // left_start ([sp]), its sums on the left padding column included.
       "snn_mac%= smla\\hF\\()b, \\F0, \\mF, r1, \\sF\n"
       "smlatb \\F0, \\wF, r0, \\F0\n"
       "snn_mac%= smla\\hF\\()t, \\F1, \\mF, r1, \\sF\n"
       "smlad \\F1, \\wF, r0, \\F1\n"
       ".if \\n == 2\n"
-      "smla\\hN\\()b \\N0, \\mN, r1, lr\n"
+      "ldr \\N0, [sp]\n"
+      "smla\\hN\\()b \\N0, \\mN, r1, \\N0\n"
       "smlatb \\N0, \\wN, r0, \\N0\n"
       "smla\\hN\\()t \\N1, \\mN, r1, lr\n"
       "smlad \\N1, \\wN, r0, \\N1\n"
@@ -187,13 +263,16 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
       ".endif\n"
       ".endm\n"
       ".macro snn_store%= A0, A1\n"
-      ".if %c[two]\n"
+      ".if %c[kind] <= 2\n"  // two outputs: inner, left, right padding
       "strd \\A0, \\A1, [r9], #%c[ob]\n"
       ".else\n"
       "str \\A0, [r9], #%c[ob]\n"
       ".endif\n"
       ".endm\n"
       "mov lr, r0\n"
+      ".if %c[kind] == 1\n"
+      "str r1, [sp, #-8]!\n"  // left_start at [sp] (8 bytes: sp stays 8-byte aligned)
+      ".endif\n"
       ".if %c[strips] > 1\n"
       "add r0, r12, #(4 * %c[strips])\n"
       "strd r7, r0, [sp, #-8]!\n"
@@ -244,15 +323,18 @@ template <s2_strip Kind, std::size_t H, std::size_t W, std::size_t P, std::size_
       "bne 3b\n"
       "add sp, sp, #8\n"
       ".endif\n"
+      ".if %c[kind] == 1\n"
+      "add sp, sp, #8\n"
+      ".endif\n"
       ".purgem snn_mac%=\n"
       ".purgem snn_row%=\n"
       ".purgem snn_store%=\n"
-      : "+r"(r0), "+r"(s00), "+r"(s01), "=&r"(s10), "=&r"(s11), "+r"(rx), "+r"(ra), "+r"(rv)
+      : "+r"(r0), "+r"(r1), "+r"(s00), "+r"(s01), "=&r"(s10), "=&r"(s11), "+r"(rx), "+r"(ra), "+r"(rv)
       : "r"(w0), "r"(w1), "r"(w2), "r"(ru), [kind] "i"(static_cast<int>(Kind)), [P] "i"(static_cast<int>(P)),
         [rb] "i"(row), [fr] "i"(first), [iter] "i"(iterations), [odd] "i"(static_cast<int>(OH % 2)),
-        [real] "i"(static_cast<int>(last_real)), [two] "i"(static_cast<int>(two)), [ob] "i"(static_cast<int>(4 * OW)),
+        [real] "i"(static_cast<int>(last_real)), [ob] "i"(static_cast<int>(4 * OW)),
         [strips] "i"(static_cast<int>(Strips)), [oh] "i"(static_cast<int>(OH))
-      : "r1", "lr", "cc", "memory");
+      : "lr", "cc", "memory");
 }
 
 // The OH x OW sums of channel xc (H x W int8) into acc: init (scale * bias) plus the taps of the
@@ -267,12 +349,18 @@ template <std::size_t H, std::size_t W, std::size_t P>
   const auto zz = static_cast<std::int32_t>((static_cast<std::uint32_t>(z) & 0xffffu) * 0x10001u);  // (z, z)
   // Row 0's kernel row 0 on padding (P = 1): z (w0 + w1 + w2) in its initial sums.
   const std::int32_t top = P == 1 ? __smlabb(u, zz, __smlad(w02[0], zz, init)) : init;
+  auto lo = [](std::int32_t p) { return static_cast<std::int32_t>(static_cast<std::int16_t>(p)); };
+  auto hi = [](std::int32_t p) { return p >> 16; };
+  // The left strip's column 0 starts with its taps on the left padding column: z (w3 + w6) in
+  // row 0 (whose w0 tap is in top), z (w0 + w3 + w6) in every other row (the last row's w6 tap
+  // taken back below where kernel row 2 is the bottom padding).
+  const std::int32_t left = P == 1 ? z * (lo(w02[1]) + lo(w02[2])) : 0, left0 = P == 1 ? left + z * lo(w02[0]) : 0;
   // The left strip (P = 1), the inner ones (looped in one asm where s2_strips_loop), the last one
   // if it is of another kind.
   constexpr std::size_t strips = (OW + 1) / 2, first_inner = P == 1 ? 1 : 0;
   constexpr bool last_inner = OW % 2 == 0 && !right_pad;
   constexpr std::size_t end_inner = last_inner ? strips : strips - 1;
-  if constexpr (P == 1) s2_strip_sums<s2_left, H, W, P, OH, OW>(xc, w02, u, v, init, top, top, acc);
+  if constexpr (P == 1) s2_strip_sums<s2_left, H, W, P, OH, OW>(xc, w02, u, v, init, top + left, top, acc, init + left0);
   if constexpr (end_inner > first_inner) {
     if constexpr (s2_strips_loop<H, W, P> && end_inner - first_inner > 1) {
       s2_strip_sums<s2_inner, H, W, P, OH, OW, end_inner - first_inner>(xc + 4 * first_inner - P, w02, u, v, init, top, top,
@@ -296,23 +384,22 @@ template <std::size_t H, std::size_t W, std::size_t P>
       s2_strip_sums<s2_half_back, H, W, P, OH, OW>(xc + c - P - 1, w02, u, v, init, top, top, a);
   }
   if constexpr (P == 1) {
-    // The padding taps the strips skip: the left column (w0, w3, w6 on real rows), the right
-    // column for odd W (w2, w5, w8), the bottom row for odd H (kernel row 2, all three).
-    auto lo = [](std::int32_t p) { return static_cast<std::int32_t>(static_cast<std::int16_t>(p)); };
-    auto hi = [](std::int32_t p) { return p >> 16; };
-    const std::int32_t left = z * (lo(w02[1]) + lo(w02[2])), left0 = left + z * lo(w02[0]);
+    // The padding taps the strips skip: the right column for odd W (w2, w5, w8), the bottom row
+    // for odd H (kernel row 2, all three; column 0 already has w6's).
     const std::int32_t right = z * (hi(w02[1]) + hi(w02[2])), right0 = right + z * hi(w02[0]);
-    const std::int32_t bottom_left = z * (lo(w02[0]) + lo(w02[1])), bottom_right = z * (hi(w02[0]) + hi(w02[1]));
+    const std::int32_t bottom_right = z * (hi(w02[0]) + hi(w02[1]));
+    if constexpr (right_pad) {
 #pragma GCC unroll 64
-    for (std::size_t oy = 0; oy < OH; ++oy) {
-      const bool final = bottom_pad && oy == OH - 1;
-      acc[oy * OW] += oy == 0 ? (final ? z * lo(w02[1]) : left) : (final ? bottom_left : left0);
-      if constexpr (right_pad) acc[oy * OW + OW - 1] += oy == 0 ? (final ? z * hi(w02[1]) : right) : (final ? bottom_right : right0);
+      for (std::size_t oy = 0; oy < OH; ++oy) {
+        const bool final = bottom_pad && oy == OH - 1;
+        acc[oy * OW + OW - 1] += oy == 0 ? (final ? z * hi(w02[1]) : right) : (final ? bottom_right : right0);
+      }
     }
     if constexpr (bottom_pad) {
       const std::int32_t b = __smlabb(v, zz, __smuad(w02[2], zz));
+      acc[(OH - 1) * OW] += b - z * lo(w02[2]);
 #pragma GCC unroll 1
-      for (std::size_t ox = 0; ox < OW; ++ox) acc[(OH - 1) * OW + ox] += b;
+      for (std::size_t ox = 1; ox < OW; ++ox) acc[(OH - 1) * OW + ox] += b;
     }
   }
 }
