@@ -262,8 +262,13 @@ template <bool Signed, bool Narrow>
 // (u1, u3)), USAT16 saturates them, one ORR makes the word, and the clamp as rescale_quads's
 // (UQSUB8 and USUB8, or where width4 is all ones one EOR): 13 or 12 instructions for 4 outputs
 // (rescale_quads<false, true>: 17 or 16).
+// Half (the top form's e = 8, whose 2^9 would not fit the weights' int16 halves): accumulators
+// scaled by 2^8 and ra halved, so that u is T's bits 15-30 (T / 2^15): PKHTB's ASR #15 takes the
+// bottom slots' u, and the top slots' T (u2, u3) are doubled first (LSL #1; |T| < 2^30 where u
+// fits an int16): 2 instructions more for 4 outputs.
 // Registers (all named, the arguments where the call brings them): acc r0, y r1, quads r2, m r3,
 // the 4 sums r4-r7 (LDM), ra r8, width4 r9, hi4 r10, the end r12, t lr.
+template <bool Half = false>
 [[gnu::noinline]] inline void rescale_quads_top(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
                                                 std::int32_t ra, std::uint32_t width4, std::uint32_t hi4) {
   if (quads == 0) return;
@@ -283,8 +288,12 @@ template <bool Signed, bool Narrow>
       "smmla %[v1], %[v1], %[m], %[ra]\n"
       "smmla %[v2], %[v2], %[m], %[ra]\n"
       "smmla %[v3], %[v3], %[m], %[ra]\n"
-      "pkhtb %[v0], %[v2], %[v0], asr #16\n"  // (u0, u2)
-      "pkhtb %[v1], %[v3], %[v1], asr #16\n"  // (u1, u3)
+      ".if %c[half]\n"
+      "lsl %[v2], %[v2], #1\n"
+      "lsl %[v3], %[v3], #1\n"
+      ".endif\n"
+      "pkhtb %[v0], %[v2], %[v0], asr #(16 - %c[half])\n"  // (u0, u2)
+      "pkhtb %[v1], %[v3], %[v1], asr #(16 - %c[half])\n"  // (u1, u3)
       "usat16 %[v0], #8, %[v0]\n"
       "usat16 %[v1], #8, %[v1]\n"
       "orr %[v0], %[v0], %[v1], lsl #8\n"      // bytes u0 u1 u2 u3
@@ -319,7 +328,8 @@ template <bool Signed, bool Narrow>
       "9:\n"
       ".purgem snn_dw_quad_top%=\n"
       : [a] "+r"(pa), [y] "+r"(py), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(rm), [ra] "r"(rra), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn)
+      : [m] "r"(rm), [ra] "r"(rra), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn),
+        [half] "i"(static_cast<int>(Half))
       : "cc", "memory");
 }
 
@@ -857,17 +867,21 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
   // is floor((2^g acc m + 2^32 ra) / 2^32); T's top half, floor(T / 2^16), is floor((2 acc m +
   // 2^31 + 2^32 c2) / 2^(32+e)) (the numerator and 2^48 both times 2^(16-e)), i.e. the doubled
   // form's (t = c2 + SMMULR(2 acc, m)) >> e, which narrow keeps within int16 (T within int32).
+  // e = top_half_e (g would be 9: int8 times 2^9 is no int16) takes the half top form: g = 8 and
+  // ra / 2 (ra is even there), so that T / 2^15, floor((2^8 acc m + 2^32 ra / 2) / 2^47), is the
+  // same u (rescale_quads_top<true>).
   // Not on maps of fewer than top_min_outputs outputs: the weights' scaling would cost more than
   // the rescale saves; only in the branches that take the weights as pair words (the column
   // strips and the planes): elsewhere (the whole channel widened, the ring) the choice's per-channel
   // setup cost DS-CNN more than its rescale saved. (dw4's 5bd913d.)
-  constexpr std::int32_t top_min_e = 9, top_max_e = 15;
+  constexpr std::int32_t top_half_e = 8, top_min_e = top_half_e, top_max_e = 15;
   constexpr std::size_t top_min_outputs = 16;
   constexpr bool top_shape = OH * OW >= top_min_outputs &&
                              (depthwise_s8_dsp_s2_columns<H, W, K, S, P> || depthwise_s8_dsp_planes<H, W, K, S, P>);
   const bool top = top_shape && lc.at_or_above && narrow && e >= top_min_e && e <= top_max_e &&
                    (bias_abs + sum_max) >> (14 + e) == 0;
-  const int g = top ? 17 - e : doubled ? 1 : 0;  // the weights' and the bias's scale, 2^g
+  const bool half = top && e == top_half_e;  // the half top form
+  const int g = top ? 17 - e - half : doubled ? 1 : 0;  // the weights' and the bias's scale, 2^g
   const std::int32_t scale = 1 << g;
   // Row ky's pair words (w[2j], w[2j+1]) and its single tap, times scale.
   std::int32_t wp[K][pairs > 0 ? pairs : 1], ws[K];
@@ -882,16 +896,19 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
   const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << e) : 0;
   const std::uint32_t width4 = lc.width4, hi4 = lc.hi4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
-  const std::int32_t ra = top ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << 16) : 0;
-  // The rescale_quads form (0: not doubled, 5: top); one value, decided once.
+  // (half: ra / 2, exact: ra is even for e < 15)
+  const std::int32_t ra =
+      top ? ((1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << 16)) >> half : 0;
+  // The rescale_quads form (0: not doubled, 5: top or half top); one value, decided once.
   const int form = top ? 5 : !doubled ? 0 : (lc.at_or_above ? 1 : 2) + (narrow ? 2 : 0);
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (form == 5) {
-      depthwise_dsp::rescale_quads_top(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
+      if (half) depthwise_dsp::rescale_quads_top<true>(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
+      else depthwise_dsp::rescale_quads_top<false>(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
       for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmla %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(ra));
-        const auto u = static_cast<std::int32_t>(__usat(t >> 16, 8));
+        const auto u = static_cast<std::int32_t>(__usat(t >> (16 - half), 8));  // T / 2^16 (half: T / 2^15)
         yr[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
       }
     } else if (form != 0) {
