@@ -19,7 +19,8 @@
 // Built three times (one image would not fit the 512 KB of the M55's flash): part 1
 // (fw_kernels_depthwise) the shapes, global average pooling and the per-MAC figures, part 2
 // (fw_kernels_depthwise_forms) the rescale forms, ties and clamps, part 3
-// (fw_kernels_depthwise_half_top) the half top rescale form's.
+// (fw_kernels_depthwise_half_top) the half top rescale form's and the whole-channel planes' rows
+// widened in one loop.
 #ifndef STATICNN_DEPTHWISE_PART
 #define STATICNN_DEPTHWISE_PART 1
 #endif
@@ -404,8 +405,11 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
 #if STATICNN_DEPTHWISE_PART == 3
 STATICNN_TEST(int8_depthwise_half_top) {
   constexpr bool dsp = kernels::target::arm_dsp;
-  static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 1> && kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 0> &&
-                         kernels::arm::depthwise_s8_dsp_planes<9, 11, 3, 1, 3> && kernels::arm::depthwise_s8_dsp_planes<5, 17, 3, 1, 1> && kernels::arm::depthwise_s8_dsp_planes<9, 10, 3, 2, 2> &&
+  static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 1> &&
+                         kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 0> &&
+                         kernels::arm::depthwise_s8_dsp_planes<9, 11, 3, 1, 3> &&
+                         kernels::arm::depthwise_s8_dsp_planes<5, 17, 3, 1, 1> &&
+                         kernels::arm::depthwise_s8_dsp_planes<9, 10, 3, 2, 2> &&
                          kernels::arm::depthwise_s8_dsp_s2_columns<11, 13, 3, 2, 1> &&
                          kernels::arm::depthwise_dsp::planes_chunk<21, 45, 1, 1> < 21));
   STATICNN_CHECK((check_half_top<1, 16, 16, 3, 1, 1>(200, -128, -128, 127) == 0));
@@ -427,6 +431,29 @@ STATICNN_TEST(int8_depthwise_half_top) {
   STATICNN_CHECK((check_shift<3, 7, 9, 3, 1, 1>(215, 8, -128, -128, 127) == 0));
   STATICNN_CHECK((check_shift<5, 7, 9, 3, 1, 0>(216, 8, 5, 5, 127) == 0));
   STATICNN_CHECK((check_shift<3, 11, 13, 3, 2, 1>(218, 8, -128, -128, 100) == 0));
+}
+
+STATICNN_TEST(int8_depthwise_planes_rows_widened) {
+  constexpr bool dsp = kernels::target::arm_dsp;
+  // The whole-channel planes widened in one loop over the rows (widen_rows_planes: W a multiple
+  // of 4): W 4 to 28 (8-value steps 0 to 3, with and without a last 4), padding 0 to 3 (both
+  // planes first), odd and even H, every rescale form (general), clamps.
+  static_assert(!dsp || (kernels::arm::depthwise_dsp::widen_rows_planes_fits<4, 0> &&
+                         kernels::arm::depthwise_dsp::widen_rows_planes_fits<12, 1> &&
+                         kernels::arm::depthwise_dsp::widen_rows_planes_fits<20, 3> &&
+                         kernels::arm::depthwise_dsp::widen_rows_planes_fits<8, 2> &&
+                         kernels::arm::depthwise_dsp::planes_chunk<3, 12, 1, 1> == 3 &&
+                         kernels::arm::depthwise_dsp::planes_chunk<7, 28, 1, 0> == 5));
+  STATICNN_CHECK((check<3, 3, 12, 3, 1, 1>(230) == 0));
+  STATICNN_CHECK((check<2, 4, 4, 3, 1, 0>(231, false, -3, 127) == 0));
+  STATICNN_CHECK((check<5, 5, 8, 3, 1, 2>(232) == 0));
+  STATICNN_CHECK((check<3, 7, 20, 3, 1, 3>(233, true, -128, 60) == 0));
+  STATICNN_CHECK((check<2, 7, 28, 3, 1, 0>(234) == 0));
+  STATICNN_CHECK((check<4, 8, 24, 3, 1, 1>(235, false, -128, 127, -128) == 0));
+  STATICNN_CHECK((check<3, 9, 12, 3, 1, 2>(236, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 2, 16, 3, 1, 1>(237) == 0));
+  STATICNN_CHECK((check_zp<3, 11, 16, 3, 1, 1>(238, -128, false) == 0));
+  STATICNN_CHECK((check_ties<3, 5, 12, 3, 1, 1>(239, -128, 3) == 0));
 }
 #endif
 
