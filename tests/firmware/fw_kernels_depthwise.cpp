@@ -435,9 +435,9 @@ STATICNN_TEST(int8_depthwise_half_top) {
 
 STATICNN_TEST(int8_depthwise_planes_rows_widened) {
   constexpr bool dsp = kernels::target::arm_dsp;
-  // The whole-channel planes widened in one loop over the rows (widen_rows_planes: W a multiple
-  // of 4): W 4 to 28 (8-value steps 0 to 3, with and without a last 4), padding 0 to 3 (both
-  // planes first), odd and even H, every rescale form (general), clamps.
+  // The whole-channel planes widened in one loop over the rows, two a pass (widen_rows_planes: W
+  // a multiple of 4): W 4 to 28 (8-value steps 0 to 3, with and without a last 4), padding 0 to 3
+  // (both planes first), H 1 to 11 odd and even, every rescale form (general), clamps.
   static_assert(!dsp || (kernels::arm::depthwise_dsp::widen_rows_planes_fits<4, 0> &&
                          kernels::arm::depthwise_dsp::widen_rows_planes_fits<12, 1> &&
                          kernels::arm::depthwise_dsp::widen_rows_planes_fits<20, 3> &&
@@ -454,6 +454,7 @@ STATICNN_TEST(int8_depthwise_planes_rows_widened) {
   STATICNN_CHECK((check<2, 2, 16, 3, 1, 1>(237) == 0));
   STATICNN_CHECK((check_zp<3, 11, 16, 3, 1, 1>(238, -128, false) == 0));
   STATICNN_CHECK((check_ties<3, 5, 12, 3, 1, 1>(239, -128, 3) == 0));
+  STATICNN_CHECK((check<2, 1, 8, 3, 1, 1>(240) == 0));  // a single row (odd: the pass's second)
 }
 #endif
 

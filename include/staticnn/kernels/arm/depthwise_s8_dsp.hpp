@@ -587,10 +587,11 @@ template <std::size_t H, std::size_t W, std::size_t P, bool Pads = true>
 }
 // The H rows of the input channel xc (H x W) widened into whole-channel planes (r: padded row P's
 // start, planes<W + 2P, P>::row int16 a row) as widen_row_planes<H, W, P, false> each, in one loop
-// over the rows: per row the 8-value steps of widen_row_planes (a word's 4 values as one more
-// LDR, two SXTB16 and two STR where W % 8 == 4), the stores at fixed offsets from the row's start,
-// then one ADD to the next row, CMP and branch. For W a multiple of 4 whose row stores lie within
-// STRD's immediate (widen_rows_planes_fits).
+// over the rows, two a pass: per row the 8-value steps of widen_row_planes (a word's 4 values as
+// one more LDR, two SXTB16 and two STR where W % 8 == 4), the stores at fixed offsets from the
+// pass's first row; per pass one ADD, CMP and branch (an odd H enters at the second row, one row
+// back). For W a multiple of 4 whose two rows' stores lie within STRD's immediate
+// (widen_rows_planes_fits).
 template <std::size_t W, std::size_t P>
 inline constexpr std::size_t widen_first_bytes =
     2 * (P % 2 == 0 ? planes<W + 2 * P, P>::e_at + P / 2 : planes<W + 2 * P, P>::o_at + P / 2);
@@ -598,12 +599,12 @@ template <std::size_t W, std::size_t P>
 inline constexpr std::size_t widen_second_bytes =
     2 * (P % 2 == 0 ? planes<W + 2 * P, P>::o_at + P / 2 : planes<W + 2 * P, P>::e_at + (P + 1) / 2);
 template <std::size_t W, std::size_t P>
-inline constexpr bool widen_rows_planes_fits = W >= 4 && W % 4 == 0 && widen_first_bytes<W, P> % 4 == 0 &&
-                                               widen_second_bytes<W, P> % 4 == 0 &&
-                                               (widen_first_bytes<W, P> > widen_second_bytes<W, P> ? widen_first_bytes<W, P>
-                                                                                                   : widen_second_bytes<W, P>) +
-                                                       2 * W <= 1020 &&
-                                               2 * planes<W + 2 * P, P>::row < 4096;
+inline constexpr bool widen_rows_planes_fits =
+    W >= 4 && W % 4 == 0 && widen_first_bytes<W, P> % 4 == 0 && widen_second_bytes<W, P> % 4 == 0 &&
+    2 * planes<W + 2 * P, P>::row +
+            (widen_first_bytes<W, P> > widen_second_bytes<W, P> ? widen_first_bytes<W, P> : widen_second_bytes<W, P>) +
+            2 * W <=
+        1020;
 template <std::size_t H, std::size_t W, std::size_t P>
 [[gnu::always_inline]] inline void widen_rows_planes(const std::int8_t* xc, std::int16_t* r) {
   static_assert(widen_rows_planes_fits<W, P>, "widen_rows_planes: W not a multiple of 4 or offsets beyond STRD's immediate");
@@ -611,7 +612,7 @@ template <std::size_t H, std::size_t W, std::size_t P>
   const std::int8_t* const end = xc + H * W;
   std::int32_t v0, v1, e0, e1;
   asm volatile(
-      "1:\n"
+      ".macro snn_dw_widen_row%= at\n"  // a row at r + at bytes
       ".set staticnn_dw_k, 0\n"
       ".rept %c[n]\n"
       "ldr %[v1], [%[x], #4]\n"
@@ -620,23 +621,33 @@ template <std::size_t H, std::size_t W, std::size_t P>
       "sxtb16 %[e1], %[v1]\n"
       "sxtb16 %[v0], %[v0], ror #8\n"
       "sxtb16 %[v1], %[v1], ror #8\n"
-      "strd %[e0], %[e1], [%[r], #(%c[fo] + 8 * staticnn_dw_k)]\n"
-      "strd %[v0], %[v1], [%[r], #(%c[so] + 8 * staticnn_dw_k)]\n"
+      "strd %[e0], %[e1], [%[r], #(\\at + %c[fo] + 8 * staticnn_dw_k)]\n"
+      "strd %[v0], %[v1], [%[r], #(\\at + %c[so] + 8 * staticnn_dw_k)]\n"
       ".set staticnn_dw_k, staticnn_dw_k + 1\n"
       ".endr\n"
       ".if %c[q]\n"
       "ldr %[v0], [%[x]], #4\n"
       "sxtb16 %[e0], %[v0]\n"
       "sxtb16 %[v0], %[v0], ror #8\n"
-      "str %[e0], [%[r], #(%c[fo] + 8 * %c[n])]\n"
-      "str %[v0], [%[r], #(%c[so] + 8 * %c[n])]\n"
+      "str %[e0], [%[r], #(\\at + %c[fo] + 8 * %c[n])]\n"
+      "str %[v0], [%[r], #(\\at + %c[so] + 8 * %c[n])]\n"
       ".endif\n"
-      "add %[r], %[r], #%c[rb]\n"
+      ".endm\n"
+      ".if %c[odd]\n"
+      "sub %[r], %[r], #%c[rb]\n"
+      "b 2f\n"
+      ".endif\n"
+      "1:\n"
+      "snn_dw_widen_row%= 0\n"
+      "2:\n"
+      "snn_dw_widen_row%= %c[rb]\n"
+      "add %[r], %[r], #(2 * %c[rb])\n"
       "cmp %[x], %[end]\n"
       "bne 1b\n"
+      ".purgem snn_dw_widen_row%=\n"
       : [x] "+r"(x), [r] "+r"(r), [v0] "=&r"(v0), [v1] "=&r"(v1), [e0] "=&r"(e0), [e1] "=&r"(e1)
       : [end] "r"(end), [n] "i"(W / 8), [q] "i"(static_cast<int>(W % 8 == 4)), [fo] "i"(widen_first_bytes<W, P>),
-        [so] "i"(widen_second_bytes<W, P>), [rb] "i"(2 * planes<W + 2 * P, P>::row)
+        [so] "i"(widen_second_bytes<W, P>), [rb] "i"(2 * planes<W + 2 * P, P>::row), [odd] "i"(static_cast<int>(H % 2))
       : "cc", "memory");
 }
 // The padding of a whole channel's planes (planes_chunk == OH): the P rows above and below, the P
