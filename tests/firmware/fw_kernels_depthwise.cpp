@@ -433,6 +433,22 @@ STATICNN_TEST(int8_depthwise_half_top) {
   STATICNN_CHECK((check_shift<3, 11, 13, 3, 2, 1>(218, 8, -128, -128, 100) == 0));
 }
 
+// The top forms' wide loop (clamp = int8's range), 4 quads a pass: counts of 4 to 11 quads (every
+// entry), a tail past them, whole planes, chunks (a last chunk's count apart), stride-2 strips.
+STATICNN_TEST(int8_depthwise_top_quads) {
+  STATICNN_CHECK((check_half_top<3, 4, 4, 3, 1, 1>(250, -128, -128, 127) == 0));   // 4 quads
+  STATICNN_CHECK((check_half_top<3, 4, 5, 3, 1, 1>(251, -128, -128, 127) == 0));   // 5
+  STATICNN_CHECK((check_half_top<3, 4, 6, 3, 1, 1>(252, -128, -128, 127) == 0));   // 6
+  STATICNN_CHECK((check_half_top<3, 4, 7, 3, 1, 1>(253, -128, -128, 127) == 0));   // 7
+  STATICNN_CHECK((check_half_top<3, 4, 8, 3, 1, 1>(254, -128, -128, 127) == 0));   // 8
+  STATICNN_CHECK((check_half_top<2, 6, 6, 3, 1, 0>(255, -128, -128, 127) == 0));   // 16 outputs, padding 0
+  STATICNN_CHECK((check_half_top<3, 5, 9, 3, 1, 1>(256, -128, -128, 127) == 0));   // 11 quads and 1
+  STATICNN_CHECK((check_half_top<2, 6, 7, 3, 1, 1>(257, -128, -128, 127) == 0));   // 10 and 2
+  STATICNN_CHECK((check_half_top<2, 25, 41, 3, 1, 1>(258, -128, -128, 127) == 0)); // chunks
+  STATICNN_CHECK((check_half_top<3, 9, 15, 3, 2, 1>(259, -128, -128, 127) == 0));  // stride 2: 5 x 8
+  STATICNN_CHECK((check_half_top<2, 7, 13, 3, 2, 1>(260, -128, -128, 127) == 0));  // 4 x 7
+}
+
 STATICNN_TEST(int8_depthwise_planes_rows_widened) {
   constexpr bool dsp = kernels::target::arm_dsp;
   // The whole-channel planes widened in one loop over the rows, two a pass (widen_rows_planes: W

@@ -261,7 +261,7 @@ template <bool Signed, bool Narrow>
 // shift is needed: PKHTB ..., ASR #16 takes two top halves into a halfword pair ((u0, u2) and
 // (u1, u3)), USAT16 saturates them, one ORR makes the word, and the clamp as rescale_quads's
 // (UQSUB8 and USUB8, or where width4 is all ones one EOR): 13 or 12 instructions for 4 outputs
-// (rescale_quads<false, true>: 17 or 16).
+// (rescale_quads<false, true>: 17 or 16). The loop takes 2 quads a pass, the wide one (EOR) 4.
 // Half (the top form's e = 8, whose 2^9 would not fit the weights' int16 halves): accumulators
 // scaled by 2^8 and ra halved, so that u is T's bits 15-30 (T / 2^15): PKHTB's ASR #15 takes the
 // bottom slots' u, and the top slots' T (u2, u3) are doubled first (LSL #1; |T| < 2^30 where u
@@ -307,15 +307,24 @@ template <bool Half = false>
       ".endm\n"
       "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
       "bne 5f\n"
-      "tst %[n], #1\n"  // an odd count enters at the loop's second quad
-      "bne 4f\n"
+      // 4 quads a pass: a count of 4k + j enters at the pass's (4 - j)th quad (N: bit 0, C: bit 1)
+      "lsls %[t], %[n], #31\n"
+      "bcs 8f\n"
+      "bmi 6f\n"
       "3:\n"
       "snn_dw_quad_top%= 1\n"
       "4:\n"
       "snn_dw_quad_top%= 1\n"
+      "7:\n"
+      "snn_dw_quad_top%= 1\n"
+      "6:\n"
+      "snn_dw_quad_top%= 1\n"
       "cmp %[a], %[end]\n"
       "bne 3b\n"
       "b 9f\n"
+      "8:\n"
+      "bmi 4b\n"
+      "b 7b\n"
       "5:\n"
       "tst %[n], #1\n"
       "bne 2f\n"
