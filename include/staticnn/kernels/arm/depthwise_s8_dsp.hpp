@@ -157,6 +157,74 @@ template <std::size_t H, std::size_t W, std::size_t P>
   for (std::size_t i = 0; i < P; ++i) r[i] = zin, r[P + W + i] = zin;
 }
 
+// The asm text rescale_quads and rescale_quads_top share (operands v0, v1, t, wd, hi, y, a, end,
+// n as both name them; a quad macro snn_dw_quad%= with a parameter wide):
+// STATICNN_DW_PAIRS_TO_BYTES: the halfword pairs (u0, u2) in v0 and (u1, u3) in v1, saturated to
+// [0, 255] (USAT16), into the bytes u0 u1 u2 u3 of v0 (ORR).
+#define STATICNN_DW_PAIRS_TO_BYTES                                             \
+  "usat16 %[v0], #8, %[v0]\n"                                                  \
+  "usat16 %[v1], #8, %[v1]\n"                                                  \
+  "orr %[v0], %[v0], %[v1], lsl #8\n"
+// STATICNN_DW_CLAMP_STORE (inside the quad macro): the 4 bytes u in v0 clamped to lo + min(u,
+// width) (UQSUB8 d = max(width - u, 0), USUB8 hi - d; wide, where width4 is all ones: u - 128,
+// one EOR of each byte's top bit), one STR.
+#define STATICNN_DW_CLAMP_STORE                                                \
+  ".if \\wide\n"                                                               \
+  "eor %[v0], %[v0], #0x80808080\n" /* u - 128 bytewise */                     \
+  ".else\n"                                                                    \
+  "uqsub8 %[t], %[wd], %[v0]\n" /* max(width - u, 0) */                        \
+  "usub8 %[v0], %[hi], %[t]\n"                                                 \
+  ".endif\n"                                                                   \
+  "str %[v0], [%[y]], #4\n"
+// STATICNN_DW_QUAD_LOOPS: the loops over the quads (acc a to end, n of them, n >= 1), 2 quads a
+// pass, an odd count entering at the pass's second; where wl (a wide loop) and width4 is all ones
+// (CMN #1), the wide quads' loop instead, w4: 4 quads a pass there (a count of 4k + j entering at
+// the pass's (4 - j)th: LSLS #31 puts bits 0 and 1 of n in N and C).
+#define STATICNN_DW_QUAD_LOOPS                                                 \
+  ".if %c[wl]\n"                                                               \
+  "cmn %[wd], #1\n" /* width4 not all ones: the general loop */                \
+  "bne 5f\n"                                                                   \
+  ".if %c[w4]\n"                                                               \
+  "lsls %[t], %[n], #31\n"                                                     \
+  "bcs 8f\n"                                                                   \
+  "bmi 6f\n"                                                                   \
+  "3:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "4:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "7:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "6:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "cmp %[a], %[end]\n"                                                         \
+  "bne 3b\n"                                                                   \
+  "b 9f\n"                                                                     \
+  "8:\n"                                                                       \
+  "bmi 4b\n"                                                                   \
+  "b 7b\n"                                                                     \
+  ".else\n"                                                                    \
+  "tst %[n], #1\n"                                                             \
+  "bne 4f\n"                                                                   \
+  "3:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "4:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "cmp %[a], %[end]\n"                                                         \
+  "bne 3b\n"                                                                   \
+  "b 9f\n"                                                                     \
+  ".endif\n"                                                                   \
+  "5:\n"                                                                       \
+  ".endif\n"                                                                   \
+  "tst %[n], #1\n" /* an odd count enters at the second quad */                \
+  "bne 2f\n"                                                                   \
+  "1:\n"                                                                       \
+  "snn_dw_quad%= 0\n"                                                          \
+  "2:\n"                                                                       \
+  "snn_dw_quad%= 0\n"                                                          \
+  "cmp %[a], %[end]\n"                                                         \
+  "bne 1b\n"                                                                   \
+  "9:\n"
+
 // The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
 // (4-byte aligned) into y, 4 outputs a step, 2 steps a loop: per output SMMLAR, ADD (t - [acc <
 // 0]; Signed only), ASR e and USAT 8 (u in [0, 255]); three ORR put the 4 u in one word, UQSUB8
@@ -209,50 +277,20 @@ template <bool Signed, bool Narrow>
       ".if %c[nar]\n"
       "pkhbt %[v0], %[v0], %[v2], lsl #16\n"
       "pkhbt %[v1], %[v1], %[v3], lsl #16\n"
-      "usat16 %[v0], #8, %[v0]\n"            // (u0, u2)
-      "usat16 %[v1], #8, %[v1]\n"            // (u1, u3)
-      "orr %[v0], %[v0], %[v1], lsl #8\n"
+      STATICNN_DW_PAIRS_TO_BYTES
       ".else\n"
       "orr %[v0], %[v0], %[v1], lsl #8\n"
       "orr %[v0], %[v0], %[v2], lsl #16\n"
       "orr %[v0], %[v0], %[v3], lsl #24\n"
       ".endif\n"                              // bytes u0 u1 u2 u3
-      ".if \\wide\n"
-      "eor %[v0], %[v0], #0x80808080\n"     // u - 128 bytewise
-      ".else\n"
-      "uqsub8 %[t], %[wd], %[v0]\n"          // max(width - u, 0)
-      "usub8 %[v0], %[hi], %[t]\n"
-      ".endif\n"
-      "str %[v0], [%[y]], #4\n"
+      STATICNN_DW_CLAMP_STORE
       ".endm\n"
-      ".if %c[nar]\n"
-      "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
-      "bne 5f\n"
-      "tst %[n], #1\n"
-      "bne 4f\n"
-      "3:\n"
-      "snn_dw_quad%= 1\n"
-      "4:\n"
-      "snn_dw_quad%= 1\n"
-      "cmp %[a], %[end]\n"
-      "bne 3b\n"
-      "b 9f\n"
-      "5:\n"
-      ".endif\n"
-      "tst %[n], #1\n"  // an odd count enters at the loop's second quad
-      "bne 2f\n"
-      "1:\n"
-      "snn_dw_quad%= 0\n"
-      "2:\n"
-      "snn_dw_quad%= 0\n"
-      "cmp %[a], %[end]\n"
-      "bne 1b\n"
-      "9:\n"
+      STATICNN_DW_QUAD_LOOPS
       ".purgem snn_dw_rescale%=\n"
       ".purgem snn_dw_quad%=\n"
       : [a] "+r"(ra), [y] "+r"(ry), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
       : [m] "r"(rm), [c2] "r"(rc2), [e] "r"(re), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn),
-        [sgn] "i"(Signed), [nar] "i"(Narrow)
+        [sgn] "i"(Signed), [nar] "i"(Narrow), [wl] "i"(Narrow), [w4] "i"(0)
       : "cc", "memory");
 }
 
@@ -282,7 +320,7 @@ template <bool Half = false>
   register const std::int32_t* rend asm("r12") = acc + quad * quads;
   register std::int32_t t asm("lr");
   asm volatile(
-      ".macro snn_dw_quad_top%= wide\n"
+      ".macro snn_dw_quad%= wide\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
       "smmla %[v0], %[v0], %[m], %[ra]\n"
       "smmla %[v1], %[v1], %[m], %[ra]\n"
@@ -294,53 +332,19 @@ template <bool Half = false>
       ".endif\n"
       "pkhtb %[v0], %[v2], %[v0], asr #(16 - %c[half])\n"  // (u0, u2)
       "pkhtb %[v1], %[v3], %[v1], asr #(16 - %c[half])\n"  // (u1, u3)
-      "usat16 %[v0], #8, %[v0]\n"
-      "usat16 %[v1], #8, %[v1]\n"
-      "orr %[v0], %[v0], %[v1], lsl #8\n"      // bytes u0 u1 u2 u3
-      ".if \\wide\n"
-      "eor %[v0], %[v0], #0x80808080\n"       // u - 128 bytewise
-      ".else\n"
-      "uqsub8 %[t], %[wd], %[v0]\n"            // max(width - u, 0)
-      "usub8 %[v0], %[hi], %[t]\n"
-      ".endif\n"
-      "str %[v0], [%[y]], #4\n"
+      STATICNN_DW_PAIRS_TO_BYTES
+      STATICNN_DW_CLAMP_STORE
       ".endm\n"
-      "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
-      "bne 5f\n"
-      // 4 quads a pass: a count of 4k + j enters at the pass's (4 - j)th quad (N: bit 0, C: bit 1)
-      "lsls %[t], %[n], #31\n"
-      "bcs 8f\n"
-      "bmi 6f\n"
-      "3:\n"
-      "snn_dw_quad_top%= 1\n"
-      "4:\n"
-      "snn_dw_quad_top%= 1\n"
-      "7:\n"
-      "snn_dw_quad_top%= 1\n"
-      "6:\n"
-      "snn_dw_quad_top%= 1\n"
-      "cmp %[a], %[end]\n"
-      "bne 3b\n"
-      "b 9f\n"
-      "8:\n"
-      "bmi 4b\n"
-      "b 7b\n"
-      "5:\n"
-      "tst %[n], #1\n"
-      "bne 2f\n"
-      "1:\n"
-      "snn_dw_quad_top%= 0\n"
-      "2:\n"
-      "snn_dw_quad_top%= 0\n"
-      "cmp %[a], %[end]\n"
-      "bne 1b\n"
-      "9:\n"
-      ".purgem snn_dw_quad_top%=\n"
+      STATICNN_DW_QUAD_LOOPS
+      ".purgem snn_dw_quad%=\n"
       : [a] "+r"(pa), [y] "+r"(py), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
       : [m] "r"(rm), [ra] "r"(rra), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn),
-        [half] "i"(static_cast<int>(Half))
+        [half] "i"(static_cast<int>(Half)), [wl] "i"(1), [w4] "i"(1)
       : "cc", "memory");
 }
+#undef STATICNN_DW_QUAD_LOOPS
+#undef STATICNN_DW_CLAMP_STORE
+#undef STATICNN_DW_PAIRS_TO_BYTES
 
 // The accumulators (plus scale * bias) of an output row from its K widened padded rows (row(ky):
 // kernel row ky's, stride S) into acc[0, OW); for K = 3 two outputs a step, the last of an odd OW
