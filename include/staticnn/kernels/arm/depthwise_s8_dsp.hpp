@@ -104,6 +104,21 @@ inline constexpr bool row_pair_fits = 2 * S * ((OW + 1) / 2) + 2 + 2 * (2 * S + 
                                       8 * ((OW + 1) / 2) + 4 * OW <= 1020;
 template <std::size_t H, std::size_t W, std::size_t P>
 inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2 * P, W + 2 * P - 2>;
+// widen_rows_planes's stores: the first 8-value step's words (x0, x2), (x4, x6) at
+// widen_first_bytes from a planes row's start, (x1, x3), (x5, x7) at widen_second_bytes.
+template <std::size_t W, std::size_t P>
+inline constexpr std::size_t widen_first_bytes =
+    2 * (P % 2 == 0 ? planes<W + 2 * P, P>::e_at + P / 2 : planes<W + 2 * P, P>::o_at + P / 2);
+template <std::size_t W, std::size_t P>
+inline constexpr std::size_t widen_second_bytes =
+    2 * (P % 2 == 0 ? planes<W + 2 * P, P>::o_at + P / 2 : planes<W + 2 * P, P>::e_at + (P + 1) / 2);
+template <std::size_t W, std::size_t P>
+inline constexpr bool widen_rows_planes_fits =
+    W >= 4 && W % 4 == 0 && widen_first_bytes<W, P> % 4 == 0 && widen_second_bytes<W, P> % 4 == 0 &&
+    2 * planes<W + 2 * P, P>::row +
+            (widen_first_bytes<W, P> > widen_second_bytes<W, P> ? widen_first_bytes<W, P> : widen_second_bytes<W, P>) +
+            2 * W <=
+        1020;
 }  // namespace depthwise_dsp
 // Strides 1 (but for the column walk's maps) and 2.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
@@ -605,19 +620,6 @@ template <std::size_t H, std::size_t W, std::size_t P, bool Pads = true>
 // pass's first row; per pass one ADD, CMP and branch (an odd H enters at the second row, one row
 // back). For W a multiple of 4 whose two rows' stores lie within STRD's immediate
 // (widen_rows_planes_fits).
-template <std::size_t W, std::size_t P>
-inline constexpr std::size_t widen_first_bytes =
-    2 * (P % 2 == 0 ? planes<W + 2 * P, P>::e_at + P / 2 : planes<W + 2 * P, P>::o_at + P / 2);
-template <std::size_t W, std::size_t P>
-inline constexpr std::size_t widen_second_bytes =
-    2 * (P % 2 == 0 ? planes<W + 2 * P, P>::o_at + P / 2 : planes<W + 2 * P, P>::e_at + (P + 1) / 2);
-template <std::size_t W, std::size_t P>
-inline constexpr bool widen_rows_planes_fits =
-    W >= 4 && W % 4 == 0 && widen_first_bytes<W, P> % 4 == 0 && widen_second_bytes<W, P> % 4 == 0 &&
-    2 * planes<W + 2 * P, P>::row +
-            (widen_first_bytes<W, P> > widen_second_bytes<W, P> ? widen_first_bytes<W, P> : widen_second_bytes<W, P>) +
-            2 * W <=
-        1020;
 template <std::size_t H, std::size_t W, std::size_t P>
 [[gnu::always_inline]] inline void widen_rows_planes(const std::int8_t* xc, std::int16_t* r) {
   static_assert(widen_rows_planes_fits<W, P>, "widen_rows_planes: W not a multiple of 4 or offsets beyond STRD's immediate");
