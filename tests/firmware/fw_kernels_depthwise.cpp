@@ -421,6 +421,7 @@ STATICNN_TEST(int8_depthwise_half_top) {
   STATICNN_CHECK((check_half_top<2, 9, 11, 3, 1, 3>(206, 0, 0, 127) == 0));        // padding 3
   STATICNN_CHECK((check_half_top<4, 5, 17, 3, 1, 1>(207, -128, -128, 127) == 0));  // 85 outputs: a tail of 1
   STATICNN_CHECK((check_half_top<2, 4, 4, 3, 1, 1>(208, -128, -128, 127) == 0));   // 16 outputs
+  STATICNN_CHECK((check_half_top<2, 6, 8, 3, 1, 1>(219, -128, -128, 127) == 0));   // 48
   STATICNN_CHECK((check_half_top<3, 3, 5, 3, 1, 1>(209, -128, -128, 127) == 0));   // 15: below the top forms' maps
   STATICNN_CHECK((check_half_top<3, 11, 13, 3, 2, 1>(210, -128, -128, 127) == 0)); // stride 2, strips
   STATICNN_CHECK((check_half_top<2, 12, 9, 3, 2, 0>(211, 5, 5, 127) == 0));        // stride 2, padding 0; 22
@@ -433,7 +434,7 @@ STATICNN_TEST(int8_depthwise_half_top) {
   STATICNN_CHECK((check_shift<3, 11, 13, 3, 2, 1>(218, 8, -128, -128, 100) == 0));
 }
 
-// The top forms' wide loop (clamp = int8's range), 4 quads a pass: counts of 4 to 11 quads (every
+// The top forms' wide loop (clamp = int8's range), 4 quads a pass: counts of 4 to 14 quads (every
 // entry), a tail past them, whole planes, chunks (a last chunk's count apart), stride-2 strips.
 STATICNN_TEST(int8_depthwise_top_quads) {
   STATICNN_CHECK((check_half_top<3, 4, 4, 3, 1, 1>(250, -128, -128, 127) == 0));   // 4 quads
@@ -447,6 +448,10 @@ STATICNN_TEST(int8_depthwise_top_quads) {
   STATICNN_CHECK((check_half_top<2, 25, 41, 3, 1, 1>(258, -128, -128, 127) == 0)); // chunks
   STATICNN_CHECK((check_half_top<3, 9, 15, 3, 2, 1>(259, -128, -128, 127) == 0));  // stride 2: 5 x 8
   STATICNN_CHECK((check_half_top<2, 7, 13, 3, 2, 1>(260, -128, -128, 127) == 0));  // 4 x 7
+  STATICNN_CHECK((check_half_top<3, 7, 7, 3, 1, 1>(261, -128, -128, 127) == 0));   // 12 quads and 1
+  STATICNN_CHECK((check_half_top<3, 5, 10, 3, 1, 1>(262, -128, -128, 127) == 0));  // 12 and 2
+  STATICNN_CHECK((check_half_top<3, 5, 11, 3, 1, 1>(263, -128, -128, 127) == 0));  // 13 and 3
+  STATICNN_CHECK((check_half_top<3, 7, 8, 3, 1, 1>(264, -128, -128, 127) == 0));   // 14
 }
 
 STATICNN_TEST(int8_depthwise_planes_rows_widened) {
