@@ -16,10 +16,11 @@
 #define STATICNN_ASSERT_HANDLER(msg, file, line) ::staticnn::fw::assert_failed(msg, file, line)
 #include <staticnn/staticnn.hpp>
 
-// Built three times (one image would not fit the 512 KB of the M55's flash): part 1
+// Built four times (one image would not fit the 512 KB of the M55's flash): part 1
 // (fw_kernels_depthwise) the shapes, global average pooling and the per-MAC figures, part 2
 // (fw_kernels_depthwise_forms) the rescale forms, ties and clamps, part 3 (fw_kernels_depthwise_s2)
-// stride 2 with padding 1 (the column strips' padding taps).
+// stride 2 with padding 1 (the column strips' padding taps), part 4 (fw_kernels_depthwise_half_top)
+// the half top rescale form's and the whole-channel planes' rows widened in one loop.
 #ifndef STATICNN_DEPTHWISE_PART
 #define STATICNN_DEPTHWISE_PART 1
 #endif
@@ -189,7 +190,8 @@ STATICNN_TEST(int8_depthwise_any_shape) {
   // 3 x 3 column planes, two output rows a step: 1 to 17 channels, odd heights (a last row alone)
   // and widths (a last step half used), a single row, padding 0; clamps of one value and empty.
   constexpr bool dsp = kernels::target::arm_dsp;
-  static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 1> &&
+  static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 1> && kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 0> &&
+                         kernels::arm::depthwise_s8_dsp_planes<9, 11, 3, 1, 3> && kernels::arm::depthwise_s8_dsp_planes<5, 17, 3, 1, 1> &&
                          kernels::arm::depthwise_s8_dsp_planes<1, 9, 3, 1, 1> &&
                          kernels::arm::depthwise_s8_dsp_planes<9, 16, 3, 1, 0>));
   static_assert(!dsp || (kernels::arm::depthwise_dsp::planes_chunk<45, 21, 1, 1> == 20 &&
@@ -449,6 +451,27 @@ STATICNN_TEST(int8_depthwise_s2_padding_columns) {
 }
 #endif
 
+#if STATICNN_DEPTHWISE_PART == 4
+// The half top form (rescale_quads_top<true>: shift -8, unsigned narrow channels on maps of 16
+// outputs or more in the column planes or strips) beside the top form (shift -9) and the forms
+// it leaves to others, in one layer: random multipliers in [2^30, 2^31) with channels' shifts -8,
+// -8, -9 in turn; big: the last channel's bias 5,000,000 from 0 (|acc| >= 2^22: the narrow
+// doubled form instead). Clamps wide (zero point -128), a ReLU's at its zero point, a ReLU6's top
+// below 127, a bottom above the zero point; odd sizes (a tail of 1 to 3 outputs past the quads),
+// 1 to 17 channels, padding 0 to 3, stride 1 (whole planes, chunks) and 2 (strips, planes).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+std::size_t check_half_top(std::uint32_t seed, std::int32_t zp, std::int32_t act_min, std::int32_t act_max, bool big = false) {
+  static problem<C, H, W, K, S, P> p;
+  p.fill(seed, false, act_min, act_max, false, zp);
+  for (std::size_t c = 0; c < C; ++c) p.shift[c] = static_cast<std::int8_t>(c % 3 == 2 ? -9 : -8);
+  if (big) {
+    const std::int32_t delta = (C % 2 == 0 ? 5000000 : -5000000) - p.raw_bias[C - 1];
+    p.raw_bias[C - 1] += delta, p.bias[C - 1] += delta;  // bias - z_in sum w as before
+  }
+  return p.wrong();
+}
+#endif
+
 #if STATICNN_DEPTHWISE_PART == 1
 // Global average pooling (kernels/global_avg_pool_s8.hpp: USADA8 sums on DSP targets) against
 // the means rounded half away from zero written out here, on maps of 4 to 272 values (the 16-value
@@ -514,8 +537,86 @@ STATICNN_TEST(int8_depthwise_instructions_per_mac) {
 
 #endif
 
+#if STATICNN_DEPTHWISE_PART == 4
+STATICNN_TEST(int8_depthwise_half_top) {
+  constexpr bool dsp = kernels::target::arm_dsp;
+  static_assert(!dsp || (kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 1> &&
+                         kernels::arm::depthwise_s8_dsp_planes<7, 9, 3, 1, 0> &&
+                         kernels::arm::depthwise_s8_dsp_planes<9, 11, 3, 1, 3> &&
+                         kernels::arm::depthwise_s8_dsp_planes<5, 17, 3, 1, 1> &&
+                         kernels::arm::depthwise_s8_dsp_planes<9, 10, 3, 2, 2> &&
+                         kernels::arm::depthwise_s8_dsp_s2_columns<11, 13, 3, 2, 1> &&
+                         kernels::arm::depthwise_dsp::planes_chunk<21, 45, 1, 1> < 21));
+  STATICNN_CHECK((check_half_top<1, 16, 16, 3, 1, 1>(200, -128, -128, 127) == 0));
+  STATICNN_CHECK((check_half_top<3, 7, 9, 3, 1, 1>(201, -128, -128, 127) == 0));   // 63 outputs: a tail of 3
+  STATICNN_CHECK((check_half_top<5, 7, 9, 3, 1, 0>(202, 5, 5, 127) == 0));         // ReLU at the zero point; 35
+  STATICNN_CHECK((check_half_top<17, 6, 6, 3, 1, 1>(203, -128, -128, 100) == 0));  // ReLU6-like top
+  STATICNN_CHECK((check_half_top<2, 21, 45, 3, 1, 1>(204, -20, -10, 60) == 0));    // chunks; bottom above the zero point
+  STATICNN_CHECK((check_half_top<3, 8, 10, 3, 1, 2>(205, -128, -128, 127) == 0));  // padding 2
+  STATICNN_CHECK((check_half_top<2, 9, 11, 3, 1, 3>(206, 0, 0, 127) == 0));        // padding 3
+  STATICNN_CHECK((check_half_top<4, 5, 17, 3, 1, 1>(207, -128, -128, 127) == 0));  // 85 outputs: a tail of 1
+  STATICNN_CHECK((check_half_top<2, 4, 4, 3, 1, 1>(208, -128, -128, 127) == 0));   // 16 outputs
+  STATICNN_CHECK((check_half_top<2, 6, 8, 3, 1, 1>(219, -128, -128, 127) == 0));   // 48
+  STATICNN_CHECK((check_half_top<3, 3, 5, 3, 1, 1>(209, -128, -128, 127) == 0));   // 15: below the top forms' maps
+  STATICNN_CHECK((check_half_top<3, 11, 13, 3, 2, 1>(210, -128, -128, 127) == 0)); // stride 2, strips
+  STATICNN_CHECK((check_half_top<2, 12, 9, 3, 2, 0>(211, 5, 5, 127) == 0));        // stride 2, padding 0; 22
+  STATICNN_CHECK((check_half_top<2, 9, 10, 3, 2, 2>(212, -128, -128, 90) == 0));   // stride 2, planes (padding 2)
+  STATICNN_CHECK((check_half_top<16, 16, 16, 3, 1, 1>(213, -128, -128, 127, true) == 0));
+  STATICNN_CHECK((check_half_top<5, 9, 11, 3, 1, 1>(214, -3, -3, 127, true) == 0));
+  // Exact ties at shifts 8 and 9 (multiplier 2^30).
+  STATICNN_CHECK((check_shift<3, 7, 9, 3, 1, 1>(215, 8, -128, -128, 127) == 0));
+  STATICNN_CHECK((check_shift<5, 7, 9, 3, 1, 0>(216, 8, 5, 5, 127) == 0));
+  STATICNN_CHECK((check_shift<3, 11, 13, 3, 2, 1>(218, 8, -128, -128, 100) == 0));
+}
+
+// The top forms' wide loop (clamp = int8's range), 4 quads a pass: counts of 4 to 14 quads (every
+// entry), a tail past them, whole planes, chunks (a last chunk's count apart), stride-2 strips.
+STATICNN_TEST(int8_depthwise_top_quads) {
+  STATICNN_CHECK((check_half_top<3, 4, 4, 3, 1, 1>(250, -128, -128, 127) == 0));   // 4 quads
+  STATICNN_CHECK((check_half_top<3, 4, 5, 3, 1, 1>(251, -128, -128, 127) == 0));   // 5
+  STATICNN_CHECK((check_half_top<3, 4, 6, 3, 1, 1>(252, -128, -128, 127) == 0));   // 6
+  STATICNN_CHECK((check_half_top<3, 4, 7, 3, 1, 1>(253, -128, -128, 127) == 0));   // 7
+  STATICNN_CHECK((check_half_top<3, 4, 8, 3, 1, 1>(254, -128, -128, 127) == 0));   // 8
+  STATICNN_CHECK((check_half_top<2, 6, 6, 3, 1, 0>(255, -128, -128, 127) == 0));   // 16 outputs, padding 0
+  STATICNN_CHECK((check_half_top<3, 5, 9, 3, 1, 1>(256, -128, -128, 127) == 0));   // 11 quads and 1
+  STATICNN_CHECK((check_half_top<2, 6, 7, 3, 1, 1>(257, -128, -128, 127) == 0));   // 10 and 2
+  STATICNN_CHECK((check_half_top<2, 25, 41, 3, 1, 1>(258, -128, -128, 127) == 0)); // chunks
+  STATICNN_CHECK((check_half_top<3, 9, 15, 3, 2, 1>(259, -128, -128, 127) == 0));  // stride 2: 5 x 8
+  STATICNN_CHECK((check_half_top<2, 7, 13, 3, 2, 1>(260, -128, -128, 127) == 0));  // 4 x 7
+  STATICNN_CHECK((check_half_top<3, 7, 7, 3, 1, 1>(261, -128, -128, 127) == 0));   // 12 quads and 1
+  STATICNN_CHECK((check_half_top<3, 5, 10, 3, 1, 1>(262, -128, -128, 127) == 0));  // 12 and 2
+  STATICNN_CHECK((check_half_top<3, 5, 11, 3, 1, 1>(263, -128, -128, 127) == 0));  // 13 and 3
+  STATICNN_CHECK((check_half_top<3, 7, 8, 3, 1, 1>(264, -128, -128, 127) == 0));   // 14
+}
+
+STATICNN_TEST(int8_depthwise_planes_rows_widened) {
+  constexpr bool dsp = kernels::target::arm_dsp;
+  // The whole-channel planes widened in one loop over the rows, two a pass (widen_rows_planes: W
+  // a multiple of 4): W 4 to 28 (8-value steps 0 to 3, with and without a last 4), padding 0 to 3
+  // (both planes first), H 1 to 11 odd and even, every rescale form (general), clamps.
+  static_assert(!dsp || (kernels::arm::depthwise_dsp::widen_rows_planes_fits<4, 0> &&
+                         kernels::arm::depthwise_dsp::widen_rows_planes_fits<12, 1> &&
+                         kernels::arm::depthwise_dsp::widen_rows_planes_fits<20, 3> &&
+                         kernels::arm::depthwise_dsp::widen_rows_planes_fits<8, 2> &&
+                         kernels::arm::depthwise_dsp::planes_chunk<3, 12, 1, 1> == 3 &&
+                         kernels::arm::depthwise_dsp::planes_chunk<7, 28, 1, 0> == 5));
+  STATICNN_CHECK((check<3, 3, 12, 3, 1, 1>(230) == 0));
+  STATICNN_CHECK((check<2, 4, 4, 3, 1, 0>(231, false, -3, 127) == 0));
+  STATICNN_CHECK((check<5, 5, 8, 3, 1, 2>(232) == 0));
+  STATICNN_CHECK((check<3, 7, 20, 3, 1, 3>(233, true, -128, 60) == 0));
+  STATICNN_CHECK((check<2, 7, 28, 3, 1, 0>(234) == 0));
+  STATICNN_CHECK((check<4, 8, 24, 3, 1, 1>(235, false, -128, 127, -128) == 0));
+  STATICNN_CHECK((check<3, 9, 12, 3, 1, 2>(236, true, -3, 127) == 0));
+  STATICNN_CHECK((check<2, 2, 16, 3, 1, 1>(237) == 0));
+  STATICNN_CHECK((check_zp<3, 11, 16, 3, 1, 1>(238, -128, false) == 0));
+  STATICNN_CHECK((check_ties<3, 5, 12, 3, 1, 1>(239, -128, 3) == 0));
+  STATICNN_CHECK((check<2, 1, 8, 3, 1, 1>(240) == 0));  // a single row (odd: the pass's second)
+}
+#endif
+
 int main() {
   return staticnn::fw_test::run_all(STATICNN_DEPTHWISE_PART == 1   ? "kernels_depthwise"
                                     : STATICNN_DEPTHWISE_PART == 2 ? "kernels_depthwise_forms"
-                                                                   : "kernels_depthwise_s2");
+                                    : STATICNN_DEPTHWISE_PART == 3 ? "kernels_depthwise_s2"
+                                                                   : "kernels_depthwise_half_top");
 }

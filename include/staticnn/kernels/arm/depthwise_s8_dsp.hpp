@@ -104,6 +104,21 @@ inline constexpr bool row_pair_fits = 2 * S * ((OW + 1) / 2) + 2 + 2 * (2 * S + 
                                       8 * ((OW + 1) / 2) + 4 * OW <= 1020;
 template <std::size_t H, std::size_t W, std::size_t P>
 inline constexpr bool walks_columns = H > W && column_walk_fits<W + 2 * P, H + 2 * P, W + 2 * P - 2>;
+// widen_rows_planes's stores: the first 8-value step's words (x0, x2), (x4, x6) at
+// widen_first_bytes from a planes row's start, (x1, x3), (x5, x7) at widen_second_bytes.
+template <std::size_t W, std::size_t P>
+inline constexpr std::size_t widen_first_bytes =
+    2 * (P % 2 == 0 ? planes<W + 2 * P, P>::e_at + P / 2 : planes<W + 2 * P, P>::o_at + P / 2);
+template <std::size_t W, std::size_t P>
+inline constexpr std::size_t widen_second_bytes =
+    2 * (P % 2 == 0 ? planes<W + 2 * P, P>::o_at + P / 2 : planes<W + 2 * P, P>::e_at + (P + 1) / 2);
+template <std::size_t W, std::size_t P>
+inline constexpr bool widen_rows_planes_fits =
+    W >= 4 && W % 4 == 0 && widen_first_bytes<W, P> % 4 == 0 && widen_second_bytes<W, P> % 4 == 0 &&
+    2 * planes<W + 2 * P, P>::row +
+            (widen_first_bytes<W, P> > widen_second_bytes<W, P> ? widen_first_bytes<W, P> : widen_second_bytes<W, P>) +
+            2 * W <=
+        1020;
 }  // namespace depthwise_dsp
 // Strides 1 (but for the column walk's maps) and 2.
 template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
@@ -157,6 +172,74 @@ template <std::size_t H, std::size_t W, std::size_t P>
   for (std::size_t i = 0; i < P; ++i) r[i] = zin, r[P + W + i] = zin;
 }
 
+// The asm text rescale_quads and rescale_quads_top share (operands v0, v1, t, wd, hi, y, a, end,
+// n as both name them; a quad macro snn_dw_quad%= with a parameter wide):
+// STATICNN_DW_PAIRS_TO_BYTES: the halfword pairs (u0, u2) in v0 and (u1, u3) in v1, saturated to
+// [0, 255] (USAT16), into the bytes u0 u1 u2 u3 of v0 (ORR).
+#define STATICNN_DW_PAIRS_TO_BYTES                                             \
+  "usat16 %[v0], #8, %[v0]\n"                                                  \
+  "usat16 %[v1], #8, %[v1]\n"                                                  \
+  "orr %[v0], %[v0], %[v1], lsl #8\n"
+// STATICNN_DW_CLAMP_STORE (inside the quad macro): the 4 bytes u in v0 clamped to lo + min(u,
+// width) (UQSUB8 d = max(width - u, 0), USUB8 hi - d; wide, where width4 is all ones: u - 128,
+// one EOR of each byte's top bit), one STR.
+#define STATICNN_DW_CLAMP_STORE                                                \
+  ".if \\wide\n"                                                               \
+  "eor %[v0], %[v0], #0x80808080\n" /* u - 128 bytewise */                     \
+  ".else\n"                                                                    \
+  "uqsub8 %[t], %[wd], %[v0]\n" /* max(width - u, 0) */                        \
+  "usub8 %[v0], %[hi], %[t]\n"                                                 \
+  ".endif\n"                                                                   \
+  "str %[v0], [%[y]], #4\n"
+// STATICNN_DW_QUAD_LOOPS: the loops over the quads (acc a to end, n of them, n >= 1), 2 quads a
+// pass, an odd count entering at the pass's second; where wl (a wide loop) and width4 is all ones
+// (CMN #1), the wide quads' loop instead, w4: 4 quads a pass there (a count of 4k + j entering at
+// the pass's (4 - j)th: LSLS #31 puts bits 0 and 1 of n in N and C).
+#define STATICNN_DW_QUAD_LOOPS                                                 \
+  ".if %c[wl]\n"                                                               \
+  "cmn %[wd], #1\n" /* width4 not all ones: the general loop */                \
+  "bne 5f\n"                                                                   \
+  ".if %c[w4]\n"                                                               \
+  "lsls %[t], %[n], #31\n"                                                     \
+  "bcs 8f\n"                                                                   \
+  "bmi 6f\n"                                                                   \
+  "3:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "4:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "7:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "6:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "cmp %[a], %[end]\n"                                                         \
+  "bne 3b\n"                                                                   \
+  "b 9f\n"                                                                     \
+  "8:\n"                                                                       \
+  "bmi 4b\n"                                                                   \
+  "b 7b\n"                                                                     \
+  ".else\n"                                                                    \
+  "tst %[n], #1\n"                                                             \
+  "bne 4f\n"                                                                   \
+  "3:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "4:\n"                                                                       \
+  "snn_dw_quad%= 1\n"                                                          \
+  "cmp %[a], %[end]\n"                                                         \
+  "bne 3b\n"                                                                   \
+  "b 9f\n"                                                                     \
+  ".endif\n"                                                                   \
+  "5:\n"                                                                       \
+  ".endif\n"                                                                   \
+  "tst %[n], #1\n" /* an odd count enters at the second quad */                \
+  "bne 2f\n"                                                                   \
+  "1:\n"                                                                       \
+  "snn_dw_quad%= 0\n"                                                          \
+  "2:\n"                                                                       \
+  "snn_dw_quad%= 0\n"                                                          \
+  "cmp %[a], %[end]\n"                                                         \
+  "bne 1b\n"                                                                   \
+  "9:\n"
+
 // The doubled rescale and clamp (see depthwise_s8_channel_dsp) of quads x 4 accumulators acc
 // (4-byte aligned) into y, 4 outputs a step, 2 steps a loop: per output SMMLAR, ADD (t - [acc <
 // 0]; Signed only), ASR e and USAT 8 (u in [0, 255]); three ORR put the 4 u in one word, UQSUB8
@@ -209,50 +292,20 @@ template <bool Signed, bool Narrow>
       ".if %c[nar]\n"
       "pkhbt %[v0], %[v0], %[v2], lsl #16\n"
       "pkhbt %[v1], %[v1], %[v3], lsl #16\n"
-      "usat16 %[v0], #8, %[v0]\n"            // (u0, u2)
-      "usat16 %[v1], #8, %[v1]\n"            // (u1, u3)
-      "orr %[v0], %[v0], %[v1], lsl #8\n"
+      STATICNN_DW_PAIRS_TO_BYTES
       ".else\n"
       "orr %[v0], %[v0], %[v1], lsl #8\n"
       "orr %[v0], %[v0], %[v2], lsl #16\n"
       "orr %[v0], %[v0], %[v3], lsl #24\n"
       ".endif\n"                              // bytes u0 u1 u2 u3
-      ".if \\wide\n"
-      "eor %[v0], %[v0], #0x80808080\n"     // u - 128 bytewise
-      ".else\n"
-      "uqsub8 %[t], %[wd], %[v0]\n"          // max(width - u, 0)
-      "usub8 %[v0], %[hi], %[t]\n"
-      ".endif\n"
-      "str %[v0], [%[y]], #4\n"
+      STATICNN_DW_CLAMP_STORE
       ".endm\n"
-      ".if %c[nar]\n"
-      "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
-      "bne 5f\n"
-      "tst %[n], #1\n"
-      "bne 4f\n"
-      "3:\n"
-      "snn_dw_quad%= 1\n"
-      "4:\n"
-      "snn_dw_quad%= 1\n"
-      "cmp %[a], %[end]\n"
-      "bne 3b\n"
-      "b 9f\n"
-      "5:\n"
-      ".endif\n"
-      "tst %[n], #1\n"  // an odd count enters at the loop's second quad
-      "bne 2f\n"
-      "1:\n"
-      "snn_dw_quad%= 0\n"
-      "2:\n"
-      "snn_dw_quad%= 0\n"
-      "cmp %[a], %[end]\n"
-      "bne 1b\n"
-      "9:\n"
+      STATICNN_DW_QUAD_LOOPS
       ".purgem snn_dw_rescale%=\n"
       ".purgem snn_dw_quad%=\n"
       : [a] "+r"(ra), [y] "+r"(ry), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
       : [m] "r"(rm), [c2] "r"(rc2), [e] "r"(re), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn),
-        [sgn] "i"(Signed), [nar] "i"(Narrow)
+        [sgn] "i"(Signed), [nar] "i"(Narrow), [wl] "i"(Narrow), [w4] "i"(0)
       : "cc", "memory");
 }
 
@@ -261,9 +314,14 @@ template <bool Signed, bool Narrow>
 // shift is needed: PKHTB ..., ASR #16 takes two top halves into a halfword pair ((u0, u2) and
 // (u1, u3)), USAT16 saturates them, one ORR makes the word, and the clamp as rescale_quads's
 // (UQSUB8 and USUB8, or where width4 is all ones one EOR): 13 or 12 instructions for 4 outputs
-// (rescale_quads<false, true>: 17 or 16).
+// (rescale_quads<false, true>: 17 or 16). The loop takes 2 quads a pass, the wide one (EOR) 4.
+// Half (the top form's e = 8, whose 2^9 would not fit the weights' int16 halves): accumulators
+// scaled by 2^8 and ra halved, so that u is T's bits 15-30 (T / 2^15): PKHTB's ASR #15 takes the
+// bottom slots' u, and the top slots' T (u2, u3) are doubled first (LSL #1; |T| < 2^30 where u
+// fits an int16): 2 instructions more for 4 outputs.
 // Registers (all named, the arguments where the call brings them): acc r0, y r1, quads r2, m r3,
 // the 4 sums r4-r7 (LDM), ra r8, width4 r9, hi4 r10, the end r12, t lr.
+template <bool Half = false>
 [[gnu::noinline]] inline void rescale_quads_top(const std::int32_t* acc, std::int8_t* y, std::size_t quads, std::int32_t m,
                                                 std::int32_t ra, std::uint32_t width4, std::uint32_t hi4) {
   if (quads == 0) return;
@@ -277,51 +335,31 @@ template <bool Signed, bool Narrow>
   register const std::int32_t* rend asm("r12") = acc + quad * quads;
   register std::int32_t t asm("lr");
   asm volatile(
-      ".macro snn_dw_quad_top%= wide\n"
+      ".macro snn_dw_quad%= wide\n"
       "ldm %[a]!, {%[v0], %[v1], %[v2], %[v3]}\n"
       "smmla %[v0], %[v0], %[m], %[ra]\n"
       "smmla %[v1], %[v1], %[m], %[ra]\n"
       "smmla %[v2], %[v2], %[m], %[ra]\n"
       "smmla %[v3], %[v3], %[m], %[ra]\n"
-      "pkhtb %[v0], %[v2], %[v0], asr #16\n"  // (u0, u2)
-      "pkhtb %[v1], %[v3], %[v1], asr #16\n"  // (u1, u3)
-      "usat16 %[v0], #8, %[v0]\n"
-      "usat16 %[v1], #8, %[v1]\n"
-      "orr %[v0], %[v0], %[v1], lsl #8\n"      // bytes u0 u1 u2 u3
-      ".if \\wide\n"
-      "eor %[v0], %[v0], #0x80808080\n"       // u - 128 bytewise
-      ".else\n"
-      "uqsub8 %[t], %[wd], %[v0]\n"            // max(width - u, 0)
-      "usub8 %[v0], %[hi], %[t]\n"
+      ".if %c[half]\n"
+      "lsl %[v2], %[v2], #1\n"
+      "lsl %[v3], %[v3], #1\n"
       ".endif\n"
-      "str %[v0], [%[y]], #4\n"
+      "pkhtb %[v0], %[v2], %[v0], asr #(16 - %c[half])\n"  // (u0, u2)
+      "pkhtb %[v1], %[v3], %[v1], asr #(16 - %c[half])\n"  // (u1, u3)
+      STATICNN_DW_PAIRS_TO_BYTES
+      STATICNN_DW_CLAMP_STORE
       ".endm\n"
-      "cmn %[wd], #1\n"  // width4 not all ones: the general clamp's loop
-      "bne 5f\n"
-      "tst %[n], #1\n"  // an odd count enters at the loop's second quad
-      "bne 4f\n"
-      "3:\n"
-      "snn_dw_quad_top%= 1\n"
-      "4:\n"
-      "snn_dw_quad_top%= 1\n"
-      "cmp %[a], %[end]\n"
-      "bne 3b\n"
-      "b 9f\n"
-      "5:\n"
-      "tst %[n], #1\n"
-      "bne 2f\n"
-      "1:\n"
-      "snn_dw_quad_top%= 0\n"
-      "2:\n"
-      "snn_dw_quad_top%= 0\n"
-      "cmp %[a], %[end]\n"
-      "bne 1b\n"
-      "9:\n"
-      ".purgem snn_dw_quad_top%=\n"
+      STATICNN_DW_QUAD_LOOPS
+      ".purgem snn_dw_quad%=\n"
       : [a] "+r"(pa), [y] "+r"(py), [v0] "=&r"(v0), [v1] "=&r"(v1), [v2] "=&r"(v2), [v3] "=&r"(v3), [t] "=&r"(t)
-      : [m] "r"(rm), [ra] "r"(rra), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn)
+      : [m] "r"(rm), [ra] "r"(rra), [wd] "r"(rwd), [hi] "r"(rhi), [end] "r"(rend), [n] "r"(rn),
+        [half] "i"(static_cast<int>(Half)), [wl] "i"(1), [w4] "i"(1)
       : "cc", "memory");
 }
+#undef STATICNN_DW_QUAD_LOOPS
+#undef STATICNN_DW_CLAMP_STORE
+#undef STATICNN_DW_PAIRS_TO_BYTES
 
 // The accumulators (plus scale * bias) of an output row from its K widened padded rows (row(ky):
 // kernel row ky's, stride S) into acc[0, OW); for K = 3 two outputs a step, the last of an odd OW
@@ -574,6 +612,58 @@ template <std::size_t H, std::size_t W, std::size_t P, bool Pads = true>
   for (std::size_t i = body; i < W; ++i) at(P + i) = xr[i];
   if constexpr (Pads)
     for (std::size_t i = 0; i < P; ++i) at(i) = zin, at(P + W + i) = zin;
+}
+// The H rows of the input channel xc (H x W) widened into whole-channel planes (r: padded row P's
+// start, planes<W + 2P, P>::row int16 a row) as widen_row_planes<H, W, P, false> each, in one loop
+// over the rows, two a pass: per row the 8-value steps of widen_row_planes (a word's 4 values as
+// one more LDR, two SXTB16 and two STR where W % 8 == 4), the stores at fixed offsets from the
+// pass's first row; per pass one ADD, CMP and branch (an odd H enters at the second row, one row
+// back). For W a multiple of 4 whose two rows' stores lie within STRD's immediate
+// (widen_rows_planes_fits).
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::always_inline]] inline void widen_rows_planes(const std::int8_t* xc, std::int16_t* r) {
+  static_assert(widen_rows_planes_fits<W, P>, "widen_rows_planes: W not a multiple of 4 or offsets beyond STRD's immediate");
+  const std::int8_t* x = xc;
+  const std::int8_t* const end = xc + H * W;
+  std::int32_t v0, v1, e0, e1;
+  asm volatile(
+      ".macro snn_dw_widen_row%= at\n"  // a row at r + at bytes
+      ".set staticnn_dw_k, 0\n"
+      ".rept %c[n]\n"
+      "ldr %[v1], [%[x], #4]\n"
+      "ldr %[v0], [%[x]], #8\n"
+      "sxtb16 %[e0], %[v0]\n"
+      "sxtb16 %[e1], %[v1]\n"
+      "sxtb16 %[v0], %[v0], ror #8\n"
+      "sxtb16 %[v1], %[v1], ror #8\n"
+      "strd %[e0], %[e1], [%[r], #(\\at + %c[fo] + 8 * staticnn_dw_k)]\n"
+      "strd %[v0], %[v1], [%[r], #(\\at + %c[so] + 8 * staticnn_dw_k)]\n"
+      ".set staticnn_dw_k, staticnn_dw_k + 1\n"
+      ".endr\n"
+      ".if %c[q]\n"
+      "ldr %[v0], [%[x]], #4\n"
+      "sxtb16 %[e0], %[v0]\n"
+      "sxtb16 %[v0], %[v0], ror #8\n"
+      "str %[e0], [%[r], #(\\at + %c[fo] + 8 * %c[n])]\n"
+      "str %[v0], [%[r], #(\\at + %c[so] + 8 * %c[n])]\n"
+      ".endif\n"
+      ".endm\n"
+      ".if %c[odd]\n"
+      "sub %[r], %[r], #%c[rb]\n"
+      "b 2f\n"
+      ".endif\n"
+      "1:\n"
+      "snn_dw_widen_row%= 0\n"
+      "2:\n"
+      "snn_dw_widen_row%= %c[rb]\n"
+      "add %[r], %[r], #(2 * %c[rb])\n"
+      "cmp %[x], %[end]\n"
+      "bne 1b\n"
+      ".purgem snn_dw_widen_row%=\n"
+      : [x] "+r"(x), [r] "+r"(r), [v0] "=&r"(v0), [v1] "=&r"(v1), [e0] "=&r"(e0), [e1] "=&r"(e1)
+      : [end] "r"(end), [n] "i"(W / 8), [q] "i"(static_cast<int>(W % 8 == 4)), [fo] "i"(widen_first_bytes<W, P>),
+        [so] "i"(widen_second_bytes<W, P>), [rb] "i"(2 * planes<W + 2 * P, P>::row), [odd] "i"(static_cast<int>(H % 2))
+      : "cc", "memory");
 }
 // The padding of a whole channel's planes (planes_chunk == OH): the P rows above and below, the P
 // columns at each end of the rows between, all zin. widen_row_planes<..., false> then fills the
@@ -857,17 +947,21 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
   // is floor((2^g acc m + 2^32 ra) / 2^32); T's top half, floor(T / 2^16), is floor((2 acc m +
   // 2^31 + 2^32 c2) / 2^(32+e)) (the numerator and 2^48 both times 2^(16-e)), i.e. the doubled
   // form's (t = c2 + SMMULR(2 acc, m)) >> e, which narrow keeps within int16 (T within int32).
+  // e = top_half_e (g would be 9: int8 times 2^9 is no int16) takes the half top form: g = 8 and
+  // ra / 2 (ra is even there), so that T / 2^15, floor((2^8 acc m + 2^32 ra / 2) / 2^47), is the
+  // same u (rescale_quads_top<true>).
   // Not on maps of fewer than top_min_outputs outputs: the weights' scaling would cost more than
   // the rescale saves; only in the branches that take the weights as pair words (the column
   // strips and the planes): elsewhere (the whole channel widened, the ring) the choice's per-channel
   // setup cost DS-CNN more than its rescale saved. (dw4's 5bd913d.)
-  constexpr std::int32_t top_min_e = 9, top_max_e = 15;
+  constexpr std::int32_t top_half_e = 8, top_min_e = top_half_e, top_max_e = 15;
   constexpr std::size_t top_min_outputs = 16;
   constexpr bool top_shape = OH * OW >= top_min_outputs &&
                              (depthwise_s8_dsp_s2_columns<H, W, K, S, P> || depthwise_s8_dsp_planes<H, W, K, S, P>);
   const bool top = top_shape && lc.at_or_above && narrow && e >= top_min_e && e <= top_max_e &&
                    (bias_abs + sum_max) >> (14 + e) == 0;
-  const int g = top ? 17 - e : doubled ? 1 : 0;  // the weights' and the bias's scale, 2^g
+  const bool half = top && e == top_half_e;  // the half top form
+  const int g = top ? 17 - e - half : doubled ? 1 : 0;  // the weights' and the bias's scale, 2^g
   const std::int32_t scale = 1 << g;
   // Row ky's pair words (w[2j], w[2j+1]) and its single tap, times scale.
   std::int32_t wp[K][pairs > 0 ? pairs : 1], ws[K];
@@ -882,16 +976,19 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
   const std::int32_t c2 = doubled ? (1 << (e - 1)) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << e) : 0;
   const std::uint32_t width4 = lc.width4, hi4 = lc.hi4;
   // n accumulators into n outputs: 4 a step, the rest one by one.
-  const std::int32_t ra = top ? (1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << 16) : 0;
-  // The rescale_quads form (0: not doubled, 5: top); one value, decided once.
+  // (half: ra / 2, exact: ra is even for e < 15)
+  const std::int32_t ra =
+      top ? ((1 << (15 - e)) + (1 << 15) + static_cast<std::int32_t>(static_cast<std::uint32_t>(lc.zl) << 16)) >> half : 0;
+  // The rescale_quads form (0: not doubled, 5: top or half top); one value, decided once.
   const int form = top ? 5 : !doubled ? 0 : (lc.at_or_above ? 1 : 2) + (narrow ? 2 : 0);
   auto rescale = [&](const std::int32_t* acc, std::int8_t* yr, std::size_t n) {
     if (form == 5) {
-      depthwise_dsp::rescale_quads_top(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
+      if (half) depthwise_dsp::rescale_quads_top<true>(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
+      else depthwise_dsp::rescale_quads_top<false>(acc, yr, n / depthwise_dsp::quad, m, ra, width4, hi4);
       for (std::size_t i = n / depthwise_dsp::quad * depthwise_dsp::quad; i < n; ++i) {
         std::int32_t t;
         asm("smmla %0, %1, %2, %3" : "=r"(t) : "r"(acc[i]), "r"(m), "r"(ra));
-        const auto u = static_cast<std::int32_t>(__usat(t >> 16, 8));
+        const auto u = static_cast<std::int32_t>(__usat(t >> (16 - half), 8));  // T / 2^16 (half: T / 2^15)
         yr[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
       }
     } else if (form != 0) {
@@ -956,9 +1053,13 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
     for (std::size_t oy0 = 0; oy0 < OH; oy0 += CH) {
       const std::size_t rows = OH - oy0 < CH ? OH - oy0 : CH;
       if constexpr (CH == OH) {  // the whole channel: its rows (the padding is written)
+        if constexpr (depthwise_dsp::widen_rows_planes_fits<W, P>) {
+          depthwise_dsp::widen_rows_planes<H, W, P>(xc, xp + P * pl::row);
+        } else {
 #pragma GCC unroll 1
-        for (std::size_t iy = P; iy < P + H; ++iy)
-          depthwise_dsp::widen_row_planes<H, W, P, false>(xc, iy, xp + iy * pl::row, input_zero_point);
+          for (std::size_t iy = P; iy < P + H; ++iy)
+            depthwise_dsp::widen_row_planes<H, W, P, false>(xc, iy, xp + iy * pl::row, input_zero_point);
+        }
       } else {
         const std::int32_t zz = depthwise_dsp::pair(input_zero_point, input_zero_point);
 #pragma GCC unroll 1
