@@ -753,6 +753,10 @@ constexpr const_pointwise<C, G> make_const_pointwise(std::uint32_t seed, std::in
   l.zero_point = zero_point, l.act_min = act_min, l.act_max = act_max;
   return l;
 }
+constexpr kernels::arm::conv_pointwise::known unframed_of(kernels::arm::conv_pointwise::known k) {
+  k.framed = false;
+  return k;
+}
 // The pointwise kernel told a constant layer's facts (conv_pointwise::known_of for the whole map,
 // as qconv2d_layer::forward_constant tells it) against the portable kernel, bit for bit, on rows
 // [oy0, oy0 + rows) (any rows: the facts hold for them). Returns the wrong outputs; scale and
@@ -770,10 +774,19 @@ std::size_t check_pointwise_known(std::uint32_t seed, std::size_t oy0, std::size
     for (auto& v : x) v = static_cast<std::int8_t>(((r = r * 1664525u + 1013904223u) >> 24) - 128);
     for (std::size_t i = 0; i < C; ++i) x[i * H * W + oy0 * W] = -128, x[i * H * W + oy0 * W + 1] = 127;
     static std::array<std::int8_t, G * H * W> got{}, want{};
-    got.fill(0x5a), want.fill(0x5a);
-    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G, known>(x.data(), L.w.data(), L.rescale(), got.data(), oy0, rows);
+    want.fill(0x5a);
     kernels::conv2d_s8_rows_portable<C, H, W, 1, 1, G>(x.data(), L.w.data(), L.rescale(), want.data(), oy0, rows);
     std::size_t wrong = 0;
+    // framed (the halves frames from flash, as a small layer's forward_constant passes them) and not
+    static constexpr auto frames = kernels::arm::conv_pointwise::halves_frames<C, G>(L.w.data(), L.rescale(), known.scale);
+    static_assert(known.scale < 0 || known.framed, "check_pointwise_known: a small layer in the halves form is framed");
+    constexpr auto unframed = unframed_of(known);
+    got.fill(0x5a);
+    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G, known>(x.data(), L.w.data(), L.rescale(), got.data(), oy0, rows,
+                                                             frames.data());
+    for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];
+    got.fill(0x5a);
+    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G, unframed>(x.data(), L.w.data(), L.rescale(), got.data(), oy0, rows);
     for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];
     return wrong;
   }

@@ -325,12 +325,19 @@ struct qconv2d_layer {
   static constexpr auto pointwise_facts() {
     return kernels::arm::conv_pointwise::known_of<C, OutC>(Self.rescale(), H * W);
   }
+  // Framed (small layers): every channel's halves frame made at compile time, in flash.
+  template <const qconv2d_layer& Self>
+  static constexpr auto pointwise_frames =
+      kernels::arm::conv_pointwise::halves_frames<C, OutC>(Self.weights.data(), Self.rescale(), pointwise_facts<Self>().scale);
   template <const qconv2d_layer& Self>
   static void forward_constant(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y)
     requires pointwise_known
   {
-    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, OutC, pointwise_facts<Self>()>(x.data(), Self.weights.data(),
-                                                                                 Self.rescale(), y.data(), 0, H);
+    constexpr auto known = pointwise_facts<Self>();
+    const std::int32_t* frames = nullptr;
+    if constexpr (known.framed) frames = pointwise_frames<Self>.data();
+    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, OutC, known>(x.data(), Self.weights.data(), Self.rescale(), y.data(), 0,
+                                                                H, frames);
   }
   // The kernel a constant layer runs (network::stages_constant): the pointwise kernel says when
   // its constants take the halves rescale.

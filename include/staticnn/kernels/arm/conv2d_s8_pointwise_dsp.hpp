@@ -36,6 +36,7 @@
 // the accumulators scaled to acc 2^(17-e) (inputs by 2^s, weights and bias by the rest), so
 // SMMLA's top halfword is the output before its clamp: a block's rescale, packing and clamp in 12
 // instructions (14 with a clamp below 127 - lo).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -133,12 +134,20 @@ constexpr int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32
 // and zero point, the halves rescale's input scale for its whole map of n pixels (halves_scale, -1:
 // not that form) and whether every channel takes the doubled form with lo <= hi (no general path).
 // The kernel then compiles only the path and the forms the layer takes.
+// framed: the caller passes every channel's halves frame as halves_frames makes it (where they
+// take at most frames_budget bytes of flash), copied each pass instead of built from the weights.
 struct known {
   bool set = false;
   int scale = -1;
   bool doubled = false;
   std::int32_t lo = -128, hi = 127, zero_point = 0;
+  bool framed = false;
 };
+// A channel's frame words before the im2col's end (frame<Np>: m, c, e, width, lo, weight pairs
+// and bias).
+template <std::size_t C>
+inline constexpr std::size_t frame_words = 5 + (pairs<C>::count < 2 ? 2 : pairs<C>::count) + 1;
+inline constexpr std::size_t frames_budget = 2048;
 template <std::size_t C, std::size_t G>
 constexpr known known_of(const channel_rescale& q, std::size_t n) {
   const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
@@ -146,7 +155,40 @@ constexpr known known_of(const channel_rescale& q, std::size_t n) {
   bool doubled = lo <= hi;
   for (std::size_t o = 0; o < G; ++o)
     doubled = doubled && doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
-  return {true, halves_scale<C, G>(q, lo, hi, n), doubled, lo, hi, q.zero_point};
+  const int scale = halves_scale<C, G>(q, lo, hi, n);
+  return {true, scale, doubled, lo, hi, q.zero_point, scale >= 0 && 4 * G * frame_words<C> <= frames_budget};
+}
+// The G channels' halves frames (fill_frame_halves' words, frame_words<C> a channel) for input
+// scale s (halves_input_scale's, >= 0) of weights w (G x C) and rescale q, at compile time.
+template <std::size_t C, std::size_t G>
+constexpr std::array<std::int32_t, G * frame_words<C>> halves_frames(const std::int8_t* w, const channel_rescale& q,
+                                                                     int s) {
+  using P = pairs<C>;
+  std::array<std::int32_t, G * frame_words<C>> frames{};
+  if (s < 0) return frames;  // not the halves rescale: none
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  auto bytes4 = [](std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); };
+  for (std::size_t o = 0; o < G; ++o) {
+    std::int32_t* f = frames.data() + o * frame_words<C>;
+    const std::int8_t* wo = w + o * C;
+    const std::int32_t e = -q.shift[o], sw = 17 - e - s;
+    auto scaled = [&](std::size_t c) {  // w 2^sw modulo 2^16 (0: no channel)
+      return c < C ? static_cast<std::uint32_t>(wo[c] * (1 << sw)) & 0xffffu : 0u;
+    };
+    std::uint32_t sum = 0;
+    for (std::size_t c = 0; c < C; ++c) sum += static_cast<std::uint32_t>(wo[c]);
+    for (std::size_t k = 0; k < P::count; ++k)
+      f[5 + (k < 2 ? k : k + 1)] = static_cast<std::int32_t>(scaled(P::first(k)) | scaled(P::second(k)) << 16);
+    auto b = static_cast<std::uint32_t>(q.bias[o]);
+    if (s >= 1 && s <= 7) b -= 128u * sum;  // the im2col's (x + 128) 2^s (pack_pair's Scale 1)
+    f[5 + 2] = static_cast<std::int32_t>(b << (17 - e));
+    f[0] = q.multiplier[o];
+    f[1] = (1 << (15 - e)) + (1 << 15) + (q.zero_point - lo) * 65536;
+    f[2] = e;
+    f[3] = bytes4(hi - lo);
+    f[4] = bytes4(lo);
+  }
+  return frames;
 }
 
 }  // namespace conv_pointwise
@@ -603,7 +645,8 @@ template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false, int
   static_assert(offsetof(F, w) == offsetof(F, m) + 20 && offsetof(F, c) == offsetof(F, m) + 4 &&
                     offsetof(F, e) == offsetof(F, m) + 8 && offsetof(F, width) == offsetof(F, m) + 12 &&
                     offsetof(F, lo) == offsetof(F, m) + 16 && F::at(2) == 3 && F::bias == 2 &&
-                    offsetof(F, odd) == offsetof(F, col_end) + 4,
+                    offsetof(F, odd) == offsetof(F, col_end) + 4 && offsetof(F, m) == 0 &&
+                    offsetof(F, col_end) == 4 * (5 + (Np < 2 ? 2 : Np) + 1),
                 "channel_pass: one LDMDB takes m, c, e, width, lo; one LDM pairs 0, 1 and the bias");
 }
 
@@ -740,10 +783,12 @@ inline std::int8_t general_output(const std::int8_t* x, const std::int8_t* wo, c
 // x: C x H x W int8; w: G output channels' C weights (in [-127, 127]); q: the rescale starting at the
 // first of the G channels; y: G x rows x W int8. Known: what the caller knows of a layer that is a
 // compile-time constant (conv_pointwise::known_of for q and the whole map, so for rows = H; any
-// rows then give the same outputs), else nothing.
+// rows then give the same outputs), else nothing; frames: Known.framed, the layer's
+// conv_pointwise::halves_frames for Known.scale, else unused.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, conv_pointwise::known Known = conv_pointwise::known{}>
 [[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_pointwise_dsp(
-    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows) {
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
+    [[maybe_unused]] const std::int32_t* frames = nullptr) {
   static_assert(conv2d_s8_pointwise_dsp_fits<C, H, W, 1, 1>, "conv2d_s8_pointwise_dsp: shape not taken");
   using P = conv_pointwise::pairs<C>;
   constexpr std::size_t P4 = conv_pointwise::pixels, BW = P::block_words;
@@ -776,8 +821,11 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, conv_point
             conv_pointwise::pack_block<C, H * W, false, false, scale()>(xs + i0 + whole * P4, col + whole * BW, part, k);
           for (std::size_t o = 0; o < G; ++o) {
             std::int8_t* yo = y + o * n + i0;
-            conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], zero_point, lo, hi,
-                                                 s, offset_x);
+            if constexpr (Known.framed)
+              __builtin_memcpy(&f, frames + o * conv_pointwise::frame_words<C>, 4 * conv_pointwise::frame_words<C>);
+            else
+              conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], zero_point, lo,
+                                                   hi, s, offset_x);
             constexpr conv_pointwise::rescale_form none{false, false};
             if (whole != 0) {
               f.col_end = col + whole * BW, f.odd = static_cast<std::int32_t>(whole & 1u);
@@ -981,7 +1029,7 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
 #else
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, conv_pointwise::known Known = conv_pointwise::known{}>
 void conv2d_s8_pointwise_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                             std::size_t oy0, std::size_t rows);  // Armv7E-M DSP only
+                             std::size_t oy0, std::size_t rows, const std::int32_t* frames = nullptr);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_pointwise_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                                   std::size_t y_stride, std::size_t oy0, std::size_t rows = 1);  // Armv7E-M DSP only
