@@ -100,7 +100,10 @@ inline constexpr bool conv2d_s8_pads_itself =
     (K == KW && S == SW &&
      (conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> || conv2d_s8_runs_v6m<C, H, W, K, S>));
 
-// The pointwise kernel where a constant layer's rescale takes its halves form (arm::conv_pointwise::known_of).
+// The pointwise kernel of a constant layer (arm::conv_pointwise::known_of): its rescale in the
+// halves form, or not.
+inline constexpr const char* conv2d_s8_pointwise_plain_name =
+    "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad)";
 inline constexpr const char* conv2d_s8_pointwise_halves_name =
     "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad; halves rescale: smmla, pkhtb, usat16)";
 

@@ -343,10 +343,11 @@ struct qconv2d_layer {
   // its constants take the halves rescale.
   template <const qconv2d_layer& Self>
   static constexpr const char* kernel_name_constant() {
-    if constexpr (pointwise_known) {
-      if constexpr (pointwise_facts<Self>().scale >= 0) return kernels::conv2d_s8_pointwise_halves_name;
-    }
-    return kernel_name;
+    if constexpr (pointwise_known)
+      return pointwise_facts<Self>().scale >= 0 ? kernels::conv2d_s8_pointwise_halves_name
+                                                : kernels::conv2d_s8_pointwise_plain_name;
+    else
+      return kernel_name;
   }
   template <const qconv2d_layer& Self, class Act, class Pool>
   static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,

@@ -36,6 +36,11 @@
 // the accumulators scaled to acc 2^(17-e) (inputs by 2^s, weights and bias by the rest), so
 // SMMLA's top halfword is the output before its clamp: a block's rescale, packing and clamp in 12
 // instructions (14 with a clamp below 127 - lo).
+// A layer that is a compile-time constant tells the kernel what its constants decide
+// (conv_pointwise::known_of: the clamp, the halves input scale, whether every channel takes the
+// doubled form): only the path it takes is compiled and none of it is checked at run time; a small
+// one (frames_budget) also passes its channels' halves frames made at compile time (halves_frames),
+// copied each pass instead of built from the weights.
 #include <array>
 #include <cstddef>
 #include <cstdint>
