@@ -92,10 +92,18 @@ struct stage_facts {
   std::uint32_t macs;
   std::uint16_t first, last;
 };
+// The network net runs as a compile-time constant (an int8 qnetwork's layers): its plan's
+// stages_constant name the kernels its constants choose (a 1x1 conv says when it takes the halves
+// rescale).
+template <const auto& N>
+constexpr const plan* constant_plan() {
+  if constexpr (requires { N.net; }) return &N.net;
+  else return &N;
+}
 constexpr auto plan_facts = [] {
   std::array<stage_facts, plan::stage_count> facts{};
   for (std::size_t s = 0; s < plan::stage_count; ++s) {
-    const auto st = plan::stages[s];
+    const auto st = plan::template stages_constant<constant_plan<net>()>[s];
     facts[s] = {staticnn::stage_kind_name(st.kind), st.kernel, static_cast<std::uint32_t>(stage_macs(st)),
                 static_cast<std::uint16_t>(st.first), static_cast<std::uint16_t>(st.last)};
   }

@@ -133,6 +133,13 @@ struct stage_timer {
   void after(std::size_t s) const { (*end)[s] = fw::instruction_counter::elapsed_ticks(); }
 };
 
+// The constant network N runs (an int8 qnetwork's net).
+template <const auto& N>
+constexpr auto constant_plan() {
+  if constexpr (requires { N.net; }) return &N.net;
+  else return &N;
+}
+
 // Runs the constant network N on a seeded input: planned and layer by layer; prints the figures.
 template <const auto& N>
 void run(const char* name, std::uint32_t seed) {
@@ -190,7 +197,7 @@ void run(const char* name, std::uint32_t seed) {
   std::uint64_t macs = 0;
   for (std::size_t m : Plan::layer_macs) macs += m;
   for (std::size_t s = 0; s < Plan::stage_count; ++s) {
-    const auto st = Plan::stages[s];
+    const auto st = Plan::template stages_constant<constant_plan<N>()>[s];
     std::uint64_t stage_macs = 0;
     for (std::size_t i = st.first; i <= st.last; ++i) stage_macs += Plan::layer_macs[i];
     const std::uint64_t n = fw::instruction_counter::ticks_to_instructions(end[s] - (s > 0 ? end[s - 1] : 0));

@@ -721,6 +721,116 @@ STATICNN_TEST(int8_conv_pointwise_halves) {
   STATICNN_CHECK((check_pointwise_halves<40, 3, 4, 9>(30, 0, 3, -128, 127, -128, 9, 12, 10000, h) == 0 && !h));
 }
 
+namespace {
+// A pointwise layer's constants for check_pointwise_known (a compile-time constant, as a constant
+// network's layer): weights in [-127, 127] (channel 1's first and last at the extremes), biases in
+// [-bias_bound, bias_bound], right shifts e in [e_lo, e_hi], multipliers in [2^30, 2^31) but
+// channel `general`'s (G: none) 2^29, which takes no doubled form (the general path).
+template <std::size_t C, std::size_t G>
+struct const_pointwise {
+  std::array<std::int8_t, G * C> w{};
+  std::array<std::int32_t, G> bias{}, mult{};
+  std::array<std::int8_t, G> shift{};
+  std::int32_t zero_point = 0, act_min = -128, act_max = 127;
+  constexpr kernels::channel_rescale rescale() const {
+    return {bias.data(), mult.data(), shift.data(), zero_point, act_min, act_max};
+  }
+};
+template <std::size_t C, std::size_t G>
+constexpr const_pointwise<C, G> make_const_pointwise(std::uint32_t seed, std::int32_t act_min, std::int32_t act_max,
+                                                     std::int32_t zero_point, std::int32_t e_lo, std::int32_t e_hi,
+                                                     std::int32_t bias_bound, std::size_t general) {
+  const_pointwise<C, G> l{};
+  std::uint32_t r = seed * 2654435761u + 1u;
+  auto next = [&] { return static_cast<std::int32_t>((r = r * 1664525u + 1013904223u) >> 8); };
+  for (auto& v : l.w) v = static_cast<std::int8_t>(next() % 255 - 127);
+  for (std::size_t o = 0; o < G; ++o) {
+    l.bias[o] = next() % (2 * bias_bound + 1) - bias_bound;
+    l.mult[o] = o == general ? (1 << 29) : (1 << 30) + next() % (1 << 30);
+    l.shift[o] = static_cast<std::int8_t>(-(e_lo + next() % (e_hi - e_lo + 1)));
+  }
+  if constexpr (G > 1) l.w[C] = -127, l.w[2 * C - 1] = 127;
+  l.zero_point = zero_point, l.act_min = act_min, l.act_max = act_max;
+  return l;
+}
+constexpr kernels::arm::conv_pointwise::known unframed_of(kernels::arm::conv_pointwise::known k) {
+  k.framed = false;
+  return k;
+}
+// The pointwise kernel told a constant layer's facts (conv_pointwise::known_of for the whole map,
+// as qconv2d_layer::forward_constant tells it) against the portable kernel, bit for bit, on rows
+// [oy0, oy0 + rows) (any rows: the facts hold for them). Returns the wrong outputs; scale and
+// doubled: the facts (so each check knows its path: the halves rescale's input scale, or -1).
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, const auto& L>
+std::size_t check_pointwise_known(std::uint32_t seed, std::size_t oy0, std::size_t rows, int& scale, bool& doubled) {
+  if constexpr (!kernels::target::arm_dsp || kernels::target::arm_mve) {
+    scale = -2, doubled = false;
+    return 0;
+  } else {
+    constexpr auto known = kernels::arm::conv_pointwise::known_of<C, G>(L.rescale(), H * W);
+    scale = known.scale, doubled = known.doubled;
+    static std::array<std::int8_t, C * H * W> x{};
+    std::uint32_t r = seed;
+    for (auto& v : x) v = static_cast<std::int8_t>(((r = r * 1664525u + 1013904223u) >> 24) - 128);
+    for (std::size_t i = 0; i < C; ++i) x[i * H * W + oy0 * W] = -128, x[i * H * W + oy0 * W + 1] = 127;
+    static std::array<std::int8_t, G * H * W> got{}, want{};
+    want.fill(0x5a);
+    kernels::conv2d_s8_rows_portable<C, H, W, 1, 1, G>(x.data(), L.w.data(), L.rescale(), want.data(), oy0, rows);
+    std::size_t wrong = 0;
+    // framed (the halves frames from flash, as a small layer's forward_constant passes them) and not
+    static constexpr auto frames = kernels::arm::conv_pointwise::halves_frames<C, G>(L.w.data(), L.rescale(), known.scale);
+    static_assert(known.scale < 0 || known.framed, "check_pointwise_known: a small layer in the halves form is framed");
+    constexpr auto unframed = unframed_of(known);
+    got.fill(0x5a);
+    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G, known>(x.data(), L.w.data(), L.rescale(), got.data(), oy0, rows,
+                                                             frames.data());
+    for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];
+    got.fill(0x5a);
+    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, G, unframed>(x.data(), L.w.data(), L.rescale(), got.data(), oy0, rows);
+    for (std::size_t i = 0; i < got.size(); ++i) wrong += got[i] != want[i];
+    return wrong;
+  }
+}
+// Layers not tuned for: odd C and G, partial blocks, several passes; each halves input scale
+// (8, 0, 1 to 7) with a clamp of the whole [0, 255] or narrower; the other forms (a clamp below
+// the zero point: the sign term; the whole int8 range; a ReLU above a positive zero point) with
+// every channel doubled or one general channel.
+constexpr auto pk_s8 = make_const_pointwise<7, 11>(1, -128, 127, -128, 7, 9, 20000, 11);       // s = 8
+constexpr auto pk_s0 = make_const_pointwise<13, 5>(2, -128, 40, -128, 9, 14, 9000, 5);         // s = 0, a min
+constexpr auto pk_s3 = make_const_pointwise<9, 17>(3, -128, 127, -128, 6, 12, 3000, 17);       // s = 3
+constexpr auto pk_s6 = make_const_pointwise<3, 6>(4, 10, 90, 10, 5, 9, 400, 6);                // s = 4..8
+constexpr auto pk_s1 = make_const_pointwise<24, 9>(5, -100, 27, -100, 5, 11, 100000, 9);     // s in [1, 7]
+constexpr auto pk_s5 = make_const_pointwise<2, 3>(6, -1, 2, -1, 3, 11, 20, 3);                 // C = 2
+constexpr auto pk_sign = make_const_pointwise<11, 7>(7, -128, 127, 5, 6, 12, 50000, 7);        // sign term, whole
+constexpr auto pk_sign_gen = make_const_pointwise<5, 9>(8, -100, 90, 30, 6, 12, 50000, 4);     // sign term, general
+constexpr auto pk_relu_gen = make_const_pointwise<6, 13>(9, 3, 127, 3, 6, 16, 60000, 12);      // ReLU, one general
+constexpr auto pk_wide = [] {  // shifts 10 apart: no input scale serves them all
+  auto l = make_const_pointwise<12, 6>(10, -128, 127, -128, 5, 15, 10000, 6);
+  l.shift[1] = -5, l.shift[4] = -15;
+  return l;
+}();
+}  // namespace
+
+// The pointwise kernel of a constant layer (qconv2d_layer::forward_constant: the kernel compiles
+// only the path and forms its facts choose) on layers it was not tuned for.
+STATICNN_TEST(int8_conv_pointwise_known) {
+  if (!kernels::target::arm_dsp || kernels::target::arm_mve)
+    STATICNN_SKIP("no Armv7E-M DSP pointwise kernel on this target");
+  int s = 0;
+  bool d = false;
+  STATICNN_CHECK((check_pointwise_known<7, 9, 7, 11, pk_s8>(1, 0, 9, s, d) == 0 && s == 8 && d));
+  STATICNN_CHECK((check_pointwise_known<7, 9, 7, 11, pk_s8>(2, 3, 5, s, d) == 0 && s == 8));  // rows from the middle
+  STATICNN_CHECK((check_pointwise_known<13, 5, 9, 5, pk_s0>(3, 0, 5, s, d) == 0 && s == 0 && d));
+  STATICNN_CHECK((check_pointwise_known<9, 30, 21, 17, pk_s3>(4, 1, 27, s, d) == 0 && s >= 1 && s <= 7));  // passes
+  STATICNN_CHECK((check_pointwise_known<3, 11, 5, 6, pk_s6>(5, 0, 11, s, d) == 0 && s >= 0));
+  STATICNN_CHECK((check_pointwise_known<24, 3, 13, 9, pk_s1>(6, 0, 3, s, d) == 0 && s >= 1 && s <= 7));
+  STATICNN_CHECK((check_pointwise_known<2, 5, 9, 3, pk_s5>(7, 1, 4, s, d) == 0 && s >= 1 && s <= 7));
+  STATICNN_CHECK((check_pointwise_known<11, 6, 7, 7, pk_sign>(8, 0, 6, s, d) == 0 && s == -1 && d));
+  STATICNN_CHECK((check_pointwise_known<5, 7, 5, 9, pk_sign_gen>(9, 2, 5, s, d) == 0 && s == -1 && !d));
+  STATICNN_CHECK((check_pointwise_known<6, 4, 11, 13, pk_relu_gen>(10, 0, 4, s, d) == 0 && s == -1 && !d));
+  STATICNN_CHECK((check_pointwise_known<12, 8, 8, 6, pk_wide>(11, 0, 8, s, d) == 0 && s == -1 && d));
+}
+
 // Instructions per MAC of conv2d_s8_rows_dsp on shapes of the usual CNNs (a printed figure, no
 // assertion): all channels of a few output rows, every channel's rescale in the doubled form.
 namespace {

@@ -488,6 +488,15 @@ struct network {
       else return kernel_name_of<layer_type<I>>();
     } else return kernel_name_of<layer_type<I>>();
   }
+  // stages_constant's kernel of a stage starting at layer I, or null: stage_kernel_at<I>'s.
+  template <std::size_t I, const network* Net>
+  static constexpr const char* stage_kernel_constant_at() {
+    if constexpr ((kind_at<I>() == stage_kind::layer || kind_at<I>() == stage_kind::conv_act) &&
+                  requires { layer_type<I>::template kernel_name_constant<Net->template layer<I>()>(); })
+      return layer_type<I>::template kernel_name_constant<Net->template layer<I>()>();
+    else
+      return nullptr;
+  }
   template <std::size_t I>
   static constexpr stage_kind kind_at() {
     if constexpr (!plan.fused[I])
@@ -511,6 +520,18 @@ struct network {
           kinds[i] == stage_kind::layer_then_act || kinds[i] == stage_kind::conv_act ? i + 1 : plan.fused[i] ? i + 2 : i;
       st[n++] = {i, last, kinds[i], kernels[i]};
     }
+    return st;
+  }();
+  // The stages as a network that is a compile-time constant runs them (forward_constant): where a
+  // stage is one layer with kernel_name_constant<Self>(), the kernel its constants choose.
+  template <const network* Net>
+  static constexpr std::array<stage_info, stage_count> stages_constant = [] {
+    constexpr std::array<const char*, depth> kernels = []<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<const char*, depth>{stage_kernel_constant_at<I, Net>()...};
+    }(std::make_index_sequence<depth>{});
+    std::array<stage_info, stage_count> st = stages;
+    for (auto& s : st)
+      if (kernels[s.first] != nullptr) s.kernel = kernels[s.first];
     return st;
   }();
   // Each layer's name and kernel (kernel_name_of), and its multiply-accumulates per inference

@@ -100,6 +100,13 @@ inline constexpr bool conv2d_s8_pads_itself =
     (K == KW && S == SW &&
      (conv2d_s8_runs_pairs_dsp<C, H, W, K, S> || conv2d_s8_runs_rows_dsp<C, H, W, K, S> || conv2d_s8_runs_v6m<C, H, W, K, S>));
 
+// The pointwise kernel of a constant layer (arm::conv_pointwise::known_of): its rescale in the
+// halves form, or not.
+inline constexpr const char* conv2d_s8_pointwise_plain_name =
+    "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad)";
+inline constexpr const char* conv2d_s8_pointwise_halves_name =
+    "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad; halves rescale: smmla, pkhtb, usat16)";
+
 // The kernel conv2d_s8_rows runs for G channels of this shape (network plans print it); a
 // rectangular window (KW, SW): the kernel conv2d_s8_rows_padded runs, else the portable one.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t G, std::size_t KW = K,
@@ -114,7 +121,7 @@ constexpr const char* conv2d_s8_kernel_name() {
   else if constexpr (G > 1 && conv2d_s8_runs_mve<C, H, W, K, S>)
     return "arm_mve conv (patches, vmladava 2 pixels x 2 channels, vector rescale)";
   else if constexpr (G > 1 && conv2d_s8_runs_pointwise_dsp<C, H, W, K, S>)
-    return "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad)";
+    return "arm_dsp conv pointwise (int16 channel pairs, 4 pixels x 2 pairs a ldrd, smlad; halves rescale where the shifts allow)";
   else if constexpr (G > 1 && conv2d_s8_runs_3x3_dsp<C, H, W, K, S>)
     return "arm_dsp conv 3x3 one channel (int16 rows once, smlad 4 pixels x 2 taps, word stores)";
   else if constexpr (G > 1 && conv2d_s8_runs_few_dsp<C, H, W, K, S>)

@@ -316,6 +316,39 @@ struct qconv2d_layer {
     return std::bool_constant<Self.doubled_rescale() && (Self.act_min > -128 ? Self.act_min : -128) <=
                                                             (Self.act_max < 127 ? Self.act_max : 127)>{};
   }
+  // A 1x1 conv the DSP pointwise kernel runs for all its channels at once: for a layer that is a
+  // compile-time constant (network::forward_constant) the kernel is told the layer's rescale facts
+  // (kernels::arm::conv_pointwise::known_of) and compiles only the path and forms they choose.
+  static constexpr bool pointwise_known =
+      square && unpadded && channel_group == OutC && kernels::conv2d_s8_runs_pointwise_dsp<C, H, W, K, Stride>;
+  template <const qconv2d_layer& Self>
+  static constexpr auto pointwise_facts() {
+    return kernels::arm::conv_pointwise::known_of<C, OutC>(Self.rescale(), H * W);
+  }
+  // Framed (small layers): every channel's halves frame made at compile time, in flash.
+  template <const qconv2d_layer& Self>
+  static constexpr auto pointwise_frames =
+      kernels::arm::conv_pointwise::halves_frames<C, OutC>(Self.weights.data(), Self.rescale(), pointwise_facts<Self>().scale);
+  template <const qconv2d_layer& Self>
+  static void forward_constant(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y)
+    requires pointwise_known
+  {
+    constexpr auto known = pointwise_facts<Self>();
+    const std::int32_t* frames = nullptr;
+    if constexpr (known.framed) frames = pointwise_frames<Self>.data();
+    kernels::arm::conv2d_s8_pointwise_dsp<C, H, W, OutC, known>(x.data(), Self.weights.data(), Self.rescale(), y.data(), 0,
+                                                                H, frames);
+  }
+  // The kernel a constant layer runs (network::stages_constant): the pointwise kernel says when
+  // its constants take the halves rescale.
+  template <const qconv2d_layer& Self>
+  static constexpr const char* kernel_name_constant() {
+    if constexpr (pointwise_known)
+      return pointwise_facts<Self>().scale >= 0 ? kernels::conv2d_s8_pointwise_halves_name
+                                                : kernels::conv2d_s8_pointwise_plain_name;
+    else
+      return kernel_name;
+  }
   template <const qconv2d_layer& Self, class Act, class Pool>
   static void forward_fused_stage_constant(const std::int8_t* x, std::int8_t* y, const Act& act, const Pool& pool,
                                            std::int8_t* scratch) {

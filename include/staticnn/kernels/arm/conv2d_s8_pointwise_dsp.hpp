@@ -36,6 +36,12 @@
 // the accumulators scaled to acc 2^(17-e) (inputs by 2^s, weights and bias by the rest), so
 // SMMLA's top halfword is the output before its clamp: a block's rescale, packing and clamp in 12
 // instructions (14 with a clamp below 127 - lo).
+// A layer that is a compile-time constant tells the kernel what its constants decide
+// (conv_pointwise::known_of: the clamp, the halves input scale, whether every channel takes the
+// doubled form): only the path it takes is compiled and none of it is checked at run time; a small
+// one (frames_budget) also passes its channels' halves frames made at compile time (halves_frames),
+// copied each pass instead of built from the weights.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -98,7 +104,7 @@ namespace conv_pointwise {
 // would need 2 instructions an output for it (t - K [A < 0]): about what it saves, so those
 // layers keep the forms above.
 template <std::size_t C>
-int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo, std::int32_t hi) {
+constexpr int halves_input_scale(const channel_rescale& q, std::size_t G, std::int32_t lo, std::int32_t hi) {
   if (lo > hi || lo < q.zero_point) return -1;
   constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
   std::int32_t e_min = 16, e_max = 0;
@@ -124,8 +130,70 @@ constexpr bool halves_pays(std::size_t n) {
   return 5 * blocks >= 2 * pairs<C>::count + 8;
 }
 template <std::size_t C, std::size_t G>
-int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32_t hi, std::size_t n) {
+constexpr int halves_scale(const channel_rescale& q, std::int32_t lo, std::int32_t hi, std::size_t n) {
   return lo >= q.zero_point && halves_pays<C>(n) ? halves_input_scale<C>(q, G, lo, hi) : -1;
+}
+
+// What conv2d_s8_pointwise_dsp may be told of a layer that is a compile-time constant (known_of;
+// the default, set false: nothing, all of it found at run time): its clamp within int8 [lo, hi]
+// and zero point, the halves rescale's input scale for its whole map of n pixels (halves_scale, -1:
+// not that form) and whether every channel takes the doubled form with lo <= hi (no general path).
+// The kernel then compiles only the path and the forms the layer takes.
+// framed: the caller passes every channel's halves frame as halves_frames makes it (where they
+// take at most frames_budget bytes of flash), copied each pass instead of built from the weights.
+struct known {
+  bool set = false;
+  int scale = -1;
+  bool doubled = false;
+  std::int32_t lo = -128, hi = 127, zero_point = 0;
+  bool framed = false;
+};
+// A channel's frame words before the im2col's end (frame<Np>: m, c, e, width, lo, weight pairs
+// and bias).
+template <std::size_t C>
+inline constexpr std::size_t frame_words = 5 + (pairs<C>::count < 2 ? 2 : pairs<C>::count) + 1;
+inline constexpr std::size_t frames_budget = 2048;
+template <std::size_t C, std::size_t G>
+constexpr known known_of(const channel_rescale& q, std::size_t n) {
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  constexpr auto sum_max = static_cast<std::uint32_t>(C * 127u * 128u);
+  bool doubled = lo <= hi;
+  for (std::size_t o = 0; o < G; ++o)
+    doubled = doubled && doubled_rescale_applies(q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, sum_max);
+  const int scale = halves_scale<C, G>(q, lo, hi, n);
+  return {true, scale, doubled, lo, hi, q.zero_point, scale >= 0 && 4 * G * frame_words<C> <= frames_budget};
+}
+// The G channels' halves frames (fill_frame_halves' words, frame_words<C> a channel) for input
+// scale s (halves_input_scale's, >= 0) of weights w (G x C) and rescale q, at compile time.
+template <std::size_t C, std::size_t G>
+constexpr std::array<std::int32_t, G * frame_words<C>> halves_frames(const std::int8_t* w, const channel_rescale& q,
+                                                                     int s) {
+  using P = pairs<C>;
+  std::array<std::int32_t, G * frame_words<C>> frames{};
+  if (s < 0) return frames;  // not the halves rescale: none
+  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
+  auto bytes4 = [](std::int32_t v) { return static_cast<std::int32_t>((static_cast<std::uint32_t>(v) & 0xffu) * 0x01010101u); };
+  for (std::size_t o = 0; o < G; ++o) {
+    std::int32_t* f = frames.data() + o * frame_words<C>;
+    const std::int8_t* wo = w + o * C;
+    const std::int32_t e = -q.shift[o], sw = 17 - e - s;
+    auto scaled = [&](std::size_t c) {  // w 2^sw modulo 2^16 (0: no channel)
+      return c < C ? static_cast<std::uint32_t>(wo[c] * (1 << sw)) & 0xffffu : 0u;
+    };
+    std::uint32_t sum = 0;
+    for (std::size_t c = 0; c < C; ++c) sum += static_cast<std::uint32_t>(wo[c]);
+    for (std::size_t k = 0; k < P::count; ++k)
+      f[5 + (k < 2 ? k : k + 1)] = static_cast<std::int32_t>(scaled(P::first(k)) | scaled(P::second(k)) << 16);
+    auto b = static_cast<std::uint32_t>(q.bias[o]);
+    if (s >= 1 && s <= 7) b -= 128u * sum;  // the im2col's (x + 128) 2^s (pack_pair's Scale 1)
+    f[5 + 2] = static_cast<std::int32_t>(b << (17 - e));
+    f[0] = q.multiplier[o];
+    f[1] = (1 << (15 - e)) + (1 << 15) + (q.zero_point - lo) * 65536;
+    f[2] = e;
+    f[3] = bytes4(hi - lo);
+    f[4] = bytes4(lo);
+  }
+  return frames;
 }
 
 }  // namespace conv_pointwise
@@ -180,6 +248,7 @@ struct frame {
   std::int32_t m, c, e, width, lo;
   std::int32_t w[(Np < 2 ? 2 : Np) + 1];  // one pair (C = 2): word 1 unused, the bias at word 2
   const std::int32_t* col_end;
+  std::int32_t odd;  // the halves pass (two blocks a loop): whether the block count is odd
   static constexpr std::size_t at(std::size_t k) { return k < 2 ? k : k + 1; }  // pair k's word
   static constexpr std::size_t bias = 2;
 };
@@ -224,11 +293,13 @@ template <std::size_t C, bool Pooled, bool InputTwice = false>
 }
 
 // Channel o's frame (weights wo, C bytes) for the halves rescale with input scale s: the weight
-// pairs and the bias times 2^(17-e-s) and 2^(17-e), m, c', width and lo as bytes4.
+// pairs and the bias times 2^(17-e-s) and 2^(17-e), m, c', width and lo as bytes4. offset: 128
+// where the im2col holds (x + 128) 2^s (pack_pair's Scale 1), else 0: the bias term is then
+// (bias - offset sum(w)) 2^(17-e) (modulo 2^32: the accumulator's final value is the same A_s).
 template <std::size_t C>
 [[gnu::always_inline]] inline void fill_frame_halves(frame<pairs<C>::count>& f, const std::int8_t* wo, std::int32_t bias,
                                                      std::int32_t m, std::int32_t shift, std::int32_t zero_point,
-                                                     std::int32_t lo, std::int32_t hi, int s) {
+                                                     std::int32_t lo, std::int32_t hi, int s, std::uint32_t offset_x) {
   using P = pairs<C>;
   using F = frame<P::count>;
   const std::int32_t e = -shift, sw = 17 - e - s;
@@ -237,11 +308,13 @@ template <std::size_t C>
   // (128 K, 128 K) halfwise (USUB16: w K modulo 2^16 in each half).
   const std::uint32_t k = 1u << sw, offset = (128u << sw) * 0x00010001u;
   const std::int8_t* from = wo;
+  std::uint32_t biased_sum = 0;  // sum(w + 128) over the quads' weights (USADA8)
   auto quad = [&](std::int32_t* to) __attribute__((always_inline)) {
     std::uint32_t v;
     __builtin_memcpy(&v, from, 4);
     from += 4;
     v ^= 0x80808080u;
+    if (offset_x != 0) biased_sum = __usada8(v, 0u, biased_sum);
     to[0] = static_cast<std::int32_t>(__usub16(__uxtb16(v) * k, offset));
     std::uint32_t odd;
     asm("uxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(v));
@@ -250,9 +323,15 @@ template <std::size_t C>
   if constexpr (P::quads > 0) quad(f.w);  // pairs 0, 1; the bias after them
 #pragma GCC unroll 8
   for (std::size_t q = 1; q < P::quads; ++q) quad(f.w + F::at(2 * q));
-  for (std::size_t j = 2 * P::quads; j < P::count; ++j)
+  std::int32_t tail_sum = 0;
+  for (std::size_t j = 2 * P::quads; j < P::count; ++j) {
     f.w[F::at(j)] = half_pair(wo[P::first(j)] << sw, P::second(j) < C ? wo[P::second(j)] << sw : 0);
-  f.w[F::bias] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) << (17 - e));
+    tail_sum += wo[P::first(j)] + (P::second(j) < C ? wo[P::second(j)] : 0);
+  }
+  std::uint32_t b = static_cast<std::uint32_t>(bias);
+  if (offset_x != 0)  // bias - 128 sum(w)
+    b -= offset_x * (biased_sum - 512u * P::quads + static_cast<std::uint32_t>(tail_sum));
+  f.w[F::bias] = static_cast<std::int32_t>(b << (17 - e));
   f.m = m;
   f.c = (1 << (15 - e)) + (1 << 15) + (zero_point - lo) * 65536;
   f.e = e;
@@ -280,10 +359,10 @@ template <bool Whole>
 // Diff (pooling windows): the second and fourth words as differences, (a1 - a0, b1 - b0) and
 // (a3 - a2, b3 - b2) (see window_max).
 // Scale (the halves rescale's input scale 2^s, halves_input_scale): 8: (256 x_a[p], 256 x_b[p]),
-// each word one AND of the bytes (a_p, b_p) in place or shifted left 8 with 0xff00ff00; 1: times
-// k = 2^s (s < 8) at run time: the bytes x + 128 (EOR) zero-extended in pairs (UXTB16), one MUL
-// for both halves (each product below 2^16: no carry between them), minus (128 k, 128 k)
-// halfwise (USUB16: x k modulo 2^16 in each half).
+// each word one AND of the bytes (a_p, b_p) in place or shifted left 8 with 0xff00ff00; 1: s in
+// [1, 7] at run time (k = 32 - s): ((x_a[p] + 128) 2^s, (x_b[p] + 128) 2^s), each word one AND
+// of the bytes x + 128 (EOR) rotated left s (ROR k), in place or rotated 8 further, with
+// 0x00ff00ff << s (below 2^15; the offset 128 is the frame's: fill_frame_halves' offset_x).
 template <std::size_t Second = 2, bool Twice = false, bool Diff = false, int Scale = 0>
 [[gnu::always_inline]] inline void pack_pair(std::uint32_t va, std::uint32_t vb, std::int32_t* col,
                                              [[maybe_unused]] std::uint32_t k = 1) {
@@ -308,23 +387,17 @@ template <std::size_t Second = 2, bool Twice = false, bool Diff = false, int Sca
         "pkhtb %[t1], %[vb], %[va], asr #16\n"            // (a2, a3, b2, b3)
         "eor %[t0], %[t0], #0x80808080\n"                 // x + 128
         "eor %[t1], %[t1], #0x80808080\n"
-        "uxtb16 %[w0], %[t0]\n"
-        "uxtb16 %[w1], %[t0], ror #8\n"
-        "uxtb16 %[w2], %[t1]\n"
-        "uxtb16 %[w3], %[t1], ror #8\n"
-        "mul %[w0], %[w0], %[k]\n"
-        "mul %[w1], %[w1], %[k]\n"
-        "mul %[w2], %[w2], %[k]\n"
-        "mul %[w3], %[w3], %[k]\n"
-        "usub16 %[w0], %[w0], %[off]\n"
-        "usub16 %[w1], %[w1], %[off]\n"
-        "usub16 %[w2], %[w2], %[off]\n"
-        "usub16 %[w3], %[w3], %[off]\n"
+        "ror %[t0], %[t0], %[k]\n"                        // times 2^s, byte 3's top bits at the bottom
+        "ror %[t1], %[t1], %[k]\n"
+        "and %[w0], %[mask], %[t0]\n"
+        "and %[w1], %[mask], %[t0], ror #8\n"
+        "and %[w2], %[mask], %[t1]\n"
+        "and %[w3], %[mask], %[t1], ror #8\n"
         "strd %[w0], %[w1], [%[col]]\n"
         "strd %[w2], %[w3], [%[col], #%c[second]]\n"
         : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [t0] "=&r"(t0), [t1] "=&r"(t1)
         : [va] "r"(va), [vb] "r"(vb), [col] "r"(col), [second] "i"(4 * Second), [k] "r"(k),
-          [off] "r"(k * 128u * 0x00010001u)
+          [mask] "r"(0x00ff00ffu << ((32u - k) & 31u))
         : "memory");
     return;
   }
@@ -434,7 +507,8 @@ inline void pack_window1(const std::int8_t* xb, std::int32_t* col) {
 // A = 2 acc); Pooled (not doubled): their maximum doubled, rescaled in form Form, clamped and
 // stored as one byte at y (y += 1), else the 4 rescaled, clamped bytewise and stored as one word
 // at y (y += 4). One block a loop (two a loop: ~2.5% fewer instructions at C = 8, 6.5 KB more
-// flash over fw_family's shapes). Registers: r0-r3 a pair's 4 pixel words (the rescale's words
+// flash over fw_family's shapes), two for the halves rescale (an odd count, frame::odd, enters at
+// the second; a constant layer compiles one halves pass, conv_pointwise::known). Registers: r0-r3 a pair's 4 pixel words (the rescale's words
 // after the sums), r4, r5 two weight pairs, r6-r9 the accumulators, r10 the im2col, r11 the
 // weight words, r12 the output, lr the im2col's end.
 template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false, int Halves = 0>
@@ -551,8 +625,17 @@ template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false, int
   "str r6, [r12], #4\n"                                                                       \
   ".endif\n"
   asm volatile(
+      ".if %c[halves]\n"
+      "ldrd lr, r0, [r11, #%c[cend]]\n"  // the im2col's end, odd
+      "cmp r0, #0\n"
+      "bne 2f\n"
+      ".else\n"
       "ldr lr, [r11, #%c[cend]]\n"
+      ".endif\n"
       "1:\n" STATICNN_PW_BLOCK
+      ".if %c[halves]\n"
+      "2:\n" STATICNN_PW_BLOCK
+      ".endif\n"
       "cmp r10, lr\n"
       "bne 1b\n"
       : "+r"(cp), "+r"(yp)
@@ -566,7 +649,9 @@ template <std::size_t Np, bool Pooled, rescale_form Form, bool Diff = false, int
 #undef STATICNN_PW_SMLAD4
   static_assert(offsetof(F, w) == offsetof(F, m) + 20 && offsetof(F, c) == offsetof(F, m) + 4 &&
                     offsetof(F, e) == offsetof(F, m) + 8 && offsetof(F, width) == offsetof(F, m) + 12 &&
-                    offsetof(F, lo) == offsetof(F, m) + 16 && F::at(2) == 3 && F::bias == 2,
+                    offsetof(F, lo) == offsetof(F, m) + 16 && F::at(2) == 3 && F::bias == 2 &&
+                    offsetof(F, odd) == offsetof(F, col_end) + 4 && offsetof(F, m) == 0 &&
+                    offsetof(F, col_end) == 4 * (5 + (Np < 2 ? 2 : Np) + 1),
                 "channel_pass: one LDMDB takes m, c, e, width, lo; one LDM pairs 0, 1 and the bias");
 }
 
@@ -701,10 +786,14 @@ inline std::int8_t general_output(const std::int8_t* x, const std::int8_t* wo, c
 }  // namespace conv_pointwise
 
 // x: C x H x W int8; w: G output channels' C weights (in [-127, 127]); q: the rescale starting at the
-// first of the G channels; y: G x rows x W int8.
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
+// first of the G channels; y: G x rows x W int8. Known: what the caller knows of a layer that is a
+// compile-time constant (conv_pointwise::known_of for q and the whole map, so for rows = H; any
+// rows then give the same outputs), else nothing; frames: Known.framed, the layer's
+// conv_pointwise::halves_frames for Known.scale, else unused.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, conv_pointwise::known Known = conv_pointwise::known{}>
 [[gnu::optimize("no-tree-loop-distribute-patterns")]] void conv2d_s8_pointwise_dsp(
-    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows) {
+    const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y, std::size_t oy0, std::size_t rows,
+    [[maybe_unused]] const std::int32_t* frames = nullptr) {
   static_assert(conv2d_s8_pointwise_dsp_fits<C, H, W, 1, 1>, "conv2d_s8_pointwise_dsp: shape not taken");
   using P = conv_pointwise::pairs<C>;
   constexpr std::size_t P4 = conv_pointwise::pixels, BW = P::block_words;
@@ -715,77 +804,98 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
   constexpr bool input_twice = 4 * blocks_max < G;
   const std::size_t n = rows * W;  // output pixels, consecutive in each plane from row oy0
   const std::int8_t* const xs = x + oy0 * W;
-  const std::int32_t lo = q.act_min < -128 ? -128 : q.act_min, hi = q.act_max > 127 ? 127 : q.act_max;
-  const auto form = conv_pointwise::form_of(lo, hi, q.zero_point);
+  const std::int32_t lo = Known.set ? Known.lo : q.act_min < -128 ? -128 : q.act_min;
+  const std::int32_t hi = Known.set ? Known.hi : q.act_max > 127 ? 127 : q.act_max;
+  const std::int32_t zero_point = Known.set ? Known.zero_point : q.zero_point;
   alignas(8) std::int32_t col[blocks_max * BW];
   conv_pointwise::frame<P::count> f;
-  if constexpr (conv_pointwise::halves_pays<C>(H * W)) {  // no halves path where it cannot pay
-    if (const int s = conv_pointwise::halves_scale<C, G>(q, lo, hi, n); s >= 0) {
-      // every channel in the halves rescale: inputs times 2^s
-      for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
-        const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
-        const std::uint32_t k = 1u << s;
-        auto pack = [&](auto scale) {
+  // no halves path where it cannot pay, or where the layer is known not to take it
+  if constexpr (conv_pointwise::halves_pays<C>(H * W) && (!Known.set || Known.scale >= 0)) {
+    if (const int s = Known.set ? Known.scale : conv_pointwise::halves_scale<C, G>(q, lo, hi, n); s >= 0) {
+      // every channel in the halves rescale: inputs times 2^s (plus 128 2^s for s in [1, 7])
+      auto pass = [&](auto scale, auto halves) __attribute__((always_inline)) {
+        const std::uint32_t k = scale() == 1 ? 32u - static_cast<std::uint32_t>(s) : 1u;
+        const std::uint32_t offset_x = scale() == 1 ? 128u : 0u;
+        for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
+          const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4,
+                            part = count % P4;
           if constexpr (H * W >= P4)
             for (std::size_t b = 0; b < whole; ++b)
               conv_pointwise::pack_block<C, H * W, true, false, scale()>(xs + i0 + b * P4, col + b * BW, P4, k);
           if (part != 0)
             conv_pointwise::pack_block<C, H * W, false, false, scale()>(xs + i0 + whole * P4, col + whole * BW, part, k);
-        };
-        if (s == 8) pack(std::integral_constant<int, 8>{});
-        else if (s == 0) pack(std::integral_constant<int, 0>{});
-        else pack(std::integral_constant<int, 1>{});
-        for (std::size_t o = 0; o < G; ++o) {
-          std::int8_t* yo = y + o * n + i0;
-          conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], q.zero_point, lo, hi, s);
-          auto run = [&](auto halves) {
+          for (std::size_t o = 0; o < G; ++o) {
+            std::int8_t* yo = y + o * n + i0;
+            if constexpr (Known.framed)
+              __builtin_memcpy(&f, frames + o * conv_pointwise::frame_words<C>, 4 * conv_pointwise::frame_words<C>);
+            else
+              conv_pointwise::fill_frame_halves<C>(f, w + o * C, q.bias[o], q.multiplier[o], q.shift[o], zero_point, lo,
+                                                   hi, s, offset_x);
             constexpr conv_pointwise::rescale_form none{false, false};
             if (whole != 0) {
-              f.col_end = col + whole * BW;
+              f.col_end = col + whole * BW, f.odd = static_cast<std::int32_t>(whole & 1u);
               conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col, f.w, yo);
             }
             if (part != 0) {
               std::int8_t out[P4];
-              f.col_end = col + (whole + 1) * BW;
+              f.col_end = col + (whole + 1) * BW, f.odd = 1;
               conv_pointwise::channel_pass<P::count, false, none, false, halves()>(col + whole * BW, f.w, out);
               for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
             }
-          };
-          // the halves variant: 1 the clamp's width below 255 (a min), 2 the whole of [0, 255]
-          if (hi - lo == 255) run(std::integral_constant<int, 2>{});
-          else run(std::integral_constant<int, 1>{});
+          }
         }
-      }
+      };
+      // the halves variant: 1 the clamp's width below 255 (a min), 2 the whole of [0, 255]
+      auto run = [&](auto scale) __attribute__((always_inline)) {
+        if constexpr (Known.set) {
+          pass(scale, std::integral_constant<int, Known.hi - Known.lo == 255 ? 2 : 1>{});
+        } else {
+          if (hi - lo == 255) pass(scale, std::integral_constant<int, 2>{});
+          else pass(scale, std::integral_constant<int, 1>{});
+        }
+      };
+      if constexpr (Known.set) run(std::integral_constant<int, Known.scale == 8 ? 8 : Known.scale == 0 ? 0 : 1>{});
+      else if (s == 8) run(std::integral_constant<int, 8>{});
+      else if (s == 0) run(std::integral_constant<int, 0>{});
+      else run(std::integral_constant<int, 1>{});
       return;
     }
   }
-  for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
-    const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
-    if constexpr (H * W >= P4)  // a plane of fewer pixels has no whole block (nor 4 bytes to read)
-      for (std::size_t b = 0; b < whole; ++b)
-        conv_pointwise::pack_block<C, H * W, true, input_twice>(xs + i0 + b * P4, col + b * BW, P4);
-    if (part != 0)
-      conv_pointwise::pack_block<C, H * W, false, input_twice>(xs + i0 + whole * P4, col + whole * BW, part);
-    for (std::size_t o = 0; o < G; ++o) {
-      const std::int8_t* wo = w + o * C;
-      std::int8_t* yo = y + o * n + i0;
-      const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
-      if (lo <= hi && doubled_rescale_applies(bias, m, shift, q.zero_point, sum_max)) {
-        conv_pointwise::fill_frame<C, false, input_twice>(f, wo, bias, m, shift, q.zero_point, lo, hi, form.whole);
-        conv_pointwise::with_form(form, [&](auto k) {
-          if (whole != 0) {
-            f.col_end = col + whole * BW;
-            conv_pointwise::channel_pass<P::count, false, k()>(col, f.w, yo);
-          }
-          if (part != 0) {
-            std::int8_t out[P4];
-            f.col_end = col + (whole + 1) * BW;
-            conv_pointwise::channel_pass<P::count, false, k()>(col + whole * BW, f.w, out);
-            for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
-          }
-        });
-      } else {
-        for (std::size_t p = 0; p < count; ++p) yo[p] = conv_pointwise::general_output<C, H * W>(xs, wo, q, o, i0 + p);
+  if constexpr (!Known.set || Known.scale < 0) {
+    const auto form = conv_pointwise::form_of(lo, hi, zero_point);
+    for (std::size_t i0 = 0; i0 < n; i0 += blocks_max * P4) {
+      const std::size_t count = n - i0 < blocks_max * P4 ? n - i0 : blocks_max * P4, whole = count / P4, part = count % P4;
+      if constexpr (H * W >= P4)  // a plane of fewer pixels has no whole block (nor 4 bytes to read)
+        for (std::size_t b = 0; b < whole; ++b)
+          conv_pointwise::pack_block<C, H * W, true, input_twice>(xs + i0 + b * P4, col + b * BW, P4);
+      if (part != 0)
+        conv_pointwise::pack_block<C, H * W, false, input_twice>(xs + i0 + whole * P4, col + whole * BW, part);
+      for (std::size_t o = 0; o < G; ++o) {
+        const std::int8_t* wo = w + o * C;
+        std::int8_t* yo = y + o * n + i0;
+        const std::int32_t bias = q.bias[o], m = q.multiplier[o], shift = q.shift[o];
+        if (Known.doubled || (lo <= hi && doubled_rescale_applies(bias, m, shift, zero_point, sum_max))) {
+          conv_pointwise::fill_frame<C, false, input_twice>(f, wo, bias, m, shift, zero_point, lo, hi, form.whole);
+          auto run = [&](auto k) {
+            if (whole != 0) {
+              f.col_end = col + whole * BW;
+              conv_pointwise::channel_pass<P::count, false, k()>(col, f.w, yo);
+            }
+            if (part != 0) {
+              std::int8_t out[P4];
+              f.col_end = col + (whole + 1) * BW;
+              conv_pointwise::channel_pass<P::count, false, k()>(col + whole * BW, f.w, out);
+              for (std::size_t p = 0; p < part; ++p) yo[whole * P4 + p] = out[p];
+            }
+          };
+          if constexpr (Known.set)
+            run(std::integral_constant<conv_pointwise::rescale_form,
+                                       conv_pointwise::form_of(Known.lo, Known.hi, Known.zero_point)>{});
+          else
+            conv_pointwise::with_form(form, run);
+        } else if constexpr (!Known.doubled) {
+          for (std::size_t p = 0; p < count; ++p) yo[p] = conv_pointwise::general_output<C, H * W>(xs, wo, q, o, i0 + p);
+        }
       }
     }
   }
@@ -922,9 +1032,9 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDo
   }
 }
 #else
-template <std::size_t C, std::size_t H, std::size_t W, std::size_t G>
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, conv_pointwise::known Known = conv_pointwise::known{}>
 void conv2d_s8_pointwise_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
-                             std::size_t oy0, std::size_t rows);  // Armv7E-M DSP only
+                             std::size_t oy0, std::size_t rows, const std::int32_t* frames = nullptr);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t G, bool AllDoubled = false>
 void conv2d_s8_pointwise_pool_dsp(const std::int8_t* x, const std::int8_t* w, channel_rescale q, std::int8_t* y,
                                   std::size_t y_stride, std::size_t oy0, std::size_t rows = 1);  // Armv7E-M DSP only
