@@ -51,13 +51,18 @@ struct qdepthwise_conv2d_layer {
         x.data(), weights.data(), rescale(), y.data(), static_cast<std::int8_t>(input_zero_point));
   }
   // For a layer that is a compile-time constant (network::forward_constant): the DSP column
-  // strips' shapes that depthwise_s8_dsp_s2_table takes run from its channels' words worked out
-  // here (kernels/arm/depthwise_s8_s2_dsp.hpp's s2_known_table, in flash); any other, forward().
+  // strips' shapes that depthwise_s8_dsp_s2_table takes and the stride-1 planes' shapes that
+  // depthwise_s8_dsp_s1_table takes run from its channels' words worked out here
+  // (kernels/arm/depthwise_s8_s2_dsp.hpp's s2_known_table, in flash); any other, forward().
   template <const qdepthwise_conv2d_layer& Self>
   static void forward_constant(cview<std::int8_t, In::size> x, view<std::int8_t, out_shape::size> y) {
     if constexpr (square && kernels::arm::depthwise_s8_dsp_s2_table<C, H, W, K, Stride, Pad>) {
       static constexpr auto table = kernels::arm::depthwise_dsp::s2_known_table(Self);
       kernels::arm::depthwise_s8_dsp_s2_known<C, H, W, Pad>(x.data(), table.data(), Self.rescale(), y.data(),
+                                                            static_cast<std::int8_t>(Self.input_zero_point));
+    } else if constexpr (square && kernels::arm::depthwise_s8_dsp_s1_table<C, H, W, K, Stride, Pad>) {
+      static constexpr auto table = kernels::arm::depthwise_dsp::s2_known_table(Self);
+      kernels::arm::depthwise_s8_dsp_s1_known<C, H, W, Pad>(x.data(), table.data(), Self.rescale(), y.data(),
                                                             static_cast<std::int8_t>(Self.input_zero_point));
     } else {
       Self.forward(x, y);

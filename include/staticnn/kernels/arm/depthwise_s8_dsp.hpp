@@ -125,6 +125,15 @@ template <std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_
 inline constexpr bool depthwise_s8_dsp_planes =
     depthwise_s8_dsp_fits<H, W, K, S, P> && K == 3 && (S == 2 || (S == 1 && !depthwise_dsp::walks_columns<H, W, P>)) &&
     depthwise_dsp::planes_chunk<H, W, S, P> != 0 && 2 * 2 * depthwise_dsp::planes<W + 2 * P, P>::row + 4 * (W + 2 * P) < 4096;
+// Whether a constant layer of C channels (K = 3, stride 1, the whole channel in planes at once)
+// takes its channels' words made at compile time (depthwise_dsp::s2_known_table, the same words as
+// the column strips' constant layers; depthwise_s8_dsp_s1_known): a table of at most
+// max_s2_table_bytes. Any map size: the table costs flash, not time.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
+inline constexpr bool depthwise_s8_dsp_s1_table =
+    depthwise_s8_dsp_planes<H, W, K, S, P> && S == 1 &&
+    depthwise_dsp::planes_chunk<H, W, S, P> == (H + 2 * P - K) / S + 1 &&
+    C * sizeof(depthwise_dsp::s2_channel) <= depthwise_dsp::max_s2_table_bytes;
 
 #ifdef STATICNN_ARM_DSP
 namespace depthwise_dsp {
@@ -1226,30 +1235,27 @@ template <int L, bool Wide, std::size_t Quads>
 }
 }  // namespace depthwise_dsp
 
-// Channel c (the column strips' shapes) of a constant layer from its words k (s2_known_table):
-// the sums, then the rescale in k's form, as depthwise_s8_channel_dsp's but with none of its
-// per-channel setup. Inlined into its one caller, depthwise_s8_dsp_s2_known's loop (no call a
-// channel).
-template <std::size_t H, std::size_t W, std::size_t P>
-[[gnu::always_inline]] inline void depthwise_s8_channel_s2_known(const std::int8_t* xc, const depthwise_dsp::s2_channel& k,
-                                                     const channel_rescale& q, const depthwise_dsp::layer_clamp& lc,
-                                                     std::size_t c, std::int8_t* y, std::int8_t input_zero_point) {
-  constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1, n = OH * OW;
-  constexpr std::size_t Q = depthwise_dsp::quad, quads = n / Q;
-  alignas(4) std::int32_t acc[n];
-  depthwise_dsp::depthwise_s8_s2_sums<H, W, P>(xc, k.w02, k.u, k.v, k.init, input_zero_point, acc);
+namespace depthwise_dsp {
+// The N sums acc of channel c of a constant layer into y in the rescale form of its words k
+// (s2_known_table; the sums made with k's weights and init, times 2^g): none of
+// depthwise_s8_channel_dsp's per-channel decisions. The column strips' and the stride-1 planes'
+// constant layers share it.
+template <std::size_t N>
+[[gnu::always_inline]] inline void rescale_known(const std::int32_t* acc, std::int8_t* y, const s2_channel& k,
+                                                 const channel_rescale& q, const layer_clamp& lc, std::size_t c) {
+  constexpr std::size_t n = N, Q = quad, quads = n / Q;
   const auto v = static_cast<std::uint32_t>(k.v);
-  const int form = static_cast<int>((v >> depthwise_dsp::s2_form_bit) & 0xffu);
-  const auto e = static_cast<std::int32_t>(v >> depthwise_dsp::s2_e_bit);
+  const int form = static_cast<int>((v >> s2_form_bit) & 0xffu);
+  const auto e = static_cast<std::int32_t>(v >> s2_e_bit);
   const std::int32_t m = k.m, lo = lc.lo, width = lc.width;
   if (form >= 5) {  // the top forms, inline
     const bool wide = lc.width4 == ~0u;
     if (form == 5) {
-      if (wide) depthwise_dsp::rescale_top_known<0, true, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
-      else depthwise_dsp::rescale_top_known<0, false, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+      if (wide) rescale_top_known<0, true, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+      else rescale_top_known<0, false, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
     } else {
-      if (wide) depthwise_dsp::rescale_top_known<1, true, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
-      else depthwise_dsp::rescale_top_known<1, false, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+      if (wide) rescale_top_known<1, true, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
+      else rescale_top_known<1, false, quads>(acc, y, m, k.k, lc.width4, lc.hi4);
     }
     const int down = form == 5 ? 16 : 15;  // T's bits that hold u
     for (std::size_t i = quads * Q; i < n; ++i) {
@@ -1265,10 +1271,10 @@ template <std::size_t H, std::size_t W, std::size_t P>
     return;
   }
   switch (form) {
-    case 1: depthwise_dsp::rescale_quads<false, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
-    case 2: depthwise_dsp::rescale_quads<true, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
-    case 3: depthwise_dsp::rescale_quads<false, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
-    default: depthwise_dsp::rescale_quads<true, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    case 1: rescale_quads<false, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    case 2: rescale_quads<true, false>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    case 3: rescale_quads<false, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
+    default: rescale_quads<true, true>(acc, y, quads, m, k.k, e, lc.width4, lc.hi4); break;
   }
   for (std::size_t i = quads * Q; i < n; ++i) {
     std::int32_t t;
@@ -1276,6 +1282,20 @@ template <std::size_t H, std::size_t W, std::size_t P>
     const auto u = static_cast<std::int32_t>(__usat((t + (acc[i] >> 31)) >> e, 8));
     y[i] = static_cast<std::int8_t>(lo + (u < width ? u : width));
   }
+}
+}  // namespace depthwise_dsp
+
+// Channel c (the column strips' shapes) of a constant layer from its words k (s2_known_table):
+// the sums, then the rescale in k's form (rescale_known). Inlined into its one caller,
+// depthwise_s8_dsp_s2_known's loop (no call a channel).
+template <std::size_t H, std::size_t W, std::size_t P>
+[[gnu::always_inline]] inline void depthwise_s8_channel_s2_known(const std::int8_t* xc, const depthwise_dsp::s2_channel& k,
+                                                     const channel_rescale& q, const depthwise_dsp::layer_clamp& lc,
+                                                     std::size_t c, std::int8_t* y, std::int8_t input_zero_point) {
+  constexpr std::size_t OH = (H + 2 * P - 3) / 2 + 1, OW = (W + 2 * P - 3) / 2 + 1, n = OH * OW;
+  alignas(4) std::int32_t acc[n];
+  depthwise_dsp::depthwise_s8_s2_sums<H, W, P>(xc, k.w02, k.u, k.v, k.init, input_zero_point, acc);
+  depthwise_dsp::rescale_known<n>(acc, y, k, q, lc, c);
 }
 // The layer (depthwise_s8_dsp_s2_table's shapes) of a constant layer: table its channels' words
 // (s2_known_table, in flash), q its rescale (the clamp and, for form 0, the shifts).
@@ -1288,12 +1308,62 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
   for (std::size_t c = 0; c < C; ++c)
     depthwise_s8_channel_s2_known<H, W, P>(x + c * H * W, table[c], q, lc, c, y + c * OH * OW, input_zero_point);
 }
+// The layer (depthwise_s8_dsp_s1_table's shapes: K = 3, stride 1, each channel whole in planes)
+// of a constant layer: table its channels' words (s2_known_table, in flash; for the planes the
+// weights (w1, w4) from u, (w4, w7) from u and v's bottom half), q its rescale. Per channel the
+// planes widened (their padding written once), the sums of row pairs (and a last row alone for odd
+// OH), then rescale_known: none of depthwise_s8_channel_dsp's per-channel setup and no call.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+[[gnu::noinline]] void depthwise_s8_dsp_s1_known(const std::int8_t* x, const depthwise_dsp::s2_channel* table,
+                                                 const channel_rescale& q, std::int8_t* y, std::int8_t input_zero_point) {
+  constexpr std::size_t OH = H + 2 * P - 2, OW = W + 2 * P - 2, n = OH * OW;
+  using pl = depthwise_dsp::planes<W + 2 * P, P>;
+  static_assert(depthwise_dsp::planes_chunk<H, W, 1, P> == OH, "depthwise_s8_dsp_s1_known: the whole channel in planes");
+  constexpr bool pairs = depthwise_dsp::row_pair_fits<1, pl::row, pl::odd_from_even, OW>;
+  const depthwise_dsp::layer_clamp lc(q);
+  alignas(4) std::int16_t xp[(H + 2 * P) * pl::row];
+  depthwise_dsp::pad_planes<H, W, P>(xp, input_zero_point);
+  alignas(4) std::int32_t acc[n + 1];
+  const std::int16_t* const x0 = xp + pl::e_at;  // E[0] of padded row 0
+#pragma GCC unroll 1
+  for (std::size_t c = 0; c < C; ++c) {
+    const std::int8_t* const xc = x + c * H * W;
+    const depthwise_dsp::s2_channel& k = table[c];
+    if constexpr (depthwise_dsp::widen_rows_planes_fits<W, P>) {
+      depthwise_dsp::widen_rows_planes<H, W, P>(xc, xp + P * pl::row);
+    } else {
+#pragma GCC unroll 1
+      for (std::size_t iy = P; iy < P + H; ++iy)
+        depthwise_dsp::widen_row_planes<H, W, P, false>(xc, iy, xp + iy * pl::row, input_zero_point);
+    }
+    std::size_t oy = 0;
+    if constexpr (pairs) {
+      const auto u12 = static_cast<std::int32_t>((static_cast<std::uint32_t>(k.u) >> 16) |
+                                                 (static_cast<std::uint32_t>(k.v) << 16));  // (w4, w7)
+#pragma GCC unroll 1
+      for (; oy + 1 < OH; oy += 2)
+        depthwise_dsp::row_pair_sums_k3s1_planes<pl::row, pl::odd_from_even, OW>(x0 + oy * pl::row, k.w02, k.u, u12, k.init,
+                                                                                 acc + oy * OW);
+    }
+    if constexpr (!pairs || OH % 2 == 1) {
+      const std::int32_t w7 = static_cast<std::int16_t>(k.v);
+#pragma GCC unroll 1
+      for (; oy < OH; ++oy)
+        depthwise_dsp::row_sums_k3_planes<1, pl::row, pl::odd_from_even, OW>(x0 + oy * pl::row, k.w02, k.u, w7, k.init,
+                                                                              acc + oy * OW);
+    }
+    depthwise_dsp::rescale_known<n>(acc, y + c * n, k, q, lc, c);
+  }
+}
 #else
 namespace depthwise_dsp {
 struct layer_clamp;
 }  // namespace depthwise_dsp
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
 void depthwise_s8_dsp_s2_known(const std::int8_t*, const depthwise_dsp::s2_channel*, const channel_rescale&, std::int8_t*,
+                               std::int8_t);  // Armv7E-M DSP only
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+void depthwise_s8_dsp_s1_known(const std::int8_t*, const depthwise_dsp::s2_channel*, const channel_rescale&, std::int8_t*,
                                std::int8_t);  // Armv7E-M DSP only
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S, std::size_t P>
 void depthwise_s8_dsp(const std::int8_t*, const std::int8_t*, const channel_rescale&, std::int8_t*,
