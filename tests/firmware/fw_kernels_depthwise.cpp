@@ -354,11 +354,12 @@ constexpr L constant_layer(std::uint32_t seed, bool general, std::int32_t zp, st
 // Outputs of the constant layer's forward_constant that differ from TFLite's arithmetic (the bias
 // with the input zero point folded in: every tap times the padded input) and from the portable kernel.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t P, std::uint32_t Seed, bool General, std::int32_t Zp,
-          std::int32_t Lo, std::int32_t Hi, std::int32_t FixedShift = 0>
+          std::int32_t Lo, std::int32_t Hi, std::int32_t FixedShift = 0, std::size_t S = 2>
 std::size_t check_constant() {
-  using L = quant::qdepthwise_conv2d_layer<shape<C, H, W>, 3, 2, P, true>;
+  using L = quant::qdepthwise_conv2d_layer<shape<C, H, W>, 3, S, P, true>;
   static constexpr L layer = constant_layer<L>(Seed, General, Zp, Lo, Hi, FixedShift);
-  static_assert(!kernels::target::arm_dsp || kernels::arm::depthwise_s8_dsp_s2_table<C, H, W, 3, 2, P>,
+  static_assert(!kernels::target::arm_dsp || (S == 2 ? kernels::arm::depthwise_s8_dsp_s2_table<C, H, W, 3, 2, P>
+                                                     : kernels::arm::depthwise_s8_dsp_s1_table<C, H, W, 3, 1, P>),
                 "check_constant: a shape the table does not take");
   constexpr std::size_t OH = L::out_shape::height, OW = L::out_shape::width;
   static std::array<std::int8_t, C * H * W> x;
@@ -371,7 +372,7 @@ std::size_t check_constant() {
   const auto q = layer.rescale();
   const auto zin = static_cast<std::int8_t>(layer.input_zero_point);
   for (std::size_t c = 0; c < C; ++c)
-    kernels::depthwise_s8_channel_rows_portable<H, W, 3, 2, P>(x.data() + c * H * W, layer.weights.data() + c * 9, q, c,
+    kernels::depthwise_s8_channel_rows_portable<H, W, 3, S, P>(x.data() + c * H * W, layer.weights.data() + c * 9, q, c,
                                                                want.data() + c * OH * OW, 0, OH, zin);
   std::size_t n = 0;
   for (std::size_t c = 0; c < C; ++c)
@@ -380,7 +381,7 @@ std::size_t check_constant() {
         std::int32_t acc = layer.bias[c];
         for (std::size_t ky = 0; ky < 3; ++ky)
           for (std::size_t kx = 0; kx < 3; ++kx) {
-            const std::size_t iy = oy * 2 + ky, ix = ox * 2 + kx;  // padded coordinates
+            const std::size_t iy = oy * S + ky, ix = ox * S + kx;  // padded coordinates
             const bool inside = iy >= P && ix >= P && iy < H + P && ix < W + P;
             acc += layer.weights[(c * 3 + ky) * 3 + kx] * (inside ? x[(c * H + iy - P) * W + ix - P] : zin);
           }
@@ -421,6 +422,36 @@ STATICNN_TEST(int8_depthwise_s2_constant_layers) {
   STATICNN_CHECK((check_constant<6, 5, 7, 1, 417, false, 3, 3, 127, 8>() == 0));
   STATICNN_CHECK((check_constant<4, 1, 4, 1, 418, false, -128, -128, 127, 8>() == 0));
   STATICNN_CHECK((check_constant<4, 1, 4, 1, 419, false, -128, -128, 90, 8>() == 0));
+}
+
+STATICNN_TEST(int8_depthwise_s1_constant_layers) {
+  // The stride-1 planes' constant layers (depthwise_s8_dsp_s1_known: the whole channel in planes,
+  // at most 32 channels) from the same table words: every rescale form (general channels:
+  // requantize() and the doubled forms; the top forms' shifts 8 to 15 and the doubled ones beside
+  // them, 7 and 16), unsigned and Signed (zero point 9 or -3, no clamp), wide and clamped (a
+  // ReLU6's top below 127, a bottom above the zero point); padding 0, 1 and 2, odd sizes (odd
+  // output row counts: a row alone after the pairs; tails of 1 to 3 outputs past the quads), one
+  // output row, one channel, 32 channels.
+  STATICNN_CHECK((check_constant<8, 16, 16, 1, 500, true, -3, -128, 127, 0, 1>() == 0));
+  STATICNN_CHECK((check_constant<8, 16, 16, 1, 501, false, -128, -128, 127, 8, 1>() == 0));
+  STATICNN_CHECK((check_constant<8, 16, 16, 1, 502, false, -128, -128, 127, 9, 1>() == 0));
+  STATICNN_CHECK((check_constant<8, 16, 16, 1, 503, false, -128, -128, 100, 12, 1>() == 0));
+  STATICNN_CHECK((check_constant<8, 16, 16, 1, 504, false, -128, -128, 127, 15, 1>() == 0));
+  STATICNN_CHECK((check_constant<8, 16, 16, 1, 505, false, 5, 5, 127, 16, 1>() == 0));
+  STATICNN_CHECK((check_constant<5, 9, 11, 1, 506, true, -3, -20, 90, 0, 1>() == 0));
+  STATICNN_CHECK((check_constant<5, 9, 11, 1, 507, false, 9, -128, 127, 10, 1>() == 0));
+  STATICNN_CHECK((check_constant<9, 7, 13, 0, 508, false, -7, -7, 127, 11, 1>() == 0));
+  STATICNN_CHECK((check_constant<9, 7, 13, 0, 509, false, -3, -128, 127, 7, 1>() == 0));
+  STATICNN_CHECK((check_constant<3, 5, 9, 2, 510, true, 9, -128, 127, 0, 1>() == 0));
+  STATICNN_CHECK((check_constant<3, 5, 9, 2, 511, false, -128, -128, 127, 13, 1>() == 0));
+  STATICNN_CHECK((check_constant<4, 4, 7, 2, 512, false, -128, -128, 90, 8, 1>() == 0));
+  STATICNN_CHECK((check_constant<1, 3, 3, 1, 513, false, -128, -128, 127, 8, 1>() == 0));
+  STATICNN_CHECK((check_constant<2, 1, 5, 1, 514, true, -128, -128, 60, 0, 1>() == 0));
+  STATICNN_CHECK((check_constant<2, 1, 6, 1, 515, false, 3, 3, 127, 9, 1>() == 0));
+  STATICNN_CHECK((check_constant<32, 6, 6, 1, 516, false, -128, -128, 127, 14, 1>() == 0));
+  STATICNN_CHECK((check_constant<32, 6, 6, 1, 517, true, 2, -128, 127, 0, 1>() == 0));
+  STATICNN_CHECK((check_constant<7, 11, 12, 0, 518, false, -128, -128, 100, 8, 1>() == 0));
+  STATICNN_CHECK((check_constant<6, 13, 15, 1, 519, false, -128, -128, 127, 15, 1>() == 0));
 }
 
 STATICNN_TEST(int8_depthwise_s2_padding_columns) {

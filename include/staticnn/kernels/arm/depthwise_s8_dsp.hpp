@@ -1346,10 +1346,10 @@ template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
                                                                                  acc + oy * OW);
     }
     if constexpr (!pairs || OH % 2 == 1) {
-      const std::int32_t w7 = static_cast<std::int16_t>(k.v);
+      // k.v: w7 in the bottom half, the half row_sums_k3_planes reads (the form and e above it).
 #pragma GCC unroll 1
       for (; oy < OH; ++oy)
-        depthwise_dsp::row_sums_k3_planes<1, pl::row, pl::odd_from_even, OW>(x0 + oy * pl::row, k.w02, k.u, w7, k.init,
+        depthwise_dsp::row_sums_k3_planes<1, pl::row, pl::odd_from_even, OW>(x0 + oy * pl::row, k.w02, k.u, k.v, k.init,
                                                                               acc + oy * OW);
     }
     depthwise_dsp::rescale_known<n>(acc, y + c * n, k, q, lc, c);
