@@ -318,9 +318,10 @@ STATICNN_TEST(int8_depthwise_rescale_forms) {
 
 #if STATICNN_DEPTHWISE_PART == 3
 namespace {
-// A qdepthwise_conv2d layer (K 3, stride 2) made at compile time, as a constant network's
+// A qdepthwise_conv2d layer (K 3, stride 2 or 1) made at compile time, as a constant network's
 // (network::forward_constant: the column strips' shapes of at most 32 channels and 64 outputs a
-// channel run from a table of their words made when the program is compiled). The parameters as
+// channel, and the stride-1 planes' whole-channel shapes of at most 32 channels, run from a table
+// of their words made when the program is compiled). The parameters as
 // problem::fill makes them: general (channels in every rescale form: shift 0 and 1, a small
 // multiplier, a shift below -22), fixed_shift (multiplier 2^30, shifts fixed_shift and
 // fixed_shift + 1 a channel in turn: the top forms for 8 to 15).

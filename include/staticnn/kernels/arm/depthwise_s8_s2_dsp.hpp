@@ -106,7 +106,10 @@ constexpr s2_channel s2_known_channel(const std::int8_t* wc, std::int32_t bias, 
                   : 0;
   return r;
 }
-// Every channel's words of a constant layer (L: a quant::qdepthwise_conv2d_layer, K = 3).
+// Every channel's words of a constant layer (L: a quant::qdepthwise_conv2d_layer, K = 3): the
+// column strips' (depthwise_s8_dsp_s2_known) and the stride-1 planes' (depthwise_s8_dsp_s1_known in
+// depthwise_s8_dsp.hpp, which takes (w4, w7) from u's top and v's bottom half; the sum bound
+// 9 * 127 * 128 and the rescale forms are the same for both strides).
 template <class L>
 constexpr auto s2_known_table(const L& l) {
   std::array<s2_channel, L::out_channels> t{};
