@@ -68,6 +68,17 @@ struct qdepthwise_conv2d_layer {
       Self.forward(x, y);
     }
   }
+  // The kernel a constant layer runs (network::stages_constant): forward_constant's, which says
+  // when the channels' words come from the table made at compile time.
+  template <const qdepthwise_conv2d_layer& Self>
+  static constexpr const char* kernel_name_constant() {
+    if constexpr (square && kernels::arm::depthwise_s8_dsp_s2_table<C, H, W, K, Stride, Pad>)
+      return "arm_dsp depthwise 3x3 s2 (int8 rows, sxtb16 pairs, column strips; channel table made at compile time)";
+    else if constexpr (square && kernels::arm::depthwise_s8_dsp_s1_table<C, H, W, K, Stride, Pad>)
+      return "arm_dsp depthwise 3x3 (smlad, whole channel in even/odd column planes; channel table made at compile time)";
+    else
+      return kernel_name;
+  }
 };
 
 }  // namespace staticnn::quant
